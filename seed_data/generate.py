@@ -1,0 +1,967 @@
+#!/usr/bin/env python3
+"""Generate (and check) the ILLUSTRATIVE seed data of the accord tracker.
+
+Real, published facts live in four committed CSVs beside this script:
+``provision_types.csv`` and ``reference_accords.csv`` (Peace Accords Matrix, Kroc Institute)
+and ``colombia_published_status.csv`` / ``colombia_points.csv`` (Kroc reports on the 2016
+Colombian Final Accord).  The data behind those aggregates (PAM's provision-by-year matrix and
+Kroc's stipulation-level Colombian coding) is not public, so this script writes stand-ins,
+every row labelled illustrative, calibrated to reproduce the published aggregates:
+
+1. ``reference_matrix.csv`` -- for each of the 29 reference accords with a published score, a
+   set of n provision types (weighted draw from the 49 verified PAM types, common types
+   favoured) coded for every calendar year signing+1 .. signing+horizon.  n and the level sum
+   S of the last year are chosen so that 100*S/(3n) rounds half-up to the published score at its
+   precision (2 decimals or whole percent), with 8 <= n <= 40 where possible (the Sudan CPA's
+   72.87 needs n = 43).  Four "2dp" scores ending in .00 cannot be reached by any n <= 49; for
+   those the closest value attainable with 8 <= n <= 40 is used (it still rounds to the
+   published whole percent).  Levels are spread over types with a
+   rich-get-richer draw (PAM codings are bimodal); each type reaches each of its levels in a
+   year drawn from 1 + floor(horizon * u^2), i.e. mostly in the first years.  Two accords
+   receive one dip (a level drops one step for a single year, then recovers).
+2. ``colombia_demo/structure.csv`` -- 578 stipulations in the six points and plausible themes
+   of the Colombian accord, with illustrative texts, PAM types, priority flags, cross-cutting
+   tags (exactly 130 gender, 80 ethnic), deadlines, time frames and responsible institutions.
+3. ``colombia_demo/statuses.csv`` -- status histories.  For every report cut-off the global
+   number of stipulations at level >= 1, >= 2 and >= 3 is fixed (TARGETS, consistent with the
+   published rounded shares and the exact February 2019 counts), then split over the six
+   points (exact published per-point counts at 2019-02-28, bounded proportional allocation
+   elsewhere), then the stipulations crossing each threshold between two cut-offs are drawn
+   (weighted: priority faster, gender/ethnic slower, ceasefire themes fast) and dated on a
+   random day inside the interval.  A few one-step reversals are placed strictly between two
+   cut-offs, so they never change a level at a cut-off.
+
+Everything is driven by one ``random.Random(SEED)``; two runs give byte-identical files.
+``--check`` re-reads the committed files and verifies every calibration constraint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import math
+import random
+import re
+import sys
+from collections import Counter, namedtuple
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DEMO = HERE / "colombia_demo"
+SEED = 20161124
+N_MIN, N_MAX = 8, 40          # plausible number of provision types per reference accord
+VERIFIED_TYPE_COUNT = 49
+
+MATRIX_COLUMNS = ["accord", "country", "signed_on", "provision_type", "year", "level",
+                  "illustrative"]
+STRUCTURE_COLUMNS = ["code", "section", "text", "provision_type", "priority", "tags",
+                     "deadline", "responsible_actor", "time_frame"]
+STATUS_COLUMNS = ["provision_code", "level", "effective_on", "evidence", "note"]
+TYPE_COLUMNS = ["code", "name", "group", "description", "verified"]
+ACCORD_COLUMNS = ["accord", "country", "signed_on", "signed_on_verified", "horizon_years",
+                  "published_score", "score_precision", "source"]
+
+COMMON_TYPES = "CFR DEM DIS REI ELE VER AMN PRI HUR WDT PTG CON".split()
+MEDIUM_TYPES = ("DIT DRC DON ESD MIL POL PAR REF IDP TRC JUD CAR DEC EXE LEG MIN CUL RAT REV "
+                "UNP NRM CHR WOM MED EDU CIT IER REP").split()
+REVERSAL_ACCORDS = ("Lome Peace Agreement", "Sudan Comprehensive Peace Agreement")
+
+# ---------------------------------------------------------------- Colombian demo constants
+SIGNED = date(2016, 11, 24)
+FIRST_DAY = date(2016, 12, 1)
+LAST_DAY = date(2026, 10, 31)
+DUE = date(2031, 11, 24)
+SHORT_END, MEDIUM_END = date(2019, 11, 24), date(2026, 11, 24)
+STIPULATIONS = 578
+ANCHOR = date(2019, 2, 28)
+# Stipulations per point.  The brief suggested 104/94/166/61/80/73; 61 cannot give 50 %
+# minimal and 80 cannot give 12 % intermediate (half-up), so points 4 and 5 use 60 and 81.
+POINT_SIZES = {1: 104, 2: 94, 3: 166, 4: 60, 5: 81, 6: 73}
+# Counts (complete, intermediate, minimal, not initiated) per point at 2019-02-28: they
+# reproduce the published per-point shares of points 1-5; point 6 takes the remainder.
+ANCHOR_POINTS = {1: (3, 8, 53, 40), 2: (12, 7, 33, 42), 3: (74, 28, 30, 34),
+                 4: (1, 11, 30, 18), 5: (9, 10, 30, 32), 6: (34, 5, 18, 16)}
+# Global counts (complete, intermediate, minimal, not initiated) over 578 stipulations at each
+# cut-off.  Published shares are reproduced; unpublished ones are interpolated; the last row
+# (2026-10-31) is an illustrative continuation after the last published report.
+TARGETS = [
+    (date(2017, 8, 31), (98, 35, 127, 318)),
+    (date(2018, 5, 31), (121, 52, 179, 226)),
+    (date(2019, 2, 28), (133, 69, 194, 182)),
+    (date(2019, 11, 30), (144, 86, 208, 140)),
+    (date(2020, 11, 30), (161, 96, 210, 111)),
+    (date(2021, 10, 31), (172, 104, 214, 88)),
+    (date(2021, 11, 30), (174, 109, 211, 84)),
+    (date(2023, 6, 30), (180, 116, 207, 75)),
+    (date(2023, 11, 30), (185, 111, 225, 57)),
+    (date(2024, 11, 30), (196, 110, 220, 52)),
+    (LAST_DAY, (208, 112, 214, 44)),
+]
+POINT_PACE = {1: 0.7, 2: 1.0, 3: 1.4, 4: 0.9, 5: 1.0, 6: 1.2}
+GENDER_COUNT, ETHNIC_COUNT, PRIORITY_COUNT = 130, 80, 144
+REVERSALS, JUMP_SHARE = 10, 0.35
+
+Theme = namedtuple("Theme", "point path count topic types actors frames gender ethnic "
+                            "territorial priority pace")
+
+
+def _t(point, path, count, topic, types, actors, frames=(3, 5, 2), gender=1.0, ethnic=0.5,
+       territorial=0.2, priority=1.0, pace=1.0):
+    return Theme(point, path, count, topic, types.split(), actors, frames, gender, ethnic,
+                 territorial, priority, pace)
+
+
+THEMES = [
+    _t(1, [("1.1", "Access to and use of land")], 30, "access to and use of land",
+       "NRM NRM NRM ESD", ["Agencia Nacional de Tierras", "Ministerio de Agricultura y "
+       "Desarrollo Rural", "Instituto Geográfico Agustín Codazzi", "Superintendencia de "
+       "Notariado y Registro"], (2, 5, 3), 1.5, 0.8, 0.7, 1.2, 0.8),
+    _t(1, [("1.2", "Development Programmes with a Territorial Focus (PDET)")], 22, "the PDET",
+       "ESD", ["Agencia de Renovación del Territorio", "Departamento Nacional de Planeación"],
+       (3, 6, 1), 1.0, 1.5, 1.0, 2.0, 1.3),
+    _t(1, [("1.3", "National plans for comprehensive rural reform"),
+           ("1.3.1", "Infrastructure and land improvement")], 10, "rural infrastructure", "ESD",
+       ["Ministerio de Transporte", "Agencia de Desarrollo Rural", "Ministerio de Minas y "
+        "Energía"], (1, 5, 4), 0.6, 0.6, 0.8, 0.8, 0.8),
+    _t(1, [("1.3", "National plans for comprehensive rural reform"),
+           ("1.3.2", "Social development: health, education, housing and drinking water")], 16,
+       "rural social development", "ESD EDU", ["Ministerio de Salud y Protección Social",
+       "Ministerio de Educación Nacional", "Ministerio de Vivienda, Ciudad y Territorio"],
+       (1, 5, 4), 1.3, 0.8, 0.8, 1.0, 0.9),
+    _t(1, [("1.3", "National plans for comprehensive rural reform"),
+           ("1.3.3", "Incentives for production and the solidarity economy")], 12,
+       "rural production and the solidarity economy", "ESD", ["Agencia de Desarrollo Rural",
+       "Unidad Administrativa Especial de Organizaciones Solidarias", "Banco Agrario de "
+       "Colombia"], (1, 6, 3), 1.2, 0.5, 0.8, 0.8, 0.9),
+    _t(1, [("1.4", "Food and nutrition security")], 14, "food and nutrition security", "ESD",
+       ["Instituto Colombiano de Bienestar Familiar", "Ministerio de Agricultura y Desarrollo "
+        "Rural"], (2, 5, 3), 1.2, 0.8, 0.7, 0.8, 0.9),
+    _t(2, [("2.1", "Rights and guarantees for the political opposition and security for "
+                   "political participation")], 30,
+       "guarantees for the opposition and security for political participation", "ELE HUR",
+       ["Ministerio del Interior", "Unidad Nacional de Protección", "Consejo Nacional "
+        "Electoral"], (5, 4, 1), 1.2, 0.4, 0.2, 1.2, 1.0),
+    _t(2, [("2.2", "Democratic mechanisms for citizen participation")], 34,
+       "citizen participation", "MED HUR", ["Ministerio del Interior", "Ministerio de "
+       "Tecnologías de la Información y las Comunicaciones", "Consejo Nacional de Paz, "
+       "Reconciliación y Convivencia"], (3, 5, 2), 1.3, 0.5, 0.3, 0.8, 0.9),
+    _t(2, [("2.3", "Measures to promote greater participation in national, regional and "
+                   "local politics")], 30, "wider participation in politics", "ELE",
+       ["Registraduría Nacional del Estado Civil", "Consejo Nacional Electoral", "Congreso "
+        "de la República"], (4, 5, 1), 1.5, 0.7, 0.5, 1.0, 1.0),
+    _t(3, [("3.1", "Bilateral and definitive ceasefire and laying down of arms")], 48,
+       "the ceasefire and the laying down of arms", "CFR CFR DIS DEM VER",
+       ["Misión de Verificación de las Naciones Unidas", "Ministerio de Defensa Nacional",
+        "Oficina del Alto Comisionado para la Paz"], (9, 1, 0), 0.4, 0.2, 0.4, 1.0, 3.0),
+    _t(3, [("3.2", "Reincorporation of the FARC-EP into civilian life"),
+           ("3.2.1", "Political reincorporation")], 22, "political reincorporation", "ELE REI",
+       ["Consejo Nacional Electoral", "Registraduría Nacional del Estado Civil", "Agencia "
+        "para la Reincorporación y la Normalización"], (6, 3, 1), 0.8, 0.2, 0.1, 1.0, 1.8),
+    _t(3, [("3.2", "Reincorporation of the FARC-EP into civilian life"),
+           ("3.2.2", "Economic and social reincorporation")], 42,
+       "economic and social reincorporation", "REI REI DEM", ["Agencia para la "
+       "Reincorporación y la Normalización", "Consejo Nacional de Reincorporación"],
+       (4, 5, 1), 1.3, 0.4, 0.4, 1.2, 1.1),
+    _t(3, [("3.3", "Security guarantees and the fight against criminal organisations")], 54,
+       "security guarantees and the fight against criminal organisations", "PAR POL HUR",
+       ["Comisión Nacional de Garantías de Seguridad", "Fiscalía General de la Nación",
+        "Policía Nacional", "Unidad Nacional de Protección"], (4, 5, 1), 0.9, 0.8, 0.5, 1.0,
+       0.8),
+    _t(4, [("4.1", "Programmes for the substitution of crops used for illicit purposes "
+                   "(PNIS)")], 28, "crop substitution", "ESD NRM",
+       ["Dirección de Sustitución de Cultivos de Uso Ilícito", "Agencia de Renovación del "
+        "Territorio"], (3, 5, 2), 1.2, 1.5, 1.0, 1.5, 1.0),
+    _t(4, [("4.2", "Prevention of consumption and public health")], 14,
+       "drug-use prevention and public health", "ESD HUR", ["Ministerio de Salud y "
+       "Protección Social", "Ministerio de Justicia y del Derecho"], (2, 6, 2), 1.3, 0.5,
+       0.4, 0.8, 1.0),
+    _t(4, [("4.3", "Solution to the phenomenon of drug production and trafficking")], 18,
+       "drug production and trafficking", "POL", ["Ministerio de Justicia y del Derecho",
+       "Fiscalía General de la Nación", "Policía Nacional", "Unidad de Información y Análisis "
+       "Financiero"], (3, 5, 2), 0.4, 0.5, 0.6, 0.8, 1.0),
+    _t(5, [("5.1", "Comprehensive System for Truth, Justice, Reparation and Non-Repetition"),
+           ("5.1.1", "Truth Commission and Unit for the Search for Persons Deemed Missing")],
+       16, "truth and the search for missing persons", "TRC", ["Comisión para el "
+       "Esclarecimiento de la Verdad", "Unidad de Búsqueda de Personas dadas por "
+       "Desaparecidas"], (5, 4, 1), 1.4, 1.2, 0.3, 1.2, 1.4),
+    _t(5, [("5.1", "Comprehensive System for Truth, Justice, Reparation and Non-Repetition"),
+           ("5.1.2", "Special Jurisdiction for Peace")], 22, "the Special Jurisdiction for "
+       "Peace", "AMN JUD", ["Jurisdicción Especial para la Paz (JEP)", "Congreso de la "
+       "República"], (5, 4, 1), 1.0, 0.8, 0.2, 1.2, 1.4),
+    _t(5, [("5.1", "Comprehensive System for Truth, Justice, Reparation and Non-Repetition"),
+           ("5.1.3", "Comprehensive reparation measures for peacebuilding")], 24,
+       "comprehensive reparation", "REP IDP REF", ["Unidad para las Víctimas", "Unidad de "
+       "Restitución de Tierras"], (2, 5, 3), 1.4, 1.3, 0.6, 1.0, 0.7),
+    _t(5, [("5.2", "Commitment to the promotion, respect and guarantee of human rights")], 19,
+       "human rights", "HUR", ["Defensoría del Pueblo", "Consejería Presidencial para los "
+       "Derechos Humanos"], (3, 5, 2), 1.2, 0.8, 0.3, 0.8, 0.9),
+    _t(6, [("6.1", "Implementation and verification mechanisms")], 24,
+       "implementation and verification mechanisms", "VER DIT DRC", ["Comisión de "
+       "Seguimiento, Impulso y Verificación (CSIVI)", "Departamento Nacional de Planeación",
+       "Consejería Presidencial para la Estabilización y la Consolidación"], (5, 4, 1), 0.8,
+       0.4, 0.1, 1.0, 1.3),
+    _t(6, [("6.2", "Ethnic chapter")], 16, "the ethnic chapter", "MIN CUL", ["Instancia "
+       "Especial de Alto Nivel con Pueblos Étnicos", "Ministerio del Interior"], (2, 5, 3),
+       1.0, 0.0, 0.6, 1.0, 0.6),
+    _t(6, [("6.3", "International verification component")], 10, "international "
+       "verification", "VER", ["Misión de Verificación de las Naciones Unidas", "Secretaría "
+       "Técnica del Componente Internacional de Verificación"], (4, 5, 1), 0.6, 0.2, 0.0,
+       1.0, 1.5),
+    _t(6, [("6.4", "International support component")], 9, "international support", "DON",
+       ["Agencia Presidencial de Cooperación Internacional", "Ministerio de Relaciones "
+        "Exteriores"], (3, 5, 2), 0.6, 0.2, 0.0, 0.8, 1.3),
+    _t(6, [("6.5", "Dissemination and communication tools")], 8, "dissemination and "
+       "communication", "MED", ["Radio Televisión Nacional de Colombia (RTVC)", "Ministerio "
+       "de Tecnologías de la Información y las Comunicaciones"], (4, 5, 1), 0.8, 0.4, 0.2,
+       0.8, 1.0),
+    _t(6, [("6.6", "Endorsement of the Final Agreement")], 6, "endorsement of the agreement",
+       "RAT", ["Congreso de la República", "Corte Constitucional"], (6, 1, 0), 0.3, 0.1, 0.0,
+       1.0, 2.5),
+]
+ACTIONS = [
+    "adopt the legal or regulatory instrument required",
+    "design the programme and its operating guidelines",
+    "allocate and execute the corresponding budget",
+    "set up the responsible body and appoint its members",
+    "roll out the measure in the prioritised municipalities",
+    "consult the communities concerned and publish the results",
+    "publish periodic progress reports",
+    "train officials and local organisations",
+    "build the information system that tracks the measure",
+    "coordinate national and local authorities on delivery",
+    "guarantee access for the intended beneficiaries",
+    "evaluate results and adjust the measure",
+]
+EVIDENCE_KINDS = ["decree", "resolution", "law", "official progress report",
+                  "budget execution report", "field verification visit", "CONPES document",
+                  "reply to an information request", "minutes of a monitoring meeting",
+                  "press release of the responsible entity"]
+
+
+# ------------------------------------------------------------------------------- helpers
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def read_header(path):
+    with open(path, newline="", encoding="utf-8") as handle:
+        return next(csv.reader(handle))
+
+
+def csv_text(columns, rows):
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def round_half_up(value: Fraction, places: int) -> Decimal:
+    """Round an exact fraction half-up to `places` decimals, exactly."""
+    return Decimal(math.floor(value * 10 ** places + Fraction(1, 2))).scaleb(-places)
+
+
+def score(total, n):
+    return Fraction(100 * total, 3 * n)
+
+
+def matches(value, published, precision):
+    places = 2 if precision == "2dp" else 0
+    return round_half_up(value, places) == Decimal(published)
+
+
+def weighted_sample(rng, items, weight, k):
+    """k distinct items, drawn with probability proportional to weight (Efraimidis-Spirakis)."""
+    keys = []
+    for index, item in enumerate(items):
+        w = weight(item)
+        keys.append((rng.random() ** (1.0 / w) if w > 0 else -1.0, -index))
+    chosen = sorted(keys, reverse=True)[:k]
+    return [items[-index] for _, index in chosen]
+
+
+def day_range(start, end):
+    """Dates start..end inclusive."""
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+# ------------------------------------------------------------------ reference matrix
+def exact_options(published, precision, n_values):
+    """(n, level sum) pairs whose score rounds to the published value; best sum per n."""
+    target = Fraction(Decimal(published))
+    options = []
+    for n in n_values:
+        totals = [t for t in range(3 * n + 1) if matches(score(t, n), published, precision)]
+        if totals:
+            options.append((n, min(totals, key=lambda t: (abs(score(t, n) - target), t))))
+    return options
+
+
+def closest_options(published, n_values):
+    target = Fraction(Decimal(published))
+    pairs = [(n, t) for n in n_values for t in range(3 * n + 1)]
+    best = min(abs(score(t, n) - target) for n, t in pairs)
+    return [(n, t) for n, t in pairs if abs(score(t, n) - target) == best]
+
+
+def calibration_options(published, precision):
+    """(n, last-year level sum) options and how they reproduce the published score.
+
+    Exact options with 8-40 types are preferred; failing that, exact options with up to 49
+    types (the Sudan CPA needs 43); failing that (four 2dp scores ending in .00), the values
+    closest to the published score attainable with 8-40 types.
+    """
+    options = exact_options(published, precision, range(N_MIN, N_MAX + 1))
+    if options:
+        return options, "exact"
+    options = exact_options(published, precision, range(N_MIN, VERIFIED_TYPE_COUNT + 1))
+    if options:
+        return options, "exact, more than 40 types needed"
+    return closest_options(published, range(N_MIN, N_MAX + 1)), "closest"
+
+
+def type_weight(code):
+    return 8.0 if code in COMMON_TYPES else 3.0 if code in MEDIUM_TYPES else 1.0
+
+
+def final_levels(rng, codes, total):
+    """Spread `total` level points over codes (0-3 each), rich-get-richer for bimodality."""
+    levels = {code: 0 for code in codes}
+    for _ in range(total):
+        open_codes = [c for c in codes if levels[c] < 3]
+        weights = [1 + 2 * levels[c] for c in open_codes]
+        levels[rng.choices(open_codes, weights)[0]] += 1
+    return levels
+
+
+def trajectory(rng, final, horizon):
+    """Levels for years 1..horizon, non-decreasing, reaching `final`, mostly early."""
+    step_years = sorted(1 + int(horizon * rng.random() ** 2) for _ in range(final))
+    return [sum(1 for y in step_years if y <= year) for year in range(1, horizon + 1)]
+
+
+def add_dip(rng, series):
+    """Lower one plateau year of one type by one step (it recovers the next year)."""
+    spots = [(code, i) for code in sorted(series) for i in range(1, len(series[code]) - 1)
+             if series[code][i - 1] == series[code][i] == series[code][i + 1] >= 1]
+    code, i = rng.choice(spots)
+    series[code][i] -= 1
+
+
+def accord_matrix(rng, accord, verified):
+    horizon = int(accord["horizon_years"])
+    options, _ = calibration_options(accord["published_score"], accord["score_precision"])
+    n, total = rng.choice(options)
+    codes = sorted(weighted_sample(rng, verified, type_weight, n))
+    levels = final_levels(rng, codes, total)
+    series = {code: trajectory(rng, levels[code], horizon) for code in codes}
+    if accord["accord"] in REVERSAL_ACCORDS:
+        add_dip(rng, series)
+    start = date.fromisoformat(accord["signed_on"]).year
+    return [{"accord": accord["accord"], "country": accord["country"],
+             "signed_on": accord["signed_on"], "provision_type": code, "year": start + i + 1,
+             "level": level, "illustrative": "yes"}
+            for code in codes for i, level in enumerate(series[code])]
+
+
+def scored_accords():
+    return [a for a in read_csv(HERE / "reference_accords.csv") if a["published_score"]]
+
+
+def verified_types():
+    return [t["code"] for t in read_csv(HERE / "provision_types.csv") if t["verified"] == "yes"]
+
+
+def build_reference_matrix(rng):
+    verified = verified_types()
+    rows = []
+    for accord in scored_accords():
+        rows.extend(accord_matrix(rng, accord, verified))
+    return rows
+
+
+# ---------------------------------------------------------------- Colombian structure
+def point_names():
+    return {int(p["point"]): p["name"] for p in read_csv(HERE / "colombia_points.csv")}
+
+
+def section_of(theme, names):
+    segments = [f"{theme.point} {names[theme.point]}"]
+    segments += [f"{code} {title}" for code, title in theme.path]
+    return " > ".join(segments)
+
+
+def draw_deadline(rng, theme):
+    """(deadline or '', time frame) drawn from the theme's short/medium/long weights."""
+    frame = rng.choices(["short", "medium", "long"], theme.frames)[0]
+    if rng.random() < 0.08:
+        return "", frame
+    if frame == "long" and rng.random() < 0.4:
+        return DUE.isoformat(), frame
+    bounds = {"short": (date(2017, 1, 1), SHORT_END),
+              "medium": (SHORT_END + timedelta(days=1), MEDIUM_END),
+              "long": (MEDIUM_END + timedelta(days=1), DUE)}[frame]
+    return rng.choice(day_range(*bounds)).isoformat(), frame
+
+
+def base_stipulations(rng):
+    names = point_names()
+    stips = []
+    for theme in THEMES:
+        prefix = theme.path[-1][0]
+        for seq in range(1, theme.count + 1):
+            deadline, frame = draw_deadline(rng, theme)
+            kind = rng.choice(theme.types) if rng.random() > 0.15 else ""
+            stips.append({"code": f"{prefix}.{seq}", "section": section_of(theme, names),
+                          "theme": theme, "provision_type": kind, "deadline": deadline,
+                          "time_frame": frame, "responsible_actor": rng.choice(theme.actors),
+                          "tags": set(), "priority": "no"})
+    return stips
+
+
+def assign_flags(rng, stips):
+    """Exactly GENDER_COUNT gender, ETHNIC_COUNT ethnic tags and PRIORITY_COUNT priorities."""
+    for s in weighted_sample(rng, stips, lambda s: s["theme"].gender, GENDER_COUNT):
+        s["tags"].add("gender")
+    forced = [s for s in stips if s["theme"].path[-1][0] == "6.2"]
+    others = [s for s in stips if s["theme"].path[-1][0] != "6.2"]
+    extra = weighted_sample(rng, others, lambda s: s["theme"].ethnic, ETHNIC_COUNT - len(forced))
+    for s in forced + extra:
+        s["tags"].add("ethnic")
+    for s in stips:
+        if rng.random() < s["theme"].territorial:
+            s["tags"].add("territorial")
+    for s in weighted_sample(rng, stips, lambda s: s["theme"].priority, PRIORITY_COUNT):
+        s["priority"] = "yes"
+
+
+def stipulation_text(rng, s):
+    focus = ""
+    if "gender" in s["tags"]:
+        focus += " with a gender focus"
+    if "ethnic" in s["tags"]:
+        focus += " in consultation with ethnic peoples"
+    return (f"[Illustrative] Commitment {s['code']} on {s['theme'].topic}: "
+            f"{s['responsible_actor']} to {rng.choice(ACTIONS)}{focus}.")
+
+
+def build_structure(rng):
+    stips = base_stipulations(rng)
+    assign_flags(rng, stips)
+    for s in stips:
+        s["text"] = stipulation_text(rng, s)
+        s["point"] = s["theme"].point
+    return stips
+
+
+def structure_rows(stips):
+    order = ("gender", "ethnic", "territorial")
+    return [{**{k: s[k] for k in STRUCTURE_COLUMNS if k != "tags"},
+             "tags": ";".join(t for t in order if t in s["tags"])} for s in stips]
+
+
+# ----------------------------------------------------------------- Colombian statuses
+def at_least(counts):
+    """(complete, intermediate, minimal, not initiated) -> counts at level >= 0, 1, 2, 3."""
+    c, i, m, n = counts
+    return (c + i + m + n, c + i + m, c + i, c)
+
+
+def allocate(total, lo, hi, weight):
+    """Split `total` over points within [lo, hi], proportional to weight x room."""
+    room = {p: hi[p] - lo[p] for p in lo}
+    extra = total - sum(lo.values())
+    if not 0 <= extra <= sum(room.values()):
+        raise ValueError(f"cannot allocate {total} within {lo} .. {hi}")
+    mass = sum(Fraction(weight[p]) * room[p] for p in lo) or Fraction(1)
+    want = {p: lo[p] + extra * Fraction(weight[p]) * room[p] / mass for p in lo}
+    counts = {p: min(hi[p], math.floor(want[p])) for p in lo}
+    while sum(counts.values()) < total:
+        p = max((p for p in counts if counts[p] < hi[p]), key=lambda p: (want[p] - counts[p], -p))
+        counts[p] += 1
+    return counts
+
+
+def plan_cutoff(when, totals, previous):
+    """Per-point counts at level >= 0..3 at one cut-off, given the previous cut-off."""
+    if when == ANCHOR:
+        return {p: at_least(ANCHOR_POINTS[p]) for p in POINT_SIZES}
+    plan = {p: [POINT_SIZES[p], 0, 0, 0] for p in POINT_SIZES}
+    for level in (1, 2, 3):
+        cap = {p: at_least(ANCHOR_POINTS[p])[level] if when < ANCHOR else POINT_SIZES[p]
+               for p in POINT_SIZES}
+        lo = {p: previous[p][level] for p in POINT_SIZES}
+        hi = {p: min(cap[p], plan[p][level - 1]) for p in POINT_SIZES}
+        for p, count in allocate(totals[level], lo, hi, POINT_PACE).items():
+            plan[p][level] = count
+    return {p: tuple(v) for p, v in plan.items()}
+
+
+def plan_points():
+    previous = {p: (POINT_SIZES[p], 0, 0, 0) for p in POINT_SIZES}
+    plans = []
+    for when, counts in TARGETS:
+        previous = plan_cutoff(when, at_least(counts), previous)
+        plans.append(previous)
+    return plans
+
+
+def crossing_weight(s):
+    w = s["theme"].pace * {"short": 1.5, "medium": 1.0, "long": 0.6}[s["time_frame"]]
+    w *= 1.5 if s["priority"] == "yes" else 1.0
+    w *= 0.6 if "gender" in s["tags"] else 1.0
+    return w * (0.6 if "ethnic" in s["tags"] else 1.0)
+
+
+def advance(rng, stips, levels, plan):
+    """Raise levels so every point reaches the planned counts at levels >= 1, 2, 3."""
+    for point in POINT_SIZES:
+        members = [s for s in stips if s["point"] == point]
+        for level in (1, 2, 3):
+            have = sum(1 for s in members if levels[s["code"]] >= level)
+            pool = [s for s in members if levels[s["code"]] == level - 1]
+            for s in weighted_sample(rng, pool, crossing_weight, plan[point][level] - have):
+                levels[s["code"]] = level
+
+
+def snapshots(rng, stips):
+    """Level of every stipulation at every cut-off in TARGETS."""
+    levels = {s["code"]: 0 for s in stips}
+    result = []
+    for plan in plan_points():
+        advance(rng, stips, levels, plan)
+        result.append(dict(levels))
+    return result
+
+
+def windows():
+    """(first day, last day) of the interval ending at each cut-off."""
+    starts = [FIRST_DAY] + [when + timedelta(days=1) for when, _ in TARGETS[:-1]]
+    return list(zip(starts, [when for when, _ in TARGETS]))
+
+
+def evidence(rng, actor):
+    return f"Illustrative evidence: {rng.choice(EVIDENCE_KINDS)} ({actor})"
+
+
+def step_rows(rng, s, before, after, window):
+    """Rows moving one stipulation from `before` to `after` inside a window."""
+    if after - before >= 2 and rng.random() < JUMP_SHARE:
+        day = rng.choice(day_range(*window))
+        return [(day, after, "Illustrative: advance of two levels recorded at once")]
+    days = sorted(rng.sample(day_range(*window), after - before))
+    return [(day, level, "") for day, level in zip(days, range(before + 1, after + 1))]
+
+
+def history_rows(rng, stips, snaps):
+    rows = []
+    for k, window in enumerate(windows()):
+        for s in stips:
+            before = snaps[k - 1][s["code"]] if k else 0
+            for day, level, note in step_rows(rng, s, before, snaps[k][s["code"]], window):
+                rows.append({"provision_code": s["code"], "level": level,
+                             "effective_on": day.isoformat(), "note": note,
+                             "evidence": evidence(rng, s["responsible_actor"])})
+    return rows
+
+
+def reversal_rows(rng, stips, snaps):
+    """Dips of one level that recover before the next cut-off (published intervals only).
+
+    Only stipulations whose level is unchanged over the interval (so no other row falls
+    inside it) are eligible; the dip and the recovery are both strictly before the cut-off.
+    """
+    spots = [(k, s, snaps[k][s["code"]]) for k in range(1, len(TARGETS) - 1) for s in stips
+             if snaps[k][s["code"]] >= 2 and snaps[k - 1][s["code"]] == snaps[k][s["code"]]]
+    out, used = [], set()
+    for k, s, level in rng.sample(spots, len(spots)):
+        if len(out) == 2 * REVERSALS or s["code"] in used:
+            continue
+        used.add(s["code"])
+        start, end = windows()[k]
+        drop, back = sorted(rng.sample(day_range(start, end - timedelta(days=1)), 2))
+        out.append(_row(rng, s, level - 1, drop, "Illustrative reversal: measure suspended"))
+        out.append(_row(rng, s, level, back, "Illustrative: measure reinstated"))
+    return out
+
+
+def _row(rng, s, level, day, note):
+    return {"provision_code": s["code"], "level": level, "effective_on": day.isoformat(),
+            "evidence": evidence(rng, s["responsible_actor"]), "note": note}
+
+
+def build_statuses(rng, stips):
+    snaps = snapshots(rng, stips)
+    rows = history_rows(rng, stips, snaps)
+    rows += reversal_rows(rng, stips, snaps)
+    return sorted(rows, key=lambda r: (r["effective_on"], r["provision_code"]))
+
+
+# ---------------------------------------------------------------------------- output
+def generate():
+    """All generated files as {path: text}."""
+    rng = random.Random(SEED)
+    matrix = build_reference_matrix(rng)
+    stips = build_structure(rng)
+    statuses = build_statuses(rng, stips)
+    return {HERE / "reference_matrix.csv": csv_text(MATRIX_COLUMNS, matrix),
+            DEMO / "structure.csv": csv_text(STRUCTURE_COLUMNS, structure_rows(stips)),
+            DEMO / "statuses.csv": csv_text(STATUS_COLUMNS, statuses)}
+
+
+def write_all():
+    for path, text in generate().items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="")
+        print(f"wrote {path.relative_to(HERE.parent)}")
+
+
+# ----------------------------------------------------------------------------- checks
+class Report:
+    """Prints one line per check and counts failures."""
+
+    def __init__(self):
+        self.failures = 0
+
+    def __call__(self, ok, message):
+        print(f"{'PASS' if ok else 'FAIL'}  {message}")
+        self.failures += 0 if ok else 1
+
+
+def check_inputs(report):
+    types = read_csv(HERE / "provision_types.csv")
+    accords = read_csv(HERE / "reference_accords.csv")
+    report(read_header(HERE / "provision_types.csv") == TYPE_COLUMNS and len(types) == 51
+           and len(verified_types()) == VERIFIED_TYPE_COUNT,
+           f"provision_types.csv: columns, {len(types)} types, {len(verified_types())} verified")
+    report(read_header(HERE / "reference_accords.csv") == ACCORD_COLUMNS and len(accords) == 34
+           and len(scored_accords()) == 29,
+           f"reference_accords.csv: columns, {len(accords)} accords, "
+           f"{len(scored_accords())} with a published score")
+
+
+def check_reproducible(report):
+    for path, text in generate().items():
+        same = path.exists() and path.read_text(encoding="utf-8") == text
+        report(same, f"{path.relative_to(HERE)} is byte-identical to a fresh generation")
+
+
+def matrix_groups():
+    groups = {}
+    for row in read_csv(HERE / "reference_matrix.csv"):
+        groups.setdefault(row["accord"], []).append(row)
+    return groups
+
+
+def check_matrix_shape(report, groups):
+    report(read_header(HERE / "reference_matrix.csv") == MATRIX_COLUMNS,
+           "reference_matrix.csv columns")
+    accords = scored_accords()
+    report(list(groups) == [a["accord"] for a in accords], f"{len(groups)} accords = the 29 "
+           "reference accords with a published score, in reference order")
+    verified, bad = set(verified_types()), []
+    for a in accords:
+        rows = groups.get(a["accord"], [])
+        codes = sorted({r["provision_type"] for r in rows})
+        first = date.fromisoformat(a["signed_on"]).year + 1
+        years = list(range(first, first + int(a["horizon_years"])))
+        grid = sorted((r["provision_type"], int(r["year"])) for r in rows)
+        ok = (grid == [(c, y) for c in codes for y in years] and set(codes) <= verified
+              and N_MIN <= len(codes) <= VERIFIED_TYPE_COUNT
+              and all(r["illustrative"] == "yes" and r["level"] in "0123" and
+                      (r["country"], r["signed_on"]) == (a["country"], a["signed_on"])
+                      for r in rows))
+        if not ok:
+            bad.append(a["accord"])
+    report(not bad, "every accord: distinct verified types, full type x year grid, "
+           f"levels 0-3, illustrative=yes, copied fields {bad or ''}")
+
+
+def last_year_score(rows):
+    last = max(int(r["year"]) for r in rows)
+    final = [int(r["level"]) for r in rows if int(r["year"]) == last]
+    return score(sum(final), len(final)), len(final)
+
+
+def check_matrix_scores(report, groups):
+    for a in scored_accords():
+        value, n = last_year_score(groups.get(a["accord"], []))
+        published, precision = a["published_score"], a["score_precision"]
+        options, how = calibration_options(published, precision)
+        if how == "closest":
+            target = Fraction(Decimal(published))
+            ok = (abs(value - target) == abs(score(options[0][1], options[0][0]) - target)
+                  and matches(value, published, "percent")
+                  and not exact_options(published, precision, range(1, 50)))
+            how = "2dp unattainable with n<=49: closest with n in 8-40, same whole percent"
+        else:
+            ok = matches(value, published, precision)
+            how = f"{precision} {how}"
+        ok = ok and n in {option[0] for option in options}
+        report(ok, f"{a['accord']}: n={n}, horizon {a['horizon_years']}, last-year score "
+               f"{round_half_up(value, 2)} vs published {published} ({how})")
+
+
+def check_matrix_dynamics(report, groups):
+    dipped, bad, rising = set(), [], 0
+    for accord, rows in groups.items():
+        series = {}
+        for r in sorted(rows, key=lambda r: int(r["year"])):
+            series.setdefault(r["provision_type"], []).append(int(r["level"]))
+        for code, levels in series.items():
+            for i in range(1, len(levels)):
+                if levels[i] < levels[i - 1]:
+                    dipped.add(accord)
+                    recovers = i + 1 < len(levels) and levels[i + 1] >= levels[i - 1]
+                    if levels[i - 1] - levels[i] != 1 or not recovers:
+                        bad.append(f"{accord}/{code}")
+        first = [sum(v[0] for v in series.values()), sum(v[-1] for v in series.values())]
+        rising += first[0] <= first[1]
+    report(len(dipped) <= 2 and not bad, f"levels non-decreasing except one-step dips that "
+           f"recover, in {len(dipped)} accord(s): {', '.join(sorted(dipped))}")
+    report(rising == len(groups), f"{rising}/{len(groups)} accords score no higher in year 1 "
+           "than in their last coded year")
+
+
+def structure():
+    return read_csv(DEMO / "structure.csv")
+
+
+def check_structure_shape(report, stips):
+    report(read_header(DEMO / "structure.csv") == STRUCTURE_COLUMNS, "structure.csv columns")
+    codes = [s["code"] for s in stips]
+    report(len(stips) == STIPULATIONS and len(set(codes)) == len(codes),
+           f"{len(stips)} stipulations with unique codes")
+    names = point_names()
+    sizes = Counter(int(s["code"].split(".")[0]) for s in stips)
+    report(dict(sizes) == POINT_SIZES, f"stipulations per point {dict(sorted(sizes.items()))}")
+    bad = [s["code"] for s in stips if not code_matches_section(s, names)]
+    report(not bad, f"codes follow their section path, point names from colombia_points.csv "
+           f"{bad[:5] or ''}")
+    themes = Counter(s["section"].split(" > ")[1].split()[0] for s in stips)
+    per_point = Counter(code.split(".")[0] for code in themes)
+    report(all(2 <= per_point[str(p)] <= 6 for p in POINT_SIZES),
+           f"themes per point {dict(sorted(per_point.items()))}")
+    report(all(s["text"].startswith("[Illustrative] ") for s in stips),
+           "every text is marked [Illustrative]")
+
+
+def code_matches_section(s, names):
+    segments = s["section"].split(" > ")
+    point = s["code"].split(".")[0]
+    head = f"{point} {names.get(int(point), '?')}"
+    parent = segments[-1].split()[0]
+    return (segments[0] == head and s["code"].rsplit(".", 1)[0] == parent
+            and s["code"].rsplit(".", 1)[1].isdigit())
+
+
+def check_structure_fields(report, stips):
+    verified = set(verified_types())
+    report(all(s["provision_type"] in verified | {""} for s in stips),
+           f"provision types are verified PAM codes or blank "
+           f"({sum(1 for s in stips if s['provision_type'])} typed)")
+    share = Fraction(sum(s["priority"] == "yes" for s in stips), len(stips))
+    report(all(s["priority"] in ("yes", "no") for s in stips)
+           and Fraction(1, 5) <= share <= Fraction(3, 10),
+           f"priority yes/no, {round_half_up(100 * share, 1)}% priority")
+    tags = Counter(t for s in stips for t in s["tags"].split(";") if t)
+    both = sum(1 for s in stips if {"gender", "ethnic"} <= set(s["tags"].split(";")))
+    report(set(tags) <= {"gender", "ethnic", "territorial"} and tags["gender"] == GENDER_COUNT
+           and tags["ethnic"] == ETHNIC_COUNT and both > 0,
+           f"tags: gender {tags['gender']}, ethnic {tags['ethnic']}, both {both}, "
+           f"territorial {tags['territorial']}")
+    report(all(s["responsible_actor"] for s in stips), "every stipulation has an actor")
+    check_deadlines(report, stips)
+
+
+def frame_of(deadline):
+    return "short" if deadline <= SHORT_END else "medium" if deadline <= MEDIUM_END else "long"
+
+
+def check_deadlines(report, stips):
+    dated = [s for s in stips if s["deadline"]]
+    ok = all(date(2017, 1, 1) <= date.fromisoformat(s["deadline"]) <= DUE
+             and frame_of(date.fromisoformat(s["deadline"])) == s["time_frame"] for s in dated)
+    frames = Counter(s["time_frame"] for s in stips)
+    report(ok and set(frames) <= {"short", "medium", "long"} and len(dated) >= 0.8 * len(stips),
+           f"{len(dated)} deadlines in 2017..{DUE} matching time frames {dict(frames)}")
+
+
+def histories():
+    history = {}
+    for row in read_csv(DEMO / "statuses.csv"):
+        history.setdefault(row["provision_code"], []).append(row)
+    return history
+
+
+def level_on(rows, day):
+    level = 0
+    for row in rows:
+        if row["effective_on"] <= day.isoformat():
+            level = int(row["level"])
+    return level
+
+
+def check_status_format(report, stips):
+    rows = read_csv(DEMO / "statuses.csv")
+    report(read_header(DEMO / "statuses.csv") == STATUS_COLUMNS, "statuses.csv columns")
+    codes = {s["code"] for s in stips}
+    report(all(r["provision_code"] in codes and r["level"] in "0123" and len(r["level"]) == 1
+               and FIRST_DAY <= date.fromisoformat(r["effective_on"]) <= LAST_DAY
+               for r in rows), f"{len(rows)} rows: known codes, levels 0-3, dates "
+           f"{FIRST_DAY}..{LAST_DAY}")
+    keys = [(r["effective_on"], r["provision_code"]) for r in rows]
+    report(keys == sorted(keys) and len(set(keys)) == len(keys),
+           "rows sorted by (effective_on, provision_code), one row per code and day")
+    report(all(r["evidence"].startswith("Illustrative evidence: ") for r in rows)
+           and not any("http" in r["evidence"] + r["note"] for r in rows),
+           "evidence marked illustrative, no URLs")
+    changes = all(int(rs[i]["level"]) != (int(rs[i - 1]["level"]) if i else 0)
+                  for rs in histories().values() for i in range(len(rs)))
+    report(changes, "every row changes the level")
+
+
+def published_cutoffs():
+    return read_csv(HERE / "colombia_published_status.csv")
+
+
+def level_counts(history, codes, day):
+    counts = Counter(level_on(history.get(code, []), day) for code in codes)
+    return [counts[3], counts[2], counts[1], counts[0]]
+
+
+def pct(count, total):
+    return int(round_half_up(Fraction(100 * count, total), 0))
+
+
+def check_calibration(report, history, stips):
+    codes = [s["code"] for s in stips]
+    columns = ["complete_pct", "intermediate_pct", "minimal_pct", "not_initiated_pct"]
+    for cut in published_cutoffs():
+        counts = level_counts(history, codes, date.fromisoformat(cut["cut_off"]))
+        shares = [pct(c, len(codes)) for c in counts]
+        ok = all(cut[col] == "" or int(cut[col]) == v for col, v in zip(columns, shares))
+        shown = ", ".join(f"{v}({cut[c] or '-'})" for c, v in zip(columns, shares))
+        report(ok, f"{cut['cut_off']} {cut['report']}: C/I/M/N % {shown}  (published)")
+        exact = re.search(r"counts (\d+)/(\d+)/(\d+)/(\d+)", cut["note"])
+        if exact:
+            report(counts == [int(g) for g in exact.groups()],
+                   f"{cut['cut_off']} exact counts {counts} vs published {exact.group(0)}")
+
+
+def check_points(report, history, stips):
+    columns = ["feb2019_complete_pct", "feb2019_intermediate_pct", "feb2019_minimal_pct",
+               "feb2019_not_initiated_pct"]
+    for point in read_csv(HERE / "colombia_points.csv"):
+        codes = [s["code"] for s in stips if s["code"].split(".")[0] == point["point"]]
+        counts = level_counts(history, codes, ANCHOR)
+        shares = [pct(c, len(codes)) for c in counts]
+        ok = all(point[c] == "" or int(point[c]) == v for c, v in zip(columns, shares))
+        report(ok and min(counts) >= 0, f"point {point['point']} at {ANCHOR} (n={len(codes)}):"
+               f" counts {counts}, % {shares} vs published "
+               f"{[point[c] or '-' for c in columns]}")
+
+
+def reversals(history):
+    """(code, drop day, recovery day or None, steps) for every fall in a history."""
+    found = []
+    for code, rows in history.items():
+        for i in range(1, len(rows)):
+            before, now = int(rows[i - 1]["level"]), int(rows[i]["level"])
+            if now < before:
+                back = next((r["effective_on"] for r in rows[i + 1:]
+                             if int(r["level"]) >= before), None)
+                found.append((code, rows[i]["effective_on"], back, before - now))
+    return found
+
+
+def check_reversals(report, history):
+    cuts = [c["cut_off"] for c in published_cutoffs()] + [LAST_DAY.isoformat()]
+    falls = reversals(history)
+    ok = all(back and steps == 1 and not any(drop <= c < back for c in cuts)
+             for _, drop, back, steps in falls)
+    report(ok and 5 <= len(falls) <= 15, f"{len(falls)} reversals, one step each, recovered "
+           "strictly between two cut-offs")
+    jumps = sum(1 for rows in history.values() for i, r in enumerate(rows)
+                if int(r["level"]) - (int(rows[i - 1]["level"]) if i else 0) >= 2)
+    report(jumps > 0, f"{jumps} rows jump two or more levels at once")
+
+
+def mean_level(history, codes, day):
+    return Fraction(sum(level_on(history.get(c, []), day) for c in codes), max(len(codes), 1))
+
+
+def check_gaps(report, history, stips):
+    cuts = [date.fromisoformat(c["cut_off"]) for c in published_cutoffs()]
+    every = [s["code"] for s in stips]
+    groups = {"priority": [s["code"] for s in stips if s["priority"] == "yes"],
+              "non-priority": [s["code"] for s in stips if s["priority"] == "no"],
+              "gender": [s["code"] for s in stips if "gender" in s["tags"]],
+              "ethnic": [s["code"] for s in stips if "ethnic" in s["tags"]]}
+    means = {g: [mean_level(history, codes, d) for d in cuts] for g, codes in groups.items()}
+    whole = [mean_level(history, every, d) for d in cuts]
+    report(all(p > n for p, n in zip(means["priority"], means["non-priority"])),
+           "priority ahead of non-priority at every cut-off " + _series(means["priority"]))
+    for group in ("gender", "ethnic"):
+        report(all(g < w for g, w in zip(means[group], whole)),
+               f"{group} behind the whole at every cut-off {_series(means[group])} vs "
+               f"{_series(whole)}")
+    last = date.fromisoformat(published_cutoffs()[-1]["cut_off"])
+    report(mean_level(history, every, LAST_DAY) > mean_level(history, every, last),
+           f"progress continues after {last} up to {LAST_DAY}")
+
+
+def _series(values):
+    return "[" + " ".join(str(round_half_up(v, 2)) for v in values) + "]"
+
+
+def check_accord_json(report):
+    data = json.loads((DEMO / "accord.json").read_text(encoding="utf-8"))
+    expected = {"slug": "colombia-2016-demo", "country": "Colombia", "signed_on": "2016-11-24",
+                "target_date": "2031-11-24", "illustrative": True, "public": True,
+                "priority_flags_set_on": "2018-03-29"}
+    report(all(data.get(k) == v for k, v in expected.items())
+           and "illustrative" in data.get("name", ""), "colombia_demo/accord.json fields")
+
+
+def run_checks():
+    report = Report()
+    check_inputs(report)
+    check_reproducible(report)
+    groups = matrix_groups()
+    check_matrix_shape(report, groups)
+    check_matrix_scores(report, groups)
+    check_matrix_dynamics(report, groups)
+    stips = structure()
+    check_structure_shape(report, stips)
+    check_structure_fields(report, stips)
+    history = histories()
+    check_status_format(report, stips)
+    check_calibration(report, history, stips)
+    check_points(report, history, stips)
+    check_reversals(report, history)
+    check_gaps(report, history, stips)
+    check_accord_json(report)
+    print(f"{report.failures} check(s) failed" if report.failures else "all checks passed")
+    return 1 if report.failures else 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true",
+                        help="verify the committed files instead of writing them")
+    args = parser.parse_args(argv)
+    if args.check:
+        return run_checks()
+    write_all()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""Fixtures: one migrated and seeded database per run (SQLite, or PostgreSQL when
+TRACKER_TEST_DATABASE_URL is set), and a transaction rolled back after every test."""
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import pytest
+from sqlalchemy import select, text
+
+from tracker import create_app
+from tracker.extensions import db
+
+POSTGRES_URL = os.environ.get("TRACKER_TEST_DATABASE_URL")
+PASSWORD = "correct horse battery"
+
+
+def _reset_postgres(url: str) -> None:
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    url = POSTGRES_URL or f"sqlite:///{instance / 'test.db'}"
+    if POSTGRES_URL:
+        _reset_postgres(POSTGRES_URL)
+    os.environ.setdefault("TRACKER_SECRET_KEY", "test-secret")
+    application = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+    })
+    with application.app_context():
+        from flask_migrate import upgrade
+
+        from tracker import seed
+
+        upgrade()
+        seed.run()
+        db.session.remove()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _rollback(request, app):
+    """Run each test inside a transaction that is rolled back; commits become savepoints."""
+    with app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session(
+            {"bind": connection, "join_transaction_mode": "create_savepoint"})
+        try:
+            yield
+        finally:
+            db.session.remove()
+            db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def demo(app):
+    """The seeded monitored demo accord."""
+    from tracker.models import Accord
+
+    return db.session.scalar(select(Accord).where(Accord.slug == "colombia-2016-demo"))
+
+
+@pytest.fixture
+def today():
+    return date.today()
+
+
+def row_counts() -> dict[str, int]:
+    """Rows per table: compared before and after a refused operation."""
+    return {table.name: db.session.execute(select(db.func.count()).select_from(table)).scalar()
+            for table in db.metadata.sorted_tables}

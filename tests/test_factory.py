@@ -1,0 +1,32 @@
+import importlib
+
+from tracker import create_app
+
+
+def test_config_overrides_environment(tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}",
+                      "TESTING": True})
+    assert app.testing
+    assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("x.db")
+
+
+def test_database_url_from_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("TRACKER_DATABASE_URL", f"sqlite:///{tmp_path / 'env.db'}")
+    assert create_app().config["SQLALCHEMY_DATABASE_URI"].endswith("env.db")
+
+
+def test_default_database_is_sqlite_in_instance(monkeypatch):
+    monkeypatch.delenv("TRACKER_DATABASE_URL", raising=False)
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{app.instance_path}/tracker.db"
+
+
+def test_import_has_no_side_effects():
+    module = importlib.reload(importlib.import_module("tracker"))
+    assert not hasattr(module, "app")
+    assert module.__version__
+
+
+def test_upload_limit_and_csrf_lifetime_are_set(app):
+    assert app.config["MAX_CONTENT_LENGTH"] > 0
+    assert app.config["WTF_CSRF_TIME_LIMIT"] is None

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, render_template, request
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from .. import queries
+from ..domain.scale import LEVEL_KEYS
+from ..extensions import db
+from ..figures import AccordFigures
+from ..models import Provision
+from ..permissions import can_view
+from . import bp
+
+
+@bp.get("/")
+def index():
+    """Every accord visible to the visitor, monitored first, then the reference sets."""
+    accords = queries.visible_accords(current_user)
+    counts = dict(db.session.execute(
+        select(Provision.accord_id, func.count()).group_by(Provision.accord_id)).all())
+    return render_template(
+        "accords/index.html", counts=counts,
+        monitored=[a for a in accords if a.kind == "monitored"],
+        reference=[a for a in accords if a.kind == "reference"])
+
+
+def visible_accord_or_404(slug: str):
+    accord = queries.accord_by_slug(slug)
+    if accord is None or not can_view(current_user, accord):
+        abort(404, description=f"No accord {slug!r} here.")
+    return accord
+
+
+@bp.get("/accords/<slug>")
+def show(slug: str):
+    accord = visible_accord_or_404(slug)
+    as_of = date.today()
+    figures = AccordFigures(accord)
+    summary = figures.summary(as_of)
+    reference_score = None
+    if accord.kind == "reference" and accord.horizon_years:
+        last = date(accord.signed_on.year + accord.horizon_years, 12, 31)
+        reference_score = {"year": last.year, **figures.summary(last)}
+    return render_template("accords/show.html", accord=accord, summary=summary,
+                           as_of=as_of, level_keys=LEVEL_KEYS, reference_score=reference_score,
+                           api_url=request.url_root.rstrip("/") + f"/api/v1/accords/{slug}/summary")
+
+
+@bp.get("/methodology")
+def methodology():
+    return render_template("accords/methodology.html")

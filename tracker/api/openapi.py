@@ -1,0 +1,102 @@
+"""The OpenAPI 3.1 description of the v1 API (a test checks it against the routes)."""
+from __future__ import annotations
+
+from .. import __version__
+from ..domain.compare import MAX_YEARS
+from ..domain.metrics import FREQUENCIES
+from ..domain.scale import LEVEL_KEYS
+
+
+def _query(name: str, description: str, schema: dict) -> dict:
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": schema}
+
+
+SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"},
+        "description": "The accord's short name, as in /api/v1/accords."}
+AS_OF = _query("as_of", "Date of the figures (default today); not in the future, not before "
+               "signing.", {"type": "string", "format": "date"})
+PENDING = _query("include_pending", "Count records awaiting review too (coordinators only).",
+                 {"type": "boolean", "default": False})
+FILTERS = [
+    _query("section", "Section code at any depth, e.g. 1 or 1.2.", {"type": "string"}),
+    _query("tag", "Cross-cutting tag, e.g. gender or ethnic.", {"type": "string"}),
+    _query("priority", "Only priority (true) or non-priority (false) provisions.",
+           {"type": "boolean"}),
+    _query("provision_type", "PAM provision type code, e.g. CFR.", {"type": "string"}),
+    _query("responsible_actor", "Responsible actor, exactly as stored.", {"type": "string"}),
+    _query("time_frame", "Time frame.", {"type": "string", "enum": ["short", "medium", "long"]}),
+]
+
+LEVEL_OBJECT = {"type": "object", "properties": {k: {"type": ["number", "null"]}
+                                                 for k in LEVEL_KEYS}}
+SUMMARY = {
+    "type": "object",
+    "properties": {
+        "provisions": {"type": "integer"},
+        "counts": LEVEL_OBJECT,
+        "shares": {**LEVEL_OBJECT, "description": "Percent, one decimal."},
+        "score": {"type": ["number", "null"], "description": "0-100, two decimals."},
+    },
+}
+ERROR = {"type": "object", "properties": {"error": {"type": "string"},
+                                          "message": {"type": "string"},
+                                          "status": {"type": "integer"},
+                                          "request_id": {"type": ["string", "null"]}}}
+
+
+def _get(summary: str, parameters: list, schema: dict, errors=(400, 404)) -> dict:
+    responses = {"200": {"description": "OK", "content": {"application/json": {"schema": schema}}}}
+    for code in errors:
+        responses[str(code)] = {"description": {400: "Bad parameter", 403: "Forbidden",
+                                                404: "No such accord"}[code],
+                                "content": {"application/json": {"schema": ERROR}}}
+    return {"get": {"summary": summary, "parameters": parameters, "responses": responses}}
+
+
+def document() -> dict:
+    per_accord = [SLUG, AS_OF, PENDING]
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Accord tracker API", "version": __version__,
+                 "description": "Read-only figures of peace-accord implementation. Levels: "
+                                "0 not initiated, 1 minimal, 2 intermediate, 3 complete; "
+                                "score = 100 x sum of levels / (3 x provisions)."},
+        "paths": {
+            "/api/v1/accords": _get("Accords visible to the caller", [], {
+                "type": "object", "properties": {"accords": {"type": "array"}}}, errors=(400,)),
+            "/api/v1/accords/{slug}/summary": _get(
+                "Counts, shares and score as of a date, with the priority split",
+                per_accord + FILTERS, {"allOf": [SUMMARY, {"type": "object", "properties": {
+                    "accord": {"type": "string"}, "as_of": {"type": "string", "format": "date"},
+                    "priority": SUMMARY, "non_priority": SUMMARY,
+                    "priority_ratio": {"type": ["number", "null"]}}}]}, errors=(400, 403, 404)),
+            "/api/v1/accords/{slug}/timeline": _get(
+                "Figures at each period end from signing",
+                per_accord + [_query("freq", "Period.", {"type": "string",
+                                                         "enum": list(FREQUENCIES),
+                                                         "default": "month"})] + FILTERS,
+                {"type": "object", "properties": {"points": {"type": "array", "items": SUMMARY},
+                                                  "priority_flags_since": {"type": ["string",
+                                                                                    "null"]}}},
+                errors=(400, 403, 404)),
+            "/api/v1/accords/{slug}/pace": _get(
+                "Pace of implementation and overdue provisions", per_accord + FILTERS,
+                {"type": "object"}, errors=(400, 403, 404)),
+            "/api/v1/accords/{slug}/comparison": _get(
+                "Provision types against the reference set at equal time since signing",
+                [SLUG, AS_OF, PENDING,
+                 _query("year", f"Year since signing, 1-{MAX_YEARS}, or now (default).",
+                        {"type": "string", "default": "now"}),
+                 _query("reference_set", "Reference-set label.",
+                        {"type": "string", "default": "PAM 2015"}),
+                 _query("include_illustrative", "Include reference accords whose data is "
+                        "illustrative.", {"type": "boolean", "default": True})],
+                {"type": "object"}, errors=(400, 403, 404)),
+            "/api/v1/accords/{slug}/provisions": _get(
+                "Each provision with its level as of a date", per_accord + FILTERS,
+                {"type": "object", "properties": {"provisions": {"type": "array"}}},
+                errors=(400, 403, 404)),
+            "/api/v1/openapi.json": _get("This document", [], {"type": "object"}, errors=()),
+        },
+    }

@@ -1,0 +1,177 @@
+"""Command-line interface: thin wrappers over the importers, the seed and user management."""
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from .tables import TableError
+
+
+def _fail(exc: TableError) -> None:
+    for error in exc.errors:
+        click.echo(f"error: {error}", err=True)
+    click.echo("Nothing was written.", err=True)
+    sys.exit(1)
+
+
+def _read(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise click.BadParameter(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _iso_date(_ctx, _param, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+@click.command("seed")
+@click.option("--dir", "seed_dir", type=click.Path(exists=True, file_okay=False),
+              help="Folder with the seed files (default: the repository's seed_data/).")
+def seed_command(seed_dir: str | None) -> None:
+    """Load the provision types, reference accords and the demo accord. Safe to run twice."""
+    from . import seed
+
+    try:
+        for line in seed.run(Path(seed_dir) if seed_dir else seed.SEED_DIR):
+            click.echo(line)
+    except TableError as exc:
+        _fail(exc)
+
+
+@click.command("import-reference")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--set", "set_label", default="PAM 2015", show_default=True,
+              help="Reference-set label given to accords this file creates.")
+def import_reference_command(file: str, set_label: str) -> None:
+    """Load a reference matrix (CSV or XLSX).
+
+    One row per accord x provision type x calendar year, columns accord, country, signed_on,
+    provision_type (PAM code or name), year, level (0-3; blank: not coded) and optionally
+    illustrative (yes/no). Rows already loaded are skipped.
+    """
+    from .importers import import_reference
+
+    try:
+        click.echo(import_reference(_read(file), file, set_label))
+    except TableError as exc:
+        _fail(exc)
+
+
+@click.command("import-accord")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--name", required=True, help="The accord's full name.")
+@click.option("--country", required=True)
+@click.option("--signed-on", required=True, callback=_iso_date, help="Signing date, YYYY-MM-DD.")
+@click.option("--slug", help="Short name used in addresses (default: derived from the name).")
+@click.option("--target-date", callback=_iso_date, help="Date full implementation is due.")
+@click.option("--private", is_flag=True, help="Visible only to users with a role on it.")
+def import_accord_command(file, name, country, signed_on, slug, target_date, private) -> None:
+    """Create a monitored accord from its structure (CSV or XLSX).
+
+    Columns code, section ('1 Rural Reform > 1.1 Land'), text, provision_type (PAM code or
+    name, or blank), priority (yes/no), tags (separated by ';'), deadline (YYYY-MM-DD or
+    blank); optionally responsible_actor and time_frame (short/medium/long).
+    """
+    from .importers import import_accord
+
+    try:
+        click.echo(import_accord(_read(file), file, name=name, country=country,
+                                 signed_on=signed_on, slug=slug, target_date=target_date,
+                                 public=not private))
+    except TableError as exc:
+        _fail(exc)
+
+
+@click.command("import-statuses")
+@click.argument("slug")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def import_statuses_command(slug: str, file: str) -> None:
+    """Add status records to accord SLUG, recorded as verified.
+
+    Columns provision_code, level (0-3), effective_on (YYYY-MM-DD), evidence, note; rows in
+    any order. Rows identical to a record already held are skipped.
+    """
+    from .importers import import_statuses
+
+    try:
+        click.echo(import_statuses(slug, _read(file), file))
+    except TableError as exc:
+        _fail(exc)
+
+
+users_group = AppGroup("users", help="Manage user accounts.")
+
+
+@users_group.command("create")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice(["admin", "coordinator", "editor",
+                                                          "viewer"]))
+@click.option("--org", help="Organization name (created if new).")
+@click.option("--accord", "accord_slug", help="Scope the role to this accord.")
+@click.option("--name", default="", help="Display name.")
+def create_user_command(email, role, org, accord_slug, name) -> None:
+    """Create a user with a role. The password is prompted, or read from TRACKER_NEW_PASSWORD."""
+    from .accounts import AccountError, create_user
+
+    password = os.environ.get("TRACKER_NEW_PASSWORD") or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(email, password, role=role, org_name=org, accord_slug=accord_slug,
+                           name=name)
+    except AccountError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"created {user.email} ({role}{' on ' + accord_slug if accord_slug else ''})")
+
+
+DEMO_ACCOUNTS = (("admin@tracker.test", "admin", None),
+                 ("coordinator@tracker.test", "coordinator", "colombia-2016-demo"),
+                 ("editor@tracker.test", "editor", "colombia-2016-demo"))
+
+
+@users_group.command("demo")
+def demo_users_command() -> None:
+    """Create demo accounts (admin, coordinator, editor) once and print how to log in.
+
+    The password is generated on first use and kept in instance/demo-credentials.txt.
+    """
+    import secrets
+
+    from flask import current_app
+    from sqlalchemy import select
+
+    from .accounts import create_user
+    from .extensions import db
+    from .models import User
+
+    path = Path(current_app.instance_path) / "demo-credentials.txt"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(12) + "\n")
+        path.chmod(0o600)
+    password = path.read_text().strip()
+    for email, role, slug in DEMO_ACCOUNTS:
+        if db.session.scalar(select(User.id).where(User.email == email)) is None:
+            create_user(email, password, role=role, accord_slug=slug,
+                        org_name="Demo organization", name=f"Demo {role}")
+    click.echo("Log in at http://127.0.0.1:5000/login with one of these demo accounts:")
+    for email, role, slug in DEMO_ACCOUNTS:
+        click.echo(f"  {email:<28} ({role}{' of ' + slug if slug else ''})")
+    click.echo(f"  password: {password}   (kept in {path})")
+
+
+def init_app(app: Flask) -> None:
+    for command in (seed_command, import_reference_command, import_accord_command,
+                    import_statuses_command, users_group):
+        app.cli.add_command(command)

@@ -1,0 +1,59 @@
+"""Settings, read from the environment (prefix TRACKER_) when the app is created."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+DEFAULT_UPLOAD_LIMIT = 8 * 1024 * 1024
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(instance_path: Path) -> str:
+    """TRACKER_SECRET_KEY, else a key kept in instance/ so sessions survive a restart.
+
+    Several instances must share TRACKER_SECRET_KEY; the file is a convenience for one machine.
+    """
+    key = os.environ.get("TRACKER_SECRET_KEY")
+    if key:
+        return key
+    path = instance_path / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        key = secrets.token_hex(32)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key
+
+
+def from_environment(instance_path: str) -> dict:
+    """Every setting the app reads, as a dict for app.config.update()."""
+    instance = Path(instance_path)
+    database_url = os.environ.get("TRACKER_DATABASE_URL") or (
+        f"sqlite:///{instance / 'tracker.db'}"
+    )
+    return {
+        "SECRET_KEY": _secret_key(instance),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": os.environ.get("TRACKER_REDIS_URL") or None,
+        "MAX_CONTENT_LENGTH": int(os.environ.get("TRACKER_MAX_UPLOAD_BYTES", DEFAULT_UPLOAD_LIMIT)),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool(os.environ.get("TRACKER_SECURE_COOKIES")),
+        "REMEMBER_COOKIE_DURATION": 14 * 24 * 3600,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _bool(os.environ.get("TRACKER_SECURE_COOKIES")),
+        "BABEL_DEFAULT_LOCALE": "en",
+        "LANGUAGES": ("en", "es"),
+        "PAGE_SIZE": 50,
+    }

@@ -1,0 +1,52 @@
+"""The four-level implementation scale of the Peace Accords Matrix (PAM) and Kroc's monitoring."""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+LEVELS = (0, 1, 2, 3)
+MAX_LEVEL = 3
+#: Stable keys used by the API, exports and translations, indexed by level.
+LEVEL_KEYS = ("not_initiated", "minimal", "intermediate", "complete")
+#: English labels; the web layer translates them.
+LEVEL_LABELS = ("Not initiated", "Minimal", "Intermediate", "Complete")
+
+
+class LevelError(ValueError):
+    """A value that is not one of the four levels."""
+
+
+def parse_level(value: object) -> int:
+    """Return the level 0-3 from an int or a string such as "2" or "2.0"; raise LevelError."""
+    if isinstance(value, bool):
+        raise LevelError("level must be 0, 1, 2 or 3")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith(".0"):
+            text = text[:-2]
+        if not text.isdigit():
+            raise LevelError(f"level must be 0, 1, 2 or 3, not {value!r}")
+        value = int(text)
+    if not isinstance(value, int) or value not in LEVELS:
+        raise LevelError(f"level must be 0, 1, 2 or 3, not {value!r}")
+    return value
+
+
+def level_key(level: int) -> str:
+    return LEVEL_KEYS[level]
+
+
+def level_label(level: int) -> str:
+    return LEVEL_LABELS[level]
+
+
+def round_half_up(value: Fraction | int | float, places: int) -> float:
+    """Round as published figures are rounded (0.5 goes up), exactly for fractions."""
+    if isinstance(value, Fraction):
+        exact = Decimal(value.numerator) / Decimal(value.denominator)
+    else:
+        exact = Decimal(str(value))
+    quantum = Decimal(1).scaleb(-places)
+    return float(exact.quantize(quantum, rounding=ROUND_HALF_UP))

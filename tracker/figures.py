@@ -1,0 +1,126 @@
+"""Figures for one accord, assembled from `queries` and `domain`: what pages, charts, the API
+and workbooks all show. One formula, one place: none of them computes a figure itself.
+
+`AccordFigures` loads the accord's provisions and records once; every method then works
+on those plain values, so a dashboard asking for many figures costs one read.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+from . import queries
+from .domain import compare, metrics
+from .domain.metrics import Filters, ProvisionInfo, Summary
+from .models import Accord
+
+DEFAULT_REFERENCE_SET = "PAM 2015"
+
+
+@dataclass
+class AccordFigures:
+    accord: Accord
+    include_pending: bool = False
+
+    @cached_property
+    def provisions(self) -> list[ProvisionInfo]:
+        return queries.provision_infos(self.accord.id)
+
+    @cached_property
+    def records(self) -> list[metrics.Record]:
+        return queries.records(self.accord.id)
+
+    def levels(self, as_of: date) -> dict[int, int]:
+        return metrics.levels_as_of(self.records, as_of, self.include_pending)
+
+    def subset(self, filters: Filters) -> list[ProvisionInfo]:
+        return metrics.select(self.provisions, filters)
+
+    # --- as of one date ---------------------------------------------------------------------
+
+    def summary(self, as_of: date, filters: Filters = Filters()) -> dict:
+        """Counts, shares and score of a subset, with its priority and non-priority parts."""
+        levels = self.levels(as_of)
+        chosen = self.subset(filters)
+        whole = metrics.summarize((p.id for p in chosen), levels)
+        priority = metrics.summarize((p.id for p in chosen if p.priority), levels)
+        rest = metrics.summarize((p.id for p in chosen if not p.priority), levels)
+        return {
+            "accord": self.accord.slug,
+            "as_of": as_of.isoformat(),
+            "include_pending": self.include_pending,
+            **whole.as_dict(),
+            "priority": priority.as_dict(),
+            "non_priority": rest.as_dict(),
+            "priority_ratio": metrics.ratio(priority.score, rest.score),
+        }
+
+    def by_group(self, as_of: date, keys, filters: Filters = Filters()) -> dict[object, Summary]:
+        return metrics.group_summaries(self.subset(filters), self.levels(as_of), keys)
+
+    def provision_levels(self, as_of: date, filters: Filters = Filters()) -> list[dict]:
+        levels = self.levels(as_of)
+        return [
+            {"code": p.code, "section": list(p.section_path), "provision_type": p.type_code,
+             "priority": p.priority, "tags": sorted(p.tags), "deadline": _iso(p.deadline),
+             "level": levels.get(p.id, 0)}
+            for p in self.subset(filters)
+        ]
+
+    def overdue(self, as_of: date, filters: Filters = Filters()) -> list[ProvisionInfo]:
+        return metrics.overdue(self.subset(filters), self.levels(as_of), as_of)
+
+    # --- over time --------------------------------------------------------------------------
+
+    def timeline(self, end: date, freq: str = "month", filters: Filters = Filters()) -> dict:
+        """Whole subset, priority and non-priority at each period end, in one pass."""
+        chosen = self.subset(filters)
+        dates = metrics.period_ends(self.accord.signed_on, end, freq)
+        series = metrics.timeline(
+            {"all": [p.id for p in chosen],
+             "priority": [p.id for p in chosen if p.priority],
+             "non_priority": [p.id for p in chosen if not p.priority]},
+            self.records, dates, self.include_pending)
+        return {"dates": dates, **series}
+
+    def priority_since(self) -> date | None:
+        return metrics.flags_hold_since(queries.priority_changes(self.accord.id))
+
+    def pace(self, as_of: date, filters: Filters = Filters()) -> metrics.Pace:
+        chosen = [p.id for p in self.subset(filters)]
+        previous = metrics.month_end(metrics.add_months(as_of, -1))
+        year_ago = metrics.add_months(as_of, -12)
+        dates = sorted({d for d in (year_ago, previous, as_of) if d >= self.accord.signed_on})
+        series = dict(zip(dates, metrics.timeline({"all": chosen}, self.records, dates,
+                                                   self.include_pending)["all"]))
+        score = {d: s.score for d, s in series.items()}
+        return metrics.pace(score.get(as_of), score.get(previous), score.get(year_ago), as_of,
+                            self.accord.target_date)
+
+    # --- against the reference set -----------------------------------------------------------
+
+    def references(self, label: str, include_illustrative: bool = True):
+        return [r for r in queries.reference_data(label, include_illustrative)
+                if r.slug != self.accord.slug]
+
+    def own_data(self) -> compare.AccordData:
+        types = {p.id: p.type_code for p in self.provisions}
+        return compare.AccordData(self.accord.slug, self.accord.name, self.accord.signed_on,
+                                  types, self.records, self.accord.horizon_years,
+                                  self.include_pending)
+
+    def comparison(self, year: int | None, references, as_of: date) -> compare.Comparison:
+        """At `year` since signing, or now (`year` None: the year under way on `as_of`)."""
+        if year is None:
+            return compare.compare_types(
+                self.own_data(), references, compare.current_year(self.accord.signed_on, as_of),
+                as_of=as_of)
+        return compare.compare_types(self.own_data(), references, year)
+
+    def score_curve(self, references, as_of: date) -> list[compare.CurvePoint]:
+        return compare.score_curve(self.own_data(), references, as_of)
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None

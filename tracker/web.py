@@ -1,0 +1,88 @@
+"""Per-request plumbing: request ids, security headers, language, template helpers."""
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask, g, request, session
+from flask_babel import Babel
+
+#: No third-party origin anywhere; inline styles and scripts are not used.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+babel = Babel()
+
+
+def select_locale() -> str:
+    """The user's preference, else the session's choice, else the browser's language."""
+    from flask import current_app
+    from flask_login import current_user
+
+    languages = current_app.config["LANGUAGES"]
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        return current_user.locale
+    if session.get("locale") in languages:
+        return session["locale"]
+    return request.accept_languages.best_match(languages) or languages[0]
+
+
+def _start_request() -> None:
+    incoming = request.headers.get("X-Request-ID", "")
+    g.request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else (
+        secrets.token_hex(8))
+
+
+def _secure_response(response):
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    response.headers["X-Request-ID"] = g.get("request_id", "")
+    return response
+
+
+def _load_user(token: str):
+    from sqlalchemy import select
+
+    from .extensions import db
+    from .models import User
+
+    return db.session.scalar(select(User).where(User.session_token == token, User.active))
+
+
+def isodate(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def score(value, precision: str | None = None) -> str:
+    """A published score as published: two decimals, or a whole percent."""
+    if value is None:
+        return "—"
+    return f"{value:.0f}" if precision == "percent" else f"{value:.2f}"
+
+
+def _template_globals() -> dict:
+    from flask_babel import get_locale
+
+    from . import __version__
+
+    return {"version": __version__, "current_locale": lambda: str(get_locale())}
+
+
+def init_app(app: Flask) -> None:
+    from .extensions import login_manager
+
+    login_manager.init_app(app)
+    login_manager.user_loader(_load_user)
+    babel.init_app(app, locale_selector=select_locale)
+    app.add_template_filter(isodate)
+    app.add_template_filter(score)
+    app.context_processor(_template_globals)
+    app.before_request(_start_request)
+    app.after_request(_secure_response)
