@@ -8,6 +8,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select, text
 
+from flask_sqlalchemy.session import Session as FlaskSession
+
 from tracker import create_app
 from tracker.extensions import db
 
@@ -53,6 +55,14 @@ def app(tmp_path_factory):
         db.engine.dispose()
 
 
+class _ConnectionBoundSession(FlaskSession):
+    """Flask-SQLAlchemy's session picks an engine by itself; this one keeps to the test's
+    connection, whose outer transaction is rolled back after the test."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        return self.bind
+
+
 @pytest.fixture(autouse=True)
 def _rollback(request, app):
     """Run each test inside a transaction that is rolled back; commits become savepoints."""
@@ -61,7 +71,8 @@ def _rollback(request, app):
         transaction = connection.begin()
         original = db.session
         db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint"})
+            {"bind": connection, "join_transaction_mode": "create_savepoint",
+             "class_": _ConnectionBoundSession})
         try:
             yield
         finally:
@@ -94,7 +105,10 @@ def today():
     return date.today()
 
 
-def row_counts() -> dict[str, int]:
-    """Rows per table: compared before and after a refused operation."""
-    return {table.name: db.session.execute(select(db.func.count()).select_from(table)).scalar()
-            for table in db.metadata.sorted_tables}
+@pytest.fixture
+def row_counts():
+    """A function giving rows per table: compared before and after a refused operation."""
+    def count() -> dict[str, int]:
+        return {table.name: db.session.scalar(select(db.func.count()).select_from(table))
+                for table in db.metadata.sorted_tables}
+    return count

@@ -1,0 +1,111 @@
+"""The seed: counts, idempotence, and the published figures it must reproduce."""
+import csv
+from datetime import date
+from fractions import Fraction
+
+import pytest
+from sqlalchemy import func, select
+
+from tracker import seed
+from tracker.domain.metrics import Filters
+from tracker.domain.scale import LEVEL_KEYS, round_half_up
+from tracker.extensions import db
+from tracker.figures import AccordFigures
+from tracker.models import Accord, PriorityChange, Provision, ProvisionTag, ProvisionType, Section
+
+
+def _published(name):
+    with (seed.SEED_DIR / name).open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _count(model, *where):
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_counts(demo):
+    assert _count(ProvisionType) == 51
+    assert _count(ProvisionType, ProvisionType.verified.is_(False)) == 2
+    assert _count(Accord, Accord.kind == "reference", Accord.reference_set == "PAM 2015") == 34
+    assert _count(Accord, Accord.kind == "reference", Accord.illustrative.is_(True)) == 29
+    assert _count(Provision, Provision.accord_id == demo.id) == 578
+    points = _count(Section, Section.accord_id == demo.id, Section.parent_id.is_(None))
+    assert points == 6
+    tagged = select(func.count()).select_from(ProvisionTag).join(Provision).where(
+        Provision.accord_id == demo.id)
+    assert db.session.scalar(tagged.where(ProvisionTag.tag == "gender")) == 130
+    assert db.session.scalar(tagged.where(ProvisionTag.tag == "ethnic")) == 80
+    priority = _count(Provision, Provision.accord_id == demo.id, Provision.priority.is_(True))
+    assert 0 < priority < 578
+    flags = select(func.count()).select_from(PriorityChange).join(Provision).where(
+        Provision.accord_id == demo.id)
+    assert db.session.scalar(flags) == priority
+    typed = _count(Provision, Provision.accord_id == demo.id,
+                   Provision.provision_type_id.is_not(None))
+    assert 0 < typed <= 578
+    assert demo.illustrative and demo.signed_on == date(2016, 11, 24)
+    assert demo.target_date == date(2031, 11, 24)
+
+
+def test_seed_twice_changes_nothing(app, row_counts):
+    before = row_counts()
+    lines = seed.run()
+    assert row_counts() == before
+    assert "created 0 status records" in lines[-1]
+
+
+def test_real_facts_keep_their_sources():
+    taif = db.session.scalar(select(Accord).where(Accord.name == "Taif Accord"))
+    assert taif.published_score == pytest.approx(59.26)
+    assert taif.source_url.startswith("https://peaceaccords.nd.edu/")
+    unverified = db.session.scalar(select(Accord).where(Accord.name == "National Pact"))
+    assert unverified.signed_on_verified is False
+    unscored = db.session.scalar(select(Accord).where(Accord.name == "Bicesse Accords"))
+    assert not unscored.illustrative and unscored.published_score is None
+
+
+def _achievable_at_2dp(score: float) -> bool:
+    """Whether some accord of at most 51 provision types can score exactly this at 2dp."""
+    return any(round_half_up(Fraction(100 * s, 3 * n), 2) == score
+               for n in range(1, 52) for s in range(3 * n + 1))
+
+
+@pytest.mark.parametrize("row", [r for r in _published("reference_accords.csv")
+                                 if r["published_score"]], ids=lambda r: r["accord"][:30])
+def test_reference_matrix_reproduces_published_score(row):
+    accord = db.session.scalar(select(Accord).where(Accord.name == row["accord"]))
+    last_year_end = date(accord.signed_on.year + accord.horizon_years, 12, 31)
+    assert accord.horizon_years == int(row["horizon_years"])
+    score = AccordFigures(accord).summary(last_year_end)["score"]
+    published = float(row["published_score"])
+    if row["score_precision"] == "2dp" and _achievable_at_2dp(published):
+        assert score == published
+    else:
+        # Whole percent; also the four "2dp" scores no accord of <= 51 types can reach exactly.
+        assert round_half_up(Fraction(str(score)), 0) == round(published)
+
+
+@pytest.mark.parametrize("row", _published("colombia_published_status.csv"),
+                         ids=lambda r: r["cut_off"])
+def test_demo_reproduces_published_kroc_shares(demo, row):
+    summary = AccordFigures(demo).summary(date.fromisoformat(row["cut_off"]))
+    assert summary["provisions"] == 578
+    for key in LEVEL_KEYS:
+        published = row[f"{key}_pct"]
+        if published:
+            share = Fraction(summary["counts"][key], 578) * 100
+            assert round_half_up(share, 0) == int(published), key
+
+
+def test_demo_reproduces_published_counts_of_february_2019(demo):
+    counts = AccordFigures(demo).summary(date(2019, 2, 28))["counts"]
+    assert counts == {"complete": 133, "intermediate": 69, "minimal": 194, "not_initiated": 182}
+
+
+@pytest.mark.parametrize("row", [r for r in _published("colombia_points.csv")
+                                 if r["feb2019_complete_pct"]], ids=lambda r: r["point"])
+def test_demo_reproduces_point_shares_of_february_2019(demo, row):
+    summary = AccordFigures(demo).summary(date(2019, 2, 28), Filters(section=row["point"]))
+    for key in LEVEL_KEYS:
+        share = Fraction(summary["counts"][key], summary["provisions"]) * 100
+        assert round_half_up(share, 0) == int(row[f"feb2019_{key}_pct"]), key
