@@ -112,3 +112,36 @@ def row_counts():
         return {table.name: db.session.scalar(select(db.func.count()).select_from(table))
                 for table in db.metadata.sorted_tables}
     return count
+
+
+@pytest.fixture
+def make_user(app):
+    """make_user(role, accord=None, section=None, email=None) -> User, committed."""
+    from tracker.accounts import create_user
+
+    made = []
+
+    def make(role, accord=None, section=None, email=None):
+        email = email or f"{role}{len(made)}@example.org"
+        user = create_user(email, PASSWORD, role=role,
+                           accord_slug=accord.slug if accord and not section else None)
+        if section is not None:
+            user.roles[0].accord_id = section.accord_id
+            user.roles[0].section_id = section.id
+            db.session.commit()
+        made.append(user)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """login(user): the test client's next requests are that user's (session cookie set
+    the way Flask-Login sets it, without going through the login form)."""
+    def log_in(user):
+        with client.session_transaction() as session:
+            session["_user_id"] = user.session_token
+            session["_fresh"] = True
+        return user
+    return log_in

@@ -143,7 +143,7 @@ def _reference_accord_of(row: dict, accords: dict[str, _RefAccord]) -> _RefAccor
 
 
 def _parse_year(text: str, signed_on: date, today: date) -> int:
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise ValueError(f"year {text!r} is not a calendar year")
     year = int(text)
     if year < signed_on.year:

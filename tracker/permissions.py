@@ -1,7 +1,16 @@
-"""Who may do what: the one vocabulary of permission checks, used by views and templates."""
+"""Who may do what: the one vocabulary of permission checks, used by views and templates.
+
+Roles are granted over everything (no accord), one accord, or one section of an accord (and
+so every section and provision below it). Ranks: viewer < editor < coordinator < admin.
+"""
 from __future__ import annotations
 
-from .models import Accord
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+
+from .models import Accord, Provision, Section
 
 ROLE_RANK = {"viewer": 1, "editor": 2, "coordinator": 3, "admin": 4}
 
@@ -16,14 +25,33 @@ def is_admin(user) -> bool:
     return any(g.role == "admin" and g.accord_id is None for g in _grants(user))
 
 
-def has_role_on(user, accord: Accord, minimum: str) -> bool:
-    """Whether `user` holds `minimum` or a higher role over the whole accord (or everything)."""
+def _section_chain(section: Section | None) -> set[int]:
+    ids = set()
+    while section is not None:
+        ids.add(section.id)
+        section = section.parent
+    return ids
+
+
+def _covers(grant, accord_id: int, section_ids: set[int] | None) -> bool:
+    """Whether a grant's scope includes the accord (section_ids None) or those sections."""
+    if grant.accord_id is None:
+        return True
+    if grant.accord_id != accord_id:
+        return False
+    if grant.section_id is None:
+        return True
+    return section_ids is not None and grant.section_id in section_ids
+
+
+def has_role(user, minimum: str, accord: Accord, section: Section | None = None,
+             whole_accord: bool = False) -> bool:
+    """`minimum` or higher over the accord; with a section, a grant on it or an ancestor
+    counts; `whole_accord` requires a grant over the whole accord."""
     need = ROLE_RANK[minimum]
-    return any(
-        ROLE_RANK[g.role] >= need and (g.accord_id is None or g.accord_id == accord.id)
-        and g.section_id is None
-        for g in _grants(user)
-    )
+    sections = None if whole_accord else _section_chain(section)
+    return any(ROLE_RANK[g.role] >= need and _covers(g, accord.id, sections)
+               for g in _grants(user))
 
 
 def has_any_role_on(user, accord: Accord) -> bool:
@@ -32,3 +60,34 @@ def has_any_role_on(user, accord: Accord) -> bool:
 
 def can_view(user, accord: Accord) -> bool:
     return accord.public or has_any_role_on(user, accord)
+
+
+def can_edit(user, provision: Provision) -> bool:
+    """Submit status updates for the provision (editors within their scope)."""
+    return has_role(user, "editor", provision.accord, provision.section)
+
+
+def can_review(user, accord: Accord) -> bool:
+    """Review submissions, set priority flags, see pending figures: the accord's coordinators."""
+    return has_role(user, "coordinator", accord, whole_accord=True)
+
+
+def has_role_on(user, accord: Accord, minimum: str) -> bool:
+    return has_role(user, minimum, accord, whole_accord=True)
+
+
+def require(check: bool, message: str = "You do not have permission to do this.") -> None:
+    if not check:
+        abort(403, description=message)
+
+
+def admin_required(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not getattr(current_user, "is_authenticated", False):
+            from flask import current_app
+
+            return current_app.login_manager.unauthorized()
+        require(is_admin(current_user), "Only administrators can do this.")
+        return view(*args, **kwargs)
+    return wrapped

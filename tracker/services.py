@@ -1,11 +1,40 @@
-"""The writes: audit events, and (later) status records and reviews, each in one transaction."""
+"""The writes: status records, reviews, priority flags, each audited in one transaction.
+
+Every function here either commits everything it was asked to do, or raises and leaves the
+database as it was. Validation rules live in `domain.rules`; permissions are checked by the
+caller (`permissions`), because the caller knows who is asking and answers 403.
+"""
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
 
 from flask import g, has_request_context
 from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
+from .domain import metrics
+from .domain.rules import Submission, problems
 from .extensions import db
-from .models import AuditEvent
+from .models import AuditEvent, PriorityChange, Provision, StatusRecord, utcnow
+
+
+class Conflict(Exception):
+    """The provision changed since the form or workbook was made (HTTP 409)."""
+
+    def __init__(self, provision: Provision, newer: StatusRecord | None):
+        self.provision = provision
+        self.newer = newer
+        super().__init__(f"provision {provision.code} changed since version was read")
+
+
+class Invalid(Exception):
+    """The submission breaks rules; `errors` maps field names to reasons (HTTP 400)."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
 
 
 def _actor() -> tuple[int | None, str]:
@@ -25,3 +54,187 @@ def audit(action: str, object_type: str, object_id: int | None, *, accord_id: in
     )
     db.session.add(event)
     return event
+
+
+def record_json(record: StatusRecord) -> dict:
+    return {"provision": record.provision_id, "level": record.level,
+            "effective_on": record.effective_on.isoformat(), "review_state": record.review_state,
+            "evidence_url": record.evidence_url, "evidence_text": record.evidence_text,
+            "note": record.note, "corrects": record.corrects_id}
+
+
+def history(provision: Provision) -> list[StatusRecord]:
+    """Every record of the provision, newest first (by effect, then recording)."""
+    return list(db.session.scalars(
+        select(StatusRecord).where(StatusRecord.provision_id == provision.id)
+        .order_by(StatusRecord.effective_on.desc(), StatusRecord.recorded_at.desc(),
+                  StatusRecord.id.desc())))
+
+
+def current_level(provision: Provision, on: date, include_pending: bool = False) -> int:
+    records = [metrics.Record(r.provision_id, r.level, r.effective_on, r.recorded_at, r.id,
+                              r.review_state) for r in history(provision)]
+    return metrics.levels_as_of(records, on, include_pending).get(provision.id, 0)
+
+
+@dataclass
+class StatusChange:
+    """One requested status record, as a form or a workbook row gives it."""
+
+    provision: Provision
+    submission: Submission
+    expected_version: int
+    corrects: StatusRecord | None = None
+
+
+def _same_as_latest(change: StatusChange, user_id: int | None) -> StatusRecord | None:
+    """The user's latest record of this provision if it carries exactly these values:
+    a resubmitted form (a weak link resends) is then a success, not a conflict."""
+    latest = db.session.scalar(
+        select(StatusRecord).where(StatusRecord.provision_id == change.provision.id)
+        .order_by(StatusRecord.recorded_at.desc(), StatusRecord.id.desc()).limit(1))
+    sub = change.submission
+    if latest is None or latest.recorded_by_id != user_id:
+        return None
+    same = (latest.level, latest.effective_on, latest.evidence_url or None,
+            latest.evidence_text or None, latest.note or None) == (
+        sub.level, sub.effective_on, sub.evidence_url or None, sub.evidence_text or None,
+        sub.note or None)
+    return latest if same else None
+
+
+def check(change: StatusChange, today: date | None = None) -> dict[str, str]:
+    """Rule violations of one change (empty when acceptable); no writes."""
+    provision = change.provision
+    today = today or date.today()
+    found = problems(change.submission, current_level=current_level(provision, today),
+                     signed_on=provision.accord.signed_on, today=today)
+    if change.corrects is not None and change.corrects.provision_id != provision.id:
+        found["corrects"] = "the corrected record belongs to another provision"
+    return found
+
+
+def _add_record(change: StatusChange, *, user_id, verified: bool, source: str) -> StatusRecord:
+    sub = change.submission
+    now = utcnow()
+    record = StatusRecord(
+        accord_id=change.provision.accord_id, provision_id=change.provision.id,
+        level=sub.level, effective_on=sub.effective_on, recorded_at=now,
+        recorded_by_id=user_id, evidence_url=sub.evidence_url or None,
+        evidence_text=sub.evidence_text or None, note=sub.note or None, source=source,
+        corrects_id=change.corrects.id if change.corrects else None,
+        review_state="verified" if verified else "pending",
+        reviewed_by_id=user_id if verified else None, reviewed_at=now if verified else None,
+        review_reason="recorded by a reviewer" if verified else None,
+    )
+    db.session.add(record)
+    change.provision.version += 1
+    db.session.flush()
+    audit("status.record", "status_record", record.id, accord_id=change.provision.accord_id,
+          after=record_json(record))
+    return record
+
+
+def submit(changes: list[StatusChange], *, verified: bool, source: str = "web",
+           today: date | None = None) -> list[StatusRecord]:
+    """Record every change or none. Raises Invalid (with `row index: field` keys when
+    several) or Conflict; a change equal to the user's latest record is kept, not repeated."""
+    user_id, _ = _actor()
+    errors: dict[str, str] = {}
+    for index, change in enumerate(changes):
+        for field, reason in check(change, today).items():
+            errors[f"{index}:{field}" if len(changes) > 1 else field] = reason
+    if errors:
+        raise Invalid(errors)
+    records = []
+    try:
+        for change in changes:
+            if change.expected_version != change.provision.version:
+                repeated = _same_as_latest(change, user_id)
+                if repeated is None:
+                    raise Conflict(change.provision, _newest(change.provision))
+                records.append(repeated)
+                continue
+            records.append(_add_record(change, user_id=user_id, verified=verified, source=source))
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict(changes[0].provision, None) from None
+    except Exception:
+        db.session.rollback()
+        raise
+    return records
+
+
+def _newest(provision: Provision) -> StatusRecord | None:
+    records = history(provision)
+    return max(records, key=lambda r: (r.recorded_at, r.id)) if records else None
+
+
+class NotPending(Exception):
+    """The record was already reviewed (HTTP 409)."""
+
+
+def review(record: StatusRecord, decision: str, reason: str) -> StatusRecord:
+    """Verify or reject a pending record, once. Official figures change on verification."""
+    if decision not in ("verified", "rejected"):
+        raise Invalid({"decision": "the decision must be verify or reject"})
+    if decision == "rejected" and not reason.strip():
+        raise Invalid({"reason": "a reason is required to reject a submission"})
+    if record.review_state != "pending":
+        raise NotPending(f"record {record.id} was already {record.review_state}")
+    user_id, _ = _actor()
+    before = record_json(record)
+    try:
+        record.review_state = decision
+        record.reviewed_by_id = user_id
+        record.reviewed_at = utcnow()
+        record.review_reason = reason.strip() or None
+        record.provision.version += 1
+        audit(f"status.{decision}", "status_record", record.id,
+              accord_id=record.accord_id, before=before, after=record_json(record))
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise NotPending(f"record {record.id} changed while it was reviewed") from None
+    except Exception:
+        db.session.rollback()
+        raise
+    return record
+
+
+def set_priority(provision: Provision, priority: bool, effective_on: date, reason: str,
+                 expected_version: int) -> PriorityChange:
+    """Set or clear a provision's priority flag, keeping the change in its history."""
+    if expected_version != provision.version:
+        raise Conflict(provision, _newest(provision))
+    found = {}
+    if not reason.strip():
+        found["reason"] = "a reason is required"
+    if effective_on > date.today():
+        found["effective_on"] = "the date is in the future"
+    elif effective_on < provision.accord.signed_on:
+        found["effective_on"] = "the date is before the accord was signed"
+    if found:
+        raise Invalid(found)
+    user_id, _ = _actor()
+    try:
+        before = {"priority": provision.priority}
+        change = PriorityChange(provision=provision, priority=priority, effective_on=effective_on,
+                                reason=reason.strip(), author_id=user_id)
+        provision.priority = priority
+        provision.version += 1
+        db.session.add(change)
+        db.session.flush()
+        audit("priority.set" if priority else "priority.clear", "provision", provision.id,
+              accord_id=provision.accord_id, before=before,
+              after={"priority": priority, "effective_on": effective_on.isoformat(),
+                     "reason": change.reason})
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict(provision, None) from None
+    except Exception:
+        db.session.rollback()
+        raise
+    return change

@@ -82,6 +82,6 @@ def year() -> int | None:
     text = request.args.get("year", "now")
     if text == "now":
         return None
-    if not text.isdigit() or not 1 <= int(text) <= MAX_YEARS:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_YEARS:
         bad_request(f"year={text!r} must be a whole number from 1 to {MAX_YEARS}, or now")
     return int(text)

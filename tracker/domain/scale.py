@@ -26,7 +26,7 @@ def parse_level(value: object) -> int:
         text = value.strip()
         if text.endswith(".0"):
             text = text[:-2]
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):
             raise LevelError(f"level must be 0, 1, 2 or 3, not {value!r}")
         value = int(text)
     if not isinstance(value, int) or value not in LEVELS:

@@ -1,0 +1,402 @@
+#!/usr/bin/env python
+"""Time the figures of one accord against the bare SELECT of its records, and against pandas.
+
+Every timed call runs inside its own app context (a fresh session, as one web request has),
+on a fresh AccordFigures (its cached_property caches live per object); the accord row is
+loaded in that context before the clock starts. Cases run round-robin, `--repeat` times
+after one warm-up round; the table shows the median and the best wall time in ms.
+
+Cases:
+  select_records   queries.records(accord_id): the tracker's own read of the records
+                   (typed: dates and aware datetimes), as Record objects
+  select_raw       the same SELECT (same columns, WHERE, ORDER BY) through text(), driver
+                   values without type processing
+  summary          AccordFigures(accord).summary(today)
+  timeline_month   AccordFigures(accord).timeline(today, "month")
+  comparison       f.references("PAM 2015"); f.comparison(None, refs, today);
+                   f.score_curve(refs, today)
+  bundle           one AccordFigures for a dashboard: summary, monthly timeline, pace,
+                   references + comparison now + score curve, overdue, summary by point
+                   (by_group(today, lambda p: p.section_path[:1]))
+  pandas_timeline  the monthly timeline as a researcher writes it in pandas: read_sql of
+                   the records, then per month end the latest verified level per provision
+
+Examples (from the project root):
+  .venv/bin/python bench/metrics.py --repeat 15
+  .venv/bin/python bench/metrics.py --repeat 15 \\
+      --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_portfolio \\
+      --alone-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_alone
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
+OUT_DIR = BENCH_DIR / "out"
+DEFAULT_URL = f"sqlite:///{OUT_DIR / 'colombia.db'}"
+REFERENCE_SET = "PAM 2015"
+
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TRACKER_SECRET_KEY", "bench-only-not-a-secret")
+os.environ.setdefault("MPLCONFIGDIR", str(OUT_DIR / "matplotlib"))
+
+# Targets (see README.md).
+BUNDLE_OVER_SELECT_MAX = 3.0  # colombia, SQLite
+BUNDLE_MS_MAX = 250.0  # colombia, SQLite
+PANDAS_OVER_TRACKER_MIN = 5.0
+PORTFOLIO_OVER_ALONE_MAX = 1.5  # PostgreSQL
+
+RECORDS_SQL = ("SELECT provision_id, level, effective_on, recorded_at, id, review_state "
+               "FROM status_records WHERE accord_id = :accord_id AND review_state <> 'rejected' "
+               "ORDER BY effective_on, recorded_at, id")
+
+
+# --- the cases -----------------------------------------------------------------------------
+
+def case_select_records(accord, today, steps):
+    from tracker import queries
+
+    return queries.records(accord.id)
+
+
+def case_select_raw(accord, today, steps):
+    from sqlalchemy import text
+
+    from tracker.extensions import db
+
+    return db.session.execute(text(RECORDS_SQL), {"accord_id": accord.id}).all()
+
+
+def case_summary(accord, today, steps):
+    from tracker.figures import AccordFigures
+
+    return AccordFigures(accord).summary(today)
+
+
+def case_timeline(accord, today, steps):
+    from tracker.figures import AccordFigures
+
+    return AccordFigures(accord).timeline(today, "month")
+
+
+def case_comparison(accord, today, steps):
+    from tracker.figures import AccordFigures
+
+    figures = AccordFigures(accord)
+    references = figures.references(REFERENCE_SET)
+    return (figures.comparison(None, references, today),
+            figures.score_curve(references, today))
+
+
+def case_bundle(accord, today, steps):
+    """Everything a dashboard shows, on ONE AccordFigures; `steps` collects each step's time."""
+    from tracker.figures import AccordFigures
+
+    figures = AccordFigures(accord)
+    clock = time.perf_counter
+    out = {}
+    t = clock()
+
+    def step(name, value):
+        nonlocal t
+        now = clock()
+        steps.setdefault(name, []).append(now - t)
+        t = now
+        out[name] = value
+
+    step("load provisions + records", (figures.provisions, figures.records))
+    step("summary", figures.summary(today))
+    step("timeline month", figures.timeline(today, "month"))
+    step("pace", figures.pace(today))
+    references = figures.references(REFERENCE_SET)
+    step("references (PAM 2015)", references)
+    step("comparison now", figures.comparison(None, references, today))
+    step("score curve", figures.score_curve(references, today))
+    step("overdue", figures.overdue(today))
+    step("by point (by_group)", figures.by_group(today, lambda p: p.section_path[:1]))
+    return out
+
+
+def pandas_timeline(accord_id: int, signed_on: date, today: date):
+    """The monthly timeline as a researcher would write it with pandas.
+
+    Returns a DataFrame indexed by period end (month ends from the signing month, then
+    `today`) with the number of provisions at each level 0-3 (verified records only).
+    """
+    import pandas as pd
+    from sqlalchemy import text
+
+    from tracker.extensions import db
+
+    conn = db.session.connection()
+    records = pd.read_sql(
+        text("SELECT provision_id, level, effective_on, recorded_at, id, review_state "
+             "FROM status_records WHERE accord_id = :accord_id"),
+        conn, params={"accord_id": accord_id})
+    provisions = pd.read_sql(text("SELECT id FROM provisions WHERE accord_id = :accord_id"),
+                             conn, params={"accord_id": accord_id})
+    records = records[records["review_state"] == "verified"].copy()
+    records["effective_on"] = pd.to_datetime(records["effective_on"])
+    records["recorded_at"] = pd.to_datetime(records["recorded_at"], utc=True, format="mixed")
+    records = records.sort_values(["effective_on", "recorded_at", "id"])
+
+    ends = list(pd.date_range(pd.Timestamp(signed_on), pd.Timestamp(today), freq="ME"))
+    if not ends or ends[-1] != pd.Timestamp(today):
+        ends = [e for e in ends if e < pd.Timestamp(today)] + [pd.Timestamp(today)]
+    n_provisions = len(provisions)
+    rows = []
+    for end in ends:
+        known = records[records["effective_on"] <= end]
+        latest = known.groupby("provision_id")["level"].last()
+        counts = latest.value_counts().reindex([0, 1, 2, 3], fill_value=0)
+        counts[0] += n_provisions - len(latest)
+        rows.append(counts.to_numpy())
+    return pd.DataFrame(rows, index=pd.DatetimeIndex(ends, name="period_end"),
+                        columns=[0, 1, 2, 3])
+
+
+def case_pandas(accord, today, steps):
+    return pandas_timeline(accord.id, accord.signed_on, today)
+
+
+CASES = {
+    "select_records": ("SELECT: queries.records(accord_id)", case_select_records),
+    "select_raw": ("SELECT: raw text(), same columns", case_select_raw),
+    "summary": ("AccordFigures.summary(today)", case_summary),
+    "timeline": ("AccordFigures.timeline(today, 'month')", case_timeline),
+    "comparison": ("comparison now + score_curve", case_comparison),
+    "bundle": ("dashboard bundle (one AccordFigures)", case_bundle),
+    "pandas": ("pandas monthly timeline (read_sql + loop)", case_pandas),
+}
+
+
+# --- running -------------------------------------------------------------------------------
+
+def make_app(url: str):
+    from tracker import create_app
+
+    return create_app({"SQLALCHEMY_DATABASE_URI": url})
+
+
+def accord_facts(app, slug: str) -> dict:
+    from sqlalchemy import func, select
+
+    from tracker import queries
+    from tracker.extensions import db
+    from tracker.models import Provision, StatusRecord
+
+    with app.app_context():
+        accord = queries.accord_by_slug(slug)
+        if accord is None:
+            raise SystemExit(f"no accord {slug!r} in {app.config['SQLALCHEMY_DATABASE_URI']}; "
+                             "build it with bench/workloads.py")
+        facts = {
+            "id": accord.id, "signed_on": accord.signed_on, "dialect": db.engine.dialect.name,
+            "records": db.session.scalar(select(func.count()).select_from(StatusRecord)
+                                         .where(StatusRecord.accord_id == accord.id)),
+            "provisions": db.session.scalar(select(func.count()).select_from(Provision)
+                                            .where(Provision.accord_id == accord.id)),
+            "all_records": db.session.scalar(select(func.count()).select_from(StatusRecord)),
+        }
+    return facts
+
+
+def run_cases(app, accord_id: int, names: list[str], today: date, repeat: int,
+              warmup: int = 1) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Round-robin over the cases; returns seconds per case and the bundle's step times."""
+    from tracker.extensions import db
+    from tracker.models import Accord
+
+    times: dict[str, list[float]] = {name: [] for name in names}
+    steps: dict[str, list[float]] = {}
+    for round_ in range(warmup + repeat):
+        for name in names:
+            fn = CASES[name][1]
+            scratch: dict[str, list[float]] = {}
+            with app.app_context():
+                accord = db.session.get(Accord, accord_id)
+                t0 = time.perf_counter()
+                fn(accord, today, scratch)
+                elapsed = time.perf_counter() - t0
+            if round_ >= warmup:
+                times[name].append(elapsed)
+                for key, values in scratch.items():
+                    steps.setdefault(key, []).extend(values)
+    return times, steps
+
+
+def ms(seconds: float) -> float:
+    return seconds * 1000
+
+
+def median_ms(values: list[float]) -> float:
+    return ms(statistics.median(values))
+
+
+def print_table(title: str, times: dict[str, list[float]], labels: dict[str, str]) -> None:
+    print(f"\n{title}")
+    print(f"  {'case':<46} {'median ms':>10} {'best ms':>10}")
+    for name, values in times.items():
+        print(f"  {labels.get(name, name):<46} {median_ms(values):>10.1f} "
+              f"{ms(min(values)):>10.1f}")
+
+
+def check_pandas(app, facts: dict, today: date) -> bool:
+    """The pandas timeline against the tracker's, month by month; prints OK or MISMATCH."""
+    from tracker.extensions import db
+    from tracker.figures import AccordFigures
+    from tracker.models import Accord
+
+    with app.app_context():
+        accord = db.session.get(Accord, facts["id"])
+        tracker = AccordFigures(accord).timeline(today, "month")
+        frame = pandas_timeline(accord.id, accord.signed_on, today)
+    pandas_dates = [ts.date() for ts in frame.index]
+    bad = []
+    if pandas_dates != tracker["dates"]:
+        bad.append(f"dates differ: pandas {len(pandas_dates)} points, tracker "
+                   f"{len(tracker['dates'])}")
+    for when, summary, row in zip(tracker["dates"], tracker["all"], frame.to_numpy()):
+        if tuple(int(x) for x in row) != tuple(summary.counts):
+            bad.append(f"{when}: tracker {summary.counts}, pandas {tuple(int(x) for x in row)}")
+    verdict = "OK" if not bad else "MISMATCH"
+    print(f"\npandas vs tracker monthly timeline ('all' counts per level, "
+          f"{len(tracker['dates'])} period ends from {tracker['dates'][0]} to "
+          f"{tracker['dates'][-1]}): {verdict}")
+    for line in bad[:10]:
+        print(f"  {line}")
+    last = tracker["all"][-1]
+    print(f"  at {tracker['dates'][-1]}: counts {last.counts}, score "
+          f"{last.as_dict()['score']}")
+    return not bad
+
+
+def profile_bundle(app, accord_id: int, today: date, top: int) -> None:
+    from tracker.extensions import db
+    from tracker.models import Accord
+
+    with app.app_context():
+        accord = db.session.get(Accord, accord_id)
+        profiler = cProfile.Profile()
+        profiler.enable()
+        case_bundle(accord, today, {})
+        profiler.disable()
+    for key in ("tottime", "cumulative"):
+        stream = io.StringIO()
+        pstats.Stats(profiler, stream=stream).strip_dirs().sort_stats(key).print_stats(top)
+        text = stream.getvalue()
+        start = text.find("   ncalls")
+        print(f"\ncProfile of one bundle, by {key} (top {top}; profiling inflates times):")
+        print(text[start:] if start >= 0 else text)
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 1)[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default=DEFAULT_URL,
+                        help=f"SQLAlchemy URL (default: {DEFAULT_URL})")
+    parser.add_argument("--slug", default="bench-target",
+                        help="the accord to measure (default: bench-target)")
+    parser.add_argument("--repeat", type=int, default=15,
+                        help="timed repeats of each case after one warm-up (default 15)")
+    parser.add_argument("--today", type=date.fromisoformat, default=date.today(),
+                        help="the 'as of' date of every figure (default: today)")
+    parser.add_argument("--alone-url",
+                        help="also time the same accord in this database (built with "
+                             "workloads.py portfolio --alone) and compare the bundle")
+    parser.add_argument("--cases", default=",".join(CASES),
+                        help=f"comma-separated subset of: {', '.join(CASES)}")
+    parser.add_argument("--profile", type=int, metavar="TOP", default=0,
+                        help="also cProfile one bundle and print the TOP functions")
+    args = parser.parse_args(argv)
+    names = [n.strip() for n in args.cases.split(",") if n.strip()]
+    unknown = [n for n in names if n not in CASES]
+    if unknown or args.repeat < 1:
+        parser.error(f"unknown cases {unknown}" if unknown else "--repeat must be >= 1")
+    labels = {name: label for name, (label, _fn) in CASES.items()}
+
+    app = make_app(args.database_url)
+    facts = accord_facts(app, args.slug)
+    print(f"database: {facts['dialect']} {args.database_url}")
+    print(f"accord {args.slug} (id {facts['id']}): {facts['provisions']} provisions, "
+          f"{facts['records']:,} status records; {facts['all_records']:,} records in the "
+          f"database; as of {args.today}; {args.repeat} repeats after 1 warm-up; "
+          f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+
+    t0 = time.perf_counter()
+    times, steps = run_cases(app, facts["id"], names, args.today, args.repeat)
+    print_table("wall time per call", times, labels)
+    if steps:
+        print(f"  {'bundle steps (median over repeats):':<46}")
+        for key, values in steps.items():
+            print(f"    {key:<44} {median_ms(values):>10.1f} {ms(min(values)):>10.1f}")
+
+    alone = None
+    if args.alone_url:
+        alone_app = make_app(args.alone_url)
+        alone_facts = accord_facts(alone_app, args.slug)
+        print(f"\nalone database: {alone_facts['dialect']} {args.alone_url}: "
+              f"{alone_facts['records']:,} records of {args.slug}, "
+              f"{alone_facts['all_records']:,} in the database")
+        alone_names = [n for n in names if n != "pandas"]
+        alone, _ = run_cases(alone_app, alone_facts["id"], alone_names, args.today,
+                             args.repeat)
+        print_table("wall time per call, accord ALONE in its database", alone, labels)
+    elapsed_cases = time.perf_counter() - t0
+
+    ok_pandas = check_pandas(app, facts, args.today) if "pandas" in names else None
+
+    print("\nratios and targets (medians)")
+    sqlite = facts["dialect"] == "sqlite"
+    where = "" if sqlite else "  [target set for colombia on SQLite]"
+    if "bundle" in times and "select_records" in times:
+        bundle = median_ms(times["bundle"])
+        floor = median_ms(times["select_records"])
+        ratio = bundle / floor
+        print(f"  bundle / SELECT queries.records        {ratio:6.2f}x   target <= "
+              f"{BUNDLE_OVER_SELECT_MAX:.1f}x   {verdict(ratio <= BUNDLE_OVER_SELECT_MAX)}"
+              f"{where}")
+        if "select_raw" in times:
+            raw = median_ms(times["select_raw"])
+            print(f"  bundle / SELECT raw text()             {bundle / raw:6.2f}x   "
+                  f"(information: the driver-level floor; queries.records / raw = "
+                  f"{floor / raw:.2f}x)")
+        print(f"  bundle median                         {bundle:7.1f} ms  target < "
+              f"{BUNDLE_MS_MAX:.0f} ms   {verdict(bundle < BUNDLE_MS_MAX)}{where}")
+    if "pandas" in times and "timeline" in times:
+        ratio = median_ms(times["pandas"]) / median_ms(times["timeline"])
+        print(f"  pandas timeline / tracker timeline     {ratio:6.2f}x   target >= "
+              f"{PANDAS_OVER_TRACKER_MIN:.1f}x   {verdict(ratio >= PANDAS_OVER_TRACKER_MIN)}"
+              f"   (results {'OK' if ok_pandas else 'MISMATCH'})")
+    if alone and "bundle" in times and "bundle" in alone:
+        ratio = median_ms(times["bundle"]) / median_ms(alone["bundle"])
+        print(f"  bundle in this db / bundle alone       {ratio:6.2f}x   target <= "
+              f"{PORTFOLIO_OVER_ALONE_MAX:.1f}x   {verdict(ratio <= PORTFOLIO_OVER_ALONE_MAX)}")
+        for name in ("select_records", "select_raw"):
+            if name in times and name in alone:
+                print(f"  {labels[name] + ' here / alone':<38} "
+                      f"{median_ms(times[name]) / median_ms(alone[name]):6.2f}x   (information)")
+    print(f"\n(timed rounds took {elapsed_cases:.1f} s)")
+
+    if args.profile:
+        profile_bundle(app, facts["id"], args.today, args.profile)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""Rules a status submission must satisfy, as pure checks returning reasons.
+
+Shared by the web form, the offline workbook upload and any other way in, so every path
+refuses the same things with the same words.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlparse
+
+from .scale import LEVELS
+
+MAX_NOTE = 2000
+MAX_EVIDENCE_TEXT = 4000
+MAX_URL = 1000
+
+
+@dataclass(frozen=True)
+class Submission:
+    level: int | None
+    effective_on: date | None
+    evidence_url: str | None = None
+    evidence_text: str | None = None
+    note: str | None = None
+
+
+def evidence_url_problem(url: str | None) -> str | None:
+    if not url:
+        return None
+    if len(url) > MAX_URL:
+        return f"the evidence link is longer than {MAX_URL} characters"
+    parts = urlparse(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return "the evidence link must be an http:// or https:// address"
+    return None
+
+
+def problems(sub: Submission, *, current_level: int, signed_on: date, today: date) -> dict:
+    """Field name -> reason, for every rule the submission breaks (empty: acceptable)."""
+    found: dict[str, str] = {}
+    if sub.level not in LEVELS:
+        found["level"] = "the level must be 0, 1, 2 or 3"
+    if sub.effective_on is None:
+        found["effective_on"] = "the effective date is required"
+    elif sub.effective_on > today:
+        found["effective_on"] = "the effective date is in the future"
+    elif sub.effective_on < signed_on:
+        found["effective_on"] = "the effective date is before the accord was signed"
+    url_problem = evidence_url_problem(sub.evidence_url)
+    if url_problem:
+        found["evidence_url"] = url_problem
+    if sub.evidence_text and len(sub.evidence_text) > MAX_EVIDENCE_TEXT:
+        found["evidence_text"] = f"the evidence is longer than {MAX_EVIDENCE_TEXT} characters"
+    if sub.note and len(sub.note) > MAX_NOTE:
+        found["note"] = f"the note is longer than {MAX_NOTE} characters"
+    rises = sub.level in LEVELS and sub.level > current_level
+    if rises and not (sub.evidence_url or sub.evidence_text):
+        found["evidence_text"] = "evidence (a link or a description) is required when the " \
+                                 "level rises"
+    return found
