@@ -284,7 +284,7 @@ def target_records(accord_id: int, provision_ids: list[int], signed_on: date, to
     span = (today - signed_on).days
     rows = []
     for pid in provision_ids:
-        pace = rng.uniform(0.35, 1.9)
+        pace = rng.uniform(0.2, 1.4)
         start = rng.randint(0, 730)
         day = start
         while day <= span:
@@ -437,7 +437,7 @@ def generate_portfolio_records(accords: list[dict], total: int, today: date, now
         eff = rng.integers(signed, today_day + 1, size=n_rec)
         order = np.lexsort((eff, prov))
         prov, eff = prov[order], eff[order]
-        pace = rng.uniform(0.35, 1.9, size=n_prov)[prov]
+        pace = rng.uniform(0.2, 1.4, size=n_prov)[prov]
         level = np.minimum(3, np.floor(pace * (eff - signed) / span * 3.3
                                        + rng.random(n_rec) * 0.4)).astype(np.int8)
         reversal = (level > 0) & (rng.random(n_rec) < 0.04)
@@ -556,6 +556,8 @@ def target_structure_and_rows(phase, today: date, now: datetime):
         print(f"   accord id {accord_id}, {len(provision_ids)} provisions")
     with phase("target records: generate"):
         rows = target_records(accord_id, provision_ids, signed_on, today, now)
+        # In the order an append-only table grows: by recording time.
+        rows.sort(key=lambda r: r[4])
         states = {s: sum(1 for r in rows if r[5] == s) for s in STATES}
         print(f"   {len(rows)} records ({states})")
     return accord_id, rows

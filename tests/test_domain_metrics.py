@@ -78,12 +78,12 @@ def test_level_error_is_a_value_error():
     assert issubclass(LevelError, ValueError)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: parse_level checks str.isdigit(), which is True for digits int() cannot parse "
-    "(superscripts such as '²'), so int() raises a bare ValueError instead of LevelError"))
-def test_parse_level_superscript_digit_raises_level_error():
-    with pytest.raises(LevelError):
-        parse_level("²")
+def test_parse_level_rejects_digits_int_would_misread():
+    # str.isdigit() is True for these, but they are not the ASCII levels (int("²") even
+    # raises a bare ValueError): they must all be refused with LevelError
+    for value in ("²", "³", "2²", "３", "٣"):
+        with pytest.raises(LevelError):
+            parse_level(value)
 
 
 @pytest.mark.parametrize("level, key, label", [
@@ -133,6 +133,15 @@ def test_round_half_up(value, places, expected):
     result = round_half_up(value, places)
     assert result == expected
     assert type(result) is float
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG (low severity): Fractions are divided in the default 28-digit Decimal context before "
+    "quantizing, so a fraction within 1e-28 of a rounding boundary is rounded up as a tie; "
+    "only reachable with denominators of about 1e22 or more"))
+def test_round_half_up_fraction_just_below_a_half_is_exact():
+    just_below = Fraction(5 * 10**30 - 1, 10**33)  # 0.004999...9 (30 nines)
+    assert round_half_up(just_below, 2) == 0.0
 
 
 # --- Summary ---------------------------------------------------------------------------------
