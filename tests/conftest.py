@@ -41,6 +41,15 @@ def app(tmp_path_factory):
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
     })
+
+    @application.before_request
+    def _forget_cached_user():
+        # Test requests reuse the app context the _rollback fixture pushed, and with it `g`,
+        # where Flask-Login caches the user: forget it so each request loads its own.
+        from flask import g
+
+        g.pop("_login_user", None)
+
     with application.app_context():
         from flask_migrate import upgrade
 

@@ -39,9 +39,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from .extensions import db, migrate
+    from .extensions import db, limiter, migrate
 
     db.init_app(app)
+    limiter.init_app(app)
+    if not app.config.get("REDIS_URL"):
+        app.logger.warning("TRACKER_REDIS_URL is not set: rate-limit counters are kept in this "
+                           "process only (fine for one process; set it for several instances)")
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _sqlite_pragmas(app)
@@ -73,7 +77,15 @@ def _sqlite_pragmas(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .accords import bp as accords_bp
+    from .admin import bp as admin_bp
     from .api import bp as api_bp
+    from .auth import bp as auth_bp
+    from .provisions import bp as provisions_bp
+    from .review import bp as review_bp
 
     app.register_blueprint(accords_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(provisions_bp)
+    app.register_blueprint(review_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -60,6 +60,19 @@ def isodate(value) -> str:
     return value.isoformat() if value else ""
 
 
+def local_date(value) -> str:
+    """A date in the page's language (e.g. 24 nov 2016)."""
+    from flask_babel import format_date
+
+    return format_date(value, "medium") if value else ""
+
+
+def local_datetime(value) -> str:
+    from flask_babel import format_datetime
+
+    return format_datetime(value, "medium") if value else ""
+
+
 def score(value, precision: str | None = None) -> str:
     """A published score as published: two decimals, or a whole percent."""
     if value is None:
@@ -72,17 +85,57 @@ def _template_globals() -> dict:
 
     from . import __version__
 
-    return {"version": __version__, "current_locale": lambda: str(get_locale())}
+    from . import permissions
+    from .forms import EmptyForm
+
+    return {"version": __version__, "current_locale": lambda: str(get_locale()),
+            "perm": permissions, "empty_form": EmptyForm}
+
+
+#: Views that check CSRF through their own form, so a failed check re-renders the form with
+#: the partner's input kept (instead of the generic 400 page).
+CSRF_CHECKED_BY_FORM = {"provisions.update"}
+
+
+def _csrf_guard() -> None:
+    from .extensions import csrf
+
+    if request.method in ("POST", "PUT", "PATCH", "DELETE") and (
+            request.endpoint not in CSRF_CHECKED_BY_FORM):
+        csrf.protect()
+
+
+def _csrf_error(exc):
+    from flask import render_template
+    from flask_babel import gettext as _
+
+    return render_template(
+        "error.html", status=400, title=_("Form expired or incomplete"),
+        message=_("The form could not be accepted (%(reason)s). Go back, reload the page and "
+                  "submit again.", reason=exc.description)), 400
 
 
 def init_app(app: Flask) -> None:
-    from .extensions import login_manager
+    from flask_wtf.csrf import CSRFError
 
+    from .extensions import csrf, login_manager
+
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    csrf.init_app(app)
+    app.before_request(_csrf_guard)
+    app.register_error_handler(CSRFError, _csrf_error)
     login_manager.init_app(app)
     login_manager.user_loader(_load_user)
     babel.init_app(app, locale_selector=select_locale)
     app.add_template_filter(isodate)
+    app.add_template_filter(local_date, "date")
+    app.add_template_filter(local_datetime, "datetime")
     app.add_template_filter(score)
     app.context_processor(_template_globals)
+    from . import i18n
+
+    # Globals (not context) so imported macros see them too.
+    for helper in (i18n.level_label, i18n.review_state, i18n.time_frame):
+        app.add_template_global(helper)
     app.before_request(_start_request)
     app.after_request(_secure_response)

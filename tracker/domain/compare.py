@@ -50,9 +50,10 @@ def year_end(signed_on: date, years: int) -> date:
 
 
 def years_elapsed(signed_on: date, as_of: date) -> int:
-    """Whole years since signing on `as_of` (0 in the first year)."""
+    """Whole years since signing on `as_of` (0 in the first year); a year is reached on its
+    anniversary as `anniversary` places it (28 February for a 29 February signing)."""
     years = as_of.year - signed_on.year
-    if (as_of.month, as_of.day) < (signed_on.month, signed_on.day):
+    if years > 0 and anniversary(signed_on, years) > as_of:
         years -= 1
     return max(years, 0)
 

@@ -11,6 +11,11 @@ from urllib.parse import urlparse
 
 from .scale import LEVELS
 
+def N_(message: str) -> str:
+    """Marks a reason for translation catalogues; the web layer translates it when shown."""
+    return message
+
+
 MAX_NOTE = 2000
 MAX_EVIDENCE_TEXT = 4000
 MAX_URL = 1000
@@ -29,10 +34,10 @@ def evidence_url_problem(url: str | None) -> str | None:
     if not url:
         return None
     if len(url) > MAX_URL:
-        return f"the evidence link is longer than {MAX_URL} characters"
+        return N_("the evidence link is too long")
     parts = urlparse(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        return "the evidence link must be an http:// or https:// address"
+        return N_("the evidence link must be an http:// or https:// address")
     return None
 
 
@@ -40,22 +45,22 @@ def problems(sub: Submission, *, current_level: int, signed_on: date, today: dat
     """Field name -> reason, for every rule the submission breaks (empty: acceptable)."""
     found: dict[str, str] = {}
     if sub.level not in LEVELS:
-        found["level"] = "the level must be 0, 1, 2 or 3"
+        found["level"] = N_("the level must be 0, 1, 2 or 3")
     if sub.effective_on is None:
-        found["effective_on"] = "the effective date is required"
+        found["effective_on"] = N_("the effective date is required")
     elif sub.effective_on > today:
-        found["effective_on"] = "the effective date is in the future"
+        found["effective_on"] = N_("the effective date is in the future")
     elif sub.effective_on < signed_on:
-        found["effective_on"] = "the effective date is before the accord was signed"
+        found["effective_on"] = N_("the effective date is before the accord was signed")
     url_problem = evidence_url_problem(sub.evidence_url)
     if url_problem:
         found["evidence_url"] = url_problem
     if sub.evidence_text and len(sub.evidence_text) > MAX_EVIDENCE_TEXT:
-        found["evidence_text"] = f"the evidence is longer than {MAX_EVIDENCE_TEXT} characters"
+        found["evidence_text"] = N_("the evidence is too long")
     if sub.note and len(sub.note) > MAX_NOTE:
-        found["note"] = f"the note is longer than {MAX_NOTE} characters"
+        found["note"] = N_("the note is too long")
     rises = sub.level in LEVELS and sub.level > current_level
     if rises and not (sub.evidence_url or sub.evidence_text):
-        found["evidence_text"] = "evidence (a link or a description) is required when the " \
-                                 "level rises"
+        found["evidence_text"] = N_("evidence (a link or a description) is required when "
+                                    "the level rises")
     return found

@@ -1,7 +1,6 @@
 """The four-level implementation scale of the Peace Accords Matrix (PAM) and Kroc's monitoring."""
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 LEVELS = (0, 1, 2, 3)
@@ -43,10 +42,8 @@ def level_label(level: int) -> str:
 
 
 def round_half_up(value: Fraction | int | float, places: int) -> float:
-    """Round as published figures are rounded (0.5 goes up), exactly for fractions."""
-    if isinstance(value, Fraction):
-        exact = Decimal(value.numerator) / Decimal(value.denominator)
-    else:
-        exact = Decimal(str(value))
-    quantum = Decimal(1).scaleb(-places)
-    return float(exact.quantize(quantum, rounding=ROUND_HALF_UP))
+    """Round as published figures are rounded (halves away from zero), exactly for fractions."""
+    exact = value if isinstance(value, Fraction) else Fraction(str(value))
+    scale = 10 ** places
+    magnitude = (abs(exact) * scale + Fraction(1, 2)).__floor__()
+    return float(Fraction(magnitude if exact >= 0 else -magnitude, scale))

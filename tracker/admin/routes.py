@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..accounts import AccountError, create_user, organization_named
+from ..extensions import db
+from ..models import Accord, AuditEvent, Organization, RoleGrant, Section, User
+from ..permissions import admin_required
+from ..services import audit
+from . import bp
+from .forms import GrantForm, OrganizationForm, UserForm
+
+AUDIT_PAGE = 100
+
+
+def _scope_options():
+    accords = list(db.session.scalars(select(Accord).where(Accord.kind == "monitored")
+                                      .order_by(Accord.name)))
+    sections = list(db.session.scalars(select(Section).where(
+        Section.accord_id.in_([a.id for a in accords])).order_by(Section.accord_id,
+                                                                 Section.position)))
+    return accords, sections
+
+
+def _scope(form) -> tuple[Accord | None, Section | None]:
+    """The accord and section a role form names; a section must belong to the accord."""
+    accord = section = None
+    if form.accord.data:
+        accord = db.session.scalar(select(Accord).where(Accord.slug == form.accord.data))
+    if form.section.data:
+        section = db.session.get(Section, int(form.section.data))
+        if accord is None or section is None or section.accord_id != accord.id:
+            raise AccountError(_("The section must belong to the chosen accord."))
+    if form.role.data == "admin" and accord is not None:
+        raise AccountError(_("Administrators hold their role over everything."))
+    return accord, section
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@admin_required
+def users():
+    form = UserForm()
+    form.fill(*_scope_options())
+    status = 200
+    if form.validate_on_submit():
+        try:
+            accord, section = _scope(form)
+            user = create_user(form.email.data, form.password.data, role=form.role.data,
+                               org_name=form.organization.data or None,
+                               accord_slug=accord.slug if accord else None,
+                               name=form.name.data or "")
+            if section is not None:
+                _grant(user, form.role.data, accord, section)
+            flash(_("Account %(email)s created.", email=user.email))
+            return redirect(url_for("admin.users"), 303)
+        except AccountError as exc:
+            form.email.errors.append(str(exc))
+    if request.method == "POST":
+        status = 400
+    people = list(db.session.scalars(select(User).order_by(User.email)))
+    return render_template("admin/users.html", form=form, users=people,
+                           grant_form=GrantForm(), org_form=OrganizationForm(),
+                           organizations=list(db.session.scalars(
+                               select(Organization).order_by(Organization.name)))), status
+
+
+def _grant(user: User, role: str, accord: Accord | None, section: Section | None) -> None:
+    exists = db.session.scalar(select(RoleGrant).where(
+        RoleGrant.user_id == user.id, RoleGrant.role == role,
+        RoleGrant.accord_id == (accord.id if accord else None),
+        RoleGrant.section_id == (section.id if section else None)))
+    if exists is not None:
+        raise AccountError(_("That role is already granted."))
+    grant = RoleGrant(user=user, role=role, accord=accord, section=section)
+    db.session.add(grant)
+    db.session.flush()
+    audit("role.grant", "user", user.id, accord_id=accord.id if accord else None,
+          after={"role": role, "accord": accord.slug if accord else None,
+                 "section": section.code if section else None})
+    db.session.commit()
+
+
+@bp.post("/users/<int:user_id>/roles")
+@admin_required
+def grant(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = GrantForm()
+    form.fill(*_scope_options())
+    if not form.validate_on_submit():
+        abort(400, description=_("Choose a role and a scope."))
+    try:
+        accord, section = _scope(form)
+        _grant(user, form.role.data, accord, section)
+    except AccountError as exc:
+        abort(409, description=str(exc))
+    flash(_("Role granted."))
+    return redirect(url_for("admin.users"), 303)
+
+
+@bp.post("/roles/<int:grant_id>/revoke")
+@admin_required
+def revoke(grant_id: int):
+    grant_row = db.session.get(RoleGrant, grant_id) or abort(404)
+    before = {"user": grant_row.user.email, "role": grant_row.role,
+              "accord": grant_row.accord.slug if grant_row.accord else None}
+    user_id, accord_id = grant_row.user_id, grant_row.accord_id
+    db.session.delete(grant_row)
+    audit("role.revoke", "user", user_id, accord_id=accord_id, before=before)
+    db.session.commit()
+    flash(_("Role revoked."))
+    return redirect(url_for("admin.users"), 303)
+
+
+@bp.post("/organizations")
+@admin_required
+def organizations():
+    form = OrganizationForm()
+    if not form.validate_on_submit():
+        abort(400, description=_("The organization needs a name."))
+    organization_named(form.name.data.strip())
+    db.session.commit()
+    flash(_("Organization saved."))
+    return redirect(url_for("admin.users"), 303)
+
+
+@bp.get("/audit")
+@admin_required
+def audit_log():
+    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    action = request.args.get("action", "").strip()
+    actor = request.args.get("actor", "").strip()
+    accord_slug = request.args.get("accord", "").strip()
+    if action:
+        query = query.where(AuditEvent.action.startswith(action))
+    if actor:
+        query = query.where(AuditEvent.actor == actor.lower())
+    if accord_slug:
+        accord = db.session.scalar(select(Accord).where(Accord.slug == accord_slug))
+        if accord is None:
+            abort(400, description=_("Unknown accord: %(slug)s", slug=accord_slug))
+        query = query.where(AuditEvent.accord_id == accord.id)
+    events = list(db.session.scalars(query.limit(AUDIT_PAGE)))
+    return render_template("admin/audit.html", events=events)

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from .. import accounts
+from ..extensions import db, limiter
+from ..forms import EmptyForm
+from ..models import User, utcnow
+from ..services import audit
+from . import bp
+from .forms import LoginForm, PasswordForm
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: never redirect a partner to another host after logging in."""
+    if target and target.startswith("/") and not target.startswith("//") \
+            and not urlsplit(target).netloc:
+        return target
+    return url_for("accords.index")
+
+
+def _locked(user: User | None) -> bool:
+    return user is not None and user.locked_until is not None and user.locked_until > utcnow()
+
+
+def _record_failure(user: User | None) -> None:
+    """Count a failed login in the database, so the lock-out holds across every instance."""
+    if user is None:
+        return
+    user.failed_logins += 1
+    if user.failed_logins >= current_app.config["LOGIN_ATTEMPTS"]:
+        user.locked_until = utcnow() + timedelta(
+            seconds=current_app.config["LOGIN_LOCKOUT_SECONDS"])
+        user.failed_logins = 0
+        audit("user.locked", "user", user.id, after={"until": user.locked_until.isoformat()})
+    db.session.commit()
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("20 per minute; 200 per hour", methods=["POST"])
+def login():
+    form = LoginForm(next=request.args.get("next", ""))
+    if not form.validate_on_submit():
+        status = 400 if request.method == "POST" else 200
+        return render_template("auth/login.html", form=form), status
+    email = form.email.data.strip().lower()
+    user = db.session.scalar(select(User).where(User.email == email))
+    if _locked(user):
+        abort(429, description=_("Too many failed attempts for this account. "
+                                 "Try again in a few minutes."))
+    if user is None or not user.active or not accounts.check_password(user, form.password.data):
+        _record_failure(user)
+        form.password.errors.append(_("Wrong email or password."))
+        return render_template("auth/login.html", form=form), 400
+    user.failed_logins = 0
+    user.locked_until = None
+    db.session.commit()
+    login_user(user, remember=form.remember.data)
+    session.permanent = False
+    return redirect(_safe_next(form.next.data))
+
+
+@bp.post("/logout")
+def logout():
+    form = EmptyForm()
+    if form.validate_on_submit():
+        logout_user()
+    return redirect(url_for("accords.index"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        if not accounts.check_password(current_user, form.current.data):
+            form.current.errors.append(_("The current password is wrong."))
+        else:
+            current_user.password_hash = accounts.hash_password(form.new.data)
+            current_user.session_token = accounts.new_session_token()  # logs out elsewhere
+            audit("user.password", "user", current_user.id)
+            db.session.commit()
+            login_user(current_user)
+            flash(_("Your password was changed. Other sessions were logged out."))
+            return redirect(url_for("accords.index"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/password.html", form=form), status
+
+
+@bp.post("/language/<code>")
+def set_language(code: str):
+    """Switch the interface language; kept on the account when logged in."""
+    form = EmptyForm()
+    if code not in current_app.config["LANGUAGES"] or not form.validate_on_submit():
+        abort(400, description=_("Unknown language."))
+    session["locale"] = code
+    if current_user.is_authenticated:
+        current_user.locale = code
+        db.session.commit()
+    return redirect(_safe_next(request.form.get("next")))

@@ -1,0 +1,24 @@
+"""Translated names of the domain's fixed vocabularies (levels, review states, time frames)."""
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+LEVEL_LABELS = (_l("Not initiated"), _l("Minimal"), _l("Intermediate"), _l("Complete"))
+REVIEW_STATES = {"pending": _l("pending review"), "verified": _l("verified"),
+                 "rejected": _l("rejected")}
+TIME_FRAMES = {"short": _l("short term"), "medium": _l("medium term"), "long": _l("long term")}
+
+
+def level_labels() -> list[str]:
+    return [str(label) for label in LEVEL_LABELS]
+
+
+def level_label(level: int) -> str:
+    return str(LEVEL_LABELS[level])
+
+
+def review_state(state: str) -> str:
+    return str(REVIEW_STATES.get(state, state))
+
+
+def time_frame(frame: str | None) -> str:
+    return str(TIME_FRAMES.get(frame, frame or "")) if frame else _("none")

@@ -1,0 +1,39 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (DateField, HiddenField, IntegerField, SelectField, StringField,
+                     TextAreaField, URLField)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from ..domain.rules import MAX_EVIDENCE_TEXT, MAX_NOTE, MAX_URL
+from ..i18n import level_labels
+
+
+class StatusForm(FlaskForm):
+    """A new status record. `version` is the provision's version the form was made from."""
+
+    level = SelectField(_l("Level"), validators=[InputRequired()])
+    effective_on = DateField(_l("Holds from (date)"), validators=[DataRequired()])
+    evidence_url = URLField(_l("Evidence link"), validators=[Optional(), Length(max=MAX_URL)])
+    evidence_text = TextAreaField(_l("Evidence (description)"),
+                                  validators=[Optional(), Length(max=MAX_EVIDENCE_TEXT)])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=MAX_NOTE)])
+    corrects = IntegerField(_l("Corrects record number"), validators=[Optional()])
+    version = HiddenField(validators=[DataRequired()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.level.choices = [SelectChoice(str(n), f"{n} · {label}")
+                              for n, label in enumerate(level_labels())]
+
+
+class PriorityForm(FlaskForm):
+    priority = SelectField(_l("Priority"), validators=[InputRequired()])
+    effective_on = DateField(_l("Since (date)"), validators=[DataRequired()])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+    version = HiddenField(validators=[DataRequired()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.priority.choices = [SelectChoice("yes", str(_l("Priority"))),
+                                 SelectChoice("no", str(_l("Not priority")))]

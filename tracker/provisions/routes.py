@@ -1,0 +1,213 @@
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from .. import services
+from ..accords.routes import visible_accord_or_404
+from ..domain.metrics import Filters
+from ..domain.rules import Submission
+from ..extensions import db
+from ..figures import AccordFigures
+from ..models import PriorityChange, Provision, StatusRecord
+from ..permissions import can_edit, can_review, require
+from . import bp
+from .forms import PriorityForm, StatusForm
+
+
+def _include_pending(accord) -> bool:
+    """Coordinators may toggle figures that count pending records too."""
+    return request.args.get("pending") == "1" and can_review(current_user, accord)
+
+
+@bp.get("/accords/<slug>/sections")
+def sections(slug: str):
+    accord = visible_accord_or_404(slug)
+    figures = AccordFigures(accord, include_pending=_include_pending(accord))
+    by_section = figures.by_group(date.today(), lambda p: p.section_path)
+    roots = [s for s in accord.sections if s.parent_id is None]
+    return render_template("provisions/sections.html", accord=accord, roots=roots,
+                           by_section={k: v.as_dict() for k, v in by_section.items()})
+
+
+def _filters(figures: AccordFigures) -> tuple[Filters, int | None, bool, str]:
+    args = request.args
+    sections = {c for p in figures.provisions for c in p.section_path}
+    tags = {t for p in figures.provisions for t in p.tags}
+    types = {p.type_code for p in figures.provisions if p.type_code}
+    for name, known in (("section", sections), ("tag", tags), ("provision_type", types)):
+        if args.get(name) and args[name] not in known:
+            abort(400, description=_("Unknown %(name)s: %(value)s", name=name, value=args[name]))
+    level = args.get("level", "")
+    if level and level not in ("0", "1", "2", "3"):
+        abort(400, description=_("The level must be 0, 1, 2 or 3."))
+    priority = {"yes": True, "no": False}.get(args.get("priority", ""))
+    filters = Filters(section=args.get("section") or None, tag=args.get("tag") or None,
+                      priority=priority, provision_type=args.get("provision_type") or None)
+    return filters, int(level) if level else None, args.get("overdue") == "1", \
+        args.get("q", "").strip()[:200]
+
+
+def _page_number() -> int:
+    text = request.args.get("page", "1")
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        abort(400, description=_("The page must be a positive whole number."))
+    return int(text)
+
+
+@bp.get("/accords/<slug>/provisions")
+def index(slug: str):
+    accord = visible_accord_or_404(slug)
+    figures = AccordFigures(accord, include_pending=_include_pending(accord))
+    filters, level, overdue_only, text = _filters(figures)
+    today = date.today()
+    levels = figures.levels(today)
+    chosen = figures.subset(filters)
+    if level is not None:
+        chosen = [p for p in chosen if levels.get(p.id, 0) == level]
+    if overdue_only:
+        late = {p.id for p in figures.overdue(today, filters)}
+        chosen = [p for p in chosen if p.id in late]
+    if text:
+        chosen = _search(accord.id, chosen, text)
+    size = 50
+    page = _page_number()
+    pages = max(1, -(-len(chosen) // size))
+    shown = chosen[(page - 1) * size: page * size]
+    rows = {p.id: p for p in db.session.scalars(
+        select(Provision).where(Provision.id.in_([p.id for p in shown])))}
+    return render_template(
+        "provisions/index.html", accord=accord, provisions=[rows[p.id] for p in shown],
+        levels=levels, total=len(chosen), page=page, pages=pages,
+        sections=sorted({c for p in figures.provisions for c in p.section_path},
+                        key=_code_key),
+        tags=sorted({t for p in figures.provisions for t in p.tags}),
+        types=sorted({p.type_code for p in figures.provisions if p.type_code}), today=today,
+        include_pending=figures.include_pending)
+
+
+def _code_key(code: str):
+    return [int(part) if part.isdigit() else part for part in code.split(".")]
+
+
+def _search(accord_id: int, chosen, text: str):
+    needle = text.lower()
+    texts = dict(db.session.execute(select(Provision.id, Provision.text)
+                                    .where(Provision.accord_id == accord_id)).all())
+    return [p for p in chosen if needle in p.code.lower() or needle in texts[p.id].lower()]
+
+
+def _provision_or_404(accord, code: str) -> Provision:
+    provision = db.session.scalar(select(Provision).where(
+        Provision.accord_id == accord.id, Provision.code == code))
+    if provision is None:
+        abort(404, description=_("No provision %(code)s in this accord.", code=code))
+    return provision
+
+
+def _show(accord, provision, form=None, priority_form=None, status=200, conflict=None):
+    today = date.today()
+    if form is None and can_edit(current_user, provision):
+        form = StatusForm(version=provision.version, effective_on=today,
+                          level=str(services.current_level(provision, today)))
+    if priority_form is None and can_review(current_user, accord):
+        priority_form = PriorityForm(version=provision.version, effective_on=today,
+                                     priority="yes" if provision.priority else "no")
+    flags = list(db.session.scalars(select(PriorityChange).where(
+        PriorityChange.provision_id == provision.id).order_by(PriorityChange.effective_on.desc(),
+                                                              PriorityChange.id.desc())))
+    return render_template(
+        "provisions/show.html", accord=accord, provision=provision,
+        records=services.history(provision), flags=flags, form=form,
+        priority_form=priority_form, conflict=conflict, conflicted=status == 409, today=today,
+        level=services.current_level(provision, today),
+        pending_level=services.current_level(provision, today, include_pending=True),
+    ), status
+
+
+@bp.get("/accords/<slug>/provisions/<code>")
+def show(slug: str, code: str):
+    accord = visible_accord_or_404(slug)
+    return _show(accord, _provision_or_404(accord, code))
+
+
+def _corrected_record(form: StatusForm, provision: Provision) -> StatusRecord | None:
+    if form.corrects.data is None:
+        return None
+    record = db.session.get(StatusRecord, form.corrects.data)
+    if record is None or record.provision_id != provision.id:
+        form.corrects.errors.append(_("No such record of this provision."))
+    return record
+
+
+@bp.post("/accords/<slug>/provisions/<code>/update")
+@login_required
+def update(slug: str, code: str):
+    accord = visible_accord_or_404(slug)
+    provision = _provision_or_404(accord, code)
+    require(can_edit(current_user, provision),
+            _("You cannot update provisions of this part of the accord."))
+    form = StatusForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            flash(_("Your form had expired; your input is kept. Check it and submit again."),
+                  "error")
+        return _show(accord, provision, form=form, status=400)
+    corrects = _corrected_record(form, provision)
+    if corrects is not None and not can_review(current_user, accord):
+        form.corrects.errors.append(_("Only coordinators record corrections."))
+    if form.corrects.errors:
+        return _show(accord, provision, form=form, status=400)
+    change = services.StatusChange(
+        provision=provision, expected_version=_version(form),
+        submission=Submission(level=int(form.level.data), effective_on=form.effective_on.data,
+                              evidence_url=form.evidence_url.data or None,
+                              evidence_text=form.evidence_text.data or None,
+                              note=form.note.data or None),
+        corrects=corrects)
+    try:
+        record = services.submit([change], verified=can_review(current_user, accord))[0]
+    except services.Invalid as exc:
+        for name, reason in exc.errors.items():
+            getattr(form, name, form.note).errors.append(_(reason))
+        return _show(accord, provision, form=form, status=400)
+    except services.Conflict as exc:
+        db.session.refresh(provision)
+        return _show(accord, provision, form=form, status=409, conflict=exc.newer)
+    flash(_("Update recorded as %(state)s.", state=_(record.review_state)))
+    return redirect(url_for("provisions.show", slug=slug, code=code))
+
+
+def _version(form) -> int:
+    text = form.version.data or ""
+    if not (text.isascii() and text.isdigit()):
+        abort(400, description=_("The form is damaged (no version). Reload the page."))
+    return int(text)
+
+
+@bp.post("/accords/<slug>/provisions/<code>/priority")
+@login_required
+def priority(slug: str, code: str):
+    accord = visible_accord_or_404(slug)
+    provision = _provision_or_404(accord, code)
+    require(can_review(current_user, accord), _("Only coordinators set priority flags."))
+    form = PriorityForm()
+    if not form.validate_on_submit():
+        return _show(accord, provision, priority_form=form, status=400)
+    try:
+        services.set_priority(provision, form.priority.data == "yes", form.effective_on.data,
+                              form.reason.data, _version(form))
+    except services.Invalid as exc:
+        for name, reason in exc.errors.items():
+            getattr(form, name, form.reason).errors.append(_(reason))
+        return _show(accord, provision, priority_form=form, status=400)
+    except services.Conflict as exc:
+        db.session.refresh(provision)
+        return _show(accord, provision, priority_form=form, status=409, conflict=exc.newer)
+    flash(_("Priority flag saved."))
+    return redirect(url_for("provisions.show", slug=slug, code=code))
+

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from .. import services
+from ..extensions import db
+from ..models import Accord, StatusRecord
+from ..permissions import can_review, require
+from . import bp
+from .forms import ReviewForm
+
+PAGE = 100
+
+
+def _reviewable_accords() -> list[Accord]:
+    accords = db.session.scalars(select(Accord).where(Accord.kind == "monitored"))
+    return [a for a in accords if can_review(current_user, a)]
+
+
+@bp.get("/review")
+@login_required
+def queue():
+    accords = _reviewable_accords()
+    require(bool(accords), _("Only coordinators review submissions."))
+    pending = list(db.session.scalars(
+        select(StatusRecord).options(joinedload(StatusRecord.provision),
+                                     joinedload(StatusRecord.recorded_by))
+        .where(StatusRecord.accord_id.in_([a.id for a in accords]),
+               StatusRecord.review_state == "pending")
+        .order_by(StatusRecord.recorded_at, StatusRecord.id).limit(PAGE)))
+    return render_template("review/queue.html", pending=pending, form=ReviewForm(),
+                           accords={a.id: a for a in accords})
+
+
+@bp.post("/review/<int:record_id>")
+@login_required
+def decide(record_id: int):
+    record = db.session.get(StatusRecord, record_id)
+    if record is None:
+        abort(404, description=_("No such record."))
+    accord = db.session.get(Accord, record.accord_id)
+    require(can_review(current_user, accord), _("Only the accord's coordinators review it."))
+    form = ReviewForm()
+    if not form.validate_on_submit() or not (form.verify.data or form.reject.data):
+        abort(400, description=_("Choose verify or reject."))
+    decision = "verified" if form.verify.data else "rejected"
+    try:
+        services.review(record, decision, form.reason.data or "")
+    except services.Invalid as exc:
+        flash(" ".join(_(reason) for reason in exc.errors.values()), "error")
+        return redirect(url_for("review.queue"), 303)
+    except services.NotPending:
+        abort(409, description=_("This submission was already reviewed."))
+    flash(_("Record #%(id)d %(state)s.", id=record.id, state=_(decision)))
+    return redirect(url_for("review.queue"), 303)
+
+
+@bp.get("/my/submissions")
+@login_required
+def mine():
+    records = list(db.session.scalars(
+        select(StatusRecord).options(joinedload(StatusRecord.provision))
+        .where(StatusRecord.recorded_by_id == current_user.id)
+        .order_by(StatusRecord.recorded_at.desc(), StatusRecord.id.desc()).limit(200)))
+    accords = {a.id: a for a in db.session.scalars(
+        select(Accord).where(Accord.id.in_({r.accord_id for r in records})))}
+    return render_template("review/mine.html", records=records, accords=accords)
