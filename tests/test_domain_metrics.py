@@ -5,8 +5,9 @@ the code under test. The property tests at the end check invariants on random re
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from fractions import Fraction
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
@@ -34,9 +35,13 @@ from tracker.domain.metrics import (
     summarize,
     timeline,
 )
-from tracker.domain.scale import LevelError, level_key, level_label, parse_level, round_half_up
-
-UTC = timezone.utc
+from tracker.domain.scale import (
+    LevelError,
+    level_key,
+    level_label,
+    parse_level,
+    round_half_up,
+)
 
 
 def at(y: int, m: int, d: int, hour: int = 12) -> datetime:
@@ -135,13 +140,16 @@ def test_round_half_up(value, places, expected):
     assert type(result) is float
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (low severity): Fractions are divided in the default 28-digit Decimal context before "
-    "quantizing, so a fraction within 1e-28 of a rounding boundary is rounded up as a tie; "
-    "only reachable with denominators of about 1e22 or more"))
-def test_round_half_up_fraction_just_below_a_half_is_exact():
-    just_below = Fraction(5 * 10**30 - 1, 10**33)  # 0.004999...9 (30 nines)
-    assert round_half_up(just_below, 2) == 0.0
+def test_round_half_up_fraction_near_a_half_is_exact():
+    # within 1e-30 of a rounding boundary: a 28-digit Decimal division would call it a tie
+    assert round_half_up(Fraction(5 * 10**30 - 1, 10**33), 2) == 0.0
+    assert round_half_up(Fraction(5 * 10**30 + 1, 10**33), 2) == 0.01
+    assert round_half_up(Fraction(-(5 * 10**30 - 1), 10**33), 2) == 0.0
+
+
+def test_round_half_up_large_values():
+    assert round_half_up(10**30, 2) == 1e30
+    assert round_half_up(Fraction(10**40 + 1, 2), 0) == 5e39
 
 
 # --- Summary ---------------------------------------------------------------------------------
@@ -278,7 +286,6 @@ def test_recording_time_only_breaks_ties_on_effective_date():
 
 
 def test_recorded_at_compares_instants_across_time_zones():
-    from datetime import timedelta
     plus5 = timezone(timedelta(hours=5))
     d = date(2020, 3, 1)
     records = [
@@ -790,10 +797,9 @@ def test_prop_add_months_lands_in_target_month(d, months):
 @given(st.dates(date(2000, 1, 1), date(2030, 12, 31)), st.integers(0, 4000),
        st.sampled_from(["month", "quarter", "year"]))
 def test_prop_period_ends_ascending_and_end_last(start, span, freq):
-    from datetime import timedelta
     end = start + timedelta(days=span)
     points = period_ends(start, end, freq)
     assert points[-1] == end
-    assert all(a < b for a, b in zip(points, points[1:]))
+    assert all(a < b for a, b in pairwise(points))
     assert all(p == month_end(p) for p in points[:-1])
     assert points[0] >= start

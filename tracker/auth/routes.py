@@ -86,7 +86,7 @@ def change_password():
             current_user.session_token = accounts.new_session_token()  # logs out elsewhere
             audit("user.password", "user", current_user.id)
             db.session.commit()
-            login_user(current_user)
+            login_user(current_user._get_current_object())
             flash(_("Your password was changed. Other sessions were logged out."))
             return redirect(url_for("accords.index"))
     status = 400 if request.method == "POST" else 200

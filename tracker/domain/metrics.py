@@ -310,12 +310,10 @@ def pace(
     if score_now is not None and score_year_ago is not None:
         monthly = (score_now - score_year_ago) / 12
     projected = None
-    if score_now is not None and monthly is not None:
-        remaining = 100 - score_now
-        if remaining == 0:
-            projected = as_of
-        elif monthly > 0:
-            projected = _after_months(as_of, remaining / monthly)
+    if score_now == 100:
+        projected = as_of
+    elif score_now is not None and monthly is not None and monthly > 0:
+        projected = _after_months(as_of, (100 - score_now) / monthly)
     months_left = required = None
     if target is not None and score_now is not None and target > as_of:
         months_left = months_between(as_of, target)

@@ -13,7 +13,7 @@ class StatusForm(FlaskForm):
     """A new status record. `version` is the provision's version the form was made from."""
 
     level = SelectField(_l("Level"), validators=[InputRequired()])
-    effective_on = DateField(_l("Holds from (date)"), validators=[DataRequired()])
+    effective_on = DateField(_l("Holds from (date)"), validators=[InputRequired()])
     evidence_url = URLField(_l("Evidence link"), validators=[Optional(), Length(max=MAX_URL)])
     evidence_text = TextAreaField(_l("Evidence (description)"),
                                   validators=[Optional(), Length(max=MAX_EVIDENCE_TEXT)])
@@ -29,7 +29,7 @@ class StatusForm(FlaskForm):
 
 class PriorityForm(FlaskForm):
     priority = SelectField(_l("Priority"), validators=[InputRequired()])
-    effective_on = DateField(_l("Since (date)"), validators=[DataRequired()])
+    effective_on = DateField(_l("Since (date)"), validators=[InputRequired()])
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
     version = HiddenField(validators=[DataRequired()])
 
