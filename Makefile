@@ -46,3 +46,11 @@ test-postgres: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
+
+# Interface text: extract the catalogue, merge it into each language, compile.
+# Both .po and .mo are committed, so setting up needs no compile step.
+.PHONY: translations
+translations: $(VENV)/.installed-app
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output -o tracker/translations/messages.pot .
+	$(BIN)/pybabel update -i tracker/translations/messages.pot -d tracker/translations --no-fuzzy-matching
+	$(BIN)/pybabel compile -d tracker/translations

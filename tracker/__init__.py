@@ -31,11 +31,24 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
 
     from . import cli, errors, web
+    from .ops import logging as request_logging
 
     errors.init_app(app)
     web.init_app(app)
+    request_logging.init_app(app)
     cli.init_app(app)
+    _behind_proxies(app)
     return app
+
+
+def _behind_proxies(app: Flask) -> None:
+    """Trust X-Forwarded-* from TRACKER_PROXIES proxies in front (0: served directly)."""
+    proxies = int(os.environ.get("TRACKER_PROXIES", app.config.get("PROXIES", 0)) or 0)
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies,
+                                x_prefix=proxies)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -80,12 +93,16 @@ def _register_blueprints(app: Flask) -> None:
     from .admin import bp as admin_bp
     from .api import bp as api_bp
     from .auth import bp as auth_bp
+    from .dashboard import bp as dashboard_bp
     from .provisions import bp as provisions_bp
+    from .ops import bp as ops_bp
     from .review import bp as review_bp
 
+    app.register_blueprint(ops_bp)
     app.register_blueprint(accords_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(provisions_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(dashboard_bp)
