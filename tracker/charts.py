@@ -1,0 +1,375 @@
+"""Charts as PNG or SVG bytes, drawn with matplotlib's object API (never pyplot).
+
+Every function takes plain data (the lists and dicts that `figures.AccordFigures` and the API
+give) and a `labels` dict of texts the caller has already translated, and returns the image
+bytes. Keys every chart reads from `labels`: "title", "source" (the line at the bottom) and,
+optionally, "note" (shown boxed at the bottom right: the caller passes "Illustrative data"
+when the data is illustrative). "levels" holds the four level names, level 0 first.
+
+One palette for the four levels everywhere (Okabe-Ito, safe for colour-blind readers: warm
+hues for levels not yet reached, blues for the levels reached).
+"""
+from __future__ import annotations
+
+import io
+import threading
+from datetime import date, timedelta
+from typing import Mapping, Sequence
+
+from matplotlib import rc_context
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import BoundaryNorm, ListedColormap
+from matplotlib.dates import YearLocator, DateFormatter
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from .domain.scale import LEVEL_KEYS
+
+FORMATS = ("png", "svg")
+DPI = 100
+WIDTH = 9.0  # inches: 900 px at DPI
+HEIGHT = 4.5
+#: Level 0..3: vermillion, orange, sky blue, blue (Okabe & Ito 2008).
+LEVEL_COLOURS = ("#D55E00", "#E69F00", "#56B4E9", "#0072B2")
+#: Text drawn on a bar of each level's colour (contrast >= 4.5).
+TEXT_ON_LEVEL = ("#000000", "#000000", "#000000", "#FFFFFF")
+#: Other series, from the same palette family, never confused with the levels.
+ACCORD = "#000000"
+PRIORITY = "#CC79A7"
+NON_PRIORITY = "#009E73"
+REFERENCE_MEAN = "#555555"
+REFERENCE_IQR = "#BDBDBD"
+REFERENCE_RANGE = "#E8E8E8"
+MARKER = "#7A3B00"
+INK = "#1D2430"
+FONT = {"title": 14, "label": 11, "tick": 10, "legend": 10, "source": 9, "value": 9}
+
+_SVG_LOCK = threading.Lock()  # rc_context is process-wide: one SVG save at a time
+
+
+# --- frame: figure, title, legend, source line, bytes ----------------------------------------
+
+def _figure(labels: Mapping, height: float = HEIGHT) -> tuple[Figure, object]:
+    fig = Figure(figsize=(WIDTH, height), dpi=DPI, facecolor="white", layout="constrained")
+    FigureCanvasAgg(fig)
+    fig.suptitle(labels["title"], x=0.01, ha="left", fontsize=FONT["title"],
+                 fontweight="bold", color=INK)
+    ax = fig.add_subplot()
+    ax.tick_params(labelsize=FONT["tick"], colors=INK)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    _footer(fig, labels)
+    return fig, ax
+
+
+def _footer(fig: Figure, labels: Mapping) -> None:
+    """The source line at the bottom left (space kept by the layout as a figure x-label),
+    and the boxed note at the bottom right; the source wraps at " · " to clear the note."""
+    source = fig.supxlabel(labels["source"], x=0.01, ha="left", fontsize=FONT["source"],
+                           color="#333333")
+    if not labels.get("note"):
+        return
+    note = fig.text(0.99, 0.012, labels["note"], fontsize=FONT["label"], fontweight="bold",
+                    color="#5C4500", ha="right", va="bottom",
+                    bbox={"boxstyle": "round,pad=0.25", "facecolor": "#FFF3CD",
+                          "edgecolor": "#E0C067"})
+    renderer = fig.canvas.get_renderer()
+    room = fig.bbox.width * 0.97 - note.get_window_extent(renderer).width - 16
+    parts = labels["source"].split(" · ")
+    lines = [parts[0]]
+    for part in parts[1:]:
+        source.set_text(lines[-1] + " · " + part)
+        if source.get_window_extent(renderer).width > room:
+            lines.append(part)
+        else:
+            lines[-1] += " · " + part
+    source.set_text("\n".join(lines))
+
+
+def _axis_labels(ax, labels: Mapping) -> None:
+    ax.set_xlabel(labels.get("x", ""), fontsize=FONT["label"], color=INK)
+    ax.set_ylabel(labels.get("y", ""), fontsize=FONT["label"], color=INK)
+
+
+def _legend(ax, handles: list) -> None:
+    """Above the plot, under the title: never over the data; two columns if one row would
+    run past the figure's right edge."""
+    options = {"loc": "lower left", "bbox_to_anchor": (0, 1.01), "borderaxespad": 0,
+               "frameon": False, "fontsize": FONT["legend"]}
+    legend = ax.legend(handles=handles, ncols=len(handles), **options)
+    fig = ax.get_figure()
+    if legend.get_window_extent(fig.canvas.get_renderer()).width > fig.bbox.width * 0.75:
+        ax.legend(handles=handles, ncols=2, **options)
+
+
+def _level_handles(labels: Mapping, order: Sequence[int] = (0, 1, 2, 3)) -> list[Patch]:
+    return [Patch(facecolor=LEVEL_COLOURS[i], label=labels["levels"][i]) for i in order]
+
+
+def _save(fig: Figure, fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    if fmt == "png":
+        fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    elif fmt == "svg":
+        # Text stays text (searchable, translatable, smaller); fixed ids make the bytes stable.
+        with _SVG_LOCK, rc_context({"svg.fonttype": "none", "svg.hashsalt": "accord-tracker"}):
+            fig.savefig(buffer, format="svg", metadata={"Date": None})
+    else:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}")
+    return buffer.getvalue()
+
+
+def _dates(points: Sequence[Mapping]) -> list[date]:
+    return [date.fromisoformat(p["date"]) for p in points]
+
+
+def _year_axis(ax) -> None:
+    ax.xaxis.set_major_locator(YearLocator())
+    ax.xaxis.set_major_formatter(DateFormatter("%Y"))
+    ax.grid(axis="y", color="#E5E5E5", linewidth=0.8)
+    ax.set_axisbelow(True)
+
+
+def _percent_axis(ax, axis: str = "y") -> None:
+    getattr(ax, f"set_{axis}lim")(0, 100)
+    getattr(ax, f"set_{axis}ticks")(range(0, 101, 20))
+
+
+# --- over time -------------------------------------------------------------------------------
+
+def priority_lines(points: Sequence[Mapping], since: str | None, labels: Mapping,
+                   fmt: str = "png") -> bytes:
+    """Score of priority and non-priority provisions (and all) at each period end.
+
+    points: [{"date", "score", "priority", "non_priority"}]; since: ISO date of the priority
+    flags, marked by a vertical line labelled labels["since"].
+    labels: "all", "priority", "non_priority", "x", "y".
+    """
+    fig, ax = _figure(labels)
+    days = _dates(points)
+    series = (("score", labels["all"], ACCORD, "-", 1.6), ("priority", labels["priority"],
+              PRIORITY, "-", 2.6), ("non_priority", labels["non_priority"], NON_PRIORITY,
+              "--", 2.6))
+    handles = []
+    for key, name, colour, style, width in series:
+        values = [p[key] for p in points]
+        if any(v is not None for v in values):
+            handles += ax.plot(days, [float("nan") if v is None else v for v in values],
+                               color=colour, linestyle=style, linewidth=width, label=name)
+    if since:
+        when = date.fromisoformat(since)
+        ax.axvline(when, color=MARKER, linestyle=":", linewidth=1.6)
+        ax.annotate(labels["since"], xy=(when, 1), xycoords=("data", "axes fraction"),
+                    xytext=(4, -4), textcoords="offset points", va="top",
+                    fontsize=FONT["value"], color=MARKER)
+    _year_axis(ax)
+    _percent_axis(ax)
+    _axis_labels(ax, labels)
+    _legend(ax, handles)
+    return _save(fig, fmt)
+
+
+def status_area(points: Sequence[Mapping], labels: Mapping, fmt: str = "png") -> bytes:
+    """Shares (percent) of the four levels at each period end, stacked: complete at the
+    bottom. points: [{"date", "shares": {level key: percent}}]."""
+    fig, ax = _figure(labels)
+    days = _dates(points)
+    order = (3, 2, 1, 0)  # stacked from the bottom
+    stacks = [[p["shares"][LEVEL_KEYS[i]] or 0 for p in points] for i in order]
+    ax.stackplot(days, stacks, colors=[LEVEL_COLOURS[i] for i in order],
+                 edgecolor="white", linewidth=0.3)
+    if days:
+        ax.set_xlim(days[0], days[-1])
+    _year_axis(ax)
+    _percent_axis(ax)
+    _axis_labels(ax, labels)
+    _legend(ax, _level_handles(labels))
+    return _save(fig, fmt)
+
+
+def pace_projection(points: Sequence[Mapping], pace: Mapping, labels: Mapping,
+                    fmt: str = "png") -> bytes:
+    """The score so far, its projection at the last 12 months' pace, and the pace needed to
+    reach 100 by the target date. points: [{"date", "score"}]; pace: the API's pace figures
+    ("as_of", "score", "monthly_change_12m", "target_date").
+    labels: "score", "projection", "required", "target", "x", "y"."""
+    fig, ax = _figure(labels)
+    handles = ax.plot(_dates(points), [p["score"] for p in points], color=ACCORD,
+                      linewidth=2.2, label=labels["score"])
+    start = date.fromisoformat(pace["as_of"])
+    target = date.fromisoformat(pace["target_date"]) if pace.get("target_date") else None
+    end = max(target or start, start.replace(year=start.year + 2))
+    score, monthly = pace.get("score"), pace.get("monthly_change_12m")
+    if score is not None and monthly is not None:
+        months = (end - start).days * 12 / 365.25
+        if monthly:  # stop where the line leaves the 0-100 scale
+            months = min(months, ((100 if monthly > 0 else 0) - score) / monthly)
+        finish = start + timedelta(days=months * 365.25 / 12)
+        handles += ax.plot([start, finish], [score, score + monthly * months], color=PRIORITY,
+                           linestyle="--", linewidth=2.2, label=labels["projection"])
+    if target is not None and score is not None and target > start:
+        handles += ax.plot([start, target], [score, 100], color=NON_PRIORITY, linestyle=":",
+                           linewidth=2.2, label=labels["required"])
+        ax.axvline(target, color=MARKER, linewidth=1.2)
+        ax.annotate(labels["target"], xy=(target, 0.03), xycoords=("data", "axes fraction"),
+                    xytext=(-4, 0), textcoords="offset points", ha="right",
+                    fontsize=FONT["value"], color=MARKER)
+    _year_axis(ax)
+    _percent_axis(ax)
+    _axis_labels(ax, labels)
+    _legend(ax, handles)
+    return _save(fig, fmt)
+
+
+# --- as of one date --------------------------------------------------------------------------
+
+def group_bars(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png") -> bytes:
+    """One horizontal bar per group (point or theme), split into the four levels' shares.
+    rows: [{"label", "shares": {level key: percent}}], drawn top to bottom."""
+    fig, ax = _figure(labels, height=max(HEIGHT, 1.6 + 0.5 * len(rows)))
+    ys = list(range(len(rows)))
+    left = [0.0] * len(rows)
+    for level, key in enumerate(LEVEL_KEYS):
+        widths = [r["shares"].get(key) or 0 for r in rows]
+        ax.barh(ys, widths, left=left, height=0.7, color=LEVEL_COLOURS[level],
+                edgecolor="white", linewidth=0.6)
+        for y, x0, width in zip(ys, left, widths):
+            if width >= 7:  # room for the figure inside the bar
+                ax.text(x0 + width / 2, y, f"{width:.0f}", ha="center", va="center",
+                        fontsize=FONT["value"], color=TEXT_ON_LEVEL[level])
+        left = [a + b for a, b in zip(left, widths)]
+    ax.set_yticks(ys, [_wrap(r["label"], 38) for r in rows], fontsize=FONT["tick"])
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    _percent_axis(ax, "x")
+    ax.tick_params(axis="y", length=0)
+    _axis_labels(ax, labels)
+    _legend(ax, _level_handles(labels))
+    return _save(fig, fmt)
+
+
+def tag_bars(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png") -> bytes:
+    """Grouped bars: for each subset (the whole selection, gender, ethnic...) the share of
+    each level side by side. rows: [{"label", "shares": {level key: percent}}]."""
+    fig, ax = _figure(labels)
+    width = 0.8 / len(LEVEL_KEYS)
+    for level, key in enumerate(LEVEL_KEYS):
+        xs = [i + (level - 1.5) * width for i in range(len(rows))]
+        values = [r["shares"].get(key) or 0 for r in rows]
+        bars = ax.bar(xs, values, width=width * 0.95, color=LEVEL_COLOURS[level])
+        ax.bar_label(bars, labels=[f"{v:.0f}" for v in values], padding=2,
+                     fontsize=FONT["value"], color=INK)
+    ax.set_xticks(range(len(rows)), [_wrap(r["label"], 30) for r in rows],
+                  fontsize=FONT["tick"])
+    ax.set_ylim(0, min(100, max([v or 0 for r in rows for v in r["shares"].values()] + [10])
+                       * 1.18 + 2))
+    ax.grid(axis="y", color="#E5E5E5", linewidth=0.8)
+    ax.set_axisbelow(True)
+    _axis_labels(ax, labels)
+    _legend(ax, _level_handles(labels))
+    return _save(fig, fmt)
+
+
+# --- against the reference set ---------------------------------------------------------------
+
+def _reference_handles(labels: Mapping, with_range: bool = False) -> list:
+    handles = [Line2D([], [], color=ACCORD, marker="o", linestyle="", markersize=8,
+                      label=labels["accord"]),
+               Line2D([], [], color=REFERENCE_MEAN, marker="|", linestyle="", markersize=14,
+                      markeredgewidth=2.4, label=labels["mean"]),
+               Patch(facecolor=REFERENCE_IQR, label=labels["iqr"])]
+    if with_range:
+        handles[1] = Line2D([], [], color=REFERENCE_MEAN, linestyle="--", label=labels["mean"])
+        handles[0] = Line2D([], [], color=ACCORD, marker="o", linewidth=2.2,
+                            label=labels["accord"])
+        handles.append(Patch(facecolor=REFERENCE_RANGE, label=labels["range"]))
+    return handles
+
+
+def comparison_ranges(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png") -> bytes:
+    """Per provision type: the accord's mean level (dot) beside the reference accords' mean
+    (tick) and interquartile range (grey bar), on the 0-3 scale.
+    rows: [{"label", "accord_level", "reference": {"mean", "q1", "q3"} | None}]."""
+    fig, ax = _figure(labels, height=max(HEIGHT, 1.9 + 0.27 * len(rows)))
+    compared = [(y, r["reference"]) for y, r in enumerate(rows) if r.get("reference")]
+    ax.barh([y for y, _ in compared], [r["q3"] - r["q1"] for _, r in compared],
+            left=[r["q1"] for _, r in compared], height=0.6, color=REFERENCE_IQR)
+    ax.plot([r["mean"] for _, r in compared], [y for y, _ in compared], linestyle="",
+            marker="|", markersize=14, markeredgewidth=2.4, color=REFERENCE_MEAN)
+    ax.plot([r["accord_level"] for r in rows], range(len(rows)), linestyle="", marker="o",
+            markersize=8, color=ACCORD)
+    ax.set_yticks(range(len(rows)), [_wrap(r["label"], 44) for r in rows],
+                  fontsize=FONT["tick"])
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_xlim(-0.1, 3.1)
+    ax.set_xticks(range(4), [f"{i} {name}" for i, name in enumerate(labels["levels"])])
+    ax.grid(axis="x", color="#E5E5E5", linewidth=0.8)
+    ax.set_axisbelow(True)
+    ax.tick_params(axis="y", length=0)
+    _axis_labels(ax, labels)
+    _legend(ax, _reference_handles(labels))
+    return _save(fig, fmt)
+
+
+def score_curve(points: Sequence[Mapping], labels: Mapping, fmt: str = "png") -> bytes:
+    """The accord's score by year since signing over the reference accords' band (range and
+    interquartile range) and mean. points: the API's score_curve entries."""
+    fig, ax = _figure(labels)
+    banded = [p for p in points if p.get("reference")]
+    years = [p["year"] for p in banded]
+    refs = [p["reference"] for p in banded]
+    ax.fill_between(years, [r["min"] for r in refs], [r["max"] for r in refs],
+                    color=REFERENCE_RANGE, linewidth=0)
+    ax.fill_between(years, [r["q1"] for r in refs], [r["q3"] for r in refs],
+                    color=REFERENCE_IQR, linewidth=0)
+    ax.plot(years, [r["mean"] for r in refs], color=REFERENCE_MEAN, linestyle="--")
+    own = [p for p in points if p.get("accord_score") is not None]
+    ax.plot([p["year"] for p in own], [p["accord_score"] for p in own], color=ACCORD,
+            marker="o", linewidth=2.2)
+    ax.set_xticks([p["year"] for p in points])
+    ax.set_xlim(0.8, max([p["year"] for p in points] + [1]) + 0.2)
+    _percent_axis(ax)
+    ax.grid(axis="y", color="#E5E5E5", linewidth=0.8)
+    ax.set_axisbelow(True)
+    _axis_labels(ax, labels)
+    _legend(ax, _reference_handles(labels, with_range=True))
+    return _save(fig, fmt)
+
+
+def heatmap(rows: Sequence[Mapping], years: Sequence[int], labels: Mapping,
+            fmt: str = "png") -> bytes:
+    """Provision type x year since signing, each cell coloured by its (mean) level.
+    rows: [{"label", "values": [level or None per year]}]; None cells are left blank."""
+    fig, ax = _figure(labels, height=max(HEIGHT, 1.9 + 0.28 * len(rows)))
+    grid = [[float("nan") if v is None else v for v in row["values"]] for row in rows]
+    cmap = ListedColormap(LEVEL_COLOURS)
+    cmap.set_bad("white")
+    ax.imshow(grid, cmap=cmap, norm=BoundaryNorm([-0.5, 0.5, 1.5, 2.5, 3.5], 4),
+              aspect="auto", interpolation="nearest")
+    for y, row in enumerate(rows):
+        for x, value in enumerate(row["values"]):
+            if value is not None:
+                level = min(3, max(0, int(value + 0.5)))
+                ax.text(x, y, f"{value:g}", ha="center", va="center", fontsize=FONT["value"],
+                        color=TEXT_ON_LEVEL[level])
+    ax.set_xticks(range(len(years)), [str(y) for y in years])
+    ax.set_yticks(range(len(rows)), [_wrap(r["label"], 44) for r in rows],
+                  fontsize=FONT["tick"])
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    _axis_labels(ax, labels)
+    _legend(ax, _level_handles(labels))
+    return _save(fig, fmt)
+
+
+def _wrap(text: str, width: int) -> str:
+    """Break a long label on spaces into at most two lines, ending with an ellipsis."""
+    if len(text) <= width:
+        return text
+    cut = text.rfind(" ", 0, width)
+    cut = cut if cut > 0 else width
+    rest = text[cut:].strip()
+    if len(rest) > width:
+        rest = rest[: width - 1].rstrip() + "…"
+    return text[:cut] + "\n" + rest

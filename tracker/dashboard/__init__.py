@@ -1,0 +1,6 @@
+"""Officials' dashboards: an accord's figures as charts and tables, and the reference accords."""
+from flask import Blueprint
+
+bp = Blueprint("dashboard", __name__)
+
+from . import routes  # noqa: E402,F401
