@@ -136,6 +136,38 @@ def create_user_command(email, role, org, accord_slug, name) -> None:
     click.echo(f"created {user.email} ({role}{' on ' + accord_slug if accord_slug else ''})")
 
 
+@click.command("dump")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@click.option("--with-password-hashes", is_flag=True,
+              help="Include users' password hashes (otherwise restored accounts need a new "
+                   "password).")
+def dump_command(file: str, with_password_hashes: bool) -> None:
+    """Write the whole database to FILE (JSON Lines; gzip when FILE ends in .gz).
+
+    Accords, structure, every status record with its history and review state, users and
+    roles, audit log. The format is described in tracker/backup.py.
+    """
+    from .backup import dump
+
+    counts = dump(Path(file), password_hashes=with_password_hashes)
+    click.echo(f"wrote {sum(counts.values())} rows from {len(counts)} tables to {file}")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def restore_command(file: str) -> None:
+    """Load a dump FILE into this database, which must be migrated and empty."""
+    from .backup import BackupError, restore
+
+    try:
+        counts = restore(Path(file))
+    except BackupError as exc:
+        click.echo(f"error: {exc}", err=True)
+        click.echo("Nothing was written.", err=True)
+        sys.exit(1)
+    click.echo(f"restored {sum(counts.values())} rows into {len(counts)} tables")
+
+
 DEMO_ACCOUNTS = (("admin@tracker.test", "admin", None),
                  ("coordinator@tracker.test", "coordinator", "colombia-2016-demo"),
                  ("editor@tracker.test", "editor", "colombia-2016-demo"))
@@ -173,5 +205,5 @@ def demo_users_command() -> None:
 
 def init_app(app: Flask) -> None:
     for command in (seed_command, import_reference_command, import_accord_command,
-                    import_statuses_command, users_group):
+                    import_statuses_command, users_group, dump_command, restore_command):
         app.cli.add_command(command)
