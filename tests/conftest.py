@@ -47,8 +47,10 @@ def app(tmp_path_factory):
         # Test requests reuse the app context the _rollback fixture pushed, and with it `g`,
         # where Flask-Login caches the user: forget it so each request loads its own.
         from flask import g
+        from flask_babel import refresh
 
         g.pop("_login_user", None)
+        refresh()  # Flask-Babel caches the locale on the app context too
 
     with application.app_context():
         from flask_migrate import upgrade

@@ -11,7 +11,7 @@ from ..domain.scale import LEVEL_KEYS
 from ..extensions import db
 from ..figures import AccordFigures
 from ..models import Provision
-from ..permissions import can_view
+from ..permissions import can_review, can_view
 from . import bp
 
 
@@ -38,7 +38,8 @@ def visible_accord_or_404(slug: str):
 def show(slug: str):
     accord = visible_accord_or_404(slug)
     as_of = date.today()
-    figures = AccordFigures(accord)
+    include_pending = request.args.get("pending") == "1" and can_review(current_user, accord)
+    figures = AccordFigures(accord, include_pending=include_pending)
     summary = figures.summary(as_of)
     reference_score = None
     if accord.kind == "reference" and accord.horizon_years:

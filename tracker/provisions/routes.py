@@ -13,6 +13,7 @@ from ..domain.metrics import Filters
 from ..domain.rules import Submission
 from ..extensions import db
 from ..figures import AccordFigures
+from ..i18n import review_state
 from ..models import PriorityChange, Provision, StatusRecord
 from ..permissions import can_edit, can_review, require
 from . import bp
@@ -178,7 +179,7 @@ def update(slug: str, code: str):
     except services.Conflict as exc:
         db.session.refresh(provision)
         return _show(accord, provision, form=form, status=409, conflict=exc.newer)
-    flash(_("Update recorded as %(state)s.", state=_(record.review_state)))
+    flash(_("Update recorded as %(state)s.", state=review_state(record.review_state)))
     return redirect(url_for("provisions.show", slug=slug, code=code))
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from .. import services
 from ..extensions import db
+from ..i18n import review_state
 from ..models import Accord, StatusRecord
 from ..permissions import can_review, require
 from . import bp
@@ -55,7 +56,7 @@ def decide(record_id: int):
         return redirect(url_for("review.queue"), 303)
     except services.NotPending:
         abort(409, description=_("This submission was already reviewed."))
-    flash(_("Record #%(id)d %(state)s.", id=record.id, state=_(decision)))
+    flash(_("Record #%(id)d %(state)s.", id=record.id, state=review_state(decision)))
     return redirect(url_for("review.queue"), 303)
 
 
