@@ -135,11 +135,8 @@ def make_user(app):
     def make(role, accord=None, section=None, email=None):
         email = email or f"{role}{len(made)}@example.org"
         user = create_user(email, PASSWORD, role=role,
-                           accord_slug=accord.slug if accord and not section else None)
-        if section is not None:
-            user.roles[0].accord_id = section.accord_id
-            user.roles[0].section_id = section.id
-            db.session.commit()
+                           accord_slug=accord.slug if accord else None,
+                           section_code=section.code if section else None)
         made.append(user)
         return user
 

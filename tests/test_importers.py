@@ -239,3 +239,20 @@ def test_users_create_refusals(runner, monkeypatch, row_counts, args, password, 
     result = runner.invoke(args=["users", "create", *args])
     assert result.exit_code == 1 and expected in result.output
     assert row_counts() == before
+
+
+def test_users_grant_a_section_role(runner, monkeypatch, demo):
+    monkeypatch.setenv("TRACKER_NEW_PASSWORD", "a long enough password")
+    runner.invoke(args=["users", "create", "p@example.org", "--role", "viewer"])
+    result = runner.invoke(args=["users", "grant", "p@example.org", "--role", "editor",
+                                 "--accord", demo.slug, "--section", "2"])
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "p@example.org"))
+    grant = next(g for g in user.roles if g.role == "editor")
+    assert grant.section.code == "2" and grant.accord_id == demo.id
+    again = runner.invoke(args=["users", "grant", "p@example.org", "--role", "editor",
+                                "--accord", demo.slug, "--section", "2"])
+    assert again.exit_code == 1 and "already granted" in again.output
+    missing = runner.invoke(args=["users", "grant", "p@example.org", "--role", "editor",
+                                  "--accord", demo.slug, "--section", "99"])
+    assert missing.exit_code == 1 and "no section '99'" in missing.output

@@ -297,8 +297,12 @@ def test_admin_creates_a_user_with_a_section_role(client, demo, make_user, login
         "password": "long enough pw", "role": "editor", "accord": SLUG,
         "section": str(other_section.id)})
     assert response.status_code == 303
-    audit = client.get("/admin/audit?action=role.grant").get_data(as_text=True)
-    assert "role.grant" in audit
+    from tracker.models import User
+    user = db.session.scalar(select(User).where(User.email == "new@partner.org"))
+    assert [(g.role, g.accord_id, g.section_id) for g in user.roles] == [
+        ("editor", demo.id, other_section.id)]
+    audit = client.get("/admin/audit?action=user.create").get_data(as_text=True)
+    assert "new@partner.org" in audit
 
 
 # --- security, languages, weight ------------------------------------------------------------
@@ -406,3 +410,26 @@ def test_update_page_is_light_and_needs_no_javascript(client, demo, make_user, l
         css = response.data
     assert len(page) + len(css) < 200_000
     assert b"<script" not in page
+
+
+def test_coordinator_edits_structure_with_audit(client, demo, make_user, login, provision):
+    login(make_user("coordinator", demo))
+    assert client.get(f"/accords/{SLUG}/provisions/1.1.1/edit").status_code == 200
+    version = provision.version
+    response = client.post(f"/accords/{SLUG}/provisions/1.1.1/edit", data={
+        "text": "Revised wording", "section": str(provision.section_id), "provision_type": "CFR",
+        "tags": "Gender; ethnic", "responsible_actor": "Ministry", "deadline": "2030-01-01",
+        "time_frame": "long", "version": str(version)})
+    assert response.status_code == 302
+    assert provision.text == "Revised wording" and provision.provision_type.code == "CFR"
+    assert provision.tag_names == ["ethnic", "gender"] and provision.version == version + 1
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "provision.edit"))
+    assert event.before["text"] != "Revised wording" and event.after["text"] == "Revised wording"
+    stale = client.post(f"/accords/{SLUG}/provisions/1.1.1/edit", data={
+        "text": "Older edit", "version": str(version)})
+    assert stale.status_code == 409 and provision.text == "Revised wording"
+
+
+def test_editors_cannot_edit_structure(client, demo, make_user, login):
+    login(make_user("editor", demo))
+    assert client.get(f"/accords/{SLUG}/provisions/1.1.1/edit").status_code == 403

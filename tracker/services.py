@@ -238,3 +238,40 @@ def set_priority(provision: Provision, priority: bool, effective_on: date, reaso
         db.session.rollback()
         raise
     return change
+
+
+STRUCTURE_FIELDS = ("text", "section_id", "provision_type_id", "responsible_actor", "deadline",
+                    "time_frame")
+
+
+def _structure_json(provision: Provision) -> dict:
+    data = {name: getattr(provision, name) for name in STRUCTURE_FIELDS}
+    data["deadline"] = data["deadline"].isoformat() if data["deadline"] else None
+    data["tags"] = provision.tag_names
+    return data
+
+
+def edit_provision(provision: Provision, values: dict, tags: list[str],
+                   expected_version: int) -> Provision:
+    """Change a provision's structure fields and tags; audited, version-checked."""
+    from .models import ProvisionTag
+
+    if expected_version != provision.version:
+        raise Conflict(provision, _newest(provision))
+    before = _structure_json(provision)
+    try:
+        for name in STRUCTURE_FIELDS:
+            setattr(provision, name, values.get(name))
+        provision.tags = [ProvisionTag(tag=t) for t in tags]
+        provision.version += 1
+        db.session.flush()
+        audit("provision.edit", "provision", provision.id, accord_id=provision.accord_id,
+              before=before, after=_structure_json(provision))
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict(provision, None) from None
+    except Exception:
+        db.session.rollback()
+        raise
+    return provision

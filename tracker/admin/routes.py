@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..accounts import AccountError, create_user, organization_named
+from ..accounts import AccountError, create_user, grant_role, organization_named
 from ..extensions import db
 from ..models import Accord, AuditEvent, Organization, RoleGrant, Section, User
 from ..permissions import admin_required
@@ -50,9 +50,8 @@ def users():
             user = create_user(form.email.data, form.password.data, role=form.role.data,
                                org_name=form.organization.data or None,
                                accord_slug=accord.slug if accord else None,
+                               section_code=section.code if section else None,
                                name=form.name.data or "")
-            if section is not None:
-                _grant(user, form.role.data, accord, section)
             flash(_("Account %(email)s created.", email=user.email))
             return redirect(url_for("admin.users"), 303)
         except AccountError as exc:
@@ -66,22 +65,6 @@ def users():
                                select(Organization).order_by(Organization.name)))), status
 
 
-def _grant(user: User, role: str, accord: Accord | None, section: Section | None) -> None:
-    exists = db.session.scalar(select(RoleGrant).where(
-        RoleGrant.user_id == user.id, RoleGrant.role == role,
-        RoleGrant.accord_id == (accord.id if accord else None),
-        RoleGrant.section_id == (section.id if section else None)))
-    if exists is not None:
-        raise AccountError(_("That role is already granted."))
-    grant = RoleGrant(user=user, role=role, accord=accord, section=section)
-    db.session.add(grant)
-    db.session.flush()
-    audit("role.grant", "user", user.id, accord_id=accord.id if accord else None,
-          after={"role": role, "accord": accord.slug if accord else None,
-                 "section": section.code if section else None})
-    db.session.commit()
-
-
 @bp.post("/users/<int:user_id>/roles")
 @admin_required
 def grant(user_id: int):
@@ -92,7 +75,8 @@ def grant(user_id: int):
         abort(400, description=_("Choose a role and a scope."))
     try:
         accord, section = _scope(form)
-        _grant(user, form.role.data, accord, section)
+        grant_role(user.email, form.role.data, accord_slug=accord.slug if accord else None,
+                   section_code=section.code if section else None)
     except AccountError as exc:
         abort(409, description=str(exc))
     flash(_("Role granted."))

@@ -37,3 +37,27 @@ class PriorityForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.priority.choices = [SelectChoice("yes", str(_l("Priority"))),
                                  SelectChoice("no", str(_l("Not priority")))]
+
+
+class ProvisionForm(FlaskForm):
+    """A coordinator's edit of a provision's structure fields (not its status)."""
+
+    text = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=10000)])
+    section = SelectField(_l("Section"), validators=[Optional()])
+    provision_type = SelectField(_l("PAM provision type"), validators=[Optional()])
+    tags = StringField(_l("Tags (separated by ;)"), validators=[Optional(), Length(max=500)])
+    responsible_actor = StringField(_l("Responsible actor"),
+                                    validators=[Optional(), Length(max=200)])
+    deadline = DateField(_l("Deadline"), validators=[Optional()])
+    time_frame = SelectField(_l("Time frame"), validators=[Optional()])
+    version = HiddenField(validators=[DataRequired()])
+
+    def fill(self, sections, types):
+        from ..i18n import TIME_FRAMES
+
+        self.section.choices = [SelectChoice("", "—")] + [
+            SelectChoice(str(s.id), f"{s.code} {s.title}"[:90]) for s in sections]
+        self.provision_type.choices = [SelectChoice("", "—")] + [
+            SelectChoice(t.code, f"{t.code} · {t.name}") for t in types]
+        self.time_frame.choices = [SelectChoice("", "—")] + [
+            SelectChoice(key, str(label)) for key, label in TIME_FRAMES.items()]

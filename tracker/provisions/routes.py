@@ -14,10 +14,10 @@ from ..domain.rules import Submission
 from ..extensions import db
 from ..figures import AccordFigures
 from ..i18n import review_state
-from ..models import PriorityChange, Provision, StatusRecord
+from ..models import PriorityChange, Provision, ProvisionType, Section, StatusRecord
 from ..permissions import can_edit, can_review, require
 from . import bp
-from .forms import PriorityForm, StatusForm
+from .forms import PriorityForm, ProvisionForm, StatusForm
 
 
 def _include_pending(accord) -> bool:
@@ -212,3 +212,50 @@ def priority(slug: str, code: str):
     flash(_("Priority flag saved."))
     return redirect(url_for("provisions.show", slug=slug, code=code))
 
+
+
+def _edit_form(accord, provision, formdata=None) -> ProvisionForm:
+    form = ProvisionForm(formdata=formdata, obj=None if formdata else provision,
+                         data=None if formdata else {
+                             "section": str(provision.section_id or ""),
+                             "provision_type": provision.provision_type.code
+                             if provision.provision_type else "",
+                             "tags": "; ".join(provision.tag_names),
+                             "time_frame": provision.time_frame or "",
+                             "version": str(provision.version)})
+    form.fill(db.session.scalars(select(Section).where(Section.accord_id == accord.id)
+                                 .order_by(Section.position)),
+              db.session.scalars(select(ProvisionType).order_by(ProvisionType.code)))
+    return form
+
+
+@bp.route("/accords/<slug>/provisions/<code>/edit", methods=["GET", "POST"])
+@login_required
+def edit(slug: str, code: str):
+    """Coordinators edit a provision's text, place, type, tags, actor and deadline."""
+    accord = visible_accord_or_404(slug)
+    provision = _provision_or_404(accord, code)
+    require(can_review(current_user, accord), _("Only coordinators edit the accord's structure."))
+    form = _edit_form(accord, provision, request.form if request.method == "POST" else None)
+    if request.method == "GET" or not form.validate_on_submit():
+        status = 400 if request.method == "POST" else 200
+        return render_template("provisions/edit.html", accord=accord, provision=provision,
+                               form=form), status
+    ptype = db.session.scalar(select(ProvisionType).where(
+        ProvisionType.code == form.provision_type.data)) if form.provision_type.data else None
+    values = {"text": form.text.data.strip(), "section_id": int(form.section.data)
+              if form.section.data else None,
+              "provision_type_id": ptype.id if ptype else None,
+              "responsible_actor": form.responsible_actor.data or None,
+              "deadline": form.deadline.data, "time_frame": form.time_frame.data or None}
+    tags = sorted({t.strip().lower() for t in (form.tags.data or "").split(";") if t.strip()})
+    try:
+        services.edit_provision(provision, values, tags, _version(form))
+    except services.Conflict:
+        db.session.refresh(provision)
+        flash(_("This provision changed since you opened the form. Nothing was overwritten; "
+                "review the current values."), "error")
+        return render_template("provisions/edit.html", accord=accord, provision=provision,
+                               form=form), 409
+    flash(_("Provision saved."))
+    return redirect(url_for("provisions.show", slug=slug, code=code))
