@@ -6,6 +6,7 @@ caller (`permissions`), because the caller knows who is asking and answers 403.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -35,6 +36,21 @@ class Invalid(Exception):
     def __init__(self, errors: dict[str, str]):
         self.errors = errors
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+
+
+@contextmanager
+def _committing(on_race):
+    """Commit what the block adds, or roll all of it back. A concurrent writer caught by the
+    provision's version column becomes the exception `on_race()` returns."""
+    try:
+        yield
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise on_race() from None
+    except Exception:
+        db.session.rollback()
+        raise
 
 
 def _actor() -> tuple[int | None, str]:
@@ -147,7 +163,7 @@ def submit(changes: list[StatusChange], *, verified: bool, source: str = "web",
     if errors:
         raise Invalid(errors)
     records = []
-    try:
+    with _committing(lambda: Conflict(changes[0].provision, None)):
         for change in changes:
             if change.expected_version != change.provision.version:
                 repeated = _same_as_latest(change, user_id)
@@ -156,13 +172,6 @@ def submit(changes: list[StatusChange], *, verified: bool, source: str = "web",
                 records.append(repeated)
                 continue
             records.append(_add_record(change, user_id=user_id, verified=verified, source=source))
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict(changes[0].provision, None) from None
-    except Exception:
-        db.session.rollback()
-        raise
     return records
 
 
@@ -185,7 +194,7 @@ def review(record: StatusRecord, decision: str, reason: str) -> StatusRecord:
         raise NotPending(f"record {record.id} was already {record.review_state}")
     user_id, _ = _actor()
     before = record_json(record)
-    try:
+    with _committing(lambda: NotPending(f"record {record.id} changed while it was reviewed")):
         record.review_state = decision
         record.reviewed_by_id = user_id
         record.reviewed_at = utcnow()
@@ -193,13 +202,6 @@ def review(record: StatusRecord, decision: str, reason: str) -> StatusRecord:
         record.provision.version += 1
         audit(f"status.{decision}", "status_record", record.id,
               accord_id=record.accord_id, before=before, after=record_json(record))
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise NotPending(f"record {record.id} changed while it was reviewed") from None
-    except Exception:
-        db.session.rollback()
-        raise
     return record
 
 
@@ -218,7 +220,7 @@ def set_priority(provision: Provision, priority: bool, effective_on: date, reaso
     if found:
         raise Invalid(found)
     user_id, _ = _actor()
-    try:
+    with _committing(lambda: Conflict(provision, None)):
         before = {"priority": provision.priority}
         change = PriorityChange(provision=provision, priority=priority, effective_on=effective_on,
                                 reason=reason.strip(), author_id=user_id)
@@ -230,13 +232,6 @@ def set_priority(provision: Provision, priority: bool, effective_on: date, reaso
               accord_id=provision.accord_id, before=before,
               after={"priority": priority, "effective_on": effective_on.isoformat(),
                      "reason": change.reason})
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict(provision, None) from None
-    except Exception:
-        db.session.rollback()
-        raise
     return change
 
 
@@ -259,7 +254,7 @@ def edit_provision(provision: Provision, values: dict, tags: list[str],
     if expected_version != provision.version:
         raise Conflict(provision, _newest(provision))
     before = _structure_json(provision)
-    try:
+    with _committing(lambda: Conflict(provision, None)):
         for name in STRUCTURE_FIELDS:
             setattr(provision, name, values.get(name))
         provision.tags = [ProvisionTag(tag=t) for t in tags]
@@ -267,11 +262,4 @@ def edit_provision(provision: Provision, values: dict, tags: list[str],
         db.session.flush()
         audit("provision.edit", "provision", provision.id, accord_id=provision.accord_id,
               before=before, after=_structure_json(provision))
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict(provision, None) from None
-    except Exception:
-        db.session.rollback()
-        raise
     return provision
