@@ -96,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     from .dashboard import bp as dashboard_bp
     from .provisions import bp as provisions_bp
     from .ops import bp as ops_bp
+    from .reports import bp as reports_bp
     from .review import bp as review_bp
 
     app.register_blueprint(ops_bp)
@@ -106,3 +107,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(reports_bp)

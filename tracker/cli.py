@@ -136,6 +136,25 @@ def create_user_command(email, role, org, accord_slug, name) -> None:
     click.echo(f"created {user.email} ({role}{' on ' + accord_slug if accord_slug else ''})")
 
 
+@users_group.command("grant")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice(["admin", "coordinator", "editor",
+                                                          "viewer"]))
+@click.option("--accord", "accord_slug", help="Scope the role to this accord.")
+@click.option("--section", "section_code", help="Scope it further to this section code.")
+def grant_role_command(email, role, accord_slug, section_code) -> None:
+    """Grant EMAIL another role, over everything, an accord, or a section of it."""
+    from .accounts import AccountError, grant_role
+
+    try:
+        grant_role(email, role, accord_slug=accord_slug, section_code=section_code)
+    except AccountError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    scope = " > ".join(x for x in (accord_slug, section_code) if x) or "everything"
+    click.echo(f"granted {role} on {scope} to {email.lower()}")
+
+
 @click.command("dump")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
 @click.option("--with-password-hashes", is_flag=True,
@@ -204,6 +223,9 @@ def demo_users_command() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from .excel.cli import COMMANDS as EXCEL_COMMANDS
+
     for command in (seed_command, import_reference_command, import_accord_command,
-                    import_statuses_command, users_group, dump_command, restore_command):
+                    import_statuses_command, users_group, dump_command, restore_command,
+                    *EXCEL_COMMANDS):
         app.cli.add_command(command)

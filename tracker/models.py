@@ -364,3 +364,31 @@ class AuditEvent(db.Model):
     request_id: Mapped[str | None] = mapped_column(String(64))
 
     user: Mapped[User | None] = relationship()
+
+
+from sqlalchemy import LargeBinary  # noqa: E402  (kept with the class it serves)
+
+UPLOAD_STATES = ("pending", "committed", "discarded")
+
+
+class UploadBatch(db.Model):
+    """An uploaded update workbook, kept in the database between its preview and its
+    confirmation (any instance can confirm it; no local files)."""
+
+    __tablename__ = "upload_batches"
+    __table_args__ = (
+        CheckConstraint(_in("state", UPLOAD_STATES), name="state_known"),
+        Index("ix_upload_batches_user_accord", "user_id", "accord_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    accord_id: Mapped[int] = mapped_column(ForeignKey("accords.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    filename: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    state: Mapped[str] = mapped_column(String(10), default="pending")
+
+    user: Mapped[User] = relationship()
+    accord: Mapped[Accord] = relationship()

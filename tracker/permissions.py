@@ -67,6 +67,13 @@ def can_edit(user, provision: Provision) -> bool:
     return has_role(user, "editor", provision.accord, provision.section)
 
 
+def can_edit_some(user, accord: Accord) -> bool:
+    """Editor (or more) of the whole accord or of at least one of its sections."""
+    need = ROLE_RANK["editor"]
+    return any(ROLE_RANK[g.role] >= need and g.accord_id in (None, accord.id)
+               for g in _grants(user))
+
+
 def can_review(user, accord: Accord) -> bool:
     """Review submissions, set priority flags, see pending figures: the accord's coordinators."""
     return has_role(user, "coordinator", accord, whole_accord=True)

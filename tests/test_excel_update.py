@@ -1,0 +1,416 @@
+"""The offline update round trip: download a workbook, fill it, upload, preview, confirm.
+Every bad file and every bad row is refused with its reason, and nothing is written."""
+from __future__ import annotations
+
+import html
+import io
+import re
+import zipfile
+from datetime import date, timedelta
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from tracker.excel import columns as C
+from tracker.extensions import db
+from tracker.models import Accord, Section, StatusRecord, UploadBatch
+
+SLUG = "colombia-2016-demo"
+TODAY = date.today()
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+def _download(client, query: str = "") -> bytes:
+    response = client.get(f"/accords/{SLUG}/update.xlsx{query}")
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return response.data
+
+
+def _rows_by_code(book) -> dict[str, int]:
+    sheet = book[C.UPDATE_SHEET]
+    return {row[0].value: row[0].row for row in sheet.iter_rows(min_row=2)}
+
+
+def _fill(data: bytes, edits: dict[str, dict], *, header: dict[str, str] | None = None) -> bytes:
+    """The workbook with `edits` (code -> {column key: value}) typed in, and headers renamed
+    (`header`: old header -> new header, None deletes the column's header)."""
+    book = load_workbook(io.BytesIO(data))
+    sheet = book[C.UPDATE_SHEET]
+    column_of = {C.header_lookup(C.UPDATE)[c.value.lower()].key: c.column for c in sheet[1]}
+    rows = _rows_by_code(book)
+    for code, values in edits.items():
+        for key, value in values.items():
+            cell = sheet.cell(rows[code], column_of[key])
+            cell.value = value
+            if isinstance(value, str) and not isinstance(value, Formula):
+                cell.data_type = "s"  # typed text, as a spreadsheet stores it
+    for cell in sheet[1]:
+        if header and cell.value in header:
+            cell.value = header[cell.value]
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+class Formula(str):
+    """A value typed as a formula."""
+
+
+def _upload(client, data: bytes, name: str = "update.xlsx"):
+    return client.post(f"/accords/{SLUG}/update", data={"workbook": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data")
+
+
+def _page(response) -> str:
+    return re.sub(r"\s+", " ", html.unescape(response.get_data(as_text=True)))
+
+
+def _levels(client) -> dict[str, int]:
+    api = client.get(f"/api/v1/accords/{SLUG}/provisions").get_json()["provisions"]
+    return {p["code"]: p["level"] for p in api}
+
+
+@pytest.fixture
+def editor(demo, make_user, login):
+    return login(make_user("editor", demo))
+
+
+@pytest.fixture
+def codes(client):
+    """Three provisions below complete, and one above not initiated."""
+    levels = _levels(client)
+    rising = [code for code, level in levels.items() if level < 3][:3]
+    falling = next(code for code, level in levels.items() if level > 0 and code not in rising)
+    return rising, falling, levels
+
+
+def _edit(level, evidence="Decree 123 of this year"):
+    return {"new_level": level, "effective_on": TODAY, "evidence_text": evidence}
+
+
+def _records(demo) -> list[StatusRecord]:
+    return list(db.session.scalars(select(StatusRecord).where(
+        StatusRecord.accord_id == demo.id, StatusRecord.source == "excel")))
+
+
+def _bump(provision, user_id=None):
+    """Another user records a status for the provision (its version goes up)."""
+    provision.version += 1
+    db.session.add(StatusRecord(accord_id=provision.accord_id, provision_id=provision.id,
+                                level=1, effective_on=TODAY, recorded_by_id=user_id,
+                                evidence_text="elsewhere", source="web",
+                                review_state="pending"))
+    db.session.commit()
+
+
+# --- the workbook ----------------------------------------------------------------------------
+
+def test_update_workbook_is_prefilled_protected_and_validated(client, editor, demo):
+    book = load_workbook(io.BytesIO(_download(client)))
+    assert book.sheetnames == [C.UPDATE_SHEET, "About"]
+    sheet = book[C.UPDATE_SHEET]
+    assert [c.value for c in sheet[1]] == [c.header for c in C.UPDATE]
+    assert sheet.max_row == 579 and sheet.freeze_panes == "B2"
+    assert sheet.protection.sheet
+    levels, versions = _levels(client), {p.code: p.version for p in demo.provisions}
+    for row in sheet.iter_rows(min_row=2):
+        values = dict(zip([c.key for c in C.UPDATE], row))
+        assert values["current_level"].value == levels[values["code"].value]
+        assert values["version"].value == versions[values["code"].value]
+        assert values["version"].protection.locked and values["code"].protection.locked
+        for key in ("new_level", "effective_on", "evidence_url", "evidence_text", "note"):
+            assert values[key].protection.locked is False and values[key].value is None
+    rules = {str(dv.sqref): dv for dv in sheet.data_validations.dataValidation}
+    assert rules["H2:H579"].type == "list" and rules["H2:H579"].formula1 == '"0,1,2,3"'
+    assert rules["I2:I579"].type == "date"
+    about = dict(book["About"].iter_rows(min_row=2, values_only=True))
+    assert about["accord"] == SLUG
+
+
+def test_section_workbook_holds_that_section_only(client, editor):
+    book = load_workbook(io.BytesIO(_download(client, "?section=1")))
+    api = client.get(f"/api/v1/accords/{SLUG}/provisions?section=1").get_json()["provisions"]
+    assert list(_rows_by_code(book)) == [p["code"] for p in api]
+    assert client.get(f"/accords/{SLUG}/update.xlsx?section=99").status_code == 400
+
+
+# --- the round trip --------------------------------------------------------------------------
+
+def test_an_unchanged_workbook_is_no_change(client, editor, row_counts):
+    data = _download(client)
+    before = row_counts()
+    response = _upload(client, data)
+    assert response.status_code == 200
+    assert "No change" in _page(response)
+    assert row_counts() == before
+
+
+def test_edited_levels_become_exactly_those_pending_records(client, editor, demo, codes):
+    rising, falling, levels = codes
+    edits = {code: _edit(min(levels[code] + 1, 3)) for code in rising}
+    edits[falling] = {"new_level": levels[falling] - 1, "effective_on": TODAY,
+                      "note": "=reversal noted"}
+    response = _upload(client, _fill(_download(client), edits))
+    assert response.status_code == 302, _page(response)[:2000]
+    batch = db.session.scalar(select(UploadBatch).order_by(UploadBatch.id.desc()))
+    assert batch.state == "pending" and batch.user_id == editor.id and len(batch.sha256) == 64
+    assert _records(demo) == []  # nothing recorded before confirmation
+    preview = client.get(response.headers["Location"])
+    assert preview.status_code == 200 and "Record all 4 status changes" in _page(preview)
+    confirm = client.post(f"/accords/{SLUG}/update/{batch.id}/confirm")
+    assert confirm.status_code == 302
+    records = {r.provision.code: r for r in _records(demo)}
+    assert set(records) == set(edits)
+    for code, values in edits.items():
+        record = records[code]
+        assert record.level == values["new_level"] and record.effective_on == TODAY
+        assert record.review_state == "pending" and record.recorded_by_id == editor.id
+    assert records[falling].note == "=reversal noted"
+    assert db.session.get(UploadBatch, batch.id).state == "committed"
+    again = client.post(f"/accords/{SLUG}/update/{batch.id}/confirm")
+    assert again.status_code == 409
+    assert len(_records(demo)) == 4
+
+
+def test_uploading_the_same_workbook_again_is_no_change(client, editor, demo, codes, row_counts):
+    rising, _falling, levels = codes
+    filled = _fill(_download(client), {rising[0]: _edit(levels[rising[0]] + 1)})
+    batch_url = _upload(client, filled).headers["Location"]
+    client.post(batch_url + "/confirm")
+    before = row_counts()
+    response = _upload(client, filled)
+    assert response.status_code == 200 and "already recorded" in _page(response)
+    assert row_counts() == before
+
+
+def test_a_coordinator_records_verified(client, demo, make_user, login, codes):
+    login(make_user("coordinator", demo))
+    rising, _falling, levels = codes
+    code = rising[0]
+    batch_url = _upload(client, _fill(_download(client), {code: _edit(levels[code] + 1)})) \
+        .headers["Location"]
+    assert client.post(batch_url + "/confirm").status_code == 302
+    assert [r.review_state for r in _records(demo)] == ["verified"]
+    assert _levels(client)[code] == levels[code] + 1
+
+
+def test_a_provision_changed_since_download_is_a_conflict(client, editor, demo, codes,
+                                                          row_counts):
+    rising, _falling, levels = codes
+    data = _download(client)
+    provision = next(p for p in demo.provisions if p.code == rising[1])
+    _bump(provision)
+    before = row_counts()
+    edits = {code: _edit(levels[code] + 1) for code in rising}
+    response = _upload(client, _fill(data, edits))
+    assert response.status_code == 409
+    row = _rows_by_code(load_workbook(io.BytesIO(data)))[rising[1]]
+    assert f"Row {row} ({rising[1]}): provision {rising[1]} changed since this workbook was " \
+           "made" in _page(response)
+    assert row_counts() == before
+
+
+def test_a_conflict_at_confirmation_records_nothing(client, editor, demo, codes):
+    rising, _falling, levels = codes
+    edits = {code: _edit(levels[code] + 1) for code in rising}
+    batch_url = _upload(client, _fill(_download(client), edits)).headers["Location"]
+    _bump(next(p for p in demo.provisions if p.code == rising[2]))
+    response = client.post(batch_url + "/confirm")
+    assert response.status_code == 409 and "conflict" in _page(response)
+    assert _records(demo) == []
+    batch_id = int(batch_url.rsplit("/", 1)[1])
+    assert db.session.get(UploadBatch, batch_id).state == "pending"
+
+
+def test_discarding_an_upload(client, editor, demo, codes):
+    rising, _falling, levels = codes
+    batch_url = _upload(client, _fill(_download(client), {rising[0]: _edit(1 + levels[
+        rising[0]])})).headers["Location"]
+    assert client.post(batch_url + "/discard").status_code == 302
+    batch_id = int(batch_url.rsplit("/", 1)[1])
+    assert db.session.get(UploadBatch, batch_id).state == "discarded"
+    assert client.post(batch_url + "/confirm").status_code == 409
+    assert _records(demo) == []
+
+
+# --- bad rows --------------------------------------------------------------------------------
+
+def test_every_bad_row_is_named_and_nothing_is_written(client, editor, codes, row_counts):
+    rising, falling, levels = codes
+    data = _download(client)
+    rows = _rows_by_code(load_workbook(io.BytesIO(data)))
+    edits = {
+        rising[0]: {"new_level": 5, "effective_on": TODAY},
+        rising[1]: _edit(levels[rising[1]] + 1) | {"effective_on": TODAY + timedelta(days=3)},
+        rising[2]: _edit(levels[rising[2]] + 1) | {"effective_on": date(2015, 1, 1)},
+        falling: {"new_level": 3, "effective_on": TODAY} if levels[falling] < 3 else
+        {"new_level": 3, "effective_on": "31/12/2020"},
+    }
+    filled = _fill(data, edits)
+    book = load_workbook(io.BytesIO(filled))
+    book[C.UPDATE_SHEET].append(["9.9.9", None, None, None, None, None, 1, 1, TODAY, None,
+                                 "x", None])
+    book[C.UPDATE_SHEET].append([rising[0], None, None, None, None, None, 1, 1, TODAY, None,
+                                 "x", None])
+    out = io.BytesIO()
+    book.save(out)
+    before = row_counts()
+    response = _upload(client, out.getvalue())
+    page = _page(response)
+    assert response.status_code == 422, page[:1500]
+    assert f"Row {rows[rising[0]]} ({rising[0]}): New level (0-3): level must be 0, 1, 2 or 3" \
+        in page
+    assert f"Row {rows[rising[1]]} ({rising[1]}): the effective date is in the future" in page
+    assert f"Row {rows[rising[2]]} ({rising[2]}): the effective date is before the accord " \
+           "was signed" in page
+    assert f"Row {rows[falling]} ({falling}):" in page
+    assert "Row 580 (9.9.9): unknown provision code '9.9.9'" in page
+    assert f"Row 581 ({rising[0]}): provision {rising[0]} appears on more than one row" in page
+    assert "Nothing was recorded" in page
+    assert row_counts() == before
+
+
+def test_evidence_is_required_when_the_level_rises(client, editor, codes):
+    rising, _falling, levels = codes
+    response = _upload(client, _fill(_download(client), {
+        rising[0]: {"new_level": levels[rising[0]] + 1, "effective_on": TODAY}}))
+    assert response.status_code == 422
+    assert "evidence (a link or a description) is required when the level rises" in \
+        _page(response)
+
+
+def test_formula_cells_are_refused(client, editor, codes, row_counts):
+    rising, _falling, levels = codes
+    before = row_counts()
+    response = _upload(client, _fill(_download(client), {
+        rising[0]: {"new_level": Formula("=1+1"), "effective_on": TODAY, "evidence_text": "x"}}))
+    assert response.status_code == 422 and "formulas are not accepted" in _page(response)
+    assert row_counts() == before
+
+
+def test_a_section_editor_edits_only_their_section(client, demo, make_user, login, codes):
+    section = db.session.scalar(select(Section).where(Section.accord_id == demo.id,
+                                                      Section.code == "1"))
+    login(make_user("editor", demo, section=section))
+    assert client.get(f"/accords/{SLUG}/update.xlsx").status_code == 403
+    own = load_workbook(io.BytesIO(_download(client, "?section=1")))
+    assert client.get(f"/accords/{SLUG}/update").status_code == 200
+    outside = next(p.code for p in demo.provisions if p.code not in _rows_by_code(own))
+    full = db.session.scalar(select(Accord).where(Accord.slug == SLUG))
+    from tracker.excel.export import update_workbook
+    response = _upload(client, _fill(update_workbook(full), {outside: _edit(3)}))
+    assert response.status_code == 422
+    assert f"you may not edit provision {outside}" in _page(response)
+
+
+# --- bad files -------------------------------------------------------------------------------
+
+def _zip(parts: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+def _with_macro(data: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    parts = {name: source.read(name) for name in source.namelist()}
+    parts["xl/vbaProject.bin"] = b"\xd0\xcf\x11\xe0" + b"\x00" * 512
+    return _zip(parts)
+
+
+def _bomb() -> bytes:
+    return _zip({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>",
+                 "xl/worksheets/sheet1.xml": b" " * (40 * 1024 * 1024)})
+
+
+@pytest.mark.parametrize("make, expected", [
+    (lambda data: b"just some text, not a workbook", "the file is not an XLSX workbook"),
+    (lambda data: data[: len(data) // 2], "not a readable XLSX workbook"),
+    (_with_macro, "macro-enabled workbooks are not accepted"),
+    (lambda data: _bomb(), "uncompressed size is out of bounds"),
+    (lambda data: _fill(data, {}, header={"New level (0-3)": "Nivel nuevo"}),
+     "missing column(s): New level (0-3)"),
+    (lambda data: _fill(data, {}, header={"New level (0-3)": "Nivel nuevo"}),
+     "unknown column(s): Nivel nuevo"),
+    (lambda data: _fill(data, {}, header={"Version (do not edit)": None}),
+     "missing column(s): Version (do not edit)"),
+])
+def test_bad_files_are_refused_with_a_reason(client, editor, row_counts, make, expected):
+    data = make(_download(client))
+    before = row_counts()
+    response = _upload(client, data)
+    assert response.status_code == 400
+    assert expected in _page(response)
+    assert row_counts() == before
+
+
+def test_a_workbook_for_another_accord_is_refused(client, editor, demo, row_counts):
+    data = _download(client)
+    book = load_workbook(io.BytesIO(data))
+    for row in book["About"].iter_rows(min_row=2):
+        if row[0].value == "accord":
+            row[1].value = "another-accord"
+    out = io.BytesIO()
+    book.save(out)
+    before = row_counts()
+    response = _upload(client, out.getvalue())
+    assert response.status_code == 400 and "made for accord 'another-accord'" in _page(response)
+    assert row_counts() == before
+
+
+def test_an_upload_over_the_size_limit_is_413(app, client, editor, row_counts, monkeypatch):
+    data = _download(client)
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 4096)
+    before = row_counts()
+    assert len(data) > 4096
+    assert _upload(client, data).status_code == 413
+    assert row_counts() == before
+
+
+def test_no_file_and_no_csrf_token_are_400(app, client, editor, row_counts, monkeypatch):
+    before = row_counts()
+    response = client.post(f"/accords/{SLUG}/update", data={},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400 and "Choose the workbook" in _page(response)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    response = _upload(client, _download(client))
+    assert response.status_code == 400 and "Form expired" in _page(response)
+    assert row_counts() == before
+
+
+# --- who may ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("method, path", [
+    ("get", "/update.xlsx"), ("get", "/update"), ("post", "/update"),
+    ("get", "/update/1"), ("post", "/update/1/confirm"), ("post", "/update/1/discard"),
+])
+def test_anonymous_users_are_sent_to_log_in(client, method, path):
+    response = getattr(client, method)(f"/accords/{SLUG}{path}")
+    assert response.status_code in (302, 401)
+    if response.status_code == 302:
+        assert "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("role, other", [("editor", True), ("viewer", False)])
+def test_users_who_may_not_edit_get_403(client, demo, make_user, login, role, other):
+    accord = db.session.scalar(select(Accord).where(Accord.kind == "reference")) if other \
+        else demo
+    login(make_user(role, accord))
+    assert client.get(f"/accords/{SLUG}/update.xlsx").status_code == 403
+    assert client.get(f"/accords/{SLUG}/update").status_code == 403
+    assert _upload(client, b"whatever").status_code == 403
+
+
+def test_another_users_upload_is_not_found(client, demo, make_user, login, codes):
+    rising, _falling, levels = codes
+    login(make_user("editor", demo))
+    batch_url = _upload(client, _fill(_download(client), {rising[0]: _edit(
+        levels[rising[0]] + 1)})).headers["Location"]
+    login(make_user("coordinator", demo))
+    assert client.get(batch_url).status_code == 404
+    assert client.post(batch_url + "/confirm").status_code == 404
+    assert _records(demo) == []

@@ -1,0 +1,134 @@
+"""Exported workbooks opened by a real spreadsheet program: LibreOffice converts every sheet
+to CSV and finds the API's figures; it evaluates formulas, so it also proves that text such
+as "=1+1" stays text. A workbook saved by LibreOffice uploads like one saved by openpyxl.
+
+LibreOffice 7.2+ reads the last filter token -1 as "every sheet, each to FILE-Sheet.csv"
+(checked on 7.4); an older one writes the first sheet only, and these tests then say so.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from tracker.excel import columns as C
+from tracker.importers import import_accord, import_statuses
+
+pytestmark = pytest.mark.libreoffice
+
+SLUG = "colombia-2016-demo"
+AS_OF = "2019-02-28"
+CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+
+
+@pytest.fixture(scope="module")
+def soffice() -> str:
+    program = shutil.which("soffice") or shutil.which("libreoffice")
+    if program is None:
+        message = "LibreOffice (soffice) is not installed"
+        if os.environ.get("TRACKER_REQUIRE_LIBREOFFICE") == "1":
+            pytest.fail(message + " and TRACKER_REQUIRE_LIBREOFFICE=1")
+        pytest.skip(message)
+    return program
+
+
+def _run(soffice: str, tmp_path: Path, target: str, source: Path) -> Path:
+    out = tmp_path / "out"
+    out.mkdir(exist_ok=True)
+    profile = (tmp_path / "lo-profile").as_uri()  # one profile per run
+    result = subprocess.run(
+        [soffice, "--headless", "--norestore", f"-env:UserInstallation={profile}",
+         "--convert-to", target, "--outdir", str(out), str(source)],
+        capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def to_csv(soffice: str, tmp_path: Path, data: bytes, name: str) -> dict[str, list[dict]]:
+    """Sheet title -> rows as dicts keyed by header, as LibreOffice exports them."""
+    source = tmp_path / f"{name}.xlsx"
+    source.write_bytes(data)
+    out = _run(soffice, tmp_path, CSV_FILTER, source)
+    sheets = {}
+    for path in out.glob(f"{name}-*.csv"):
+        with path.open(newline="", encoding="utf-8") as handle:
+            sheets[path.stem[len(name) + 1:]] = list(csv.DictReader(handle))
+    assert sheets, ("this LibreOffice wrote no per-sheet CSV files (the -1 sheet token needs "
+                    f"LibreOffice 7.2 or later): {sorted(p.name for p in out.iterdir())}")
+    return sheets
+
+
+def _percent(text: str) -> float:
+    assert text.endswith("%"), text
+    return float(text[:-1])
+
+
+def _number(text: str) -> float | None:
+    return None if text == "" else float(text)
+
+
+def test_libreoffice_finds_the_api_figures_in_the_report(soffice, client, tmp_path):
+    data = client.get(f"/accords/{SLUG}/report.xlsx?as_of={AS_OF}").data
+    sheets = to_csv(soffice, tmp_path, data, "report")
+    assert set(sheets) == {"About", "Summary", "Provisions", "History", "Timeline",
+                           "Comparison"}
+    api = client.get(f"/api/v1/accords/{SLUG}/summary?as_of={AS_OF}").get_json()
+    summary = {row["Group"]: row for row in sheets["Summary"]}
+    for group, part in (("all", api), ("priority", api["priority"]),
+                        ("non_priority", api["non_priority"])):
+        assert _number(summary[group]["Score (0-100)"]) == part["score"]
+        assert int(summary[group]["Provisions"]) == part["provisions"]
+        for key, header in zip(("not_initiated", "minimal", "intermediate", "complete"),
+                               ("Not initiated", "Minimal", "Intermediate", "Complete")):
+            assert _percent(summary[group][header]) == pytest.approx(part["shares"][key])
+    provisions = client.get(f"/api/v1/accords/{SLUG}/provisions?as_of={AS_OF}") \
+        .get_json()["provisions"]
+    assert [(r["Code"], int(r["Level"])) for r in sheets["Provisions"]] == [
+        (p["code"], p["level"]) for p in provisions]
+    timeline = client.get(f"/api/v1/accords/{SLUG}/timeline?as_of={AS_OF}").get_json()
+    assert [(r["Date"], _number(r["Score"])) for r in sheets["Timeline"]] == [
+        (p["date"], p["score"]) for p in timeline["points"]]
+    about = {row["Item"]: row["Value"] for row in sheets["About"]}
+    assert about["As of"] == AS_OF and "ILLUSTRATIVE DATA" in about
+
+
+def test_libreoffice_keeps_neutralised_text_literal(soffice, client, tmp_path):
+    import_accord(b"code,section,text,provision_type,priority,tags,deadline\n"
+                  b"1,1 Point,=1+1,,no,,\n2,1 Point,@SUM(1;2),,no,,\n3,1 Point,-2+3,,no,,\n",
+                  "s.csv", name="Formula bait", country="X", signed_on=date(2020, 1, 1),
+                  slug="bait")
+    import_statuses("bait", b"provision_code,level,effective_on,evidence,note\n"
+                            b"1,1,2020-02-01,=2*21,+1\n", "s.csv")
+    sheets = to_csv(soffice, tmp_path, client.get("/accords/bait/report.xlsx").data, "bait")
+    assert [row["Text"] for row in sheets["Provisions"]] == ["=1+1", "@SUM(1;2)", "-2+3"]
+    assert sheets["History"][0]["Evidence"] == "=2*21" and sheets["History"][0]["Note"] == "+1"
+
+
+def test_a_workbook_saved_by_libreoffice_uploads(soffice, client, demo, make_user, login,
+                                                 tmp_path):
+    login(make_user("editor", demo))
+    book = load_workbook(io.BytesIO(client.get(f"/accords/{SLUG}/update.xlsx").data))
+    sheet = book[C.UPDATE_SHEET]
+    keys = [c.key for c in C.UPDATE]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[keys.index("current_level")].value < 3)
+    code, level = row[0].value, row[keys.index("current_level")].value
+    row[keys.index("new_level")].value = level + 1
+    row[keys.index("effective_on")].value = date.today()
+    row[keys.index("evidence_text")].value = "Resolution 7"
+    filled = tmp_path / "filled.xlsx"
+    book.save(filled)
+    out = _run(soffice, tmp_path, "xlsx:Calc MS Excel 2007 XML", filled)
+    resaved = (out / "filled.xlsx").read_bytes()
+    response = client.post(f"/accords/{SLUG}/update",
+                           data={"workbook": (io.BytesIO(resaved), "filled.xlsx")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    preview = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert code in preview and "Record 1 status change" in preview

@@ -1,0 +1,79 @@
+"""Command-line exports: an accord's report workbook and a reference set's raw data."""
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+
+def _as_of(_ctx, _param, value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def _write(path: str, data: bytes) -> None:
+    try:
+        Path(path).write_bytes(data)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {path}: {exc.strerror}") from None
+
+
+@click.command("export")
+@click.argument("slug")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@click.option("--as-of", callback=_as_of, help="Figures as of this date, YYYY-MM-DD "
+              "(default: today).")
+def export_command(slug: str, file: str, as_of: date) -> None:
+    """Write accord SLUG's report workbook (.xlsx) to FILE.
+
+    Sheets About, Summary, Provisions, History (every status record, with its author and
+    review state), Timeline (monthly) and Comparison (with the PAM 2015 reference set).
+    """
+    from .. import queries
+    from .export import report_workbook
+
+    if not file.lower().endswith(".xlsx"):
+        raise click.BadParameter("the report is a workbook: give a FILE ending in .xlsx")
+    accord = queries.accord_by_slug(slug)
+    if accord is None:
+        click.echo(f"error: no accord with slug {slug!r}", err=True)
+        sys.exit(1)
+    if not accord.signed_on <= as_of <= date.today():
+        raise click.BadParameter(f"--as-of must lie between the signing date "
+                                 f"({accord.signed_on}) and today")
+    _write(file, report_workbook(accord, as_of))
+    click.echo(f"wrote {file}: {accord.slug} as of {as_of.isoformat()}")
+
+
+@click.command("export-reference")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@click.option("--set", "set_label", default="PAM 2015", show_default=True,
+              help="Reference-set label to export.")
+def export_reference_command(file: str, set_label: str) -> None:
+    """Write a reference set to FILE (.csv or .xlsx) in the long format import-reference
+    reads: accord, country, signed_on, provision_type, year, level, illustrative.
+
+    One row per accord x provision type x calendar year coded (verified records; the level
+    in effect at the end of that year), so exporting and importing again changes nothing.
+    """
+    from .. import queries
+    from .export import reference_csv, reference_xlsx
+
+    if set_label not in queries.reference_sets():
+        click.echo(f"error: no reference set {set_label!r}", err=True)
+        sys.exit(1)
+    suffix = Path(file).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise click.BadParameter("give a FILE ending in .csv or .xlsx")
+    build = reference_csv if suffix == ".csv" else reference_xlsx
+    _write(file, build(set_label, include_private=True))
+    click.echo(f"wrote {file}: reference set {set_label}")
+
+
+COMMANDS = (export_command, export_reference_command)

@@ -1,0 +1,212 @@
+"""The one column specification shared by the workbook and CSV exports and the update import.
+
+Each sheet is a tuple of `Column`s: the key (CSV header and the name rows are built with),
+the header shown in a workbook, the width, the number format, and for columns read back
+from an update workbook, the parser that turns a cell value into a Python value.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Callable
+
+from ..domain.scale import parse_level
+
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd h:mm:ss"
+PERCENT_FORMAT = "0.0%"
+SCORE_FORMAT = "0.00"
+LEVEL_MEAN_FORMAT = "0.00"
+
+
+def parse_text(value: object) -> str | None:
+    """A cell as stripped text; None when empty."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+def parse_date_cell(value: object) -> date | None:
+    """A date cell (a datetime from Excel or LibreOffice) or YYYY-MM-DD text."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if len(text) > 10 and text[10] in "T ":  # a date-time written as text
+        text = text[:10]
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def parse_level_cell(value: object) -> int | None:
+    """0-3, or None for a blank cell ("no change")."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return parse_level(value)
+
+
+def parse_version(value: object) -> int:
+    try:
+        number = float(str(value).strip()) if value is not None else None
+    except ValueError:
+        number = None
+    if number is None or not number.is_integer() or number < 1:
+        raise ValueError(f"the version {value!r} is not a version number: do not edit that "
+                         "column, download a fresh workbook")
+    return int(number)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    width: float = 12
+    kind: str = "text"  # text | int | number | percent | date | datetime
+    number_format: str | None = None
+    parse: Callable[[object], object] | None = None
+    editable: bool = False  # update workbook: unlocked for the editor
+
+    @property
+    def is_text(self) -> bool:
+        return self.kind == "text"
+
+    @property
+    def cell_format(self) -> str | None:
+        return self.number_format or {
+            "date": DATE_FORMAT, "datetime": DATETIME_FORMAT, "percent": PERCENT_FORMAT,
+        }.get(self.kind)
+
+
+ABOUT = (
+    Column("item", "Item", 34),
+    Column("value", "Value", 110),
+)
+
+
+def _share_columns(prefix: str = "share_") -> tuple[Column, ...]:
+    return (
+        Column(f"{prefix}not_initiated", "Not initiated", 13, "percent"),
+        Column(f"{prefix}minimal", "Minimal", 11, "percent"),
+        Column(f"{prefix}intermediate", "Intermediate", 13, "percent"),
+        Column(f"{prefix}complete", "Complete", 11, "percent"),
+    )
+
+
+#: Summary sheet: the whole accord, its priority split, then each point (top-level section).
+SUMMARY = (
+    Column("group", "Group", 14),
+    Column("name", "Name", 48),
+    Column("provisions", "Provisions", 11, "int"),
+    Column("count_not_initiated", "Not initiated (n)", 16, "int"),
+    Column("count_minimal", "Minimal (n)", 12, "int"),
+    Column("count_intermediate", "Intermediate (n)", 15, "int"),
+    Column("count_complete", "Complete (n)", 12, "int"),
+    *_share_columns(),
+    Column("score", "Score (0-100)", 13, "number", SCORE_FORMAT),
+)
+
+PROVISIONS = (
+    Column("code", "Code", 12),
+    Column("section", "Section", 40),
+    Column("text", "Text", 70),
+    Column("provision_type", "Provision type", 14),
+    Column("priority", "Priority", 9),
+    Column("tags", "Tags", 20),
+    Column("responsible_actor", "Responsible actor", 22),
+    Column("time_frame", "Time frame", 11),
+    Column("deadline", "Deadline", 12, "date"),
+    Column("level", "Level", 7, "int"),
+    Column("level_label", "Level label", 14),
+    Column("last_change", "Last change", 12, "date"),
+    Column("evidence_url", "Evidence link", 30),
+    Column("evidence_text", "Evidence", 50),
+)
+
+HISTORY = (
+    Column("record_id", "Record", 9, "int"),
+    Column("provision_code", "Provision", 12),
+    Column("level", "Level (0-3)", 8, "int"),
+    Column("effective_on", "Effective on", 12, "date"),
+    Column("recorded_at", "Recorded at (UTC)", 17, "datetime"),
+    Column("author", "Author", 28),
+    Column("review_state", "Review state", 12),
+    Column("reviewed_by", "Reviewed by", 28),
+    Column("reviewed_at", "Reviewed at (UTC)", 17, "datetime"),
+    Column("source", "Source", 9),
+    Column("corrects", "Corrects record", 10, "int"),
+    Column("evidence_url", "Evidence link", 30),
+    Column("evidence_text", "Evidence", 50),
+    Column("note", "Note", 40),
+)
+
+TIMELINE = (
+    Column("date", "Date", 12, "date"),
+    Column("provisions", "Provisions", 11, "int"),
+    *_share_columns(),
+    Column("score", "Score", 9, "number", SCORE_FORMAT),
+    Column("priority_score", "Priority score", 14, "number", SCORE_FORMAT),
+    Column("non_priority_score", "Non-priority score", 18, "number", SCORE_FORMAT),
+)
+
+COMPARISON = (
+    Column("provision_type", "Provision type", 14),
+    Column("type_name", "Name", 40),
+    Column("accord_level", "This accord (mean level 0-3)", 16, "number", LEVEL_MEAN_FORMAT),
+    Column("n", "Reference accords", 11, "int"),
+    Column("mean", "Reference mean", 11, "number", LEVEL_MEAN_FORMAT),
+    Column("median", "Median", 9, "number", LEVEL_MEAN_FORMAT),
+    Column("q1", "Q1", 8, "number", LEVEL_MEAN_FORMAT),
+    Column("q3", "Q3", 8, "number", LEVEL_MEAN_FORMAT),
+    Column("min", "Min", 8, "number", LEVEL_MEAN_FORMAT),
+    Column("max", "Max", 8, "number", LEVEL_MEAN_FORMAT),
+    Column("difference", "Difference from mean", 12, "number", LEVEL_MEAN_FORMAT),
+    Column("percentile", "Percentile", 11, "number", "0.0"),
+    Column("above_mean", "Above mean", 11),
+)
+
+#: The offline update workbook: informational columns (locked) then the editor's columns.
+UPDATE = (
+    Column("code", "Code", 12, parse=parse_text),
+    Column("section", "Section", 30),
+    Column("text", "Text", 60),
+    Column("current_level", "Current level", 9, "int"),
+    Column("current_label", "Current label", 14),
+    Column("last_change", "Last change", 12, "date"),
+    Column("version", "Version (do not edit)", 10, "int", parse=parse_version),
+    Column("new_level", "New level (0-3)", 11, "int", parse=parse_level_cell, editable=True),
+    Column("effective_on", "Effective on", 13, "date", parse=parse_date_cell, editable=True),
+    Column("evidence_url", "Evidence link", 30, parse=parse_text, editable=True),
+    Column("evidence_text", "Evidence", 45, parse=parse_text, editable=True),
+    Column("note", "Note", 35, parse=parse_text, editable=True),
+)
+UPDATE_SHEET = "Update"
+#: Columns an uploaded update workbook must have (the others are informational).
+UPDATE_REQUIRED = tuple(c.key for c in UPDATE if c.parse is not None)
+
+#: The long format `flask import-reference` reads (headers are the keys).
+REFERENCE = (
+    Column("accord", "accord", 40),
+    Column("country", "country", 16),
+    Column("signed_on", "signed_on", 12),
+    Column("provision_type", "provision_type", 14),
+    Column("year", "year", 7, "int"),
+    Column("level", "level", 7, "int"),
+    Column("illustrative", "illustrative", 11),
+)
+
+
+def header_lookup(columns: tuple[Column, ...]) -> dict[str, Column]:
+    """Lower-cased header and key -> column, for matching an uploaded header row."""
+    lookup = {}
+    for column in columns:
+        lookup[column.header.strip().lower()] = column
+        lookup[column.key] = column
+    return lookup

@@ -1,0 +1,386 @@
+"""Files built from the figures: the report workbook, CSV variants of its Provisions and
+History sheets, the reference set in `import-reference`'s long format, and the offline
+update workbook. Each function returns bytes; a view only checks access and sends them.
+
+Every number comes from `AccordFigures`. Sheets are written with openpyxl's write-only
+mode, row by row, so memory stays flat; text is neutralised as `tracker.excel` describes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, Reference, Series
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from .. import __version__
+from ..domain import metrics
+from ..domain.metrics import Filters
+from ..domain.scale import LEVEL_KEYS, LEVEL_LABELS
+from ..extensions import db
+from ..figures import DEFAULT_REFERENCE_SET, AccordFigures
+from ..models import Accord, Provision, ProvisionType, Section, StatusRecord, User
+from . import XLSX_MIMETYPE, Sheet, csv_bytes, naive_utc, save_workbook, yes_no  # noqa: F401
+from . import columns as C
+
+# --- what the sheets show --------------------------------------------------------------------
+
+@dataclass
+class ReportData:
+    """The accord's figures and the few labels the sheets add to them."""
+
+    accord: Accord
+    figures: AccordFigures
+    as_of: date
+
+    def __post_init__(self):
+        rows = db.session.execute(select(Section.id, Section.code, Section.title, Section.position)
+                                  .where(Section.accord_id == self.accord.id)).all()
+        self.section_titles = {code: title for _id, code, title, _pos in rows}
+        self.section_order = {code: pos for _id, code, _title, pos in rows}
+        self.extras = {pid: (text, version) for pid, text, version in db.session.execute(
+            select(Provision.id, Provision.text, Provision.version)
+            .where(Provision.accord_id == self.accord.id))}
+
+    def section_label(self, path: tuple[str, ...]) -> str:
+        return " > ".join(f"{code} {self.section_titles.get(code, '')}".strip() for code in path)
+
+    def deciding_records(self, on: date) -> dict[int, metrics.Record]:
+        """Provision id -> the counted record that sets its level on `on` (the same rule as
+        `metrics.levels_as_of`: the latest in effect order)."""
+        deciding = {}
+        for record in metrics.ordered(self.figures.records, self.figures.include_pending):
+            if record.effective_on > on:
+                break
+            deciding[record.provision_id] = record
+        return deciding
+
+
+def _evidence(record_ids) -> dict[int, tuple[str | None, str | None]]:
+    ids, found = sorted(record_ids), {}
+    for start in range(0, len(ids), 500):
+        found.update({rid: (url, text) for rid, url, text in db.session.execute(
+            select(StatusRecord.id, StatusRecord.evidence_url, StatusRecord.evidence_text)
+            .where(StatusRecord.id.in_(ids[start:start + 500])))})
+    return found
+
+
+def provision_rows(data: ReportData):
+    """One dict per provision (keys of columns.PROVISIONS), levels as of `data.as_of`."""
+    levels = data.figures.levels(data.as_of)
+    deciding = data.deciding_records(data.as_of)
+    evidence = _evidence(r.id for r in deciding.values())
+    for p in data.figures.provisions:
+        record = deciding.get(p.id)
+        level = levels.get(p.id, 0)
+        url, text = evidence.get(record.id, (None, None)) if record else (None, None)
+        yield {
+            "code": p.code, "section": data.section_label(p.section_path),
+            "text": data.extras[p.id][0], "provision_type": p.type_code,
+            "priority": yes_no(p.priority), "tags": ";".join(sorted(p.tags)),
+            "responsible_actor": p.responsible_actor, "time_frame": p.time_frame,
+            "deadline": p.deadline, "level": level, "level_label": LEVEL_LABELS[level],
+            "last_change": record.effective_on if record else None,
+            "evidence_url": url, "evidence_text": text,
+        }
+
+
+def history_rows(accord: Accord, as_of: date, *, include_unverified: bool = True,
+                 show_authors: bool = True):
+    """Every status record effective by `as_of`, in effect order, streamed from the database
+    (the level's label is left to the Provisions sheet: one cell less on the largest sheet)."""
+    author, reviewer = aliased(User), aliased(User)
+    query = (
+        select(StatusRecord.id, Provision.code, StatusRecord.level, StatusRecord.effective_on,
+               StatusRecord.recorded_at, author.email, StatusRecord.review_state, reviewer.email,
+               StatusRecord.reviewed_at, StatusRecord.source, StatusRecord.corrects_id,
+               StatusRecord.evidence_url, StatusRecord.evidence_text, StatusRecord.note)
+        .join(Provision, Provision.id == StatusRecord.provision_id)
+        .outerjoin(author, author.id == StatusRecord.recorded_by_id)
+        .outerjoin(reviewer, reviewer.id == StatusRecord.reviewed_by_id)
+        .where(StatusRecord.accord_id == accord.id, StatusRecord.effective_on <= as_of)
+        .order_by(StatusRecord.effective_on, StatusRecord.recorded_at, StatusRecord.id)
+    )
+    if not include_unverified:
+        query = query.where(StatusRecord.review_state == "verified")
+    keys = [c.key for c in C.HISTORY]  # the SELECT lists the columns in this order
+    for row in db.session.execute(query.execution_options(yield_per=2000)):
+        values = dict(zip(keys, row))
+        if not show_authors:
+            values["author"] = values["reviewed_by"] = None
+        yield values
+
+
+def _summary_values(group: str, name: str, part: dict) -> dict:
+    values = {"group": group, "name": name, "provisions": part["provisions"],
+              "score": part["score"]}
+    for key in LEVEL_KEYS:
+        values[f"count_{key}"] = part["counts"][key]
+        share = part["shares"][key]
+        values[f"share_{key}"] = None if share is None else share / 100
+    return values
+
+
+def summary_rows(data: ReportData) -> list[dict]:
+    whole = data.figures.summary(data.as_of)
+    rows = [_summary_values("all", "All provisions", whole),
+            _summary_values("priority", "Priority", whole["priority"]),
+            _summary_values("non_priority", "Non-priority", whole["non_priority"])]
+    points = data.figures.by_group(data.as_of, lambda p: p.section_path[:1])
+    for code in sorted(points, key=lambda c: (data.section_order.get(c, 0), c)):
+        name = f"{code} {data.section_titles.get(code, '')}".strip()
+        rows.append(_summary_values("point", name, points[code].as_dict()))
+    return rows
+
+
+def timeline_rows(data: ReportData):
+    series = data.figures.timeline(data.as_of, "month")
+    for day, whole, priority, rest in zip(series["dates"], series["all"], series["priority"],
+                                          series["non_priority"]):
+        part = whole.as_dict()
+        values = {"date": day, "provisions": part["provisions"], "score": part["score"],
+                  "priority_score": priority.as_dict()["score"],
+                  "non_priority_score": rest.as_dict()["score"]}
+        for key in LEVEL_KEYS:
+            share = part["shares"][key]
+            values[f"share_{key}"] = None if share is None else share / 100
+        yield values
+
+
+def comparison_rows(data: ReportData, references) -> tuple[dict, list[dict]]:
+    result = data.figures.comparison(None, references, data.as_of).as_dict()
+    names = dict(db.session.execute(select(ProvisionType.code, ProvisionType.name)).all())
+    rows = []
+    for item in result["types"]:
+        reference = item["reference"] or {}
+        rows.append({"provision_type": item["provision_type"],
+                     "type_name": names.get(item["provision_type"]),
+                     "accord_level": item["accord_level"], **reference,
+                     "difference": item["difference"], "percentile": item["percentile"],
+                     "above_mean": yes_no(item["above_mean"]) if item["reference"] else None})
+    return result, rows
+
+
+# --- the report workbook ---------------------------------------------------------------------
+
+def report_workbook(accord: Accord, as_of: date, *, include_unverified: bool = True,
+                    show_authors: bool = True, generated_at: datetime | None = None) -> bytes:
+    """About, Summary, Provisions, History, Timeline and Comparison sheets as of `as_of`."""
+    data = ReportData(accord, AccordFigures(accord), as_of)
+    references = data.figures.references(DEFAULT_REFERENCE_SET, include_illustrative=True)
+    comparison, comparison_table = comparison_rows(data, references)
+    book = Workbook(write_only=True)
+    about = Sheet(book, "About", C.ABOUT)
+    for item, value in about_items(data, comparison, references, include_unverified,
+                                   generated_at or datetime.now(timezone.utc)):
+        about.append((item, value))
+    _summary_sheet(book, data)
+    _fill(Sheet(book, "Provisions", C.PROVISIONS, freeze="B2"), provision_rows(data))
+    _fill(Sheet(book, "History", C.HISTORY, freeze="C2"),
+          history_rows(accord, as_of, include_unverified=include_unverified,
+                       show_authors=show_authors))
+    _timeline_sheet(book, data)
+    _fill(Sheet(book, "Comparison", C.COMPARISON, freeze="B2"), comparison_table)
+    return save_workbook(book)
+
+
+def _fill(sheet: Sheet, rows) -> Sheet:
+    for row in rows:
+        sheet.append_dict(row)
+    sheet.finish()
+    return sheet
+
+
+def about_items(data: ReportData, comparison: dict, references, include_unverified: bool,
+                generated_at: datetime) -> list[tuple[str, str]]:
+    accord, summary = data.accord, data.figures.summary(data.as_of)
+    flagged = set(db.session.scalars(select(Accord.slug).where(Accord.illustrative.is_(True))))
+    illustrative_refs = sum(1 for r in references if r.slug in flagged)
+    items = [
+        ("Accord", accord.name), ("Slug", accord.slug), ("Country", accord.country),
+        ("Signed on", accord.signed_on.isoformat()),
+        ("Kind", accord.kind + (f" (reference set {accord.reference_set})"
+                                if accord.reference_set else "")),
+        ("As of", data.as_of.isoformat()),
+        ("Generated at (UTC)", naive_utc(generated_at).isoformat(sep=" ", timespec="seconds")),
+        ("App version", f"Accord tracker {__version__}"),
+        ("Method", "Peace Accords Matrix (PAM) scale: 0 not initiated, 1 minimal, "
+                   "2 intermediate, 3 complete."),
+        ("Level on a date", "The level of a provision's latest verified status record "
+                            "effective on or before the date; none: 0 (not initiated)."),
+        ("Score", "100 x sum of levels / (3 x provisions); shares are per level, in percent."),
+        ("Priority score ratio", "" if summary["priority_ratio"] is None
+         else str(summary["priority_ratio"])),
+        ("Figures count", "verified status records only"),
+        ("History sheet", "every status record effective by the as-of date, with its review "
+                          "state" if include_unverified else
+                          "verified status records effective by the as-of date"),
+        ("Comparison", f"each provision type's mean level against the {DEFAULT_REFERENCE_SET} "
+                       f"reference accords in year {comparison['year']} since signing "
+                       f"({comparison['reference_accords']} reference accords coded that year)"),
+        ("Provenance", accord.description or ""),
+        ("Source", accord.source_url or ""),
+    ]
+    if accord.illustrative:
+        items.append(("ILLUSTRATIVE DATA", "This accord's provision data is an illustrative "
+                      "stand-in calibrated to published aggregate figures, not published "
+                      "provision-level data."))
+    if illustrative_refs:
+        items.append(("ILLUSTRATIVE REFERENCES", f"{illustrative_refs} of the "
+                      f"{len(references)} reference accords carry an illustrative stand-in "
+                      "matrix, not PAM's own provision-by-year data."))
+    return items
+
+
+def _summary_sheet(book: Workbook, data: ReportData) -> None:
+    sheet = _fill(Sheet(book, "Summary", C.SUMMARY, freeze="C2"), summary_rows(data))
+    ws, first_share = sheet.ws, sheet.column_index("share_not_initiated")
+    chart = BarChart()
+    chart.type, chart.grouping, chart.overlap = "bar", "percentStacked", 100
+    chart.title = f"Priority split, as of {data.as_of.isoformat()}"
+    for offset, label in enumerate(LEVEL_LABELS):
+        values = Reference(ws, min_col=first_share + offset, min_row=3, max_row=4)
+        chart.series.append(Series(values, title=label))
+    chart.set_categories(Reference(ws, min_col=2, min_row=3, max_row=4))
+    chart.y_axis.number_format = "0%"
+    chart.x_axis.delete = chart.y_axis.delete = False
+    chart.width, chart.height = 18, 7
+    ws.add_chart(chart, f"B{sheet.count + 4}")
+
+
+def _timeline_sheet(book: Workbook, data: ReportData) -> None:
+    sheet = _fill(Sheet(book, "Timeline", C.TIMELINE), timeline_rows(data))
+    if not sheet.count:
+        return
+    ws, score = sheet.ws, sheet.column_index("score")
+    chart = LineChart()
+    chart.title = "Implementation score by month"
+    chart.add_data(Reference(ws, min_col=score, max_col=score + 2, min_row=1,
+                             max_row=sheet.count + 1), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=sheet.count + 1))
+    chart.x_axis.number_format = "yyyy-mm"
+    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 100
+    chart.y_axis.title = "Score (0-100)"
+    chart.x_axis.delete = chart.y_axis.delete = False
+    chart.width, chart.height = 24, 10
+    ws.add_chart(chart, f"{get_column_letter(len(C.TIMELINE) + 2)}2")
+
+
+# --- CSV and raw data ------------------------------------------------------------------------
+
+def provisions_csv(accord: Accord, as_of: date) -> bytes:
+    return csv_bytes(C.PROVISIONS, provision_rows(ReportData(accord, AccordFigures(accord),
+                                                             as_of)))
+
+
+def history_csv(accord: Accord, as_of: date, *, include_unverified: bool = True,
+                show_authors: bool = True) -> bytes:
+    return csv_bytes(C.HISTORY, history_rows(accord, as_of, include_unverified=include_unverified,
+                                             show_authors=show_authors))
+
+
+def reference_rows(label: str, *, include_private: bool = False) -> list[dict]:
+    """The reference set `label` as `import-reference` reads it: one row per accord x
+    provision type x calendar year, the level in effect at that year's end (verified records).
+    """
+    query = (
+        select(Accord.name, Accord.country, Accord.signed_on, Accord.illustrative,
+               ProvisionType.code, StatusRecord.level, StatusRecord.effective_on)
+        .join(Provision, Provision.accord_id == Accord.id)
+        .join(ProvisionType, ProvisionType.id == Provision.provision_type_id)
+        .join(StatusRecord, StatusRecord.provision_id == Provision.id)
+        .where(Accord.kind == "reference", Accord.reference_set == label,
+               StatusRecord.review_state == "verified")
+        .order_by(Accord.signed_on, Accord.name, ProvisionType.code, StatusRecord.effective_on,
+                  StatusRecord.recorded_at, StatusRecord.id)
+    )
+    if not include_private:
+        query = query.where(Accord.public.is_(True))
+    cells: dict[tuple, dict] = {}
+    for name, country, signed_on, illustrative, code, level, effective_on in db.session.execute(
+            query):
+        key = (signed_on, name, code, effective_on.year)
+        cells[key] = {"accord": name, "country": country, "signed_on": signed_on.isoformat(),
+                      "provision_type": code, "year": effective_on.year, "level": level,
+                      "illustrative": yes_no(illustrative)}
+    return list(cells.values())  # later records of a year replace earlier ones, in order
+
+
+def reference_csv(label: str, *, include_private: bool = False) -> bytes:
+    return csv_bytes(C.REFERENCE, reference_rows(label, include_private=include_private))
+
+
+def reference_xlsx(label: str, *, include_private: bool = False) -> bytes:
+    book = Workbook(write_only=True)
+    _fill(Sheet(book, "Reference", C.REFERENCE),
+          reference_rows(label, include_private=include_private))
+    return save_workbook(book)
+
+
+# --- the offline update workbook -------------------------------------------------------------
+
+def update_workbook(accord: Accord, section: Section | None = None, *,
+                    today: date | None = None) -> bytes:
+    """Provisions (of a section, or all) with their current level and version, and unlocked
+    columns for a new level (0-3 list), its effective date, evidence and a note."""
+    today = today or date.today()
+    data = ReportData(accord, AccordFigures(accord), today)
+    levels = data.figures.levels(today)
+    deciding = data.deciding_records(today)
+    chosen = data.figures.subset(Filters(section=section.code if section else None))
+    book = Workbook(write_only=True)
+    sheet = Sheet(book, C.UPDATE_SHEET, C.UPDATE, freeze="B2", unlock_editable=True)
+    for p in chosen:
+        level, record = levels.get(p.id, 0), deciding.get(p.id)
+        text, version = data.extras[p.id]
+        sheet.append_dict({
+            "code": p.code, "section": data.section_label(p.section_path), "text": text,
+            "current_level": level, "current_label": LEVEL_LABELS[level],
+            "last_change": record.effective_on if record else None, "version": version})
+    sheet.finish()
+    _protect(sheet, accord.signed_on)
+    about = Sheet(book, "About", C.ABOUT)
+    for item in update_about(accord, section, today):
+        about.append(item)
+    return save_workbook(book)
+
+
+def _protect(sheet: Sheet, signed_on: date) -> None:
+    ws, last = sheet.ws, sheet.count + 1
+    ws.protection.sheet = True
+    ws.protection.autoFilter = ws.protection.formatColumns = False
+    level_col = get_column_letter(sheet.column_index("new_level"))
+    levels = DataValidation(type="list", formula1='"0,1,2,3"', allow_blank=True,
+                            showErrorMessage=True, errorTitle="Level 0-3",
+                            error="Choose 0 (not initiated), 1 (minimal), 2 (intermediate) "
+                                  "or 3 (complete); leave blank for no change.")
+    levels.add(f"{level_col}2:{level_col}{last}")
+    date_col = get_column_letter(sheet.column_index("effective_on"))
+    dates = DataValidation(type="date", operator="greaterThanOrEqual",
+                           formula1=f"DATE({signed_on.year},{signed_on.month},{signed_on.day})",
+                           allow_blank=True, showErrorMessage=True, errorTitle="Effective date",
+                           error=f"A date on or after the signing date, {signed_on.isoformat()}.")
+    dates.add(f"{date_col}2:{date_col}{last}")
+    ws.data_validations.append(levels)  # write-only sheets lack add_data_validation
+    ws.data_validations.append(dates)
+
+
+def update_about(accord: Accord, section: Section | None, today: date) -> list[tuple[str, str]]:
+    return [
+        ("accord", accord.slug),
+        ("section", section.code if section else ""),
+        ("generated_on", today.isoformat()),
+        ("app_version", f"Accord tracker {__version__}"),
+        ("How to use", "Fill 'New level (0-3)' only for provisions whose level changed; a "
+                       "blank new level means no change. Give the effective date and, when the "
+                       "level rises, evidence (a link or a description)."),
+        ("Version column", "Do not edit it: it tells the tracker which state you saw. If a "
+                           "provision changed since this workbook was made, its row is refused "
+                           "as a conflict; download a fresh workbook."),
+        ("Upload", "Upload the saved .xlsx file on the accord's update page; you see every "
+                   "row's problems before anything is recorded."),
+    ]

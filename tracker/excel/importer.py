@@ -1,0 +1,243 @@
+"""Reading back an offline update workbook: every row checked, nothing written.
+
+`read_update` refuses a file that is not a plain XLSX workbook of this accord with the
+expected headers (`TableError`, HTTP 400). Otherwise it returns an `UpdatePlan`: one
+`PlannedRow` per row with a new level, each with its problems (tied to the spreadsheet row
+number) and, when it has none, the `StatusChange` that `services.submit` will record.
+A blank new level is "no change" and produces nothing.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from .. import services
+from ..domain.rules import Submission, problems
+from ..domain.scale import LEVEL_LABELS, LevelError
+from ..extensions import db
+from ..figures import AccordFigures
+from ..models import Accord, Provision, Section
+from ..permissions import can_edit
+from ..services import StatusChange
+from ..tables import RowError, TableError, check_xlsx_container
+from . import columns as C
+
+#: Rows beyond this are refused before they are parsed (a section or accord has far fewer).
+MAX_UPDATE_ROWS = 50_000
+
+
+@dataclass
+class PlannedRow:
+    row: int  # spreadsheet row number (the header is row 1)
+    code: str | None
+    current_level: int | None = None
+    new_level: int | None = None
+    effective_on: date | None = None
+    evidence_url: str | None = None
+    evidence_text: str | None = None
+    note: str | None = None
+    version: int | None = None
+    problems: list[str] = field(default_factory=list)
+    conflict: bool = False
+    already_recorded: bool = False  # a re-upload of the user's own latest values
+    change: StatusChange | None = None
+
+    @property
+    def current_label(self) -> str:
+        return "" if self.current_level is None else LEVEL_LABELS[self.current_level]
+
+    @property
+    def new_label(self) -> str:
+        return "" if self.new_level is None else LEVEL_LABELS[self.new_level]
+
+
+@dataclass
+class UpdatePlan:
+    accord: Accord
+    rows: list[PlannedRow]
+    rows_read: int  # data rows in the sheet, blank new level included
+
+    @property
+    def changes(self) -> list[StatusChange]:
+        return [r.change for r in self.rows if r.change is not None]
+
+    @property
+    def problem_rows(self) -> list[PlannedRow]:
+        return [r for r in self.rows if r.problems]
+
+    @property
+    def conflicts(self) -> list[PlannedRow]:
+        return [r for r in self.rows if r.conflict]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem_rows
+
+    def row_of_change(self, index: int) -> int | None:
+        changes = [r for r in self.rows if r.change is not None]
+        return changes[index].row if 0 <= index < len(changes) else None
+
+
+def read_update(accord: Accord, data: bytes, user, *, today: date | None = None) -> UpdatePlan:
+    """Check an uploaded update workbook against the accord as it is now."""
+    check_xlsx_container(data)
+    book = _open(data)
+    try:
+        _check_about(book, accord)
+        sheet = book[C.UPDATE_SHEET] if C.UPDATE_SHEET in book.sheetnames else book.worksheets[0]
+        raw_rows, rows_read = _raw_rows(sheet)
+    finally:
+        book.close()
+    plan = UpdatePlan(accord, [], rows_read)
+    if raw_rows:
+        _plan_rows(plan, raw_rows, user, today or date.today())
+    return plan
+
+
+def _open(data: bytes):
+    from openpyxl import load_workbook
+
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:  # openpyxl raises many kinds on a damaged file
+        raise TableError([RowError(None, "the workbook cannot be opened")]) from None
+
+
+def _check_about(book, accord: Accord) -> None:
+    """A workbook made for another accord is refused as a whole."""
+    if "About" not in book.sheetnames:
+        return
+    for row in book["About"].iter_rows(min_row=1, max_row=30, max_col=2, values_only=True):
+        if len(row) == 2 and row[0] == "accord" and row[1] and row[1] != accord.slug:
+            raise TableError([RowError(None, f"this workbook was made for accord {row[1]!r}, "
+                                             f"not {accord.slug!r}")])
+
+
+def _header_columns(header_cells) -> list[C.Column | None]:
+    lookup = C.header_lookup(C.UPDATE)
+    headers = [str(c.value).strip() if c.value is not None else "" for c in header_cells]
+    found = [lookup.get(h.lower()) if h else None for h in headers]
+    errors = []
+    keys = [c.key for c in found if c is not None]
+    missing = [c.header for c in C.UPDATE if c.key in C.UPDATE_REQUIRED and c.key not in keys]
+    if missing:
+        errors.append(RowError(1, "missing column(s): " + ", ".join(missing)))
+    unknown = [h for h, c in zip(headers, found) if h and c is None]
+    if unknown:
+        errors.append(RowError(1, "unknown column(s): " + ", ".join(unknown)))
+    repeated = sorted({k for k in keys if keys.count(k) > 1})
+    if repeated:
+        errors.append(RowError(1, "repeated column(s): " + ", ".join(repeated)))
+    if errors:
+        expected = ", ".join(c.header for c in C.UPDATE)
+        raise TableError(errors + [RowError(1, f"expected columns: {expected}")])
+    return found
+
+
+def _raw_rows(sheet) -> tuple[list[tuple[int, dict]], int]:
+    """(row number, {key: cell}) for each row with a new level; and the data rows read."""
+    sheet.reset_dimensions()  # trust the cells, not a dimension tag another program wrote
+    rows = sheet.iter_rows()
+    header = next(rows, None)
+    if header is None:
+        raise TableError([RowError(None, "the update sheet is empty")])
+    layout = _header_columns(header)
+    level_at = next(i for i, c in enumerate(layout) if c is not None and c.key == "new_level")
+    kept, read = [], 0
+    for number, cells in enumerate(rows, start=2):
+        if number > MAX_UPDATE_ROWS + 1:
+            raise TableError([RowError(None, f"the workbook has more than {MAX_UPDATE_ROWS} "
+                                             "rows; upload one section at a time")])
+        if not any(c.value not in (None, "") for c in cells):
+            continue
+        read += 1
+        level_cell = cells[level_at] if level_at < len(cells) else None
+        if level_cell is None or level_cell.value is None or str(level_cell.value).strip() == "":
+            continue  # no change
+        kept.append((number, {c.key: cell for c, cell in zip(layout, cells) if c is not None}))
+    return kept, read
+
+
+def _parse_row(number: int, cells: dict) -> PlannedRow:
+    row = PlannedRow(number, None)
+    for column in C.UPDATE:
+        cell = cells.get(column.key)
+        if column.parse is None or cell is None:
+            continue
+        if cell.data_type == "f":
+            row.problems.append(f"{column.header}: formulas are not accepted; type the value")
+            continue
+        try:
+            setattr(row, column.key, column.parse(cell.value))
+        except (ValueError, LevelError) as exc:
+            row.problems.append(f"{column.header}: {exc}")
+    return row
+
+
+def _plan_rows(plan: UpdatePlan, raw_rows, user, today: date) -> None:
+    accord = plan.accord
+    codes = {_code(cells) for _n, cells in raw_rows}
+    provisions = _provisions(accord, codes)
+    levels = AccordFigures(accord).levels(today)
+    seen: set[str] = set()
+    for number, cells in raw_rows:
+        row = _parse_row(number, cells)
+        plan.rows.append(row)
+        provision = provisions.get(row.code)
+        if provision is None:
+            row.problems.append(f"unknown provision code {row.code!r}" if row.code
+                                else "the provision code is empty")
+            continue
+        if row.code in seen:
+            row.problems.append(f"provision {row.code} appears on more than one row")
+            continue
+        seen.add(row.code)
+        row.current_level = levels.get(provision.id, 0)
+        if not can_edit(user, provision):
+            row.problems.append(f"you may not edit provision {row.code}")
+            continue
+        if not row.problems:
+            _check_row(row, provision, user, today)
+
+
+def _code(cells: dict) -> str | None:
+    cell = cells.get("code")
+    return C.parse_text(cell.value) if cell is not None else None
+
+
+def _provisions(accord: Accord, codes: set) -> dict[str, Provision]:
+    """The accord's provisions named in the workbook, with their sections loaded (so
+    permission checks walk the section tree without one query per row)."""
+    list(db.session.scalars(select(Section).where(Section.accord_id == accord.id)))
+    wanted, found = sorted(c for c in codes if c), {}
+    for start in range(0, len(wanted), 500):
+        for provision in db.session.scalars(select(Provision).where(
+                Provision.accord_id == accord.id, Provision.code.in_(wanted[start:start + 500]))):
+            found[provision.code] = provision
+    return found
+
+
+def _check_row(row: PlannedRow, provision: Provision, user, today: date) -> None:
+    """The rules every way in applies (domain.rules), then the version: a provision changed
+    since the workbook was made is a conflict, never an overwrite."""
+    submission = Submission(row.new_level, row.effective_on, row.evidence_url,
+                            row.evidence_text, row.note)
+    found = problems(submission, current_level=row.current_level,
+                     signed_on=provision.accord.signed_on, today=today)
+    row.problems.extend(found.values())
+    if row.problems:
+        return
+    change = StatusChange(provision, submission, expected_version=row.version)
+    if row.version != provision.version:
+        if services._same_as_latest(change, getattr(user, "id", None)) is not None:
+            row.already_recorded = True  # a re-upload of the user's own latest values
+            return
+        row.conflict = True
+        row.problems.append(f"provision {row.code} changed since this workbook was made "
+                            f"(version {row.version}, now {provision.version}): download a "
+                            "fresh workbook")
+        return
+    row.change = change

@@ -1,0 +1,234 @@
+"""Downloads and the offline update round trip. Views check access and send what
+`tracker.excel` builds; every write goes through `services.submit`."""
+from __future__ import annotations
+
+import hashlib
+import io
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+from sqlalchemy import select, update
+
+from .. import queries, services
+from ..accords.routes import visible_accord_or_404
+from ..api import params
+from ..excel import export, importer
+from ..extensions import db
+from ..models import Section, UploadBatch
+from ..permissions import can_edit_some, can_review, has_any_role_on, has_role, require
+from ..tables import TableError
+from . import bp
+from .forms import BatchForm, UploadForm
+
+CSV_MIMETYPE = "text/csv; charset=utf-8"
+
+
+def _send(data: bytes, filename: str, mimetype: str):
+    response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
+                         download_name=filename, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _insider(accord) -> bool:
+    """Users with a role on the accord see unverified records and authors' emails."""
+    return has_any_role_on(current_user, accord)
+
+
+# --- downloads -------------------------------------------------------------------------------
+
+@bp.get("/accords/<slug>/report.xlsx")
+def report(slug: str):
+    accord = visible_accord_or_404(slug)
+    as_of = params.as_of(accord.signed_on)
+    insider = _insider(accord)
+    data = export.report_workbook(accord, as_of, include_unverified=insider, show_authors=insider)
+    return _send(data, f"{slug}-report-{as_of.isoformat()}.xlsx", export.XLSX_MIMETYPE)
+
+
+@bp.get("/accords/<slug>/provisions.csv")
+def provisions_csv(slug: str):
+    accord = visible_accord_or_404(slug)
+    as_of = params.as_of(accord.signed_on)
+    return _send(export.provisions_csv(accord, as_of),
+                 f"{slug}-provisions-{as_of.isoformat()}.csv", CSV_MIMETYPE)
+
+
+@bp.get("/accords/<slug>/history.csv")
+def history_csv(slug: str):
+    accord = visible_accord_or_404(slug)
+    as_of = params.as_of(accord.signed_on)
+    insider = _insider(accord)
+    data = export.history_csv(accord, as_of, include_unverified=insider, show_authors=insider)
+    return _send(data, f"{slug}-history-{as_of.isoformat()}.csv", CSV_MIMETYPE)
+
+
+@bp.get("/reference-sets/<label>.csv")
+def reference_csv(label: str):
+    """The reference set in the long format `flask import-reference` reads (public accords)."""
+    if label not in queries.reference_sets():
+        abort(404, description=_("No reference set %(label)s.", label=label))
+    return _send(export.reference_csv(label), f"{label}.csv", CSV_MIMETYPE)
+
+
+# --- the offline update round trip -------------------------------------------------------------
+
+def _section_param(accord) -> Section | None:
+    code = request.args.get("section")
+    if not code:
+        return None
+    section = db.session.scalar(select(Section).where(Section.accord_id == accord.id,
+                                                      Section.code == code))
+    if section is None:
+        abort(400, description=_("section=%(code)s matches no section of this accord",
+                                 code=code))
+    return section
+
+
+def _edits_some_of(accord) -> bool:
+    return can_edit_some(current_user, accord)
+
+
+@bp.get("/accords/<slug>/update.xlsx")
+@login_required
+def update_workbook(slug: str):
+    accord = visible_accord_or_404(slug)
+    section = _section_param(accord)
+    require(has_role(current_user, "editor", accord, section),
+            _("You may not edit this accord or section."))
+    data = export.update_workbook(accord, section)
+    scope = f"-{section.code}" if section else ""
+    return _send(data, f"{slug}{scope}-update-{date.today().isoformat()}.xlsx",
+                 export.XLSX_MIMETYPE)
+
+
+def _upload_page(accord, form, errors=(), status=200):
+    sections = [s for s in accord.sections if has_role(current_user, "editor", accord, s)]
+    return render_template("reports/upload.html", accord=accord, form=form, errors=errors,
+                           whole=has_role(current_user, "editor", accord),
+                           sections=sections), status
+
+
+def _preview(accord, plan, batch=None, status=None, message=None):
+    if status is None:
+        status = 409 if plan.conflicts else (422 if plan.problem_rows else 200)
+    return render_template("reports/preview.html", accord=accord, plan=plan, batch=batch,
+                           form=BatchForm(), message=message,
+                           verified=can_review(current_user, accord)), status
+
+
+@bp.route("/accords/<slug>/update", methods=["GET", "POST"])
+@login_required
+def upload(slug: str):
+    accord = visible_accord_or_404(slug)
+    require(_edits_some_of(accord), _("You may not edit this accord."))
+    form = UploadForm()
+    if request.method == "GET":
+        return _upload_page(accord, form)
+    if not form.validate_on_submit():
+        return _upload_page(accord, form, status=400)
+    upload_file = form.workbook.data
+    data = upload_file.read()
+    try:
+        plan = importer.read_update(accord, data, current_user)
+    except TableError as exc:
+        return _upload_page(accord, form, errors=[str(e) for e in exc.errors], status=400)
+    if not plan.ok or not plan.changes:
+        return _preview(accord, plan)  # problems, or nothing to record: nothing is kept
+    batch = _keep(accord, upload_file.filename or "update.xlsx", data)
+    return redirect(url_for(".preview", slug=slug, batch_id=batch.id))
+
+
+def _keep(accord, filename: str, data: bytes) -> UploadBatch:
+    """Store the upload until it is confirmed; earlier pending uploads of the user for this
+    accord are discarded (one preview at a time)."""
+    db.session.execute(update(UploadBatch).where(
+        UploadBatch.user_id == current_user.id, UploadBatch.accord_id == accord.id,
+        UploadBatch.state == "pending").values(state="discarded"))
+    batch = UploadBatch(user_id=current_user.id, accord_id=accord.id, filename=filename[:255],
+                        sha256=hashlib.sha256(data).hexdigest(), content=data, state="pending")
+    db.session.add(batch)
+    db.session.flush()
+    services.audit("excel.upload", "upload_batch", batch.id, accord_id=accord.id,
+                   after={"filename": batch.filename, "sha256": batch.sha256})
+    db.session.commit()
+    return batch
+
+
+def _batch_or_404(accord, batch_id: int) -> UploadBatch:
+    batch = db.session.get(UploadBatch, batch_id)
+    if batch is None or batch.accord_id != accord.id or batch.user_id != current_user.id:
+        abort(404, description=_("No such upload."))
+    return batch
+
+
+@bp.get("/accords/<slug>/update/<int:batch_id>")
+@login_required
+def preview(slug: str, batch_id: int):
+    accord = visible_accord_or_404(slug)
+    batch = _batch_or_404(accord, batch_id)
+    plan = importer.read_update(accord, batch.content, current_user)
+    return _preview(accord, plan, batch)
+
+
+@bp.post("/accords/<slug>/update/<int:batch_id>/confirm")
+@login_required
+def confirm(slug: str, batch_id: int):
+    accord = visible_accord_or_404(slug)
+    batch = _batch_or_404(accord, batch_id)
+    if not BatchForm().validate_on_submit():
+        abort(400, description=_("The form expired; try again."))
+    plan = importer.read_update(accord, batch.content, current_user)
+    if batch.state != "pending":
+        abort(409, description=_("This upload was already %(state)s.", state=batch.state))
+    if not plan.ok:
+        return _preview(accord, plan, batch)
+    return _commit(accord, plan, batch)
+
+
+def _commit(accord, plan, batch):
+    changes = plan.changes
+    if not changes:
+        batch.state = "discarded"
+        db.session.commit()
+        flash(_("Nothing to record: the workbook holds no change."))
+        return redirect(url_for("accords.show", slug=accord.slug))
+    verified = can_review(current_user, accord)
+    batch.state = "committed"  # committed by submit with the records, or rolled back with them
+    try:
+        records = services.submit(changes, verified=verified, source="excel")
+    except services.Conflict as exc:
+        return _preview(accord, plan, None, 409, _(
+            "Provision %(code)s changed while you were confirming. Nothing was recorded: "
+            "download a fresh workbook.", code=exc.provision.code))
+    except services.Invalid as exc:
+        return _preview(accord, plan, None, 422, "; ".join(
+            _describe(plan, key, reason) for key, reason in exc.errors.items()))
+    flash(ngettext("%(num)d status record recorded", "%(num)d status records recorded",
+                   len(records)) + ("" if verified else " · " + _("pending review")))
+    return redirect(url_for("accords.show", slug=accord.slug))
+
+
+def _describe(plan, key: str, reason: str) -> str:
+    """A `services.Invalid` key ("index:field", or "field" for one change) as a row."""
+    index, _sep, field = key.rpartition(":")
+    row = plan.row_of_change(int(index) if index.isdigit() else 0) or 0
+    return _("Row %(row)d", row=row) + f": {reason} ({field})"
+
+
+@bp.post("/accords/<slug>/update/<int:batch_id>/discard")
+@login_required
+def discard(slug: str, batch_id: int):
+    accord = visible_accord_or_404(slug)
+    batch = _batch_or_404(accord, batch_id)
+    if not BatchForm().validate_on_submit():
+        abort(400, description=_("The form expired; try again."))
+    if batch.state == "pending":
+        batch.state = "discarded"
+        services.audit("excel.discard", "upload_batch", batch.id, accord_id=accord.id)
+        db.session.commit()
+    flash(_("The upload was discarded; nothing was recorded."))
+    return redirect(url_for(".upload", slug=slug))
