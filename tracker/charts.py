@@ -4,7 +4,8 @@ Every function takes plain data (the lists and dicts that `figures.AccordFigures
 give) and a `labels` dict of texts the caller has already translated, and returns the image
 bytes. Keys every chart reads from `labels`: "title", "source" (the line at the bottom) and,
 optionally, "note" (shown boxed at the bottom right: the caller passes "Illustrative data"
-when the data is illustrative). "levels" holds the four level names, level 0 first.
+when the data is illustrative) and "empty" (shown in the plot when there is nothing to draw).
+"levels" holds the four level names, level 0 first; "x" and "y" the axis labels.
 
 One palette for the four levels everywhere (Okabe-Ito, safe for colour-blind readers: warm
 hues for levels not yet reached, blues for the levels reached).
@@ -131,6 +132,22 @@ def _year_axis(ax) -> None:
     ax.set_axisbelow(True)
 
 
+def _time_span(ax, first: date | None, last: date | None) -> None:
+    """x from the first to the last date; a month around a lone date (never a zero span)."""
+    if first is None:
+        return
+    if last is None or last <= first:
+        first, last = first - timedelta(days=15), first + timedelta(days=15)
+    ax.set_xlim(first, last)
+
+
+def _no_data(ax, labels: Mapping, empty: bool) -> None:
+    """Say so in the middle of the plot when there is nothing to draw."""
+    if empty:
+        ax.text(0.5, 0.5, labels.get("empty", ""), transform=ax.transAxes, ha="center",
+                va="center", fontsize=FONT["label"], color="#555555")
+
+
 def _percent_axis(ax, axis: str = "y") -> None:
     getattr(ax, f"set_{axis}lim")(0, 100)
     getattr(ax, f"set_{axis}ticks")(range(0, 101, 20))
@@ -157,12 +174,17 @@ def priority_lines(points: Sequence[Mapping], since: str | None, labels: Mapping
         if any(v is not None for v in values):
             handles += ax.plot(days, [float("nan") if v is None else v for v in values],
                                color=colour, linestyle=style, linewidth=width, label=name)
-    if since:
-        when = date.fromisoformat(since)
+    when = date.fromisoformat(since) if since else None
+    if when and days and days[0] <= when <= days[-1]:  # only within the period shown
         ax.axvline(when, color=MARKER, linestyle=":", linewidth=1.6)
-        ax.annotate(labels["since"], xy=(when, 1), xycoords=("data", "axes fraction"),
-                    xytext=(4, -4), textcoords="offset points", va="top",
-                    fontsize=FONT["value"], color=MARKER)
+        left_half = (when - days[0]) <= (days[-1] - when)
+        note = ax.annotate(labels["since"], xy=(when, 1), xycoords=("data", "axes fraction"),
+                           xytext=(4 if left_half else -4, -4), textcoords="offset points",
+                           va="top", ha="left" if left_half else "right",
+                           fontsize=FONT["value"], color=MARKER)
+        note.set_in_layout(False)
+    _time_span(ax, days[0] if days else None, days[-1] if days else None)
+    _no_data(ax, labels, not handles)
     _year_axis(ax)
     _percent_axis(ax)
     _axis_labels(ax, labels)
@@ -179,8 +201,8 @@ def status_area(points: Sequence[Mapping], labels: Mapping, fmt: str = "png") ->
     stacks = [[p["shares"][LEVEL_KEYS[i]] or 0 for p in points] for i in order]
     ax.stackplot(days, stacks, colors=[LEVEL_COLOURS[i] for i in order],
                  edgecolor="white", linewidth=0.3)
-    if days:
-        ax.set_xlim(days[0], days[-1])
+    _time_span(ax, days[0] if days else None, days[-1] if days else None)
+    _no_data(ax, labels, all(p["shares"][key] is None for p in points for key in LEVEL_KEYS))
     _year_axis(ax)
     _percent_axis(ax)
     _axis_labels(ax, labels)
@@ -195,11 +217,14 @@ def pace_projection(points: Sequence[Mapping], pace: Mapping, labels: Mapping,
     ("as_of", "score", "monthly_change_12m", "target_date").
     labels: "score", "projection", "required", "target", "x", "y"."""
     fig, ax = _figure(labels)
-    handles = ax.plot(_dates(points), [p["score"] for p in points], color=ACCORD,
-                      linewidth=2.2, label=labels["score"])
+    days = _dates(points)
+    scores = [float("nan") if p["score"] is None else p["score"] for p in points]
+    handles = ax.plot(days, scores, color=ACCORD, linewidth=2.2, label=labels["score"])
     start = date.fromisoformat(pace["as_of"])
     target = date.fromisoformat(pace["target_date"]) if pace.get("target_date") else None
-    end = max(target or start, start.replace(year=start.year + 2))
+    end = max(target or start, start + timedelta(days=730))
+    _time_span(ax, days[0] if days else start, end + timedelta(days=90))
+    _no_data(ax, labels, all(p["score"] is None for p in points))
     score, monthly = pace.get("score"), pace.get("monthly_change_12m")
     if score is not None and monthly is not None:
         months = (end - start).days * 12 / 365.25
@@ -212,9 +237,11 @@ def pace_projection(points: Sequence[Mapping], pace: Mapping, labels: Mapping,
         handles += ax.plot([start, target], [score, 100], color=NON_PRIORITY, linestyle=":",
                            linewidth=2.2, label=labels["required"])
         ax.axvline(target, color=MARKER, linewidth=1.2)
-        ax.annotate(labels["target"], xy=(target, 0.03), xycoords=("data", "axes fraction"),
-                    xytext=(-4, 0), textcoords="offset points", ha="right",
-                    fontsize=FONT["value"], color=MARKER)
+        note = ax.annotate(labels["target"], xy=(target, 0.03),
+                           xycoords=("data", "axes fraction"), xytext=(-4, 0),
+                           textcoords="offset points", ha="right", fontsize=FONT["value"],
+                           color=MARKER)
+        note.set_in_layout(False)
     _year_axis(ax)
     _percent_axis(ax)
     _axis_labels(ax, labels)
@@ -240,7 +267,8 @@ def group_bars(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png") -> by
                         fontsize=FONT["value"], color=TEXT_ON_LEVEL[level])
         left = [a + b for a, b in zip(left, widths)]
     ax.set_yticks(ys, [_wrap(r["label"], 38) for r in rows], fontsize=FONT["tick"])
-    ax.set_ylim(len(rows) - 0.5, -0.5)
+    _no_data(ax, labels, not rows)
+    ax.set_ylim(max(len(rows), 1) - 0.5, -0.5)
     _percent_axis(ax, "x")
     ax.tick_params(axis="y", length=0)
     _axis_labels(ax, labels)
@@ -261,8 +289,10 @@ def tag_bars(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png") -> byte
                      fontsize=FONT["value"], color=INK)
     ax.set_xticks(range(len(rows)), [_wrap(r["label"], 30) for r in rows],
                   fontsize=FONT["tick"])
-    ax.set_ylim(0, min(100, max([v or 0 for r in rows for v in r["shares"].values()] + [10])
-                       * 1.18 + 2))
+    _no_data(ax, labels, all(v is None for r in rows for v in r["shares"].values()))
+    highest = max([v or 0 for r in rows for v in r["shares"].values()] + [10])
+    ax.set_ylim(0, highest * 1.1 + 4)  # room for the figures above the bars
+    ax.set_yticks([t for t in range(0, 101, 10 if highest <= 60 else 20) if t <= highest + 4])
     ax.grid(axis="y", color="#E5E5E5", linewidth=0.8)
     ax.set_axisbelow(True)
     _axis_labels(ax, labels)
@@ -300,8 +330,9 @@ def comparison_ranges(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png"
             markersize=8, color=ACCORD)
     ax.set_yticks(range(len(rows)), [_wrap(r["label"], 44) for r in rows],
                   fontsize=FONT["tick"])
-    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_ylim(max(len(rows), 1) - 0.5, -0.5)
     ax.set_xlim(-0.1, 3.1)
+    _no_data(ax, labels, not rows)
     ax.set_xticks(range(4), [f"{i} {name}" for i, name in enumerate(labels["levels"])])
     ax.grid(axis="x", color="#E5E5E5", linewidth=0.8)
     ax.set_axisbelow(True)
@@ -327,6 +358,7 @@ def score_curve(points: Sequence[Mapping], labels: Mapping, fmt: str = "png") ->
     ax.plot([p["year"] for p in own], [p["accord_score"] for p in own], color=ACCORD,
             marker="o", linewidth=2.2)
     ax.set_xticks([p["year"] for p in points])
+    _no_data(ax, labels, not points)
     ax.set_xlim(0.8, max([p["year"] for p in points] + [1]) + 0.2)
     _percent_axis(ax)
     ax.grid(axis="y", color="#E5E5E5", linewidth=0.8)
@@ -342,9 +374,8 @@ def heatmap(rows: Sequence[Mapping], years: Sequence[int], labels: Mapping,
     rows: [{"label", "values": [level or None per year]}]; None cells are left blank."""
     fig, ax = _figure(labels, height=max(HEIGHT, 1.9 + 0.28 * len(rows)))
     grid = [[float("nan") if v is None else v for v in row["values"]] for row in rows]
-    cmap = ListedColormap(LEVEL_COLOURS)
-    cmap.set_bad("white")
-    ax.imshow(grid, cmap=cmap, norm=BoundaryNorm([-0.5, 0.5, 1.5, 2.5, 3.5], 4),
+    cmap = ListedColormap(LEVEL_COLOURS).with_extremes(bad="white")
+    ax.imshow(grid or [[float("nan")]], cmap=cmap, norm=BoundaryNorm([-0.5, 0.5, 1.5, 2.5, 3.5], 4),
               aspect="auto", interpolation="nearest")
     for y, row in enumerate(rows):
         for x, value in enumerate(row["values"]):
@@ -353,6 +384,7 @@ def heatmap(rows: Sequence[Mapping], years: Sequence[int], labels: Mapping,
                 ax.text(x, y, f"{value:g}", ha="center", va="center", fontsize=FONT["value"],
                         color=TEXT_ON_LEVEL[level])
     ax.set_xticks(range(len(years)), [str(y) for y in years])
+    _no_data(ax, labels, not rows)
     ax.set_yticks(range(len(rows)), [_wrap(r["label"], 44) for r in rows],
                   fontsize=FONT["tick"])
     ax.tick_params(length=0)

@@ -6,11 +6,17 @@ same `as_dict` methods as the API: tables, charts and JSON cannot disagree.
 
 Charts answer with an ETag derived from database state only (the accord's data version, its
 priority flags, the reference set's data, the locale, the parameters, the app version), checked
-before anything is drawn, so a revalidation costs a few small queries.
+before anything is drawn, so a revalidation costs a few small queries. The same state keys two
+small process-local caches (a dashboard's computed figures, and drawn charts), so a new or
+reviewed status record, a priority change or a reference record makes new entries. Not seen
+by the state: edits of an accord's structure (provisions, tags, titles) without any new
+record, as `queries.data_version` does not cover them.
 """
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -39,6 +45,10 @@ OVERDUE_SHOWN = 20
 CHARTS = ("priority", "status", "groups", "tags", "comparison", "curve", "pace")
 REFERENCE_CHARTS = ("comparison", "curve")
 MIME = {"png": "image/png", "svg": "image/svg+xml"}
+#: A chart opened on its own: matplotlib's SVG styles its elements inline (and embeds the
+#: heatmap as a data: image); nothing else may load and no script may run.
+CHART_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                "frame-ancestors 'none'")
 
 
 # --- parameters ------------------------------------------------------------------------------
@@ -78,19 +88,43 @@ def _selection(accord: Accord) -> Selection:
                      request.args.get("tag"), params.year())
 
 
-def _board(accord: Accord, selection: Selection) -> Board:
-    figures = AccordFigures(accord)
+def _board(accord: Accord, selection: Selection, state: tuple) -> Board:
+    """The dashboard's figures, with those already computed for this state reused."""
+    figures = _Figures(accord)
     params.filters(figures.provisions)  # 400 for a section or tag the accord does not have
-    return Board(accord, figures, selection)
+    board = Board(accord, figures, selection)
+    board.__dict__.update(_FIGURES.get((state, str(get_locale()), selection)) or {})
+    return board
+
+
+def _keep(board: Board, state: tuple) -> None:
+    _FIGURES.put((state, str(get_locale()), board.sel), board.snapshot())
 
 
 # --- figures for one dashboard ---------------------------------------------------------------
 
+class _Figures(AccordFigures):
+    """AccordFigures that computes the levels on a date once (a dashboard asks many times)."""
+
+    def levels(self, as_of: date) -> dict[int, int]:
+        known = self.__dict__.setdefault("_levels_on", {})
+        if as_of not in known:
+            known[as_of] = super().levels(as_of)
+        return known[as_of]
+
+
 class Board:
     """Everything a dashboard shows, each figure computed once and only when asked for."""
 
+    #: Computed figures (plain, small) that may be kept for the next request.
+    KEPT = ("summary", "timeline", "priority_since", "section_titles", "groups", "tags",
+            "comparison", "curve", "illustrative_references", "pace", "overdue")
+
     def __init__(self, accord: Accord, figures: AccordFigures, selection: Selection):
         self.accord, self.figures, self.sel = accord, figures, selection
+
+    def snapshot(self) -> dict:
+        return {name: self.__dict__[name] for name in self.KEPT if name in self.__dict__}
 
     @cached_property
     def summary(self) -> dict:
@@ -163,13 +197,15 @@ class Board:
     def curve(self) -> list[dict]:
         return [p.as_dict() for p in self.figures.score_curve(self.references, self.sel.as_of)]
 
-    def references_illustrative(self, name: str) -> bool:
+    @cached_property
+    def illustrative_references(self) -> dict[str, bool]:
+        """Whether any reference accord used by the comparison, or the curve, is illustrative."""
         year = self.comparison["year"]
-        used = [r.slug for r in self.references
-                if (r.coded_in(year) if name == "comparison" else r.horizon_years)]
-        return bool(used) and db.session.scalar(
-            select(func.count()).select_from(Accord)
-            .where(Accord.slug.in_(used), Accord.illustrative.is_(True))) > 0
+        flagged = set(db.session.scalars(select(Accord.slug).where(
+            Accord.slug.in_([r.slug for r in self.references]), Accord.illustrative.is_(True))))
+        return {"comparison": any(r.slug in flagged for r in self.references
+                                  if r.coded_in(year)),
+                "curve": any(r.slug in flagged for r in self.references if r.horizon_years)}
 
     @cached_property
     def pace(self) -> dict:
@@ -203,14 +239,18 @@ def level_names() -> list[str]:
 
 
 def _short(text: str, width: int = 60) -> str:
-    return text if len(text) <= width else text[: text.rfind(" ", 0, width)] + "…"
+    """`text` cut at a word boundary to fit `width` characters, with an ellipsis."""
+    if len(text) <= width:
+        return text
+    cut = text.rfind(" ", 0, width)
+    return text[: cut if cut > 0 else width - 1] + "…"
 
 
-def _selection_text(board: Board) -> str:
+def selection_text(board: Board, with_tag: bool = True) -> str:
     parts = []
     if board.sel.section:
         parts.append(_("section %(code)s", code=board.sel.section))
-    if board.sel.tag:
+    if board.sel.tag and with_tag:
         parts.append(_("tag %(tag)s", tag=board.sel.tag))
     return ", ".join(parts)
 
@@ -219,14 +259,15 @@ def _frame(board: Board, name: str) -> dict:
     """Labels every chart of the board shares: levels, source line, illustrative note."""
     source = _("Source: %(accord)s, verified records as of %(date)s",
                accord=_short(board.accord.name), date=board.sel.as_of.isoformat())
-    if name not in REFERENCE_CHARTS and _selection_text(board):
-        source += " · " + _("Selection: %(what)s", what=_selection_text(board))
+    chosen = selection_text(board, with_tag=name != "tags")  # the tags chart ignores the tag
+    if name not in REFERENCE_CHARTS and chosen:
+        source += " · " + _("Selection: %(what)s", what=chosen)
     if name in REFERENCE_CHARTS:
         source += " · " + _("Reference set %(set)s", set=DEFAULT_REFERENCE_SET)
-        illustrative = board.accord.illustrative or board.references_illustrative(name)
+        illustrative = board.accord.illustrative or board.illustrative_references[name]
     else:
         illustrative = board.accord.illustrative
-    return {"levels": level_names(), "source": source,
+    return {"levels": level_names(), "source": source, "empty": _("No data for this selection"),
             "note": _("Illustrative data") if illustrative else ""}
 
 
@@ -337,13 +378,71 @@ def _reference_version(label: str) -> tuple:
         .where(Accord.kind == "reference", Accord.reference_set == label)).one())
 
 
-def etag_for(accord: Accord, chart: str, fmt: str, parts: tuple = ()) -> str:
-    """Same on every instance: database state, locale, parameters and app version only."""
-    key = (accord.id, queries.data_version(accord.id), _priority_version(accord.id),
-           _reference_version(DEFAULT_REFERENCE_SET) if chart in REFERENCE_CHARTS else None,
-           accord.name, accord.illustrative, accord.target_date, str(get_locale()), chart,
-           fmt, parts, __version__)
-    return hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+def data_state(accord: Accord) -> tuple:
+    """The database state a dashboard's figures depend on: the same on every instance."""
+    return (accord.id, queries.data_version(accord.id), _priority_version(accord.id),
+            _reference_version(DEFAULT_REFERENCE_SET), accord.name, accord.illustrative,
+            accord.signed_on, accord.target_date)
+
+
+def etag_for(state: tuple, *parts) -> str:
+    key = (state, str(get_locale()), parts, __version__)
+    return '"' + hashlib.sha256(repr(key).encode()).hexdigest()[:32] + '"'
+
+
+class _Recent:
+    """A small thread-safe LRU mapping, local to the process."""
+
+    def __init__(self, size: int):
+        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
+        self.gates: dict = {}
+
+    def get(self, key):
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+            return self.items.get(key)
+
+    def put(self, key, value) -> None:
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def get_or_make(self, key, make):
+        """The value for `key`, made once even when several threads ask at the same time."""
+        value = self.get(key)
+        if value is None:
+            with self.lock:
+                gate = self.gates.setdefault(key, threading.Lock())
+            try:
+                with gate:
+                    value = self.get(key)
+                    if value is None:
+                        value = make()
+                        self.put(key, value)
+            finally:
+                with self.lock:
+                    self.gates.pop(key, None)
+        return value
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+
+
+_FIGURES = _Recent(32)  # (state, locale, selection) -> Board.snapshot()
+_DRAWN = _Recent(128)  # ETag -> chart bytes (a chart is ~20-130 kB)
+
+
+def clear_caches(figures: bool = True, drawn: bool = True) -> None:
+    """Forget kept figures and/or drawn charts (benchmarks; tests, whose rolled-back rows
+    let SQLite reuse record ids)."""
+    if figures:
+        _FIGURES.clear()
+    if drawn:
+        _DRAWN.clear()
 
 
 def _image(data: bytes | None, fmt: str, etag: str, filename: str):
@@ -351,14 +450,15 @@ def _image(data: bytes | None, fmt: str, etag: str, filename: str):
     if data is not None:
         response.mimetype = MIME[fmt]
         response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.set_etag(etag)
+        response.headers["Content-Security-Policy"] = CHART_POLICY
+    response.headers["ETag"] = etag
     response.headers["Cache-Control"] = "private, no-cache"
     response.vary.update(("Accept-Language", "Cookie"))
     return response
 
 
 def _conditional(etag: str) -> bool:
-    return request.if_none_match.contains_weak(etag)
+    return request.if_none_match.contains_weak(etag.strip('"'))
 
 
 # --- views -----------------------------------------------------------------------------------
@@ -369,14 +469,18 @@ def show(slug: str):
     redirected = _without_empty_values()
     if redirected:
         return redirected
-    board = _board(accord, _selection(accord))
-    return render_template(
+    selection = _selection(accord)
+    state = data_state(accord)
+    board = _board(accord, selection, state)
+    page = render_template(
         "dashboard/show.html", accord=accord, board=board, sel=board.sel,
         level_keys=LEVEL_KEYS, level_names=level_names(), alts=alt_texts(board),
         sections=_section_options(board), tags=sorted({t for p in board.figures.provisions
                                                        for t in p.tags}),
         today=date.today(), overdue_shown=OVERDUE_SHOWN, reference_set=DEFAULT_REFERENCE_SET,
-        api_links=_api_links(accord, board.sel))
+        api_links=_api_links(accord, board.sel), selection_text=selection_text(board))
+    _keep(board, state)  # the page's charts, requested next, reuse these figures
+    return page
 
 
 def _api_links(accord: Accord, sel: Selection) -> list[tuple[str, str]]:
@@ -403,12 +507,19 @@ def chart(slug: str, name: str, fmt: str):
     if redirected:
         return redirected
     selection = _selection(accord)
-    etag = etag_for(accord, name, fmt, tuple(sorted(selection.args().items())))
+    state = data_state(accord)
+    etag = etag_for(state, name, fmt, selection)
     filename = f"{accord.slug}-{name}-{selection.as_of.isoformat()}.{fmt}"
     if _conditional(etag):
         return _image(None, fmt, etag, filename)
-    board = _board(accord, selection)
-    return _image(render_chart(board, name, fmt), fmt, etag, filename)
+
+    def draw() -> bytes:
+        board = _board(accord, selection, state)
+        drawn = render_chart(board, name, fmt)
+        _keep(board, state)
+        return drawn
+
+    return _image(_DRAWN.get_or_make(etag, draw), fmt, etag, filename)
 
 
 # --- reference accords -----------------------------------------------------------------------
@@ -464,7 +575,8 @@ def reference_chart(slug: str, fmt: str):
     accord = _reference_or_404(slug)
     if not accord.horizon_years:
         abort(404, description=_("No coded years for this accord."))
-    etag = etag_for(accord, "heatmap", fmt)
+    etag = etag_for((accord.id, queries.data_version(accord.id), accord.name,
+                     accord.illustrative, accord.horizon_years), "heatmap", fmt)
     filename = f"{accord.slug}-heatmap.{fmt}"
     if _conditional(etag):
         return _image(None, fmt, etag, filename)
@@ -474,6 +586,7 @@ def reference_chart(slug: str, fmt: str):
               "source": _("Source: %(accord)s, coded years 1-%(n)s (reference set %(set)s)",
                           accord=_short(accord.name), n=accord.horizon_years,
                           set=accord.reference_set or "—"),
-              "note": _("Illustrative data") if accord.illustrative else ""}
+              "note": _("Illustrative data") if accord.illustrative else "",
+              "empty": _("No data for this selection")}
     data = charts.heatmap(matrix["rows"], matrix["years"], labels, fmt)
     return _image(data, fmt, etag, filename)

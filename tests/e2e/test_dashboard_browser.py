@@ -1,0 +1,99 @@
+"""The dashboard in a real browser: every chart loads, no console error (CSP included), the
+filter form works without JavaScript, and the page is in the visitor's language."""
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+SLUG = "colombia-2016-demo"
+CHART_COUNT = 7
+
+
+def _open(browser, locale: str, javascript: bool = True):
+    context = browser.new_context(locale=locale, java_script_enabled=javascript,
+                                  extra_http_headers={"Accept-Language": locale},
+                                  viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    statuses: dict[str, int] = {}
+    page.on("response", lambda r: statuses.__setitem__(r.url, r.status))
+    return context, page, problems, statuses
+
+
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_dashboard_shows_every_chart(browser, live_server, screenshots, locale):
+    context, page, problems, statuses = _open(browser, locale)
+    try:
+        page.goto(f"{live_server}/accords/{SLUG}/dashboard", wait_until="networkidle")
+        assert page.locator("html").get_attribute("lang") == locale
+        images = page.locator("main img")
+        assert images.count() == CHART_COUNT
+        for index in range(CHART_COUNT):
+            image = images.nth(index)
+            image.scroll_into_view_if_needed()
+            src = image.evaluate("img => img.src")
+            assert statuses.get(src) == 200, src
+            assert image.evaluate("img => img.complete && img.naturalWidth") >= 900
+            assert len(image.get_attribute("alt")) > 40
+        page.screenshot(path=str(screenshots / f"dashboard-{locale}.png"), full_page=True)
+        page.locator("#groups").screenshot(path=str(screenshots / f"dashboard-groups-{locale}.png"))
+        assert problems == []
+    finally:
+        context.close()
+
+
+def test_a_chart_opened_on_its_own_is_drawn_in_colour(browser, live_server, screenshots):
+    """The SVG styles its elements inline: its response must allow that (and nothing else)."""
+    context, page, problems, _ = _open(browser, "en")
+    try:
+        page.set_viewport_size({"width": 920, "height": 480})
+        page.goto(f"{live_server}/accords/{SLUG}/charts/status.svg?as_of=2019-02-28")
+        page.screenshot(path=str(screenshots / "status-chart.svg.png"))
+        fills = page.eval_on_selector_all(
+            "path", "els => els.map(e => getComputedStyle(e).fill).filter(f => f !== 'none')")
+        assert "rgb(0, 114, 178)" in fills  # the "complete" blue, not CSS-blocked black
+        assert problems == []
+    finally:
+        context.close()
+
+
+def test_filters_work_without_javascript(browser, live_server, screenshots):
+    context, page, problems, _ = _open(browser, "en", javascript=False)
+    try:
+        page.goto(f"{live_server}/accords/{SLUG}/dashboard")
+        page.select_option("select[name=section]", "3")
+        page.select_option("select[name=tag]", "gender")
+        page.fill("input[name=as_of]", "2019-02-28")
+        page.get_by_role("button", name="Show").click()
+        page.wait_for_load_state("networkidle")
+        query = parse_qs(urlsplit(page.url).query)
+        assert query == {"as_of": ["2019-02-28"], "section": ["3"], "tag": ["gender"]}
+        first_group = page.locator("#table-groups tbody tr").first.get_attribute("data-key")
+        assert first_group == "3.1"
+        for src in page.eval_on_selector_all("main img", "els => els.map(e => e.src)"):
+            assert "section=3" in src and "tag=gender" in src
+        page.screenshot(path=str(screenshots / "dashboard-filtered.png"), full_page=True)
+        assert problems == []
+    finally:
+        context.close()
+
+
+def test_reference_pages(browser, live_server, screenshots):
+    context, page, problems, statuses = _open(browser, "en")
+    try:
+        page.goto(f"{live_server}/reference", wait_until="networkidle")
+        assert page.locator("#table-references tbody tr").count() == 34
+        page.get_by_role("link", name="Taif Accord").click()
+        page.wait_for_load_state("networkidle")
+        heatmap = page.locator("main img")
+        assert heatmap.count() == 1
+        assert statuses.get(heatmap.evaluate("img => img.src")) == 200
+        page.screenshot(path=str(screenshots / "reference-taif.png"), full_page=True)
+        assert problems == []
+    finally:
+        context.close()

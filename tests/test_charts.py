@@ -1,0 +1,157 @@
+"""tracker.charts: every chart gives a valid PNG or SVG from plain data, with its title, legend,
+source line, the illustrative note when asked, and the one palette of the four levels."""
+from __future__ import annotations
+
+import inspect
+import struct
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from tracker import charts
+from tracker.domain.scale import LEVEL_KEYS
+
+LEVELS = ["Not initiated", "Minimal", "Intermediate", "Complete"]
+FRAME = {"title": "A chart title", "source": "Source: test accord, as of 2024-11-30",
+         "note": "Illustrative data", "levels": LEVELS, "x": "X axis", "y": "Y axis"}
+REF = {"accord": "This accord", "mean": "Reference mean", "iqr": "Reference IQR",
+       "range": "Reference range"}
+
+
+def _shares(*values):
+    return dict(zip(LEVEL_KEYS, values))
+
+
+def _month_points():
+    days = ["2016-12-31", "2017-06-30", "2017-12-31", "2018-06-30", "2018-12-31", "2019-02-28"]
+    return [{"date": d, "score": 10.0 * i, "priority": 12.0 * i, "non_priority": 8.0 * i,
+             "shares": _shares(100 - 20 * i, 10 * i, 5 * i, 5 * i)} for i, d in enumerate(days)]
+
+
+def _reference(mean):
+    return {"n": 5, "mean": mean, "median": mean, "q1": mean - 10, "q3": mean + 10,
+            "min": max(mean - 30, 0), "max": min(mean + 30, 100)}
+
+
+CASES = {
+    "priority_lines": lambda fmt: charts.priority_lines(
+        _month_points(), "2018-03-29",
+        {**FRAME, "all": "All provisions", "priority": "Priority",
+         "non_priority": "Non-priority", "since": "Flags set 2018-03-29"}, fmt),
+    "status_area": lambda fmt: charts.status_area(_month_points(), FRAME, fmt),
+    "pace_projection": lambda fmt: charts.pace_projection(
+        _month_points(), {"as_of": "2019-02-28", "score": 50.0, "monthly_change_12m": 1.5,
+                          "target_date": "2031-11-24"},
+        {**FRAME, "score": "Score", "projection": "At this pace",
+         "required": "Needed pace", "target": "Target 2031-11-24"}, fmt),
+    "group_bars": lambda fmt: charts.group_bars(
+        [{"label": f"{n} Point number {n} with a rather long name", "shares":
+          _shares(10, 20, 30, 40)} for n in range(1, 7)], FRAME, fmt),
+    "tag_bars": lambda fmt: charts.tag_bars(
+        [{"label": "All provisions (578)", "shares": _shares(8, 37, 19, 36)},
+         {"label": "Gender (130)", "shares": _shares(10, 47, 22, 22)}], FRAME, fmt),
+    "comparison_ranges": lambda fmt: charts.comparison_ranges(
+        [{"label": "Amnesty (AMN)", "accord_level": 1.5,
+          "reference": {"mean": 2.1, "q1": 1.0, "q3": 3.0}},
+         {"label": "Reparations (REP)", "accord_level": 1.0, "reference": None}],
+        {**FRAME, **REF}, fmt),
+    "score_curve": lambda fmt: charts.score_curve(
+        [{"year": y, "accord_score": 10.0 * y if y < 4 else None,
+          "reference": _reference(8.0 * y)} for y in range(1, 11)], {**FRAME, **REF}, fmt),
+    "heatmap": lambda fmt: charts.heatmap(
+        [{"label": "Amnesty (AMN)", "values": [0, 1, 2, 3]},
+         {"label": "Refugees (REF)", "values": [None, 1.5, 2.0, 3.0]}],
+        [1, 2, 3, 4], FRAME, fmt),
+}
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height from the PNG header (signature, then the IHDR chunk)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    length, kind = struct.unpack(">I4s", data[8:16])
+    assert kind == b"IHDR" and length == 13
+    return struct.unpack(">II", data[16:24])
+
+
+def svg_texts(data: bytes) -> str:
+    root = ET.fromstring(data)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    return " ".join(t for element in root.iter() for t in (element.text,) if t)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_png(name):
+    width, height = png_size(CASES[name]("png"))
+    assert width == 900
+    assert 450 <= height <= 1400
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_svg_has_title_source_note_and_legend(name):
+    data = CASES[name]("svg")
+    assert b"<svg" in data[:2000]
+    text = svg_texts(data)
+    for expected in (FRAME["title"], FRAME["source"], "Illustrative data"):
+        assert expected in text, expected
+    if name in ("status_area", "group_bars", "tag_bars", "heatmap"):
+        assert all(level in text for level in LEVELS)
+    if name in ("comparison_ranges", "score_curve"):
+        assert REF["accord"] in text and REF["mean"] in text
+    if name == "priority_lines":
+        assert "Priority" in text and "Non-priority" in text
+
+
+@pytest.mark.parametrize("name", ["status_area", "group_bars", "tag_bars", "heatmap"])
+def test_the_four_levels_use_the_one_palette(name):
+    data = CASES[name]("svg").decode().lower()
+    for colour in charts.LEVEL_COLOURS:
+        assert colour.lower() in data, colour
+
+
+def test_no_note_unless_asked():
+    labels = {**FRAME, "note": ""}
+    text = svg_texts(charts.status_area(_month_points(), labels, "svg"))
+    assert "Illustrative data" not in text and FRAME["source"] in text
+
+
+def test_the_palette_is_distinct_and_defined_once():
+    assert len(set(charts.LEVEL_COLOURS)) == 4
+    source = inspect.getsource(charts)
+    assert "pyplot" not in source.replace("never pyplot", "")
+    for colour in charts.LEVEL_COLOURS:
+        assert source.count(colour) == 1
+
+
+def test_the_same_input_gives_the_same_bytes():
+    assert CASES["group_bars"]("svg") == CASES["group_bars"]("svg")
+    assert CASES["group_bars"]("png") == CASES["group_bars"]("png")
+
+
+def test_empty_and_missing_values_still_draw():
+    empty = _shares(None, None, None, None)
+    assert png_size(charts.group_bars([], FRAME, "png"))[0] == 900
+    assert png_size(charts.tag_bars([{"label": "None", "shares": empty}], FRAME, "png"))[0] == 900
+    points = [{"date": "2017-01-31", "score": None, "priority": None, "non_priority": None,
+               "shares": empty}]
+    labels = {**FRAME, "all": "a", "priority": "p", "non_priority": "n", "since": "s"}
+    assert png_size(charts.priority_lines(points, None, labels, "png"))[0] == 900
+    pace = {"as_of": "2017-01-31", "score": None, "monthly_change_12m": None,
+            "target_date": None}
+    labels = {**FRAME, "score": "s", "projection": "p", "required": "r", "target": "t"}
+    assert png_size(charts.pace_projection(points, pace, labels, "png"))[0] == 900
+    labels = {**FRAME, **REF}
+    for drawn in (charts.comparison_ranges([], labels, "png"),
+                  charts.score_curve([], labels, "png"), charts.heatmap([], [], FRAME, "png")):
+        assert png_size(drawn)[0] == 900
+
+
+def test_long_labels_are_wrapped_not_cut_silently():
+    assert charts._wrap("short", 10) == "short"
+    wrapped = charts._wrap("Implementation, Verification and Endorsement of the accord", 30)
+    first, second = wrapped.split("\n")
+    assert len(first) <= 30 and len(second) <= 30
+
+
+def test_unknown_format_is_refused():
+    with pytest.raises(ValueError):
+        charts.status_area(_month_points(), FRAME, "gif")

@@ -1,0 +1,451 @@
+"""The dashboard, its charts and the reference pages: tables equal to the JSON API, ETags and
+304s, the illustrative note, bad parameters (400/404, never 500) and the page language."""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from html.parser import HTMLParser
+
+import pytest
+from sqlalchemy import select
+
+from tracker import services
+from tracker.domain.rules import Submission
+from tracker.domain.scale import LEVEL_KEYS
+from tracker.extensions import db
+from tracker.models import Provision, StatusRecord
+
+SLUG = "colombia-2016-demo"
+PAGE = f"/accords/{SLUG}/dashboard"
+API = f"/api/v1/accords/{SLUG}"
+CHART = f"/accords/{SLUG}/charts"
+AS_OF = "2019-02-28"
+CHART_NAMES = ("priority", "status", "groups", "tags", "comparison", "curve", "pace")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Rolled-back rows let SQLite reuse record ids, so a later test could meet the same data
+    version with other data: start each test with the dashboard's caches empty."""
+    from tracker.dashboard import routes
+
+    routes.clear_caches()
+    yield
+    routes.clear_caches()
+
+
+class _Tables(HTMLParser):
+    """Every table with an id: its rows as (data-key, [cell texts])."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables: dict[str, list[tuple[str | None, list[str]]]] = {}
+        self._table = self._row = self._cell = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table" and attrs.get("id"):
+            self._table = self.tables.setdefault(attrs["id"], [])
+        elif tag == "tr" and self._table is not None:
+            self._row = (attrs.get("data-key"), [])
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self._row[1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self._table.append(self._row)
+            self._row = None
+        elif tag == "table":
+            self._table = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def tables(html: bytes) -> dict[str, list[tuple[str | None, list[str]]]]:
+    parser = _Tables()
+    parser.feed(html.decode())
+    return parser.tables
+
+
+def keyed(html: bytes, table: str) -> dict[str, list[str]]:
+    return {key: cells for key, cells in tables(html)[table] if key is not None}
+
+
+def num(text: str):
+    """A table cell as the API's number (None for "—")."""
+    text = text.replace("▲", "").strip()
+    return None if text == "—" else float(text)
+
+
+def page(client, query: str = f"as_of={AS_OF}", **headers):
+    response = client.get(f"{PAGE}?{query}", headers=headers)
+    assert response.status_code == 200, response.data[:500]
+    return response.data
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+def test_page_shows_every_part_with_a_chart_link_and_alt_text(client):
+    html = page(client)
+    text = html.decode()
+    for part in ("headline", "priority", "status", "groups", "tags", "comparison", "pace",
+                 "overdue"):
+        assert f'id="{part}"' in text
+    images = re.findall(r'<img src="([^"]+)" alt="([^"]+)"', text)
+    assert [src.split("/")[-1].split(".")[0] for src, _ in images] == list(CHART_NAMES)
+    for src, alt in images:
+        assert f"as_of={AS_OF}" in src and len(alt) > 40
+        assert f'href="{src}" download=' in text
+        assert f'href="{src.replace(".png", ".svg")}" download=' in text
+    assert '<html lang="en">' in text
+    assert "<script" not in text and " style=" not in text
+    assert "dashboard.css" in text
+
+
+def test_headline_and_priority_tables_equal_the_api(client):
+    html = page(client)
+    api = client.get(f"{API}/summary?as_of={AS_OF}").get_json()
+    assert api["counts"] == {"not_initiated": 182, "minimal": 194, "intermediate": 69,
+                             "complete": 133}
+    rows = keyed(html, "table-headline")
+    for key in LEVEL_KEYS:
+        count, share = rows[key][1:]
+        assert int(count) == api["counts"][key] and num(share) == api["shares"][key]
+    assert num(rows["score"][2]) == api["score"] == 42.16
+    priority = tables(html)["table-priority"]
+    by_label = {cells[0]: cells for _key, cells in priority}
+    for label, part in (("Priority", api["priority"]), ("Non-priority", api["non_priority"])):
+        cells = by_label[label]
+        assert int(cells[1]) == part["provisions"]
+        assert [num(c) for c in cells[2:6]] == [part["shares"][k] for k in LEVEL_KEYS]
+        assert num(cells[6]) == part["score"]
+    assert num(keyed(html, "table-priority")["ratio"][-1]) == api["priority_ratio"]
+
+
+def test_timeline_tables_equal_the_api(client):
+    html = page(client, f"as_of={AS_OF}&section=2")
+    api = client.get(f"{API}/timeline?as_of={AS_OF}&section=2").get_json()["points"]
+    scores = tables(html)["table-priority-timeline"][1:]
+    shares = tables(html)["table-status"][1:]
+    assert len(scores) == len(shares) == len(api) == 28
+    for point, (_k, score_cells), (_k2, share_cells) in zip(api, scores, shares):
+        assert score_cells[0] == share_cells[0] == point["date"]
+        assert [num(c) for c in score_cells[1:]] == [
+            point["score"], point["priority"]["score"], point["non_priority"]["score"]]
+        assert [num(c) for c in share_cells[1:]] == [point["shares"][k] for k in LEVEL_KEYS]
+
+
+@pytest.mark.parametrize("query, first_key", [
+    ("", "1"), ("section=3", "3.1"), ("section=3.2&tag=gender", "3.2.1"),
+])
+def test_group_table_equals_the_api_per_group(client, query, first_key):
+    html = page(client, f"as_of={AS_OF}&{query}")
+    rows = keyed(html, "table-groups")
+    assert next(iter(rows)) == first_key
+    extra = "&tag=gender" if "tag=gender" in query else ""
+    for code, cells in rows.items():
+        api = client.get(f"{API}/summary?as_of={AS_OF}&section={code}{extra}").get_json()
+        assert int(cells[1]) == api["provisions"]
+        assert [num(c) for c in cells[2:6]] == [api["shares"][k] for k in LEVEL_KEYS]
+        assert num(cells[6]) == api["score"]
+    assert sum(int(cells[1]) for cells in rows.values()) == client.get(
+        f"{API}/summary?as_of={AS_OF}&{query}").get_json()["provisions"]
+
+
+@pytest.mark.parametrize("section", [None, "2"])
+def test_tag_table_equals_the_api(client, section):
+    query = f"as_of={AS_OF}" + (f"&section={section}" if section else "")
+    rows = keyed(page(client, query + "&tag=ethnic"), "table-tags")  # tag filter ignored here
+    assert list(rows) == ["all", "gender", "ethnic"]
+    for key, cells in rows.items():
+        tag = "" if key == "all" else f"&tag={key}"
+        api = client.get(f"{API}/summary?{query}{tag}").get_json()
+        assert int(cells[1]) == api["provisions"]
+        assert [num(c) for c in cells[2:6]] == [api["shares"][k] for k in LEVEL_KEYS]
+        assert num(cells[6]) == api["score"]
+
+
+@pytest.mark.parametrize("year", [None, 3])
+def test_comparison_tables_equal_the_api(client, year):
+    query = f"as_of={AS_OF}" + (f"&year={year}" if year else "")
+    html = page(client, query)
+    api = client.get(f"{API}/comparison?as_of={AS_OF}&year={year or 'now'}").get_json()
+    assert (f"{api['types_above_mean']} of {api['types_compared']} provision types above "
+            "average") in html.decode()
+    rows = keyed(html, "table-comparison")
+    assert list(rows) == [t["provision_type"] for t in api["types"]]
+    for row in api["types"]:
+        cells = rows[row["provision_type"]]
+        assert num(cells[1]) == row["accord_level"]
+        ref = row["reference"]
+        expected = [ref["mean"], ref["q1"], ref["q3"], ref["n"], row["difference"]] if ref \
+            else [None, None, None, 0, None]
+        assert [num(c) for c in cells[2:7]] == expected
+        assert ("▲" in cells[6]) == row["above_mean"]
+    curve = keyed(html, "table-curve")
+    for point in api["score_curve"]:
+        cells = curve[str(point["year"])]
+        assert num(cells[1]) == point["accord_score"]
+        ref = point["reference"]
+        assert [num(c) for c in cells[2:]] == [ref[k] for k in
+                                               ("mean", "q1", "q3", "min", "max", "n")]
+
+
+def test_pace_and_overdue_equal_the_api(client):
+    html = page(client, "as_of=2024-11-30&section=1")
+    api = client.get(f"{API}/pace?as_of=2024-11-30&section=1").get_json()
+    rows = keyed(html, "table-pace")
+    for key in ("score", "change_since_previous", "monthly_change_12m", "months_to_target",
+                "required_monthly_change"):
+        assert num(rows[key][1]) == api[key], key
+    assert rows["projected_completion"][1] == api["projected_completion"]
+    assert rows["target_date"][1] == api["target_date"]
+    overdue = [cells for _key, cells in tables(html)["table-overdue"][1:]]
+    assert f"{len(api['overdue'])} provisions overdue" in html.decode()
+    assert len(overdue) == min(20, len(api["overdue"]))
+    assert [(c[0], c[2], int(c[3][0])) for c in overdue] == [
+        (o["code"], o["deadline"], o["level"]) for o in api["overdue"][:20]]
+
+
+def test_empty_form_fields_redirect_to_the_clean_url(client):
+    response = client.get(f"{PAGE}?as_of={AS_OF}&section=&tag=&year=")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"{PAGE}?as_of={AS_OF}")
+
+
+def test_hidden_accord_is_404_unless_the_user_holds_a_role(client, demo, make_user, login):
+    demo.public = False
+    db.session.commit()
+    assert client.get(PAGE).status_code == 404
+    assert client.get(f"{CHART}/status.png").status_code == 404
+    login(make_user("viewer", accord=demo))
+    assert client.get(f"{PAGE}?as_of={AS_OF}").status_code == 200
+
+
+def test_an_accord_without_provisions_or_records_still_renders(client):
+    from tracker.models import Accord
+
+    db.session.add(Accord(slug="empty-accord", name="Agreement with a very long name that "
+                          "needs to be shortened in the source line of every chart",
+                          country="Nowhere", signed_on=date(2020, 1, 15), public=True))
+    db.session.commit()
+    html = client.get("/accords/empty-accord/dashboard").data.decode()
+    assert "0 provisions overdue" in html and "<script" not in html
+    for name in CHART_NAMES:
+        response = client.get(f"/accords/empty-accord/charts/{name}.png")
+        assert response.status_code == 200 and response.data[:4] == b"\x89PNG", name
+    svg = client.get("/accords/empty-accord/charts/status.svg").data
+    assert b"Illustrative data" not in svg  # neither the accord nor its data are illustrative
+
+
+@pytest.mark.parametrize("url", [PAGE, "/reference", "/reference/taif-accord"])
+def test_spanish_request_gets_a_spanish_page(client, url):
+    response = client.get(url, headers={"Accept-Language": "es"})
+    assert response.status_code == 200
+    assert '<html lang="es">' in response.data.decode()
+
+
+# --- charts -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", CHART_NAMES)
+def test_every_chart_as_png_and_svg_with_the_illustrative_note(client, name):
+    png = client.get(f"{CHART}/{name}.png?as_of={AS_OF}")
+    assert png.status_code == 200 and png.mimetype == "image/png"
+    assert png.data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert int.from_bytes(png.data[16:20], "big") == 900
+    svg = client.get(f"{CHART}/{name}.svg?as_of={AS_OF}")
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
+    assert b"<svg" in svg.data[:2000] and b"Illustrative data" in svg.data
+    policy = svg.headers["Content-Security-Policy"]  # opened on its own, styled, no script
+    assert "default-src 'none'" in policy and "style-src 'unsafe-inline'" in policy
+
+
+@pytest.mark.parametrize("query", ["as_of=2016-11-24", "as_of=2016-12-01&section=6.6&tag=ethnic",
+                                   "as_of=2018-04-15"])
+def test_charts_on_the_signing_date_and_on_tiny_selections(client, query):
+    """One period, a subset without records, a marker near the edge: drawn, never a 500."""
+    for name in CHART_NAMES:
+        response = client.get(f"{CHART}/{name}.svg?{query}")
+        assert response.status_code == 200, name
+    assert client.get(f"{PAGE}?{query}").status_code == 200
+
+
+def test_the_note_follows_the_data_used(client, demo):
+    demo.illustrative = False
+    db.session.commit()
+    status = client.get(f"{CHART}/status.svg?as_of={AS_OF}").data
+    comparison = client.get(f"{CHART}/comparison.svg?as_of={AS_OF}").data
+    assert b"Illustrative data" not in status  # the accord's own data only
+    assert b"Illustrative data" in comparison  # the reference matrix is illustrative
+
+
+def test_chart_in_spanish_has_its_own_etag(client):
+    english = client.get(f"{CHART}/tags.svg?as_of={AS_OF}")
+    spanish = client.get(f"{CHART}/tags.svg?as_of={AS_OF}", headers={"Accept-Language": "es"})
+    assert spanish.status_code == 200 and english.headers["ETag"] != spanish.headers["ETag"]
+    assert "Accept-Language" in spanish.headers["Vary"]
+
+
+def test_etag_and_304(client):
+    url = f"{CHART}/status.png?as_of={AS_OF}"
+    first = client.get(url)
+    etag = first.headers["ETag"]
+    assert first.status_code == 200 and re.fullmatch(r'"[0-9a-f]{32}"', etag)
+    assert first.headers["Cache-Control"] == "private, no-cache"
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    assert again.headers["ETag"] == etag
+    assert again.headers["Cache-Control"] == "private, no-cache"
+    assert client.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
+    other = client.get(f"{CHART}/status.png?as_of={AS_OF}&section=1")
+    assert other.headers["ETag"] != etag
+    assert client.get(f"{CHART}/status.svg?as_of={AS_OF}").headers["ETag"] != etag
+
+
+def test_304_is_decided_before_drawing(client, monkeypatch):
+    from tracker import charts
+
+    url = f"{CHART}/status.png?as_of={AS_OF}"
+    etag = client.get(url).headers["ETag"]
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("drawn although the client's copy is current")
+
+    monkeypatch.setattr(charts, "status_area", refuse)
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_charts_reuse_the_page_figures_and_drawn_charts(client, monkeypatch):
+    from tracker import charts, queries
+
+    page(client)
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("read again although the data has not changed")
+
+    monkeypatch.setattr(queries, "records", refuse)  # the page computed the figures already
+    first = client.get(f"{CHART}/status.svg?as_of={AS_OF}")
+    assert first.status_code == 200 and b"Illustrative data" in first.data
+    monkeypatch.setattr(charts, "status_area", refuse)  # drawn once, then kept
+    again = client.get(f"{CHART}/status.svg?as_of={AS_OF}")
+    assert again.status_code == 200 and again.data == first.data
+
+
+def _submit(provision: Provision, verified: bool) -> StatusRecord:
+    change = services.StatusChange(
+        provision=provision, expected_version=provision.version,
+        submission=Submission(level=3, effective_on=date.today(),
+                              evidence_text="Published in the official gazette"))
+    return services.submit([change], verified=verified)[0]
+
+
+def test_a_verified_record_changes_the_etag(client, demo):
+    url = f"{CHART}/status.png"  # today: the new record counts
+    before = client.get(url).headers["ETag"]
+    provision = db.session.scalar(select(Provision).where(
+        Provision.accord_id == demo.id, Provision.code == "1.1.1"))
+    _submit(provision, verified=True)
+    response = client.get(url, headers={"If-None-Match": before})
+    assert response.status_code == 200 and response.headers["ETag"] != before
+
+
+def test_a_review_changes_the_etag(client, demo):
+    provision = db.session.scalar(select(Provision).where(
+        Provision.accord_id == demo.id, Provision.code == "1.1.2"))
+    record = _submit(provision, verified=False)
+    url = f"{CHART}/groups.svg"
+    pending = client.get(url).headers["ETag"]
+    services.review(record, "verified", "")
+    response = client.get(url, headers={"If-None-Match": pending})
+    assert response.status_code == 200 and response.headers["ETag"] != pending
+
+
+def test_the_etag_is_the_same_on_another_instance(app, client):
+    from tracker import create_app
+
+    url = f"{CHART}/curve.svg?as_of={AS_OF}&year=3"
+    keys = ("TESTING", "SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "WTF_CSRF_ENABLED",
+            "RATELIMIT_ENABLED")
+    other = create_app({key: app.config[key] for key in keys if key in app.config})
+    try:
+        assert other.test_client().get(
+            url, headers={"If-None-Match": client.get(url).headers["ETag"]}).status_code == 304
+    finally:
+        with other.app_context():
+            db.engine.dispose()
+
+
+FUTURE = (date.today() + timedelta(days=1)).isoformat()
+
+
+@pytest.mark.parametrize("url, status", [
+    (f"{CHART}/pie.png", 404),
+    (f"{CHART}/status.gif", 404),
+    (f"{CHART}/status", 404),
+    (f"{CHART}/status.png?as_of=2019-02-30", 400),
+    (f"{CHART}/status.png?as_of=yesterday", 400),
+    (f"{CHART}/status.png?as_of={FUTURE}", 400),
+    (f"{CHART}/status.png?as_of=2010-01-01", 400),
+    (f"{CHART}/status.png?section=99", 400),
+    (f"{CHART}/status.png?tag=astrology", 400),
+    (f"{CHART}/comparison.png?year=11", 400),
+    (f"{CHART}/status.png?colour=red", 400),
+    ("/accords/nope/charts/status.png", 404),
+    (f"{PAGE}?as_of=2019-13-01", 400),
+    (f"{PAGE}?section=9.9", 400),
+    (f"{PAGE}?year=0", 400),
+    (f"{PAGE}?priority=true", 400),
+    ("/accords/nope/dashboard", 404),
+    ("/reference?x=1", 400),
+    ("/reference/nope", 404),
+    (f"/reference/{SLUG}", 404),
+    ("/reference/taif-accord?as_of=2000-01-01", 400),
+    ("/reference/taif-accord/charts/heatmap.gif", 404),
+    ("/reference/bicesse-accords/charts/heatmap.png", 404),
+])
+def test_bad_parameters_are_400_or_404(client, url, status):
+    response = client.get(url)
+    assert response.status_code == status
+    assert response.mimetype == "text/html"
+
+
+# --- reference accords ------------------------------------------------------------------------
+
+def test_reference_list(client):
+    html = client.get("/reference").data
+    rows = keyed(html, "table-references")
+    assert len(rows) == 34
+    assert rows["taif-accord"][4] == "59.26"  # published to two decimals
+    cambodia = next(cells for slug, cells in rows.items() if "cambodia" in slug)
+    assert cambodia[4] == "73"  # published as a whole percent
+    assert "unverified" in rows["national-pact"][2]
+    assert "unverified" not in rows["taif-accord"][2]
+    assert rows["bicesse-accords"][3] == "—" and rows["bicesse-accords"][4] == "—"
+    assert sum("illustrative data" in cells[5] for cells in rows.values()) == 29
+
+
+def test_reference_page_matrix_and_scores_equal_the_api(client):
+    html = client.get("/reference/taif-accord").data
+    rows = keyed(html, "table-heatmap")
+    dates, scores = rows.pop("date")[1:], rows.pop("score")[1:]
+    assert len(dates) == len(scores) == 10 and dates[0] == "1990-12-31"
+    for day, score in zip(dates, scores):
+        api = client.get(f"/api/v1/accords/taif-accord/summary?as_of={day}").get_json()
+        assert num(score) == api["score"]
+    assert rows and all(len(cells) == 11 for cells in rows.values())
+    assert all(0 <= num(v) <= 3 for cells in rows.values() for v in cells[1:])
+    chart = client.get("/reference/taif-accord/charts/heatmap.svg")
+    assert chart.status_code == 200 and b"Illustrative data" in chart.data
+    etag = chart.headers["ETag"]
+    assert client.get("/reference/taif-accord/charts/heatmap.svg",
+                      headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_reference_without_coded_years(client):
+    html = client.get("/reference/bicesse-accords").data.decode()
+    assert "No year of this accord has been coded" in html and "<img" not in html
