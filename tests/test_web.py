@@ -433,3 +433,29 @@ def test_coordinator_edits_structure_with_audit(client, demo, make_user, login, 
 def test_editors_cannot_edit_structure(client, demo, make_user, login):
     login(make_user("editor", demo))
     assert client.get(f"/accords/{SLUG}/provisions/1.1.1/edit").status_code == 403
+
+
+def test_every_write_raises_the_accord_revision(client, demo, make_user, login, provision):
+    from tracker import queries
+
+    seen = [queries.data_version(demo.id)]
+
+    def changed():
+        seen.append(queries.data_version(demo.id))
+        return seen[-1] > seen[-2]
+
+    editor = login(make_user("editor", demo))
+    client.post(f"/accords/{SLUG}/provisions/1.1.1/update", data=_update_data(provision))
+    assert changed()
+    record = db.session.scalar(select(StatusRecord).where(
+        StatusRecord.recorded_by_id == editor.id))
+    login(make_user("coordinator", demo))
+    client.post(f"/review/{record.id}", data={"verify": "Verify"})
+    assert changed()
+    client.post(f"/accords/{SLUG}/provisions/1.1.1/priority", data={
+        "priority": "yes", "effective_on": "2024-01-01", "reason": "r",
+        "version": str(provision.version)})
+    assert changed()
+    client.post(f"/accords/{SLUG}/provisions/1.1.1/edit", data={
+        "text": "New text", "version": str(provision.version)})
+    assert changed()

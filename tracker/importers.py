@@ -24,7 +24,7 @@ from .models import (
     StatusRecord,
     utcnow,
 )
-from .services import audit
+from .services import audit, touch
 from .tables import RowError, TableError, parse_bool, parse_date, parse_tags, read_table
 
 REFERENCE_COLUMNS = ("accord", "country", "signed_on", "provision_type", "year", "level")
@@ -223,6 +223,8 @@ def _insert_records(rows: list[dict]) -> None:
     if not rows:
         return
     db.session.execute(insert(StatusRecord), rows)
+    for accord_id in sorted({r["accord_id"] for r in rows}):
+        touch(accord_id)
     touched = sorted({r["provision_id"] for r in rows})
     for start in range(0, len(touched), 500):
         chunk = touched[start:start + 500]

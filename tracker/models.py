@@ -174,6 +174,9 @@ class Accord(db.Model):
     illustrative: Mapped[bool] = mapped_column(Boolean, default=False)
     public: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Raised in the same transaction as every write to the accord's data (records, reviews,
+    # priority flags, structure), so caches and ETags on every instance read one number.
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     sections: Mapped[list[Section]] = relationship(
         back_populates="accord", cascade="all, delete-orphan", order_by="Section.position"
@@ -308,12 +311,16 @@ class StatusRecord(db.Model):
         CheckConstraint("level >= 0 AND level <= 3", name="level_range"),
         CheckConstraint(_in("review_state", REVIEW_STATES), name="review_state_known"),
         CheckConstraint(_in("source", RECORD_SOURCES), name="source_known"),
+        # Covers the hot read (one accord's records in effect order) without table lookups.
         Index(
             "ix_status_records_accord_timeline",
             "accord_id",
             "effective_on",
             "recorded_at",
             "id",
+            "provision_id",
+            "level",
+            "review_state",
         ),
         Index("ix_status_records_provision", "provision_id", "effective_on", "recorded_at"),
         Index("ix_status_records_pending", "accord_id", "review_state"),

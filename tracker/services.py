@@ -12,13 +12,13 @@ from datetime import date
 
 from flask import g, has_request_context
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from .domain import metrics
 from .domain.rules import Submission, problems
 from .extensions import db
-from .models import AuditEvent, PriorityChange, Provision, StatusRecord, utcnow
+from .models import Accord, AuditEvent, PriorityChange, Provision, StatusRecord, utcnow
 
 
 class Conflict(Exception):
@@ -70,6 +70,13 @@ def audit(action: str, object_type: str, object_id: int | None, *, accord_id: in
     )
     db.session.add(event)
     return event
+
+
+def touch(accord_id: int) -> None:
+    """Raise the accord's revision in the current transaction: its figures changed."""
+    db.session.execute(update(Accord).where(Accord.id == accord_id)
+                       .values(revision=Accord.revision + 1),
+                       execution_options={"synchronize_session": False})
 
 
 def record_json(record: StatusRecord) -> dict:
@@ -145,6 +152,7 @@ def _add_record(change: StatusChange, *, user_id, verified: bool, source: str) -
     )
     db.session.add(record)
     change.provision.version += 1
+    touch(change.provision.accord_id)
     db.session.flush()
     audit("status.record", "status_record", record.id, accord_id=change.provision.accord_id,
           after=record_json(record))
@@ -200,6 +208,7 @@ def review(record: StatusRecord, decision: str, reason: str) -> StatusRecord:
         record.reviewed_at = utcnow()
         record.review_reason = reason.strip() or None
         record.provision.version += 1
+        touch(record.accord_id)
         audit(f"status.{decision}", "status_record", record.id,
               accord_id=record.accord_id, before=before, after=record_json(record))
     return record
@@ -226,6 +235,7 @@ def set_priority(provision: Provision, priority: bool, effective_on: date, reaso
                                 reason=reason.strip(), author_id=user_id)
         provision.priority = priority
         provision.version += 1
+        touch(provision.accord_id)
         db.session.add(change)
         db.session.flush()
         audit("priority.set" if priority else "priority.clear", "provision", provision.id,
@@ -259,6 +269,7 @@ def edit_provision(provision: Provision, values: dict, tags: list[str],
             setattr(provision, name, values.get(name))
         provision.tags = [ProvisionTag(tag=t) for t in tags]
         provision.version += 1
+        touch(provision.accord_id)
         db.session.flush()
         audit("provision.edit", "provision", provision.id, accord_id=provision.accord_id,
               before=before, after=_structure_json(provision))

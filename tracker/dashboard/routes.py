@@ -4,13 +4,11 @@ Views parse the request with `api.params` (same parameters, same 400s as the API
 access with `visible_accord_or_404`, and take every number from `AccordFigures`, rounded by the
 same `as_dict` methods as the API: tables, charts and JSON cannot disagree.
 
-Charts answer with an ETag derived from database state only (the accord's data version, its
-priority flags, the reference set's data, the locale, the parameters, the app version), checked
-before anything is drawn, so a revalidation costs a few small queries. The same state keys two
-small process-local caches (a dashboard's computed figures, and drawn charts), so a new or
-reviewed status record, a priority change or a reference record makes new entries. Not seen
-by the state: edits of an accord's structure (provisions, tags, titles) without any new
-record, as `queries.data_version` does not cover them.
+Charts answer with an ETag derived from database state only (the accord's revision, which
+every write to its records, reviews, priority flags and structure raises; the reference set's
+revisions; the locale, the parameters, the app version), checked before anything is drawn, so
+a revalidation costs two one-row queries. The same state keys two small process-local caches
+(a dashboard's computed figures, and drawn charts), so any change makes new entries.
 """
 from __future__ import annotations
 
@@ -25,7 +23,7 @@ from flask import abort, make_response, redirect, render_template, request, url_
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from .. import __version__, charts, queries
 from ..accords.routes import visible_accord_or_404
@@ -36,7 +34,7 @@ from ..domain.scale import LEVEL_KEYS, round_half_up
 from ..extensions import db
 from ..figures import DEFAULT_REFERENCE_SET, AccordFigures
 from ..i18n import level_labels
-from ..models import Accord, PriorityChange, Provision, ProvisionType, StatusRecord
+from ..models import Accord, ProvisionType
 from . import bp
 
 PAGE_PARAMS = ("as_of", "section", "tag", "year")
@@ -363,25 +361,10 @@ def alt_texts(board: Board) -> dict[str, str]:
 
 # --- caching ---------------------------------------------------------------------------------
 
-def _priority_version(accord_id: int) -> tuple:
-    return tuple(db.session.execute(
-        select(func.max(PriorityChange.id), func.count())
-        .join(Provision, Provision.id == PriorityChange.provision_id)
-        .where(Provision.accord_id == accord_id)).one())
-
-
-def _reference_version(label: str) -> tuple:
-    """Changes when any record of the reference set is added or reviewed."""
-    return tuple(db.session.execute(
-        select(func.max(StatusRecord.id), func.count(StatusRecord.reviewed_at), func.count())
-        .join(Accord, Accord.id == StatusRecord.accord_id)
-        .where(Accord.kind == "reference", Accord.reference_set == label)).one())
-
-
 def data_state(accord: Accord) -> tuple:
     """The database state a dashboard's figures depend on: the same on every instance."""
-    return (accord.id, queries.data_version(accord.id), _priority_version(accord.id),
-            _reference_version(DEFAULT_REFERENCE_SET), accord.name, accord.illustrative,
+    return (accord.id, queries.data_version(accord.id),
+            queries.reference_set_version(DEFAULT_REFERENCE_SET), accord.name, accord.illustrative,
             accord.signed_on, accord.target_date)
 
 

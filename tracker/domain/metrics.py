@@ -14,21 +14,26 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from fractions import Fraction
-from typing import Callable, Iterable, Mapping, Sequence
+from operator import attrgetter
+from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from .scale import LEVEL_KEYS, MAX_LEVEL, round_half_up
 
 FREQUENCIES = ("month", "quarter", "year")
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
-    """One status record, reduced to what the figures need."""
+class Record(NamedTuple):
+    """One status record, reduced to what the figures need.
+
+    A tuple, not a dataclass: an accord's history is tens of thousands of these, built on
+    every read. `recorded_at` only breaks ties between records of the same effective date,
+    so any increasing key works (a reader may pass the recording order instead of a time).
+    """
 
     provision_id: int
     level: int
     effective_on: date
-    recorded_at: datetime
+    recorded_at: datetime | int
     id: int
     review_state: str = "verified"
 
@@ -91,17 +96,30 @@ class Summary:
         }
 
 
+def counted_states(include_pending: bool) -> tuple[str, ...]:
+    """Review states whose records enter the figures."""
+    return ("verified", "pending") if include_pending else ("verified",)
+
+
 def counts(record: Record, include_pending: bool) -> bool:
     """Whether a record enters the figures."""
-    if record.review_state == "verified":
-        return True
-    return include_pending and record.review_state == "pending"
+    return record.review_state in counted_states(include_pending)
 
 
-def ordered(records: Iterable[Record], include_pending: bool = False) -> list[Record]:
+_EFFECT_ORDER = attrgetter("effective_on", "recorded_at", "id")
+
+
+class InEffectOrder(list):
+    """Records their reader guarantees to be in effect order (effective date, then
+    recording order, then id), so `ordered` filters them without sorting again."""
+
+
+def ordered(records: Iterable[Record], include_pending: bool = False) -> InEffectOrder:
     """The counted records in the order in which they take effect."""
-    kept = [r for r in records if counts(r, include_pending)]
-    kept.sort(key=lambda r: (r.effective_on, r.recorded_at, r.id))
+    states = counted_states(include_pending)
+    kept = InEffectOrder(r for r in records if r.review_state in states)
+    if not isinstance(records, InEffectOrder):
+        kept.sort(key=_EFFECT_ORDER)
     return kept
 
 
@@ -109,14 +127,12 @@ def levels_as_of(
     records: Iterable[Record], as_of: date, include_pending: bool = False
 ) -> dict[int, int]:
     """Provision id -> level on `as_of`, for provisions with a counted record by then."""
-    best: dict[int, Record] = {}
-    for record in records:
-        if record.effective_on > as_of or not counts(record, include_pending):
-            continue
-        held = best.get(record.provision_id)
-        if held is None or record.order_key > held.order_key:
-            best[record.provision_id] = record
-    return {pid: r.level for pid, r in best.items()}
+    levels: dict[int, int] = {}
+    for record in ordered(records, include_pending):
+        if record.effective_on > as_of:
+            break
+        levels[record.provision_id] = record.level  # later in effect order wins
+    return levels
 
 
 def summarize(provision_ids: Iterable[int], levels: Mapping[int, int]) -> Summary:
