@@ -34,7 +34,7 @@ import random
 import sys
 import time
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -112,15 +112,22 @@ def pg_database_exists(url: str) -> bool:
                             (name,)).fetchone() is not None
 
 
-def pg_drop_database(url: str) -> None:
+def pg_drop_database(url: str, force: bool = False) -> None:
+    """Drop a bench* database; refused while others are connected unless `force`."""
+    import psycopg
     from psycopg import sql
 
     name = _pg_parts(url).database
     if not name.startswith("bench"):
         raise SystemExit(f"refusing to drop {name!r}: only databases named bench* are dropped")
+    statement = "DROP DATABASE IF EXISTS {} WITH (FORCE)" if force else \
+        "DROP DATABASE IF EXISTS {}"
     with _admin_connection(url) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-            sql.Identifier(name)))
+        try:
+            conn.execute(sql.SQL(statement).format(sql.Identifier(name)))
+        except psycopg.errors.ObjectInUse as exc:
+            raise SystemExit(f"{name} is in use ({exc}); try again later, or pass --force "
+                             "to end those sessions") from None
     print(f"dropped database {name}")
 
 
@@ -133,7 +140,7 @@ def pg_create_database(url: str) -> None:
     print(f"created database {name}")
 
 
-def prepare_database(url: str, recreate: bool) -> None:
+def prepare_database(url: str, recreate: bool, force: bool = False) -> None:
     """SQLite: a fresh file. PostgreSQL: the database created if missing (or recreated)."""
     dialect = dialect_of(url)
     if dialect == "sqlite":
@@ -152,7 +159,7 @@ def prepare_database(url: str, recreate: bool) -> None:
             if not recreate:
                 raise SystemExit(f"database {_pg_parts(url).database!r} exists; pass "
                                  "--recreate to drop and rebuild it")
-            pg_drop_database(url)
+            pg_drop_database(url, force)
         pg_create_database(url)
     else:
         raise SystemExit(f"unsupported database {dialect!r}")
@@ -274,7 +281,8 @@ def target_records(accord_id: int, provision_ids: list[int], signed_on: date, to
     """Status records of the target accord: one every 20-40 days per provision.
 
     Each provision starts being reported within two years of signing, then moves along its
-    own pace towards "complete": levels rise mostly, with about 4% reversals of one level.
+    own pace towards "complete": levels rise, with occasional setbacks of one level that last
+    one to six reports (about 1% of reports start one).
     About 2% of records are rejected; pending ones are mostly in the last three months.
     Effective dates never pass `today`; records are recorded 0-14 days after taking effect.
     Rows: (accord_id, provision_id, level, effective_on, recorded_at, review_state,
@@ -287,12 +295,16 @@ def target_records(accord_id: int, provision_ids: list[int], signed_on: date, to
         pace = rng.uniform(0.2, 1.4)
         start = rng.randint(0, 730)
         day = start
+        setback = 0
         while day <= span:
             when = signed_on + timedelta(days=day)
-            progress = pace * (day / span) * 3.3 + rng.random() * 0.4
-            level = min(3, int(progress))
-            if level > 0 and rng.random() < 0.04:
-                level -= 1  # a reversal (recovered by the next record, usually)
+            level = min(3, int(pace * (day / span) * 3.3))
+            if setback:  # a setback lasts a few reports, then the level recovers
+                setback -= 1
+                level = max(level - 1, 0)
+            elif level > 0 and rng.random() < 0.012:
+                setback = rng.randint(0, 5)
+                level -= 1
             draw = rng.random()
             recent = (today - when).days <= 90
             if draw < 0.02:
@@ -301,7 +313,7 @@ def target_records(accord_id: int, provision_ids: list[int], signed_on: date, to
                 state = "pending"
             else:
                 state = "verified"
-            recorded = datetime(when.year, when.month, when.day, tzinfo=timezone.utc) + \
+            recorded = datetime(when.year, when.month, when.day, tzinfo=UTC) + \
                 timedelta(seconds=rng.randint(8 * 3600, 14 * 86400))
             recorded = min(recorded, now)
             rows.append((accord_id, pid, level, when, recorded, state,
@@ -338,7 +350,6 @@ def build_portfolio_structure(n_accords: int, today: date, rng) -> list[dict]:
     Returns one dict per accord: id, signing day (days since 1970), first provision id and
     number of provisions (provision ids of an accord are consecutive).
     """
-    import numpy as np
     from sqlalchemy import insert, select
 
     from tracker.extensions import db
@@ -418,7 +429,8 @@ def generate_portfolio_records(accords: list[dict], total: int, today: date, now
     """Columns (numpy arrays) of `total` records spread over `accords`.
 
     Each accord gets records in proportion to provisions x days since signing; a provision's
-    level follows its own pace, rising mostly, with ~4% reversals; ~2% rejected, ~3% pending.
+    level follows its own pace upwards, ~2% of reports one level lower (a setback the next
+    report recovers); ~2% rejected, ~3% pending.
     """
     import numpy as np
 
@@ -438,10 +450,9 @@ def generate_portfolio_records(accords: list[dict], total: int, today: date, now
         order = np.lexsort((eff, prov))
         prov, eff = prov[order], eff[order]
         pace = rng.uniform(0.2, 1.4, size=n_prov)[prov]
-        level = np.minimum(3, np.floor(pace * (eff - signed) / span * 3.3
-                                       + rng.random(n_rec) * 0.4)).astype(np.int8)
-        reversal = (level > 0) & (rng.random(n_rec) < 0.04)
-        level[reversal] -= 1
+        level = np.minimum(3, np.floor(pace * (eff - signed) / span * 3.3)).astype(np.int8)
+        setback = (level > 0) & (rng.random(n_rec) < 0.02)  # one report a level lower
+        level[setback] -= 1
         draw = rng.random(n_rec)
         state = np.zeros(n_rec, dtype=np.int8)
         state[draw < 0.05] = 1
@@ -530,7 +541,7 @@ def pg_maintenance(phase) -> None:
 
 # --- the workloads -------------------------------------------------------------------------
 
-def base_build(url: str, phase, recreate: bool):
+def base_build(url: str, phase, recreate: bool, force: bool = False):
     """Database, migrations and seed; returns the app."""
     import flask_migrate
 
@@ -538,7 +549,7 @@ def base_build(url: str, phase, recreate: bool):
     from tracker.extensions import db
 
     with phase("prepare database"):
-        prepare_database(url, recreate)
+        prepare_database(url, recreate, force)
     app = make_app(url)
     with app.app_context():
         with phase("migrate (flask_migrate.upgrade)"):
@@ -567,12 +578,13 @@ def build_colombia(args) -> None:
     from tracker.extensions import db
 
     phase = Phases()
-    today, now = date.today(), datetime.now(timezone.utc)
-    app = base_build(args.database_url, phase, args.recreate)
+    today, now = date.today(), datetime.now(UTC)
+    app = base_build(args.database_url, phase, args.recreate, args.force)
     with app.app_context():
         _accord_id, rows = target_structure_and_rows(phase, today, now)
         with phase("target records: bulk insert (insert(StatusRecord), chunks of 5000)"):
             insert_records_bulk(rows)
+            touch_bench_accords()
         if db.engine.dialect.name == "postgresql":
             pg_maintenance(phase)
         else:
@@ -594,8 +606,8 @@ def build_portfolio(args) -> None:
         raise SystemExit("the portfolio workload needs PostgreSQL (--database-url "
                          "postgresql+psycopg://postgres@127.0.0.1:5432/bench_portfolio)")
     phase = Phases()
-    today, now = date.today(), datetime.now(timezone.utc)
-    app = base_build(args.database_url, phase, args.recreate)
+    today, now = date.today(), datetime.now(UTC)
+    app = base_build(args.database_url, phase, args.recreate, args.force)
     with app.app_context():
         _accord_id, rows = target_structure_and_rows(phase, today, now)
         columns = records_to_columns(rows)
@@ -615,6 +627,7 @@ def build_portfolio(args) -> None:
             db.session.commit()
         with phase(f"COPY {len(columns['accord']):,} status records (by recording time)"):
             copy_records(columns)
+            touch_bench_accords()
         with phase("recreate secondary indexes"):
             for name, ddl in indexes:
                 db.session.execute(text(ddl))
@@ -625,6 +638,20 @@ def build_portfolio(args) -> None:
         summarize_database()
         db.session.remove()
     phase.report()
+
+
+def touch_bench_accords() -> None:
+    """Raise the revision of the accords that received records, as the tracker's own writes
+    do (services.touch), so caches keyed by it see new data."""
+    from sqlalchemy import text
+
+    from tracker.extensions import db
+    from tracker.models import Accord
+
+    if hasattr(Accord, "revision"):
+        db.session.execute(text("UPDATE accords SET revision = revision + 1 "
+                                "WHERE kind = 'monitored' AND slug LIKE 'bench-%'"))
+        db.session.commit()
 
 
 def summarize_database() -> None:
@@ -660,6 +687,8 @@ def main(argv: list[str] | None = None) -> None:
                              "rebuilt from scratch, a PostgreSQL database created if missing")
     parser.add_argument("--recreate", action="store_true",
                         help="PostgreSQL: drop and recreate the database if it exists")
+    parser.add_argument("--force", action="store_true",
+                        help="drop/--recreate: end other sessions on the database first")
     parser.add_argument("--accords", type=int, default=200,
                         help="portfolio: other monitored accords besides bench-target "
                              "(default 200)")
@@ -676,7 +705,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.workload == "drop":
         if dialect_of(args.database_url) != "postgresql":
             raise SystemExit("drop is for PostgreSQL bench databases")
-        pg_drop_database(args.database_url)
+        pg_drop_database(args.database_url, args.force)
     elif args.workload == "colombia":
         build_colombia(args)
     else:

@@ -29,10 +29,17 @@ class AccordFigures:
 
     @cached_property
     def records(self) -> list[metrics.Record]:
-        return queries.records(self.accord.id)
+        """The records that change a level (all a figure needs), in effect order."""
+        return queries.level_changes(self.accord.id, self.include_pending)
 
     def levels(self, as_of: date) -> dict[int, int]:
-        return metrics.levels_as_of(self.records, as_of, self.include_pending)
+        if as_of not in self._levels:
+            self._levels[as_of] = metrics.levels_as_of(self.records, as_of, self.include_pending)
+        return self._levels[as_of]
+
+    @cached_property
+    def _levels(self) -> dict[date, dict[int, int]]:
+        return {}
 
     def subset(self, filters: Filters) -> list[ProvisionInfo]:
         return metrics.select(self.provisions, filters)
@@ -101,8 +108,15 @@ class AccordFigures:
     # --- against the reference set -----------------------------------------------------------
 
     def references(self, label: str, include_illustrative: bool = True):
-        return [r for r in queries.reference_data(label, include_illustrative)
-                if r.slug != self.accord.slug]
+        key = (label, include_illustrative)
+        if key not in self._references:
+            self._references[key] = [r for r in queries.reference_data(label, include_illustrative)
+                                     if r.slug != self.accord.slug]
+        return self._references[key]
+
+    @cached_property
+    def _references(self) -> dict:
+        return {}
 
     def own_data(self) -> compare.AccordData:
         types = {p.id: p.type_code for p in self.provisions}

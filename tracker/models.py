@@ -311,14 +311,15 @@ class StatusRecord(db.Model):
         CheckConstraint("level >= 0 AND level <= 3", name="level_range"),
         CheckConstraint(_in("review_state", REVIEW_STATES), name="review_state_known"),
         CheckConstraint(_in("source", RECORD_SOURCES), name="source_known"),
-        # Covers the hot read (one accord's records in effect order) without table lookups.
+        # Covers the hot read (each provision's history of one accord, in effect order, for
+        # the level-change window) without table lookups.
         Index(
-            "ix_status_records_accord_timeline",
+            "ix_status_records_accord_history",
             "accord_id",
+            "provision_id",
             "effective_on",
             "recorded_at",
             "id",
-            "provision_id",
             "level",
             "review_state",
         ),

@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import String, func, or_, select, type_coerce
 
 from .domain.compare import AccordData
-from .domain.metrics import InEffectOrder, ProvisionInfo, Record
+from .domain.metrics import InEffectOrder, ProvisionInfo, Record, counted_states
 from .extensions import db
 from .models import (
     Accord,
@@ -114,6 +114,36 @@ def records(accord_id: int, include_rejected: bool = False) -> InEffectOrder:
     if not include_rejected:
         query = query.where(StatusRecord.review_state != "rejected")
     rows = db.session.connection().execute(query.order_by(*_EFFECT_ORDER)).cursor.fetchall()
+    as_date = _date_reader(rows[0][2] if rows else None)
+    make = Record._make
+    return InEffectOrder(make((pid, level, as_date(day), rank, rid, state))
+                         for rank, (pid, level, day, rid, state) in enumerate(rows))
+
+
+def level_changes(accord_id: int, include_pending: bool = False) -> InEffectOrder:
+    """The counted records of one accord that change their provision's level, in effect order.
+
+    Every figure depends on these alone: a record that repeats the level its provision
+    already held (under the same counting rule) changes nothing at any date, and most
+    records of a monitored accord are such confirmations. The window runs in the database
+    over a covering index, so Python builds a few thousand records instead of tens of
+    thousands.
+    """
+    states = counted_states(include_pending)
+    previous = func.lag(StatusRecord.level).over(
+        partition_by=StatusRecord.provision_id, order_by=_EFFECT_ORDER).label("previous")
+    inner = (select(StatusRecord.provision_id, StatusRecord.level,
+                    type_coerce(StatusRecord.effective_on, String).label("effective_on"),
+                    StatusRecord.recorded_at, StatusRecord.id, StatusRecord.review_state,
+                    previous)
+             .where(StatusRecord.accord_id == accord_id,
+                    StatusRecord.review_state.in_(states))
+             .subquery())
+    query = (select(inner.c.provision_id, inner.c.level, inner.c.effective_on, inner.c.id,
+                    inner.c.review_state)
+             .where(or_(inner.c.previous.is_(None), inner.c.previous != inner.c.level))
+             .order_by(inner.c.effective_on, inner.c.recorded_at, inner.c.id))
+    rows = db.session.connection().execute(query).cursor.fetchall()
     as_date = _date_reader(rows[0][2] if rows else None)
     make = Record._make
     return InEffectOrder(make((pid, level, as_date(day), rank, rid, state))
