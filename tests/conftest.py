@@ -77,6 +77,9 @@ class _ConnectionBoundSession(FlaskSession):
 @pytest.fixture(autouse=True)
 def _rollback(request, app):
     """Run each test inside a transaction that is rolled back; commits become savepoints."""
+    from tracker import figures
+
+    figures.clear_caches()  # rolled-back revisions repeat from one test to the next
     with app.app_context():
         connection = db.engine.connect()
         transaction = connection.begin()

@@ -13,9 +13,18 @@ from functools import cached_property
 from . import queries
 from .domain import compare, metrics
 from .domain.metrics import Filters, ProvisionInfo, Summary
+from .cache import Recent
 from .models import Accord
 
 DEFAULT_REFERENCE_SET = "PAM 2015"
+_LOADED = Recent(16)  # (accord id, revision, include_pending) -> (provisions, level changes)
+_REFERENCES = Recent(8)  # (label, include_illustrative, set version) -> [AccordData]
+
+
+def clear_caches() -> None:
+    """Forget kept reads (tests roll transactions back, so revisions repeat there)."""
+    _LOADED.clear()
+    _REFERENCES.clear()
 
 
 @dataclass
@@ -24,13 +33,22 @@ class AccordFigures:
     include_pending: bool = False
 
     @cached_property
+    def _loaded(self) -> tuple[list[ProvisionInfo], list[metrics.Record]]:
+        """Provisions and level changes, kept per process under the accord's revision (which
+        every write raises), so repeated requests skip the reads."""
+        key = (self.accord.id, queries.data_version(self.accord.id), self.include_pending)
+        return _LOADED.get_or_make(key, lambda: (
+            queries.provision_infos(self.accord.id),
+            queries.level_changes(self.accord.id, self.include_pending)))
+
+    @cached_property
     def provisions(self) -> list[ProvisionInfo]:
-        return queries.provision_infos(self.accord.id)
+        return self._loaded[0]
 
     @cached_property
     def records(self) -> list[metrics.Record]:
         """The records that change a level (all a figure needs), in effect order."""
-        return queries.level_changes(self.accord.id, self.include_pending)
+        return self._loaded[1]
 
     def levels(self, as_of: date) -> dict[int, int]:
         if as_of not in self._levels:
@@ -108,10 +126,11 @@ class AccordFigures:
     # --- against the reference set -----------------------------------------------------------
 
     def references(self, label: str, include_illustrative: bool = True):
-        key = (label, include_illustrative)
+        key = (label, include_illustrative, queries.reference_set_version(label))
         if key not in self._references:
-            self._references[key] = [r for r in queries.reference_data(label, include_illustrative)
-                                     if r.slug != self.accord.slug]
+            found = _REFERENCES.get_or_make(
+                key, lambda: queries.reference_data(label, include_illustrative))
+            self._references[key] = [r for r in found if r.slug != self.accord.slug]
         return self._references[key]
 
     @cached_property

@@ -13,8 +13,6 @@ a revalidation costs two one-row queries. The same state keys two small process-
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -34,6 +32,7 @@ from ..domain.scale import LEVEL_KEYS, round_half_up
 from ..extensions import db
 from ..figures import DEFAULT_REFERENCE_SET, AccordFigures
 from ..i18n import level_labels
+from ..cache import Recent
 from ..models import Accord, ProvisionType
 from . import bp
 
@@ -373,50 +372,8 @@ def etag_for(state: tuple, *parts) -> str:
     return '"' + hashlib.sha256(repr(key).encode()).hexdigest()[:32] + '"'
 
 
-class _Recent:
-    """A small thread-safe LRU mapping, local to the process."""
-
-    def __init__(self, size: int):
-        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
-        self.gates: dict = {}
-
-    def get(self, key):
-        with self.lock:
-            if key in self.items:
-                self.items.move_to_end(key)
-            return self.items.get(key)
-
-    def put(self, key, value) -> None:
-        with self.lock:
-            self.items[key] = value
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-    def get_or_make(self, key, make):
-        """The value for `key`, made once even when several threads ask at the same time."""
-        value = self.get(key)
-        if value is None:
-            with self.lock:
-                gate = self.gates.setdefault(key, threading.Lock())
-            try:
-                with gate:
-                    value = self.get(key)
-                    if value is None:
-                        value = make()
-                        self.put(key, value)
-            finally:
-                with self.lock:
-                    self.gates.pop(key, None)
-        return value
-
-    def clear(self) -> None:
-        with self.lock:
-            self.items.clear()
-
-
-_FIGURES = _Recent(32)  # (state, locale, selection) -> Board.snapshot()
-_DRAWN = _Recent(128)  # ETag -> chart bytes (a chart is ~20-130 kB)
+_FIGURES = Recent(32)  # (state, locale, selection) -> Board.snapshot()
+_DRAWN = Recent(128)  # ETag -> chart bytes (a chart is ~20-130 kB)
 
 
 def clear_caches(figures: bool = True, drawn: bool = True) -> None:
