@@ -78,8 +78,10 @@ class _ConnectionBoundSession(FlaskSession):
 def _rollback(request, app):
     """Run each test inside a transaction that is rolled back; commits become savepoints."""
     from tracker import figures
+    from tracker.api import routes as api_routes
 
     figures.clear_caches()  # rolled-back revisions repeat from one test to the next
+    api_routes.clear_caches()
     with app.app_context():
         connection = db.engine.connect()
         transaction = connection.begin()

@@ -174,3 +174,23 @@ def test_openapi_matches_the_routes(app, client):
                       ["get"]["parameters"]}
     assert summary_params == {"slug", "as_of", "include_pending", "section", "tag", "priority",
                               "provision_type", "responsible_actor", "time_frame"}
+
+
+def test_answers_carry_an_etag_that_follows_the_data(client, demo):
+    from datetime import date as day
+
+    from tracker import services
+    from tracker.domain.rules import Submission
+
+    url = f"{BASE}/summary?as_of={day.today().isoformat()}"
+    first = client.get(url)
+    etag = first.headers["ETag"]
+    assert first.status_code == 200 and "no-cache" in first.headers["Cache-Control"]
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    provision = demo.provisions[0]
+    services.submit([services.StatusChange(provision, Submission(3, day.today(), None, "x"),
+                                           provision.version)], verified=True)
+    changed = client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    assert changed.get_json()["counts"] != first.get_json()["counts"]

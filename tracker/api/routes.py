@@ -1,9 +1,13 @@
 from __future__ import annotations
 
-from flask import abort, jsonify
+import hashlib
+from datetime import date
+
+from flask import abort, current_app, jsonify, make_response, request
 from flask_login import current_user
 
-from .. import queries
+from .. import __version__, queries
+from ..cache import Recent
 from ..figures import DEFAULT_REFERENCE_SET, AccordFigures
 from ..permissions import can_view, has_role_on
 from . import bp, params
@@ -29,6 +33,32 @@ def _figures(slug: str) -> AccordFigures:
     return AccordFigures(accord, include_pending=include_pending)
 
 
+_ANSWERS = Recent(256)  # answer key -> JSON bytes
+
+
+def _answer(figures: AccordFigures, make, *state):
+    """Send the JSON `make()` builds, with an ETag from database state only (the accord's
+    revision, any extra `state`, the exact query, the day, the app version): a 304 when the
+    client has it, and a process-local copy for the next caller with the same key."""
+    key = (request.path, tuple(sorted(request.args.items(multi=True))), figures.accord.id,
+           queries.data_version(figures.accord.id), state, date.today().isoformat(),
+           __version__)
+    etag = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+    if etag in request.if_none_match:
+        response = make_response("", 304)
+    else:
+        body = _ANSWERS.get_or_make(key, lambda: current_app.json.dumps(make()).encode())
+        response = make_response(body)
+        response.mimetype = "application/json"
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def clear_caches() -> None:
+    _ANSWERS.clear()
+
+
 @bp.get("/accords")
 def accords():
     params.check_known(())
@@ -40,7 +70,8 @@ def summary(slug: str):
     params.check_known(("as_of", "include_pending") + params.FILTER_PARAMS)
     figures = _figures(slug)
     as_of = params.as_of(figures.accord.signed_on)
-    return jsonify(figures.summary(as_of, params.filters(figures.provisions)))
+    chosen = params.filters(figures.provisions)
+    return _answer(figures, lambda: figures.summary(as_of, chosen))
 
 
 @bp.get("/accords/<slug>/timeline")
@@ -49,7 +80,12 @@ def timeline(slug: str):
     figures = _figures(slug)
     freq = params.frequency()
     as_of = params.as_of(figures.accord.signed_on)
-    series = figures.timeline(as_of, freq, params.filters(figures.provisions))
+    chosen = params.filters(figures.provisions)
+    return _answer(figures, lambda: _timeline_json(figures, slug, freq, as_of, chosen))
+
+
+def _timeline_json(figures, slug, freq, as_of, chosen) -> dict:
+    series = figures.timeline(as_of, freq, chosen)
     points = [
         {"date": day.isoformat(), **whole.as_dict(),
          "priority": priority.as_dict(), "non_priority": rest.as_dict()}
@@ -57,9 +93,8 @@ def timeline(slug: str):
             series["dates"], series["all"], series["priority"], series["non_priority"])
     ]
     since = figures.priority_since()
-    return jsonify({"accord": slug, "freq": freq, "as_of": as_of.isoformat(),
-                    "priority_flags_since": since.isoformat() if since else None,
-                    "points": points})
+    return {"accord": slug, "freq": freq, "as_of": as_of.isoformat(),
+            "priority_flags_since": since.isoformat() if since else None, "points": points}
 
 
 @bp.get("/accords/<slug>/pace")
@@ -68,16 +103,20 @@ def pace(slug: str):
     figures = _figures(slug)
     as_of = params.as_of(figures.accord.signed_on)
     chosen = params.filters(figures.provisions)
+    return _answer(figures, lambda: _pace_json(figures, slug, as_of, chosen))
+
+
+def _pace_json(figures, slug, as_of, chosen) -> dict:
     target = figures.accord.target_date
     overdue = figures.overdue(as_of, chosen)
     levels = figures.levels(as_of)
-    return jsonify({
+    return {
         "accord": slug, "as_of": as_of.isoformat(),
         "target_date": target.isoformat() if target else None,
         **figures.pace(as_of, chosen).as_dict(),
         "overdue": [{"code": p.code, "deadline": p.deadline.isoformat(),
                      "level": levels.get(p.id, 0)} for p in overdue],
-    })
+    }
 
 
 @bp.get("/accords/<slug>/comparison")
@@ -91,14 +130,16 @@ def comparison(slug: str):
     if label not in queries.reference_sets():
         params.bad_request(f"reference_set={label!r} is not a known reference set")
     with_illustrative = params.boolean("include_illustrative", True)
-    references = figures.references(label, with_illustrative)
-    result = figures.comparison(year, references, as_of)
-    return jsonify({
-        "accord": slug, "reference_set": label, "include_illustrative": with_illustrative,
-        "requested_year": "now" if year is None else year,
-        **result.as_dict(),
-        "score_curve": [p.as_dict() for p in figures.score_curve(references, as_of)],
-    })
+
+    def make() -> dict:
+        references = figures.references(label, with_illustrative)
+        return {
+            "accord": slug, "reference_set": label, "include_illustrative": with_illustrative,
+            "requested_year": "now" if year is None else year,
+            **figures.comparison(year, references, as_of).as_dict(),
+            "score_curve": [p.as_dict() for p in figures.score_curve(references, as_of)],
+        }
+    return _answer(figures, make, queries.reference_set_version(label))
 
 
 @bp.get("/accords/<slug>/provisions")
@@ -106,8 +147,9 @@ def provisions(slug: str):
     params.check_known(("as_of", "include_pending") + params.FILTER_PARAMS)
     figures = _figures(slug)
     as_of = params.as_of(figures.accord.signed_on)
-    rows = figures.provision_levels(as_of, params.filters(figures.provisions))
-    return jsonify({"accord": slug, "as_of": as_of.isoformat(), "provisions": rows})
+    chosen = params.filters(figures.provisions)
+    return _answer(figures, lambda: {"accord": slug, "as_of": as_of.isoformat(),
+                                     "provisions": figures.provision_levels(as_of, chosen)})
 
 
 @bp.get("/openapi.json")
