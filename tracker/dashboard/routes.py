@@ -21,6 +21,7 @@ from flask import abort, make_response, redirect, render_template, request, url_
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from .. import __version__, charts, queries
@@ -374,6 +375,7 @@ def etag_for(state: tuple, *parts) -> str:
 
 _FIGURES = Recent(32)  # (state, locale, selection) -> Board.snapshot()
 _DRAWN = Recent(128)  # ETag -> chart bytes (a chart is ~20-130 kB)
+_PAGES = Recent(32)  # (state, locale, selection, day) -> the dashboard's rendered content
 
 
 def clear_caches(figures: bool = True, drawn: bool = True) -> None:
@@ -383,6 +385,8 @@ def clear_caches(figures: bool = True, drawn: bool = True) -> None:
         _FIGURES.clear()
     if drawn:
         _DRAWN.clear()
+    if figures:
+        _PAGES.clear()
 
 
 def _image(data: bytes | None, fmt: str, etag: str, filename: str):
@@ -411,16 +415,24 @@ def show(slug: str):
         return redirected
     selection = _selection(accord)
     state = data_state(accord)
-    board = _board(accord, selection, state)
-    page = render_template(
-        "dashboard/show.html", accord=accord, board=board, sel=board.sel,
-        level_keys=LEVEL_KEYS, level_names=level_names(), alts=alt_texts(board),
-        sections=_section_options(board), tags=sorted({t for p in board.figures.provisions
-                                                       for t in p.tags}),
-        today=date.today(), overdue_shown=OVERDUE_SHOWN, reference_set=DEFAULT_REFERENCE_SET,
-        api_links=_api_links(accord, board.sel), selection_text=selection_text(board))
-    _keep(board, state)  # the page's charts, requested next, reuse these figures
-    return page
+    key = (state, str(get_locale()), tuple(sorted(selection.args().items())), date.today())
+
+    def render_body() -> str:
+        board = _board(accord, selection, state)
+        body = render_template(
+            "dashboard/_board.html", accord=accord, board=board, sel=board.sel,
+            level_keys=LEVEL_KEYS, level_names=level_names(), alts=alt_texts(board),
+            sections=_section_options(board), tags=sorted({t for p in board.figures.provisions
+                                                           for t in p.tags}),
+            today=date.today(), overdue_shown=OVERDUE_SHOWN,
+            reference_set=DEFAULT_REFERENCE_SET, api_links=_api_links(accord, board.sel),
+            selection_text=selection_text(board))
+        _keep(board, state)  # the page's charts, requested next, reuse these figures
+        return body
+
+    # The content is the same for every visitor: keep it rendered for this state.
+    body = Markup(_PAGES.get_or_make(key, render_body))
+    return render_template("dashboard/show.html", accord=accord, body=body)
 
 
 def _api_links(accord: Accord, sel: Selection) -> list[tuple[str, str]]:
