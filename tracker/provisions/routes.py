@@ -173,14 +173,19 @@ def update(slug: str, code: str):
     try:
         record = services.submit([change], verified=can_review(current_user, accord))[0]
     except services.Invalid as exc:
-        for name, reason in exc.errors.items():
-            getattr(form, name, form.note).errors.append(_(reason))
+        _attach(exc, form, form.note)
         return _show(accord, provision, form=form, status=400)
     except services.Conflict as exc:
         db.session.refresh(provision)
         return _show(accord, provision, form=form, status=409, conflict=exc.newer)
     flash(_("Update recorded as %(state)s.", state=review_state(record.review_state)))
     return redirect(url_for("provisions.show", slug=slug, code=code))
+
+
+def _attach(exc: services.Invalid, form, fallback) -> None:
+    """Show a service's rule violations under their fields (translated), else under `fallback`."""
+    for name, reason in exc.errors.items():
+        getattr(form, name, fallback).errors.append(_(reason))
 
 
 def _version(form) -> int:
@@ -203,8 +208,7 @@ def priority(slug: str, code: str):
         services.set_priority(provision, form.priority.data == "yes", form.effective_on.data,
                               form.reason.data, _version(form))
     except services.Invalid as exc:
-        for name, reason in exc.errors.items():
-            getattr(form, name, form.reason).errors.append(_(reason))
+        _attach(exc, form, form.reason)
         return _show(accord, provision, priority_form=form, status=400)
     except services.Conflict as exc:
         db.session.refresh(provision)
