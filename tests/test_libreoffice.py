@@ -12,7 +12,7 @@ import io
 import os
 import shutil
 import subprocess
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -70,6 +70,10 @@ def _percent(text: str) -> float:
     return float(text[:-1])
 
 
+def _moment(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%d %H:%M:%S")  # also reads LibreOffice's "9:05:03"
+
+
 def _number(text: str) -> float | None:
     return None if text == "" else float(text)
 
@@ -97,6 +101,12 @@ def test_libreoffice_finds_the_api_figures_in_the_report(soffice, client, tmp_pa
         (p["date"], p["score"]) for p in timeline["points"]]
     about = {row["Item"]: row["Value"] for row in sheets["About"]}
     assert about["As of"] == AS_OF and "ILLUSTRATIVE DATA" in about
+    history = list(csv.DictReader(io.StringIO(client.get(
+        f"/accords/{SLUG}/history.csv?as_of={AS_OF}").data.decode("utf-8-sig"))))
+    assert [(r["Record"], r["Provision"], r["Level (0-3)"], r["Effective on"],
+             _moment(r["Recorded at (UTC)"]), r["Review state"]) for r in sheets["History"]] == [
+        (h["record_id"], h["provision_code"], h["level"], h["effective_on"],
+         _moment(h["recorded_at"]), h["review_state"]) for h in history]
 
 
 def test_libreoffice_keeps_neutralised_text_literal(soffice, client, tmp_path):

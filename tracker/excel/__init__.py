@@ -2,23 +2,40 @@
 workbook read back row by row (`importer`), one column specification for both (`columns`),
 and their command-line commands (`cli`).
 
-This module holds what they share for writing: a write-only sheet laid out by a column
-spec, and text that no spreadsheet evaluates. In a workbook a text cell is always stored as
-text (a value beginning with "=" is never a formula, "#N/A" never an error); in a CSV file a
-cell a spreadsheet would evaluate (=, +, -, @, tab, carriage return) gets a leading
-apostrophe. Characters a worksheet cannot hold (a vertical tab pasted from Word) are dropped.
+This module holds what they share for writing: a workbook whose sheets are laid out by a
+column spec, and text that no spreadsheet evaluates. In a workbook a text cell is always
+stored as an inline string (a value beginning with "=" is never a formula, "#N/A" never an
+error); in a CSV file a cell a spreadsheet would evaluate (=, +, -, @, tab, carriage return)
+gets a leading apostrophe. Characters XML cannot hold (a vertical tab pasted from Word) are
+dropped, and a text longer than a worksheet cell holds is cut with a note saying so.
+
+How a workbook is written: openpyxl (write-only mode) writes each sheet's frame, that is
+column widths, the frozen bold header row, the autofilter, protection, validation lists,
+charts and the style sheet, while the data rows are encoded here as worksheet XML, streamed
+to a temporary file and spliced into the frame's `<sheetData>` when the package is saved.
+Encoding a cell here costs a fraction of an openpyxl cell object, memory stays flat however
+long a sheet grows, and every style a cell names is registered through openpyxl, so the
+style sheet and the cells always agree.
 """
 from __future__ import annotations
 
 import csv
 import io
+import math
+import re
+import shutil
+import tempfile
+import zipfile
 from datetime import date, datetime, timezone
+from decimal import Decimal
+from html import escape
+from xml.etree import ElementTree
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, get_time_format
 from openpyxl.styles import Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
 
 from .. import __version__
 from . import columns as C
@@ -28,16 +45,25 @@ CSV_RISKY_PREFIXES = FORMULA_PREFIXES + ("\t", "\r")
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 UNLOCKED = Protection(locked=False)
-#: Number formats openpyxl gives a plain value of each kind by itself: such columns take
-#: plain values (much cheaper than a styled cell each in write-only mode).
-PLAIN_FORMATS = {"text": None, "int": None, "date": get_time_format(date),
-                 "datetime": get_time_format(datetime)}
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: Characters XML 1.0 cannot carry: C0 controls but tab, newline and carriage return; lone
+#: surrogates; U+FFFE and U+FFFF.
+ILLEGAL_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: The most rows a worksheet holds (header included).
+MAX_ROWS = 1_048_576
+#: The most characters an Excel cell holds; longer text is cut and says so.
+MAX_CELL_TEXT = 32767
+TRUNCATED_NOTE = " [...] (cut at the workbook's cell limit; the CSV export has the full text)"
+_EXCEL_EPOCH_ORDINAL = date(1899, 12, 30).toordinal()
+_FIRST_PLAIN_SERIAL = 61  # from 1900-03-01 on, a serial is plain days since the epoch
+_ROWS_PER_WRITE = 1000
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
 def clean_text(text: str) -> str:
-    """Without the control characters a worksheet cannot hold (a pasted vertical tab...)."""
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
+    """Without the characters XML cannot hold (a pasted vertical tab...)."""
+    return ILLEGAL_XML_RE.sub("", text)
 
 
 def csv_text(text: str) -> str:
@@ -53,98 +79,194 @@ def yes_no(value: bool) -> str:
     return "yes" if value else "no"
 
 
+# --- cells as worksheet XML ------------------------------------------------------------------
+
+def cell_text(text: str) -> str:
+    """Text as a workbook cell holds it: cleaned, and cut (saying so) at the cell limit."""
+    text = clean_text(text)
+    if len(text) > MAX_CELL_TEXT:
+        text = text[:MAX_CELL_TEXT - len(TRUNCATED_NOTE)] + TRUNCATED_NOTE
+    return text
+
+
+def excel_serial(value: date) -> int | float:
+    """Days since 1899-12-30 (Excel's 1900 date system), with the time as a fraction."""
+    if isinstance(value, datetime):
+        value = naive_utc(value)
+        days = value.toordinal() - _EXCEL_EPOCH_ORDINAL
+        if days < _FIRST_PLAIN_SERIAL:
+            return to_excel(value)
+        seconds = value.hour * 3600 + value.minute * 60 + value.second
+        return days + (seconds + value.microsecond / 1_000_000) / 86400
+    days = value.toordinal() - _EXCEL_EPOCH_ORDINAL
+    return days if days >= _FIRST_PLAIN_SERIAL else to_excel(value)
+
+
+def cell_xml(ref: str, style: str, value) -> str:
+    """One `<c>` element; `style` is "" or ' s="N"'. Text is always an inline string."""
+    kind = type(value)
+    if kind is str:
+        text = cell_text(value)
+        if not text:
+            return ""
+        space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
+        return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{escape(text, False)}</t></is></c>'
+    if kind is int:
+        return f'<c r="{ref}"{style}><v>{value}</v></c>'
+    if kind is bool:
+        return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
+    if kind is float or kind is Decimal:
+        number = float(value)
+        return f'<c r="{ref}"{style}><v>{number!r}</v></c>' if math.isfinite(number) else ""
+    if isinstance(value, date):
+        return f'<c r="{ref}"{style}><v>{excel_serial(value)!r}</v></c>'
+    if isinstance(value, str):  # a str subclass
+        return cell_xml(ref, style, str(value))
+    if isinstance(value, int):
+        return cell_xml(ref, style, int(value))
+    raise TypeError(f"no workbook cell for a {kind.__name__}: {value!r}")
+
+
 # --- writing ---------------------------------------------------------------------------------
 
 class Sheet:
-    """A write-only sheet laid out by a column spec: bold frozen header, widths, number
-    formats, an autofilter over the rows written; strings always stored as strings."""
+    """A sheet laid out by a column spec: bold frozen header, widths, number formats, an
+    autofilter over the rows written. Rows are encoded as they come and kept in a temporary
+    file until `Book.save`."""
 
     def __init__(self, book: Workbook, title: str, columns: tuple[C.Column, ...], *,
                  freeze: str = "A2", unlock_editable: bool = False):
         self.ws = book.create_sheet(title)
         self.columns = columns
-        for index, column in enumerate(columns, 1):
-            self.ws.column_dimensions[get_column_letter(index)].width = column.width
+        self.letters = [get_column_letter(index) for index in range(1, len(columns) + 1)]
+        for letter, column in zip(self.letters, columns):
+            self.ws.column_dimensions[letter].width = column.width
         self.ws.freeze_panes = freeze
-        # Styled columns get one cell each, reused: write-only mode serialises a row as it
-        # is appended. Plain columns take plain values (openpyxl gives dates their format).
-        self.cells = [self._template(c, unlock_editable) for c in columns]
-        self.count = 0
         self.ws.append([self._header(c.header) for c in columns])
+        unlocked = [unlock_editable and c.editable for c in columns]
+        self.styles = [self._style(c, u) for c, u in zip(columns, unlocked)]
+        # An empty unlocked cell is still written, so that a protected sheet lets it be filled.
+        self.keep_empty = [f'<c r="{{0}}"{s}/>' if u else None
+                           for s, u in zip(self.styles, unlocked)]
+        self.count = 0
+        self.cut = False  # set by whoever stops filling a full sheet
+        self._pending: list[str] = []
+        self._rows = tempfile.TemporaryFile()
 
-    def _template(self, column: C.Column, unlock: bool) -> WriteOnlyCell | None:
-        unlocked = unlock and column.editable
-        if not unlocked and column.cell_format == PLAIN_FORMATS.get(column.kind, ""):
-            return None
+    def _style(self, column: C.Column, unlocked: bool) -> str:
+        """The ' s="N"' attribute of the column's cells, N registered in the book's styles."""
         cell = WriteOnlyCell(self.ws)
         if column.cell_format:
             cell.number_format = column.cell_format
         if unlocked:
             cell.protection = UNLOCKED
-        return cell
+        style_id = cell.style_id
+        return f' s="{style_id}"' if style_id else ""
 
     def _header(self, text: str) -> WriteOnlyCell:
-        cell = text_cell(self.ws, text)
+        cell = WriteOnlyCell(self.ws, value=cell_text(text))
+        cell.data_type = "s"
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         return cell
 
     def append(self, values) -> None:
-        row = []
-        for cell, value in zip(self.cells, values):
-            if value == "":
-                value = None
-            if cell is None:
-                row.append(self._plain(value))
-            elif value is None:
-                cell.value = None  # an empty cell, kept only when unlocked for editing
-                row.append(cell if cell.protection.locked is False else None)
-            else:
-                put(cell, value)
-                row.append(cell)
-        self.ws.append(row)
         self.count += 1
+        number = str(self.count + 1)  # the header is row 1
+        cells = [f'<row r="{number}">']
+        for letter, style, empty, value in zip(self.letters, self.styles, self.keep_empty,
+                                               values):
+            if value is None or value == "":
+                if empty:
+                    cells.append(empty.format(letter + number))
+            else:
+                cells.append(cell_xml(letter + number, style, value))
+        cells.append("</row>")
+        self._pending.append("".join(cells))
+        if len(self._pending) >= _ROWS_PER_WRITE:
+            self._flush()
 
-    def _plain(self, value):
-        if isinstance(value, str):
-            value = clean_text(value)
-            if value.startswith("=") or value in ERROR_CODES:
-                return text_cell(self.ws, value)  # stored as text, not evaluated
-        elif isinstance(value, datetime):
-            return naive_utc(value)
-        return value
+    @property
+    def full(self) -> bool:
+        """No room for another row: a spreadsheet program would refuse the workbook."""
+        return self.count + 1 >= MAX_ROWS
 
     def append_dict(self, values: dict) -> None:
         self.append([values.get(c.key) for c in self.columns])
 
     def finish(self) -> None:
-        last = get_column_letter(len(self.columns))
-        self.ws.auto_filter.ref = f"A1:{last}{self.count + 1}"
+        self.ws.auto_filter.ref = f"A1:{self.letters[-1]}{self.count + 1}"
 
     def column_index(self, key: str) -> int:
         return next(i for i, c in enumerate(self.columns, 1) if c.key == key)
 
+    def _flush(self) -> None:
+        self._rows.write("".join(self._pending).encode("utf-8"))
+        self._pending.clear()
 
-def put(cell, value) -> None:
-    if isinstance(value, str):
-        cell.value = clean_text(value)
-        cell.data_type = "s"  # never a formula, never an error code
-    elif isinstance(value, datetime):
-        cell.value = naive_utc(value)
-    else:
-        cell.value = value
+    def write_into(self, frame: bytes, target) -> None:
+        """The frame openpyxl wrote for this sheet, with the rows inside its sheetData."""
+        self._flush()
+        head, tail = frame.split(b"</sheetData>", 1)
+        if b"<dimension" not in head:  # the used range, which readers size rows by
+            used = f'<dimension ref="A1:{self.letters[-1]}{self.count + 1}"/>'.encode()
+            head = head.replace(b"<sheetViews>", used + b"<sheetViews>", 1)
+        target.write(head)
+        self._rows.seek(0)
+        shutil.copyfileobj(self._rows, target, 1 << 20)
+        target.write(b"</sheetData>" + tail)
+
+    def close(self) -> None:
+        self._rows.close()
 
 
-def text_cell(ws, text: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws)
-    put(cell, text)
-    return cell
+class Book:
+    """A workbook of `Sheet`s; `save` returns the .xlsx file as bytes."""
+
+    def __init__(self):
+        self.workbook = Workbook(write_only=True)
+        self.sheets: list[Sheet] = []
+
+    def sheet(self, title: str, columns: tuple[C.Column, ...], **options) -> Sheet:
+        sheet = Sheet(self.workbook, title, columns, **options)
+        self.sheets.append(sheet)
+        return sheet
+
+    def save(self) -> bytes:
+        try:
+            self.workbook.properties.creator = f"Accord tracker {__version__}"
+            frame = io.BytesIO()
+            self.workbook.save(frame)
+            out = io.BytesIO()
+            with zipfile.ZipFile(frame) as source, \
+                    zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+                paths = sheet_paths(source)
+                streamed = {paths[sheet.ws.title]: sheet for sheet in self.sheets}
+                for info in source.infolist():
+                    content = source.read(info)
+                    sheet = streamed.get(info.filename)
+                    if sheet is None:
+                        package.writestr(info, content)
+                        continue
+                    member = zipfile.ZipInfo(info.filename, info.date_time)
+                    member.compress_type = zipfile.ZIP_DEFLATED
+                    large = sheet._rows.tell() > (1 << 30)
+                    with package.open(member, "w", force_zip64=large) as target:
+                        sheet.write_into(content, target)
+            return out.getvalue()
+        finally:
+            for sheet in self.sheets:
+                sheet.close()
 
 
-def save_workbook(book: Workbook) -> bytes:
-    book.properties.creator = f"Accord tracker {__version__}"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+def sheet_paths(package: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet title -> its member in the package, from the workbook and its relationships."""
+    targets = {}
+    for rel in ElementTree.fromstring(package.read("xl/_rels/workbook.xml.rels")):
+        target = rel.get("Target")
+        targets[rel.get("Id")] = target[1:] if target.startswith("/") else f"xl/{target}"
+    book = ElementTree.fromstring(package.read("xl/workbook.xml"))
+    return {sheet.get("name"): targets[sheet.get(f"{_REL_NS}id")]
+            for sheet in book.iter(f"{_MAIN_NS}sheet")}
 
 
 def _csv_value(value) -> str:

@@ -2,15 +2,14 @@
 History sheets, the reference set in `import-reference`'s long format, and the offline
 update workbook. Each function returns bytes; a view only checks access and sends them.
 
-Every number comes from `AccordFigures`. Sheets are written with openpyxl's write-only
-mode, row by row, so memory stays flat; text is neutralised as `tracker.excel` describes.
+Every number comes from `AccordFigures`. Sheets are written row by row as `tracker.excel`
+describes (memory stays flat however long the history grows; text is never evaluated).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -24,7 +23,7 @@ from ..domain.scale import LEVEL_KEYS, LEVEL_LABELS
 from ..extensions import db
 from ..figures import DEFAULT_REFERENCE_SET, AccordFigures
 from ..models import Accord, Provision, ProvisionType, Section, StatusRecord, User
-from . import XLSX_MIMETYPE, Sheet, csv_bytes, naive_utc, save_workbook, yes_no  # noqa: F401
+from . import XLSX_MIMETYPE, Book, Sheet, csv_bytes, naive_utc, yes_no  # noqa: F401
 from . import columns as C
 
 # --- what the sheets show --------------------------------------------------------------------
@@ -173,23 +172,31 @@ def report_workbook(accord: Accord, as_of: date, *, include_unverified: bool = T
     data = ReportData(accord, AccordFigures(accord), as_of)
     references = data.figures.references(DEFAULT_REFERENCE_SET, include_illustrative=True)
     comparison, comparison_table = comparison_rows(data, references)
-    book = Workbook(write_only=True)
-    about = Sheet(book, "About", C.ABOUT)
+    book = Book()
+    about = book.sheet("About", C.ABOUT)
     for item, value in about_items(data, comparison, references, include_unverified,
                                    generated_at or datetime.now(timezone.utc)):
         about.append((item, value))
     _summary_sheet(book, data)
-    _fill(Sheet(book, "Provisions", C.PROVISIONS, freeze="B2"), provision_rows(data))
-    _fill(Sheet(book, "History", C.HISTORY, freeze="C2"),
-          history_rows(accord, as_of, include_unverified=include_unverified,
-                       show_authors=show_authors))
+    _fill(book.sheet("Provisions", C.PROVISIONS, freeze="B2"), provision_rows(data))
+    history = _fill(book.sheet("History", C.HISTORY, freeze="C2"),
+                    history_rows(accord, as_of, include_unverified=include_unverified,
+                                 show_authors=show_authors))
+    if history.cut:
+        about.append(("HISTORY SHEET CUT", f"The History sheet holds the first "
+                      f"{history.count:,} records, as many as a worksheet holds; the history "
+                      "CSV export holds every record."))
     _timeline_sheet(book, data)
-    _fill(Sheet(book, "Comparison", C.COMPARISON, freeze="B2"), comparison_table)
-    return save_workbook(book)
+    _fill(book.sheet("Comparison", C.COMPARISON, freeze="B2"), comparison_table)
+    return book.save()
 
 
 def _fill(sheet: Sheet, rows) -> Sheet:
+    """Every row, or as many as a worksheet holds (then `sheet.cut` is set)."""
     for row in rows:
+        if sheet.full:
+            sheet.cut = True
+            break
         sheet.append_dict(row)
     sheet.finish()
     return sheet
@@ -236,8 +243,8 @@ def about_items(data: ReportData, comparison: dict, references, include_unverifi
     return items
 
 
-def _summary_sheet(book: Workbook, data: ReportData) -> None:
-    sheet = _fill(Sheet(book, "Summary", C.SUMMARY, freeze="C2"), summary_rows(data))
+def _summary_sheet(book: Book, data: ReportData) -> None:
+    sheet = _fill(book.sheet("Summary", C.SUMMARY, freeze="C2"), summary_rows(data))
     ws, first_share = sheet.ws, sheet.column_index("share_not_initiated")
     chart = BarChart()
     chart.type, chart.grouping, chart.overlap = "bar", "percentStacked", 100
@@ -252,8 +259,8 @@ def _summary_sheet(book: Workbook, data: ReportData) -> None:
     ws.add_chart(chart, f"B{sheet.count + 4}")
 
 
-def _timeline_sheet(book: Workbook, data: ReportData) -> None:
-    sheet = _fill(Sheet(book, "Timeline", C.TIMELINE), timeline_rows(data))
+def _timeline_sheet(book: Book, data: ReportData) -> None:
+    sheet = _fill(book.sheet("Timeline", C.TIMELINE), timeline_rows(data))
     if not sheet.count:
         return
     ws, score = sheet.ws, sheet.column_index("score")
@@ -315,10 +322,10 @@ def reference_csv(label: str, *, include_private: bool = False) -> bytes:
 
 
 def reference_xlsx(label: str, *, include_private: bool = False) -> bytes:
-    book = Workbook(write_only=True)
-    _fill(Sheet(book, "Reference", C.REFERENCE),
+    book = Book()
+    _fill(book.sheet("Reference", C.REFERENCE),
           reference_rows(label, include_private=include_private))
-    return save_workbook(book)
+    return book.save()
 
 
 # --- the offline update workbook -------------------------------------------------------------
@@ -332,8 +339,8 @@ def update_workbook(accord: Accord, section: Section | None = None, *,
     levels = data.figures.levels(today)
     deciding = data.deciding_records(today)
     chosen = data.figures.subset(Filters(section=section.code if section else None))
-    book = Workbook(write_only=True)
-    sheet = Sheet(book, C.UPDATE_SHEET, C.UPDATE, freeze="B2", unlock_editable=True)
+    book = Book()
+    sheet = book.sheet(C.UPDATE_SHEET, C.UPDATE, freeze="B2", unlock_editable=True)
     for p in chosen:
         level, record = levels.get(p.id, 0), deciding.get(p.id)
         text, version = data.extras[p.id]
@@ -343,10 +350,10 @@ def update_workbook(accord: Accord, section: Section | None = None, *,
             "last_change": record.effective_on if record else None, "version": version})
     sheet.finish()
     _protect(sheet, accord.signed_on)
-    about = Sheet(book, "About", C.ABOUT)
+    about = book.sheet("About", C.ABOUT)
     for item in update_about(accord, section, today):
         about.append(item)
-    return save_workbook(book)
+    return book.save()
 
 
 def _protect(sheet: Sheet, signed_on: date) -> None:
