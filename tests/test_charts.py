@@ -115,11 +115,16 @@ def test_no_note_unless_asked():
 
 
 def test_the_palette_is_distinct_and_defined_once():
-    assert len(set(charts.LEVEL_COLOURS)) == 4
+    from tracker import palette
+    from tracker.excel import export
+
+    assert len(set(palette.LEVEL_COLOURS)) == 4 and charts.LEVEL_COLOURS is palette.LEVEL_COLOURS
     source = inspect.getsource(charts)
     assert "pyplot" not in source.replace("never pyplot", "")
-    for colour in charts.LEVEL_COLOURS:
-        assert source.count(colour) == 1
+    for colour in palette.LEVEL_COLOURS + (palette.PRIORITY, palette.NON_PRIORITY):
+        assert inspect.getsource(palette).count(colour) == 1
+        for user in (charts, export):
+            assert colour.lstrip("#").lower() not in inspect.getsource(user).lower()
 
 
 def test_the_same_input_gives_the_same_bytes():

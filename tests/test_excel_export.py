@@ -94,6 +94,12 @@ def test_native_charts_for_the_timeline_and_the_priority_split(client):
     xml = b"".join(zipfile.ZipFile(io.BytesIO(data)).read(n) for n in charts)
     assert b"lineChart" in xml and b"barChart" in xml and b"'Timeline'!" in xml \
         and b"'Summary'!" in xml
+    from tracker import palette
+
+    for colour in palette.LEVEL_COLOURS + (palette.ACCORD, palette.PRIORITY,
+                                           palette.NON_PRIORITY):  # the dashboard's colours
+        assert f'val="{colour.lstrip("#")}"'.encode() in xml, colour
+    assert b'<c:smooth val="1"' not in xml  # scores joined by straight lines
 
 
 def test_about_sheet_states_date_method_provenance_and_version(report):

@@ -26,24 +26,13 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from .domain.scale import LEVEL_KEYS
+from .palette import (ACCORD, INK, LEVEL_COLOURS, MARKER, NON_PRIORITY, PRIORITY,  # noqa: F401
+                      REFERENCE_IQR, REFERENCE_MEAN, REFERENCE_RANGE, TEXT_ON_LEVEL)
 
 FORMATS = ("png", "svg")
 DPI = 100
 WIDTH = 9.0  # inches: 900 px at DPI
 HEIGHT = 4.5
-#: Level 0..3: vermillion, orange, sky blue, blue (Okabe & Ito 2008).
-LEVEL_COLOURS = ("#D55E00", "#E69F00", "#56B4E9", "#0072B2")
-#: Text drawn on a bar of each level's colour (contrast >= 4.5).
-TEXT_ON_LEVEL = ("#000000", "#000000", "#000000", "#FFFFFF")
-#: Other series, from the same palette family, never confused with the levels.
-ACCORD = "#000000"
-PRIORITY = "#CC79A7"
-NON_PRIORITY = "#009E73"
-REFERENCE_MEAN = "#555555"
-REFERENCE_IQR = "#BDBDBD"
-REFERENCE_RANGE = "#E8E8E8"
-MARKER = "#7A3B00"
-INK = "#1D2430"
 FONT = {"title": 14, "label": 11, "tick": 10, "legend": 10, "source": 9, "value": 9}
 
 _SVG_LOCK = threading.Lock()  # rc_context is process-wide: one SVG save at a time

@@ -16,7 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from .. import __version__
+from .. import __version__, palette
 from ..domain import metrics
 from ..domain.metrics import Filters
 from ..domain.scale import LEVEL_KEYS, LEVEL_LABELS
@@ -251,12 +251,20 @@ def _summary_sheet(book: Book, data: ReportData) -> None:
     chart.title = f"Priority split, as of {data.as_of.isoformat()}"
     for offset, label in enumerate(LEVEL_LABELS):
         values = Reference(ws, min_col=first_share + offset, min_row=3, max_row=4)
-        chart.series.append(Series(values, title=label))
+        series = Series(values, title=label)
+        series.graphicalProperties.solidFill = _rgb(palette.LEVEL_COLOURS[offset])
+        series.graphicalProperties.line.solidFill = _rgb(palette.LEVEL_COLOURS[offset])
+        chart.series.append(series)
     chart.set_categories(Reference(ws, min_col=2, min_row=3, max_row=4))
     chart.y_axis.number_format = "0%"
+    chart.legend.position = "b"
     chart.x_axis.delete = chart.y_axis.delete = False
     chart.width, chart.height = 18, 7
     ws.add_chart(chart, f"B{sheet.count + 4}")
+
+
+def _rgb(colour: str) -> str:
+    return colour.lstrip("#").upper()
 
 
 def _timeline_sheet(book: Book, data: ReportData) -> None:
@@ -269,9 +277,16 @@ def _timeline_sheet(book: Book, data: ReportData) -> None:
     chart.add_data(Reference(ws, min_col=score, max_col=score + 2, min_row=1,
                              max_row=sheet.count + 1), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=sheet.count + 1))
+    for series, colour in zip(chart.series, (palette.ACCORD, palette.PRIORITY,
+                                             palette.NON_PRIORITY)):
+        series.smooth = False  # a month's score is a point, not a curve between points
+        series.graphicalProperties.line.solidFill = _rgb(colour)
+        series.graphicalProperties.line.width = 25400  # EMU: 2 pt
+    chart.legend.position = "b"
     chart.x_axis.number_format = "yyyy-mm"
     chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 100
     chart.y_axis.title = "Score (0-100)"
+    chart.y_axis.number_format = "0"
     chart.x_axis.delete = chart.y_axis.delete = False
     chart.width, chart.height = 24, 10
     ws.add_chart(chart, f"{get_column_letter(len(C.TIMELINE) + 2)}2")
