@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from tracker.excel import columns as C
+from tracker.excel import importer
 from tracker.extensions import db
 from tracker.models import Accord, Section, StatusRecord, UploadBatch
 
@@ -29,7 +30,7 @@ def _download(client, query: str = "") -> bytes:
 
 
 def _rows_by_code(book) -> dict[str, int]:
-    sheet = book[C.UPDATE_SHEET]
+    sheet = book.worksheets[0]  # the update sheet, whatever its language
     return {row[0].value: row[0].row for row in sheet.iter_rows(min_row=2)}
 
 
@@ -37,8 +38,8 @@ def _fill(data: bytes, edits: dict[str, dict], *, header: dict[str, str] | None 
     """The workbook with `edits` (code -> {column key: value}) typed in, and headers renamed
     (`header`: old header -> new header, None deletes the column's header)."""
     book = load_workbook(io.BytesIO(data))
-    sheet = book[C.UPDATE_SHEET]
-    column_of = {C.header_lookup(C.UPDATE)[c.value.lower()].key: c.column for c in sheet[1]}
+    sheet = book.worksheets[0]
+    column_of = {importer.header_lookup()[c.value.lower()].key: c.column for c in sheet[1]}
     rows = _rows_by_code(book)
     for code, values in edits.items():
         for key, value in values.items():
@@ -414,3 +415,100 @@ def test_another_users_upload_is_not_found(client, demo, make_user, login, codes
     assert client.get(batch_url).status_code == 404
     assert client.post(batch_url + "/confirm").status_code == 404
     assert _records(demo) == []
+
+
+# --- in the reader's language ----------------------------------------------------------------
+
+SPANISH_HEADERS = ["Código", "Sección", "Texto", "Nivel actual", "Nivel actual (nombre)",
+                   "Último cambio", "Versión (no editar)", "Nivel nuevo (0-3)", "Vigente desde",
+                   "Enlace de la evidencia", "Evidencia", "Nota"]
+
+
+@pytest.fixture
+def spanish_editor(editor):
+    editor.locale = "es"
+    db.session.commit()
+    return editor
+
+
+def test_a_spanish_reader_gets_the_workbook_in_spanish(client, spanish_editor):
+    book = load_workbook(io.BytesIO(_download(client)))
+    assert book.sheetnames == ["Actualización", "Acerca de"]
+    sheet = book["Actualización"]
+    assert [c.value for c in sheet[1]] == SPANISH_HEADERS
+    labels = {row[4] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert labels <= {"No iniciado", "Mínimo", "Intermedio", "Completo"} and len(labels) > 1
+    rules = {dv.type: dv for dv in sheet.data_validations.dataValidation}
+    assert rules["list"].errorTitle == "Nivel 0-3"
+    assert rules["list"].error.startswith("Elija 0 (No iniciado), 1 (Mínimo)")
+    assert rules["date"].error.startswith("Una fecha igual o posterior a la de la firma")
+    about = dict(book["Acerca de"].iter_rows(min_row=2, values_only=True))
+    assert about["accord"] == SLUG  # the keys the importer reads stay as they are
+    assert "«Nivel nuevo (0-3)»" in about["Cómo usarlo"]
+
+
+@pytest.mark.parametrize("reader", ["es", "en"])
+def test_a_spanish_workbook_round_trips_for_any_reader(client, spanish_editor, demo, codes,
+                                                       reader):
+    rising, _falling, levels = codes
+    filled = _fill(_download(client), {rising[0]: _edit(levels[rising[0]] + 1)})
+    spanish_editor.locale = reader
+    db.session.commit()
+    response = _upload(client, filled)
+    assert response.status_code == 302, _page(response)[:1500]
+    batch_url = response.headers["Location"]
+    assert rising[0] in _page(client.get(batch_url))
+    assert client.post(batch_url + "/confirm").status_code == 302
+    assert [(r.provision.code, r.level) for r in _records(demo)] == [
+        (rising[0], levels[rising[0]] + 1)]
+
+
+def test_an_english_workbook_uploads_for_a_spanish_reader(client, editor, codes):
+    rising, _falling, levels = codes
+    filled = _fill(_download(client), {rising[0]: _edit(levels[rising[0]] + 1)})
+    editor.locale = "es"
+    db.session.commit()
+    assert _upload(client, filled).status_code == 302
+
+
+def test_row_problems_are_shown_in_the_readers_language(client, spanish_editor, codes,
+                                                        row_counts):
+    rising, _falling, levels = codes
+    data = _download(client)
+    rows = _rows_by_code(load_workbook(io.BytesIO(data)))
+    filled = _fill(data, {
+        rising[0]: {"new_level": 5, "effective_on": TODAY},
+        rising[1]: _edit(levels[rising[1]] + 1) | {"effective_on": TODAY + timedelta(days=3)},
+        rising[2]: _edit(levels[rising[2]] + 1) | {"effective_on": "31/12/2020"},
+    })
+    book = load_workbook(io.BytesIO(filled))
+    book.worksheets[0].append(["9.9.9", None, None, None, None, None, 1, 1, TODAY, None,
+                               "x", None])
+    out = io.BytesIO()
+    book.save(out)
+    before = row_counts()
+    response = _upload(client, out.getvalue())
+    page = _page(response)
+    assert response.status_code == 422
+    assert f"Fila {rows[rising[0]]} ({rising[0]}): Nivel nuevo (0-3): el nivel debe ser 0, 1, " \
+           "2 o 3, no 5" in page
+    assert f"Fila {rows[rising[1]]} ({rising[1]}): la fecha de vigencia está en el futuro" \
+        in page
+    assert f"Fila {rows[rising[2]]} ({rising[2]}): Vigente desde: '31/12/2020' no es una " \
+           "fecha (use AAAA-MM-DD)" in page
+    assert "Fila 580 (9.9.9): código de disposición desconocido '9.9.9'" in page
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize("make, expected", [
+    (lambda data: b"just some text, not a workbook", "el archivo no es un libro XLSX"),
+    (_with_macro, "no se aceptan libros con macros"),
+    (lambda data: _fill(data, {}, header={"Versión (no editar)": None}),
+     "Fila 1: falta(n) la(s) columna(s): Versión (no editar)"),
+])
+def test_bad_files_are_refused_in_the_readers_language(client, spanish_editor, row_counts,
+                                                       make, expected):
+    before = row_counts()
+    response = _upload(client, make(_download(client)))
+    assert response.status_code == 400 and expected in _page(response)
+    assert row_counts() == before

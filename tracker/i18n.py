@@ -2,6 +2,8 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from .domain.messages import Message
+
 LEVEL_LABELS = (_l("Not initiated"), _l("Minimal"), _l("Intermediate"), _l("Complete"))
 REVIEW_STATES = {"pending": _l("pending review"), "verified": _l("verified"),
                  "rejected": _l("rejected")}
@@ -22,3 +24,13 @@ def review_state(state: str) -> str:
 
 def time_frame(frame: str | None) -> str:
     return str(TIME_FRAMES.get(frame, frame or "")) if frame else _("none")
+
+
+def translate(reason) -> str:
+    """A reason in the reader's language: a `Message` (template translated, then filled,
+    its Message values translated too) or a plain N_-marked string."""
+    if isinstance(reason, Message):
+        values = {key: translate(value) if isinstance(value, Message) else value
+                  for key, value in reason.params.items()}
+        return _(reason.text, **values) if values else _(reason.text)
+    return _(reason) if isinstance(reason, str) and reason else str(reason or "")

@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from .domain.messages import Message, N_
+
 #: Bounds for XLSX files, checked on the zip directory before openpyxl parses anything.
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_XLSX_RATIO = 200
@@ -21,10 +23,10 @@ MAX_XLSX_PARTS = 2000
 @dataclass(frozen=True)
 class RowError:
     row: int | None  # spreadsheet row number (the header is row 1); None: the whole file
-    message: str
+    message: str | Message  # English as str(); the web layer shows it translated
 
     def __str__(self) -> str:
-        return f"row {self.row}: {self.message}" if self.row else self.message
+        return f"row {self.row}: {self.message}" if self.row else str(self.message)
 
 
 class TableError(Exception):
@@ -47,16 +49,17 @@ def read_table(
     """Parse CSV or XLSX bytes; check headers first; values come back as stripped strings."""
     suffix = Path(filename).suffix.lower()
     if not data:
-        raise TableError([RowError(None, "the file is empty")])
+        raise TableError([RowError(None, N_("the file is empty"))])
     if suffix == ".csv":
         raw_rows = _csv_rows(data)
     elif suffix == ".xlsx":
         raw_rows = _xlsx_rows(data)
     else:
-        raise TableError([RowError(None, f"expected a .csv or .xlsx file, not {filename!r}")])
+        raise TableError([RowError(None, Message(N_("expected a .csv or .xlsx file, not %(name)s"),
+                                                 name=repr(filename)))])
     header_row = next(raw_rows, None)
     if header_row is None:
-        raise TableError([RowError(None, "the file is empty")])
+        raise TableError([RowError(None, N_("the file is empty"))])
     headers = [h.strip().lower() for h in header_row]
     _check_headers(headers, required, optional)
     table = Table(headers)
@@ -66,7 +69,7 @@ def read_table(
         row = {h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(headers)}
         table.rows.append((number, row))
     if not table.rows:
-        raise TableError([RowError(None, "the file has a header but no data rows")])
+        raise TableError([RowError(None, N_("the file has a header but no data rows"))])
     return table
 
 
@@ -91,9 +94,9 @@ def _csv_rows(data: bytes) -> Iterable[list[str]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise TableError([RowError(None, "the CSV file is not UTF-8 text")]) from None
+        raise TableError([RowError(None, N_("the CSV file is not UTF-8 text"))]) from None
     if "\x00" in text:
-        raise TableError([RowError(None, "the file is not a CSV text file")])
+        raise TableError([RowError(None, N_("the file is not a CSV text file"))])
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
@@ -104,23 +107,23 @@ def _csv_rows(data: bytes) -> Iterable[list[str]]:
 def check_xlsx_container(data: bytes) -> None:
     """Refuse anything but a plain, reasonably sized XLSX zip before it is parsed."""
     if not data.startswith(b"PK\x03\x04"):
-        raise TableError([RowError(None, "the file is not an XLSX workbook")])
+        raise TableError([RowError(None, N_("the file is not an XLSX workbook"))])
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise TableError([RowError(None, "the file is not a readable XLSX workbook")]) from None
+        raise TableError([RowError(None, N_("the file is not a readable XLSX workbook"))]) from None
     names = {i.filename for i in infos}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-        raise TableError([RowError(None, "the file is not an XLSX workbook")])
+        raise TableError([RowError(None, N_("the file is not an XLSX workbook"))])
     if any(n.lower().endswith("vbaproject.bin") for n in names):
-        raise TableError([RowError(None, "macro-enabled workbooks are not accepted")])
+        raise TableError([RowError(None, N_("macro-enabled workbooks are not accepted"))])
     if len(infos) > MAX_XLSX_PARTS:
-        raise TableError([RowError(None, "the workbook has too many parts")])
+        raise TableError([RowError(None, N_("the workbook has too many parts"))])
     total = sum(i.file_size for i in infos)
     packed = max(sum(i.compress_size for i in infos), 1)
     if total > MAX_XLSX_UNCOMPRESSED or total / packed > MAX_XLSX_RATIO:
-        raise TableError([RowError(None, "the workbook's uncompressed size is out of bounds")])
+        raise TableError([RowError(None, N_("the workbook's uncompressed size is out of bounds"))])
 
 
 def _xlsx_rows(data: bytes) -> Iterable[list[str]]:
@@ -130,14 +133,14 @@ def _xlsx_rows(data: bytes) -> Iterable[list[str]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds on a damaged file
-        raise TableError([RowError(None, "the workbook cannot be opened")]) from None
+        raise TableError([RowError(None, N_("the workbook cannot be opened"))]) from None
     sheet = workbook.worksheets[0]
     rows = []
     for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
         cells = []
         for value in values:
             if isinstance(value, str) and value.startswith("="):
-                raise TableError([RowError(number, "formulas are not accepted in data cells")])
+                raise TableError([RowError(number, N_("formulas are not accepted in data cells"))])
             cells.append(_cell_text(value))
         rows.append(cells)
     workbook.close()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, g, request, session
+from flask import Flask, g, has_request_context, request, session
 from flask_babel import Babel
 
 #: No third-party origin anywhere; inline styles and scripts are not used.
@@ -27,6 +27,8 @@ def select_locale() -> str:
     from flask_login import current_user
 
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # a command, a script: the default language
+        return languages[0]
     if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale
     if session.get("locale") in languages:
@@ -139,7 +141,7 @@ def init_app(app: Flask) -> None:
     from . import i18n
 
     # Globals (not context) so imported macros see them too.
-    for helper in (i18n.level_label, i18n.review_state, i18n.time_frame):
+    for helper in (i18n.level_label, i18n.review_state, i18n.time_frame, i18n.translate):
         app.add_template_global(helper)
     app.before_request(_start_request)
     app.after_request(_secure_response)

@@ -9,12 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlparse
 
+from .messages import N_
 from .scale import LEVELS
-
-def N_(message: str) -> str:
-    """Marks a reason for translation catalogues; the web layer translates it when shown."""
-    return message
-
 
 MAX_NOTE = 2000
 MAX_EVIDENCE_TEXT = 4000

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from .messages import Message, N_
+
 LEVELS = (0, 1, 2, 3)
 MAX_LEVEL = 3
 #: Stable keys used by the API, exports and translations, indexed by level.
@@ -15,10 +17,14 @@ class LevelError(ValueError):
     """A value that is not one of the four levels."""
 
 
+def _not_a_level(value: object) -> Message:
+    return Message(N_("level must be 0, 1, 2 or 3, not %(value)s"), value=repr(value))
+
+
 def parse_level(value: object) -> int:
     """Return the level 0-3 from an int or a string such as "2" or "2.0"; raise LevelError."""
     if isinstance(value, bool):
-        raise LevelError("level must be 0, 1, 2 or 3")
+        raise LevelError(Message(N_("level must be 0, 1, 2 or 3")))
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, str):
@@ -26,10 +32,10 @@ def parse_level(value: object) -> int:
         if text.endswith(".0"):
             text = text[:-2]
         if not (text.isascii() and text.isdigit()):
-            raise LevelError(f"level must be 0, 1, 2 or 3, not {value!r}")
+            raise LevelError(_not_a_level(value))
         value = int(text)
     if not isinstance(value, int) or value not in LEVELS:
-        raise LevelError(f"level must be 0, 1, 2 or 3, not {value!r}")
+        raise LevelError(_not_a_level(value))
     return value
 
 

@@ -29,6 +29,7 @@ import zipfile
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from html import escape
+from typing import Sequence
 from xml.etree import ElementTree
 
 from openpyxl import Workbook
@@ -135,14 +136,15 @@ class Sheet:
     file until `Book.save`."""
 
     def __init__(self, book: Workbook, title: str, columns: tuple[C.Column, ...], *,
-                 freeze: str = "A2", unlock_editable: bool = False):
+                 freeze: str = "A2", unlock_editable: bool = False,
+                 headers: Sequence[str] | None = None):
         self.ws = book.create_sheet(title)
         self.columns = columns
         self.letters = [get_column_letter(index) for index in range(1, len(columns) + 1)]
         for letter, column in zip(self.letters, columns):
             self.ws.column_dimensions[letter].width = column.width
         self.ws.freeze_panes = freeze
-        self.ws.append([self._header(c.header) for c in columns])
+        self.ws.append([self._header(h) for h in (headers or [c.header for c in columns])])
         unlocked = [unlock_editable and c.editable for c in columns]
         self.styles = [self._style(c, u) for c, u in zip(columns, unlocked)]
         # An empty unlocked cell is still written, so that a protected sheet lets it be filled.

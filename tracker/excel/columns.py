@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Callable
 
+from ..domain.messages import Message, N_
 from ..domain.scale import parse_level
 
 DATE_FORMAT = "yyyy-mm-dd"
@@ -43,7 +44,8 @@ def parse_date_cell(value: object) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+        raise ValueError(Message(N_("%(value)s is not a date (use YYYY-MM-DD)"),
+                                 value=repr(text))) from None
 
 
 def parse_level_cell(value: object) -> int | None:
@@ -59,8 +61,9 @@ def parse_version(value: object) -> int:
     except ValueError:
         number = None
     if number is None or not number.is_integer() or number < 1:
-        raise ValueError(f"the version {value!r} is not a version number: do not edit that "
-                         "column, download a fresh workbook")
+        raise ValueError(Message(N_("the version %(value)s is not a version number: do not "
+                                    "edit that column, download a fresh workbook"),
+                                 value=repr(value)))
     return int(number)
 
 
@@ -86,9 +89,10 @@ class Column:
 
 
 ABOUT = (
-    Column("item", "Item", 34),
-    Column("value", "Value", 110),
+    Column("item", N_("Item"), 34),
+    Column("value", N_("Value"), 110),
 )
+ABOUT_SHEET = N_("About")
 
 
 def _share_columns(prefix: str = "share_") -> tuple[Column, ...]:
@@ -172,22 +176,26 @@ COMPARISON = (
     Column("above_mean", "Above mean", 11),
 )
 
-#: The offline update workbook: informational columns (locked) then the editor's columns.
+#: The offline update workbook: informational columns (locked) then the editor's columns;
+#: headers are written in the reader's language and read back in any of the app's.
 UPDATE = (
-    Column("code", "Code", 12, parse=parse_text),
-    Column("section", "Section", 30),
-    Column("text", "Text", 60),
-    Column("current_level", "Current level", 9, "int"),
-    Column("current_label", "Current label", 14),
-    Column("last_change", "Last change", 12, "date"),
-    Column("version", "Version (do not edit)", 10, "int", parse=parse_version),
-    Column("new_level", "New level (0-3)", 11, "int", parse=parse_level_cell, editable=True),
-    Column("effective_on", "Effective on", 13, "date", parse=parse_date_cell, editable=True),
-    Column("evidence_url", "Evidence link", 30, parse=parse_text, editable=True),
-    Column("evidence_text", "Evidence", 45, parse=parse_text, editable=True),
-    Column("note", "Note", 35, parse=parse_text, editable=True),
+    Column("code", N_("Code"), 12, parse=parse_text),
+    Column("section", N_("Section"), 30),
+    Column("text", N_("Text"), 60),
+    Column("current_level", N_("Current level"), 9, "int"),
+    Column("current_label", N_("Current label"), 14),
+    Column("last_change", N_("Last change"), 12, "date"),
+    Column("version", N_("Version (do not edit)"), 10, "int", parse=parse_version),
+    Column("new_level", N_("New level (0-3)"), 11, "int", parse=parse_level_cell,
+           editable=True),
+    Column("effective_on", N_("Effective on"), 13, "date", parse=parse_date_cell,
+           editable=True),
+    Column("evidence_url", N_("Evidence link"), 30, parse=parse_text, editable=True),
+    Column("evidence_text", N_("Evidence"), 45, parse=parse_text, editable=True),
+    Column("note", N_("Note"), 35, parse=parse_text, editable=True),
 )
-UPDATE_SHEET = "Update"
+#: Sheet titles of the update workbook; translated when written, any language read back.
+UPDATE_SHEET = N_("Update")
 #: Columns an uploaded update workbook must have (the others are informational).
 UPDATE_REQUIRED = tuple(c.key for c in UPDATE if c.parse is not None)
 

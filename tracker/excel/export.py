@@ -10,13 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
+from flask_babel import gettext
 from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from .. import __version__, palette
+from .. import __version__, i18n, palette
 from ..domain import metrics
 from ..domain.metrics import Filters
 from ..domain.scale import LEVEL_KEYS, LEVEL_LABELS
@@ -348,24 +349,28 @@ def reference_xlsx(label: str, *, include_private: bool = False) -> bytes:
 def update_workbook(accord: Accord, section: Section | None = None, *,
                     today: date | None = None) -> bytes:
     """Provisions (of a section, or all) with their current level and version, and unlocked
-    columns for a new level (0-3 list), its effective date, evidence and a note."""
+    columns for a new level (0-3 list), its effective date, evidence and a note. Titles,
+    headers, labels and instructions are in the current language (the reader's, on the web);
+    `importer.read_update` reads a workbook made in any of the app's languages."""
     today = today or date.today()
     data = ReportData(accord, AccordFigures(accord), today)
     levels = data.figures.levels(today)
     deciding = data.deciding_records(today)
     chosen = data.figures.subset(Filters(section=section.code if section else None))
     book = Book()
-    sheet = book.sheet(C.UPDATE_SHEET, C.UPDATE, freeze="B2", unlock_editable=True)
+    sheet = book.sheet(gettext(C.UPDATE_SHEET), C.UPDATE, freeze="B2", unlock_editable=True,
+                       headers=[gettext(c.header) for c in C.UPDATE])
     for p in chosen:
         level, record = levels.get(p.id, 0), deciding.get(p.id)
         text, version = data.extras[p.id]
         sheet.append_dict({
             "code": p.code, "section": data.section_label(p.section_path), "text": text,
-            "current_level": level, "current_label": LEVEL_LABELS[level],
+            "current_level": level, "current_label": i18n.level_label(level),
             "last_change": record.effective_on if record else None, "version": version})
     sheet.finish()
     _protect(sheet, accord.signed_on)
-    about = book.sheet("About", C.ABOUT)
+    about = book.sheet(gettext(C.ABOUT_SHEET), C.ABOUT,
+                       headers=[gettext(c.header) for c in C.ABOUT])
     for item in update_about(accord, section, today):
         about.append(item)
     return book.save()
@@ -376,33 +381,42 @@ def _protect(sheet: Sheet, signed_on: date) -> None:
     ws.protection.sheet = True
     ws.protection.autoFilter = ws.protection.formatColumns = False
     level_col = get_column_letter(sheet.column_index("new_level"))
-    levels = DataValidation(type="list", formula1='"0,1,2,3"', allow_blank=True,
-                            showErrorMessage=True, errorTitle="Level 0-3",
-                            error="Choose 0 (not initiated), 1 (minimal), 2 (intermediate) "
-                                  "or 3 (complete); leave blank for no change.")
+    labels = i18n.level_labels()
+    levels = DataValidation(
+        type="list", formula1='"0,1,2,3"', allow_blank=True, showErrorMessage=True,
+        errorTitle=gettext("Level 0-3"),
+        error=gettext("Choose 0 (%(l0)s), 1 (%(l1)s), 2 (%(l2)s) or 3 (%(l3)s); leave blank "
+                      "for no change.", l0=labels[0], l1=labels[1], l2=labels[2], l3=labels[3]))
     levels.add(f"{level_col}2:{level_col}{last}")
     date_col = get_column_letter(sheet.column_index("effective_on"))
-    dates = DataValidation(type="date", operator="greaterThanOrEqual",
-                           formula1=f"DATE({signed_on.year},{signed_on.month},{signed_on.day})",
-                           allow_blank=True, showErrorMessage=True, errorTitle="Effective date",
-                           error=f"A date on or after the signing date, {signed_on.isoformat()}.")
+    dates = DataValidation(
+        type="date", operator="greaterThanOrEqual",
+        formula1=f"DATE({signed_on.year},{signed_on.month},{signed_on.day})",
+        allow_blank=True, showErrorMessage=True, errorTitle=gettext("Effective date"),
+        error=gettext("A date on or after the signing date, %(date)s.",
+                      date=signed_on.isoformat()))
     dates.add(f"{date_col}2:{date_col}{last}")
     ws.data_validations.append(levels)  # write-only sheets lack add_data_validation
     ws.data_validations.append(dates)
 
 
 def update_about(accord: Accord, section: Section | None, today: date) -> list[tuple[str, str]]:
+    """The first four items are read back by the importer (keys never translated)."""
+    header = {c.key: gettext(c.header) for c in C.UPDATE}
     return [
         ("accord", accord.slug),
         ("section", section.code if section else ""),
         ("generated_on", today.isoformat()),
         ("app_version", f"Accord tracker {__version__}"),
-        ("How to use", "Fill 'New level (0-3)' only for provisions whose level changed; a "
-                       "blank new level means no change. Give the effective date and, when the "
-                       "level rises, evidence (a link or a description)."),
-        ("Version column", "Do not edit it: it tells the tracker which state you saw. If a "
-                           "provision changed since this workbook was made, its row is refused "
-                           "as a conflict; download a fresh workbook."),
-        ("Upload", "Upload the saved .xlsx file on the accord's update page; you see every "
-                   "row's problems before anything is recorded."),
+        (gettext("How to use"), gettext(
+            "Fill '%(new_level)s' only for provisions whose level changed; a blank new level "
+            "means no change. Give the effective date and, when the level rises, evidence (a "
+            "link or a description).", new_level=header["new_level"])),
+        (gettext("Version column"), gettext(
+            "Do not edit '%(version)s': it tells the tracker which state you saw. If a "
+            "provision changed since this workbook was made, its row is refused as a "
+            "conflict; download a fresh workbook.", version=header["version"])),
+        (gettext("Upload"), gettext(
+            "Upload the saved .xlsx file on the accord's offline update page; you see every "
+            "row's problems before anything is recorded.")),
     ]

@@ -12,9 +12,12 @@ import io
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask import current_app
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from .. import services
+from ..domain.messages import Message, N_
 from ..domain.rules import Submission, problems
 from ..domain.scale import LEVEL_LABELS, LevelError
 from ..extensions import db
@@ -40,7 +43,7 @@ class PlannedRow:
     evidence_text: str | None = None
     note: str | None = None
     version: int | None = None
-    problems: list[str] = field(default_factory=list)
+    problems: list[str | Message] = field(default_factory=list)
     conflict: bool = False
     already_recorded: bool = False  # a re-upload of the user's own latest values
     change: StatusChange | None = None
@@ -87,7 +90,8 @@ def read_update(accord: Accord, data: bytes, user, *, today: date | None = None)
     book = _open(data)
     try:
         _check_about(book, accord)
-        sheet = book[C.UPDATE_SHEET] if C.UPDATE_SHEET in book.sheetnames else book.worksheets[0]
+        titles = in_every_language(C.UPDATE_SHEET)
+        sheet = next((book[t] for t in book.sheetnames if t in titles), book.worksheets[0])
         raw_rows, rows_read = _raw_rows(sheet)
     finally:
         book.close()
@@ -103,37 +107,63 @@ def _open(data: bytes):
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds on a damaged file
-        raise TableError([RowError(None, "the workbook cannot be opened")]) from None
+        raise TableError([RowError(None, N_("the workbook cannot be opened"))]) from None
 
 
 def _check_about(book, accord: Accord) -> None:
     """A workbook made for another accord is refused as a whole."""
-    if "About" not in book.sheetnames:
+    titles = in_every_language(C.ABOUT_SHEET)
+    about = next((book[t] for t in book.sheetnames if t in titles), None)
+    if about is None:
         return
-    for row in book["About"].iter_rows(min_row=1, max_row=30, max_col=2, values_only=True):
+    for row in about.iter_rows(min_row=1, max_row=30, max_col=2, values_only=True):
         if len(row) == 2 and row[0] == "accord" and row[1] and row[1] != accord.slug:
-            raise TableError([RowError(None, f"this workbook was made for accord {row[1]!r}, "
-                                             f"not {accord.slug!r}")])
+            raise TableError([RowError(None, Message(
+                N_("this workbook was made for accord %(made_for)s, not %(accord)s"),
+                made_for=repr(row[1]), accord=repr(accord.slug)))])
+
+
+def in_every_language(text: str) -> set[str]:
+    """`text` and its translation in each of the app's languages."""
+    found = {text}
+    for locale in current_app.config["LANGUAGES"]:
+        with force_locale(locale):
+            found.add(gettext(text))
+    return found
+
+
+def header_lookup() -> dict[str, C.Column]:
+    """Lower-cased header (in any of the app's languages) or key -> column."""
+    lookup = C.header_lookup(C.UPDATE)
+    for column in C.UPDATE:
+        for header in in_every_language(column.header):
+            lookup.setdefault(header.strip().lower(), column)
+    return lookup
 
 
 def _header_columns(header_cells) -> list[C.Column | None]:
-    lookup = C.header_lookup(C.UPDATE)
+    lookup = header_lookup()
     headers = [str(c.value).strip() if c.value is not None else "" for c in header_cells]
     found = [lookup.get(h.lower()) if h else None for h in headers]
     errors = []
     keys = [c.key for c in found if c is not None]
-    missing = [c.header for c in C.UPDATE if c.key in C.UPDATE_REQUIRED and c.key not in keys]
+    missing = [gettext(c.header) for c in C.UPDATE
+               if c.key in C.UPDATE_REQUIRED and c.key not in keys]
     if missing:
-        errors.append(RowError(1, "missing column(s): " + ", ".join(missing)))
+        errors.append(RowError(1, Message(N_("missing column(s): %(columns)s"),
+                                          columns=", ".join(missing))))
     unknown = [h for h, c in zip(headers, found) if h and c is None]
     if unknown:
-        errors.append(RowError(1, "unknown column(s): " + ", ".join(unknown)))
+        errors.append(RowError(1, Message(N_("unknown column(s): %(columns)s"),
+                                          columns=", ".join(unknown))))
     repeated = sorted({k for k in keys if keys.count(k) > 1})
     if repeated:
-        errors.append(RowError(1, "repeated column(s): " + ", ".join(repeated)))
+        errors.append(RowError(1, Message(N_("repeated column(s): %(columns)s"),
+                                          columns=", ".join(repeated))))
     if errors:
-        expected = ", ".join(c.header for c in C.UPDATE)
-        raise TableError(errors + [RowError(1, f"expected columns: {expected}")])
+        expected = ", ".join(gettext(c.header) for c in C.UPDATE)
+        raise TableError(errors + [RowError(1, Message(N_("expected columns: %(columns)s"),
+                                                       columns=expected))])
     return found
 
 
@@ -143,14 +173,15 @@ def _raw_rows(sheet) -> tuple[list[tuple[int, dict]], int]:
     rows = sheet.iter_rows()
     header = next(rows, None)
     if header is None:
-        raise TableError([RowError(None, "the update sheet is empty")])
+        raise TableError([RowError(None, N_("the update sheet is empty"))])
     layout = _header_columns(header)
     level_at = next(i for i, c in enumerate(layout) if c is not None and c.key == "new_level")
     kept, read = [], 0
     for number, cells in enumerate(rows, start=2):
         if number > MAX_UPDATE_ROWS + 1:
-            raise TableError([RowError(None, f"the workbook has more than {MAX_UPDATE_ROWS} "
-                                             "rows; upload one section at a time")])
+            raise TableError([RowError(None, Message(
+                N_("the workbook has more than %(rows)s rows; upload one section at a time"),
+                rows=MAX_UPDATE_ROWS))])
         if not any(c.value not in (None, "") for c in cells):
             continue
         read += 1
@@ -168,12 +199,15 @@ def _parse_row(number: int, cells: dict) -> PlannedRow:
         if column.parse is None or cell is None:
             continue
         if cell.data_type == "f":
-            row.problems.append(f"{column.header}: formulas are not accepted; type the value")
+            row.problems.append(Message(N_("%(column)s: formulas are not accepted; type the "
+                                           "value"), column=Message(column.header)))
             continue
         try:
             setattr(row, column.key, column.parse(cell.value))
         except (ValueError, LevelError) as exc:
-            row.problems.append(f"{column.header}: {exc}")
+            reason = exc.args[0] if exc.args and isinstance(exc.args[0], Message) else str(exc)
+            row.problems.append(Message(N_("%(column)s: %(reason)s"),
+                                        column=Message(column.header), reason=reason))
     return row
 
 
@@ -188,16 +222,19 @@ def _plan_rows(plan: UpdatePlan, raw_rows, user, today: date) -> None:
         plan.rows.append(row)
         provision = provisions.get(row.code)
         if provision is None:
-            row.problems.append(f"unknown provision code {row.code!r}" if row.code
-                                else "the provision code is empty")
+            row.problems.append(Message(N_("unknown provision code %(code)s"),
+                                        code=repr(row.code)) if row.code
+                                else N_("the provision code is empty"))
             continue
         if row.code in seen:
-            row.problems.append(f"provision {row.code} appears on more than one row")
+            row.problems.append(Message(N_("provision %(code)s appears on more than one row"),
+                                        code=row.code))
             continue
         seen.add(row.code)
         row.current_level = levels.get(provision.id, 0)
         if not can_edit(user, provision):
-            row.problems.append(f"you may not edit provision {row.code}")
+            row.problems.append(Message(N_("you may not edit provision %(code)s"),
+                                        code=row.code))
             continue
         if not row.problems:
             _check_row(row, provision, user, today)
@@ -236,8 +273,9 @@ def _check_row(row: PlannedRow, provision: Provision, user, today: date) -> None
             row.already_recorded = True  # a re-upload of the user's own latest values
             return
         row.conflict = True
-        row.problems.append(f"provision {row.code} changed since this workbook was made "
-                            f"(version {row.version}, now {provision.version}): download a "
-                            "fresh workbook")
+        row.problems.append(Message(
+            N_("provision %(code)s changed since this workbook was made (version %(seen)s, "
+               "now %(now)s): download a fresh workbook"),
+            code=row.code, seen=row.version, now=provision.version))
         return
     row.change = change

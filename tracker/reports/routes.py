@@ -17,6 +17,7 @@ from ..accords.routes import visible_accord_or_404
 from ..api import params
 from ..excel import export, importer
 from ..extensions import db
+from ..i18n import translate
 from ..models import Section, UploadBatch
 from ..permissions import can_edit_some, can_review, has_any_role_on, has_role, require
 from ..tables import TableError
@@ -135,7 +136,7 @@ def upload(slug: str):
     try:
         plan = importer.read_update(accord, data, current_user)
     except TableError as exc:
-        return _upload_page(accord, form, errors=[str(e) for e in exc.errors], status=400)
+        return _upload_page(accord, form, errors=exc.errors, status=400)
     if not plan.ok or not plan.changes:
         return _preview(accord, plan)  # problems, or nothing to record: nothing is kept
     batch = _keep(accord, upload_file.filename or "update.xlsx", data)
@@ -216,7 +217,7 @@ def _describe(plan, key: str, reason: str) -> str:
     """A `services.Invalid` key ("index:field", or "field" for one change) as a row."""
     index, _sep, field = key.rpartition(":")
     row = plan.row_of_change(int(index) if index.isdigit() else 0) or 0
-    return _("Row %(row)d", row=row) + f": {reason} ({field})"
+    return _("Row %(row)d", row=row) + f": {translate(reason)} ({field})"
 
 
 @bp.post("/accords/<slug>/update/<int:batch_id>/discard")

@@ -1,0 +1,33 @@
+"""Reasons shown to people: marked for the translation catalogues here, translated by the
+web layer when shown (`tracker.i18n.translate`), English wherever they are printed as text."""
+from __future__ import annotations
+
+
+def N_(message: str) -> str:
+    """Marks a reason for translation catalogues; the web layer translates it when shown."""
+    return message
+
+
+class Message:
+    """A reason with values: `text` is a %(name)s template marked with N_, `params` fill it
+    (a param may itself be a Message). str() gives the English text (command line, logs);
+    the web layer translates the template, then fills it (`tracker.i18n.translate`)."""
+
+    __slots__ = ("text", "params")
+
+    def __init__(self, text: str, **params):
+        self.text, self.params = text, params
+
+    def __str__(self) -> str:
+        if not self.params:
+            return self.text
+        return self.text % {key: str(value) for key, value in self.params.items()}
+
+    def __repr__(self) -> str:
+        return f"Message({str(self)!r})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Message) and (self.text, self.params) == (other.text,
+                                                                           other.params)
+
+    __hash__ = None
