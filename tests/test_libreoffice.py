@@ -19,6 +19,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tracker.excel import columns as C
+from tracker.extensions import db
 from tracker.importers import import_accord, import_statuses
 
 pytestmark = pytest.mark.libreoffice
@@ -121,11 +122,17 @@ def test_libreoffice_keeps_neutralised_text_literal(soffice, client, tmp_path):
     assert sheets["History"][0]["Evidence"] == "=2*21" and sheets["History"][0]["Note"] == "+1"
 
 
+@pytest.mark.parametrize("locale, sheet_title, confirm", [
+    ("en", "Update", "Record 1 status change"),
+    ("es", "Actualización", "Registrar 1 cambio de estado"),
+])
 def test_a_workbook_saved_by_libreoffice_uploads(soffice, client, demo, make_user, login,
-                                                 tmp_path):
-    login(make_user("editor", demo))
+                                                 tmp_path, locale, sheet_title, confirm):
+    editor = login(make_user("editor", demo))
+    editor.locale = locale
+    db.session.commit()
     book = load_workbook(io.BytesIO(client.get(f"/accords/{SLUG}/update.xlsx").data))
-    sheet = book[C.UPDATE_SHEET]
+    sheet = book[sheet_title]
     keys = [c.key for c in C.UPDATE]
     row = next(r for r in sheet.iter_rows(min_row=2) if r[keys.index("current_level")].value < 3)
     code, level = row[0].value, row[keys.index("current_level")].value
@@ -141,4 +148,4 @@ def test_a_workbook_saved_by_libreoffice_uploads(soffice, client, demo, make_use
                            content_type="multipart/form-data")
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     preview = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert code in preview and "Record 1 status change" in preview
+    assert code in preview and confirm in preview
