@@ -108,11 +108,15 @@ def history_rows(accord: Accord, as_of: date, *, include_unverified: bool = True
     if not include_unverified:
         query = query.where(StatusRecord.review_state == "verified")
     keys = [c.key for c in C.HISTORY]  # the SELECT lists the columns in this order
-    for row in db.session.execute(query.execution_options(yield_per=2000)):
-        values = dict(zip(keys, row))
-        if not show_authors:
-            values["author"] = values["reviewed_by"] = None
-        yield values
+    result = db.session.execute(query.execution_options(yield_per=2000))
+    try:
+        for row in result:
+            values = dict(zip(keys, row))
+            if not show_authors:
+                values["author"] = values["reviewed_by"] = None
+            yield values
+    finally:
+        result.close()  # a reader that stops early (a full sheet) ends the server-side cursor
 
 
 def _summary_values(group: str, name: str, part: dict) -> dict:
@@ -197,6 +201,8 @@ def _fill(sheet: Sheet, rows) -> Sheet:
     for row in rows:
         if sheet.full:
             sheet.cut = True
+            if hasattr(rows, "close"):
+                rows.close()  # a generator over a database cursor: end it now
             break
         sheet.append_dict(row)
     sheet.finish()
