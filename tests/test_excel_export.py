@@ -316,6 +316,46 @@ def test_unknown_reference_set_is_404(client):
     assert client.get("/reference-sets/nothing.csv").status_code == 404
 
 
+# --- in the reader's language ----------------------------------------------------------------
+
+SPANISH_SHEETS = ["Acerca de", "Resumen", "Disposiciones", "Historial", "Evolución",
+                  "Comparación"]
+
+
+def test_the_report_follows_the_readers_language(client, report):
+    data = client.get(f"/accords/{SLUG}/report.xlsx?as_of={AS_OF}",
+                      headers={"Accept-Language": "es-CO,es;q=0.9"}).data
+    spanish = load_workbook(io.BytesIO(data))
+    assert spanish.sheetnames == SPANISH_SHEETS
+    assert [c.value for c in spanish["Disposiciones"][1]][:5] == [
+        "Código", "Sección", "Texto", "Tipo de disposición", "Prioridad"]
+    about = dict(spanish["Acerca de"].iter_rows(min_row=2, values_only=True))
+    assert about["Con corte a"] == AS_OF and "DATOS ILUSTRATIVOS" in about
+    # The same figures and rows, only words translated.
+    for english, title in zip(SHEETS[1:], SPANISH_SHEETS[1:]):
+        assert spanish[title].max_row == report[english].max_row, title
+    english_rows = list(report["Summary"].iter_rows(min_row=2, values_only=True))
+    spanish_rows = list(spanish["Resumen"].iter_rows(min_row=2, values_only=True))
+    assert [r[2:] for r in spanish_rows] == [r[2:] for r in english_rows]
+    assert [r[1] for r in spanish_rows[:3]] == ["Todas las disposiciones", "Prioridad",
+                                                "Sin prioridad"]
+    labels = {r[10] for r in spanish["Disposiciones"].iter_rows(min_row=2, values_only=True)}
+    assert labels <= {"No iniciado", "Mínimo", "Intermedio", "Completo"} and len(labels) == 4
+    charts = b"".join(zipfile.ZipFile(io.BytesIO(data)).read(n)
+                      for n in zipfile.ZipFile(io.BytesIO(data)).namelist()
+                      if n.startswith("xl/charts/chart"))
+    assert "Puntaje de implementación por mes".encode() in charts
+    assert "'Evolución'!".encode() in charts and b"'Resumen'!" in charts
+
+
+@pytest.mark.parametrize("name", ["history", "provisions"])
+def test_csv_keys_and_values_do_not_follow_the_language(client, name):
+    english = client.get(f"/accords/{SLUG}/{name}.csv?as_of={AS_OF}").data
+    spanish = client.get(f"/accords/{SLUG}/{name}.csv?as_of={AS_OF}",
+                         headers={"Accept-Language": "es"}).data
+    assert spanish == english
+
+
 # --- command line ----------------------------------------------------------------------------
 
 def test_export_command_writes_the_report(runner, tmp_path):
@@ -327,7 +367,17 @@ def test_export_command_writes_the_report(runner, tmp_path):
     assert dict(book["About"].iter_rows(min_row=2, values_only=True))["As of"] == AS_OF
 
 
+def test_export_command_writes_the_report_in_spanish(runner, tmp_path):
+    path = tmp_path / "informe.xlsx"
+    result = runner.invoke(args=["export", SLUG, str(path), "--as-of", AS_OF, "--lang", "es"])
+    assert result.exit_code == 0, result.output
+    book = load_workbook(path, read_only=True)
+    assert book.sheetnames == SPANISH_SHEETS
+    assert dict(book["Acerca de"].iter_rows(min_row=2, values_only=True))["Con corte a"] == AS_OF
+
+
 @pytest.mark.parametrize("args, expected", [
+    (["export", SLUG, "x.xlsx", "--lang", "fr"], "'fr' is not one of 'en', 'es'"),
     (["export", "nope", "x.xlsx"], "no accord with slug 'nope'"),
     (["export", SLUG, "x.csv"], "ending in .xlsx"),
     (["export", SLUG, "x.xlsx", "--as-of", "2001-01-01"], "between the signing date"),

@@ -6,6 +6,8 @@ import secrets
 from pathlib import Path
 
 DEFAULT_UPLOAD_LIMIT = 8 * 1024 * 1024
+#: Interface languages (a catalogue in tracker/translations for each but English).
+LANGUAGES = ("en", "es")
 
 
 def _bool(value: str | None, default: bool = False) -> bool:
@@ -58,6 +60,6 @@ def from_environment(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _bool(os.environ.get("TRACKER_SECURE_COOKIES")),
         "BABEL_DEFAULT_LOCALE": "en",
-        "LANGUAGES": ("en", "es"),
+        "LANGUAGES": LANGUAGES,
         "PAGE_SIZE": 50,
     }

@@ -29,7 +29,7 @@ import zipfile
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from html import escape
-from typing import Sequence
+from typing import Callable
 from xml.etree import ElementTree
 
 from openpyxl import Workbook
@@ -137,14 +137,14 @@ class Sheet:
 
     def __init__(self, book: Workbook, title: str, columns: tuple[C.Column, ...], *,
                  freeze: str = "A2", unlock_editable: bool = False,
-                 headers: Sequence[str] | None = None):
+                 translate: Callable[[str], str] = str):
         self.ws = book.create_sheet(title)
         self.columns = columns
         self.letters = [get_column_letter(index) for index in range(1, len(columns) + 1)]
         for letter, column in zip(self.letters, columns):
             self.ws.column_dimensions[letter].width = column.width
         self.ws.freeze_panes = freeze
-        self.ws.append([self._header(h) for h in (headers or [c.header for c in columns])])
+        self.ws.append([self._header(translate(c.header)) for c in columns])
         unlocked = [unlock_editable and c.editable for c in columns]
         self.styles = [self._style(c, u) for c, u in zip(columns, unlocked)]
         # An empty unlocked cell is still written, so that a protected sheet lets it be filled.
@@ -222,14 +222,17 @@ class Sheet:
 
 
 class Book:
-    """A workbook of `Sheet`s; `save` returns the .xlsx file as bytes."""
+    """A workbook of `Sheet`s; `save` returns the .xlsx file as bytes. `translate` turns
+    sheet titles and column headers into the reader's language (default: as written)."""
 
-    def __init__(self):
+    def __init__(self, translate: Callable[[str], str] = str):
         self.workbook = Workbook(write_only=True)
         self.sheets: list[Sheet] = []
+        self.translate = translate
 
     def sheet(self, title: str, columns: tuple[C.Column, ...], **options) -> Sheet:
-        sheet = Sheet(self.workbook, title, columns, **options)
+        sheet = Sheet(self.workbook, self.translate(title), columns, translate=self.translate,
+                      **options)
         self.sheets.append(sheet)
         return sheet
 

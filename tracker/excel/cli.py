@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from ..config import LANGUAGES
+
 
 def _as_of(_ctx, _param, value: str | None) -> date:
     if value is None:
@@ -29,12 +31,16 @@ def _write(path: str, data: bytes) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
 @click.option("--as-of", callback=_as_of, help="Figures as of this date, YYYY-MM-DD "
               "(default: today).")
-def export_command(slug: str, file: str, as_of: date) -> None:
+@click.option("--lang", type=click.Choice(LANGUAGES), default=LANGUAGES[0], show_default=True,
+              help="Language of sheet titles, headers, labels and notes.")
+def export_command(slug: str, file: str, as_of: date, lang: str) -> None:
     """Write accord SLUG's report workbook (.xlsx) to FILE.
 
     Sheets About, Summary, Provisions, History (every status record, with its author and
     review state), Timeline (monthly) and Comparison (with the PAM 2015 reference set).
     """
+    from flask_babel import force_locale
+
     from .. import queries
     from .export import report_workbook
 
@@ -47,7 +53,9 @@ def export_command(slug: str, file: str, as_of: date) -> None:
     if not accord.signed_on <= as_of <= date.today():
         raise click.BadParameter(f"--as-of must lie between the signing date "
                                  f"({accord.signed_on}) and today")
-    _write(file, report_workbook(accord, as_of))
+    with force_locale(lang):
+        data = report_workbook(accord, as_of)
+    _write(file, data)
     click.echo(f"wrote {file}: {accord.slug} as of {as_of.isoformat()}")
 
 

@@ -4,11 +4,14 @@ update workbook. Each function returns bytes; a view only checks access and send
 
 Every number comes from `AccordFigures`. Sheets are written row by row as `tracker.excel`
 describes (memory stays flat however long the history grows; text is never evaluated).
+Workbooks speak the current language (the reader's, on the web): sheet titles, headers,
+labels and notes. CSV files and the reference set's import format never change with it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from typing import Callable
 
 from flask_babel import gettext
 from openpyxl.chart import BarChart, LineChart, Reference, Series
@@ -18,9 +21,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from .. import __version__, i18n, palette
-from ..domain import metrics
+from ..domain import metrics, scale
 from ..domain.metrics import Filters
-from ..domain.scale import LEVEL_KEYS, LEVEL_LABELS
+from ..domain.messages import N_
+from ..domain.scale import LEVEL_KEYS
 from ..extensions import db
 from ..figures import DEFAULT_REFERENCE_SET, AccordFigures
 from ..models import Accord, Provision, ProvisionType, Section, StatusRecord, User
@@ -69,8 +73,9 @@ def _evidence(record_ids) -> dict[int, tuple[str | None, str | None]]:
     return found
 
 
-def provision_rows(data: ReportData):
-    """One dict per provision (keys of columns.PROVISIONS), levels as of `data.as_of`."""
+def provision_rows(data: ReportData, level_label: Callable[[int], str] = scale.level_label):
+    """One dict per provision (keys of columns.PROVISIONS), levels as of `data.as_of`; the
+    level's label from `level_label` (English by default, as in the CSV)."""
     levels = data.figures.levels(data.as_of)
     deciding = data.deciding_records(data.as_of)
     evidence = _evidence(r.id for r in deciding.values())
@@ -83,7 +88,7 @@ def provision_rows(data: ReportData):
             "text": data.extras[p.id][0], "provision_type": p.type_code,
             "priority": yes_no(p.priority), "tags": ";".join(sorted(p.tags)),
             "responsible_actor": p.responsible_actor, "time_frame": p.time_frame,
-            "deadline": p.deadline, "level": level, "level_label": LEVEL_LABELS[level],
+            "deadline": p.deadline, "level": level, "level_label": level_label(level),
             "last_change": record.effective_on if record else None,
             "evidence_url": url, "evidence_text": text,
         }
@@ -131,9 +136,9 @@ def _summary_values(group: str, name: str, part: dict) -> dict:
 
 def summary_rows(data: ReportData) -> list[dict]:
     whole = data.figures.summary(data.as_of)
-    rows = [_summary_values("all", "All provisions", whole),
-            _summary_values("priority", "Priority", whole["priority"]),
-            _summary_values("non_priority", "Non-priority", whole["non_priority"])]
+    rows = [_summary_values("all", gettext("All provisions"), whole),
+            _summary_values("priority", gettext("Priority"), whole["priority"]),
+            _summary_values("non_priority", gettext("Non-priority"), whole["non_priority"])]
     points = data.figures.by_group(data.as_of, lambda p: p.section_path[:1])
     for code in sorted(points, key=lambda c: (data.section_order.get(c, 0), c)):
         name = f"{code} {data.section_titles.get(code, '')}".strip()
@@ -177,22 +182,23 @@ def report_workbook(accord: Accord, as_of: date, *, include_unverified: bool = T
     data = ReportData(accord, AccordFigures(accord), as_of)
     references = data.figures.references(DEFAULT_REFERENCE_SET, include_illustrative=True)
     comparison, comparison_table = comparison_rows(data, references)
-    book = Book()
-    about = book.sheet("About", C.ABOUT)
+    book = Book(translate=gettext)
+    about = book.sheet(C.ABOUT_SHEET, C.ABOUT)
     for item, value in about_items(data, comparison, references, include_unverified,
                                    generated_at or datetime.now(timezone.utc)):
         about.append((item, value))
     _summary_sheet(book, data)
-    _fill(book.sheet("Provisions", C.PROVISIONS, freeze="B2"), provision_rows(data))
-    history = _fill(book.sheet("History", C.HISTORY, freeze="C2"),
+    _fill(book.sheet(N_("Provisions"), C.PROVISIONS, freeze="B2"),
+          provision_rows(data, i18n.level_label))
+    history = _fill(book.sheet(N_("History"), C.HISTORY, freeze="C2"),
                     history_rows(accord, as_of, include_unverified=include_unverified,
                                  show_authors=show_authors))
     if history.cut:
-        about.append(("HISTORY SHEET CUT", f"The History sheet holds the first "
-                      f"{history.count:,} records, as many as a worksheet holds; the history "
-                      "CSV export holds every record."))
+        about.append((gettext("HISTORY SHEET CUT"), gettext(
+            "The History sheet holds the first %(n)s records, as many as a worksheet holds; "
+            "the history CSV export holds every record.", n=f"{history.count:,}")))
     _timeline_sheet(book, data)
-    _fill(book.sheet("Comparison", C.COMPARISON, freeze="B2"), comparison_table)
+    _fill(book.sheet(N_("Comparison"), C.COMPARISON, freeze="B2"), comparison_table)
     return book.save()
 
 
@@ -215,48 +221,57 @@ def about_items(data: ReportData, comparison: dict, references, include_unverifi
     flagged = set(db.session.scalars(select(Accord.slug).where(Accord.illustrative.is_(True))))
     illustrative_refs = sum(1 for r in references if r.slug in flagged)
     items = [
-        ("Accord", accord.name), ("Slug", accord.slug), ("Country", accord.country),
-        ("Signed on", accord.signed_on.isoformat()),
-        ("Kind", accord.kind + (f" (reference set {accord.reference_set})"
-                                if accord.reference_set else "")),
-        ("As of", data.as_of.isoformat()),
-        ("Generated at (UTC)", naive_utc(generated_at).isoformat(sep=" ", timespec="seconds")),
-        ("App version", f"Accord tracker {__version__}"),
-        ("Method", "Peace Accords Matrix (PAM) scale: 0 not initiated, 1 minimal, "
-                   "2 intermediate, 3 complete."),
-        ("Level on a date", "The level of a provision's latest verified status record "
-                            "effective on or before the date; none: 0 (not initiated)."),
-        ("Score", "100 x sum of levels / (3 x provisions); shares are per level, in percent."),
-        ("Priority score ratio", "" if summary["priority_ratio"] is None
+        (gettext("Accord"), accord.name), (gettext("Slug"), accord.slug),
+        (gettext("Country"), accord.country),
+        (gettext("Signed on"), accord.signed_on.isoformat()),
+        (gettext("Kind"), accord.kind + (f" ({gettext('reference set')} {accord.reference_set})"
+                                         if accord.reference_set else "")),
+        (gettext("As of"), data.as_of.isoformat()),
+        (gettext("Generated at (UTC)"),
+         naive_utc(generated_at).isoformat(sep=" ", timespec="seconds")),
+        (gettext("App version"), f"Accord tracker {__version__}"),
+        (gettext("Method"), gettext(
+            "Peace Accords Matrix (PAM) scale: 0 not initiated, 1 minimal, 2 intermediate, "
+            "3 complete.")),
+        (gettext("Level on a date"), gettext(
+            "The level of a provision's latest verified status record effective on or before "
+            "the date; none: 0 (not initiated).")),
+        (gettext("Score"), gettext(
+            "100 x sum of levels / (3 x provisions); shares are per level, in percent.")),
+        (gettext("Priority score ratio"), "" if summary["priority_ratio"] is None
          else str(summary["priority_ratio"])),
-        ("Figures count", "verified status records only"),
-        ("History sheet", "every status record effective by the as-of date, with its review "
-                          "state" if include_unverified else
-                          "verified status records effective by the as-of date"),
-        ("Comparison", f"each provision type's mean level against the {DEFAULT_REFERENCE_SET} "
-                       f"reference accords in year {comparison['year']} since signing "
-                       f"({comparison['reference_accords']} reference accords coded that year)"),
-        ("Provenance", accord.description or ""),
-        ("Source", accord.source_url or ""),
+        (gettext("Figures count"), gettext("verified status records only")),
+        (gettext("History sheet"), gettext(
+            "every status record effective by the as-of date, with its review state")
+         if include_unverified else
+         gettext("verified status records effective by the as-of date")),
+        (gettext("Comparison"), gettext(
+            "each provision type's mean level against the %(set)s reference accords in year "
+            "%(year)s since signing (%(n)s reference accords coded that year)",
+            set=DEFAULT_REFERENCE_SET, year=comparison["year"],
+            n=comparison["reference_accords"])),
+        (gettext("Provenance"), accord.description or ""),
+        (gettext("Source"), accord.source_url or ""),
     ]
     if accord.illustrative:
-        items.append(("ILLUSTRATIVE DATA", "This accord's provision data is an illustrative "
-                      "stand-in calibrated to published aggregate figures, not published "
-                      "provision-level data."))
+        items.append((gettext("ILLUSTRATIVE DATA"), gettext(
+            "This accord's provision data is an illustrative stand-in calibrated to published "
+            "aggregate figures, not published provision-level data.")))
     if illustrative_refs:
-        items.append(("ILLUSTRATIVE REFERENCES", f"{illustrative_refs} of the "
-                      f"{len(references)} reference accords carry an illustrative stand-in "
-                      "matrix, not PAM's own provision-by-year data."))
+        items.append((gettext("ILLUSTRATIVE REFERENCES"), gettext(
+            "%(n)s of the %(total)s reference accords carry an illustrative stand-in matrix, "
+            "not PAM's own provision-by-year data.", n=illustrative_refs,
+            total=len(references))))
     return items
 
 
 def _summary_sheet(book: Book, data: ReportData) -> None:
-    sheet = _fill(book.sheet("Summary", C.SUMMARY, freeze="C2"), summary_rows(data))
+    sheet = _fill(book.sheet(N_("Summary"), C.SUMMARY, freeze="C2"), summary_rows(data))
     ws, first_share = sheet.ws, sheet.column_index("share_not_initiated")
     chart = BarChart()
     chart.type, chart.grouping, chart.overlap = "bar", "percentStacked", 100
-    chart.title = f"Priority split, as of {data.as_of.isoformat()}"
-    for offset, label in enumerate(LEVEL_LABELS):
+    chart.title = gettext("Priority split, as of %(date)s", date=data.as_of.isoformat())
+    for offset, label in enumerate(i18n.level_labels()):
         values = Reference(ws, min_col=first_share + offset, min_row=3, max_row=4)
         series = Series(values, title=label)
         series.graphicalProperties.solidFill = _rgb(palette.LEVEL_COLOURS[offset])
@@ -275,12 +290,12 @@ def _rgb(colour: str) -> str:
 
 
 def _timeline_sheet(book: Book, data: ReportData) -> None:
-    sheet = _fill(book.sheet("Timeline", C.TIMELINE), timeline_rows(data))
+    sheet = _fill(book.sheet(N_("Timeline"), C.TIMELINE), timeline_rows(data))
     if not sheet.count:
         return
     ws, score = sheet.ws, sheet.column_index("score")
     chart = LineChart()
-    chart.title = "Implementation score by month"
+    chart.title = gettext("Implementation score by month")
     chart.add_data(Reference(ws, min_col=score, max_col=score + 2, min_row=1,
                              max_row=sheet.count + 1), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=sheet.count + 1))
@@ -292,7 +307,7 @@ def _timeline_sheet(book: Book, data: ReportData) -> None:
     chart.legend.position = "b"
     chart.x_axis.number_format = "yyyy-mm"
     chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 100
-    chart.y_axis.title = "Score (0-100)"
+    chart.y_axis.title = gettext("Score (0-100)")
     chart.y_axis.number_format = "0"
     chart.x_axis.delete = chart.y_axis.delete = False
     chart.width, chart.height = 24, 10
@@ -363,9 +378,8 @@ def update_workbook(accord: Accord, section: Section | None = None, *,
     levels = data.figures.levels(today)
     deciding = data.deciding_records(today)
     chosen = data.figures.subset(Filters(section=section.code if section else None))
-    book = Book()
-    sheet = book.sheet(gettext(C.UPDATE_SHEET), C.UPDATE, freeze="B2", unlock_editable=True,
-                       headers=[gettext(c.header) for c in C.UPDATE])
+    book = Book(translate=gettext)
+    sheet = book.sheet(C.UPDATE_SHEET, C.UPDATE, freeze="B2", unlock_editable=True)
     for p in chosen:
         level, record = levels.get(p.id, 0), deciding.get(p.id)
         text, version = data.extras[p.id]
@@ -375,8 +389,7 @@ def update_workbook(accord: Accord, section: Section | None = None, *,
             "last_change": record.effective_on if record else None, "version": version})
     sheet.finish()
     _protect(sheet, accord.signed_on)
-    about = book.sheet(gettext(C.ABOUT_SHEET), C.ABOUT,
-                       headers=[gettext(c.header) for c in C.ABOUT])
+    about = book.sheet(C.ABOUT_SHEET, C.ABOUT)
     for item in update_about(accord, section, today):
         about.append(item)
     return book.save()
