@@ -62,4 +62,5 @@ def from_environment(instance_path: str) -> dict:
         "BABEL_DEFAULT_LOCALE": "en",
         "LANGUAGES": LANGUAGES,
         "PAGE_SIZE": 50,
+        "COMPRESS_RESPONSES": _bool(os.environ.get("TRACKER_COMPRESS", "1")),
     }

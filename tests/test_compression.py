@@ -1,0 +1,94 @@
+"""Compressed answers for slow connections: the same bytes once decompressed, weak ETags that
+still revalidate to 304, and nothing compressed that should not be."""
+from __future__ import annotations
+
+import gzip
+
+import pytest
+
+SLUG = "colombia-2016-demo"
+GZIP = {"Accept-Encoding": "gzip, deflate, br"}
+
+
+def _get(client, url: str, **headers):
+    """The answer, read whole and closed (a file sent as it is stays open until closed)."""
+    response = client.get(url, headers=headers)
+    response.get_data()
+    response.close()
+    return response
+
+
+def _plain_and_gzipped(client, url: str):
+    plain, packed = _get(client, url), _get(client, url, **GZIP)
+    assert plain.status_code == packed.status_code == 200
+    return plain, packed
+
+
+@pytest.mark.parametrize("url, mimetype", [
+    ("/methodology", "text/html"),
+    (f"/api/v1/accords/{SLUG}/provisions", "application/json"),
+    (f"/accords/{SLUG}/history.csv", "text/csv"),
+    (f"/accords/{SLUG}/charts/status.svg?as_of=2019-02-28", "image/svg+xml"),
+    ("/static/tracker.css", "text/css"),
+])
+def test_text_answers_are_gzipped_for_clients_that_accept_it(client, url, mimetype):
+    plain, packed = _plain_and_gzipped(client, url)
+    assert packed.mimetype == mimetype
+    assert packed.headers["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain.headers
+    for response in (plain, packed):
+        assert "Accept-Encoding" in response.headers["Vary"]
+    body = packed.get_data()
+    assert int(packed.headers["Content-Length"]) == len(body) < len(plain.get_data()) / 2
+    assert gzip.decompress(body) == plain.get_data()
+
+
+@pytest.mark.parametrize("url", [
+    f"/accords/{SLUG}/charts/status.svg?as_of=2019-02-28",
+    f"/api/v1/accords/{SLUG}/summary",
+    "/static/tracker.css",
+])
+def test_a_compressed_answers_weak_etag_revalidates(client, url):
+    plain, packed = _plain_and_gzipped(client, url)
+    strong, weak = plain.headers["ETag"], packed.headers["ETag"]
+    assert weak == "W/" + strong
+    for tag in (weak, strong):
+        again = _get(client, url, **GZIP, **{"If-None-Match": tag})
+        assert again.status_code == 304 and again.get_data() == b""
+        assert again.headers["ETag"] == weak
+    assert _get(client, url, **{"If-None-Match": weak}).status_code == 304
+
+
+@pytest.mark.parametrize("url", [
+    f"/accords/{SLUG}/charts/status.png?as_of=2019-02-28",  # already compressed
+    f"/accords/{SLUG}/report.xlsx?as_of=2019-02-28",  # a zip
+    "/healthz",  # too small to gain
+])
+def test_other_answers_are_sent_as_they_are(client, url):
+    plain, packed = _plain_and_gzipped(client, url)
+    assert "Content-Encoding" not in packed.headers
+    if ".xlsx" not in url:  # the report carries the time it was generated
+        assert packed.get_data() == plain.get_data()
+
+
+def test_head_requests_and_refusing_clients_get_no_encoding(client):
+    assert "Content-Encoding" not in client.head("/methodology", headers=GZIP).headers
+    refused = client.get("/methodology", headers={"Accept-Encoding": "gzip;q=0, identity"})
+    assert "Content-Encoding" not in refused.headers
+
+
+def test_compression_can_be_left_to_a_proxy(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "COMPRESS_RESPONSES", False)
+    response = client.get("/methodology", headers=GZIP)
+    assert "Content-Encoding" not in response.headers
+
+
+def test_error_pages_are_compressed_with_their_status(client):
+    response = client.get("/accords/no-such-accord", headers=GZIP)
+    assert response.status_code == 404 and response.headers["Content-Encoding"] == "gzip"
+    assert b"No accord" in gzip.decompress(response.get_data())
+
+
+def test_a_range_of_a_file_is_sent_as_it_is(client):
+    response = _get(client, "/static/tracker.css", **GZIP, Range="bytes=0-99")
+    assert response.status_code == 206 and "Content-Encoding" not in response.headers
+    assert len(response.get_data()) == 100
