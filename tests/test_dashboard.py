@@ -320,6 +320,17 @@ def test_304_is_decided_before_drawing(client, monkeypatch):
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
 
 
+@pytest.mark.parametrize("query", ["section=99", "tag=nothing"])
+def test_a_filter_the_accord_lacks_is_400_even_when_the_tag_matches(client, monkeypatch,
+                                                                      query):
+    from tracker.dashboard import routes
+
+    monkeypatch.setattr(routes, "_conditional", lambda etag: True)  # any tag would match
+    response = client.get(f"{CHART}/status.png?as_of={AS_OF}&{query}")
+    assert response.status_code == 400
+    assert client.get(f"{CHART}/status.png?as_of={AS_OF}&section=1").status_code == 304
+
+
 def test_charts_reuse_the_page_figures_and_drawn_charts(client, monkeypatch):
     from tracker import charts, queries
 

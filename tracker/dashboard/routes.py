@@ -176,6 +176,8 @@ def chart(slug: str, name: str, fmt: str):
     state = data_state(accord)
     etag = etag_for(state, name, fmt, selection)
     filename = f"{accord.slug}-{name}-{selection.as_of.isoformat()}.{fmt}"
+    if selection.section or selection.tag:  # a 400 for a filter the accord lacks, even on
+        params.filters(DashboardFigures(accord).provisions)  # a revalidation
     if _conditional(etag):
         return _image(None, fmt, etag, filename)
 
