@@ -2,6 +2,7 @@
 304s, the illustrative note, bad parameters (400/404, never 500) and the page language."""
 from __future__ import annotations
 
+import html
 import re
 from datetime import date, timedelta
 from html.parser import HTMLParser
@@ -105,6 +106,14 @@ def test_page_shows_every_part_with_a_chart_link_and_alt_text(client):
     assert '<html lang="en">' in text
     assert "<script" not in text and " style=" not in text
     assert "dashboard.css" in text
+
+
+def test_page_links_the_downloads_for_its_date(client):
+    text = page(client).decode()
+    for path in ("report.xlsx", "provisions.csv", "history.csv"):
+        link = re.search(rf'href="(/accords/{SLUG}/{path}\?[^"]+)"', text)
+        assert link and f"as_of={AS_OF}" in link.group(1), path
+        assert client.get(html.unescape(link.group(1))).status_code == 200
 
 
 def test_headline_and_priority_tables_equal_the_api(client):
