@@ -328,7 +328,33 @@ def _bomb() -> bytes:
                  "xl/worksheets/sheet1.xml": b" " * (40 * 1024 * 1024)})
 
 
+def _edit_sheet(data: bytes, change) -> bytes:
+    """The workbook with its first sheet's XML passed through `change`."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    parts = {name: source.read(name) for name in source.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = change(parts["xl/worksheets/sheet1.xml"])
+    return _zip(parts)
+
+
+def _only_a_chartsheet(_data: bytes) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.create_chartsheet("Update")
+    book.remove(book.active)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 @pytest.mark.parametrize("make, expected", [
+    (lambda data: _edit_sheet(data, lambda xml: xml.replace(b"<v>", b"<v>abc", 1)),
+     "the workbook cannot be read"),
+    (lambda data: _edit_sheet(data, lambda xml: xml.replace(b"</row>", b"</rowx>", 1)),
+     "the workbook cannot be read"),
+    (lambda data: _edit_sheet(data, lambda xml: xml.replace(b'r="A2"', b'r="2A"', 1)),
+     "the workbook cannot be read"),
+    (_only_a_chartsheet, "the workbook cannot be opened"),
     (lambda data: b"just some text, not a workbook", "the file is not an XLSX workbook"),
     (lambda data: data[: len(data) // 2], "not a readable XLSX workbook"),
     (_with_macro, "macro-enabled workbooks are not accepted"),
@@ -512,3 +538,17 @@ def test_bad_files_are_refused_in_the_readers_language(client, spanish_editor, r
     response = _upload(client, make(_download(client)))
     assert response.status_code == 400 and expected in _page(response)
     assert row_counts() == before
+
+
+def test_cells_far_right_of_the_header_are_ignored(client, editor, codes):
+    rising, _falling, levels = codes
+    data = _fill(_download(client), {rising[0]: _edit(levels[rising[0]] + 1)})
+
+    def stray(xml: bytes) -> bytes:  # one cell in the last column of every data row
+        return re.sub(rb'<row r="([2-9]|\d\d+)"([^>]*)>(.*?)</row>',
+                      lambda m: b'<row r="%s"%s>%s<c r="XFD%s"><v>1</v></c></row>' % (
+                          m.group(1), m.group(2), m.group(3), m.group(1)), xml, flags=re.S)
+
+    response = _upload(client, _edit_sheet(data, stray))
+    assert response.status_code == 302, _page(response)[:1500]
+    assert rising[0] in _page(client.get(response.headers["Location"]))

@@ -43,6 +43,8 @@ def _load(data: bytes, **options):
     ("=1+1", '<c r="A1" t="inlineStr"><is><t>=1+1</t></is></c>'),
     ("#N/A", '<c r="A1" t="inlineStr"><is><t>#N/A</t></is></c>'),
     ("tab\x0bbed\x00", '<c r="A1" t="inlineStr"><is><t>tabbed</t></is></c>'),
+    ("_x0041_ not A", '<c r="A1" t="inlineStr"><is><t>_x005F_x0041_ not A</t></is></c>'),
+    ("_x00zz_ _X0041", '<c r="A1" t="inlineStr"><is><t>_x00zz_ _X0041</t></is></c>'),
     ("\x0b", ""),
     (7, '<c r="A1"><v>7</v></c>'),
     (True, '<c r="A1" t="b"><v>1</v></c>'),
@@ -157,6 +159,16 @@ def test_a_cell_longer_than_a_worksheet_holds_is_cut_and_says_so():
     book = _load(_sample_book([{"text": long, "note": "short"}]))
     text = book["Q&A <data>"]["A2"].value
     assert len(text) == excel.MAX_CELL_TEXT and text.endswith(excel.TRUNCATED_NOTE)
+
+
+@pytest.mark.parametrize("text", ["😀" * 20000, "a" + "😀" * 20000, "é" * 40000])
+def test_the_cell_limit_counts_utf16_units_as_excel_does(text):
+    cut = excel.cell_text(text)
+    units = len(cut.encode("utf-16-le")) // 2
+    assert units <= excel.MAX_CELL_TEXT and cut.endswith(excel.TRUNCATED_NOTE)
+    assert units > excel.MAX_CELL_TEXT - len(excel.TRUNCATED_NOTE) - 2
+    cut.encode("utf-8")  # no half surrogate pair left behind
+    assert excel.cell_text("😀" * 16000) == "😀" * 16000  # 32,000 units: kept whole
 
 
 def test_an_empty_book_sheet_has_its_header_only():

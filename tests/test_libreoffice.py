@@ -112,13 +112,15 @@ def test_libreoffice_finds_the_api_figures_in_the_report(soffice, client, tmp_pa
 
 def test_libreoffice_keeps_neutralised_text_literal(soffice, client, tmp_path):
     import_accord(b"code,section,text,provision_type,priority,tags,deadline\n"
-                  b"1,1 Point,=1+1,,no,,\n2,1 Point,@SUM(1;2),,no,,\n3,1 Point,-2+3,,no,,\n",
+                  b"1,1 Point,=1+1,,no,,\n2,1 Point,@SUM(1;2),,no,,\n3,1 Point,-2+3,,no,,\n"
+                  b"4,1 Point,_x0041_ stays,,no,,\n",
                   "s.csv", name="Formula bait", country="X", signed_on=date(2020, 1, 1),
                   slug="bait")
     import_statuses("bait", b"provision_code,level,effective_on,evidence,note\n"
                             b"1,1,2020-02-01,=2*21,+1\n", "s.csv")
     sheets = to_csv(soffice, tmp_path, client.get("/accords/bait/report.xlsx").data, "bait")
-    assert [row["Text"] for row in sheets["Provisions"]] == ["=1+1", "@SUM(1;2)", "-2+3"]
+    assert [row["Text"] for row in sheets["Provisions"]] == ["=1+1", "@SUM(1;2)", "-2+3",
+                                                             "_x0041_ stays"]
     assert sheets["History"][0]["Evidence"] == "=2*21" and sheets["History"][0]["Note"] == "+1"
 
 

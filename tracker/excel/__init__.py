@@ -55,6 +55,7 @@ MAX_ROWS = 1_048_576
 #: The most characters an Excel cell holds; longer text is cut and says so.
 MAX_CELL_TEXT = 32767
 TRUNCATED_NOTE = " [...] (cut at the workbook's cell limit; the CSV export has the full text)"
+_EXCEL_ESCAPE_RE = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
 _EXCEL_EPOCH_ORDINAL = date(1899, 12, 30).toordinal()
 _FIRST_PLAIN_SERIAL = 61  # from 1900-03-01 on, a serial is plain days since the epoch
 _ROWS_PER_WRITE = 1000
@@ -83,11 +84,31 @@ def yes_no(value: bool) -> str:
 # --- cells as worksheet XML ------------------------------------------------------------------
 
 def cell_text(text: str) -> str:
-    """Text as a workbook cell holds it: cleaned, and cut (saying so) at the cell limit."""
+    """Text as a workbook cell holds it: cleaned, and cut (saying so) at the cell limit,
+    which Excel counts in UTF-16 units (a character beyond the BMP, an emoji, counts two)."""
     text = clean_text(text)
-    if len(text) > MAX_CELL_TEXT:
-        text = text[:MAX_CELL_TEXT - len(TRUNCATED_NOTE)] + TRUNCATED_NOTE
+    if len(text) > MAX_CELL_TEXT // 2 and _utf16_units(text) > MAX_CELL_TEXT:
+        text = _utf16_prefix(text, MAX_CELL_TEXT - len(TRUNCATED_NOTE)) + TRUNCATED_NOTE
     return text
+
+
+def _utf16_units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _utf16_prefix(text: str, units: int) -> str:
+    """The longest start of `text` within `units` UTF-16 units, never half a pair."""
+    head = text.encode("utf-16-le")[:2 * units]
+    if head and 0xD8 <= head[-1] <= 0xDB:  # a high surrogate whose partner was cut off
+        head = head[:-2]
+    return head.decode("utf-16-le")
+
+
+def _escape_text(text: str) -> str:
+    """XML text, with `_xHHHH_` written so that Excel shows it as typed (Excel reads that
+    pattern as an escaped character; its own escape for "_" is `_x005F_`)."""
+    text = escape(text, False)
+    return _EXCEL_ESCAPE_RE.sub("_x005F_", text) if "_x" in text else text
 
 
 def excel_serial(value: date) -> int | float:
@@ -111,7 +132,7 @@ def cell_xml(ref: str, style: str, value) -> str:
         if not text:
             return ""
         space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
-        return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{escape(text, False)}</t></is></c>'
+        return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{_escape_text(text)}</t></is></c>'
     if kind is int:
         return f'<c r="{ref}"{style}><v>{value}</v></c>'
     if kind is bool:
@@ -254,6 +275,7 @@ class Book:
                         continue
                     member = zipfile.ZipInfo(info.filename, info.date_time)
                     member.compress_type = zipfile.ZIP_DEFLATED
+                    sheet._flush()
                     large = sheet._rows.tell() > (1 << 30)
                     with package.open(member, "w", force_zip64=large) as target:
                         sheet.write_into(content, target)

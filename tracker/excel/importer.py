@@ -89,10 +89,13 @@ def read_update(accord: Accord, data: bytes, user, *, today: date | None = None)
     check_xlsx_container(data)
     book = _open(data)
     try:
-        _check_about(book, accord)
-        titles = in_every_language(C.UPDATE_SHEET)
-        sheet = next((book[t] for t in book.sheetnames if t in titles), book.worksheets[0])
-        raw_rows, rows_read = _raw_rows(sheet)
+        sheets = {sheet.title: sheet for sheet in book.worksheets}  # chartsheets left out
+        _check_about(sheets, accord)
+        raw_rows, rows_read = _raw_rows(_update_sheet(sheets))
+    except TableError:
+        raise
+    except Exception:  # openpyxl parses a sheet's XML only while its rows are read
+        raise TableError([RowError(None, N_("the workbook cannot be read"))]) from None
     finally:
         book.close()
     plan = UpdatePlan(accord, [], rows_read)
@@ -110,10 +113,17 @@ def _open(data: bytes):
         raise TableError([RowError(None, N_("the workbook cannot be opened"))]) from None
 
 
-def _check_about(book, accord: Accord) -> None:
+def _update_sheet(sheets: dict):
+    """The update sheet (its title in any of the app's languages), else the first one."""
+    titles = in_every_language(C.UPDATE_SHEET)
+    return next((s for title, s in sheets.items() if title in titles),
+                next(iter(sheets.values())))
+
+
+def _check_about(sheets: dict, accord: Accord) -> None:
     """A workbook made for another accord is refused as a whole."""
     titles = in_every_language(C.ABOUT_SHEET)
-    about = next((book[t] for t in book.sheetnames if t in titles), None)
+    about = next((s for title, s in sheets.items() if title in titles), None)
     if about is None:
         return
     for row in about.iter_rows(min_row=1, max_row=30, max_col=2, values_only=True):
@@ -170,11 +180,14 @@ def _header_columns(header_cells) -> list[C.Column | None]:
 def _raw_rows(sheet) -> tuple[list[tuple[int, dict]], int]:
     """(row number, {key: cell}) for each row with a new level; and the data rows read."""
     sheet.reset_dimensions()  # trust the cells, not a dimension tag another program wrote
-    rows = sheet.iter_rows()
-    header = next(rows, None)
-    if header is None:
+    header = list(next(sheet.iter_rows(min_row=1, max_row=1), ()))
+    while header and header[-1].value in (None, ""):
+        header.pop()
+    if not header:
         raise TableError([RowError(None, N_("the update sheet is empty"))])
     layout = _header_columns(header)
+    # Data rows no wider than the header: a stray cell far to the right costs nothing.
+    rows = sheet.iter_rows(min_row=2, max_col=len(header))
     level_at = next(i for i, c in enumerate(layout) if c is not None and c.key == "new_level")
     kept, read = [], 0
     for number, cells in enumerate(rows, start=2):
