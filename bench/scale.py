@@ -67,7 +67,7 @@ def _paths(slug: str) -> list[tuple[str, str]]:
     ]
 
 
-def _client(ports, paths, quota, results, errors, lock, index):
+def _client(ports, paths, quota, results, errors, lock, index, headers):
     connections = {p: http.client.HTTPConnection("127.0.0.1", p, timeout=30) for p in ports}
     done = 0
     while True:
@@ -80,7 +80,7 @@ def _client(ports, paths, quota, results, errors, lock, index):
         started = time.perf_counter()
         try:
             connection = connections[port]
-            connection.request("GET", path)
+            connection.request("GET", path, headers=headers)
             response = connection.getresponse()
             response.read()
             ok = response.status == 200
@@ -111,7 +111,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--requests", type=int, default=20000)
+    parser.add_argument("--gzip", action="store_true",
+                        help="send Accept-Encoding: gzip as browsers do (answers compressed)")
     args = parser.parse_args()
+    headers = {"Accept-Encoding": "gzip"} if args.gzip else {}
     ports = [_free_port() for _ in range(args.instances)]
     processes = [_start(args, port) for port in ports]
     try:
@@ -124,7 +127,8 @@ def main() -> None:
         results, errors = defaultdict(list), defaultdict(int)
         quota, lock = [args.requests], threading.Lock()
         threads = [threading.Thread(target=_client, args=(ports, paths, quota, results, errors,
-                                                          lock, i)) for i in range(args.clients)]
+                                                          lock, i, headers))
+                   for i in range(args.clients)]
         started = time.perf_counter()
         for thread in threads:
             thread.start()
@@ -137,7 +141,8 @@ def main() -> None:
         for process in processes:
             process.wait(timeout=30)
     total = sum(len(v) for v in results.values())
-    print(f"{args.instances} instances x {args.workers} workers, {args.clients} clients, "
+    print(f"{args.instances} instances x {args.workers} workers, {args.clients} clients"
+          f"{' (Accept-Encoding: gzip)' if args.gzip else ''}, "
           f"{total} requests in {wall:.1f} s ({total / wall:.0f} req/s); "
           f"load average {os.getloadavg()[0]:.2f}")
     print(f"{'endpoint':<12}{'n':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}"
