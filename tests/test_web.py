@@ -1,4 +1,5 @@
 """Partners on the web: permissions, updates with evidence, conflicts, review, languages."""
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -274,6 +275,28 @@ def test_rejection_needs_a_reason_and_is_shown_to_the_submitter(client, demo, ma
     login(editor)
     mine = client.get("/my/submissions").get_data(as_text=True)
     assert "rejected" in mine and "No source given" in mine
+
+
+def test_the_reason_box_belongs_to_the_reject_form_only(client, demo, make_user, login,
+                                                       provision):
+    """Enter in the reason box submits the form it is in: that form must be the reject one."""
+    editor = login(make_user("editor", demo))
+    client.post(f"/accords/{SLUG}/provisions/1.1.1/update", data=_update_data(provision))
+    record = db.session.scalar(select(StatusRecord).where(
+        StatusRecord.recorded_by_id == editor.id))
+    coordinator = login(make_user("coordinator", demo))
+    queue = client.get("/review").get_data(as_text=True)
+    forms = re.findall(r"<form[^>]*/review/%d\"[^>]*>(.*?)</form>" % record.id, queue, re.S)
+    assert len(forms) == 2
+    verify, reject = forms
+    assert 'name="verify"' in verify and 'name="reason"' not in verify
+    assert 'name="reason"' in reject and 'name="reject"' in reject and 'name="verify"' not in reject
+    assert "Official level now" in queue and "1.1.1" in queue
+    coordinator.locale = "es"
+    db.session.commit()
+    client.post(f"/review/{record.id}", data={"reject": "Reject", "reason": ""})
+    page = client.get("/review").get_data(as_text=True)
+    assert "se requiere un motivo para rechazar un envío" in page
 
 
 def test_priority_flag_history(client, demo, make_user, login, provision):

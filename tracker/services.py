@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from .domain import metrics
+from .domain.messages import N_
 from .domain.rules import Submission, problems
 from .extensions import db
 from .models import Accord, AuditEvent, PriorityChange, Provision, StatusRecord, utcnow
@@ -195,9 +196,9 @@ class NotPending(Exception):
 def review(record: StatusRecord, decision: str, reason: str) -> StatusRecord:
     """Verify or reject a pending record, once. Official figures change on verification."""
     if decision not in ("verified", "rejected"):
-        raise Invalid({"decision": "the decision must be verify or reject"})
+        raise Invalid({"decision": N_("the decision must be verify or reject")})
     if decision == "rejected" and not reason.strip():
-        raise Invalid({"reason": "a reason is required to reject a submission"})
+        raise Invalid({"reason": N_("a reason is required to reject a submission")})
     if record.review_state != "pending":
         raise NotPending(f"record {record.id} was already {record.review_state}")
     user_id, _ = _actor()
@@ -221,11 +222,11 @@ def set_priority(provision: Provision, priority: bool, effective_on: date, reaso
         raise Conflict(provision, _newest(provision))
     found = {}
     if not reason.strip():
-        found["reason"] = "a reason is required"
+        found["reason"] = N_("a reason is required")
     if effective_on > date.today():
-        found["effective_on"] = "the date is in the future"
+        found["effective_on"] = N_("the date is in the future")
     elif effective_on < provision.accord.signed_on:
-        found["effective_on"] = "the date is before the accord was signed"
+        found["effective_on"] = N_("the date is before the accord was signed")
     if found:
         raise Invalid(found)
     user_id, _ = _actor()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -8,7 +10,8 @@ from sqlalchemy.orm import joinedload
 
 from .. import services
 from ..extensions import db
-from ..i18n import review_state
+from ..figures import AccordFigures
+from ..i18n import review_state, translate
 from ..models import Accord, StatusRecord
 from ..permissions import can_review, require
 from . import bp
@@ -33,8 +36,12 @@ def queue():
         .where(StatusRecord.accord_id.in_([a.id for a in accords]),
                StatusRecord.review_state == "pending")
         .order_by(StatusRecord.recorded_at, StatusRecord.id).limit(PAGE)))
+    levels = {a.id: AccordFigures(a).levels(date.today()) for a in accords
+              if any(r.accord_id == a.id for r in pending)}
     return render_template("review/queue.html", pending=pending, form=ReviewForm(),
-                           accords={a.id: a for a in accords})
+                           accords={a.id: a for a in accords},
+                           current={r.id: levels[r.accord_id].get(r.provision_id, 0)
+                                    for r in pending})
 
 
 @bp.post("/review/<int:record_id>")
@@ -52,7 +59,7 @@ def decide(record_id: int):
     try:
         services.review(record, decision, form.reason.data or "")
     except services.Invalid as exc:
-        flash(" ".join(_(reason) for reason in exc.errors.values()), "error")
+        flash(" ".join(translate(reason) for reason in exc.errors.values()), "error")
         return redirect(url_for("review.queue"), 303)
     except services.NotPending:
         abort(409, description=_("This submission was already reviewed."))
