@@ -482,3 +482,44 @@ def test_every_write_raises_the_accord_revision(client, demo, make_user, login, 
     client.post(f"/accords/{SLUG}/provisions/1.1.1/edit", data={
         "text": "New text", "version": str(provision.version)})
     assert changed()
+
+
+# --- after a session ends, and on error pages ------------------------------------------------
+
+def test_a_form_posted_after_the_session_ended_leads_back_to_its_page(client, provision):
+    page = f"http://localhost/accords/{SLUG}/provisions/1.1.1"
+    response = client.post(f"/accords/{SLUG}/provisions/1.1.1/update",
+                           data=_update_data(provision), headers={"Referer": page})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(
+        f"/login?next=/accords/{SLUG}/provisions/1.1.1")
+    login_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Your session has ended" in login_page and "it was not recorded" in login_page
+    other_site = client.post(f"/accords/{SLUG}/provisions/1.1.1/update",
+                             data=_update_data(provision),
+                             headers={"Referer": "https://elsewhere.example/x"})
+    assert other_site.headers["Location"].endswith("/login?next=/")
+
+
+def test_switching_language_after_a_posted_form_stays_on_its_page(client, demo, make_user,
+                                                                 login, provision):
+    login(make_user("editor", demo))
+    page = f"http://localhost/accords/{SLUG}/provisions/1.1.1"
+    response = client.post(f"/accords/{SLUG}/provisions/1.1.1/update",
+                           data=_update_data(provision, evidence_text="", level="3"),
+                           headers={"Referer": page})
+    assert response.status_code == 400  # the form again, with its problem
+    html = response.get_data(as_text=True)
+    assert f'name="next" value="/accords/{SLUG}/provisions/1.1.1"' in html
+
+
+@pytest.mark.parametrize("method, url, status, title, text", [
+    ("get", "/no/such/page", 404, "No encontrado", "No hay nada"),
+    ("get", f"/accords/{SLUG}/provisions/1.1.1/update", 405, "No disponible de esta forma",
+     "Vuelva a la página"),
+])
+def test_error_pages_speak_the_readers_language(client, method, url, status, title, text):
+    response = getattr(client, method)(url, headers={"Accept-Language": "es"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == status and f"{status} · {title}" in html and text in html
+    assert "Method Not Allowed" not in html and "Not Found" not in html

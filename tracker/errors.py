@@ -18,8 +18,37 @@ def _render(status: int, title: str, message: str):
     return render_template("error.html", status=status, title=title, message=message), status
 
 
+def _titles() -> dict[int, str]:
+    from flask_babel import gettext as _
+
+    return {400: _("Bad request"), 401: _("Log in first"), 403: _("Not allowed"),
+            404: _("Not found"), 405: _("Not available this way"), 409: _("Conflict"),
+            413: _("File too large"), 429: _("Too many attempts"), 500: _("Server error"),
+            503: _("Unavailable")}
+
+
+def _generic(code: int) -> str:
+    """Werkzeug's stock description, in the reader's language."""
+    from flask_babel import gettext as _
+
+    return {404: _("There is nothing at this address. Check the link, or start from the list "
+                   "of accords."),
+            405: _("This address does not answer this kind of request. Go back to the page "
+                   "you came from and use its links and buttons."),
+            413: _("The file is larger than this server accepts."),
+            429: _("Too many attempts in a short time. Wait a minute and try again.")}.get(
+        code, "")
+
+
 def handle_http_error(exc: HTTPException):
-    return _render(exc.code or 500, exc.name, exc.description or exc.name)
+    code = exc.code or 500
+    stock = type(exc).description  # the class's own text: ours are set per abort()
+    message = exc.description
+    if wants_json():
+        return _render(code, exc.name, message or exc.name)
+    if not message or message == stock:
+        message = _generic(code) or message or exc.name
+    return _render(code, _titles().get(code, exc.name), message)
 
 
 def handle_unexpected(exc: Exception):
@@ -30,8 +59,14 @@ def handle_unexpected(exc: Exception):
 
     current_app.logger.exception("unhandled error (request %s)", g.get("request_id"))
     error = InternalServerError()
-    return _render(500, error.name, "Something went wrong on our side. Nothing was saved. "
-                   f"Quote request {g.get('request_id', '-')} when reporting it.")
+    if wants_json():
+        return _render(500, error.name, "Something went wrong on our side. Nothing was saved. "
+                       f"Quote request {g.get('request_id', '-')} when reporting it.")
+    from flask_babel import gettext as _
+
+    return _render(500, _("Server error"), _(
+        "Something went wrong on our side. Nothing was saved. Quote request %(id)s when "
+        "reporting it.", id=g.get("request_id", "-")))
 
 
 def init_app(app: Flask) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import secrets
+from urllib.parse import urlsplit
 
 from flask import Flask, g, has_request_context, request, session
 from flask_babel import Babel
@@ -34,6 +35,36 @@ def select_locale() -> str:
     if session.get("locale") in languages:
         return session["locale"]
     return request.accept_languages.best_match(languages) or languages[0]
+
+
+def return_path() -> str:
+    """Where to come back to after switching language or logging in: this page when it was
+    a GET; after a form was posted, the page the form was on (a same-site referrer), since
+    the form's own address only takes POST."""
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path.startswith("/"):
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return "/"
+
+
+def _unauthorized():
+    """Not logged in (or the session ended): to the login page, then back. A form posted
+    after the session ended cannot be replayed; the login page says so."""
+    from flask import flash, redirect, url_for
+    from flask_babel import gettext as _
+
+    from .errors import wants_json
+
+    if wants_json():
+        from flask import abort
+
+        abort(401, description=_("Log in first."))
+    if request.method != "GET":
+        flash(_("Your session has ended. Log in, then send the form again: it was not "
+                "recorded."), "error")
+    return redirect(url_for("auth.login", next=return_path()))
 
 
 def _start_request() -> None:
@@ -117,8 +148,8 @@ def _csrf_error(exc):
 
     return render_template(
         "error.html", status=400, title=_("Form expired or incomplete"),
-        message=_("The form could not be accepted (%(reason)s). Go back, reload the page and "
-                  "submit again.", reason=exc.description)), 400
+        message=_("The form could not be accepted: it was open too long, or the session "
+                  "ended. Go back, reload the page and submit again.")), 400
 
 
 def init_app(app: Flask) -> None:
@@ -132,6 +163,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     login_manager.init_app(app)
     login_manager.user_loader(_load_user)
+    login_manager.unauthorized_handler(_unauthorized)
     babel.init_app(app, locale_selector=select_locale)
     app.add_template_filter(isodate)
     app.add_template_filter(local_date, "date")
@@ -141,7 +173,8 @@ def init_app(app: Flask) -> None:
     from . import i18n
 
     # Globals (not context) so imported macros see them too.
-    for helper in (i18n.level_label, i18n.review_state, i18n.time_frame, i18n.translate):
+    for helper in (i18n.level_label, i18n.review_state, i18n.time_frame, i18n.translate,
+                   return_path):
         app.add_template_global(helper)
     app.before_request(_start_request)
     app.after_request(_secure_response)
