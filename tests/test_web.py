@@ -207,6 +207,24 @@ def test_bad_updates_keep_the_input(client, demo, make_user, login, provision, v
     assert db.session.scalar(select(func.count()).select_from(StatusRecord)) == count
 
 
+def test_the_level_already_recorded_needs_evidence_or_a_note(client, demo, make_user, login,
+                                                            provision):
+    login(make_user("editor", demo))
+    api = client.get(f"/api/v1/accords/{SLUG}/provisions").get_json()["provisions"]
+    current = next(p["level"] for p in api if p["code"] == "1.1.1")
+    count = db.session.scalar(select(func.count()).select_from(StatusRecord))
+    today = date.today().isoformat()
+    empty = _update_data(provision, level=str(current), evidence_text="", effective_on=today)
+    response = client.post(f"/accords/{SLUG}/provisions/1.1.1/update", data=empty)
+    assert response.status_code == 400
+    assert "this is the level already recorded" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(StatusRecord)) == count
+    confirmed = dict(empty, note="Checked with the agency: no change this quarter")
+    response = client.post(f"/accords/{SLUG}/provisions/1.1.1/update", data=confirmed)
+    assert response.status_code in (302, 303)
+    assert db.session.scalar(select(func.count()).select_from(StatusRecord)) == count + 1
+
+
 def test_stored_text_is_escaped(client, demo, make_user, login, provision):
     login(make_user("editor", demo))
     script = "<script>alert('x')</script>"

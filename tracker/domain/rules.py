@@ -55,6 +55,10 @@ def problems(sub: Submission, *, current_level: int, signed_on: date, today: dat
         found["evidence_text"] = N_("the evidence is too long")
     if sub.note and len(sub.note) > MAX_NOTE:
         found["note"] = N_("the note is too long")
+    if (sub.level == current_level and not (sub.evidence_url or sub.evidence_text)
+            and not (sub.note or "").strip()):
+        found["level"] = N_("this is the level already recorded: to confirm it, add "
+                            "evidence or a note; otherwise there is nothing to record")
     rises = sub.level in LEVELS and sub.level > current_level
     if rises and not (sub.evidence_url or sub.evidence_text):
         found["evidence_text"] = N_("evidence (a link or a description) is required when "
