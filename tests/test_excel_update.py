@@ -552,3 +552,31 @@ def test_cells_far_right_of_the_header_are_ignored(client, editor, codes):
     response = _upload(client, _edit_sheet(data, stray))
     assert response.status_code == 302, _page(response)[:1500]
     assert rising[0] in _page(client.get(response.headers["Location"]))
+
+
+@pytest.mark.parametrize("typed", ["Intermedio", "intermediate", "2 - Intermedio",
+                                   "2 (Intermediate)", "2"])
+def test_a_new_level_may_be_typed_by_its_name(client, editor, codes, typed):
+    code = next(c for c, level in codes[2].items() if level < 2)
+    filled = _fill(_download(client), {code: _edit(2) | {"new_level": typed}})
+    response = _upload(client, filled)
+    assert response.status_code == 302, _page(response)[:1500]
+
+
+def test_a_number_and_a_name_that_disagree_are_refused(client, editor, codes):
+    code = next(c for c, level in codes[2].items() if level < 2)
+    response = _upload(client, _fill(_download(client),
+                                     {code: _edit(2) | {"new_level": "2 - Completo"}}))
+    assert response.status_code == 422 and "level must be 0, 1, 2 or 3" in _page(response)
+
+
+def test_useful_reasons_for_the_wrong_file(client, editor, row_counts):
+    before = row_counts()
+    csv_file = _upload(client, b"code,new_level\n1.1.1,2\n", "update.csv")
+    assert csv_file.status_code == 400
+    page = _page(csv_file)
+    assert "Save as > Excel Workbook (.xlsx)" in page
+    assert page.index("Nothing was recorded") < page.index("1. Download an update workbook")
+    report = _upload(client, client.get(f"/accords/{SLUG}/report.xlsx").data, "report.xlsx")
+    assert report.status_code == 400 and "this is not an update workbook" in _page(report)
+    assert row_counts() == before

@@ -541,3 +541,21 @@ def test_error_pages_speak_the_readers_language(client, method, url, status, tit
     html = response.get_data(as_text=True)
     assert response.status_code == status and f"{status} · {title}" in html and text in html
     assert "Method Not Allowed" not in html and "Not Found" not in html
+
+
+def test_times_are_shown_in_the_configured_zone_and_say_which(app, client, demo, make_user,
+                                                               login, provision, monkeypatch):
+    editor = login(make_user("editor", demo))
+    client.post(f"/accords/{SLUG}/provisions/1.1.1/update", data=_update_data(provision))
+    record = db.session.scalar(select(StatusRecord).where(
+        StatusRecord.recorded_by_id == editor.id))
+    utc_page = client.get("/my/submissions").get_data(as_text=True)
+    assert "GMT" in utc_page and "GMT-05:00" not in utc_page
+    monkeypatch.setattr(app.extensions["babel"], "default_timezone", "America/Bogota")
+    bogota_page = client.get("/my/submissions").get_data(as_text=True)
+    assert "GMT-05:00" in bogota_page
+    from datetime import timezone
+
+    wall = record.recorded_at.astimezone(timezone.utc).replace(tzinfo=None) - timedelta(hours=5)
+    shown = f"{wall:%b} {wall.day}, {wall.year}, {int(wall.strftime('%I'))}:{wall:%M:%S}"
+    assert shown in bogota_page  # Bogotá keeps UTC-5 all year

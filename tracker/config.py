@@ -60,6 +60,7 @@ def from_environment(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _bool(os.environ.get("TRACKER_SECURE_COOKIES")),
         "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("TRACKER_TIMEZONE") or "UTC",
         "LANGUAGES": LANGUAGES,
         "PAGE_SIZE": 50,
         "COMPRESS_RESPONSES": _bool(os.environ.get("TRACKER_COMPRESS", "1")),

@@ -20,6 +20,10 @@ MAX_XLSX_RATIO = 200
 MAX_XLSX_PARTS = 2000
 
 
+NOT_XLSX = N_("the file is not an XLSX workbook (an .xls or .csv file can be saved as one: "
+              "File > Save as > Excel Workbook (.xlsx))")
+
+
 @dataclass(frozen=True)
 class RowError:
     row: int | None  # spreadsheet row number (the header is row 1); None: the whole file
@@ -107,7 +111,7 @@ def _csv_rows(data: bytes) -> Iterable[list[str]]:
 def check_xlsx_container(data: bytes) -> None:
     """Refuse anything but a plain, reasonably sized XLSX zip before it is parsed."""
     if not data.startswith(b"PK\x03\x04"):
-        raise TableError([RowError(None, N_("the file is not an XLSX workbook"))])
+        raise TableError([RowError(None, NOT_XLSX)])
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -115,7 +119,7 @@ def check_xlsx_container(data: bytes) -> None:
         raise TableError([RowError(None, N_("the file is not a readable XLSX workbook"))]) from None
     names = {i.filename for i in infos}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-        raise TableError([RowError(None, N_("the file is not an XLSX workbook"))])
+        raise TableError([RowError(None, NOT_XLSX)])
     if any(n.lower().endswith("vbaproject.bin") for n in names):
         raise TableError([RowError(None, N_("macro-enabled workbooks are not accepted"))])
     if len(infos) > MAX_XLSX_PARTS:

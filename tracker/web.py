@@ -103,7 +103,9 @@ def local_date(value) -> str:
 def local_datetime(value) -> str:
     from flask_babel import format_datetime
 
-    return format_datetime(value, "medium") if value else ""
+    if not value:
+        return ""  # times are stored in UTC and shown in TRACKER_TIMEZONE, which is named
+    return f'{format_datetime(value, "medium")} {format_datetime(value, "ZZZZ")}'
 
 
 def score(value, precision: str | None = None) -> str:

@@ -9,6 +9,7 @@ A blank new level is "no change" and produces nothing.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -155,6 +156,10 @@ def _header_columns(header_cells) -> list[C.Column | None]:
     lookup = header_lookup()
     headers = [str(c.value).strip() if c.value is not None else "" for c in header_cells]
     found = [lookup.get(h.lower()) if h else None for h in headers]
+    if not any(found):
+        raise TableError([RowError(None, N_(
+            "this is not an update workbook (none of its columns is one): download one from "
+            "this page, fill it and upload it"))])
     errors = []
     keys = [c.key for c in found if c is not None]
     missing = [gettext(c.header) for c in C.UPDATE
@@ -205,7 +210,26 @@ def _raw_rows(sheet) -> tuple[list[tuple[int, dict]], int]:
     return kept, read
 
 
-def _parse_row(number: int, cells: dict) -> PlannedRow:
+def level_names() -> dict[str, int]:
+    """A level typed by its name, in any of the app's languages ("intermedio" -> 2)."""
+    return {name.lower(): level for level, label in enumerate(LEVEL_LABELS)
+            for name in in_every_language(label)}
+
+
+def _level_value(value, names: dict[str, int]):
+    """A new level as typed: 2, "2", "Intermedio", "2 - Intermedio" all mean 2."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip().lower()
+    if text in names:
+        return names[text]
+    numbered = re.match(r"([0-3])\s*[-–:.(]\s*(.+?)\)?$", text)
+    if numbered and names.get(numbered.group(2).strip()) == int(numbered.group(1)):
+        return int(numbered.group(1))
+    return value
+
+
+def _parse_row(number: int, cells: dict, names: dict[str, int]) -> PlannedRow:
     row = PlannedRow(number, None)
     for column in C.UPDATE:
         cell = cells.get(column.key)
@@ -215,8 +239,9 @@ def _parse_row(number: int, cells: dict) -> PlannedRow:
             row.problems.append(Message(N_("%(column)s: formulas are not accepted; type the "
                                            "value"), column=Message(column.header)))
             continue
+        value = _level_value(cell.value, names) if column.key == "new_level" else cell.value
         try:
-            setattr(row, column.key, column.parse(cell.value))
+            setattr(row, column.key, column.parse(value))
         except (ValueError, LevelError) as exc:
             reason = exc.args[0] if exc.args and isinstance(exc.args[0], Message) else str(exc)
             row.problems.append(Message(N_("%(column)s: %(reason)s"),
@@ -230,8 +255,9 @@ def _plan_rows(plan: UpdatePlan, raw_rows, user, today: date) -> None:
     provisions = _provisions(accord, codes)
     levels = AccordFigures(accord).levels(today)
     seen: set[str] = set()
+    names = level_names()
     for number, cells in raw_rows:
-        row = _parse_row(number, cells)
+        row = _parse_row(number, cells, names)
         plan.rows.append(row)
         provision = provisions.get(row.code)
         if provision is None:
