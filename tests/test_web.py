@@ -559,3 +559,13 @@ def test_times_are_shown_in_the_configured_zone_and_say_which(app, client, demo,
     wall = record.recorded_at.astimezone(timezone.utc).replace(tzinfo=None) - timedelta(hours=5)
     shown = f"{wall:%b} {wall.day}, {wall.year}, {int(wall.strftime('%I'))}:{wall:%M:%S}"
     assert shown in bogota_page  # Bogotá keeps UTC-5 all year
+
+
+def test_search_ignores_case_and_accents(client):
+    def found(query):
+        page = client.get(f"/accords/{SLUG}/provisions?q={query}").get_data(as_text=True)
+        return set(re.findall(rf'href="/accords/{SLUG}/provisions/([\d.]+)"', page))
+
+    accented = found("Planeación")
+    assert accented and found("planeacion") == accented == found("PLANEACIÓN")
+    assert found("zzz-nothing") == set()

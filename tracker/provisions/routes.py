@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -95,11 +96,18 @@ def _code_key(code: str):
     return [int(part) if part.isdigit() else part for part in code.split(".")]
 
 
+def folded(text: str) -> str:
+    """Text compared without case or accents: "planeacion" finds "Planeación"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def _search(accord_id: int, chosen, text: str):
-    needle = text.lower()
+    needle = folded(text)
     texts = dict(db.session.execute(select(Provision.id, Provision.text)
                                     .where(Provision.accord_id == accord_id)).all())
-    return [p for p in chosen if needle in p.code.lower() or needle in texts[p.id].lower()]
+    return [p for p in chosen
+            if needle in folded(p.code) or needle in folded(texts[p.id] or "")]
 
 
 def _provision_or_404(accord, code: str) -> Provision:
