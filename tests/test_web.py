@@ -569,3 +569,11 @@ def test_search_ignores_case_and_accents(client):
     accented = found("Planeación")
     assert accented and found("planeacion") == accented == found("PLANEACIÓN")
     assert found("zzz-nothing") == set()
+
+
+def test_known_tags_are_named_in_the_readers_language(client):
+    page = client.get(f"/accords/{SLUG}/provisions?tag=gender",
+                      headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert '<option value="gender" selected>género</option>' in page
+    assert '<span class="badge">género</span>' in page
+    assert '<span class="badge">gender</span>' not in page

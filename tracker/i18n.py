@@ -7,6 +7,8 @@ from .domain.messages import Message
 LEVEL_LABELS = (_l("Not initiated"), _l("Minimal"), _l("Intermediate"), _l("Complete"))
 REVIEW_STATES = {"pending": _l("pending review"), "verified": _l("verified"),
                  "rejected": _l("rejected")}
+#: The cross-cutting tags the tracker knows; any other tag is shown as typed.
+TAGS = {"gender": _l("gender"), "ethnic": _l("ethnic"), "territorial": _l("territorial")}
 TIME_FRAMES = {"short": _l("short term"), "medium": _l("medium term"), "long": _l("long term")}
 
 
@@ -16,6 +18,10 @@ def level_labels() -> list[str]:
 
 def level_label(level: int) -> str:
     return str(LEVEL_LABELS[level])
+
+
+def tag_label(tag: str) -> str:
+    return str(TAGS.get(tag, tag))
 
 
 def review_state(state: str) -> str:

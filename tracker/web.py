@@ -176,7 +176,7 @@ def init_app(app: Flask) -> None:
 
     # Globals (not context) so imported macros see them too.
     for helper in (i18n.level_label, i18n.review_state, i18n.time_frame, i18n.translate,
-                   return_path):
+                   i18n.tag_label, return_path):
         app.add_template_global(helper)
     app.before_request(_start_request)
     app.after_request(_secure_response)
