@@ -577,3 +577,15 @@ def test_known_tags_are_named_in_the_readers_language(client):
     assert '<option value="gender" selected>género</option>' in page
     assert '<span class="badge">género</span>' in page
     assert '<span class="badge">gender</span>' not in page
+
+
+def test_figures_use_the_readers_decimal_sign(client):
+    summary = client.get(f"/api/v1/accords/{SLUG}/summary?as_of=2019-02-28").get_json()
+    shares = [v for v in summary["shares"].values() if v is not None and v != int(v)]
+    assert shares, summary["shares"]
+    spanish = client.get(f"/accords/{SLUG}/dashboard?as_of=2019-02-28",
+                         headers={"Accept-Language": "es"}).get_data(as_text=True)
+    english = client.get(f"/accords/{SLUG}/dashboard?as_of=2019-02-28").get_data(as_text=True)
+    for share in shares:
+        assert str(share).replace(".", ",") in spanish and str(share) in english
+    assert str(shares[0]) not in re.sub(r"<[^>]+>", " ", spanish)  # visible text only

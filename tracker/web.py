@@ -108,11 +108,28 @@ def local_datetime(value) -> str:
     return f'{format_datetime(value, "medium")} {format_datetime(value, "ZZZZ")}'
 
 
-def score(value, precision: str | None = None) -> str:
-    """A published score as published: two decimals, or a whole percent."""
+def number(value) -> str:
+    """A figure as computed (its decimals kept), with the reader's decimal sign: 61.25 in
+    English, 61,25 in Spanish; no grouping, so tables read the same as the API."""
+    from flask_babel import get_locale
+    from babel.numbers import format_decimal
+
     if value is None:
         return "—"
-    return f"{value:.0f}" if precision == "percent" else f"{value:.2f}"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return format_decimal(value, format="0.##########", locale=get_locale())
+    return str(value)
+
+
+def score(value, precision: str | None = None) -> str:
+    """A published score as published: two decimals, or a whole percent."""
+    from flask_babel import get_locale
+    from babel.numbers import format_decimal
+
+    if value is None:
+        return "—"
+    pattern = "0" if precision == "percent" else "0.00"
+    return format_decimal(value, format=pattern, locale=get_locale())
 
 
 def _template_globals() -> dict:
@@ -176,7 +193,7 @@ def init_app(app: Flask) -> None:
 
     # Globals (not context) so imported macros see them too.
     for helper in (i18n.level_label, i18n.review_state, i18n.time_frame, i18n.translate,
-                   i18n.tag_label, return_path):
+                   i18n.tag_label, return_path, number):
         app.add_template_global(helper)
     app.before_request(_start_request)
     app.after_request(_secure_response)

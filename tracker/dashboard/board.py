@@ -272,7 +272,9 @@ def render_chart(board: Board, name: str, fmt: str) -> bytes:
 
 
 def _number(value) -> str:
-    return "—" if value is None else str(value)
+    from ..web import number
+
+    return number(value)
 
 
 def alt_texts(board: Board) -> dict[str, str]:
