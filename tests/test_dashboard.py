@@ -219,6 +219,8 @@ def test_pace_and_overdue_equal_the_api(client):
     assert len(overdue) == min(20, len(api["overdue"]))
     assert [(c[0], c[2], int(c[3][0])) for c in overdue] == [
         (o["code"], o["deadline"], o["level"]) for o in api["overdue"][:20]]
+    first = api["overdue"][0]["code"]
+    assert f'<a href="/accords/{SLUG}/provisions/{first}">{first}</a>' in html.decode()
 
 
 def test_empty_form_fields_redirect_to_the_clean_url(client):
