@@ -589,3 +589,21 @@ def test_figures_use_the_readers_decimal_sign(client):
     for share in shares:
         assert str(share).replace(".", ",") in spanish and str(share) in english
     assert str(shares[0]) not in re.sub(r"<[^>]+>", " ", spanish)  # visible text only
+
+
+def test_masked_form_tokens_are_accepted_and_tampered_ones_refused(app, client, demo,
+                                                                   make_user, login):
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        login(make_user("editor", demo))
+        page = client.get("/account/password").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        assert token.startswith("m.")
+        ok = client.post("/language/es", data={"csrf_token": token, "next": "/"})
+        assert ok.status_code == 302
+        tampered = token[:-6] + ("AAAA" if not token.endswith("AAAA==") else "BBBB") + "=="
+        assert client.post("/language/en", data={"csrf_token": tampered,
+                                                 "next": "/"}).status_code == 400
+        assert client.post("/language/en", data={"next": "/"}).status_code == 400
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False

@@ -30,10 +30,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from . import cli, compression, errors, web
+    from . import cli, compression, errors, formtokens, web
     from .ops import logging as request_logging
 
     compression.init_app(app)  # registered first, so it runs after every other after_request
+    formtokens.init_app(app)  # tokens masked before compressing; unmasked before CSRF checks
     errors.init_app(app)
     web.init_app(app)
     request_logging.init_app(app)

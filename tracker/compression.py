@@ -8,16 +8,17 @@ A compressed body is another representation of the same resource, so its ETag is
 answers rather than byte ranges of text (a range of the plain body glued to a compressed one
 would be garbage); images and workbooks keep their ranges.
 
-A page that carries a logged-in user's form token is not compressed: with attacker-chosen text
-echoed on the same page, the compressed size could reveal the token (BREACH). Anonymous pages,
-and CSV, JSON and SVG, which carry no token, are compressed.
+Form tokens are masked afresh in every page (`tracker.formtokens`), so no secret repeats from
+one compressed page to the next (BREACH); a page that still holds a bare token is sent
+uncompressed.
 """
 from __future__ import annotations
 
 import gzip
 
-from flask import Flask, Response, current_app, g, request
-from flask_login import current_user
+from flask import Flask, Response, current_app, request
+
+from .formtokens import bare_token_in
 
 COMPRESSIBLE = frozenset({"text/html", "text/css", "text/csv", "text/plain", "application/json",
                           "image/svg+xml"})
@@ -59,8 +60,7 @@ def compress(response: Response) -> Response:
         return response
     response.vary.add("Accept-Encoding")
     if (not _accepts_gzip() or response.status_code < 200
-            or response.status_code in (204, 206) or "Content-Encoding" in response.headers
-            or _carries_a_users_form_token(response)):
+            or response.status_code in (204, 206) or "Content-Encoding" in response.headers):
         return response
     if response.direct_passthrough:  # a file (send_file): compress it if its size is known
         length = response.content_length
@@ -73,7 +73,7 @@ def compress(response: Response) -> Response:
     body = response.get_data()
     if hasattr(source, "close"):
         source.close()  # a file sent by send_file: read whole, so close it now
-    if len(body) < MIN_BYTES:
+    if len(body) < MIN_BYTES or (response.mimetype == "text/html" and bare_token_in(body)):
         return response
     response.set_data(gzip.compress(body, compresslevel=LEVEL, mtime=0))
     response.headers["Content-Encoding"] = "gzip"
@@ -82,12 +82,6 @@ def compress(response: Response) -> Response:
     if etag and not weak:
         response.set_etag(etag, weak=True)
     return response
-
-
-def _carries_a_users_form_token(response: Response) -> bool:
-    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    return (response.mimetype == "text/html" and field in g
-            and getattr(current_user, "is_authenticated", False))
 
 
 def _answer_in_the_clients_form(response: Response) -> None:
