@@ -55,6 +55,18 @@ def _fill(data: bytes, edits: dict[str, dict], *, header: dict[str, str] | None 
     return out.getvalue()
 
 
+def _with_rows(data: bytes, *codes: str) -> bytes:
+    """The workbook with a row added below the others for each code: new level 1, today,
+    evidence "x", version 1."""
+    book = load_workbook(io.BytesIO(data))
+    for code in codes:
+        book.worksheets[0].append([code, None, None, None, None, None, 1, 1, TODAY, None,
+                                   "x", None])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 class Formula(str):
     """A value typed as a formula."""
 
@@ -249,16 +261,9 @@ def test_every_bad_row_is_named_and_nothing_is_written(client, editor, codes, ro
         falling: {"new_level": 3, "effective_on": TODAY} if levels[falling] < 3 else
         {"new_level": 3, "effective_on": "31/12/2020"},
     }
-    filled = _fill(data, edits)
-    book = load_workbook(io.BytesIO(filled))
-    book[C.UPDATE_SHEET].append(["9.9.9", None, None, None, None, None, 1, 1, TODAY, None,
-                                 "x", None])
-    book[C.UPDATE_SHEET].append([rising[0], None, None, None, None, None, 1, 1, TODAY, None,
-                                 "x", None])
-    out = io.BytesIO()
-    book.save(out)
+    filled = _with_rows(_fill(data, edits), "9.9.9", rising[0])
     before = row_counts()
-    response = _upload(client, out.getvalue())
+    response = _upload(client, filled)
     page = _page(response)
     assert response.status_code == 422, page[:1500]
     assert f"Row {rows[rising[0]]} ({rising[0]}): New level (0-3): level must be 0, 1, 2 or 3" \
@@ -507,13 +512,9 @@ def test_row_problems_are_shown_in_the_readers_language(client, spanish_editor, 
         rising[1]: _edit(levels[rising[1]] + 1) | {"effective_on": TODAY + timedelta(days=3)},
         rising[2]: _edit(levels[rising[2]] + 1) | {"effective_on": "31/12/2020"},
     })
-    book = load_workbook(io.BytesIO(filled))
-    book.worksheets[0].append(["9.9.9", None, None, None, None, None, 1, 1, TODAY, None,
-                               "x", None])
-    out = io.BytesIO()
-    book.save(out)
+    filled = _with_rows(filled, "9.9.9")
     before = row_counts()
-    response = _upload(client, out.getvalue())
+    response = _upload(client, filled)
     page = _page(response)
     assert response.status_code == 422
     assert f"Fila {rows[rising[0]]} ({rising[0]}): Nivel nuevo (0-3): el nivel debe ser 0, 1, " \

@@ -34,6 +34,15 @@ def _update_data(provision, **values):
     return data
 
 
+def _submitted(client, make_user, login, provision, **values):
+    """A new editor of the provision's accord, logged in, submits an update: (editor, record)."""
+    editor = login(make_user("editor", provision.accord))
+    client.post(f"/accords/{SLUG}/provisions/{provision.code}/update",
+                data=_update_data(provision, **values))
+    return editor, db.session.scalar(select(StatusRecord).where(
+        StatusRecord.recorded_by_id == editor.id))
+
+
 def _summary(client, as_of="2024-05-01", **params):
     query = "&".join(f"{k}={v}" for k, v in {"as_of": as_of, **params}.items())
     return client.get(f"/api/v1/accords/{SLUG}/summary?{query}").get_json()
@@ -236,9 +245,7 @@ def test_stored_text_is_escaped(client, demo, make_user, login, provision):
 
 def test_coordinator_correction_is_a_new_verified_record(client, demo, make_user, login,
                                                          provision):
-    editor = login(make_user("editor", demo))
-    client.post(f"/accords/{SLUG}/provisions/1.1.1/update", data=_update_data(provision))
-    wrong = db.session.scalar(select(StatusRecord).where(StatusRecord.recorded_by_id == editor.id))
+    _editor, wrong = _submitted(client, make_user, login, provision)
     login(make_user("coordinator", demo))
     response = client.post(f"/accords/{SLUG}/provisions/1.1.1/update", data=_update_data(
         provision, level="1", evidence_text="Corrected from the gazette", corrects=str(wrong.id)))
@@ -259,11 +266,8 @@ def test_editor_cannot_record_corrections(client, demo, make_user, login, provis
 # --- review ----------------------------------------------------------------------------------
 
 def test_review_flow_changes_official_figures(client, demo, make_user, login, provision):
-    editor = login(make_user("editor", demo))
-    client.post(f"/accords/{SLUG}/provisions/1.1.1/update", data=_update_data(
-        provision, level="3", effective_on="2024-05-01"))
-    record = db.session.scalar(select(StatusRecord).where(
-        StatusRecord.recorded_by_id == editor.id))
+    editor, record = _submitted(client, make_user, login, provision, level="3",
+                                effective_on="2024-05-01")
     before = _summary(client)
     coordinator = login(make_user("coordinator", demo))
     pending_view = _summary(client, include_pending="true")
@@ -281,10 +285,7 @@ def test_review_flow_changes_official_figures(client, demo, make_user, login, pr
 
 def test_rejection_needs_a_reason_and_is_shown_to_the_submitter(client, demo, make_user, login,
                                                                  provision):
-    editor = login(make_user("editor", demo))
-    client.post(f"/accords/{SLUG}/provisions/1.1.1/update", data=_update_data(provision))
-    record = db.session.scalar(select(StatusRecord).where(
-        StatusRecord.recorded_by_id == editor.id))
+    editor, record = _submitted(client, make_user, login, provision)
     login(make_user("coordinator", demo))
     client.post(f"/review/{record.id}", data={"reject": "Reject", "reason": ""})
     assert db.session.get(StatusRecord, record.id).review_state == "pending"
@@ -298,10 +299,7 @@ def test_rejection_needs_a_reason_and_is_shown_to_the_submitter(client, demo, ma
 def test_the_reason_box_belongs_to_the_reject_form_only(client, demo, make_user, login,
                                                        provision):
     """Enter in the reason box submits the form it is in: that form must be the reject one."""
-    editor = login(make_user("editor", demo))
-    client.post(f"/accords/{SLUG}/provisions/1.1.1/update", data=_update_data(provision))
-    record = db.session.scalar(select(StatusRecord).where(
-        StatusRecord.recorded_by_id == editor.id))
+    _editor, record = _submitted(client, make_user, login, provision)
     coordinator = login(make_user("coordinator", demo))
     queue = client.get("/review").get_data(as_text=True)
     forms = re.findall(r"<form[^>]*/review/%d\"[^>]*>(.*?)</form>" % record.id, queue, re.S)
@@ -545,10 +543,7 @@ def test_error_pages_speak_the_readers_language(client, method, url, status, tit
 
 def test_times_are_shown_in_the_configured_zone_and_say_which(app, client, demo, make_user,
                                                                login, provision, monkeypatch):
-    editor = login(make_user("editor", demo))
-    client.post(f"/accords/{SLUG}/provisions/1.1.1/update", data=_update_data(provision))
-    record = db.session.scalar(select(StatusRecord).where(
-        StatusRecord.recorded_by_id == editor.id))
+    _editor, record = _submitted(client, make_user, login, provision)
     utc_page = client.get("/my/submissions").get_data(as_text=True)
     assert "GMT" in utc_page and "GMT-05:00" not in utc_page
     monkeypatch.setattr(app.extensions["babel"], "default_timezone", "America/Bogota")

@@ -17,6 +17,7 @@ from ..extensions import db
 from ..figures import DEFAULT_REFERENCE_SET, AccordFigures
 from ..i18n import level_labels
 from ..models import Accord, ProvisionType
+from ..web import number
 
 CROSS_CUTTING_TAGS = ("gender", "ethnic")
 CHARTS = ("priority", "status", "groups", "tags", "comparison", "curve", "pace")
@@ -271,23 +272,17 @@ def render_chart(board: Board, name: str, fmt: str) -> bytes:
     return charts.pace_projection(board.timeline, board.pace, labels, fmt)
 
 
-def _number(value) -> str:
-    from ..web import number
-
-    return number(value)
-
-
 def alt_texts(board: Board) -> dict[str, str]:
     """What each chart shows, in a sentence with its key figures (the <img> alt text)."""
     s, cmp, pace = board.summary, board.comparison, board.pace
     return {
         "priority": _("Line chart of the score by month: priority provisions %(p)s, "
-                      "non-priority %(n)s on %(date)s.", p=_number(s["priority"]["score"]),
-                      n=_number(s["non_priority"]["score"]), date=s["as_of"]),
+                      "non-priority %(n)s on %(date)s.", p=number(s["priority"]["score"]),
+                      n=number(s["non_priority"]["score"]), date=s["as_of"]),
         "status": _("Stacked area chart of the share of provisions at each level by month; "
                     "on %(date)s %(c)s%% complete and %(z)s%% not initiated.", date=s["as_of"],
-                    c=_number(s["shares"]["complete"]),
-                    z=_number(s["shares"]["not_initiated"])),
+                    c=number(s["shares"]["complete"]),
+                    z=number(s["shares"]["not_initiated"])),
         "groups": _("Horizontal stacked bars of the share of provisions at each level for "
                     "%(n)s groups; see the table for each figure.", n=len(board.groups)),
         "tags": _("Grouped bars of the share of provisions at each level for all provisions "
@@ -300,8 +295,8 @@ def alt_texts(board: Board) -> dict[str, str]:
                    "reference accords' scores; see the table for each year."),
         "pace": _("Line chart of the score with its projection at the pace of the last 12 "
                   "months (%(m)s points a month) and the pace needed to reach 100 by "
-                  "%(target)s (%(r)s points a month).", m=_number(pace["monthly_change_12m"]),
-                  target=_number(pace["target_date"]),
-                  r=_number(pace["required_monthly_change"])),
+                  "%(target)s (%(r)s points a month).", m=number(pace["monthly_change_12m"]),
+                  target=number(pace["target_date"]),
+                  r=number(pace["required_monthly_change"])),
     }
 
