@@ -10,7 +10,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from .domain.messages import Message, N_
 
@@ -51,16 +51,7 @@ def read_table(
     data: bytes, filename: str, required: Sequence[str], optional: Sequence[str] = ()
 ) -> Table:
     """Parse CSV or XLSX bytes; check headers first; values come back as stripped strings."""
-    suffix = Path(filename).suffix.lower()
-    if not data:
-        raise TableError([RowError(None, N_("the file is empty"))])
-    if suffix == ".csv":
-        raw_rows = _csv_rows(data)
-    elif suffix == ".xlsx":
-        raw_rows = _xlsx_rows(data)
-    else:
-        raise TableError([RowError(None, Message(N_("expected a .csv or .xlsx file, not %(name)s"),
-                                                 name=repr(filename)))])
+    raw_rows = read_rows(data, filename)
     header_row = next(raw_rows, None)
     if header_row is None:
         raise TableError([RowError(None, N_("the file is empty"))])
@@ -75,6 +66,23 @@ def read_table(
     if not table.rows:
         raise TableError([RowError(None, N_("the file has a header but no data rows"))])
     return table
+
+
+def read_rows(data: bytes, filename: str) -> Iterator[list[str]]:
+    """Every row of a CSV or XLSX file (its first sheet) as a list of cell texts, header
+    row first; the kind is chosen by the file name's suffix.
+
+    Raises TableError when the file is empty, of another kind, or cannot be read.
+    """
+    suffix = Path(filename).suffix.lower()
+    if not data:
+        raise TableError([RowError(None, N_("the file is empty"))])
+    if suffix == ".csv":
+        return _csv_rows(data)
+    if suffix == ".xlsx":
+        return _xlsx_rows(data)
+    raise TableError([RowError(None, Message(N_("expected a .csv or .xlsx file, not %(name)s"),
+                                             name=repr(filename)))])
 
 
 def _check_headers(headers: list[str], required: Sequence[str], optional: Sequence[str]) -> None:
