@@ -64,4 +64,6 @@ def from_environment(instance_path: str) -> dict:
         "LANGUAGES": LANGUAGES,
         "PAGE_SIZE": 50,
         "COMPRESS_RESPONSES": _bool(os.environ.get("TRACKER_COMPRESS", "1")),
+        # Label of the reference set comparisons use by default (else the one flagged default)
+        "REFERENCE_SET": os.environ.get("TRACKER_REFERENCE_SET") or None,
     }

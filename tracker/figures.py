@@ -12,13 +12,32 @@ from functools import cached_property
 
 from . import queries
 from .domain import compare, metrics
+from .domain.alignment import AlignmentRule
 from .domain.metrics import Filters, ProvisionInfo, Summary
 from .cache import Recent
 from .models import Accord
 
-DEFAULT_REFERENCE_SET = "PAM 2015"
 _LOADED = Recent(16)  # (accord id, revision, include_pending) -> (provisions, level changes)
 _REFERENCES = Recent(8)  # (label, include_illustrative, set version) -> [AccordData]
+
+
+def default_reference_set() -> str:
+    """Label of the reference set comparisons use by default ('' when none is loaded)."""
+    from .reference.sets import default_set
+
+    chosen = default_set()
+    return chosen.label if chosen is not None else ""
+
+
+def alignment_rule(label: str) -> AlignmentRule:
+    """The first-year rule of reference set `label` (read off its accords at import), else
+    the default rule."""
+    from .models import ReferenceSet
+    from .extensions import db
+    from sqlalchemy import select
+
+    stored = db.session.scalar(select(ReferenceSet.alignment).where(ReferenceSet.label == label))
+    return AlignmentRule.from_dict(stored)
 
 
 def clear_caches() -> None:
@@ -140,19 +159,25 @@ class AccordFigures:
     def own_data(self) -> compare.AccordData:
         types = {p.id: p.type_code for p in self.provisions}
         return compare.AccordData(self.accord.slug, self.accord.name, self.accord.signed_on,
-                                  types, self.records, self.accord.horizon_years,
+                                  types, self.records, self.accord.first_implementation_year,
                                   self.include_pending)
 
-    def comparison(self, year: int | None, references, as_of: date) -> compare.Comparison:
-        """At `year` since signing, or now (`year` None: the year under way on `as_of`)."""
+    def comparison(self, year: int | None, references, as_of: date,
+                   rule: AlignmentRule | None = None) -> compare.Comparison:
+        """At `year` since signing, or now (`year` None: the year under way on `as_of`),
+        years counted under `rule` (the reference set's; default rule if None)."""
+        rule = rule or AlignmentRule()
         if year is None:
-            return compare.compare_types(
-                self.own_data(), references, compare.current_year(self.accord.signed_on, as_of),
-                as_of=as_of)
-        return compare.compare_types(self.own_data(), references, year)
+            current = rule.current_year(self.accord.signed_on, as_of,
+                                        self.accord.first_implementation_year)
+            return compare.compare_types(self.own_data(), references, current, as_of=as_of,
+                                         rule=rule)
+        return compare.compare_types(self.own_data(), references, year, rule=rule)
 
-    def score_curve(self, references, as_of: date) -> list[compare.CurvePoint]:
-        return compare.score_curve(self.own_data(), references, as_of)
+    def score_curve(self, references, as_of: date,
+                    rule: AlignmentRule | None = None) -> list[compare.CurvePoint]:
+        return compare.score_curve(self.own_data(), references, as_of,
+                                   rule=rule or AlignmentRule())
 
 
 def _iso(d: date | None) -> str | None:

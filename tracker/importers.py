@@ -1,4 +1,5 @@
-"""Importers for real data: reference matrices, accord structures, status histories.
+"""Importers for real data: accord structures and status histories (reference data sets:
+tracker.reference).
 
 Each one reads the whole file, checks every row against the database, and then writes all
 rows in one transaction, or raises `TableError` with every problem and writes nothing.
@@ -27,7 +28,6 @@ from .models import (
 from .services import audit, touch
 from .tables import RowError, TableError, parse_bool, parse_date, parse_tags, read_table
 
-REFERENCE_COLUMNS = ("accord", "country", "signed_on", "provision_type", "year", "level")
 ACCORD_COLUMNS = ("code", "section", "text", "provision_type", "priority", "tags", "deadline")
 ACCORD_OPTIONAL = ("responsible_actor", "time_frame")
 STATUS_COLUMNS = ("provision_code", "level", "effective_on", "evidence", "note")
@@ -75,141 +75,12 @@ def _commit_or_rollback(write) -> ImportResult:
         raise
 
 
-# --- reference matrix ------------------------------------------------------------------------
-
-@dataclass
-class _RefAccord:
-    name: str
-    country: str
-    signed_on: date
-    illustrative: bool
-    cells: dict[tuple[str, int], int | None] = field(default_factory=dict)  # (type, year) -> level
-
-
-def import_reference(data: bytes, filename: str, set_label: str = "PAM 2015",
-                     today: date | None = None) -> ImportResult:
-    """One row per accord x provision type x calendar year with a level (blank: not coded)."""
-    table = read_table(data, filename, REFERENCE_COLUMNS, ("illustrative",))
-    accords = _parse_reference_rows(table.rows, today or date.today())
-    existing = {a.name: a for a in db.session.scalars(select(Accord))}
-    errors = []
-    for ref in accords.values():
-        accord = existing.get(ref.name)
-        same_facts = accord is not None and (accord.country, accord.signed_on) == (
-            ref.country, ref.signed_on)
-        if accord is not None and not same_facts:
-            errors.append(RowError(None, f"accord {ref.name!r} exists with another country or "
-                                         "signing date"))
-        elif accord is not None and accord.kind != "reference":
-            errors.append(RowError(None, f"accord {ref.name!r} exists and is not a reference "
-                                         "accord"))
-    _fail_if(errors)
-    return _commit_or_rollback(lambda: _write_reference(accords, existing, set_label))
-
-
-def _parse_reference_rows(rows, today: date) -> dict[str, _RefAccord]:
-    types = provision_type_lookup()
-    accords: dict[str, _RefAccord] = {}
-    errors: list[RowError] = []
-    for number, row in rows:
-        try:
-            ref = _reference_accord_of(row, accords)
-            ptype = types.get(row["provision_type"].lower())
-            if ptype is None:
-                raise ValueError(f"unknown provision type {row['provision_type']!r}")
-            year = _parse_year(row["year"], ref.signed_on, today)
-            level = parse_level(row["level"]) if row["level"] else None
-            if (ptype.code, year) in ref.cells:
-                raise ValueError(f"duplicate row for {ptype.code} in {year}")
-            ref.cells[(ptype.code, year)] = level
-        except (ValueError, LevelError) as exc:
-            errors.append(RowError(number, str(exc)))
-    _fail_if(errors)
-    return accords
-
-
-def _reference_accord_of(row: dict, accords: dict[str, _RefAccord]) -> _RefAccord:
-    name = row["accord"]
-    if not name:
-        raise ValueError("accord name is empty")
-    signed_on = parse_date(row["signed_on"])
-    illustrative = parse_bool(row.get("illustrative", ""))
-    ref = accords.setdefault(name, _RefAccord(name, row["country"], signed_on, illustrative))
-    if (ref.country, ref.signed_on) != (row["country"], signed_on):
-        raise ValueError(f"country or signing date differ from an earlier row of {name!r}")
-    if ref.illustrative != illustrative:
-        raise ValueError(f"rows of {name!r} disagree on being illustrative")
-    return ref
-
-
-def _parse_year(text: str, signed_on: date, today: date) -> int:
-    if not (text.isascii() and text.isdigit()):
-        raise ValueError(f"year {text!r} is not a calendar year")
-    year = int(text)
-    if year < signed_on.year:
-        raise ValueError(f"year {year} is before the signing year {signed_on.year}")
-    if date(year, 12, 31) > today:
-        raise ValueError(f"year {year} has not ended yet")
-    return year
-
-
-def _write_reference(accords, existing, set_label) -> ImportResult:
-    result = ImportResult(created={"accords": 0, "provisions": 0, "status records": 0})
-    types = {t.code: t for t in db.session.scalars(select(ProvisionType))}
-    for ref in accords.values():
-        accord = existing.get(ref.name) or _new_reference_accord(ref, set_label, result)
-        accord.illustrative = accord.illustrative or ref.illustrative
-        last_year = max(year for _code, year in ref.cells)
-        horizon = last_year - ref.signed_on.year
-        accord.horizon_years = max(accord.horizon_years or 0, horizon)
-        by_type = {p.provision_type.code: p for p in accord.provisions if p.provision_type}
-        for code in sorted({c for c, _y in ref.cells}):
-            if code not in by_type:
-                by_type[code] = Provision(accord=accord, code=code, text=types[code].name,
-                                          provision_type=types[code], version=1)
-                db.session.add(by_type[code])
-                result.created["provisions"] += 1
-        db.session.flush()
-        _write_reference_records(accord, ref, by_type, result)
-    if any(result.created.values()):
-        audit("import.reference", "accord_set", None, after={"set": set_label, **result.created})
-    return result
-
-
-def _new_reference_accord(ref: _RefAccord, set_label: str, result: ImportResult) -> Accord:
-    accord = Accord(slug=free_slug(slugify(ref.name)), name=ref.name, country=ref.country,
-                    signed_on=ref.signed_on, kind="reference", reference_set=set_label,
-                    illustrative=ref.illustrative, public=True)
-    db.session.add(accord)
-    result.created["accords"] += 1
-    return accord
-
-
 def free_slug(base: str) -> str:
     taken = set(db.session.scalars(select(Accord.slug).where(Accord.slug.like(f"{base}%"))))
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     return slug
-
-
-def _write_reference_records(accord, ref, by_type, result) -> None:
-    held = {
-        (r.provision_id, r.effective_on): r.level
-        for r in db.session.scalars(select(StatusRecord).where(StatusRecord.accord_id == accord.id))
-    }
-    now = utcnow()
-    rows = []
-    for (code, year), level in sorted(ref.cells.items()):
-        provision = by_type[code]
-        when = date(year, 12, 31)
-        if level is None or held.get((provision.id, when)) == level:
-            result.skipped += level is not None
-            continue
-        rows.append(_record_row(accord.id, provision.id, level, when, now, source="import",
-                                evidence_text=f"Coded for {year}"))
-    _insert_records(rows)
-    result.created["status records"] += len(rows)
 
 
 def _record_row(accord_id, provision_id, level, effective_on, recorded_at, **extra) -> dict:

@@ -177,6 +177,11 @@ class Accord(db.Model):
     # Raised in the same transaction as every write to the accord's data (records, reviews,
     # priority flags, structure), so caches and ETags on every instance read one number.
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Identifiers researchers join on: {"pam_caseid": 24, "cowcode": 625, "pax_agtid": ...}.
+    external_ids: Mapped[dict | None] = mapped_column(JSON)
+    # Calendar year of year 1 since signing, where the accord sets its own (else the
+    # reference set's alignment rule decides; see tracker.domain.alignment).
+    first_implementation_year: Mapped[int | None] = mapped_column(Integer)
 
     sections: Mapped[list[Section]] = relationship(
         back_populates="accord", cascade="all, delete-orphan", order_by="Section.position"
@@ -184,6 +189,78 @@ class Accord(db.Model):
     provisions: Mapped[list[Provision]] = relationship(
         back_populates="accord", cascade="all, delete-orphan", order_by="Provision.id"
     )
+
+
+class ReferenceSet(db.Model):
+    """A reference set: accords loaded from one data set file, with its provenance.
+
+    Its accords are the accords whose `reference_set` holds this label; their yearly codings
+    are ReferenceYear rows. Labels never change; a set is replaced or deleted as a whole.
+    """
+
+    __tablename__ = "reference_sets"
+    __table_args__ = (CheckConstraint("label <> ''", name="label_not_empty"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    label: Mapped[str] = mapped_column(String(80), unique=True)
+    version: Mapped[str] = mapped_column(String(40), default="")
+    citation: Mapped[str] = mapped_column(Text, default="")
+    source_url: Mapped[str | None] = mapped_column(String(500))
+    source_filename: Mapped[str] = mapped_column(String(255), default="")
+    source_sha256: Mapped[str] = mapped_column(String(64), default="", index=True)
+    source_format: Mapped[str] = mapped_column(String(20), default="")
+    rows_read: Mapped[int] = mapped_column(Integer, default=0)
+    illustrative: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    # tracker.domain.alignment.AlignmentRule.as_dict(), inferred from the set's accords
+    alignment: Mapped[dict | None] = mapped_column(JSON)
+    # What the importer found and did: [{"row": n, "message": "..."}]
+    quirks: Mapped[list | None] = mapped_column(JSON)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    imported_by: Mapped[str] = mapped_column(String(254), default="")
+
+
+class ReferenceYear(db.Model):
+    """One coded year of a reference accord (a row of PAM_ID): calendar year, PAM's year
+    since signing (`year_count`, None where the file has none) and the file's own totals."""
+
+    __tablename__ = "reference_years"
+    __table_args__ = (
+        UniqueConstraint("accord_id", "year_count", name="uq_reference_years_accord_count"),
+        CheckConstraint("year_count IS NULL OR year_count >= 1", name="year_count_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    accord_id: Mapped[int] = mapped_column(
+        ForeignKey("accords.id", ondelete="CASCADE"), index=True)
+    calendar_year: Mapped[int] = mapped_column(Integer)
+    year_count: Mapped[int | None] = mapped_column(Integer)
+    source_row: Mapped[int | None] = mapped_column(Integer)
+    published_provisions: Mapped[int | None] = mapped_column(Integer)
+    published_points: Mapped[int | None] = mapped_column(Integer)
+    published_score: Mapped[str | None] = mapped_column(String(20))  # as written in the file
+
+    codings: Mapped[list[ReferenceCoding]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True)
+
+
+class ReferenceCoding(db.Model):
+    """A provision type in one coded year of a reference accord: whether the accord contains
+    it that year (`in_accord`, PAM `_prov`), its level (`_implem`), initiation and reversal."""
+
+    __tablename__ = "reference_codings"
+    __table_args__ = (
+        CheckConstraint("level IS NULL OR (level >= 0 AND level <= 3)", name="level_range"),
+    )
+
+    year_id: Mapped[int] = mapped_column(
+        ForeignKey("reference_years.id", ondelete="CASCADE"), primary_key=True)
+    provision_type_id: Mapped[int] = mapped_column(
+        ForeignKey("provision_types.id", ondelete="RESTRICT"), primary_key=True)
+    in_accord: Mapped[bool] = mapped_column(Boolean, default=True)
+    level: Mapped[int | None] = mapped_column(Integer)
+    initiated: Mapped[int | None] = mapped_column(Integer)
+    reversal: Mapped[int | None] = mapped_column(Integer)
 
 
 class Section(db.Model):
@@ -219,6 +296,7 @@ class ProvisionType(db.Model):
     group: Mapped[str] = mapped_column(String(120), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     verified: Mapped[bool] = mapped_column(Boolean, default=True)
+    pam_stem: Mapped[str | None] = mapped_column(String(20), unique=True)  # PAM_ID column stem
 
 
 class Provision(db.Model):

@@ -6,12 +6,13 @@ set-based SELECTs, never one query per provision or per date.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from datetime import date
 
 from sqlalchemy import String, func, or_, select, type_coerce
 
-from .domain.compare import AccordData
+from .domain.compare import AccordData, ReferenceAccord, ReferenceYear
 from .domain.metrics import InEffectOrder, ProvisionInfo, Record, counted_states
 from .extensions import db
 from .models import (
@@ -20,10 +21,13 @@ from .models import (
     Provision,
     ProvisionTag,
     ProvisionType,
+    ReferenceCoding,
+    ReferenceSet,
     RoleGrant,
     Section,
     StatusRecord,
 )
+from .models import ReferenceYear as ReferenceYearRow
 
 
 def visible_accords(user=None) -> list[Accord]:
@@ -42,10 +46,38 @@ def accord_by_slug(slug: str) -> Accord | None:
 
 
 def reference_sets() -> list[str]:
-    return list(db.session.scalars(
-        select(Accord.reference_set).where(Accord.kind == "reference",
-                                           Accord.reference_set.is_not(None))
-        .distinct().order_by(Accord.reference_set)))
+    """Labels of every reference set, sorted."""
+    return list(db.session.scalars(select(ReferenceSet.label).order_by(ReferenceSet.label)))
+
+
+def reference_set(label: str) -> ReferenceSet | None:
+    return db.session.scalar(select(ReferenceSet).where(ReferenceSet.label == label))
+
+
+def all_reference_sets() -> list[ReferenceSet]:
+    """Every reference set, the default first, then by label."""
+    return list(db.session.scalars(select(ReferenceSet).order_by(
+        ReferenceSet.is_default.desc(), ReferenceSet.label)))
+
+
+def reference_overview(accord_ids: list[int]) -> dict[int, dict]:
+    """Accord id -> {"years": coded years, "calendar_year": the last one, "score": its score
+    (0-100, two decimals)} for reference accords with coded years."""
+    from .domain.scale import round_half_up
+
+    overview = {}
+    for aid, years in reference_years(accord_ids, counted_only=True).items():
+        last = years[-1]
+        score = ReferenceYear(last.calendar_year, last.levels).score
+        overview[aid] = {"years": len(years), "calendar_year": last.calendar_year,
+                         "score": None if score is None else round_half_up(score, 2)}
+    return overview
+
+
+def reference_source_rows(accord_id: int) -> list[int]:
+    """The file rows an accord's coded years were read from."""
+    return [r for r in db.session.scalars(select(ReferenceYearRow.source_row).where(
+        ReferenceYearRow.accord_id == accord_id)) if r is not None]
 
 
 def section_paths(accord_id: int) -> dict[int, tuple[str, ...]]:
@@ -160,10 +192,16 @@ def data_version(accord_id: int) -> int:
     return db.session.scalar(select(Accord.revision).where(Accord.id == accord_id)) or 0
 
 
-def reference_set_version(label: str) -> int:
-    """Changes whenever any accord of the reference set changes."""
-    return db.session.scalar(select(func.coalesce(func.sum(Accord.revision), 0)).where(
+def reference_set_version(label: str) -> str:
+    """Changes whenever the set is imported, replaced or deleted, or any of its accords
+    changes: "<set id>.<import time in microseconds>.<sum of its accords' revisions>"."""
+    found = db.session.execute(select(ReferenceSet.id, ReferenceSet.imported_at)
+                               .where(ReferenceSet.label == label)).first()
+    revisions = db.session.scalar(select(func.coalesce(func.sum(Accord.revision), 0)).where(
         Accord.kind == "reference", Accord.reference_set == label)) or 0
+    if found is None:
+        return f"0.0.{revisions}"
+    return f"{found.id}.{int(found.imported_at.timestamp() * 1_000_000)}.{revisions}"
 
 
 def priority_changes(accord_id: int) -> list[tuple[int, object]]:
@@ -182,31 +220,60 @@ def accord_data(accord: Accord, include_pending: bool = False) -> AccordData:
         .where(Provision.accord_id == accord.id)
     ).all())
     return AccordData(accord.slug, accord.name, accord.signed_on, types, records(accord.id),
-                      accord.horizon_years, include_pending)
+                      accord.first_implementation_year, include_pending)
 
 
-def reference_data(label: str, include_illustrative: bool = True) -> list[AccordData]:
-    """Every reference accord of set `label`, with types and records, in three SELECTs."""
+def reference_data(label: str, include_illustrative: bool = True) -> list[ReferenceAccord]:
+    """Every public reference accord of set `label` with its coded years (the levels of the
+    types it contains each year), in two SELECTs."""
     query = select(Accord).where(Accord.kind == "reference", Accord.reference_set == label,
                                  Accord.public.is_(True))
     if not include_illustrative:
         query = query.where(Accord.illustrative.is_(False))
-    accords = list(db.session.scalars(query.order_by(Accord.signed_on)))
-    ids = [a.id for a in accords]
-    if not ids:
+    accords = list(db.session.scalars(query.order_by(Accord.signed_on, Accord.id)))
+    if not accords:
         return []
-    types: dict[int, dict[int, str | None]] = defaultdict(dict)
-    for aid, pid, code in db.session.execute(
-        select(Provision.accord_id, Provision.id, ProvisionType.code)
-        .outerjoin(ProvisionType, ProvisionType.id == Provision.provision_type_id)
-        .where(Provision.accord_id.in_(ids))
-    ):
-        types[aid][pid] = code
-    recs: dict[int, list[Record]] = defaultdict(list)
-    for row in db.session.execute(
-        select(StatusRecord.accord_id, *_RECORD_COLUMNS)
-        .where(StatusRecord.accord_id.in_(ids), StatusRecord.review_state == "verified")
-    ):
-        recs[row[0]].append(Record(*row[1:]))
-    return [AccordData(a.slug, a.name, a.signed_on, types[a.id], recs[a.id], a.horizon_years)
+    years = reference_years([a.id for a in accords], counted_only=True)
+    return [ReferenceAccord(a.slug, a.name, a.signed_on,
+                            {y.year_count: ReferenceYear(y.calendar_year, y.levels)
+                             for y in years.get(a.id, []) if y.year_count is not None})
             for a in accords]
+
+
+@dataclass(frozen=True)
+class CodedYear:
+    """A reference accord's coded year as stored: the levels of the types in the accord that
+    year, and of those listed with points although not in it (`outside`)."""
+
+    calendar_year: int
+    year_count: int | None
+    source_row: int | None
+    published_score: str | None
+    levels: dict[str, int]
+    outside: dict[str, int]
+
+
+def reference_years(accord_ids: list[int], counted_only: bool = False
+                    ) -> dict[int, list[CodedYear]]:
+    """Accord id -> its coded years in calendar order (ties: year_count)."""
+    query = (select(ReferenceYearRow.accord_id, ReferenceYearRow.id, ReferenceYearRow.calendar_year,
+                    ReferenceYearRow.year_count, ReferenceYearRow.source_row,
+                    ReferenceYearRow.published_score, ProvisionType.code,
+                    ReferenceCoding.in_accord, ReferenceCoding.level)
+             .join(ReferenceCoding, ReferenceCoding.year_id == ReferenceYearRow.id)
+             .join(ProvisionType, ProvisionType.id == ReferenceCoding.provision_type_id)
+             .where(ReferenceYearRow.accord_id.in_(accord_ids)))
+    if counted_only:
+        query = query.where(ReferenceCoding.in_accord.is_(True))
+    rows: dict[int, dict] = {}
+    for aid, yid, cal, count, row, score, code, member, level in db.session.execute(query):
+        year = rows.setdefault(yid, {"accord": aid, "key": (cal, count or 0), "year": CodedYear(
+            cal, count, row, score, {}, {})})
+        if member:
+            year["year"].levels[code] = level or 0
+        elif level:
+            year["year"].outside[code] = level
+    result: dict[int, list[CodedYear]] = defaultdict(list)
+    for entry in sorted(rows.values(), key=lambda e: e["key"]):
+        result[entry["accord"]].append(entry["year"])
+    return result

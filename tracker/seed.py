@@ -1,10 +1,10 @@
-"""Loading the seed data in seed_data/: reference facts and the illustrative demo accord.
+"""Loading the seed data in seed_data/: the PAM provision types, the real PAM_ID v1.5 reference
+set, and the illustrative Colombian demo accord.
 
 Idempotent: every step inserts only what is missing, so a second run changes nothing.
 """
 from __future__ import annotations
 
-import csv
 import json
 from datetime import date
 from pathlib import Path
@@ -12,65 +12,31 @@ from pathlib import Path
 from sqlalchemy import select
 
 from .extensions import db
-from .importers import free_slug, import_accord, import_reference, import_statuses, slugify
-from .models import Accord, ProvisionType
+from .importers import import_accord, import_statuses
+from .models import Accord, ReferenceSet
+from .reference.sets import ensure_provision_types, import_set
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed_data"
-REFERENCE_SET = "PAM 2015"
+#: The real reference set: an unmodified copy of the Kroc Institute's PAM_ID v1.5 file.
+PAM_ID_FILE = Path("pam_id") / "PAM_ID-V.1.5-Updated-29JULY2015.csv"
+REFERENCE_SET = "PAM_ID v1.5"
 
 
-def _csv(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
-def load_provision_types(seed_dir: Path) -> int:
-    known = set(db.session.scalars(select(ProvisionType.code)))
-    added = 0
-    for row in _csv(seed_dir / "provision_types.csv"):
-        if row["code"] in known:
-            continue
-        db.session.add(ProvisionType(code=row["code"], name=row["name"], group=row["group"],
-                                     description=row["description"],
-                                     verified=row["verified"] == "yes"))
-        added += 1
+def load_provision_types() -> int:
+    """The 51 PAM provision types (tracker/reference/provision_types.csv); returns how many
+    were added."""
+    added = ensure_provision_types()
     db.session.commit()
     return added
 
 
-def load_reference_accords(seed_dir: Path) -> int:
-    """The reference accords with their published facts (real data, with sources)."""
-    known = set(db.session.scalars(select(Accord.name)))
-    added = 0
-    for row in _csv(seed_dir / "reference_accords.csv"):
-        if row["accord"] in known:
-            continue
-        db.session.add(Accord(
-            slug=free_slug(slugify(row["accord"])), name=row["accord"], country=row["country"],
-            signed_on=date.fromisoformat(row["signed_on"]),
-            signed_on_verified=row["signed_on_verified"] == "yes", kind="reference",
-            reference_set=REFERENCE_SET,
-            horizon_years=int(row["horizon_years"]) if row["horizon_years"] else None,
-            published_score=float(row["published_score"]) if row["published_score"] else None,
-            score_precision=row["score_precision"] or None,
-            source_url=row["source"] or None, public=True, illustrative=False,
-            description=_reference_description(row),
-        ))
-        db.session.flush()
-        added += 1
-    db.session.commit()
-    return added
-
-
-def _reference_description(row: dict[str, str]) -> str:
-    text = (f"Comprehensive peace agreement of the {REFERENCE_SET} reference set "
-            "(Peace Accords Matrix).")
-    if row["published_score"]:
-        text += (" The provision-by-year levels loaded here are an illustrative stand-in calibrated"
-                 " to the published implementation score, not PAM's own matrix.")
-    else:
-        text += " PAM publishes no aggregate score for it here; no levels are loaded."
-    return text
+def load_reference_set(seed_dir: Path) -> str:
+    """PAM_ID v1.5 as the default reference set, unless a set of that label is loaded."""
+    if db.session.scalar(select(ReferenceSet.id).where(ReferenceSet.label == REFERENCE_SET)):
+        return f"{REFERENCE_SET}: already loaded"
+    path = seed_dir / PAM_ID_FILE
+    result = import_set(path.read_bytes(), path.name, REFERENCE_SET, actor="seed")
+    return f"{result} (see `flask --app tracker reference-sets show '{REFERENCE_SET}'`)"
 
 
 def load_demo_accord(seed_dir: Path) -> str:
@@ -96,10 +62,6 @@ def load_demo_accord(seed_dir: Path) -> str:
 
 def run(seed_dir: Path = SEED_DIR) -> list[str]:
     """Load everything; return one line per step for the command's output."""
-    lines = [f"provision types: {load_provision_types(seed_dir)} added",
-             f"reference accords: {load_reference_accords(seed_dir)} added"]
-    matrix = seed_dir / "reference_matrix.csv"
-    result = import_reference(matrix.read_bytes(), matrix.name, REFERENCE_SET)
-    lines.append(f"reference matrix: {result}")
-    lines.append(f"demo accord: {load_demo_accord(seed_dir)}")
-    return lines
+    return [f"provision types: {load_provision_types()} added",
+            f"reference set: {load_reference_set(seed_dir)}",
+            f"demo accord: {load_demo_accord(seed_dir)}"]

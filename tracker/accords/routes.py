@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, render_template, request
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -24,7 +24,8 @@ def index():
     return render_template(
         "accords/index.html", counts=counts,
         monitored=[a for a in accords if a.kind == "monitored"],
-        reference=[a for a in accords if a.kind == "reference"])
+        reference=[a for a in accords if a.kind == "reference"],
+        scores=queries.reference_overview([a.id for a in accords if a.kind == "reference"]))
 
 
 def visible_accord_or_404(slug: str):
@@ -37,14 +38,13 @@ def visible_accord_or_404(slug: str):
 @bp.get("/accords/<slug>")
 def show(slug: str):
     accord = visible_accord_or_404(slug)
+    if accord.kind == "reference":  # its page is the coded matrix
+        return redirect(url_for("dashboard.reference", slug=slug))
     as_of = date.today()
     include_pending = request.args.get("pending") == "1" and can_review(current_user, accord)
     figures = AccordFigures(accord, include_pending=include_pending)
     summary = figures.summary(as_of)
     reference_score = None
-    if accord.kind == "reference" and accord.horizon_years:
-        last = date(accord.signed_on.year + accord.horizon_years, 12, 31)
-        reference_score = {"year": last.year, **figures.summary(last)}
     return render_template("accords/show.html", accord=accord, summary=summary,
                            as_of=as_of, level_keys=LEVEL_KEYS, reference_score=reference_score,
                            api_url=request.url_root.rstrip("/") + f"/api/v1/accords/{slug}/summary")

@@ -88,8 +88,8 @@ def document() -> dict:
                 [SLUG, AS_OF, PENDING,
                  _query("year", f"Year since signing, 1-{MAX_YEARS}, or now (default).",
                         {"type": "string", "default": "now"}),
-                 _query("reference_set", "Reference-set label.",
-                        {"type": "string", "default": "PAM 2015"}),
+                 _query("reference_set", "Reference-set label (default: the default set, "
+                        "see /api/v1/reference-sets).", {"type": "string"}),
                  _query("include_illustrative", "Include reference accords whose data is "
                         "illustrative.", {"type": "boolean", "default": True})],
                 {"type": "object"}, errors=(400, 403, 404)),
@@ -97,6 +97,12 @@ def document() -> dict:
                 "Each provision with its level as of a date", per_accord + FILTERS,
                 {"type": "object", "properties": {"provisions": {"type": "array"}}},
                 errors=(400, 403, 404)),
+            "/api/v1/reference-sets": _get(
+                "Reference sets with their provenance (label, version, default, illustrative, "
+                "citation, source file and SHA-256, rows read, import time, alignment rule, "
+                "quirks of the data)", [],
+                {"type": "object", "properties": {"reference_sets": {"type": "array"}}},
+                errors=(400,)),
             "/api/v1/openapi.json": _get("This document", [], {"type": "object"}, errors=()),
         },
     }

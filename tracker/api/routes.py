@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from .. import __version__, queries
 from ..cache import Recent
-from ..figures import DEFAULT_REFERENCE_SET, AccordFigures
+from ..figures import AccordFigures, alignment_rule, default_reference_set
 from ..permissions import can_view, has_role_on
 from . import bp, params
 from .openapi import document
@@ -19,7 +19,21 @@ ACCORD_FIELDS = ("slug", "name", "country", "signed_on", "kind", "reference_set"
 def _accord_json(accord) -> dict:
     data = {name: getattr(accord, name) for name in ACCORD_FIELDS}
     data["signed_on"] = accord.signed_on.isoformat()
+    data["external_ids"] = accord.external_ids or {}
     return data
+
+
+def reference_set_json(refset, accords: int) -> dict:
+    """A reference set with its provenance, as the API and the admin page show it."""
+    return {
+        "label": refset.label, "version": refset.version, "default": refset.is_default,
+        "illustrative": refset.illustrative, "accords": accords, "citation": refset.citation,
+        "source": {"file": refset.source_filename, "sha256": refset.source_sha256,
+                   "format": refset.source_format, "rows_read": refset.rows_read,
+                   "url": refset.source_url},
+        "imported_at": refset.imported_at.isoformat(), "imported_by": refset.imported_by,
+        "alignment": refset.alignment, "quirks": refset.quirks or [],
+    }
 
 
 def _figures(slug: str) -> AccordFigures:
@@ -63,6 +77,17 @@ def clear_caches() -> None:
 def accords():
     params.check_known(())
     return jsonify({"accords": [_accord_json(a) for a in queries.visible_accords(current_user)]})
+
+
+@bp.get("/reference-sets")
+def reference_sets():
+    """Every reference set with its provenance (the default first)."""
+    from ..reference.sets import accord_counts
+
+    params.check_known(())
+    counts = accord_counts()
+    return jsonify({"reference_sets": [reference_set_json(s, counts.get(s.label, 0))
+                                       for s in queries.all_reference_sets()]})
 
 
 @bp.get("/accords/<slug>/summary")
@@ -126,18 +151,23 @@ def comparison(slug: str):
     figures = _figures(slug)
     year = params.year()
     as_of = params.as_of(figures.accord.signed_on)
-    label = params.request.args.get("reference_set", DEFAULT_REFERENCE_SET)
+    label = params.request.args.get("reference_set") or default_reference_set()
     if label not in queries.reference_sets():
         params.bad_request(f"reference_set={label!r} is not a known reference set")
     with_illustrative = params.boolean("include_illustrative", True)
 
     def make() -> dict:
         references = figures.references(label, with_illustrative)
+        rule = alignment_rule(label)
         return {
             "accord": slug, "reference_set": label, "include_illustrative": with_illustrative,
             "requested_year": "now" if year is None else year,
-            **figures.comparison(year, references, as_of).as_dict(),
-            "score_curve": [p.as_dict() for p in figures.score_curve(references, as_of)],
+            "alignment": {**rule.as_dict(),
+                          "first_year": rule.first_year(
+                              figures.accord.signed_on,
+                              figures.accord.first_implementation_year)},
+            **figures.comparison(year, references, as_of, rule).as_dict(),
+            "score_curve": [p.as_dict() for p in figures.score_curve(references, as_of, rule)],
         }
     return _answer(figures, make, queries.reference_set_version(label))
 

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
-from flask_babel import gettext as _
+from flask_babel import format_date, gettext as _
 from sqlalchemy import select
 
 from .. import charts
 from ..domain.metrics import Filters
 from ..extensions import db
-from ..figures import DEFAULT_REFERENCE_SET, AccordFigures
+from ..figures import AccordFigures, alignment_rule, default_reference_set
 from ..i18n import level_labels
 from ..models import Accord, ProvisionType
 from ..web import number
@@ -125,21 +125,36 @@ class Board:
         return rows
 
     @cached_property
+    def reference_set(self) -> str:
+        return default_reference_set()
+
+    @cached_property
+    def rule(self):
+        return alignment_rule(self.reference_set)
+
+    @cached_property
     def references(self) -> list:
-        return self.figures.references(DEFAULT_REFERENCE_SET, True)
+        return self.figures.references(self.reference_set, True)
 
     @cached_property
     def comparison(self) -> dict:
-        result = self.figures.comparison(self.sel.year, self.references, self.sel.as_of)
+        result = self.figures.comparison(self.sel.year, self.references, self.sel.as_of,
+                                         self.rule)
         data = result.as_dict()
         names = type_names()
         for row in data["types"]:
             row["name"] = names.get(row["provision_type"], row["provision_type"])
+        override = self.accord.first_implementation_year
+        data["first_year"] = self.rule.first_year(self.accord.signed_on, override)
+        data["year_end"] = self.rule.year_end(self.accord.signed_on, data["year"],
+                                              override).isoformat()
+        data["rule_text"] = rule_text(self.rule, override)
         return data
 
     @cached_property
     def curve(self) -> list[dict]:
-        return [p.as_dict() for p in self.figures.score_curve(self.references, self.sel.as_of)]
+        return [p.as_dict() for p in self.figures.score_curve(self.references, self.sel.as_of,
+                                                             self.rule)]
 
     @cached_property
     def illustrative_references(self) -> dict[str, bool]:
@@ -149,7 +164,7 @@ class Board:
             Accord.slug.in_([r.slug for r in self.references]), Accord.illustrative.is_(True))))
         return {"comparison": any(r.slug in flagged for r in self.references
                                   if r.coded_in(year)),
-                "curve": any(r.slug in flagged for r in self.references if r.horizon_years)}
+                "curve": any(r.slug in flagged for r in self.references if r.years)}
 
     @cached_property
     def pace(self) -> dict:
@@ -207,7 +222,7 @@ def _frame(board: Board, name: str) -> dict:
     if name not in REFERENCE_CHARTS and chosen:
         source += " · " + _("Selection: %(what)s", what=chosen)
     if name in REFERENCE_CHARTS:
-        source += " · " + _("Reference set %(set)s", set=DEFAULT_REFERENCE_SET)
+        source += " · " + _("Reference set %(set)s", set=board.reference_set)
         illustrative = board.accord.illustrative or board.illustrative_references[name]
     else:
         illustrative = board.accord.illustrative
@@ -300,3 +315,11 @@ def alt_texts(board: Board) -> dict[str, str]:
                   r=number(pace["required_monthly_change"])),
     }
 
+
+def rule_text(rule, override: int | None = None) -> str:
+    """The first-year rule in a sentence, in the reader's language."""
+    if override is not None:
+        return _("set for this accord")
+    month, day = rule.last_same_year
+    return _("accords signed after %(date)s count from the following calendar year",
+             date=format_date(date(2000, month, day), "d MMMM"))

@@ -28,7 +28,7 @@ from ..api import params
 from ..cache import Recent
 from ..domain import compare
 from ..domain.scale import LEVEL_KEYS, round_half_up
-from ..figures import DEFAULT_REFERENCE_SET, AccordFigures
+from ..figures import AccordFigures, default_reference_set
 from ..models import Accord
 from . import bp
 from .board import (CHARTS, Board, DashboardFigures, Selection, alt_texts, level_names, natural,
@@ -78,7 +78,7 @@ def _keep(board: Board, state: tuple) -> None:
 def data_state(accord: Accord) -> tuple:
     """The database state a dashboard's figures depend on: the same on every instance."""
     return (accord.id, queries.data_version(accord.id),
-            queries.reference_set_version(DEFAULT_REFERENCE_SET), accord.name, accord.illustrative,
+            queries.reference_set_version(default_reference_set()), accord.name, accord.illustrative,
             accord.signed_on, accord.target_date)
 
 
@@ -139,7 +139,7 @@ def show(slug: str):
             sections=_section_options(board), tags=sorted({t for p in board.figures.provisions
                                                            for t in p.tags}),
             today=date.today(), overdue_shown=OVERDUE_SHOWN,
-            reference_set=DEFAULT_REFERENCE_SET, api_links=_api_links(accord, board.sel),
+            reference_set=board.reference_set, api_links=_api_links(accord, board.sel),
             selection_text=selection_text(board))
         _keep(board, state)  # the page's charts, requested next, reuse these figures
         return body
@@ -199,7 +199,10 @@ def references():
     sets: dict[str, list[Accord]] = {}
     for accord in found:
         sets.setdefault(accord.reference_set or "", []).append(accord)
-    return render_template("dashboard/references.html", sets=sorted(sets.items()))
+    provenance = {s.label: s for s in queries.all_reference_sets()}
+    return render_template("dashboard/references.html", sets=sorted(sets.items()),
+                           provenance=provenance,
+                           scores=queries.reference_overview([a.id for a in found]))
 
 
 def _reference_or_404(slug: str) -> Accord:
@@ -211,50 +214,58 @@ def _reference_or_404(slug: str) -> Accord:
 
 
 def reference_matrix(accord: Accord) -> dict:
-    """Mean level per provision type at the end of each coded year, and the score."""
-    data = queries.accord_data(accord)
-    years = list(range(1, (accord.horizon_years or 0) + 1))
-    per_year = [compare.type_levels(data.provision_types, compare.reference_levels(data, y))
-                for y in years]
+    """The accord's coded years as the data set holds them, in calendar order: the level of
+    each provision type the accord contains that year (None: not in the accord), the score
+    computed from them and the score the file publishes.
+
+    {"years": [year_count | None], "calendar": [YYYY], "rows": [{"code", "label", "values"}],
+     "scores": [float | None], "published": [str | None], "outside": [{code: level}]}
+    """
+    coded = queries.reference_years([accord.id]).get(accord.id, [])
     names = type_names()
-    codes = sorted({c for c in data.provision_types.values() if c},
-                   key=lambda c: names.get(c, c))
-    figures = AccordFigures(accord)
+    codes = sorted({c for y in coded for c in y.levels}, key=lambda c: names.get(c, c))
+    scores = [compare.ReferenceYear(y.calendar_year, y.levels).score for y in coded]
     return {
-        "years": years,
-        "calendar": [compare.year_end(accord.signed_on, y).isoformat() for y in years],
+        "years": [y.year_count for y in coded],
+        "calendar": [y.calendar_year for y in coded],
         "rows": [{"code": c, "label": f"{names.get(c, c)} ({c})",
-                  "values": [round_half_up(levels[c], 2) if c in levels else None
-                             for levels in per_year]} for c in codes],
-        "scores": [figures.summary(compare.year_end(accord.signed_on, y))["score"]
-                   for y in years],
+                  "values": [y.levels.get(c) for y in coded]} for c in codes],
+        "scores": [None if s is None else round_half_up(s, 2) for s in scores],
+        "published": [y.published_score for y in coded],
+        "outside": [y.outside for y in coded],
     }
 
 
 @bp.get("/reference/<slug>")
 def reference(slug: str):
     accord = _reference_or_404(slug)
-    return render_template("dashboard/reference.html", accord=accord,
-                           matrix=reference_matrix(accord), level_names=level_names())
+    refset = queries.reference_set(accord.reference_set) if accord.reference_set else None
+    rows = set(queries.reference_source_rows(accord.id))
+    quirks = [q for q in (refset.quirks or []) if q.get("row") in rows] if refset else []
+    return render_template("dashboard/reference.html", accord=accord, refset=refset,
+                           quirks=quirks, matrix=reference_matrix(accord),
+                           level_names=level_names())
 
 
 @bp.get("/reference/<slug>/charts/heatmap.<any(png, svg):fmt>")
 def reference_chart(slug: str, fmt: str):
     accord = _reference_or_404(slug)
-    if not accord.horizon_years:
+    matrix = reference_matrix(accord)
+    if not matrix["calendar"]:
         abort(404, description=_("No coded years for this accord."))
     etag = etag_for((accord.id, queries.data_version(accord.id), accord.name,
                      accord.illustrative, accord.horizon_years), "heatmap", fmt)
     filename = f"{accord.slug}-heatmap.{fmt}"
     if _conditional(etag):
         return _image(None, fmt, etag, filename)
-    matrix = reference_matrix(accord)
     labels = {"title": _("Implementation level by provision type and year since signing"),
-              "x": _("Years since signing"), "y": "", "levels": level_names(),
+              "x": _("Years since signing (calendar year)"), "y": "", "levels": level_names(),
               "source": _("Source: %(accord)s, coded years 1-%(n)s (reference set %(set)s)",
                           accord=short(accord.name), n=accord.horizon_years,
                           set=accord.reference_set or "—"),
               "note": _("Illustrative data") if accord.illustrative else "",
               "empty": _("No data for this selection")}
-    data = charts.heatmap(matrix["rows"], matrix["years"], labels, fmt)
+    columns = [f"{count or '–'}\n{year}" for count, year in zip(matrix["years"],
+                                                                   matrix["calendar"])]
+    data = charts.heatmap(matrix["rows"], columns, labels, fmt)
     return _image(data, fmt, etag, filename)

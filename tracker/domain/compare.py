@@ -1,72 +1,82 @@
 """Comparison of a monitored accord with reference accords at equal time since signing.
 
-Alignment rule:
-- a reference accord's coding for calendar year Y describes year N = Y - (its signing year);
-  its level for year N is its status at the end of that calendar year;
-- the monitored accord's year N is its status on the N-th anniversary of its signing.
+Alignment rule (see `alignment`): year N since signing stands for the end of calendar year
+`first_year + N - 1`, where year 1 is the signing year or, for an accord signed late in the
+year, the next one.
+- a reference accord's year N is the year PAM_ID numbers N (`year_count`), as coded;
+- the monitored accord's year N is its status on 31 December of its year N under the same
+  rule (the reference set's rule, or the accord's own first year where one is set).
 
 Per provision type, an accord's value is the mean level (0-3) of its provisions of that type:
-one provision gives its own level; several stipulations of one type give their average.
+a reference accord has one provision per type; several stipulations of one type give their
+average, and the comparison says how many stand behind each value.
 """
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
 from typing import Iterable, Mapping, Sequence
 
-from .metrics import Record, add_months, levels_as_of, timeline
+from .alignment import DEFAULT_RULE, MAX_YEARS, AlignmentRule
+from .metrics import Record, levels_as_of, timeline
 from .scale import round_half_up
-
-MAX_YEARS = 10
 
 
 @dataclass(frozen=True)
 class AccordData:
-    """An accord as the comparison sees it: its provisions' types and its records."""
+    """A monitored accord as the comparison sees it: its provisions' types and its records."""
 
     slug: str
     name: str
     signed_on: date
     provision_types: Mapping[int, str | None]  # provision id -> PAM type code (or None)
     records: Sequence[Record]
-    horizon_years: int | None = None  # reference accords: years coded
+    first_year: int | None = None  # the accord's own year 1 (calendar year), else the rule's
     include_pending: bool = False  # count pending records too (coordinators' view)
 
     def levels_on(self, when: date) -> dict[int, int]:
         return levels_as_of(self.records, when, self.include_pending)
 
+
+@dataclass(frozen=True)
+class ReferenceYear:
+    """One coded year of a reference accord: its calendar year and, for each provision type
+    the accord contains that year, its level (0-3)."""
+
+    calendar_year: int
+    levels: Mapping[str, int]
+
+    @property
+    def score(self) -> Fraction | None:
+        """100 x sum of levels / (3 x provisions in the accord that year); None: no provision."""
+        if not self.levels:
+            return None
+        return Fraction(100 * sum(self.levels.values()), 3 * len(self.levels))
+
+
+@dataclass(frozen=True)
+class ReferenceAccord:
+    """A reference accord as coded in its data set: year since signing -> ReferenceYear."""
+
+    slug: str
+    name: str
+    signed_on: date
+    years: Mapping[int, ReferenceYear] = field(default_factory=dict)
+
     def coded_in(self, year: int) -> bool:
-        return self.horizon_years is not None and 1 <= year <= self.horizon_years
+        return year in self.years
 
-
-def anniversary(signed_on: date, years: int) -> date:
-    return add_months(signed_on, 12 * years)
-
-
-def year_end(signed_on: date, years: int) -> date:
-    return date(signed_on.year + years, 12, 31)
-
-
-def years_elapsed(signed_on: date, as_of: date) -> int:
-    """Whole years since signing on `as_of` (0 in the first year); a year is reached on its
-    anniversary as `anniversary` places it (28 February for a 29 February signing)."""
-    years = as_of.year - signed_on.year
-    if years > 0 and anniversary(signed_on, years) > as_of:
-        years -= 1
-    return max(years, 0)
-
-
-def current_year(signed_on: date, as_of: date) -> int:
-    """The year since signing under way on `as_of` (1 in the first year), capped at 10."""
-    return min(max(years_elapsed(signed_on, as_of) + 1, 1), MAX_YEARS)
+    @property
+    def last_year(self) -> int | None:
+        return max(self.years) if self.years else None
 
 
 def type_levels(
     provision_types: Mapping[int, str | None], levels: Mapping[int, int]
-) -> dict[str, Fraction]:
-    """Mean level per provision type over the provisions that carry a type."""
+) -> dict[str, tuple[Fraction, int]]:
+    """(mean level, number of provisions) per provision type, over provisions with a type."""
     sums: dict[str, list[int]] = {}
     for pid, code in provision_types.items():
         if code is None:
@@ -74,11 +84,7 @@ def type_levels(
         tally = sums.setdefault(code, [0, 0])
         tally[0] += levels.get(pid, 0)
         tally[1] += 1
-    return {code: Fraction(total, n) for code, (total, n) in sums.items()}
-
-
-def reference_levels(accord: AccordData, year: int) -> dict[int, int]:
-    return accord.levels_on(year_end(accord.signed_on, year))
+    return {code: (Fraction(total, n), n) for code, (total, n) in sums.items()}
 
 
 @dataclass(frozen=True)
@@ -123,6 +129,7 @@ class TypeComparison:
     accord_level: Fraction
     reference: Distribution | None  # None: no reference accord has this type that year
     percentile: Fraction | None
+    stipulations: int = 1  # the monitored accord's provisions behind `accord_level`
 
     @property
     def difference(self) -> Fraction | None:
@@ -137,6 +144,7 @@ class TypeComparison:
         return {
             "provision_type": self.type_code,
             "accord_level": round_half_up(self.accord_level, 2),
+            "stipulations": self.stipulations,
             "reference": None if self.reference is None else self.reference.as_dict(2),
             "difference": None if diff is None else round_half_up(diff, 2),
             "percentile": None if self.percentile is None else round_half_up(self.percentile, 1),
@@ -171,27 +179,40 @@ class Comparison:
 
 
 def compare_types(
-    accord: AccordData, references: Iterable[AccordData], year: int, as_of: date | None = None
+    accord: AccordData, references: Iterable[ReferenceAccord], year: int,
+    as_of: date | None = None, rule: AlignmentRule = DEFAULT_RULE,
 ) -> Comparison:
     """Each provision type of `accord` against the reference accords coded in `year`.
 
-    The monitored accord is read on its `year`-th anniversary, or on `as_of` if given ("now").
+    The monitored accord is read at the end of its year `year` under `rule`, or on `as_of`
+    if given ("now"). Reference values are the levels of the types each reference accord
+    contains in its year `year` (PAM's `year_count`).
     """
-    when = as_of or anniversary(accord.signed_on, year)
+    when = as_of or rule.year_end(accord.signed_on, year, accord.first_year)
     own = type_levels(accord.provision_types, accord.levels_on(when))
-    per_reference = [
-        type_levels(ref.provision_types, reference_levels(ref, year))
-        for ref in references if ref.coded_in(year)
-    ]
+    per_reference = [ref.years[year].levels for ref in references if ref.coded_in(year)]
     rows = []
     for code in sorted(own):
-        values = [levels[code] for levels in per_reference if code in levels]
+        level, count = own[code]
+        values = [Fraction(levels[code]) for levels in per_reference if code in levels]
         rows.append(TypeComparison(
-            code, own[code],
+            code, level,
             Distribution.of(values) if values else None,
-            percentile(own[code], values) if values else None,
+            percentile(level, values) if values else None,
+            count,
         ))
     return Comparison(year, when, len(per_reference), rows)
+
+
+def reference_curve(references: Iterable[ReferenceAccord],
+                    years: int = MAX_YEARS) -> dict[int, Distribution]:
+    """Year since signing -> distribution of the reference accords' scores in that year."""
+    by_year: dict[int, list[Fraction]] = {}
+    for ref in references:
+        for year, coded in ref.years.items():
+            if 1 <= year <= years and coded.score is not None:
+                by_year.setdefault(year, []).append(coded.score)
+    return {year: Distribution.of(values) for year, values in sorted(by_year.items())}
 
 
 @dataclass(frozen=True)
@@ -210,29 +231,25 @@ class CurvePoint:
 
 
 def score_curve(
-    accord: AccordData, references: Iterable[AccordData], as_of: date, years: int = MAX_YEARS
+    accord: AccordData, references: Iterable[ReferenceAccord], as_of: date,
+    years: int = MAX_YEARS, rule: AlignmentRule = DEFAULT_RULE,
 ) -> list[CurvePoint]:
-    """The accord's score by year since signing beside the reference scores that year."""
-    reached = min(years_elapsed(accord.signed_on, as_of), years)
-    own = _scores_at(accord, [anniversary(accord.signed_on, y) for y in range(1, reached + 1)])
-    by_year: dict[int, list[Fraction]] = {}
-    for ref in references:
-        coded = [y for y in range(1, years + 1) if ref.coded_in(y)]
-        for year, score in zip(coded, _scores_at(ref, [year_end(ref.signed_on, y) for y in coded])):
-            if score is not None:
-                by_year.setdefault(year, []).append(score)
+    """The accord's score at the end of each completed year since signing beside the
+    reference accords' scores in the same year since signing."""
+    reached = rule.years_completed(accord.signed_on, as_of, accord.first_year, years)
+    ends = [rule.year_end(accord.signed_on, y, accord.first_year) for y in range(1, reached + 1)]
+    own = _scores_at(accord, ends)
+    curve = reference_curve(references, years)
     return [
-        CurvePoint(
-            year,
-            own[year - 1] if year <= reached else None,
-            Distribution.of(by_year[year]) if by_year.get(year) else None,
-        )
+        CurvePoint(year, own[year - 1] if year <= reached else None, curve.get(year))
         for year in range(1, years + 1)
     ]
 
 
 def _scores_at(accord: AccordData, dates: list[date]) -> list[Fraction | None]:
     """The accord's score at each date, in one pass over its records."""
+    if not dates:
+        return []
     series = timeline({"all": accord.provision_types.keys()}, accord.records, dates,
                       accord.include_pending)["all"]
     return [summary.score for summary in series]

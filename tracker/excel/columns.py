@@ -164,6 +164,7 @@ COMPARISON = (
     Column("provision_type", N_("Provision type"), 14),
     Column("type_name", N_("Name"), 40),
     Column("accord_level", N_("This accord (mean level 0-3)"), 16, "number", LEVEL_MEAN_FORMAT),
+    Column("stipulations", N_("Stipulations behind it"), 12, "int"),
     Column("n", N_("Reference accords"), 11, "int"),
     Column("mean", N_("Reference mean"), 11, "number", LEVEL_MEAN_FORMAT),
     Column("median", N_("Median"), 9, "number", LEVEL_MEAN_FORMAT),
@@ -207,6 +208,10 @@ REFERENCE = (
     Column("provision_type", "provision_type", 14),
     Column("year", "year", 7, "int"),
     Column("level", "level", 7, "int"),
+    Column("year_count", "year_count", 10, "int"),
+    Column("in_accord", "in_accord", 9),
+    Column("pam_caseid", "pam_caseid", 10, "int"),
+    Column("cowcode", "cowcode", 8, "int"),
     Column("illustrative", "illustrative", 11),
 )
 

@@ -20,13 +20,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from .. import __version__, i18n, palette
+from .. import __version__, i18n, palette, queries
 from ..domain import metrics, scale
 from ..domain.metrics import Filters
 from ..domain.messages import N_
 from ..domain.scale import LEVEL_KEYS
 from ..extensions import db
-from ..figures import DEFAULT_REFERENCE_SET, AccordFigures
+from ..figures import AccordFigures, alignment_rule, default_reference_set
 from ..models import Accord, Provision, ProvisionType, Section, StatusRecord, User
 from . import XLSX_MIMETYPE, Book, Sheet, csv_bytes, naive_utc, yes_no  # noqa: F401
 from . import columns as C
@@ -160,15 +160,25 @@ def timeline_rows(data: ReportData):
         yield values
 
 
-def comparison_rows(data: ReportData, references) -> tuple[dict, list[dict]]:
-    result = data.figures.comparison(None, references, data.as_of).as_dict()
+def reference_citation(label: str) -> str:
+    """The citation of reference set `label` ('' when it has none)."""
+    from ..models import ReferenceSet
+
+    return db.session.scalar(select(ReferenceSet.citation).where(ReferenceSet.label == label)) or ""
+
+
+def comparison_rows(data: ReportData, references, label: str) -> tuple[dict, list[dict]]:
+    """The comparison now against set `label`, and one sheet row per provision type."""
+    result = data.figures.comparison(None, references, data.as_of,
+                                     alignment_rule(label)).as_dict()
     names = dict(db.session.execute(select(ProvisionType.code, ProvisionType.name)).all())
     rows = []
     for item in result["types"]:
         reference = item["reference"] or {}
         rows.append({"provision_type": item["provision_type"],
                      "type_name": names.get(item["provision_type"]),
-                     "accord_level": item["accord_level"], **reference,
+                     "accord_level": item["accord_level"],
+                     "stipulations": item["stipulations"], **reference,
                      "difference": item["difference"], "percentile": item["percentile"],
                      "above_mean": yes_no(item["above_mean"]) if item["reference"] else None})
     return result, rows
@@ -180,8 +190,9 @@ def report_workbook(accord: Accord, as_of: date, *, include_unverified: bool = T
                     show_authors: bool = True, generated_at: datetime | None = None) -> bytes:
     """About, Summary, Provisions, History, Timeline and Comparison sheets as of `as_of`."""
     data = ReportData(accord, AccordFigures(accord), as_of)
-    references = data.figures.references(DEFAULT_REFERENCE_SET, include_illustrative=True)
-    comparison, comparison_table = comparison_rows(data, references)
+    label = default_reference_set()
+    references = data.figures.references(label, include_illustrative=True)
+    comparison, comparison_table = comparison_rows(data, references, label)
     book = Book(translate=gettext)
     about = book.sheet(C.ABOUT_SHEET, C.ABOUT)
     for item, value in about_items(data, comparison, references, include_unverified,
@@ -248,8 +259,9 @@ def about_items(data: ReportData, comparison: dict, references, include_unverifi
         (gettext("Comparison"), gettext(
             "each provision type's mean level against the %(set)s reference accords in year "
             "%(year)s since signing (%(n)s reference accords coded that year)",
-            set=DEFAULT_REFERENCE_SET, year=comparison["year"],
+            set=default_reference_set(), year=comparison["year"],
             n=comparison["reference_accords"])),
+        (gettext("Reference data"), reference_citation(default_reference_set())),
         (gettext("Provenance"), accord.description or ""),
         (gettext("Source"), accord.source_url or ""),
     ]
@@ -328,30 +340,29 @@ def history_csv(accord: Accord, as_of: date, *, include_unverified: bool = True,
 
 
 def reference_rows(label: str, *, include_private: bool = False) -> list[dict]:
-    """The reference set `label` as `import-reference` reads it: one row per accord x
-    provision type x calendar year, the level in effect at that year's end (verified records).
-    """
-    query = (
-        select(Accord.name, Accord.country, Accord.signed_on, Accord.illustrative,
-               ProvisionType.code, StatusRecord.level, StatusRecord.effective_on)
-        .join(Provision, Provision.accord_id == Accord.id)
-        .join(ProvisionType, ProvisionType.id == Provision.provision_type_id)
-        .join(StatusRecord, StatusRecord.provision_id == Provision.id)
-        .where(Accord.kind == "reference", Accord.reference_set == label,
-               StatusRecord.review_state == "verified")
-        .order_by(Accord.signed_on, Accord.name, ProvisionType.code, StatusRecord.effective_on,
-                  StatusRecord.recorded_at, StatusRecord.id)
-    )
+    """The reference set `label` in the long format `import-reference` reads, losslessly: one
+    row per accord x provision type x coded year, with the year since signing (PAM
+    `year_count`), whether the type is in the accord that year (a level kept for a type not
+    in the accord is written with in_accord "no") and the accord's external identifiers."""
+    query = select(Accord).where(Accord.kind == "reference", Accord.reference_set == label)
     if not include_private:
         query = query.where(Accord.public.is_(True))
-    cells: dict[tuple, dict] = {}
-    for name, country, signed_on, illustrative, code, level, effective_on in db.session.execute(
-            query):
-        key = (signed_on, name, code, effective_on.year)
-        cells[key] = {"accord": name, "country": country, "signed_on": signed_on.isoformat(),
-                      "provision_type": code, "year": effective_on.year, "level": level,
-                      "illustrative": yes_no(illustrative)}
-    return list(cells.values())  # later records of a year replace earlier ones, in order
+    accords = list(db.session.scalars(query.order_by(Accord.signed_on, Accord.name, Accord.id)))
+    coded = queries.reference_years([a.id for a in accords])
+    rows = []
+    for accord in accords:
+        ids = accord.external_ids or {}
+        for year in coded.get(accord.id, []):
+            levels = {**{c: (v, False) for c, v in year.outside.items()},
+                      **{c: (v, True) for c, v in year.levels.items()}}
+            for code, (level, member) in sorted(levels.items()):
+                rows.append({"accord": accord.name, "country": accord.country,
+                             "signed_on": accord.signed_on.isoformat(), "provision_type": code,
+                             "year": year.calendar_year, "level": level,
+                             "year_count": year.year_count, "in_accord": yes_no(member),
+                             "pam_caseid": ids.get("pam_caseid"), "cowcode": ids.get("cowcode"),
+                             "illustrative": yes_no(accord.illustrative)})
+    return rows
 
 
 def reference_csv(label: str, *, include_private: bool = False) -> bytes:
