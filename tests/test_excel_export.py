@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from tracker.excel import columns as C
 from tracker.excel import export
 from tracker.extensions import db
-from tracker.importers import REFERENCE_COLUMNS, import_accord, import_reference, import_statuses
+from tracker.importers import import_accord, import_statuses
+from tracker.reference.sets import import_set
 from tracker.models import Accord, StatusRecord
 from tracker.tables import check_xlsx_container
 
@@ -279,22 +280,15 @@ def test_csv_variants_follow_the_column_spec(client):
 # --- the reference set's raw data ------------------------------------------------------------
 
 def test_reference_columns_are_what_import_reference_reads():
-    assert tuple(c.key for c in C.REFERENCE[:len(REFERENCE_COLUMNS)]) == REFERENCE_COLUMNS
+    from tracker.reference.pam_id import LONG_COLUMNS, LONG_OPTIONAL
+
+    assert {c.key for c in C.REFERENCE} == set(LONG_COLUMNS + LONG_OPTIONAL)
 
 
-def _reference_export(client, label="PAM 2015") -> bytes:
+def _reference_export(client, label="PAM_ID v1.5") -> bytes:
     response = client.get(f"/reference-sets/{label}.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     return response.data
-
-
-def test_reference_export_then_import_creates_nothing(client, row_counts):
-    data = _reference_export(client)
-    before = row_counts()
-    result = import_reference(data, "pam.csv", "PAM 2015")
-    assert result.created == {"accords": 0, "provisions": 0, "status records": 0}
-    assert result.skipped == data.decode("utf-8-sig").count("\r\n") - 1 > 6000
-    assert row_counts() == before
 
 
 def test_reference_export_is_lossless_into_a_fresh_set(client):
@@ -303,9 +297,8 @@ def test_reference_export_is_lossless_into_a_fresh_set(client):
     writer = csv.DictWriter(renamed, fieldnames=list(original[0]))
     writer.writeheader()
     writer.writerows({**row, "accord": "Copy of " + row["accord"]} for row in original)
-    result = import_reference(renamed.getvalue().encode(), "copy.csv", "tmp round trip")
-    assert result.created["accords"] == len({r["accord"] for r in original})
-    assert result.created["status records"] == len(original)
+    result = import_set(renamed.getvalue().encode(), "copy.csv", "tmp round trip")
+    assert result.accords == 34 and result.years == 323
     again = list(csv.DictReader(io.StringIO(
         _reference_export(client, "tmp round trip").decode("utf-8-sig"))))
     assert sorted(tuple(r.values()) for r in again) == sorted(

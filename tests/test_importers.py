@@ -6,6 +6,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
+from tracker import queries
 from tracker.extensions import db
 from tracker.figures import AccordFigures
 from tracker.models import Accord, AuditEvent, RoleGrant, User
@@ -172,11 +173,15 @@ def test_import_reference_creates_an_accord(runner, tmp_path):
     assert result.exit_code == 0, result.output
     accord = db.session.scalar(select(Accord).where(Accord.name == "Test Accord"))
     assert accord.kind == "reference" and accord.reference_set == "Test set"
-    assert accord.horizon_years == 2 and not accord.illustrative
-    # year 2003: CFR 3, AMN still 2 (blank = not coded, the 2002 level holds): (3+2)/6
-    assert AccordFigures(accord).summary(date(2003, 12, 31))["score"] == 83.33
-    again = runner.invoke(args=["import-reference", path])
-    assert "created 0 accords, 0 provisions, 0 status records" in again.output
+    assert not accord.illustrative
+    (ref,) = queries.reference_data("Test set")
+    # signed in March: year 1 is 2001 (PAM's rule), so 2002 is year 2 and 2003 year 3;
+    # 2003: CFR 3 and Amnesty blank (not in the accord that year): 3/3
+    assert {y: (c.calendar_year, dict(c.levels)) for y, c in ref.years.items()} == {
+        2: (2002, {"CFR": 1, "AMN": 2}), 3: (2003, {"CFR": 3})}
+    assert ref.years[3].score == 100
+    again = runner.invoke(args=["import-reference", path, "--set", "Other"])
+    assert again.exit_code == 1 and "already imported as reference set 'Test set'" in again.output
 
 
 def test_import_reference_from_xlsx(runner, tmp_path):
@@ -188,9 +193,8 @@ def test_import_reference_from_xlsx(runner, tmp_path):
 @pytest.mark.parametrize("line, expected", [
     ("Test Accord,Testland,2001-03-04,XYZ,2002,1", "unknown provision type 'XYZ'"),
     ("Test Accord,Testland,2001-03-04,CFR,2002,1", "duplicate row for CFR in 2002"),
-    ("Test Accord,Testland,2001-03-04,DEM,1999,1", "year 1999 is before the signing year"),
-    (f"Test Accord,Testland,2001-03-04,DEM,{date.today().year},1", "has not ended yet"),
-    ("Test Accord,Testland,2001-03-04,DEM,2002,9", "level must be 0, 1, 2 or 3"),
+    ("Test Accord,Testland,2001-03-04,DEM,1999,1", "is not a calendar year from the signing"),
+    ("Test Accord,Testland,2001-03-04,DEM,2002,9", "column level: 9 is outside 0-3"),
     ("Test Accord,Otherland,2001-03-04,DEM,2002,1", "country or signing date differ"),
     ("Test Accord,Testland,04/03/2001,DEM,2002,1", "is not a date"),
 ])
@@ -203,14 +207,17 @@ def test_bad_reference_rows(runner, tmp_path, row_counts, line, expected):
     assert row_counts() == before
 
 
-def test_reference_import_cannot_alter_a_monitored_accord(runner, demo, tmp_path, row_counts):
-    before = row_counts()
+def test_reference_import_never_touches_a_monitored_accord(runner, demo, tmp_path):
+    version, provisions = demo.revision, len(demo.provisions)
     line = f"{demo.name},{demo.country},{demo.signed_on},CFR,2018,1\n"
     path = _write(tmp_path, "ref.csv", "accord,country,signed_on,provision_type,year,level\n"
                   + line)
-    result = runner.invoke(args=["import-reference", path])
-    assert result.exit_code == 1 and "is not a reference accord" in result.output
-    assert row_counts() == before
+    result = runner.invoke(args=["import-reference", path, "--set", "Same name"])
+    assert result.exit_code == 0, result.output
+    db.session.refresh(demo)
+    assert (demo.revision, len(demo.provisions), demo.kind) == (version, provisions, "monitored")
+    (copy,) = queries.reference_data("Same name")
+    assert copy.name == demo.name and copy.slug != demo.slug
 
 
 def test_users_create(runner, monkeypatch, demo):

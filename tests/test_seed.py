@@ -25,9 +25,10 @@ def _count(model, *where):
 
 def test_counts(demo):
     assert _count(ProvisionType) == 51
-    assert _count(ProvisionType, ProvisionType.verified.is_(False)) == 2
-    assert _count(Accord, Accord.kind == "reference", Accord.reference_set == "PAM 2015") == 34
-    assert _count(Accord, Accord.kind == "reference", Accord.illustrative.is_(True)) == 29
+    assert _count(ProvisionType, ProvisionType.verified.is_(False)) == 0
+    assert _count(ProvisionType, ProvisionType.pam_stem.is_not(None)) == 51
+    assert _count(Accord, Accord.kind == "reference", Accord.reference_set == "PAM_ID v1.5") == 34
+    assert _count(Accord, Accord.kind == "reference", Accord.illustrative.is_(True)) == 0
     assert _count(Provision, Provision.accord_id == demo.id) == 578
     points = _count(Section, Section.accord_id == demo.id, Section.parent_id.is_(None))
     assert points == 6
@@ -54,35 +55,12 @@ def test_seed_twice_changes_nothing(app, row_counts):
     assert "created 0 status records" in lines[-1]
 
 
-def test_real_facts_keep_their_sources():
+def test_reference_accords_are_pam_id_not_illustrative():
     taif = db.session.scalar(select(Accord).where(Accord.name == "Taif Accord"))
-    assert taif.published_score == pytest.approx(59.26)
-    assert taif.source_url.startswith("https://peaceaccords.nd.edu/")
-    unverified = db.session.scalar(select(Accord).where(Accord.name == "National Pact"))
-    assert unverified.signed_on_verified is False
-    unscored = db.session.scalar(select(Accord).where(Accord.name == "Bicesse Accords"))
-    assert not unscored.illustrative and unscored.published_score is None
-
-
-def _achievable_at_2dp(score: float) -> bool:
-    """Whether some accord of at most 51 provision types can score exactly this at 2dp."""
-    return any(round_half_up(Fraction(100 * s, 3 * n), 2) == score
-               for n in range(1, 52) for s in range(3 * n + 1))
-
-
-@pytest.mark.parametrize("row", [r for r in _published("reference_accords.csv")
-                                 if r["published_score"]], ids=lambda r: r["accord"][:30])
-def test_reference_matrix_reproduces_published_score(row):
-    accord = db.session.scalar(select(Accord).where(Accord.name == row["accord"]))
-    last_year_end = date(accord.signed_on.year + accord.horizon_years, 12, 31)
-    assert accord.horizon_years == int(row["horizon_years"])
-    score = AccordFigures(accord).summary(last_year_end)["score"]
-    published = float(row["published_score"])
-    if row["score_precision"] == "2dp" and _achievable_at_2dp(published):
-        assert score == published
-    else:
-        # Whole percent; also the four "2dp" scores no accord of <= 51 types can reach exactly.
-        assert round_half_up(Fraction(str(score)), 0) == round(published)
+    assert taif.external_ids == {"pam_caseid": 25, "cowcode": 660}
+    assert taif.signed_on == date(1989, 10, 22) and taif.horizon_years == 10
+    assert "PAM_ID 1.5" in taif.description
+    assert db.session.scalar(select(Accord).where(Accord.name == "Bicesse Accords")) is None
 
 
 @pytest.mark.parametrize("row", _published("colombia_published_status.csv"),

@@ -98,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from .dashboard import bp as dashboard_bp
     from .provisions import bp as provisions_bp
     from .ops import bp as ops_bp
+    from .reference.routes import bp as reference_admin_bp
     from .reports import bp as reports_bp
     from .review import bp as review_bp
 
@@ -107,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(provisions_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(reference_admin_bp, url_prefix="/admin/reference-sets")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(reports_bp)

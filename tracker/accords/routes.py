@@ -3,10 +3,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from .. import queries
+from ..domain.alignment import AlignmentRule
 from ..domain.scale import LEVEL_KEYS
 from ..extensions import db
 from ..figures import AccordFigures
@@ -52,4 +54,13 @@ def show(slug: str):
 
 @bp.get("/methodology")
 def methodology():
-    return render_template("accords/methodology.html")
+    """Scale, formulas, alignment rule (as read off the default reference set) and sources."""
+    from ..figures import default_reference_set
+
+    refset = queries.reference_set(default_reference_set())
+    rule = AlignmentRule.from_dict(refset.alignment if refset else None)
+    rule_dates = {key: format_date(date(2000, *value), "d MMMM") if value else "—"
+                  for key, value in (("last", rule.last_same_year),
+                                     ("next", rule.first_next_year))}
+    return render_template("accords/methodology.html", refset=refset, rule=rule,
+                           rule_dates=rule_dates)
