@@ -2,36 +2,40 @@
 
 Expected values are worked out by hand and written as literals; they are never recomputed with
 the code under test.
+
+Alignment (see test_domain_alignment.py): under the default rule the monitored accord, signed
+on 24 November 2016 (after 17 November), has year 1 = 2017, read on 2017-12-31; year N is read
+on 31 December of 2016 + N. Reference accords are coded per year_count, used as is.
 """
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from fractions import Fraction
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from tracker.domain.alignment import DEFAULT_RULE, AlignmentRule
 from tracker.domain.compare import (
     MAX_YEARS,
     AccordData,
     Distribution,
+    ReferenceAccord,
+    ReferenceYear,
     TypeComparison,
-    anniversary,
     compare_types,
-    current_year,
     percentile,
-    reference_levels,
+    reference_curve,
     score_curve,
     type_levels,
-    year_end,
-    years_elapsed,
 )
 from tracker.domain.metrics import Record, levels_as_of, summarize
 
 F = Fraction
 PROPS = settings(max_examples=150, deadline=None, database=None)
+RY = ReferenceYear
 
 
 def rec(rid: int, pid: int, level: int, effective: date, recorded: datetime | None = None,
@@ -40,109 +44,37 @@ def rec(rid: int, pid: int, level: int, effective: date, recorded: datetime | No
                   recorded or datetime.combine(effective, time(12), UTC), rid, state)
 
 
-# --- dates since signing ---------------------------------------------------------------------
-
-@pytest.mark.parametrize("signed, years, expected", [
-    (date(2016, 11, 24), 0, date(2016, 11, 24)),
-    (date(2016, 11, 24), 1, date(2017, 11, 24)),
-    (date(2016, 11, 24), 10, date(2026, 11, 24)),
-    (date(2020, 2, 29), 1, date(2021, 2, 28)),  # clipped in a common year
-    (date(2020, 2, 29), 4, date(2024, 2, 29)),
-    (date(2020, 2, 29), 5, date(2025, 2, 28)),
-])
-def test_anniversary(signed, years, expected):
-    assert anniversary(signed, years) == expected
-
-
-@pytest.mark.parametrize("signed, years, expected", [
-    (date(2016, 11, 24), 0, date(2016, 12, 31)),
-    (date(2016, 11, 24), 1, date(2017, 12, 31)),
-    (date(2016, 1, 1), 1, date(2017, 12, 31)),
-    (date(2020, 2, 29), 3, date(2023, 12, 31)),
-])
-def test_year_end(signed, years, expected):
-    assert year_end(signed, years) == expected
-
-
-@pytest.mark.parametrize("signed, as_of, expected", [
-    (date(2016, 11, 24), date(2016, 11, 24), 0),
-    (date(2016, 11, 24), date(2017, 11, 23), 0),
-    (date(2016, 11, 24), date(2017, 11, 24), 1),
-    (date(2016, 11, 24), date(2017, 12, 31), 1),
-    (date(2016, 11, 24), date(2026, 11, 23), 9),
-    (date(2016, 11, 24), date(2026, 11, 24), 10),
-    (date(2016, 11, 24), date(2030, 1, 1), 13),
-    (date(2016, 11, 24), date(2016, 1, 1), 0),  # before signing: 0, not negative
-    (date(2016, 11, 24), date(2010, 12, 31), 0),
-    (date(2019, 2, 28), date(2020, 2, 28), 1),
-    (date(2019, 2, 28), date(2020, 2, 27), 0),
-    # signed on 29 February
-    (date(2020, 2, 29), date(2021, 2, 27), 0),
-    (date(2020, 2, 29), date(2021, 2, 28), 1),  # anniversary() clips to 28 February
-    (date(2020, 2, 29), date(2021, 3, 1), 1),
-    (date(2020, 2, 29), date(2024, 2, 28), 3),
-    (date(2020, 2, 29), date(2024, 2, 29), 4),
-])
-def test_years_elapsed(signed, as_of, expected):
-    assert years_elapsed(signed, as_of) == expected
-
-
-@pytest.mark.parametrize("signed, as_of, expected", [
-    (date(2016, 11, 24), date(2016, 11, 24), 1),
-    (date(2016, 11, 24), date(2017, 11, 23), 1),
-    (date(2016, 11, 24), date(2017, 11, 24), 2),
-    (date(2016, 11, 24), date(2025, 11, 23), 9),
-    (date(2016, 11, 24), date(2025, 11, 24), 10),
-    (date(2016, 11, 24), date(2026, 11, 24), 10),  # 11th year, capped
-    (date(2016, 11, 24), date(2040, 6, 1), 10),
-    (date(2016, 11, 24), date(2015, 1, 1), 1),  # before signing
-    (date(2020, 2, 29), date(2021, 2, 27), 1),
-    (date(2020, 2, 29), date(2021, 2, 28), 2),
-    (date(2020, 2, 29), date(2021, 3, 1), 2),
-])
-def test_current_year(signed, as_of, expected):
-    assert current_year(signed, as_of) == expected
-
-
-def test_max_years():
+def test_max_years_is_alignments():
     assert MAX_YEARS == 10
-
-
-def test_feb_29_years_elapsed_agrees_with_anniversary():
-    # the year is reached on the anniversary as anniversary() places it: 28 February
-    signed = date(2020, 2, 29)
-    first = anniversary(signed, 1)
-    assert first == date(2021, 2, 28)
-    assert years_elapsed(signed, first) == 1
-    assert current_year(signed, first) == 2
-
-
-def test_feb_29_score_curve_includes_year_reached_on_its_anniversary():
-    # compare_types(year=1) reads the accord on 2021-02-28, so the curve has year 1 that day
-    accord = AccordData("leap", "Leap", date(2020, 2, 29), {1: "DDR"},
-                        [rec(1, 1, 3, date(2020, 6, 1))], None)
-    assert compare_types(accord, [], 1).accord_as_of == date(2021, 2, 28)
-    curve = score_curve(accord, [], date(2021, 2, 28), years=2)
-    assert curve[0].accord_score == 100
-
-
-def test_feb_29_score_curve_from_1_march():
-    accord = AccordData("leap", "Leap", date(2020, 2, 29), {1: "DDR"},
-                        [rec(1, 1, 3, date(2020, 6, 1))], None)
-    curve = score_curve(accord, [], date(2021, 3, 1), years=2)
-    assert [p.accord_score for p in curve] == [100, None]
 
 
 # --- type levels -----------------------------------------------------------------------------
 
-def test_type_levels_mean_per_type():
+def test_type_levels_mean_and_count_per_type():
     types = {1: "A", 2: "A", 3: "A", 4: "B", 5: None, 6: "C"}
     levels = {1: 3, 2: 1, 4: 2, 5: 3}  # 3 and 6 have no level: 0
     result = type_levels(types, levels)
-    assert result == {"A": F(4, 3), "B": F(2), "C": F(0)}
-    assert all(type(v) is Fraction for v in result.values())
+    assert result == {"A": (F(4, 3), 3), "B": (F(2), 1), "C": (F(0), 1)}
+    assert all(type(mean) is Fraction for mean, _n in result.values())
     assert type_levels({}, {1: 3}) == {}
     assert type_levels({1: None}, {1: 3}) == {}
+
+
+# --- reference years -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("levels, expected", [
+    ({}, None),
+    ({"DDR": 3}, F(100)),
+    ({"DDR": 0}, F(0)),
+    ({"DDR": 1, "ELEC": 2}, F(50)),
+    ({"DDR": 3, "ELEC": 1, "LAND": 2}, F(200, 3)),
+    ({"A": 0, "B": 0, "C": 1}, F(100, 9)),
+])
+def test_reference_year_score(levels, expected):
+    score = RY(2001, levels).score
+    assert score == expected
+    if expected is not None:
+        assert type(score) is Fraction
 
 
 # --- distribution and percentile -------------------------------------------------------------
@@ -201,39 +133,35 @@ MON = AccordData(
     [
         rec(1, 1, 3, date(2017, 6, 1)),
         rec(2, 2, 1, date(2017, 10, 1)),
-        rec(3, 3, 1, date(2017, 11, 24), datetime(2017, 11, 24, 9, tzinfo=UTC)),
+        rec(3, 3, 1, date(2017, 12, 31), datetime(2017, 12, 31, 9, tzinfo=UTC)),
         # pending, same effective date, recorded later: counts only with include_pending
-        rec(4, 3, 3, date(2017, 11, 24), datetime(2017, 11, 24, 15, tzinfo=UTC), "pending"),
-        rec(5, 4, 1, date(2017, 11, 25)),  # the day after the first anniversary
+        rec(4, 3, 3, date(2017, 12, 31), datetime(2017, 12, 31, 15, tzinfo=UTC), "pending"),
+        rec(5, 4, 1, date(2018, 1, 1)),  # the day after year 1 ends
         rec(6, 2, 3, date(2018, 5, 1)),
         rec(7, 5, 3, date(2019, 2, 1)),  # untyped: in the score, not in the types
         rec(8, 1, 0, date(2017, 8, 1), state="rejected"),
     ],
 )
-REF_A = AccordData(  # coded 10 years
-    "ref-a", "Reference A", date(2000, 3, 15), {11: "DDR", 12: "ELEC", 13: "ELEC"},
-    [rec(11, 11, 1, date(2001, 6, 1)), rec(12, 12, 3, date(2001, 12, 31)),
-     rec(13, 13, 2, date(2002, 1, 1))],
-    horizon_years=10,
+# Year N since signing -> the reference accord's levels that year, as coded.
+REF_A = ReferenceAccord(  # coded 10 years
+    "ref-a", "Reference A", date(2000, 3, 15),
+    {1: RY(2000, {"DDR": 1, "ELEC": 2}),
+     **{n: RY(1999 + n, {"DDR": 1, "ELEC": 3}) for n in range(2, 11)}},
 )
-REF_B = AccordData(  # coded 1 year only
-    "ref-b", "Reference B", date(2005, 7, 1), {21: "DDR", 22: "ELEC", 23: "LAND"},
-    [rec(21, 21, 3, date(2006, 1, 1)), rec(22, 22, 1, date(2006, 5, 5)),
-     rec(23, 23, 2, date(2006, 2, 2))],
-    horizon_years=1,
+REF_B = ReferenceAccord(  # coded 1 year only
+    "ref-b", "Reference B", date(2005, 7, 1),
+    {1: RY(2005, {"DDR": 3, "ELEC": 1, "LAND": 2})},
 )
-REF_C = AccordData(  # coded 10 years, one type
-    "ref-c", "Reference C", date(2010, 1, 10), {31: "DDR", 32: "DDR"},
-    [rec(31, 31, 2, date(2010, 6, 1)), rec(32, 32, 2, date(2012, 12, 31))],
-    horizon_years=10,
+REF_C = ReferenceAccord(  # coded 10 years, one type; signed late: year 1 is 2011
+    "ref-c", "Reference C", date(2010, 12, 20),
+    {1: RY(2011, {"DDR": 1}), **{n: RY(2010 + n, {"DDR": 3}) for n in range(2, 11)}},
 )
-REF_UNCODED = AccordData(  # never coded: must never count
-    "ref-x", "Uncoded", date(2008, 1, 1), {41: "DDR", 42: "ELEC", 43: "REFUGEE"},
-    [rec(41, 41, 3, date(2008, 6, 1)), rec(42, 42, 3, date(2008, 6, 1)),
-     rec(43, 43, 3, date(2008, 6, 1))],
-    horizon_years=None,
-)
+REF_UNCODED = ReferenceAccord("ref-x", "Uncoded", date(2008, 1, 1), {})  # must never count
 REFS = [REF_A, REF_B, REF_C, REF_UNCODED]
+REF_GAP = ReferenceAccord(  # coded in years 1 and 3, not 2
+    "ref-g", "Gap", date(2004, 12, 30),
+    {1: RY(2005, {"DDR": 2, "REFUGEE": 3}), 3: RY(2007, {"DDR": 0, "REFUGEE": 2})},
+)
 
 
 def _rows(comparison):
@@ -244,117 +172,245 @@ def _rows(comparison):
     (REF_A, 0, False), (REF_A, 1, True), (REF_A, 10, True), (REF_A, 11, False),
     (REF_B, 1, True), (REF_B, 2, False),
     (REF_UNCODED, 1, False),
+    (REF_GAP, 1, True), (REF_GAP, 2, False), (REF_GAP, 3, True),
 ])
 def test_coded_in(accord, year, expected):
     assert accord.coded_in(year) is expected
 
 
-def test_reference_levels_at_year_end():
-    assert reference_levels(REF_A, 1) == {11: 1, 12: 3}
-    assert reference_levels(REF_A, 2) == {11: 1, 12: 3, 13: 2}
-    assert reference_levels(REF_C, 1) == {31: 2}
+@pytest.mark.parametrize("accord, expected", [
+    (REF_A, 10), (REF_B, 1), (REF_UNCODED, None), (REF_GAP, 3),
+])
+def test_last_year(accord, expected):
+    assert accord.last_year == expected
 
 
 def test_levels_on_and_include_pending():
-    day = date(2017, 11, 24)
+    day = date(2017, 12, 31)
     assert MON.levels_on(day) == {1: 3, 2: 1, 3: 1}
     assert replace(MON, include_pending=True).levels_on(day) == {1: 3, 2: 1, 3: 3}
 
 
 def test_compare_types_year_1():
     c = compare_types(MON, REFS, 1)
-    assert (c.year, c.accord_as_of, c.reference_accords) == (1, date(2017, 11, 24), 3)
+    assert (c.year, c.accord_as_of, c.reference_accords) == (1, date(2017, 12, 31), 3)
     assert [t.type_code for t in c.types] == ["DDR", "ELEC", "REFUGEE"]  # LAND not ours
     ddr, elec, refugee = c.types
-    # DDR: ours (3 + 1) / 2 = 2; references A 1, B 3, C (2 + 0) / 2 = 1
-    assert ddr.accord_level == 2
+    # DDR: ours (3 + 1) / 2 = 2 over two stipulations; references A 1, B 3, C 1
+    assert (ddr.accord_level, ddr.stipulations) == (2, 2)
     assert ddr.reference == Distribution(3, F(5, 3), F(1), F(1), F(2), F(1), F(3))
     assert ddr.difference == F(1, 3)
     assert ddr.percentile == F(200, 3)
     assert ddr.above_mean is True
-    # ELEC: ours 1; references A (3 + 0) / 2 = 3/2 (13 starts the next day), B 1
-    assert elec.accord_level == 1
-    assert elec.reference == Distribution(2, F(5, 4), F(5, 4), F(9, 8), F(11, 8), F(1), F(3, 2))
-    assert elec.difference == F(-1, 4)
+    # ELEC: ours 1 (the pending 3 does not count); references A 2, B 1
+    assert (elec.accord_level, elec.stipulations) == (1, 1)
+    assert elec.reference == Distribution(2, F(3, 2), F(3, 2), F(5, 4), F(7, 4), F(1), F(2))
+    assert elec.difference == F(-1, 2)
     assert elec.percentile == F(25)
     assert elec.above_mean is False
-    # REFUGEE: only the uncoded reference has it
-    assert refugee == TypeComparison("REFUGEE", F(0), None, None)
+    # REFUGEE: no reference accord coded in year 1 has it; ours starts the day after
+    assert refugee == TypeComparison("REFUGEE", F(0), None, None, 1)
     assert refugee.difference is None
     assert refugee.above_mean is False
     assert (c.compared, c.above) == (2, 1)
 
 
+def test_compare_types_default_rule_is_default():
+    assert compare_types(MON, REFS, 1) == compare_types(MON, REFS, 1, rule=DEFAULT_RULE)
+
+
 def test_compare_types_year_1_as_dict():
     assert compare_types(MON, REFS, 1).as_dict() == {
-        "year": 1, "accord_as_of": "2017-11-24", "reference_accords": 3,
+        "year": 1, "accord_as_of": "2017-12-31", "reference_accords": 3,
         "types_compared": 2, "types_above_mean": 1,
         "types": [
-            {"provision_type": "DDR", "accord_level": 2.0,
+            {"provision_type": "DDR", "accord_level": 2.0, "stipulations": 2,
              "reference": {"n": 3, "mean": 1.67, "median": 1.0, "q1": 1.0, "q3": 2.0,
                            "min": 1.0, "max": 3.0},
              "difference": 0.33, "percentile": 66.7, "above_mean": True},
-            {"provision_type": "ELEC", "accord_level": 1.0,
-             "reference": {"n": 2, "mean": 1.25, "median": 1.25, "q1": 1.13, "q3": 1.38,
-                           "min": 1.0, "max": 1.5},
-             "difference": -0.25, "percentile": 25.0, "above_mean": False},
-            {"provision_type": "REFUGEE", "accord_level": 0.0, "reference": None,
-             "difference": None, "percentile": None, "above_mean": False},
+            {"provision_type": "ELEC", "accord_level": 1.0, "stipulations": 1,
+             "reference": {"n": 2, "mean": 1.5, "median": 1.5, "q1": 1.25, "q3": 1.75,
+                           "min": 1.0, "max": 2.0},
+             "difference": -0.5, "percentile": 25.0, "above_mean": False},
+            {"provision_type": "REFUGEE", "accord_level": 0.0, "stipulations": 1,
+             "reference": None, "difference": None, "percentile": None,
+             "above_mean": False},
         ],
     }
+
+
+def test_type_comparison_as_dict_rounds_half_up():
+    row = TypeComparison("DDR", F(5, 3), Distribution.of([F(1), F(2), F(2), F(3)]), F(125, 2), 3)
+    # reference [1, 2, 2, 3]: mean 2, q1 7/4, q3 9/4; difference -1/3 -> -0.33
+    assert row.as_dict() == {
+        "provision_type": "DDR", "accord_level": 1.67, "stipulations": 3,
+        "reference": {"n": 4, "mean": 2.0, "median": 2.0, "q1": 1.75, "q3": 2.25,
+                      "min": 1.0, "max": 3.0},
+        "difference": -0.33, "percentile": 62.5, "above_mean": False,
+    }
+    assert replace(row, percentile=F(1249, 20)).as_dict()["percentile"] == 62.5  # 62.45
+    assert replace(row, accord_level=F(2)).above_mean is False  # equal to the mean
 
 
 def test_compare_types_year_1_include_pending():
     c = compare_types(replace(MON, include_pending=True), REFS, 1)
     elec = _rows(c)["ELEC"]
     assert elec.accord_level == 3
-    assert elec.difference == F(7, 4)
+    assert elec.difference == F(3, 2)
     assert elec.percentile == 100
     assert _rows(c)["DDR"].accord_level == 2  # the rejected record still does not count
     assert (c.compared, c.above) == (2, 2)
 
 
 def test_compare_types_year_2_excludes_references_not_coded():
-    c = compare_types(MON, REFS, 2)
-    # B is coded for one year only and the uncoded one never: A and C remain
-    assert (c.year, c.accord_as_of, c.reference_accords) == (2, date(2018, 11, 24), 2)
+    c = compare_types(MON, REFS + [REF_GAP], 2)
+    # B is coded for one year only, the gap accord not in year 2 and the uncoded one never
+    assert (c.year, c.accord_as_of, c.reference_accords) == (2, date(2018, 12, 31), 2)
     rows = _rows(c)
-    assert rows["DDR"].accord_level == 3
-    assert rows["DDR"].reference == Distribution(2, F(3, 2), F(3, 2), F(5, 4), F(7, 4),
-                                                 F(1), F(2))
-    assert rows["DDR"].percentile == 100
-    assert rows["ELEC"].accord_level == 1
-    assert rows["ELEC"].reference == Distribution(1, F(5, 2), F(5, 2), F(5, 2), F(5, 2),
-                                                  F(5, 2), F(5, 2))
-    assert rows["ELEC"].difference == F(-3, 2)
-    assert rows["ELEC"].percentile == 0
-    assert rows["REFUGEE"].accord_level == 1
-    assert rows["REFUGEE"].reference is None
-    assert (c.compared, c.above) == (2, 1)
-
-
-def test_compare_types_as_of_now():
-    as_of = date(2018, 4, 1)
-    year = current_year(MON.signed_on, as_of)
-    assert year == 2
-    c = compare_types(MON, REFS, year, as_of=as_of)
-    assert (c.year, c.accord_as_of, c.reference_accords) == (2, as_of, 2)
-    rows = _rows(c)
-    # provision 2 is still 1 on 1 April 2018 (3 from 1 May): DDR (3 + 1) / 2 = 2
-    assert {code: t.accord_level for code, t in rows.items()} == {
-        "DDR": 2, "ELEC": 1, "REFUGEE": 1}
-    assert rows["DDR"].difference == F(1, 2)
+    assert (rows["DDR"].accord_level, rows["DDR"].stipulations) == (3, 2)
+    assert rows["DDR"].reference == Distribution(2, F(2), F(2), F(3, 2), F(5, 2), F(1), F(3))
+    assert rows["DDR"].difference == 1
     assert rows["DDR"].percentile == 75  # one below, one equal among two
-    assert rows["DDR"].above_mean is True
+    assert rows["ELEC"].accord_level == 1
+    assert rows["ELEC"].reference == Distribution(1, *[F(3)] * 6)
+    assert rows["ELEC"].difference == -2
+    assert rows["ELEC"].percentile == 0
+    assert rows["REFUGEE"].accord_level == 1  # recorded on 2018-01-01
+    assert rows["REFUGEE"].reference is None  # only the gap accord has it
     assert (c.compared, c.above) == (2, 1)
+
+
+def test_compare_types_with_a_gap_year():
+    c1 = compare_types(MON, REFS + [REF_GAP], 1)
+    assert c1.reference_accords == 4
+    refugee = _rows(c1)["REFUGEE"]
+    assert refugee.reference == Distribution(1, *[F(3)] * 6)
+    assert (refugee.difference, refugee.percentile) == (-3, 0)
+    c3 = compare_types(MON, REFS + [REF_GAP], 3)
+    assert (c3.accord_as_of, c3.reference_accords) == (date(2019, 12, 31), 3)
+    rows = _rows(c3)
+    # DDR: ours 3; references A 1, C 3, gap 0
+    assert rows["DDR"].reference == Distribution(3, F(4, 3), F(1), F(1, 2), F(2), F(0), F(3))
+    assert rows["DDR"].percentile == F(250, 3)  # two below, one equal among three
+    assert rows["REFUGEE"].reference == Distribution(1, *[F(2)] * 6)
+    assert (rows["REFUGEE"].accord_level, rows["REFUGEE"].difference) == (1, -1)
+
+
+def test_compare_types_uses_year_count_not_calendar_year():
+    # the same coding under other calendar years and signing date compares the same
+    moved = ReferenceAccord("ref-a", "Reference A", date(1990, 12, 30),
+                            {n: RY(1980 + n, y.levels) for n, y in REF_A.years.items()})
+    for year in (1, 2, 10):
+        assert (compare_types(MON, [moved, REF_B, REF_C], year)
+                == compare_types(MON, [REF_A, REF_B, REF_C], year))
+
+
+@pytest.mark.parametrize("accord, rule, year, as_of, levels", [
+    # the accord's own first year: year 1 is 2016, so year 2 is read on 2017-12-31
+    (replace(MON, first_year=2016), DEFAULT_RULE, 1, date(2016, 12, 31),
+     {"DDR": 0, "ELEC": 0, "REFUGEE": 0}),
+    (replace(MON, first_year=2016), DEFAULT_RULE, 2, date(2017, 12, 31),
+     {"DDR": 2, "ELEC": 1, "REFUGEE": 0}),
+    # a rule counting 24 November in its own year
+    (MON, AlignmentRule((11, 30), (12, 1)), 2, date(2017, 12, 31),
+     {"DDR": 2, "ELEC": 1, "REFUGEE": 0}),
+    # the accord's first year wins over the rule
+    (replace(MON, first_year=2018), AlignmentRule((11, 30), (12, 1)), 1, date(2018, 12, 31),
+     {"DDR": 3, "ELEC": 1, "REFUGEE": 1}),
+    (MON, DEFAULT_RULE, 3, date(2019, 12, 31), {"DDR": 3, "ELEC": 1, "REFUGEE": 1}),
+])
+def test_compare_types_first_year_and_rule(accord, rule, year, as_of, levels):
+    c = compare_types(accord, REFS, year, rule=rule)
+    assert c.accord_as_of == as_of
+    assert {code: t.accord_level for code, t in _rows(c).items()} == levels
+
+
+def test_compare_types_rule_does_not_move_references():
+    # the reference accords are read at their year_count whatever the rule
+    c = compare_types(MON, REFS, 1, rule=AlignmentRule((11, 30), (12, 1)))
+    assert c.reference_accords == 3
+    assert _rows(c)["DDR"].reference == Distribution(3, F(5, 3), F(1), F(1), F(2), F(1), F(3))
+
+
+@pytest.mark.parametrize("as_of, year, references, levels", [
+    # between signing and 31 December: year 1, nothing recorded yet
+    (date(2016, 12, 15), 1, 3, {"DDR": 0, "ELEC": 0, "REFUGEE": 0}),
+    (date(2017, 12, 31), 1, 3, {"DDR": 2, "ELEC": 1, "REFUGEE": 0}),
+    (date(2018, 1, 1), 2, 2, {"DDR": 2, "ELEC": 1, "REFUGEE": 1}),
+    (date(2018, 4, 1), 2, 2, {"DDR": 2, "ELEC": 1, "REFUGEE": 1}),
+    (date(2018, 5, 1), 2, 2, {"DDR": 3, "ELEC": 1, "REFUGEE": 1}),
+    (date(2030, 1, 1), 10, 2, {"DDR": 3, "ELEC": 1, "REFUGEE": 1}),
+])
+def test_compare_types_as_of_now(as_of, year, references, levels):
+    assert DEFAULT_RULE.current_year(MON.signed_on, as_of) == year
+    c = compare_types(MON, REFS, year, as_of=as_of)
+    assert (c.year, c.accord_as_of, c.reference_accords) == (year, as_of, references)
+    assert {code: t.accord_level for code, t in _rows(c).items()} == levels
+
+
+def test_compare_types_as_of_now_details():
+    as_of = date(2018, 4, 1)
+    c = compare_types(MON, REFS, 2, as_of=as_of)
+    rows = _rows(c)
+    # provision 2 is still 1 on 1 April 2018 (3 from 1 May): DDR (3 + 1) / 2 = 2 = the mean of
+    # A 1 and C 3: not above it
+    assert rows["DDR"].difference == 0
+    assert rows["DDR"].percentile == 50  # one below, none equal among two
+    assert rows["DDR"].above_mean is False
+    assert (c.compared, c.above) == (2, 0)
+    assert c.as_dict()["accord_as_of"] == "2018-04-01"
+
+
+def test_compare_types_as_of_before_signing_day_counts_nothing():
+    c = compare_types(MON, REFS, 1, as_of=date(2016, 11, 24))
+    ddr = _rows(c)["DDR"]
+    assert (ddr.accord_level, ddr.difference, ddr.percentile) == (0, F(-5, 3), 0)
 
 
 def test_compare_types_year_without_coded_references():
     c = compare_types(MON, REFS, 11)
-    assert c.reference_accords == 0
+    assert (c.accord_as_of, c.reference_accords) == (date(2027, 12, 31), 0)
     assert all(t.reference is None and t.percentile is None for t in c.types)
     assert (c.compared, c.above) == (0, 0)
     assert compare_types(MON, [], 1).reference_accords == 0
+
+
+def test_compare_types_accord_without_types():
+    bare = AccordData("bare", "Bare", date(2016, 11, 24), {1: None},
+                      [rec(1, 1, 3, date(2017, 1, 1))])
+    c = compare_types(bare, REFS, 1)
+    assert (c.types, c.reference_accords, c.compared, c.above) == ([], 3, 0, 0)
+
+
+# --- reference curve -------------------------------------------------------------------------
+
+# Scores: A year 1 {1, 2} 50, later {1, 3} 200/3; B year 1 {3, 1, 2} 200/3; C year 1 {1} 100/3,
+# later {3} 100. Year 1: 100/3, 50, 200/3; years 2-10: 200/3, 100.
+YEAR_1 = Distribution(3, F(50), F(50), F(125, 3), F(175, 3), F(100, 3), F(200, 3))
+LATER = Distribution(2, F(250, 3), F(250, 3), F(75), F(275, 3), F(200, 3), F(100))
+
+
+def test_reference_curve():
+    curve = reference_curve(REFS)
+    assert list(curve) == list(range(1, 11))
+    assert curve[1] == YEAR_1
+    assert all(curve[year] == LATER for year in range(2, 11))
+    assert reference_curve(REFS, years=1) == {1: YEAR_1}
+    assert reference_curve([]) == {}
+    assert reference_curve([REF_UNCODED]) == {}
+
+
+def test_reference_curve_with_gap_and_out_of_range_years():
+    odd = ReferenceAccord("ref-o", "Odd", date(1995, 5, 5), {
+        0: RY(1994, {"DDR": 3}),  # not a year since signing: never counted
+        2: RY(1996, {}),  # no provision that year: no score
+        11: RY(2005, {"DDR": 0, "ELEC": 3}),  # beyond the default ten years
+    })
+    assert {y: d.n for y, d in reference_curve(REFS + [REF_GAP, odd]).items()} == {
+        1: 4, 2: 2, 3: 3, **{y: 2 for y in range(4, 11)}}
+    assert reference_curve([odd], years=12) == {11: Distribution(1, *[F(50)] * 6)}
+    assert reference_curve([REF_GAP], years=3) == {
+        1: Distribution(1, *[F(250, 3)] * 6), 3: Distribution(1, *[F(100, 3)] * 6)}
 
 
 # --- score curve -----------------------------------------------------------------------------
@@ -362,45 +418,62 @@ def test_compare_types_year_without_coded_references():
 def test_score_curve():
     curve = score_curve(MON, REFS, date(2020, 1, 15))
     assert [p.year for p in curve] == list(range(1, 11))
-    # anniversaries: 2017-11-24 levels 3,1,1,0,0 = 5; 2018-11-24 3,3,1,1,0 = 8; 2019: 11
+    # year ends: 2017-12-31 levels 3,1,1,0,0 = 5; 2018-12-31 3,3,1,1,0 = 8; 2019-12-31: 11
     assert [p.accord_score for p in curve] == [F(100, 3), F(160, 3), F(220, 3)] + [None] * 7
-    # year 1: A 400/9, B 200/3, C 100/3; later years: A and C, both 200/3
-    assert curve[0].reference == Distribution(3, F(1300, 27), F(400, 9), F(350, 9),
-                                              F(500, 9), F(100, 3), F(200, 3))
+    assert curve[0].reference == YEAR_1
     for point in curve[1:]:
-        assert point.reference == Distribution(2, *[F(200, 3)] * 6)
+        assert point.reference == LATER
 
 
 def test_score_curve_as_dict():
     curve = score_curve(MON, REFS, date(2020, 1, 15))
     assert curve[0].as_dict() == {
         "year": 1, "accord_score": 33.33,
-        "reference": {"n": 3, "mean": 48.15, "median": 44.44, "q1": 38.89, "q3": 55.56,
+        "reference": {"n": 3, "mean": 50.0, "median": 50.0, "q1": 41.67, "q3": 58.33,
                       "min": 33.33, "max": 66.67},
     }
     assert curve[3].as_dict() == {
         "year": 4, "accord_score": None,
-        "reference": {"n": 2, "mean": 66.67, "median": 66.67, "q1": 66.67, "q3": 66.67,
-                      "min": 66.67, "max": 66.67},
+        "reference": {"n": 2, "mean": 83.33, "median": 83.33, "q1": 75.0, "q3": 91.67,
+                      "min": 66.67, "max": 100.0},
     }
 
 
 @pytest.mark.parametrize("as_of, scores", [
-    (date(2017, 11, 23), [None] * 10),
-    (date(2017, 11, 24), [F(100, 3)] + [None] * 9),
+    (date(2016, 11, 24), [None] * 10),
+    (date(2016, 12, 31), [None] * 10),  # 31 December of a late signing year: no year ended
+    (date(2017, 12, 30), [None] * 10),
+    (date(2017, 12, 31), [F(100, 3)] + [None] * 9),
+    (date(2018, 1, 1), [F(100, 3)] + [None] * 9),
+    (date(2018, 12, 31), [F(100, 3), F(160, 3)] + [None] * 8),
     (date(2030, 1, 1), [F(100, 3), F(160, 3)] + [F(220, 3)] * 8),
 ])
 def test_score_curve_years_reached(as_of, scores):
     assert [p.accord_score for p in score_curve(MON, REFS, as_of)] == scores
 
 
+@pytest.mark.parametrize("accord, rule, as_of, scores", [
+    # year 1 is 2016 by the accord's own choice: read on 2016-12-31, 2017-12-31, ...
+    (replace(MON, first_year=2016), DEFAULT_RULE, date(2018, 6, 1),
+     [F(0), F(100, 3)] + [None] * 8),
+    (MON, AlignmentRule((11, 30), (12, 1)), date(2016, 12, 31), [F(0)] + [None] * 9),
+    (MON, AlignmentRule((11, 30), (12, 1)), date(2018, 12, 31),
+     [F(0), F(100, 3), F(160, 3)] + [None] * 7),
+])
+def test_score_curve_first_year_and_rule(accord, rule, as_of, scores):
+    assert [p.accord_score for p in score_curve(accord, REFS, as_of, rule=rule)] == scores
+
+
 def test_score_curve_beyond_coded_years_and_empty_reference():
-    empty = AccordData("ref-e", "Empty", date(2001, 1, 1), {}, [], horizon_years=10)
+    empty = ReferenceAccord("ref-e", "Empty", date(2001, 1, 1),
+                            {n: RY(2000 + n, {}) for n in range(1, 13)})
     curve = score_curve(MON, REFS + [empty], date(2020, 1, 15), years=12)
     assert len(curve) == 12
     assert [p.reference.n if p.reference else None for p in curve] == (
         [3] + [2] * 9 + [None, None])  # the empty reference has no score
     assert [p.accord_score for p in curve[9:]] == [None, None, None]
+    assert [p.accord_score for p in score_curve(MON, REFS, date(2040, 1, 1), years=12)][9:] == [
+        F(220, 3), F(220, 3), F(220, 3)]
 
 
 def test_score_curve_include_pending():
@@ -434,32 +507,42 @@ def test_prop_percentile_in_range(value, values):
         assert p == 0
 
 
-@PROPS
-@given(st.dates(date(1990, 1, 1), date(2030, 12, 31)), st.integers(1, 12))
-@example(date(2020, 2, 29), 1)
-@example(date(2020, 2, 29), 4)
-@example(date(2020, 2, 29), 5)
-def test_prop_years_elapsed_on_anniversary(signed, years):
-    day = anniversary(signed, years)
-    assert years_elapsed(signed, day) == years
-    assert years_elapsed(signed, day - timedelta(days=1)) == years - 1
-    assert current_year(signed, day) == min(years + 1, 10)
-
-
-@PROPS
-@given(st.lists(st.tuples(st.integers(1, 4), st.integers(0, 3),
-                          st.dates(date(2016, 1, 1), date(2022, 12, 31))), max_size=15),
-       st.dates(date(2016, 1, 1), date(2024, 12, 31)), st.booleans())
-def test_prop_score_curve_matches_levels_at_anniversaries(rows, as_of, include_pending):
+@st.composite
+def monitored(draw):
+    """A small accord with random records, signing date, own first year and rule."""
+    rows = draw(st.lists(st.tuples(st.integers(1, 4), st.integers(0, 3),
+                                   st.dates(date(2015, 1, 1), date(2022, 12, 31))),
+                         max_size=15))
     records = [rec(i, pid, level, when, state="pending" if i % 3 == 0 else "verified")
                for i, (pid, level, when) in enumerate(rows, start=1)]
-    accord = AccordData("p", "P", date(2016, 11, 24), {1: "A", 2: "A", 3: "B", 4: None},
-                        records, include_pending=include_pending)
-    for point in score_curve(accord, [], as_of):
+    signed = draw(st.dates(date(2015, 1, 1), date(2017, 12, 31)))
+    first_year = draw(st.one_of(st.none(), st.integers(signed.year, signed.year + 1)))
+    return AccordData("p", "P", signed, {1: "A", 2: "A", 3: "B", 4: None}, records,
+                      first_year=first_year, include_pending=draw(st.booleans()))
+
+
+rules = st.sampled_from([DEFAULT_RULE, AlignmentRule((6, 30), (7, 1)),
+                         AlignmentRule((1, 0), (1, 1)), AlignmentRule((12, 31), None)])
+
+
+@PROPS
+@given(monitored(), st.dates(date(2015, 1, 1), date(2030, 12, 31)), rules)
+@example(AccordData("p", "P", date(2016, 11, 24), {1: "A"}, [rec(1, 1, 3, date(2017, 12, 31))]),
+         date(2017, 12, 31), DEFAULT_RULE)
+@example(AccordData("p", "P", date(2016, 11, 24), {1: "A"}, [rec(1, 1, 3, date(2016, 12, 1))]),
+         date(2016, 12, 31), DEFAULT_RULE)
+@example(AccordData("p", "P", date(2016, 11, 17), {1: "A"}, [rec(1, 1, 3, date(2016, 12, 1))]),
+         date(2016, 12, 31), DEFAULT_RULE)
+def test_prop_score_curve_matches_levels_at_year_ends(accord, as_of, rule):
+    completed = rule.years_completed(accord.signed_on, as_of, accord.first_year)
+    curve = score_curve(accord, [], as_of, rule=rule)
+    assert [p.year for p in curve] == list(range(1, MAX_YEARS + 1))
+    for point in curve:
         assert point.reference is None
-        day = anniversary(accord.signed_on, point.year)
-        if day <= as_of:
-            levels = levels_as_of(records, day, include_pending)
-            assert point.accord_score == summarize([1, 2, 3, 4], levels).score
+        if point.year <= completed:
+            day = rule.year_end(accord.signed_on, point.year, accord.first_year)
+            assert day <= as_of
+            levels = levels_as_of(accord.records, day, accord.include_pending)
+            assert point.accord_score == summarize(accord.provision_types, levels).score
         else:
             assert point.accord_score is None
