@@ -16,7 +16,7 @@ def test_accords_list(client):
     demo = next(a for a in data if a["slug"] == SLUG)
     assert demo == {"slug": SLUG, "name": demo["name"], "country": "Colombia",
                     "signed_on": "2016-11-24", "kind": "monitored", "reference_set": None,
-                    "illustrative": True}
+                    "illustrative": True, "external_ids": {}}
     assert sum(a["kind"] == "reference" for a in data) == 34
 
 
@@ -89,8 +89,10 @@ def test_pace(client, demo):
 
 def test_comparison_at_year_three(client):
     data = client.get(f"{BASE}/comparison?year=3").get_json()
-    assert data["year"] == 3 and data["accord_as_of"] == "2019-11-24"
-    assert data["reference_accords"] == 28  # Abidjan was coded for two years only
+    # signed on 24 November, after PAM's 17 November threshold: year 1 is 2017, year 3 2019
+    assert data["year"] == 3 and data["accord_as_of"] == "2019-12-31"
+    assert data["alignment"]["first_year"] == 2017
+    assert data["reference_accords"] == 33  # Abidjan was coded for two years only
     assert data["types_compared"] == sum(t["reference"] is not None for t in data["types"])
     assert data["types_above_mean"] == sum(t["above_mean"] for t in data["types"])
     for row in data["types"]:
@@ -102,14 +104,16 @@ def test_comparison_at_year_three(client):
                                                       abs=0.011)
     curve = data["score_curve"]
     assert [p["year"] for p in curve] == list(range(1, 11))
-    assert curve[0]["reference"]["n"] == 29
+    assert curve[0]["reference"]["n"] == 34
 
 
 def test_comparison_now_and_without_illustrative(client):
     now = client.get(f"{BASE}/comparison").get_json()
     assert now["requested_year"] == "now" and now["year"] == 10
     real_only = client.get(f"{BASE}/comparison?year=2&include_illustrative=false").get_json()
-    assert real_only["reference_accords"] == 0 and real_only["types_compared"] == 0
+    everything = client.get(f"{BASE}/comparison?year=2").get_json()
+    assert real_only["reference_accords"] == everything["reference_accords"] == 34
+    assert real_only["reference_set"] == "PAM_ID v1.5"
 
 
 def test_provisions_endpoint(client):

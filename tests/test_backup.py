@@ -68,7 +68,8 @@ def _round_trip(tmp_path, url, password_hashes=False):
 def test_sqlite_round_trip_loses_nothing(tmp_path, busy_source):
     counts, restored, source, target = _round_trip(tmp_path, f"sqlite:///{tmp_path / 'copy.db'}",
                                                    password_hashes=True)
-    assert counts == restored and counts["status_records"] > 7000
+    assert counts == restored and counts["status_records"] > 900
+    assert counts["reference_codings"] == 323 * 51 and counts["reference_years"] == 323
     assert target == source
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from datetime import date, timedelta
 from html.parser import HTMLParser
 
@@ -14,7 +15,7 @@ from tracker import services
 from tracker.domain.rules import Submission
 from tracker.domain.scale import LEVEL_KEYS
 from tracker.extensions import db
-from tracker.models import Provision, StatusRecord
+from tracker.models import Accord, Provision, StatusRecord
 
 SLUG = "colombia-2016-demo"
 PAGE = f"/accords/{SLUG}/dashboard"
@@ -191,11 +192,12 @@ def test_comparison_tables_equal_the_api(client, year):
     for row in api["types"]:
         cells = rows[row["provision_type"]]
         assert num(cells[1]) == row["accord_level"]
+        assert num(cells[2]) == row["stipulations"]
         ref = row["reference"]
         expected = [ref["mean"], ref["q1"], ref["q3"], ref["n"], row["difference"]] if ref \
             else [None, None, None, 0, None]
-        assert [num(c) for c in cells[2:7]] == expected
-        assert ("▲" in cells[6]) == row["above_mean"]
+        assert [num(c) for c in cells[3:8]] == expected
+        assert ("▲" in cells[7]) == row["above_mean"]
     curve = keyed(html, "table-curve")
     for point in api["score_curve"]:
         cells = curve[str(point["year"])]
@@ -287,12 +289,20 @@ def test_charts_on_the_signing_date_and_on_tiny_selections(client, query):
 
 
 def test_the_note_follows_the_data_used(client, demo):
+    status = client.get(f"{CHART}/status.svg?as_of={AS_OF}").data
+    assert b"Illustrative data" in status  # the demo accord's data is illustrative
     demo.illustrative = False
     db.session.commit()
     status = client.get(f"{CHART}/status.svg?as_of={AS_OF}").data
     comparison = client.get(f"{CHART}/comparison.svg?as_of={AS_OF}").data
-    assert b"Illustrative data" not in status  # the accord's own data only
-    assert b"Illustrative data" in comparison  # the reference matrix is illustrative
+    assert b"Illustrative data" not in status
+    assert b"Illustrative data" not in comparison  # PAM_ID is published data
+    flagged = db.session.scalar(select(Accord).where(Accord.name == "Taif Accord"))
+    flagged.illustrative = True
+    services.touch(flagged.id)  # as every write to an accord does
+    db.session.commit()
+    comparison = client.get(f"{CHART}/comparison.svg?as_of={AS_OF}").data
+    assert b"Illustrative data" in comparison  # one illustrative reference accord used
 
 
 def test_chart_in_spanish_has_its_own_etag(client):
@@ -440,34 +450,36 @@ def test_bad_parameters_are_400_or_404(client, url, status):
 
 def test_reference_list(client):
     html = client.get("/reference").data
-    rows = keyed(html, "table-references")
+    rows = keyed(html, "table-references-1")
     assert len(rows) == 34
-    assert rows["taif-accord"][4] == "59.26"  # published to two decimals
-    cambodia = next(cells for slug, cells in rows.items() if "cambodia" in slug)
-    assert cambodia[4] == "73"  # published as a whole percent
-    assert "unverified" in rows["national-pact"][2]
-    assert "unverified" not in rows["taif-accord"][2]
-    assert rows["bicesse-accords"][3] == "—" and rows["bicesse-accords"][4] == "—"
-    assert sum("illustrative data" in cells[5] for cells in rows.values()) == 29
+    # score in the last coded year, computed from the coded levels: the file's own 59.26
+    assert rows["taif-accord"][3] == "10" and rows["taif-accord"][4] == "59.26 (1998)"
+    assert sum("illustrative data" in cells[5] for cells in rows.values()) == 0
+    assert "Joshi" in html.decode() and "PAM_ID v1.5" in html.decode()
 
 
-def test_reference_page_matrix_and_scores_equal_the_api(client):
+def test_reference_page_matrix_and_scores_equal_the_file(client):
     html = client.get("/reference/taif-accord").data
     rows = keyed(html, "table-heatmap")
-    dates, scores = rows.pop("date")[1:], rows.pop("score")[1:]
-    assert len(dates) == len(scores) == 10 and dates[0] == "1990-12-31"
-    for day, score in zip(dates, scores):
-        api = client.get(f"/api/v1/accords/taif-accord/summary?as_of={day}").get_json()
-        assert num(score) == api["score"]
+    scores, published = rows.pop("score")[1:], rows.pop("published")[1:]
+    assert len(scores) == len(published) == 10
+    for score, written in zip(scores, published):
+        assert num(score) == float(
+            Decimal(written).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
     assert rows and all(len(cells) == 11 for cells in rows.values())
-    assert all(0 <= num(v) <= 3 for cells in rows.values() for v in cells[1:])
+    assert all(v == "—" or 0 <= num(v) <= 3 for cells in rows.values() for v in cells[1:])
     chart = client.get("/reference/taif-accord/charts/heatmap.svg")
-    assert chart.status_code == 200 and b"Illustrative data" in chart.data
+    assert chart.status_code == 200 and b"Illustrative data" not in chart.data
     etag = chart.headers["ETag"]
     assert client.get("/reference/taif-accord/charts/heatmap.svg",
                       headers={"If-None-Match": etag}).status_code == 304
 
 
 def test_reference_without_coded_years(client):
-    html = client.get("/reference/bicesse-accords").data.decode()
+    empty = Accord(slug="uncoded", name="Uncoded accord", country="Nowhere",
+                   signed_on=date(2001, 1, 1), kind="reference", reference_set="PAM_ID v1.5")
+    db.session.add(empty)
+    db.session.commit()
+    html = client.get("/reference/uncoded").data.decode()
     assert "No year of this accord has been coded" in html and "<img" not in html
+    assert client.get("/reference/uncoded/charts/heatmap.svg").status_code == 404

@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from tracker import queries
 from tracker.excel import columns as C
 from tracker.excel import export
 from tracker.extensions import db
@@ -111,7 +112,8 @@ def test_about_sheet_states_date_method_provenance_and_version(report):
     assert about["App version"] == f"Accord tracker {__version__}"
     assert "100 x sum of levels / (3 x provisions)" in about["Score"]
     assert "illustrative" in about["ILLUSTRATIVE DATA"]
-    assert "29 of the 34 reference accords" in about["ILLUSTRATIVE REFERENCES"]
+    assert "ILLUSTRATIVE REFERENCES" not in about  # PAM_ID is published data
+    assert "Joshi" in about["Reference data"]
     assert about["Generated at (UTC)"].startswith(date.today().isoformat()[:4])
 
 
@@ -387,6 +389,10 @@ def test_export_reference_command_round_trips(runner, tmp_path, suffix):
     path = tmp_path / f"pam.{suffix}"
     result = runner.invoke(args=["export-reference", str(path)])
     assert result.exit_code == 0, result.output
-    again = runner.invoke(args=["import-reference", str(path)])
+    again = runner.invoke(args=["import-reference", str(path), "--set", "Exported"])
     assert again.exit_code == 0, again.output
-    assert "created 0 accords, 0 provisions, 0 status records" in again.output
+    assert "reference set 'Exported' imported: 34 accords, 323 coded years" in again.output
+    exported = {a.name: {y: c.levels for y, c in a.years.items()}
+                for a in queries.reference_data("Exported")}
+    assert exported == {a.name: {y: c.levels for y, c in a.years.items()}
+                        for a in queries.reference_data("PAM_ID v1.5")}

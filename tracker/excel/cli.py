@@ -37,7 +37,7 @@ def export_command(slug: str, file: str, as_of: date, lang: str) -> None:
     """Write accord SLUG's report workbook (.xlsx) to FILE.
 
     Sheets About, Summary, Provisions, History (every status record, with its author and
-    review state), Timeline (monthly) and Comparison (with the PAM 2015 reference set).
+    review state), Timeline (monthly) and Comparison (with the default reference set).
     """
     from flask_babel import force_locale
 
@@ -61,18 +61,22 @@ def export_command(slug: str, file: str, as_of: date, lang: str) -> None:
 
 @click.command("export-reference")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True))
-@click.option("--set", "set_label", default="PAM 2015", show_default=True,
-              help="Reference-set label to export.")
-def export_reference_command(file: str, set_label: str) -> None:
+@click.option("--set", "set_label", default=None,
+              help="Reference-set label to export (default: the default set).")
+def export_reference_command(file: str, set_label: str | None) -> None:
     """Write a reference set to FILE (.csv or .xlsx) in the long format import-reference
-    reads: accord, country, signed_on, provision_type, year, level, illustrative.
+    reads: accord, country, signed_on, provision_type, year, level, year_count, in_accord,
+    pam_caseid, cowcode, illustrative.
 
-    One row per accord x provision type x calendar year coded (verified records; the level
-    in effect at the end of that year), so exporting and importing again changes nothing.
+    One row per accord x provision type x coded year (types not in the accord that year are
+    left out unless the data set gives them a level), so importing the file again as a new
+    set gives the same figures.
     """
     from .. import queries
+    from ..figures import default_reference_set
     from .export import reference_csv, reference_xlsx
 
+    set_label = set_label or default_reference_set()
     if set_label not in queries.reference_sets():
         click.echo(f"error: no reference set {set_label!r}", err=True)
         sys.exit(1)
