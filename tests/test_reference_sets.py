@@ -310,3 +310,31 @@ def test_api_lists_reference_sets_with_provenance(client):
     assert pam["source"]["sha256"].startswith("bac0dd02") and pam["source"]["rows_read"] == 323
     assert pam["alignment"]["last_same_year"] == "11-17"
     assert len(pam["quirks"]) == 11
+
+
+def test_an_accord_may_set_its_own_first_year(client, demo):
+    base = f"/api/v1/accords/{demo.slug}/comparison?year=3"
+    assert client.get(base).get_json()["accord_as_of"] == "2019-12-31"  # by PAM's rule
+    demo.first_implementation_year = 2016
+    from tracker import services
+
+    services.touch(demo.id)
+    db.session.commit()
+    answer = client.get(base).get_json()
+    assert answer["alignment"]["first_year"] == 2016 and answer["accord_as_of"] == "2018-12-31"
+
+
+def test_import_accord_first_year_option_is_checked(runner, tmp_path):
+    path = tmp_path / "structure.csv"
+    path.write_text("code,section,text,provision_type,priority,tags,deadline\n"
+                    "1,1 Point,Text,CFR,no,,\n")
+    refused = runner.invoke(args=["import-accord", str(path), "--name", "X", "--country", "Y",
+                                  "--signed-on", "2016-11-24",
+                                  "--first-implementation-year", "2019"])
+    assert refused.exit_code == 2 and "signing year or the next one" in refused.output
+    made = runner.invoke(args=["import-accord", str(path), "--name", "X", "--country", "Y",
+                               "--signed-on", "2016-11-24",
+                               "--first-implementation-year", "2016"])
+    assert made.exit_code == 0, made.output
+    assert db.session.scalar(select(Accord).where(Accord.name == "X")
+                             ).first_implementation_year == 2016

@@ -172,7 +172,12 @@ def reference_sets_default(label: str) -> None:
 @click.option("--slug", help="Short name used in addresses (default: derived from the name).")
 @click.option("--target-date", callback=_iso_date, help="Date full implementation is due.")
 @click.option("--private", is_flag=True, help="Visible only to users with a role on it.")
-def import_accord_command(file, name, country, signed_on, slug, target_date, private) -> None:
+@click.option("--first-implementation-year", type=click.IntRange(1900, 2200), default=None,
+              help="Calendar year of year 1 since signing, when the accord sets its own "
+                   "(default: the reference set's rule, read off PAM's accords: the signing "
+                   "year, or the next one for an accord signed late in the year).")
+def import_accord_command(file, name, country, signed_on, slug, target_date, private,
+                          first_implementation_year) -> None:
     """Create a monitored accord from its structure (CSV or XLSX).
 
     Columns code, section ('1 Rural Reform > 1.1 Land'), text, provision_type (PAM code or
@@ -181,10 +186,15 @@ def import_accord_command(file, name, country, signed_on, slug, target_date, pri
     """
     from .importers import import_accord
 
+    if first_implementation_year is not None and not (
+            signed_on.year <= first_implementation_year <= signed_on.year + 1):
+        raise click.BadParameter("the first implementation year is the signing year or the "
+                                 "next one", param_hint="--first-implementation-year")
     try:
         click.echo(import_accord(_read(file), file, name=name, country=country,
                                  signed_on=signed_on, slug=slug, target_date=target_date,
-                                 public=not private))
+                                 public=not private,
+                                 first_implementation_year=first_implementation_year))
     except TableError as exc:
         _fail(exc)
 
