@@ -483,3 +483,38 @@ def test_reference_without_coded_years(client):
     html = client.get("/reference/uncoded").data.decode()
     assert "No year of this accord has been coded" in html and "<img" not in html
     assert client.get("/reference/uncoded/charts/heatmap.svg").status_code == 404
+
+
+class _TableShapes(HTMLParser):
+    """Per table: the number of cells of its header row and of each body row."""
+
+    def __init__(self):
+        super().__init__()
+        self.shapes: list[dict] = []
+        self._section = None
+        self._cells = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.shapes.append({"id": dict(attrs).get("id"), "head": [], "body": []})
+        elif tag in ("thead", "tbody", "tfoot"):
+            self._section = tag
+        elif tag == "tr":
+            self._cells = 0
+        elif tag in ("td", "th"):
+            self._cells += int(dict(attrs).get("colspan", 1))
+
+    def handle_endtag(self, tag):
+        if tag == "tr" and self.shapes and self._section in ("thead", "tbody"):
+            self.shapes[-1]["head" if self._section == "thead" else "body"].append(self._cells)
+
+
+@pytest.mark.parametrize("path", [f"{PAGE}?as_of={AS_OF}", f"{PAGE}?as_of={AS_OF}&year=3",
+                                  "/reference", "/reference/taif-accord", "/"])
+def test_every_table_row_has_as_many_cells_as_its_header(client, path):
+    shapes = _TableShapes()
+    shapes.feed(client.get(path).get_data(as_text=True))
+    assert shapes.shapes
+    for table in shapes.shapes:
+        expected = table["head"][0] if table["head"] else table["body"][0]
+        assert all(width == expected for width in table["body"]), table["id"]
