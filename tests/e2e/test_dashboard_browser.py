@@ -87,7 +87,7 @@ def test_reference_pages(browser, live_server, screenshots):
     context, page, problems, statuses = _open(browser, "en")
     try:
         page.goto(f"{live_server}/reference", wait_until="networkidle")
-        assert page.locator("#table-references tbody tr").count() == 34
+        assert page.locator("#table-references-1 tbody tr").count() == 34
         page.get_by_role("link", name="Taif Accord").click()
         page.wait_for_load_state("networkidle")
         heatmap = page.locator("main img")

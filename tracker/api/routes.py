@@ -161,6 +161,7 @@ def comparison(slug: str):
         rule = alignment_rule(label)
         return {
             "accord": slug, "reference_set": label, "include_illustrative": with_illustrative,
+            "reference_citation": getattr(queries.reference_set(label), "citation", ""),
             "requested_year": "now" if year is None else year,
             "alignment": {**rule.as_dict(),
                           "first_year": rule.first_year(
