@@ -1,28 +1,16 @@
 #!/usr/bin/env python3
-"""Generate (and check) the ILLUSTRATIVE seed data of the accord tracker.
+"""Generate (and check) the ILLUSTRATIVE Colombian demo accord of the accord tracker.
 
-Real, published facts live in four committed CSVs beside this script:
-``provision_types.csv`` and ``reference_accords.csv`` (Peace Accords Matrix, Kroc Institute)
-and ``colombia_published_status.csv`` / ``colombia_points.csv`` (Kroc reports on the 2016
-Colombian Final Accord).  The data behind those aggregates (PAM's provision-by-year matrix and
-Kroc's stipulation-level Colombian coding) is not public, so this script writes stand-ins,
+Real, published facts are read, never written: ``colombia_published_status.csv`` and
+``colombia_points.csv`` beside this script (Kroc Institute reports on the 2016 Colombian Final
+Accord) and the 51 PAM provision types in ``tracker/reference/provision_types.csv``.  Kroc's
+stipulation-level coding of the Colombian accord is not public, so this script writes a stand-in,
 every row labelled illustrative, calibrated to reproduce the published aggregates:
 
-1. ``reference_matrix.csv`` -- for each of the 29 reference accords with a published score, a
-   set of n provision types (weighted draw from the 49 verified PAM types, common types
-   favoured) coded for every calendar year signing+1 .. signing+horizon.  n and the level sum
-   S of the last year are chosen so that 100*S/(3n) rounds half-up to the published score at its
-   precision (2 decimals or whole percent), with 8 <= n <= 40 where possible (the Sudan CPA's
-   72.87 needs n = 43).  Four "2dp" scores ending in .00 cannot be reached by any n <= 49; for
-   those the closest value attainable with 8 <= n <= 40 is used (it still rounds to the
-   published whole percent).  Levels are spread over types with a
-   rich-get-richer draw (PAM codings are bimodal); each type reaches each of its levels in a
-   year drawn from 1 + floor(horizon * u^2), i.e. mostly in the first years.  Two accords
-   receive one dip (a level drops one step for a single year, then recovers).
-2. ``colombia_demo/structure.csv`` -- 578 stipulations in the six points and plausible themes
+1. ``colombia_demo/structure.csv`` -- 578 stipulations in the six points and plausible themes
    of the Colombian accord, with illustrative texts, PAM types, priority flags, cross-cutting
    tags (exactly 130 gender, 80 ethnic), deadlines, time frames and responsible institutions.
-3. ``colombia_demo/statuses.csv`` -- status histories.  For every report cut-off the global
+2. ``colombia_demo/statuses.csv`` -- status histories.  For every report cut-off the global
    number of stipulations at level >= 1, >= 2 and >= 3 is fixed (TARGETS, consistent with the
    published rounded shares and the exact February 2019 counts), then split over the six
    points (exact published per-point counts at 2019-02-28, bounded proportional allocation
@@ -54,22 +42,13 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 DEMO = HERE / "colombia_demo"
 SEED = 20161124
-N_MIN, N_MAX = 8, 40          # plausible number of provision types per reference accord
-VERIFIED_TYPE_COUNT = 49
+TYPES_CSV = HERE.parent / "tracker" / "reference" / "provision_types.csv"
+TYPE_COLUMNS = ["code", "pam_stem", "name", "group", "description"]
+TYPE_COUNT = 51               # PAM's provision types, all present in PAM_ID's columns
 
-MATRIX_COLUMNS = ["accord", "country", "signed_on", "provision_type", "year", "level",
-                  "illustrative"]
 STRUCTURE_COLUMNS = ["code", "section", "text", "provision_type", "priority", "tags",
                      "deadline", "responsible_actor", "time_frame"]
 STATUS_COLUMNS = ["provision_code", "level", "effective_on", "evidence", "note"]
-TYPE_COLUMNS = ["code", "name", "group", "description", "verified"]
-ACCORD_COLUMNS = ["accord", "country", "signed_on", "signed_on_verified", "horizon_years",
-                  "published_score", "score_precision", "source"]
-
-COMMON_TYPES = "CFR DEM DIS REI ELE VER AMN PRI HUR WDT PTG CON".split()
-MEDIUM_TYPES = ("DIT DRC DON ESD MIL POL PAR REF IDP TRC JUD CAR DEC EXE LEG MIN CUL RAT REV "
-                "UNP NRM CHR WOM MED EDU CIT IER REP").split()
-REVERSAL_ACCORDS = ("Lome Peace Agreement", "Sudan Comprehensive Peace Agreement")
 
 # ---------------------------------------------------------------- Colombian demo constants
 SIGNED = date(2016, 11, 24)
@@ -205,7 +184,7 @@ THEMES = [
        "Seguimiento, Impulso y Verificación (CSIVI)", "Departamento Nacional de Planeación",
        "Consejería Presidencial para la Estabilización y la Consolidación"], (5, 4, 1), 0.8,
        0.4, 0.1, 1.0, 1.3),
-    _t(6, [("6.2", "Ethnic chapter")], 16, "the ethnic chapter", "MIN CUL", ["Instancia "
+    _t(6, [("6.2", "Ethnic chapter")], 16, "the ethnic chapter", "MIN CUL IMR", ["Instancia "
        "Especial de Alto Nivel con Pueblos Étnicos", "Ministerio del Interior"], (2, 5, 3),
        1.0, 0.0, 0.6, 1.0, 0.6),
     _t(6, [("6.3", "International verification component")], 10, "international "
@@ -267,15 +246,6 @@ def round_half_up(value: Fraction, places: int) -> Decimal:
     return Decimal(math.floor(value * 10 ** places + Fraction(1, 2))).scaleb(-places)
 
 
-def score(total, n):
-    return Fraction(100 * total, 3 * n)
-
-
-def matches(value, published, precision):
-    places = 2 if precision == "2dp" else 0
-    return round_half_up(value, places) == Decimal(published)
-
-
 def weighted_sample(rng, items, weight, k):
     """k distinct items, drawn with probability proportional to weight (Efraimidis-Spirakis)."""
     keys = []
@@ -291,99 +261,9 @@ def day_range(start, end):
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 
 
-# ------------------------------------------------------------------ reference matrix
-def exact_options(published, precision, n_values):
-    """(n, level sum) pairs whose score rounds to the published value; best sum per n."""
-    target = Fraction(Decimal(published))
-    options = []
-    for n in n_values:
-        totals = [t for t in range(3 * n + 1) if matches(score(t, n), published, precision)]
-        if totals:
-            options.append((n, min(totals, key=lambda t: (abs(score(t, n) - target), t))))
-    return options
-
-
-def closest_options(published, n_values):
-    target = Fraction(Decimal(published))
-    pairs = [(n, t) for n in n_values for t in range(3 * n + 1)]
-    best = min(abs(score(t, n) - target) for n, t in pairs)
-    return [(n, t) for n, t in pairs if abs(score(t, n) - target) == best]
-
-
-def calibration_options(published, precision):
-    """(n, last-year level sum) options and how they reproduce the published score.
-
-    Exact options with 8-40 types are preferred; failing that, exact options with up to 49
-    types (the Sudan CPA needs 43); failing that (four 2dp scores ending in .00), the values
-    closest to the published score attainable with 8-40 types.
-    """
-    options = exact_options(published, precision, range(N_MIN, N_MAX + 1))
-    if options:
-        return options, "exact"
-    options = exact_options(published, precision, range(N_MIN, VERIFIED_TYPE_COUNT + 1))
-    if options:
-        return options, "exact, more than 40 types needed"
-    return closest_options(published, range(N_MIN, N_MAX + 1)), "closest"
-
-
-def type_weight(code):
-    return 8.0 if code in COMMON_TYPES else 3.0 if code in MEDIUM_TYPES else 1.0
-
-
-def final_levels(rng, codes, total):
-    """Spread `total` level points over codes (0-3 each), rich-get-richer for bimodality."""
-    levels = {code: 0 for code in codes}
-    for _ in range(total):
-        open_codes = [c for c in codes if levels[c] < 3]
-        weights = [1 + 2 * levels[c] for c in open_codes]
-        levels[rng.choices(open_codes, weights)[0]] += 1
-    return levels
-
-
-def trajectory(rng, final, horizon):
-    """Levels for years 1..horizon, non-decreasing, reaching `final`, mostly early."""
-    step_years = sorted(1 + int(horizon * rng.random() ** 2) for _ in range(final))
-    return [sum(1 for y in step_years if y <= year) for year in range(1, horizon + 1)]
-
-
-def add_dip(rng, series):
-    """Lower one plateau year of one type by one step (it recovers the next year)."""
-    spots = [(code, i) for code in sorted(series) for i in range(1, len(series[code]) - 1)
-             if series[code][i - 1] == series[code][i] == series[code][i + 1] >= 1]
-    code, i = rng.choice(spots)
-    series[code][i] -= 1
-
-
-def accord_matrix(rng, accord, verified):
-    horizon = int(accord["horizon_years"])
-    options, _ = calibration_options(accord["published_score"], accord["score_precision"])
-    n, total = rng.choice(options)
-    codes = sorted(weighted_sample(rng, verified, type_weight, n))
-    levels = final_levels(rng, codes, total)
-    series = {code: trajectory(rng, levels[code], horizon) for code in codes}
-    if accord["accord"] in REVERSAL_ACCORDS:
-        add_dip(rng, series)
-    start = date.fromisoformat(accord["signed_on"]).year
-    return [{"accord": accord["accord"], "country": accord["country"],
-             "signed_on": accord["signed_on"], "provision_type": code, "year": start + i + 1,
-             "level": level, "illustrative": "yes"}
-            for code in codes for i, level in enumerate(series[code])]
-
-
-def scored_accords():
-    return [a for a in read_csv(HERE / "reference_accords.csv") if a["published_score"]]
-
-
-def verified_types():
-    return [t["code"] for t in read_csv(HERE / "provision_types.csv") if t["verified"] == "yes"]
-
-
-def build_reference_matrix(rng):
-    verified = verified_types()
-    rows = []
-    for accord in scored_accords():
-        rows.extend(accord_matrix(rng, accord, verified))
-    return rows
+def provision_type_codes():
+    """The PAM provision type codes of tracker/reference/provision_types.csv, in file order."""
+    return [t["code"] for t in read_csv(TYPES_CSV)]
 
 
 # ---------------------------------------------------------------- Colombian structure
@@ -452,6 +332,10 @@ def stipulation_text(rng, s):
 
 
 def build_structure(rng):
+    unknown = sorted({code for theme in THEMES for code in theme.types}
+                     - set(provision_type_codes()))
+    if unknown:
+        raise ValueError(f"theme types missing from {TYPES_CSV}: {', '.join(unknown)}")
     stips = base_stipulations(rng)
     assign_flags(rng, stips)
     for s in stips:
@@ -607,11 +491,9 @@ def build_statuses(rng, stips):
 def generate():
     """All generated files as {path: text}."""
     rng = random.Random(SEED)
-    matrix = build_reference_matrix(rng)
     stips = build_structure(rng)
     statuses = build_statuses(rng, stips)
-    return {HERE / "reference_matrix.csv": csv_text(MATRIX_COLUMNS, matrix),
-            DEMO / "structure.csv": csv_text(STRUCTURE_COLUMNS, structure_rows(stips)),
+    return {DEMO / "structure.csv": csv_text(STRUCTURE_COLUMNS, structure_rows(stips)),
             DEMO / "statuses.csv": csv_text(STATUS_COLUMNS, statuses)}
 
 
@@ -635,98 +517,19 @@ class Report:
 
 
 def check_inputs(report):
-    types = read_csv(HERE / "provision_types.csv")
-    accords = read_csv(HERE / "reference_accords.csv")
-    report(read_header(HERE / "provision_types.csv") == TYPE_COLUMNS and len(types) == 51
-           and len(verified_types()) == VERIFIED_TYPE_COUNT,
-           f"provision_types.csv: columns, {len(types)} types, {len(verified_types())} verified")
-    report(read_header(HERE / "reference_accords.csv") == ACCORD_COLUMNS and len(accords) == 34
-           and len(scored_accords()) == 29,
-           f"reference_accords.csv: columns, {len(accords)} accords, "
-           f"{len(scored_accords())} with a published score")
+    types = read_csv(TYPES_CSV)
+    codes, stems = {t["code"] for t in types}, {t["pam_stem"] for t in types}
+    report(read_header(TYPES_CSV) == TYPE_COLUMNS and len(types) == TYPE_COUNT
+           and len(codes) == len(stems) == TYPE_COUNT
+           and all(t["name"] and t["group"] for t in types),
+           f"{TYPES_CSV.relative_to(HERE.parent)}: columns, {len(types)} types, "
+           f"{len(codes)} distinct codes, {len(stems)} distinct PAM stems")
 
 
 def check_reproducible(report):
     for path, text in generate().items():
         same = path.exists() and path.read_text(encoding="utf-8") == text
         report(same, f"{path.relative_to(HERE)} is byte-identical to a fresh generation")
-
-
-def matrix_groups():
-    groups = {}
-    for row in read_csv(HERE / "reference_matrix.csv"):
-        groups.setdefault(row["accord"], []).append(row)
-    return groups
-
-
-def check_matrix_shape(report, groups):
-    report(read_header(HERE / "reference_matrix.csv") == MATRIX_COLUMNS,
-           "reference_matrix.csv columns")
-    accords = scored_accords()
-    report(list(groups) == [a["accord"] for a in accords], f"{len(groups)} accords = the 29 "
-           "reference accords with a published score, in reference order")
-    verified, bad = set(verified_types()), []
-    for a in accords:
-        rows = groups.get(a["accord"], [])
-        codes = sorted({r["provision_type"] for r in rows})
-        first = date.fromisoformat(a["signed_on"]).year + 1
-        years = list(range(first, first + int(a["horizon_years"])))
-        grid = sorted((r["provision_type"], int(r["year"])) for r in rows)
-        ok = (grid == [(c, y) for c in codes for y in years] and set(codes) <= verified
-              and N_MIN <= len(codes) <= VERIFIED_TYPE_COUNT
-              and all(r["illustrative"] == "yes" and r["level"] in "0123" and
-                      (r["country"], r["signed_on"]) == (a["country"], a["signed_on"])
-                      for r in rows))
-        if not ok:
-            bad.append(a["accord"])
-    report(not bad, "every accord: distinct verified types, full type x year grid, "
-           f"levels 0-3, illustrative=yes, copied fields {bad or ''}")
-
-
-def last_year_score(rows):
-    last = max(int(r["year"]) for r in rows)
-    final = [int(r["level"]) for r in rows if int(r["year"]) == last]
-    return score(sum(final), len(final)), len(final)
-
-
-def check_matrix_scores(report, groups):
-    for a in scored_accords():
-        value, n = last_year_score(groups.get(a["accord"], []))
-        published, precision = a["published_score"], a["score_precision"]
-        options, how = calibration_options(published, precision)
-        if how == "closest":
-            target = Fraction(Decimal(published))
-            ok = (abs(value - target) == abs(score(options[0][1], options[0][0]) - target)
-                  and matches(value, published, "percent")
-                  and not exact_options(published, precision, range(1, 50)))
-            how = "2dp unattainable with n<=49: closest with n in 8-40, same whole percent"
-        else:
-            ok = matches(value, published, precision)
-            how = f"{precision} {how}"
-        ok = ok and n in {option[0] for option in options}
-        report(ok, f"{a['accord']}: n={n}, horizon {a['horizon_years']}, last-year score "
-               f"{round_half_up(value, 2)} vs published {published} ({how})")
-
-
-def check_matrix_dynamics(report, groups):
-    dipped, bad, rising = set(), [], 0
-    for accord, rows in groups.items():
-        series = {}
-        for r in sorted(rows, key=lambda r: int(r["year"])):
-            series.setdefault(r["provision_type"], []).append(int(r["level"]))
-        for code, levels in series.items():
-            for i in range(1, len(levels)):
-                if levels[i] < levels[i - 1]:
-                    dipped.add(accord)
-                    recovers = i + 1 < len(levels) and levels[i + 1] >= levels[i - 1]
-                    if levels[i - 1] - levels[i] != 1 or not recovers:
-                        bad.append(f"{accord}/{code}")
-        first = [sum(v[0] for v in series.values()), sum(v[-1] for v in series.values())]
-        rising += first[0] <= first[1]
-    report(len(dipped) <= 2 and not bad, f"levels non-decreasing except one-step dips that "
-           f"recover, in {len(dipped)} accord(s): {', '.join(sorted(dipped))}")
-    report(rising == len(groups), f"{rising}/{len(groups)} accords score no higher in year 1 "
-           "than in their last coded year")
 
 
 def structure():
@@ -762,9 +565,9 @@ def code_matches_section(s, names):
 
 
 def check_structure_fields(report, stips):
-    verified = set(verified_types())
-    report(all(s["provision_type"] in verified | {""} for s in stips),
-           f"provision types are verified PAM codes or blank "
+    known = set(provision_type_codes())
+    report(all(s["provision_type"] in known | {""} for s in stips),
+           f"provision types are PAM codes of the {len(known)} types or blank "
            f"({sum(1 for s in stips if s['provision_type'])} typed)")
     share = Fraction(sum(s["priority"] == "yes" for s in stips), len(stips))
     report(all(s["priority"] in ("yes", "no") for s in stips)
@@ -934,10 +737,6 @@ def run_checks():
     report = Report()
     check_inputs(report)
     check_reproducible(report)
-    groups = matrix_groups()
-    check_matrix_shape(report, groups)
-    check_matrix_scores(report, groups)
-    check_matrix_dynamics(report, groups)
     stips = structure()
     check_structure_shape(report, stips)
     check_structure_fields(report, stips)
