@@ -282,7 +282,7 @@ def test_csv_variants_follow_the_column_spec(client):
 # --- the reference set's raw data ------------------------------------------------------------
 
 def test_reference_columns_are_what_import_reference_reads():
-    from tracker.reference.pam_id import LONG_COLUMNS, LONG_OPTIONAL
+    from tracker.reference.long import LONG_COLUMNS, LONG_OPTIONAL
 
     assert {c.key for c in C.REFERENCE} == set(LONG_COLUMNS + LONG_OPTIONAL)
 

@@ -16,7 +16,7 @@ from tracker import queries
 from tracker.domain import compare
 from tracker.extensions import db
 from tracker.models import Accord, ReferenceSet, ReferenceYear
-from tracker.reference import pam_id
+from tracker.reference import reader
 from tracker.reference.sets import ReferenceSetError, delete_set, import_set, set_default
 from tracker.seed import REFERENCE_SET
 from tracker.tables import TableError
@@ -277,7 +277,7 @@ def test_cli_refusals_exit_non_zero(app, tmp_path):
 
 def test_v2_header_accordname_is_recognised():
     headers = ["pam_caseid", "year_count", "accordname", "year", "country", "amnest_prov"]
-    assert pam_id.detect_layout(headers) == "pam_id"
+    assert reader.detect_layout(headers) == "pam_id"
 
 
 def test_workbook_with_pam_layout_reads_through_the_one_reader(app):

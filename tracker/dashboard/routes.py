@@ -28,7 +28,7 @@ from ..api import params
 from ..cache import Recent
 from ..domain import compare
 from ..domain.scale import LEVEL_KEYS, round_half_up
-from ..figures import AccordFigures, default_reference_set
+from ..figures import default_reference_set
 from ..models import Accord
 from . import bp
 from .board import (CHARTS, Board, DashboardFigures, Selection, alt_texts, level_names, natural,

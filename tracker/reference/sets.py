@@ -26,7 +26,7 @@ from ..models import (
 )
 from ..services import audit, touch
 from ..tables import RowError, TableError, read_rows
-from . import pam_id
+from . import dataset, reader
 
 
 class ReferenceSetError(TableError):
@@ -58,7 +58,7 @@ def ensure_provision_types() -> int:
     returns how many were added. Safe to call on every import."""
     known = {t.code: t for t in db.session.scalars(select(ProvisionType))}
     added = 0
-    for row in pam_id.vocabulary():
+    for row in dataset.vocabulary():
         ptype = known.get(row["code"])
         if ptype is None:
             db.session.add(ProvisionType(code=row["code"], name=row["name"], group=row["group"],
@@ -100,7 +100,7 @@ def import_set(data: bytes, filename: str, label: str | None = None, *, replace:
                                 f"{same.label!r}; nothing was written", 409)
     try:
         ensure_provision_types()
-        parsed = pam_id.parse(read_rows(data, filename), filename, type_lookup())
+        parsed = reader.parse(read_rows(data, filename), filename, type_lookup())
         label = (label or _default_label(parsed, filename)).strip()
         existing = db.session.scalar(select(ReferenceSet).where(ReferenceSet.label == label))
         if existing is not None and not replace:
@@ -124,7 +124,7 @@ def import_set(data: bytes, filename: str, label: str | None = None, *, replace:
     return SetImport(label, len(parsed.accords), years, existing is not None, parsed.quirks)
 
 
-def _default_label(parsed: pam_id.ParsedSet, filename: str) -> str:
+def _default_label(parsed: dataset.ParsedSet, filename: str) -> str:
     if parsed.layout == "pam_id":
         return f"PAM_ID v{parsed.version}" if parsed.version else "PAM_ID"
     return filename.rsplit("/", 1)[-1].rsplit(".", 1)[0][:80]
@@ -146,7 +146,7 @@ def _describe(refset, parsed, filename, digest, illustrative, citation, actor) -
     refset.imported_by = actor
 
 
-def _write_accords(refset: ReferenceSet, parsed: pam_id.ParsedSet) -> int:
+def _write_accords(refset: ReferenceSet, parsed: dataset.ParsedSet) -> int:
     from ..importers import free_slug, slugify
 
     old = list(db.session.scalars(select(Accord).where(
@@ -189,7 +189,7 @@ def _description(refset: ReferenceSet) -> str:
     return text + ("" if not refset.illustrative else " Illustrative data.")
 
 
-def _write_years(accord_id: int, ref: pam_id.Accord, type_ids: dict[str, int]) -> int:
+def _write_years(accord_id: int, ref: dataset.Accord, type_ids: dict[str, int]) -> int:
     for coded in ref.years:
         year = ReferenceYear(accord_id=accord_id, calendar_year=coded.calendar_year,
                              year_count=coded.year_count, source_row=coded.source_row,
