@@ -338,3 +338,28 @@ def test_import_accord_first_year_option_is_checked(runner, tmp_path):
     assert made.exit_code == 0, made.output
     assert db.session.scalar(select(Accord).where(Accord.name == "X")
                              ).first_implementation_year == 2016
+
+
+def test_replace_changes_comparison_etag_and_figures_follow(client, demo):
+    url = f"/api/v1/accords/{demo.slug}/comparison?year=2"
+    first = client.get(url)
+    xlsx = _file(".xlsx")
+    import_set(xlsx.read_bytes(), xlsx.name, REFERENCE_SET, replace=True)
+    second = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert second.status_code == 200 and second.headers["ETag"] != first.headers["ETag"]
+    assert second.get_json()["reference_accords"] == 34
+
+
+def test_without_any_reference_set_pages_still_answer(client, demo):
+    delete_set(REFERENCE_SET)
+    assert queries.reference_sets() == []
+    board = client.get(f"/accords/{demo.slug}/dashboard")
+    assert board.status_code == 200
+    assert client.get(f"/accords/{demo.slug}/charts/comparison.svg").status_code == 200
+    assert client.get("/reference").status_code == 200
+    assert client.get("/methodology").status_code == 200
+    answer = client.get(f"/api/v1/accords/{demo.slug}/comparison")
+    assert answer.status_code == 400
+    assert "no reference set is loaded" in answer.get_json()["message"]
+    report = client.get(f"/accords/{demo.slug}/report.xlsx")
+    assert report.status_code == 200

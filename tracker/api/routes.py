@@ -152,6 +152,8 @@ def comparison(slug: str):
     year = params.year()
     as_of = params.as_of(figures.accord.signed_on)
     label = params.request.args.get("reference_set") or default_reference_set()
+    if not label:
+        params.bad_request("no reference set is loaded (import-reference loads one)")
     if label not in queries.reference_sets():
         params.bad_request(f"reference_set={label!r} is not a known reference set")
     with_illustrative = params.boolean("include_illustrative", True)
