@@ -32,10 +32,12 @@ EVIDENCE = "Decreto 123 de 2025"
 def _text_numbers(columns: str):
     """Sheet XML with the numbers in `columns` (letters) stored as text, as a column
     formatted as Text holds them."""
+    number = re.compile(rb'<c r="([%s]\d+)"( s="\d+")?( t="n")?><v>([^<]*)</v></c>'
+                        % columns.encode())
+
     def change(xml: bytes) -> bytes:
-        return re.sub(rb'<c r="([%s]\d+)"( s="\d+")?( t="n")?><v>([^<]*)</v></c>' % columns.encode(),
-                      lambda m: b'<c r="%s"%s t="inlineStr"><is><t>%s</t></is></c>' % (
-                          m.group(1), m.group(2) or b"", m.group(4)), xml)
+        return number.sub(lambda m: b'<c r="%s"%s t="inlineStr"><is><t>%s</t></is></c>' % (
+            m.group(1), m.group(2) or b"", m.group(4)), xml)
     return change
 
 

@@ -31,8 +31,7 @@ def cell_text(value: object) -> str:
     if isinstance(value, float):
         if value.is_integer():
             return str(int(value))
-        plain = format(Decimal(repr(value)), "f")
-        return plain
+        return format(Decimal(repr(value)), "f")
     return str(value)
 
 
