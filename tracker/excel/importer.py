@@ -229,12 +229,7 @@ def _parse_row(number: int, cells: dict, names: dict[str, int]) -> PlannedRow:
         if column.parse is None or cell is None:
             continue
         if cell.formula or cell.error:
-            row.problems.append(Message(N_("%(column)s: formulas are not accepted; type the "
-                                           "value"), column=Message(column.header))
-                                if cell.formula else
-                                Message(N_("%(column)s: the cell shows the error %(error)s; "
-                                           "type the value"), column=Message(column.header),
-                                        error=cell.text))
+            row.problems.append(_not_a_value(column, cell))
             continue
         value = cell.text if column.is_text else cell.value
         value = _level_value(value, names) if column.key == "new_level" else value
@@ -245,6 +240,15 @@ def _parse_row(number: int, cells: dict, names: dict[str, int]) -> PlannedRow:
             row.problems.append(Message(N_("%(column)s: %(reason)s"),
                                         column=Message(column.header), reason=reason))
     return row
+
+
+def _not_a_value(column: C.Column, cell: Cell) -> Message:
+    """Why a formula cell or a cell showing an error (#N/A...) is refused."""
+    if cell.formula:
+        return Message(N_("%(column)s: formulas are not accepted; type the value"),
+                       column=Message(column.header))
+    return Message(N_("%(column)s: the cell shows the error %(error)s; type the value"),
+                   column=Message(column.header), error=cell.text)
 
 
 def _plan_rows(plan: UpdatePlan, raw_rows, user, today: date) -> None:
