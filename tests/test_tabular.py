@@ -144,6 +144,8 @@ REFUSED = [
     ("statuses.xls", lambda: Q.HTML_AS_XLS, "web page (HTML)"),
     ("statuses.csv", lambda: CSV_ROWS.format(s=",").encode("mac-roman"),
      "save it again with File > Save as > CSV UTF-8"),
+    ("statuses.csv", lambda: CSV_ROWS.format(s=",").encode() + "Informe técnico\r\n".encode(
+        "cp1252"), "save it again with File > Save as > CSV UTF-8"),  # mixed encodings
 ]
 
 

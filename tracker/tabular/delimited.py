@@ -7,8 +7,9 @@ produces unless told otherwise, so refusing it would turn away most first upload
 file is read as Windows-1252 when that is unambiguous: its bytes are not valid UTF-8, they
 are valid Windows-1252, and every character outside ASCII is then a Latin letter (á, ñ,
 Ü...) or common punctuation (¿ ¡ º ª « » € ° – — “ ” …). Text from other legacy encodings
-(Mac Roman, DOS code pages) decoded that way shows characters such as ‡ Ž ¢ ¤ and is
-refused with the remedy instead: save as CSV UTF-8. Nothing is ever guessed silently into
+(Mac Roman, DOS code pages) decoded that way shows characters such as ‡ Ž ¢ ¤, and a file
+mixing UTF-8 with another encoding shows "Ã©" for "é"; both are refused with the remedy
+instead: save as CSV UTF-8. Nothing is ever guessed silently into
 wrong letters.
 
 Separator. The header line decides: of ",", ";" and tab, the one that splits it into the
@@ -32,6 +33,9 @@ NOT_UTF8 = N_(
     "with File > Save as > CSV UTF-8 (comma delimited)")
 _LATIN_PUNCTUATION = set("¡¿ºª°«»€“”‘’–—…·•©®§±\u00a0")
 _SEP_LINE = re.compile(r"sep=(.)\r?\n?$")
+#: UTF-8 bytes read as Windows-1252 ("Ã©" for "é"): a file mixing encodings, not plain 1252.
+_UTF8_AS_1252 = re.compile("[ÂÃ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
+                           "\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]")
 
 
 def decode(data: bytes) -> str:
@@ -49,7 +53,7 @@ def decode(data: bytes) -> str:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
         raise refuse(NOT_UTF8) from None
-    if not _plainly_latin(text):
+    if not _plainly_latin(text) or _UTF8_AS_1252.search(text):
         raise refuse(NOT_UTF8)
     return text
 
