@@ -122,9 +122,11 @@ def test_every_bad_row_is_reported(runner, small_accord, tmp_path):
 
 
 @pytest.mark.parametrize("name, content, expected", [
-    ("data.txt", "a,b\n", "expected a .csv or .xlsx file"),
-    ("data.csv", b"\x89PNG\r\n\x1a\n\x00\x00", "not"),
-    ("data.xlsx", b"not a zip at all", "not an XLSX workbook"),
+    # What a file is comes from its content: text is read as CSV whatever its name.
+    ("data.txt", "a,b\n", "unknown column(s): a, b"),
+    ("data.xlsx", b"not a zip at all", "unknown column(s): not a zip at all"),
+    ("data.csv", b"\x89PNG\r\n\x1a\n\x00\x00", "neither CSV text nor an Excel workbook"),
+    ("data.xlsx", b"PK\x03\x04 cut short", "not a readable XLSX workbook"),
 ])
 def test_files_that_are_not_tables(runner, small_accord, tmp_path, row_counts, name, content,
                                    expected):
@@ -138,7 +140,7 @@ def test_formula_cells_are_refused(runner, small_accord, tmp_path):
     content = _xlsx([["provision_code", "level", "effective_on", "evidence", "note"],
                      ["1.2", 2, "2021-03-03", "=HYPERLINK(\"http://x\")", None]])
     result = runner.invoke(args=["import-statuses", "small", _write(tmp_path, "f.xlsx", content)])
-    assert result.exit_code == 1 and "row 2: formulas are not accepted" in result.output
+    assert result.exit_code == 1 and "row 2: cell D2 holds a formula" in result.output
 
 
 @pytest.mark.parametrize("body, expected", [

@@ -8,7 +8,6 @@ A blank new level is "no change" and produces nothing.
 """
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,7 +25,9 @@ from ..figures import AccordFigures
 from ..models import Accord, Provision, Section
 from ..permissions import can_edit
 from ..services import StatusChange
-from ..tables import RowError, TableError, check_xlsx_container
+from ..tabular import workbook
+from ..tabular.cells import Cell
+from ..tabular.errors import RowError, TableError
 from . import columns as C
 
 #: Rows beyond this are refused before they are parsed (a section or accord has far fewer).
@@ -86,32 +87,21 @@ class UpdatePlan:
 
 
 def read_update(accord: Accord, data: bytes, user, *, today: date | None = None) -> UpdatePlan:
-    """Check an uploaded update workbook against the accord as it is now."""
-    check_xlsx_container(data)
-    book = _open(data)
+    """Check an uploaded update workbook against the accord as it is now. Its cells are read
+    by the app's one tabular reader (`tracker.tabular.workbook`), as the importers read theirs."""
+    book = workbook.open_workbook(data)
     try:
         sheets = {sheet.title: sheet for sheet in book.worksheets}  # chartsheets left out
+        if not sheets:
+            raise TableError([RowError(None, workbook.NO_WORKSHEET)])
         _check_about(sheets, accord)
         raw_rows, rows_read = _raw_rows(_update_sheet(sheets))
-    except TableError:
-        raise
-    except Exception:  # openpyxl parses a sheet's XML only while its rows are read
-        raise TableError([RowError(None, N_("the workbook cannot be read"))]) from None
     finally:
         book.close()
     plan = UpdatePlan(accord, [], rows_read)
     if raw_rows:
         _plan_rows(plan, raw_rows, user, today or date.today())
     return plan
-
-
-def _open(data: bytes):
-    from openpyxl import load_workbook
-
-    try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception:  # openpyxl raises many kinds on a damaged file
-        raise TableError([RowError(None, N_("the workbook cannot be opened"))]) from None
 
 
 def _update_sheet(sheets: dict):
@@ -127,11 +117,14 @@ def _check_about(sheets: dict, accord: Accord) -> None:
     about = next((s for title, s in sheets.items() if title in titles), None)
     if about is None:
         return
-    for row in about.iter_rows(min_row=1, max_row=30, max_col=2, values_only=True):
-        if len(row) == 2 and row[0] == "accord" and row[1] and row[1] != accord.slug:
+    for number, row in workbook.sheet_rows(about, max_col=2):
+        if number > 30:
+            return
+        key, value = (row + [Cell(), Cell()])[:2]
+        if key.text.strip() == "accord" and value.text.strip() not in ("", accord.slug):
             raise TableError([RowError(None, Message(
                 N_("this workbook was made for accord %(made_for)s, not %(accord)s"),
-                made_for=repr(row[1]), accord=repr(accord.slug)))])
+                made_for=repr(value.text.strip()), accord=repr(accord.slug)))])
 
 
 def in_every_language(text: str) -> set[str]:
@@ -152,9 +145,9 @@ def header_lookup() -> dict[str, C.Column]:
     return lookup
 
 
-def _header_columns(header_cells) -> list[C.Column | None]:
+def _header_columns(header_cells: list[Cell]) -> list[C.Column | None]:
     lookup = header_lookup()
-    headers = [str(c.value).strip() if c.value is not None else "" for c in header_cells]
+    headers = [c.text.strip() for c in header_cells]
     found = [lookup.get(h.lower()) if h else None for h in headers]
     if not any(found):
         raise TableError([RowError(None, N_(
@@ -182,29 +175,29 @@ def _header_columns(header_cells) -> list[C.Column | None]:
     return found
 
 
-def _raw_rows(sheet) -> tuple[list[tuple[int, dict]], int]:
-    """(row number, {key: cell}) for each row with a new level; and the data rows read."""
-    sheet.reset_dimensions()  # trust the cells, not a dimension tag another program wrote
-    header = list(next(sheet.iter_rows(min_row=1, max_row=1), ()))
-    while header and header[-1].value in (None, ""):
+def _raw_rows(sheet) -> tuple[list[tuple[int, dict[str, Cell]]], int]:
+    """(row number, {key: cell}) for each row with a new level; and the data rows read
+    (rows that hold a value: formatted empty rows below the data count for nothing)."""
+    header_number, header = next(workbook.sheet_rows(sheet), (0, []))
+    while header and header[-1].empty:
         header.pop()
     if not header:
         raise TableError([RowError(None, N_("the update sheet is empty"))])
     layout = _header_columns(header)
     # Data rows no wider than the header: a stray cell far to the right costs nothing.
-    rows = sheet.iter_rows(min_row=2, max_col=len(header))
+    rows = workbook.sheet_rows(sheet, max_col=len(header))
     level_at = next(i for i, c in enumerate(layout) if c is not None and c.key == "new_level")
     kept, read = [], 0
-    for number, cells in enumerate(rows, start=2):
-        if number > MAX_UPDATE_ROWS + 1:
+    for number, cells in rows:
+        if number <= header_number:
+            continue
+        read += 1
+        if read > MAX_UPDATE_ROWS:
             raise TableError([RowError(None, Message(
                 N_("the workbook has more than %(rows)s rows; upload one section at a time"),
                 rows=MAX_UPDATE_ROWS))])
-        if not any(c.value not in (None, "") for c in cells):
-            continue
-        read += 1
-        level_cell = cells[level_at] if level_at < len(cells) else None
-        if level_cell is None or level_cell.value is None or str(level_cell.value).strip() == "":
+        level_cell = cells[level_at] if level_at < len(cells) else Cell()
+        if level_cell.empty:
             continue  # no change
         kept.append((number, {c.key: cell for c, cell in zip(layout, cells) if c is not None}))
     return kept, read
@@ -235,11 +228,11 @@ def _parse_row(number: int, cells: dict, names: dict[str, int]) -> PlannedRow:
         cell = cells.get(column.key)
         if column.parse is None or cell is None:
             continue
-        if cell.data_type == "f":
-            row.problems.append(Message(N_("%(column)s: formulas are not accepted; type the "
-                                           "value"), column=Message(column.header)))
+        if cell.formula or cell.error:
+            row.problems.append(_not_a_value(column, cell))
             continue
-        value = _level_value(cell.value, names) if column.key == "new_level" else cell.value
+        value = cell.text if column.is_text else cell.value
+        value = _level_value(value, names) if column.key == "new_level" else value
         try:
             setattr(row, column.key, column.parse(value))
         except (ValueError, LevelError) as exc:
@@ -247,6 +240,15 @@ def _parse_row(number: int, cells: dict, names: dict[str, int]) -> PlannedRow:
             row.problems.append(Message(N_("%(column)s: %(reason)s"),
                                         column=Message(column.header), reason=reason))
     return row
+
+
+def _not_a_value(column: C.Column, cell: Cell) -> Message:
+    """Why a formula cell or a cell showing an error (#N/A...) is refused."""
+    if cell.formula:
+        return Message(N_("%(column)s: formulas are not accepted; type the value"),
+                       column=Message(column.header))
+    return Message(N_("%(column)s: the cell shows the error %(error)s; type the value"),
+                   column=Message(column.header), error=cell.text)
 
 
 def _plan_rows(plan: UpdatePlan, raw_rows, user, today: date) -> None:
@@ -281,7 +283,7 @@ def _plan_rows(plan: UpdatePlan, raw_rows, user, today: date) -> None:
 
 def _code(cells: dict) -> str | None:
     cell = cells.get("code")
-    return C.parse_text(cell.value) if cell is not None else None
+    return C.parse_text(cell.text) if cell is not None else None
 
 
 def _provisions(accord: Accord, codes: set) -> dict[str, Provision]:
