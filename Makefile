@@ -35,7 +35,7 @@ seed: db
 	$(FLASK) seed
 
 run: seed
-	$(FLASK) users demo
+	$(FLASK) users demo --url http://$(HOST):$(PORT)
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test

@@ -198,3 +198,12 @@ def test_answers_carry_an_etag_that_follows_the_data(client, demo):
     changed = client.get(url, headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
     assert changed.get_json()["counts"] != first.get_json()["counts"]
+
+
+def test_comparison_of_a_year_not_over_reads_the_as_of_date(client):
+    data = client.get(f"{BASE}/comparison?year=10&as_of=2026-06-30").get_json()
+    assert data["accord_as_of"] == "2026-06-30" and data["year_complete"] is False
+    done = client.get(f"{BASE}/comparison?year=3&as_of=2026-06-30").get_json()
+    assert done["accord_as_of"] == "2019-12-31" and done["year_complete"] is True
+    early = client.get(f"{BASE}/comparison?year=3&as_of=2019-02-28").get_json()
+    assert early["accord_as_of"] == "2019-02-28" and early["year_complete"] is False

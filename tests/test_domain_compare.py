@@ -221,7 +221,7 @@ def test_compare_types_default_rule_is_default():
 
 def test_compare_types_year_1_as_dict():
     assert compare_types(MON, REFS, 1).as_dict() == {
-        "year": 1, "accord_as_of": "2017-12-31", "reference_accords": 3,
+        "year": 1, "accord_as_of": "2017-12-31", "year_complete": True, "reference_accords": 3,
         "types_compared": 2, "types_above_mean": 1,
         "types": [
             {"provision_type": "DDR", "accord_level": 2.0, "stipulations": 2,
@@ -344,7 +344,10 @@ def test_compare_types_rule_does_not_move_references():
 def test_compare_types_as_of_now(as_of, year, references, levels):
     assert DEFAULT_RULE.current_year(MON.signed_on, as_of) == year
     c = compare_types(MON, REFS, year, as_of=as_of)
-    assert (c.year, c.accord_as_of, c.reference_accords) == (year, as_of, references)
+    # read on as_of, or at the end of year 10 once it is over (2026-12-31)
+    read_on = min(as_of, date(2026, 12, 31))
+    assert (c.year, c.accord_as_of, c.reference_accords) == (year, read_on, references)
+    assert c.complete == (read_on == date(2016 + year, 12, 31))
     assert {code: t.accord_level for code, t in _rows(c).items()} == levels
 
 

@@ -158,7 +158,7 @@ def test_same_file_twice_is_refused_naming_the_set(app):
 def test_existing_label_needs_replace_and_replace_keeps_slugs(app):
     before = {a.slug for a in _pam_set()}
     xlsx = _file(".xlsx")
-    with pytest.raises(ReferenceSetError, match="exists; use --replace"):
+    with pytest.raises(ReferenceSetError, match="exists: replace it with this file"):
         import_set(xlsx.read_bytes(), xlsx.name, REFERENCE_SET)
     other = import_set(_long_file([("Other accord", "AMN", 2001, "2")]), "other.csv", "Other")
     assert other.accords == 1
@@ -363,3 +363,42 @@ def test_without_any_reference_set_pages_still_answer(client, demo):
     assert "no reference set is loaded" in answer.get_json()["message"]
     report = client.get(f"/accords/{demo.slug}/report.xlsx")
     assert report.status_code == 200
+
+
+def test_methodology_names_the_years_where_the_curve_differs_from_the_file(client):
+    html = client.get("/methodology").get_data(as_text=True)
+    table = html[html.index('id="table-curve-differences"'):]
+    table = table[:table.index("</table>")]
+    # Tajikistan's rows 43, 71 and 147 (years 1-3): 41.65 / 41.74, 53.26 / 53.35, 61.43 / 61.52
+    assert 'data-key="1"' in table and "41.65" in table and "41.74" in table
+    assert 'data-key="3"' in table and 'data-key="4"' not in table
+    assert "on or before November 17" in html
+
+
+def test_spanish_refusals_and_quirks(client, make_user, login):
+    login(make_user("admin"))
+    headers = {"Accept-Language": "es"}
+    page = client.get("/methodology", headers=headers).get_data(as_text=True)
+    assert "no tiene year_count" in page and "17 de noviembre" in page
+    bad = client.post("/admin/reference-sets/", headers=headers,
+                      content_type="multipart/form-data",
+                      data={"file": (io.BytesIO(b"accord,country,signed_on,provision_type,year,"
+                                                b"level\nX,Y,2001-03-04,CFR,2002,7\n"), "x.csv")})
+    assert bad.status_code == 400 and "está fuera de" in bad.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("label, reason", [
+    ("   ", "cannot be blank"), ("L" * 81, "at most 80"), ("two\r\nlines", "control"),
+    ("bad\x00label", "control"), ("esc\x1b[31m", "control")])
+def test_bad_labels_are_refused(app, label, reason):
+    with pytest.raises(ReferenceSetError, match=reason):
+        import_set(_long_file([("X", "AMN", 2001, "2")]), "x.csv", label)
+    assert queries.reference_set(label.strip()) is None
+
+
+def test_cli_bad_label_is_a_message_not_a_traceback(runner, tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_bytes(_long_file([("X", "AMN", 2001, "2")]))
+    result = runner.invoke(args=["import-reference", str(path), "--set", "   "])
+    assert result.exit_code == 1 and "cannot be blank" in result.output
+    assert "Traceback" not in result.output

@@ -27,6 +27,16 @@ def _read(path: str) -> bytes:
         raise click.BadParameter(f"cannot read {path}: {exc.strerror}") from None
 
 
+def _cli_actor() -> str:
+    """Who ran a command, for provenance: the operating-system account."""
+    import getpass
+
+    try:
+        return f"command line ({getpass.getuser()})"
+    except (KeyError, OSError):
+        return "command line"
+
+
 def _iso_date(_ctx, _param, value: str | None) -> date | None:
     if value is None:
         return None
@@ -82,7 +92,7 @@ def import_reference_command(file: str, set_label: str | None, replace: bool,
 
     try:
         result = import_set(_read(file), file, set_label, replace=replace,
-                            illustrative=illustrative, citation=citation, actor="command line")
+                            illustrative=illustrative, citation=citation, actor=_cli_actor())
     except TableError as exc:
         _fail(exc)
         return
@@ -146,7 +156,7 @@ def reference_sets_delete(label: str, yes: bool) -> None:
     if not yes:
         click.confirm(f"Delete reference set {label!r} and its accords?", abort=True)
     try:
-        click.echo(f"deleted reference set {label!r}: {delete_set(label, 'command line')} accords")
+        click.echo(f"deleted reference set {label!r}: {delete_set(label, _cli_actor())} accords")
     except TableError as exc:
         _fail(exc)
 
@@ -298,7 +308,9 @@ DEMO_ACCOUNTS = (("admin@tracker.test", "admin", None),
 
 
 @users_group.command("demo")
-def demo_users_command() -> None:
+@click.option("--url", default="http://127.0.0.1:5000", show_default=True,
+              help="Address the app is served at, for the login line printed.")
+def demo_users_command(url: str) -> None:
     """Create demo accounts (admin, coordinator, editor) once and print how to log in.
 
     The password is generated on first use and kept in instance/demo-credentials.txt.
@@ -321,7 +333,7 @@ def demo_users_command() -> None:
         if db.session.scalar(select(User.id).where(User.email == email)) is None:
             create_user(email, password, role=role, accord_slug=slug,
                         org_name="Demo organization", name=f"Demo {role}")
-    click.echo("Log in at http://127.0.0.1:5000/login with one of these demo accounts:")
+    click.echo(f"Log in at {url.rstrip('/')}/login with one of these demo accounts:")
     for email, role, slug in DEMO_ACCOUNTS:
         click.echo(f"  {email:<28} ({role}{' of ' + slug if slug else ''})")
     click.echo(f"  password: {password}   (kept in {path})")

@@ -27,6 +27,13 @@ def _titles() -> dict[int, str]:
             503: _("Unavailable")}
 
 
+def _upload_limit_mb() -> str:
+    from flask import current_app
+
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    return f"{limit / (1024 * 1024):g}"
+
+
 def _generic(code: int) -> str:
     """Werkzeug's stock description, in the reader's language."""
     from flask_babel import gettext as _
@@ -35,7 +42,8 @@ def _generic(code: int) -> str:
                    "of accords."),
             405: _("This address does not answer this kind of request. Go back to the page "
                    "you came from and use its links and buttons."),
-            413: _("The file is larger than this server accepts."),
+            413: _("The file is larger than this server accepts (%(mb)s MB at most).",
+                   mb=_upload_limit_mb()),
             429: _("Too many attempts in a short time. Wait a minute and try again.")}.get(
         code, "")
 

@@ -172,7 +172,7 @@ class AccordFigures:
                                         self.accord.first_implementation_year)
             return compare.compare_types(self.own_data(), references, current, as_of=as_of,
                                          rule=rule)
-        return compare.compare_types(self.own_data(), references, year, rule=rule)
+        return compare.compare_types(self.own_data(), references, year, as_of=as_of, rule=rule)
 
     def score_curve(self, references, as_of: date,
                     rule: AlignmentRule | None = None) -> list[compare.CurvePoint]:

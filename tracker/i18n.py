@@ -32,6 +32,14 @@ def time_frame(frame: str | None) -> str:
     return str(TIME_FRAMES.get(frame, frame or "")) if frame else _("none")
 
 
+def stored_reason(entry: dict) -> str:
+    """A reason kept as JSON (`tracker.reference.sets.stored_reason`) in the reader's
+    language; the English text where no template was kept."""
+    if entry.get("text"):
+        return translate(Message(entry["text"], **entry.get("params", {})))
+    return str(entry.get("message", ""))
+
+
 def translate(reason) -> str:
     """A reason in the reader's language: a `Message` (template translated, then filled,
     its Message values translated too) or a plain N_-marked string."""

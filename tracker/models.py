@@ -205,6 +205,7 @@ class ReferenceSet(db.Model):
     label: Mapped[str] = mapped_column(String(80), unique=True)
     version: Mapped[str] = mapped_column(String(40), default="")
     citation: Mapped[str] = mapped_column(Text, default="")
+    short_citation: Mapped[str] = mapped_column(String(200), default="")  # charts' source lines
     source_url: Mapped[str | None] = mapped_column(String(500))
     source_filename: Mapped[str] = mapped_column(String(255), default="")
     source_sha256: Mapped[str] = mapped_column(String(64), default="", index=True)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 
 from datetime import date
 
@@ -235,9 +237,18 @@ def reference_data(label: str, include_illustrative: bool = True) -> list[Refere
         return []
     years = reference_years([a.id for a in accords], counted_only=True)
     return [ReferenceAccord(a.slug, a.name, a.signed_on,
-                            {y.year_count: ReferenceYear(y.calendar_year, y.levels)
+                            {y.year_count: ReferenceYear(y.calendar_year, y.levels,
+                                                         _fraction(y.published_score))
                              for y in years.get(a.id, []) if y.year_count is not None})
             for a in accords]
+
+
+def _fraction(text: str | None) -> Fraction | None:
+    """A score as the data set writes it ('38.09524') as an exact fraction; None if none."""
+    try:
+        return Fraction(Decimal(text)) if text else None
+    except (InvalidOperation, ValueError):
+        return None
 
 
 @dataclass(frozen=True)

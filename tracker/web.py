@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import date
 from urllib.parse import urlsplit
 
 from flask import Flask, g, has_request_context, request, session
@@ -121,6 +122,14 @@ def number(value) -> str:
     return str(value)
 
 
+def day_of_year(month: int, day: int) -> str:
+    """A day of the year in the reader's language: "November 17", "17 de noviembre"."""
+    from babel.dates import format_skeleton
+    from flask_babel import get_locale
+
+    return format_skeleton("MMMMd", date(2000, month, day), locale=get_locale())
+
+
 def score(value, precision: str | None = None) -> str:
     """A published score as published: two decimals, or a whole percent."""
     from flask_babel import get_locale
@@ -193,7 +202,7 @@ def init_app(app: Flask) -> None:
 
     # Globals (not context) so imported macros see them too.
     for helper in (i18n.level_label, i18n.review_state, i18n.time_frame, i18n.translate,
-                   i18n.tag_label, return_path, number):
+                   i18n.tag_label, i18n.stored_reason, return_path, number):
         app.add_template_global(helper)
     app.before_request(_start_request)
     app.after_request(_secure_response)

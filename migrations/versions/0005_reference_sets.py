@@ -21,6 +21,7 @@ def upgrade():
         sa.Column("label", sa.String(length=80), nullable=False),
         sa.Column("version", sa.String(length=40), nullable=False),
         sa.Column("citation", sa.Text(), nullable=False),
+        sa.Column("short_citation", sa.String(length=200), nullable=False),
         sa.Column("source_url", sa.String(length=500), nullable=True),
         sa.Column("source_filename", sa.String(length=255), nullable=False),
         sa.Column("source_sha256", sa.String(length=64), nullable=False),
@@ -82,9 +83,10 @@ def upgrade():
     # Sets that existed before: one row each, marked illustrative (the earlier seed's
     # stand-in matrix), so they can be listed and deleted like any other.
     op.execute(
-        "INSERT INTO reference_sets (label, version, citation, source_filename, source_sha256,"
-        " source_format, rows_read, illustrative, is_default, imported_at, imported_by)"
-        " SELECT DISTINCT reference_set, '', '', '', '', 'legacy', 0, true, false,"
+        "INSERT INTO reference_sets (label, version, citation, short_citation, source_filename,"
+        " source_sha256, source_format, rows_read, illustrative, is_default, imported_at,"
+        " imported_by)"
+        " SELECT DISTINCT reference_set, '', '', '', '', '', 'legacy', 0, true, false,"
         " CURRENT_TIMESTAMP, '' FROM accords WHERE kind = 'reference'"
         " AND reference_set IS NOT NULL")
 

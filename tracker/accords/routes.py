@@ -3,17 +3,18 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, redirect, render_template, request, url_for
-from flask_babel import format_date
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from .. import queries
 from ..domain.alignment import AlignmentRule
-from ..domain.scale import LEVEL_KEYS
+from ..domain import compare
+from ..domain.scale import LEVEL_KEYS, round_half_up
 from ..extensions import db
 from ..figures import AccordFigures
 from ..models import Provision
 from ..permissions import can_review, can_view
+from ..web import day_of_year
 from . import bp
 
 
@@ -59,8 +60,25 @@ def methodology():
 
     refset = queries.reference_set(default_reference_set())
     rule = AlignmentRule.from_dict(refset.alignment if refset else None)
-    rule_dates = {key: format_date(date(2000, *value), "d MMMM") if value else "—"
+    rule_dates = {key: day_of_year(*value) if value else "—"
                   for key, value in (("last", rule.last_same_year),
                                      ("next", rule.first_next_year))}
     return render_template("accords/methodology.html", refset=refset, rule=rule,
-                           rule_dates=rule_dates)
+                           rule_dates=rule_dates, curve_differences=_curve_differences(refset))
+
+
+def _curve_differences(refset) -> list[dict]:
+    """Years whose reference mean, computed from the types each accord contains, differs
+    (to two decimals) from the mean of the scores the data set itself gives."""
+    if refset is None:
+        return []
+    references = queries.reference_data(refset.label)
+    ours = compare.reference_curve(references)
+    theirs = compare.reference_curve(references, published=True)
+    rows = []
+    for year, dist in ours.items():
+        other = theirs.get(year)
+        if other is not None and round_half_up(dist.mean, 2) != round_half_up(other.mean, 2):
+            rows.append({"year": year, "mean": round_half_up(dist.mean, 2),
+                         "published": round_half_up(other.mean, 2), "n": dist.n})
+    return rows

@@ -8,16 +8,16 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
-from flask_babel import format_date, gettext as _
+from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .. import charts
+from .. import charts, queries
 from ..domain.metrics import Filters
 from ..extensions import db
 from ..figures import AccordFigures, alignment_rule, default_reference_set
 from ..i18n import level_labels
 from ..models import Accord, ProvisionType
-from ..web import number
+from ..web import day_of_year, number
 
 CROSS_CUTTING_TAGS = ("gender", "ethnic")
 CHARTS = ("priority", "status", "groups", "tags", "comparison", "curve", "pace")
@@ -129,6 +129,12 @@ class Board:
         return default_reference_set()
 
     @cached_property
+    def reference_citation(self) -> str:
+        """The default set's short citation, for the charts' source lines."""
+        found = queries.reference_set(self.reference_set) if self.reference_set else None
+        return found.short_citation if found is not None else ""
+
+    @cached_property
     def rule(self):
         return alignment_rule(self.reference_set)
 
@@ -223,6 +229,8 @@ def _frame(board: Board, name: str) -> dict:
         source += " · " + _("Selection: %(what)s", what=chosen)
     if name in REFERENCE_CHARTS:
         source += " · " + _("Reference set %(set)s", set=board.reference_set)
+        if board.reference_citation:
+            source += f" ({board.reference_citation})"
         illustrative = board.accord.illustrative or board.illustrative_references[name]
     else:
         illustrative = board.accord.illustrative
@@ -320,6 +328,5 @@ def rule_text(rule, override: int | None = None) -> str:
     """The first-year rule in a sentence, in the reader's language."""
     if override is not None:
         return _("set for this accord")
-    month, day = rule.last_same_year
     return _("accords signed after %(date)s count from the following calendar year",
-             date=format_date(date(2000, month, day), "d MMMM"))
+             date=day_of_year(*rule.last_same_year))

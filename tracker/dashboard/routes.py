@@ -231,9 +231,17 @@ def reference_matrix(accord: Accord) -> dict:
         "rows": [{"code": c, "label": f"{names.get(c, c)} ({c})",
                   "values": [y.levels.get(c) for y in coded]} for c in codes],
         "scores": [None if s is None else round_half_up(s, 2) for s in scores],
-        "published": [y.published_score for y in coded],
+        "published": [_published(y.published_score) for y in coded],
         "outside": [y.outside for y in coded],
     }
+
+
+def _published(text: str | None) -> float | None:
+    """A score as the data set writes it ('38.09524'), as a number; None if not one."""
+    try:
+        return float(text) if text else None
+    except ValueError:
+        return None
 
 
 @bp.get("/reference/<slug>")

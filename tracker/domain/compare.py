@@ -47,6 +47,7 @@ class ReferenceYear:
 
     calendar_year: int
     levels: Mapping[str, int]
+    published: Fraction | None = None  # the score the data set itself gives, if any
 
     @property
     def score(self) -> Fraction | None:
@@ -158,6 +159,7 @@ class Comparison:
     accord_as_of: date
     reference_accords: int  # reference accords coded in that year
     types: list[TypeComparison]
+    complete: bool = True  # the accord was read at the end of its year `year`
 
     @property
     def compared(self) -> int:
@@ -171,6 +173,7 @@ class Comparison:
         return {
             "year": self.year,
             "accord_as_of": self.accord_as_of.isoformat(),
+            "year_complete": self.complete,
             "reference_accords": self.reference_accords,
             "types_compared": self.compared,
             "types_above_mean": self.above,
@@ -185,10 +188,12 @@ def compare_types(
     """Each provision type of `accord` against the reference accords coded in `year`.
 
     The monitored accord is read at the end of its year `year` under `rule`, or on `as_of`
-    if given ("now"). Reference values are the levels of the types each reference accord
-    contains in its year `year` (PAM's `year_count`).
+    when that comes first (the year is then not complete: "now", or a year not over yet).
+    Reference values are the levels of the types each reference accord contains in its year
+    `year` (PAM's `year_count`).
     """
-    when = as_of or rule.year_end(accord.signed_on, year, accord.first_year)
+    end = rule.year_end(accord.signed_on, year, accord.first_year)
+    when = min(as_of, end) if as_of is not None else end
     own = type_levels(accord.provision_types, accord.levels_on(when))
     per_reference = [ref.years[year].levels for ref in references if ref.coded_in(year)]
     rows = []
@@ -201,17 +206,20 @@ def compare_types(
             percentile(level, values) if values else None,
             count,
         ))
-    return Comparison(year, when, len(per_reference), rows)
+    return Comparison(year, when, len(per_reference), rows, when == end)
 
 
-def reference_curve(references: Iterable[ReferenceAccord],
-                    years: int = MAX_YEARS) -> dict[int, Distribution]:
-    """Year since signing -> distribution of the reference accords' scores in that year."""
+def reference_curve(references: Iterable[ReferenceAccord], years: int = MAX_YEARS,
+                    published: bool = False) -> dict[int, Distribution]:
+    """Year since signing -> distribution of the reference accords' scores in that year:
+    computed from the levels of the types each contains (or, with `published`, the scores
+    the data set itself gives, to show where the two differ)."""
     by_year: dict[int, list[Fraction]] = {}
     for ref in references:
         for year, coded in ref.years.items():
-            if 1 <= year <= years and coded.score is not None:
-                by_year.setdefault(year, []).append(coded.score)
+            score = coded.published if published else coded.score
+            if 1 <= year <= years and score is not None:
+                by_year.setdefault(year, []).append(score)
     return {year: Distribution.of(values) for year, values in sorted(by_year.items())}
 
 

@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 from ..domain.alignment import AlignmentRule, infer_rule
+from ..domain.messages import N_, Message
 from ..tables import RowError, TableError
 
 VOCABULARY = Path(__file__).with_name("provision_types.csv")
@@ -25,6 +26,7 @@ PAM_ID_CITATION = (
     "data on comprehensive intrastate peace accords, 1989-2012\", Journal of Peace Research "
     "52(4): 551-562, doi:10.1177/0022343314567486. Peace Accords Matrix Implementation Dataset "
     "(PAM_ID), Kroc Institute for International Peace Studies, University of Notre Dame.")
+PAM_ID_SHORT_CITATION = "PAM_ID, Kroc Institute; Joshi, Quinn & Regan 2015"
 PAM_ID_URL = "https://peaceaccords.nd.edu/"
 
 def vocabulary() -> list[dict[str, str]]:
@@ -94,6 +96,7 @@ class ParsedSet:
     rows_read: int
     alignment: AlignmentRule
     citation: str = ""
+    short_citation: str = ""
     source_url: str | None = None
 
 
@@ -112,11 +115,12 @@ def each_row(rows, at: dict[str, int], read_row) -> int:
         try:
             read_row(number, cells(values, at))
         except ValueError as exc:
-            errors.append(RowError(number, str(exc)))
+            reason = exc.args[0] if exc.args and isinstance(exc.args[0], Message) else str(exc)
+            errors.append(RowError(number, reason))
     if errors:
         raise TableError(errors)
     if not read:
-        raise TableError([RowError(None, "the file has a header but no data rows")])
+        raise TableError([RowError(None, N_("the file has a header but no data rows"))])
     return read
 
 
@@ -136,12 +140,18 @@ def whole(text: str, column: str, low: int | None = None, high: int | None = Non
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"column {column}: {text!r} is not a number") from None
+        raise ValueError(Message(N_("column %(column)s: %(value)s is not a number"),
+                                 column=column, value=repr(text))) from None
     if number != number.to_integral_value():
-        raise ValueError(f"column {column}: {text!r} is not a whole number")
+        raise ValueError(Message(N_("column %(column)s: %(value)s is not a whole number"),
+                                 column=column, value=repr(text)))
     value = int(number)
+    if high is None and low is not None and value < low:
+        raise ValueError(Message(N_("column %(column)s: %(value)s is below %(low)s"),
+                                 column=column, value=value, low=low))
     if (low is not None and value < low) or (high is not None and value > high):
-        raise ValueError(f"column {column}: {value} is outside {low}-{high}")
+        raise ValueError(Message(N_("column %(column)s: %(value)s is outside %(low)s-%(high)s"),
+                                 column=column, value=value, low=low, high=high))
     return value
 
 
@@ -152,15 +162,17 @@ def year_quirks(accords: list[Accord]) -> list[RowError]:
         seen: dict[int, Year] = {}
         for y in accord.years:
             if y.year_count is None:
-                quirks.append(RowError(y.source_row, (
-                    f"{accord.name}: calendar year {y.calendar_year} has no year_count; kept, "
-                    "and left out of the comparison by year since signing")))
+                quirks.append(RowError(y.source_row, Message(
+                    N_("%(accord)s: calendar year %(year)s has no year_count; kept, and left "
+                       "out of the comparison by year since signing"), accord=accord.name,
+                    year=y.calendar_year)))
             earlier = seen.get(y.calendar_year)
             if earlier is not None:
-                quirks.append(RowError(y.source_row, (
-                    f"{accord.name}: calendar year {y.calendar_year} repeats row "
-                    f"{earlier.source_row}; both rows are kept under their year_count "
-                    f"({earlier.year_count} and {y.year_count}), which the comparison uses")))
+                quirks.append(RowError(y.source_row, Message(
+                    N_("%(accord)s: calendar year %(year)s repeats row %(row)s; both rows are "
+                       "kept under their year_count (%(first)s and %(second)s), which the "
+                       "comparison uses"), accord=accord.name, year=y.calendar_year,
+                    row=earlier.source_row, first=earlier.year_count, second=y.year_count)))
             seen.setdefault(y.calendar_year, y)
     return quirks
 

@@ -13,7 +13,8 @@ class ImportForm(FlaskForm):
 
     file = FileField(_l("Data set file (.csv or .xlsx)"),
                      validators=[FileRequired(message=_l("Choose the file to load."))])
-    label = StringField(_l("Label (optional: 'PAM_ID v<version>' for a PAM_ID file)"),
+    label = StringField(_l("Label (optional; a PAM_ID file is labelled PAM_ID and its version, "
+                           "e.g. PAM_ID v1.5)"),
                         validators=[Optional(), Length(max=80)])
 
 

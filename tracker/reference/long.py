@@ -7,6 +7,7 @@ otherwise. Rows without a year_count are numbered by the alignment rule. Pure: n
 """
 from __future__ import annotations
 
+from ..domain.messages import N_, Message
 from ..tables import RowError, TableError, parse_bool, parse_date
 from .dataset import (
     Accord,
@@ -27,7 +28,8 @@ LONG_OPTIONAL = ("illustrative", "year_count", "in_accord", "pam_caseid", "cowco
 def parse_long(headers, rows, filename, types, rule) -> ParsedSet:
     unknown = [h for h in headers if h and h not in LONG_COLUMNS + LONG_OPTIONAL]
     if unknown:
-        raise TableError([RowError(1, "unknown column(s): " + ", ".join(unknown))])
+        raise TableError([RowError(1, Message(N_("unknown column(s): %(columns)s"),
+                                              columns=", ".join(unknown)))])
     at = {h: i for i, h in enumerate(headers) if h}
     accords: dict[str, Accord] = {}
     years: dict[tuple, Year] = {}
@@ -47,7 +49,7 @@ def parse_long(headers, rows, filename, types, rule) -> ParsedSet:
 def _long_row(number, cell, types, accords, years) -> None:
     name = cell("accord")
     if not name:
-        raise ValueError("accord name is empty")
+        raise ValueError(Message(N_("%(column)s is empty"), column="accord"))
     signed_on = parse_date(cell("signed_on"))
     caseid = whole(cell("pam_caseid"), "pam_caseid", 1)
     key = str(caseid) if caseid is not None else f"{name}|{signed_on.isoformat()}"
@@ -60,15 +62,19 @@ def _long_row(number, cell, types, accords, years) -> None:
         accord = accords[key] = Accord(key, name, cell("country"), signed_on, ids,
                                        parse_bool(cell("illustrative")))
     elif (accord.name, accord.country, accord.signed_on) != (name, cell("country"), signed_on):
-        raise ValueError(f"country or signing date differ from an earlier row of {name!r}")
+        raise ValueError(Message(N_("country or signing date differ from an earlier row of "
+                                    "%(name)s"), name=repr(name)))
     elif accord.illustrative != parse_bool(cell("illustrative")):
-        raise ValueError(f"rows of {name!r} disagree on being illustrative")
+        raise ValueError(Message(N_("rows of %(name)s disagree on being illustrative"),
+                                 name=repr(name)))
     code = types.get(cell("provision_type").lower())
     if code is None:
-        raise ValueError(f"unknown provision type {cell('provision_type')!r}")
+        raise ValueError(Message(N_("unknown provision type %(type)s"),
+                                 type=repr(cell("provision_type"))))
     year = whole(cell("year"), "year", 1800, 2200)
     if year is None or year < signed_on.year:
-        raise ValueError(f"year {cell('year')!r} is not a calendar year from the signing year on")
+        raise ValueError(Message(N_("year %(year)s is not a calendar year from the signing "
+                                    "year on"), year=repr(cell("year"))))
     count = whole(cell("year_count"), "year_count", 1, 50)
     coded = years.get((key, year, count))
     if coded is None:
@@ -77,5 +83,6 @@ def _long_row(number, cell, types, accords, years) -> None:
     level = whole(cell("level"), "level", 0, 3)
     in_accord = parse_bool(cell("in_accord")) if cell("in_accord") else level is not None
     if code in coded.codings:
-        raise ValueError(f"duplicate row for {code} in {year}")
+        raise ValueError(Message(N_("duplicate row for %(code)s in %(year)s"), code=code,
+                                 year=year))
     coded.codings[code] = Coding(in_accord, level)

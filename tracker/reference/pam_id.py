@@ -21,9 +21,11 @@ from datetime import date, datetime
 
 from ..domain.alignment import AlignmentRule
 from ..domain.scale import round_half_up
+from ..domain.messages import N_, Message
 from ..tables import RowError, TableError
 from .dataset import (
     PAM_ID_CITATION,
+    PAM_ID_SHORT_CITATION,
     PAM_ID_URL,
     Accord,
     Coding,
@@ -82,16 +84,18 @@ def _blocks(headers: list[str], types: dict[str, str]) -> list[_Block]:
         stem = headers[start][: -len("_prov")]
         code = types.get(stem)
         if code is None:
-            errors.append(RowError(1, f"unknown provision-type stem {stem!r} "
-                                      f"(column {headers[start]!r})"))
+            errors.append(RowError(1, Message(N_("unknown provision-type stem %(stem)s "
+                                                 "(column %(column)s)"),
+                                              stem=repr(stem), column=repr(headers[start]))))
             continue
         columns = tuple(range(start, start + 4))
         for role, index in zip(ROLES[1:], columns[1:]):
             name = headers[index] if index < len(headers) else ""
             other, suffix = _stem_of(name)
             if not (name and _same_stem(stem, other) and _suffix_fits(role, suffix)):
-                errors.append(RowError(1, f"missing column {stem}_{role} (found "
-                                          f"{name or 'nothing'!r} in its place)"))
+                errors.append(RowError(1, Message(
+                    N_("missing column %(column)s (found %(found)s in its place)"),
+                    column=f"{stem}_{role}", found=repr(name) if name else "—")))
                 break
         else:
             blocks.append(_Block(code, stem, columns))  # type: ignore[arg-type]
@@ -99,16 +103,19 @@ def _blocks(headers: list[str], types: dict[str, str]) -> list[_Block]:
     stray = [headers[i] for i in type_columns if i not in covered and
              not any(headers[i] == headers[s] for s in starts)]
     if stray and not errors:
-        errors.append(RowError(1, "unknown column(s): " + ", ".join(stray)))
+        errors.append(RowError(1, Message(N_("unknown column(s): %(columns)s"),
+                                          columns=", ".join(stray))))
     seen: dict[str, str] = {}
     for block in blocks:
         if block.code in seen:
-            errors.append(RowError(1, f"provision type {block.code} appears twice "
-                                      f"({seen[block.code]}, {block.stem})"))
+            errors.append(RowError(1, Message(N_("provision type %(code)s appears twice "
+                                                 "(%(first)s, %(second)s)"),
+                                              code=block.code, first=seen[block.code],
+                                              second=block.stem)))
         seen[block.code] = block.stem
     if not blocks and not errors:
-        errors.append(RowError(1, "no provision-type columns (<stem>_prov, _init, _implem, "
-                                  "_rev) found"))
+        errors.append(RowError(1, N_("no provision-type columns (<stem>_prov, _init, "
+                                     "_implem, _rev) found")))
     if errors:
         raise TableError(errors)
     return blocks
@@ -117,7 +124,8 @@ def _blocks(headers: list[str], types: dict[str, str]) -> list[_Block]:
 def parse_wide(headers, rows, filename, types) -> ParsedSet:
     missing = [c for c in REQUIRED_ID_COLUMNS if c not in headers]
     if missing:
-        raise TableError([RowError(1, "missing column(s): " + ", ".join(missing))])
+        raise TableError([RowError(1, Message(N_("missing column(s): %(columns)s"),
+                                              columns=", ".join(missing)))])
     blocks = _blocks(headers, types)
     at = {h: i for i, h in enumerate(headers) if h}
     name_column = next(c for c in NAME_COLUMNS if c in at)
@@ -130,7 +138,7 @@ def parse_wide(headers, rows, filename, types) -> ParsedSet:
     rule = rule_of(parsed)
     quirks.extend(_rule_quirks(parsed, rule))
     return ParsedSet("pam_id", file_version(filename), parsed, in_order(quirks), read, rule,
-                     PAM_ID_CITATION, PAM_ID_URL)
+                     PAM_ID_CITATION, PAM_ID_SHORT_CITATION, PAM_ID_URL)
 
 
 _NAME_DATE = re.compile(r"^(?P<name>.*\S)\s*,\s*(?P<date>[A-Za-z]{3,9}\.?\s+\d{1,2}\s+\d{4})$")
@@ -140,21 +148,22 @@ def split_accord_name(text: str) -> tuple[str, date]:
     """'Lusaka Protocol, Nov 15 1994' -> ('Lusaka Protocol', date(1994, 11, 15))."""
     found = _NAME_DATE.match(text.strip())
     if not found:
-        raise ValueError(f"accord name {text!r} does not end with its signing date "
-                         "(\", Mon DD YYYY\")")
+        raise ValueError(Message(N_("accord name %(name)s does not end with its signing date "
+                                    "(\", Mon DD YYYY\")"), name=repr(text)))
     when = found.group("date").replace(".", "")
     for pattern in ("%b %d %Y", "%B %d %Y"):
         try:
             return found.group("name").rstrip(" ,"), datetime.strptime(when, pattern).date()
         except ValueError:
             continue
-    raise ValueError(f"accord name {text!r}: {when!r} is not a date")
+    raise ValueError(Message(N_("accord name %(name)s: %(date)s is not a date"),
+                             name=repr(text), date=repr(when)))
 
 
 def _wide_row(number, cell, name_column, blocks, accords, quirks) -> None:
     caseid = whole(cell("pam_caseid"), "pam_caseid", 1)
     if caseid is None:
-        raise ValueError("pam_caseid is empty")
+        raise ValueError(Message(N_("%(column)s is empty"), column="pam_caseid"))
     name, signed_on = split_accord_name(cell(name_column))
     country = cell("country")
     accord = accords.get(str(caseid))
@@ -166,18 +175,20 @@ def _wide_row(number, cell, name_column, blocks, accords, quirks) -> None:
         accord = accords[str(caseid)] = Accord(str(caseid), name, country, signed_on, ids)
         _date_quirk(number, accord, cell("country_accorddate"), quirks)
     elif (accord.name, accord.signed_on) != (name, signed_on):
-        raise ValueError(f"pam_caseid {caseid} names {name!r} here and {accord.name!r} "
-                         "in an earlier row")
+        raise ValueError(Message(N_("pam_caseid %(id)s names %(name)s here and %(other)s in "
+                                    "an earlier row"), id=caseid, name=repr(name),
+                                 other=repr(accord.name)))
     year = whole(cell("year"), "year", 1800, 2200)
     if year is None:
-        raise ValueError("year is empty")
+        raise ValueError(Message(N_("%(column)s is empty"), column="year"))
     coded = Year(year, whole(cell("year_count"), "year_count", 1, 50), number,
                  published_provisions=whole(cell("total_prov"), "total_prov", 0),
                  published_points=whole(cell("total_implem_points"), "total_implem_points", 0),
                  published_score=cell("agg_implem_score") or None)
     if coded.year_count is not None and any(y.year_count == coded.year_count
                                             for y in accord.years):
-        raise ValueError(f"year_count {coded.year_count} repeats an earlier row of {name!r}")
+        raise ValueError(Message(N_("year_count %(count)s repeats an earlier row of %(name)s"),
+                                 count=coded.year_count, name=repr(name)))
     values = cell.values
     for block in blocks:
         prov, init, implem, rev = (values[i].strip() if i < len(values) else ""
@@ -187,10 +198,11 @@ def _wide_row(number, cell, name_column, blocks, accords, quirks) -> None:
                         whole(init, f"{block.stem}_init", 0),
                         whole(rev, f"{block.stem}_rev", 0))
         if not coding.in_accord and coding.level:
-            quirks.append(RowError(number, (
-                f"{accord.name}, {year}: {block.stem}_implem is {coding.level} but "
-                f"{block.stem}_prov is 0; the level is kept but not counted, since the type is "
-                "not in the accord that year")))
+            quirks.append(RowError(number, Message(
+                N_("%(accord)s, %(year)s: %(stem)s_implem is %(level)s but %(stem)s_prov is 0; "
+                   "the level is kept but not counted, since the type is not in the accord "
+                   "that year"), accord=accord.name, year=year, stem=block.stem,
+                level=coding.level)))
         coded.codings[block.code] = coding
     _total_quirks(number, accord.name, coded, quirks)
     accord.years.append(coded)
@@ -207,33 +219,37 @@ def _date_quirk(number, accord: Accord, written: str, quirks) -> None:
     except ValueError:
         return
     if other != accord.signed_on:
-        quirks.append(RowError(number, (
-            f"{accord.name}: country_accorddate says {other.isoformat()}, the accord name "
-            f"{accord.signed_on.isoformat()}; the accord name's date is used")))
+        quirks.append(RowError(number, Message(
+            N_("%(accord)s: country_accorddate says %(other)s, the accord name %(signed)s; the "
+               "accord name's date is used"), accord=accord.name, other=other.isoformat(),
+            signed=accord.signed_on.isoformat())))
 
 
 def _total_quirks(number, name: str, coded: Year, quirks) -> None:
     members = len(coded.levels)
     points = sum(coded.levels.values())
     if coded.published_provisions is not None and coded.published_provisions != members:
-        quirks.append(RowError(number, f"{name}, {coded.calendar_year}: total_prov is "
-                                       f"{coded.published_provisions} but {members} types have "
-                                       f"_prov 1; {members} are counted"))
+        quirks.append(RowError(number, Message(
+            N_("%(accord)s, %(year)s: total_prov is %(total)s but %(members)s types have "
+               "_prov 1; %(members)s are counted"), accord=name, year=coded.calendar_year,
+            total=coded.published_provisions, members=members)))
     if coded.published_points is not None and coded.published_points != points:
         computed = round_half_up(coded.score, 2) if coded.score is not None else None
-        quirks.append(RowError(number, (
-            f"{name}, {coded.calendar_year}: total_implem_points is {coded.published_points} "
-            f"but the types in the accord "
-            f"that year hold {points}: agg_implem_score {coded.published_score} in the file, "
-            f"{computed} computed from the types in the accord")))
+        quirks.append(RowError(number, Message(
+            N_("%(accord)s, %(year)s: total_implem_points is %(total)s but the types in the "
+               "accord that year hold %(points)s: agg_implem_score %(published)s in the file, "
+               "%(computed)s computed from the types in the accord"), accord=name,
+            year=coded.calendar_year, total=coded.published_points, points=points,
+            published=coded.published_score, computed=computed)))
 
 
 def _rule_quirks(accords: list[Accord], rule: AlignmentRule) -> list[RowError]:
     quirks = []
     for accord in accords:
         if accord.name in rule.exceptions and accord.years:
-            quirks.append(RowError(accord.years[0].source_row, (
-                f"{accord.name}: signed {accord.signed_on.isoformat()}, year 1 is "
-                f"{accord.first_year} in the file where the rule read off the other accords "
-                f"gives {rule.first_year(accord.signed_on)}; the file's year_count is used")))
+            quirks.append(RowError(accord.years[0].source_row, Message(
+                N_("%(accord)s: signed %(signed)s, year 1 is %(first)s in the file where the "
+                   "rule read off the other accords gives %(rule)s; the file's year_count is "
+                   "used"), accord=accord.name, signed=accord.signed_on.isoformat(),
+                first=accord.first_year, rule=rule.first_year(accord.signed_on))))
     return quirks

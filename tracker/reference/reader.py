@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Iterable, Sequence
 
 from ..domain.alignment import AlignmentRule
+from ..domain.messages import N_, Message
 from ..tables import RowError, TableError
 from .dataset import ParsedSet
 from .long import LONG_COLUMNS, parse_long
@@ -33,13 +34,14 @@ def parse(rows: Iterable[list[str]], filename: str, types: dict[str, str],
     rows = iter(rows)
     header = next(rows, None)
     if header is None:
-        raise TableError([RowError(None, "the file is empty")])
+        raise TableError([RowError(None, N_("the file is empty"))])
     headers = [h.strip().lower() for h in header]
     layout = detect_layout(headers)
     if layout == "pam_id":
         return parse_wide(headers, rows, filename, types)
     if layout == "long":
         return parse_long(headers, rows, filename, types, rule)
-    raise TableError([RowError(1, "neither PAM_ID's layout (columns pam_caseid, accord name, "
-                                  "year_count, year, <stem>_prov ...) nor the long layout "
-                                  f"(columns {', '.join(LONG_COLUMNS)})")])
+    raise TableError([RowError(1, Message(
+        N_("neither PAM_ID's layout (columns pam_caseid, accord name, year_count, year, "
+           "<stem>_prov ...) nor the long layout (columns %(columns)s)"),
+        columns=", ".join(LONG_COLUMNS)))])

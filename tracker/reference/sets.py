@@ -9,11 +9,13 @@ and never across sets.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import delete, func, select, update
 
+from ..domain.messages import N_, Message
 from ..extensions import db
 from ..models import (
     Accord,
@@ -32,7 +34,7 @@ from . import dataset, reader
 class ReferenceSetError(TableError):
     """A set-level refusal (already imported, label taken, unknown set); nothing written."""
 
-    def __init__(self, message: str, status: int = 400):
+    def __init__(self, message: str | Message, status: int = 400):
         super().__init__([RowError(None, message)])
         self.status = status
 
@@ -96,18 +98,22 @@ def import_set(data: bytes, filename: str, label: str | None = None, *, replace:
     digest = hashlib.sha256(data).hexdigest()
     same = db.session.scalar(select(ReferenceSet).where(ReferenceSet.source_sha256 == digest))
     if same is not None:
-        raise ReferenceSetError(f"this file is already imported as reference set "
-                                f"{same.label!r}; nothing was written", 409)
+        raise ReferenceSetError(Message(N_("this file is already imported as reference set "
+                                           "%(set)s; nothing was written"),
+                                        set=repr(same.label)), 409)
     try:
         ensure_provision_types()
         parsed = reader.parse(read_rows(data, filename), filename, type_lookup())
-        label = (label or _default_label(parsed, filename)).strip()
+        label = checked_label(label if label is not None else _default_label(parsed, filename))
         existing = db.session.scalar(select(ReferenceSet).where(ReferenceSet.label == label))
         if existing is not None and not replace:
-            raise ReferenceSetError(f"reference set {label!r} exists; use --replace to replace "
-                                    "it with this file", 409)
+            raise ReferenceSetError(Message(N_("reference set %(set)s exists: replace it with "
+                                               "this file (Replace on the reference-sets page, "
+                                               "or import-reference --replace)"),
+                                            set=repr(label)), 409)
         if existing is None and replace:
-            raise ReferenceSetError(f"no reference set {label!r} to replace", 404)
+            raise ReferenceSetError(Message(N_("no reference set %(set)s to replace"),
+                                            set=repr(label)), 404)
         first = not db.session.scalar(select(func.count(ReferenceSet.id)))
         refset = existing or ReferenceSet(label=label, is_default=first)
         _describe(refset, parsed, filename, digest, illustrative, citation, actor)
@@ -124,6 +130,34 @@ def import_set(data: bytes, filename: str, label: str | None = None, *, replace:
     return SetImport(label, len(parsed.accords), years, existing is not None, parsed.quirks)
 
 
+def stored_reason(error: RowError) -> dict:
+    """A row's reason as JSON that can be shown in any language later: {"row", "message"
+    (English), "text" (the template), "params"}."""
+    reason = error.message
+    entry = {"row": error.row, "message": str(reason)}
+    if isinstance(reason, Message):
+        entry.update(text=reason.text, params={k: str(v) for k, v in reason.params.items()})
+    return entry
+
+
+LABEL_LENGTH = 80
+
+
+def checked_label(label: str) -> str:
+    """A set label as stored: stripped; refused (ReferenceSetError, 400) when empty, longer
+    than LABEL_LENGTH characters, or holding control characters (line breaks included)."""
+    label = unicodedata.normalize("NFC", label.strip())
+    if not label:
+        raise ReferenceSetError(N_("the label of a reference set cannot be blank"))
+    if len(label) > LABEL_LENGTH:
+        raise ReferenceSetError(Message(N_("the label of a reference set is at most %(n)s "
+                                           "characters"), n=LABEL_LENGTH))
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in label):
+        raise ReferenceSetError(N_("the label of a reference set cannot hold control "
+                                   "characters or line breaks"))
+    return label
+
+
 def _default_label(parsed: dataset.ParsedSet, filename: str) -> str:
     if parsed.layout == "pam_id":
         return f"PAM_ID v{parsed.version}" if parsed.version else "PAM_ID"
@@ -133,6 +167,7 @@ def _default_label(parsed: dataset.ParsedSet, filename: str) -> str:
 def _describe(refset, parsed, filename, digest, illustrative, citation, actor) -> None:
     refset.version = parsed.version
     refset.citation = citation if citation is not None else parsed.citation
+    refset.short_citation = parsed.short_citation if citation is None else ""
     refset.source_url = parsed.source_url
     refset.source_filename = filename.rsplit("/", 1)[-1][:255]
     refset.source_sha256 = digest
@@ -141,7 +176,7 @@ def _describe(refset, parsed, filename, digest, illustrative, citation, actor) -
     refset.illustrative = (illustrative if illustrative is not None
                            else any(a.illustrative for a in parsed.accords))
     refset.alignment = parsed.alignment.as_dict()
-    refset.quirks = [{"row": q.row, "message": str(q.message)} for q in parsed.quirks]
+    refset.quirks = [stored_reason(q) for q in parsed.quirks]
     refset.imported_at = utcnow()
     refset.imported_by = actor
 
@@ -225,7 +260,7 @@ def delete_set(label: str, actor: str = "") -> int:
     Raises ReferenceSetError (404) for an unknown label."""
     refset = db.session.scalar(select(ReferenceSet).where(ReferenceSet.label == label))
     if refset is None:
-        raise ReferenceSetError(f"no reference set {label!r}", 404)
+        raise ReferenceSetError(Message(N_("no reference set %(set)s"), set=repr(label)), 404)
     try:
         accords = list(db.session.scalars(select(Accord).where(
             Accord.kind == "reference", Accord.reference_set == label)))
@@ -255,7 +290,7 @@ def set_default(label: str) -> None:
     """Make `label` the default reference set. Raises ReferenceSetError (404) if unknown."""
     refset = db.session.scalar(select(ReferenceSet).where(ReferenceSet.label == label))
     if refset is None:
-        raise ReferenceSetError(f"no reference set {label!r}", 404)
+        raise ReferenceSetError(Message(N_("no reference set %(set)s"), set=repr(label)), 404)
     db.session.execute(update(ReferenceSet).values(is_default=False))
     refset.is_default = True
     audit("reference_set.default", "reference_set", refset.id, after={"label": label})
