@@ -402,3 +402,17 @@ def test_cli_bad_label_is_a_message_not_a_traceback(runner, tmp_path):
     result = runner.invoke(args=["import-reference", str(path), "--set", "   "])
     assert result.exit_code == 1 and "cannot be blank" in result.output
     assert "Traceback" not in result.output
+
+
+def test_reference_xlsx_export_carries_its_provenance(runner, tmp_path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "pam.xlsx"
+    assert runner.invoke(args=["export-reference", str(path)]).exit_code == 0
+    book = load_workbook(path, read_only=True)
+    assert book.sheetnames == ["Reference", "About"]
+    about = dict(book["About"].iter_rows(min_row=2, values_only=True))
+    assert about["Reference set"] == REFERENCE_SET and about["Version"] == "1.5"
+    assert "Joshi" in about["Cite"] and about["Source SHA-256"].startswith("bac0dd02")
+    again = runner.invoke(args=["import-reference", str(path), "--set", "Again"])
+    assert again.exit_code == 0, again.output

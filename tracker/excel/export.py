@@ -370,9 +370,21 @@ def reference_csv(label: str, *, include_private: bool = False) -> bytes:
 
 
 def reference_xlsx(label: str, *, include_private: bool = False) -> bytes:
+    """The set in the long format (first sheet, what import-reference reads) and an About
+    sheet with its provenance: label, version, citation, source file and SHA-256."""
     book = Book()
     _fill(book.sheet("Reference", C.REFERENCE),
           reference_rows(label, include_private=include_private))
+    refset = queries.reference_set(label)
+    about = book.sheet("About", C.ABOUT)
+    for item, value in (("Reference set", label), ("Version", refset.version),
+                        ("Cite", refset.citation), ("Source file", refset.source_filename),
+                        ("Source SHA-256", refset.source_sha256),
+                        ("Rows read", str(refset.rows_read)),
+                        ("Imported", refset.imported_at.isoformat()),
+                        ("Illustrative", yes_no(refset.illustrative)),
+                        ("Exported by", f"Accord tracker {__version__}")):
+        about.append((item, value))
     return book.save()
 
 
