@@ -141,8 +141,12 @@ def handle_database_error(exc: Exception):
     return handle_unexpected(exc)
 
 
+def _writes_allowed_again() -> None:
+    g.pop("database_reads_only", None)  # a new request may write (a test client reuses g)
+
+
 def init_app(app: Flask) -> None:
-    app.before_request(lambda: g.pop("database_reads_only", None))
+    app.before_request(_writes_allowed_again)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(storage.Unavailable, handle_unavailable)
     app.register_error_handler(DBAPIError, handle_database_error)
