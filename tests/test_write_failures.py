@@ -316,3 +316,17 @@ def test_a_confirmation_that_lost_the_race_records_nothing_twice(client, demo, m
     page = response.get_data(as_text=True)
     assert "already recorded" in page and "records recorded" not in page
     assert row_counts() == before
+
+
+def test_a_command_that_meets_a_busy_database_says_so_and_writes_nothing(target, tmp_path):
+    statuses = tmp_path / "statuses.csv"
+    statuses.write_text("provision_code,level,effective_on,evidence,note\n"
+                        f"{CODE},3,2024-05-01,Decree 9 of 2024,\n")
+    before = target.records()
+    with target.busy():
+        with target.app.app_context():  # the copy's, on SQLite
+            result = target.app.test_cli_runner().invoke(
+                args=["import-statuses", SLUG, str(statuses)])
+    assert result.exit_code == 1, result.output
+    assert "the database is busy" in result.output and "Nothing was written." in result.output
+    assert target.records() == before
