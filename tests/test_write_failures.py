@@ -61,7 +61,7 @@ class SqliteCopy:
     def _app(url: str):
         return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
                            "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False,
-                           "RATELIMIT_ENABLED": False, "SQLITE_BUSY_TIMEOUT_MS": 300})
+                           "RATELIMIT_ENABLED": False, "LOCK_WAIT_MS": 300})
 
     def logged_in(self, app):
         client = app.test_client()

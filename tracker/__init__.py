@@ -64,6 +64,8 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _sqlite_pragmas(app)
+    elif app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        _postgresql_lock_wait(app)
 
 
 def _sqlite_pragmas(app: Flask) -> None:
@@ -77,14 +79,14 @@ def _sqlite_pragmas(app: Flask) -> None:
       SAVEPOINTs), and begun as writers (`BEGIN IMMEDIATE`) unless they serve a GET, HEAD or
       OPTIONS request: a deferred transaction that reads, then writes, cannot wait for the
       write lock (SQLite answers "database is locked" at once, whatever busy_timeout says),
-      while one begun as a writer waits its turn for up to SQLITE_BUSY_TIMEOUT_MS. A
+      while one begun as a writer waits its turn for up to LOCK_WAIT_MS. A
       connection may ask for either with the execution option `sqlite_begin`.
     """
     from sqlalchemy import event
 
     from .extensions import db
 
-    busy_ms = int(app.config.get("SQLITE_BUSY_TIMEOUT_MS", 10000))
+    busy_ms = int(app.config.get("LOCK_WAIT_MS", 10000))
     with app.app_context():
         engine = db.engine
 
@@ -105,6 +107,24 @@ def _sqlite_pragmas(app: Flask) -> None:
     def _on_begin(connection):
         mode = connection.get_execution_options().get("sqlite_begin") or _begin_mode()
         connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _postgresql_lock_wait(app: Flask) -> None:
+    """PostgreSQL waits for a row lock forever by default: a write waits at most LOCK_WAIT_MS,
+    then fails as "busy" (a 503 that keeps the input) instead of outliving the request."""
+    from sqlalchemy import event
+
+    from .extensions import db
+
+    wait_ms = int(app.config.get("LOCK_WAIT_MS", 10000))
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET lock_timeout = {wait_ms}")
+        dbapi_connection.commit()
 
 
 def _begin_mode() -> str:

@@ -50,7 +50,7 @@ def _sqlite_problem(engine) -> str | None:
             if connection.in_transaction:
                 connection.execute("ROLLBACK")
             connection.execute(
-                f"PRAGMA busy_timeout={current_app.config.get('SQLITE_BUSY_TIMEOUT_MS', 10000)}")
+                f"PRAGMA busy_timeout={current_app.config.get('LOCK_WAIT_MS', 10000)}")
     finally:
         raw.close()
     return _disk_space_problem(engine.url.database)
