@@ -281,9 +281,7 @@ class ProvisionTag(db.Model):
 
 
 class PriorityChange(db.Model):
-    """History of a provision's priority flag: when it was set or cleared, why, by whom.
-
-    Append-only (triggers of migration 0004): a later change replaces a flag."""
+    """History of a provision's priority flag: when set or cleared, why, by whom (append-only)."""
 
     __tablename__ = "priority_changes"
 
@@ -354,9 +352,7 @@ class StatusRecord(db.Model):
 
 
 class AuditEvent(db.Model):
-    """Who did what to which object, with the values before and after.
-
-    Append-only (triggers of migration 0004); deleting a user or accord only clears the link."""
+    """Who did what to which object, with the values before and after (append-only)."""
 
     __tablename__ = "audit_events"
     __table_args__ = (Index("ix_audit_events_object", "object_type", "object_id"),)
