@@ -330,3 +330,21 @@ def test_a_command_that_meets_a_busy_database_says_so_and_writes_nothing(target,
     assert result.exit_code == 1, result.output
     assert "the database is busy" in result.output and "Nothing was written." in result.output
     assert target.records() == before
+
+
+def test_a_page_read_from_a_database_that_is_gone_is_503_not_500(monkeypatch):
+    monkeypatch.setattr(db, "session", db._make_scoped_session({}))  # this app's own engine
+    gone = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
+                       "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/"
+                                                  "none?connect_timeout=2"})
+    try:
+        response = gone.test_client().get("/")
+        api = gone.test_client().get(f"/api/v1/accords/{SLUG}/summary")
+    finally:
+        with gone.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503 and "Storage is unavailable. Try again later" in page
+    assert "Send it again" not in page
+    assert api.status_code == 503 and api.get_json()["status"] == 503

@@ -118,7 +118,8 @@ def handle_unavailable(exc: storage.Unavailable):
                                g.get("request_id"), exc.detail)
     title = _("Busy, nothing was saved") if exc.kind == storage.BUSY else _(
         "Storage unavailable, nothing was saved")
-    response, status = _render(503, title, _(exc.message), kept_input())
+    kept = kept_input()
+    response, status = _render(503, title, _(exc.message(input_kept=kept is not None)), kept)
     response = current_app.make_response((response, status))
     response.headers["Retry-After"] = "2" if exc.kind == storage.BUSY else "60"
     return response

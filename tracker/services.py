@@ -24,7 +24,7 @@ from .domain.rules import Submission, problems
 from .extensions import db
 from .models import (Accord, AuditEvent, PriorityChange, Provision, StatusRecord, UploadBatch,
                      utcnow)
-from .storage import Unavailable  # noqa: F401  (raised here; views catch it as services.Unavailable)
+from .storage import Unavailable  # noqa: F401  (raised by the writes here)
 
 
 class Conflict(Exception):

@@ -38,6 +38,10 @@ STORAGE_MESSAGE = N_("Storage is unavailable (the database cannot take writes no
                      "was saved; your input is kept below. Try again later, or tell the "
                      "administrator.")
 
+#: The same, for a request that carried no input (a page being read).
+BUSY_READ_MESSAGE = N_("The database is busy. Try again in a moment.")
+STORAGE_READ_MESSAGE = N_("Storage is unavailable. Try again later, or tell the administrator.")
+
 
 class Unavailable(Exception):
     """The database could not take the write: `kind` is BUSY or STORAGE, `detail` the
@@ -47,10 +51,12 @@ class Unavailable(Exception):
         self.kind, self.detail = kind, detail
         super().__init__(f"{kind}: {detail}")
 
-    @property
-    def message(self) -> str:
-        """The reason shown to people (marked for translation)."""
-        return BUSY_MESSAGE if self.kind == BUSY else STORAGE_MESSAGE
+    def message(self, input_kept: bool = True) -> str:
+        """The reason shown to people (marked for translation), for a request whose input
+        the page repeats, or for one that carried none."""
+        if self.kind == BUSY:
+            return BUSY_MESSAGE if input_kept else BUSY_READ_MESSAGE
+        return STORAGE_MESSAGE if input_kept else STORAGE_READ_MESSAGE
 
 
 def _sqlite_name(orig) -> str | None:
