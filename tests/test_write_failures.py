@@ -348,3 +348,17 @@ def test_a_page_read_from_a_database_that_is_gone_is_503_not_500(monkeypatch):
     assert response.status_code == 503 and "Storage is unavailable. Try again later" in page
     assert "Send it again" not in page
     assert api.status_code == 503 and api.get_json()["status"] == 503
+
+
+def test_when_even_the_error_page_cannot_be_drawn_the_input_is_still_kept(target, monkeypatch):
+    from tracker import errors
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the page needed the database too")
+
+    version = target.version()
+    monkeypatch.setattr(errors, "render_template", broken)
+    with target.busy() as client:
+        response = _post(client, version)
+    assert response.status_code == 503 and response.mimetype == "text/plain"
+    assert TYPED in response.get_data(as_text=True)

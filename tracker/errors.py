@@ -7,7 +7,7 @@ fields and offers to send them again).
 """
 from __future__ import annotations
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -24,8 +24,19 @@ def _render(status: int, title: str, message: str, kept=None):
     if wants_json():
         return jsonify({"error": title, "message": message, "status": status,
                         "request_id": g.get("request_id")}), status
-    return render_template("error.html", status=status, title=title, message=message,
-                           kept=kept), status
+    try:
+        return render_template("error.html", status=status, title=title, message=message,
+                               kept=kept), status
+    except Exception:  # the page itself needed the database that just failed
+        if status < 500:
+            raise
+        from flask import current_app
+
+        current_app.logger.exception("error page not rendered (request %s)",
+                                     g.get("request_id"))
+        lines = [f"{status} {title}", "", message, ""]
+        lines += [f"{name}: {value}" for name, value in (kept or {}).get("fields", [])]
+        return Response("\n".join(lines) + "\n", mimetype="text/plain"), status
 
 
 #: Posted fields never repeated back in a page.
@@ -97,9 +108,14 @@ def handle_unexpected(exc: Exception):
 
 
 def _without_database() -> None:
-    """Let the page render without waiting on the database again: later reads of this request
-    begin as readers (SQLite: no second wait for the write lock), and a user not loaded yet
-    (the failed read may have been that very load) is shown as anonymous."""
+    """Let the page render without waiting on the database again: the failed transaction is
+    rolled back (a lost connection may refuse even that), later reads of this request begin
+    as readers (SQLite: no second wait for the write lock), and a user not loaded yet (the
+    failed read may have been that very load) is shown as anonymous."""
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone; the pool replaces it
+        db.session.close()
     g.database_reads_only = True
     if "_login_user" not in g:
         from flask_login import AnonymousUserMixin
@@ -112,7 +128,6 @@ def handle_unavailable(exc: storage.Unavailable):
     from flask import current_app
     from flask_babel import gettext as _
 
-    db.session.rollback()
     _without_database()
     current_app.logger.warning("database unavailable (%s, request %s): %s", exc.kind,
                                g.get("request_id"), exc.detail)
@@ -134,7 +149,6 @@ def handle_database_error(exc: Exception):
     if storage.classify(exc) == storage.APPEND_ONLY:
         from flask_babel import gettext as _
 
-        db.session.rollback()
         _without_database()
         return _render(409, _("Conflict"), _(
             "Someone changed this record at the same moment. Nothing was saved; your input "
