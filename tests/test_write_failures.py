@@ -55,7 +55,10 @@ class SqliteCopy:
 
             self.token = create_user("copy-editor@example.org", "correct horse battery",
                                      role="editor", accord_slug=SLUG).session_token
+            self.admin_token = create_user("copy-admin@example.org", "correct horse battery",
+                                           role="admin").session_token
         self.client = self.logged_in(self.app)
+        self.admin = self.logged_in(self.app, self.admin_token)
 
     @staticmethod
     def _app(url: str):
@@ -63,10 +66,10 @@ class SqliteCopy:
                            "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False,
                            "RATELIMIT_ENABLED": False, "LOCK_WAIT_MS": 300})
 
-    def logged_in(self, app):
+    def logged_in(self, app, token=None):
         client = app.test_client()
         with client.session_transaction() as session:
-            session["_user_id"] = self.token
+            session["_user_id"] = token or self.token
             session["_fresh"] = True
         return client
 
@@ -128,6 +131,10 @@ class PostgresConnection:
         self.app, self.client = app, client
         login(make_user("editor", db.session.scalar(select(Provision).where(
             Provision.code == CODE)).accord))
+        self.admin = app.test_client()
+        with self.admin.session_transaction() as session:
+            session["_user_id"] = make_user("admin").session_token
+            session["_fresh"] = True
 
     def version(self) -> int:
         return db.session.scalar(select(Provision.version).where(Provision.code == CODE))
@@ -362,3 +369,13 @@ def test_when_even_the_error_page_cannot_be_drawn_the_input_is_still_kept(target
         response = _post(client, version)
     assert response.status_code == 503 and response.mimetype == "text/plain"
     assert TYPED in response.get_data(as_text=True)
+
+
+def test_an_admin_write_that_meets_a_busy_database_is_503_with_the_input_kept(target):
+    name = "Mesa de seguimiento del Cauca"
+    with target.busy():
+        response = target.admin.post("/admin/organizations", data={"name": name})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503 and "Busy, nothing was saved" in page
+    assert name in page and "Send it again" in page
+    assert target.admin.post("/admin/organizations", data={"name": name}).status_code == 303
