@@ -91,6 +91,9 @@ class SqliteCopy:
             holder.execute("ROLLBACK")
             holder.close()
 
+    def busy_naming(self, _organization: str):
+        return self.busy()
+
     @contextmanager
     def read_only(self):
         app = self._app(f"sqlite:///file:{self.path}?mode=ro&uri=true")
@@ -154,6 +157,20 @@ class PostgresConnection:
             self._run("SET lock_timeout = '300ms'")
             try:
                 yield self.client
+            finally:
+                holder.rollback()
+        other.dispose()
+
+    @contextmanager
+    def busy_naming(self, organization: str):
+        """Another admin adding the same organization, not finishing."""
+        other = create_engine(self.app.config["SQLALCHEMY_DATABASE_URI"])
+        with other.connect() as holder:
+            holder.execute(text("INSERT INTO organizations (name, created_at) VALUES "
+                                "(:name, now())"), {"name": organization})
+            self._run("SET lock_timeout = '300ms'")
+            try:
+                yield
             finally:
                 holder.rollback()
         other.dispose()
@@ -373,7 +390,7 @@ def test_when_even_the_error_page_cannot_be_drawn_the_input_is_still_kept(target
 
 def test_an_admin_write_that_meets_a_busy_database_is_503_with_the_input_kept(target):
     name = "Mesa de seguimiento del Cauca"
-    with target.busy():
+    with target.busy_naming(name):
         response = target.admin.post("/admin/organizations", data={"name": name})
     page = response.get_data(as_text=True)
     assert response.status_code == 503 and "Busy, nothing was saved" in page
