@@ -83,7 +83,10 @@ def _rollback(request, app):
     figures.clear_caches()  # rolled-back revisions repeat from one test to the next
     api_routes.clear_caches()
     with app.app_context():
-        connection = db.engine.connect()
+        # SQLite: the test's outer transaction begins as a reader and takes the write lock at
+        # its first write, so checks that open a connection of their own (and begin it as a
+        # writer, as commands do) still can while the test has written nothing.
+        connection = db.engine.connect().execution_options(sqlite_begin="DEFERRED")
         transaction = connection.begin()
         original = db.session
         db.session = db._make_scoped_session(

@@ -64,16 +64,29 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _sqlite_pragmas(app)
+    elif app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        _postgresql_lock_wait(app)
 
 
 def _sqlite_pragmas(app: Flask) -> None:
-    """Foreign keys on (SQLite ignores them otherwise), a wait instead of "database is
-    locked", and transactions begun by SQLAlchemy itself so SAVEPOINTs work (pysqlite's own
-    transaction handling defers BEGIN and breaks them)."""
+    """SQLite set up once, where the engine is made, for every write path (web, workbook
+    confirmation, review, command line, admin):
+
+    - foreign keys on (SQLite ignores them otherwise), and recursive triggers on, so the
+      DELETE half of a REPLACE meets the append-only triggers;
+    - WAL, so readers never wait for a writer nor a writer for readers;
+    - transactions begun by SQLAlchemy itself (pysqlite's own handling defers BEGIN and breaks
+      SAVEPOINTs), and begun as writers (`BEGIN IMMEDIATE`) unless they serve a GET, HEAD or
+      OPTIONS request: a deferred transaction that reads, then writes, cannot wait for the
+      write lock (SQLite answers "database is locked" at once, whatever busy_timeout says),
+      while one begun as a writer waits its turn for up to LOCK_WAIT_MS. A
+      connection may ask for either with the execution option `sqlite_begin`.
+    """
     from sqlalchemy import event
 
     from .extensions import db
 
+    busy_ms = int(app.config.get("LOCK_WAIT_MS", 10000))
     with app.app_context():
         engine = db.engine
 
@@ -81,13 +94,49 @@ def _sqlite_pragmas(app: Flask) -> None:
     def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA recursive_triggers=ON")
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        except Exception:  # a read-only file keeps its mode; /readyz reports it, reads still work
+            pass
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        mode = connection.get_execution_options().get("sqlite_begin") or _begin_mode()
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _postgresql_lock_wait(app: Flask) -> None:
+    """PostgreSQL waits for a row lock forever by default: a write waits at most LOCK_WAIT_MS,
+    then fails as "busy" (a 503 that keeps the input) instead of outliving the request."""
+    from sqlalchemy import event
+
+    from .extensions import db
+
+    wait_ms = int(app.config.get("LOCK_WAIT_MS", 10000))
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET lock_timeout = {wait_ms}")
+        dbapi_connection.commit()
+
+
+def _begin_mode() -> str:
+    """IMMEDIATE for transactions that may write: outside requests (commands), and in requests
+    other than GET, HEAD and OPTIONS; DEFERRED (a reader) otherwise, and for the error page
+    of a request whose write failed (`g.database_reads_only`)."""
+    from flask import g, has_request_context, request
+
+    if has_request_context() and (request.method in ("GET", "HEAD", "OPTIONS")
+                                  or g.get("database_reads_only")):
+        return "DEFERRED"
+    return "IMMEDIATE"
 
 
 def _register_blueprints(app: Flask) -> None:

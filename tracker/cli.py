@@ -339,6 +339,44 @@ def demo_users_command(url: str) -> None:
     click.echo(f"  password: {password}   (kept in {path})")
 
 
+def _storage_errors(callback):
+    """A command whose database is busy past the wait, or cannot take writes, says so in one
+    line and exits 1 (its transaction was rolled back: nothing was written)."""
+    import functools
+
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    from . import storage
+
+    @functools.wraps(callback)
+    def run(*args, **kwargs):
+        try:
+            return callback(*args, **kwargs)
+        except (DBAPIError, PoolTimeout, storage.Unavailable) as exc:
+            found = exc if isinstance(exc, storage.Unavailable) else storage.unavailable(exc)
+            if found is None:
+                raise
+            what = ("the database is busy (another writer held it past the wait); try again"
+                    if found.kind == storage.BUSY else
+                    "storage is unavailable (the database cannot take writes)")
+            click.echo(f"error: {what}: {found.detail}", err=True)
+            click.echo("Nothing was written.", err=True)
+            sys.exit(1)
+
+    run.storage_guarded = True
+    return run
+
+
+def _guarded(command: click.Command) -> click.Command:
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _guarded(sub)
+    elif command.callback is not None and not getattr(command.callback, "storage_guarded", False):
+        command.callback = _storage_errors(command.callback)
+    return command
+
+
 def init_app(app: Flask) -> None:
     from .excel.cli import COMMANDS as EXCEL_COMMANDS
 
@@ -346,4 +384,4 @@ def init_app(app: Flask) -> None:
                     import_accord_command,
                     import_statuses_command, users_group, dump_command, restore_command,
                     *EXCEL_COMMANDS):
-        app.cli.add_command(command)
+        app.cli.add_command(_guarded(command))

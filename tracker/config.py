@@ -45,6 +45,12 @@ def from_environment(instance_path: str) -> dict:
         "SECRET_KEY": _secret_key(instance),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # How long a write waits for another writer's lock before the answer is a 503 "busy"
+        # (SQLite's busy_timeout: writes take the lock when they begin, so the wait always
+        # applies; PostgreSQL's lock_timeout). Well under the server's request timeout.
+        "LOCK_WAIT_MS": int(os.environ.get("TRACKER_LOCK_WAIT_MS", 10000)),
+        # /readyz reports storage unavailable below this much free space beside a SQLite file.
+        "MIN_FREE_DISK_MB": int(os.environ.get("TRACKER_MIN_FREE_DISK_MB", 16)),
         "REDIS_URL": os.environ.get("TRACKER_REDIS_URL") or None,
         "RATELIMIT_STORAGE_URI": os.environ.get("TRACKER_REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,

@@ -1,9 +1,18 @@
-"""Error pages: JSON under /api/, HTML elsewhere; the session is rolled back on a 500."""
+"""Error pages: JSON under /api/, HTML elsewhere; the session is rolled back on a 500.
+
+Database errors that have a meaning for the person waiting (see `storage`) are no 500s: a
+busy database or storage that cannot take writes is a 503 and a concurrent change is a 409,
+each saying that nothing was saved and keeping what was typed (the page repeats the posted
+fields and offers to send them again).
+"""
 from __future__ import annotations
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from . import storage
 from .extensions import db
 
 
@@ -11,11 +20,40 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def _render(status: int, title: str, message: str):
+def _render(status: int, title: str, message: str, kept=None):
     if wants_json():
         return jsonify({"error": title, "message": message, "status": status,
                         "request_id": g.get("request_id")}), status
-    return render_template("error.html", status=status, title=title, message=message), status
+    try:
+        return render_template("error.html", status=status, title=title, message=message,
+                               kept=kept), status
+    except Exception:  # the page itself needed the database that just failed
+        if status < 500:
+            raise
+        from flask import current_app
+
+        current_app.logger.exception("error page not rendered (request %s)",
+                                     g.get("request_id"))
+        lines = [f"{status} {title}", "", message, ""]
+        lines += [f"{name}: {value}" for name, value in (kept or {}).get("fields", [])]
+        return Response("\n".join(lines) + "\n", mimetype="text/plain"), status
+
+
+#: Posted fields never repeated back in a page.
+SECRET_FIELDS = ("password", "current", "new", "confirm")
+
+
+def kept_input() -> dict | None:
+    """What the failed POST carried, to show and send again: {"fields": [(name, value)],
+    "hidden": [(name, value)], "files": bool}; None for other methods."""
+    if request.method != "POST":
+        return None
+    fields, hidden = [], []
+    for name, value in request.form.items(multi=True):
+        if name in SECRET_FIELDS or "password" in name or name == "csrf_token":
+            continue  # the page writes a fresh form token
+        (hidden if name in ("version", "next") else fields).append((name, value))
+    return {"fields": fields, "hidden": hidden, "files": bool(request.files)}
 
 
 def _titles() -> dict[int, str]:
@@ -77,6 +115,63 @@ def handle_unexpected(exc: Exception):
         "reporting it.", id=g.get("request_id", "-")))
 
 
+def _without_database() -> None:
+    """Let the page render without waiting on the database again: the failed transaction is
+    rolled back (a lost connection may refuse even that), later reads of this request begin
+    as readers (SQLite: no second wait for the write lock), and a user not loaded yet (the
+    failed read may have been that very load) is shown as anonymous."""
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone; the pool replaces it
+        db.session.close()
+    g.database_reads_only = True
+    if "_login_user" not in g:
+        from flask_login import AnonymousUserMixin
+
+        g._login_user = AnonymousUserMixin()
+
+
+def handle_unavailable(exc: storage.Unavailable):
+    """503: busy past the wait, or storage that cannot take writes; the input is kept."""
+    from flask import current_app
+    from flask_babel import gettext as _
+
+    _without_database()
+    current_app.logger.warning("database unavailable (%s, request %s): %s", exc.kind,
+                               g.get("request_id"), exc.detail)
+    title = _("Busy, nothing was saved") if exc.kind == storage.BUSY else _(
+        "Storage unavailable, nothing was saved")
+    kept = kept_input()
+    response, status = _render(503, title, _(exc.message(input_kept=kept is not None)), kept)
+    response = current_app.make_response((response, status))
+    response.headers["Retry-After"] = "2" if exc.kind == storage.BUSY else "60"
+    return response
+
+
+def handle_database_error(exc: Exception):
+    """Database errors with a meaning for the user (busy, storage, a concurrent change of
+    append-only history) get 503 or 409 with the input kept; any other is a 500."""
+    found = storage.unavailable(exc)
+    if found is not None:
+        return handle_unavailable(found)
+    if storage.classify(exc) == storage.APPEND_ONLY:
+        from flask_babel import gettext as _
+
+        _without_database()
+        return _render(409, _("Conflict"), _(
+            "Someone changed this record at the same moment. Nothing was saved; your input "
+            "is kept below. Reload the page to see the current state."), kept_input())
+    return handle_unexpected(exc)
+
+
+def _writes_allowed_again() -> None:
+    g.pop("database_reads_only", None)  # a new request may write (a test client reuses g)
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_writes_allowed_again)
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(storage.Unavailable, handle_unavailable)
+    app.register_error_handler(DBAPIError, handle_database_error)
+    app.register_error_handler(PoolTimeout, handle_database_error)
     app.register_error_handler(Exception, handle_unexpected)

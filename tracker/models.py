@@ -360,7 +360,7 @@ class ProvisionTag(db.Model):
 
 
 class PriorityChange(db.Model):
-    """History of a provision's priority flag: when it was set or cleared, why, by whom."""
+    """History of a provision's priority flag: when set or cleared, why, by whom (append-only)."""
 
     __tablename__ = "priority_changes"
 
@@ -431,7 +431,7 @@ class StatusRecord(db.Model):
 
 
 class AuditEvent(db.Model):
-    """Who did what to which object, with the values before and after."""
+    """Who did what to which object, with the values before and after (append-only)."""
 
     __tablename__ = "audit_events"
     __table_args__ = (Index("ix_audit_events_object", "object_type", "object_id"),)

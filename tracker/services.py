@@ -13,13 +13,18 @@ from datetime import date
 from flask import g, has_request_context
 from flask_login import current_user
 from sqlalchemy import select, update
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 
+from . import storage
 from .domain import metrics
 from .domain.messages import N_
 from .domain.rules import Submission, problems
 from .extensions import db
-from .models import Accord, AuditEvent, PriorityChange, Provision, StatusRecord, utcnow
+from .models import (Accord, AuditEvent, PriorityChange, Provision, StatusRecord, UploadBatch,
+                     utcnow)
+from .storage import Unavailable  # noqa: F401  (raised by the writes here)
 
 
 class Conflict(Exception):
@@ -41,17 +46,41 @@ class Invalid(Exception):
 
 @contextmanager
 def _committing(on_race):
-    """Commit what the block adds, or roll all of it back. A concurrent writer caught by the
-    provision's version column becomes the exception `on_race()` returns."""
+    """Commit what the block adds, or roll all of it back: the one commit-or-rollback of
+    every write here.
+
+    A concurrent writer caught by the provision's version column, or by the append-only
+    triggers (a record reviewed meanwhile), becomes the exception `on_race()` returns; a
+    database that is busy past the wait, or cannot take writes, becomes `Unavailable`.
+    """
     try:
         yield
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
         raise on_race() from None
+    except (DBAPIError, PoolTimeout) as exc:
+        db.session.rollback()
+        if storage.classify(exc) == storage.APPEND_ONLY:
+            raise on_race() from exc
+        found = storage.unavailable(exc)
+        if found is not None:
+            raise found from exc
+        raise
     except Exception:
         db.session.rollback()
         raise
+    storage.note_success()
+
+
+def _lock_accord(accord_id: int, *provisions: Provision) -> None:
+    """Begin a write: raise the accord's revision first, then re-read the provisions'
+    versions. Every writer of an accord takes its row first, so two writers of one accord
+    take their turns and never deadlock (PostgreSQL), and the versions compared afterwards
+    are the committed ones, not those read before waiting."""
+    touch(accord_id)
+    for provision in provisions:
+        db.session.refresh(provision, ["version"])
 
 
 def _actor() -> tuple[int | None, str]:
@@ -153,17 +182,49 @@ def _add_record(change: StatusChange, *, user_id, verified: bool, source: str) -
     )
     db.session.add(record)
     change.provision.version += 1
-    touch(change.provision.accord_id)
     db.session.flush()
     audit("status.record", "status_record", record.id, accord_id=change.provision.accord_id,
           after=record_json(record))
     return record
 
 
+class Recorded(list):
+    """The records a submission stands for, in the order of its changes; `added` counts
+    those written now (the others repeat the user's latest record and were kept)."""
+
+    added: int = 0
+
+
 def submit(changes: list[StatusChange], *, verified: bool, source: str = "web",
-           today: date | None = None) -> list[StatusRecord]:
+           today: date | None = None) -> Recorded:
     """Record every change or none. Raises Invalid (with `row index: field` keys when
-    several) or Conflict; a change equal to the user's latest record is kept, not repeated."""
+    several), Conflict, or Unavailable; a change equal to the user's latest record is kept,
+    not repeated."""
+    return _submit(changes, verified=verified, source=source, today=today)
+
+
+class AlreadyRecorded(Exception):
+    """The upload was confirmed already: nothing is recorded twice (HTTP 409)."""
+
+
+def confirm_upload(batch: UploadBatch, changes: list[StatusChange], *,
+                   verified: bool) -> Recorded:
+    """Record an upload's changes and mark it committed, in one transaction. Raises
+    AlreadyRecorded when the upload is no longer pending (a second confirmation, even one
+    sent at the same moment), and otherwise what `submit` raises."""
+    def claim() -> None:
+        claimed = db.session.execute(
+            update(UploadBatch).where(UploadBatch.id == batch.id,
+                                      UploadBatch.state == "pending")
+            .values(state="committed"), execution_options={"synchronize_session": False})
+        if claimed.rowcount != 1:
+            raise AlreadyRecorded(f"upload {batch.id} was confirmed already")
+
+    return _submit(changes, verified=verified, source="excel", claim=claim)
+
+
+def _submit(changes, *, verified: bool, source: str, today: date | None = None,
+            claim=None) -> Recorded:
     user_id, _ = _actor()
     errors: dict[str, str] = {}
     for index, change in enumerate(changes):
@@ -171,8 +232,11 @@ def submit(changes: list[StatusChange], *, verified: bool, source: str = "web",
             errors[f"{index}:{field}" if len(changes) > 1 else field] = reason
     if errors:
         raise Invalid(errors)
-    records = []
+    records = Recorded()
     with _committing(lambda: Conflict(changes[0].provision, None)):
+        _lock_accord(changes[0].provision.accord_id, *(c.provision for c in changes))
+        if claim is not None:
+            claim()
         for change in changes:
             if change.expected_version != change.provision.version:
                 repeated = _same_as_latest(change, user_id)
@@ -181,6 +245,7 @@ def submit(changes: list[StatusChange], *, verified: bool, source: str = "web",
                 records.append(repeated)
                 continue
             records.append(_add_record(change, user_id=user_id, verified=verified, source=source))
+            records.added += 1
     return records
 
 
@@ -202,14 +267,17 @@ def review(record: StatusRecord, decision: str, reason: str) -> StatusRecord:
     if record.review_state != "pending":
         raise NotPending(f"record {record.id} was already {record.review_state}")
     user_id, _ = _actor()
-    before = record_json(record)
     with _committing(lambda: NotPending(f"record {record.id} changed while it was reviewed")):
+        _lock_accord(record.accord_id, record.provision)
+        db.session.refresh(record)  # another coordinator may have decided while we waited
+        if record.review_state != "pending":
+            raise NotPending(f"record {record.id} was already {record.review_state}")
+        before = record_json(record)
         record.review_state = decision
         record.reviewed_by_id = user_id
         record.reviewed_at = utcnow()
         record.review_reason = reason.strip() or None
         record.provision.version += 1
-        touch(record.accord_id)
         audit(f"status.{decision}", "status_record", record.id,
               accord_id=record.accord_id, before=before, after=record_json(record))
     return record
@@ -231,12 +299,14 @@ def set_priority(provision: Provision, priority: bool, effective_on: date, reaso
         raise Invalid(found)
     user_id, _ = _actor()
     with _committing(lambda: Conflict(provision, None)):
+        _lock_accord(provision.accord_id, provision)
+        if expected_version != provision.version:
+            raise Conflict(provision, _newest(provision))
         before = {"priority": provision.priority}
         change = PriorityChange(provision=provision, priority=priority, effective_on=effective_on,
                                 reason=reason.strip(), author_id=user_id)
         provision.priority = priority
         provision.version += 1
-        touch(provision.accord_id)
         db.session.add(change)
         db.session.flush()
         audit("priority.set" if priority else "priority.clear", "provision", provision.id,
@@ -264,13 +334,15 @@ def edit_provision(provision: Provision, values: dict, tags: list[str],
 
     if expected_version != provision.version:
         raise Conflict(provision, _newest(provision))
-    before = _structure_json(provision)
     with _committing(lambda: Conflict(provision, None)):
+        _lock_accord(provision.accord_id, provision)
+        if expected_version != provision.version:
+            raise Conflict(provision, _newest(provision))
+        before = _structure_json(provision)
         for name in STRUCTURE_FIELDS:
             setattr(provision, name, values.get(name))
         provision.tags = [ProvisionTag(tag=t) for t in tags]
         provision.version += 1
-        touch(provision.accord_id)
         db.session.flush()
         audit("provision.edit", "provision", provision.id, accord_id=provision.accord_id,
               before=before, after=_structure_json(provision))

@@ -78,9 +78,10 @@ def test_sigkill_during_import_on_sqlite(tmp_path, base_env):
     process = subprocess.Popen([str(BIN / "flask"), "--app", "tracker", "import-statuses",
                                 "colombia-2016-demo", str(status_file)], env=env, cwd=ROOT,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    # SQLite opens a rollback journal when the write transaction starts writing pages.
-    journal = tmp_path / "crash.db-journal"
-    _kill_when(process, lambda: journal.exists() and journal.stat().st_size > 0)
+    # The database is in WAL mode: uncommitted pages reach the -wal file when the import's
+    # transaction outgrows the page cache, long before it commits.
+    wal = tmp_path / "crash.db-wal"
+    _kill_when(process, lambda: wal.exists() and wal.stat().st_size > 0)
     assert _counts(url) == before
     assert process.returncode == -signal.SIGKILL
 

@@ -1,90 +1,23 @@
 """Two app instances (gunicorn, two loopback ports) on one PostgreSQL and one Redis: nothing
 may assume a single process."""
-import http.cookiejar
 import json
 import re
-import subprocess
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
-from contextlib import contextmanager
 
 import pytest
 
-from .conftest import REDIS, ROOT, flask, free_port, fresh_postgres_database, need, reachable
+from .conftest import REDIS, flask, fresh_postgres_database, need, reachable
+from .conftest import Browser as BaseBrowser
+from .conftest import instances as _instances
 
 pytestmark = pytest.mark.slow
 PASSWORD = "integration password"
 SLUG = "colombia-2016-demo"
 
 
-class Browser:
-    """A cookie-keeping HTTP client that reads CSRF tokens from forms."""
-
-    def __init__(self, base: str):
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect())
-
-    def request(self, path, data=None, headers=None):
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        req = urllib.request.Request(self.base + path, data=body, headers=headers or {})
-        try:
-            with self.opener.open(req, timeout=30) as response:
-                return response.status, dict(response.headers), response.read()
-        except urllib.error.HTTPError as error:
-            return error.code, dict(error.headers), error.read()
-
-    def token(self, path) -> str:
-        _, _, page = self.request(path)
-        return re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1) \
-            .decode()
-
+class Browser(BaseBrowser):
     def login(self, email, password=PASSWORD):
-        return self.request("/login", {"csrf_token": self.token("/login"), "email": email,
-                                       "password": password})
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def _wait_ready(base, process, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(process.stderr.read().decode()[-2000:])
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{base} did not start")
-
-
-@contextmanager
-def _instances(gunicorn, env, count=2):
-    processes, bases = [], []
-    try:
-        for _ in range(count):
-            port = free_port()
-            process = subprocess.Popen(
-                [gunicorn, "-c", "python:tracker.gunicorn_conf", "tracker:create_app()"],
-                env={**env, "TRACKER_BIND": f"127.0.0.1:{port}", "TRACKER_WORKERS": "2"},
-                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            processes.append(process)
-            bases.append(f"http://127.0.0.1:{port}")
-        for base, process in zip(bases, processes):
-            _wait_ready(base, process)
-        yield bases
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=20)
-            process.stderr.close()
+        return super().login(email, password)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db, limiter
-from . import bp
+from . import bp, storage_check
 
 
 @bp.get("/healthz")
@@ -27,7 +27,8 @@ def _expected_heads() -> set[str]:
 @bp.get("/readyz")
 @limiter.exempt
 def readyz():
-    """The database answers and its schema is at the migrations' head; 503 otherwise."""
+    """The database answers, its schema is at the migrations' head and it can take writes
+    (`storage_check`); 503 with the reason otherwise."""
     try:
         with db.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
@@ -40,4 +41,10 @@ def readyz():
         return jsonify({"status": "unavailable",
                         "reason": f"migrations not at head (database {sorted(current)}, "
                                   f"code {sorted(expected)}); run flask db upgrade"}), 503
+    try:
+        problem = storage_check.problem()
+    except SQLAlchemyError as exc:
+        problem = f"database unreachable: {type(exc).__name__}"
+    if problem:
+        return jsonify({"status": "unavailable", "reason": f"storage unavailable: {problem}"}), 503
     return jsonify({"status": "ready", "migration": sorted(current)})

@@ -183,6 +183,8 @@ def confirm(slug: str, batch_id: int):
     if not BatchForm().validate_on_submit():
         abort(400, description=_("The form expired; try again."))
     plan = importer.read_update(accord, batch.content, current_user)
+    if batch.state == "committed":
+        abort(409, description=_already_recorded())
     if batch.state != "pending":
         abort(409, description=_("This upload was already %(state)s.", state=batch.state))
     if not plan.ok:
@@ -198,9 +200,10 @@ def _commit(accord, plan, batch):
         flash(_("Nothing to record: the workbook holds no change."))
         return redirect(url_for("accords.show", slug=accord.slug))
     verified = can_review(current_user, accord)
-    batch.state = "committed"  # committed by submit with the records, or rolled back with them
-    try:
-        records = services.submit(changes, verified=verified, source="excel")
+    try:  # the upload is marked committed with the records, or rolled back with them
+        records = services.confirm_upload(batch, changes, verified=verified)
+    except services.AlreadyRecorded:  # a second confirmation sent at the same moment
+        abort(409, description=_already_recorded())
     except services.Conflict as exc:
         return _preview(accord, plan, None, 409, _(
             "Provision %(code)s changed while you were confirming. Nothing was recorded: "
@@ -208,9 +211,16 @@ def _commit(accord, plan, batch):
     except services.Invalid as exc:
         return _preview(accord, plan, None, 422, "; ".join(
             _describe(plan, key, reason) for key, reason in exc.errors.items()))
+    if not records.added:
+        flash(_already_recorded())
+        return redirect(url_for("accords.show", slug=accord.slug))
     flash(ngettext("%(num)d status record recorded", "%(num)d status records recorded",
-                   len(records)) + ("" if verified else " · " + _("pending review")))
+                   records.added) + ("" if verified else " · " + _("pending review")))
     return redirect(url_for("accords.show", slug=accord.slug))
+
+
+def _already_recorded() -> str:
+    return _("This upload was already recorded. Nothing was recorded twice.")
 
 
 def _describe(plan, key: str, reason: str) -> str:
