@@ -216,14 +216,23 @@ def review(record: StatusRecord, decision: str, reason: str) -> StatusRecord:
 
 
 def set_priority(provision: Provision, priority: bool, effective_on: date, reason: str,
-                 expected_version: int) -> PriorityChange:
-    """Set or clear a provision's priority flag, keeping the change in its history."""
+                 expected_version: int) -> PriorityChange | None:
+    """Set or clear a provision's priority flag, keeping the change in its history.
+
+    Returns the new `PriorityChange`, or None when the flag already has that value: nothing
+    is then recorded (no history row, no audit event, no version or revision bump). Raises
+    Conflict (the provision changed since `expected_version`) or Invalid (field -> reason).
+    """
     if expected_version != provision.version:
         raise Conflict(provision, _newest(provision))
+    if bool(provision.priority) == bool(priority):
+        return None
     found = {}
-    if not reason.strip():
+    if not (reason or "").strip():
         found["reason"] = N_("a reason is required")
-    if effective_on > date.today():
+    if effective_on is None:
+        found["effective_on"] = N_("the date is required")
+    elif effective_on > date.today():
         found["effective_on"] = N_("the date is in the future")
     elif effective_on < provision.accord.signed_on:
         found["effective_on"] = N_("the date is before the accord was signed")
@@ -258,20 +267,30 @@ def _structure_json(provision: Provision) -> dict:
 
 
 def edit_provision(provision: Provision, values: dict, tags: list[str],
-                   expected_version: int) -> Provision:
-    """Change a provision's structure fields and tags; audited, version-checked."""
+                   expected_version: int) -> bool:
+    """Change a provision's structure fields (`values`: name in STRUCTURE_FIELDS -> value)
+    and tags; audited, version-checked. Returns False, writing nothing (no audit event, no
+    version or revision bump), when the values and tags are those already stored; raises
+    Conflict when the provision changed since `expected_version`."""
     from .models import ProvisionTag
 
     if expected_version != provision.version:
         raise Conflict(provision, _newest(provision))
     before = _structure_json(provision)
+    wanted = {name: values.get(name) for name in STRUCTURE_FIELDS}
+    if (all(getattr(provision, name) == value for name, value in wanted.items())
+            and sorted(provision.tag_names) == sorted(tags)):
+        return False
     with _committing(lambda: Conflict(provision, None)):
-        for name in STRUCTURE_FIELDS:
-            setattr(provision, name, values.get(name))
-        provision.tags = [ProvisionTag(tag=t) for t in tags]
+        for name, value in wanted.items():
+            if getattr(provision, name) != value:
+                setattr(provision, name, value)
+        held = set(provision.tag_names)
+        provision.tags = ([t for t in provision.tags if t.tag in tags]
+                          + [ProvisionTag(tag=t) for t in sorted(set(tags) - held)])
         provision.version += 1
         touch(provision.accord_id)
         db.session.flush()
         audit("provision.edit", "provision", provision.id, accord_id=provision.accord_id,
               before=before, after=_structure_json(provision))
-    return provision
+    return True
