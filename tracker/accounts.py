@@ -37,13 +37,18 @@ def check_password(user: User, password: str) -> bool:
 _dummy_hash: str | None = None
 
 
-def _dummy_verify(password: str) -> None:
-    """The work of one real verification against a hash no password matches."""
+def _dummy() -> str:
+    """A hash no password matches, made with the hasher's own parameters (once per process)."""
     global _dummy_hash
     if _dummy_hash is None:
         _dummy_hash = _hasher.hash(secrets.token_hex(32))
+    return _dummy_hash
+
+
+def _dummy_verify(password: str) -> None:
+    """The work of one real verification against a hash no password matches."""
     try:
-        _hasher.verify(_dummy_hash, password)
+        _hasher.verify(_dummy(), password)
     except (VerificationError, InvalidHashError):
         pass
 
@@ -52,6 +57,7 @@ def login_password_ok(user: User | None, password: str) -> bool:
     """Whether `password` logs `user` in (an active account whose password it is). Costs one
     argon2 verification whatever the case, unknown email and inactive account included, so
     the time taken does not tell which emails have accounts."""
+    _dummy()  # made on the first attempt, whoever makes it, so no answer is slower for it
     if user is None:
         _dummy_verify(password)
         return False

@@ -223,10 +223,10 @@ def set_priority(provision: Provision, priority: bool, effective_on: date, reaso
     is then recorded (no history row, no audit event, no version or revision bump). Raises
     Conflict (the provision changed since `expected_version`) or Invalid (field -> reason).
     """
+    if bool(provision.priority) == bool(priority):
+        return None  # also a resent form whose change already went through: not a conflict
     if expected_version != provision.version:
         raise Conflict(provision, _newest(provision))
-    if bool(provision.priority) == bool(priority):
-        return None
     found = {}
     if not (reason or "").strip():
         found["reason"] = N_("a reason is required")
@@ -266,24 +266,31 @@ def _structure_json(provision: Provision) -> dict:
     return data
 
 
+def _blank(value):
+    """An empty text stored by an older path counts as no value."""
+    return None if value == "" else value
+
+
 def edit_provision(provision: Provision, values: dict, tags: list[str],
                    expected_version: int) -> bool:
     """Change a provision's structure fields (`values`: name in STRUCTURE_FIELDS -> value)
     and tags; audited, version-checked. Returns False, writing nothing (no audit event, no
-    version or revision bump), when the values and tags are those already stored; raises
-    Conflict when the provision changed since `expected_version`."""
+    version or revision bump), when the values and tags are those already stored, whatever
+    the version; raises Conflict when they differ and the provision changed since
+    `expected_version`."""
     from .models import ProvisionTag
 
+    wanted = {name: values.get(name) if values.get(name) != "" else None
+              for name in STRUCTURE_FIELDS}
+    if (all(_blank(getattr(provision, name)) == value for name, value in wanted.items())
+            and sorted(provision.tag_names) == sorted(tags)):
+        return False  # also a resent form whose save already went through: not a conflict
     if expected_version != provision.version:
         raise Conflict(provision, _newest(provision))
     before = _structure_json(provision)
-    wanted = {name: values.get(name) for name in STRUCTURE_FIELDS}
-    if (all(getattr(provision, name) == value for name, value in wanted.items())
-            and sorted(provision.tag_names) == sorted(tags)):
-        return False
     with _committing(lambda: Conflict(provision, None)):
         for name, value in wanted.items():
-            if getattr(provision, name) != value:
+            if _blank(getattr(provision, name)) != value:
                 setattr(provision, name, value)
         held = set(provision.tag_names)
         provision.tags = ([t for t in provision.tags if t.tag in tags]
