@@ -6,10 +6,12 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import func, select
 
 from .extensions import db
-from .models import ROLES, Accord, Organization, RoleGrant, User
+from .models import ROLES, Accord, AuditEvent, Organization, RoleGrant, User, utcnow
 from .services import audit
 
 MIN_PASSWORD_LENGTH = 10
@@ -30,6 +32,76 @@ def check_password(user: User, password: str) -> bool:
         return _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+_dummy_hash: str | None = None
+
+
+def _dummy() -> str:
+    """A hash no password matches, made with the hasher's own parameters (once per process)."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash(secrets.token_hex(32))
+    return _dummy_hash
+
+
+def _dummy_verify(password: str) -> None:
+    """The work of one real verification against a hash no password matches."""
+    try:
+        _hasher.verify(_dummy(), password)
+    except (VerificationError, InvalidHashError):
+        pass
+
+
+def login_password_ok(user: User | None, password: str) -> bool:
+    """Whether `password` logs `user` in (an active account whose password it is). Costs one
+    argon2 verification whatever the case, unknown email and inactive account included, so
+    the time taken does not tell which emails have accounts."""
+    _dummy()  # made on the first attempt, whoever makes it, so no answer is slower for it
+    if user is None:
+        _dummy_verify(password)
+        return False
+    return check_password(user, password) and bool(user.active)
+
+
+#: Audit actions that count failed logins for emails without an account, so they are
+#: throttled and locked out exactly like accounts (no account is created for them).
+UNKNOWN_FAILURE = "login.failure"
+UNKNOWN_LOCK = "login.locked"
+
+
+def _unknown_lock(email: str) -> AuditEvent | None:
+    return db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == UNKNOWN_LOCK, AuditEvent.actor == email,
+                                 AuditEvent.user_id.is_(None))
+        .order_by(AuditEvent.id.desc()).limit(1))
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def unknown_email_locked(email: str, lockout_seconds: int) -> bool:
+    """Whether an email without an account is locked out now (as an account would be after
+    the same failures)."""
+    lock = _unknown_lock(email)
+    return lock is not None and _aware(lock.at) + timedelta(seconds=lockout_seconds) > utcnow()
+
+
+def record_unknown_failure(email: str, attempts: int, lockout_seconds: int) -> None:
+    """Count a failed login for an email without an account, in the audit log (shared by
+    every instance); the `attempts`-th failure since the last lock-out locks it for
+    `lockout_seconds`. Commits."""
+    lock = _unknown_lock(email)
+    since = lock.id if lock is not None else 0
+    failures = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == UNKNOWN_FAILURE, AuditEvent.actor == email,
+        AuditEvent.user_id.is_(None), AuditEvent.id > since)) or 0
+    db.session.add(AuditEvent(actor=email, action=UNKNOWN_FAILURE, object_type="login"))
+    if failures + 1 >= attempts:
+        db.session.add(AuditEvent(actor=email, action=UNKNOWN_LOCK, object_type="login",
+                                  after={"seconds": lockout_seconds}))
+    db.session.commit()
 
 
 def new_session_token() -> str:

@@ -7,7 +7,7 @@ fields and offers to send them again).
 """
 from __future__ import annotations
 
-from flask import Flask, Response, g, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, make_response, render_template, request
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -87,14 +87,22 @@ def _generic(code: int) -> str:
 
 
 def handle_http_error(exc: HTTPException):
+    """The error page (or JSON under /api/) for an HTTP error, keeping the headers the error
+    carries (`Allow` on a 405, `WWW-Authenticate`, `Retry-After`...)."""
     code = exc.code or 500
     stock = type(exc).description  # the class's own text: ours are set per abort()
     message = exc.description
     if wants_json():
-        return _render(code, exc.name, message or exc.name)
-    if not message or message == stock:
-        message = _generic(code) or message or exc.name
-    return _render(code, _titles().get(code, exc.name), message)
+        body, status = _render(code, exc.name, message or exc.name)
+    else:
+        if not message or message == stock:
+            message = _generic(code) or message or exc.name
+        body, status = _render(code, _titles().get(code, exc.name), message)
+    response = make_response(body, status)
+    for name, value in exc.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def handle_unexpected(exc: Exception):

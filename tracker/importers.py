@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import insert, select, update
 
+from .domain.rules import Submission, changes_nothing
 from .domain.scale import LevelError, parse_level
 from .extensions import db
 from .models import (
@@ -37,12 +39,18 @@ SECTION_SEPARATOR = ">"
 @dataclass
 class ImportResult:
     created: dict[str, int] = field(default_factory=dict)
-    skipped: int = 0
+    skipped: int = 0  # rows identical to a record already held
+    unchanged: int = 0  # rows giving the level already in force, without evidence or note
 
     def __str__(self) -> str:
         parts = [f"{n} {what}" for what, n in self.created.items()]
         text = "created " + (", ".join(parts) if parts else "nothing")
-        return text + (f"; {self.skipped} row(s) already recorded, skipped" if self.skipped else "")
+        if self.skipped:
+            text += f"; {self.skipped} row(s) already recorded, skipped"
+        if self.unchanged:
+            text += (f"; {self.unchanged} row(s) give the level already in force without "
+                     "evidence or a note: nothing to record, skipped")
+        return text
 
 
 def slugify(text: str) -> str:
@@ -265,15 +273,43 @@ def _write_statuses(accord, rows, review_state, source, recorded_by_id) -> Impor
         select(StatusRecord.provision_id, StatusRecord.effective_on, StatusRecord.level)
         .where(StatusRecord.accord_id == accord.id, StatusRecord.review_state != "rejected")
     ))
+    kept = [row for row in rows if (row[0], row[2], row[1]) not in held]
+    unchanged = _changing_nothing(accord, kept)
     now = utcnow()
     fresh = [
         _record_row(accord.id, pid, level, when, now, evidence_text=evidence, note=note,
                     source=source, review_state=review_state, recorded_by_id=recorded_by_id)
-        for pid, level, when, evidence, note in rows if (pid, when, level) not in held
+        for index, (pid, level, when, evidence, note) in enumerate(kept)
+        if index not in unchanged
     ]
     _insert_records(fresh)
-    result = ImportResult(created={"status records": len(fresh)}, skipped=len(rows) - len(fresh))
+    result = ImportResult(created={"status records": len(fresh)},
+                          skipped=len(rows) - len(kept), unchanged=len(unchanged))
     if fresh:
         audit("import.statuses", "accord", accord.id, accord_id=accord.id,
-              after={"records": len(fresh), "skipped": result.skipped, "state": review_state})
+              after={"records": len(fresh), "skipped": result.skipped,
+                     "unchanged": result.unchanged, "state": review_state})
     return result
+
+
+def _changing_nothing(accord, rows) -> set[int]:
+    """Indexes of `rows` (provision id, level, date, evidence, note) that change nothing:
+    the level in force on their date (verified records, then the file's earlier-dated rows)
+    is theirs and they carry no evidence or note (`domain.rules.changes_nothing`)."""
+    timeline: dict[int, list[tuple[date, int]]] = {}
+    for pid, when, level in db.session.execute(
+            select(StatusRecord.provision_id, StatusRecord.effective_on, StatusRecord.level)
+            .where(StatusRecord.accord_id == accord.id, StatusRecord.review_state == "verified")
+            .order_by(StatusRecord.effective_on, StatusRecord.recorded_at, StatusRecord.id)):
+        timeline.setdefault(pid, []).append((when, level))
+    unchanged = set()
+    for index in sorted(range(len(rows)), key=lambda i: (rows[i][0], rows[i][2])):
+        pid, level, when, evidence, note = rows[index]
+        events = timeline.setdefault(pid, [])
+        position = bisect_right([day for day, _level in events], when)
+        in_force = events[position - 1][1] if position else 0
+        if changes_nothing(Submission(level, when, None, evidence, note), in_force):
+            unchanged.add(index)
+        else:
+            events.insert(position, (when, level))
+    return unchanged

@@ -284,14 +284,23 @@ def review(record: StatusRecord, decision: str, reason: str) -> StatusRecord:
 
 
 def set_priority(provision: Provision, priority: bool, effective_on: date, reason: str,
-                 expected_version: int) -> PriorityChange:
-    """Set or clear a provision's priority flag, keeping the change in its history."""
+                 expected_version: int) -> PriorityChange | None:
+    """Set or clear a provision's priority flag, keeping the change in its history.
+
+    Returns the new `PriorityChange`, or None when the flag already has that value: nothing
+    is then recorded (no history row, no audit event, no version or revision bump). Raises
+    Conflict (the provision changed since `expected_version`) or Invalid (field -> reason).
+    """
+    if bool(provision.priority) == bool(priority):
+        return None  # also a resent form whose change already went through: not a conflict
     if expected_version != provision.version:
         raise Conflict(provision, _newest(provision))
     found = {}
-    if not reason.strip():
+    if not (reason or "").strip():
         found["reason"] = N_("a reason is required")
-    if effective_on > date.today():
+    if effective_on is None:
+        found["effective_on"] = N_("the date is required")
+    elif effective_on > date.today():
         found["effective_on"] = N_("the date is in the future")
     elif effective_on < provision.accord.signed_on:
         found["effective_on"] = N_("the date is before the accord was signed")
@@ -327,11 +336,25 @@ def _structure_json(provision: Provision) -> dict:
     return data
 
 
+def _blank(value):
+    """An empty text stored by an older path counts as no value."""
+    return None if value == "" else value
+
+
 def edit_provision(provision: Provision, values: dict, tags: list[str],
-                   expected_version: int) -> Provision:
-    """Change a provision's structure fields and tags; audited, version-checked."""
+                   expected_version: int) -> bool:
+    """Change a provision's structure fields (`values`: name in STRUCTURE_FIELDS -> value)
+    and tags; audited, version-checked. Returns False, writing nothing (no audit event, no
+    version or revision bump), when the values and tags are those already stored, whatever
+    the version; raises Conflict when they differ and the provision changed since
+    `expected_version`."""
     from .models import ProvisionTag
 
+    wanted = {name: values.get(name) if values.get(name) != "" else None
+              for name in STRUCTURE_FIELDS}
+    if (all(_blank(getattr(provision, name)) == value for name, value in wanted.items())
+            and sorted(provision.tag_names) == sorted(tags)):
+        return False  # also a resent form whose save already went through: not a conflict
     if expected_version != provision.version:
         raise Conflict(provision, _newest(provision))
     with _committing(lambda: Conflict(provision, None)):
@@ -339,11 +362,14 @@ def edit_provision(provision: Provision, values: dict, tags: list[str],
         if expected_version != provision.version:
             raise Conflict(provision, _newest(provision))
         before = _structure_json(provision)
-        for name in STRUCTURE_FIELDS:
-            setattr(provision, name, values.get(name))
-        provision.tags = [ProvisionTag(tag=t) for t in tags]
+        for name, value in wanted.items():
+            if _blank(getattr(provision, name)) != value:
+                setattr(provision, name, value)
+        held = set(provision.tag_names)
+        provision.tags = ([t for t in provision.tags if t.tag in tags]
+                          + [ProvisionTag(tag=t) for t in sorted(set(tags) - held)])
         provision.version += 1
         db.session.flush()
         audit("provision.edit", "provision", provision.id, accord_id=provision.accord_id,
               before=before, after=_structure_json(provision))
-    return provision
+    return True

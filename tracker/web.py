@@ -75,8 +75,17 @@ def _start_request() -> None:
 
 
 def _secure_response(response):
+    """Security headers on every answer; an answer to a logged-in user is personal (it names
+    them, holds their form tokens, may show a private accord), so no cache keeps it unless
+    the view chose its own caching."""
+    from flask_login import current_user
+
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if "Cache-Control" not in response.headers and getattr(current_user, "is_authenticated",
+                                                           False):
+        response.headers["Cache-Control"] = "no-store"
+        response.vary.add("Cookie")
     response.headers["X-Request-ID"] = g.get("request_id", "")
     return response
 

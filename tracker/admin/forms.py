@@ -1,11 +1,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..accounts import MIN_PASSWORD_LENGTH
-from ..models import ROLES
+
+#: Roles from least to most power, with their names in the reader's language; the first is
+#: the default of a new account (least privilege).
+ROLE_NAMES = {"viewer": _l("viewer"), "editor": _l("editor"),
+              "coordinator": _l("coordinator"), "admin": _l("administrator")}
 
 
 def _choices(pairs):
@@ -13,10 +17,13 @@ def _choices(pairs):
 
 
 class RoleFields:
-    """Role and scope selectors, filled with the accords and sections of the database."""
+    """Role and scope selectors, filled with the accords and sections of the database.
+    Every view that renders or reads one of these forms calls `fill` first (a select whose
+    choices were filled only on POST renders empty)."""
 
     def fill(self, accords, sections):
-        self.role.choices = _choices((r, r) for r in ROLES)
+        """Fill the selects: `accords` (Accord rows) and `sections` (Section rows)."""
+        self.role.choices = _choices(ROLE_NAMES.items())
         self.accord.choices = _choices([("", _l("all accords"))] +
                                        [(a.slug, a.name[:80]) for a in accords])
         self.section.choices = _choices([("", _l("whole accord"))] +
@@ -29,15 +36,25 @@ class UserForm(FlaskForm, RoleFields):
     organization = StringField(_l("Organization"), validators=[Optional(), Length(max=200)])
     password = PasswordField(_l("Initial password"),
                              validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])
-    role = SelectField(_l("Role"), validators=[DataRequired()])
+    role = SelectField(_l("Role"), validators=[DataRequired()], default="viewer")
     accord = SelectField(_l("Accord"), validators=[Optional()])
     section = SelectField(_l("Section"), validators=[Optional()])
+    confirm_admin = BooleanField(_l("I confirm: this account administers everything "
+                                    "(users, roles, every accord)"))
 
 
 class GrantForm(FlaskForm, RoleFields):
-    role = SelectField(_l("Role"), validators=[DataRequired()])
+    """Another role for an existing account. The role starts unchosen, so pressing Grant
+    without choosing grants nothing (400)."""
+
+    role = SelectField(_l("Role"), validators=[DataRequired()], default="")
     accord = SelectField(_l("Accord"), validators=[Optional()])
     section = SelectField(_l("Section"), validators=[Optional()])
+
+    def fill(self, accords, sections):
+        """As `RoleFields.fill`, the role list opening on "choose a role"."""
+        super().fill(accords, sections)
+        self.role.choices = [SelectChoice("", str(_l("choose a role…")))] + self.role.choices
 
 
 class OrganizationForm(FlaskForm):

@@ -41,28 +41,39 @@ def _scope(form) -> tuple[Accord | None, Section | None]:
 @bp.route("/users", methods=["GET", "POST"])
 @admin_required
 def users():
+    """Accounts and roles; POST creates an account (viewer unless chosen otherwise; an
+    administrator only with the confirmation box ticked, else 400 and nothing created)."""
     form = UserForm()
     form.fill(*_scope_options())
-    status = 200
     if form.validate_on_submit():
-        try:
-            accord, section = _scope(form)
-            user = create_user(form.email.data, form.password.data, role=form.role.data,
-                               org_name=form.organization.data or None,
-                               accord_slug=accord.slug if accord else None,
-                               section_code=section.code if section else None,
-                               name=form.name.data or "")
-            flash(_("Account %(email)s created.", email=user.email))
-            return redirect(url_for("admin.users"), 303)
-        except AccountError as exc:
-            form.email.errors.append(str(exc))
-    if request.method == "POST":
-        status = 400
+        if form.role.data == "admin" and not form.confirm_admin.data:
+            form.confirm_admin.errors.append(_(
+                "An administrator account must be confirmed: tick the box, or choose a "
+                "smaller role."))
+        else:
+            try:
+                _create(form)
+                return redirect(url_for("admin.users"), 303)
+            except AccountError as exc:
+                form.email.errors.append(str(exc))
+    status = 400 if request.method == "POST" else 200
     people = list(db.session.scalars(select(User).order_by(User.email)))
+    grant_form = GrantForm(formdata=None)
+    grant_form.fill(*_scope_options())
     return render_template("admin/users.html", form=form, users=people,
-                           grant_form=GrantForm(), org_form=OrganizationForm(),
+                           grant_form=grant_form, org_form=OrganizationForm(formdata=None),
                            organizations=list(db.session.scalars(
                                select(Organization).order_by(Organization.name)))), status
+
+
+def _create(form: UserForm) -> None:
+    accord, section = _scope(form)
+    user = create_user(form.email.data, form.password.data, role=form.role.data,
+                       org_name=form.organization.data or None,
+                       accord_slug=accord.slug if accord else None,
+                       section_code=section.code if section else None,
+                       name=form.name.data or "")
+    flash(_("Account %(email)s created.", email=user.email))
 
 
 @bp.post("/users/<int:user_id>/roles")

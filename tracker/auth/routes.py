@@ -25,18 +25,23 @@ def _safe_next(target: str | None) -> str:
     return url_for("accords.index")
 
 
-def _locked(user: User | None) -> bool:
-    return user is not None and user.locked_until is not None and user.locked_until > utcnow()
-
-
-def _record_failure(user: User | None) -> None:
-    """Count a failed login in the database, so the lock-out holds across every instance."""
+def _locked(user: User | None, email: str) -> bool:
     if user is None:
+        return accounts.unknown_email_locked(email, current_app.config["LOGIN_LOCKOUT_SECONDS"])
+    return user.locked_until is not None and user.locked_until > utcnow()
+
+
+def _record_failure(user: User | None, email: str) -> None:
+    """Count a failed login in the database, so the lock-out holds across every instance;
+    an email without an account is counted and locked out the same way."""
+    attempts = current_app.config["LOGIN_ATTEMPTS"]
+    seconds = current_app.config["LOGIN_LOCKOUT_SECONDS"]
+    if user is None:
+        accounts.record_unknown_failure(email, attempts, seconds)
         return
     user.failed_logins += 1
-    if user.failed_logins >= current_app.config["LOGIN_ATTEMPTS"]:
-        user.locked_until = utcnow() + timedelta(
-            seconds=current_app.config["LOGIN_LOCKOUT_SECONDS"])
+    if user.failed_logins >= attempts:
+        user.locked_until = utcnow() + timedelta(seconds=seconds)
         user.failed_logins = 0
         audit("user.locked", "user", user.id, after={"until": user.locked_until.isoformat()})
     db.session.commit()
@@ -45,17 +50,20 @@ def _record_failure(user: User | None) -> None:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("20 per minute; 200 per hour", methods=["POST"])
 def login():
+    """The login form. A wrong password, an unknown email and an inactive account get the
+    same answer in the same time (one argon2 verification each), and are locked out alike
+    after LOGIN_ATTEMPTS failures."""
     form = LoginForm(next=request.args.get("next", ""))
     if not form.validate_on_submit():
         status = 400 if request.method == "POST" else 200
         return render_template("auth/login.html", form=form), status
     email = form.email.data.strip().lower()
     user = db.session.scalar(select(User).where(User.email == email))
-    if _locked(user):
+    if _locked(user, email):
         abort(429, description=_("Too many failed attempts for this account. "
                                  "Try again in a few minutes."))
-    if user is None or not user.active or not accounts.check_password(user, form.password.data):
-        _record_failure(user)
+    if not accounts.login_password_ok(user, form.password.data):
+        _record_failure(user, email)
         form.password.errors.append(_("Wrong email or password."))
         return render_template("auth/login.html", form=form), 400
     user.failed_logins = 0
@@ -68,8 +76,15 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    """End the session: the user's session token is rotated, so a copy of this session's
+    cookie or of its remember-me cookie no longer logs anyone in (other devices of the user
+    are logged out too)."""
     form = EmptyForm()
     if form.validate_on_submit():
+        if current_user.is_authenticated:
+            current_user.session_token = accounts.new_session_token()
+            audit("user.logout", "user", current_user.id)
+            db.session.commit()
         logout_user()
     return redirect(url_for("accords.index"))
 

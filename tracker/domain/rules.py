@@ -37,6 +37,13 @@ def evidence_url_problem(url: str | None) -> str | None:
     return None
 
 
+def changes_nothing(sub: Submission, level_in_force: int | None) -> bool:
+    """Whether recording `sub` would change nothing: it gives the level already in force and
+    carries no evidence and no note. Every way in records nothing for it and says so."""
+    return (sub.level is not None and sub.level == level_in_force
+            and not (sub.evidence_url or sub.evidence_text) and not (sub.note or "").strip())
+
+
 def problems(sub: Submission, *, current_level: int, signed_on: date, today: date) -> dict:
     """Field name -> reason, for every rule the submission breaks (empty: acceptable)."""
     found: dict[str, str] = {}
@@ -55,8 +62,7 @@ def problems(sub: Submission, *, current_level: int, signed_on: date, today: dat
         found["evidence_text"] = N_("the evidence is too long")
     if sub.note and len(sub.note) > MAX_NOTE:
         found["note"] = N_("the note is too long")
-    if (sub.level == current_level and not (sub.evidence_url or sub.evidence_text)
-            and not (sub.note or "").strip()):
+    if changes_nothing(sub, current_level):
         found["level"] = N_("this is the level already recorded: to confirm it, add "
                             "evidence or a note; otherwise there is nothing to record")
     rises = sub.level in LEVELS and sub.level > current_level

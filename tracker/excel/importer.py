@@ -4,7 +4,8 @@
 expected headers (`TableError`, HTTP 400). Otherwise it returns an `UpdatePlan`: one
 `PlannedRow` per row with a new level, each with its problems (tied to the spreadsheet row
 number) and, when it has none, the `StatusChange` that `services.submit` will record.
-A blank new level is "no change" and produces nothing.
+A blank new level is "no change" and produces nothing; so is the level already in force typed
+again without evidence or note (the row is kept, marked `unchanged`, to say so).
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from sqlalchemy import select
 
 from .. import services
 from ..domain.messages import Message, N_
-from ..domain.rules import Submission, problems
+from ..domain.rules import Submission, changes_nothing, problems
 from ..domain.scale import LEVEL_LABELS, LevelError
 from ..extensions import db
 from ..figures import AccordFigures
@@ -48,11 +49,17 @@ class PlannedRow:
     problems: list[str | Message] = field(default_factory=list)
     conflict: bool = False
     already_recorded: bool = False  # a re-upload of the user's own latest values
+    unchanged: bool = False  # the level already in force, no evidence, no note: nothing to do
     change: StatusChange | None = None
 
     @property
     def current_label(self) -> str:
         return "" if self.current_level is None else LEVEL_LABELS[self.current_level]
+
+    @property
+    def confirms(self) -> bool:
+        """A record of the level already in force, with evidence or a note."""
+        return self.change is not None and self.new_level == self.current_level
 
     @property
     def new_label(self) -> str:
@@ -303,6 +310,9 @@ def _check_row(row: PlannedRow, provision: Provision, user, today: date) -> None
     since the workbook was made is a conflict, never an overwrite."""
     submission = Submission(row.new_level, row.effective_on, row.evidence_url,
                             row.evidence_text, row.note)
+    if changes_nothing(submission, row.current_level):
+        row.unchanged = True  # the level typed again: no change, like a blank new level
+        return
     found = problems(submission, current_level=row.current_level,
                      signed_on=provision.accord.signed_on, today=today)
     row.problems.extend(found.values())

@@ -30,7 +30,8 @@ class StatusForm(FlaskForm):
 class PriorityForm(FlaskForm):
     priority = SelectField(_l("Priority"), validators=[InputRequired()])
     effective_on = DateField(_l("Since (date)"), validators=[InputRequired()])
-    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+    # Required by the service when the flag changes; a form sent unchanged records nothing.
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)])
     version = HiddenField(validators=[DataRequired()])
 
     def __init__(self, *args, **kwargs):

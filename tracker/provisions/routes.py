@@ -213,32 +213,49 @@ def priority(slug: str, code: str):
     if not form.validate_on_submit():
         return _show(accord, provision, priority_form=form, status=400)
     try:
-        services.set_priority(provision, form.priority.data == "yes", form.effective_on.data,
-                              form.reason.data, _version(form))
+        change = services.set_priority(provision, form.priority.data == "yes",
+                                       form.effective_on.data, form.reason.data or "",
+                                       _version(form))
     except services.Invalid as exc:
         _attach(exc, form, form.reason)
         return _show(accord, provision, priority_form=form, status=400)
     except services.Conflict as exc:
         db.session.refresh(provision)
         return _show(accord, provision, priority_form=form, status=409, conflict=exc.newer)
-    flash(_("Priority flag saved."))
+    if change is None:
+        flash(_("Nothing changed: the provision is already a priority.") if provision.priority
+              else _("Nothing changed: the provision is not a priority."))
+    else:
+        flash(_("Priority flag saved."))
     return redirect(url_for("provisions.show", slug=slug, code=code))
 
 
 
+def edit_values(provision: Provision) -> dict:
+    """The edit form's fields as stored, by field name: every field, relationships included,
+    so a form saved unchanged submits exactly what is stored."""
+    return {"text": provision.text, "section": str(provision.section_id or ""),
+            "provision_type": provision.provision_type.code if provision.provision_type else "",
+            "tags": "; ".join(provision.tag_names),
+            "responsible_actor": provision.responsible_actor or "",
+            "deadline": provision.deadline, "time_frame": provision.time_frame or "",
+            "version": str(provision.version)}
+
+
 def _edit_form(accord, provision, formdata=None) -> ProvisionForm:
-    form = ProvisionForm(formdata=formdata, obj=None if formdata else provision,
-                         data=None if formdata else {
-                             "section": str(provision.section_id or ""),
-                             "provision_type": provision.provision_type.code
-                             if provision.provision_type else "",
-                             "tags": "; ".join(provision.tag_names),
-                             "time_frame": provision.time_frame or "",
-                             "version": str(provision.version)})
+    form = ProvisionForm(formdata=formdata,
+                         data=None if formdata else edit_values(provision))
     form.fill(db.session.scalars(select(Section).where(Section.accord_id == accord.id)
                                  .order_by(Section.position)),
               db.session.scalars(select(ProvisionType).order_by(ProvisionType.code)))
     return form
+
+
+def _same_text(submitted: str, stored: str | None) -> bool:
+    """A browser sends a textarea's line ends as CRLF and may trim it: not a change."""
+    def plain(text):
+        return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    return plain(submitted) == plain(stored)
 
 
 @bp.route("/accords/<slug>/provisions/<code>/edit", methods=["GET", "POST"])
@@ -255,19 +272,23 @@ def edit(slug: str, code: str):
                                form=form), status
     ptype = db.session.scalar(select(ProvisionType).where(
         ProvisionType.code == form.provision_type.data)) if form.provision_type.data else None
-    values = {"text": form.text.data.strip(), "section_id": int(form.section.data)
+    text = form.text.data
+    values = {"text": provision.text if _same_text(text, provision.text)
+              else text.replace("\r\n", "\n").strip(),
+              "section_id": int(form.section.data)
               if form.section.data else None,
               "provision_type_id": ptype.id if ptype else None,
               "responsible_actor": form.responsible_actor.data or None,
               "deadline": form.deadline.data, "time_frame": form.time_frame.data or None}
     tags = sorted({t.strip().lower() for t in (form.tags.data or "").split(";") if t.strip()})
     try:
-        services.edit_provision(provision, values, tags, _version(form))
+        changed = services.edit_provision(provision, values, tags, _version(form))
     except services.Conflict:
         db.session.refresh(provision)
         flash(_("This provision changed since you opened the form. Nothing was overwritten; "
                 "review the current values."), "error")
         return render_template("provisions/edit.html", accord=accord, provision=provision,
                                form=form), 409
-    flash(_("Provision saved."))
+    flash(_("Provision saved.") if changed else _("Nothing changed: these values are already "
+                                                   "stored."))
     return redirect(url_for("provisions.show", slug=slug, code=code))

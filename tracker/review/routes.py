@@ -13,7 +13,7 @@ from ..extensions import db
 from ..figures import AccordFigures
 from ..i18n import review_state, translate
 from ..models import Accord, StatusRecord
-from ..permissions import can_review, require
+from ..permissions import can_review, can_view, require
 from . import bp
 from .forms import ReviewForm
 
@@ -48,9 +48,9 @@ def queue():
 @login_required
 def decide(record_id: int):
     record = db.session.get(StatusRecord, record_id)
-    if record is None:
-        abort(404, description=_("No such record."))
-    accord = db.session.get(Accord, record.accord_id)
+    accord = db.session.get(Accord, record.accord_id) if record is not None else None
+    if accord is None or not can_view(current_user, accord):
+        abort(404, description=_("No such record."))  # a private accord's is not told apart
     require(can_review(current_user, accord), _("Only the accord's coordinators review it."))
     form = ReviewForm()
     if not form.validate_on_submit() or not (form.verify.data or form.reject.data):

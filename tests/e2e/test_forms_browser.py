@@ -1,0 +1,129 @@
+"""In Chromium: the provision edit form saved unchanged changes nothing; an administrator
+grants a role from the users page; a cookie copied before logout is refused afterwards.
+Screenshots at desktop and phone widths."""
+from __future__ import annotations
+
+import json
+import threading
+import urllib.request
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+SLUG = "colombia-2016-demo"
+PASSWORD = "partner password 1"
+WIDTHS = (1280, 390)
+
+
+@pytest.fixture(scope="module")
+def forms_server(tmp_path_factory):
+    """A live server with its own seeded database, an administrator and a coordinator."""
+    from werkzeug.serving import make_server
+
+    from tracker import create_app, seed
+    from tracker.accounts import create_user
+    from tracker.extensions import db
+
+    folder = tmp_path_factory.mktemp("forms")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'live.db'}",
+                      "SECRET_KEY": "forms-test-secret", "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        seed.run()
+        create_user("admin@partner.test", PASSWORD, role="admin")
+        create_user("coordinator@partner.test", PASSWORD, role="coordinator", accord_slug=SLUG)
+        create_user("viewer@partner.test", PASSWORD, role="viewer", accord_slug=SLUG)
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _api(base: str, path: str) -> dict:
+    with urllib.request.urlopen(f"{base}/api/v1/accords/{SLUG}{path}") as response:
+        return json.load(response)
+
+
+def _log_in(browser, base, email, width=1280):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{base}/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.check("#remember")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    return context, page, errors
+
+
+def _point_6(base: str) -> int:
+    return _api(base, "/summary?section=6")["provisions"]
+
+
+def test_the_edit_form_saved_unchanged_changes_nothing(browser, forms_server, screenshots):
+    base = forms_server
+    before = _point_6(base)
+    provisions = _api(base, "/provisions?section=6")["provisions"]
+    stored = next(p for p in provisions if p["code"] == "6.6.2")
+    for width in WIDTHS:
+        context, page, errors = _log_in(browser, base, "coordinator@partner.test", width)
+        page.goto(f"{base}/accords/{SLUG}/provisions/6.6.2/edit")
+        assert page.input_value("#section") != ""
+        assert "ProvisionTag" not in page.input_value("#tags")
+        page.screenshot(path=str(screenshots / f"provision-edit-{width}.png"), full_page=True)
+        page.click("main form button[type=submit]")
+        page.wait_for_load_state()
+        assert "Nothing changed" in page.content()
+        assert not errors
+        context.close()
+    assert _point_6(base) == before
+    after = next(p for p in _api(base, "/provisions?section=6")["provisions"]
+                 if p["code"] == "6.6.2")
+    assert after == stored
+
+
+def test_an_admin_grants_a_role(browser, forms_server, screenshots):
+    base = forms_server
+    for width in WIDTHS:
+        context, page, errors = _log_in(browser, base, "admin@partner.test", width)
+        page.goto(f"{base}/admin/users")
+        assert page.locator("select[name=role] option").count() > 4
+        page.screenshot(path=str(screenshots / f"admin-users-{width}.png"), full_page=True)
+        context.close()
+    context, page, errors = _log_in(browser, base, "admin@partner.test")
+    page.goto(f"{base}/admin/users")
+    row = page.locator("tr", has_text="viewer@partner.test")
+    row.locator("select[name=role]").select_option("editor")
+    row.locator("select[name=accord]").select_option(SLUG)
+    row.locator("button", has_text="Grant").click()
+    page.wait_for_load_state()
+    assert "Role granted." in page.content()
+    assert "editor · " + SLUG in page.locator("tr", has_text="viewer@partner.test").inner_text()
+    assert not errors
+    context.close()
+
+
+def test_a_cookie_copied_before_logout_is_refused(browser, forms_server):
+    base = forms_server
+    context, page, errors = _log_in(browser, base, "coordinator@partner.test")
+    copied = context.cookies()
+    assert {c["name"] for c in copied} >= {"session", "remember_token"}
+    page.click("text=Log out")
+    page.wait_for_load_state()
+    thief = browser.new_context()
+    thief.add_cookies(copied)
+    other = thief.new_page()
+    other.goto(f"{base}/account/password")
+    assert "/login" in other.url
+    thief.close()
+    context.close()
