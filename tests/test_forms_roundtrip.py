@@ -43,10 +43,11 @@ def snapshot() -> dict[str, list]:
 
 
 def _provisions(demo) -> list[Provision]:
-    """6.6.2 (the one testers found) and provisions that fill every field in other ways."""
+    """6.1.5 (a section, a type and a territorial tag, as 6.6.2 had when testers found the
+    fault) and provisions that fill every field in other ways."""
     rows = list(db.session.scalars(select(Provision).where(Provision.accord_id == demo.id)
                                    .order_by(Provision.id)))
-    chosen = {p.code: p for p in rows if p.code == "6.6.2"}
+    chosen = {p.code: p for p in rows if p.code == "6.1.5"}
     for test in (lambda p: p.priority, lambda p: len(p.tags) > 1,
                  lambda p: p.deadline and p.time_frame and p.responsible_actor,
                  lambda p: p.provision_type is None, lambda p: p.section_id is None):
@@ -61,7 +62,7 @@ def pages_ready(demo, make_user):
     """A pending record (the review queue shows its form), a pending upload (its preview),
     and a provision whose text has several lines and trailing spaces."""
     editor = make_user("editor", demo)
-    provision = next(p for p in _provisions(demo) if p.code == "6.6.2")
+    provision = next(p for p in _provisions(demo) if p.code == "6.1.5")
     db.session.execute(update(Provision).where(Provision.id == provision.id).values(
         text="First line\nSecond line  \n\nThird paragraph ", version=Provision.version + 1))
     db.session.commit()
@@ -143,8 +144,8 @@ def _edit_form(forms):
 def test_the_edit_form_opens_with_the_stored_values(client, demo, make_user, login):
     login(make_user("coordinator", demo))
     provision = db.session.scalar(select(Provision).where(Provision.accord_id == demo.id,
-                                                          Provision.code == "6.6.2"))
-    page = parse(client.get(f"/accords/{SLUG}/provisions/6.6.2/edit").get_data(as_text=True))
+                                                          Provision.code == "6.1.5"))
+    page = parse(client.get(f"/accords/{SLUG}/provisions/6.1.5/edit").get_data(as_text=True))
     sent = _edit_form(page.forms).submission()
     assert sent["section"] == [str(provision.section_id)]
     assert sent["provision_type"] == [provision.provision_type.code]
@@ -155,7 +156,7 @@ def test_the_edit_form_opens_with_the_stored_values(client, demo, make_user, log
 def test_an_edit_is_saved_once_and_its_unchanged_resubmission_records_nothing(
         client, demo, make_user, login, row_counts):
     login(make_user("coordinator", demo))
-    url = f"/accords/{SLUG}/provisions/6.6.2/edit"
+    url = f"/accords/{SLUG}/provisions/6.1.5/edit"
     form = _edit_form(parse(client.get(url).get_data(as_text=True)).forms)
     data = form.submission()
     data["responsible_actor"] = ["Agencia de Renovación del Territorio"]
@@ -165,7 +166,7 @@ def test_an_edit_is_saved_once_and_its_unchanged_resubmission_records_nothing(
     assert "Provision saved." in response.get_data(as_text=True)
     assert row_counts()["audit_events"] == counts["audit_events"] + 1
     provision = db.session.scalar(select(Provision).where(Provision.accord_id == demo.id,
-                                                          Provision.code == "6.6.2"))
+                                                          Provision.code == "6.1.5"))
     assert provision.responsible_actor == "Agencia de Renovación del Territorio"
     assert "gender" in provision.tag_names and provision.section_id is not None
     before = snapshot()

@@ -74,10 +74,10 @@ def test_the_edit_form_saved_unchanged_changes_nothing(browser, forms_server, sc
     base = forms_server
     before = _point_6(base)
     provisions = _api(base, "/provisions?section=6")["provisions"]
-    stored = next(p for p in provisions if p["code"] == "6.6.2")
+    stored = next(p for p in provisions if p["code"] == "6.1.5")
     for width in WIDTHS:
         context, page, errors = _log_in(browser, base, "coordinator@partner.test", width)
-        page.goto(f"{base}/accords/{SLUG}/provisions/6.6.2/edit")
+        page.goto(f"{base}/accords/{SLUG}/provisions/6.1.5/edit")
         assert page.input_value("#section") != ""
         assert "ProvisionTag" not in page.input_value("#tags")
         page.screenshot(path=str(screenshots / f"provision-edit-{width}.png"), full_page=True)
@@ -88,7 +88,7 @@ def test_the_edit_form_saved_unchanged_changes_nothing(browser, forms_server, sc
         context.close()
     assert _point_6(base) == before
     after = next(p for p in _api(base, "/provisions?section=6")["provisions"]
-                 if p["code"] == "6.6.2")
+                 if p["code"] == "6.1.5")
     assert after == stored
 
 
