@@ -126,7 +126,7 @@ def comparison(slug: str):
     figures = _figures(slug)
     year = params.year()
     as_of = params.as_of(figures.accord.signed_on)
-    label = params.request.args.get("reference_set", DEFAULT_REFERENCE_SET)
+    label = params.value("reference_set") or DEFAULT_REFERENCE_SET
     if label not in queries.reference_sets():
         params.bad_request(f"reference_set={label!r} is not a known reference set")
     with_illustrative = params.boolean("include_illustrative", True)
@@ -154,4 +154,5 @@ def provisions(slug: str):
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(document())
+    params.check_known(())
+    return jsonify(document(sorted(queries.reference_sets())))

@@ -1,11 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (DateField, HiddenField, IntegerField, SelectField, StringField,
                      TextAreaField, URLField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..domain.rules import MAX_EVIDENCE_TEXT, MAX_NOTE, MAX_URL
+from ..forms import FlaskForm
 from ..i18n import level_labels
 
 
