@@ -28,6 +28,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(config)
 
     _init_extensions(app)
+    from . import inputs
+
+    inputs.init_app(app)  # before the routes: it bounds their <int:...> values
     _register_blueprints(app)
 
     from . import cli, compression, errors, formtokens, web

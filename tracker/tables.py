@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from .domain.messages import Message, N_
+from .domain.text import clean_text
 
 #: Bounds for XLSX files, checked on the zip directory before openpyxl parses anything.
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -77,12 +78,28 @@ def read_rows(data: bytes, filename: str) -> Iterator[list[str]]:
     suffix = Path(filename).suffix.lower()
     if not data:
         raise TableError([RowError(None, N_("the file is empty"))])
-    if suffix == ".csv":
-        return _csv_rows(data)
-    if suffix == ".xlsx":
-        return _xlsx_rows(data)
+    if suffix in (".csv", ".xlsx"):
+        return clean_rows(_csv_rows(data) if suffix == ".csv" else _xlsx_rows(data))
     raise TableError([RowError(None, Message(N_("expected a .csv or .xlsx file, not %(name)s"),
                                              name=repr(filename)))])
+
+
+def clean_rows(rows: Iterable[list[str]]) -> Iterator[list[str]]:
+    """Every cell's text through the input rule (`domain.text.clean_text`: NFC, line breaks,
+    no control characters); every refused cell is reported with its row number."""
+    cleaned, errors = [], []
+    for number, cells in enumerate(rows, start=1):
+        row = []
+        for cell in cells:
+            try:
+                row.append(clean_text(cell))
+            except ValueError as exc:
+                errors.append(RowError(number, exc.args[0]))
+                row.append("")
+        cleaned.append(row)
+    if errors:
+        raise TableError(errors)
+    return iter(cleaned)
 
 
 def _check_headers(headers: list[str], required: Sequence[str], optional: Sequence[str]) -> None:

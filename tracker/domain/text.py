@@ -98,9 +98,9 @@ def parse_int(text: str | None, minimum: int = DB_INT_MIN, maximum: int = DB_INT
 
 
 def parse_iso_date(text: str | None) -> date:
-    """A date written exactly YYYY-MM-DD (no week dates, no 20250316, no times).
+    """A date written exactly YYYY-MM-DD (no week dates, no 20250316, no times, no spaces).
     Raises ValueError(Message)."""
-    written = (text or "").strip()
+    written = text or ""
     try:
         if _ISO_DATE.fullmatch(written):
             return date.fromisoformat(written)
@@ -117,13 +117,16 @@ def url_problem(url: str) -> str | None:
         return N_("the link may not contain spaces or control characters")
     try:
         parts = urlsplit(url)
-        host, _port = parts.hostname, parts.port  # both raise on a malformed address
+        host = parts.hostname
+        parts.port  # raises on a malformed or out-of-range port
     except ValueError:
         return N_("the link is not a valid web address")
     if parts.scheme.lower() not in ("http", "https") or not host:
         return N_("the link must be an http:// or https:// address")
     netloc_host = parts.netloc.rpartition("@")[2]
     if netloc_host.startswith("["):
+        if not re.fullmatch(r"\[[^\[\]]*\](:[0-9]*)?", netloc_host):
+            return N_("the link is not a valid web address")
         try:
             ipaddress.IPv6Address(host.split("%", 1)[0])
         except ValueError:
@@ -153,3 +156,22 @@ def unstorable(value) -> str | None:
             if found:
                 return found
     return None
+
+
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def unescape_ooxml(text: str) -> str:
+    """A workbook cell's text with Excel's `_xHHHH_` escapes decoded (Excel writes a carriage
+    return as `_x000D_` and a pasted vertical tab as `_x000B_`; openpyxl leaves them), so
+    `clean_text` sees the real characters: line breaks kept, NUL refused."""
+    return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+def safe_label(value: str | None, limit: int, default: str = "") -> str:
+    """A label a client chose (an uploaded file's name) made storable rather than refused:
+    NFC, one line, each control character replaced by U+FFFD, at most `limit` characters;
+    `default` when nothing is left."""
+    text = _REFUSED.sub("\ufffd", _BREAKS.sub(" ", value or "")).replace("\n", " ")
+    text = unicodedata.normalize("NFC", text.replace("\t", " ")).strip()
+    return text[:limit] or default
