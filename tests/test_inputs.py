@@ -214,7 +214,7 @@ def test_review_and_admin_refusals_name_the_field(client, demo, make_user, login
     ("get", f"/accords/{SLUG}/update/{'9' * 5000}", 404),
     ("post", f"/review/{2 ** 63}", 404),
     ("post", f"/admin/users/{2 ** 31}/roles", 404),
-    ("get", f"/reference-sets/PAM%002015.csv", 400),
+    ("get", "/reference-sets/PAM%002015.csv", 400),
 ])
 def test_bad_addresses_and_parameters_are_refused(client, make_user, login, method, url, status):
     login(make_user("admin"))

@@ -1,8 +1,9 @@
 """Form pieces shared by several blueprints, and the form base every form derives from.
 
 `FlaskForm` here is Flask-WTF's form with the input rule of `domain.text` put in front of
-every field's own filters: text normalised (NFC, line breaks, no control characters),
-passwords checked but never altered, whole numbers bounded to what the database holds.
+every field's own filters: text normalised (NFC, line breaks, no control characters; one-line
+values stripped), passwords checked but never altered, whole numbers bounded to what the
+database holds.
 A refused value becomes that field's error (the form answers 400), so no view ever sees
 text the database could not store.
 """
@@ -28,8 +29,14 @@ def _translated(check):
 
 
 def _text(multiline: bool):
-    return _translated(lambda value: rule.clean_text(value, multiline=multiline)
-                       if isinstance(value, str) else value)
+    def clean(value):
+        if not isinstance(value, str):
+            return value
+        text = rule.clean_text(value, multiline=multiline)
+        # One-line values never mean their outer spaces; a blank one is an empty one (so an
+        # Optional select given " " is "not chosen", not a value no choice has).
+        return text if multiline else text.strip()
+    return _translated(clean)
 
 
 def _secret(value):
