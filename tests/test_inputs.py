@@ -395,6 +395,22 @@ def test_cli_importers_refuse_control_characters_with_the_row(runner, tmp_path, 
     assert row_counts() == before
 
 
+@pytest.mark.parametrize("row, shown", [
+    ("1.1,1 Land,Text,,no,gender;" + "t" * 61 + ",", "a tag has 61 characters; at most 60"),
+    ("1" * 41 + ",1 Land,Text,,no,,", "the provision code has 41 characters; at most 40"),
+    ("1.1,1 " + "L" * 301 + ",Text,,no,,", "a section title has 301 characters; at most 300"),
+])
+def test_cli_structure_values_must_fit_their_columns(runner, tmp_path, row_counts, row, shown):
+    path = tmp_path / "structure.csv"
+    path.write_text("code,section,text,provision_type,priority,tags,deadline\n" + row + "\n",
+                    encoding="utf-8")
+    before = row_counts()
+    result = runner.invoke(args=["import-accord", str(path), "--name", "Long", "--country",
+                                 "Nowhere", "--signed-on", "2019-05-01", "--slug", "long"])
+    assert result.exit_code == 1 and "row 2" in result.output and shown in result.output
+    assert row_counts() == before
+
+
 def test_cli_options_pass_through_the_rule(runner, row_counts):
     before = row_counts()
     result = runner.invoke(args=["users", "create", "new\x1b@example.org", "--role", "viewer"],
