@@ -1,5 +1,7 @@
-"""The one input rule (tracker/domain/text.py) and every way in that applies it: forms, the
-update workbook, the command-line importers, the API's parameters, addresses, restore.
+"""Every way in that applies the one input rule (tracker/domain/text.py): forms, addresses
+and page parameters, the update workbook, the command-line importers, restore (the rule
+itself: test_domain_text.py; the API's parameters: test_api_params.py; every form under
+generated values: test_form_fuzz.py).
 
 Every case here answered 500 (or stored what PostgreSQL cannot hold) before the rule; each
 must be a 400 (or a named refusal) with a reason, and nothing stored. The suite runs on
@@ -23,77 +25,6 @@ from tracker.models import Accord, Provision, StatusRecord, User
 from conftest import PASSWORD
 
 SLUG = "colombia-2016-demo"
-API = f"/api/v1/accords/{SLUG}"
-
-
-# --- the rule itself (pure) ------------------------------------------------------------------
-
-@pytest.mark.parametrize("typed, multiline, stored", [
-    ("plain", True, "plain"),
-    ("line one\r\nline two\rthree", True, "line one\nline two\nthree"),
-    ("pasted\x0bfrom\x0cWord", True, "pasted\nfrom\nWord"),
-    ("pasted\x0bfrom\x0cWord", False, "pasted from Word"),
-    ("sepa\u2028rated\u2029here\x85too", True, "sepa\nrated\nhere\ntoo"),
-    ("tab\tkept", True, "tab\tkept"),
-    ("tab\tspace", False, "tab space"),
-    ("Planeacio\u0301n", True, "Planeación"),  # decomposed accent composed (NFC)
-])
-def test_text_is_normalised(typed, multiline, stored):
-    assert rule.clean_text(typed, multiline=multiline) == stored
-
-
-@pytest.mark.parametrize("typed, code", [
-    ("nul\x00byte", "U+0000"), ("bell\x07", "U+0007"), ("escape\x1b[31m", "U+001B"),
-    ("delete\x7f", "U+007F"), ("c1\x9b", "U+009B"), ("half \ud800 pair", "U+D800"),
-])
-def test_control_characters_are_refused_by_name(typed, code):
-    with pytest.raises(ValueError) as refused:
-        rule.clean_text(typed)
-    assert code in str(refused.value.args[0])
-
-
-@pytest.mark.parametrize("written, value", [("1", 1), (" 42 ", 42), ("-7", -7),
-                                            (str(rule.DB_INT_MAX), rule.DB_INT_MAX)])
-def test_whole_numbers_within_the_database_range(written, value):
-    assert rule.parse_int(written) == value
-
-
-@pytest.mark.parametrize("written", [str(2 ** 31), str(2 ** 63), "9" * 5000, "1e3", "١٢",
-                                     "1_000", "", "12abc", "0x10"])
-def test_whole_numbers_refused(written):
-    with pytest.raises(ValueError):
-        rule.parse_int(written)
-
-
-@pytest.mark.parametrize("written", ["20250316", "2025-W11-1", "2025-3-5", "2025-02-30",
-                                     "2025-03-16T00:00", "", "yesterday", "+2025-03-16"])
-def test_dates_are_exactly_yyyy_mm_dd(written):
-    with pytest.raises(ValueError):
-        rule.parse_iso_date(written)
-    assert rule.parse_iso_date("2025-03-16") == date(2025, 3, 16)
-
-
-@pytest.mark.parametrize("url, accepted", [
-    ("https://example.org/report?id=1", True), ("http://[::1]:8080/x", True),
-    ("https://user@[2001:db8::1]/", True), ("https://ejemplo.gov.co/informe-ñ", True),
-    ("https://[::1", False), ("https://[not-ipv6]/", False), ("http://[::1]x/", False),
-    ("https://host:99999/", False), ("https://host:port/", False), ("javascript:alert(1)", False),
-    ("ftp://example.org/x", False), ("https://", False), ("https://exa mple.org", False),
-    ("https://example.org/\x00", False), ("//example.org", False),
-])
-def test_links_are_parsed_safely(url, accepted):
-    assert (rule.url_problem(url) is None) is accepted
-
-
-def test_unstorable_characters_are_found_in_nested_values():
-    assert rule.unstorable({"after": {"note": ["fine", "bad\x00"]}}) == "U+0000"
-    assert rule.unstorable(["tab\tand\x0bvertical tab are storable", 3, None]) is None
-
-
-def test_excel_escapes_are_decoded_before_the_rule():
-    assert rule.clean_text(rule.unescape_ooxml("one_x000D_\ntwo_x000B_three")) == \
-        "one\ntwo\nthree"
-    assert rule.unescape_ooxml("_x005F_x000D_") == "_x000D_"  # an escaped underscore
 
 
 # --- forms -----------------------------------------------------------------------------------
@@ -220,76 +151,6 @@ def test_bad_addresses_and_parameters_are_refused(client, make_user, login, meth
     login(make_user("admin"))
     response = getattr(client, method)(url)
     assert response.status_code == status
-
-
-# --- the API's parameters --------------------------------------------------------------------
-
-@pytest.mark.parametrize("query, fragment", [
-    ("summary?as_of=20250316", "is not a date"),
-    ("summary?as_of=2025-W11-1", "is not a date"),
-    ("summary?as_of=2025-03-16T00:00", "is not a date"),
-    ("summary?as_of=%202025-03-16", "is not a date"),
-    ("summary?as_of=", "as_of is empty"),
-    ("summary?section=1&section=2", "section is given 2 times"),
-    ("summary?tag=", "tag is empty"),
-    ("summary?tag=gender%00", "control character"),
-    ("summary?priority=1", "must be true or false"),
-    ("summary?priority=yes", "must be true or false"),
-    ("summary?priority=TRUE", "must be true or false"),
-    ("timeline?freq=month&freq=year", "freq is given 2 times"),
-    ("comparison?year=01", "from 1 to 10"),
-    ("comparison?year=" + "9" * 5000, "from 1 to 10"),
-    ("comparison?year=%2B3", "from 1 to 10"),
-    ("comparison?reference_set=", "reference_set is empty"),
-    ("comparison?include_illustrative=0", "must be true or false"),
-    ("provisions?responsible_actor=a%00", "control character"),
-    ("provisions?time_frame=", "time_frame is empty"),
-])
-def test_api_accepts_exactly_what_it_documents(client, query, fragment):
-    response = client.get(f"{API}/{query}")
-    assert response.status_code == 400 and response.is_json
-    assert fragment in response.get_json()["message"]
-
-
-def test_api_names_control_characters_in_any_parameter_and_the_slug(client):
-    for url in (f"{API}/summary?colour=%00", f"/api/v1/accords/{SLUG}%00/summary",
-                "/api/v1/openapi.json?x=1"):
-        response = client.get(url)
-        assert response.status_code == 400 and response.is_json, url
-
-
-def test_api_documented_values_still_work(client):
-    for query in ("summary?as_of=2019-02-28&priority=true&tag=gender",
-                  "comparison?year=10&include_illustrative=false",
-                  "timeline?freq=year&time_frame=short"):
-        response = client.get(f"{API}/{query}")
-        assert response.status_code == 200, (query, response.get_json())
-
-
-def test_openapi_states_every_constraint(client):
-    from tracker.api import params
-
-    document = client.get("/api/v1/openapi.json").get_json()
-    paths = document["paths"]
-    summary = {p["name"]: p["schema"] for p in paths["/api/v1/accords/{slug}/summary"]["get"]
-               ["parameters"]}
-    assert summary["as_of"]["pattern"] == params.DATE_PATTERN
-    assert re.fullmatch(summary["as_of"]["pattern"].strip("^$"), "2025-03-16")
-    assert not re.fullmatch(summary["as_of"]["pattern"].strip("^$"), "20250316")
-    assert summary["tag"]["minLength"] == 1 and summary["section"]["minLength"] == 1
-    assert summary["priority"]["enum"] == ["true", "false"]
-    assert summary["time_frame"]["enum"] == ["short", "medium", "long"]
-    comparison = {p["name"]: p for p in paths["/api/v1/accords/{slug}/comparison"]["get"]
-                  ["parameters"]}
-    assert comparison["year"]["schema"]["enum"] == list(params.YEARS)
-    assert "PAM 2015" in comparison["reference_set"]["schema"]["enum"]
-    as_of = next(p for p in paths["/api/v1/accords/{slug}/pace"]["get"]["parameters"]
-                 if p["name"] == "as_of")
-    assert "before the accord was signed" in as_of["description"]
-    for path in paths.values():
-        for parameter in path["get"]["parameters"]:
-            if parameter["in"] == "query":
-                assert "given at most once" in parameter["description"].lower()
 
 
 # --- the offline update workbook -------------------------------------------------------------
