@@ -113,7 +113,7 @@ SPECIAL = [
     "2025-W11-1", "20250316", "2025-02-30", "0000-00-00", "9999-12-31", "0001-01-01",
     "2016-11-24", "2024-05-01",
     "x" * 20000, "Ñ" * 301, "ab" * 600, "=1+1", "<script>alert(1)</script>",
-    "yes", "no", "true", "admin", "coordinator", "editor", "viewer",
+    "yes", "no", "true", "admin", "coordinator", "editor", "viewer", "/a\r\nb", "/\\evil.org",
 ]
 TEXT = st.one_of(
     st.sampled_from(SPECIAL), st.sampled_from(SPECIAL),

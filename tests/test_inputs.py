@@ -132,6 +132,14 @@ def test_review_and_admin_refusals_name_the_field(client, demo, make_user, login
     assert row_counts() == before
 
 
+@pytest.mark.parametrize("target", ["/a\nb", "/a\r\nSet-Cookie: x=1", "/\u2028x", "/a\x00",
+                                    "/\\evil.example", "//evil.example", "https://evil.example"])
+def test_return_targets_never_leave_the_site_nor_break_headers(client, target):
+    response = client.post("/language/es", data={"next": target})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
 # --- addresses and query parameters of pages -------------------------------------------------
 
 @pytest.mark.parametrize("method, url, status", [
@@ -254,6 +262,21 @@ def test_cli_importers_refuse_control_characters_with_the_row(runner, tmp_path, 
     assert result.exit_code == 1
     assert shown in result.output
     assert row_counts() == before
+
+
+def test_cli_xlsx_cells_decode_excel_escapes_then_pass_the_rule(runner, tmp_path, demo):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["provision_code", "level", "effective_on", "evidence", "note"])
+    book.active.append(["1.1.1", 3, date(2024, 1, 5), "Decree 1_x000B_Article 2", None])
+    path = tmp_path / "statuses.xlsx"
+    book.save(path)
+    result = runner.invoke(args=["import-statuses", SLUG, str(path)])
+    assert result.exit_code == 0, result.output
+    evidence = db.session.scalars(select(StatusRecord.evidence_text).where(
+        StatusRecord.accord_id == demo.id, StatusRecord.source != "web"))
+    assert "Decree 1\nArticle 2" in list(evidence)
 
 
 @pytest.mark.parametrize("row, shown", [

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from .domain.messages import Message, N_
-from .domain.text import clean_text
+from .domain.text import clean_text, unescape_ooxml
 
 #: Bounds for XLSX files, checked on the zip directory before openpyxl parses anything.
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -79,20 +79,22 @@ def read_rows(data: bytes, filename: str) -> Iterator[list[str]]:
     if not data:
         raise TableError([RowError(None, N_("the file is empty"))])
     if suffix in (".csv", ".xlsx"):
-        return clean_rows(_csv_rows(data) if suffix == ".csv" else _xlsx_rows(data))
+        return clean_rows(_csv_rows(data) if suffix == ".csv" else _xlsx_rows(data),
+                          workbook=suffix == ".xlsx")
     raise TableError([RowError(None, Message(N_("expected a .csv or .xlsx file, not %(name)s"),
                                              name=repr(filename)))])
 
 
-def clean_rows(rows: Iterable[list[str]]) -> Iterator[list[str]]:
+def clean_rows(rows: Iterable[list[str]], workbook: bool = False) -> Iterator[list[str]]:
     """Every cell's text through the input rule (`domain.text.clean_text`: NFC, line breaks,
-    no control characters); every refused cell is reported with its row number."""
+    no control characters; a `workbook`'s `_xHHHH_` escapes decoded first); every refused
+    cell is reported with its row number."""
     cleaned, errors = [], []
     for number, cells in enumerate(rows, start=1):
         row = []
         for cell in cells:
             try:
-                row.append(clean_text(cell))
+                row.append(clean_text(unescape_ooxml(cell) if workbook else cell))
             except ValueError as exc:
                 errors.append(RowError(number, exc.args[0]))
                 row.append("")
