@@ -45,7 +45,11 @@ def _refuse_control_characters() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Install the bounded integer converter (call before routes are registered) and the
-    check of path values and query parameters."""
+    """Install the bounded integer converter: call before routes are registered."""
     app.url_map.converters["int"] = BoundedIntConverter
+
+
+def init_checks(app: Flask) -> None:
+    """Check path values and query parameters before every view: call after the request id
+    is set up (`web.init_app`), so a refusal's page and log line carry it."""
     app.before_request(_refuse_control_characters)
