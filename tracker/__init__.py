@@ -28,6 +28,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(config)
 
     _init_extensions(app)
+    from . import inputs
+
+    inputs.init_app(app)  # before the routes: it bounds their <int:...> values
     _register_blueprints(app)
 
     from . import cli, compression, errors, formtokens, web
@@ -37,6 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     formtokens.init_app(app)  # tokens masked before compressing; unmasked before CSRF checks
     errors.init_app(app)
     web.init_app(app)
+    inputs.init_checks(app)  # after web: refusals carry the request id
     request_logging.init_app(app)
     cli.init_app(app)
     _behind_proxies(app)

@@ -22,8 +22,10 @@ from typing import IO, Iterator
 
 from alembic.migration import MigrationContext
 from sqlalchemy import Date, DateTime, LargeBinary, TypeDecorator, func, insert, select, text
+from sqlalchemy.exc import DBAPIError
 
 from . import __version__
+from .domain.text import unstorable
 from .extensions import db
 
 FORMAT = "accord-tracker-dump"
@@ -131,12 +133,8 @@ def restore(path: Path) -> dict[str, int]:
                 table = tables.get(name)
                 if table is None:
                     raise BackupError(f"the dump has a table {name!r} this schema lacks")
-                decoders = [_decoder(table.columns[c]) for c in columns]
-                for start in range(0, len(rows), BATCH):
-                    chunk = [{c: d(v) for c, d, v in zip(columns, decoders, row)}
-                             for row in rows[start:start + BATCH]]
-                    if chunk:
-                        db.session.execute(insert(table), chunk)
+                _check_storable(name, columns, rows)
+                _insert(table, columns, rows)
                 counts[name] = len(rows)
         _reset_sequences(tables.values())
         db.session.commit()
@@ -147,6 +145,38 @@ def restore(path: Path) -> dict[str, int]:
         db.session.rollback()
         raise
     return counts
+
+
+def _check_storable(name: str, columns: list[str], rows: list[list]) -> None:
+    """Refuse rows holding what no database here can store (NUL, which an older SQLite
+    database may have taken; a lone surrogate), naming the table, row and column."""
+    for number, row in enumerate(rows, start=1):
+        for column, value in zip(columns, row):
+            found = unstorable(value)
+            if found:
+                key = dict(zip(columns, row)).get("id")
+                where = f"row {number}" + (f" (id {key})" if key is not None else "")
+                raise BackupError(
+                    f"table {name}, {where}, column {column} holds the character {found}, "
+                    f"which the database cannot store: remove it in the database the dump "
+                    f"came from (or in the file), then dump and restore again")
+
+
+def _insert(table, columns: list[str], rows: list[list]) -> None:
+    """Insert a table's rows in batches; a row the database refuses is a BackupError naming
+    the table (the whole restore is then rolled back)."""
+    decoders = [_decoder(table.columns[c]) for c in columns]
+    for start in range(0, len(rows), BATCH):
+        chunk = [{c: d(v) for c, d, v in zip(columns, decoders, row)}
+                 for row in rows[start:start + BATCH]]
+        if not chunk:
+            continue
+        try:
+            db.session.execute(insert(table), chunk)
+        except DBAPIError as exc:
+            raise BackupError(f"the database refused a row of table {table.name} (rows "
+                              f"{start + 1}-{start + len(chunk)}): "
+                              f"{str(exc.orig).strip().splitlines()[0]}") from None
 
 
 def _reset_sequences(tables) -> None:

@@ -10,6 +10,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from .domain.text import clean_text, parse_iso_date
 from .tables import TableError
 
 
@@ -41,9 +42,20 @@ def _iso_date(_ctx, _param, value: str | None) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)") from None
+        return parse_iso_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc.args[0])) from None
+
+
+def _text(_ctx, _param, value: str | None) -> str | None:
+    """Command-line text through the input rule (`domain.text`): NFC, one line, no control
+    characters."""
+    if value is None:
+        return None
+    try:
+        return clean_text(value, multiline=False)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc.args[0])) from None
 
 
 @click.command("seed")
@@ -176,10 +188,11 @@ def reference_sets_default(label: str) -> None:
 
 @click.command("import-accord")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--name", required=True, help="The accord's full name.")
-@click.option("--country", required=True)
+@click.option("--name", required=True, callback=_text, help="The accord's full name.")
+@click.option("--country", required=True, callback=_text)
 @click.option("--signed-on", required=True, callback=_iso_date, help="Signing date, YYYY-MM-DD.")
-@click.option("--slug", help="Short name used in addresses (default: derived from the name).")
+@click.option("--slug", callback=_text,
+              help="Short name used in addresses (default: derived from the name).")
 @click.option("--target-date", callback=_iso_date, help="Date full implementation is due.")
 @click.option("--private", is_flag=True, help="Visible only to users with a role on it.")
 @click.option("--first-implementation-year", type=click.IntRange(1900, 2200), default=None,
@@ -210,7 +223,7 @@ def import_accord_command(file, name, country, signed_on, slug, target_date, pri
 
 
 @click.command("import-statuses")
-@click.argument("slug")
+@click.argument("slug", callback=_text)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def import_statuses_command(slug: str, file: str) -> None:
     """Add status records to accord SLUG, recorded as verified.
@@ -230,12 +243,12 @@ users_group = AppGroup("users", help="Manage user accounts.")
 
 
 @users_group.command("create")
-@click.argument("email")
+@click.argument("email", callback=_text)
 @click.option("--role", required=True, type=click.Choice(["admin", "coordinator", "editor",
                                                           "viewer"]))
-@click.option("--org", help="Organization name (created if new).")
-@click.option("--accord", "accord_slug", help="Scope the role to this accord.")
-@click.option("--name", default="", help="Display name.")
+@click.option("--org", callback=_text, help="Organization name (created if new).")
+@click.option("--accord", "accord_slug", callback=_text, help="Scope the role to this accord.")
+@click.option("--name", default="", callback=_text, help="Display name.")
 def create_user_command(email, role, org, accord_slug, name) -> None:
     """Create a user with a role. The password is prompted, or read from TRACKER_NEW_PASSWORD."""
     from .accounts import AccountError, create_user
@@ -252,11 +265,12 @@ def create_user_command(email, role, org, accord_slug, name) -> None:
 
 
 @users_group.command("grant")
-@click.argument("email")
+@click.argument("email", callback=_text)
 @click.option("--role", required=True, type=click.Choice(["admin", "coordinator", "editor",
                                                           "viewer"]))
-@click.option("--accord", "accord_slug", help="Scope the role to this accord.")
-@click.option("--section", "section_code", help="Scope it further to this section code.")
+@click.option("--accord", "accord_slug", callback=_text, help="Scope the role to this accord.")
+@click.option("--section", "section_code", callback=_text,
+              help="Scope it further to this section code.")
 def grant_role_command(email, role, accord_slug, section_code) -> None:
     """Grant EMAIL another role, over everything, an accord, or a section of it."""
     from .accounts import AccountError, grant_role

@@ -1,5 +1,79 @@
-"""Form pieces shared by several blueprints."""
-from flask_wtf import FlaskForm
+"""Form pieces shared by several blueprints, and the form base every form derives from.
+
+`FlaskForm` here is Flask-WTF's form with the input rule of `domain.text` put in front of
+every field's own filters: text normalised (NFC, line breaks, no control characters; one-line
+values stripped), passwords checked but never altered, whole numbers bounded to what the
+database holds.
+A refused value becomes that field's error (the form answers 400), so no view ever sees
+text the database could not store.
+"""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm as _BaseForm
+from wtforms import IntegerField, PasswordField, TextAreaField
+
+from .domain import text as rule
+
+
+def _translated(check):
+    """`check` with its ValueError(Message) turned into the reader's language (a field
+    error must be a plain string)."""
+    def run(value):
+        try:
+            return check(value)
+        except ValueError as exc:
+            from .i18n import translate
+
+            raise ValueError(translate(exc.args[0])) from None
+    return run
+
+
+def _text(multiline: bool):
+    def clean(value):
+        if not isinstance(value, str):
+            return value
+        text = rule.clean_text(value, multiline=multiline)
+        # One-line values never mean their outer spaces; a blank one is an empty one (so an
+        # Optional select given " " is "not chosen", not a value no choice has).
+        return text if multiline else text.strip()
+    return _translated(clean)
+
+
+def _secret(value):
+    return rule.clean_secret(value) if isinstance(value, str) else value
+
+
+def _integer(value):
+    return rule.check_int(value) if isinstance(value, int) else value
+
+
+def input_filter(field_class):
+    """The normalising filter for a field class (applied before the field's own filters)."""
+    if issubclass(field_class, PasswordField):
+        return _translated(_secret)
+    if issubclass(field_class, IntegerField):
+        return _translated(_integer)
+    return _text(multiline=issubclass(field_class, TextAreaField))
+
+
+class FlaskForm(_BaseForm):
+    """Flask-WTF's form, each field's input passed through `domain.text` first."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = [input_filter(unbound_field.field_class),
+                       *unbound_field.kwargs.get("filters", ())]
+            return unbound_field.bind(form=form, **{**options, "filters": filters})
+
+
+def error_text(form) -> str:
+    """Every field error of a validated form as one line ("Label: reason; ..."), for views
+    that answer a refused POST with an error page rather than the form."""
+    parts = []
+    for field in form:
+        for error in field.errors:
+            parts.append(f"{field.label.text}: {error}" if field.label.text else str(error))
+    return "; ".join(parts)
 
 
 class EmptyForm(FlaskForm):

@@ -136,6 +136,13 @@ def import_accord(data: bytes, filename: str, *, name: str, country: str, signed
     priority_since (the date recorded for the initial priority flags; default: signing date).
     """
     slug = slug or slugify(name)
+    try:
+        for value, column, what in ((name, Accord.name, "the name"),
+                                    (country, Accord.country, "the country"),
+                                    (slug, Accord.slug, "the slug")):
+            _fits(value, column, what)
+    except ValueError as exc:
+        raise TableError([RowError(None, str(exc))]) from None
     if db.session.scalar(select(Accord.id).where(Accord.slug == slug)) is not None:
         raise TableError([RowError(None, f"an accord with slug {slug!r} already exists")])
     table = read_table(data, filename, ACCORD_COLUMNS, ACCORD_OPTIONAL)
@@ -157,10 +164,22 @@ def _parse_structure_rows(rows) -> list[_ProvisionRow]:
     return parsed
 
 
+def _fits(value: str | None, column, what: str) -> None:
+    """ValueError when `value` is longer than the column holds (PostgreSQL would refuse it
+    at commit, SQLite would keep it)."""
+    limit = getattr(column.type, "length", None)
+    if value and limit and len(value) > limit:
+        raise ValueError(f"{what} has {len(value)} characters; at most {limit} fit")
+
+
 def _structure_row(row: dict, types: dict, seen: set) -> _ProvisionRow:
     code = row["code"]
     if not code:
         raise ValueError("provision code is empty")
+    _fits(code, Provision.code, "the provision code")
+    _fits(row.get("responsible_actor"), Provision.responsible_actor, "the responsible actor")
+    for tag in parse_tags(row["tags"]):
+        _fits(tag, ProvisionTag.tag, "a tag")
     if code in seen:
         raise ValueError(f"duplicate provision code {code!r}")
     seen.add(code)
@@ -187,6 +206,8 @@ def _parse_section_path(text: str) -> list[tuple[str, str]]:
         if not segment:
             raise ValueError(f"section path {text!r} has an empty segment")
         code, _, title = segment.partition(" ")
+        _fits(code, Section.code, "a section code")
+        _fits(title.strip(), Section.title, "a section title")
         path.append((code, title.strip() or code))
     return path
 

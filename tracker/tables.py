@@ -24,10 +24,10 @@ from .tabular import (  # noqa: F401  (the entry points importers use)
 # --- value parsers: each returns the value or raises ValueError with a reader's message ---
 
 def parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+    """A date written exactly YYYY-MM-DD (the input rule's); ValueError otherwise."""
+    from .domain.text import parse_iso_date
+
+    return parse_iso_date(text)
 
 
 def parse_bool(text: str) -> bool:

@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..accounts import MIN_PASSWORD_LENGTH
+from ..forms import FlaskForm
 
 #: Roles from least to most power, with their names in the reader's language; the first is
 #: the default of a new account (least privilege).

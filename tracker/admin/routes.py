@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from ..accounts import AccountError, create_user, grant_role, organization_named
 from ..extensions import db
+from ..forms import error_text
 from ..models import Accord, AuditEvent, Organization, RoleGrant, Section, User
 from ..permissions import admin_required
 from ..services import audit
@@ -83,7 +84,7 @@ def grant(user_id: int):
     form = GrantForm()
     form.fill(*_scope_options())
     if not form.validate_on_submit():
-        abort(400, description=_("Choose a role and a scope."))
+        abort(400, description=error_text(form) or _("Choose a role and a scope."))
     try:
         accord, section = _scope(form)
         grant_role(user.email, form.role.data, accord_slug=accord.slug if accord else None,
@@ -113,7 +114,7 @@ def revoke(grant_id: int):
 def organizations():
     form = OrganizationForm()
     if not form.validate_on_submit():
-        abort(400, description=_("The organization needs a name."))
+        abort(400, description=error_text(form) or _("The organization needs a name."))
     organization_named(form.name.data.strip())
     db.session.commit()
     flash(_("Organization saved."))

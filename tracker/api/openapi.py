@@ -5,27 +5,43 @@ from .. import __version__
 from ..domain.compare import MAX_YEARS
 from ..domain.metrics import FREQUENCIES
 from ..domain.scale import LEVEL_KEYS
+from . import params
+
+
+#: Free-text values hold no control character (the server reads a tab or line break as a
+#: space, normalises to Unicode NFC and refuses NUL and every other control character).
+TEXT_PATTERN = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$"
 
 
 def _query(name: str, description: str, schema: dict) -> dict:
-    return {"name": name, "in": "query", "required": False, "description": description,
-            "schema": schema}
+    """A query parameter: optional, given at most once, never empty, no control characters
+    (`params.value` refuses the rest with a 400)."""
+    if schema.get("type") == "string" and "enum" not in schema and "format" not in schema:
+        schema = {"minLength": 1, "pattern": TEXT_PATTERN, **schema}
+    return {"name": name, "in": "query", "required": False,
+            "description": description + " Given at most once; an empty value, a repeated "
+            "parameter or a control character is refused (400).", "schema": schema}
 
 
+BOOLEAN = {"type": "string", "enum": list(params.BOOLEANS)}
 SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"},
         "description": "The accord's short name, as in /api/v1/accords."}
-AS_OF = _query("as_of", "Date of the figures (default today); not in the future, not before "
-               "signing.", {"type": "string", "format": "date"})
-PENDING = _query("include_pending", "Count records awaiting review too (coordinators only).",
-                 {"type": "boolean", "default": False})
+AS_OF = _query("as_of", "Date of the figures, written YYYY-MM-DD (default today); a date in "
+               "the future or before the accord was signed is refused (400).",
+               {"type": "string", "format": "date", "pattern": params.DATE_PATTERN})
+PENDING = _query("include_pending", "Count records awaiting review too (the accord's "
+                 "coordinators only; 403 for others).", {**BOOLEAN, "default": "false"})
 FILTERS = [
-    _query("section", "Section code at any depth, e.g. 1 or 1.2.", {"type": "string"}),
-    _query("tag", "Cross-cutting tag, e.g. gender or ethnic.", {"type": "string"}),
-    _query("priority", "Only priority (true) or non-priority (false) provisions.",
-           {"type": "boolean"}),
-    _query("provision_type", "PAM provision type code, e.g. CFR.", {"type": "string"}),
-    _query("responsible_actor", "Responsible actor, exactly as stored.", {"type": "string"}),
-    _query("time_frame", "Time frame.", {"type": "string", "enum": ["short", "medium", "long"]}),
+    _query("section", "Section code at any depth, e.g. 1 or 1.2; must be a section holding "
+           "provisions of this accord.", {"type": "string"}),
+    _query("tag", "Cross-cutting tag, e.g. gender or ethnic; must be a tag of a provision of "
+           "this accord.", {"type": "string"}),
+    _query("priority", "Only priority (true) or non-priority (false) provisions.", BOOLEAN),
+    _query("provision_type", "PAM provision type code, e.g. CFR; must be the type of a "
+           "provision of this accord.", {"type": "string"}),
+    _query("responsible_actor", "Responsible actor, exactly as stored for a provision of this "
+           "accord.", {"type": "string"}),
+    _query("time_frame", "Time frame.", {"type": "string", "enum": list(params.TIME_FRAMES)}),
 ]
 
 LEVEL_OBJECT = {"type": "object", "properties": {k: {"type": ["number", "null"]}
@@ -54,8 +70,15 @@ def _get(summary: str, parameters: list, schema: dict, errors=(400, 404)) -> dic
     return {"get": {"summary": summary, "parameters": parameters, "responses": responses}}
 
 
-def document() -> dict:
+def document(reference_sets: list[str] | None = None, default_set: str = "") -> dict:
+    """The OpenAPI document; `reference_sets` (the labels in the database) become the enum of
+    the comparison's `reference_set`, `default_set` its default."""
     per_accord = [SLUG, AS_OF, PENDING]
+    label: dict = {"type": "string"}
+    if default_set:
+        label["default"] = default_set
+    if reference_sets:
+        label["enum"] = list(reference_sets)
     return {
         "openapi": "3.1.0",
         "info": {"title": "Accord tracker API", "version": __version__,
@@ -87,11 +110,10 @@ def document() -> dict:
                 "Provision types against the reference set at equal time since signing",
                 [SLUG, AS_OF, PENDING,
                  _query("year", f"Year since signing, 1-{MAX_YEARS}, or now (default).",
-                        {"type": "string", "default": "now"}),
-                 _query("reference_set", "Reference-set label (default: the default set, "
-                        "see /api/v1/reference-sets).", {"type": "string"}),
+                        {"type": "string", "enum": list(params.YEARS), "default": "now"}),
+                 _query("reference_set", "Reference-set label (default: the default set, see /api/v1/reference-sets).", label),
                  _query("include_illustrative", "Include reference accords whose data is "
-                        "illustrative.", {"type": "boolean", "default": True})],
+                        "illustrative.", {**BOOLEAN, "default": "true"})],
                 {"type": "object"}, errors=(400, 403, 404)),
             "/api/v1/accords/{slug}/provisions": _get(
                 "Each provision with its level as of a date", per_accord + FILTERS,

@@ -151,7 +151,7 @@ def comparison(slug: str):
     figures = _figures(slug)
     year = params.year()
     as_of = params.as_of(figures.accord.signed_on)
-    label = params.request.args.get("reference_set") or default_reference_set()
+    label = params.value("reference_set") or default_reference_set()
     if not label:
         params.bad_request("no reference set is loaded (import-reference loads one)")
     if label not in queries.reference_sets():
@@ -187,4 +187,5 @@ def provisions(slug: str):
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(document())
+    params.check_known(())
+    return jsonify(document(sorted(queries.reference_sets()), default_reference_set()))

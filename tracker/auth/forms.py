@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..accounts import MIN_PASSWORD_LENGTH
+from ..forms import FlaskForm
 
 
 class LoginForm(FlaskForm):

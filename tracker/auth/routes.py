@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from .. import accounts
+from ..domain.text import control_character
 from ..extensions import db, limiter
 from ..forms import EmptyForm
 from ..models import User, utcnow
@@ -20,8 +21,9 @@ from .forms import LoginForm, PasswordForm
 def _safe_next(target: str | None) -> str:
     """Only same-site paths: never redirect a partner to another host after logging in."""
     if target and target.startswith("/") and not target.startswith("//") \
-            and not urlsplit(target).netloc:
-        return target
+            and not any((c.isspace() and c != " ") or c == "\\" for c in target) \
+            and control_character(target) is None and not urlsplit(target).netloc:
+        return target  # no line breaks (header injection) nor "/\\host" (another site)
     return url_for("accords.index")
 
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urlparse
 
 from .messages import N_
 from .scale import LEVELS
+from .text import url_problem as link_problem
 
 MAX_NOTE = 2000
 MAX_EVIDENCE_TEXT = 4000
@@ -27,14 +27,12 @@ class Submission:
 
 
 def evidence_url_problem(url: str | None) -> str | None:
+    """Why the evidence link is refused (an N_ reason), or None; never raises."""
     if not url:
         return None
     if len(url) > MAX_URL:
         return N_("the evidence link is too long")
-    parts = urlparse(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return N_("the evidence link must be an http:// or https:// address")
-    return None
+    return link_problem(url)
 
 
 def changes_nothing(sub: Submission, level_in_force: int | None) -> bool:

@@ -12,6 +12,7 @@ from typing import Callable
 
 from ..domain.messages import Message, N_
 from ..domain.scale import parse_level
+from ..domain.text import clean_text, parse_iso_date, unescape_ooxml
 
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd h:mm:ss"
@@ -21,12 +22,13 @@ LEVEL_MEAN_FORMAT = "0.00"
 
 
 def parse_text(value: object) -> str | None:
-    """A cell as stripped text; None when empty."""
+    """A cell as stripped text through the input rule (`domain.text.clean_text`); None when
+    empty. Raises ValueError(Message) for a control character."""
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).strip()
+    text = clean_text(unescape_ooxml(str(value))).strip()
     return text or None
 
 
@@ -41,11 +43,7 @@ def parse_date_cell(value: object) -> date | None:
     text = str(value).strip()
     if len(text) > 10 and text[10] in "T ":  # a date-time written as text
         text = text[:10]
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(Message(N_("%(value)s is not a date (use YYYY-MM-DD)"),
-                                 value=repr(text))) from None
+    return parse_iso_date(text)
 
 
 def parse_level_cell(value: object) -> int | None:

@@ -419,7 +419,7 @@ def update_workbook(accord: Accord, section: Section | None = None, *,
 
 
 def _protect(sheet: Sheet, signed_on: date) -> None:
-    ws, last = sheet.ws, sheet.count + 1
+    ws, last = sheet.ws, max(sheet.count + 1, 2)  # a range needs one row, even with no data
     ws.protection.sheet = True
     ws.protection.autoFilter = ws.protection.formatColumns = False
     level_col = get_column_letter(sheet.column_index("new_level"))

@@ -1,12 +1,17 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (DateField, HiddenField, IntegerField, SelectField, StringField,
                      TextAreaField, URLField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import (DataRequired, InputRequired, Length, Optional,
+                                ValidationError)
 
 from ..domain.rules import MAX_EVIDENCE_TEXT, MAX_NOTE, MAX_URL
+from ..forms import FlaskForm
 from ..i18n import level_labels
+
+
+#: The longest tag (the length of `ProvisionTag.tag`).
+MAX_TAG = 60
 
 
 class StatusForm(FlaskForm):
@@ -52,6 +57,12 @@ class ProvisionForm(FlaskForm):
     deadline = DateField(_l("Deadline"), validators=[Optional()])
     time_frame = SelectField(_l("Time frame"), validators=[Optional()])
     version = HiddenField(validators=[DataRequired()])
+
+    def validate_tags(self, field):
+        """Each tag fits its column (MAX_TAG characters)."""
+        if any(len(tag.strip()) > MAX_TAG for tag in (field.data or "").split(";")):
+            raise ValidationError(_l("Each tag may have at most %(count)d characters.",
+                                     count=MAX_TAG))
 
     def fill(self, sections, types):
         from ..i18n import TIME_FRAMES

@@ -12,6 +12,7 @@ from .. import services
 from ..accords.routes import visible_accord_or_404
 from ..domain.metrics import Filters
 from ..domain.rules import Submission
+from ..domain.text import parse_int
 from ..extensions import db
 from ..figures import AccordFigures
 from ..i18n import review_state
@@ -55,10 +56,10 @@ def _filters(figures: AccordFigures) -> tuple[Filters, int | None, bool, str]:
 
 
 def _page_number() -> int:
-    text = request.args.get("page", "1")
-    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+    try:
+        return parse_int(request.args.get("page", "1"), minimum=1)
+    except ValueError:
         abort(400, description=_("The page must be a positive whole number."))
-    return int(text)
 
 
 @bp.get("/accords/<slug>/provisions")
@@ -197,10 +198,10 @@ def _attach(exc: services.Invalid, form, fallback) -> None:
 
 
 def _version(form) -> int:
-    text = form.version.data or ""
-    if not (text.isascii() and text.isdigit()):
+    try:
+        return parse_int(form.version.data, minimum=0)
+    except ValueError:
         abort(400, description=_("The form is damaged (no version). Reload the page."))
-    return int(text)
 
 
 @bp.post("/accords/<slug>/provisions/<code>/priority")

@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+
+from ..forms import FlaskForm
 
 
 class UploadForm(FlaskForm):

@@ -15,10 +15,11 @@ from sqlalchemy import select, update
 from .. import queries, services
 from ..accords.routes import visible_accord_or_404
 from ..api import params
+from ..domain.text import safe_label
 from ..excel import export, importer
 from ..extensions import db
 from ..i18n import translate
-from ..models import Section, UploadBatch
+from ..models import Provision, Section, UploadBatch
 from ..permissions import can_edit_some, can_review, has_any_role_on, has_role, require
 from ..tables import TableError
 from . import bp
@@ -89,6 +90,13 @@ def _section_param(accord) -> Section | None:
     return section
 
 
+def _has_provisions(accord) -> bool:
+    """Whether the accord holds any provision (a section without any gets a workbook with
+    the headers only)."""
+    return db.session.scalar(select(Provision.id).where(Provision.accord_id == accord.id)
+                             .limit(1)) is not None
+
+
 def _edits_some_of(accord) -> bool:
     return can_edit_some(current_user, accord)
 
@@ -100,6 +108,9 @@ def update_workbook(slug: str):
     section = _section_param(accord)
     require(has_role(current_user, "editor", accord, section),
             _("You may not edit this accord or section."))
+    if not _has_provisions(accord):
+        abort(404, description=_("This accord has no provisions yet: there is nothing to "
+                                 "update. Import its structure first."))
     data = export.update_workbook(accord, section)
     scope = f"-{section.code}" if section else ""
     return _send(data, f"{slug}{scope}-update-{date.today().isoformat()}.xlsx",
@@ -139,7 +150,7 @@ def upload(slug: str):
         return _upload_page(accord, form, errors=exc.errors, status=400)
     if not plan.ok or not plan.changes:
         return _preview(accord, plan)  # problems, or nothing to record: nothing is kept
-    batch = _keep(accord, upload_file.filename or "update.xlsx", data)
+    batch = _keep(accord, safe_label(upload_file.filename, 255, "update.xlsx"), data)
     return redirect(url_for(".preview", slug=slug, batch_id=batch.id))
 
 

@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import Length
+
+from ..forms import FlaskForm
 
 
 class ReviewForm(FlaskForm):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from .. import services
 from ..extensions import db
 from ..figures import AccordFigures
+from ..forms import error_text
 from ..i18n import review_state, translate
 from ..models import Accord, StatusRecord
 from ..permissions import can_review, can_view, require
@@ -54,7 +55,7 @@ def decide(record_id: int):
     require(can_review(current_user, accord), _("Only the accord's coordinators review it."))
     form = ReviewForm()
     if not form.validate_on_submit() or not (form.verify.data or form.reject.data):
-        abort(400, description=_("Choose verify or reject."))
+        abort(400, description=error_text(form) or _("Choose verify or reject."))
     decision = "verified" if form.verify.data else "rejected"
     try:
         services.review(record, decision, form.reason.data or "")

@@ -21,7 +21,7 @@ from typing import Iterator, Sequence
 
 from ..domain.messages import Message, N_
 from . import delimited, workbook
-from .cells import Cell, cell_text, make_cell
+from .cells import Cell, cell_text, clean_rows, make_cell
 from .errors import RowError, TableError, refuse
 from .kinds import NOT_XLSX, check_xlsx_container, identify
 
@@ -53,8 +53,8 @@ def read_rows(data: bytes, filename: str) -> Iterator[list[str]]:
     """
     del filename  # the content decides; kept for callers that pass it
     if identify(data) == "text":
-        return (_texts(cells) for cells in delimited.text_rows(delimited.decode(data)))
-    return iter(_workbook_rows(data))
+        return clean_rows(_texts(cells) for cells in delimited.text_rows(delimited.decode(data)))
+    return clean_rows(_workbook_rows(data), workbook=True)
 
 
 def _texts(fields: list[str]) -> list[str]:

@@ -62,3 +62,25 @@ def make_cell(value: object, data_type: str = "s") -> Cell:
 
 
 EMPTY = Cell()
+
+
+def clean_rows(rows, workbook: bool = False):
+    """Every cell's text through the input rule (`domain.text.clean_text`: NFC, line breaks,
+    no control characters; a `workbook`'s `_xHHHH_` escapes decoded first), rows numbered
+    from 1 as read. Raises TableError naming every refused cell's row."""
+    from ..domain.text import clean_text, unescape_ooxml
+    from .errors import RowError, TableError
+
+    cleaned, errors = [], []
+    for number, cells in enumerate(rows, start=1):
+        row = []
+        for cell in cells:
+            try:
+                row.append(clean_text(unescape_ooxml(cell) if workbook else cell))
+            except ValueError as exc:
+                errors.append(RowError(number, exc.args[0]))
+                row.append("")
+        cleaned.append(row)
+    if errors:
+        raise TableError(errors)
+    return iter(cleaned)
