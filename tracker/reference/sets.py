@@ -9,13 +9,13 @@ and never across sets.
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import delete, func, select, update
 
 from ..domain.messages import N_, Message
+from ..domain.text import clean_text
 from ..extensions import db
 from ..models import (
     Accord,
@@ -144,17 +144,19 @@ LABEL_LENGTH = 80
 
 
 def checked_label(label: str) -> str:
-    """A set label as stored: stripped; refused (ReferenceSetError, 400) when empty, longer
-    than LABEL_LENGTH characters, or holding control characters (line breaks included)."""
-    label = unicodedata.normalize("NFC", label.strip())
+    """A set label as stored: one line through the input rule (`domain.text.clean_text`:
+    NFC, line breaks as spaces), stripped; refused (ReferenceSetError, 400) when it holds a
+    control character, is empty, or is longer than LABEL_LENGTH characters."""
+    try:
+        label = clean_text(label, multiline=False).strip()
+    except ValueError as exc:
+        raise ReferenceSetError(Message(N_("the label of the reference set %(reason)s"),
+                                        reason=exc.args[0])) from None
     if not label:
         raise ReferenceSetError(N_("the label of a reference set cannot be blank"))
     if len(label) > LABEL_LENGTH:
         raise ReferenceSetError(Message(N_("the label of a reference set is at most %(n)s "
                                            "characters"), n=LABEL_LENGTH))
-    if any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in label):
-        raise ReferenceSetError(N_("the label of a reference set cannot hold control "
-                                   "characters or line breaks"))
     return label
 
 
