@@ -176,7 +176,8 @@ def test_openapi_matches_the_routes(app, client):
     assert documented == routed
     summary_params = {p["name"] for p in document["paths"]["/api/v1/accords/{slug}/summary"]
                       ["get"]["parameters"]}
-    assert summary_params == {"slug", "as_of", "include_pending", "section", "tag", "priority",
+    assert summary_params == {"slug", "as_of", "include_pending", "known_at", "section", "tag",
+                              "priority",
                               "provision_type", "responsible_actor", "time_frame"}
 
 

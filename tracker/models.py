@@ -478,3 +478,6 @@ class UploadBatch(db.Model):
 
     user: Mapped[User] = relationship()
     accord: Mapped[Accord] = relationship()
+
+
+from .cutoffs.models import Cutoff  # noqa: E402,F401  (its own package; one metadata)

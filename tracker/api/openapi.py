@@ -18,6 +18,10 @@ AS_OF = _query("as_of", "Date of the figures (default today); not in the future,
                "signing.", {"type": "string", "format": "date"})
 PENDING = _query("include_pending", "Count records awaiting review too (coordinators only).",
                  {"type": "boolean", "default": False})
+KNOWN_AT = _query("known_at", "Figures as known at this moment (ISO 8601 timestamp; without an "
+                  "offset, UTC): only records verified by then count. Default: as known now. "
+                  "Not before the accord existed here, not in the future, not with "
+                  "include_pending.", {"type": "string", "format": "date-time"})
 FILTERS = [
     _query("section", "Section code at any depth, e.g. 1 or 1.2.", {"type": "string"}),
     _query("tag", "Cross-cutting tag, e.g. gender or ethnic.", {"type": "string"}),
@@ -55,7 +59,7 @@ def _get(summary: str, parameters: list, schema: dict, errors=(400, 404)) -> dic
 
 
 def document() -> dict:
-    per_accord = [SLUG, AS_OF, PENDING]
+    per_accord = [SLUG, AS_OF, PENDING, KNOWN_AT]
     return {
         "openapi": "3.1.0",
         "info": {"title": "Accord tracker API", "version": __version__,
@@ -85,7 +89,7 @@ def document() -> dict:
                 {"type": "object"}, errors=(400, 403, 404)),
             "/api/v1/accords/{slug}/comparison": _get(
                 "Provision types against the reference set at equal time since signing",
-                [SLUG, AS_OF, PENDING,
+                [SLUG, AS_OF, PENDING, KNOWN_AT,
                  _query("year", f"Year since signing, 1-{MAX_YEARS}, or now (default).",
                         {"type": "string", "default": "now"}),
                  _query("reference_set", "Reference-set label (default: the default set, "
