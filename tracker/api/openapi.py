@@ -22,6 +22,9 @@ KNOWN_AT = _query("known_at", "Figures as known at this moment (ISO 8601 timesta
                   "offset, UTC): only records verified by then count. Default: as known now. "
                   "Not before the accord existed here, not in the future, not with "
                   "include_pending.", {"type": "string", "format": "date-time"})
+LABEL = {"name": "label", "in": "path", "required": True, "schema": {"type": "string"},
+         "description": "A cut-off's label, as in /api/v1/accords/{slug}/cutoffs."}
+SINCE = _query("since", "Label of the earlier cut-off to compare with.", {"type": "string"})
 FILTERS = [
     _query("section", "Section code at any depth, e.g. 1 or 1.2.", {"type": "string"}),
     _query("tag", "Cross-cutting tag, e.g. gender or ethnic.", {"type": "string"}),
@@ -101,6 +104,25 @@ def document() -> dict:
                 "Each provision with its level as of a date", per_accord + FILTERS,
                 {"type": "object", "properties": {"provisions": {"type": "array"}}},
                 errors=(400, 403, 404)),
+            "/api/v1/accords/{slug}/cutoffs": _get(
+                "Published cut-offs, latest first (label, date, publication time, note, "
+                "supersedes / superseded by)", [SLUG],
+                {"type": "object", "properties": {"cutoffs": {"type": "array"}}},
+                errors=(400, 404)),
+            "/api/v1/accords/{slug}/cutoffs/{label}": _get(
+                "A cut-off's figures as published (as of its date, as known at its "
+                "publication): summary with the priority split, per point, per tag, overdue, "
+                "comparison; and its revision: the same date's figures as known now and the "
+                "records verified since that make the difference", [SLUG, LABEL],
+                {"type": "object"}, errors=(400, 404)),
+            "/api/v1/accords/{slug}/cutoffs/{label}/changes": _get(
+                "What changed from another cut-off (default: the previous one) to this one: "
+                "shares and score per point and per tag, provisions up, down, newly complete, "
+                "newly overdue, priority provisions that did not move", [SLUG, LABEL, SINCE],
+                {"type": "object"}, errors=(400, 404)),
+            "/api/v1/accords/{slug}/changes": _get(
+                "What changed from a cut-off (default: the latest) to today, as known now",
+                [SLUG, SINCE], {"type": "object"}, errors=(400, 404)),
             "/api/v1/reference-sets": _get(
                 "Reference sets with their provenance (label, version, default, illustrative, "
                 "citation, source file and SHA-256, rows read, import time, alignment rule, "

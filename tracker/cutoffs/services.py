@@ -48,6 +48,8 @@ def problems(accord: Accord, label: str, as_of: date | None, note: str,
         found["label"] = N_("only monitored accords publish cut-offs")
     if not label:
         found["label"] = N_("a label is required")
+    elif "/" in label or not label.isprintable():
+        found["label"] = N_("a label cannot hold a slash or control characters")
     elif len(label) > MAX_LABEL:
         found["label"] = Message(N_("the label is longer than %(n)s characters"), n=MAX_LABEL)
     elif by_label(accord, label) is not None:
