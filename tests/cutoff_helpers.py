@@ -14,7 +14,7 @@ T3 = datetime(2024, 3, 10, 9, 0, tzinfo=timezone.utc)
 T4 = datetime(2024, 4, 10, 9, 0, tzinfo=timezone.utc)
 
 
-def small_accord(slug: str = "hand-worked") -> Accord:
+def small_accord(slug: str = "hand-worked", public: bool = True) -> Accord:
     """Accord signed 2020-01-01 with provisions A (point 1, priority, tag gender), B (point
     1), C (point 2), D (point 2, deadline 2020-04-30), and these records:
 
@@ -25,7 +25,7 @@ def small_accord(slug: str = "hand-worked") -> Accord:
     - A: 3 from 2020-05-01, recorded and verified at T4 (a late record, earlier date).
     """
     accord = Accord(slug=slug, name="Hand-worked accord", country="Nowhere",
-                    signed_on=date(2020, 1, 1), created_at=T0)
+                    signed_on=date(2020, 1, 1), created_at=T0, public=public)
     db.session.add(accord)
     db.session.flush()
     one = Section(accord_id=accord.id, code="1", title="Point one", position=1)
