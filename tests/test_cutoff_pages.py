@@ -154,7 +154,7 @@ def test_the_data_package_and_the_workbook_as_published(client):
     summary = book["Summary"]
     assert summary.page_setup.orientation == "landscape"
     assert summary.sheet_properties.pageSetUpPr.fitToPage
-    assert summary.print_title_rows == "1:1"
+    assert summary.print_title_rows == "$1:$1"
     assert "Hand-worked accord" in summary.oddHeader.right.text
 
 

@@ -32,7 +32,7 @@ class _Document(FPDF):
         self.brief = brief
         self.add_font("DejaVu", "", str(_FONTS / "DejaVuSans.ttf"))
         self.add_font("DejaVu", "B", str(_FONTS / "DejaVuSans-Bold.ttf"))
-        self.set_margins(16, 18, 16)
+        self.set_margins(16, 19, 16)
         self.set_auto_page_break(True, margin=18)
         self.alias_nb_pages()
         self.set_title(brief.title)
@@ -44,15 +44,17 @@ class _Document(FPDF):
         self.set_text_color(*_MUTED)
         label = self.brief.moment.label or _("as of %(date)s",
                                               date=self.brief.moment.as_of.isoformat())
-        self.cell(0, 5, f"{self.brief.accord.name} · {label}", **_NEXT)
+        room = self.w - self.l_margin - self.r_margin - 40
+        self.set_xy(self.l_margin, 8)
+        self.cell(room, 5, _shorten(self, f"{self.brief.accord.name} · {label}", room))
         if self.brief.accord.illustrative:
-            self.set_xy(self.l_margin, 10)
+            self.set_xy(self.l_margin, 8)
             self.set_text_color(*_STAMP)
             self.set_font("DejaVu", "B", 8)
-            self.cell(0, 5, _("ILLUSTRATIVE DATA"), align="R", **_NEXT)
+            self.cell(0, 5, _("ILLUSTRATIVE DATA"), align="R")
         self.set_draw_color(200, 200, 200)
-        self.line(self.l_margin, 16, self.w - self.r_margin, 16)
-        self.set_y(20)
+        self.line(self.l_margin, 14, self.w - self.r_margin, 14)
+        self.set_y(self.t_margin)
         self.set_text_color(*_INK)
 
     def footer(self):
@@ -67,12 +69,12 @@ class _Document(FPDF):
             self.add_page()
         self.ln(3)
         self.set_font("DejaVu", "B", 12)
-        self.multi_cell(0, 7, text, **_NEXT)
+        self.multi_cell(0, 7, text, align="L", **_NEXT)
         self.set_font("DejaVu", "", 10)
 
     def paragraph(self, text: str, size: float = 10) -> None:
         self.set_font("DejaVu", "", size)
-        self.multi_cell(0, size * 0.5, text, **_NEXT)
+        self.multi_cell(0, size * 0.5, text, align="L", **_NEXT)
         self.ln(1)
 
     def grid(self, head: list[str], rows: list[list[str]], widths: tuple) -> None:
@@ -86,10 +88,19 @@ class _Document(FPDF):
         self.ln(2)
 
 
+def _shorten(pdf: FPDF, text: str, room: float) -> str:
+    """`text` cut with an ellipsis to fit `room` mm in the current font."""
+    if pdf.get_string_width(text) <= room:
+        return text
+    while text and pdf.get_string_width(text + "…") > room:
+        text = text[:-1]
+    return text + "…"
+
+
 def _stamp(pdf: _Document) -> None:
     """The illustrative stamp across the first page."""
     pdf.set_font("DejaVu", "B", 34)
-    pdf.set_text_color(235, 200, 185)
+    pdf.set_text_color(242, 218, 206)
     with pdf.rotation(30, pdf.w / 2, pdf.h / 2):
         pdf.text(pdf.w / 2 - 70, pdf.h / 2, _("ILLUSTRATIVE DATA"))
     pdf.set_text_color(*_INK)
@@ -109,7 +120,7 @@ def _summary_rows(brief: Brief) -> list[list[str]]:
 
 def _opening(pdf: _Document, brief: Brief) -> None:
     pdf.set_font("DejaVu", "B", 16)
-    pdf.multi_cell(0, 8, brief.title, **_NEXT)
+    pdf.multi_cell(0, 8, brief.title, align="L", **_NEXT)
     pdf.paragraph(brief.scope, 9.5)
     if brief.cutoff is not None and brief.cutoff.note:
         pdf.paragraph(brief.cutoff.note, 9.5)
@@ -136,11 +147,11 @@ def build(brief: Brief, paper: str = "a4") -> bytes:
     _opening(pdf, brief)
     pdf.heading(_("Key findings"))
     for sentence in brief.findings:
-        pdf.multi_cell(0, 5, "•  " + sentence, **_NEXT)
+        pdf.multi_cell(0, 5, "•  " + sentence, align="L", **_NEXT)
         pdf.ln(1)
     pdf.heading(_("Headline figures"))
     pdf.grid([_("Provisions"), _("n")] + level_labels() + [_("Score")], _summary_rows(brief),
-             (34, 14, 22, 22, 22, 22, 20))
+             (38, 12, 26, 22, 26, 24, 20))
     if brief.point_changes:
         pdf.heading(_("Change by point since %(since)s", since=brief.previous.label or ""))
         pdf.grid([_("Point"), _("Change in score")],
@@ -150,7 +161,7 @@ def build(brief: Brief, paper: str = "a4") -> bytes:
     pdf.grid([_("Point"), _("n")] + level_labels() + [_("Score")],
              [[f"{p['point']} {p['title']}".strip()[:60], str(p["provisions"])]
               + [f"{number(p['shares'][k])} %" for k in LEVEL_KEYS] + [number(p["score"])]
-              for p in brief.figures["by_point"]], (58, 12, 20, 18, 22, 18, 16))
+              for p in brief.figures["by_point"]], (56, 10, 24, 20, 26, 22, 20))
     for name in CHARTS:
         width = pdf.w - pdf.l_margin - pdf.r_margin
         if pdf.get_y() + width / 2 > pdf.h - pdf.b_margin:

@@ -231,7 +231,7 @@ class Sheet:
         the page number."""
         ws = self.ws
         ws.page_setup.orientation = "landscape" if landscape else "portrait"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.paperSize = "9"  # A4 (a Letter printer scales to fit)
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, pages_tall
         ws.print_title_rows = "1:1"
