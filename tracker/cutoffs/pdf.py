@@ -11,7 +11,7 @@ import io
 from pathlib import Path
 
 import matplotlib
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
@@ -37,7 +37,7 @@ class _Document(FPDF):
         self.alias_nb_pages()
         self.set_title(brief.title)
         self.set_creator("Accord tracker")
-        self.set_lang(_("en"))
+        self.set_lang(str(get_locale()))
 
     def header(self):
         self.set_font("DejaVu", "", 8)

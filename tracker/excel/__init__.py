@@ -170,6 +170,10 @@ class Sheet:
         for letter, column in zip(self.letters, columns):
             self.ws.column_dimensions[letter].width = column.width
         self.ws.freeze_panes = freeze
+        # Printed fit to the page width (as many pages tall as needed): set before the first
+        # row, because a write-only sheet writes its properties with that row.
+        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
+        self.ws.page_setup.fitToWidth, self.ws.page_setup.fitToHeight = 1, 0
         self.ws.append([self._header(translate(c.header)) for c in columns])
         unlocked = [unlock_editable and c.editable for c in columns]
         self.styles = [self._style(c, u) for c, u in zip(columns, unlocked)]
@@ -232,7 +236,6 @@ class Sheet:
         ws = self.ws
         ws.page_setup.orientation = "landscape" if landscape else "portrait"
         ws.page_setup.paperSize = "9"  # A4 (a Letter printer scales to fit)
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, pages_tall
         ws.print_title_rows = "1:1"
         ws.page_margins.left = ws.page_margins.right = 0.5
