@@ -110,10 +110,12 @@ def test_list_and_supersede_and_audit(client):
 
 @pytest.mark.parametrize("statement", [
     "UPDATE cutoffs SET label = 'changed'", "UPDATE cutoffs SET as_of = '2020-01-02'",
-    "DELETE FROM cutoffs"])
+    "DELETE FROM cutoffs", "TRUNCATE cutoffs"])
 def test_the_database_refuses_to_change_a_cutoff(app, statement):
     accord = small_accord()
     publish(accord, "Report 1", YEAR_END)
+    if statement.startswith("TRUNCATE") and db.session.get_bind().dialect.name != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE")
     with pytest.raises(DatabaseError):
         with db.session.begin_nested():
             db.session.execute(text(statement))
@@ -164,3 +166,17 @@ def test_cli_publishes_and_refuses(app, runner):
         assert refused.exit_code != 0 and needle in refused.output, refused.output
     listed = runner.invoke(args=["cutoff", "list", accord.slug])
     assert "Report 1: as of 2020-12-31" in listed.output
+
+
+def test_sqlite_cannot_replace_a_cutoff(app):
+    accord = small_accord()
+    cutoff = publish(accord, "Report 1", YEAR_END)
+    if db.session.get_bind().dialect.name != "sqlite":
+        pytest.skip("INSERT OR REPLACE is SQLite's")
+    with pytest.raises(DatabaseError):
+        with db.session.begin_nested():
+            db.session.execute(text(
+                "INSERT OR REPLACE INTO cutoffs (id, accord_id, label, as_of, note, "
+                "published_at, published_by) VALUES (:id, :accord, 'Report 1', '2020-06-30', "
+                "'', '2030-01-01 00:00:00.000000', 'x')"), {"id": cutoff.id, "accord": accord.id})
+    assert db.session.scalar(select(Cutoff.as_of)) == YEAR_END

@@ -390,7 +390,7 @@ class StatusRecord(db.Model):
         CheckConstraint(_in("review_state", REVIEW_STATES), name="review_state_known"),
         CheckConstraint(_in("source", RECORD_SOURCES), name="source_known"),
         # Covers the hot read (each provision's history of one accord, in effect order, for
-        # the level-change window) without table lookups.
+        # the level-change window, also as known at a moment) without table lookups.
         Index(
             "ix_status_records_accord_history",
             "accord_id",
@@ -400,6 +400,7 @@ class StatusRecord(db.Model):
             "id",
             "level",
             "review_state",
+            "reviewed_at",
         ),
         Index("ix_status_records_provision", "provision_id", "effective_on", "recorded_at"),
         Index("ix_status_records_pending", "accord_id", "review_state"),

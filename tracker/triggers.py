@@ -47,38 +47,3 @@ def statements(dialect: str, create: bool = True) -> list[str]:
     if dialect == "postgresql":
         return POSTGRESQL_CREATE if create else POSTGRESQL_DROP
     raise RuntimeError(f"no append-only triggers written for {dialect}")
-
-
-# Published cut-offs never change: no UPDATE, no DELETE (superseding is a new row).
-CUTOFF_MESSAGE = "published cut-offs cannot be changed or deleted; publish a new one"
-
-CUTOFF_SQLITE_CREATE = [
-    f"""CREATE TRIGGER cutoffs_no_delete BEFORE DELETE ON cutoffs
-    BEGIN SELECT RAISE(ABORT, '{CUTOFF_MESSAGE}'); END""",
-    f"""CREATE TRIGGER cutoffs_no_update BEFORE UPDATE ON cutoffs
-    BEGIN SELECT RAISE(ABORT, '{CUTOFF_MESSAGE}'); END""",
-]
-CUTOFF_SQLITE_DROP = ["DROP TRIGGER IF EXISTS cutoffs_no_update",
-                      "DROP TRIGGER IF EXISTS cutoffs_no_delete"]
-CUTOFF_POSTGRESQL_CREATE = [
-    f"""CREATE FUNCTION cutoffs_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        RAISE EXCEPTION '{CUTOFF_MESSAGE}';
-    END $$""",
-    """CREATE TRIGGER cutoffs_immutable BEFORE UPDATE OR DELETE ON cutoffs
-    FOR EACH ROW EXECUTE FUNCTION cutoffs_immutable()""",
-    """CREATE TRIGGER cutoffs_no_truncate BEFORE TRUNCATE ON cutoffs
-    FOR EACH STATEMENT EXECUTE FUNCTION cutoffs_immutable()""",
-]
-CUTOFF_POSTGRESQL_DROP = ["DROP TRIGGER IF EXISTS cutoffs_no_truncate ON cutoffs",
-                          "DROP TRIGGER IF EXISTS cutoffs_immutable ON cutoffs",
-                          "DROP FUNCTION IF EXISTS cutoffs_immutable()"]
-
-
-def cutoff_statements(dialect: str, create: bool = True) -> list[str]:
-    """SQL that makes the cutoffs table immutable (or undoes it), per dialect."""
-    if dialect == "sqlite":
-        return CUTOFF_SQLITE_CREATE if create else CUTOFF_SQLITE_DROP
-    if dialect == "postgresql":
-        return CUTOFF_POSTGRESQL_CREATE if create else CUTOFF_POSTGRESQL_DROP
-    raise RuntimeError(f"no cut-off triggers written for {dialect}")

@@ -1,4 +1,5 @@
-"""published cut-offs: immutable rows (triggers refuse UPDATE and DELETE)
+"""published cut-offs: immutable rows (triggers refuse UPDATE and DELETE); the history index
+also covers reviewed_at (figures as known at a moment)
 
 Revision ID: 0006
 Revises: 0005
@@ -6,12 +7,15 @@ Revises: 0005
 import sqlalchemy as sa
 from alembic import op
 
-from tracker import triggers
+from tracker.cutoffs import triggers
 
 revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None
+
+HISTORY = ["accord_id", "provision_id", "effective_on", "recorded_at", "id", "level",
+           "review_state"]
 
 
 def upgrade():
@@ -36,12 +40,18 @@ def upgrade():
     )
     op.create_index("ix_cutoffs_accord_published", "cutoffs", ["accord_id", "published_at"],
                     unique=False)
-    for statement in triggers.cutoff_statements(op.get_bind().dialect.name, create=True):
+    for statement in triggers.statements(op.get_bind().dialect.name, create=True):
         op.execute(statement)
+    op.drop_index("ix_status_records_accord_history", table_name="status_records")
+    op.create_index("ix_status_records_accord_history", "status_records",
+                    HISTORY + ["reviewed_at"], unique=False)
 
 
 def downgrade():
-    for statement in triggers.cutoff_statements(op.get_bind().dialect.name, create=False):
+    op.drop_index("ix_status_records_accord_history", table_name="status_records")
+    op.create_index("ix_status_records_accord_history", "status_records", HISTORY,
+                    unique=False)
+    for statement in triggers.statements(op.get_bind().dialect.name, create=False):
         op.execute(statement)
     op.drop_index("ix_cutoffs_accord_published", table_name="cutoffs")
     op.drop_table("cutoffs")
