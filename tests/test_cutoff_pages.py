@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 import tracemalloc
 import zipfile
 from datetime import date, timedelta
@@ -159,13 +158,13 @@ def test_the_data_package_and_the_workbook_as_published(client):
 
 
 @pytest.mark.slow
-def test_brief_pdf_speed_and_memory(client, demo):
+def test_brief_pdf_memory(client, demo):
+    """Python's peak allocation while the PDF is made stays far under the 200 MB target
+    (bench/cutoffs.py prints the time and the process's memory on the colombia workload)."""
     publish(demo, "Report 1", date(2019, 2, 28))
     client.get(f"{DEMO}/cutoffs/Report 1/brief.pdf")  # fonts and imports loaded once
     tracemalloc.start()
-    started = time.perf_counter()
     assert client.get(f"{DEMO}/cutoffs/Report 1/brief.pdf").status_code == 200
-    elapsed = time.perf_counter() - started
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    assert elapsed < 15 and peak < 200 * 2**20  # bench/cutoffs.py prints the real figures
+    assert peak < 100 * 2**20

@@ -17,7 +17,8 @@ from .domain.metrics import Filters, ProvisionInfo, Summary
 from .cache import Recent
 from .models import Accord
 
-_LOADED = Recent(16)  # (accord id, revision, include_pending, known_at) -> (provisions, changes)
+_PROVISIONS = Recent(16)  # (accord id, revision) -> provisions
+_LOADED = Recent(16)  # (accord id, revision, include_pending, known_at) -> level changes
 _REFERENCES = Recent(8)  # (label, include_illustrative, set version) -> [AccordData]
 
 
@@ -42,6 +43,7 @@ def alignment_rule(label: str) -> AlignmentRule:
 
 def clear_caches() -> None:
     """Forget kept reads (tests roll transactions back, so revisions repeat there)."""
+    _PROVISIONS.clear()
     _LOADED.clear()
     _REFERENCES.clear()
 
@@ -67,10 +69,11 @@ class AccordFigures:
     def _loaded(self) -> tuple[list[ProvisionInfo], list[metrics.Record]]:
         """Provisions and level changes, kept per process under the accord's revision (which
         every write raises), so repeated requests skip the reads."""
-        key = (self.accord.id, queries.data_version(self.accord.id), self.include_pending,
-               self.known_at)
-        return _LOADED.get_or_make(key, lambda: (
-            queries.provision_infos(self.accord.id),
+        version = queries.data_version(self.accord.id)
+        provisions = _PROVISIONS.get_or_make((self.accord.id, version), lambda: (
+            queries.provision_infos(self.accord.id)))
+        key = (self.accord.id, version, self.include_pending, self.known_at)
+        return provisions, _LOADED.get_or_make(key, lambda: (
             queries.level_changes(self.accord.id, self.include_pending, self.known_at)))
 
     @cached_property
