@@ -3,6 +3,7 @@ since another cut-off, its data package and workbook, and the officials' brief (
 and PDF) for a cut-off or a date."""
 from __future__ import annotations
 
+import base64
 from datetime import date
 
 from flask import (Blueprint, abort, flash, make_response, redirect, render_template, request,
@@ -12,6 +13,7 @@ from flask_login import current_user, login_required
 
 from ..accords.routes import visible_accord_or_404
 from ..api import params
+from ..dashboard.board import alt_texts
 from ..domain.scale import LEVEL_KEYS
 from ..i18n import translate
 from ..permissions import can_review, require
@@ -151,15 +153,16 @@ def brief_page(slug: str, label: str | None = None):
     accord = _monitored_or_404(slug)
     paper = _paper()
     brief = _brief(accord, label)
-    charts = {name: _inline_svg(brief.chart(name, "svg")) for name in CHARTS}
+    alts = alt_texts(brief.board)
+    charts = [(_data_uri(brief.chart(name, "png")), alts[name]) for name in CHARTS]
     return render_template("cutoffs/brief.html", brief=brief, accord=accord, charts=charts,
                            paper=paper, level_keys=LEVEL_KEYS)
 
 
-def _inline_svg(data: bytes) -> str:
-    """matplotlib's SVG without its XML prologue, to sit inside the page."""
-    text = data.decode("utf-8")
-    return text[text.index("<svg"):]
+def _data_uri(png: bytes) -> str:
+    """A chart inside the page itself (the page's policy allows data: images, and a saved or
+    printed page keeps its charts)."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 @bp.get("/accords/<slug>/brief.pdf")
