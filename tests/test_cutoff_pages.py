@@ -33,13 +33,16 @@ def _post(client, path=f"{PAGES}/cutoffs", **values):
 
 def test_a_coordinator_publishes_from_the_web(client, make_user, login):
     accord = small_accord()
-    login(make_user("coordinator", accord))
+    coordinator = login(make_user("coordinator", accord))
     page = client.get(PAGES)
     assert page.status_code == 200 and 'action="/accords/hand-worked/cutoffs"' in page.text
     done = _post(client)
     assert done.status_code == 302 and done.headers["Location"].endswith("/cutoffs/Report%201")
     shown = client.get(done.headers["Location"])
     assert shown.status_code == 200 and "Report 1" in shown.text and "first" in shown.text
+    assert coordinator.email in shown.text  # the accord's people see who published
+    client.post("/logout")
+    assert coordinator.email not in client.get(done.headers["Location"]).text
     assert "Report 1" in client.get(PAGES).text
 
 

@@ -100,6 +100,7 @@ def test_list_and_supersede_and_audit(client):
     assert [c["label"] for c in listed] == ["Report 1 (corrected)", "Report 1"]
     assert listed[1]["superseded_by"] == "Report 1 (corrected)"
     assert listed[0]["supersedes"] == "Report 1"
+    assert "published_by" not in listed[0]  # public answers name no account
     actions = db.session.scalars(select(AuditEvent.object_id).where(
         AuditEvent.action == "cutoff.publish")).all()
     assert set(actions) >= {old.id, new.id}

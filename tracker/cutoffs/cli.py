@@ -67,4 +67,4 @@ def list_command(slug: str) -> None:
         data = cutoff_json(cutoff)
         extra = f" (superseded by {data['superseded_by']})" if data["superseded_by"] else ""
         click.echo(f"{data['label']}: as of {data['as_of']}, published {data['published_at']}"
-                   f" by {data['published_by'] or '-'}{extra}")
+                   f" by {cutoff.published_by or '-'}{extra}")

@@ -14,7 +14,7 @@ from ..domain import changes as domain_changes
 from ..domain.metrics import Summary
 from ..extensions import db
 from ..figures import AccordFigures, alignment_rule, default_reference_set
-from ..models import Accord, Provision, Section, StatusRecord, User, UTCDateTime
+from ..models import Accord, Provision, Section, StatusRecord, UTCDateTime
 from .models import Cutoff
 
 
@@ -89,14 +89,14 @@ def comparison_json(figures: AccordFigures, as_of: date, label: str) -> dict:
 
 
 def cutoff_json(cutoff: Cutoff) -> dict:
-    """A cut-off's own facts (no figures)."""
+    """A cut-off's own facts (no figures; who published it is in the audit log, not here:
+    the answer is public for public accords)."""
     from .services import superseded_by
 
     newer = superseded_by(cutoff)
     return {"accord": cutoff.accord.slug, "label": cutoff.label,
             "as_of": cutoff.as_of.isoformat(), "note": cutoff.note,
             "published_at": cutoff.published_at.isoformat(),
-            "published_by": cutoff.published_by,
             "supersedes": cutoff.supersedes.label if cutoff.supersedes else None,
             "superseded_by": newer.label if newer else None}
 
@@ -137,16 +137,16 @@ def _tally(ids, levels) -> tuple[int, int, int, int]:
 
 def later_records(cutoff: Cutoff, provision_ids: set[int]) -> list[dict]:
     """Verified records effective by the cut-off's date but verified after its publication,
-    of the given provisions, in effect order."""
+    of the given provisions, in effect order (who recorded them is left out: the answer is
+    public for public accords)."""
     if not provision_ids:
         return []
     verified_at = type_coerce(func.coalesce(StatusRecord.reviewed_at, StatusRecord.recorded_at),
                               UTCDateTime())
     rows = db.session.execute(
         select(StatusRecord.id, Provision.code, StatusRecord.level, StatusRecord.effective_on,
-               StatusRecord.recorded_at, verified_at.label("verified_at"), User.email)
+               StatusRecord.recorded_at, verified_at.label("verified_at"))
         .join(Provision, Provision.id == StatusRecord.provision_id)
-        .outerjoin(User, User.id == StatusRecord.recorded_by_id)
         .where(StatusRecord.accord_id == cutoff.accord_id,
                StatusRecord.provision_id.in_(sorted(provision_ids)),
                StatusRecord.review_state == "verified",
@@ -155,8 +155,8 @@ def later_records(cutoff: Cutoff, provision_ids: set[int]) -> list[dict]:
         .order_by(StatusRecord.effective_on, StatusRecord.recorded_at, StatusRecord.id)).all()
     return [{"record": rid, "provision": code, "level": level,
              "effective_on": effective.isoformat(), "recorded_at": _iso(recorded),
-             "verified_at": _iso(verified), "recorded_by": email}
-            for rid, code, level, effective, recorded, verified, email in rows]
+             "verified_at": _iso(verified)}
+            for rid, code, level, effective, recorded, verified in rows]
 
 
 def _iso(value: datetime | None) -> str | None:

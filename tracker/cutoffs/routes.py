@@ -16,7 +16,7 @@ from ..api import params
 from ..dashboard.board import alt_texts
 from ..domain.scale import LEVEL_KEYS
 from ..i18n import translate
-from ..permissions import can_review, require
+from ..permissions import can_review, has_any_role_on, require
 from ..services import Invalid
 from . import report, services
 from .brief import CHARTS, Brief
@@ -83,6 +83,7 @@ def show(slug: str, label: str):
     cutoff = _cutoff_or_404(accord, label)
     return render_template(
         "cutoffs/show.html", accord=accord, cutoff=report.cutoff_json(cutoff),
+        published_by=cutoff.published_by if has_any_role_on(current_user, accord) else None,
         figures=report.figures_json(accord, report.Moment.of(cutoff)),
         revision=report.revisions(cutoff), previous=services.previous(cutoff),
         level_keys=LEVEL_KEYS)
