@@ -181,3 +181,17 @@ def test_sqlite_cannot_replace_a_cutoff(app):
                 "published_at, published_by) VALUES (:id, :accord, 'Report 1', '2020-06-30', "
                 "'', '2030-01-01 00:00:00.000000', 'x')"), {"id": cutoff.id, "accord": accord.id})
     assert db.session.scalar(select(Cutoff.as_of)) == YEAR_END
+
+
+def test_answers_follow_new_cutoffs(client):
+    accord = small_accord()
+    publish(accord, "Report 1", YEAR_END)
+    first = client.get(f"{BASE}/cutoffs")
+    one = client.get(f"{BASE}/cutoffs/Report 1")
+    publish(accord, "Report 2", YEAR_END, supersedes="Report 1")
+    again = client.get(f"{BASE}/cutoffs", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 200
+    assert [c["label"] for c in again.get_json()["cutoffs"]] == ["Report 2", "Report 1"]
+    later = client.get(f"{BASE}/cutoffs/Report 1").get_json()
+    assert one.get_json()["superseded_by"] is None and later["superseded_by"] == "Report 2"
+    assert client.get(f"{BASE}/changes").get_json()["since"]["label"] == "Report 2"

@@ -33,7 +33,8 @@ def cutoffs(slug: str):
     figures = _figures(slug)
     return _answer(figures, lambda: {
         "accord": slug,
-        "cutoffs": [report.cutoff_json(c) for c in services.cutoffs(figures.accord)]})
+        "cutoffs": [report.cutoff_json(c) for c in services.cutoffs(figures.accord)]},
+        services.state(figures.accord))
 
 
 @bp.get("/accords/<slug>/cutoffs/<label>")
@@ -44,7 +45,7 @@ def cutoff(slug: str, label: str):
     return _answer(figures, lambda: {
         **report.cutoff_json(found),
         "figures": report.figures_json(figures.accord, report.Moment.of(found)),
-        "revision": report.revisions(found)})
+        "revision": report.revisions(found)}, services.state(figures.accord))
 
 
 @bp.get("/accords/<slug>/cutoffs/<label>/changes")
@@ -56,7 +57,8 @@ def cutoff_changes(slug: str, label: str):
     if base is None:
         params.bad_request(f"cut-off {label!r} is the first one: name another with since=")
     return _answer(figures, lambda: report.changes_json(
-        figures.accord, report.Moment.of(base), report.Moment.of(found)))
+        figures.accord, report.Moment.of(base), report.Moment.of(found)),
+        services.state(figures.accord))
 
 
 @bp.get("/accords/<slug>/changes")
@@ -69,4 +71,5 @@ def changes_to_now(slug: str):
     if base is None:
         params.bad_request("this accord has no cut-off yet: nothing to compare with")
     return _answer(figures, lambda: report.changes_json(
-        figures.accord, report.Moment.of(base), report.Moment.now()))
+        figures.accord, report.Moment.of(base), report.Moment.now()),
+        services.state(figures.accord))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.messages import N_, Message
@@ -18,6 +18,13 @@ def cutoffs(accord: Accord) -> list[Cutoff]:
     """The accord's cut-offs, latest publication first."""
     return list(db.session.scalars(select(Cutoff).where(Cutoff.accord_id == accord.id)
                                    .order_by(Cutoff.published_at.desc(), Cutoff.id.desc())))
+
+
+def state(accord: Accord) -> int:
+    """Changes whenever a cut-off of the accord is published (cut-offs are never changed or
+    removed, so the newest id says it): for ETags and cached answers."""
+    return db.session.scalar(select(func.coalesce(func.max(Cutoff.id), 0))
+                             .where(Cutoff.accord_id == accord.id)) or 0
 
 
 def by_label(accord: Accord, label: str) -> Cutoff | None:
