@@ -44,20 +44,24 @@ class Brief:
 
     @cached_property
     def figures(self) -> dict:
+        """`report.figures_json` of the moment."""
         return report.figures_json(self.accord, self.moment)
 
     @cached_property
     def changes(self) -> domain_changes.Changes | None:
+        """What changed since the previous moment (None without one)."""
         if self.previous is None:
             return None
         return report.changes(self.accord, self.previous, self.moment)
 
     @cached_property
     def board(self) -> Board:
+        """A dashboard board over the figures as known at the moment (draws the charts)."""
         return Board(self.accord, self.moment.figures(self.accord),
                      Selection(as_of=self.moment.as_of))
 
     def chart(self, name: str, fmt: str = "png") -> bytes:
+        """Chart `name` (one of CHARTS) as PNG or SVG bytes."""
         return render_chart(self.board, name, fmt)
 
     @cached_property
@@ -156,6 +160,7 @@ class Brief:
 
     @property
     def title(self) -> str:
+        """The brief's title, with the cut-off's label if any."""
         if self.moment.label:
             return _("%(accord)s: implementation brief, %(label)s", accord=self.accord.name,
                      label=self.moment.label)

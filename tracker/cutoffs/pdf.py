@@ -40,6 +40,7 @@ class _Document(FPDF):
         self.set_lang(str(get_locale()))
 
     def header(self):
+        """Accord and cut-off (and the illustrative mark) at the top of every page."""
         self.set_font("DejaVu", "", 8)
         self.set_text_color(*_MUTED)
         label = self.brief.moment.label or _("as of %(date)s",
@@ -58,6 +59,7 @@ class _Document(FPDF):
         self.set_text_color(*_INK)
 
     def footer(self):
+        """Page n of N at the bottom of every page."""
         self.set_y(-12)
         self.set_font("DejaVu", "", 8)
         self.set_text_color(*_MUTED)
@@ -65,6 +67,7 @@ class _Document(FPDF):
                   align="R")
 
     def heading(self, text: str, room: float = 40) -> None:
+        """A section heading, on a new page when less than `room` mm is left."""
         if self.get_y() + room > self.h - self.b_margin:
             self.add_page()
         self.ln(3)
@@ -73,11 +76,13 @@ class _Document(FPDF):
         self.set_font("DejaVu", "", 10)
 
     def paragraph(self, text: str, size: float = 10) -> None:
+        """Left-aligned text in `size` points."""
         self.set_font("DejaVu", "", size)
         self.multi_cell(0, size * 0.5, text, align="L", **_NEXT)
         self.ln(1)
 
     def grid(self, head: list[str], rows: list[list[str]], widths: tuple) -> None:
+        """A table whose heading row repeats on every page it spans (`widths` in mm)."""
         self.set_font("DejaVu", "", 8.5)
         with self.table(col_widths=widths, text_align="LEFT", line_height=5,
                         repeat_headings=1, first_row_as_headings=True) as table:

@@ -29,13 +29,16 @@ class Moment:
 
     @classmethod
     def of(cls, cutoff: Cutoff) -> Moment:
+        """A cut-off's moment: its date, as known at its publication."""
         return cls(cutoff.as_of, cutoff.published_at, cutoff.label)
 
     @classmethod
     def now(cls, today: date | None = None) -> Moment:
+        """`today` (default: today's date) as known now."""
         return cls(today or date.today(), None, None)
 
     def figures(self, accord: Accord) -> AccordFigures:
+        """The accord's figures as known at this moment."""
         return AccordFigures(accord, known_at=self.known_at)
 
 

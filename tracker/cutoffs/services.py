@@ -28,6 +28,7 @@ def state(accord: Accord) -> int:
 
 
 def by_label(accord: Accord, label: str) -> Cutoff | None:
+    """The accord's cut-off labelled `label` (exactly), or None."""
     return db.session.scalar(select(Cutoff).where(Cutoff.accord_id == accord.id,
                                                   Cutoff.label == label))
 

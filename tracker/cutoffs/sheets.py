@@ -44,4 +44,5 @@ def changes_rows(accord, since: report.Moment, label: str | None, data):
 
 
 def after_level(changes, provision_id: int) -> int:
+    """A provision's level on the later side of `changes`."""
     return changes.after.levels.get(provision_id, 0)

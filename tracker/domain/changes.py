@@ -33,6 +33,7 @@ class Move:
     after: int
 
     def as_dict(self) -> dict:
+        """Code, levels before and after, priority flag and section path."""
         return {"code": self.provision.code, "before": self.before, "after": self.after,
                 "priority": self.provision.priority,
                 "section": list(self.provision.section_path)}
@@ -74,6 +75,8 @@ class Changes:
     priority_unmoved: list[Move]
 
     def as_dict(self) -> dict:
+        """Plain values: summaries before and after with their change (shares in points,
+        score in points), per point and per tag, and the provisions in each list."""
         return {
             "before": self.before.as_of.isoformat(), "after": self.after.as_of.isoformat(),
             **_compared(*self.whole),
