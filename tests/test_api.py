@@ -171,12 +171,14 @@ def test_openapi_matches_the_routes(app, client):
     document = client.get("/api/v1/openapi.json").get_json()
     assert document["openapi"].startswith("3.")
     documented = set(document["paths"])
-    routed = {rule.rule.replace("<slug>", "{slug}") for rule in app.url_map.iter_rules()
+    routed = {rule.rule.replace("<slug>", "{slug}").replace("<label>", "{label}")
+              for rule in app.url_map.iter_rules()
               if rule.rule.startswith("/api/v1/")}
     assert documented == routed
     summary_params = {p["name"] for p in document["paths"]["/api/v1/accords/{slug}/summary"]
                       ["get"]["parameters"]}
-    assert summary_params == {"slug", "as_of", "include_pending", "section", "tag", "priority",
+    assert summary_params == {"slug", "as_of", "include_pending", "known_at", "section", "tag",
+                              "priority",
                               "provision_type", "responsible_actor", "time_frame"}
 
 

@@ -148,6 +148,7 @@ def _register_blueprints(app: Flask) -> None:
     from .admin import bp as admin_bp
     from .api import bp as api_bp
     from .auth import bp as auth_bp
+    from .cutoffs.routes import bp as cutoffs_bp
     from .dashboard import bp as dashboard_bp
     from .provisions import bp as provisions_bp
     from .ops import bp as ops_bp
@@ -165,3 +166,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(cutoffs_bp)

@@ -7,7 +7,7 @@ on those plain values, so a dashboard asking for many figures costs one read.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
 
 from . import queries
@@ -17,7 +17,8 @@ from .domain.metrics import Filters, ProvisionInfo, Summary
 from .cache import Recent
 from .models import Accord
 
-_LOADED = Recent(16)  # (accord id, revision, include_pending) -> (provisions, level changes)
+_PROVISIONS = Recent(16)  # (accord id, revision) -> provisions
+_LOADED = Recent(16)  # (accord id, revision, include_pending, known_at) -> level changes
 _REFERENCES = Recent(8)  # (label, include_illustrative, set version) -> [AccordData]
 
 
@@ -42,23 +43,38 @@ def alignment_rule(label: str) -> AlignmentRule:
 
 def clear_caches() -> None:
     """Forget kept reads (tests roll transactions back, so revisions repeat there)."""
+    _PROVISIONS.clear()
     _LOADED.clear()
     _REFERENCES.clear()
 
 
 @dataclass
 class AccordFigures:
+    """Every figure of one accord. `include_pending`: count records awaiting review too
+    (coordinators' view). `known_at` (aware UTC datetime): figures as known at that moment,
+    counting only the records verified by then (see `domain.known`); None: as known now.
+    The two do not combine: with `known_at`, pending records never count."""
+
     accord: Accord
     include_pending: bool = False
+    known_at: datetime | None = None
+
+    def __post_init__(self):
+        if self.known_at is not None:
+            if self.known_at.tzinfo is None:
+                raise ValueError("known_at must be an aware UTC datetime")
+            self.include_pending = False
 
     @cached_property
     def _loaded(self) -> tuple[list[ProvisionInfo], list[metrics.Record]]:
         """Provisions and level changes, kept per process under the accord's revision (which
         every write raises), so repeated requests skip the reads."""
-        key = (self.accord.id, queries.data_version(self.accord.id), self.include_pending)
-        return _LOADED.get_or_make(key, lambda: (
-            queries.provision_infos(self.accord.id),
-            queries.level_changes(self.accord.id, self.include_pending)))
+        version = queries.data_version(self.accord.id)
+        provisions = _PROVISIONS.get_or_make((self.accord.id, version), lambda: (
+            queries.provision_infos(self.accord.id)))
+        key = (self.accord.id, version, self.include_pending, self.known_at)
+        return provisions, _LOADED.get_or_make(key, lambda: (
+            queries.level_changes(self.accord.id, self.include_pending, self.known_at)))
 
     @cached_property
     def provisions(self) -> list[ProvisionInfo]:
@@ -93,6 +109,7 @@ class AccordFigures:
         return {
             "accord": self.accord.slug,
             "as_of": as_of.isoformat(),
+            "known_at": _moment(self.known_at),
             "include_pending": self.include_pending,
             **whole.as_dict(),
             "priority": priority.as_dict(),
@@ -182,3 +199,8 @@ class AccordFigures:
 
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
+
+
+def _moment(moment: datetime | None) -> str | None:
+    """An aware time as ISO 8601 in UTC (None: as known now)."""
+    return moment.isoformat() if moment else None

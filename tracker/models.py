@@ -391,7 +391,7 @@ class StatusRecord(db.Model):
         CheckConstraint(_in("review_state", REVIEW_STATES), name="review_state_known"),
         CheckConstraint(_in("source", RECORD_SOURCES), name="source_known"),
         # Covers the hot read (each provision's history of one accord, in effect order, for
-        # the level-change window) without table lookups.
+        # the level-change window, also as known at a moment) without table lookups.
         Index(
             "ix_status_records_accord_history",
             "accord_id",
@@ -401,6 +401,7 @@ class StatusRecord(db.Model):
             "id",
             "level",
             "review_state",
+            "reviewed_at",
         ),
         Index("ix_status_records_provision", "provision_id", "effective_on", "recorded_at"),
         Index("ix_status_records_pending", "accord_id", "review_state"),
@@ -479,3 +480,6 @@ class UploadBatch(db.Model):
 
     user: Mapped[User] = relationship()
     accord: Mapped[Accord] = relationship()
+
+
+from .cutoffs.models import Cutoff  # noqa: E402,F401  (its own package; one metadata)

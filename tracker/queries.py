@@ -12,7 +12,7 @@ from fractions import Fraction
 
 from datetime import date
 
-from sqlalchemy import String, func, or_, select, type_coerce
+from sqlalchemy import String, and_, func, literal, or_, select, true, type_coerce
 
 from .domain.compare import AccordData, ReferenceAccord, ReferenceYear
 from .domain.metrics import InEffectOrder, ProvisionInfo, Record, counted_states
@@ -28,6 +28,7 @@ from .models import (
     RoleGrant,
     Section,
     StatusRecord,
+    UTCDateTime,
 )
 from .models import ReferenceYear as ReferenceYearRow
 
@@ -154,16 +155,27 @@ def records(accord_id: int, include_rejected: bool = False) -> InEffectOrder:
                          for rank, (pid, level, day, rid, state) in enumerate(rows))
 
 
-def level_changes(accord_id: int, include_pending: bool = False) -> InEffectOrder:
+def known_clause(moment):
+    """SQL for `domain.known.known_by(..., moment)`: verified, and verified (reviewed, or
+    recorded when verified on entry) on or before `moment` (aware UTC)."""
+    since = func.coalesce(StatusRecord.reviewed_at, StatusRecord.recorded_at)
+    return and_(StatusRecord.review_state == "verified",
+                since <= literal(moment, UTCDateTime()))
+
+
+def level_changes(accord_id: int, include_pending: bool = False,
+                  known_at=None) -> InEffectOrder:
     """The counted records of one accord that change their provision's level, in effect order.
 
     Every figure depends on these alone: a record that repeats the level its provision
     already held (under the same counting rule) changes nothing at any date, and most
     records of a monitored accord are such confirmations. The window runs in the database
     over a covering index, so Python builds a few thousand records instead of tens of
-    thousands.
+    thousands. With `known_at` (aware UTC; verified records only) only the records known
+    at that moment enter, before the window, so the changes are those of that knowledge.
     """
-    states = counted_states(include_pending)
+    states = counted_states(include_pending and known_at is None)
+    known = known_clause(known_at) if known_at is not None else true()
     previous = func.lag(StatusRecord.level).over(
         partition_by=StatusRecord.provision_id, order_by=_EFFECT_ORDER).label("previous")
     inner = (select(StatusRecord.provision_id, StatusRecord.level,
@@ -171,7 +183,7 @@ def level_changes(accord_id: int, include_pending: bool = False) -> InEffectOrde
                     StatusRecord.recorded_at, StatusRecord.id, StatusRecord.review_state,
                     previous)
              .where(StatusRecord.accord_id == accord_id,
-                    StatusRecord.review_state.in_(states))
+                    StatusRecord.review_state.in_(states), known)
              .subquery())
     query = (select(inner.c.provision_id, inner.c.level, inner.c.effective_on, inner.c.id,
                     inner.c.review_state)

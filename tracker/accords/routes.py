@@ -48,9 +48,14 @@ def show(slug: str):
     figures = AccordFigures(accord, include_pending=include_pending)
     summary = figures.summary(as_of)
     reference_score = None
+    from ..cutoffs import routes as cutoff_pages, services as cutoff_services
+
     return render_template("accords/show.html", accord=accord, summary=summary,
                            as_of=as_of, level_keys=LEVEL_KEYS, reference_score=reference_score,
-                           api_url=request.url_root.rstrip("/") + f"/api/v1/accords/{slug}/summary")
+                           api_url=request.url_root.rstrip("/") + f"/api/v1/accords/{slug}/summary",
+                           cutoffs=cutoff_services.cutoffs(accord)[:5],
+                           publish_form=cutoff_pages._form(accord)
+                           if can_review(current_user, accord) else None)
 
 
 @bp.get("/methodology")

@@ -31,6 +31,13 @@ AS_OF = _query("as_of", "Date of the figures, written YYYY-MM-DD (default today)
                {"type": "string", "format": "date", "pattern": params.DATE_PATTERN})
 PENDING = _query("include_pending", "Count records awaiting review too (the accord's "
                  "coordinators only; 403 for others).", {**BOOLEAN, "default": "false"})
+KNOWN_AT = _query("known_at", "Figures as known at this moment (ISO 8601 timestamp; without an "
+                  "offset, UTC): only records verified by then count. Default: as known now. "
+                  "Not before the accord existed here, not in the future, not with "
+                  "include_pending.", {"type": "string", "format": "date-time"})
+LABEL = {"name": "label", "in": "path", "required": True, "schema": {"type": "string"},
+         "description": "A cut-off's label, as in /api/v1/accords/{slug}/cutoffs."}
+SINCE = _query("since", "Label of the earlier cut-off to compare with.", {"type": "string"})
 FILTERS = [
     _query("section", "Section code at any depth, e.g. 1 or 1.2; must be a section holding "
            "provisions of this accord.", {"type": "string"}),
@@ -73,7 +80,7 @@ def _get(summary: str, parameters: list, schema: dict, errors=(400, 404)) -> dic
 def document(reference_sets: list[str] | None = None, default_set: str = "") -> dict:
     """The OpenAPI document; `reference_sets` (the labels in the database) become the enum of
     the comparison's `reference_set`, `default_set` its default."""
-    per_accord = [SLUG, AS_OF, PENDING]
+    per_accord = [SLUG, AS_OF, PENDING, KNOWN_AT]
     label: dict = {"type": "string"}
     if default_set:
         label["default"] = default_set
@@ -108,7 +115,7 @@ def document(reference_sets: list[str] | None = None, default_set: str = "") -> 
                 {"type": "object"}, errors=(400, 403, 404)),
             "/api/v1/accords/{slug}/comparison": _get(
                 "Provision types against the reference set at equal time since signing",
-                [SLUG, AS_OF, PENDING,
+                [SLUG, AS_OF, PENDING, KNOWN_AT,
                  _query("year", f"Year since signing, 1-{MAX_YEARS}, or now (default).",
                         {"type": "string", "enum": list(params.YEARS), "default": "now"}),
                  _query("reference_set", "Reference-set label (default: the default set, see /api/v1/reference-sets).", label),
@@ -119,6 +126,25 @@ def document(reference_sets: list[str] | None = None, default_set: str = "") -> 
                 "Each provision with its level as of a date", per_accord + FILTERS,
                 {"type": "object", "properties": {"provisions": {"type": "array"}}},
                 errors=(400, 403, 404)),
+            "/api/v1/accords/{slug}/cutoffs": _get(
+                "Published cut-offs, latest first (label, date, publication time, note, "
+                "supersedes / superseded by)", [SLUG],
+                {"type": "object", "properties": {"cutoffs": {"type": "array"}}},
+                errors=(400, 404)),
+            "/api/v1/accords/{slug}/cutoffs/{label}": _get(
+                "A cut-off's figures as published (as of its date, as known at its "
+                "publication): summary with the priority split, per point, per tag, overdue, "
+                "comparison; and its revision: the same date's figures as known now and the "
+                "records verified since that make the difference", [SLUG, LABEL],
+                {"type": "object"}, errors=(400, 404)),
+            "/api/v1/accords/{slug}/cutoffs/{label}/changes": _get(
+                "What changed from another cut-off (default: the previous one) to this one: "
+                "shares and score per point and per tag, provisions up, down, newly complete, "
+                "newly overdue, priority provisions that did not move", [SLUG, LABEL, SINCE],
+                {"type": "object"}, errors=(400, 404)),
+            "/api/v1/accords/{slug}/changes": _get(
+                "What changed from a cut-off (default: the latest) to today, as known now",
+                [SLUG, SINCE], {"type": "object"}, errors=(400, 404)),
             "/api/v1/reference-sets": _get(
                 "Reference sets with their provenance (label, version, default, illustrative, "
                 "citation, source file and SHA-256, rows read, import time, alignment rule, "

@@ -7,7 +7,7 @@ same functions, so a page and the API refuse the same things with the same words
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 
 from flask import abort, request
 
@@ -120,3 +120,34 @@ def year() -> int | None:
     if text not in YEARS:
         bad_request(f"year={text!r} must be a whole number from 1 to {MAX_YEARS}, or now")
     return None if text == "now" else int(text)
+
+
+def moment_text(text: str, name: str, created_at: datetime) -> datetime:
+    """An ISO 8601 timestamp (a time without offset is read as UTC) as aware UTC; a
+    malformed value, one before `created_at` (the accord's creation) or one in the future
+    is a 400 naming the parameter."""
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        bad_request(f"{name}={text!r} is not an ISO 8601 timestamp "
+                    f"(use YYYY-MM-DDTHH:MM:SS+00:00)")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    value = value.astimezone(timezone.utc)
+    if value < created_at:
+        bad_request(f"{name}={text!r} is before the accord existed here "
+                    f"({created_at.isoformat()})")
+    if value > datetime.now(timezone.utc):
+        bad_request(f"{name}={text!r} is in the future")
+    return value
+
+
+def known_at(accord) -> datetime | None:
+    """The `known_at` moment (None: as known now); see `moment_text`. It counts verified
+    records only, so it cannot go with include_pending=true."""
+    text = value("known_at")
+    if text is None:
+        return None
+    if boolean("include_pending", False):
+        bad_request("known_at counts verified records only; drop include_pending")
+    return moment_text(text, "known_at", accord.created_at)

@@ -44,7 +44,8 @@ def _figures(slug: str) -> AccordFigures:
     include_pending = params.boolean("include_pending", False)
     if include_pending and not has_role_on(current_user, accord, "coordinator"):
         abort(403, description="include_pending is for the accord's coordinators")
-    return AccordFigures(accord, include_pending=include_pending)
+    return AccordFigures(accord, include_pending=include_pending,
+                         known_at=params.known_at(accord))
 
 
 _ANSWERS = Recent(256)  # answer key -> JSON bytes
@@ -92,7 +93,7 @@ def reference_sets():
 
 @bp.get("/accords/<slug>/summary")
 def summary(slug: str):
-    params.check_known(("as_of", "include_pending") + params.FILTER_PARAMS)
+    params.check_known(("as_of", "include_pending", "known_at") + params.FILTER_PARAMS)
     figures = _figures(slug)
     as_of = params.as_of(figures.accord.signed_on)
     chosen = params.filters(figures.provisions)
@@ -101,7 +102,7 @@ def summary(slug: str):
 
 @bp.get("/accords/<slug>/timeline")
 def timeline(slug: str):
-    params.check_known(("freq", "as_of", "include_pending") + params.FILTER_PARAMS)
+    params.check_known(("freq", "as_of", "include_pending", "known_at") + params.FILTER_PARAMS)
     figures = _figures(slug)
     freq = params.frequency()
     as_of = params.as_of(figures.accord.signed_on)
@@ -124,7 +125,7 @@ def _timeline_json(figures, slug, freq, as_of, chosen) -> dict:
 
 @bp.get("/accords/<slug>/pace")
 def pace(slug: str):
-    params.check_known(("as_of", "include_pending") + params.FILTER_PARAMS)
+    params.check_known(("as_of", "include_pending", "known_at") + params.FILTER_PARAMS)
     figures = _figures(slug)
     as_of = params.as_of(figures.accord.signed_on)
     chosen = params.filters(figures.provisions)
@@ -147,7 +148,7 @@ def _pace_json(figures, slug, as_of, chosen) -> dict:
 @bp.get("/accords/<slug>/comparison")
 def comparison(slug: str):
     params.check_known(("year", "reference_set", "include_illustrative", "as_of",
-                        "include_pending"))
+                        "include_pending", "known_at"))
     figures = _figures(slug)
     year = params.year()
     as_of = params.as_of(figures.accord.signed_on)
@@ -177,7 +178,7 @@ def comparison(slug: str):
 
 @bp.get("/accords/<slug>/provisions")
 def provisions(slug: str):
-    params.check_known(("as_of", "include_pending") + params.FILTER_PARAMS)
+    params.check_known(("as_of", "include_pending", "known_at") + params.FILTER_PARAMS)
     figures = _figures(slug)
     as_of = params.as_of(figures.accord.signed_on)
     chosen = params.filters(figures.provisions)

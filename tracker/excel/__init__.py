@@ -151,6 +151,11 @@ def cell_xml(ref: str, style: str, value) -> str:
 
 # --- writing ---------------------------------------------------------------------------------
 
+def _header_text(text: str) -> str:
+    """Text safe inside a print header: "&" starts a code there, so it is doubled."""
+    return clean_text(text).replace("&", "&&")[:200]
+
+
 class Sheet:
     """A sheet laid out by a column spec: bold frozen header, widths, number formats, an
     autofilter over the rows written. Rows are encoded as they come and kept in a temporary
@@ -165,6 +170,10 @@ class Sheet:
         for letter, column in zip(self.letters, columns):
             self.ws.column_dimensions[letter].width = column.width
         self.ws.freeze_panes = freeze
+        # Printed fit to the page width (as many pages tall as needed): set before the first
+        # row, because a write-only sheet writes its properties with that row.
+        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
+        self.ws.page_setup.fitToWidth, self.ws.page_setup.fitToHeight = 1, 0
         self.ws.append([self._header(translate(c.header)) for c in columns])
         unlocked = [unlock_editable and c.editable for c in columns]
         self.styles = [self._style(c, u) for c, u in zip(columns, unlocked)]
@@ -218,6 +227,23 @@ class Sheet:
 
     def finish(self) -> None:
         self.ws.auto_filter.ref = f"A1:{self.letters[-1]}{self.count + 1}"
+
+    def print_setup(self, header: str, *, landscape: bool = True, pages_tall: int = 0) -> None:
+        """Print sensibly: `landscape` or portrait, fit to one page wide (and to
+        `pages_tall` pages tall; 0: as many as the rows need), the header row repeated on
+        every page, a header naming `header` (accord and date) and the sheet, a footer with
+        the page number."""
+        ws = self.ws
+        ws.page_setup.orientation = "landscape" if landscape else "portrait"
+        ws.page_setup.paperSize = "9"  # A4 (a Letter printer scales to fit)
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, pages_tall
+        ws.print_title_rows = "1:1"
+        ws.page_margins.left = ws.page_margins.right = 0.5
+        ws.page_margins.top = ws.page_margins.bottom = 0.75
+        ws.oddHeader.left.text = "&A"  # the sheet's name
+        ws.oddHeader.right.text = _header_text(header)
+        ws.oddFooter.right.text = "&P / &N"
+        ws.oddHeader.left.size = ws.oddHeader.right.size = ws.oddFooter.right.size = 8
 
     def column_index(self, key: str) -> int:
         return next(i for i, c in enumerate(self.columns, 1) if c.key == key)

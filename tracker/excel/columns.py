@@ -221,3 +221,13 @@ def header_lookup(columns: tuple[Column, ...]) -> dict[str, Column]:
         lookup[column.header.strip().lower()] = column
         lookup[column.key] = column
     return lookup
+
+#: Changes sheet of a cut-off's workbook: what changed since the previous cut-off.
+CHANGES = (
+    Column("part", N_("Part"), 24),
+    Column("name", N_("Name"), 48),
+    Column("before", N_("Before"), 11, "number", SCORE_FORMAT),
+    Column("after", N_("After"), 11, "number", SCORE_FORMAT),
+    Column("change", N_("Change"), 11, "number", SCORE_FORMAT),
+    Column("complete_change", N_("Change in complete (points)"), 16, "number", "0.0"),
+)

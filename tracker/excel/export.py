@@ -95,7 +95,7 @@ def provision_rows(data: ReportData, level_label: Callable[[int], str] = scale.l
 
 
 def history_rows(accord: Accord, as_of: date, *, include_unverified: bool = True,
-                 show_authors: bool = True):
+                 show_authors: bool = True, known_at: datetime | None = None):
     """Every status record effective by `as_of`, in effect order, streamed from the database
     (the level's label is left to the Provisions sheet: one cell less on the largest sheet)."""
     author, reviewer = aliased(User), aliased(User)
@@ -112,6 +112,8 @@ def history_rows(accord: Accord, as_of: date, *, include_unverified: bool = True
     )
     if not include_unverified:
         query = query.where(StatusRecord.review_state == "verified")
+    if known_at is not None:  # only what was known then (verified by that moment)
+        query = query.where(queries.known_clause(known_at))
     keys = [c.key for c in C.HISTORY]  # the SELECT lists the columns in this order
     result = db.session.execute(query.execution_options(yield_per=2000))
     try:
@@ -187,9 +189,14 @@ def comparison_rows(data: ReportData, references, label: str) -> tuple[dict, lis
 # --- the report workbook ---------------------------------------------------------------------
 
 def report_workbook(accord: Accord, as_of: date, *, include_unverified: bool = True,
-                    show_authors: bool = True, generated_at: datetime | None = None) -> bytes:
-    """About, Summary, Provisions, History, Timeline and Comparison sheets as of `as_of`."""
-    data = ReportData(accord, AccordFigures(accord), as_of)
+                    show_authors: bool = True, generated_at: datetime | None = None,
+                    known_at: datetime | None = None, cutoff_label: str | None = None,
+                    since=None) -> bytes:
+    """About, Summary, Provisions, History, Timeline and Comparison sheets as of `as_of`,
+    as known at `known_at` (None: now; a cut-off's workbook passes its publication and
+    `cutoff_label`), and a Changes sheet when `since` (a `cutoffs.report.Moment`) is given.
+    Every sheet prints fit to the page width with its header row repeated."""
+    data = ReportData(accord, AccordFigures(accord, known_at=known_at), as_of)
     label = default_reference_set()
     references = data.figures.references(label, include_illustrative=True)
     comparison, comparison_table = comparison_rows(data, references, label)
@@ -198,19 +205,41 @@ def report_workbook(accord: Accord, as_of: date, *, include_unverified: bool = T
     for item, value in about_items(data, comparison, references, include_unverified,
                                    generated_at or datetime.now(timezone.utc)):
         about.append((item, value))
+    if known_at is not None:
+        about.append((gettext("Cut-off"), cutoff_label or ""))
+        about.append((gettext("Figures as known at (UTC)"),
+                      naive_utc(known_at).isoformat(sep=" ", timespec="seconds")))
     _summary_sheet(book, data)
     _fill(book.sheet(N_("Provisions"), C.PROVISIONS, freeze="B2"),
           provision_rows(data, i18n.level_label))
     history = _fill(book.sheet(N_("History"), C.HISTORY, freeze="C2"),
                     history_rows(accord, as_of, include_unverified=include_unverified,
-                                 show_authors=show_authors))
+                                 show_authors=show_authors, known_at=known_at))
     if history.cut:
         about.append((gettext("HISTORY SHEET CUT"), gettext(
             "The History sheet holds the first %(n)s records, as many as a worksheet holds; "
             "the history CSV export holds every record.", n=f"{history.count:,}")))
     _timeline_sheet(book, data)
     _fill(book.sheet(N_("Comparison"), C.COMPARISON, freeze="B2"), comparison_table)
+    if since is not None:
+        from ..cutoffs.sheets import changes_rows
+
+        _fill(book.sheet(N_("Changes"), C.CHANGES, freeze="C2"),
+              changes_rows(accord, since, cutoff_label, data))
+    _print_setup(book, data, cutoff_label)
     return book.save()
+
+
+def _print_setup(book: Book, data: ReportData, cutoff_label: str | None) -> None:
+    """Landscape where wide, fit to the width, header row on every page, a header naming
+    the accord and the date; the Summary sheet (its chart whole) on one page."""
+    header = f"{data.accord.name} · {gettext('As of')} {data.as_of.isoformat()}"
+    if cutoff_label:
+        header += f" · {cutoff_label}"
+    for sheet in book.sheets:
+        wide = sum(c.width for c in sheet.columns) > 100
+        summary = sheet.ws.title == gettext("Summary")
+        sheet.print_setup(header, landscape=wide or summary, pages_tall=1 if summary else 0)
 
 
 def _fill(sheet: Sheet, rows) -> Sheet:

@@ -1,0 +1,174 @@
+"""Cut-off pages, the publish form and its permissions, the brief (page and PDF, English and
+Spanish), the data package and the workbook as published."""
+from __future__ import annotations
+
+import csv
+import io
+import tracemalloc
+import zipfile
+from datetime import date, timedelta
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from tracker import services
+from tracker.cutoffs.models import Cutoff
+from tracker.cutoffs.services import publish
+from tracker.domain.rules import Submission
+from tracker.extensions import db
+from tracker.models import Provision
+
+from cutoff_helpers import small_accord
+
+PAGES = "/accords/hand-worked"
+DEMO = "/accords/colombia-2016-demo"
+YEAR_END = date(2020, 12, 31)
+
+
+def _post(client, path=f"{PAGES}/cutoffs", **values):
+    data = {"label": "Report 1", "as_of": "2020-12-31", "note": "first"} | values
+    return client.post(path, data=data)
+
+
+def test_a_coordinator_publishes_from_the_web(client, make_user, login):
+    accord = small_accord()
+    coordinator = login(make_user("coordinator", accord))
+    page = client.get(PAGES)
+    assert page.status_code == 200 and 'action="/accords/hand-worked/cutoffs"' in page.text
+    done = _post(client)
+    assert done.status_code == 302 and done.headers["Location"].endswith("/cutoffs/Report%201")
+    shown = client.get(done.headers["Location"])
+    assert shown.status_code == 200 and "Report 1" in shown.text and "first" in shown.text
+    assert coordinator.email in shown.text  # the accord's people see who published
+    client.post("/logout")
+    assert coordinator.email not in client.get(done.headers["Location"]).text
+    assert "Report 1" in client.get(PAGES).text
+
+
+@pytest.mark.parametrize("values, needle", [
+    ({}, "already exists"),  # the same label again
+    ({"label": "R2", "as_of": "2019-12-31"}, "before the accord was signed"),
+    ({"label": "R2", "as_of": (date.today() + timedelta(days=1)).isoformat()}, "future"),
+    ({"label": "R2", "as_of": "not a date"}, "Not a valid date"),
+    ({"label": ""}, "This field is required"),
+    ({"label": "R2", "supersedes": "Nope"}, "Not a valid choice"),
+])
+def test_bad_publications_get_a_400_with_the_reason(client, make_user, login, row_counts,
+                                                      values, needle):
+    accord = small_accord()
+    login(make_user("coordinator", accord))
+    assert _post(client).status_code == 302
+    before = row_counts()
+    refused = _post(client, **values)
+    assert refused.status_code == 400 and needle in refused.text
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize("role", ["editor", "viewer"])
+def test_only_coordinators_publish(client, make_user, login, row_counts, role):
+    accord = small_accord()
+    login(make_user(role, accord))
+    before = row_counts()
+    assert _post(client).status_code == 403
+    assert row_counts() == before
+    assert "Publish a cut-off" not in client.get(PAGES).text
+
+
+def test_a_coordinator_of_another_accord_gets_403_and_private_accords_404(
+        client, make_user, login, demo):
+    small_accord()
+    login(make_user("coordinator", demo))
+    assert _post(client).status_code == 403
+    small_accord("hidden", public=False)
+    assert _post(client, "/accords/hidden/cutoffs").status_code == 404
+    assert client.get("/accords/hidden/cutoffs").status_code == 404
+    assert client.get("/api/v1/accords/hidden/cutoffs").status_code == 404
+    assert db.session.scalar(select(Cutoff.id)) is None
+
+
+def test_pages_show_revisions_and_changes(client):
+    accord = small_accord()
+    publish(accord, "Report 1", date(2020, 3, 31))
+    publish(accord, "Report 2", YEAR_END)
+    provision = db.session.scalar(select(Provision).where(Provision.accord_id == accord.id,
+                                                          Provision.code == "C"))
+    late = services.submit([services.StatusChange(
+        provision, Submission(2, date(2020, 3, 1), None, "late"), provision.version)],
+        verified=True)[0]
+    page = client.get(f"{PAGES}/cutoffs/Report 2")
+    assert page.status_code == 200
+    assert "Records verified after publication change" in page.text
+    assert f"<td>{late.id}</td>" in page.text
+    changes = client.get(f"{PAGES}/cutoffs/Report 2/changes")
+    assert changes.status_code == 200 and "Newly overdue" in changes.text
+    assert client.get(f"{PAGES}/cutoffs/Report 2/changes?since=Nope").status_code == 400
+    assert client.get(f"{PAGES}/cutoffs/Report 1/changes").status_code == 400
+    assert client.get(f"{PAGES}/changes").status_code == 200
+    assert client.get(f"{PAGES}/cutoffs/Nope").status_code == 404
+
+
+def _pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+@pytest.mark.parametrize("lang, findings, stamp", [
+    ("en", "of the 578 provisions were complete", "ILLUSTRATIVE DATA"),
+    ("es", "de las 578 disposiciones estaban completas", "DATOS ILUSTRATIVOS"),
+])
+def test_the_brief_pdf_holds_the_key_findings(client, demo, lang, findings, stamp):
+    publish(demo, "Report 1", date(2019, 2, 28))
+    publish(demo, "Report 2", date(2020, 2, 29))
+    client.set_cookie("lang", lang)
+    client.post(f"/language/{lang}", data={"next": "/"})
+    answer = client.get(f"{DEMO}/cutoffs/Report 2/brief.pdf")
+    assert answer.status_code == 200 and answer.mimetype == "application/pdf"
+    text = " ".join(_pdf_text(answer.data).split())
+    assert findings in text and stamp in text
+    assert "Report 1" in text  # the change since the previous cut-off
+    summary = client.get("/api/v1/accords/colombia-2016-demo/cutoffs/Report 2").get_json()
+    score = summary["figures"]["summary"]["score"]
+    shown = f"{score:.2f}".rstrip("0").rstrip(".")
+    assert (shown if lang == "en" else shown.replace(".", ",")) in text
+    page = client.get(f"{DEMO}/cutoffs/Report 2/brief?paper=letter")
+    assert page.status_code == 200 and stamp in page.text
+    assert page.text.count('<img src="data:image/png;base64,') == 4
+    assert "brief-letter.css" in page.text and 'class="site"' not in page.text  # no navigation
+    assert client.get(f"{DEMO}/brief.pdf?paper=folio").status_code == 400
+    assert client.get(f"{DEMO}/brief.pdf?as_of=2999-01-01").status_code == 400
+
+
+def test_the_data_package_and_the_workbook_as_published(client):
+    from openpyxl import load_workbook
+
+    accord = small_accord()
+    publish(accord, "Report 1", date(2020, 3, 31))
+    publish(accord, "Report 2", YEAR_END)
+    package = zipfile.ZipFile(io.BytesIO(client.get(f"{PAGES}/cutoffs/Report 2/data.zip").data))
+    assert {"summary.csv", "points.csv", "tags.csv", "provisions.csv", "comparison.csv",
+            "CODEBOOK.txt", "CITATION.txt"} <= set(package.namelist())
+    rows = list(csv.DictReader(io.StringIO(package.read("summary.csv").decode("utf-8-sig"))))
+    assert rows[0]["group"] == "all" and rows[0]["score"] == "50.0"
+    assert "Report 2" in package.read("CITATION.txt").decode()
+    book = load_workbook(io.BytesIO(client.get(f"{PAGES}/cutoffs/Report 2/report.xlsx").data))
+    assert "Changes" in book.sheetnames
+    changes = [[c.value for c in row] for row in book["Changes"].iter_rows(min_row=2)]
+    assert ["Moved up", "A", 0, 2, 2, None] in changes
+    summary = book["Summary"]
+    assert summary.page_setup.orientation == "landscape"
+    assert summary.sheet_properties.pageSetUpPr.fitToPage
+    assert summary.print_title_rows == "$1:$1"
+    assert "Hand-worked accord" in summary.oddHeader.right.text
+
+
+@pytest.mark.slow
+def test_brief_pdf_memory(client, demo):
+    """Python's peak allocation while the PDF is made stays far under the 200 MB target
+    (bench/cutoffs.py prints the time and the process's memory on the colombia workload)."""
+    publish(demo, "Report 1", date(2019, 2, 28))
+    client.get(f"{DEMO}/cutoffs/Report 1/brief.pdf")  # fonts and imports loaded once
+    tracemalloc.start()
+    assert client.get(f"{DEMO}/cutoffs/Report 1/brief.pdf").status_code == 200
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 100 * 2**20

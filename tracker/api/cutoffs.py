@@ -1,0 +1,75 @@
+"""Published cut-offs in the API: the list, one cut-off's figures with its revisions, and
+what changed since another cut-off (or from a cut-off to now)."""
+from __future__ import annotations
+
+from flask import abort, request
+
+from ..cutoffs import report, services
+from . import bp, params
+from .routes import _answer, _figures
+
+
+def _cutoff_or_404(figures, label: str):
+    found = services.by_label(figures.accord, label)
+    if found is None:
+        abort(404, description=f"no cut-off {label!r} for accord {figures.accord.slug!r}")
+    return found
+
+
+def _since(figures, default):
+    """The `since` cut-off (default: `default`); an unknown label is a 400 naming it."""
+    label = request.args.get("since")
+    if label is None:
+        return default
+    found = services.by_label(figures.accord, label)
+    if found is None:
+        params.bad_request(f"since={label!r} names no cut-off of this accord")
+    return found
+
+
+@bp.get("/accords/<slug>/cutoffs")
+def cutoffs(slug: str):
+    params.check_known(())
+    figures = _figures(slug)
+    return _answer(figures, lambda: {
+        "accord": slug,
+        "cutoffs": [report.cutoff_json(c) for c in services.cutoffs(figures.accord)]},
+        services.state(figures.accord))
+
+
+@bp.get("/accords/<slug>/cutoffs/<label>")
+def cutoff(slug: str, label: str):
+    params.check_known(())
+    figures = _figures(slug)
+    found = _cutoff_or_404(figures, label)
+    return _answer(figures, lambda: {
+        **report.cutoff_json(found),
+        "figures": report.figures_json(figures.accord, report.Moment.of(found)),
+        "revision": report.revisions(found)}, services.state(figures.accord))
+
+
+@bp.get("/accords/<slug>/cutoffs/<label>/changes")
+def cutoff_changes(slug: str, label: str):
+    params.check_known(("since",))
+    figures = _figures(slug)
+    found = _cutoff_or_404(figures, label)
+    base = _since(figures, services.previous(found))
+    if base is None:
+        params.bad_request(f"cut-off {label!r} is the first one: name another with since=")
+    return _answer(figures, lambda: report.changes_json(
+        figures.accord, report.Moment.of(base), report.Moment.of(found)),
+        services.state(figures.accord))
+
+
+@bp.get("/accords/<slug>/changes")
+def changes_to_now(slug: str):
+    """From a cut-off (`since`, default the latest) to today as known now."""
+    params.check_known(("since",))
+    figures = _figures(slug)
+    listed = services.cutoffs(figures.accord)
+    base = _since(figures, listed[0] if listed else None)
+    if base is None:
+        params.bad_request("this accord has no cut-off yet: nothing to compare with")
+    return _answer(figures, lambda: report.changes_json(
+        figures.accord, report.Moment.of(base), report.Moment.now()),
+        services.state(figures.accord))

@@ -1,0 +1,193 @@
+"""The officials' brief: key findings in plain sentences computed from the figures, the main
+charts, and the sources and method, for one accord at a cut-off (or a date). The page
+(`templates/cutoffs/brief.html`) and the PDF (`pdf.py`) are both built from `Brief`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from flask_babel import gettext as _
+
+from ..dashboard.board import Board, Selection, render_chart
+from ..domain import changes as domain_changes
+from ..models import Accord
+from ..web import number
+from . import report
+from .models import Cutoff
+
+#: The charts a brief carries, in order.
+CHARTS = ("status", "groups", "priority", "curve")
+
+
+def signed(value) -> str:
+    """A change with its sign (+1.5, −2, 0), in the reader's number format."""
+    if value is None:
+        return "—"
+    if value > 0:
+        return "+" + number(value)
+    if value < 0:
+        return "−" + number(-value)
+    return number(value)
+
+
+@dataclass
+class Brief:
+    """Everything a brief shows. `previous`: the moment the changes are counted from (the
+    previous cut-off), or None; `cutoff`: the cut-off shown, or None for a date."""
+
+    accord: Accord
+    moment: report.Moment
+    previous: report.Moment | None = None
+    cutoff: Cutoff | None = None
+    revision: dict | None = field(default=None)
+
+    @cached_property
+    def figures(self) -> dict:
+        """`report.figures_json` of the moment."""
+        return report.figures_json(self.accord, self.moment)
+
+    @cached_property
+    def changes(self) -> domain_changes.Changes | None:
+        """What changed since the previous moment (None without one)."""
+        if self.previous is None:
+            return None
+        return report.changes(self.accord, self.previous, self.moment)
+
+    @cached_property
+    def board(self) -> Board:
+        """A dashboard board over the figures as known at the moment (draws the charts)."""
+        return Board(self.accord, self.moment.figures(self.accord),
+                     Selection(as_of=self.moment.as_of))
+
+    def chart(self, name: str, fmt: str = "png") -> bytes:
+        """Chart `name` (one of CHARTS) as PNG or SVG bytes."""
+        return render_chart(self.board, name, fmt)
+
+    @cached_property
+    def point_changes(self) -> list[dict]:
+        """Points by change in score since the previous cut-off, largest rise first."""
+        if self.changes is None:
+            return []
+        titles = report.point_titles(self.accord)
+        return [{"point": code, "title": titles.get(code, ""),
+                 "change": None if delta is None else float(round(delta, 2))}
+                for code, delta in domain_changes.ranked_points(self.changes)]
+
+    @cached_property
+    def findings(self) -> list[str]:
+        """Key findings, one plain sentence each, in the reader's language."""
+        s = self.figures["summary"]
+        if not s["provisions"]:
+            return [_("No provisions are loaded for this accord.")]
+        found = [_("As of %(date)s, %(complete)s%% of the %(n)s provisions were complete, "
+                   "%(intermediate)s%% at an intermediate level, %(minimal)s%% minimally "
+                   "implemented and %(none)s%% not initiated: an implementation score of "
+                   "%(score)s out of 100.", date=self.moment.as_of.isoformat(), n=s["provisions"],
+                   complete=number(s["shares"]["complete"]),
+                   intermediate=number(s["shares"]["intermediate"]),
+                   minimal=number(s["shares"]["minimal"]),
+                   none=number(s["shares"]["not_initiated"]), score=number(s["score"]))]
+        found += self._since_previous()
+        found += self._priority(s)
+        found += self._points()
+        found += self._overdue()
+        found += self._reference()
+        return found
+
+    def _since_previous(self) -> list[str]:
+        if self.changes is None:
+            return []
+        change = domain_changes.delta(*self.changes.whole)
+        since = self.previous.label or self.previous.as_of.isoformat()
+        return [_("Since %(since)s (%(date)s), the share of complete provisions changed by "
+                  "%(complete)s percentage points and the score by %(score)s points; "
+                  "%(up)s provisions moved up, %(down)s went down and %(done)s became complete.",
+                  since=since, date=self.previous.as_of.isoformat(),
+                  complete=signed(change["shares"]["complete"]), score=signed(change["score"]),
+                  up=len(self.changes.moved_up), down=len(self.changes.moved_down),
+                  done=len(self.changes.newly_complete))]
+
+    def _priority(self, s: dict) -> list[str]:
+        if not s["priority"]["provisions"] or not s["non_priority"]["provisions"]:
+            return []
+        text = _("Priority provisions scored %(p)s, against %(n)s for the others",
+                 p=number(s["priority"]["score"]), n=number(s["non_priority"]["score"]))
+        if self.changes is not None and self.changes.priority_unmoved:
+            text += _("; %(n)s priority provisions did not move since the previous report",
+                      n=len(self.changes.priority_unmoved))
+        return [text + "."]
+
+    def _points(self) -> list[str]:
+        moved = [p for p in self.point_changes if p["change"] is not None]
+        if len(moved) >= 2:
+            most, least = moved[0], moved[-1]
+            return [_("Point %(most)s moved most (%(m)s score points) and point %(least)s "
+                      "least (%(l)s).", most=f"{most['point']} {most['title']}".strip(),
+                      m=signed(most["change"]), least=f"{least['point']} {least['title']}"
+                      .strip(), l=signed(least["change"]))]
+        points = [p for p in self.figures["by_point"] if p["score"] is not None]
+        if len(points) < 2:
+            return []
+        ranked = sorted(points, key=lambda p: -p["score"])
+        top, bottom = ranked[0], ranked[-1]
+        return [_("Point %(top)s is furthest along (score %(t)s) and point %(bottom)s least "
+                  "(score %(b)s).", top=f"{top['point']} {top['title']}".strip(),
+                  t=number(top["score"]), bottom=f"{bottom['point']} {bottom['title']}"
+                  .strip(), b=number(bottom["score"]))]
+
+    def _overdue(self) -> list[str]:
+        late = self.figures["overdue"]
+        if not late:
+            return [_("No provision had passed its deadline without being complete.")]
+        return [_("%(n)s provisions had passed their deadline without being complete.",
+                  n=len(late))]
+
+    def _reference(self) -> list[str]:
+        cmp = self.figures["comparison"]
+        if not cmp or not cmp.get("score_at_year") or not cmp["score_at_year"]["reference"]:
+            return []
+        point = cmp["score_at_year"]
+        ref = point["reference"]
+        return [_("At the end of year %(year)s since signing the accord's score was %(score)s, "
+                  "against a mean of %(mean)s (middle half %(q1)s to %(q3)s) for the %(n)s "
+                  "reference accords of %(set)s in the same year; %(above)s of %(types)s "
+                  "provision types are above the reference mean now.", year=point["year"],
+                  score=number(point["accord_score"]), mean=number(ref["mean"]),
+                  q1=number(ref["q1"]), q3=number(ref["q3"]), n=ref["n"],
+                  set=cmp["reference_set"], above=cmp["types_above_mean"],
+                  types=cmp["types_compared"])]
+
+    @property
+    def title(self) -> str:
+        """The brief's title, with the cut-off's label if any."""
+        if self.moment.label:
+            return _("%(accord)s: implementation brief, %(label)s", accord=self.accord.name,
+                     label=self.moment.label)
+        return _("%(accord)s: implementation brief", accord=self.accord.name)
+
+    @property
+    def scope(self) -> str:
+        """What the figures are: their date, and the moment they were known at."""
+        if self.moment.known_at is None:
+            return _("Figures as of %(date)s, as known now.",
+                     date=self.moment.as_of.isoformat())
+        return _("Figures as of %(date)s, as known when published on %(at)s UTC; they do not "
+                 "change when records come in later.", date=self.moment.as_of.isoformat(),
+                 at=self.moment.known_at.strftime("%Y-%m-%d %H:%M"))
+
+    def method_lines(self) -> list[str]:
+        """Sources and method, for the footer."""
+        cmp = self.figures["comparison"] or {}
+        lines = [
+            _("Method: Peace Accords Matrix scale (0 not initiated, 1 minimal, 2 intermediate, "
+              "3 complete); a provision's level on a date is that of its latest verified record "
+              "effective by then; score = 100 × sum of levels ÷ (3 × provisions)."),
+            _("Only records verified by the moment the figures were known count; the accord's "
+              "structure and the reference data are as loaded now (they are not versioned)."),
+        ]
+        if cmp.get("reference_citation"):
+            lines.append(_("Reference data: %(citation)s", citation=cmp["reference_citation"]))
+        if self.accord.source_url:
+            lines.append(_("Source: %(url)s", url=self.accord.source_url))
+        return lines

@@ -1,0 +1,23 @@
+"""The publish form (coordinators, from the accord's page)."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from .models import MAX_LABEL, MAX_NOTE
+
+
+class PublishForm(FlaskForm):
+    """A new cut-off: label, date, note, and optionally the cut-off it supersedes."""
+
+    label = StringField(_l("Label (e.g. Report 3)"),
+                        validators=[DataRequired(), Length(max=MAX_LABEL)])
+    as_of = DateField(_l("Cut-off date"), validators=[InputRequired()])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=MAX_NOTE)])
+    supersedes = SelectField(_l("Supersedes"), validators=[Optional()])
+
+    def __init__(self, *args, open_labels=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.supersedes.choices = [SelectChoice("", "—")] + [
+            SelectChoice(label, label) for label in open_labels]

@@ -1,0 +1,184 @@
+"""A cut-off's figures, revisions and changes, assembled from `AccordFigures` (as known at
+the moment of publication) and `domain.changes`: what the cut-off's page, the API, the data
+package, the workbook and the brief all show. No figure is computed here, only gathered.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, not_, select, type_coerce
+
+from .. import queries
+from ..domain import changes as domain_changes
+from ..domain.metrics import Summary
+from ..extensions import db
+from ..figures import AccordFigures, alignment_rule, default_reference_set
+from ..models import Accord, Provision, Section, StatusRecord, UTCDateTime
+from .models import Cutoff
+
+
+@dataclass(frozen=True)
+class Moment:
+    """What a report shows: figures as of `as_of` as known at `known_at` (None: now), and
+    its name (a cut-off's label, or None for "now")."""
+
+    as_of: date
+    known_at: datetime | None
+    label: str | None = None
+
+    @classmethod
+    def of(cls, cutoff: Cutoff) -> Moment:
+        """A cut-off's moment: its date, as known at its publication."""
+        return cls(cutoff.as_of, cutoff.published_at, cutoff.label)
+
+    @classmethod
+    def now(cls, today: date | None = None) -> Moment:
+        """`today` (default: today's date) as known now."""
+        return cls(today or date.today(), None, None)
+
+    def figures(self, accord: Accord) -> AccordFigures:
+        """The accord's figures as known at this moment."""
+        return AccordFigures(accord, known_at=self.known_at)
+
+
+def point_titles(accord: Accord) -> dict[str, str]:
+    """Top-level section code -> title (the accord's points), in their order."""
+    rows = db.session.execute(select(Section.code, Section.title).where(
+        Section.accord_id == accord.id, Section.parent_id.is_(None))
+        .order_by(Section.position, Section.code)).all()
+    return dict(rows)
+
+
+def _group_rows(groups: dict, name: str) -> list[dict]:
+    return [{name: key, **summary.as_dict()} for key, summary in
+            sorted(groups.items(), key=lambda item: str(item[0]))]
+
+
+def figures_json(accord: Accord, moment: Moment, reference_label: str | None = None) -> dict:
+    """Summary (with the priority split), per point, per tag, and the comparison with the
+    reference set in the year since signing under way on the date."""
+    figures = moment.figures(accord)
+    label = reference_label if reference_label is not None else default_reference_set()
+    titles = point_titles(accord)
+    points = figures.by_group(moment.as_of, lambda p: p.section_path[:1])
+    data = {
+        "summary": figures.summary(moment.as_of),
+        "by_point": [{"point": code, "title": titles.get(code, ""), **points[code].as_dict()}
+                     for code in sorted(points, key=lambda c: (list(titles).index(c)
+                                                               if c in titles else 999, c))],
+        "by_tag": _group_rows(figures.by_group(moment.as_of, lambda p: sorted(p.tags)), "tag"),
+        "overdue": [{"code": p.code, "deadline": p.deadline.isoformat()}
+                    for p in figures.overdue(moment.as_of)],
+    }
+    data["comparison"] = comparison_json(figures, moment.as_of, label) if label else None
+    return data
+
+
+def comparison_json(figures: AccordFigures, as_of: date, label: str) -> dict:
+    """The comparison now (the year since signing under way on `as_of`) and the accord's
+    score beside the reference accords' in the latest completed year. Reference data is
+    not versioned in time: it is the set as loaded now."""
+    references = figures.references(label, include_illustrative=True)
+    rule = alignment_rule(label)
+    result = figures.comparison(None, references, as_of, rule).as_dict()
+    curve = [p for p in figures.score_curve(references, as_of, rule)
+             if p.accord_score is not None and p.reference is not None]
+    return {"reference_set": label,
+            "reference_citation": getattr(queries.reference_set(label), "citation", ""),
+            "reference_data_versioned": False,
+            **result,
+            "score_at_year": curve[-1].as_dict() if curve else None}
+
+
+def cutoff_json(cutoff: Cutoff) -> dict:
+    """A cut-off's own facts (no figures; who published it is in the audit log, not here:
+    the answer is public for public accords)."""
+    from .services import superseded_by
+
+    newer = superseded_by(cutoff)
+    return {"accord": cutoff.accord.slug, "label": cutoff.label,
+            "as_of": cutoff.as_of.isoformat(), "note": cutoff.note,
+            "published_at": cutoff.published_at.isoformat(),
+            "supersedes": cutoff.supersedes.label if cutoff.supersedes else None,
+            "superseded_by": newer.label if newer else None}
+
+
+def revisions(cutoff: Cutoff) -> dict:
+    """The cut-off's figures as published against the same date's figures as known now,
+    with the provisions whose level differs and the records, verified after publication,
+    that make the difference."""
+    accord = cutoff.accord
+    published = Moment.of(cutoff).figures(accord)
+    now = AccordFigures(accord)
+    old, new = published.levels(cutoff.as_of), now.levels(cutoff.as_of)
+    ids = [p.id for p in now.provisions]
+    differ = {pid for pid in ids if old.get(pid, 0) != new.get(pid, 0)}
+    before = domain_changes.Side(cutoff.as_of, old)
+    after = domain_changes.Side(cutoff.as_of, new)
+    whole = (Summary(_tally(ids, old)), Summary(_tally(ids, new)))
+    codes = {p.id: p.code for p in now.provisions}
+    return {
+        "revised": bool(differ),
+        "published": whole[0].as_dict(), "now": whole[1].as_dict(),
+        "change": domain_changes.delta(*whole),
+        "provisions": [{"code": codes[pid], "published": old.get(pid, 0),
+                        "now": new.get(pid, 0)} for pid in ids if pid in differ],
+        "records": later_records(cutoff, differ),
+        "by_point": [{"point": k, "published": b.as_dict()["score"],
+                      "now": a.as_dict()["score"]} for k, (b, a) in domain_changes.compare(
+                          now.provisions, before, after).by_point.items()],
+    }
+
+
+def _tally(ids, levels) -> tuple[int, int, int, int]:
+    counts = [0, 0, 0, 0]
+    for pid in ids:
+        counts[levels.get(pid, 0)] += 1
+    return tuple(counts)
+
+
+def later_records(cutoff: Cutoff, provision_ids: set[int]) -> list[dict]:
+    """Verified records effective by the cut-off's date but verified after its publication,
+    of the given provisions, in effect order (who recorded them is left out: the answer is
+    public for public accords)."""
+    if not provision_ids:
+        return []
+    verified_at = type_coerce(func.coalesce(StatusRecord.reviewed_at, StatusRecord.recorded_at),
+                              UTCDateTime())
+    rows = db.session.execute(
+        select(StatusRecord.id, Provision.code, StatusRecord.level, StatusRecord.effective_on,
+               StatusRecord.recorded_at, verified_at.label("verified_at"))
+        .join(Provision, Provision.id == StatusRecord.provision_id)
+        .where(StatusRecord.accord_id == cutoff.accord_id,
+               StatusRecord.provision_id.in_(sorted(provision_ids)),
+               StatusRecord.review_state == "verified",
+               StatusRecord.effective_on <= cutoff.as_of,
+               not_(queries.known_clause(cutoff.published_at)))
+        .order_by(StatusRecord.effective_on, StatusRecord.recorded_at, StatusRecord.id)).all()
+    return [{"record": rid, "provision": code, "level": level,
+             "effective_on": effective.isoformat(), "recorded_at": _iso(recorded),
+             "verified_at": _iso(verified)}
+            for rid, code, level, effective, recorded, verified in rows]
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def changes(accord: Accord, before: Moment, after: Moment) -> domain_changes.Changes:
+    """What changed from `before` to `after` (each as of its date, as known at its moment)."""
+    old, new = before.figures(accord), after.figures(accord)
+    return domain_changes.compare(
+        new.provisions, domain_changes.Side(before.as_of, old.levels(before.as_of)),
+        domain_changes.Side(after.as_of, new.levels(after.as_of)))
+
+
+def changes_json(accord: Accord, before: Moment, after: Moment) -> dict:
+    """`changes` in the API's shape, with what each side is."""
+    return {"accord": accord.slug,
+            "since": {"label": before.label, "as_of": before.as_of.isoformat(),
+                      "known_at": before.known_at.isoformat() if before.known_at else None},
+            "until": {"label": after.label, "as_of": after.as_of.isoformat(),
+                      "known_at": after.known_at.isoformat() if after.known_at else None},
+            **changes(accord, before, after).as_dict()}

@@ -1,0 +1,216 @@
+"""Cut-off pages: the list with the publish form, a cut-off's permanent page, the changes
+since another cut-off, its data package and workbook, and the officials' brief (print page
+and PDF) for a cut-off or a date."""
+from __future__ import annotations
+
+import base64
+from datetime import date
+
+from flask import (Blueprint, abort, flash, make_response, redirect, render_template, request,
+                   url_for)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..accords.routes import visible_accord_or_404
+from ..api import params
+from ..dashboard.board import alt_texts
+from ..domain.scale import LEVEL_KEYS
+from ..i18n import translate
+from ..permissions import can_review, has_any_role_on, require
+from ..services import Invalid
+from . import report, services
+from .brief import CHARTS, Brief
+from .forms import PublishForm
+
+bp = Blueprint("cutoffs", __name__)
+
+
+def _monitored_or_404(slug: str):
+    accord = visible_accord_or_404(slug)
+    if accord.kind != "monitored":
+        abort(404, description=_("Reference accords have no cut-offs."))
+    return accord
+
+
+def _cutoff_or_404(accord, label: str):
+    found = services.by_label(accord, label)
+    if found is None:
+        abort(404, description=_("No cut-off %(label)s for this accord.", label=label))
+    return found
+
+
+def _form(accord, formdata=None) -> PublishForm:
+    listed = services.cutoffs(accord)
+    superseded = {c.supersedes_id for c in listed}
+    return PublishForm(formdata=formdata,
+                       open_labels=[c.label for c in listed if c.id not in superseded])
+
+
+@bp.get("/accords/<slug>/cutoffs")
+def index(slug: str, form: PublishForm | None = None, status: int = 200):
+    accord = _monitored_or_404(slug)
+    listed = [report.cutoff_json(c) for c in services.cutoffs(accord)]
+    if form is None and can_review(current_user, accord):
+        form = _form(accord)
+    return render_template("cutoffs/index.html", accord=accord, cutoffs=listed, form=form,
+                           today=date.today()), status
+
+
+@bp.post("/accords/<slug>/cutoffs")
+@login_required
+def publish(slug: str):
+    accord = _monitored_or_404(slug)
+    require(can_review(current_user, accord), _("Only the accord's coordinators publish "
+                                                 "cut-offs."))
+    form = _form(accord, request.form)
+    if not form.validate():
+        return index(slug, form=form, status=400)
+    try:
+        cutoff = services.publish(accord, form.label.data, form.as_of.data,
+                                  form.note.data or "", form.supersedes.data or None)
+    except Invalid as exc:
+        for name, reason in exc.errors.items():
+            getattr(form, name, form.label).errors.append(translate(reason))
+        return index(slug, form=form, status=400)
+    flash(_("Cut-off %(label)s published: its figures stay as they are now.",
+            label=cutoff.label))
+    return redirect(url_for("cutoffs.show", slug=slug, label=cutoff.label))
+
+
+@bp.get("/accords/<slug>/cutoffs/<label>")
+def show(slug: str, label: str):
+    accord = _monitored_or_404(slug)
+    cutoff = _cutoff_or_404(accord, label)
+    return render_template(
+        "cutoffs/show.html", accord=accord, cutoff=report.cutoff_json(cutoff),
+        published_by=cutoff.published_by if has_any_role_on(current_user, accord) else None,
+        figures=report.figures_json(accord, report.Moment.of(cutoff)),
+        revision=report.revisions(cutoff), previous=services.previous(cutoff),
+        level_keys=LEVEL_KEYS)
+
+
+def _since(accord, default):
+    label = request.args.get("since")
+    if label is None:
+        return default
+    found = services.by_label(accord, label)
+    if found is None:
+        abort(400, description=_("since=%(label)s names no cut-off of this accord.",
+                                 label=label))
+    return found
+
+
+@bp.get("/accords/<slug>/cutoffs/<label>/changes")
+def changes(slug: str, label: str):
+    accord = _monitored_or_404(slug)
+    cutoff = _cutoff_or_404(accord, label)
+    base = _since(accord, services.previous(cutoff))
+    if base is None:
+        abort(400, description=_("This is the first cut-off: choose another with since=."))
+    return _changes_page(accord, report.Moment.of(base), report.Moment.of(cutoff))
+
+
+@bp.get("/accords/<slug>/changes")
+def changes_to_now(slug: str):
+    accord = _monitored_or_404(slug)
+    listed = services.cutoffs(accord)
+    base = _since(accord, listed[0] if listed else None)
+    if base is None:
+        abort(400, description=_("This accord has no cut-off yet: nothing to compare with."))
+    return _changes_page(accord, report.Moment.of(base), report.Moment.now())
+
+
+def _changes_page(accord, before, after):
+    return render_template("cutoffs/changes.html", accord=accord, before=before, after=after,
+                           data=report.changes_json(accord, before, after),
+                           titles=report.point_titles(accord),
+                           cutoffs=services.cutoffs(accord))
+
+
+def _brief(accord, label: str | None) -> Brief:
+    """The brief of cut-off `label` (changes since the previous cut-off), or, without a
+    label, of `as_of` (default today) as known now (changes since the latest cut-off)."""
+    if label is not None:
+        cutoff = _cutoff_or_404(accord, label)
+        before = services.previous(cutoff)
+        return Brief(accord, report.Moment.of(cutoff),
+                     report.Moment.of(before) if before else None, cutoff,
+                     report.revisions(cutoff))
+    listed = services.cutoffs(accord)
+    return Brief(accord, report.Moment.now(params.as_of(accord.signed_on)),
+                 report.Moment.of(listed[0]) if listed else None)
+
+
+def _paper() -> str:
+    paper = request.args.get("paper", "a4")
+    if paper not in ("a4", "letter"):
+        abort(400, description=_("paper must be a4 or letter."))
+    return paper
+
+
+@bp.get("/accords/<slug>/brief")
+@bp.get("/accords/<slug>/cutoffs/<label>/brief")
+def brief_page(slug: str, label: str | None = None):
+    accord = _monitored_or_404(slug)
+    paper = _paper()
+    brief = _brief(accord, label)
+    alts = alt_texts(brief.board)
+    charts = [(_data_uri(brief.chart(name, "png")), alts[name]) for name in CHARTS]
+    return render_template("cutoffs/brief.html", brief=brief, accord=accord, charts=charts,
+                           paper=paper, level_keys=LEVEL_KEYS)
+
+
+def _data_uri(png: bytes) -> str:
+    """A chart inside the page itself (the page's policy allows data: images, and a saved or
+    printed page keeps its charts)."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+@bp.get("/accords/<slug>/brief.pdf")
+@bp.get("/accords/<slug>/cutoffs/<label>/brief.pdf")
+def brief_pdf(slug: str, label: str | None = None):
+    from flask_babel import get_locale
+
+    from .pdf import build
+
+    accord = _monitored_or_404(slug)
+    paper = _paper()
+    brief = _brief(accord, label)
+    name = f"{accord.slug}-brief-{label or brief.moment.as_of.isoformat()}-{get_locale()}.pdf"
+    return _download(build(brief, paper), "application/pdf", name)
+
+
+@bp.get("/accords/<slug>/cutoffs/<label>/data.zip")
+def data_package(slug: str, label: str):
+    from .package import build
+
+    accord = _monitored_or_404(slug)
+    cutoff = _cutoff_or_404(accord, label)
+    return _download(build(cutoff, request.url_root), "application/zip",
+                     f"{accord.slug}-{_safe(label)}-data.zip")
+
+
+@bp.get("/accords/<slug>/cutoffs/<label>/report.xlsx")
+def workbook(slug: str, label: str):
+    from ..excel import XLSX_MIMETYPE
+    from ..excel.export import report_workbook
+
+    accord = _monitored_or_404(slug)
+    cutoff = _cutoff_or_404(accord, label)
+    before = services.previous(cutoff)
+    data = report_workbook(accord, cutoff.as_of, include_unverified=False, show_authors=False,
+                           known_at=cutoff.published_at, cutoff_label=cutoff.label,
+                           since=report.Moment.of(before) if before else None)
+    return _download(data, XLSX_MIMETYPE, f"{accord.slug}-{_safe(label)}-report.xlsx")
+
+
+def _safe(label: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "-" for c in label)
+
+
+def _download(data: bytes, mimetype: str, filename: str):
+    response = make_response(data)
+    response.mimetype = mimetype
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response

@@ -1,0 +1,115 @@
+"""Publishing a cut-off: checked, written with its audit event in one transaction, never
+changed afterwards (the database refuses UPDATE and DELETE on cut-offs)."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..domain.messages import N_, Message
+from ..extensions import db
+from ..models import Accord, utcnow
+from ..services import Invalid, _actor, audit
+from .models import MAX_LABEL, MAX_NOTE, Cutoff
+
+
+def cutoffs(accord: Accord) -> list[Cutoff]:
+    """The accord's cut-offs, latest publication first."""
+    return list(db.session.scalars(select(Cutoff).where(Cutoff.accord_id == accord.id)
+                                   .order_by(Cutoff.published_at.desc(), Cutoff.id.desc())))
+
+
+def state(accord: Accord) -> int:
+    """Changes whenever a cut-off of the accord is published (cut-offs are never changed or
+    removed, so the newest id says it): for ETags and cached answers."""
+    return db.session.scalar(select(func.coalesce(func.max(Cutoff.id), 0))
+                             .where(Cutoff.accord_id == accord.id)) or 0
+
+
+def by_label(accord: Accord, label: str) -> Cutoff | None:
+    """The accord's cut-off labelled `label` (exactly), or None."""
+    return db.session.scalar(select(Cutoff).where(Cutoff.accord_id == accord.id,
+                                                  Cutoff.label == label))
+
+
+def superseded_by(cutoff: Cutoff) -> Cutoff | None:
+    """The cut-off that supersedes `cutoff`, if one does."""
+    return db.session.scalar(select(Cutoff).where(Cutoff.supersedes_id == cutoff.id))
+
+
+def previous(cutoff: Cutoff) -> Cutoff | None:
+    """The cut-off published just before `cutoff` for the same accord (any date)."""
+    return db.session.scalar(
+        select(Cutoff).where(Cutoff.accord_id == cutoff.accord_id,
+                             (Cutoff.published_at < cutoff.published_at)
+                             | ((Cutoff.published_at == cutoff.published_at)
+                                & (Cutoff.id < cutoff.id)))
+        .order_by(Cutoff.published_at.desc(), Cutoff.id.desc()).limit(1))
+
+
+def problems(accord: Accord, label: str, as_of: date | None, note: str,
+             supersedes: str | None, today: date) -> dict:
+    """Reasons (field -> N_ text or Message) the publication is refused; empty if none."""
+    found: dict = {}
+    if accord.kind != "monitored":
+        found["label"] = N_("only monitored accords publish cut-offs")
+    if not label:
+        found["label"] = N_("a label is required")
+    elif "/" in label or not label.isprintable():
+        found["label"] = N_("a label cannot hold a slash or control characters")
+    elif len(label) > MAX_LABEL:
+        found["label"] = Message(N_("the label is longer than %(n)s characters"), n=MAX_LABEL)
+    elif by_label(accord, label) is not None:
+        found["label"] = Message(N_("a cut-off labelled %(label)s already exists; cut-offs "
+                                    "cannot be changed, publish one with a new label"),
+                                 label=label)
+    if as_of is None:
+        found["as_of"] = N_("a cut-off date is required")
+    elif as_of > today:
+        found["as_of"] = N_("the cut-off date is in the future")
+    elif as_of < accord.signed_on:
+        found["as_of"] = N_("the cut-off date is before the accord was signed")
+    if len(note) > MAX_NOTE:
+        found["note"] = Message(N_("the note is longer than %(n)s characters"), n=MAX_NOTE)
+    if supersedes:
+        old = by_label(accord, supersedes)
+        if old is None:
+            found["supersedes"] = Message(N_("no cut-off labelled %(label)s"), label=supersedes)
+        elif superseded_by(old) is not None:
+            found["supersedes"] = Message(N_("cut-off %(label)s is already superseded"),
+                                          label=supersedes)
+    return found
+
+
+def publish(accord: Accord, label: str, as_of: date | None, note: str = "",
+            supersedes: str | None = None, today: date | None = None) -> Cutoff:
+    """Publish a cut-off now: its figures are, forever, those as of `as_of` as known at
+    this moment. Raises `services.Invalid` (field -> reason) and writes nothing when refused;
+    permissions are the caller's to check."""
+    label, note = (label or "").strip(), (note or "").strip()
+    supersedes = (supersedes or "").strip() or None
+    found = problems(accord, label, as_of, note, supersedes, today or date.today())
+    if found:
+        raise Invalid(found)
+    _, actor = _actor()
+    old = by_label(accord, supersedes) if supersedes else None
+    cutoff = Cutoff(accord_id=accord.id, label=label, as_of=as_of, note=note,
+                    published_at=utcnow(), published_by=actor,
+                    supersedes_id=old.id if old else None)
+    try:
+        db.session.add(cutoff)
+        db.session.flush()
+        audit("cutoff.publish", "cutoff", cutoff.id, accord_id=accord.id, after={
+            "label": label, "as_of": as_of.isoformat(), "note": note,
+            "published_at": cutoff.published_at.isoformat(), "supersedes": supersedes})
+        db.session.commit()
+    except IntegrityError:  # the same label published at the same time elsewhere
+        db.session.rollback()
+        raise Invalid({"label": Message(N_("a cut-off labelled %(label)s already exists; "
+                                           "cut-offs cannot be changed, publish one with a "
+                                           "new label"), label=label)}) from None
+    except Exception:
+        db.session.rollback()
+        raise
+    return cutoff

@@ -1,0 +1,48 @@
+"""The Changes sheet of a cut-off's workbook (rows keyed by `excel.columns.CHANGES`)."""
+from __future__ import annotations
+
+from flask_babel import gettext
+
+from ..domain import changes as domain_changes
+from ..i18n import tag_label
+from . import report
+
+
+def changes_rows(accord, since: report.Moment, label: str | None, data):
+    """Scores before and after (and the change in the share complete) for the whole accord,
+    its priority split, each point and each tag; then the provisions that moved up, went
+    down, became complete or overdue, and the priority provisions that did not move
+    (levels before and after)."""
+    after = report.Moment(data.as_of, data.figures.known_at, label)
+    changes = report.changes(accord, since, after)
+    title = gettext("Since %(label)s (%(date)s)", label=since.label or "",
+                    date=since.as_of.isoformat())
+    yield {"part": title, "name": gettext("as of %(date)s", date=data.as_of.isoformat())}
+    titles = report.point_titles(accord)
+    parts = [(gettext("Summary"), gettext("All provisions"), changes.whole),
+             (gettext("Summary"), gettext("Priority"), changes.priority),
+             (gettext("Summary"), gettext("Non-priority"), changes.non_priority)]
+    parts += [(gettext("Point"), f"{code} {titles.get(code, '')}".strip(), pair)
+              for code, pair in changes.by_point.items()]
+    parts += [(gettext("Tag"), tag_label(tag), pair) for tag, pair in changes.by_tag.items()]
+    for part, name, (before, later) in parts:
+        moved = domain_changes.delta(before, later)
+        yield {"part": part, "name": name, "before": before.as_dict()["score"],
+               "after": later.as_dict()["score"], "change": moved["score"],
+               "complete_change": moved["shares"]["complete"]}
+    for part, moves in ((gettext("Moved up"), changes.moved_up),
+                        (gettext("Went down"), changes.moved_down),
+                        (gettext("Newly complete"), changes.newly_complete),
+                        (gettext("Priority, did not move"), changes.priority_unmoved)):
+        for move in moves:
+            yield {"part": part, "name": move.provision.code, "before": move.before,
+                   "after": move.after, "change": move.after - move.before}
+    for provision in changes.newly_overdue:
+        yield {"part": gettext("Newly overdue"),
+               "name": f"{provision.code} ({provision.deadline.isoformat()})",
+               "after": after_level(changes, provision.id)}
+
+
+def after_level(changes, provision_id: int) -> int:
+    """A provision's level on the later side of `changes`."""
+    return changes.after.levels.get(provision_id, 0)
