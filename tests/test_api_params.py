@@ -69,7 +69,8 @@ def test_openapi_states_every_constraint(client):
     comparison = {p["name"]: p for p in paths["/api/v1/accords/{slug}/comparison"]["get"]
                   ["parameters"]}
     assert comparison["year"]["schema"]["enum"] == list(params.YEARS)
-    assert "PAM 2015" in comparison["reference_set"]["schema"]["enum"]
+    assert comparison["reference_set"]["schema"]["enum"] == ["PAM_ID v1.5"]
+    assert comparison["reference_set"]["schema"]["default"] == "PAM_ID v1.5"
     as_of = next(p for p in paths["/api/v1/accords/{slug}/pace"]["get"]["parameters"]
                  if p["name"] == "as_of")
     assert "before the accord was signed" in as_of["description"]
