@@ -171,3 +171,16 @@ def test_new_rows_are_still_accepted(rows, demo):
     count = db.session.scalar(select(db.func.count()).select_from(PriorityChange)
                               .where(PriorityChange.provision_id == rows["provision"]))
     assert count == 2
+
+
+@pytest.mark.parametrize("table, key", [("accords", "accord"), ("provisions", "provision")])
+def test_the_rows_history_hangs_from_cannot_be_deleted(rows, table, key):
+    """SQLite: a trigger refuses, whatever the connection's foreign-key setting (a plain shell
+    has them off); PostgreSQL: the foreign keys, which have no cascade."""
+    before = _snapshot(rows)
+    with pytest.raises(DatabaseError) as caught:
+        with db.session.begin_nested():
+            db.session.execute(text(f"DELETE FROM {table} WHERE id = :id"), {"id": rows[key]})
+    if _dialect() == "sqlite":
+        assert "history hangs from this row" in str(caught.value)
+    assert _snapshot(rows) == before

@@ -2,7 +2,11 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+import re
+
 from .domain.messages import Message
+
+_DECIMAL = re.compile(r"-?\d+\.\d+")
 
 LEVEL_LABELS = (_l("Not initiated"), _l("Minimal"), _l("Intermediate"), _l("Complete"))
 REVIEW_STATES = {"pending": _l("pending review"), "verified": _l("verified"),
@@ -36,8 +40,18 @@ def stored_reason(entry: dict) -> str:
     """A reason kept as JSON (`tracker.reference.sets.stored_reason`) in the reader's
     language; the English text where no template was kept."""
     if entry.get("text"):
-        return translate(Message(entry["text"], **entry.get("params", {})))
+        params = {key: _decimal(value) for key, value in entry.get("params", {}).items()}
+        return translate(Message(entry["text"], **params))
     return str(entry.get("message", ""))
+
+
+def _decimal(value: str) -> str:
+    """A stored value that is a decimal number ("38.09524") in the reader's decimal sign."""
+    from .web import number
+
+    if isinstance(value, str) and _DECIMAL.fullmatch(value):
+        return number(float(value))
+    return value
 
 
 def translate(reason) -> str:

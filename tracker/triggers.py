@@ -160,3 +160,26 @@ def everywhere(dialect: str, create: bool = True) -> list[str]:
     if dialect == "postgresql":
         return _postgresql_0004() if create else _postgresql_0004_drop()
     raise RuntimeError(f"no append-only triggers written for {dialect}")
+
+
+#: The rows history hangs from: an accord or a provision that holds status records cannot
+#: be deleted, whatever the connection's foreign-key setting (SQLite leaves foreign keys off
+#: in a plain shell, where such a delete would orphan the history). PostgreSQL always
+#: enforces the foreign keys, which have no cascade.
+PARENT_MESSAGE = "history hangs from this row: an accord or provision with status records " \
+                 "cannot be deleted"
+_PARENTS = {"accords": "accord_id", "provisions": "provision_id"}
+
+
+def history_parents(dialect: str, create: bool = True) -> list[str]:
+    """Migration 0007's statements: SQLite triggers refusing DELETE of an accord or a
+    provision that status records name; nothing on PostgreSQL (its foreign keys refuse)."""
+    if dialect == "postgresql":
+        return []
+    if dialect != "sqlite":
+        raise RuntimeError(f"no history triggers written for {dialect}")
+    if not create:
+        return [f"DROP TRIGGER IF EXISTS {table}_keep_history" for table in _PARENTS]
+    return [f"""CREATE TRIGGER {table}_keep_history BEFORE DELETE ON {table}
+    WHEN EXISTS (SELECT 1 FROM status_records WHERE {column} = OLD.id)
+    BEGIN SELECT RAISE(ABORT, '{PARENT_MESSAGE}'); END""" for table, column in _PARENTS.items()]

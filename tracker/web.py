@@ -174,6 +174,8 @@ def _csrf_guard() -> None:
 
     if not current_app.config.get("WTF_CSRF_ENABLED", True):
         return
+    if request.routing_exception is not None:
+        return  # no such address, or not for this method: its 404/405 (with Allow) answers
     if request.method in ("POST", "PUT", "PATCH", "DELETE") and (
             request.endpoint not in CSRF_CHECKED_BY_FORM):
         csrf.protect()

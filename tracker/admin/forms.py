@@ -50,6 +50,7 @@ class GrantForm(FlaskForm, RoleFields):
     role = SelectField(_l("Role"), validators=[DataRequired()], default="")
     accord = SelectField(_l("Accord"), validators=[Optional()])
     section = SelectField(_l("Section"), validators=[Optional()])
+    confirm_admin = BooleanField(_l("confirm, if the role is administrator"))
 
     def fill(self, accords, sections):
         """As `RoleFields.fill`, the role list opening on "choose a role"."""

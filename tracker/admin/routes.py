@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from flask_login import current_user
+from sqlalchemy import func, select
 
 from ..accounts import AccountError, create_user, grant_role, organization_named
 from ..extensions import db
@@ -85,6 +86,9 @@ def grant(user_id: int):
     form.fill(*_scope_options())
     if not form.validate_on_submit():
         abort(400, description=error_text(form) or _("Choose a role and a scope."))
+    if form.role.data == "admin" and not form.confirm_admin.data:
+        abort(400, description=_("Granting the administrator role needs the confirmation box "
+                                 "ticked: an administrator manages every account and accord."))
     try:
         accord, section = _scope(form)
         grant_role(user.email, form.role.data, accord_slug=accord.slug if accord else None,
@@ -99,6 +103,16 @@ def grant(user_id: int):
 @admin_required
 def revoke(grant_id: int):
     grant_row = db.session.get(RoleGrant, grant_id) or abort(404)
+    if grant_row.role == "admin" and grant_row.accord_id is None:
+        if grant_row.user_id == current_user.id:
+            abort(409, description=_("You cannot remove your own administrator role; another "
+                                     "administrator can."))
+        others = db.session.scalar(select(func.count(RoleGrant.id)).where(
+            RoleGrant.role == "admin", RoleGrant.accord_id.is_(None),
+            RoleGrant.id != grant_row.id))
+        if not others:
+            abort(409, description=_("This is the last administrator: grant the role to "
+                                     "someone else first."))
     before = {"user": grant_row.user.email, "role": grant_row.role,
               "accord": grant_row.accord.slug if grant_row.accord else None}
     user_id, accord_id = grant_row.user_id, grant_row.accord_id

@@ -35,11 +35,21 @@ def evidence_url_problem(url: str | None) -> str | None:
     return link_problem(url)
 
 
+def _given(text: str | None) -> bool:
+    """Whether a text field holds anything: blanks and line breaks alone are nothing."""
+    return bool(text and text.strip())
+
+
+def has_evidence(sub: Submission) -> bool:
+    """A link or a description that is more than blanks."""
+    return _given(sub.evidence_url) or _given(sub.evidence_text)
+
+
 def changes_nothing(sub: Submission, level_in_force: int | None) -> bool:
     """Whether recording `sub` would change nothing: it gives the level already in force and
     carries no evidence and no note. Every way in records nothing for it and says so."""
     return (sub.level is not None and sub.level == level_in_force
-            and not (sub.evidence_url or sub.evidence_text) and not (sub.note or "").strip())
+            and not has_evidence(sub) and not _given(sub.note))
 
 
 def problems(sub: Submission, *, current_level: int, signed_on: date, today: date) -> dict:
@@ -64,7 +74,7 @@ def problems(sub: Submission, *, current_level: int, signed_on: date, today: dat
         found["level"] = N_("this is the level already recorded: to confirm it, add "
                             "evidence or a note; otherwise there is nothing to record")
     rises = sub.level in LEVELS and sub.level > current_level
-    if rises and not (sub.evidence_url or sub.evidence_text):
+    if rises and not has_evidence(sub):
         found["evidence_text"] = N_("evidence (a link or a description) is required when "
                                     "the level rises")
     return found

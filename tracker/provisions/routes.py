@@ -175,9 +175,9 @@ def update(slug: str, code: str):
     change = services.StatusChange(
         provision=provision, expected_version=_version(form),
         submission=Submission(level=int(form.level.data), effective_on=form.effective_on.data,
-                              evidence_url=form.evidence_url.data or None,
-                              evidence_text=form.evidence_text.data or None,
-                              note=form.note.data or None),
+                              evidence_url=(form.evidence_url.data or "").strip() or None,
+                              evidence_text=(form.evidence_text.data or "").strip() or None,
+                              note=(form.note.data or "").strip() or None),
         corrects=corrects)
     try:
         record = services.submit([change], verified=can_review(current_user, accord))[0]

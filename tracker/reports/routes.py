@@ -248,6 +248,9 @@ def discard(slug: str, batch_id: int):
     batch = _batch_or_404(accord, batch_id)
     if not BatchForm().validate_on_submit():
         abort(400, description=_("The form expired; try again."))
+    if batch.state == "committed":
+        abort(409, description=_("This upload was already recorded; it cannot be discarded. "
+                                 "A correction is a new record."))
     if batch.state == "pending":
         batch.state = "discarded"
         services.audit("excel.discard", "upload_batch", batch.id, accord_id=accord.id)

@@ -36,7 +36,8 @@ XLS = N_(
 ENCRYPTED = N_(
     "this workbook is protected with a password, so it cannot be read: open it, remove the "
     "password (File > Info > Protect Workbook > Encrypt with Password, empty) and save it again")
-OLD_OFFICE = N_("this is an old Office (97-2003) document, not a spreadsheet")
+OLD_OFFICE = N_("this is an old Office (97-2003) document, not a spreadsheet: open it in its "
+                "program and save it as Excel Workbook (.xlsx)")
 ODS = N_(
     "this is an OpenDocument spreadsheet (.ods), which cannot be read: in LibreOffice use "
     "File > Save As and choose Excel 2007-365 (.xlsx), or in Google Sheets File > Download > "
