@@ -249,7 +249,7 @@ def test_upload_file_name_is_stored_safely(client, demo, make_user, login):
 
 # --- command-line importers ------------------------------------------------------------------
 
-@pytest.mark.parametrize("cell, shown", [("Decree\x00", "not a CSV text file"),
+@pytest.mark.parametrize("cell, shown", [("Decree\x00", "neither CSV text nor an Excel workbook"),
                                          ("Decree\x1b", "row 2: contains a control character "
                                                           "(U+001B)")])
 def test_cli_importers_refuse_control_characters_with_the_row(runner, tmp_path, row_counts,
