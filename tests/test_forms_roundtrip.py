@@ -75,13 +75,16 @@ def pages_ready(demo, make_user):
                         sha256="0" * 64, content=export.update_workbook(demo), state="pending")
     db.session.add(batch)
     db.session.commit()
+    from tracker.cutoffs.services import publish
+
+    publish(demo, "Report 1", date(2019, 2, 28), "as published")  # its pages hold forms too
     return {"editor": editor, "batch": batch}
 
 
 def _urls(app, demo, pages_ready) -> list[str]:
     reference = db.session.scalar(select(Accord).where(Accord.kind == "reference"))
     values = {"slug": [demo.slug], "code": [p.code for p in _provisions(demo)],
-              "batch_id": [str(pages_ready["batch"].id)]}
+              "batch_id": [str(pages_ready["batch"].id)], "label": ["Report 1"]}
     urls = []
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or NOT_PAGES.search(rule.endpoint):

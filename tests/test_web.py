@@ -281,13 +281,16 @@ def test_review_flow_changes_official_figures(client, demo, make_user, login, pr
     assert db.session.get(StatusRecord, record.id).reviewed_by_id == coordinator.id
     again = client.post(f"/review/{record.id}", data={"reject": "Reject", "reason": "late"})
     assert again.status_code == 409
+    assert "already reviewed" in again.get_data(as_text=True)
+    assert "Your reason was not recorded: late" in again.get_data(as_text=True)
 
 
 def test_rejection_needs_a_reason_and_is_shown_to_the_submitter(client, demo, make_user, login,
                                                                  provision):
     editor, record = _submitted(client, make_user, login, provision)
     login(make_user("coordinator", demo))
-    client.post(f"/review/{record.id}", data={"reject": "Reject", "reason": ""})
+    empty = client.post(f"/review/{record.id}", data={"reject": "Reject", "reason": ""})
+    assert empty.status_code == 400 and "a reason is required" in empty.get_data(as_text=True)
     assert db.session.get(StatusRecord, record.id).review_state == "pending"
     client.post(f"/review/{record.id}", data={"reject": "Reject", "reason": "No source given"})
     assert db.session.get(StatusRecord, record.id).review_state == "rejected"
@@ -310,9 +313,9 @@ def test_the_reason_box_belongs_to_the_reject_form_only(client, demo, make_user,
     assert "Official level now" in queue and "1.1.1" in queue
     coordinator.locale = "es"
     db.session.commit()
-    client.post(f"/review/{record.id}", data={"reject": "Reject", "reason": ""})
-    page = client.get("/review").get_data(as_text=True)
-    assert "se requiere un motivo para rechazar un envío" in page
+    page = client.post(f"/review/{record.id}", data={"reject": "Reject", "reason": ""})
+    assert page.status_code == 400
+    assert "se requiere un motivo para rechazar un envío" in page.get_data(as_text=True)
 
 
 def test_priority_flag_history(client, demo, make_user, login, provision):

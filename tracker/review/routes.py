@@ -60,10 +60,11 @@ def decide(record_id: int):
     try:
         services.review(record, decision, form.reason.data or "")
     except services.Invalid as exc:
-        flash(" ".join(translate(reason) for reason in exc.errors.values()), "error")
-        return redirect(url_for("review.queue"), 303)
+        abort(400, description=" ".join(translate(reason) for reason in exc.errors.values()))
     except services.NotPending:
-        abort(409, description=_("This submission was already reviewed."))
+        typed = (form.reason.data or "").strip()
+        abort(409, description=_("This submission was already reviewed.") + (
+            " " + _("Your reason was not recorded: %(reason)s", reason=typed) if typed else ""))
     flash(_("Record #%(id)d %(state)s.", id=record.id, state=review_state(decision)))
     return redirect(url_for("review.queue"), 303)
 
