@@ -29,9 +29,12 @@ QUIRK_ROWS = {43, 71, 147}
 
 
 def _file(suffix: str) -> Path:
-    """The published file from ../shared when present, else the seed's unmodified copy."""
-    shared = SHARED / f"{NAME}{suffix}"
-    return shared if shared.exists() else SEEDED / f"{NAME}{suffix}"
+    """The published file from ../shared when present, else the seed's unmodified copy (the
+    seed holds the CSV only: a checkout without ../shared skips the XLSX tests)."""
+    for path in (SHARED / f"{NAME}{suffix}", SEEDED / f"{NAME}{suffix}"):
+        if path.exists():
+            return path
+    pytest.skip(f"{NAME}{suffix} is in ../shared/data/pam_id/, not beside this checkout")
 
 
 def _file_rows() -> list[dict]:
@@ -391,9 +394,10 @@ def test_spanish_refusals_and_quirks(client, make_user, login):
     ("   ", "cannot be blank"), ("L" * 81, "at most 80"), ("bad\x00label", "U\\+0000"),
     ("esc\x1b[31m", "U\\+001B")])
 def test_bad_labels_are_refused(app, label, reason):
+    before = queries.reference_sets()
     with pytest.raises(ReferenceSetError, match=reason):
         import_set(_long_file([("X", "AMN", 2001, "2")]), "x.csv", label)
-    assert queries.reference_set(label.strip()) is None
+    assert queries.reference_sets() == before
 
 
 def test_cli_bad_label_is_a_message_not_a_traceback(runner, tmp_path):

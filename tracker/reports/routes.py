@@ -206,8 +206,15 @@ def confirm(slug: str, batch_id: int):
 def _commit(accord, plan, batch):
     changes = plan.changes
     if not changes:
-        batch.state = "discarded"
+        # Only a pending upload becomes "discarded": a confirmation that raced another one
+        # may read no change only because the other just recorded them.
+        marked = db.session.execute(
+            update(UploadBatch).where(UploadBatch.id == batch.id,
+                                      UploadBatch.state == "pending")
+            .values(state="discarded"), execution_options={"synchronize_session": False})
         db.session.commit()
+        if not marked.rowcount:
+            abort(409, description=_already_recorded())
         flash(_("Nothing to record: the workbook holds no change."))
         return redirect(url_for("accords.show", slug=accord.slug))
     verified = can_review(current_user, accord)
