@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -29,25 +30,25 @@ def _rollback():
     yield
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """Base URL of a running server with the seeded data (its own database)."""
+@contextmanager
+def _serving(folder: Path, secret: str, users=()):
+    """Serve a fresh app on its own migrated and seeded SQLite database in `folder`, with
+    `users` as (email, password, role, accord slug or None); yields the base URL."""
     from werkzeug.serving import make_server
 
     from tracker import create_app, seed
+    from tracker.accounts import create_user
     from tracker.extensions import db
 
-    folder = tmp_path_factory.mktemp("live")
-    app = create_app({
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'live.db'}",
-        "SECRET_KEY": "live-test-secret",
-        "RATELIMIT_ENABLED": False,
-    })
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'live.db'}",
+                      "SECRET_KEY": secret, "RATELIMIT_ENABLED": False})
     with app.app_context():
         from flask_migrate import upgrade
 
         upgrade()
         seed.run()
+        for email, password, role, slug in users:
+            create_user(email, password, role=role, accord_slug=slug)
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -59,6 +60,20 @@ def live_server(tmp_path_factory):
         thread.join(timeout=10)
         with app.app_context():
             db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def serve_seeded():
+    """serve_seeded(folder, secret, users) -> context manager yielding a live server's URL
+    (its own seeded database, `users` created first), for modules needing their own."""
+    return _serving
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """Base URL of a running server with the seeded data (its own database)."""
+    with _serving(tmp_path_factory.mktemp("live"), "live-test-secret") as url:
+        yield url
 
 
 def _chromium() -> str | None:

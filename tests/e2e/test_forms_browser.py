@@ -4,7 +4,6 @@ Screenshots at desktop and phone widths."""
 from __future__ import annotations
 
 import json
-import threading
 import urllib.request
 
 import pytest
@@ -17,34 +16,13 @@ WIDTHS = (1280, 390)
 
 
 @pytest.fixture(scope="module")
-def forms_server(tmp_path_factory):
+def forms_server(tmp_path_factory, serve_seeded):
     """A live server with its own seeded database, an administrator and a coordinator."""
-    from werkzeug.serving import make_server
-
-    from tracker import create_app, seed
-    from tracker.accounts import create_user
-    from tracker.extensions import db
-
-    folder = tmp_path_factory.mktemp("forms")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'live.db'}",
-                      "SECRET_KEY": "forms-test-secret", "RATELIMIT_ENABLED": False})
-    with app.app_context():
-        from flask_migrate import upgrade
-
-        upgrade()
-        seed.run()
-        create_user("admin@partner.test", PASSWORD, role="admin")
-        create_user("coordinator@partner.test", PASSWORD, role="coordinator", accord_slug=SLUG)
-        create_user("viewer@partner.test", PASSWORD, role="viewer", accord_slug=SLUG)
-        db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    with app.app_context():
-        db.engine.dispose()
+    with serve_seeded(tmp_path_factory.mktemp("forms"), "forms-test-secret",
+                      (("admin@partner.test", PASSWORD, "admin", None),
+                       ("coordinator@partner.test", PASSWORD, "coordinator", SLUG),
+                       ("viewer@partner.test", PASSWORD, "viewer", SLUG))) as url:
+        yield url
 
 
 def _api(base: str, path: str) -> dict:

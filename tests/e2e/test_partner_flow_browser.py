@@ -3,7 +3,6 @@ verifies it; the accord's official figures change. Pages work in Spanish too."""
 from __future__ import annotations
 
 import json
-import threading
 import urllib.request
 from datetime import date
 
@@ -16,33 +15,12 @@ PASSWORD = "partner password 1"
 
 
 @pytest.fixture(scope="module")
-def partner_server(tmp_path_factory):
+def partner_server(tmp_path_factory, serve_seeded):
     """A live server with its own seeded database and an editor and a coordinator."""
-    from werkzeug.serving import make_server
-
-    from tracker import create_app, seed
-    from tracker.accounts import create_user
-    from tracker.extensions import db
-
-    folder = tmp_path_factory.mktemp("partner")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'live.db'}",
-                      "SECRET_KEY": "partner-test-secret", "RATELIMIT_ENABLED": False})
-    with app.app_context():
-        from flask_migrate import upgrade
-
-        upgrade()
-        seed.run()
-        create_user("editor@partner.test", PASSWORD, role="editor", accord_slug=SLUG)
-        create_user("coordinator@partner.test", PASSWORD, role="coordinator", accord_slug=SLUG)
-        db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    with app.app_context():
-        db.engine.dispose()
+    with serve_seeded(tmp_path_factory.mktemp("partner"), "partner-test-secret",
+                      (("editor@partner.test", PASSWORD, "editor", SLUG),
+                       ("coordinator@partner.test", PASSWORD, "coordinator", SLUG))) as url:
+        yield url
 
 
 def _summary(base: str) -> dict:
