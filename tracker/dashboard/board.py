@@ -5,7 +5,7 @@ texts. Views (`routes`) parse the request, keep figures per database state and a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
 
 from flask_babel import gettext as _
@@ -26,18 +26,31 @@ REFERENCE_CHARTS = ("comparison", "curve")
 
 @dataclass(frozen=True)
 class Selection:
-    """A dashboard request's parameters, normalised (as_of resolved to a date)."""
+    """A dashboard request's parameters, normalised (as_of resolved to a date).
+
+    `known_at` (aware UTC datetime): figures as known at that moment, counting only the
+    records verified by then; None: as known now. `include_pending`: count records awaiting
+    review too (the accord's coordinators only; never with `known_at`)."""
 
     as_of: date
     section: str | None = None
     tag: str | None = None
     year: int | None = None  # years since signing for the comparison; None: now
+    known_at: datetime | None = None
+    include_pending: bool = False
 
     def args(self) -> dict[str, str]:
         """Query arguments that reproduce the selection (for chart and form URLs)."""
         found = {"as_of": self.as_of.isoformat(), "section": self.section, "tag": self.tag,
-                 "year": None if self.year is None else str(self.year)}
+                 "year": None if self.year is None else str(self.year),
+                 "known_at": self.known_at.isoformat() if self.known_at else None,
+                 "include_pending": "true" if self.include_pending else None}
         return {k: v for k, v in found.items() if v is not None}
+
+    @property
+    def known_at_text(self) -> str | None:
+        """The moment as people read it: 'YYYY-MM-DD HH:MM:SS' (UTC), None: as known now."""
+        return self.known_at.strftime("%Y-%m-%d %H:%M:%S") if self.known_at else None
 
     @property
     def filters(self) -> Filters:
@@ -222,8 +235,17 @@ def selection_text(board: Board, with_tag: bool = True) -> str:
 
 def _frame(board: Board, name: str) -> dict:
     """Labels every chart of the board shares: levels, source line, illustrative note."""
-    source = _("Source: %(accord)s, verified records as of %(date)s",
-               accord=short(board.accord.name), date=board.sel.as_of.isoformat())
+    if board.sel.known_at is not None:
+        source = _("Source: %(accord)s, records verified by %(moment)s UTC, as of %(date)s",
+                   accord=short(board.accord.name), moment=board.sel.known_at_text,
+                   date=board.sel.as_of.isoformat())
+    elif board.sel.include_pending:
+        source = _("Source: %(accord)s, verified and pending (not official) records as of "
+                   "%(date)s", accord=short(board.accord.name),
+                   date=board.sel.as_of.isoformat())
+    else:
+        source = _("Source: %(accord)s, verified records as of %(date)s",
+                   accord=short(board.accord.name), date=board.sel.as_of.isoformat())
     chosen = selection_text(board, with_tag=name != "tags")  # the tags chart ignores the tag
     if name not in REFERENCE_CHARTS and chosen:
         source += " · " + _("Selection: %(what)s", what=chosen)

@@ -25,6 +25,7 @@ from markupsafe import Markup
 from .. import __version__, charts, queries
 from ..accords.routes import visible_accord_or_404
 from ..api import params
+from ..permissions import can_review
 from ..cache import Recent
 from ..domain import compare
 from ..domain.scale import LEVEL_KEYS, round_half_up
@@ -34,7 +35,7 @@ from . import bp
 from .board import (CHARTS, Board, DashboardFigures, Selection, alt_texts, level_names, natural,
                     render_chart, selection_text, short, type_names)
 
-PAGE_PARAMS = ("as_of", "section", "tag", "year")
+PAGE_PARAMS = ("as_of", "section", "tag", "year", "known_at", "include_pending")
 OVERDUE_SHOWN = 20
 MIME = {"png": "image/png", "svg": "image/svg+xml"}
 #: A chart opened on its own: matplotlib's SVG styles its elements inline (and embeds the
@@ -54,15 +55,28 @@ def _without_empty_values():
 
 
 def _selection(accord: Accord) -> Selection:
-    """Parameters checked without loading provisions (filters are checked by `_board`)."""
+    """Parameters checked without loading provisions (filters are checked by `_board`), as
+    the API checks them: `include_pending=true` is a 403 for anyone but the accord's
+    coordinators; `known_at` is a 400 when malformed, before the accord existed, in the
+    future or given with `include_pending=true`."""
     params.check_known(PAGE_PARAMS)
+    include_pending = params.boolean("include_pending", False)
+    if include_pending and not can_review(current_user, accord):
+        abort(403, description=_("Only the accord's coordinators may include records awaiting "
+                                 "review (include_pending)."))
     return Selection(params.as_of(accord.signed_on), request.args.get("section"),
-                     request.args.get("tag"), params.year())
+                     request.args.get("tag"), params.year(), params.known_at(accord),
+                     include_pending)
+
+
+def _figures(accord: Accord, selection: Selection) -> DashboardFigures:
+    return DashboardFigures(accord, include_pending=selection.include_pending,
+                            known_at=selection.known_at)
 
 
 def _board(accord: Accord, selection: Selection, state: tuple) -> Board:
     """The dashboard's figures, with those already computed for this state reused."""
-    figures = DashboardFigures(accord)
+    figures = _figures(accord, selection)
     params.filters(figures.provisions)  # 400 for a section or tag the accord does not have
     board = Board(accord, figures, selection)
     board.__dict__.update(_FIGURES.get((state, str(get_locale()), selection)) or {})
@@ -129,7 +143,9 @@ def show(slug: str):
         return redirected
     selection = _selection(accord)
     state = data_state(accord)
-    key = (state, str(get_locale()), tuple(sorted(selection.args().items())), date.today())
+    coordinator = can_review(current_user, accord)  # sees the switch for pending records
+    key = (state, str(get_locale()), tuple(sorted(selection.args().items())), coordinator,
+           date.today())
 
     def render_body() -> str:
         board = _board(accord, selection, state)
@@ -140,7 +156,7 @@ def show(slug: str):
                                                            for t in p.tags}),
             today=date.today(), overdue_shown=OVERDUE_SHOWN,
             reference_set=board.reference_set, api_links=_api_links(accord, board.sel),
-            selection_text=selection_text(board))
+            selection_text=selection_text(board), coordinator=coordinator)
         _keep(board, state)  # the page's charts, requested next, reuse these figures
         return body
 
@@ -152,7 +168,8 @@ def show(slug: str):
 def _api_links(accord: Accord, sel: Selection) -> list[tuple[str, str]]:
     """The JSON API requests that give the page's figures."""
     chosen = {k: v for k, v in sel.args().items() if k != "year"}
-    year = {"as_of": sel.as_of.isoformat(), "year": sel.year or "now"}
+    year = {k: v for k, v in sel.args().items() if k in ("as_of", "known_at", "include_pending")}
+    year["year"] = sel.year or "now"
     return [(_("summary"), url_for("api.summary", slug=accord.slug, **chosen)),
             (_("timeline"), url_for("api.timeline", slug=accord.slug, **chosen)),
             (_("pace"), url_for("api.pace", slug=accord.slug, **chosen)),
@@ -177,7 +194,7 @@ def chart(slug: str, name: str, fmt: str):
     etag = etag_for(state, name, fmt, selection)
     filename = f"{accord.slug}-{name}-{selection.as_of.isoformat()}.{fmt}"
     if selection.section or selection.tag:  # a 400 for a filter the accord lacks, even on
-        params.filters(DashboardFigures(accord).provisions)  # a revalidation
+        params.filters(_figures(accord, selection).provisions)  # a revalidation
     if _conditional(etag):
         return _image(None, fmt, etag, filename)
 
