@@ -120,3 +120,28 @@ def test_api_known_at_does_not_go_with_pending(client, make_user, login):
     login(make_user("coordinator", accord))
     answer = _get(client, "summary", known_at=T3.isoformat(), include_pending="true")
     assert answer.status_code == 400 and "include_pending" in answer.get_json()["message"]
+
+
+def test_a_moment_after_the_last_verification_shares_the_read_as_known_now(app, monkeypatch):
+    """Nothing entered the figures after T4: as known at T4 is as known now, one read;
+    as known at T3 (B's review and A's late record came after) is a read of its own."""
+    from tracker import figures, queries
+
+    accord = small_accord()
+    figures.clear_caches()
+    calls = []
+    original = queries.level_changes
+
+    def counted(accord_id, include_pending=False, known_at=None):
+        calls.append(known_at)
+        return original(accord_id, include_pending, known_at)
+
+    monkeypatch.setattr(queries, "level_changes", counted)
+    now = AccordFigures(accord).summary(MAY)
+    assert AccordFigures(accord, known_at=T4).summary(MAY)["counts"] == now["counts"]
+    assert AccordFigures(accord, known_at=T4 + TICK).summary(MAY)["known_at"] == (
+        T4 + TICK).isoformat()
+    assert calls == [None]
+    assert not queries.known_after(accord.id, T4) and queries.known_after(accord.id, T4 - TICK)
+    then = AccordFigures(accord, known_at=T4 - TICK).summary(MAY)
+    assert calls == [None, T4 - TICK] and then["counts"] != now["counts"]

@@ -68,13 +68,20 @@ class AccordFigures:
     @cached_property
     def _loaded(self) -> tuple[list[ProvisionInfo], list[metrics.Record]]:
         """Provisions and level changes, kept per process under the accord's revision (which
-        every write raises), so repeated requests skip the reads."""
+        every write raises), so repeated requests skip the reads.
+
+        As known at a moment after which no record entered the official figures (a cut-off
+        published since the last verification, the usual case), the records counted are
+        exactly those counted now: the read as known now is used and shared."""
         version = queries.data_version(self.accord.id)
         provisions = _PROVISIONS.get_or_make((self.accord.id, version), lambda: (
             queries.provision_infos(self.accord.id)))
-        key = (self.accord.id, version, self.include_pending, self.known_at)
+        moment = self.known_at
+        if moment is not None and not queries.known_after(self.accord.id, moment):
+            moment = None
+        key = (self.accord.id, version, self.include_pending, moment)
         return provisions, _LOADED.get_or_make(key, lambda: (
-            queries.level_changes(self.accord.id, self.include_pending, self.known_at)))
+            queries.level_changes(self.accord.id, self.include_pending, moment)))
 
     @cached_property
     def provisions(self) -> list[ProvisionInfo]:

@@ -12,7 +12,8 @@ from fractions import Fraction
 
 from datetime import date
 
-from sqlalchemy import String, and_, func, literal, or_, select, true, type_coerce
+from sqlalchemy import (String, and_, exists, func, literal, not_, or_, select, true,
+                        type_coerce)
 
 from .domain.compare import AccordData, ReferenceAccord, ReferenceYear
 from .domain.metrics import InEffectOrder, ProvisionInfo, Record, counted_states
@@ -161,6 +162,16 @@ def known_clause(moment):
     since = func.coalesce(StatusRecord.reviewed_at, StatusRecord.recorded_at)
     return and_(StatusRecord.review_state == "verified",
                 since <= literal(moment, UTCDateTime()))
+
+
+def known_after(accord_id: int, moment) -> bool:
+    """Whether any record of the accord entered the official figures after `moment` (aware
+    UTC), under the rule of `known_clause`. When none did, the figures as known at `moment`
+    are those as known now (one index-only scan of the accord's history range)."""
+    return bool(db.session.scalar(select(
+        exists().where(StatusRecord.accord_id == accord_id,
+                       StatusRecord.review_state == "verified",
+                       not_(known_clause(moment))))))
 
 
 def level_changes(accord_id: int, include_pending: bool = False,
