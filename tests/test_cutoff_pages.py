@@ -172,3 +172,20 @@ def test_brief_pdf_memory(client, demo):
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert peak < 100 * 2**20
+
+
+def test_the_briefs_charts_name_the_moment_their_figures_are_known_at(app):
+    from tracker.cutoffs import report
+    from tracker.cutoffs.brief import Brief
+    from tracker.dashboard.board import _chart_labels
+
+    accord = small_accord()
+    cutoff = publish(accord, "Report 1", YEAR_END, "first")
+    with app.test_request_context("/"):
+        brief = Brief(accord, report.Moment.of(cutoff))
+        source = _chart_labels(brief.board, "status")["source"]
+        assert f"records verified by {cutoff.published_at:%Y-%m-%d %H:%M:%S} UTC" in source
+        assert brief.board.timeline[-1]["counts"] == brief.figures["summary"]["counts"]
+        dated = Brief(accord, report.Moment.now(YEAR_END))
+        assert "verified records as of 2020-12-31" in _chart_labels(dated.board,
+                                                                    "status")["source"]

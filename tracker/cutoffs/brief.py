@@ -58,7 +58,7 @@ class Brief:
     def board(self) -> Board:
         """A dashboard board over the figures as known at the moment (draws the charts)."""
         return Board(self.accord, self.moment.figures(self.accord),
-                     Selection(as_of=self.moment.as_of))
+                     Selection(as_of=self.moment.as_of, known_at=self.moment.known_at))
 
     def chart(self, name: str, fmt: str = "png") -> bytes:
         """Chart `name` (one of CHARTS) as PNG or SVG bytes."""
