@@ -236,13 +236,12 @@ def selection_text(board: Board, with_tag: bool = True) -> str:
 def _frame(board: Board, name: str) -> dict:
     """Labels every chart of the board shares: levels, source line, illustrative note."""
     if board.sel.known_at is not None:
-        source = _("Source: %(accord)s, records verified by %(moment)s UTC, as of %(date)s",
+        source = _("Source: %(accord)s, as of %(date)s · records verified by %(moment)s UTC",
                    accord=short(board.accord.name), moment=board.sel.known_at_text,
                    date=board.sel.as_of.isoformat())
     elif board.sel.include_pending:
-        source = _("Source: %(accord)s, verified and pending (not official) records as of "
-                   "%(date)s", accord=short(board.accord.name),
-                   date=board.sel.as_of.isoformat())
+        source = _("Source: %(accord)s, as of %(date)s · verified and pending (not official) "
+                   "records", accord=short(board.accord.name), date=board.sel.as_of.isoformat())
     else:
         source = _("Source: %(accord)s, verified records as of %(date)s",
                    accord=short(board.accord.name), date=board.sel.as_of.isoformat())
