@@ -21,7 +21,7 @@ as of yesterday, published at the first run, after the last verification of the 
 Examples (from the project root; build the workload first with bench/workloads.py colombia):
   .venv/bin/python bench/cutoffs.py
   .venv/bin/python bench/cutoffs.py --slug colombia-2016-demo --repeat 7
-  .venv/bin/python bench/cutoffs.py --profile cutoff-api     # cProfile of one cold call
+  .venv/bin/python bench/cutoffs.py --profile cutoff-api     # cProfile (CPU) of one cold call
 """
 from __future__ import annotations
 
@@ -203,7 +203,7 @@ def run(args) -> None:
             name, call = calls[args.profile]
             call()
             clear_every_cache()
-            profile = cProfile.Profile()
+            profile = cProfile.Profile(time.process_time)  # CPU: a busy machine skews wall
             profile.runcall(call)
             pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
             return
