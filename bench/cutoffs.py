@@ -3,7 +3,9 @@ figures as known at a moment against the same figures as known now.
 
 Targets (issue 15, colombia workload): a cut-off's figures and its changes each < 300 ms
 cold; the PDF brief < 3 s and < 200 MB; `known_at` figures within 1.5x of the same figures
-without it. Every call is cold: `tracker.figures.clear_caches()` runs before each one.
+without it. Every figure is timed cold (every process cache emptied before each run, see
+bench/timing.py) and, on a separate labelled row, warm; min / median / max wall time and the
+median CPU time of this process, in ms.
 
 The first run publishes two cut-offs on the accord ("bench 1" a year ago, "bench 2" a month
 ago) if they are missing; cut-offs are immutable, so later runs reuse them.
@@ -15,10 +17,7 @@ Examples (from the project root; build the workload first with bench/workloads.p
 from __future__ import annotations
 
 import argparse
-import gc
-import os
 import resource
-import statistics
 import sys
 import time
 import tracemalloc
@@ -27,29 +26,21 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from timing import HEADER, PATHS, empty_caches, machine_line, measure  # noqa: E402
 OUT_DIR = ROOT / "bench" / "out"
 DEFAULT_URL = f"sqlite:///{OUT_DIR / 'colombia.db'}"
 
 
-CPU = {}  # name -> median CPU seconds of the last _cold call, printed beside the wall time
-
-
-def _cold(call, repeat: int) -> tuple[float, float, object]:
-    """Median and best wall time (seconds) of `call`, caches cleared before each run; the
-    median CPU time (this process, SQLite included) goes to CPU["last"]: on a busy machine
-    it shows what the call costs when it does not wait for a core."""
-    from tracker import figures
-
-    walls, cpus, result = [], [], None
-    for _ in range(repeat):
-        figures.clear_caches()
-        gc.collect()
-        started, cpu = time.perf_counter(), time.process_time()
-        result = call()
-        walls.append(time.perf_counter() - started)
-        cpus.append(time.process_time() - cpu)
-    CPU["last"] = statistics.median(cpus)
-    return statistics.median(walls), min(walls), result
+def _rows(name: str, call, repeat: int, target: str = "") -> dict:
+    """Time `call` on the cold path (every process cache emptied before each run) and on the
+    warm path (caches kept), print one labelled row for each, return both `Runs`."""
+    found = {}
+    for path in PATHS:
+        runs, _ = measure(call, repeat, path)
+        found[path] = runs
+        print(f"  {path}: {name:<40} {runs.row()}  {target}")
+    return found
 
 
 def _cutoffs(accord):
@@ -94,7 +85,8 @@ def run(args) -> None:
             raise SystemExit(f"no accord {args.slug!r} in {args.database_url}")
         first, second = _cutoffs(accord)
         print(f"{accord.slug}: cut-offs {first.label!r} ({first.as_of}) and "
-              f"{second.label!r} ({second.as_of}); {args.repeat} cold runs each")
+              f"{second.label!r} ({second.as_of}); {args.repeat} runs each; {machine_line()}")
+        print(f"  {'':<46} {HEADER}")
 
         def figures_of_cutoff():
             return report.figures_json(accord, report.Moment.of(second))
@@ -105,12 +97,11 @@ def run(args) -> None:
         def changes_since():
             return report.changes_json(accord, report.Moment.of(first), report.Moment.of(second))
 
-        for name, call in (("cut-off figures (as published)", figures_of_cutoff),
-                           ("its revision (published vs now)", revision_of_cutoff),
-                           ("changes since previous cut-off", changes_since)):
-            median, best, _ = _cold(call, args.repeat)
-            print(f"  {name:<34} median {median * 1000:7.1f} ms  best {best * 1000:7.1f} ms"
-                  f"  cpu {CPU['last'] * 1000:7.1f} ms  (target < 300 ms)")
+        for name, call, target in (
+                ("cut-off figures (as published)", figures_of_cutoff, "(target < 300 ms cold)"),
+                ("its revision (published vs now)", revision_of_cutoff, ""),
+                ("changes since previous cut-off", changes_since, "(target < 300 ms cold)")):
+            _rows(name, call, args.repeat, target)
 
         moment = _known_at_moment(accord)
         label = default_reference_set()
@@ -125,35 +116,31 @@ def run(args) -> None:
                         figures.provision_levels(as_of))
             return call
 
-        plain = _cold(same_figures(None), args.repeat)[0]
-        plain_cpu = CPU["last"]
-        known = _cold(same_figures(moment), args.repeat)[0]
-        print(f"  {'figures as known now':<34} median {plain * 1000:7.1f} ms  cpu "
-              f"{plain_cpu * 1000:7.1f} ms")
-        print(f"  {'figures known_at ' + moment.date().isoformat():<34} median "
-              f"{known * 1000:7.1f} ms  cpu {CPU['last'] * 1000:7.1f} ms  ratio (cpu) "
-              f"{CPU['last'] / plain_cpu:.2f} (target <= 1.5)")
+        plain = _rows("figures as known now", same_figures(None), args.repeat)
+        known = _rows(f"figures known_at {moment.date().isoformat()}", same_figures(moment),
+                      args.repeat)
+        print(f"  known_at / as known now, cold: wall "
+              f"{known['cold'].median / plain['cold'].median:.2f}, cpu "
+              f"{known['cold'].cpu_median / plain['cold'].cpu_median:.2f} (target <= 1.5)")
 
         def brief_pdf():
             previous = report.Moment.of(first)
             return build(Brief(accord, report.Moment.of(second), previous, second,
                                report.revisions(second)))
 
-        median, best, pdf = _cold(brief_pdf, args.repeat)
-        pdf_cpu = CPU["last"]
+        pdf_runs = _rows("PDF brief", brief_pdf, args.repeat, "(target < 3 s cold)")
+        pdf = brief_pdf()
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        from tracker import figures as kept
-
-        kept.clear_caches()
+        empty_caches()
         tracemalloc.start()
         brief_pdf()
         peak = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
-        print(f"  {'PDF brief (' + str(len(pdf) // 1024) + ' kB)':<34} median {median:7.2f} s"
-              f"   best {best:7.2f} s  cpu {pdf_cpu:5.2f} s  (target < 3 s)")
-        print(f"  load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-        print(f"  {'PDF brief memory':<34} Python peak {peak:6.1f} MB, process max RSS "
+        print(f"  PDF brief: {len(pdf) // 1024} kB; cold median "
+              f"{pdf_runs['cold'].median:.2f} s")
+        print(f"  {'PDF brief memory (cold)':<34} Python peak {peak:6.1f} MB, process max RSS "
               f"{rss:6.1f} MB  (target < 200 MB)")
+        print(f"  {machine_line()}")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -77,11 +77,9 @@ class _ConnectionBoundSession(FlaskSession):
 @pytest.fixture(autouse=True)
 def _rollback(request, app):
     """Run each test inside a transaction that is rolled back; commits become savepoints."""
-    from tracker import figures
-    from tracker.api import routes as api_routes
+    from tracker.cache import clear_process_caches
 
-    figures.clear_caches()  # rolled-back revisions repeat from one test to the next
-    api_routes.clear_caches()
+    clear_process_caches()  # rolled-back revisions repeat from one test to the next
     with app.app_context():
         # SQLite: the test's outer transaction begins as a reader and takes the write lock at
         # its first write, so checks that open a connection of their own (and begin it as a

@@ -17,9 +17,12 @@ from .domain.metrics import Filters, ProvisionInfo, Summary
 from .cache import Recent
 from .models import Accord
 
-_PROVISIONS = Recent(16)  # (accord id, revision) -> provisions
-_LOADED = Recent(16)  # (accord id, revision, include_pending, known_at) -> level changes
-_REFERENCES = Recent(8)  # (label, include_illustrative, set version) -> [AccordData]
+# (accord id, revision) -> provisions
+_PROVISIONS = Recent(16, "figures.provisions")
+# (accord id, revision, include_pending, known_at) -> level changes
+_LOADED = Recent(16, "figures.level_changes")
+# (label, include_illustrative, set version) -> [AccordData]
+_REFERENCES = Recent(8, "figures.references")
 
 
 def default_reference_set() -> str:

@@ -87,9 +87,10 @@ def etag_for(state: tuple, *parts) -> str:
     return '"' + hashlib.sha256(repr(key).encode()).hexdigest()[:32] + '"'
 
 
-_FIGURES = Recent(32)  # (state, locale, selection) -> Board.snapshot()
-_DRAWN = Recent(128)  # ETag -> chart bytes (a chart is ~20-130 kB)
-_PAGES = Recent(32)  # (state, locale, selection, day) -> the dashboard's rendered content
+_FIGURES = Recent(32, "dashboard.figures")  # (state, locale, selection) -> Board.snapshot()
+_DRAWN = Recent(128, "dashboard.charts")  # ETag -> chart bytes (a chart is ~20-130 kB)
+# (state, locale, selection, day) -> the dashboard's rendered content
+_PAGES = Recent(32, "dashboard.pages")
 
 
 def clear_caches(figures: bool = True, drawn: bool = True) -> None:
