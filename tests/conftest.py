@@ -40,6 +40,7 @@ def app(tmp_path_factory):
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        "CHART_STORE_DIR": str(instance / "charts"),
     })
 
     @application.before_request
@@ -80,6 +81,7 @@ def _rollback(request, app):
     from tracker.cache import clear_process_caches
 
     clear_process_caches()  # rolled-back revisions repeat from one test to the next
+    app.extensions["chartstore"].clear()
     with app.app_context():
         # SQLite: the test's outer transaction begins as a reader and takes the write lock at
         # its first write, so checks that open a connection of their own (and begin it as a

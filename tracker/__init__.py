@@ -66,6 +66,9 @@ def _init_extensions(app: Flask) -> None:
         app.logger.warning("TRACKER_REDIS_URL is not set: rate-limit counters are kept in this "
                            "process only (fine for one process; set it for several instances)")
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
+    from . import chartstore
+
+    chartstore.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _sqlite_pragmas(app)
     elif app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):

@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from .. import __version__, charts, queries
+from .. import __version__, chartstore, charts, queries
 from ..accords.routes import visible_accord_or_404
 from ..api import params
 from ..cache import Recent
@@ -181,6 +181,18 @@ def chart(slug: str, name: str, fmt: str):
         params.filters(DashboardFigures(accord).provisions)  # a revalidation
     if _conditional(etag):
         return _image(None, fmt, etag, filename)
+    return _image(chart_bytes(accord, selection, state, name, fmt), fmt, etag, filename)
+
+
+def chart_bytes(accord: Accord, selection: Selection, state: tuple, name: str,
+                fmt: str) -> bytes:
+    """Chart `name` of the dashboard `selection` in `fmt`, in the current language: from
+    this process's cache, else from the shared store (`tracker.chartstore`), else drawn once
+    for every process and kept there. Keyed by `etag_for(state, name, fmt, selection)`
+    (database state, parameters, language, format, app version), so a chart drawn ahead
+    after a write (`drawahead`) is the one a request then finds, and a write anywhere makes
+    new keys. `state` is `data_state(accord)` read in this transaction."""
+    key = etag_for(state, name, fmt, selection)
 
     def draw() -> bytes:
         board = _board(accord, selection, state)
@@ -188,7 +200,7 @@ def chart(slug: str, name: str, fmt: str):
         _keep(board, state)
         return drawn
 
-    return _image(_DRAWN.get_or_make(etag, draw), fmt, etag, filename)
+    return _DRAWN.get_or_make(key, lambda: chartstore.get_or_draw(key, draw))
 
 
 # --- reference accords -----------------------------------------------------------------------
