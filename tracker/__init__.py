@@ -32,6 +32,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     inputs.init_app(app)  # before the routes: it bounds their <int:...> values
     _register_blueprints(app)
+    from .dashboard import drawahead
+
+    drawahead.init_app(app)
 
     from . import cli, compression, errors, formtokens, web
     from .ops import logging as request_logging

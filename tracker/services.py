@@ -103,10 +103,14 @@ def audit(action: str, object_type: str, object_id: int | None, *, accord_id: in
 
 
 def touch(accord_id: int) -> None:
-    """Raise the accord's revision in the current transaction: its figures changed."""
+    """Raise the accord's revision in the current transaction: its figures changed (and,
+    once the transaction commits, its dashboard's charts are drawn ahead)."""
+    from .dashboard.drawahead import note_touched
+
     db.session.execute(update(Accord).where(Accord.id == accord_id)
                        .values(revision=Accord.revision + 1),
                        execution_options={"synchronize_session": False})
+    note_touched(accord_id)
 
 
 def record_json(record: StatusRecord) -> dict:
