@@ -197,3 +197,14 @@ def test_the_dashboard_figures_follow_a_write_through_another_worker(client, dem
     assert after["counts"] != before["counts"] or after["score"] != before["score"]
     clear_process_caches()
     assert client.get(api).get_json() == after
+
+
+def test_a_restore_forgets_every_drawn_chart(app, client):
+    """Restored accords may repeat ids and revisions of the database they replace."""
+    from tracker import backup
+
+    assert client.get(f"{CHART}/status.svg").status_code == 200
+    store = app.extensions["chartstore"]
+    assert store.size() > 0
+    backup._forget_drawn_charts()
+    assert store.size() == 0

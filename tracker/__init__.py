@@ -32,8 +32,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     inputs.init_app(app)  # before the routes: it bounds their <int:...> values
     _register_blueprints(app)
+    from . import summary
     from .dashboard import drawahead
 
+    summary.listen()
     drawahead.init_app(app)
 
     from . import cli, compression, errors, formtokens, web

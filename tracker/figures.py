@@ -76,8 +76,17 @@ class AccordFigures:
         provisions = _PROVISIONS.get_or_make((self.accord.id, version), lambda: (
             queries.provision_infos(self.accord.id)))
         key = (self.accord.id, version, self.include_pending, self.known_at)
-        return provisions, _LOADED.get_or_make(key, lambda: (
-            queries.level_changes(self.accord.id, self.include_pending, self.known_at)))
+        return provisions, _LOADED.get_or_make(key, lambda: self._read_changes(version))
+
+    def _read_changes(self, version: int) -> metrics.InEffectOrder:
+        """As known now without pending records: from the level-change summary when it is
+        current (cost follows level changes); otherwise, and for `known_at` or pending
+        figures, the window over the accord's whole history."""
+        if not self.include_pending and self.known_at is None:
+            kept = queries.kept_level_changes(self.accord.id, version)
+            if kept is not None:
+                return kept
+        return queries.level_changes(self.accord.id, self.include_pending, self.known_at)
 
     @cached_property
     def provisions(self) -> list[ProvisionInfo]:
