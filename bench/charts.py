@@ -2,16 +2,18 @@
 """Time the dashboard and its charts, as a server sees them.
 
 In one process, through the Flask test client (each request has its own app context and
-session, as in production; times are wall-clock per request, medians over --repeat, with the
-median CPU time of the process beside them: on a shared machine the CPU time is the steadier):
-  chart cold     each chart from scratch, the dashboard's caches emptied first: records read,
-                 figures computed, matplotlib drawing
+session, as in production; min / median / max wall time per request over --repeat runs,
+with the median CPU time of the process beside them: on a shared machine the CPU time is the
+steadier). "cold" rows empty EVERY process cache of the tracker (and the shared chart store)
+before each run (bench/timing.py): records read, figures computed, matplotlib drawing, as
+the first request after a write pays; "warm" rows keep them:
+  chart cold     each chart from scratch
   after the page the same when the dashboard page was just served (its figures are kept, as
                  when a browser asks for the page's charts): drawing only
   drawn before   the same chart asked again without If-None-Match (another visitor)
   revalidation   a chart request carrying its current ETag: the 304 answered before drawing
   dashboard      the dashboard HTML (every table; the charts are separate requests), cold and
-                 with its figures kept
+                 warm
 With --gunicorn, also a real server: gunicorn (tracker/gunicorn_conf.py, 2 workers) on
 loopback and --clients concurrent clients. A round is "the dashboard, then its seven charts
 with the ETags the client holds". Cold start: one round by every client at once on the fresh
@@ -41,6 +43,8 @@ import urllib.request
 from datetime import date
 from pathlib import Path
 
+from timing import HEADER, machine_line, measure
+
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 OUT_DIR = BENCH_DIR / "out"
@@ -54,22 +58,11 @@ os.environ.setdefault("TRACKER_SECRET_KEY", "bench-only-not-a-secret")
 os.environ.setdefault("MPLCONFIGDIR", str(OUT_DIR / "matplotlib"))
 
 
-def _ms(values: list[float]) -> tuple[float, float]:
-    return statistics.median(values) * 1000, max(values) * 1000
-
-
-#: CPU seconds of this process per timed request (wall time suffers from other loads).
-CPU: list[float] = []
-
-
-def _timed_get(client, url: str, headers: dict | None = None, expect: int = 200):
-    start, cpu = time.perf_counter(), time.process_time()
+def _get(client, url: str, headers: dict | None = None, expect: int = 200):
     response = client.get(url, headers=headers or {})
-    elapsed = time.perf_counter() - start
-    CPU.append(time.process_time() - cpu)
     if response.status_code != expect:
         raise SystemExit(f"{url}: {response.status_code} (expected {expect})")
-    return elapsed, response
+    return response
 
 
 def _mark(value: float, target: float) -> str:
@@ -78,7 +71,6 @@ def _mark(value: float, target: float) -> str:
 
 def bench_in_process(url: str, slug: str, repeat: int) -> None:
     from tracker import create_app
-    from tracker.dashboard.routes import clear_caches
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
     logging.getLogger("tracker.request").setLevel(logging.WARNING)  # one JSON line a request
@@ -86,42 +78,34 @@ def bench_in_process(url: str, slug: str, repeat: int) -> None:
     base = f"/accords/{slug}"
     query = f"?as_of={date.today().isoformat()}"
     page = f"{base}/dashboard{query}"
-    _timed_get(client, f"{base}/charts/status.png{query}")  # warm-up: fonts, imports
-    print(f"\n{slug}: in-process (Flask test client), median and max of {repeat} runs, ms")
-    print(f"  {'request':<40} {'median':>8} {'max':>8} {'cpu':>8}  target (median)")
+    _get(client, f"{base}/charts/status.png{query}")  # warm-up: fonts, imports
+    print(f"\n{slug}: in-process (Flask test client), {repeat} runs each; {machine_line()}")
+    print(f"  {'request':<44} {HEADER}  target (median)")
 
-    def row(label, times, target=None):
-        median, worst = _ms(times)
-        cpu = statistics.median(CPU[-len(times):]) * 1000
-        goal = f"< {target:.0f} {_mark(median, target)}" if target else ""
-        print(f"  {label:<40} {median:8.1f} {worst:8.1f} {cpu:8.1f}  {goal}")
-
-    def cold(path, after_page=False):
-        clear_caches()
-        if after_page:
-            _timed_get(client, page)
-            CPU.pop()  # the page is not what is timed
-        return _timed_get(client, path)[0]
+    def row(label, path, url, target=None, headers=None, expect=200, before=None):
+        runs, _ = measure(lambda: _get(client, url, headers, expect), repeat, path, app,
+                          before)
+        goal = f"< {target:.0f} {_mark(runs.median * 1000, target)}" if target else ""
+        print(f"  {label:<44} {runs.row()}  {goal}")
 
     for name in CHARTS:
         for fmt in ("png", "svg"):
-            path = f"{base}/charts/{name}.{fmt}{query}"
-            row(f"chart cold {name}.{fmt}", [cold(path) for _ in range(repeat)],
-                TARGETS_MS["cold"])
+            chart = f"{base}/charts/{name}.{fmt}{query}"
+            row(f"cold: chart {name}.{fmt}", "cold", chart, TARGETS_MS["cold"])
             if fmt == "png":
-                row("  after the page (figures kept)", [cold(path, True) for _ in range(repeat)])
-    path = f"{base}/charts/status.png{query}"
-    row("chart drawn before (no If-None-Match)", [_timed_get(client, path)[0]
-                                                   for _ in range(repeat)])
+                row("  cold, after the page (figures kept)", "cold", chart,
+                    before=lambda: _get(client, page))
+    chart = f"{base}/charts/status.png{query}"
+    row("warm: chart drawn before (no If-None-Match)", "warm", chart)
     for name in ("status", "comparison"):
         chart = f"{base}/charts/{name}.png{query}"
-        etag = _timed_get(client, chart)[1].headers["ETag"]
-        row(f"revalidation 304 {name}.png",
-            [_timed_get(client, chart, {"If-None-Match": etag}, expect=304)[0]
-             for _ in range(max(repeat, 20))], TARGETS_MS["revalidate"])
-    row("dashboard HTML cold", [cold(page) for _ in range(repeat)], TARGETS_MS["dashboard"])
-    row("dashboard HTML (figures kept)", [_timed_get(client, page)[0] for _ in range(repeat)],
-        TARGETS_MS["dashboard"])
+        etag = _get(client, chart).headers["ETag"]
+        row(f"cold: revalidation 304 {name}.png", "cold", chart, TARGETS_MS["revalidate"],
+            {"If-None-Match": etag}, 304)
+        row(f"warm: revalidation 304 {name}.png", "warm", chart, TARGETS_MS["revalidate"],
+            {"If-None-Match": etag}, 304)
+    row("cold: dashboard HTML", "cold", page, TARGETS_MS["dashboard"])
+    row("warm: dashboard HTML (kept)", "warm", page, TARGETS_MS["dashboard"])
     from tracker.extensions import db
 
     with app.app_context():
@@ -211,7 +195,7 @@ def bench_gunicorn(url: str, slug: str, clients: int, rounds: int) -> None:
         print(f"\ngunicorn, 2 workers (gthread), {clients} concurrent clients, loopback; "
               "a round = the dashboard, then its 7 charts (PNG)")
         _report("cold start: 1 round", *_run_clients(base, slug, clients, 1, held))
-        _report(f"steady: {rounds} rounds", *_run_clients(base, slug, clients, rounds, held),
+        _report(f"warm (steady): {rounds} rounds", *_run_clients(base, slug, clients, rounds, held),
                 target=TARGETS_MS["gunicorn_p95"])
     finally:
         process.terminate()

@@ -49,14 +49,12 @@ DEFAULT_URL = f"sqlite:///{OUT_DIR / 'colombia.db'}"
 
 
 def clear_every_cache() -> None:
-    """Empty every process-local cache the tracker keeps (a cold call)."""
-    from tracker import figures
-    from tracker.api import routes as api
-    from tracker.dashboard import routes as dashboard
+    """Empty every process-local cache the tracker keeps (a cold call): figures, reference
+    data, API answers, dashboard figures, pages and drawn charts (one registry:
+    `tracker.cache.clear_process_caches`)."""
+    from tracker.cache import clear_process_caches
 
-    figures.clear_caches()
-    api.clear_caches()
-    dashboard.clear_caches()
+    clear_process_caches()
 
 
 def cold(call, repeat: int) -> dict:

@@ -5,7 +5,12 @@ Every timed call runs inside its own app context (a fresh session, as one web re
 on a fresh AccordFigures (its cached_property caches live per object); the accord row is
 loaded in that context before the clock starts, after a gc.collect() (the collector stays
 on while timing, as in the app). Cases run round-robin, `--repeat` times
-after one warm-up round; the table shows the median and the best wall time in ms.
+after one warm-up round, on two paths timed and printed separately:
+  cold   every process cache of the tracker emptied before each call (bench/timing.py):
+         what the first request after a write, or on a fresh worker, pays
+  warm   caches kept from the previous round (a repeated request on the same worker)
+Tables give min / median / max wall time and the median CPU time of this process, in ms.
+Targets are judged on the cold path.
 
 Cases:
   select_records   queries.records(accord_id): the tracker's own read of the records into
@@ -41,6 +46,8 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
+
+from timing import HEADER, PATHS, Runs, empty_caches, machine_line
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
@@ -215,20 +222,25 @@ def accord_facts(app, slug: str) -> dict:
 
 
 class Timings:
-    """Wall and CPU seconds of each case, and the bundle's step times, of one database."""
+    """Wall and CPU seconds of each case, and the bundle's step times, of one database on
+    one path."""
 
     def __init__(self, names: list[str]) -> None:
-        self.wall: dict[str, list[float]] = {name: [] for name in names}
-        self.cpu: dict[str, list[float]] = {name: [] for name in names}
+        self.runs: dict[str, Runs] = {name: Runs() for name in names}
         self.steps: dict[str, list[float]] = {}
 
+    @property
+    def wall(self) -> dict[str, list[float]]:
+        return {name: runs.wall for name, runs in self.runs.items()}
 
-def run_rounds(targets: list[tuple], today: date, repeat: int,
+
+def run_rounds(targets: list[tuple], today: date, repeat: int, path: str = "cold",
                warmup: int = 1) -> list[Timings]:
     """Round-robin over the databases and their cases (so drift hits all alike).
 
     `targets`: (app, accord id, case names) per database. One call of one case = one app
-    context, the accord row loaded, a fresh AccordFigures inside the case function.
+    context, the accord row loaded, a fresh AccordFigures inside the case function. On the
+    cold path every process cache is emptied before each call; on the warm path never.
     """
     from tracker.extensions import db
     from tracker.models import Accord
@@ -239,6 +251,8 @@ def run_rounds(targets: list[tuple], today: date, repeat: int,
             for name in names:
                 fn = CASES[name][1]
                 scratch: dict[str, list[float]] = {}
+                if path == "cold":
+                    empty_caches()
                 gc.collect()  # garbage of the previous call is not charged to this one
                 with app.app_context():
                     accord = db.session.get(Accord, accord_id)
@@ -246,8 +260,7 @@ def run_rounds(targets: list[tuple], today: date, repeat: int,
                     fn(accord, today, scratch)
                     elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
                 if round_ >= warmup:
-                    result.wall[name].append(elapsed)
-                    result.cpu[name].append(cpu)
+                    result.runs[name].add(elapsed, cpu)
                     for key, values in scratch.items():
                         result.steps.setdefault(key, []).extend(values)
     return results
@@ -263,14 +276,14 @@ def median_ms(values: list[float]) -> float:
 
 def print_table(title: str, timings: Timings, labels: dict[str, str]) -> None:
     print(f"\n{title}")
-    print(f"  {'case':<46} {'median ms':>10} {'best ms':>10} {'cpu ms':>8}")
-    for name, values in timings.wall.items():
-        print(f"  {labels.get(name, name):<46} {median_ms(values):>10.1f} "
-              f"{ms(min(values)):>10.1f} {median_ms(timings.cpu[name]):>8.1f}")
+    print(f"  {'case':<46} {HEADER}")
+    for name, runs in timings.runs.items():
+        print(f"  {labels.get(name, name):<46} {runs.row()}")
     if timings.steps:
-        print("  bundle steps (medians and bests over repeats):")
+        print("  bundle steps (min / median / max over repeats):")
         for key, values in timings.steps.items():
-            print(f"    {key:<44} {median_ms(values):>10.1f} {ms(min(values)):>10.1f}")
+            print(f"    {key:<44} {ms(min(values)):8.1f} {median_ms(values):8.1f} "
+                  f"{ms(max(values)):8.1f}")
 
 
 def load_average() -> float:
@@ -363,10 +376,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--gc-freeze", action="store_true",
                         help="what-if: gc.freeze() once the apps are built (as a server can do "
                              "after start-up), so the collector stops rescanning them")
+    parser.add_argument("--paths", default="cold,warm",
+                        help="comma-separated paths to time: cold (caches emptied before "
+                             "each call), warm (caches kept); default both")
     parser.add_argument("--profile", type=int, metavar="TOP", default=0,
                         help="also cProfile one bundle and print the TOP functions")
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.cases.split(",") if n.strip()]
+    args.paths = [p.strip() for p in args.paths.split(",") if p.strip()]
+    if not args.paths or set(args.paths) - set(PATHS):
+        parser.error(f"--paths must name some of {', '.join(PATHS)}")
     unknown = [n for n in names if n not in CASES]
     if unknown or args.repeat < 1:
         parser.error(f"unknown cases {unknown}" if unknown else "--repeat must be >= 1")
@@ -397,24 +416,27 @@ def main(argv: list[str] | None = None) -> None:
         wait_until_idle(args.wait_idle)
     load_before = load_average()
     t0 = time.perf_counter()
-    results = run_rounds(targets, args.today, args.repeat)
+    by_path = {path: run_rounds(targets, args.today, args.repeat, path) for path in args.paths}
     elapsed_cases = time.perf_counter() - t0
     load_after = load_average()
-    here = results[0]
-    alone = results[1] if len(results) > 1 else None
-    print_table("wall time per call (cpu ms: this process only, not the database server)",
-                here, labels)
-    if alone:
-        print_table("wall time per call, the same accord ALONE in its database", alone, labels)
-    busy = "  BUSY: other work ran on this machine, figures are inflated" \
-        if max(load_before, load_after) > 1.0 else ""
+    for path, results in by_path.items():
+        what = ("COLD: every process cache emptied before each call" if path == "cold" else
+                "WARM: caches kept from the previous round")
+        print_table(f"{what} (cpu: this process only, not the database server)",
+                    results[0], labels)
+        if len(results) > 1:
+            print_table(f"{path.upper()}, the same accord ALONE in its database", results[1],
+                        labels)
     print(f"\n(timed rounds took {elapsed_cases:.1f} s; 1-minute load average "
-          f"{load_before:.2f} before, {load_after:.2f} after){busy}")
+          f"{load_before:.2f} before, {load_after:.2f} after; {machine_line()})")
+    judged = "cold" if "cold" in by_path else args.paths[0]
+    here = by_path[judged][0]
+    alone = by_path[judged][1] if len(by_path[judged]) > 1 else None
 
     ok_pandas = check_pandas(app, facts, args.today) if "pandas" in names else None
 
     times = here.wall
-    print("\nratios and targets (medians)")
+    print(f"\nratios and targets (medians, {judged.upper()} path)")
     sqlite = facts["dialect"] == "sqlite"
     where = "" if sqlite else "  [target set for colombia on SQLite]"
     if "bundle" in times and "select_records" in times:

@@ -1,7 +1,9 @@
 """Load on several app instances: gunicorn processes on loopback ports against one database
 (and Redis when given), a bounded number of requests from concurrent clients.
 
-Prints per-endpoint latency percentiles, throughput and error counts. Only loopback
+Prints, labelled, the cold path (the first request of each path on each freshly started
+instance: nothing cached yet) and then, under load, per-endpoint latency percentiles,
+throughput and error counts on the warm path. Only loopback
 addresses are used; the request loop stops after --requests requests.
 
     .venv/bin/python bench/scale.py \
@@ -121,9 +123,12 @@ def main() -> None:
         for port in ports:
             _wait(port)
         paths = _paths(args.slug)
-        for port in ports:  # one warm-up pass per instance and path
-            for _name, path in paths:
+        cold = defaultdict(list)  # the first request of each path on each fresh instance
+        for port in ports:
+            for name, path in paths:
+                started = time.perf_counter()
                 urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=60).close()
+                cold[name].append((time.perf_counter() - started) * 1000)
         results, errors = defaultdict(list), defaultdict(int)
         quota, lock = [args.requests], threading.Lock()
         threads = [threading.Thread(target=_client, args=(ports, paths, quota, results, errors,
@@ -140,6 +145,12 @@ def main() -> None:
             process.terminate()
         for process in processes:
             process.wait(timeout=30)
+    print("COLD: the first request of each path on each freshly started instance, ms "
+          "(min / median / max over instances)")
+    for name, values in cold.items():
+        print(f"  {name:<12}{min(values):>9.1f}{statistics.median(values):>9.1f}"
+              f"{max(values):>9.1f}")
+    print("WARM: the load below, every instance having served each path once")
     total = sum(len(v) for v in results.values())
     print(f"{args.instances} instances x {args.workers} workers, {args.clients} clients"
           f"{' (Accept-Encoding: gzip)' if args.gzip else ''}, "

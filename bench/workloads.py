@@ -642,7 +642,8 @@ def build_portfolio(args) -> None:
 
 def touch_bench_accords() -> None:
     """Raise the revision of the accords that received records, as the tracker's own writes
-    do (services.touch), so caches keyed by it see new data."""
+    do (services.touch), so caches keyed by it see new data, and make their level-change
+    summary (the records were loaded in bulk, past the tracker's writes)."""
     from sqlalchemy import text
 
     from tracker.extensions import db
@@ -652,6 +653,16 @@ def touch_bench_accords() -> None:
         db.session.execute(text("UPDATE accords SET revision = revision + 1 "
                                 "WHERE kind = 'monitored' AND slug LIKE 'bench-%'"))
         db.session.commit()
+    try:  # the level-change summary, as the tracker keeps it with its own writes
+        from tracker import summary
+    except ImportError:  # an earlier tracker state
+        return
+    from sqlalchemy import select
+
+    for accord_id in db.session.scalars(select(Accord.id).where(
+            Accord.kind == "monitored", Accord.slug.like("bench-%"))):
+        summary.rebuild(accord_id)
+    db.session.commit()
 
 
 def summarize_database() -> None:

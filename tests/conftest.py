@@ -40,6 +40,7 @@ def app(tmp_path_factory):
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        "CHART_STORE_DIR": str(instance / "charts"),
     })
 
     @application.before_request
@@ -77,11 +78,10 @@ class _ConnectionBoundSession(FlaskSession):
 @pytest.fixture(autouse=True)
 def _rollback(request, app):
     """Run each test inside a transaction that is rolled back; commits become savepoints."""
-    from tracker import figures
-    from tracker.api import routes as api_routes
+    from tracker.cache import clear_process_caches
 
-    figures.clear_caches()  # rolled-back revisions repeat from one test to the next
-    api_routes.clear_caches()
+    clear_process_caches()  # rolled-back revisions repeat from one test to the next
+    app.extensions["chartstore"].clear()
     with app.app_context():
         # SQLite: the test's outer transaction begins as a reader and takes the write lock at
         # its first write, so checks that open a connection of their own (and begin it as a

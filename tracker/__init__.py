@@ -32,6 +32,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     inputs.init_app(app)  # before the routes: it bounds their <int:...> values
     _register_blueprints(app)
+    from . import summary
+    from .dashboard import drawahead
+
+    summary.listen()
+    drawahead.init_app(app)
 
     from . import cli, compression, errors, formtokens, web
     from .ops import logging as request_logging
@@ -66,6 +71,9 @@ def _init_extensions(app: Flask) -> None:
         app.logger.warning("TRACKER_REDIS_URL is not set: rate-limit counters are kept in this "
                            "process only (fine for one process; set it for several instances)")
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
+    from . import chartstore
+
+    chartstore.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _sqlite_pragmas(app)
     elif app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):

@@ -122,7 +122,8 @@ def _check_target(header: dict) -> None:
 
 
 def restore(path: Path) -> dict[str, int]:
-    """Load a dump into this (migrated, empty) database in one transaction."""
+    """Load a dump into this (migrated, empty) database in one transaction; then forget the
+    charts drawn from whatever database was here before (shared store and process caches)."""
     tables = {t.name: t for t in _tables()}
     counts = {}
     try:
@@ -144,7 +145,21 @@ def restore(path: Path) -> dict[str, int]:
     except Exception:
         db.session.rollback()
         raise
+    _forget_drawn_charts()
     return counts
+
+
+def _forget_drawn_charts() -> None:
+    """Charts are keyed by accord id and revision: restored accords may repeat the ids and
+    revisions of the database this one replaced, so none of its drawn charts may be served."""
+    from flask import current_app
+
+    from .cache import clear_process_caches
+
+    clear_process_caches()
+    store = current_app.extensions.get("chartstore")
+    if store is not None:
+        store.clear()
 
 
 def _check_storable(name: str, columns: list[str], rows: list[list]) -> None:

@@ -1,18 +1,29 @@
 """Small process-local caches, keyed only by database state (an accord's revision, a
 reference set's revisions), so every instance computes the same answers and a change
-anywhere makes new keys. Nothing here needs to be shared between processes."""
+anywhere makes new keys. Charts, which every process should draw only once, are shared
+through `tracker.chartstore` instead.
+
+Every `Recent` registers itself, so `clear_process_caches()` empties them all: what the
+first request after a write, or after a worker start, finds (benchmarks time that path).
+"""
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import OrderedDict
+
+_EVERY: "weakref.WeakSet[Recent]" = weakref.WeakSet()
 
 
 class Recent:
-    """A small thread-safe LRU mapping, local to the process."""
+    """A small thread-safe LRU mapping, local to the process. `name` says what it keeps
+    (listed by `process_caches()`)."""
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, name: str = ""):
         self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
+        self.name = name
         self.gates: dict = {}
+        _EVERY.add(self)
 
     def get(self, key):
         with self.lock:
@@ -47,3 +58,18 @@ class Recent:
     def clear(self) -> None:
         with self.lock:
             self.items.clear()
+
+
+def process_caches() -> list[Recent]:
+    """Every `Recent` of this process (module-level caches live as long as the process)."""
+    return sorted(_EVERY, key=lambda cache: cache.name)
+
+
+def clear_process_caches() -> int:
+    """Empty every process-local cache; returns how many entries were dropped."""
+    dropped = 0
+    for cache in process_caches():
+        with cache.lock:
+            dropped += len(cache.items)
+        cache.clear()
+    return dropped

@@ -316,6 +316,29 @@ def restore_command(file: str) -> None:
     click.echo(f"restored {sum(counts.values())} rows into {len(counts)} tables")
 
 
+figures_group = AppGroup("figures", help="Derived figure data kept with every write.")
+
+
+@figures_group.command("rebuild-summary")
+@click.option("--accord", "accord_slug", help="Only this accord (default: every accord).")
+def rebuild_summary_command(accord_slug: str | None) -> None:
+    """Make the level-change summary again from the history (after a restore from an older
+    dump, a bulk load that bypassed the tracker, or to check it): one transaction."""
+    from . import queries, summary
+    from .extensions import db
+
+    accord_id = None
+    if accord_slug:
+        accord = queries.accord_by_slug(accord_slug)
+        if accord is None:
+            click.echo(f"error: no accord {accord_slug!r}", err=True)
+            sys.exit(1)
+        accord_id = accord.id
+    count = summary.rebuild(accord_id)
+    db.session.commit()
+    click.echo(f"rebuilt the level-change summary of {count} accord(s)")
+
+
 DEMO_ACCOUNTS = (("admin@tracker.test", "admin", None),
                  ("coordinator@tracker.test", "coordinator", "colombia-2016-demo"),
                  ("editor@tracker.test", "editor", "colombia-2016-demo"))
@@ -398,5 +421,6 @@ def init_app(app: Flask) -> None:
     for command in (seed_command, import_reference_command, reference_sets_group,
                     import_accord_command,
                     import_statuses_command, users_group, dump_command, restore_command,
+                    figures_group,
                     cutoff_group, *EXCEL_COMMANDS):
         app.cli.add_command(_guarded(command))

@@ -35,6 +35,11 @@ def _secret_key(instance_path: Path) -> str:
         return key
 
 
+def _words(value: str) -> tuple[str, ...]:
+    """'png, svg' -> ("png", "svg")."""
+    return tuple(word.strip() for word in value.split(",") if word.strip())
+
+
 def from_environment(instance_path: str) -> dict:
     """Every setting the app reads, as a dict for app.config.update()."""
     instance = Path(instance_path)
@@ -70,6 +75,18 @@ def from_environment(instance_path: str) -> dict:
         "LANGUAGES": LANGUAGES,
         "PAGE_SIZE": 50,
         "COMPRESS_RESPONSES": _bool(os.environ.get("TRACKER_COMPRESS", "1")),
+        # Drawn charts shared by every process: a folder (default <instance>/charts; Redis
+        # instead when TRACKER_REDIS_URL is set), its bound in MB, how long a process waits
+        # for another drawing the same chart (seconds), and the Redis entries' lifetime.
+        "CHART_STORE_DIR": os.environ.get("TRACKER_CHART_STORE_DIR") or None,
+        "CHART_STORE_MB": float(os.environ.get("TRACKER_CHART_STORE_MB", 256)),
+        "CHART_STORE_WAIT": float(os.environ.get("TRACKER_CHART_STORE_WAIT", 10)),
+        "CHART_STORE_TTL": int(os.environ.get("TRACKER_CHART_STORE_TTL", 7 * 24 * 3600)),
+        # Draw a dashboard's default charts in the background after a write: "thread" under a
+        # long-running server (tracker/gunicorn_conf.py sets it), "off" otherwise.
+        "CHART_DRAW_AHEAD": os.environ.get("TRACKER_CHART_DRAW_AHEAD") or "off",
+        "CHART_DRAW_AHEAD_FORMATS": _words(os.environ.get("TRACKER_CHART_DRAW_AHEAD_FORMATS")
+                                           or "png"),
         # Label of the reference set comparisons use by default (else the one flagged default)
         "REFERENCE_SET": os.environ.get("TRACKER_REFERENCE_SET") or None,
     }

@@ -17,9 +17,12 @@ from .domain.metrics import Filters, ProvisionInfo, Summary
 from .cache import Recent
 from .models import Accord
 
-_PROVISIONS = Recent(16)  # (accord id, revision) -> provisions
-_LOADED = Recent(16)  # (accord id, revision, include_pending, known_at) -> level changes
-_REFERENCES = Recent(8)  # (label, include_illustrative, set version) -> [AccordData]
+# (accord id, revision) -> provisions
+_PROVISIONS = Recent(16, "figures.provisions")
+# (accord id, revision, include_pending, known_at) -> level changes
+_LOADED = Recent(16, "figures.level_changes")
+# (label, include_illustrative, set version) -> [AccordData]
+_REFERENCES = Recent(8, "figures.references")
 
 
 def default_reference_set() -> str:
@@ -80,8 +83,20 @@ class AccordFigures:
         if moment is not None and not queries.known_after(self.accord.id, moment):
             moment = None
         key = (self.accord.id, version, self.include_pending, moment)
-        return provisions, _LOADED.get_or_make(key, lambda: (
-            queries.level_changes(self.accord.id, self.include_pending, moment)))
+        return provisions, _LOADED.get_or_make(key, lambda: self._read_changes(version, moment))
+
+    def _read_changes(self, version: int, moment) -> metrics.InEffectOrder:
+        """As known now without pending records: from the level-change summary when it is
+        current (cost follows level changes); otherwise, and for `known_at` or pending
+        figures, the window over the accord's whole history.
+
+        `moment` is `known_at`, or None when nothing was verified after it (the figures as
+        known then equal those as known now)."""
+        if not self.include_pending and moment is None:
+            kept = queries.kept_level_changes(self.accord.id, version)
+            if kept is not None:
+                return kept
+        return queries.level_changes(self.accord.id, self.include_pending, moment)
 
     @cached_property
     def provisions(self) -> list[ProvisionInfo]:

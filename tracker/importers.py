@@ -14,6 +14,7 @@ from datetime import date
 
 from sqlalchemy import insert, select, update
 
+from . import summary
 from .domain.rules import Submission, changes_nothing
 from .domain.scale import LevelError, parse_level
 from .extensions import db
@@ -102,6 +103,7 @@ def _insert_records(rows: list[dict]) -> None:
     if not rows:
         return
     db.session.execute(insert(StatusRecord), rows)
+    summary.note_provisions(db.session, {r["provision_id"] for r in rows})
     for accord_id in sorted({r["accord_id"] for r in rows}):
         touch(accord_id)
     touched = sorted({r["provision_id"] for r in rows})

@@ -454,6 +454,43 @@ class AuditEvent(db.Model):
     user: Mapped[User | None] = relationship()
 
 
+class LevelChange(db.Model):
+    """A verified status record that changes its provision's verified level: the rows every
+    figure "as known now" needs (`queries.level_changes` without pending or `known_at`),
+    kept in the same transaction as each write (`tracker.summary`), so reading an accord's
+    figures costs in proportion to its level changes, not to every record it ever had.
+    Derived data: `flask figures rebuild-summary` makes it again from the history."""
+
+    __tablename__ = "level_changes"
+    __table_args__ = (
+        Index("ix_level_changes_accord_order", "accord_id", "effective_on", "recorded_at",
+              "record_id", "provision_id", "level"),
+        Index("ix_level_changes_provision", "provision_id"),
+    )
+
+    # Derived rows go with their accord or provision (which can only be deleted while they
+    # hold no history, e.g. a reference set's accords).
+    record_id: Mapped[int] = mapped_column(ForeignKey("status_records.id"), primary_key=True)
+    accord_id: Mapped[int] = mapped_column(ForeignKey("accords.id", ondelete="CASCADE"))
+    provision_id: Mapped[int] = mapped_column(ForeignKey("provisions.id", ondelete="CASCADE"))
+    level: Mapped[int] = mapped_column(Integer)
+    effective_on: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class LevelSummary(db.Model):
+    """Which state of an accord its `LevelChange` rows reflect: the accord's revision they
+    were kept at and the newest record id seen. Figures use the rows only when `revision`
+    equals the accord's (anything else falls back to the full read over the history)."""
+
+    __tablename__ = "level_summaries"
+
+    accord_id: Mapped[int] = mapped_column(ForeignKey("accords.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    last_record_id: Mapped[int] = mapped_column(Integer, default=0)
+
+
 from sqlalchemy import LargeBinary  # noqa: E402  (kept with the class it serves)
 
 UPLOAD_STATES = ("pending", "committed", "discarded")

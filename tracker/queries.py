@@ -207,6 +207,21 @@ def level_changes(accord_id: int, include_pending: bool = False,
                          for rank, (pid, level, day, rid, state) in enumerate(rows))
 
 
+def kept_level_changes(accord_id: int, revision: int) -> InEffectOrder | None:
+    """`level_changes(accord_id)` (verified, as known now) read from the level-change summary
+    kept with every write (`tracker.summary`): the same records, in the same order, from a
+    few thousand rows; None when the summary is not at `revision` (then read the history)."""
+    from . import summary
+
+    rows = summary.current_rows(accord_id, revision)
+    if rows is None:
+        return None
+    as_date = _date_reader(rows[0][2] if rows else None)
+    make = Record._make
+    return InEffectOrder(make((pid, level, as_date(day), rank, rid, "verified"))
+                         for rank, (pid, level, day, rid) in enumerate(rows))
+
+
 def _date_reader(sample):
     """SQLite hands back ISO strings, PostgreSQL dates."""
     return date.fromisoformat if isinstance(sample, str) else (lambda value: value)

@@ -103,10 +103,17 @@ def audit(action: str, object_type: str, object_id: int | None, *, accord_id: in
 
 
 def touch(accord_id: int) -> None:
-    """Raise the accord's revision in the current transaction: its figures changed."""
+    """Raise the accord's revision in the current transaction: its figures changed. Before
+    the commit its level-change summary follows (`tracker.summary`); once committed, its
+    dashboard's charts are drawn ahead (`dashboard.drawahead`)."""
+    from . import summary
+    from .dashboard.drawahead import note_touched
+
     db.session.execute(update(Accord).where(Accord.id == accord_id)
                        .values(revision=Accord.revision + 1),
                        execution_options={"synchronize_session": False})
+    summary.note_accord(db.session, accord_id)  # its level changes kept before the commit
+    note_touched(accord_id)
 
 
 def record_json(record: StatusRecord) -> dict:

@@ -48,7 +48,7 @@ def _figures(slug: str) -> AccordFigures:
                          known_at=params.known_at(accord))
 
 
-_ANSWERS = Recent(256)  # answer key -> JSON bytes
+_ANSWERS = Recent(256, "api.answers")  # answer key -> JSON bytes
 
 
 def _answer(figures: AccordFigures, make, *state):

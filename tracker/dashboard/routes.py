@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from .. import __version__, charts, queries
+from .. import __version__, chartstore, charts, queries
 from ..accords.routes import visible_accord_or_404
 from ..api import params
 from ..permissions import can_review
@@ -101,9 +101,10 @@ def etag_for(state: tuple, *parts) -> str:
     return '"' + hashlib.sha256(repr(key).encode()).hexdigest()[:32] + '"'
 
 
-_FIGURES = Recent(32)  # (state, locale, selection) -> Board.snapshot()
-_DRAWN = Recent(128)  # ETag -> chart bytes (a chart is ~20-130 kB)
-_PAGES = Recent(32)  # (state, locale, selection, day) -> the dashboard's rendered content
+_FIGURES = Recent(32, "dashboard.figures")  # (state, locale, selection) -> Board.snapshot()
+_DRAWN = Recent(128, "dashboard.charts")  # ETag -> chart bytes (a chart is ~20-130 kB)
+# (state, locale, selection, day) -> the dashboard's rendered content
+_PAGES = Recent(32, "dashboard.pages")
 
 
 def clear_caches(figures: bool = True, drawn: bool = True) -> None:
@@ -197,6 +198,18 @@ def chart(slug: str, name: str, fmt: str):
         params.filters(_figures(accord, selection).provisions)  # a revalidation
     if _conditional(etag):
         return _image(None, fmt, etag, filename)
+    return _image(chart_bytes(accord, selection, state, name, fmt), fmt, etag, filename)
+
+
+def chart_bytes(accord: Accord, selection: Selection, state: tuple, name: str,
+                fmt: str) -> bytes:
+    """Chart `name` of the dashboard `selection` in `fmt`, in the current language: from
+    this process's cache, else from the shared store (`tracker.chartstore`), else drawn once
+    for every process and kept there. Keyed by `etag_for(state, name, fmt, selection)`
+    (database state, parameters, language, format, app version), so a chart drawn ahead
+    after a write (`drawahead`) is the one a request then finds, and a write anywhere makes
+    new keys. `state` is `data_state(accord)` read in this transaction."""
+    key = etag_for(state, name, fmt, selection)
 
     def draw() -> bytes:
         board = _board(accord, selection, state)
@@ -204,7 +217,7 @@ def chart(slug: str, name: str, fmt: str):
         _keep(board, state)
         return drawn
 
-    return _image(_DRAWN.get_or_make(etag, draw), fmt, etag, filename)
+    return _DRAWN.get_or_make(key, lambda: chartstore.get_or_draw(key, draw))
 
 
 # --- reference accords -----------------------------------------------------------------------

@@ -1,0 +1,45 @@
+"""Process caches: every one is known, so the cold path (benchmarks, a fresh worker) can be
+reproduced by emptying them all."""
+import importlib
+import pkgutil
+import re
+from pathlib import Path
+
+import tracker
+from tracker.cache import Recent, clear_process_caches, process_caches
+
+
+def _tracker_modules():
+    for info in pkgutil.walk_packages(tracker.__path__, "tracker."):
+        if info.name.endswith("gunicorn_conf"):
+            continue
+        yield importlib.import_module(info.name)
+
+
+def test_every_module_level_cache_is_registered_and_named():
+    found = [value for module in _tracker_modules() for value in vars(module).values()
+             if isinstance(value, Recent)]
+    assert found, "the figures' caches at least exist"
+    registered = process_caches()
+    for cache in found:
+        assert cache in registered
+        assert cache.name, "a cache says what it keeps"
+
+
+def test_clear_process_caches_empties_them_all():
+    from tracker import figures
+    from tracker.dashboard import routes
+
+    figures._LOADED.put(("key",), [1])
+    routes._DRAWN.put("etag", b"bytes")
+    assert clear_process_caches() >= 2
+    assert figures._LOADED.get(("key",)) is None
+    assert routes._DRAWN.get("etag") is None
+
+
+def test_no_unregistered_memo_in_the_code():
+    """A functools cache would outlive a write unseen by clear_process_caches."""
+    root = Path(tracker.__file__).parent
+    for path in root.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"\blru_cache\b|functools\.cache\b|@cache\b", text), path

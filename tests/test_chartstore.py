@@ -1,0 +1,210 @@
+"""The shared chart store: files (every process of a machine) and Redis (every instance);
+one drawing per key across processes; bounded; and never a stale chart after a write."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import uuid
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from tracker import chartstore, services
+from tracker.cache import clear_process_caches
+from tracker.domain.rules import Submission
+from tracker.extensions import db
+from tracker.models import Provision
+
+SLUG = "colombia-2016-demo"
+CHART = f"/accords/{SLUG}/charts"
+REDIS_URL = os.environ.get("TRACKER_TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
+
+
+def _redis_store(prefix: str | None = None):
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except Exception:  # no server here: the Redis half is skipped, the file half still runs
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    return chartstore.RedisStore(REDIS_URL, prefix or f"test:charts:{uuid.uuid4().hex}", 60, 5)
+
+
+@pytest.fixture(params=["files", "redis"])
+def store(request, tmp_path):
+    if request.param == "files":
+        yield chartstore.FileStore(tmp_path / "charts", 10 * 2**20, 5)
+    else:
+        made = _redis_store()
+        yield made
+        made.clear()
+
+
+def test_put_get_and_clear(store):
+    assert store.get("a") is None
+    store.put("a", b"\x89PNG one")
+    store.put("b", b"<svg/>")
+    assert store.get("a") == b"\x89PNG one" and store.get("b") == b"<svg/>"
+    store.put("a", b"\x89PNG two")  # a new value replaces the old one whole
+    assert store.get("a") == b"\x89PNG two"
+    assert store.clear() == 2
+    assert store.get("a") is None
+
+
+def test_get_or_draw_draws_once_then_serves_the_stored_bytes(store):
+    drawn = []
+
+    def draw():
+        drawn.append(1)
+        return b"chart"
+
+    assert chartstore.get_or_draw("k", draw, store) == b"chart"
+    assert chartstore.get_or_draw("k", draw, store) == b"chart"
+    assert len(drawn) == 1
+
+
+def test_file_writes_are_atomic_and_leave_no_temporary_files(tmp_path):
+    store = chartstore.FileStore(tmp_path, 10 * 2**20, 5)
+    for i in range(20):
+        store.put(f"k{i}", os.urandom(1000))
+    assert not [p for p in tmp_path.rglob(".tmp-*")]
+    assert len(list(tmp_path.glob("??/*"))) == 20
+
+
+def test_the_file_store_stays_under_its_bound_dropping_least_recently_used(tmp_path):
+    store = chartstore.FileStore(tmp_path, 5000, 5)
+    for i in range(4):
+        store.put(f"k{i}", b"x" * 1000)
+        os.utime(store._path(f"k{i}"), (1000 + i, 1000 + i))  # k0 the oldest
+    assert store.get("k0") is not None  # read: now the most recently used
+    for i in range(4, 8):
+        store.put(f"k{i}", b"x" * 1000)
+    assert store.size() <= 5000
+    assert store.get("k0") is not None and store.get("k1") is None
+
+
+def _draw_in_child(folder: str, key: str, counter: str, queue) -> None:
+    """A second process drawing the same key: each drawing appends a line to `counter`."""
+    import time
+
+    store = chartstore.FileStore(Path(folder), 10 * 2**20, 10)
+
+    def draw():
+        with open(counter, "a") as out:
+            out.write("drawn\n")
+        time.sleep(0.5)  # long enough for the other process to ask meanwhile
+        return b"the chart"
+
+    queue.put(chartstore.get_or_draw(key, draw, store))
+
+
+def test_one_process_draws_while_the_others_wait(tmp_path):
+    counter = tmp_path / "drawings.txt"
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    children = [context.Process(target=_draw_in_child,
+                                args=(str(tmp_path / "store"), "same", str(counter), queue))
+                for _ in range(3)]
+    for child in children:
+        child.start()
+    results = [queue.get(timeout=30) for _ in children]
+    for child in children:
+        child.join(timeout=30)
+    assert results == [b"the chart"] * 3
+    assert counter.read_text().count("drawn") == 1
+
+
+def test_a_store_that_fails_never_fails_the_chart(tmp_path, monkeypatch):
+    store = chartstore.FileStore(tmp_path, 10 * 2**20, 5)
+
+    def disk_full(*_args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store, "put", disk_full)
+    assert chartstore.get_or_draw("k", lambda: b"drawn anyway", store) == b"drawn anyway"
+
+
+def test_two_databases_on_one_redis_never_share_charts(app):
+    _redis_store()
+    first = chartstore.RedisStore(REDIS_URL, "test:charts:db-a", 60, 5)
+    second = chartstore.RedisStore(REDIS_URL, "test:charts:db-b", 60, 5)
+    try:
+        first.put("same key", b"a")
+        assert second.get("same key") is None
+    finally:
+        first.clear()
+        second.clear()
+
+
+# --- through the app ---------------------------------------------------------------------------
+
+def _submit(demo, code: str, level: int) -> None:
+    provision = db.session.scalar(select(Provision).where(
+        Provision.accord_id == demo.id, Provision.code == code))
+    change = services.StatusChange(
+        provision=provision, expected_version=provision.version,
+        submission=Submission(level=level, effective_on=date.today(),
+                              evidence_text="Published in the official gazette"))
+    services.submit([change], verified=True)
+
+
+def test_a_chart_is_kept_in_the_shared_store_for_other_processes(app, client):
+    url = f"{CHART}/status.svg"
+    first = client.get(url)
+    assert first.status_code == 200
+    clear_process_caches()  # another worker: nothing of this process's caches
+
+    from tracker import charts
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("drawn again although another process drew it")
+
+    original = charts.status_area
+    charts.status_area = refuse
+    try:
+        again = client.get(url)
+    finally:
+        charts.status_area = original
+    assert again.status_code == 200 and again.data == first.data
+
+
+@pytest.mark.parametrize("name", ["status", "groups", "tags"])
+def test_after_a_write_through_another_worker_no_chart_is_stale(app, client, demo, name):
+    """This process (worker B) holds the chart in its caches and in the shared store; a write
+    through worker A (here: the service layer, which touches no cache) must make B serve the
+    new chart, equal to one drawn from scratch."""
+    url = f"{CHART}/{name}.svg"
+    before = client.get(url).data
+    for code in ("1.1.1", "1.1.2", "1.1.3", "1.2.1"):
+        _submit(demo, code, 3)
+    after = client.get(url)
+    assert after.status_code == 200 and after.data != before
+    clear_process_caches()
+    app.extensions["chartstore"].clear()
+    assert client.get(url).data == after.data  # drawn from scratch: the same chart
+
+
+def test_the_dashboard_figures_follow_a_write_through_another_worker(client, demo):
+    page = f"/accords/{SLUG}/dashboard"
+    api = f"/api/v1/accords/{SLUG}/summary"
+    client.get(page)
+    before = client.get(api).get_json()
+    _submit(demo, "1.1.1", 3)
+    _submit(demo, "1.1.2", 3)
+    after = client.get(api).get_json()
+    assert after["counts"] != before["counts"] or after["score"] != before["score"]
+    clear_process_caches()
+    assert client.get(api).get_json() == after
+
+
+def test_a_restore_forgets_every_drawn_chart(app, client):
+    """Restored accords may repeat ids and revisions of the database they replace."""
+    from tracker import backup
+
+    assert client.get(f"{CHART}/status.svg").status_code == 200
+    store = app.extensions["chartstore"]
+    assert store.size() > 0
+    backup._forget_drawn_charts()
+    assert store.size() == 0

@@ -1,0 +1,117 @@
+"""Draw-ahead: a commit that changes an accord queues its dashboard's default charts; drawn
+ahead, they are byte for byte the charts drawn on request, which then draws nothing."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from tracker import charts, services
+from tracker.cache import clear_process_caches
+from tracker.dashboard import drawahead
+from tracker.dashboard.board import CHARTS
+from tracker.domain.rules import Submission
+from tracker.extensions import db
+from tracker.models import Provision
+
+SLUG = "colombia-2016-demo"
+CHART = f"/accords/{SLUG}/charts"
+DRAWERS = ("priority_lines", "status_area", "group_bars", "tag_bars", "comparison_ranges",
+           "score_curve", "pace_projection")
+
+
+@pytest.fixture
+def drawer(app, monkeypatch):
+    """The app's draw-ahead queue, queueing (drained by hand) and empty."""
+    made = app.extensions["drawahead"]
+    monkeypatch.setattr(made, "mode", "queue")
+    made.pending.clear()
+    yield made
+    made.pending.clear()
+
+
+def _submit(demo, code="1.1.1", level=3):
+    provision = db.session.scalar(select(Provision).where(
+        Provision.accord_id == demo.id, Provision.code == code))
+    change = services.StatusChange(
+        provision=provision, expected_version=provision.version,
+        submission=Submission(level=level, effective_on=date.today(),
+                              evidence_text="Published in the official gazette"))
+    return services.submit([change], verified=True)[0]
+
+
+def _refuse_drawing(monkeypatch):
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("drawn on the request although it was drawn ahead")
+
+    for name in DRAWERS:
+        monkeypatch.setattr(charts, name, refuse)
+
+
+def test_a_commit_queues_the_accord_once(drawer, demo):
+    _submit(demo, "1.1.1")
+    _submit(demo, "1.1.2")
+    assert list(drawer.pending) == [demo.id]
+
+
+def test_a_rolled_back_write_queues_nothing(drawer, demo):
+    services.touch(demo.id)
+    db.session.rollback()
+    assert not drawer.pending
+    db.session.commit()  # a later commit does not bring it back
+    assert not drawer.pending
+
+
+def test_the_queue_is_bounded_and_off_queues_nothing(drawer, monkeypatch):
+    drawer.schedule(range(1000, 1000 + drawahead.QUEUE_SIZE + 4))
+    assert len(drawer.pending) == drawahead.QUEUE_SIZE and drawer.dropped >= 4
+    drawer.pending.clear()
+    monkeypatch.setattr(drawer, "mode", "off")
+    drawer.schedule([1])
+    assert not drawer.pending
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_charts_drawn_ahead_equal_the_charts_drawn_on_request(app, client, drawer, demo,
+                                                              monkeypatch, language):
+    _submit(demo)
+    assert drawer.drain() == len(drawahead.default_charts(app))
+    clear_process_caches()  # another worker: only the shared store holds them
+    headers = {"Accept-Language": language}
+    query = f"?as_of={date.today().isoformat()}"  # as the page links them
+    with monkeypatch.context() as patched:
+        _refuse_drawing(patched)
+        ahead = {name: client.get(f"{CHART}/{name}.png{query}", headers=headers)
+                 for name in CHARTS}
+    assert all(r.status_code == 200 for r in ahead.values())
+    clear_process_caches()
+    app.extensions["chartstore"].clear()
+    for name in CHARTS:  # drawn now, on request, from scratch
+        on_request = client.get(f"{CHART}/{name}.png{query}", headers=headers)
+        assert on_request.data == ahead[name].data, name
+
+
+def test_draw_ahead_never_runs_on_the_request_that_wrote(app, client, drawer, demo,
+                                                         make_user, login, monkeypatch):
+    """A write through the web queues the accord and answers without drawing anything."""
+    from tracker.dashboard import routes
+
+    _refuse_drawing(monkeypatch)
+    monkeypatch.setattr(routes, "chart_bytes", lambda *a, **k: pytest.fail("drawn"))
+    provision = db.session.scalar(select(Provision).where(
+        Provision.accord_id == demo.id, Provision.code == "1.1.1"))
+    login(make_user("coordinator", demo))
+    response = client.post(f"/accords/{SLUG}/provisions/1.1.1/update", data={
+        "level": "3", "effective_on": date.today().isoformat(),
+        "evidence_text": "Published in the official gazette", "evidence_url": "", "note": "",
+        "version": str(provision.version)})
+    assert response.status_code == 302, response.data[:500]
+    assert list(drawer.pending) == [demo.id]
+
+
+def test_a_reference_accord_has_no_dashboard_charts_to_draw(app, drawer):
+    from tracker.models import Accord
+
+    reference = db.session.scalar(select(Accord).where(Accord.kind == "reference"))
+    assert drawahead.draw_defaults(app, reference.id) == 0

@@ -1,0 +1,53 @@
+"""Workers that keep what they learned: preload, recycling on memory growth, warm caches."""
+from __future__ import annotations
+
+import logging
+import os
+from types import SimpleNamespace
+
+from tracker import queries
+from tracker.figures import AccordFigures
+from tracker.warmup import warm_figures
+
+
+_BEFORE = os.environ.get("TRACKER_CHART_DRAW_AHEAD")
+from tracker import gunicorn_conf  # noqa: E402  (sets TRACKER_CHART_DRAW_AHEAD for a server)
+
+if _BEFORE is None:  # not for the apps other tests make in this process
+    os.environ.pop("TRACKER_CHART_DRAW_AHEAD", None)
+
+
+def _worker(start_mb):
+    return SimpleNamespace(alive=True, pid=1, tracker_start_mb=start_mb,
+                           log=logging.getLogger("test"))
+
+
+def test_the_app_is_preloaded_and_recycling_is_rare_and_jittered():
+    assert gunicorn_conf.preload_app is True
+    assert gunicorn_conf.max_requests >= 50_000
+    assert 0 < gunicorn_conf.max_requests_jitter < gunicorn_conf.max_requests
+
+
+def test_a_worker_is_recycled_when_its_memory_grows_past_the_threshold(monkeypatch):
+    monkeypatch.setattr(gunicorn_conf, "resident_mb", lambda: 200.0)
+    steady = _worker(start_mb=150.0)
+    gunicorn_conf.post_request(steady, None, {}, None)
+    assert steady.alive
+    grown = _worker(start_mb=200.0 - gunicorn_conf.MAX_GROWTH_MB - 1)
+    gunicorn_conf.post_request(grown, None, {}, None)
+    assert not grown.alive
+
+
+def test_resident_memory_is_measured():
+    assert 10 < gunicorn_conf.resident_mb() < 100_000
+
+
+def test_warming_fills_the_figures_caches(app, demo, monkeypatch):
+    assert warm_figures() >= 1
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("read again after warming")
+
+    monkeypatch.setattr(queries, "level_changes", refuse)
+    monkeypatch.setattr(queries, "provision_infos", refuse)
+    assert AccordFigures(demo).records

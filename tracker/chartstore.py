@@ -1,0 +1,223 @@
+"""Drawn charts shared by every process: drawn once per change, served by every worker.
+
+A chart's key is derived from database state only (the accord's revision, the reference
+set's version, the parameters, the language, the format and the app version: see
+`dashboard.routes.chart_key`), so a write through any worker or instance makes new keys and
+no process can serve a chart drawn before it. Two stores, the same interface:
+
+- `RedisStore` when `TRACKER_REDIS_URL` is set: every instance shares it; entries expire
+  after `CHART_STORE_TTL` seconds (Redis's own memory policy bounds it further);
+- `FileStore` otherwise: files under `<instance>/charts/`, shared by every process of one
+  machine; written atomically (a temporary file, then a rename), bounded to
+  `CHART_STORE_MB` megabytes (the least recently used files are removed first).
+
+`get_or_draw(key, draw)` lets one process draw while the others asking for the same key wait
+briefly (a lock per key: `fcntl.flock` on one of 64 lock files, or a Redis lock), then read
+what it stored; a process that waited longer than `CHART_STORE_WAIT` seconds draws itself
+rather than fail. Keys are namespaced by the database URL, so two databases sharing a Redis
+never see each other's charts.
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import logging
+import os
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+from flask import Flask, current_app
+
+log = logging.getLogger(__name__)
+
+LOCK_STRIPES = 64
+POLL_SECONDS = 0.02
+
+
+def _name(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class FileStore:
+    """Charts as files in `folder`, at most `max_bytes` in all (least recently used removed
+    first; a read refreshes a file's time)."""
+
+    def __init__(self, folder: Path, max_bytes: int, wait: float):
+        self.folder, self.max_bytes, self.wait = Path(folder), max_bytes, wait
+        (self.folder / "locks").mkdir(parents=True, exist_ok=True)
+
+    def _path(self, key: str) -> Path:
+        name = _name(key)
+        return self.folder / name[:2] / name
+
+    def get(self, key: str) -> bytes | None:
+        path = self._path(key)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        try:
+            os.utime(path)  # recently used: evicted last
+        except FileNotFoundError:
+            pass
+        return data
+
+    def put(self, key: str, data: bytes) -> None:
+        path = self._path(key)
+        path.parent.mkdir(exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(temporary, path)  # atomic: readers see the old file or the whole new one
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        self._evict()
+
+    def _files(self) -> list[tuple[float, int, Path]]:
+        found = []
+        for path in self.folder.glob("??/*"):
+            try:
+                stat = path.stat()
+            except FileNotFoundError:
+                continue
+            found.append((stat.st_mtime, stat.st_size, path))
+        return found
+
+    def size(self) -> int:
+        """Bytes held."""
+        return sum(size for _t, size, _p in self._files())
+
+    def _evict(self) -> None:
+        files = self._files()
+        total = sum(size for _t, size, _p in files)
+        if total <= self.max_bytes:
+            return
+        for _time, size, path in sorted(files):
+            path.unlink(missing_ok=True)
+            total -= size
+            if total <= self.max_bytes:
+                break
+
+    @contextmanager
+    def lock(self, key: str) -> Iterator[bool]:
+        """Hold the key's lock (True), or give up after `wait` seconds (False)."""
+        stripe = int(_name(key)[:8], 16) % LOCK_STRIPES
+        with open(self.folder / "locks" / f"{stripe}.lock", "a+b") as handle:
+            deadline = time.monotonic() + self.wait
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        yield False
+                        return
+                    time.sleep(POLL_SECONDS)
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def clear(self) -> int:
+        """Remove every chart; returns how many."""
+        files = self._files()
+        for _t, _s, path in files:
+            path.unlink(missing_ok=True)
+        return len(files)
+
+
+class RedisStore:
+    """Charts in Redis under `prefix`, each kept `ttl` seconds."""
+
+    def __init__(self, url: str, prefix: str, ttl: int, wait: float):
+        import redis
+
+        self.client = redis.Redis.from_url(url)
+        self.prefix, self.ttl, self.wait = prefix, ttl, wait
+
+    def _key(self, key: str) -> str:
+        return f"{self.prefix}:{_name(key)}"
+
+    def get(self, key: str) -> bytes | None:
+        return self.client.get(self._key(key))
+
+    def put(self, key: str, data: bytes) -> None:
+        self.client.set(self._key(key), data, ex=self.ttl)
+
+    @contextmanager
+    def lock(self, key: str) -> Iterator[bool]:
+        import redis
+
+        lock = self.client.lock(self._key(key) + ":lock", timeout=max(30, self.wait * 3),
+                                sleep=POLL_SECONDS, blocking_timeout=self.wait)
+        held = lock.acquire()
+        try:
+            yield held
+        finally:
+            if held:
+                try:
+                    lock.release()
+                except redis.exceptions.LockError:  # expired meanwhile: nothing to release
+                    pass
+
+    def clear(self) -> int:
+        names = list(self.client.scan_iter(match=f"{self.prefix}:*", count=500))
+        if names:
+            self.client.delete(*names)
+        return len(names)
+
+
+def init_app(app: Flask) -> None:
+    """Make the app's store (Redis when REDIS_URL is set, else files in the instance folder)."""
+    wait = float(app.config.get("CHART_STORE_WAIT", 10))
+    database = app.config["SQLALCHEMY_DATABASE_URI"]
+    namespace = hashlib.sha256(str(database).encode()).hexdigest()[:12]
+    if app.config.get("REDIS_URL"):
+        made = RedisStore(app.config["REDIS_URL"], f"tracker:charts:{namespace}",
+                          int(app.config.get("CHART_STORE_TTL", 7 * 24 * 3600)), wait)
+    else:
+        folder = app.config.get("CHART_STORE_DIR") or Path(app.instance_path) / "charts"
+        made = FileStore(Path(folder) / namespace,
+                         int(float(app.config.get("CHART_STORE_MB", 256)) * 2**20), wait)
+    app.extensions["chartstore"] = made
+
+
+def store() -> FileStore | RedisStore:
+    """The current app's chart store."""
+    return current_app.extensions["chartstore"]
+
+
+def get_or_draw(key: str, draw: Callable[[], bytes],
+                shared: FileStore | RedisStore | None = None) -> bytes:
+    """The bytes stored under `key` in `shared` (default: the app's store), drawn by
+    `draw()` and stored if missing; while one process draws a key, others asking for it wait
+    for its result. A store that fails (Redis down, disk full) is logged and the chart is
+    drawn here: never an error page."""
+    shared = shared if shared is not None else store()
+    try:
+        found = shared.get(key)
+        if found is not None:
+            return found
+        with shared.lock(key) as held:
+            found = shared.get(key) if held else None
+            if found is not None:
+                return found
+            drawn = draw()
+            shared.put(key, drawn)
+            return drawn
+    except (OSError, *_redis_errors()) as exc:
+        log.warning("chart store unavailable (%s): drawing without it", exc)
+        return draw()
+
+
+def _redis_errors() -> tuple[type[BaseException], ...]:
+    try:
+        import redis
+    except ImportError:  # pragma: no cover - redis is installed with the deploy extra
+        return ()
+    return (redis.exceptions.RedisError,)
