@@ -6,8 +6,9 @@ extra) and is injected from disk: nothing is fetched while the test runs.
 
 One browser and one server for the module; one browser context per role, kept logged in
 across both languages and both widths. The administrator, who sees every page, visits them
-all; each other role visits the pages its role changes (navigation, forms, permissions) and
-the pages everyone sees.
+all but the print briefs (the same for every visitor, checked logged out); each other role
+visits the pages its role changes (navigation, forms, permissions) and the pages everyone
+sees.
 """
 from __future__ import annotations
 
