@@ -34,34 +34,34 @@ def _reference(mean):
 
 
 CASES = {
-    "priority_lines": lambda fmt: charts.priority_lines(
+    "priority_lines": lambda fmt, size="wide": charts.priority_lines(
         _month_points(), "2018-03-29",
         {**FRAME, "all": "All provisions", "priority": "Priority",
-         "non_priority": "Non-priority", "since": "Flags set 2018-03-29"}, fmt),
-    "status_area": lambda fmt: charts.status_area(_month_points(), FRAME, fmt),
-    "pace_projection": lambda fmt: charts.pace_projection(
+         "non_priority": "Non-priority", "since": "Flags set 2018-03-29"}, fmt, size),
+    "status_area": lambda fmt, size="wide": charts.status_area(_month_points(), FRAME, fmt, size),
+    "pace_projection": lambda fmt, size="wide": charts.pace_projection(
         _month_points(), {"as_of": "2019-02-28", "score": 50.0, "monthly_change_12m": 1.5,
                           "target_date": "2031-11-24"},
         {**FRAME, "score": "Score", "projection": "At this pace",
-         "required": "Needed pace", "target": "Target 2031-11-24"}, fmt),
-    "group_bars": lambda fmt: charts.group_bars(
+         "required": "Needed pace", "target": "Target 2031-11-24"}, fmt, size),
+    "group_bars": lambda fmt, size="wide": charts.group_bars(
         [{"label": f"{n} Point number {n} with a rather long name", "shares":
-          _shares(10, 20, 30, 40)} for n in range(1, 7)], FRAME, fmt),
-    "tag_bars": lambda fmt: charts.tag_bars(
+          _shares(10, 20, 30, 40)} for n in range(1, 7)], FRAME, fmt, size),
+    "tag_bars": lambda fmt, size="wide": charts.tag_bars(
         [{"label": "All provisions (578)", "shares": _shares(8, 37, 19, 36)},
-         {"label": "Gender (130)", "shares": _shares(10, 47, 22, 22)}], FRAME, fmt),
-    "comparison_ranges": lambda fmt: charts.comparison_ranges(
+         {"label": "Gender (130)", "shares": _shares(10, 47, 22, 22)}], FRAME, fmt, size),
+    "comparison_ranges": lambda fmt, size="wide": charts.comparison_ranges(
         [{"label": "Amnesty (AMN)", "accord_level": 1.5,
           "reference": {"mean": 2.1, "q1": 1.0, "q3": 3.0}},
          {"label": "Reparations (REP)", "accord_level": 1.0, "reference": None}],
-        {**FRAME, **REF}, fmt),
-    "score_curve": lambda fmt: charts.score_curve(
+        {**FRAME, **REF}, fmt, size),
+    "score_curve": lambda fmt, size="wide": charts.score_curve(
         [{"year": y, "accord_score": 10.0 * y if y < 4 else None,
-          "reference": _reference(8.0 * y)} for y in range(1, 11)], {**FRAME, **REF}, fmt),
-    "heatmap": lambda fmt: charts.heatmap(
+          "reference": _reference(8.0 * y)} for y in range(1, 11)], {**FRAME, **REF}, fmt, size),
+    "heatmap": lambda fmt, size="wide": charts.heatmap(
         [{"label": "Amnesty (AMN)", "values": [0, 1, 2, 3]},
          {"label": "Refugees (REF)", "values": [None, 1.5, 2.0, 3.0]}],
-        [1, 2, 3, 4], FRAME, fmt),
+        [1, 2, 3, 4], FRAME, fmt, size),
 }
 
 
@@ -155,6 +155,49 @@ def test_long_labels_are_wrapped_not_cut_silently():
     wrapped = charts._wrap("Implementation, Verification and Endorsement of the accord", 30)
     first, second = wrapped.split("\n")
     assert len(first) <= 30 and len(second) <= 30
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_narrow_charts_for_phones(name):
+    """4 inches wide (288 pt), every word kept as text, nothing drawn past the right edge."""
+    data = CASES[name]("svg", "narrow")
+    root = ET.fromstring(data)
+    assert root.get("width") == "288pt"
+    text = svg_texts(data)
+    for expected in ("A chart title", "Illustrative data", "Source: test accord"):
+        assert expected in text, expected
+    assert _blank_right_edge(CASES[name]("png", "narrow"))
+
+
+def _blank_right_edge(png: bytes) -> bool:
+    """True when the last two pixel columns of the PNG are white above the footer (where the
+    boxed note sits at the right edge on purpose): a legend or label that ran past the right
+    edge would be cut there."""
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("L")
+    assert image.width == 400  # 4 inches at 100 dpi
+    edge = image.crop((image.width - 2, 0, image.width, image.height - 45))
+    return edge.getextrema()[0] >= 250
+
+
+def test_a_narrow_chart_wraps_long_labels_into_three_lines_at_most():
+    rows = [{"label": "Verification/Monitoring Mechanism and a very long tail of words (VER)",
+             "reference": None, "accord_level": 1.0}]
+    text = svg_texts(charts.comparison_ranges(rows, {**FRAME, **REF}, "svg", "narrow"))
+    assert "Verification/" in text and "Monitoring Mechanism" in text and "…" in text
+    assert charts._wrap("Decentralization/Federalism (DEC)", 22, 3) == \
+        "Decentralization/\nFederalism (DEC)"
+    title = charts._wrap_lines("Score by year since signing against the reference accords",
+                               36, 3)
+    assert all(len(line) <= 36 for line in title.split("\n")) and title.count("\n") == 1
+
+
+def test_unknown_size_is_refused():
+    with pytest.raises(ValueError):
+        charts.status_area(_month_points(), FRAME, "svg", "huge")
 
 
 def test_unknown_format_is_refused():

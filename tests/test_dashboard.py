@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import xml.etree.ElementTree as ET
 from decimal import ROUND_HALF_UP, Decimal
 from datetime import date, timedelta
 from html.parser import HTMLParser
@@ -100,10 +101,18 @@ def test_page_shows_every_part_with_a_chart_link_and_alt_text(client):
         assert f'id="{part}"' in text
     images = re.findall(r'<img src="([^"]+)" alt="([^"]+)"', text)
     assert [src.split("/")[-1].split(".")[0] for src, _ in images] == list(CHART_NAMES)
-    for src, alt in images:
-        assert f"as_of={AS_OF}" in src and len(alt) > 40
+    for src, alt in images:  # SVG on the page (text stays text), PNG and SVG as downloads
+        assert ".svg?" in src and f"as_of={AS_OF}" in src and len(alt) > 40
         assert f'href="{src}" download=' in text
-        assert f'href="{src.replace(".png", ".svg")}" download=' in text
+        assert f'href="{src.replace(".svg", ".png")}" download=' in text
+    sources = re.findall(r'<source media="\(max-width: 40rem\)" srcset="([^"]+)" '
+                         r'type="image/svg\+xml">\s*<img src="([^"]+)"', text)
+    assert len(sources) == len(CHART_NAMES)  # phones get each chart drawn for their width
+    for narrow, src in sources:
+        path, query = narrow.replace("&amp;", "&").split("?")
+        assert path == src.split("?")[0]
+        assert sorted(query.split("&")) == sorted(src.replace("&amp;", "&").split("?")[1].split("&")
+                                                  + ["size=narrow"])
     assert '<html lang="en">' in text
     assert "<script" not in text and " style=" not in text
     assert "dashboard.css" in text
@@ -276,6 +285,42 @@ def test_every_chart_as_png_and_svg_with_the_illustrative_note(client, name):
     assert b"<svg" in svg.data[:2000] and b"Illustrative data" in svg.data
     policy = svg.headers["Content-Security-Policy"]  # opened on its own, styled, no script
     assert "default-src 'none'" in policy and "style-src 'unsafe-inline'" in policy
+
+
+def _texts(svg: bytes) -> str:
+    """The words an SVG holds as <text> elements (none when text is drawn as paths)."""
+    root = ET.fromstring(svg)
+    return " ".join(" ".join(node.itertext()) for node in root.iter("{http://www.w3.org/2000/svg}text"))
+
+
+@pytest.mark.parametrize("name", CHART_NAMES)
+def test_narrow_charts_for_phones_keep_their_text_as_text(client, name):
+    wide = client.get(f"{CHART}/{name}.svg?as_of={AS_OF}")
+    narrow = client.get(f"{CHART}/{name}.svg?as_of={AS_OF}&size=narrow")
+    assert narrow.status_code == 200 and narrow.mimetype == "image/svg+xml"
+    assert narrow.headers["Content-Disposition"].endswith(f'-{AS_OF}-narrow.svg"')
+    assert narrow.headers["ETag"] != wide.headers["ETag"]
+    root = ET.fromstring(narrow.data)
+    assert root.get("width") == "288pt"  # 4 inches: about 384 CSS px, shown at 360-390 px
+    assert float(ET.fromstring(wide.data).get("width").removesuffix("pt")) == 648
+    words = _texts(narrow.data)
+    assert "Illustrative data" in words and "Source:" in words
+    assert _texts(wide.data).split() and "<path" in narrow.data.decode()
+    sizes = [float(size) for size in re.findall(r"font-size:\s*([\d.]+)px", narrow.data.decode())]
+    assert sizes and min(sizes) >= 8.5  # points of a 288 pt wide picture: legible at 370 px
+
+
+def test_a_narrow_chart_revalidates_and_refuses_an_unknown_size(client):
+    url = f"{CHART}/status.svg?as_of={AS_OF}&size=narrow"
+    first = client.get(url)
+    again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    bad = client.get(f"{CHART}/status.svg?as_of={AS_OF}&size=huge")
+    assert bad.status_code == 400 and b"size must be one of wide, narrow" in bad.data
+    assert client.get(f"{PAGE}?as_of={AS_OF}&size=narrow").status_code == 400  # charts only
+    heatmap = client.get("/reference/taif-accord/charts/heatmap.svg?size=narrow")
+    assert heatmap.status_code == 200 and ET.fromstring(heatmap.data).get("width") == "288pt"
+    assert "Civil Administration" in _texts(heatmap.data)
 
 
 @pytest.mark.parametrize("query", ["as_of=2016-11-24", "as_of=2016-12-01&section=6.6&tag=ethnic",

@@ -80,16 +80,22 @@ def test_charts_drawn_ahead_equal_the_charts_drawn_on_request(app, client, drawe
     clear_process_caches()  # another worker: only the shared store holds them
     headers = {"Accept-Language": language}
     query = f"?as_of={date.today().isoformat()}"  # as the page links them
+    shown = [(name, fmt, size) for lang, name, fmt, size in drawahead.default_charts(app)
+             if lang == language]  # what the page shows: SVG, wide and narrow
+    assert {fmt for _, fmt, _ in shown} == {"svg"} and len(shown) == len(CHARTS) * 2
+
+    def url(name, fmt, size):
+        return f"{CHART}/{name}.{fmt}{query}" + ("" if size == "wide" else f"&size={size}")
+
     with monkeypatch.context() as patched:
         _refuse_drawing(patched)
-        ahead = {name: client.get(f"{CHART}/{name}.png{query}", headers=headers)
-                 for name in CHARTS}
+        ahead = {chart: client.get(url(*chart), headers=headers) for chart in shown}
     assert all(r.status_code == 200 for r in ahead.values())
     clear_process_caches()
     app.extensions["chartstore"].clear()
-    for name in CHARTS:  # drawn now, on request, from scratch
-        on_request = client.get(f"{CHART}/{name}.png{query}", headers=headers)
-        assert on_request.data == ahead[name].data, name
+    for chart in shown:  # drawn now, on request, from scratch
+        on_request = client.get(url(*chart), headers=headers)
+        assert on_request.data == ahead[chart].data, chart
 
 
 def test_draw_ahead_never_runs_on_the_request_that_wrote(app, client, drawer, demo,

@@ -7,12 +7,18 @@ optionally, "note" (shown boxed at the bottom right: the caller passes "Illustra
 when the data is illustrative) and "empty" (shown in the plot when there is nothing to draw).
 "levels" holds the four level names, level 0 first; "x" and "y" the axis labels.
 
+Two sizes (`size`): "wide" (9 x 4.5 inches, 900 px wide as PNG) for screens and print, and
+"narrow" (4 inches wide: 288 pt, drawn at about 384 CSS px) for phones, where an SVG shown at
+360-390 px keeps axis text at about 12-13 px. A narrow chart wraps its title, labels and source
+line to its width and stacks its legend in fewer columns.
+
 One palette for the four levels everywhere (Okabe-Ito, safe for colour-blind readers: warm
 hues for levels not yet reached, blues for the levels reached).
 """
 from __future__ import annotations
 
 import io
+import math
 import threading
 from datetime import date, timedelta
 from typing import Mapping, Sequence
@@ -24,73 +30,146 @@ from matplotlib.dates import YearLocator, DateFormatter
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.transforms import blended_transform_factory
 
 from .domain.scale import LEVEL_KEYS
 from .palette import (ACCORD, INK, LEVEL_COLOURS, MARKER, NON_PRIORITY, PRIORITY,  # noqa: F401
                       REFERENCE_IQR, REFERENCE_MEAN, REFERENCE_RANGE, TEXT_ON_LEVEL)
 
 FORMATS = ("png", "svg")
+SIZES = ("wide", "narrow")
 DPI = 100
 WIDTH = 9.0  # inches: 900 px at DPI
 HEIGHT = 4.5
 FONT = {"title": 14, "label": 11, "tick": 10, "legend": 10, "source": 9, "value": 9}
+
+
+class _Layout:
+    """A size's measures: figure width and base height (inches), font sizes (points), the
+    characters a category label keeps per line and its lines, title characters per line,
+    legend columns at most, and rows' height (inches) per label line."""
+
+    def __init__(self, width, height, font, label_chars, label_lines, title_chars, columns,
+                 row):
+        self.width, self.height, self.font = width, height, font
+        self.label_chars, self.label_lines = label_chars, label_lines
+        self.title_chars, self.columns, self.row = title_chars, columns, row
+
+
+_LAYOUTS = {
+    "wide": _Layout(WIDTH, HEIGHT, FONT, {"bars": 38, "types": 44, "tags": 30, "axis": 200}, 2, 200, 4,
+                    {"bars": 0.5, "types": 0.27}),
+    "narrow": _Layout(4.0, 4.6, {"title": 12, "label": 10, "tick": 9.5, "legend": 9.5,
+                                 "source": 8.5, "value": 8.5},
+                      {"bars": 20, "types": 22, "tags": 12, "axis": 26}, 3, 36, 2,
+                      {"bars": 0.62, "types": 0.5}),
+}
+
+
+def _layout(size: str) -> _Layout:
+    if size not in _LAYOUTS:
+        raise ValueError(f"size must be one of {', '.join(SIZES)}")
+    return _LAYOUTS[size]
 
 _SVG_LOCK = threading.Lock()  # rc_context is process-wide: one SVG save at a time
 
 
 # --- frame: figure, title, legend, source line, bytes ----------------------------------------
 
-def _figure(labels: Mapping, height: float = HEIGHT) -> tuple[Figure, object]:
-    fig = Figure(figsize=(WIDTH, height), dpi=DPI, facecolor="white", layout="constrained")
+def _figure(labels: Mapping, size: str = "wide", rows: int = 0,
+            per_row: str = "") -> tuple[Figure, object]:
+    """A figure of `size` with its title, source line and note; `rows` category rows of
+    kind `per_row` ("bars", "types") make it taller than the size's base height."""
+    layout = _layout(size)
+    height = layout.height
+    if rows:
+        height = max(height, 1.9 + layout.row[per_row] * rows)
+    fig = Figure(figsize=(layout.width, height), dpi=DPI, facecolor="white",
+                 layout="constrained")
     FigureCanvasAgg(fig)
-    fig.suptitle(labels["title"], x=0.01, ha="left", fontsize=FONT["title"],
-                 fontweight="bold", color=INK)
+    fig.layout_size = size  # read by the helpers below
+    fig.suptitle(_wrap_lines(labels["title"], layout.title_chars, 3), x=0.01, ha="left",
+                 fontsize=layout.font["title"], fontweight="bold", color=INK)
     ax = fig.add_subplot()
-    ax.tick_params(labelsize=FONT["tick"], colors=INK)
+    ax.tick_params(labelsize=layout.font["tick"], colors=INK)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     _footer(fig, labels)
     return fig, ax
 
 
+def _font(fig: Figure, role: str) -> float:
+    return _layout(getattr(fig, "layout_size", "wide")).font[role]
+
+
 def _footer(fig: Figure, labels: Mapping) -> None:
     """The source line at the bottom left (space kept by the layout as a figure x-label),
-    and the boxed note at the bottom right; the source wraps at " · " to clear the note."""
-    source = fig.supxlabel(labels["source"], x=0.01, ha="left", fontsize=FONT["source"],
+    and the boxed note at the bottom right; the source wraps at " · " (and, for a part too
+    long on its own, between words) to clear the note and the figure's right edge."""
+    source = fig.supxlabel(labels["source"], x=0.01, ha="left", fontsize=_font(fig, "source"),
                            color="#333333")
-    if not labels.get("note"):
-        return
-    note = fig.text(0.99, 0.012, labels["note"], fontsize=FONT["label"], fontweight="bold",
-                    color="#5C4500", ha="right", va="bottom",
-                    bbox={"boxstyle": "round,pad=0.25", "facecolor": "#FFF3CD",
-                          "edgecolor": "#E0C067"})
     renderer = fig.canvas.get_renderer()
-    room = fig.bbox.width * 0.97 - note.get_window_extent(renderer).width - 16
-    parts = labels["source"].split(" · ")
-    lines = [parts[0]]
-    for part in parts[1:]:
-        source.set_text(lines[-1] + " · " + part)
-        if source.get_window_extent(renderer).width > room:
-            lines.append(part)
-        else:
-            lines[-1] += " · " + part
+    room = fig.bbox.width * 0.97 - 8
+    if labels.get("note"):
+        note = fig.text(0.99, 0.012, labels["note"], fontsize=_font(fig, "label"),
+                        fontweight="bold", color="#5C4500", ha="right", va="bottom",
+                        bbox={"boxstyle": "round,pad=0.25", "facecolor": "#FFF3CD",
+                              "edgecolor": "#E0C067"})
+        room -= note.get_window_extent(renderer).width + 8
+
+    def fits(text: str) -> bool:
+        source.set_text(text)
+        return source.get_window_extent(renderer).width <= room
+
+    lines: list[str] = []
+    for joiner, parts in ((" · ", labels["source"].split(" · ")),):
+        for part in parts:
+            if lines and fits(lines[-1] + joiner + part):
+                lines[-1] += joiner + part
+                continue
+            words, line = part.split(" "), ""
+            for word in words:  # a part wider than the room breaks between words
+                if line and not fits(line + " " + word):
+                    lines.append(line)
+                    line = word
+                else:
+                    line = f"{line} {word}" if line else word
+            lines.append(line)
     source.set_text("\n".join(lines))
 
 
 def _axis_labels(ax, labels: Mapping) -> None:
-    ax.set_xlabel(labels.get("x", ""), fontsize=FONT["label"], color=INK)
-    ax.set_ylabel(labels.get("y", ""), fontsize=FONT["label"], color=INK)
+    fig = ax.get_figure()
+    font, chars = _font(fig, "label"), _layout(fig.layout_size).label_chars["axis"]
+    ax.set_xlabel(_wrap_lines(labels.get("x", ""), chars, 2), fontsize=font, color=INK)
+    ax.set_ylabel(labels.get("y", ""), fontsize=font, color=INK)
 
 
 def _legend(ax, handles: list) -> None:
     """Above the plot, under the title: never over the data; two columns if one row would
     run past the figure's right edge."""
-    options = {"loc": "lower left", "bbox_to_anchor": (0, 1.01), "borderaxespad": 0,
-               "frameon": False, "fontsize": FONT["legend"]}
-    legend = ax.legend(handles=handles, ncols=len(handles), **options)
     fig = ax.get_figure()
-    if legend.get_window_extent(fig.canvas.get_renderer()).width > fig.bbox.width * 0.75:
-        ax.legend(handles=handles, ncols=2, **options)
+    layout = _layout(getattr(fig, "layout_size", "wide"))
+    if fig.layout_size == "narrow":  # above the plot from the figure's left edge, so long
+        # category labels on the left leave it the whole width
+        anchor = blended_transform_factory(fig.transFigure, ax.transAxes)
+        columns = min(len(handles), layout.columns)
+        while True:
+            legend = ax.legend(handles=handles, ncols=columns, loc="lower left",
+                               bbox_to_anchor=(0.01, 1.01), bbox_transform=anchor,
+                               borderaxespad=0, frameon=False, fontsize=layout.font["legend"])
+            if columns == 1 or (legend.get_window_extent(fig.canvas.get_renderer()).width
+                                <= fig.bbox.width * 0.97):
+                return
+            columns -= 1
+    options = {"loc": "lower left", "bbox_to_anchor": (0, 1.01), "borderaxespad": 0,
+               "frameon": False, "fontsize": layout.font["legend"]}
+    columns = min(len(handles), layout.columns) or 1
+    legend = ax.legend(handles=handles, ncols=columns, **options)
+    while columns > 1 and (legend.get_window_extent(fig.canvas.get_renderer()).width
+                           > fig.bbox.width * (0.75 if columns == len(handles) else 0.95)):
+        columns = max(1, min(columns - 1, 2))
+        legend = ax.legend(handles=handles, ncols=columns, **options)
 
 
 def _level_handles(labels: Mapping, order: Sequence[int] = (0, 1, 2, 3)) -> list[Patch]:
@@ -115,7 +194,12 @@ def _dates(points: Sequence[Mapping]) -> list[date]:
 
 
 def _year_axis(ax) -> None:
-    ax.xaxis.set_major_locator(YearLocator())
+    """A tick each year; on a narrow chart every n-th year, at most six ticks."""
+    base = 1
+    if getattr(ax.get_figure(), "layout_size", "wide") == "narrow":
+        first, last = ax.get_xlim()
+        base = max(1, math.ceil((last - first) / 365.25 / 6))
+    ax.xaxis.set_major_locator(YearLocator(base))
     ax.xaxis.set_major_formatter(DateFormatter("%Y"))
     ax.grid(axis="y", color="#E5E5E5", linewidth=0.8)
     ax.set_axisbelow(True)
@@ -134,7 +218,8 @@ def _no_data(ax, labels: Mapping, empty: bool) -> None:
     """Say so in the middle of the plot when there is nothing to draw."""
     if empty:
         ax.text(0.5, 0.5, labels.get("empty", ""), transform=ax.transAxes, ha="center",
-                va="center", fontsize=FONT["label"], color="#555555")
+                va="center", fontsize=_font(ax.get_figure(), "label"),
+                color="#555555")
 
 
 def _percent_axis(ax, axis: str = "y") -> None:
@@ -145,14 +230,14 @@ def _percent_axis(ax, axis: str = "y") -> None:
 # --- over time -------------------------------------------------------------------------------
 
 def priority_lines(points: Sequence[Mapping], since: str | None, labels: Mapping,
-                   fmt: str = "png") -> bytes:
+                   fmt: str = "png", size: str = "wide") -> bytes:
     """Score of priority and non-priority provisions (and all) at each period end.
 
     points: [{"date", "score", "priority", "non_priority"}]; since: ISO date of the priority
     flags, marked by a vertical line labelled labels["since"].
     labels: "all", "priority", "non_priority", "x", "y".
     """
-    fig, ax = _figure(labels)
+    fig, ax = _figure(labels, size)
     days = _dates(points)
     series = (("score", labels["all"], ACCORD, "-", 1.6), ("priority", labels["priority"],
               PRIORITY, "-", 2.6), ("non_priority", labels["non_priority"], NON_PRIORITY,
@@ -170,7 +255,7 @@ def priority_lines(points: Sequence[Mapping], since: str | None, labels: Mapping
         note = ax.annotate(labels["since"], xy=(when, 1), xycoords=("data", "axes fraction"),
                            xytext=(4 if left_half else -4, -4), textcoords="offset points",
                            va="top", ha="left" if left_half else "right",
-                           fontsize=FONT["value"], color=MARKER)
+                           fontsize=_font(fig, "value"), color=MARKER)
         note.set_in_layout(False)
     _time_span(ax, days[0] if days else None, days[-1] if days else None)
     _no_data(ax, labels, not handles)
@@ -181,10 +266,11 @@ def priority_lines(points: Sequence[Mapping], since: str | None, labels: Mapping
     return _save(fig, fmt)
 
 
-def status_area(points: Sequence[Mapping], labels: Mapping, fmt: str = "png") -> bytes:
+def status_area(points: Sequence[Mapping], labels: Mapping, fmt: str = "png",
+                size: str = "wide") -> bytes:
     """Shares (percent) of the four levels at each period end, stacked: complete at the
     bottom. points: [{"date", "shares": {level key: percent}}]."""
-    fig, ax = _figure(labels)
+    fig, ax = _figure(labels, size)
     days = _dates(points)
     order = (3, 2, 1, 0)  # stacked from the bottom
     stacks = [[p["shares"][LEVEL_KEYS[i]] or 0 for p in points] for i in order]
@@ -200,12 +286,12 @@ def status_area(points: Sequence[Mapping], labels: Mapping, fmt: str = "png") ->
 
 
 def pace_projection(points: Sequence[Mapping], pace: Mapping, labels: Mapping,
-                    fmt: str = "png") -> bytes:
+                    fmt: str = "png", size: str = "wide") -> bytes:
     """The score so far, its projection at the last 12 months' pace, and the pace needed to
     reach 100 by the target date. points: [{"date", "score"}]; pace: the API's pace figures
     ("as_of", "score", "monthly_change_12m", "target_date").
     labels: "score", "projection", "required", "target", "x", "y"."""
-    fig, ax = _figure(labels)
+    fig, ax = _figure(labels, size)
     days = _dates(points)
     scores = [float("nan") if p["score"] is None else p["score"] for p in points]
     handles = ax.plot(days, scores, color=ACCORD, linewidth=2.2, label=labels["score"])
@@ -228,7 +314,7 @@ def pace_projection(points: Sequence[Mapping], pace: Mapping, labels: Mapping,
         ax.axvline(target, color=MARKER, linewidth=1.2)
         note = ax.annotate(labels["target"], xy=(target, 0.03),
                            xycoords=("data", "axes fraction"), xytext=(-4, 0),
-                           textcoords="offset points", ha="right", fontsize=FONT["value"],
+                           textcoords="offset points", ha="right", fontsize=_font(fig, "value"),
                            color=MARKER)
         note.set_in_layout(False)
     _year_axis(ax)
@@ -240,10 +326,12 @@ def pace_projection(points: Sequence[Mapping], pace: Mapping, labels: Mapping,
 
 # --- as of one date --------------------------------------------------------------------------
 
-def group_bars(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png") -> bytes:
+def group_bars(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png",
+               size: str = "wide") -> bytes:
     """One horizontal bar per group (point or theme), split into the four levels' shares.
     rows: [{"label", "shares": {level key: percent}}], drawn top to bottom."""
-    fig, ax = _figure(labels, height=max(HEIGHT, 1.6 + 0.5 * len(rows)))
+    fig, ax = _figure(labels, size, len(rows), "bars")
+    layout = _layout(size)
     ys = list(range(len(rows)))
     left = [0.0] * len(rows)
     for level, key in enumerate(LEVEL_KEYS):
@@ -253,9 +341,10 @@ def group_bars(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png") -> by
         for y, x0, width in zip(ys, left, widths):
             if width >= 7:  # room for the figure inside the bar
                 ax.text(x0 + width / 2, y, f"{width:.0f}", ha="center", va="center",
-                        fontsize=FONT["value"], color=TEXT_ON_LEVEL[level])
+                        fontsize=_font(fig, "value"), color=TEXT_ON_LEVEL[level])
         left = [a + b for a, b in zip(left, widths)]
-    ax.set_yticks(ys, [_wrap(r["label"], 38) for r in rows], fontsize=FONT["tick"])
+    ax.set_yticks(ys, [_wrap(r["label"], layout.label_chars["bars"], layout.label_lines)
+                        for r in rows], fontsize=layout.font["tick"])
     _no_data(ax, labels, not rows)
     ax.set_ylim(max(len(rows), 1) - 0.5, -0.5)
     _percent_axis(ax, "x")
@@ -265,19 +354,22 @@ def group_bars(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png") -> by
     return _save(fig, fmt)
 
 
-def tag_bars(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png") -> bytes:
+def tag_bars(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png",
+             size: str = "wide") -> bytes:
     """Grouped bars: for each subset (the whole selection, gender, ethnic...) the share of
     each level side by side. rows: [{"label", "shares": {level key: percent}}]."""
-    fig, ax = _figure(labels)
+    fig, ax = _figure(labels, size)
     width = 0.8 / len(LEVEL_KEYS)
     for level, key in enumerate(LEVEL_KEYS):
         xs = [i + (level - 1.5) * width for i in range(len(rows))]
         values = [r["shares"].get(key) or 0 for r in rows]
         bars = ax.bar(xs, values, width=width * 0.95, color=LEVEL_COLOURS[level])
         ax.bar_label(bars, labels=[f"{v:.0f}" for v in values], padding=2,
-                     fontsize=FONT["value"], color=INK)
-    ax.set_xticks(range(len(rows)), [_wrap(r["label"], 30) for r in rows],
-                  fontsize=FONT["tick"])
+                     fontsize=_font(fig, "value"), color=INK)
+    layout = _layout(size)
+    ax.set_xticks(range(len(rows)), [_wrap(r["label"], layout.label_chars["tags"],
+                                           layout.label_lines) for r in rows],
+                  fontsize=layout.font["tick"])
     _no_data(ax, labels, all(v is None for r in rows for v in r["shares"].values()))
     highest = max([v or 0 for r in rows for v in r["shares"].values()] + [10])
     ax.set_ylim(0, highest * 1.1 + 4)  # room for the figures above the bars
@@ -305,11 +397,13 @@ def _reference_handles(labels: Mapping, with_range: bool = False) -> list:
     return handles
 
 
-def comparison_ranges(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png") -> bytes:
+def comparison_ranges(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png",
+                      size: str = "wide") -> bytes:
     """Per provision type: the accord's mean level (dot) beside the reference accords' mean
     (tick) and interquartile range (grey bar), on the 0-3 scale.
     rows: [{"label", "accord_level", "reference": {"mean", "q1", "q3"} | None}]."""
-    fig, ax = _figure(labels, height=max(HEIGHT, 1.9 + 0.27 * len(rows)))
+    fig, ax = _figure(labels, size, len(rows), "types")
+    layout = _layout(size)
     compared = [(y, r["reference"]) for y, r in enumerate(rows) if r.get("reference")]
     ax.barh([y for y, _ in compared], [r["q3"] - r["q1"] for _, r in compared],
             left=[r["q1"] for _, r in compared], height=0.6, color=REFERENCE_IQR)
@@ -317,12 +411,14 @@ def comparison_ranges(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png"
             marker="|", markersize=14, markeredgewidth=2.4, color=REFERENCE_MEAN)
     ax.plot([r["accord_level"] for r in rows], range(len(rows)), linestyle="", marker="o",
             markersize=8, color=ACCORD)
-    ax.set_yticks(range(len(rows)), [_wrap(r["label"], 44) for r in rows],
-                  fontsize=FONT["tick"])
+    ax.set_yticks(range(len(rows)), [_wrap(r["label"], layout.label_chars["types"],
+                                                   layout.label_lines) for r in rows],
+                  fontsize=layout.font["tick"])
     ax.set_ylim(max(len(rows), 1) - 0.5, -0.5)
     ax.set_xlim(-0.1, 3.1)
     _no_data(ax, labels, not rows)
-    ax.set_xticks(range(4), [f"{i} {name}" for i, name in enumerate(labels["levels"])])
+    ax.set_xticks(range(4), [f"{i} {name}" if size == "wide" else str(i)
+                             for i, name in enumerate(labels["levels"])])
     ax.grid(axis="x", color="#E5E5E5", linewidth=0.8)
     ax.set_axisbelow(True)
     ax.tick_params(axis="y", length=0)
@@ -331,10 +427,11 @@ def comparison_ranges(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png"
     return _save(fig, fmt)
 
 
-def score_curve(points: Sequence[Mapping], labels: Mapping, fmt: str = "png") -> bytes:
+def score_curve(points: Sequence[Mapping], labels: Mapping, fmt: str = "png",
+                size: str = "wide") -> bytes:
     """The accord's score by year since signing over the reference accords' band (range and
     interquartile range) and mean. points: the API's score_curve entries."""
-    fig, ax = _figure(labels)
+    fig, ax = _figure(labels, size)
     banded = [p for p in points if p.get("reference")]
     years = [p["year"] for p in banded]
     refs = [p["reference"] for p in banded]
@@ -358,10 +455,11 @@ def score_curve(points: Sequence[Mapping], labels: Mapping, fmt: str = "png") ->
 
 
 def heatmap(rows: Sequence[Mapping], years: Sequence[int], labels: Mapping,
-            fmt: str = "png") -> bytes:
+            fmt: str = "png", size: str = "wide") -> bytes:
     """Provision type x year since signing, each cell coloured by its (mean) level.
     rows: [{"label", "values": [level or None per year]}]; None cells are left blank."""
-    fig, ax = _figure(labels, height=max(HEIGHT, 1.9 + 0.28 * len(rows)))
+    fig, ax = _figure(labels, size, len(rows), "types")
+    layout = _layout(size)
     grid = [[float("nan") if v is None else v for v in row["values"]] for row in rows]
     cmap = ListedColormap(LEVEL_COLOURS).with_extremes(bad="white")
     ax.imshow(grid or [[float("nan")]], cmap=cmap, norm=BoundaryNorm([-0.5, 0.5, 1.5, 2.5, 3.5], 4),
@@ -370,12 +468,17 @@ def heatmap(rows: Sequence[Mapping], years: Sequence[int], labels: Mapping,
         for x, value in enumerate(row["values"]):
             if value is not None:
                 level = min(3, max(0, int(value + 0.5)))
-                ax.text(x, y, f"{value:g}", ha="center", va="center", fontsize=FONT["value"],
+                ax.text(x, y, f"{value:g}", ha="center", va="center", fontsize=_font(fig, "value"),
                         color=TEXT_ON_LEVEL[level])
-    ax.set_xticks(range(len(years)), [str(y) for y in years])
+    if size == "wide":
+        ax.set_xticks(range(len(years)), [str(y) for y in years])
+    else:  # one line each, upright columns of text
+        ax.set_xticks(range(len(years)), [str(y).replace("\n", " · ") for y in years],
+                      rotation=90)
     _no_data(ax, labels, not rows)
-    ax.set_yticks(range(len(rows)), [_wrap(r["label"], 44) for r in rows],
-                  fontsize=FONT["tick"])
+    ax.set_yticks(range(len(rows)), [_wrap(r["label"], layout.label_chars["types"],
+                                                   layout.label_lines) for r in rows],
+                  fontsize=layout.font["tick"])
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
@@ -384,13 +487,21 @@ def heatmap(rows: Sequence[Mapping], years: Sequence[int], labels: Mapping,
     return _save(fig, fmt)
 
 
-def _wrap(text: str, width: int) -> str:
-    """Break a long label on spaces into at most two lines, ending with an ellipsis."""
-    if len(text) <= width:
-        return text
-    cut = text.rfind(" ", 0, width)
-    cut = cut if cut > 0 else width
-    rest = text[cut:].strip()
+def _wrap(text: str, width: int, lines: int = 2) -> str:
+    """Break a long label on spaces into at most `lines` lines of about `width` characters,
+    the last ending with an ellipsis when the text does not fit."""
+    return _wrap_lines(text, width, lines)
+
+
+def _wrap_lines(text: str, width: int, lines: int) -> str:
+    out: list[str] = []
+    rest = text.strip()
+    while rest and len(out) < lines - 1 and len(rest) > width:
+        cut = rest.rfind(" ", 0, width)
+        if cut <= 0:  # no space: after a slash ("Electoral/Political"), else mid-word
+            cut = rest.rfind("/", 0, width - 1) + 1 or width
+        out.append(rest[:cut].rstrip())
+        rest = rest[cut:].strip()
     if len(rest) > width:
         rest = rest[: width - 1].rstrip() + "…"
-    return text[:cut] + "\n" + rest
+    return "\n".join(out + [rest])

@@ -86,7 +86,7 @@ def from_environment(instance_path: str) -> dict:
         # long-running server (tracker/gunicorn_conf.py sets it), "off" otherwise.
         "CHART_DRAW_AHEAD": os.environ.get("TRACKER_CHART_DRAW_AHEAD") or "off",
         "CHART_DRAW_AHEAD_FORMATS": _words(os.environ.get("TRACKER_CHART_DRAW_AHEAD_FORMATS")
-                                           or "png"),
+                                           or "svg"),
         # Label of the reference set comparisons use by default (else the one flagged default)
         "REFERENCE_SET": os.environ.get("TRACKER_REFERENCE_SET") or None,
     }

@@ -36,12 +36,38 @@ def test_dashboard_shows_every_chart(browser, live_server, screenshots, locale):
         for index in range(CHART_COUNT):
             image = images.nth(index)
             image.scroll_into_view_if_needed()
-            src = image.evaluate("img => img.src")
+            src = image.evaluate("img => img.currentSrc")
             assert statuses.get(src) == 200, src
-            assert image.evaluate("img => img.complete && img.naturalWidth") >= 900
+            assert ".svg?" in src and "size=narrow" not in src
+            assert image.evaluate("img => img.complete && img.naturalWidth") >= 800
             assert len(image.get_attribute("alt")) > 40
         page.screenshot(path=str(screenshots / f"dashboard-{locale}.png"), full_page=True)
         page.locator("#groups").screenshot(path=str(screenshots / f"dashboard-groups-{locale}.png"))
+        assert problems == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_a_phone_gets_charts_drawn_for_its_width(browser, live_server, screenshots, locale):
+    """At 390 px each chart is the narrow SVG, shown near its drawn size: axis text stays
+    about as large as the page's small print (a 900 px PNG shrunk to 370 px put it at 4 px)."""
+    context, page, problems, statuses = _open(browser, locale)
+    try:
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(f"{live_server}/accords/{SLUG}/dashboard", wait_until="networkidle")
+        images = page.locator("main img")
+        assert images.count() == CHART_COUNT
+        for index in range(CHART_COUNT):
+            image = images.nth(index)
+            image.scroll_into_view_if_needed()
+            image.evaluate("img => img.decode()")
+            src = image.evaluate("img => img.currentSrc")
+            assert ".svg?" in src and "size=narrow" in src and statuses.get(src) == 200, src
+            natural, shown = image.evaluate("img => [img.naturalWidth, img.clientWidth]")
+            assert 300 <= shown <= 390 and shown / natural >= 0.9  # 9.5 pt ticks: >= 12 px
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.screenshot(path=str(screenshots / f"dashboard-phone-{locale}.png"), full_page=True)
         assert problems == []
     finally:
         context.close()

@@ -13,7 +13,7 @@ from .conftest import Browser, flask, instances
 pytestmark = pytest.mark.slow
 PASSWORD = "integration password"
 SLUG = "colombia-2016-demo"
-CHARTS_PER_CHANGE = 7 * 2  # 7 charts, 2 languages, PNG
+CHARTS_PER_CHANGE = 7 * 2 * 2  # 7 charts, 2 languages, SVG wide and narrow (as the page shows)
 
 
 def _charts(folder: Path) -> set[Path]:
@@ -42,7 +42,7 @@ def server(tmp_path_factory, gunicorn):
 def test_a_write_draws_the_default_charts_ahead_for_every_worker(server):
     base, store = server
     client = Browser(base)
-    chart = f"/accords/{SLUG}/charts/status.png?as_of={time.strftime('%Y-%m-%d')}"
+    chart = f"/accords/{SLUG}/charts/status.svg?as_of={time.strftime('%Y-%m-%d')}"
     before = client.request(chart)[2]
     client.login("coord@example.org", PASSWORD)
     path = f"/accords/{SLUG}/provisions/1.1.1"

@@ -293,27 +293,29 @@ def _chart_labels(board: Board, name: str) -> dict:
     return {**_frame(board, name), **by_name[name]()}
 
 
-def render_chart(board: Board, name: str, fmt: str) -> bytes:
+def render_chart(board: Board, name: str, fmt: str, size: str = "wide") -> bytes:
+    """Chart `name` (one of CHARTS) of the board as `fmt` ("png", "svg") bytes, drawn at
+    `size` ("wide" for screens and print, "narrow" for phones; see tracker.charts)."""
     labels = _chart_labels(board, name)
     if name == "priority":
         points = [{"date": p["date"], "score": p["score"], "priority": p["priority"]["score"],
                    "non_priority": p["non_priority"]["score"]} for p in board.timeline]
-        return charts.priority_lines(points, board.priority_since, labels, fmt)
+        return charts.priority_lines(points, board.priority_since, labels, fmt, size)
     if name == "status":
-        return charts.status_area(board.timeline, labels, fmt)
+        return charts.status_area(board.timeline, labels, fmt, size)
     if name == "groups":
         rows = [{**r, "label": f"{r['label']} ({r['provisions']})"} for r in board.groups]
-        return charts.group_bars(rows, labels, fmt)
+        return charts.group_bars(rows, labels, fmt, size)
     if name == "tags":
         rows = [{**r, "label": f"{r['label']} ({r['provisions']})"} for r in board.tags]
-        return charts.tag_bars(rows, labels, fmt)
+        return charts.tag_bars(rows, labels, fmt, size)
     if name == "comparison":
         rows = [{**r, "label": f"{r['name']} ({r['provision_type']})"}
                 for r in board.comparison["types"]]
-        return charts.comparison_ranges(rows, labels, fmt)
+        return charts.comparison_ranges(rows, labels, fmt, size)
     if name == "curve":
-        return charts.score_curve(board.curve, labels, fmt)
-    return charts.pace_projection(board.timeline, board.pace, labels, fmt)
+        return charts.score_curve(board.curve, labels, fmt, size)
+    return charts.pace_projection(board.timeline, board.pace, labels, fmt, size)
 
 
 def alt_texts(board: Board) -> dict[str, str]:

@@ -96,14 +96,17 @@ class DrawAhead:
             self.drain()
 
 
-def default_charts(app: Flask) -> list[tuple[str, str, str]]:
-    """(language, chart name, format) of every chart drawn ahead."""
+def default_charts(app: Flask) -> list[tuple[str, str, str, str]]:
+    """(language, chart name, format, size) of every chart drawn ahead: by default what the
+    dashboard page shows (SVG, wide and narrow, in every language)."""
+    from ..charts import SIZES
     from .board import CHARTS
 
     languages = app.config.get("CHART_DRAW_AHEAD_LANGUAGES") or app.config["LANGUAGES"]
-    formats = app.config.get("CHART_DRAW_AHEAD_FORMATS") or ("png",)
-    return [(language, name, fmt) for language in languages for name in CHARTS
-            for fmt in formats]
+    formats = app.config.get("CHART_DRAW_AHEAD_FORMATS") or ("svg",)
+    sizes = app.config.get("CHART_DRAW_AHEAD_SIZES") or SIZES
+    return [(language, name, fmt, size) for language in languages for name in CHARTS
+            for fmt in formats for size in sizes]
 
 
 def draw_defaults(app: Flask, accord_id: int) -> int:
@@ -117,13 +120,13 @@ def draw_defaults(app: Flask, accord_id: int) -> int:
     from .routes import _selection, chart_bytes, data_state
 
     made = 0
-    for language, name, fmt in default_charts(app):
+    for language, name, fmt, size in default_charts(app):
         with app.test_request_context("/", headers={"Accept-Language": language}):
             accord = db.session.get(Accord, accord_id)
             if accord is None or accord.kind == "reference":
                 return made
             with force_locale(language):
-                chart_bytes(accord, _selection(accord), data_state(accord), name, fmt)
+                chart_bytes(accord, _selection(accord), data_state(accord), name, fmt, size)
             made += 1
     return made
 

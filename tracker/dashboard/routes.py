@@ -36,6 +36,8 @@ from .board import (CHARTS, Board, DashboardFigures, Selection, alt_texts, level
                     render_chart, selection_text, short, type_names)
 
 PAGE_PARAMS = ("as_of", "section", "tag", "year", "known_at", "include_pending")
+#: A chart's own parameter: the size it is drawn at (tracker.charts.SIZES), "wide" if absent.
+CHART_PARAMS = PAGE_PARAMS + ("size",)
 OVERDUE_SHOWN = 20
 MIME = {"png": "image/png", "svg": "image/svg+xml"}
 #: A chart opened on its own: matplotlib's SVG styles its elements inline (and embeds the
@@ -54,12 +56,12 @@ def _without_empty_values():
     return None
 
 
-def _selection(accord: Accord) -> Selection:
+def _selection(accord: Accord, allowed: tuple[str, ...] = PAGE_PARAMS) -> Selection:
     """Parameters checked without loading provisions (filters are checked by `_board`), as
     the API checks them: `include_pending=true` is a 403 for anyone but the accord's
     coordinators; `known_at` is a 400 when malformed, before the accord existed, in the
     future or given with `include_pending=true`."""
-    params.check_known(PAGE_PARAMS)
+    params.check_known(allowed)
     include_pending = params.boolean("include_pending", False)
     if include_pending and not can_review(current_user, accord):
         abort(403, description=_("Only the accord's coordinators may include records awaiting "
@@ -134,6 +136,18 @@ def _conditional(etag: str) -> bool:
     return request.if_none_match.contains_weak(etag.strip('"'))
 
 
+def _size() -> str:
+    """The chart size asked for with size= (400 for an unknown one); "wide" if absent."""
+    size = params.value("size") or "wide"
+    if size not in charts.SIZES:
+        params.bad_request(f"size must be one of {', '.join(charts.SIZES)}")
+    return size
+
+
+def _suffix(size: str) -> str:
+    return "" if size == "wide" else f"-{size}"
+
+
 # --- views -----------------------------------------------------------------------------------
 
 @bp.get("/accords/<slug>/dashboard")
@@ -190,30 +204,32 @@ def chart(slug: str, name: str, fmt: str):
     redirected = _without_empty_values()
     if redirected:
         return redirected
-    selection = _selection(accord)
+    selection = _selection(accord, CHART_PARAMS)
+    size = _size()
     state = data_state(accord)
-    etag = etag_for(state, name, fmt, selection)
-    filename = f"{accord.slug}-{name}-{selection.as_of.isoformat()}.{fmt}"
+    etag = etag_for(state, name, fmt, selection, size)
+    filename = f"{accord.slug}-{name}-{selection.as_of.isoformat()}{_suffix(size)}.{fmt}"
     if selection.section or selection.tag:  # a 400 for a filter the accord lacks, even on
         params.filters(_figures(accord, selection).provisions)  # a revalidation
     if _conditional(etag):
         return _image(None, fmt, etag, filename)
-    return _image(chart_bytes(accord, selection, state, name, fmt), fmt, etag, filename)
+    return _image(chart_bytes(accord, selection, state, name, fmt, size), fmt, etag, filename)
 
 
 def chart_bytes(accord: Accord, selection: Selection, state: tuple, name: str,
-                fmt: str) -> bytes:
+                fmt: str, size: str = "wide") -> bytes:
     """Chart `name` of the dashboard `selection` in `fmt`, in the current language: from
     this process's cache, else from the shared store (`tracker.chartstore`), else drawn once
     for every process and kept there. Keyed by `etag_for(state, name, fmt, selection)`
     (database state, parameters, language, format, app version), so a chart drawn ahead
     after a write (`drawahead`) is the one a request then finds, and a write anywhere makes
-    new keys. `state` is `data_state(accord)` read in this transaction."""
-    key = etag_for(state, name, fmt, selection)
+    new keys. `state` is `data_state(accord)` read in this transaction; `size` one of
+    `charts.SIZES`."""
+    key = etag_for(state, name, fmt, selection, size)
 
     def draw() -> bytes:
         board = _board(accord, selection, state)
-        drawn = render_chart(board, name, fmt)
+        drawn = render_chart(board, name, fmt, size)
         _keep(board, state)
         return drawn
 
@@ -235,11 +251,11 @@ def references():
                            scores=queries.reference_overview([a.id for a in found]))
 
 
-def _reference_or_404(slug: str) -> Accord:
+def _reference_or_404(slug: str, allowed: tuple[str, ...] = ()) -> Accord:
     accord = visible_accord_or_404(slug)
     if accord.kind != "reference":
         abort(404, description=_("%(slug)s is not a reference accord.", slug=slug))
-    params.check_known(())
+    params.check_known(allowed)
     return accord
 
 
@@ -287,13 +303,14 @@ def reference(slug: str):
 
 @bp.get("/reference/<slug>/charts/heatmap.<any(png, svg):fmt>")
 def reference_chart(slug: str, fmt: str):
-    accord = _reference_or_404(slug)
+    accord = _reference_or_404(slug, ("size",))
+    size = _size()
     matrix = reference_matrix(accord)
     if not matrix["calendar"]:
         abort(404, description=_("No coded years for this accord."))
     etag = etag_for((accord.id, queries.data_version(accord.id), accord.name,
-                     accord.illustrative, accord.horizon_years), "heatmap", fmt)
-    filename = f"{accord.slug}-heatmap.{fmt}"
+                     accord.illustrative, accord.horizon_years), "heatmap", fmt, size)
+    filename = f"{accord.slug}-heatmap{_suffix(size)}.{fmt}"
     if _conditional(etag):
         return _image(None, fmt, etag, filename)
     labels = {"title": _("Implementation level by provision type and year since signing"),
@@ -305,5 +322,5 @@ def reference_chart(slug: str, fmt: str):
               "empty": _("No data for this selection")}
     columns = [f"{count or '–'}\n{year}" for count, year in zip(matrix["years"],
                                                                    matrix["calendar"])]
-    data = charts.heatmap(matrix["rows"], columns, labels, fmt)
+    data = charts.heatmap(matrix["rows"], columns, labels, fmt, size)
     return _image(data, fmt, etag, filename)
