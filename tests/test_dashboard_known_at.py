@@ -136,9 +136,9 @@ def test_charts_follow_known_at_with_their_own_etag(client, monkeypatch):
     drawn = {}
     original = charts.status_area
 
-    def keep(points, labels, fmt):
+    def keep(points, labels, fmt, *size):
         drawn["points"], drawn["source"] = points, labels["source"]
-        return original(points, labels, fmt)
+        return original(points, labels, fmt, *size)
 
     monkeypatch.setattr(charts, "status_area", keep)
     tags = {}
