@@ -12,6 +12,7 @@ from ..models import Accord, AuditEvent, Organization, RoleGrant, Section, User
 from ..permissions import admin_required
 from ..services import audit
 from . import bp
+from .changes import field_changes, plain
 from .forms import GrantForm, OrganizationForm, UserForm
 
 AUDIT_PAGE = 100
@@ -162,6 +163,8 @@ def organizations():
 @bp.get("/audit")
 @admin_required
 def audit_log():
+    """The newest AUDIT_PAGE audit events, filtered by action prefix, actor email or accord
+    slug; each event's before/after shown field by field (400 for an unknown accord)."""
     query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     action = request.args.get("action", "").strip()
     actor = request.args.get("actor", "").strip()
@@ -176,4 +179,6 @@ def audit_log():
             abort(400, description=_("Unknown accord: %(slug)s", slug=accord_slug))
         query = query.where(AuditEvent.accord_id == accord.id)
     events = list(db.session.scalars(query.limit(AUDIT_PAGE)))
-    return render_template("admin/audit.html", events=events)
+    return render_template("admin/audit.html", events=events,
+                           changes={e.id: field_changes(e.before, e.after) for e in events},
+                           plain=lambda value: plain(value, yes=_("yes"), no=_("no")))
