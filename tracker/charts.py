@@ -55,26 +55,43 @@ def _figure(labels: Mapping, height: float = HEIGHT) -> tuple[Figure, object]:
 
 def _footer(fig: Figure, labels: Mapping) -> None:
     """The source line at the bottom left (space kept by the layout as a figure x-label),
-    and the boxed note at the bottom right; the source wraps at " · " to clear the note."""
+    and the boxed note at the bottom right; the source wraps (at " · ", else between words)
+    to stay inside the figure and clear the note."""
     source = fig.supxlabel(labels["source"], x=0.01, ha="left", fontsize=FONT["source"],
                            color="#333333")
-    if not labels.get("note"):
-        return
-    note = fig.text(0.99, 0.012, labels["note"], fontsize=FONT["label"], fontweight="bold",
-                    color="#5C4500", ha="right", va="bottom",
-                    bbox={"boxstyle": "round,pad=0.25", "facecolor": "#FFF3CD",
-                          "edgecolor": "#E0C067"})
     renderer = fig.canvas.get_renderer()
-    room = fig.bbox.width * 0.97 - note.get_window_extent(renderer).width - 16
-    parts = labels["source"].split(" · ")
-    lines = [parts[0]]
-    for part in parts[1:]:
-        source.set_text(lines[-1] + " · " + part)
-        if source.get_window_extent(renderer).width > room:
-            lines.append(part)
-        else:
+    room = fig.bbox.width * 0.97
+    if labels.get("note"):
+        note = fig.text(0.99, 0.012, labels["note"], fontsize=FONT["label"], fontweight="bold",
+                        color="#5C4500", ha="right", va="bottom",
+                        bbox={"boxstyle": "round,pad=0.25", "facecolor": "#FFF3CD",
+                              "edgecolor": "#E0C067"})
+        room -= note.get_window_extent(renderer).width + 16
+    source.set_text("\n".join(_lines(source, labels["source"], room, renderer)))
+
+
+def _lines(artist, text: str, room: float, renderer) -> list[str]:
+    """`text` as lines at most `room` pixels wide when drawn by `artist`: parts joined by
+    " · " stay whole where they fit, a part too long alone breaks between words (a single
+    word wider than `room` keeps its own line)."""
+    def fits(candidate: str) -> bool:
+        artist.set_text(candidate)
+        return artist.get_window_extent(renderer).width <= room
+
+    lines: list[str] = []
+    for part in text.split(" · "):
+        if lines and fits(lines[-1] + " · " + part):
             lines[-1] += " · " + part
-    source.set_text("\n".join(lines))
+            continue
+        line = ""
+        for word in part.split(" "):
+            if line and not fits(line + " " + word):
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        lines.append(line)
+    return lines
 
 
 def _axis_labels(ax, labels: Mapping) -> None:

@@ -28,6 +28,7 @@ from ..api import params
 from ..cache import Recent
 from ..domain import compare
 from ..domain.scale import LEVEL_KEYS, round_half_up
+from ..domain.text import parse_iso_date
 from ..figures import default_reference_set
 from ..models import Accord
 from . import bp
@@ -58,6 +59,25 @@ def _selection(accord: Accord) -> Selection:
     params.check_known(PAGE_PARAMS)
     return Selection(params.as_of(accord.signed_on), request.args.get("section"),
                      request.args.get("tag"), params.year())
+
+
+def _date_problem(accord: Accord) -> str | None:
+    """Why the `as_of` date asked for cannot be shown (not a date, in the future, before the
+    signing), in the reader's language; None when it can (or none was given)."""
+    text = request.args.get("as_of")
+    if not text:
+        return None
+    try:
+        day = parse_iso_date(text)
+    except ValueError:
+        return _("“%(value)s” is not a date: write it as YYYY-MM-DD.", value=text[:40])
+    if day > date.today():
+        return _("%(date)s is in the future: figures are shown up to today.",
+                 date=day.isoformat())
+    if day < accord.signed_on:
+        return _("%(date)s is before the accord was signed (%(signed)s): choose a date from "
+                 "the signing on.", date=day.isoformat(), signed=accord.signed_on.isoformat())
+    return None
 
 
 def _board(accord: Accord, selection: Selection, state: tuple) -> Board:
@@ -123,30 +143,50 @@ def _conditional(etag: str) -> bool:
 
 @bp.get("/accords/<slug>/dashboard")
 def show(slug: str):
+    """The dashboard of a monitored accord as of a date (default today); a date that cannot
+    be shown gives the page as of today with the reason at the date field (400)."""
     accord = visible_accord_or_404(slug)
     redirected = _without_empty_values()
     if redirected:
         return redirected
+    problem = _date_problem(accord)
+    if problem is not None:
+        return _refused_date(accord, problem)
     selection = _selection(accord)
     state = data_state(accord)
     key = (state, str(get_locale()), tuple(sorted(selection.args().items())), date.today())
 
     def render_body() -> str:
         board = _board(accord, selection, state)
-        body = render_template(
-            "dashboard/_board.html", accord=accord, board=board, sel=board.sel,
-            level_keys=LEVEL_KEYS, level_names=level_names(), alts=alt_texts(board),
-            sections=_section_options(board), tags=sorted({t for p in board.figures.provisions
-                                                           for t in p.tags}),
-            today=date.today(), overdue_shown=OVERDUE_SHOWN,
-            reference_set=board.reference_set, api_links=_api_links(accord, board.sel),
-            selection_text=selection_text(board))
+        body = render_template("dashboard/_board.html", **_board_context(accord, board))
         _keep(board, state)  # the page's charts, requested next, reuse these figures
         return body
 
     # The content is the same for every visitor: keep it rendered for this state.
     body = Markup(_PAGES.get_or_make(key, render_body))
     return render_template("dashboard/show.html", accord=accord, body=body)
+
+
+def _board_context(accord: Accord, board: Board) -> dict:
+    return dict(accord=accord, board=board, sel=board.sel,
+                level_keys=LEVEL_KEYS, level_names=level_names(), alts=alt_texts(board),
+                sections=_section_options(board), tags=sorted({t for p in board.figures.provisions
+                                                               for t in p.tags}),
+                today=date.today(), overdue_shown=OVERDUE_SHOWN,
+                reference_set=board.reference_set, api_links=_api_links(accord, board.sel),
+                selection_text=selection_text(board))
+
+
+def _refused_date(accord: Accord, problem: str):
+    """The dashboard as of today (the other choices kept), with `problem` at the date field
+    and in an error summary: 400, a whole page rather than an error page."""
+    params.check_known(PAGE_PARAMS)
+    selection = Selection(date.today(), request.args.get("section"), request.args.get("tag"),
+                          params.year())
+    board = _board(accord, selection, data_state(accord))
+    body = render_template("dashboard/_board.html", date_error=problem,
+                           **_board_context(accord, board))
+    return render_template("dashboard/show.html", accord=accord, body=Markup(body)), 400
 
 
 def _api_links(accord: Accord, sel: Selection) -> list[tuple[str, str]]:
