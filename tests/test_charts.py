@@ -203,3 +203,18 @@ def test_unknown_size_is_refused():
 def test_unknown_format_is_refused():
     with pytest.raises(ValueError):
         charts.status_area(_month_points(), FRAME, "gif")
+
+
+@pytest.mark.parametrize("note", [None, "Illustrative data"])
+def test_a_long_source_line_wraps_inside_the_figure(note):
+    """A source line longer than the figure is wide wraps (at " · ", else between words) and
+    is never cut off at the right edge, with or without the boxed note."""
+    long_source = "Source: " + " · ".join(["a fairly long part of the source line"] * 8) + \
+        " · " + "one part far too long to stay whole on a single line of the chart " * 3
+    fig, _ = charts._figure(dict(FRAME, source=long_source, note=note))
+    renderer = fig.canvas.get_renderer()
+    box = fig._supxlabel.get_window_extent(renderer)
+    assert "\n" in fig._supxlabel.get_text()
+    assert box.x0 >= 0 and box.x1 <= fig.bbox.width
+    words = [w for w in long_source.split() if w != "·"]  # a line break replaces a " · "
+    assert [w for w in fig._supxlabel.get_text().split() if w != "·"] == words

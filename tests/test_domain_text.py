@@ -75,3 +75,14 @@ def test_excel_escapes_are_decoded_before_the_rule():
     assert rule.clean_text(rule.unescape_ooxml("one_x000D_\ntwo_x000B_three")) == \
         "one\ntwo\nthree"
     assert rule.unescape_ooxml("_x005F_x000D_") == "_x000D_"  # an escaped underscore
+
+
+def test_an_option_label_cut_ends_with_an_ellipsis():
+    from tracker.domain.text import option_label
+
+    assert option_label("6.1 Short title") == "6.1 Short title"
+    long = "6.1.2 " + "Implementation of the territorial development programmes " * 3
+    cut = option_label(long, 80)
+    assert len(cut) <= 80 and cut.endswith("…") and long.startswith(cut[:-1])
+    assert not cut[:-1].endswith(" ")  # cut between words
+    assert option_label("x" * 200, 80) == "x" * 79 + "…"  # no space: cut at the width

@@ -150,3 +150,15 @@ def test_refusals_are_in_the_readers_language(client, spanish_editor, row_counts
     response = _upload(client, make(_download(client)))
     assert response.status_code == 400 and spanish in _page(response)
     assert row_counts() == before
+
+
+@pytest.mark.parametrize("make", [lambda data: Q.XLS, lambda data: b"\x00\x01binary\x00" * 10])
+def test_the_web_upload_never_suggests_csv_it_does_not_accept(client, editor, row_counts, make):
+    """The web upload takes workbooks only: an .xls or a binary file is told to be saved as
+    an .xlsx workbook, never as CSV."""
+    before = row_counts()
+    response = _upload(client, make(_download(client)), "update.xls")
+    page = _page(response)
+    assert response.status_code == 400 and "Excel Workbook (.xlsx)" in page
+    assert "CSV" not in page.split("<main>")[1].split("</main>")[0]
+    assert row_counts() == before

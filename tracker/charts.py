@@ -104,38 +104,43 @@ def _font(fig: Figure, role: str) -> float:
 
 def _footer(fig: Figure, labels: Mapping) -> None:
     """The source line at the bottom left (space kept by the layout as a figure x-label),
-    and the boxed note at the bottom right; the source wraps at " · " (and, for a part too
-    long on its own, between words) to clear the note and the figure's right edge."""
+    and the boxed note at the bottom right; the source wraps (at " · ", else between words)
+    to stay inside the figure and clear the note."""
     source = fig.supxlabel(labels["source"], x=0.01, ha="left", fontsize=_font(fig, "source"),
                            color="#333333")
     renderer = fig.canvas.get_renderer()
-    room = fig.bbox.width * 0.97 - 8
+    room = fig.bbox.width * 0.97
     if labels.get("note"):
-        note = fig.text(0.99, 0.012, labels["note"], fontsize=_font(fig, "label"),
-                        fontweight="bold", color="#5C4500", ha="right", va="bottom",
+        note = fig.text(0.99, 0.012, labels["note"], fontsize=_font(fig, "label"), fontweight="bold",
+                        color="#5C4500", ha="right", va="bottom",
                         bbox={"boxstyle": "round,pad=0.25", "facecolor": "#FFF3CD",
                               "edgecolor": "#E0C067"})
-        room -= note.get_window_extent(renderer).width + 8
+        room -= note.get_window_extent(renderer).width + 16
+    source.set_text("\n".join(_lines(source, labels["source"], room, renderer)))
 
-    def fits(text: str) -> bool:
-        source.set_text(text)
-        return source.get_window_extent(renderer).width <= room
+
+def _lines(artist, text: str, room: float, renderer) -> list[str]:
+    """`text` as lines at most `room` pixels wide when drawn by `artist`: parts joined by
+    " · " stay whole where they fit, a part too long alone breaks between words (a single
+    word wider than `room` keeps its own line)."""
+    def fits(candidate: str) -> bool:
+        artist.set_text(candidate)
+        return artist.get_window_extent(renderer).width <= room
 
     lines: list[str] = []
-    for joiner, parts in ((" · ", labels["source"].split(" · ")),):
-        for part in parts:
-            if lines and fits(lines[-1] + joiner + part):
-                lines[-1] += joiner + part
-                continue
-            words, line = part.split(" "), ""
-            for word in words:  # a part wider than the room breaks between words
-                if line and not fits(line + " " + word):
-                    lines.append(line)
-                    line = word
-                else:
-                    line = f"{line} {word}" if line else word
-            lines.append(line)
-    source.set_text("\n".join(lines))
+    for part in text.split(" · "):
+        if lines and fits(lines[-1] + " · " + part):
+            lines[-1] += " · " + part
+            continue
+        line = ""
+        for word in part.split(" "):
+            if line and not fits(line + " " + word):
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        lines.append(line)
+    return lines
 
 
 def _axis_labels(ax, labels: Mapping) -> None:

@@ -4,6 +4,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..accounts import MIN_PASSWORD_LENGTH
+from ..domain.text import option_label
 from ..forms import FlaskForm
 
 #: Roles from least to most power, with their names in the reader's language; the first is
@@ -25,9 +26,10 @@ class RoleFields:
         """Fill the selects: `accords` (Accord rows) and `sections` (Section rows)."""
         self.role.choices = _choices(ROLE_NAMES.items())
         self.accord.choices = _choices([("", _l("all accords"))] +
-                                       [(a.slug, a.name[:80]) for a in accords])
+                                       [(a.slug, option_label(a.name)) for a in accords])
         self.section.choices = _choices([("", _l("whole accord"))] +
-                                        [(s.id, f"{s.code} {s.title}"[:80]) for s in sections])
+                                        [(s.id, option_label(f"{s.code} {s.title}"))
+                                         for s in sections])
 
 
 class UserForm(FlaskForm, RoleFields):

@@ -12,6 +12,7 @@ from ..models import Accord, AuditEvent, Organization, RoleGrant, Section, User
 from ..permissions import admin_required
 from ..services import audit
 from . import bp
+from .changes import field_changes, plain
 from .forms import GrantForm, OrganizationForm, UserForm
 
 AUDIT_PAGE = 100
@@ -58,12 +59,25 @@ def users():
                 return redirect(url_for("admin.users"), 303)
             except AccountError as exc:
                 form.email.errors.append(str(exc))
-    status = 400 if request.method == "POST" else 200
+    return _users_page(form=form, status=400 if request.method == "POST" else 200)
+
+
+def _users_page(form: UserForm | None = None, grant_form: GrantForm | None = None,
+                grant_user: User | None = None, org_form: OrganizationForm | None = None,
+                status: int = 200):
+    """The accounts page. A refused form is passed in with its errors (`grant_form` with the
+    `grant_user` whose row it belongs to) and is shown with them, its input kept; the other
+    forms are shown empty."""
+    if form is None:
+        form = UserForm(formdata=None)
+        form.fill(*_scope_options())
     people = list(db.session.scalars(select(User).order_by(User.email)))
-    grant_form = GrantForm(formdata=None)
-    grant_form.fill(*_scope_options())
+    empty_grant = GrantForm(formdata=None)
+    empty_grant.fill(*_scope_options())
     return render_template("admin/users.html", form=form, users=people,
-                           grant_form=grant_form, org_form=OrganizationForm(formdata=None),
+                           grant_form=empty_grant, failed_grant=grant_form,
+                           grant_user=grant_user,
+                           org_form=org_form or OrganizationForm(formdata=None),
                            organizations=list(db.session.scalars(
                                select(Organization).order_by(Organization.name)))), status
 
@@ -85,16 +99,25 @@ def grant(user_id: int):
     form = GrantForm()
     form.fill(*_scope_options())
     if not form.validate_on_submit():
-        abort(400, description=error_text(form) or _("Choose a role and a scope."))
+        if "csrf_token" in form.errors:
+            abort(400, description=error_text(form))
+        return _users_page(grant_form=form, grant_user=user, status=400)
     if form.role.data == "admin" and not form.confirm_admin.data:
-        abort(400, description=_("Granting the administrator role needs the confirmation box "
-                                 "ticked: an administrator manages every account and accord."))
+        form.confirm_admin.errors.append(_(
+            "Granting the administrator role needs the confirmation box ticked: an "
+            "administrator manages every account and accord."))
+        return _users_page(grant_form=form, grant_user=user, status=400)
     try:
         accord, section = _scope(form)
+    except AccountError as exc:
+        (form.accord if form.role.data == "admin" else form.section).errors.append(str(exc))
+        return _users_page(grant_form=form, grant_user=user, status=400)
+    try:
         grant_role(user.email, form.role.data, accord_slug=accord.slug if accord else None,
                    section_code=section.code if section else None)
     except AccountError as exc:
-        abort(409, description=str(exc))
+        form.role.errors.append(str(exc))
+        return _users_page(grant_form=form, grant_user=user, status=409)
     flash(_("Role granted."))
     return redirect(url_for("admin.users"), 303)
 
@@ -128,7 +151,9 @@ def revoke(grant_id: int):
 def organizations():
     form = OrganizationForm()
     if not form.validate_on_submit():
-        abort(400, description=error_text(form) or _("The organization needs a name."))
+        if "csrf_token" in form.errors:
+            abort(400, description=error_text(form))
+        return _users_page(org_form=form, status=400)
     organization_named(form.name.data.strip())
     db.session.commit()
     flash(_("Organization saved."))
@@ -138,6 +163,8 @@ def organizations():
 @bp.get("/audit")
 @admin_required
 def audit_log():
+    """The newest AUDIT_PAGE audit events, filtered by action prefix, actor email or accord
+    slug; each event's before/after shown field by field (400 for an unknown accord)."""
     query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     action = request.args.get("action", "").strip()
     actor = request.args.get("actor", "").strip()
@@ -152,4 +179,6 @@ def audit_log():
             abort(400, description=_("Unknown accord: %(slug)s", slug=accord_slug))
         query = query.where(AuditEvent.accord_id == accord.id)
     events = list(db.session.scalars(query.limit(AUDIT_PAGE)))
-    return render_template("admin/audit.html", events=events)
+    return render_template("admin/audit.html", events=events,
+                           changes={e.id: field_changes(e.before, e.after) for e in events},
+                           plain=lambda value: plain(value, yes=_("yes"), no=_("no")))

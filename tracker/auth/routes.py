@@ -98,6 +98,9 @@ def change_password():
     if form.validate_on_submit():
         if not accounts.check_password(current_user, form.current.data):
             form.current.errors.append(_("The current password is wrong."))
+        elif form.new.data == form.current.data:
+            form.new.errors.append(_("The new password is the current one: choose a "
+                                     "different password."))
         else:
             current_user.password_hash = accounts.hash_password(form.new.data)
             current_user.session_token = accounts.new_session_token()  # logs out elsewhere

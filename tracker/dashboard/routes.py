@@ -29,6 +29,7 @@ from ..permissions import can_review
 from ..cache import Recent
 from ..domain import compare
 from ..domain.scale import LEVEL_KEYS, round_half_up
+from ..domain.text import parse_iso_date
 from ..figures import default_reference_set
 from ..models import Accord
 from . import bp
@@ -74,6 +75,25 @@ def _selection(accord: Accord, allowed: tuple[str, ...] = PAGE_PARAMS) -> Select
 def _figures(accord: Accord, selection: Selection) -> DashboardFigures:
     return DashboardFigures(accord, include_pending=selection.include_pending,
                             known_at=selection.known_at)
+
+
+def _date_problem(accord: Accord) -> str | None:
+    """Why the `as_of` date asked for cannot be shown (not a date, in the future, before the
+    signing), in the reader's language; None when it can (or none was given)."""
+    text = request.args.get("as_of")
+    if not text:
+        return None
+    try:
+        day = parse_iso_date(text)
+    except ValueError:
+        return _("“%(value)s” is not a date: write it as YYYY-MM-DD.", value=text[:40])
+    if day > date.today():
+        return _("%(date)s is in the future: figures are shown up to today.",
+                 date=day.isoformat())
+    if day < accord.signed_on:
+        return _("%(date)s is before the accord was signed (%(signed)s): choose a date from "
+                 "the signing on.", date=day.isoformat(), signed=accord.signed_on.isoformat())
+    return None
 
 
 def _board(accord: Accord, selection: Selection, state: tuple) -> Board:
@@ -152,10 +172,15 @@ def _suffix(size: str) -> str:
 
 @bp.get("/accords/<slug>/dashboard")
 def show(slug: str):
+    """The dashboard of a monitored accord as of a date (default today); a date that cannot
+    be shown gives the page as of today with the reason at the date field (400)."""
     accord = visible_accord_or_404(slug)
     redirected = _without_empty_values()
     if redirected:
         return redirected
+    problem = _date_problem(accord)
+    if problem is not None:
+        return _refused_date(accord, problem)
     selection = _selection(accord)
     state = data_state(accord)
     coordinator = can_review(current_user, accord)  # sees the switch for pending records
@@ -164,20 +189,42 @@ def show(slug: str):
 
     def render_body() -> str:
         board = _board(accord, selection, state)
-        body = render_template(
-            "dashboard/_board.html", accord=accord, board=board, sel=board.sel,
-            level_keys=LEVEL_KEYS, level_names=level_names(), alts=alt_texts(board),
-            sections=_section_options(board), tags=sorted({t for p in board.figures.provisions
-                                                           for t in p.tags}),
-            today=date.today(), overdue_shown=OVERDUE_SHOWN,
-            reference_set=board.reference_set, api_links=_api_links(accord, board.sel),
-            selection_text=selection_text(board), coordinator=coordinator)
+        body = render_template("dashboard/_board.html", **_board_context(accord, board))
         _keep(board, state)  # the page's charts, requested next, reuse these figures
         return body
 
     # The content is the same for every visitor: keep it rendered for this state.
     body = Markup(_PAGES.get_or_make(key, render_body))
     return render_template("dashboard/show.html", accord=accord, body=body)
+
+
+def _board_context(accord: Accord, board: Board) -> dict:
+    """What `dashboard/_board.html` is rendered with; `coordinator`: the reader may review
+    the accord's records, so sees the switch for pending records."""
+    return dict(accord=accord, board=board, sel=board.sel,
+                coordinator=can_review(current_user, accord),
+                level_keys=LEVEL_KEYS, level_names=level_names(), alts=alt_texts(board),
+                sections=_section_options(board), tags=sorted({t for p in board.figures.provisions
+                                                               for t in p.tags}),
+                today=date.today(), overdue_shown=OVERDUE_SHOWN,
+                reference_set=board.reference_set, api_links=_api_links(accord, board.sel),
+                selection_text=selection_text(board))
+
+
+def _refused_date(accord: Accord, problem: str):
+    """The dashboard as of today (the other choices kept), with `problem` at the date field
+    and in an error summary: 400, a whole page rather than an error page."""
+    params.check_known(PAGE_PARAMS)
+    include_pending = params.boolean("include_pending", False)
+    if include_pending and not can_review(current_user, accord):
+        abort(403, description=_("Only the accord's coordinators may include records awaiting "
+                                 "review (include_pending)."))
+    selection = Selection(date.today(), request.args.get("section"), request.args.get("tag"),
+                          params.year(), params.known_at(accord), include_pending)
+    board = _board(accord, selection, data_state(accord))
+    body = render_template("dashboard/_board.html", date_error=problem,
+                           **_board_context(accord, board))
+    return render_template("dashboard/show.html", accord=accord, body=Markup(body)), 400
 
 
 def _api_links(accord: Accord, sel: Selection) -> list[tuple[str, str]]:

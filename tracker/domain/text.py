@@ -175,3 +175,12 @@ def safe_label(value: str | None, limit: int, default: str = "") -> str:
     text = _REFUSED.sub("\ufffd", _BREAKS.sub(" ", value or "")).replace("\n", " ")
     text = unicodedata.normalize("NFC", text.replace("\t", " ")).strip()
     return text[:limit] or default
+
+
+def option_label(text: str, width: int = 80) -> str:
+    """`text` fit to `width` characters for a select's option: cut at a word boundary with
+    an ellipsis ("…") when longer, so a cut label never looks complete."""
+    if len(text) <= width:
+        return text
+    cut = text.rfind(" ", 0, width)
+    return text[: cut if cut > width // 2 else width - 1].rstrip() + "…"

@@ -6,6 +6,7 @@ from wtforms.validators import (DataRequired, InputRequired, Length, Optional,
                                 ValidationError)
 
 from ..domain.rules import MAX_EVIDENCE_TEXT, MAX_NOTE, MAX_URL
+from ..domain.text import option_label
 from ..forms import FlaskForm
 from ..i18n import level_labels
 
@@ -68,7 +69,7 @@ class ProvisionForm(FlaskForm):
         from ..i18n import TIME_FRAMES
 
         self.section.choices = [SelectChoice("", "—")] + [
-            SelectChoice(str(s.id), f"{s.code} {s.title}"[:90]) for s in sections]
+            SelectChoice(str(s.id), option_label(f"{s.code} {s.title}", 90)) for s in sections]
         self.provision_type.choices = [SelectChoice("", "—")] + [
             SelectChoice(t.code, f"{t.code} · {t.name}") for t in types]
         self.time_frame.choices = [SelectChoice("", "—")] + [

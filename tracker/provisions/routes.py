@@ -5,6 +5,7 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -78,14 +79,18 @@ def index(slug: str):
     if text:
         chosen = _search(accord.id, chosen, text)
     size = 50
-    page = _page_number()
+    asked = _page_number()
     pages = max(1, -(-len(chosen) // size))
+    page = min(asked, pages)  # past the end: the last page, with a message saying so
     shown = chosen[(page - 1) * size: page * size]
     rows = {p.id: p for p in db.session.scalars(
         select(Provision).where(Provision.id.in_([p.id for p in shown])))}
     return render_template(
         "provisions/index.html", accord=accord, provisions=[rows[p.id] for p in shown],
         levels=levels, total=len(chosen), page=page, pages=pages,
+        page_note=ngettext("There is no page %(asked)d: the list has %(num)d page; this is it.",
+                           "There is no page %(asked)d: the list has %(num)d pages; this is "
+                           "the last.", pages, asked=asked) if asked > pages else None,
         sections=sorted({c for p in figures.provisions for c in p.section_path},
                         key=_code_key),
         tags=sorted({t for p in figures.provisions for t in p.tags}),

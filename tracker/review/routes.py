@@ -29,6 +29,14 @@ def _reviewable_accords() -> list[Accord]:
 @bp.get("/review")
 @login_required
 def queue():
+    """Pending submissions of the accords the user coordinates, oldest first (PAGE at most)."""
+    return _queue()
+
+
+def _queue(failed: StatusRecord | None = None, failed_form: ReviewForm | None = None,
+           status: int = 200):
+    """The review queue; `failed_form` (the refused decision on `failed`) is shown with its
+    errors at that record's reason box and in the error summary, its input kept."""
     accords = _reviewable_accords()
     require(bool(accords), _("Only coordinators review submissions."))
     pending = list(db.session.scalars(
@@ -39,10 +47,11 @@ def queue():
         .order_by(StatusRecord.recorded_at, StatusRecord.id).limit(PAGE)))
     levels = {a.id: AccordFigures(a).levels(date.today()) for a in accords
               if any(r.accord_id == a.id for r in pending)}
-    return render_template("review/queue.html", pending=pending, form=ReviewForm(),
+    return render_template("review/queue.html", pending=pending, form=ReviewForm(formdata=None),
+                           failed=failed, failed_form=failed_form,
                            accords={a.id: a for a in accords},
                            current={r.id: levels[r.accord_id].get(r.provision_id, 0)
-                                    for r in pending})
+                                    for r in pending}), status
 
 
 @bp.post("/review/<int:record_id>")
@@ -54,13 +63,21 @@ def decide(record_id: int):
         abort(404, description=_("No such record."))  # a private accord's is not told apart
     require(can_review(current_user, accord), _("Only the accord's coordinators review it."))
     form = ReviewForm()
-    if not form.validate_on_submit() or not (form.verify.data or form.reject.data):
+    if not form.validate_on_submit():
+        if record.review_state == "pending" and not form.errors.keys() - {"reason"}:
+            return _queue(record, form, 400)  # a reason too long: shown at its box
         abort(400, description=error_text(form) or _("Choose verify or reject."))
+    if not (form.verify.data or form.reject.data):
+        abort(400, description=_("Choose verify or reject."))
     decision = "verified" if form.verify.data else "rejected"
     try:
         services.review(record, decision, form.reason.data or "")
     except services.Invalid as exc:
-        abort(400, description=" ".join(translate(reason) for reason in exc.errors.values()))
+        if record.review_state != "pending":
+            abort(409, description=_("This submission was already reviewed."))
+        for reason in exc.errors.values():
+            form.reason.errors = [*form.reason.errors, translate(reason)]
+        return _queue(record, form, 400)
     except services.NotPending:
         typed = (form.reason.data or "").strip()
         abort(409, description=_("This submission was already reviewed.") + (

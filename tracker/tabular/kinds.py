@@ -33,6 +33,13 @@ NOT_TABULAR = N_(
 XLS = N_(
     "this is an Excel 97-2003 workbook (.xls), an old format that cannot be read: open it in "
     "Excel and use File > Save as > Excel Workbook (.xlsx), or CSV UTF-8 (comma delimited)")
+#: The same, for a reader that takes workbooks only (the web upload of an update workbook).
+XLS_WORKBOOK_ONLY = N_(
+    "this is an Excel 97-2003 workbook (.xls), an old format that cannot be read: open it in "
+    "Excel and use File > Save as > Excel Workbook (.xlsx)")
+NOT_WORKBOOK = N_(
+    "the file is not an Excel workbook: save it from the spreadsheet program as Excel "
+    "Workbook (.xlsx)")
 ENCRYPTED = N_(
     "this workbook is protected with a password, so it cannot be read: open it, remove the "
     "password (File > Info > Protect Workbook > Encrypt with Password, empty) and save it again")
@@ -65,16 +72,17 @@ def _utf16(name: str) -> bytes:
     return name.encode("utf-16-le")
 
 
-def identify(data: bytes) -> str:
+def identify(data: bytes, text: bool = True) -> str:
     """"xlsx" or "text" for bytes the readers handle; raises TableError naming anything else
-    (and an empty file)."""
+    (and an empty file). With `text` False the caller reads workbooks only, so no refusal
+    suggests saving as CSV."""
     if not data:
         raise refuse(N_("the file is empty"))
     if data.startswith(_OLE2):
         if _utf16("EncryptedPackage") in data:
             raise refuse(ENCRYPTED)
         if _utf16("Workbook") in data or _utf16("Book") in data:
-            raise refuse(XLS)
+            raise refuse(XLS if text else XLS_WORKBOOK_ONLY)
         raise refuse(OLD_OFFICE)
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         check_xlsx_container(data)
@@ -82,7 +90,7 @@ def identify(data: bytes) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "text"
     if b"\x00" in data[:65536]:
-        raise refuse(NOT_TABULAR)
+        raise refuse(NOT_TABULAR if text else NOT_WORKBOOK)
     start = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if start.startswith(b"<") and any(tag in start for tag in (
             b"<html", b"<table", b"<!doctype", b"<?mso-application", b"urn:schemas-microsoft")):

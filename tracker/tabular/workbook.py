@@ -27,7 +27,7 @@ NO_WORKSHEET = N_("the workbook has no worksheet with cells")
 def open_workbook(data: bytes):
     """An openpyxl read-only workbook (close it after use) for XLSX bytes, checked first
     (`kinds.identify`); raises TableError naming what the file is when it is not one."""
-    if identify(data) != "xlsx":
+    if identify(data, text=False) != "xlsx":
         raise refuse(TEXT_NOT_WORKBOOK)
     from openpyxl import load_workbook
 

@@ -1,0 +1,153 @@
+"""In Chromium at 390 px (a phone), in English and Spanish: no main page scrolls sideways for
+any role, and what a partner needs (each record card's cells, outcomes, scores, the dashboard's
+headline figures, the error summary) lies inside the viewport. A failed submission opens on its
+error summary; a rejected submission shows its outcome and reason on the phone."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+SLUG = "colombia-2016-demo"
+PASSWORD = "phone test password 1"
+WIDTH = 390
+USERS = (("editor@phone.test", PASSWORD, "editor", SLUG),
+         ("coordinator@phone.test", PASSWORD, "coordinator", SLUG),
+         ("admin@phone.test", PASSWORD, "admin", None))
+#: What must be inside the viewport on every page that has it.
+KEY = ("main h1, main table.list td, main table.cards td, main table.cards th[scope=row], main .outcome, "
+       "main td.score, main .error-summary, #headline .big, #table-headline td")
+MEASURE = """(selector) => {
+  const width = document.documentElement.clientWidth;
+  const outside = [];
+  let seen = 0;
+  for (const el of document.querySelectorAll(selector)) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) continue;  // not displayed
+    seen += 1;
+    if (box.left < -1 || box.right > width + 1) outside.push(el.outerHTML.slice(0, 160));
+  }
+  return {scroll: document.documentElement.scrollWidth, width, seen, outside};
+}"""
+
+PUBLIC = ["/", f"/accords/{SLUG}", f"/accords/{SLUG}/provisions",
+          f"/accords/{SLUG}/provisions/1.1.1", f"/accords/{SLUG}/sections",
+          f"/accords/{SLUG}/dashboard", f"/accords/{SLUG}/cutoffs", "/reference",
+          "/reference/lusaka-protocol", "/methodology", "/login"]
+SIGNED_IN = ["/my/submissions", "/account/password", f"/accords/{SLUG}/update"]
+PAGES = {None: PUBLIC,
+         "editor@phone.test": PUBLIC + SIGNED_IN,
+         "coordinator@phone.test": PUBLIC + SIGNED_IN + ["/review"],
+         "admin@phone.test": PUBLIC + SIGNED_IN + ["/review", "/admin/users", "/admin/audit",
+                                                   "/admin/reference-sets/"]}
+
+
+@pytest.fixture(scope="module")
+def phone_server(tmp_path_factory, serve_seeded):
+    with serve_seeded(tmp_path_factory.mktemp("phone"), "phone-test-secret", USERS) as url:
+        yield url
+
+
+def _phone(browser, locale="en-US"):
+    context = browser.new_context(locale=locale, viewport={"width": WIDTH, "height": 800},
+                                  is_mobile=True, has_touch=True, device_scale_factor=2)
+    return context, context.new_page()
+
+
+def _log_in(page, base, email):
+    page.goto(f"{base}/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+
+
+def _switch_to_spanish(page):
+    if page.locator("header.site button[lang=es]").count():  # else Spanish already
+        page.click("header.site button[lang=es]")
+        page.wait_for_load_state()
+    assert page.get_attribute("html", "lang") == "es"
+
+
+def _check(page, url) -> dict:
+    measured = page.evaluate(MEASURE, KEY)
+    assert measured["scroll"] <= measured["width"], f"{url} scrolls sideways: {measured}"
+    assert not measured["outside"], f"{url}: off-screen {measured['outside'][:3]}"
+    return measured
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("email", list(PAGES))
+def test_no_page_scrolls_sideways_and_key_figures_are_on_screen(browser, phone_server, email,
+                                                                language, screenshots):
+    base = phone_server
+    context, page = _phone(browser)
+    if email:
+        _log_in(page, base, email)
+    page.goto(f"{base}/")
+    if language == "es":
+        _switch_to_spanish(page)
+    for url in PAGES[email]:
+        response = page.goto(base + url)
+        assert response.status == 200, url
+        measured = _check(page, url)
+        assert measured["seen"] > 0, url
+    page.goto(f"{base}/accords/{SLUG}")
+    assert page.locator("main td.score").count() >= 1  # the accord page's score, on screen
+    page.screenshot(path=str(screenshots / f"phone-accord-{language}-{email}.png"),
+                    full_page=True)
+    context.close()
+
+
+def test_a_partner_on_a_phone_sees_a_failed_form_and_a_rejection(browser, phone_server,
+                                                                 screenshots):
+    base = phone_server
+    context, page = _phone(browser)
+    _log_in(page, base, "editor@phone.test")
+    page.goto(f"{base}/accords/{SLUG}/provisions/1.1.2")
+    page.select_option("#level", "3")
+    page.fill("#effective_on", date.today().isoformat())
+    page.click("form[action$='/update'] button[type=submit]")  # a rise without evidence
+    page.wait_for_load_state()
+    summary = page.locator("main .error-summary")
+    assert summary.count() == 1
+    assert page.evaluate("document.activeElement && document.activeElement.id") == \
+        "error-summary"
+    box = summary.bounding_box()
+    assert box and 0 <= box["y"] < 800 and box["x"] + box["width"] <= WIDTH + 1
+    _check(page, "failed update")
+    page.screenshot(path=str(screenshots / "phone-failed-update.png"))
+    page.click("main .error-summary a >> nth=0")
+    assert page.evaluate("document.activeElement && document.activeElement.id") in (
+        "evidence_text", "evidence_url", "level")
+    page.fill("#evidence_text", "Decree of this year")
+    page.click("form[action$='/update'] button[type=submit]")
+    page.wait_for_load_state()
+    context.close()
+
+    context, page = _phone(browser)
+    _log_in(page, base, "coordinator@phone.test")
+    page.goto(f"{base}/review")
+    page.click("section.card form.stacked input[name=reject]")  # no reason: refused
+    page.wait_for_load_state()
+    assert page.locator("main .error-summary").count() == 1
+    _check(page, "refused reject")
+    page.fill("section.card input[name=reason]", "The decree was not published")
+    page.click("section.card form.stacked input[name=reject]")
+    page.wait_for_load_state()
+    context.close()
+
+    context, page = _phone(browser, locale="es-ES")
+    _log_in(page, base, "editor@phone.test")
+    page.goto(f"{base}/")
+    _switch_to_spanish(page)
+    page.goto(f"{base}/my/submissions")
+    outcome = page.locator("main td.outcome").first
+    assert "The decree was not published" in outcome.inner_text()
+    box = outcome.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= WIDTH + 1
+    _check(page, "my submissions")
+    page.screenshot(path=str(screenshots / "phone-my-submissions-es.png"), full_page=True)
+    context.close()
