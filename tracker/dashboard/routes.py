@@ -25,13 +25,13 @@ from markupsafe import Markup
 from .. import __version__, chartstore, charts, queries
 from ..accords.routes import visible_accord_or_404
 from ..api import params
-from ..permissions import can_review
 from ..cache import Recent
 from ..domain import compare
 from ..domain.scale import LEVEL_KEYS, round_half_up
 from ..domain.text import parse_iso_date
 from ..figures import default_reference_set
 from ..models import Accord
+from ..permissions import can_review
 from . import bp
 from .board import (CHARTS, Board, DashboardFigures, Selection, alt_texts, level_names, natural,
                     render_chart, selection_text, short, type_names)
