@@ -160,3 +160,10 @@ def test_long_labels_are_wrapped_not_cut_silently():
 def test_unknown_format_is_refused():
     with pytest.raises(ValueError):
         charts.status_area(_month_points(), FRAME, "gif")
+
+
+def test_figures_written_on_a_chart_use_the_readers_decimal_sign():
+    rows = [{"label": "Amnesty", "values": [1.5, 2]}]
+    spanish = svg_texts(charts.heatmap(rows, [1, 2], {**FRAME, "decimal": ","}, "svg"))
+    assert "1,5" in spanish and "1.5" not in spanish
+    assert "1.5" in svg_texts(charts.heatmap(rows, [1, 2], FRAME, "svg"))

@@ -7,6 +7,7 @@ import re
 from .domain.messages import Message
 
 _DECIMAL = re.compile(r"-?\d+\.\d+")
+_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
 
 LEVEL_LABELS = (_l("Not initiated"), _l("Minimal"), _l("Intermediate"), _l("Complete"))
 REVIEW_STATES = {"pending": _l("pending review"), "verified": _l("verified"),
@@ -40,17 +41,20 @@ def stored_reason(entry: dict) -> str:
     """A reason kept as JSON (`tracker.reference.sets.stored_reason`) in the reader's
     language; the English text where no template was kept."""
     if entry.get("text"):
-        params = {key: _decimal(value) for key, value in entry.get("params", {}).items()}
+        params = {key: _localised(value) for key, value in entry.get("params", {}).items()}
         return translate(Message(entry["text"], **params))
     return str(entry.get("message", ""))
 
 
-def _decimal(value: str) -> str:
-    """A stored value that is a decimal number ("38.09524") in the reader's decimal sign."""
-    from .web import number
+def _localised(value: str) -> str:
+    """A stored value that is a decimal number ("38.09524") in the reader's decimal sign, an
+    ISO date ("1991-01-06") in the reader's date format; any other value as stored."""
+    from .web import local_date, number
 
     if isinstance(value, str) and _DECIMAL.fullmatch(value):
         return number(float(value))
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return local_date(value)
     return value
 
 

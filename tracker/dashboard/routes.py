@@ -30,6 +30,7 @@ from ..domain import compare
 from ..domain.scale import LEVEL_KEYS, round_half_up
 from ..figures import default_reference_set
 from ..models import Accord
+from ..web import decimal_sign
 from . import bp
 from .board import (CHARTS, Board, DashboardFigures, Selection, alt_texts, level_names, natural,
                     render_chart, selection_text, short, type_names)
@@ -272,7 +273,7 @@ def reference_chart(slug: str, fmt: str):
                           accord=short(accord.name), n=accord.horizon_years,
                           set=accord.reference_set or "—"),
               "note": _("Illustrative data") if accord.illustrative else "",
-              "empty": _("No data for this selection")}
+              "empty": _("No data for this selection"), "decimal": decimal_sign()}
     columns = [f"{count or '–'}\n{year}" for count, year in zip(matrix["years"],
                                                                    matrix["calendar"])]
     data = charts.heatmap(matrix["rows"], columns, labels, fmt)

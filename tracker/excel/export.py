@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Callable
 
-from flask_babel import gettext
+from flask_babel import format_decimal, gettext
 from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -218,7 +218,7 @@ def report_workbook(accord: Accord, as_of: date, *, include_unverified: bool = T
     if history.cut:
         about.append((gettext("HISTORY SHEET CUT"), gettext(
             "The History sheet holds the first %(n)s records, as many as a worksheet holds; "
-            "the history CSV export holds every record.", n=f"{history.count:,}")))
+            "the history CSV export holds every record.", n=format_decimal(history.count))))
     _timeline_sheet(book, data)
     _fill(book.sheet(N_("Comparison"), C.COMPARISON, freeze="B2"), comparison_table)
     if since is not None:
