@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from ..dashboard.board import Board, Selection, render_chart
 from ..domain import changes as domain_changes
 from ..models import Accord
+from ..i18n import local
 from ..web import local_date, number, utc_moment
 from . import report
 from .models import Cutoff
@@ -162,9 +163,9 @@ class Brief:
     def title(self) -> str:
         """The brief's title, with the cut-off's label if any."""
         if self.moment.label:
-            return _("%(accord)s: implementation brief, %(label)s", accord=self.accord.name,
+            return _("%(accord)s: implementation brief, %(label)s", accord=local(self.accord, "name"),
                      label=self.moment.label)
-        return _("%(accord)s: implementation brief", accord=self.accord.name)
+        return _("%(accord)s: implementation brief", accord=local(self.accord, "name"))
 
     @property
     def scope(self) -> str:

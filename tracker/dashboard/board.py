@@ -15,7 +15,7 @@ from .. import charts, queries
 from ..domain.metrics import Filters
 from ..extensions import db
 from ..figures import AccordFigures, alignment_rule, default_reference_set
-from ..i18n import level_labels
+from ..i18n import level_labels, local, provision_type_names
 from ..models import Accord, ProvisionType
 from ..web import day_of_year, decimal_sign, local_date, number
 
@@ -194,7 +194,9 @@ def natural(code: str) -> tuple:
 
 
 def type_names() -> dict[str, str]:
-    return dict(db.session.execute(select(ProvisionType.code, ProvisionType.name)).all())
+    """Provision type code -> name in the reader's language."""
+    return provision_type_names(
+        dict(db.session.execute(select(ProvisionType.code, ProvisionType.name)).all()))
 
 
 # --- labels, alt texts, chart bytes ----------------------------------------------------------
@@ -223,7 +225,7 @@ def selection_text(board: Board, with_tag: bool = True) -> str:
 def _frame(board: Board, name: str) -> dict:
     """Labels every chart of the board shares: levels, source line, illustrative note."""
     source = _("Source: %(accord)s, verified records as of %(date)s",
-               accord=short(board.accord.name), date=local_date(board.sel.as_of))
+               accord=short(local(board.accord, "name")), date=local_date(board.sel.as_of))
     chosen = selection_text(board, with_tag=name != "tags")  # the tags chart ignores the tag
     if name not in REFERENCE_CHARTS and chosen:
         source += " · " + _("Selection: %(what)s", what=chosen)
