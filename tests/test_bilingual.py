@@ -123,10 +123,10 @@ def test_both_languages_round_trip_through_the_csv_and_the_workbook(
     assert rows["1.1"]["section_en"] == "1 Rural Reform > 1.1 Access to land"
     assert rows["2.1"]["section_en"] == ""
     # The exported columns import again as they are: the same texts in both languages.
-    again = "code,section,section_en,text,text_en,provision_type,priority,tags,deadline\n" + "".join(
-        ",".join(f'"{r[k]}"' for k in ("code", "section_es", "section_en", "text_es", "text_en",
-                                         "provision_type", "priority", "tags", "deadline"))
-        + "\n" for r in rows.values())
+    keys = ("code", "section_es", "section_en", "text_es", "text_en", "provision_type",
+            "priority", "tags", "deadline")
+    again = "code,section,section_en,text,text_en,provision_type,priority,tags,deadline\n"
+    again += "".join(",".join(f'"{r[k]}"' for k in keys) + "\n" for r in rows.values())
     import_accord(again.encode(), "again.csv", name="Otra vez", country="Colombia",
                   signed_on=date(2016, 11, 24), slug="otra-vez", original_language="es")
     copy = {p.code: (p.text, p.text_translated) for p in db.session.scalar(
@@ -138,6 +138,9 @@ def test_both_languages_round_trip_through_the_csv_and_the_workbook(
     found = {r[0]: dict(zip(keys, r)) for r in sheet[1:]}
     assert found["1.1"]["text_en"] == "Formalise land ownership in PDET municipalities"
     assert found["1.1"]["text_es"] == "Formalizar la propiedad de la tierra en municipios PDET"
+    about = dict(list(book["About"].iter_rows(values_only=True))[1:])
+    assert about["Accord"] == "Bilingual test accord"  # the English reader's name
+    assert about["Provenance"] == "Un acuerdo escrito en español."  # only held in Spanish
 
 
 def test_the_api_gives_the_name_in_both_languages(spanish_accord, client, make_user, login):
@@ -222,3 +225,18 @@ def test_the_edit_form_keeps_and_saves_the_translation(spanish_accord, client, m
     client.post(url, data=data, headers=EN)  # the same values again: nothing changes
     db.session.refresh(provision)
     assert provision.version == version
+
+
+def test_the_update_workbook_shows_the_text_in_the_readers_language(spanish_accord, client,
+                                                                   make_user, login):
+    login(make_user("admin"))
+    texts = {}
+    for language, headers in (("en", EN), ("es", ES)):
+        response = client.get(f"/accords/{SLUG}/update.xlsx", headers=headers)
+        assert response.status_code == 200
+        rows = list(load_workbook(io.BytesIO(response.data)).worksheets[0].iter_rows(
+            values_only=True))
+        texts[language] = {r[0]: r[2] for r in rows[1:]}
+    assert texts["en"]["1.1"] == "Formalise land ownership in PDET municipalities"
+    assert texts["es"]["1.1"] == "Formalizar la propiedad de la tierra en municipios PDET"
+    assert texts["en"]["1.2"] == texts["es"]["1.2"]  # only the Spanish text exists

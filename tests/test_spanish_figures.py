@@ -16,7 +16,8 @@ SLUG = "colombia-2016-demo"
 DOTTED = re.compile(r"\d\.\d")
 #: Text that holds a dot between digits without being a figure: reference-set labels and
 #: versions (PAM_ID v1.5), ISO dates are written with hyphens and never match.
-NOT_FIGURES = re.compile(r"\bdoi:\S+|\bv\d+(?:\.\d+)+|\bV\.\d+(?:\.\d+)*|PAM_ID[- ]V?\.?\d+(?:\.\d+)*")
+NOT_FIGURES = re.compile(
+    r"\bdoi:\S+|\bv\d+(?:\.\d+)+|\bV\.\d+(?:\.\d+)*|PAM_ID[- ]V?\.?\d+(?:\.\d+)*")
 
 ISO_DATE = re.compile(r"(?<![\w/=-])\d{4}-\d\d-\d\d(?![\w-])")
 

@@ -1,10 +1,11 @@
-"""Translated names of the domain's fixed vocabularies (levels, review states, time frames)."""
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
+"""The reader's language for what pages, charts and workbooks show: the domain's fixed
+vocabularies (levels, review states, time frames, kinds), the PAM provision types, country
+names, reasons given as `Message`s, and bilingual accord content (`domain.bilingual`)."""
 import re
 from functools import lru_cache
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from .domain import bilingual

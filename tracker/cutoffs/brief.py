@@ -163,8 +163,8 @@ class Brief:
     def title(self) -> str:
         """The brief's title, with the cut-off's label if any."""
         if self.moment.label:
-            return _("%(accord)s: implementation brief, %(label)s", accord=local(self.accord, "name"),
-                     label=self.moment.label)
+            return _("%(accord)s: implementation brief, %(label)s",
+                     accord=local(self.accord, "name"), label=self.moment.label)
         return _("%(accord)s: implementation brief", accord=local(self.accord, "name"))
 
     @property

@@ -90,7 +90,8 @@ class Board:
 
     @cached_property
     def section_titles(self) -> dict[str, str]:
-        return {s.code: s.title for s in self.accord.sections}
+        """Section code -> title in the reader's language where entered (`i18n.local`)."""
+        return {s.code: local(s, "title") for s in self.accord.sections}
 
     @cached_property
     def groups(self) -> list[dict]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Callable
 
-from flask_babel import format_decimal, gettext
+from flask_babel import format_decimal, get_locale, gettext
 from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -336,7 +336,7 @@ def about_items(data: ReportData, comparison: dict, references, include_unverifi
             set=default_reference_set(), year=comparison["year"],
             n=comparison["reference_accords"])),
         (gettext("Reference data"), reference_citation(default_reference_set())),
-        (gettext("Provenance"), accord.description or ""),
+        (gettext("Provenance"), i18n.local(accord, "description")),
         (gettext("Source"), accord.source_url or ""),
     ]
     if accord.illustrative:
@@ -477,9 +477,12 @@ def update_workbook(accord: Accord, section: Section | None = None, *,
     chosen = data.figures.subset(Filters(section=section.code if section else None))
     book = Book(translate=gettext)
     sheet = book.sheet(C.UPDATE_SHEET, C.UPDATE, freeze="B2", unlock_editable=True)
+    reader = str(get_locale())
     for p in chosen:
         level, record = levels.get(p.id, 0), deciding.get(p.id)
         text, version = data.extras[p.id]
+        text = bilingual.for_reader(text, data.translations.get(p.id),
+                                    accord.original_language or "en", reader).text
         sheet.append_dict({
             "code": p.code, "section": data.section_label(p.section_path), "text": text,
             "current_level": level, "current_label": i18n.level_label(level),
