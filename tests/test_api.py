@@ -16,7 +16,9 @@ def test_accords_list(client):
     demo = next(a for a in data if a["slug"] == SLUG)
     assert demo == {"slug": SLUG, "name": demo["name"], "country": "Colombia",
                     "signed_on": "2016-11-24", "kind": "monitored", "reference_set": None,
-                    "illustrative": True, "external_ids": {}}
+                    "illustrative": True, "external_ids": {}, "original_language": "en",
+                    "name_en": demo["name"], "name_es": demo["name_es"]}
+    assert demo["name_es"].startswith("Acuerdo Final para la Terminación del Conflicto")
     assert sum(a["kind"] == "reference" for a in data) == 34
 
 

@@ -218,3 +218,8 @@ def test_a_long_source_line_wraps_inside_the_figure(note):
     assert box.x0 >= 0 and box.x1 <= fig.bbox.width
     words = [w for w in long_source.split() if w != "·"]  # a line break replaces a " · "
     assert [w for w in fig._supxlabel.get_text().split() if w != "·"] == words
+def test_figures_written_on_a_chart_use_the_readers_decimal_sign():
+    rows = [{"label": "Amnesty", "values": [1.5, 2]}]
+    spanish = svg_texts(charts.heatmap(rows, [1, 2], {**FRAME, "decimal": ","}, "svg"))
+    assert "1,5" in spanish and "1.5" not in spanish
+    assert "1.5" in svg_texts(charts.heatmap(rows, [1, 2], FRAME, "svg"))

@@ -85,6 +85,15 @@ def num(text: str):
     return None if text == "—" else float(text)
 
 
+def shown(iso: str | None) -> str | None:
+    """An API date as the English page writes it (Babel's medium format: Aug 31, 2071)."""
+    from datetime import date
+
+    from babel.dates import format_date
+
+    return format_date(date.fromisoformat(iso), "medium", locale="en") if iso else iso
+
+
 def page(client, query: str = f"as_of={AS_OF}", **headers):
     response = client.get(f"{PAGE}?{query}", headers=headers)
     assert response.status_code == 200, response.data[:500]
@@ -153,7 +162,7 @@ def test_timeline_tables_equal_the_api(client):
     shares = tables(html)["table-status"][1:]
     assert len(scores) == len(shares) == len(api) == 28
     for point, (_k, score_cells), (_k2, share_cells) in zip(api, scores, shares):
-        assert score_cells[0] == share_cells[0] == point["date"]
+        assert score_cells[0] == share_cells[0] == shown(point["date"])
         assert [num(c) for c in score_cells[1:]] == [
             point["score"], point["priority"]["score"], point["non_priority"]["score"]]
         assert [num(c) for c in share_cells[1:]] == [point["shares"][k] for k in LEVEL_KEYS]
@@ -223,13 +232,13 @@ def test_pace_and_overdue_equal_the_api(client):
     for key in ("score", "change_since_previous", "monthly_change_12m", "months_to_target",
                 "required_monthly_change"):
         assert num(rows[key][1]) == api[key], key
-    assert rows["projected_completion"][1] == api["projected_completion"]
-    assert rows["target_date"][1] == api["target_date"]
+    assert rows["projected_completion"][1] == shown(api["projected_completion"])
+    assert rows["target_date"][1] == shown(api["target_date"])
     overdue = [cells for _key, cells in tables(html)["table-overdue"][1:]]
     assert f"{len(api['overdue'])} provisions overdue" in html.decode()
     assert len(overdue) == min(20, len(api["overdue"]))
     assert [(c[0], c[2], int(c[3][0])) for c in overdue] == [
-        (o["code"], o["deadline"], o["level"]) for o in api["overdue"][:20]]
+        (o["code"], shown(o["deadline"]), o["level"]) for o in api["overdue"][:20]]
     first = api["overdue"][0]["code"]
     assert f'<a href="/accords/{SLUG}/provisions/{first}">{first}</a>' in html.decode()
 

@@ -5,7 +5,8 @@ give) and a `labels` dict of texts the caller has already translated, and return
 bytes. Keys every chart reads from `labels`: "title", "source" (the line at the bottom) and,
 optionally, "note" (shown boxed at the bottom right: the caller passes "Illustrative data"
 when the data is illustrative) and "empty" (shown in the plot when there is nothing to draw).
-"levels" holds the four level names, level 0 first; "x" and "y" the axis labels.
+"levels" holds the four level names, level 0 first; "x" and "y" the axis labels; "decimal"
+the reader's decimal sign for figures written on a chart (default ".").
 
 Two sizes (`size`): "wide" (9 x 4.5 inches, 900 px wide as PNG) for screens and print, and
 "narrow" (4 inches wide: 288 pt, drawn at about 384 CSS px) for phones, where an SVG shown at
@@ -473,7 +474,7 @@ def heatmap(rows: Sequence[Mapping], years: Sequence[int], labels: Mapping,
         for x, value in enumerate(row["values"]):
             if value is not None:
                 level = min(3, max(0, int(value + 0.5)))
-                ax.text(x, y, f"{value:g}", ha="center", va="center", fontsize=_font(fig, "value"),
+                ax.text(x, y, _figure_text(value, labels), ha="center", va="center", fontsize=_font(fig, "value"),
                         color=TEXT_ON_LEVEL[level])
     if size == "wide":
         ax.set_xticks(range(len(years)), [str(y) for y in years])
@@ -490,6 +491,11 @@ def heatmap(rows: Sequence[Mapping], years: Sequence[int], labels: Mapping,
     _axis_labels(ax, labels)
     _legend(ax, _level_handles(labels))
     return _save(fig, fmt)
+
+
+def _figure_text(value: float, labels: Mapping) -> str:
+    """A figure written on a chart (1.5 -> "1,5" for a Spanish reader): shortest form."""
+    return f"{value:g}".replace(".", labels.get("decimal", "."))
 
 
 def _wrap(text: str, width: int, lines: int = 2) -> str:

@@ -199,13 +199,22 @@ def reference_sets_default(label: str) -> None:
               help="Calendar year of year 1 since signing, when the accord sets its own "
                    "(default: the reference set's rule, read off PAM's accords: the signing "
                    "year, or the next one for an accord signed late in the year).")
+@click.option("--original-language", type=click.Choice(["en", "es"]), default="en",
+              show_default=True,
+              help="The language the accord was written in: that of --name and of the "
+                   "file's text and section columns.")
+@click.option("--translated-name", callback=_text,
+              help="The name in the other language (English or Spanish).")
 def import_accord_command(file, name, country, signed_on, slug, target_date, private,
-                          first_implementation_year) -> None:
+                          first_implementation_year, original_language,
+                          translated_name) -> None:
     """Create a monitored accord from its structure (CSV or XLSX).
 
     Columns code, section ('1 Rural Reform > 1.1 Land'), text, provision_type (PAM code or
     name, or blank), priority (yes/no), tags (separated by ';'), deadline (YYYY-MM-DD or
-    blank); optionally responsible_actor and time_frame (short/medium/long).
+    blank); optionally responsible_actor, time_frame (short/medium/long), and text_en,
+    text_es, section_en, section_es (the text and section path in English and in Spanish;
+    text and section are in the original language).
     """
     from .importers import import_accord
 
@@ -217,7 +226,9 @@ def import_accord_command(file, name, country, signed_on, slug, target_date, pri
         click.echo(import_accord(_read(file), file, name=name, country=country,
                                  signed_on=signed_on, slug=slug, target_date=target_date,
                                  public=not private,
-                                 first_implementation_year=first_implementation_year))
+                                 first_implementation_year=first_implementation_year,
+                                 original_language=original_language,
+                                 name_translated=translated_name))
     except TableError as exc:
         _fail(exc)
 

@@ -1,18 +1,26 @@
-"""Translated names of the domain's fixed vocabularies (levels, review states, time frames)."""
+"""The reader's language for what pages, charts and workbooks show: the domain's fixed
+vocabularies (levels, review states, time frames, kinds), the PAM provision types, country
+names, reasons given as `Message`s, and bilingual accord content (`domain.bilingual`)."""
+import re
+from functools import lru_cache
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
-import re
-
+from .domain import bilingual
 from .domain.messages import Message
+from .reference import dataset
 
 _DECIMAL = re.compile(r"-?\d+\.\d+")
+_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
 
 LEVEL_LABELS = (_l("Not initiated"), _l("Minimal"), _l("Intermediate"), _l("Complete"))
 REVIEW_STATES = {"pending": _l("pending review"), "verified": _l("verified"),
                  "rejected": _l("rejected")}
 #: The cross-cutting tags the tracker knows; any other tag is shown as typed.
 TAGS = {"gender": _l("gender"), "ethnic": _l("ethnic"), "territorial": _l("territorial")}
+KINDS = {"monitored": _l("monitored"), "reference": _l("reference")}
 TIME_FRAMES = {"short": _l("short term"), "medium": _l("medium term"), "long": _l("long term")}
 
 
@@ -32,6 +40,28 @@ def review_state(state: str) -> str:
     return str(REVIEW_STATES.get(state, state))
 
 
+def yes_no(value: bool) -> str:
+    """yes / no in the reader's language."""
+    return _("yes") if value else _("no")
+
+
+#: Words stored in records and exported as they are in English (time frames, review states).
+STORED_WORDS = {"short": _l("short"), "medium": _l("medium"), "long": _l("long"),
+                "pending": _l("pending"), "verified": _l("verified"),
+                "rejected": _l("rejected")}
+
+
+def stored_word(word: str | None) -> str | None:
+    """A stored vocabulary word (short, pending, ...) in the reader's language; the word
+    itself in English, None and unknown words as they are."""
+    return str(STORED_WORDS[word]) if word in STORED_WORDS else word
+
+
+def accord_kind(kind: str) -> str:
+    """An accord's kind (monitored, reference) in the reader's language."""
+    return str(KINDS.get(kind, kind))
+
+
 def time_frame(frame: str | None) -> str:
     return str(TIME_FRAMES.get(frame, frame or "")) if frame else _("none")
 
@@ -40,17 +70,33 @@ def stored_reason(entry: dict) -> str:
     """A reason kept as JSON (`tracker.reference.sets.stored_reason`) in the reader's
     language; the English text where no template was kept."""
     if entry.get("text"):
-        params = {key: _decimal(value) for key, value in entry.get("params", {}).items()}
+        params = {key: _localised(value) for key, value in entry.get("params", {}).items()}
         return translate(Message(entry["text"], **params))
     return str(entry.get("message", ""))
 
 
-def _decimal(value: str) -> str:
-    """A stored value that is a decimal number ("38.09524") in the reader's decimal sign."""
-    from .web import number
+def _localised(value: str) -> str:
+    """A stored value that is a decimal number ("38.09524") in the reader's decimal sign, an
+    ISO date ("1991-01-06") in the reader's date format; any other value as stored."""
+    from .web import local_date, number
 
     if isinstance(value, str) and _DECIMAL.fullmatch(value):
         return number(float(value))
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return local_date(value)
+    return value
+
+
+def _filled(value):
+    """A Message's value as shown: a Message translated, a date in the reader's format."""
+    from datetime import date
+
+    from .web import local_date
+
+    if isinstance(value, Message):
+        return translate(value)
+    if isinstance(value, date):
+        return local_date(value)
     return value
 
 
@@ -58,7 +104,113 @@ def translate(reason) -> str:
     """A reason in the reader's language: a `Message` (template translated, then filled,
     its Message values translated too) or a plain N_-marked string."""
     if isinstance(reason, Message):
-        values = {key: translate(value) if isinstance(value, Message) else value
-                  for key, value in reason.params.items()}
+        values = {key: _filled(value) for key, value in reason.params.items()}
         return _(reason.text, **values) if values else _(reason.text)
     return _(reason) if isinstance(reason, str) and reason else str(reason or "")
+
+
+def provision_type_text(ptype, field: str = "name") -> str:
+    """A PAM provision type's name (or "group", "description") in the reader's language:
+    the type's own catalogue (tracker/reference/provision_types_<language>.csv) where the
+    language has one, else the stored English text. `ptype`: a ProvisionType or a code."""
+    from flask_babel import get_locale
+
+    code = ptype if isinstance(ptype, str) else ptype.code
+    translated = dataset.translated_vocabulary(str(get_locale())).get(code)
+    if translated:
+        return translated[field]
+    return code if isinstance(ptype, str) else str(getattr(ptype, field))
+
+
+def provision_type_names(stored: dict[str, str]) -> dict[str, str]:
+    """`stored` (type code -> English name) with each name in the reader's language."""
+    from flask_babel import get_locale
+
+    translated = dataset.translated_vocabulary(str(get_locale()))
+    return {code: translated.get(code, {}).get("name", name) for code, name in stored.items()}
+
+
+#: Country names as data sets write them that differ from the CLDR English name (PAM_ID).
+COUNTRY_ALIASES = {"bosnia": "BA", "congo-brazzaville": "CG", "ivory coast": "CI",
+                   "macedonia": "MK", "east timor": "TL", "drc": "CD",
+                   "democratic republic of the congo": "CD", "burma": "MM"}
+
+
+@lru_cache(maxsize=None)
+def country_code(name: str) -> str | None:
+    """The ISO 3166 code of a country as an accord stores it (its English name as the data
+    set writes it: "Colombia", "Ivory Coast", "Timor-Leste (East Timor)"), through CLDR's
+    English territory names and COUNTRY_ALIASES; None when not recognised."""
+    key = re.sub(r"\s+", " ", name.strip().lower())
+    english = _english_territories()
+    for candidate in (key, re.sub(r"\s*\(.*\)$", "", key), *re.findall(r"\((.*)\)", key)):
+        code = english.get(candidate) or COUNTRY_ALIASES.get(candidate)
+        if code:
+            return code
+    return None
+
+
+@lru_cache(maxsize=1)
+def _english_territories() -> dict[str, str]:
+    from babel import Locale
+
+    names = {}
+    for code, territory in Locale("en").territories.items():
+        if code.isalpha() and len(code) == 2:
+            names[territory.lower()] = code
+            names[territory.lower().replace(" & ", " and ")] = code
+    return names
+
+
+def country_name(name: str | None) -> str:
+    """A country in the reader's language through Babel's territory names ("Ivory Coast"
+    -> "Côte d’Ivoire" in Spanish); the stored text when it names no known country."""
+    from flask_babel import get_locale
+
+    if not name:
+        return ""
+    code = country_code(name)
+    locale = get_locale()
+    return locale.territories.get(code, name) if code and locale else name
+
+
+#: The plain column of each bilingual content field; its translation is `<column>_translated`.
+CONTENT_FIELDS = {"name", "description", "title", "text"}
+LANGUAGE_NAMES = {"en": _l("English"), "es": _l("Spanish")}
+LANGUAGE_ONLY = {"en": _l("Only in English: no Spanish text has been entered."),
+                 "es": _l("Only in Spanish: no English text has been entered.")}
+
+
+def content(item, field: str) -> bilingual.Shown:
+    """An accord's name or description, a section's title or a provision's text in the
+    reader's language when held, else in the language it exists in (`Shown.foreign`).
+    `item`: an Accord, Section or Provision; `field`: one of CONTENT_FIELDS."""
+    from flask_babel import get_locale
+
+    if field not in CONTENT_FIELDS:
+        raise ValueError(f"{field!r} is not a bilingual content field")
+    accord = item if hasattr(item, "original_language") else item.accord
+    return bilingual.for_reader(getattr(item, field), getattr(item, f"{field}_translated"),
+                                accord.original_language or "en", str(get_locale()))
+
+
+def local(item, field: str) -> str:
+    """`content` as plain text: for page titles, charts, workbooks and briefs."""
+    return content(item, field).text
+
+
+def content_html(item, field: str, truncate: int | None = None) -> Markup:
+    """`content` for a page: the text (cut to `truncate` characters) in an element carrying
+    its language, followed, when only the other language exists, by a visible marker
+    ("[ES]") whose title and hidden text say so."""
+    shown = content(item, field)
+    text = shown.text
+    if truncate and len(text) > truncate:
+        text = text[:truncate - 1].rstrip() + "…"
+    if not shown.foreign:
+        return Markup("{}").format(text)
+    return Markup('<span lang="{lang}">{text}</span> <span class="badge lang" title="{why}">'
+                  '<span aria-hidden="true">[{code}]</span><span class="visually-hidden">'
+                  '({why})</span></span>').format(lang=shown.language, text=text,
+                                                  why=str(LANGUAGE_ONLY[shown.language]),
+                                                  code=shown.language.upper())

@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy import insert, select, update
 
 from . import summary
+from .domain import bilingual
 from .domain.rules import Submission, changes_nothing
 from .domain.scale import LevelError, parse_level
 from .extensions import db
@@ -32,7 +33,10 @@ from .services import audit, touch
 from .tables import RowError, TableError, parse_bool, parse_date, parse_tags, read_table
 
 ACCORD_COLUMNS = ("code", "section", "text", "provision_type", "priority", "tags", "deadline")
-ACCORD_OPTIONAL = ("responsible_actor", "time_frame")
+#: text_en/text_es and section_en/section_es give a provision's text and its section path in
+#: each content language; `text` and `section` are in the accord's original language.
+ACCORD_OPTIONAL = ("responsible_actor", "time_frame", "text_en", "text_es", "section_en",
+                   "section_es")
 STATUS_COLUMNS = ("provision_code", "level", "effective_on", "evidence", "note")
 SECTION_SEPARATOR = ">"
 
@@ -122,6 +126,8 @@ class _ProvisionRow:
     code: str
     section_path: list[tuple[str, str]]
     text: str
+    text_translated: str | None
+    section_translated: dict[str, str]  # section code -> title in the other language
     type_id: int | None
     priority: bool
     tags: list[str]
@@ -134,32 +140,42 @@ def import_accord(data: bytes, filename: str, *, name: str, country: str, signed
                   slug: str | None = None, **attributes) -> ImportResult:
     """Create a monitored accord with its sections and provisions from a structure file.
 
-    `attributes` may set description, target_date, source_url, illustrative, public and
-    priority_since (the date recorded for the initial priority flags; default: signing date).
+    `attributes` may set description, target_date, source_url, illustrative, public,
+    original_language ("en" default, or "es": the language of `name`, `description` and the
+    file's `text` and `section` columns), name_translated and description_translated (the
+    same in the other language) and priority_since (the date recorded for the initial
+    priority flags; default: signing date). The file's text_en/text_es and
+    section_en/section_es columns give each language's text (`domain.bilingual`).
     """
     slug = slug or slugify(name)
+    language = attributes.get("original_language") or "en"
+    if language not in bilingual.LANGUAGES:
+        raise TableError([RowError(None, f"original language {language!r} is not one of "
+                                         f"{', '.join(bilingual.LANGUAGES)}")])
     try:
         for value, column, what in ((name, Accord.name, "the name"),
                                     (country, Accord.country, "the country"),
-                                    (slug, Accord.slug, "the slug")):
+                                    (slug, Accord.slug, "the slug"),
+                                    (attributes.get("name_translated"), Accord.name_translated,
+                                     "the translated name")):
             _fits(value, column, what)
     except ValueError as exc:
         raise TableError([RowError(None, str(exc))]) from None
     if db.session.scalar(select(Accord.id).where(Accord.slug == slug)) is not None:
         raise TableError([RowError(None, f"an accord with slug {slug!r} already exists")])
     table = read_table(data, filename, ACCORD_COLUMNS, ACCORD_OPTIONAL)
-    rows = _parse_structure_rows(table.rows)
+    rows = _parse_structure_rows(table.rows, language)
     return _commit_or_rollback(
         lambda: _write_accord(rows, name=name, country=country, signed_on=signed_on, slug=slug,
                               **attributes))
 
 
-def _parse_structure_rows(rows) -> list[_ProvisionRow]:
+def _parse_structure_rows(rows, language: str = "en") -> list[_ProvisionRow]:
     types = provision_type_lookup()
     parsed, seen, errors = [], set(), []
     for number, row in rows:
         try:
-            parsed.append(_structure_row(row, types, seen))
+            parsed.append(_structure_row(row, types, seen, language))
         except ValueError as exc:
             errors.append(RowError(number, str(exc)))
     _fail_if(errors)
@@ -174,8 +190,18 @@ def _fits(value: str | None, column, what: str) -> None:
         raise ValueError(f"{what} has {len(value)} characters; at most {limit} fit")
 
 
-def _structure_row(row: dict, types: dict, seen: set) -> _ProvisionRow:
+def _structure_row(row: dict, types: dict, seen: set, language: str = "en") -> _ProvisionRow:
     code = row["code"]
+    text, text_translated = bilingual.from_languages(
+        {lang: row.get(f"text_{lang}") for lang in bilingual.LANGUAGES}, language, row["text"])
+    section, section_other = bilingual.from_languages(
+        {lang: row.get(f"section_{lang}") for lang in bilingual.LANGUAGES}, language,
+        row["section"])
+    path = _parse_section_path(section)
+    translated_path = _parse_section_path(section_other or "")
+    if translated_path and [c for c, _t in translated_path] != [c for c, _t in path]:
+        raise ValueError(f"the section path in {bilingual.other(language)} names other "
+                         "sections than the section path")
     if not code:
         raise ValueError("provision code is empty")
     _fits(code, Provision.code, "the provision code")
@@ -193,7 +219,8 @@ def _structure_row(row: dict, types: dict, seen: set) -> _ProvisionRow:
     if time_frame not in (None, "short", "medium", "long"):
         raise ValueError(f"time frame {time_frame!r} is not short, medium or long")
     return _ProvisionRow(
-        code=code, section_path=_parse_section_path(row["section"]), text=row["text"],
+        code=code, section_path=path, text=text, text_translated=text_translated,
+        section_translated=dict(translated_path),
         type_id=ptype.id if ptype else None, priority=parse_bool(row["priority"]),
         tags=parse_tags(row["tags"]),
         deadline=parse_date(row["deadline"]) if row["deadline"] else None,
@@ -221,9 +248,11 @@ def _write_accord(rows: list[_ProvisionRow], *, name, country, signed_on, slug,
     db.session.add(accord)
     sections: dict[str, Section] = {}
     for row in rows:
-        section = _ensure_sections(accord, row.section_path, sections)
+        section = _ensure_sections(accord, row.section_path, sections,
+                                   row.section_translated)
         provision = Provision(
             accord=accord, section=section, code=row.code, text=row.text,
+            text_translated=row.text_translated,
             provision_type_id=row.type_id, priority=row.priority, deadline=row.deadline,
             responsible_actor=row.responsible_actor, time_frame=row.time_frame, version=1,
             tags=[ProvisionTag(tag=t) for t in row.tags],
@@ -239,7 +268,8 @@ def _write_accord(rows: list[_ProvisionRow], *, name, country, signed_on, slug,
     return ImportResult(created=created)
 
 
-def _ensure_sections(accord, path, sections: dict[str, Section]) -> Section | None:
+def _ensure_sections(accord, path, sections: dict[str, Section],
+                     translated: dict[str, str] | None = None) -> Section | None:
     parent = None
     for code, title in path:
         section = sections.get(code)
@@ -248,6 +278,8 @@ def _ensure_sections(accord, path, sections: dict[str, Section]) -> Section | No
                               position=len(sections))
             sections[code] = section
             db.session.add(section)
+        if translated and translated.get(code) not in (None, code):
+            section.title_translated = section.title_translated or translated[code]
         parent = section
     return parent
 

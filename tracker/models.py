@@ -30,6 +30,9 @@ ACCORD_KINDS = ("monitored", "reference")
 ROLES = ("admin", "coordinator", "editor", "viewer")
 REVIEW_STATES = ("pending", "verified", "rejected")
 TIME_FRAMES = ("short", "medium", "long")
+#: The languages an accord's content (name, description, section titles, provision texts) is
+#: held in: its original language in the plain columns, the other one in *_translated.
+CONTENT_LANGUAGES = ("en", "es")
 RECORD_SOURCES = ("web", "excel", "import", "seed", "api", "restore")
 
 
@@ -155,11 +158,18 @@ class Accord(db.Model):
             name="score_precision_known",
         ),
         CheckConstraint("slug <> ''", name="slug_not_empty"),
+        CheckConstraint(_in("original_language", CONTENT_LANGUAGES),
+                        name="original_language_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
+    # name, description and the texts of its sections and provisions are in this language;
+    # each *_translated column holds the same text in the other content language, or None.
+    original_language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
     name: Mapped[str] = mapped_column(String(300))
+    name_translated: Mapped[str | None] = mapped_column(String(300))
+    description_translated: Mapped[str | None] = mapped_column(Text)
     country: Mapped[str] = mapped_column(String(120))
     signed_on: Mapped[date] = mapped_column(Date)
     signed_on_verified: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -277,6 +287,7 @@ class Section(db.Model):
     )
     code: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(300))
+    title_translated: Mapped[str | None] = mapped_column(String(300))  # see Accord
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     accord: Mapped[Accord] = relationship(back_populates="sections")
@@ -322,6 +333,7 @@ class Provision(db.Model):
     )
     code: Mapped[str] = mapped_column(String(40))
     text: Mapped[str] = mapped_column(Text, default="")
+    text_translated: Mapped[str | None] = mapped_column(Text)  # see Accord.original_language
     provision_type_id: Mapped[int | None] = mapped_column(
         ForeignKey("provision_types.id", ondelete="RESTRICT"), index=True
     )

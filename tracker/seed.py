@@ -52,6 +52,9 @@ def load_demo_accord(seed_dir: Path) -> str:
             source_url=meta.get("source"), illustrative=bool(meta["illustrative"]),
             public=bool(meta.get("public", True)),
             priority_since=date.fromisoformat(meta["priority_flags_set_on"]),
+            original_language=meta.get("original_language", "en"),
+            name_translated=meta.get("name_translated"),
+            description_translated=meta.get("description_translated"),
         )
         messages.append(f"structure: {result}")
     result = import_statuses(slug, (folder / "statuses.csv").read_bytes(), "statuses.csv",

@@ -332,8 +332,8 @@ def set_priority(provision: Provision, priority: bool, effective_on: date, reaso
     return change
 
 
-STRUCTURE_FIELDS = ("text", "section_id", "provision_type_id", "responsible_actor", "deadline",
-                    "time_frame")
+STRUCTURE_FIELDS = ("text", "text_translated", "section_id", "provision_type_id",
+                    "responsible_actor", "deadline", "time_frame")
 
 
 def _structure_json(provision: Provision) -> dict:

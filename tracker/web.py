@@ -104,18 +104,42 @@ def isodate(value) -> str:
 
 
 def local_date(value) -> str:
-    """A date in the page's language (e.g. 24 nov 2016)."""
+    """A date in the reader's language, Babel's medium format everywhere a person reads a
+    date (24 nov 2016 in Spanish, Nov 24, 2016 in English). `value`: a date, a datetime
+    (its date) or an ISO string (2016-11-24, as the figures' dicts hold dates); "" for none.
+    Raises ValueError for a string that is not an ISO date."""
     from flask_babel import format_date
 
-    return format_date(value, "medium") if value else ""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return format_date(value, "medium")
 
 
 def local_datetime(value) -> str:
+    """A moment in the reader's language and TRACKER_TIMEZONE, with the zone's name;
+    `value`: a datetime or an ISO string (2026-11-29T10:00:00+00:00)."""
+    from datetime import datetime
+
     from flask_babel import format_datetime
 
     if not value:
-        return ""  # times are stored in UTC and shown in TRACKER_TIMEZONE, which is named
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    # times are stored in UTC and shown in TRACKER_TIMEZONE, which is named
     return f'{format_datetime(value, "medium")} {format_datetime(value, "ZZZZ")}'
+
+
+def utc_moment(value) -> str:
+    """A UTC moment kept as an ISO string (2026-11-29T10:05:00+00:00, as cut-offs record
+    their publication) as its date in the reader's format and its hour and minute
+    ("29 nov 2026 10:05"); the page says UTC beside it."""
+    if not value:
+        return ""
+    text = value if isinstance(value, str) else value.isoformat()
+    return f"{local_date(text)} {text[11:16]}".rstrip()
 
 
 def number(value) -> str:
@@ -129,6 +153,14 @@ def number(value) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return format_decimal(value, format="0.##########", locale=get_locale())
     return str(value)
+
+
+def decimal_sign() -> str:
+    """The reader's decimal sign ("," in Spanish), for figures drawn on charts."""
+    from babel.numbers import get_decimal_symbol
+    from flask_babel import get_locale
+
+    return get_decimal_symbol(get_locale())
 
 
 def day_of_year(month: int, day: int) -> str:
@@ -207,13 +239,15 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(isodate)
     app.add_template_filter(local_date, "date")
     app.add_template_filter(local_datetime, "datetime")
+    app.add_template_filter(utc_moment)
     app.add_template_filter(score)
     app.context_processor(_template_globals)
     from . import i18n
 
     # Globals (not context) so imported macros see them too.
     for helper in (i18n.level_label, i18n.review_state, i18n.time_frame, i18n.translate,
-                   i18n.tag_label, i18n.stored_reason, return_path, number):
+                   i18n.tag_label, i18n.stored_reason, i18n.provision_type_text,
+                   i18n.country_name, i18n.local, i18n.content_html, return_path, number):
         app.add_template_global(helper)
     app.before_request(_start_request)
     app.after_request(_secure_response)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, request
 
 from ..cutoffs import report, services
+from ..domain.messages import N_, Message
 from . import bp, params
 from .routes import _answer, _figures
 
@@ -23,7 +24,8 @@ def _since(figures, default):
         return default
     found = services.by_label(figures.accord, label)
     if found is None:
-        params.bad_request(f"since={label!r} names no cut-off of this accord")
+        params.bad_request(Message(N_("since=%(value)s names no cut-off of this accord"),
+                                   value=repr(label)))
     return found
 
 
@@ -55,7 +57,8 @@ def cutoff_changes(slug: str, label: str):
     found = _cutoff_or_404(figures, label)
     base = _since(figures, services.previous(found))
     if base is None:
-        params.bad_request(f"cut-off {label!r} is the first one: name another with since=")
+        params.bad_request(Message(N_("cut-off %(label)s is the first one: name another "
+                                      "with since="), label=repr(label)))
     return _answer(figures, lambda: report.changes_json(
         figures.accord, report.Moment.of(base), report.Moment.of(found)),
         services.state(figures.accord))
@@ -69,7 +72,8 @@ def changes_to_now(slug: str):
     listed = services.cutoffs(figures.accord)
     base = _since(figures, listed[0] if listed else None)
     if base is None:
-        params.bad_request("this accord has no cut-off yet: nothing to compare with")
+        params.bad_request(Message(N_("this accord has no cut-off yet: nothing to compare "
+                                      "with")))
     return _answer(figures, lambda: report.changes_json(
         figures.accord, report.Moment.of(base), report.Moment.now()),
         services.state(figures.accord))

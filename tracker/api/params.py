@@ -13,6 +13,7 @@ from flask import abort, request
 
 from ..domain import text as rule
 from ..domain.compare import MAX_YEARS
+from ..domain.messages import N_, Message
 from ..domain.metrics import FREQUENCIES, Filters, ProvisionInfo
 
 FILTER_PARAMS = ("section", "tag", "priority", "provision_type", "responsible_actor",
@@ -25,21 +26,25 @@ DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 YEARS = ("now",) + tuple(str(n) for n in range(1, MAX_YEARS + 1))
 
 
-def bad_request(message: str):
-    """Abort with a 400 whose JSON (or page) carries `message`."""
-    abort(400, description=message)
+def bad_request(message: Message | str):
+    """Abort with a 400 whose JSON (or page) carries `message` in the reader's language
+    (a `Message`, translated and filled by `i18n.translate`; English without a catalogue)."""
+    from ..i18n import translate
+
+    abort(400, description=translate(message))
 
 
 def check_known(allowed: tuple[str, ...]) -> None:
     """Refuse parameters a route does not take, and any parameter given more than once."""
     unknown = sorted(set(request.args) - set(allowed))
     if unknown:
-        bad_request(f"unknown parameter(s): {', '.join(unknown)}; "
-                    f"allowed: {', '.join(allowed) or 'none'}")
+        bad_request(Message(N_("unknown parameter(s): %(unknown)s; allowed: %(allowed)s"),
+                            unknown=", ".join(unknown), allowed=", ".join(allowed) or "—"))
     for name in request.args:
         count = len(request.args.getlist(name))
         if count > 1:
-            bad_request(f"{name} is given {count} times; give it once")
+            bad_request(Message(N_("%(name)s is given %(count)s times; give it once"),
+                                name=name, count=count))
 
 
 def value(name: str) -> str | None:
@@ -49,13 +54,14 @@ def value(name: str) -> str | None:
     if not values:
         return None
     if len(values) > 1:
-        bad_request(f"{name} is given {len(values)} times; give it once")
+        bad_request(Message(N_("%(name)s is given %(count)s times; give it once"), name=name,
+                            count=len(values)))
     try:
         text = rule.clean_text(values[0], multiline=False)
     except ValueError as exc:
-        bad_request(f"{name}: {exc.args[0]}")
+        bad_request(Message(N_("%(name)s: %(reason)s"), name=name, reason=exc.args[0]))
     if not text.strip():
-        bad_request(f"{name} is empty; leave it out instead")
+        bad_request(Message(N_("%(name)s is empty; leave it out instead"), name=name))
     return text
 
 
@@ -68,11 +74,15 @@ def as_of(signed_on: date, name: str = "as_of") -> date:
     try:
         day = rule.parse_iso_date(text)
     except ValueError:
-        bad_request(f"{name}={text!r} is not a date (use YYYY-MM-DD)")
+        bad_request(Message(N_("%(name)s=%(value)s is not a date (use YYYY-MM-DD)"),
+                            name=name, value=repr(text)))
     if day > date.today():
-        bad_request(f"{name}={day} is in the future")
+        bad_request(Message(N_("%(name)s=%(value)s is in the future"), name=name,
+                            value=day.isoformat()))
     if day < signed_on:
-        bad_request(f"{name}={day} is before the accord was signed ({signed_on})")
+        bad_request(Message(N_("%(name)s=%(value)s is before the accord was signed "
+                               "(%(signed)s)"), name=name, value=day.isoformat(),
+                            signed=signed_on))
     return day
 
 
@@ -82,7 +92,8 @@ def boolean(name: str, default: bool | None = None) -> bool | None:
     if text is None:
         return default
     if text not in BOOLEANS:
-        bad_request(f"{name}={text!r} must be true or false")
+        bad_request(Message(N_("%(name)s=%(value)s must be true or false"), name=name,
+                            value=repr(text)))
     return BOOLEANS[text]
 
 
@@ -97,10 +108,12 @@ def filters(provisions: list[ProvisionInfo]) -> Filters:
     given = {name: value(name) for name in known}
     for name, values in known.items():
         if given[name] is not None and given[name] not in values:
-            bad_request(f"{name}={given[name]!r} matches no provision of this accord")
+            bad_request(Message(N_("%(name)s=%(value)s matches no provision of this accord"),
+                                name=name, value=repr(given[name])))
     frame = value("time_frame")
     if frame is not None and frame not in TIME_FRAMES:
-        bad_request(f"time_frame={frame!r} must be one of {', '.join(TIME_FRAMES)}")
+        bad_request(Message(N_("%(name)s=%(value)s must be one of %(allowed)s"),
+                            name="time_frame", value=repr(frame), allowed=", ".join(TIME_FRAMES)))
     return Filters(section=given["section"], tag=given["tag"], priority=boolean("priority"),
                    provision_type=given["provision_type"],
                    responsible_actor=given["responsible_actor"], time_frame=frame)
@@ -110,7 +123,8 @@ def frequency() -> str:
     """`freq`: month (default), quarter or year."""
     freq = value("freq") or "month"
     if freq not in FREQUENCIES:
-        bad_request(f"freq={freq!r} must be one of {', '.join(FREQUENCIES)}")
+        bad_request(Message(N_("%(name)s=%(value)s must be one of %(allowed)s"),
+                            name="freq", value=repr(freq), allowed=", ".join(FREQUENCIES)))
     return freq
 
 
@@ -118,7 +132,8 @@ def year() -> int | None:
     """`year` since signing, one of YEARS: 1-10, or "now" (None, the default)."""
     text = value("year") or "now"
     if text not in YEARS:
-        bad_request(f"year={text!r} must be a whole number from 1 to {MAX_YEARS}, or now")
+        bad_request(Message(N_("year=%(value)s must be a whole number from 1 to %(high)s, or "
+                               "now"), value=repr(text), high=MAX_YEARS))
     return None if text == "now" else int(text)
 
 
@@ -129,16 +144,18 @@ def moment_text(text: str, name: str, created_at: datetime) -> datetime:
     try:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
-        bad_request(f"{name}={text!r} is not an ISO 8601 timestamp "
-                    f"(use YYYY-MM-DDTHH:MM:SS+00:00)")
+        bad_request(Message(N_("%(name)s=%(value)s is not an ISO 8601 timestamp (use "
+                               "YYYY-MM-DDTHH:MM:SS+00:00)"), name=name, value=repr(text)))
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
     value = value.astimezone(timezone.utc)
     if value < created_at:
-        bad_request(f"{name}={text!r} is before the accord existed here "
-                    f"({created_at.isoformat()})")
+        bad_request(Message(N_("%(name)s=%(value)s is before the accord existed here "
+                               "(%(created)s)"), name=name, value=repr(text),
+                            created=created_at.isoformat()))
     if value > datetime.now(timezone.utc):
-        bad_request(f"{name}={text!r} is in the future")
+        bad_request(Message(N_("%(name)s=%(value)s is in the future"), name=name,
+                            value=repr(text)))
     return value
 
 
@@ -149,5 +166,6 @@ def known_at(accord) -> datetime | None:
     if text is None:
         return None
     if boolean("include_pending", False):
-        bad_request("known_at counts verified records only; drop include_pending")
+        bad_request(Message(N_("known_at counts verified records only; drop "
+                               "include_pending")))
     return moment_text(text, "known_at", accord.created_at)

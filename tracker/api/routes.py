@@ -10,6 +10,8 @@ from .. import __version__, queries
 from ..cache import Recent
 from ..figures import AccordFigures, alignment_rule, default_reference_set
 from ..permissions import can_view, has_role_on
+from ..domain import bilingual
+from ..domain.messages import N_, Message
 from . import bp, params
 from .openapi import document
 
@@ -17,8 +19,13 @@ ACCORD_FIELDS = ("slug", "name", "country", "signed_on", "kind", "reference_set"
 
 
 def _accord_json(accord) -> dict:
+    """An accord's identity; `name` as stored (in `original_language`), and `name_en`,
+    `name_es` for each content language ("" where that language's name is not entered)."""
     data = {name: getattr(accord, name) for name in ACCORD_FIELDS}
     data["signed_on"] = accord.signed_on.isoformat()
+    data["original_language"] = accord.original_language
+    names = bilingual.by_language(accord.name, accord.name_translated, accord.original_language)
+    data.update({f"name_{language}": text for language, text in names.items()})
     data["external_ids"] = accord.external_ids or {}
     return data
 
@@ -154,9 +161,11 @@ def comparison(slug: str):
     as_of = params.as_of(figures.accord.signed_on)
     label = params.value("reference_set") or default_reference_set()
     if not label:
-        params.bad_request("no reference set is loaded (import-reference loads one)")
+        params.bad_request(Message(N_("no reference set is loaded (import-reference loads "
+                                      "one)")))
     if label not in queries.reference_sets():
-        params.bad_request(f"reference_set={label!r} is not a known reference set")
+        params.bad_request(Message(N_("reference_set=%(value)s is not a known reference set"),
+                                   value=repr(label)))
     with_illustrative = params.boolean("include_illustrative", True)
 
     def make() -> dict:

@@ -12,7 +12,8 @@ from flask_babel import gettext as _
 from ..dashboard.board import Board, Selection, render_chart
 from ..domain import changes as domain_changes
 from ..models import Accord
-from ..web import number
+from ..i18n import local
+from ..web import local_date, number, utc_moment
 from . import report
 from .models import Cutoff
 
@@ -83,7 +84,7 @@ class Brief:
         found = [_("As of %(date)s, %(complete)s%% of the %(n)s provisions were complete, "
                    "%(intermediate)s%% at an intermediate level, %(minimal)s%% minimally "
                    "implemented and %(none)s%% not initiated: an implementation score of "
-                   "%(score)s out of 100.", date=self.moment.as_of.isoformat(), n=s["provisions"],
+                   "%(score)s out of 100.", date=local_date(self.moment.as_of), n=s["provisions"],
                    complete=number(s["shares"]["complete"]),
                    intermediate=number(s["shares"]["intermediate"]),
                    minimal=number(s["shares"]["minimal"]),
@@ -99,11 +100,11 @@ class Brief:
         if self.changes is None:
             return []
         change = domain_changes.delta(*self.changes.whole)
-        since = self.previous.label or self.previous.as_of.isoformat()
+        since = self.previous.label or local_date(self.previous.as_of)
         return [_("Since %(since)s (%(date)s), the share of complete provisions changed by "
                   "%(complete)s percentage points and the score by %(score)s points; "
                   "%(up)s provisions moved up, %(down)s went down and %(done)s became complete.",
-                  since=since, date=self.previous.as_of.isoformat(),
+                  since=since, date=local_date(self.previous.as_of),
                   complete=signed(change["shares"]["complete"]), score=signed(change["score"]),
                   up=len(self.changes.moved_up), down=len(self.changes.moved_down),
                   done=len(self.changes.newly_complete))]
@@ -162,19 +163,19 @@ class Brief:
     def title(self) -> str:
         """The brief's title, with the cut-off's label if any."""
         if self.moment.label:
-            return _("%(accord)s: implementation brief, %(label)s", accord=self.accord.name,
-                     label=self.moment.label)
-        return _("%(accord)s: implementation brief", accord=self.accord.name)
+            return _("%(accord)s: implementation brief, %(label)s",
+                     accord=local(self.accord, "name"), label=self.moment.label)
+        return _("%(accord)s: implementation brief", accord=local(self.accord, "name"))
 
     @property
     def scope(self) -> str:
         """What the figures are: their date, and the moment they were known at."""
         if self.moment.known_at is None:
             return _("Figures as of %(date)s, as known now.",
-                     date=self.moment.as_of.isoformat())
+                     date=local_date(self.moment.as_of))
         return _("Figures as of %(date)s, as known when published on %(at)s UTC; they do not "
-                 "change when records come in later.", date=self.moment.as_of.isoformat(),
-                 at=self.moment.known_at.strftime("%Y-%m-%d %H:%M"))
+                 "change when records come in later.", date=local_date(self.moment.as_of),
+                 at=utc_moment(self.moment.known_at))
 
     def method_lines(self) -> list[str]:
         """Sources and method, for the footer."""

@@ -17,7 +17,8 @@ from fpdf.enums import XPos, YPos
 
 from ..domain.scale import LEVEL_KEYS
 from ..i18n import level_labels
-from ..web import number
+from ..i18n import local
+from ..web import local_date, number
 from .brief import CHARTS, Brief, signed
 
 PAPERS = {"a4": "A4", "letter": "Letter"}
@@ -44,10 +45,10 @@ class _Document(FPDF):
         self.set_font("DejaVu", "", 8)
         self.set_text_color(*_MUTED)
         label = self.brief.moment.label or _("as of %(date)s",
-                                              date=self.brief.moment.as_of.isoformat())
+                                              date=local_date(self.brief.moment.as_of))
         room = self.w - self.l_margin - self.r_margin - 40
         self.set_xy(self.l_margin, 8)
-        self.cell(room, 5, _shorten(self, f"{self.brief.accord.name} · {label}", room))
+        self.cell(room, 5, _shorten(self, f"{local(self.brief.accord, 'name')} · {label}", room))
         if self.brief.accord.illustrative:
             self.set_xy(self.l_margin, 8)
             self.set_text_color(*_STAMP)

@@ -5,6 +5,7 @@ from flask_babel import gettext
 
 from ..domain import changes as domain_changes
 from ..i18n import tag_label
+from ..web import local_date
 from . import report
 
 
@@ -16,8 +17,8 @@ def changes_rows(accord, since: report.Moment, label: str | None, data):
     after = report.Moment(data.as_of, data.figures.known_at, label)
     changes = report.changes(accord, since, after)
     title = gettext("Since %(label)s (%(date)s)", label=since.label or "",
-                    date=since.as_of.isoformat())
-    yield {"part": title, "name": gettext("as of %(date)s", date=data.as_of.isoformat())}
+                    date=local_date(since.as_of))
+    yield {"part": title, "name": gettext("as of %(date)s", date=local_date(data.as_of))}
     titles = report.point_titles(accord)
     parts = [(gettext("Summary"), gettext("All provisions"), changes.whole),
              (gettext("Summary"), gettext("Priority"), changes.priority),

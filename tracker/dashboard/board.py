@@ -15,9 +15,9 @@ from .. import charts, queries
 from ..domain.metrics import Filters
 from ..extensions import db
 from ..figures import AccordFigures, alignment_rule, default_reference_set
-from ..i18n import level_labels
+from ..i18n import level_labels, local, provision_type_names
 from ..models import Accord, ProvisionType
-from ..web import day_of_year, number
+from ..web import day_of_year, decimal_sign, local_date, number
 
 CROSS_CUTTING_TAGS = ("gender", "ethnic")
 CHARTS = ("priority", "status", "groups", "tags", "comparison", "curve", "pace")
@@ -103,7 +103,8 @@ class Board:
 
     @cached_property
     def section_titles(self) -> dict[str, str]:
-        return {s.code: s.title for s in self.accord.sections}
+        """Section code -> title in the reader's language where entered (`i18n.local`)."""
+        return {s.code: local(s, "title") for s in self.accord.sections}
 
     @cached_property
     def groups(self) -> list[dict]:
@@ -207,7 +208,9 @@ def natural(code: str) -> tuple:
 
 
 def type_names() -> dict[str, str]:
-    return dict(db.session.execute(select(ProvisionType.code, ProvisionType.name)).all())
+    """Provision type code -> name in the reader's language."""
+    return provision_type_names(
+        dict(db.session.execute(select(ProvisionType.code, ProvisionType.name)).all()))
 
 
 # --- labels, alt texts, chart bytes ----------------------------------------------------------
@@ -237,14 +240,14 @@ def _frame(board: Board, name: str) -> dict:
     """Labels every chart of the board shares: levels, source line, illustrative note."""
     if board.sel.known_at is not None:
         source = _("Source: %(accord)s, as of %(date)s · records verified by %(moment)s UTC",
-                   accord=short(board.accord.name), moment=board.sel.known_at_text,
-                   date=board.sel.as_of.isoformat())
+                   accord=short(local(board.accord, "name")), moment=board.sel.known_at_text,
+                   date=local_date(board.sel.as_of))
     elif board.sel.include_pending:
         source = _("Source: %(accord)s, as of %(date)s · verified and pending (not official) "
-                   "records", accord=short(board.accord.name), date=board.sel.as_of.isoformat())
+                   "records", accord=short(local(board.accord, "name")), date=local_date(board.sel.as_of))
     else:
         source = _("Source: %(accord)s, verified records as of %(date)s",
-                   accord=short(board.accord.name), date=board.sel.as_of.isoformat())
+                   accord=short(local(board.accord, "name")), date=local_date(board.sel.as_of))
     chosen = selection_text(board, with_tag=name != "tags")  # the tags chart ignores the tag
     if name not in REFERENCE_CHARTS and chosen:
         source += " · " + _("Selection: %(what)s", what=chosen)
@@ -256,7 +259,7 @@ def _frame(board: Board, name: str) -> dict:
     else:
         illustrative = board.accord.illustrative
     return {"levels": level_names(), "source": source, "empty": _("No data for this selection"),
-            "note": _("Illustrative data") if illustrative else ""}
+            "note": _("Illustrative data") if illustrative else "", "decimal": decimal_sign()}
 
 
 def _chart_labels(board: Board, name: str) -> dict:
@@ -268,7 +271,7 @@ def _chart_labels(board: Board, name: str) -> dict:
             "title": _("Score of priority and non-priority provisions"), "x": year, "y": score,
             "all": _("All provisions"), "priority": _("Priority"),
             "non_priority": _("Non-priority"),
-            "since": _("Priority flags set %(date)s", date=board.priority_since or "")},
+            "since": _("Priority flags set %(date)s", date=local_date(board.priority_since))},
         "status": lambda: {"title": _("Implementation status over time"), "x": year,
                            "y": share},
         "groups": lambda: {
@@ -288,7 +291,7 @@ def _chart_labels(board: Board, name: str) -> dict:
             "y": score, "score": _("Score"),
             "projection": _("At the pace of the last 12 months"),
             "required": _("Pace needed to complete by the target date"),
-            "target": _("Target date %(date)s", date=board.pace["target_date"] or "")},
+            "target": _("Target date %(date)s", date=local_date(board.pace["target_date"]))},
     }
     return {**_frame(board, name), **by_name[name]()}
 
@@ -324,9 +327,10 @@ def alt_texts(board: Board) -> dict[str, str]:
     return {
         "priority": _("Line chart of the score by month: priority provisions %(p)s, "
                       "non-priority %(n)s on %(date)s.", p=number(s["priority"]["score"]),
-                      n=number(s["non_priority"]["score"]), date=s["as_of"]),
+                      n=number(s["non_priority"]["score"]), date=local_date(s["as_of"])),
         "status": _("Stacked area chart of the share of provisions at each level by month; "
-                    "on %(date)s %(c)s%% complete and %(z)s%% not initiated.", date=s["as_of"],
+                    "on %(date)s %(c)s%% complete and %(z)s%% not initiated.",
+                    date=local_date(s["as_of"]),
                     c=number(s["shares"]["complete"]),
                     z=number(s["shares"]["not_initiated"])),
         "groups": _("Horizontal stacked bars of the share of provisions at each level for "
@@ -342,7 +346,7 @@ def alt_texts(board: Board) -> dict[str, str]:
         "pace": _("Line chart of the score with its projection at the pace of the last 12 "
                   "months (%(m)s points a month) and the pace needed to reach 100 by "
                   "%(target)s (%(r)s points a month).", m=number(pace["monthly_change_12m"]),
-                  target=number(pace["target_date"]),
+                  target=local_date(pace["target_date"]),
                   r=number(pace["required_monthly_change"])),
     }
 

@@ -32,6 +32,8 @@ from ..domain.text import parse_iso_date
 from ..figures import default_reference_set
 from ..models import Accord
 from ..permissions import can_review
+from ..i18n import local
+from ..web import decimal_sign
 from . import bp
 from .board import (CHARTS, Board, DashboardFigures, Selection, alt_texts, level_names, natural,
                     render_chart, selection_text, short, type_names)
@@ -114,7 +116,8 @@ def _keep(board: Board, state: tuple) -> None:
 def data_state(accord: Accord) -> tuple:
     """The database state a dashboard's figures depend on: the same on every instance."""
     return (accord.id, queries.data_version(accord.id),
-            queries.reference_set_version(default_reference_set()), accord.name, accord.illustrative,
+            queries.reference_set_version(default_reference_set()), accord.name,
+            accord.name_translated, accord.illustrative,
             accord.signed_on, accord.target_date)
 
 
@@ -356,17 +359,18 @@ def reference_chart(slug: str, fmt: str):
     if not matrix["calendar"]:
         abort(404, description=_("No coded years for this accord."))
     etag = etag_for((accord.id, queries.data_version(accord.id), accord.name,
-                     accord.illustrative, accord.horizon_years), "heatmap", fmt, size)
+                     accord.name_translated, accord.illustrative, accord.horizon_years),
+                    "heatmap", fmt, size)
     filename = f"{accord.slug}-heatmap{_suffix(size)}.{fmt}"
     if _conditional(etag):
         return _image(None, fmt, etag, filename)
     labels = {"title": _("Implementation level by provision type and year since signing"),
               "x": _("Years since signing (calendar year)"), "y": "", "levels": level_names(),
               "source": _("Source: %(accord)s, coded years 1-%(n)s (reference set %(set)s)",
-                          accord=short(accord.name), n=accord.horizon_years,
+                          accord=short(local(accord, "name")), n=accord.horizon_years,
                           set=accord.reference_set or "—"),
               "note": _("Illustrative data") if accord.illustrative else "",
-              "empty": _("No data for this selection")}
+              "empty": _("No data for this selection"), "decimal": decimal_sign()}
     columns = [f"{count or '–'}\n{year}" for count, year in zip(matrix["years"],
                                                                    matrix["calendar"])]
     data = charts.heatmap(matrix["rows"], columns, labels, fmt, size)

@@ -130,6 +130,12 @@ PROVISIONS = (
     Column("last_change", N_("Last change"), 12, "date"),
     Column("evidence_url", N_("Evidence link"), 30),
     Column("evidence_text", N_("Evidence"), 50),
+    # text and section above are in the accord's original language; these give both
+    # languages (blank where that language's text has not been entered).
+    Column("text_en", N_("Text in English"), 70),
+    Column("text_es", N_("Text in Spanish"), 70),
+    Column("section_en", N_("Section in English"), 40),
+    Column("section_es", N_("Section in Spanish"), 40),
 )
 
 HISTORY = (

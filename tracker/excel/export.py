@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Callable
 
-from flask_babel import gettext
+from flask_babel import format_decimal, get_locale, gettext
 from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from .. import __version__, i18n, palette, queries
-from ..domain import metrics, scale
+from ..domain import bilingual, metrics, scale
 from ..domain.metrics import Filters
 from ..domain.messages import N_
 from ..domain.scale import LEVEL_KEYS
@@ -42,16 +42,40 @@ class ReportData:
     as_of: date
 
     def __post_init__(self):
-        rows = db.session.execute(select(Section.id, Section.code, Section.title, Section.position)
+        rows = db.session.execute(select(Section.id, Section.code, Section.title, Section.position,
+                                         Section.title_translated)
                                   .where(Section.accord_id == self.accord.id)).all()
-        self.section_titles = {code: title for _id, code, title, _pos in rows}
-        self.section_order = {code: pos for _id, code, _title, pos in rows}
+        self.section_titles = {code: title for _id, code, title, _pos, _other in rows}
+        self.section_order = {code: pos for _id, code, _title, pos, _other in rows}
+        #: Section code -> title in the other content language (bilingual.other), if entered.
+        self.section_translations = {code: other for _id, code, _t, _p, other in rows if other}
         self.extras = {pid: (text, version) for pid, text, version in db.session.execute(
             select(Provision.id, Provision.text, Provision.version)
             .where(Provision.accord_id == self.accord.id))}
+        self.translations = dict(db.session.execute(
+            select(Provision.id, Provision.text_translated)
+            .where(Provision.accord_id == self.accord.id, Provision.text_translated.is_not(None))
+        ).all())
 
     def section_label(self, path: tuple[str, ...]) -> str:
         return " > ".join(f"{code} {self.section_titles.get(code, '')}".strip() for code in path)
+
+    def translated_section_label(self, path: tuple[str, ...]) -> str:
+        """The section path in the other content language; "" when a title is missing."""
+        if not all(code in self.section_translations for code in path):
+            return ""
+        return " > ".join(f"{code} {self.section_translations[code]}" for code in path)
+
+    def both_languages(self, provision) -> dict[str, str]:
+        """text_en, text_es, section_en, section_es of a provision (`metrics` info)."""
+        language = self.accord.original_language or "en"
+        texts = bilingual.by_language(self.extras[provision.id][0],
+                                      self.translations.get(provision.id), language)
+        sections = bilingual.by_language(self.section_label(provision.section_path),
+                                         self.translated_section_label(provision.section_path),
+                                         language)
+        return {**{f"text_{k}": v for k, v in texts.items()},
+                **{f"section_{k}": v for k, v in sections.items()}}
 
     def deciding_records(self, on: date) -> dict[int, metrics.Record]:
         """Provision id -> the counted record that sets its level on `on` (the same rule as
@@ -90,7 +114,7 @@ def provision_rows(data: ReportData, level_label: Callable[[int], str] = scale.l
             "responsible_actor": p.responsible_actor, "time_frame": p.time_frame,
             "deadline": p.deadline, "level": level, "level_label": level_label(level),
             "last_change": record.effective_on if record else None,
-            "evidence_url": url, "evidence_text": text,
+            "evidence_url": url, "evidence_text": text, **data.both_languages(p),
         }
 
 
@@ -173,7 +197,8 @@ def comparison_rows(data: ReportData, references, label: str) -> tuple[dict, lis
     """The comparison now against set `label`, and one sheet row per provision type."""
     result = data.figures.comparison(None, references, data.as_of,
                                      alignment_rule(label)).as_dict()
-    names = dict(db.session.execute(select(ProvisionType.code, ProvisionType.name)).all())
+    names = i18n.provision_type_names(
+        dict(db.session.execute(select(ProvisionType.code, ProvisionType.name)).all()))
     rows = []
     for item in result["types"]:
         reference = item["reference"] or {}
@@ -211,16 +236,16 @@ def report_workbook(accord: Accord, as_of: date, *, include_unverified: bool = T
                       naive_utc(known_at).isoformat(sep=" ", timespec="seconds")))
     _summary_sheet(book, data)
     _fill(book.sheet(N_("Provisions"), C.PROVISIONS, freeze="B2"),
-          provision_rows(data, i18n.level_label))
+          readable(provision_rows(data, i18n.level_label)))
     history = _fill(book.sheet(N_("History"), C.HISTORY, freeze="C2"),
-                    history_rows(accord, as_of, include_unverified=include_unverified,
-                                 show_authors=show_authors, known_at=known_at))
+                    readable(history_rows(accord, as_of, include_unverified=include_unverified,
+                                          show_authors=show_authors, known_at=known_at)))
     if history.cut:
         about.append((gettext("HISTORY SHEET CUT"), gettext(
             "The History sheet holds the first %(n)s records, as many as a worksheet holds; "
-            "the history CSV export holds every record.", n=f"{history.count:,}")))
+            "the history CSV export holds every record.", n=format_decimal(history.count))))
     _timeline_sheet(book, data)
-    _fill(book.sheet(N_("Comparison"), C.COMPARISON, freeze="B2"), comparison_table)
+    _fill(book.sheet(N_("Comparison"), C.COMPARISON, freeze="B2"), readable(comparison_table))
     if since is not None:
         from ..cutoffs.sheets import changes_rows
 
@@ -228,6 +253,25 @@ def report_workbook(accord: Accord, as_of: date, *, include_unverified: bool = T
               changes_rows(accord, since, cutoff_label, data))
     _print_setup(book, data, cutoff_label)
     return book.save()
+
+
+#: Columns holding a word of a fixed vocabulary, and how a reader's workbook shows it: the
+#: stored word in English, its translation otherwise (the CSV exports keep the stored word:
+#: "yes", "long", "verified", "gender").
+READABLE = {
+    "priority": lambda v: i18n.yes_no(v == "yes") if v in ("yes", "no") else v,
+    "above_mean": lambda v: i18n.yes_no(v == "yes") if v in ("yes", "no") else v,
+    "time_frame": lambda v: i18n.stored_word(v),
+    "review_state": lambda v: i18n.stored_word(v),
+    "tags": lambda v: ";".join(i18n.tag_label(t) for t in v.split(";")) if v else v,
+}
+
+
+def readable(rows):
+    """`rows` (dicts) with the vocabulary columns of READABLE in the reader's language."""
+    for row in rows:
+        yield {key: READABLE[key](value) if key in READABLE else value
+               for key, value in row.items()}
 
 
 def _print_setup(book: Book, data: ReportData, cutoff_label: str | None) -> None:
@@ -261,11 +305,12 @@ def about_items(data: ReportData, comparison: dict, references, include_unverifi
     flagged = set(db.session.scalars(select(Accord.slug).where(Accord.illustrative.is_(True))))
     illustrative_refs = sum(1 for r in references if r.slug in flagged)
     items = [
-        (gettext("Accord"), accord.name), (gettext("Slug"), accord.slug),
-        (gettext("Country"), accord.country),
+        (gettext("Accord"), i18n.local(accord, "name")), (gettext("Slug"), accord.slug),
+        (gettext("Country"), i18n.country_name(accord.country)),
         (gettext("Signed on"), accord.signed_on.isoformat()),
-        (gettext("Kind"), accord.kind + (f" ({gettext('reference set')} {accord.reference_set})"
-                                         if accord.reference_set else "")),
+        (gettext("Kind"), i18n.accord_kind(accord.kind) + (
+            f" ({gettext('reference set')} {accord.reference_set})"
+            if accord.reference_set else "")),
         (gettext("As of"), data.as_of.isoformat()),
         (gettext("Generated at (UTC)"),
          naive_utc(generated_at).isoformat(sep=" ", timespec="seconds")),
@@ -279,7 +324,7 @@ def about_items(data: ReportData, comparison: dict, references, include_unverifi
         (gettext("Score"), gettext(
             "100 x sum of levels / (3 x provisions); shares are per level, in percent.")),
         (gettext("Priority score ratio"), "" if summary["priority_ratio"] is None
-         else str(summary["priority_ratio"])),
+         else format_decimal(summary["priority_ratio"], format="0.##########")),
         (gettext("Figures count"), gettext("verified status records only")),
         (gettext("History sheet"), gettext(
             "every status record effective by the as-of date, with its review state")
@@ -291,7 +336,7 @@ def about_items(data: ReportData, comparison: dict, references, include_unverifi
             set=default_reference_set(), year=comparison["year"],
             n=comparison["reference_accords"])),
         (gettext("Reference data"), reference_citation(default_reference_set())),
-        (gettext("Provenance"), accord.description or ""),
+        (gettext("Provenance"), i18n.local(accord, "description")),
         (gettext("Source"), accord.source_url or ""),
     ]
     if accord.illustrative:
@@ -432,9 +477,12 @@ def update_workbook(accord: Accord, section: Section | None = None, *,
     chosen = data.figures.subset(Filters(section=section.code if section else None))
     book = Book(translate=gettext)
     sheet = book.sheet(C.UPDATE_SHEET, C.UPDATE, freeze="B2", unlock_editable=True)
+    reader = str(get_locale())
     for p in chosen:
         level, record = levels.get(p.id, 0), deciding.get(p.id)
         text, version = data.extras[p.id]
+        text = bilingual.for_reader(text, data.translations.get(p.id),
+                                    accord.original_language or "en", reader).text
         sheet.append_dict({
             "code": p.code, "section": data.section_label(p.section_path), "text": text,
             "current_level": level, "current_label": i18n.level_label(level),

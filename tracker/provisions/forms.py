@@ -50,6 +50,9 @@ class ProvisionForm(FlaskForm):
     """A coordinator's edit of a provision's structure fields (not its status)."""
 
     text = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=10000)])
+    # The text in the accord's other content language; labelled by `fill`.
+    text_translated = TextAreaField(_l("Text in the other language"),
+                                    validators=[Optional(), Length(max=10000)])
     section = SelectField(_l("Section"), validators=[Optional()])
     provision_type = SelectField(_l("PAM provision type"), validators=[Optional()])
     tags = StringField(_l("Tags (separated by ;)"), validators=[Optional(), Length(max=500)])
@@ -65,12 +68,21 @@ class ProvisionForm(FlaskForm):
             raise ValidationError(_l("Each tag may have at most %(count)d characters.",
                                      count=MAX_TAG))
 
-    def fill(self, sections, types):
-        from ..i18n import TIME_FRAMES
+    def fill(self, sections, types, original_language: str = "en"):
+        """The choices of the section, type and time-frame lists, and the labels of the two
+        text fields naming their language (`original_language`: the accord's)."""
+        from ..domain.bilingual import other
+        from ..i18n import LANGUAGE_NAMES, TIME_FRAMES, provision_type_text
+
+        self.text.label.text = str(_l("Text (original, %(language)s)",
+                                      language=LANGUAGE_NAMES[original_language]))
+        self.text_translated.label.text = str(_l("Text in %(language)s (translation)",
+                                                 language=LANGUAGE_NAMES[other(
+                                                     original_language)]))
 
         self.section.choices = [SelectChoice("", "—")] + [
             SelectChoice(str(s.id), option_label(f"{s.code} {s.title}", 90)) for s in sections]
         self.provision_type.choices = [SelectChoice("", "—")] + [
-            SelectChoice(t.code, f"{t.code} · {t.name}") for t in types]
+            SelectChoice(t.code, f"{t.code} · {provision_type_text(t)}") for t in types]
         self.time_frame.choices = [SelectChoice("", "—")] + [
             SelectChoice(key, str(label)) for key, label in TIME_FRAMES.items()]

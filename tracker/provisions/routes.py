@@ -109,11 +109,14 @@ def folded(text: str) -> str:
 
 
 def _search(accord_id: int, chosen, text: str):
+    """The provisions of `chosen` whose code or text, in either content language, holds
+    `text` (without case or accents, the same on SQLite and PostgreSQL: compared here)."""
     needle = folded(text)
-    texts = dict(db.session.execute(select(Provision.id, Provision.text)
-                                    .where(Provision.accord_id == accord_id)).all())
-    return [p for p in chosen
-            if needle in folded(p.code) or needle in folded(texts[p.id] or "")]
+    texts = {pid: folded(original or "") + "\n" + folded(translated or "")
+             for pid, original, translated in db.session.execute(
+                 select(Provision.id, Provision.text, Provision.text_translated)
+                 .where(Provision.accord_id == accord_id))}
+    return [p for p in chosen if needle in folded(p.code) or needle in texts[p.id]]
 
 
 def _provision_or_404(accord, code: str) -> Provision:
@@ -240,7 +243,8 @@ def priority(slug: str, code: str):
 def edit_values(provision: Provision) -> dict:
     """The edit form's fields as stored, by field name: every field, relationships included,
     so a form saved unchanged submits exactly what is stored."""
-    return {"text": provision.text, "section": str(provision.section_id or ""),
+    return {"text": provision.text, "text_translated": provision.text_translated or "",
+            "section": str(provision.section_id or ""),
             "provision_type": provision.provision_type.code if provision.provision_type else "",
             "tags": "; ".join(provision.tag_names),
             "responsible_actor": provision.responsible_actor or "",
@@ -253,7 +257,8 @@ def _edit_form(accord, provision, formdata=None) -> ProvisionForm:
                          data=None if formdata else edit_values(provision))
     form.fill(db.session.scalars(select(Section).where(Section.accord_id == accord.id)
                                  .order_by(Section.position)),
-              db.session.scalars(select(ProvisionType).order_by(ProvisionType.code)))
+              db.session.scalars(select(ProvisionType).order_by(ProvisionType.code)),
+              accord.original_language or "en")
     return form
 
 
@@ -278,9 +283,12 @@ def edit(slug: str, code: str):
                                form=form), status
     ptype = db.session.scalar(select(ProvisionType).where(
         ProvisionType.code == form.provision_type.data)) if form.provision_type.data else None
-    text = form.text.data
+    text, translated = form.text.data, form.text_translated.data or ""
     values = {"text": provision.text if _same_text(text, provision.text)
               else text.replace("\r\n", "\n").strip(),
+              "text_translated": provision.text_translated
+              if _same_text(translated, provision.text_translated)
+              else translated.replace("\r\n", "\n").strip() or None,
               "section_id": int(form.section.data)
               if form.section.data else None,
               "provision_type_id": ptype.id if ptype else None,

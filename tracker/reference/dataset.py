@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from functools import lru_cache
 import re
 from pathlib import Path
 
@@ -20,6 +21,9 @@ from ..domain.messages import N_, Message
 from ..tables import RowError, TableError
 
 VOCABULARY = Path(__file__).with_name("provision_types.csv")
+#: The same 51 types in another language, one catalogue per language (code, name, group,
+#: description): provision_types_<language>.csv beside the English vocabulary.
+TRANSLATED_VOCABULARY = {"es": Path(__file__).with_name("provision_types_es.csv")}
 
 PAM_ID_CITATION = (
     "Joshi, Madhav, Jason Michael Quinn & Patrick M. Regan (2015), \"Annualized implementation "
@@ -33,6 +37,18 @@ def vocabulary() -> list[dict[str, str]]:
     """The 51 PAM provision types: code, pam_stem, name, group, description (file order)."""
     with VOCABULARY.open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
+
+
+@lru_cache(maxsize=None)
+def translated_vocabulary(language: str) -> dict[str, dict[str, str]]:
+    """The provision types' name, group and description in `language` ("es"), by type
+    code; {} for English (the stored vocabulary) or a language without a catalogue."""
+    path = TRANSLATED_VOCABULARY.get(language)
+    if path is None:
+        return {}
+    with path.open(newline="", encoding="utf-8") as handle:
+        return {row["code"]: {key: row[key] for key in ("name", "group", "description")}
+                for row in csv.DictReader(handle)}
 
 
 @dataclass

@@ -1,0 +1,120 @@
+"""Spanish pages write every figure with the decimal comma and every date in one format."""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from sqlalchemy import select
+
+from tracker import __version__
+from tracker.extensions import db
+from tracker.models import Provision, Section
+
+SLUG = "colombia-2016-demo"
+#: A figure written with the dot: a digit, a dot, a digit.
+DOTTED = re.compile(r"\d\.\d")
+#: Text that holds a dot between digits without being a figure: reference-set labels and
+#: versions (PAM_ID v1.5), ISO dates are written with hyphens and never match.
+NOT_FIGURES = re.compile(
+    r"\bdoi:\S+|\bv\d+(?:\.\d+)+|\bV\.\d+(?:\.\d+)*|PAM_ID[- ]V?\.?\d+(?:\.\d+)*")
+
+ISO_DATE = re.compile(r"(?<![\w/=-])\d{4}-\d\d-\d\d(?![\w-])")
+
+
+class _Text(HTMLParser):
+    """The text a reader sees or hears: text and the attributes read out (alt, title,
+    aria-label), no other attribute, no scripts or styles, no code elements."""
+
+    SKIPPED = {"script", "style", "code", "kbd", "samp"}
+    READ = {"alt", "title", "aria-label", "aria-description", "placeholder"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIPPED:
+            self._skipping += 1
+        if not self._skipping:
+            self.parts.extend(value for name, value in attrs if name in self.READ and value)
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIPPED and self._skipping:
+            self._skipping -= 1
+
+    def handle_data(self, data):
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    return " ".join(parser.parts)
+
+
+def _codes(accord_id: int) -> list[str]:
+    """Provision and section codes (1.1.2, 3.4) are names, not figures: longest first."""
+    codes = set(db.session.scalars(select(Provision.code).where(Provision.accord_id == accord_id)))
+    codes |= set(db.session.scalars(select(Section.code).where(Section.accord_id == accord_id)))
+    return sorted((c for c in codes if DOTTED.search(c)), key=len, reverse=True)
+
+
+def dotted_figures(html: str, codes: list[str]) -> list[str]:
+    """Each place the page writes a figure with a dot, with some text around it."""
+    text = NOT_FIGURES.sub(" ", visible_text(html)).replace(f" {__version__} ", " ")
+    if codes:
+        text = re.sub(r"(?<![\d.])(?:" + "|".join(map(re.escape, codes)) + r")(?![\d.]*\d)",
+                      " ", text)
+    return [text[max(0, m.start() - 40):m.end() + 40] for m in DOTTED.finditer(text)]
+
+
+def iso_dates(html: str, written: tuple[str, ...] = ()) -> list[str]:
+    """Dates a page shows as 2016-11-24 where the rest of the page writes 24 nov 2016;
+    `written`: texts people wrote (an accord's description), shown as written."""
+    text = visible_text(html)
+    for content in written:
+        text = text.replace(content, " ")
+    return [text[max(0, m.start() - 30):m.end() + 30] for m in ISO_DATE.finditer(text)]
+
+
+def _pages(demo) -> list[str]:
+    provision = min(demo.provisions, key=lambda p: p.code)
+    return [
+        "/", f"/accords/{SLUG}", f"/accords/{SLUG}/dashboard", f"/accords/{SLUG}/provisions",
+        f"/accords/{SLUG}/sections", f"/accords/{SLUG}/provisions/{provision.code}",
+        "/methodology", "/reference", f"/accords/{SLUG}/cutoffs", f"/accords/{SLUG}/brief",
+        "/review", "/my/submissions", "/admin/audit",
+    ]
+
+
+def test_the_scan_finds_a_dotted_figure():
+    assert dotted_figures("<td>0.82 ▲</td>", [])
+    assert not dotted_figures('<td data-value="0.82">0,82 ▲</td><code>1.5</code>', [])
+    assert not dotted_figures("<p>PAM_ID v1.5 · 1.1.2</p>", ["1.1.2"])
+    assert dotted_figures("<p>1.1.25</p>", ["1.1.2"])
+
+
+@pytest.mark.parametrize("page", range(13))
+def test_every_figure_on_a_spanish_page_uses_the_comma(client, demo, make_user, login, page):
+    login(make_user("admin"))
+    url = _pages(demo)[page]
+    response = client.get(url, headers={"Accept-Language": "es"})
+    assert response.status_code == 200, url
+    html = response.get_data(as_text=True)
+    assert dotted_figures(html, _codes(demo.id)) == [], url
+    assert iso_dates(html, (demo.description,)) == [], url
+
+
+def test_every_figure_on_a_spanish_reference_page_uses_the_comma(client, make_user, login):
+    from tracker.models import Accord
+
+    login(make_user("admin"))
+    slug = db.session.scalar(select(Accord.slug).where(Accord.kind == "reference")
+                             .order_by(Accord.slug))
+    response = client.get(f"/reference/{slug}", headers={"Accept-Language": "es"})
+    assert response.status_code == 200
+    assert dotted_figures(response.get_data(as_text=True), []) == []
+    assert iso_dates(response.get_data(as_text=True)) == []
