@@ -5,14 +5,14 @@ Creates `level_changes` (the verified records that change their provision's leve
 `level_summaries` (the accord revision they reflect), and fills both from the history in
 the migration itself (the same window `queries.level_changes` runs).
 
-Revision ID: 0008_level_summary
+Revision ID: 0009_level_summary
 Revises: 0007
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_level_summary"
-down_revision = "0007"
+revision = "0009_level_summary"
+down_revision = "0008_bilingual_content"
 branch_labels = None
 depends_on = None
 
