@@ -6,7 +6,7 @@ Creates `level_changes` (the verified records that change their provision's leve
 the migration itself (the same window `queries.level_changes` runs).
 
 Revision ID: 0009_level_summary
-Revises: 0007
+Revises: 0008_bilingual_content
 """
 import sqlalchemy as sa
 from alembic import op
