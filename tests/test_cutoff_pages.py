@@ -188,5 +188,5 @@ def test_the_briefs_charts_name_the_moment_their_figures_are_known_at(app):
         assert f"records verified by {cutoff.published_at:%Y-%m-%d %H:%M:%S} UTC" in source
         assert brief.board.timeline[-1]["counts"] == brief.figures["summary"]["counts"]
         dated = Brief(accord, report.Moment.now(YEAR_END))
-        assert "verified records as of 2020-12-31" in _chart_labels(dated.board,
+        assert "verified records as of Dec 31, 2020" in _chart_labels(dated.board,
                                                                     "status")["source"]

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from urllib.parse import quote
 
 import pytest
+from babel.dates import format_date
 from sqlalchemy import select
 
 from tracker import services
@@ -80,7 +81,9 @@ def _assert_page_equals_api(client, query: str) -> bytes:
         assert num(by_label[label][6]) == part["score"]
     timeline = _api(client, "timeline", query)["points"]
     shown = [cells for _key, cells in tables(page)["table-priority-timeline"]][1:]
-    assert [(c[0], num(c[1])) for c in shown] == [(p["date"], p["score"]) for p in timeline]
+    assert [(c[0], num(c[1])) for c in shown] == [  # dates as a person reads them (English)
+        (format_date(date.fromisoformat(p["date"]), "medium", locale="en"), p["score"])
+        for p in timeline]
     provisions = _api(client, "provisions", query)["provisions"]
     groups = keyed(page, "table-groups")
     for point in ("1", "2"):

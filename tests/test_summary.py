@@ -8,7 +8,7 @@ import io
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tracker import queries, services, summary
 from tracker.domain.rules import Submission
@@ -60,11 +60,15 @@ def test_figures_as_known_now_come_from_the_summary(demo, monkeypatch):
 
 
 def test_known_at_and_pending_figures_keep_the_full_read(demo, monkeypatch):
-    from datetime import datetime, timezone
+    from datetime import timedelta, timezone
 
     monkeypatch.setattr(summary, "current_rows", lambda *a: pytest.fail("summary used"))
     AccordFigures(demo, include_pending=True).records  # noqa: B018
-    AccordFigures(demo, known_at=datetime.now(timezone.utc)).records  # noqa: B018
+    last = db.session.scalar(select(func.max(func.coalesce(  # the last verification
+        StatusRecord.reviewed_at, StatusRecord.recorded_at))).where(
+            StatusRecord.accord_id == demo.id, StatusRecord.review_state == "verified"))
+    before_last = last.replace(tzinfo=last.tzinfo or timezone.utc) - timedelta(microseconds=1)
+    AccordFigures(demo, known_at=before_last).records  # noqa: B018  (a verification after it)
 
 
 def test_a_stale_summary_is_never_used(demo):

@@ -33,7 +33,7 @@ from ..figures import default_reference_set
 from ..models import Accord
 from ..permissions import can_review
 from ..i18n import local
-from ..web import decimal_sign
+from ..web import decimal_sign, local_date
 from . import bp
 from .board import (CHARTS, Board, DashboardFigures, Selection, alt_texts, level_names, natural,
                     render_chart, selection_text, short, type_names)
@@ -91,10 +91,10 @@ def _date_problem(accord: Accord) -> str | None:
         return _("“%(value)s” is not a date: write it as YYYY-MM-DD.", value=text[:40])
     if day > date.today():
         return _("%(date)s is in the future: figures are shown up to today.",
-                 date=day.isoformat())
+                 date=local_date(day))
     if day < accord.signed_on:
         return _("%(date)s is before the accord was signed (%(signed)s): choose a date from "
-                 "the signing on.", date=day.isoformat(), signed=accord.signed_on.isoformat())
+                 "the signing on.", date=local_date(day), signed=local_date(accord.signed_on))
     return None
 
 
