@@ -201,6 +201,14 @@ def test_upload_reference_and_cutoff_forms(client, demo, make_user, login):
                            content_type="multipart/form-data")
     assert response.status_code == 400
     assert_summary(response, "file")
+    from tracker.models import ReferenceSet
+
+    label = db.session.scalar(select(ReferenceSet.label).order_by(ReferenceSet.id))
+    response = client.post(f"/admin/reference-sets/{label}/delete", data={})  # not confirmed
+    assert response.status_code == 400
+    html = assert_summary(response)
+    assert f"Reference set {label}: nothing was changed." in html
+    assert ids_of(html).links[0].startswith("set-")  # the set's card
     response = client.post(f"/accords/{SLUG}/cutoffs", data={"label": "", "as_of": "2010-01-01"})
     assert response.status_code == 400
     assert_summary(response, "label")
