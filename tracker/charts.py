@@ -57,11 +57,11 @@ class _Layout:
 
 
 _LAYOUTS = {
-    "wide": _Layout(WIDTH, HEIGHT, FONT, {"bars": 38, "types": 44, "tags": 30, "axis": 200}, 2, 200, 4,
+    "wide": _Layout(WIDTH, HEIGHT, FONT, {"bars": 38, "types": 44, "tags": 30, "axis": 200, "legend": 200}, 2, 200, 4,
                     {"bars": 0.5, "types": 0.27}),
     "narrow": _Layout(4.0, 4.6, {"title": 12, "label": 10, "tick": 9.5, "legend": 9.5,
                                  "source": 8.5, "value": 8.5},
-                      {"bars": 20, "types": 22, "tags": 12, "axis": 26}, 3, 36, 2,
+                      {"bars": 20, "types": 22, "tags": 12, "axis": 26, "legend": 40}, 3, 36, 2,
                       {"bars": 0.62, "types": 0.5}),
 }
 
@@ -154,6 +154,8 @@ def _legend(ax, handles: list) -> None:
         # category labels on the left leave it the whole width
         anchor = blended_transform_factory(fig.transFigure, ax.transAxes)
         columns = min(len(handles), layout.columns)
+        for handle in handles:  # a long entry takes two lines rather than run off the edge
+            handle.set_label(_wrap_lines(handle.get_label(), layout.label_chars["legend"], 2))
         while True:
             legend = ax.legend(handles=handles, ncols=columns, loc="lower left",
                                bbox_to_anchor=(0.01, 1.01), bbox_transform=anchor,
