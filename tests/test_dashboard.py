@@ -290,7 +290,8 @@ def test_every_chart_as_png_and_svg_with_the_illustrative_note(client, name):
 def _texts(svg: bytes) -> str:
     """The words an SVG holds as <text> elements (none when text is drawn as paths)."""
     root = ET.fromstring(svg)
-    return " ".join(" ".join(node.itertext()) for node in root.iter("{http://www.w3.org/2000/svg}text"))
+    return " ".join(" ".join(node.itertext())
+                    for node in root.iter("{http://www.w3.org/2000/svg}text"))
 
 
 @pytest.mark.parametrize("name", CHART_NAMES)
