@@ -299,7 +299,8 @@ def test_every_chart_as_png_and_svg_with_the_illustrative_note(client, name):
 def _texts(svg: bytes) -> str:
     """The words an SVG holds as <text> elements (none when text is drawn as paths)."""
     root = ET.fromstring(svg)
-    return " ".join(" ".join(node.itertext()) for node in root.iter("{http://www.w3.org/2000/svg}text"))
+    return " ".join(" ".join(node.itertext())
+                    for node in root.iter("{http://www.w3.org/2000/svg}text"))
 
 
 @pytest.mark.parametrize("name", CHART_NAMES)
@@ -317,6 +318,22 @@ def test_narrow_charts_for_phones_keep_their_text_as_text(client, name):
     assert _texts(wide.data).split() and "<path" in narrow.data.decode()
     sizes = [float(size) for size in re.findall(r"font-size:\s*([\d.]+)px", narrow.data.decode())]
     assert sizes and min(sizes) >= 8.5  # points of a 288 pt wide picture: legible at 370 px
+
+
+@pytest.mark.parametrize("name", CHART_NAMES)
+def test_narrow_charts_fit_their_width_in_spanish(client, name):
+    """Spanish labels run longer: nothing but the boxed note at the bottom right reaches the
+    right edge of the narrow drawing (a cut legend or label would)."""
+    import io
+
+    from PIL import Image
+
+    drawn = client.get(f"{CHART}/{name}.png?as_of={AS_OF}&size=narrow",
+                       headers={"Accept-Language": "es"})
+    assert drawn.status_code == 200
+    image = Image.open(io.BytesIO(drawn.data)).convert("L")
+    assert image.width == 400
+    assert image.crop((398, 0, 400, image.height - 45)).getextrema()[0] >= 250
 
 
 def test_a_narrow_chart_revalidates_and_refuses_an_unknown_size(client):

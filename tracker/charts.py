@@ -46,9 +46,11 @@ FONT = {"title": 14, "label": 11, "tick": 10, "legend": 10, "source": 9, "value"
 
 
 class _Layout:
-    """A size's measures: figure width and base height (inches), font sizes (points), the
-    characters a category label keeps per line and its lines, title characters per line,
-    legend columns at most, and rows' height (inches) per label line."""
+    """A size's measures: figure width and base height (inches); font sizes by role
+    (points); characters per line of a label by use ("bars", "types", "tags": category
+    labels; "axis", "legend") and the lines a category label may take; characters per line
+    of the title; legend columns at most; height (inches) per category row by chart kind
+    ("bars", "types"), for charts that grow with their rows."""
 
     def __init__(self, width, height, font, label_chars, label_lines, title_chars, columns,
                  row):
@@ -58,12 +60,17 @@ class _Layout:
 
 
 _LAYOUTS = {
-    "wide": _Layout(WIDTH, HEIGHT, FONT, {"bars": 38, "types": 44, "tags": 30, "axis": 200}, 2, 200, 4,
-                    {"bars": 0.5, "types": 0.27}),
+    "wide": _Layout(WIDTH, HEIGHT, FONT,
+                    label_chars={"bars": 38, "types": 44, "tags": 30, "axis": 200,
+                                 "legend": 200},
+                    label_lines=2, title_chars=200, columns=4,
+                    row={"bars": 0.5, "types": 0.27}),
     "narrow": _Layout(4.0, 4.6, {"title": 12, "label": 10, "tick": 9.5, "legend": 9.5,
                                  "source": 8.5, "value": 8.5},
-                      {"bars": 20, "types": 22, "tags": 12, "axis": 26}, 3, 36, 2,
-                      {"bars": 0.62, "types": 0.5}),
+                      label_chars={"bars": 20, "types": 22, "tags": 12, "axis": 26,
+                                   "legend": 40},
+                      label_lines=3, title_chars=36, columns=2,
+                      row={"bars": 0.62, "types": 0.5}),
 }
 
 
@@ -160,6 +167,8 @@ def _legend(ax, handles: list) -> None:
         # category labels on the left leave it the whole width
         anchor = blended_transform_factory(fig.transFigure, ax.transAxes)
         columns = min(len(handles), layout.columns)
+        for handle in handles:  # a long entry takes two lines rather than run off the edge
+            handle.set_label(_wrap_lines(handle.get_label(), layout.label_chars["legend"], 2))
         while True:
             legend = ax.legend(handles=handles, ncols=columns, loc="lower left",
                                bbox_to_anchor=(0.01, 1.01), bbox_transform=anchor,
