@@ -109,11 +109,11 @@ def _same_rows(accord):
     """The rows of the report's sheets, as the tracker builds them (plain values)."""
     from tracker.excel import columns as C
     from tracker.excel import export
-    from tracker.figures import DEFAULT_REFERENCE_SET, AccordFigures
+    from tracker.figures import AccordFigures, default_reference_set
 
     today = date.today()
     data = export.ReportData(accord, AccordFigures(accord), today)
-    references = data.figures.references(DEFAULT_REFERENCE_SET)
+    references = data.figures.references(default_reference_set())
     sheets = {
         "Summary": (C.SUMMARY, export.summary_rows(data)),
         "Provisions": (C.PROVISIONS, list(export.provision_rows(data))),
