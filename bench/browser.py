@@ -8,7 +8,7 @@ coordinator, starts gunicorn as configured (tracker/gunicorn_conf.py: 2 workers,
 draw-ahead) on an empty chart store, then --runs times:
   1. the coordinator records a new level for one provision through the web form (POST with
      its CSRF token, as the form sends it);
-  2. at once, a NEW browser context (empty cache) opens the dashboard: load time (navigation
+  2. at once (or --delay seconds later), a NEW browser context (empty cache) opens the dashboard: load time (navigation
      start to the load event, every chart image loaded) and bytes received (transfer sizes of
      the page and every resource, compressed as sent);
   3. the same context reloads the page (revalidation: 304s): load time and bytes.
@@ -99,6 +99,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--slug", default="bench-target")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--code", default="1.1.1", help="provision written before each view")
+    parser.add_argument("--delay", type=float, default=0,
+                        help="seconds between the write and the official's first view "
+                             "(0: at once, racing the draw-ahead)")
     args = parser.parse_args(argv)
     database = OUT_DIR / "browser.db"
     _copy_database(OUT_DIR / "colombia.db", database)
@@ -128,6 +131,7 @@ def main(argv: list[str] | None = None) -> None:
                 raise SystemExit("the coordinator could not log in")
             for run in range(args.runs):
                 _write(partner.request, base, args.slug, args.code, 3 if run % 2 == 0 else 0)
+                time.sleep(args.delay)
                 official = browser.new_context()  # an empty cache
                 page = official.new_page()
                 page.goto(url, wait_until="load")
@@ -145,8 +149,8 @@ def main(argv: list[str] | None = None) -> None:
         return (f"  {label:<34} {min(found):9.1f} {statistics.median(found):9.1f} "
                 f"{max(found):9.1f} {unit}")
 
-    print(f"dashboard {args.slug} in Chromium, {args.runs} runs, each right after a web write; "
-          f"{machine_line()}")
+    print(f"dashboard {args.slug} in Chromium, {args.runs} runs, each {args.delay:.0f} s after a "
+          f"web write; {machine_line()}")
     print(f"  {'':<34} {'min':>9} {'median':>9} {'max':>9}")
     print(line("cold (empty cache) load", cold, "load", "ms"))
     print(line("warm (304s) load", warm, "load", "ms"))

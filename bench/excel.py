@@ -113,13 +113,14 @@ def _same_rows(accord):
 
     today = date.today()
     data = export.ReportData(accord, AccordFigures(accord), today)
-    references = data.figures.references(default_reference_set())
+    label = default_reference_set()
+    references = data.figures.references(label)
     sheets = {
         "Summary": (C.SUMMARY, export.summary_rows(data)),
         "Provisions": (C.PROVISIONS, list(export.provision_rows(data))),
         "History": (C.HISTORY, list(export.history_rows(accord, today))),
         "Timeline": (C.TIMELINE, list(export.timeline_rows(data))),
-        "Comparison": (C.COMPARISON, export.comparison_rows(data, references)[1]),
+        "Comparison": (C.COMPARISON, export.comparison_rows(data, references, label)[1]),
     }
     for _columns, rows in sheets.values():
         for row in rows:  # Excel has no time zones: pandas refuses aware datetimes
