@@ -4,9 +4,11 @@
 In one process, through the Flask test client (each request has its own app context and
 session, as in production; min / median / max wall time per request over --repeat runs,
 with the median CPU time of the process beside them: on a shared machine the CPU time is the
-steadier). "cold" rows empty EVERY process cache of the tracker (and the shared chart store)
+steadier). "cold" rows empty EVERY process cache of the tracker and the shared chart store
 before each run (bench/timing.py): records read, figures computed, matplotlib drawing, as
-the first request after a write pays; "warm" rows keep them:
+the first request after a write pays when nothing was drawn ahead; "fresh process, chart in
+the shared store" empties this process's caches only (a new worker, or a chart drawn ahead
+or by another worker); "warm" rows keep everything:
   chart cold     each chart from scratch
   after the page the same when the dashboard page was just served (its figures are kept, as
                  when a browser asks for the page's charts): drawing only
@@ -82,9 +84,11 @@ def bench_in_process(url: str, slug: str, repeat: int) -> None:
     print(f"\n{slug}: in-process (Flask test client), {repeat} runs each; {machine_line()}")
     print(f"  {'request':<44} {HEADER}  target (median)")
 
-    def row(label, path, url, target=None, headers=None, expect=200, before=None):
-        runs, _ = measure(lambda: _get(client, url, headers, expect), repeat, path, app,
-                          before)
+    def row(label, path, url, target=None, headers=None, expect=200, before=None,
+            store=True):
+        """store=False: the shared chart store is kept (only this process's caches go)."""
+        runs, _ = measure(lambda: _get(client, url, headers, expect), repeat, path,
+                          app if store else None, before)
         goal = f"< {target:.0f} {_mark(runs.median * 1000, target)}" if target else ""
         print(f"  {label:<44} {runs.row()}  {goal}")
 
@@ -95,6 +99,8 @@ def bench_in_process(url: str, slug: str, repeat: int) -> None:
             if fmt == "png":
                 row("  cold, after the page (figures kept)", "cold", chart,
                     before=lambda: _get(client, page))
+                row("  fresh process, chart in the shared store", "cold", chart,
+                    before=lambda: _get(client, chart), store=False)
     chart = f"{base}/charts/status.png{query}"
     row("warm: chart drawn before (no If-None-Match)", "warm", chart)
     for name in ("status", "comparison"):
@@ -183,8 +189,11 @@ def bench_gunicorn(url: str, slug: str, clients: int, rounds: int) -> None:
     clients for `rounds` more rounds, revalidating with the ETags they hold."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
+    import tempfile
+
+    store = tempfile.mkdtemp(prefix="charts-", dir=OUT_DIR)  # empty: nothing drawn before
     env = {**os.environ, "TRACKER_DATABASE_URL": url, "TRACKER_BIND": f"127.0.0.1:{port}",
-           "TRACKER_WORKERS": "2"}
+           "TRACKER_WORKERS": "2", "TRACKER_CHART_STORE_DIR": store}
     process = subprocess.Popen(
         [str(Path(sys.executable).with_name("gunicorn")), "-c", "python:tracker.gunicorn_conf",
          "tracker:create_app()"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,

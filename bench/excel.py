@@ -109,17 +109,18 @@ def _same_rows(accord):
     """The rows of the report's sheets, as the tracker builds them (plain values)."""
     from tracker.excel import columns as C
     from tracker.excel import export
-    from tracker.figures import DEFAULT_REFERENCE_SET, AccordFigures
+    from tracker.figures import AccordFigures, default_reference_set
 
     today = date.today()
     data = export.ReportData(accord, AccordFigures(accord), today)
-    references = data.figures.references(DEFAULT_REFERENCE_SET)
+    label = default_reference_set()
+    references = data.figures.references(label)
     sheets = {
         "Summary": (C.SUMMARY, export.summary_rows(data)),
         "Provisions": (C.PROVISIONS, list(export.provision_rows(data))),
         "History": (C.HISTORY, list(export.history_rows(accord, today))),
         "Timeline": (C.TIMELINE, list(export.timeline_rows(data))),
-        "Comparison": (C.COMPARISON, export.comparison_rows(data, references)[1]),
+        "Comparison": (C.COMPARISON, export.comparison_rows(data, references, label)[1]),
     }
     for _columns, rows in sheets.values():
         for row in rows:  # Excel has no time zones: pandas refuses aware datetimes

@@ -3,7 +3,8 @@
 - **cold**: what the first request after a write (or after a worker start) pays. Before each
   timed call every process-local cache of the tracker is emptied
   (`tracker.cache.clear_process_caches()`: figures' reads, reference data, API answers,
-  dashboard figures, pages and drawn charts), so nothing drawn or read before is reused.
+  dashboard figures, pages and drawn charts) and, when the app is given, its shared chart
+  store (`tracker.chartstore`: files or Redis), so nothing drawn or read before is reused.
 - **warm**: the same call once untimed, then timed with every cache kept (a returning
   visitor on a worker that served the page before).
 
@@ -29,7 +30,11 @@ def empty_caches(app=None) -> int:
     Returns how many entries were dropped (for a sanity line in the output)."""
     from tracker.cache import clear_process_caches
 
-    return clear_process_caches()
+    dropped = clear_process_caches()
+    if app is not None:
+        with app.app_context():
+            dropped += app.extensions["chartstore"].clear()
+    return dropped
 
 
 @dataclass

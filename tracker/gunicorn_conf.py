@@ -46,16 +46,26 @@ def resident_mb() -> float:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _tracker_app(server):
+    """The loaded tracker app, or None (these settings also serve a bare app to compare)."""
+    app = server.app.wsgi()
+    return app if "sqlalchemy" in getattr(app, "extensions", {}) else None
+
+
 def when_ready(server):
     """In the master, the app loaded: warm its caches before any worker is forked."""
     from tracker.warmup import warm
 
-    server.log.info("warmed before forking: %s", warm(server.app.wsgi()))
+    app = _tracker_app(server)
+    if app is not None:
+        server.log.info("warmed before forking: %s", warm(app))
 
 
 def post_fork(server, worker):
     """A worker's own database connections (none inherited from the master)."""
-    app = server.app.wsgi()
+    app = _tracker_app(server)
+    if app is None:
+        return
     from tracker.extensions import db
 
     with app.app_context():

@@ -5,8 +5,7 @@ drawn in the background, so the first official to open the dashboard finds them 
   the session; after the commit (never before, never after a rollback) the accord is queued.
 - The queue is bounded (`QUEUE_SIZE` accords) and coalesces: an accord written ten times
   while queued is drawn once, at its newest revision.
-- One daemon thread per process drains it, at a lower scheduling priority than requests, and
-  never on the request that wrote. It runs only where a long-running server runs:
+- One daemon thread per process drains it, never on the request that wrote. It runs only where a long-running server runs:
   `CHART_DRAW_AHEAD = "thread"` (set by `tracker/gunicorn_conf.py`); "queue" only queues
   (tests drain by hand); "off" (the default: commands, one-shot scripts) does nothing.
 - Each chart is made by `routes.chart_bytes` with the same selection, state and language a
@@ -86,10 +85,8 @@ class DrawAhead:
         return made
 
     def _run(self) -> None:
-        try:  # Linux: a thread has its own nice value; requests go first
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
-        except (AttributeError, OSError):
-            pass
+        # Not niced: a request for a chart being drawn here waits for this thread's lock, so
+        # a lower priority would make the visitor wait longer (priority inversion).
         while True:
             self.wake.wait()
             self.wake.clear()

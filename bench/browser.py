@@ -1,0 +1,168 @@
+#!/usr/bin/env python
+"""The dashboard as an official's Chromium sees it: first view right after a partner's
+update, with an empty browser cache (cold), against the same page reloaded with everything
+answering 304 (warm), in the same run.
+
+Copies the workload database (bench/out/colombia.db -> bench/out/browser.db), adds a
+coordinator, starts gunicorn as configured (tracker/gunicorn_conf.py: 2 workers, preload,
+draw-ahead) on an empty chart store, then --runs times:
+  1. the coordinator records a new level for one provision through the web form (POST with
+     its CSRF token, as the form sends it);
+  2. at once (or --delay seconds later), a NEW browser context (empty cache) opens the dashboard: load time (navigation
+     start to the load event, every chart image loaded) and bytes received (transfer sizes of
+     the page and every resource, compressed as sent);
+  3. the same context reloads the page (revalidation: 304s): load time and bytes.
+Prints min / median / max of each. Debian's Chromium (/usr/bin/chromium), headless.
+
+Targets (issue 16): cold load within 2x the warm load of the same run and under 400 ms;
+bytes under 120 kB with compression.
+
+  .venv/bin/python bench/browser.py --runs 5
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
+OUT_DIR = BENCH_DIR / "out"
+sys.path.insert(0, str(BENCH_DIR))
+from timing import machine_line  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+EMAIL, PASSWORD = "official-bench@example.org", "bench password for the browser"
+MEASURE = """() => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const resources = performance.getEntriesByType('resource');
+  const bytes = nav.transferSize + resources.reduce((sum, r) => sum + r.transferSize, 0);
+  return {load: nav.loadEventEnd - nav.startTime, bytes: bytes, resources: resources.length};
+}"""
+
+
+def _copy_database(source: Path, target: Path) -> None:
+    target.unlink(missing_ok=True)
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+
+
+def _flask(env, *args):
+    subprocess.run([str(Path(sys.executable).with_name("flask")), "--app", "tracker", *args],
+                   env=env, cwd=ROOT, check=True, capture_output=True)
+
+
+def _start(env, port):
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("gunicorn")), "-c", "python:tracker.gunicorn_conf",
+         "tracker:create_app()"], cwd=ROOT, env={**env, "TRACKER_BIND": f"127.0.0.1:{port}"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5).read()
+            return process
+        except OSError:
+            time.sleep(0.3)
+    process.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def _write(request_context, base, slug, code, level) -> None:
+    page = request_context.get(f"{base}/accords/{slug}/provisions/{code}").text()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or \
+        re.search(r'type="hidden" name="csrf_token" value="([^"]+)"', page) or \
+        re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page)
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    answer = request_context.post(
+        f"{base}/accords/{slug}/provisions/{code}/update", max_redirects=0,
+        form={"csrf_token": token.group(1), "level": str(level),
+              "effective_on": date.today().isoformat(), "evidence_text": "Official gazette",
+              "evidence_url": "", "note": "", "version": version})
+    if answer.status != 302:
+        raise SystemExit(f"the write was refused: {answer.status}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    from playwright.sync_api import sync_playwright
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--slug", default="bench-target")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--code", default="1.1.1", help="provision written before each view")
+    parser.add_argument("--delay", type=float, default=0,
+                        help="seconds between the write and the official's first view "
+                             "(0: at once, racing the draw-ahead)")
+    args = parser.parse_args(argv)
+    database = OUT_DIR / "browser.db"
+    _copy_database(OUT_DIR / "colombia.db", database)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    env.update({"TRACKER_DATABASE_URL": f"sqlite:///{database}", "TRACKER_SECRET_KEY": "bench",
+                "TRACKER_CHART_STORE_DIR": tempfile.mkdtemp(prefix="charts-", dir=OUT_DIR),
+                "MPLCONFIGDIR": str(OUT_DIR / "matplotlib"), "TRACKER_WORKERS": "2"})
+    _flask({**env, "TRACKER_NEW_PASSWORD": PASSWORD}, "users", "create", EMAIL, "--role",
+           "coordinator", "--accord", args.slug)
+    port = 5416
+    process = _start(env, port)
+    base = f"http://127.0.0.1:{port}"
+    url = f"{base}/accords/{args.slug}/dashboard"
+    cold, warm = [], []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
+            partner = browser.new_context()
+            login = partner.new_page()
+            login.goto(f"{base}/login")
+            login.fill("input[name=email]", EMAIL)
+            login.fill("input[name=password]", PASSWORD)
+            login.click("form[action$='/login'] button[type=submit]")
+            login.wait_for_load_state()
+            if "/login" in login.url:
+                raise SystemExit("the coordinator could not log in")
+            for run in range(args.runs):
+                _write(partner.request, base, args.slug, args.code, 3 if run % 2 == 0 else 0)
+                time.sleep(args.delay)
+                official = browser.new_context()  # an empty cache
+                page = official.new_page()
+                page.goto(url, wait_until="load")
+                cold.append(page.evaluate(MEASURE))
+                page.reload(wait_until="load")
+                warm.append(page.evaluate(MEASURE))
+                official.close()
+            browser.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+    def line(label, values, key, unit, scale=1.0):
+        found = [v[key] / scale for v in values]
+        return (f"  {label:<34} {min(found):9.1f} {statistics.median(found):9.1f} "
+                f"{max(found):9.1f} {unit}")
+
+    print(f"dashboard {args.slug} in Chromium, {args.runs} runs, each {args.delay:.0f} s after a "
+          f"web write; {machine_line()}")
+    print(f"  {'':<34} {'min':>9} {'median':>9} {'max':>9}")
+    print(line("cold (empty cache) load", cold, "load", "ms"))
+    print(line("warm (304s) load", warm, "load", "ms"))
+    print(line("cold bytes received", cold, "bytes", "kB", 1024))
+    print(line("warm bytes received", warm, "bytes", "kB", 1024))
+    ratio = statistics.median(v["load"] for v in cold) / statistics.median(
+        v["load"] for v in warm)
+    print(f"  cold / warm load (medians) {ratio:.2f}x (target <= 2x); cold median "
+          f"{statistics.median(v['load'] for v in cold):.0f} ms (target < 400 ms); cold bytes "
+          f"{statistics.median(v['bytes'] for v in cold) / 1024:.0f} kB (target < 120 kB)")
+    print(f"  {machine_line()}")
+
+
+if __name__ == "__main__":
+    main()

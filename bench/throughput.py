@@ -1,0 +1,157 @@
+#!/usr/bin/env python
+"""The tracker's throughput as a ratio of a bare Flask app's, on the same gunicorn settings,
+in the same run.
+
+Starts gunicorn with tracker/gunicorn_conf.py (2 workers, gthread, preload) once for the
+tracker (on the given workload database, with an empty chart store) and once for
+bench/hello.py, then for each target drives --connections keep-alive connections for
+--seconds seconds (after a 2 s warm-up) and counts answered requests. Targets:
+  summary API   /api/v1/accords/<slug>/summary
+  dashboard     /accords/<slug>/dashboard (the HTML)
+  chart         /accords/<slug>/charts/status.png (no If-None-Match: the bytes each time)
+Each is run --runs times, alternating with hello world; min / median / max of the ratio.
+The load generator is Python threads on the same cores as the servers (no wrk here): both
+sides pay for it alike, and the 1-minute load average is printed.
+
+Targets (issue 16): summary >= 0.5x, dashboard HTML >= 0.3x, chart >= 0.6x hello world.
+
+  .venv/bin/python bench/throughput.py --seconds 10 --runs 3
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
+OUT_DIR = BENCH_DIR / "out"
+DEFAULT_URL = f"sqlite:///{OUT_DIR / 'colombia.db'}"
+TARGETS = {"summary": 0.5, "dashboard": 0.3, "chart": 0.6}
+sys.path.insert(0, str(BENCH_DIR))
+from timing import machine_line  # noqa: E402
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _start(app: str, port: int, env: dict) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(Path(sys.executable).with_name("gunicorn")), "-c", "python:tracker.gunicorn_conf",
+         app], cwd=ROOT, env={**env, "TRACKER_BIND": f"127.0.0.1:{port}"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _wait(port: int, path: str, process, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit("gunicorn exited before serving")
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30).read()
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"no answer on port {port}")
+
+
+def _drive(port: int, path: str, connections: int, seconds: float) -> tuple[float, int]:
+    """Requests per second over `seconds`, and the number of errors."""
+    stop = time.monotonic() + seconds
+    counts, errors, lock = [0], [0], threading.Lock()
+
+    def loop():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        done = bad = 0
+        while time.monotonic() < stop:
+            try:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
+                if response.status == 200:
+                    done += 1
+                else:
+                    bad += 1
+            except (OSError, http.client.HTTPException):
+                bad += 1
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.close()
+        with lock:
+            counts[0] += done
+            errors[0] += bad
+
+    threads = [threading.Thread(target=loop) for _ in range(connections)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return counts[0] / (time.monotonic() - started), errors[0]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument("--slug", default="bench-target")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    env.update({"TRACKER_DATABASE_URL": args.database_url, "TRACKER_SECRET_KEY": "bench",
+                "TRACKER_CHART_STORE_DIR": tempfile.mkdtemp(prefix="charts-", dir=OUT_DIR),
+                "MPLCONFIGDIR": str(OUT_DIR / "matplotlib"), "TRACKER_WORKERS": "2"})
+    paths = {"summary": f"/api/v1/accords/{args.slug}/summary",
+             "dashboard": f"/accords/{args.slug}/dashboard",
+             "chart": f"/accords/{args.slug}/charts/status.png"}
+    ports = {"tracker": _free_port(), "hello": _free_port()}
+    processes = {"tracker": _start("tracker:create_app()", ports["tracker"], env),
+                 "hello": _start("bench.hello:app", ports["hello"], {**env, "PYTHONPATH":
+                                                                     str(ROOT)})}
+    try:
+        _wait(ports["hello"], "/", processes["hello"])
+        for path in paths.values():
+            _wait(ports["tracker"], path, processes["tracker"])
+        print(f"gunicorn as configured (2 workers, gthread), {args.connections} keep-alive "
+              f"connections, {args.seconds:.0f} s per measurement, {args.runs} runs; "
+              f"{machine_line()}")
+        print(f"  {'target':<10} {'tracker req/s':>14} {'hello req/s':>12} {'ratio min':>10} "
+              f"{'median':>8} {'max':>8}  errors  target")
+        for name, path in paths.items():
+            ratios, mine, bare, errors = [], [], [], 0
+            for _ in range(args.runs):
+                _drive(ports["tracker"], path, args.connections, 2)  # warm-up
+                rate, bad = _drive(ports["tracker"], path, args.connections, args.seconds)
+                hello, bad_hello = _drive(ports["hello"], "/", args.connections, args.seconds)
+                mine.append(rate)
+                bare.append(hello)
+                ratios.append(rate / hello if hello else float("nan"))
+                errors += bad + bad_hello
+            median = statistics.median(ratios)
+            verdict = "met" if median >= TARGETS[name] else "MISSED"
+            print(f"  {name:<10} {statistics.median(mine):>14.0f} {statistics.median(bare):>12.0f}"
+                  f" {min(ratios):>10.2f} {median:>8.2f} {max(ratios):>8.2f}  {errors:>6}  "
+                  f">= {TARGETS[name]}x {verdict}")
+        print(f"  {machine_line()}")
+    finally:
+        for process in processes.values():
+            process.terminate()
+        for process in processes.values():
+            process.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
