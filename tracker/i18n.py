@@ -2,7 +2,6 @@
 vocabularies (levels, review states, time frames, kinds), the PAM provision types, country
 names, reasons given as `Message`s, and bilingual accord content (`domain.bilingual`)."""
 import re
-from functools import lru_cache
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -136,22 +135,31 @@ COUNTRY_ALIASES = {"bosnia": "BA", "congo-brazzaville": "CG", "ivory coast": "CI
                    "democratic republic of the congo": "CD", "burma": "MM"}
 
 
-@lru_cache(maxsize=None)
+_COUNTRY_CODES: dict[str, str | None] = {}  # static data (CLDR): never changed by a write
+_TERRITORIES: dict[str, str] = {}
+
+
 def country_code(name: str) -> str | None:
     """The ISO 3166 code of a country as an accord stores it (its English name as the data
     set writes it: "Colombia", "Ivory Coast", "Timor-Leste (East Timor)"), through CLDR's
     English territory names and COUNTRY_ALIASES; None when not recognised."""
+    if name in _COUNTRY_CODES:
+        return _COUNTRY_CODES[name]
     key = re.sub(r"\s+", " ", name.strip().lower())
     english = _english_territories()
+    found = None
     for candidate in (key, re.sub(r"\s*\(.*\)$", "", key), *re.findall(r"\((.*)\)", key)):
-        code = english.get(candidate) or COUNTRY_ALIASES.get(candidate)
-        if code:
-            return code
-    return None
+        found = english.get(candidate) or COUNTRY_ALIASES.get(candidate)
+        if found:
+            break
+    _COUNTRY_CODES[name] = found
+    return found
 
 
-@lru_cache(maxsize=1)
 def _english_territories() -> dict[str, str]:
+    """CLDR's English territory names (lower case, also with "and" for "&") -> code."""
+    if _TERRITORIES:
+        return _TERRITORIES
     from babel import Locale
 
     names = {}
@@ -159,7 +167,8 @@ def _english_territories() -> dict[str, str]:
         if code.isalpha() and len(code) == 2:
             names[territory.lower()] = code
             names[territory.lower().replace(" & ", " and ")] = code
-    return names
+    _TERRITORIES.update(names)  # whole at once: a reader never sees half of it
+    return _TERRITORIES
 
 
 def country_name(name: str | None) -> str:
