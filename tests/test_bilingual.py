@@ -184,6 +184,8 @@ def test_sections_show_their_title_in_the_readers_language(spanish_accord, clien
     english = client.get(f"/accords/{SLUG}/sections", headers=EN).get_data(as_text=True)
     assert "Access to land" in english and "Acceso a tierras" not in english
     assert '<span lang="es">Participación política</span>' in english
+    provision = client.get(f"/accords/{SLUG}/provisions/1.1", headers=EN).get_data(as_text=True)
+    assert "1.1 Access to land" in provision and "Acceso a tierras" not in provision
 
 
 @pytest.mark.parametrize(("query", "found"), [
