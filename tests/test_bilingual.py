@@ -176,6 +176,10 @@ def test_an_english_original_is_marked_on_spanish_pages(client, demo):
     assert "Solo en inglés: aún no se ha ingresado el texto en español." in page
     accord = client.get(f"/accords/{demo.slug}", headers=ES).get_data(as_text=True)
     assert "<h1>Acuerdo Final para la Terminación del Conflicto" in accord
+    home = client.get("/", headers=ES).get_data(as_text=True)
+    # A link holds the name only; its marker follows it, outside the link.
+    assert ('<span lang="en">Taif Accord</span></a> <span class="badge lang" title="Solo en '
+            'inglés') in home
 
 
 def test_sections_show_their_title_in_the_readers_language(spanish_accord, client, make_user,
@@ -184,6 +188,8 @@ def test_sections_show_their_title_in_the_readers_language(spanish_accord, clien
     english = client.get(f"/accords/{SLUG}/sections", headers=EN).get_data(as_text=True)
     assert "Access to land" in english and "Acceso a tierras" not in english
     assert '<span lang="es">Participación política</span>' in english
+    provision = client.get(f"/accords/{SLUG}/provisions/1.1", headers=EN).get_data(as_text=True)
+    assert "1.1 Access to land" in provision and "Acceso a tierras" not in provision
 
 
 @pytest.mark.parametrize(("query", "found"), [

@@ -1,4 +1,5 @@
-"""Spanish pages write every figure with the decimal comma and every date in one format."""
+"""Spanish pages write every figure with the decimal comma; pages in either language write
+every date in one format (Babel's medium)."""
 from __future__ import annotations
 
 import re
@@ -118,3 +119,13 @@ def test_every_figure_on_a_spanish_reference_page_uses_the_comma(client, make_us
     assert response.status_code == 200
     assert dotted_figures(response.get_data(as_text=True), []) == []
     assert iso_dates(response.get_data(as_text=True)) == []
+
+
+@pytest.mark.parametrize("page", range(13))
+def test_english_pages_write_dates_in_the_same_one_format(client, demo, make_user, login,
+                                                          page):
+    login(make_user("admin"))
+    url = _pages(demo)[page]
+    response = client.get(url, headers={"Accept-Language": "en"})
+    assert response.status_code == 200, url
+    assert iso_dates(response.get_data(as_text=True), (demo.description,)) == [], url

@@ -208,18 +208,28 @@ def local(item, field: str) -> str:
     return content(item, field).text
 
 
-def content_html(item, field: str, truncate: int | None = None) -> Markup:
+def content_html(item, field: str, truncate: int | None = None, marker: bool = True) -> Markup:
     """`content` for a page: the text (cut to `truncate` characters) in an element carrying
     its language, followed, when only the other language exists, by a visible marker
-    ("[ES]") whose title and hidden text say so."""
+    (`language_marker`; `marker=False` leaves it to the caller, e.g. outside a link)."""
     shown = content(item, field)
     text = shown.text
     if truncate and len(text) > truncate:
         text = text[:truncate - 1].rstrip() + "…"
     if not shown.foreign:
         return Markup("{}").format(text)
-    return Markup('<span lang="{lang}">{text}</span> <span class="badge lang" title="{why}">'
-                  '<span aria-hidden="true">[{code}]</span><span class="visually-hidden">'
-                  '({why})</span></span>').format(lang=shown.language, text=text,
-                                                  why=str(LANGUAGE_ONLY[shown.language]),
-                                                  code=shown.language.upper())
+    html = Markup('<span lang="{}">{}</span>').format(shown.language, text)
+    return html + Markup(" ") + _marker(shown.language) if marker else html
+
+
+def language_marker(item, field: str) -> Markup:
+    """The "[ES]" / "[EN]" marker of `content(item, field)` when only the other language
+    exists (its title and hidden text say so); empty otherwise."""
+    shown = content(item, field)
+    return _marker(shown.language) if shown.foreign else Markup("")
+
+
+def _marker(language: str) -> Markup:
+    return Markup('<span class="badge lang" title="{why}"><span aria-hidden="true">[{code}]'
+                  '</span><span class="visually-hidden">({why})</span></span>').format(
+        why=str(LANGUAGE_ONLY[language]), code=language.upper())

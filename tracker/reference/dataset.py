@@ -22,7 +22,8 @@ from ..tables import RowError, TableError
 
 VOCABULARY = Path(__file__).with_name("provision_types.csv")
 #: The same 51 types in another language, one catalogue per language (code, name, group,
-#: description): provision_types_<language>.csv beside the English vocabulary.
+#: description): provision_types_<language>.csv beside the English vocabulary. The Spanish
+#: names and descriptions are the project's translation of the English ones, not PAM's wording.
 TRANSLATED_VOCABULARY = {"es": Path(__file__).with_name("provision_types_es.csv")}
 
 PAM_ID_CITATION = (
