@@ -51,8 +51,8 @@ SIGNED_IN = {
     "my-submissions": "/my/submissions",
     "password": "/account/password",
     "upload": f"/accords/{SLUG}/update",
-    "provision-edit": f"/accords/{SLUG}/provisions/1.1.1/edit",
 }
+EDIT = f"/accords/{SLUG}/provisions/1.1.1/edit"  # coordinators and administrators only
 STAFF = {
     "review": "/review",
     "admin-users": "/admin/users",
@@ -64,11 +64,13 @@ PAGES = {
     None: {**PUBLIC, "login": "/login", "error-login-required": "/my/submissions"},
     "viewer": {"home": "/", "my-submissions": "/my/submissions",
                "password": "/account/password", "error-403": "/admin/users"},
-    "editor": {k: PUBLIC[k] for k in ("home", "provision")} | SIGNED_IN,
+    "editor": {k: PUBLIC[k] for k in ("home", "provision")} | SIGNED_IN
+    | {"error-403-edit": EDIT},
     "coordinator": {k: PUBLIC[k] for k in ("accord", "provision", "cutoffs", "cutoff")}
-    | SIGNED_IN | {"review": "/review"},
+    | SIGNED_IN | {"provision-edit": EDIT, "review": "/review"},
     # The briefs are print pages without the site's header: the same for every visitor.
-    "admin": {**{k: v for k, v in PUBLIC.items() if "brief" not in k}, **SIGNED_IN, **STAFF},
+    "admin": {**{k: v for k, v in PUBLIC.items() if "brief" not in k}, **SIGNED_IN,
+              "provision-edit": EDIT, **STAFF},
 }
 
 
