@@ -130,9 +130,18 @@ def show(slug: str):
         return redirected
     selection = _selection(accord)
     state = data_state(accord)
+    body = Markup(page_body(accord, selection, state))
+    return render_template("dashboard/show.html", accord=accord, body=body)
+
+
+def page_body(accord: Accord, selection: Selection, state: tuple) -> str:
+    """The dashboard's content for `selection` in the current language, the same for every
+    visitor: from this process's cache, else from the shared store (drawn ahead after a
+    write, or by another process), else rendered once for every process. Keyed by database
+    state, language, selection, day and app version, like the charts."""
     key = (state, str(get_locale()), tuple(sorted(selection.args().items())), date.today())
 
-    def render_body() -> str:
+    def render_body() -> bytes:
         board = _board(accord, selection, state)
         body = render_template(
             "dashboard/_board.html", accord=accord, board=board, sel=board.sel,
@@ -143,11 +152,10 @@ def show(slug: str):
             reference_set=board.reference_set, api_links=_api_links(accord, board.sel),
             selection_text=selection_text(board))
         _keep(board, state)  # the page's charts, requested next, reuse these figures
-        return body
+        return body.encode()
 
-    # The content is the same for every visitor: keep it rendered for this state.
-    body = Markup(_PAGES.get_or_make(key, render_body))
-    return render_template("dashboard/show.html", accord=accord, body=body)
+    shared = etag_for(state, "page", selection, date.today())
+    return _PAGES.get_or_make(key, lambda: chartstore.get_or_draw(shared, render_body).decode())
 
 
 def _api_links(accord: Accord, sel: Selection) -> list[tuple[str, str]]:
