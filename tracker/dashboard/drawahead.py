@@ -6,16 +6,18 @@ ready.
   the session; after the commit (never before, never after a rollback) the accord is queued.
 - The queue is bounded (`QUEUE_SIZE` accords) and coalesces: an accord written ten times
   while queued is drawn once, at its newest revision.
-- One daemon thread per process drains it, never on the request that wrote. It runs only where a long-running server runs:
-  `CHART_DRAW_AHEAD = "thread"` (set by `tracker/gunicorn_conf.py`); "queue" only queues
-  (tests drain by hand); "off" (the default: commands, one-shot scripts) does nothing.
+- One daemon thread per process drains it, never on the request that wrote. It runs only
+  where a long-running server runs: `CHART_DRAW_AHEAD = "thread"` (set by
+  `tracker/gunicorn_conf.py`); "queue" only queues (tests drain by hand); "off" (the
+  default: commands, one-shot scripts) does nothing.
 - The page's content (`routes.page_body`) and each chart (`routes.chart_bytes`) are made with
   the same selection, state and language a request without parameters would have, into the
   shared store (`tracker.chartstore`): what is drawn ahead is byte for byte what a request
   would draw.
 
 Settings: `CHART_DRAW_AHEAD_LANGUAGES` (default: every language of the app) and
-`CHART_DRAW_AHEAD_FORMATS` (default: "png", the format the dashboard page shows).
+`CHART_DRAW_AHEAD_FORMATS` (default: "png", the format the dashboard page shows; set "svg"
+when the page shows SVG charts).
 """
 from __future__ import annotations
 
