@@ -8,9 +8,9 @@ coordinator, starts gunicorn as configured (tracker/gunicorn_conf.py: 2 workers,
 draw-ahead) on an empty chart store, then --runs times:
   1. the coordinator records a new level for one provision through the web form (POST with
      its CSRF token, as the form sends it);
-  2. at once (or --delay seconds later), a NEW browser context (empty cache) opens the dashboard: load time (navigation
-     start to the load event, every chart image loaded) and bytes received (transfer sizes of
-     the page and every resource, compressed as sent);
+  2. at once (or --delay seconds later), a NEW browser context (empty cache) opens the
+     dashboard: load time (navigation start to the load event, every chart image loaded)
+     and bytes received (transfer sizes of the page and every resource, compressed as sent);
   3. the same context reloads the page (revalidation: 304s): load time and bytes.
 Prints min / median / max of each. Debian's Chromium (/usr/bin/chromium), headless.
 

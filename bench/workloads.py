@@ -277,8 +277,10 @@ def copy_demo_structure(slug: str = TARGET_SLUG) -> tuple[int, list[int], date]:
 
 
 def target_records(accord_id: int, provision_ids: list[int], signed_on: date, today: date,
-                   now: datetime, seed: int = SEED) -> list[tuple]:
-    """Status records of the target accord: one every 20-40 days per provision.
+                   now: datetime, seed: int = SEED, every: tuple[int, int] = (20, 40)
+                   ) -> list[tuple]:
+    """Status records of the target accord: one every 20-40 days per provision (`every`:
+    other report intervals, for the same accord with fewer or more records).
 
     Each provision starts being reported within two years of signing, then moves along its
     own pace towards "complete": levels rise, with occasional setbacks of one level that last
@@ -318,7 +320,7 @@ def target_records(accord_id: int, provision_ids: list[int], signed_on: date, to
             recorded = min(recorded, now)
             rows.append((accord_id, pid, level, when, recorded, state,
                          f"Synthetic report {when.isoformat()} on provision {pid}"))
-            day += rng.randint(20, 40)
+            day += rng.randint(*every)
     return rows
 
 
@@ -561,12 +563,13 @@ def base_build(url: str, phase, recreate: bool, force: bool = False):
     return app
 
 
-def target_structure_and_rows(phase, today: date, now: datetime):
+def target_structure_and_rows(phase, today: date, now: datetime,
+                              every: tuple[int, int] = (20, 40)):
     with phase("target accord structure (copy of the demo accord)"):
         accord_id, provision_ids, signed_on = copy_demo_structure()
         print(f"   accord id {accord_id}, {len(provision_ids)} provisions")
     with phase("target records: generate"):
-        rows = target_records(accord_id, provision_ids, signed_on, today, now)
+        rows = target_records(accord_id, provision_ids, signed_on, today, now, every=every)
         # In the order an append-only table grows: by recording time.
         rows.sort(key=lambda r: r[4])
         states = {s: sum(1 for r in rows if r[5] == s) for s in STATES}
@@ -581,7 +584,7 @@ def build_colombia(args) -> None:
     today, now = date.today(), datetime.now(UTC)
     app = base_build(args.database_url, phase, args.recreate, args.force)
     with app.app_context():
-        _accord_id, rows = target_structure_and_rows(phase, today, now)
+        _accord_id, rows = target_structure_and_rows(phase, today, now, args.every)
         with phase("target records: bulk insert (insert(StatusRecord), chunks of 5000)"):
             insert_records_bulk(rows)
             touch_bench_accords()
@@ -712,6 +715,10 @@ def main(argv: list[str] | None = None) -> None:
                         help="portfolio: COPY into the indexed table instead of dropping and "
                              "recreating status_records' secondary indexes around the COPY")
     parser.add_argument("--seed", type=int, default=SEED, help="random seed of the others")
+    parser.add_argument("--every", default="20-40", metavar="LOW-HIGH",
+                        type=lambda v: tuple(int(x) for x in v.split("-")),
+                        help="colombia: days between two reports of a provision (default "
+                             "20-40: ~64k records; 120-240: ~10k; 6-13: ~200k)")
     args = parser.parse_args(argv)
     if args.workload == "drop":
         if dialect_of(args.database_url) != "postgresql":

@@ -121,3 +121,33 @@ def test_a_reference_accord_has_no_dashboard_charts_to_draw(app, drawer):
 
     reference = db.session.scalar(select(Accord).where(Accord.kind == "reference"))
     assert drawahead.draw_defaults(app, reference.id) == 0
+
+
+def test_the_page_drawn_ahead_is_the_page_rendered_on_request(app, client, drawer, demo,
+                                                             monkeypatch):
+    from flask import render_template as real_render
+
+    from tracker.dashboard import routes
+
+    _submit(demo)
+    drawer.drain()
+    clear_process_caches()  # another worker: only the shared store holds it
+
+    def refuse(name, **context):
+        assert name != "dashboard/_board.html", "rendered on request although drawn ahead"
+        return real_render(name, **context)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(routes, "render_template", refuse)
+        ahead = client.get(f"/accords/{SLUG}/dashboard")
+    assert ahead.status_code == 200
+    clear_process_caches()
+    app.extensions["chartstore"].clear()
+    on_request = client.get(f"/accords/{SLUG}/dashboard")
+    assert _content(on_request.data) == _content(ahead.data)
+
+
+def _content(page: bytes) -> bytes:
+    """The dashboard's content (the frame around it carries per-response tokens)."""
+    start = page.index(b'<div class="dashboard">')
+    return page[start:page.index(b"</main>", start)]

@@ -13,7 +13,8 @@ from .conftest import Browser, flask, instances
 pytestmark = pytest.mark.slow
 PASSWORD = "integration password"
 SLUG = "colombia-2016-demo"
-CHARTS_PER_CHANGE = 7 * 2 * 2  # 7 charts, 2 languages, SVG wide and narrow (as the page shows)
+CHARTS_PER_CHANGE = 7 * 2 * 2 + 2  # 7 charts as SVG, wide and narrow, and the page content,
+# in 2 languages (what the page shows)
 
 
 def _charts(folder: Path) -> set[Path]:

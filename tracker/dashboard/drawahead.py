@@ -1,19 +1,23 @@
-"""Draw-ahead: after a commit that changes an accord, its dashboard's default charts are
-drawn in the background, so the first official to open the dashboard finds them drawn.
+"""Draw-ahead: after a commit that changes an accord, its dashboard's default content and
+charts are drawn in the background, so the first official to open the dashboard finds them
+ready.
 
 - `services.touch` (every write raises the accord's revision through it) notes the accord in
   the session; after the commit (never before, never after a rollback) the accord is queued.
 - The queue is bounded (`QUEUE_SIZE` accords) and coalesces: an accord written ten times
   while queued is drawn once, at its newest revision.
-- One daemon thread per process drains it, never on the request that wrote. It runs only where a long-running server runs:
-  `CHART_DRAW_AHEAD = "thread"` (set by `tracker/gunicorn_conf.py`); "queue" only queues
-  (tests drain by hand); "off" (the default: commands, one-shot scripts) does nothing.
-- Each chart is made by `routes.chart_bytes` with the same selection, state and language a
-  request without parameters would have, into the shared store (`tracker.chartstore`):
-  a chart drawn ahead is byte for byte the one drawn on request.
+- One daemon thread per process drains it, never on the request that wrote. It runs only
+  where a long-running server runs: `CHART_DRAW_AHEAD = "thread"` (set by
+  `tracker/gunicorn_conf.py`); "queue" only queues (tests drain by hand); "off" (the
+  default: commands, one-shot scripts) does nothing.
+- The page's content (`routes.page_body`) and each chart (`routes.chart_bytes`) are made with
+  the same selection, state and language a request without parameters would have, into the
+  shared store (`tracker.chartstore`): what is drawn ahead is byte for byte what a request
+  would draw.
 
 Settings: `CHART_DRAW_AHEAD_LANGUAGES` (default: every language of the app) and
-`CHART_DRAW_AHEAD_FORMATS` (default: "png", the format the dashboard page shows).
+`CHART_DRAW_AHEAD_FORMATS` (default: "png", the format the dashboard page shows; set "svg"
+when the page shows SVG charts).
 """
 from __future__ import annotations
 
@@ -114,16 +118,20 @@ def draw_defaults(app: Flask, accord_id: int) -> int:
 
     from ..extensions import db
     from ..models import Accord
-    from .routes import _selection, chart_bytes, data_state
+    from .routes import _selection, chart_bytes, data_state, page_body
 
-    made = 0
+    made, pages = 0, set()
     for language, name, fmt, size in default_charts(app):
         with app.test_request_context("/", headers={"Accept-Language": language}):
             accord = db.session.get(Accord, accord_id)
             if accord is None or accord.kind == "reference":
                 return made
             with force_locale(language):
-                chart_bytes(accord, _selection(accord), data_state(accord), name, fmt, size)
+                selection, state = _selection(accord), data_state(accord)
+                if language not in pages:  # the page first: it is what a visitor asks first
+                    page_body(accord, selection, state)
+                    pages.add(language)
+                chart_bytes(accord, selection, state, name, fmt, size)
             made += 1
     return made
 

@@ -186,19 +186,29 @@ def show(slug: str):
         return _refused_date(accord, problem)
     selection = _selection(accord)
     state = data_state(accord)
-    coordinator = can_review(current_user, accord)  # sees the switch for pending records
+    body = Markup(page_body(accord, selection, state))
+    return render_template("dashboard/show.html", accord=accord, body=body)
+
+
+def page_body(accord: Accord, selection: Selection, state: tuple) -> str:
+    """The dashboard's content for `selection` in the current language, the same for every
+    visitor of one kind: from this process's cache, else from the shared store (drawn ahead
+    after a write, or by another process), else rendered once for every process. Keyed by
+    database state, language, selection, whether the reader coordinates the accord (only
+    coordinators see the switch for pending records), day and app version, like the
+    charts."""
+    coordinator = can_review(current_user, accord)
     key = (state, str(get_locale()), tuple(sorted(selection.args().items())), coordinator,
            date.today())
 
-    def render_body() -> str:
+    def render_body() -> bytes:
         board = _board(accord, selection, state)
         body = render_template("dashboard/_board.html", **_board_context(accord, board))
         _keep(board, state)  # the page's charts, requested next, reuse these figures
-        return body
+        return body.encode()
 
-    # The content is the same for every visitor: keep it rendered for this state.
-    body = Markup(_PAGES.get_or_make(key, render_body))
-    return render_template("dashboard/show.html", accord=accord, body=body)
+    shared = etag_for(state, "page", selection, coordinator, date.today())
+    return _PAGES.get_or_make(key, lambda: chartstore.get_or_draw(shared, render_body).decode())
 
 
 def _board_context(accord: Accord, board: Board) -> dict:
