@@ -98,7 +98,7 @@ def test_pages_show_revisions_and_changes(client):
         verified=True)[0]
     page = client.get(f"{PAGES}/cutoffs/Report 2")
     assert page.status_code == 200
-    assert "Records verified after publication change" in page.text
+    assert "Records verified after publication, or edits of the accord" in page.text
     assert f"<td>{late.id}</td>" in page.text
     changes = client.get(f"{PAGES}/cutoffs/Report 2/changes")
     assert changes.status_code == 200 and "Newly overdue" in changes.text

@@ -69,7 +69,7 @@ class Brief:
         """Points by change in score since the previous cut-off, largest rise first."""
         if self.changes is None:
             return []
-        titles = report.point_titles(self.accord)
+        titles = self.moment.titles(self.accord)
         return [{"point": code, "title": titles.get(code, ""),
                  "change": None if delta is None else float(round(delta, 2))}
                 for code, delta in domain_changes.ranked_points(self.changes)]
@@ -183,6 +183,10 @@ class Brief:
             _("Method: Peace Accords Matrix scale (0 not initiated, 1 minimal, 2 intermediate, "
               "3 complete); a provision's level on a date is that of its latest verified record "
               "effective by then; score = 100 × sum of levels ÷ (3 × provisions)."),
+            _("Only records verified by the moment the figures were known count; the accord's "
+              "structure (priority flags, deadlines, tags, sections) and the reference data are "
+              "those of that moment.")
+            if self.moment.snapshot is not None else
             _("Only records verified by the moment the figures were known count; the accord's "
               "structure and the reference data are as loaded now (they are not versioned)."),
         ]

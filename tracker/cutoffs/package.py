@@ -30,8 +30,8 @@ provisions.csv  code, section (codes root first, joined by >), provision_type (P
                 priority (yes/no), tags (;-separated), deadline, level (0-3)
 comparison.csv  provision_type, accord_level (mean 0-3), stipulations, reference n, mean,
                 median, q1, q3, min, max, difference, percentile, above_mean; reference set
-                {reference_set}, year {year} since signing. The reference data is the set
-                as loaded now: it is not versioned in time.
+                {reference_set}, year {year} since signing, as loaded when the cut-off
+                was published.
 CITATION.txt    how to cite this package
 """
 

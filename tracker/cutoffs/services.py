@@ -11,6 +11,7 @@ from ..domain.messages import N_, Message
 from ..extensions import db
 from ..models import Accord, utcnow
 from ..services import Invalid, _actor, audit
+from . import snapshot
 from .models import MAX_LABEL, MAX_NOTE, Cutoff
 
 
@@ -99,6 +100,8 @@ def publish(accord: Accord, label: str, as_of: date | None, note: str = "",
                     supersedes_id=old.id if old else None)
     try:
         db.session.add(cutoff)
+        db.session.flush()
+        snapshot.take(cutoff)
         db.session.flush()
         audit("cutoff.publish", "cutoff", cutoff.id, accord_id=accord.id, after={
             "label": label, "as_of": as_of.isoformat(), "note": note,

@@ -8,17 +8,17 @@ from ..i18n import tag_label
 from . import report
 
 
-def changes_rows(accord, since: report.Moment, label: str | None, data):
+def changes_rows(accord, since: report.Moment, label: str | None, data, snapshot=None):
     """Scores before and after (and the change in the share complete) for the whole accord,
     its priority split, each point and each tag; then the provisions that moved up, went
     down, became complete or overdue, and the priority provisions that did not move
-    (levels before and after)."""
-    after = report.Moment(data.as_of, data.figures.known_at, label)
+    (levels before and after). `snapshot`: the cut-off's, when the workbook is a cut-off's."""
+    after = report.Moment(data.as_of, data.figures.known_at, label, snapshot)
     changes = report.changes(accord, since, after)
     title = gettext("Since %(label)s (%(date)s)", label=since.label or "",
                     date=since.as_of.isoformat())
     yield {"part": title, "name": gettext("as of %(date)s", date=data.as_of.isoformat())}
-    titles = report.point_titles(accord)
+    titles = after.titles(accord)
     parts = [(gettext("Summary"), gettext("All provisions"), changes.whole),
              (gettext("Summary"), gettext("Priority"), changes.priority),
              (gettext("Summary"), gettext("Non-priority"), changes.non_priority)]

@@ -191,12 +191,18 @@ def comparison_rows(data: ReportData, references, label: str) -> tuple[dict, lis
 def report_workbook(accord: Accord, as_of: date, *, include_unverified: bool = True,
                     show_authors: bool = True, generated_at: datetime | None = None,
                     known_at: datetime | None = None, cutoff_label: str | None = None,
-                    since=None) -> bytes:
+                    since=None, snapshot=None) -> bytes:
     """About, Summary, Provisions, History, Timeline and Comparison sheets as of `as_of`,
     as known at `known_at` (None: now; a cut-off's workbook passes its publication and
     `cutoff_label`), and a Changes sheet when `since` (a `cutoffs.report.Moment`) is given.
+    `snapshot`: a cut-off's `cutoffs.snapshot.Snapshot`; its recorded structure (sections,
+    tags, priority, deadlines) is used instead of the structure as loaded now.
     Every sheet prints fit to the page width with its header row repeated."""
-    data = ReportData(accord, AccordFigures(accord, known_at=known_at), as_of)
+    structure = snapshot.provisions if snapshot is not None else None
+    data = ReportData(accord, AccordFigures(accord, known_at=known_at, structure=structure),
+                      as_of)
+    if snapshot is not None:  # sections' titles as published
+        data.section_titles.update(snapshot.sections)
     label = default_reference_set()
     references = data.figures.references(label, include_illustrative=True)
     comparison, comparison_table = comparison_rows(data, references, label)
@@ -225,7 +231,7 @@ def report_workbook(accord: Accord, as_of: date, *, include_unverified: bool = T
         from ..cutoffs.sheets import changes_rows
 
         _fill(book.sheet(N_("Changes"), C.CHANGES, freeze="C2"),
-              changes_rows(accord, since, cutoff_label, data))
+              changes_rows(accord, since, cutoff_label, data, snapshot))
     _print_setup(book, data, cutoff_label)
     return book.save()
 
