@@ -52,7 +52,13 @@ def test_a_coordinator_publishes_from_the_web(client, make_user, login):
     ({"label": "R2", "as_of": (date.today() + timedelta(days=1)).isoformat()}, "future"),
     ({"label": "R2", "as_of": "not a date"}, "Not a valid date"),
     ({"label": ""}, "This field is required"),
-    ({"label": "R2", "supersedes": "Nope"}, "Not a valid choice"),
+    ({"label": "R2", "supersedes": "Nope"}, "no cut-off labelled Nope"),
+    ({"label": "report 1"}, "already exists"),  # differs only in case
+    ({"label": "REPORT 1 "}, "already exists"),
+    ({"label": "."}, "only dots"),
+    ({"label": ".."}, "only dots"),
+    ({"label": "Report 2."}, "end with a dot"),
+    ({"label": "a\\b"}, "backslash"),
 ])
 def test_bad_publications_get_a_400_with_the_reason(client, make_user, login, row_counts,
                                                       values, needle):
@@ -63,6 +69,27 @@ def test_bad_publications_get_a_400_with_the_reason(client, make_user, login, ro
     refused = _post(client, **values)
     assert refused.status_code == 400 and needle in refused.text
     assert row_counts() == before
+
+
+def test_superseding_a_superseded_cutoff_says_why(client, make_user, login):
+    accord = small_accord()
+    login(make_user("coordinator", accord))
+    assert _post(client).status_code == 302
+    assert _post(client, label="Report 1b", supersedes="Report 1").status_code == 302
+    refused = _post(client, label="Report 1c", supersedes="Report 1")
+    assert refused.status_code == 400
+    assert "already superseded by Report 1b" in refused.text
+    assert "Not a valid choice" not in refused.text
+
+
+def test_labels_in_addresses_are_normalised(client):
+    accord = small_accord()
+    publish(accord, "R\u00e9sum\u00e9", YEAR_END)  # stored NFC
+    decomposed = "Re\u0301sume\u0301"
+    assert client.get(f"{PAGES}/cutoffs/{decomposed}").status_code == 200
+    assert client.get(f"/api/v1/accords/hand-worked/cutoffs/{decomposed}").status_code == 200
+    with pytest.raises(services.Invalid):
+        publish(accord, decomposed, YEAR_END)
 
 
 @pytest.mark.parametrize("role", ["editor", "viewer"])
@@ -103,7 +130,9 @@ def test_pages_show_revisions_and_changes(client):
     changes = client.get(f"{PAGES}/cutoffs/Report 2/changes")
     assert changes.status_code == 200 and "Newly overdue" in changes.text
     assert client.get(f"{PAGES}/cutoffs/Report 2/changes?since=Nope").status_code == 400
-    assert client.get(f"{PAGES}/cutoffs/Report 1/changes").status_code == 400
+    first = client.get(f"{PAGES}/cutoffs/Report 1/changes")
+    assert first.status_code == 200 and "is the first report of this accord" in first.text
+    assert '<select id="since" name="since">' in first.text
     assert client.get(f"{PAGES}/changes").status_code == 200
     assert client.get(f"{PAGES}/cutoffs/Nope").status_code == 404
 

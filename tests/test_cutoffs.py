@@ -309,3 +309,36 @@ def test_priority_flags_as_known_at_a_moment(client):
     then = AccordFigures(accord, known_at=before).summary(YEAR_END)
     assert then["priority"]["provisions"] == 1
     assert AccordFigures(accord).summary(YEAR_END)["priority"]["provisions"] == 2
+
+
+def test_the_previous_report_is_taken_by_cutoff_date(client):
+    """Published out of date order, a correction, and a superseded cut-off: each report
+    follows the latest earlier-dated report still in force."""
+    from tracker.cutoffs.services import latest, previous
+
+    accord = small_accord()
+    r2 = publish(accord, "Report 2", date(2020, 6, 30))
+    r3 = publish(accord, "Report 3", YEAR_END)
+    r1 = publish(accord, "Report 1", date(2020, 3, 31))  # published last, dated first
+    early = publish(accord, "Early", date(2020, 1, 31))
+    fixed = publish(accord, "Report 3 (corrected)", YEAR_END, supersedes="Report 3")
+    assert previous(r1).label == "Early"
+    assert previous(r2).label == "Report 1"
+    assert previous(r3).label == "Report 2"
+    assert previous(fixed).label == "Report 2"  # what Report 3 followed
+    assert previous(early) is None
+    assert latest(accord).label == "Report 3 (corrected)"  # Report 3 is superseded
+    assert latest(accord, before=YEAR_END).label == "Report 2"
+    fix2 = publish(accord, "Report 2 (corrected)", date(2020, 6, 30), supersedes="Report 2")
+    assert previous(fixed).label == "Report 2 (corrected)"  # superseded ones are not previous
+    assert previous(fix2).label == "Report 1"
+    answer = client.get(f"{BASE}/cutoffs/Report 2 (corrected)/changes").get_json()
+    assert answer["since"]["label"] == "Report 1"
+    assert client.get(f"{BASE}/changes").get_json()["since"]["label"] == "Report 3 (corrected)"
+    backwards = client.get(f"{BASE}/cutoffs/Report 1/changes", query_string={"since": "Report 2"})
+    assert backwards.status_code == 400 and "after 2020-03-31" in backwards.get_json()["message"]
+    page = client.get("/accords/hand-worked/cutoffs/Report 1/changes?since=Report 2")
+    assert page.status_code == 400 and "after 2020-03-31" in page.text
+    assert client.get(f"{BASE}/cutoffs/Early/changes").status_code == 400
+    brief = client.get("/accords/hand-worked/cutoffs/Report 3 (corrected)/brief").text
+    assert "Report 2 (corrected)" in brief and "Early" not in brief

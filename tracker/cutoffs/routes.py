@@ -33,7 +33,7 @@ def _monitored_or_404(slug: str):
 
 
 def _cutoff_or_404(accord, label: str):
-    found = services.by_label(accord, label)
+    found = services.by_label(accord, services.normal_label(label))
     if found is None:
         abort(404, description=_("No cut-off %(label)s for this accord.", label=label))
     return found
@@ -89,14 +89,21 @@ def show(slug: str, label: str):
         level_keys=LEVEL_KEYS)
 
 
-def _since(accord, default):
+def _since(accord, default, until):
+    """The `since` cut-off (default: `default`); a label naming no cut-off, or a cut-off
+    with a date after `until` (the changes would run backwards), is a 400 with the reason."""
     label = request.args.get("since")
     if label is None:
         return default
-    found = services.by_label(accord, label)
+    found = services.by_label(accord, services.normal_label(label))
     if found is None:
         abort(400, description=_("since=%(label)s names no cut-off of this accord.",
                                  label=label))
+    if found.as_of > until:
+        abort(400, description=_("since=%(label)s is a cut-off of %(date)s, after %(until)s: "
+                                 "changes are counted from an earlier date to a later one.",
+                                 label=found.label, date=found.as_of.isoformat(),
+                                 until=until.isoformat()))
     return found
 
 
@@ -104,26 +111,28 @@ def _since(accord, default):
 def changes(slug: str, label: str):
     accord = _monitored_or_404(slug)
     cutoff = _cutoff_or_404(accord, label)
-    base = _since(accord, services.previous(cutoff))
+    base = _since(accord, services.previous(cutoff), cutoff.as_of)
     if base is None:
-        abort(400, description=_("This is the first cut-off: choose another with since=."))
+        return _changes_page(accord, None, report.Moment.of(cutoff), message=_(
+            "%(label)s is the first report of this accord: choose a cut-off to compare with.",
+            label=cutoff.label))
     return _changes_page(accord, report.Moment.of(base), report.Moment.of(cutoff))
 
 
 @bp.get("/accords/<slug>/changes")
 def changes_to_now(slug: str):
     accord = _monitored_or_404(slug)
-    listed = services.cutoffs(accord)
-    base = _since(accord, listed[0] if listed else None)
+    now = report.Moment.now()
+    base = _since(accord, services.latest(accord), now.as_of)
     if base is None:
         abort(400, description=_("This accord has no cut-off yet: nothing to compare with."))
-    return _changes_page(accord, report.Moment.of(base), report.Moment.now())
+    return _changes_page(accord, report.Moment.of(base), now)
 
 
-def _changes_page(accord, before, after):
+def _changes_page(accord, before, after, message: str | None = None):
     return render_template("cutoffs/changes.html", accord=accord, before=before, after=after,
-                           data=report.changes_json(accord, before, after),
-                           titles=report.point_titles(accord),
+                           data=report.changes_json(accord, before, after) if before else None,
+                           titles=after.titles(accord), message=message,
                            cutoffs=services.cutoffs(accord))
 
 
@@ -136,9 +145,9 @@ def _brief(accord, label: str | None) -> Brief:
         return Brief(accord, report.Moment.of(cutoff),
                      report.Moment.of(before) if before else None, cutoff,
                      report.revisions(cutoff))
-    listed = services.cutoffs(accord)
-    return Brief(accord, report.Moment.now(params.as_of(accord.signed_on)),
-                 report.Moment.of(listed[0]) if listed else None)
+    moment = report.Moment.now(params.as_of(accord.signed_on))
+    before = services.latest(accord, before=moment.as_of)
+    return Brief(accord, moment, report.Moment.of(before) if before else None)
 
 
 def _paper() -> str:
