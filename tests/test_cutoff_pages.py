@@ -218,3 +218,36 @@ def test_the_briefs_charts_name_the_moment_their_figures_are_known_at(app):
         dated = Brief(accord, report.Moment.now(YEAR_END))
         assert "verified records as of 2020-12-31" in _chart_labels(dated.board,
                                                                     "status")["source"]
+
+
+@pytest.mark.parametrize("label", ["Informe nº 3 — diciembre", "Informe Łódź",
+                                   "Informe \U0001F4CA", 'Informe "4"; x'])
+def test_downloads_for_any_label(client, label):
+    """Any label downloads: the name travels as RFC 5987 filename*, quotes and semicolons
+    never break the header, and the citation's address is percent-encoded."""
+    from urllib.parse import quote
+
+    from werkzeug.http import parse_options_header
+
+    accord = small_accord()
+    publish(accord, label, YEAR_END)
+    base = f"{PAGES}/cutoffs/{quote(label)}"
+    for path, ending in (("data.zip", "-data.zip"), ("report.xlsx", "-report.xlsx")):
+        answer = client.get(f"{base}/{path}")
+        assert answer.status_code == 200, path
+        kind, options = parse_options_header(answer.headers["Content-Disposition"])
+        assert kind == "attachment" and set(options) <= {"filename", "filename*"}
+        assert options["filename"].endswith(ending) and '"' not in options["filename"]
+    package = zipfile.ZipFile(io.BytesIO(client.get(f"{base}/data.zip").data))
+    cited = package.read("CITATION.txt").decode()
+    assert f"/cutoffs/{quote(label, safe='')}" in cited and f"/cutoffs/{label} " not in cited
+
+
+def test_the_brief_pdf_downloads_for_a_non_latin_label(client):
+    accord = small_accord()
+    publish(accord, "Informe Łódź; \"x\"", YEAR_END)
+    answer = client.get(f"{PAGES}/cutoffs/Informe Łódź; \"x\"/brief.pdf")
+    assert answer.status_code == 200 and answer.mimetype == "application/pdf"
+    disposition = answer.headers["Content-Disposition"]
+    assert "filename*=UTF-8''hand-worked-brief-Informe-%C5%81%C3%B3d%C5%BA---x--en.pdf" in \
+        disposition

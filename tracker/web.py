@@ -217,3 +217,21 @@ def init_app(app: Flask) -> None:
         app.add_template_global(helper)
     app.before_request(_start_request)
     app.after_request(_secure_response)
+
+
+def set_disposition(headers, kind: str, filename: str) -> None:
+    """Set Content-Disposition (`kind`: "attachment" or "inline") for `filename`, as
+    Werkzeug's `send_file(download_name=...)` does: an ASCII `filename` (quotes,
+    backslashes and semicolons escaped inside the quoted value) and, for any other
+    character, the UTF-8 name as RFC 5987 `filename*`. Never raises for any text."""
+    import unicodedata
+    from urllib.parse import quote
+
+    try:
+        filename.encode("ascii")
+    except UnicodeEncodeError:
+        simple = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+        headers.set("Content-Disposition", kind, filename=simple,
+                    **{"filename*": "UTF-8''" + quote(filename, safe="!#$&+^`|~")})
+    else:
+        headers.set("Content-Disposition", kind, filename=filename)

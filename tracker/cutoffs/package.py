@@ -52,9 +52,13 @@ def _figure_row(part: dict) -> list:
 
 
 def citation(cutoff: Cutoff, url_root: str) -> str:
-    """The line to cite the cut-off by."""
+    """The line to cite the cut-off by (its address percent-encoded: a label's spaces and
+    other characters never break the link)."""
+    from urllib.parse import quote
+
     accord = cutoff.accord
-    url = f"{url_root.rstrip('/')}/accords/{accord.slug}/cutoffs/{cutoff.label}"
+    url = (f"{url_root.rstrip('/')}/accords/{quote(accord.slug, safe='')}/cutoffs/"
+           f"{quote(cutoff.label, safe='')}")
     return (f"{accord.name}: implementation figures, cut-off \"{cutoff.label}\" (as of "
             f"{cutoff.as_of.isoformat()}, published {cutoff.published_at.isoformat()}). "
             f"Accord tracker. {url}")

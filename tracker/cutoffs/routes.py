@@ -18,6 +18,7 @@ from ..domain.scale import LEVEL_KEYS
 from ..i18n import translate
 from ..permissions import can_review, has_any_role_on, require
 from ..services import Invalid
+from ..web import set_disposition
 from . import report, services
 from .brief import CHARTS, Brief
 from .forms import PublishForm
@@ -185,7 +186,8 @@ def brief_pdf(slug: str, label: str | None = None):
     accord = _monitored_or_404(slug)
     paper = _paper()
     brief = _brief(accord, label)
-    name = f"{accord.slug}-brief-{label or brief.moment.as_of.isoformat()}-{get_locale()}.pdf"
+    name = (f"{accord.slug}-brief-{_safe(brief.moment.label or brief.moment.as_of.isoformat())}"
+            f"-{get_locale()}.pdf")
     return _download(build(brief, paper), "application/pdf", name)
 
 
@@ -215,12 +217,14 @@ def workbook(slug: str, label: str):
 
 
 def _safe(label: str) -> str:
+    """A label as part of a file name: letters (any script) and digits kept, anything else
+    (quotes, semicolons, spaces, slashes) a hyphen; the header carries it as RFC 5987."""
     return "".join(c if c.isalnum() or c in "-_." else "-" for c in label)
 
 
 def _download(data: bytes, mimetype: str, filename: str):
     response = make_response(data)
     response.mimetype = mimetype
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    set_disposition(response.headers, "attachment", filename)
     response.headers["Cache-Control"] = "private, no-cache"
     return response

@@ -26,6 +26,7 @@ from .. import __version__, charts, queries
 from ..accords.routes import visible_accord_or_404
 from ..api import params
 from ..permissions import can_review
+from ..web import set_disposition
 from ..cache import Recent
 from ..domain import compare
 from ..domain.scale import LEVEL_KEYS, round_half_up
@@ -121,7 +122,7 @@ def _image(data: bytes | None, fmt: str, etag: str, filename: str):
     response = make_response(data or b"", 200 if data is not None else 304)
     if data is not None:
         response.mimetype = MIME[fmt]
-        response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+        set_disposition(response.headers, "inline", filename)
         response.headers["Content-Security-Policy"] = CHART_POLICY
     response.headers["ETag"] = etag
     response.headers["Cache-Control"] = "private, no-cache"
