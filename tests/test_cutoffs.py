@@ -342,3 +342,20 @@ def test_the_previous_report_is_taken_by_cutoff_date(client):
     assert client.get(f"{BASE}/cutoffs/Early/changes").status_code == 400
     brief = client.get("/accords/hand-worked/cutoffs/Report 3 (corrected)/brief").text
     assert "Report 2 (corrected)" in brief and "Early" not in brief
+
+
+def test_late_records_for_the_earlier_date_are_revisions_not_progress(client):
+    accord = small_accord()
+    publish(accord, "Report 1", date(2020, 6, 30))
+    _late_record(accord, "C", 3, date(2020, 3, 1))  # C complete since before Report 1's date
+    publish(accord, "Report 2", YEAR_END)
+    answer = client.get(f"{BASE}/cutoffs/Report 2/changes").get_json()
+    assert "C" not in [m["code"] for m in answer["moved_up"] + answer["newly_complete"]]
+    assert [(m["code"], m["before"], m["after"])
+            for m in answer["revised_since_publication"]] == [("C", 0, 3)]
+    assert answer["change"]["score"] == round(
+        answer["after"]["score"] - answer["before"]["score"], 2)
+    page = client.get("/accords/hand-worked/cutoffs/Report 2/changes").text
+    assert "Revised since publication (1)" in page
+    brief = client.get("/accords/hand-worked/cutoffs/Report 2/brief").text
+    assert "1 provisions were revised for 2020-06-30" in brief

@@ -106,7 +106,11 @@ class Brief:
                   since=since, date=self.previous.as_of.isoformat(),
                   complete=signed(change["shares"]["complete"]), score=signed(change["score"]),
                   up=len(self.changes.moved_up), down=len(self.changes.moved_down),
-                  done=len(self.changes.newly_complete))]
+                  done=len(self.changes.newly_complete))] + ([_(
+                      "%(n)s provisions were revised for %(date)s by records verified after "
+                      "that report was published; they are not counted as progress.",
+                      n=len(self.changes.revised), date=self.previous.as_of.isoformat())]
+                      if self.changes.revised else [])
 
     def _priority(self, s: dict) -> list[str]:
         if not s["priority"]["provisions"] or not s["non_priority"]["provisions"]:

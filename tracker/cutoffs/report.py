@@ -263,11 +263,16 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def changes(accord: Accord, before: Moment, after: Moment) -> domain_changes.Changes:
-    """What changed from `before` to `after` (each as of its date, as known at its moment)."""
+    """What changed from `before` to `after` (each as of its date, as known at its moment);
+    moves are counted from `before`'s date as known at `after`'s moment, and provisions
+    revised since `before` was published are listed apart (`domain.changes.compare`)."""
     old, new = before.figures(accord), after.figures(accord)
+    baseline = None
+    if before.known_at != after.known_at:
+        baseline = domain_changes.Side(before.as_of, new.levels(before.as_of))
     return domain_changes.compare(
         new.provisions, domain_changes.Side(before.as_of, old.levels(before.as_of)),
-        domain_changes.Side(after.as_of, new.levels(after.as_of)))
+        domain_changes.Side(after.as_of, new.levels(after.as_of)), baseline)
 
 
 def changes_json(accord: Accord, before: Moment, after: Moment) -> dict:

@@ -33,7 +33,8 @@ def changes_rows(accord, since: report.Moment, label: str | None, data, snapshot
     for part, moves in ((gettext("Moved up"), changes.moved_up),
                         (gettext("Went down"), changes.moved_down),
                         (gettext("Newly complete"), changes.newly_complete),
-                        (gettext("Priority, did not move"), changes.priority_unmoved)):
+                        (gettext("Priority, did not move"), changes.priority_unmoved),
+                        (gettext("Revised since publication"), changes.revised)):
         for move in moves:
             yield {"part": part, "name": move.provision.code, "before": move.before,
                    "after": move.after, "change": move.after - move.before}
