@@ -251,3 +251,17 @@ def test_the_brief_pdf_downloads_for_a_non_latin_label(client):
     disposition = answer.headers["Content-Disposition"]
     assert "filename*=UTF-8''hand-worked-brief-Informe-%C5%81%C3%B3d%C5%BA---x--en.pdf" in \
         disposition
+
+
+def test_page_api_and_brief_count_years_since_signing_by_one_rule(client, demo):
+    publish(demo, "Report 3", date(2020, 11, 30))
+    cmp = client.get("/api/v1/accords/colombia-2016-demo/cutoffs/Report 3").get_json()[
+        "figures"]["comparison"]
+    under_way, done = cmp["year"], cmp["years_completed"]
+    assert done == under_way - 1 and cmp["score_at_year"]["year"] == done
+    page = client.get(f"{DEMO}/cutoffs/Report 3").text
+    assert f"in year {under_way} since signing (the year under way on 2020-11-30)" in page
+    assert f"At the end of year {done}, the last completed" in page
+    brief = " ".join(client.get(f"{DEMO}/cutoffs/Report 3/brief").text.split())
+    assert (f"On 2020-11-30 the accord is in year {under_way} since signing. At the end of "
+            f"year {done}, the last completed") in brief

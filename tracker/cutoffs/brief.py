@@ -153,10 +153,12 @@ class Brief:
             return []
         point = cmp["score_at_year"]
         ref = point["reference"]
-        return [_("At the end of year %(year)s since signing the accord's score was %(score)s, "
-                  "against a mean of %(mean)s (middle half %(q1)s to %(q3)s) for the %(n)s "
-                  "reference accords of %(set)s in the same year; %(above)s of %(types)s "
-                  "provision types are above the reference mean now.", year=point["year"],
+        return [_("On %(date)s the accord is in year %(now)s since signing. At the end of "
+                  "year %(year)s, the last completed, its score was %(score)s, against a mean "
+                  "of %(mean)s (middle half %(q1)s to %(q3)s) for the %(n)s reference accords "
+                  "of %(set)s in the same year; in year %(now)s, %(above)s of %(types)s "
+                  "provision types are above the reference mean.",
+                  date=self.moment.as_of.isoformat(), now=cmp["year"], year=point["year"],
                   score=number(point["accord_score"]), mean=number(ref["mean"]),
                   q1=number(ref["q1"]), q3=number(ref["q3"]), n=ref["n"],
                   set=cmp["reference_set"], above=cmp["types_above_mean"],

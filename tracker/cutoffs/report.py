@@ -94,18 +94,24 @@ def figures_json(accord: Accord, moment: Moment, reference_label: str | None = N
 
 
 def comparison_json(figures: AccordFigures, as_of: date, label: str) -> dict:
-    """The comparison now (the year since signing under way on `as_of`) and the accord's
-    score beside the reference accords' in the latest completed year. Reference data is
+    """The comparison now (the year since signing under way on `as_of`, "year") and the
+    accord's score beside the reference accords' at the end of the latest completed year
+    ("score_at_year", year "years_completed"), both under the set's alignment rule. Reference data is
     not versioned in time: it is the set as loaded now."""
     references = figures.references(label, include_illustrative=True)
     rule = alignment_rule(label)
     result = figures.comparison(None, references, as_of, rule).as_dict()
     curve = [p for p in figures.score_curve(references, as_of, rule)
              if p.accord_score is not None and p.reference is not None]
+    accord = figures.accord
     return {"reference_set": label,
             "reference_citation": getattr(queries.reference_set(label), "citation", ""),
             "reference_data_versioned": False,
             **result,
+            # one rule (`domain.alignment`) for both: the year under way on the date
+            # ("year") and the years since signing completed by then (the score's year)
+            "years_completed": rule.years_completed(accord.signed_on, as_of,
+                                                    accord.first_implementation_year),
             "score_at_year": curve[-1].as_dict() if curve else None}
 
 
