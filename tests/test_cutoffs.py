@@ -171,11 +171,17 @@ def test_cli_publishes_and_refuses(app, runner):
     assert "Report 1" in done.output
     for args, needle in ((["--label", "Report 1", "--as-of", "2020-12-31"], "--label"),
                          (["--label", "R2", "--as-of", "2019-01-01"], "--as-of"),
-                         (["--label", "R2", "--as-of", "soon"], "--as-of")):
+                         (["--label", "R2", "--as-of", "soon"], "--as-of"),
+                         (["--label", "R2", "--as-of", "20201130"], "--as-of"),
+                         (["--label", "R2", "--as-of", "2020-W48-6"], "--as-of")):
         refused = runner.invoke(args=["cutoff", "publish", accord.slug, *args])
         assert refused.exit_code != 0 and needle in refused.output, refused.output
     listed = runner.invoke(args=["cutoff", "list", accord.slug])
     assert "Report 1: as of 2020-12-31" in listed.output
+    shown = runner.invoke(args=["cutoff", "show", accord.slug, "Report 1"])
+    assert shown.exit_code == 0 and "provisions 4, score" in shown.output, shown.output
+    assert "revised since publication: no" in shown.output
+    assert runner.invoke(args=["cutoff", "show", accord.slug, "Nope"]).exit_code == 1
 
 
 def test_sqlite_cannot_replace_a_cutoff(app):
