@@ -182,7 +182,10 @@ def test_the_data_package_and_the_workbook_as_published(client):
     book = load_workbook(io.BytesIO(client.get(f"{PAGES}/cutoffs/Report 2/report.xlsx").data))
     assert "Changes" in book.sheetnames
     changes = [[c.value for c in row] for row in book["Changes"].iter_rows(min_row=2)]
-    assert ["Moved up", "A", 0, 2, 2, None] in changes
+    assert ["Moved up", "A", None, None, None, None, 0, 2] in changes
+    cell = next(row for row in book["Changes"].iter_rows(min_row=2)
+                if row[0].value == "Moved up")[7]
+    assert cell.number_format == "0"  # a level, never "2.00"
     summary = book["Summary"]
     assert summary.page_setup.orientation == "landscape"
     assert summary.sheet_properties.pageSetUpPr.fitToPage
@@ -265,3 +268,37 @@ def test_page_api_and_brief_count_years_since_signing_by_one_rule(client, demo):
     brief = " ".join(client.get(f"{DEMO}/cutoffs/Report 3/brief").text.split())
     assert (f"On 2020-11-30 the accord is in year {under_way} since signing. At the end of "
             f"year {done}, the last completed") in brief
+
+
+def test_the_spanish_workbook_and_codebook_speak_spanish(client):
+    from openpyxl import load_workbook
+
+    accord = small_accord()
+    d = db.session.scalar(select(Provision).where(Provision.accord_id == accord.id,
+                                                  Provision.code == "D"))
+    d.time_frame = "long"
+    db.session.commit()
+    publish(accord, "Informe 1", YEAR_END)
+    client.set_cookie("lang", "es")
+    client.post("/language/es", data={"next": "/"})
+    book = load_workbook(io.BytesIO(client.get(f"{PAGES}/cutoffs/Informe 1/report.xlsx").data))
+    groups = [row[0].value for row in book["Resumen"].iter_rows(min_row=2)]
+    assert groups[:3] == ["todos", "prioritarias", "no prioritarias"] and "punto" in groups
+    provisions = {row[0].value: [c.value for c in row]
+                  for row in book["Disposiciones"].iter_rows(min_row=2)}
+    header = [c.value for c in next(book["Disposiciones"].iter_rows())]
+    a, d = provisions["A"], provisions["D"]
+    assert a[header.index("Prioridad")] == "sí" and d[header.index("Prioridad")] == "no"
+    assert a[header.index("Etiquetas")] == "género"
+    assert d[header.index("Plazo")] == "largo plazo"
+    package = zipfile.ZipFile(io.BytesIO(client.get(f"{PAGES}/cutoffs/Informe 1/data.zip").data))
+    assert package.read("CODEBOOK.txt").decode().startswith("Libro de códigos")
+    rows = list(csv.reader(io.StringIO(package.read("provisions.csv").decode("utf-8-sig"))))
+    assert rows[1][3] in ("yes", "no")  # the files' values stay stable codes
+    page = client.get(f"{PAGES}/cutoffs/Informe 1/brief").text
+    assert "Carta" in page and ">Letter<" not in page
+    import re
+
+    shares = re.findall(r"(\d+(?:,\d+)?)\u00a0%", page)
+    assert shares and all(re.fullmatch(r"\d+,\d", s) for s in shares), shares
+    assert not re.search(r"\d %", page.replace("\u00a0%", ""))  # one way to write a share

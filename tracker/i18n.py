@@ -14,6 +14,9 @@ REVIEW_STATES = {"pending": _l("pending review"), "verified": _l("verified"),
 #: The cross-cutting tags the tracker knows; any other tag is shown as typed.
 TAGS = {"gender": _l("gender"), "ethnic": _l("ethnic"), "territorial": _l("territorial")}
 TIME_FRAMES = {"short": _l("short term"), "medium": _l("medium term"), "long": _l("long term")}
+#: The Summary sheet's groups, as a workbook reader sees them (CSV files keep the codes).
+SUMMARY_GROUPS = {"all": _l("all"), "priority": _l("priority"),
+                  "non_priority": _l("non-priority"), "point": _l("point")}
 
 
 def level_labels() -> list[str]:
@@ -30,6 +33,20 @@ def tag_label(tag: str) -> str:
 
 def review_state(state: str) -> str:
     return str(REVIEW_STATES.get(state, state))
+
+
+def yes_no(value: bool) -> str:
+    """A yes/no cell in the reader's language."""
+    return _("yes") if value else _("no")
+
+
+def summary_group(group: str) -> str:
+    return str(SUMMARY_GROUPS.get(group, group))
+
+
+def tag_list(tags) -> str:
+    """Tags in the reader's language, `;`-separated as the CSV writes them."""
+    return ";".join(tag_label(t) for t in sorted(tags))
 
 
 def time_frame(frame: str | None) -> str:

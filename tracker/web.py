@@ -131,6 +131,17 @@ def number(value) -> str:
     return str(value)
 
 
+def percent(value) -> str:
+    """A share in percent as every table and sentence shows it: one decimal, the reader's
+    decimal sign, a no-break space before the sign ("32.0 %", "31,3 %"); "—" for None."""
+    from flask_babel import get_locale
+    from babel.numbers import format_decimal
+
+    if value is None:
+        return "—"
+    return format_decimal(value, format="0.0", locale=get_locale()) + "\u00a0%"
+
+
 def day_of_year(month: int, day: int) -> str:
     """A day of the year in the reader's language: "November 17", "17 de noviembre"."""
     from babel.dates import format_skeleton
@@ -213,7 +224,7 @@ def init_app(app: Flask) -> None:
 
     # Globals (not context) so imported macros see them too.
     for helper in (i18n.level_label, i18n.review_state, i18n.time_frame, i18n.translate,
-                   i18n.tag_label, i18n.stored_reason, return_path, number):
+                   i18n.tag_label, i18n.stored_reason, return_path, number, percent):
         app.add_template_global(helper)
     app.before_request(_start_request)
     app.after_request(_secure_response)

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from ..dashboard.board import Board, Selection, render_chart
 from ..domain import changes as domain_changes
 from ..models import Accord
-from ..web import number
+from ..web import number, percent
 from . import report
 from .models import Cutoff
 
@@ -80,14 +80,14 @@ class Brief:
         s = self.figures["summary"]
         if not s["provisions"]:
             return [_("No provisions are loaded for this accord.")]
-        found = [_("As of %(date)s, %(complete)s%% of the %(n)s provisions were complete, "
-                   "%(intermediate)s%% at an intermediate level, %(minimal)s%% minimally "
-                   "implemented and %(none)s%% not initiated: an implementation score of "
+        found = [_("As of %(date)s, %(complete)s of the %(n)s provisions were complete, "
+                   "%(intermediate)s at an intermediate level, %(minimal)s minimally "
+                   "implemented and %(none)s not initiated: an implementation score of "
                    "%(score)s out of 100.", date=self.moment.as_of.isoformat(), n=s["provisions"],
-                   complete=number(s["shares"]["complete"]),
-                   intermediate=number(s["shares"]["intermediate"]),
-                   minimal=number(s["shares"]["minimal"]),
-                   none=number(s["shares"]["not_initiated"]), score=number(s["score"]))]
+                   complete=percent(s["shares"]["complete"]),
+                   intermediate=percent(s["shares"]["intermediate"]),
+                   minimal=percent(s["shares"]["minimal"]),
+                   none=percent(s["shares"]["not_initiated"]), score=number(s["score"]))]
         found += self._since_previous()
         found += self._priority(s)
         found += self._points()

@@ -17,7 +17,7 @@ from fpdf.enums import XPos, YPos
 
 from ..domain.scale import LEVEL_KEYS
 from ..i18n import level_labels
-from ..web import number
+from ..web import number, percent
 from .brief import CHARTS, Brief, signed
 
 PAPERS = {"a4": "A4", "letter": "Letter"}
@@ -118,7 +118,7 @@ def _summary_rows(brief: Brief) -> list[list[str]]:
                         (_("Non-priority"), s["non_priority"])):
         if part["provisions"]:
             rows.append([label, str(part["provisions"])]
-                        + [f"{number(part['shares'][k])} %" for k in LEVEL_KEYS]
+                        + [percent(part['shares'][k]) for k in LEVEL_KEYS]
                         + [number(part["score"])])
     return rows
 
@@ -165,7 +165,7 @@ def build(brief: Brief, paper: str = "a4") -> bytes:
     pdf.heading(_("By point"))
     pdf.grid([_("Point"), _("n")] + level_labels() + [_("Score")],
              [[f"{p['point']} {p['title']}".strip()[:60], str(p["provisions"])]
-              + [f"{number(p['shares'][k])} %" for k in LEVEL_KEYS] + [number(p["score"])]
+              + [percent(p['shares'][k]) for k in LEVEL_KEYS] + [number(p["score"])]
               for p in brief.figures["by_point"]], (56, 10, 24, 20, 26, 22, 20))
     for name in CHARTS:
         width = pdf.w - pdf.l_margin - pdf.r_margin

@@ -12,7 +12,7 @@ def changes_rows(accord, since: report.Moment, label: str | None, data, snapshot
     """Scores before and after (and the change in the share complete) for the whole accord,
     its priority split, each point and each tag; then the provisions that moved up, went
     down, became complete or overdue, and the priority provisions that did not move
-    (levels before and after). `snapshot`: the cut-off's, when the workbook is a cut-off's."""
+    (levels before and after, whole numbers in their own columns). `snapshot`: the cut-off's, when the workbook is a cut-off's."""
     after = report.Moment(data.as_of, data.figures.known_at, label, snapshot)
     changes = report.changes(accord, since, after)
     title = gettext("Since %(label)s (%(date)s)", label=since.label or "",
@@ -36,12 +36,12 @@ def changes_rows(accord, since: report.Moment, label: str | None, data, snapshot
                         (gettext("Priority, did not move"), changes.priority_unmoved),
                         (gettext("Revised since publication"), changes.revised)):
         for move in moves:
-            yield {"part": part, "name": move.provision.code, "before": move.before,
-                   "after": move.after, "change": move.after - move.before}
+            yield {"part": part, "name": move.provision.code,
+                   "level_before": move.before, "level_after": move.after}
     for provision in changes.newly_overdue:
         yield {"part": gettext("Newly overdue"),
                "name": f"{provision.code} ({provision.deadline.isoformat()})",
-               "after": after_level(changes, provision.id)}
+               "level_after": after_level(changes, provision.id)}
 
 
 def after_level(changes, provision_id: int) -> int:

@@ -217,7 +217,7 @@ def report_workbook(accord: Accord, as_of: date, *, include_unverified: bool = T
                       naive_utc(known_at).isoformat(sep=" ", timespec="seconds")))
     _summary_sheet(book, data)
     _fill(book.sheet(N_("Provisions"), C.PROVISIONS, freeze="B2"),
-          provision_rows(data, i18n.level_label))
+          (_in_language(row) for row in provision_rows(data, i18n.level_label)))
     history = _fill(book.sheet(N_("History"), C.HISTORY, freeze="C2"),
                     history_rows(accord, as_of, include_unverified=include_unverified,
                                  show_authors=show_authors, known_at=known_at))
@@ -312,8 +312,17 @@ def about_items(data: ReportData, comparison: dict, references, include_unverifi
     return items
 
 
+def _in_language(row: dict) -> dict:
+    """A Provisions row for the workbook: priority, tags and time frame in the reader's
+    language (the CSV export keeps the stable codes)."""
+    return {**row, "priority": i18n.yes_no(row["priority"] == "yes"),
+            "tags": i18n.tag_list(row["tags"].split(";")) if row["tags"] else "",
+            "time_frame": i18n.time_frame(row["time_frame"]) if row["time_frame"] else None}
+
+
 def _summary_sheet(book: Book, data: ReportData) -> None:
-    sheet = _fill(book.sheet(N_("Summary"), C.SUMMARY, freeze="C2"), summary_rows(data))
+    rows = [{**row, "group": i18n.summary_group(row["group"])} for row in summary_rows(data)]
+    sheet = _fill(book.sheet(N_("Summary"), C.SUMMARY, freeze="C2"), rows)
     ws, first_share = sheet.ws, sheet.column_index("share_not_initiated")
     chart = BarChart()
     chart.type, chart.grouping, chart.overlap = "bar", "percentStacked", 100
