@@ -142,6 +142,17 @@ def percent(value) -> str:
     return format_decimal(value, format="0.0", locale=get_locale()) + "\u00a0%"
 
 
+def fixed(value, places: int) -> str:
+    """A figure with exactly `places` decimals in the reader's format ("3.0", "3,0")."""
+    from flask_babel import get_locale
+    from babel.numbers import format_decimal
+
+    if value is None:
+        return "—"
+    return format_decimal(value, format="0." + "0" * places if places else "0",
+                          locale=get_locale())
+
+
 def day_of_year(month: int, day: int) -> str:
     """A day of the year in the reader's language: "November 17", "17 de noviembre"."""
     from babel.dates import format_skeleton
@@ -224,7 +235,8 @@ def init_app(app: Flask) -> None:
 
     # Globals (not context) so imported macros see them too.
     for helper in (i18n.level_label, i18n.review_state, i18n.time_frame, i18n.translate,
-                   i18n.tag_label, i18n.stored_reason, return_path, number, percent):
+                   i18n.tag_label, i18n.stored_reason, return_path, number, percent,
+                   fixed):
         app.add_template_global(helper)
     app.before_request(_start_request)
     app.after_request(_secure_response)

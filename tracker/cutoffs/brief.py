@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from ..dashboard.board import Board, Selection, render_chart
 from ..domain import changes as domain_changes
 from ..models import Accord
-from ..web import number, percent
+from ..web import fixed, number, percent
 from . import report
 from .models import Cutoff
 
@@ -20,15 +20,17 @@ from .models import Cutoff
 CHARTS = ("status", "groups", "priority", "curve")
 
 
-def signed(value) -> str:
-    """A change with its sign (+1.5, −2, 0), in the reader's number format."""
+def signed(value, places: int | None = None) -> str:
+    """A change with its sign (+1.5, −2, 0), in the reader's number format; with `places`,
+    exactly that many decimals (+3.0 percentage points beside shares shown as 27.9 %)."""
     if value is None:
         return "—"
+    shown = number if places is None else (lambda v: fixed(v, places))
     if value > 0:
-        return "+" + number(value)
+        return "+" + shown(value)
     if value < 0:
-        return "−" + number(-value)
-    return number(value)
+        return "−" + shown(-value)
+    return shown(value)
 
 
 @dataclass
@@ -104,7 +106,7 @@ class Brief:
                   "%(complete)s percentage points and the score by %(score)s points; "
                   "%(up)s provisions moved up, %(down)s went down and %(done)s became complete.",
                   since=since, date=self.previous.as_of.isoformat(),
-                  complete=signed(change["shares"]["complete"]), score=signed(change["score"]),
+                  complete=signed(change["shares"]["complete"], 1), score=signed(change["score"]),
                   up=len(self.changes.moved_up), down=len(self.changes.moved_down),
                   done=len(self.changes.newly_complete))] + ([_(
                       "%(n)s provisions were revised for %(date)s by records verified after "
