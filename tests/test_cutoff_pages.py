@@ -302,3 +302,35 @@ def test_the_spanish_workbook_and_codebook_speak_spanish(client):
     shares = re.findall(r"(\d+(?:,\d+)?)\u00a0%", page)
     assert shares and all(re.fullmatch(r"\d+,\d", s) for s in shares), shares
     assert not re.search(r"\d %", page.replace("\u00a0%", ""))  # one way to write a share
+
+
+def test_a_logged_out_publication_returns_to_the_cutoffs_page(client):
+    small_accord()
+    refused = _post(client)
+    assert refused.status_code == 302
+    assert refused.headers["Location"].endswith(
+        "/login?next=/accords/hand-worked/cutoffs"), refused.headers["Location"]
+
+
+def test_the_review_queue_warns_of_a_record_dated_before_a_published_cutoff(
+        client, make_user, login):
+    accord = small_accord()
+    publish(accord, "Report 1", date(2020, 6, 30))
+    publish(accord, "Report 2", YEAR_END)
+    provision = db.session.scalar(select(Provision).where(Provision.accord_id == accord.id,
+                                                          Provision.code == "C"))
+    services.submit([services.StatusChange(
+        provision, Submission(2, date(2020, 9, 1), None, "late"), provision.version)],
+        verified=False)
+    login(make_user("coordinator", accord))
+    queue = client.get("/review").text
+    assert "Effective before a published cut-off." in queue
+    assert "changes the figures of cut-off Report 2, already published" in queue
+    assert "Report 1, " not in queue and "cut-offs Report" not in queue
+
+
+def test_the_dashboard_links_to_the_cutoffs_and_the_brief(client):
+    small_accord()
+    page = client.get(f"{PAGES}/dashboard?as_of=2020-12-31").text
+    assert 'href="/accords/hand-worked/cutoffs"' in page
+    assert 'href="/accords/hand-worked/brief?as_of=2020-12-31"' in page

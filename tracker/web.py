@@ -40,14 +40,30 @@ def select_locale() -> str:
 
 def return_path() -> str:
     """Where to come back to after switching language or logging in: this page when it was
-    a GET; after a form was posted, the page the form was on (a same-site referrer), since
-    the form's own address only takes POST."""
+    a GET; after a form was posted, the page the form was on (a same-site referrer), else
+    the form's own address when it is also a page, else the home page."""
     if request.method == "GET":
         return request.full_path.rstrip("?")
     referrer = urlsplit(request.referrer or "")
     if referrer.netloc == request.host and referrer.path.startswith("/"):
         return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    if _answers_get(request.path):  # no referrer sent: the form's own page, if it has one
+        return request.path
     return "/"
+
+
+def _answers_get(path: str) -> bool:
+    """Whether `path` is also a page (a GET route), as a form's address often is."""
+    from flask import current_app
+    from werkzeug.exceptions import HTTPException
+
+    try:
+        current_app.url_map.bind(request.host).match(path, method="GET")
+    except HTTPException:
+        return False
+    except Exception:  # a routing redirect, or anything else: not a plain page
+        return False
+    return True
 
 
 def _unauthorized():
