@@ -169,10 +169,12 @@ def reference_citation(label: str) -> str:
     return db.session.scalar(select(ReferenceSet.citation).where(ReferenceSet.label == label)) or ""
 
 
-def comparison_rows(data: ReportData, references, label: str) -> tuple[dict, list[dict]]:
-    """The comparison now against set `label`, and one sheet row per provision type."""
-    result = data.figures.comparison(None, references, data.as_of,
-                                     alignment_rule(label)).as_dict()
+def comparison_rows(data: ReportData, references, label: str,
+                    published: dict | None = None) -> tuple[dict, list[dict]]:
+    """The comparison now against set `label` (or `published`: a cut-off's comparison as
+    its snapshot stored it), and one sheet row per provision type."""
+    result = published if published is not None else data.figures.comparison(
+        None, references, data.as_of, alignment_rule(label)).as_dict()
     names = dict(db.session.execute(select(ProvisionType.code, ProvisionType.name)).all())
     rows = []
     for item in result["types"]:
@@ -182,7 +184,8 @@ def comparison_rows(data: ReportData, references, label: str) -> tuple[dict, lis
                      "accord_level": item["accord_level"],
                      "stipulations": item["stipulations"], **reference,
                      "difference": item["difference"], "percentile": item["percentile"],
-                     "above_mean": yes_no(item["above_mean"]) if item["reference"] else None})
+                     "above_mean": i18n.yes_no(item["above_mean"]) if item["reference"]
+                     else None})
     return result, rows
 
 
@@ -205,7 +208,8 @@ def report_workbook(accord: Accord, as_of: date, *, include_unverified: bool = T
         data.section_titles.update(snapshot.sections)
     label = default_reference_set()
     references = data.figures.references(label, include_illustrative=True)
-    comparison, comparison_table = comparison_rows(data, references, label)
+    published = snapshot.figures.get("comparison") if snapshot is not None else None
+    comparison, comparison_table = comparison_rows(data, references, label, published)
     book = Book(translate=gettext)
     about = book.sheet(C.ABOUT_SHEET, C.ABOUT)
     for item, value in about_items(data, comparison, references, include_unverified,
