@@ -96,8 +96,9 @@ def figures_json(accord: Accord, moment: Moment, reference_label: str | None = N
 def comparison_json(figures: AccordFigures, as_of: date, label: str) -> dict:
     """The comparison now (the year since signing under way on `as_of`, "year") and the
     accord's score beside the reference accords' at the end of the latest completed year
-    ("score_at_year", year "years_completed"), both under the set's alignment rule. Reference data is
-    not versioned in time: it is the set as loaded now."""
+    ("score_at_year", year "years_completed"), both under the set's alignment rule.
+    Reference data is not versioned in time: it is the set as loaded now (a cut-off keeps
+    the comparison its publication computed in its snapshot)."""
     references = figures.references(label, include_illustrative=True)
     rule = alignment_rule(label)
     result = figures.comparison(None, references, as_of, rule).as_dict()

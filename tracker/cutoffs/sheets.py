@@ -12,7 +12,8 @@ def changes_rows(accord, since: report.Moment, label: str | None, data, snapshot
     """Scores before and after (and the change in the share complete) for the whole accord,
     its priority split, each point and each tag; then the provisions that moved up, went
     down, became complete or overdue, and the priority provisions that did not move
-    (levels before and after, whole numbers in their own columns). `snapshot`: the cut-off's, when the workbook is a cut-off's."""
+    (levels before and after, whole numbers in their own columns), and those revised since
+    the earlier cut-off's publication. `snapshot`: the cut-off's, for a cut-off's workbook."""
     after = report.Moment(data.as_of, data.figures.known_at, label, snapshot)
     changes = report.changes(accord, since, after)
     title = gettext("Since %(label)s (%(date)s)", label=since.label or "",
