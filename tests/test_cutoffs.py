@@ -286,6 +286,8 @@ def test_edits_after_publication_never_move_a_cutoffs_figures(client):
     again = client.get(f"{BASE}/cutoffs/Report 1").get_json()
     assert again["figures"] == published["figures"]
     assert again["figures"]["comparison"] == published["figures"]["comparison"]
+    # ... although the replaced reference set changes the comparison as computed now
+    assert again["revision"]["figures_now"]["comparison"] != again["figures"]["comparison"]
     assert _page_figures(client, "Report 1") == page
     assert _package_files(client, "Report 1") == package
     assert _workbook_values(client, "Report 1")["Summary"] == book["Summary"]
@@ -318,6 +320,9 @@ def test_priority_flags_as_known_at_a_moment(client):
     then = AccordFigures(accord, known_at=before).summary(YEAR_END)
     assert then["priority"]["provisions"] == 1
     assert AccordFigures(accord).summary(YEAR_END)["priority"]["provisions"] == 2
+    answer = client.get(f"{BASE}/summary", query_string={
+        "as_of": "2020-12-31", "known_at": before.isoformat()}).get_json()
+    assert answer["priority"]["provisions"] == 1  # the API's known_at applies to flags too
 
 
 def test_the_previous_report_is_taken_by_cutoff_date(client):
