@@ -305,7 +305,9 @@ def test_edits_after_publication_never_move_a_cutoffs_figures(client):
     actions = [e["action"] for e in revision["structure"]["events"]]
     assert {"priority.set", "provision.edit", "reference_set.replace"} <= set(actions)
     shown = client.get("/accords/hand-worked/cutoffs/Report 1").text
-    for text in ("Point one, renamed", "Reference set replaced", "ethnic", "Deadline"):
+    for text in ("Point one, renamed", "Reference set replaced", "ethnic", "Deadline",
+                 "Priority provisions: 2 scoring", "Overdue provisions: 2 as known now "
+                 "(published: 1)"):
         assert text in shown
 
 
