@@ -132,7 +132,10 @@ def test_pages_show_revisions_and_changes(client):
     assert client.get(f"{PAGES}/cutoffs/Report 2/changes?since=Nope").status_code == 400
     first = client.get(f"{PAGES}/cutoffs/Report 1/changes")
     assert first.status_code == 200 and "is the first report of this accord" in first.text
-    assert '<select id="since" name="since">' in first.text
+    assert "Report 2 (" not in first.text  # a later cut-off is no choice
+    earlier = client.get(f"{PAGES}/cutoffs/Report 2/changes")
+    assert '<select id="since" name="since">' in earlier.text
+    assert '<option value="Report 1"' in earlier.text
     assert client.get(f"{PAGES}/changes").status_code == 200
     assert client.get(f"{PAGES}/cutoffs/Nope").status_code == 404
 

@@ -114,9 +114,13 @@ def changes(slug: str, label: str):
     cutoff = _cutoff_or_404(accord, label)
     base = _since(accord, services.previous(cutoff), cutoff.as_of)
     if base is None:
+        choosable = any(c.as_of <= cutoff.as_of and c.id != cutoff.id
+                        for c in services.cutoffs(accord))
         return _changes_page(accord, None, report.Moment.of(cutoff), message=_(
             "%(label)s is the first report of this accord: choose a cut-off to compare with.",
-            label=cutoff.label))
+            label=cutoff.label) if choosable else _(
+            "%(label)s is the first report of this accord: there is no earlier cut-off to "
+            "compare it with.", label=cutoff.label))
     return _changes_page(accord, report.Moment.of(base), report.Moment.of(cutoff))
 
 
@@ -134,7 +138,8 @@ def _changes_page(accord, before, after, message: str | None = None):
     return render_template("cutoffs/changes.html", accord=accord, before=before, after=after,
                            data=report.changes_json(accord, before, after) if before else None,
                            titles=after.titles(accord), message=message,
-                           cutoffs=services.cutoffs(accord))
+                           cutoffs=[c for c in services.cutoffs(accord)  # the choosable ones
+                                    if c.as_of <= after.as_of and c.label != after.label])
 
 
 def _brief(accord, label: str | None) -> Brief:
