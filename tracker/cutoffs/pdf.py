@@ -136,8 +136,9 @@ def _opening(pdf: _Document, brief: Brief) -> None:
                         "provision-level data."), 9.5)
         pdf.set_text_color(*_INK)
     if brief.revision and brief.revision["revised"]:
-        pdf.paragraph(_("Revised since publication: records verified later put the score of "
-                        "this date at %(now)s as known now (published: %(published)s).",
+        pdf.paragraph(_("Revised since publication: records verified or edits made later put "
+                        "the score of this date at %(now)s as known now (published: "
+                        "%(published)s); the cut-off's page lists them.",
                         now=number(brief.revision["now"]["score"]),
                         published=number(brief.revision["published"]["score"])), 9.5)
 
