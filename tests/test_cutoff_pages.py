@@ -53,7 +53,13 @@ def test_a_coordinator_publishes_from_the_web(client, make_user, login):
     ({"label": "R2", "as_of": (date.today() + timedelta(days=1)).isoformat()}, "future"),
     ({"label": "R2", "as_of": "not a date"}, "Not a valid date"),
     ({"label": ""}, "This field is required"),
-    ({"label": "R2", "supersedes": "Nope"}, "Not a valid choice"),
+    ({"label": "R2", "supersedes": "Nope"}, "no cut-off labelled Nope"),
+    ({"label": "report 1"}, "already exists"),  # differs only in case
+    ({"label": "REPORT 1 "}, "already exists"),
+    ({"label": "."}, "only dots"),
+    ({"label": ".."}, "only dots"),
+    ({"label": "Report 2."}, "end with a dot"),
+    ({"label": "a\\b"}, "backslash"),
 ])
 def test_bad_publications_get_a_400_with_the_reason(client, make_user, login, row_counts,
                                                       values, needle):
@@ -64,6 +70,27 @@ def test_bad_publications_get_a_400_with_the_reason(client, make_user, login, ro
     refused = _post(client, **values)
     assert refused.status_code == 400 and needle in refused.text
     assert row_counts() == before
+
+
+def test_superseding_a_superseded_cutoff_says_why(client, make_user, login):
+    accord = small_accord()
+    login(make_user("coordinator", accord))
+    assert _post(client).status_code == 302
+    assert _post(client, label="Report 1b", supersedes="Report 1").status_code == 302
+    refused = _post(client, label="Report 1c", supersedes="Report 1")
+    assert refused.status_code == 400
+    assert "already superseded by Report 1b" in refused.text
+    assert "Not a valid choice" not in refused.text
+
+
+def test_labels_in_addresses_are_normalised(client):
+    accord = small_accord()
+    publish(accord, "R\u00e9sum\u00e9", YEAR_END)  # stored NFC
+    decomposed = "Re\u0301sume\u0301"
+    assert client.get(f"{PAGES}/cutoffs/{decomposed}").status_code == 200
+    assert client.get(f"/api/v1/accords/hand-worked/cutoffs/{decomposed}").status_code == 200
+    with pytest.raises(services.Invalid):
+        publish(accord, decomposed, YEAR_END)
 
 
 @pytest.mark.parametrize("role", ["editor", "viewer"])
@@ -99,12 +126,17 @@ def test_pages_show_revisions_and_changes(client):
         verified=True)[0]
     page = client.get(f"{PAGES}/cutoffs/Report 2")
     assert page.status_code == 200
-    assert "Records verified after publication change" in page.text
+    assert "Records verified after publication, or edits of the accord" in page.text
     assert re.search(rf"<td[^>]*>{late.id}</td>", page.text)
     changes = client.get(f"{PAGES}/cutoffs/Report 2/changes")
     assert changes.status_code == 200 and "Newly overdue" in changes.text
     assert client.get(f"{PAGES}/cutoffs/Report 2/changes?since=Nope").status_code == 400
-    assert client.get(f"{PAGES}/cutoffs/Report 1/changes").status_code == 400
+    first = client.get(f"{PAGES}/cutoffs/Report 1/changes")
+    assert first.status_code == 200 and "is the first report of this accord" in first.text
+    assert "Report 2 (" not in first.text  # a later cut-off is no choice
+    earlier = client.get(f"{PAGES}/cutoffs/Report 2/changes")
+    assert '<select id="since" name="since">' in earlier.text
+    assert '<option value="Report 1"' in earlier.text
     assert client.get(f"{PAGES}/changes").status_code == 200
     assert client.get(f"{PAGES}/cutoffs/Nope").status_code == 404
 
@@ -154,7 +186,10 @@ def test_the_data_package_and_the_workbook_as_published(client):
     book = load_workbook(io.BytesIO(client.get(f"{PAGES}/cutoffs/Report 2/report.xlsx").data))
     assert "Changes" in book.sheetnames
     changes = [[c.value for c in row] for row in book["Changes"].iter_rows(min_row=2)]
-    assert ["Moved up", "A", 0, 2, 2, None] in changes
+    assert ["Moved up", "A", None, None, None, None, 0, 2] in changes
+    cell = next(row for row in book["Changes"].iter_rows(min_row=2)
+                if row[0].value == "Moved up")[7]
+    assert cell.number_format == "0"  # a level, never "2.00"
     summary = book["Summary"]
     assert summary.page_setup.orientation == "landscape"
     assert summary.sheet_properties.pageSetUpPr.fitToPage
@@ -190,3 +225,116 @@ def test_the_briefs_charts_name_the_moment_their_figures_are_known_at(app):
         dated = Brief(accord, report.Moment.now(YEAR_END))
         assert "verified records as of Dec 31, 2020" in _chart_labels(dated.board,
                                                                     "status")["source"]
+
+
+@pytest.mark.parametrize("label", ["Informe nº 3 — diciembre", "Informe Łódź",
+                                   "Informe \U0001F4CA", 'Informe "4"; x'])
+def test_downloads_for_any_label(client, label):
+    """Any label downloads: the name travels as RFC 5987 filename*, quotes and semicolons
+    never break the header, and the citation's address is percent-encoded."""
+    from urllib.parse import quote
+
+    from werkzeug.http import parse_options_header
+
+    accord = small_accord()
+    publish(accord, label, YEAR_END)
+    base = f"{PAGES}/cutoffs/{quote(label)}"
+    for path, ending in (("data.zip", "-data.zip"), ("report.xlsx", "-report.xlsx")):
+        answer = client.get(f"{base}/{path}")
+        assert answer.status_code == 200, path
+        kind, options = parse_options_header(answer.headers["Content-Disposition"])
+        assert kind == "attachment" and set(options) <= {"filename", "filename*"}
+        assert options["filename"].endswith(ending) and '"' not in options["filename"]
+    package = zipfile.ZipFile(io.BytesIO(client.get(f"{base}/data.zip").data))
+    cited = package.read("CITATION.txt").decode()
+    assert f"/cutoffs/{quote(label, safe='')}" in cited and f"/cutoffs/{label} " not in cited
+
+
+def test_the_brief_pdf_downloads_for_a_non_latin_label(client):
+    accord = small_accord()
+    publish(accord, "Informe Łódź; \"x\"", YEAR_END)
+    answer = client.get(f"{PAGES}/cutoffs/Informe Łódź; \"x\"/brief.pdf")
+    assert answer.status_code == 200 and answer.mimetype == "application/pdf"
+    disposition = answer.headers["Content-Disposition"]
+    assert "filename*=UTF-8''hand-worked-brief-Informe-%C5%81%C3%B3d%C5%BA---x--en.pdf" in \
+        disposition
+
+
+def test_page_api_and_brief_count_years_since_signing_by_one_rule(client, demo):
+    publish(demo, "Report 3", date(2020, 11, 30))
+    cmp = client.get("/api/v1/accords/colombia-2016-demo/cutoffs/Report 3").get_json()[
+        "figures"]["comparison"]
+    under_way, done = cmp["year"], cmp["years_completed"]
+    assert done == under_way - 1 and cmp["score_at_year"]["year"] == done
+    page = client.get(f"{DEMO}/cutoffs/Report 3").text
+    assert f"in year {under_way} since signing (the year under way on 2020-11-30)" in page
+    assert f"At the end of year {done}, the last completed" in page
+    brief = " ".join(client.get(f"{DEMO}/cutoffs/Report 3/brief").text.split())
+    assert (f"On 2020-11-30 the accord is in year {under_way} since signing. At the end of "
+            f"year {done}, the last completed") in brief
+
+
+def test_the_spanish_workbook_and_codebook_speak_spanish(client):
+    from openpyxl import load_workbook
+
+    accord = small_accord()
+    d = db.session.scalar(select(Provision).where(Provision.accord_id == accord.id,
+                                                  Provision.code == "D"))
+    d.time_frame = "long"
+    db.session.commit()
+    publish(accord, "Informe 1", YEAR_END)
+    client.set_cookie("lang", "es")
+    client.post("/language/es", data={"next": "/"})
+    book = load_workbook(io.BytesIO(client.get(f"{PAGES}/cutoffs/Informe 1/report.xlsx").data))
+    groups = [row[0].value for row in book["Resumen"].iter_rows(min_row=2)]
+    assert groups[:3] == ["todos", "prioritarias", "no prioritarias"] and "punto" in groups
+    provisions = {row[0].value: [c.value for c in row]
+                  for row in book["Disposiciones"].iter_rows(min_row=2)}
+    header = [c.value for c in next(book["Disposiciones"].iter_rows())]
+    a, d = provisions["A"], provisions["D"]
+    assert a[header.index("Prioridad")] == "sí" and d[header.index("Prioridad")] == "no"
+    assert a[header.index("Etiquetas")] == "género"
+    assert d[header.index("Plazo")] == "largo plazo"
+    package = zipfile.ZipFile(io.BytesIO(client.get(f"{PAGES}/cutoffs/Informe 1/data.zip").data))
+    assert package.read("CODEBOOK.txt").decode().startswith("Libro de códigos")
+    rows = list(csv.reader(io.StringIO(package.read("provisions.csv").decode("utf-8-sig"))))
+    assert rows[1][3] in ("yes", "no")  # the files' values stay stable codes
+    page = client.get(f"{PAGES}/cutoffs/Informe 1/brief").text
+    assert "Carta" in page and ">Letter<" not in page
+    import re
+
+    shares = re.findall(r"(\d+(?:,\d+)?)\u00a0%", page)
+    assert shares and all(re.fullmatch(r"\d+,\d", s) for s in shares), shares
+    assert not re.search(r"\d %", page.replace("\u00a0%", ""))  # one way to write a share
+
+
+def test_a_logged_out_publication_returns_to_the_cutoffs_page(client):
+    small_accord()
+    refused = _post(client)
+    assert refused.status_code == 302
+    assert refused.headers["Location"].endswith(
+        "/login?next=/accords/hand-worked/cutoffs"), refused.headers["Location"]
+
+
+def test_the_review_queue_warns_of_a_record_dated_before_a_published_cutoff(
+        client, make_user, login):
+    accord = small_accord()
+    publish(accord, "Report 1", date(2020, 6, 30))
+    publish(accord, "Report 2", YEAR_END)
+    provision = db.session.scalar(select(Provision).where(Provision.accord_id == accord.id,
+                                                          Provision.code == "C"))
+    services.submit([services.StatusChange(
+        provision, Submission(2, date(2020, 9, 1), None, "late"), provision.version)],
+        verified=False)
+    login(make_user("coordinator", accord))
+    queue = client.get("/review").text
+    assert "Effective before a published cut-off." in queue
+    assert "changes the figures of cut-off Report 2, already published" in queue
+    assert "Report 1, " not in queue and "cut-offs Report" not in queue
+
+
+def test_the_dashboard_links_to_the_cutoffs_and_the_brief(client):
+    small_accord()
+    page = client.get(f"{PAGES}/dashboard?as_of=2020-12-31").text
+    assert 'href="/accords/hand-worked/cutoffs"' in page
+    assert 'href="/accords/hand-worked/brief?as_of=2020-12-31"' in page

@@ -111,16 +111,25 @@ def test_list_and_supersede_and_audit(client):
 
 @pytest.mark.parametrize("statement", [
     "UPDATE cutoffs SET label = 'changed'", "UPDATE cutoffs SET as_of = '2020-01-02'",
-    "DELETE FROM cutoffs", "TRUNCATE cutoffs"])
+    "DELETE FROM cutoffs", "TRUNCATE cutoffs",
+    "UPDATE cutoff_snapshots SET figures = '{}'", "DELETE FROM cutoff_snapshots",
+    "TRUNCATE cutoff_snapshots",
+    "INSERT OR REPLACE INTO cutoff_snapshots SELECT cutoff_id, '{}', structure "
+    "FROM cutoff_snapshots"])
 def test_the_database_refuses_to_change_a_cutoff(app, statement):
     accord = small_accord()
     publish(accord, "Report 1", YEAR_END)
-    if statement.startswith("TRUNCATE") and db.session.get_bind().dialect.name != "postgresql":
+    dialect = db.session.get_bind().dialect.name
+    if statement.startswith("TRUNCATE") and dialect != "postgresql":
         pytest.skip("SQLite has no TRUNCATE")
+    if statement.startswith("INSERT OR") and dialect != "sqlite":
+        pytest.skip("INSERT OR REPLACE is SQLite's")
+    stored = db.session.scalar(text("SELECT figures FROM cutoff_snapshots"))
     with pytest.raises(DatabaseError):
         with db.session.begin_nested():
             db.session.execute(text(statement))
     assert db.session.scalar(select(Cutoff.label)) == "Report 1"
+    assert db.session.scalar(text("SELECT figures FROM cutoff_snapshots")) == stored
 
 
 @pytest.mark.parametrize("label, as_of, field", [
@@ -162,11 +171,17 @@ def test_cli_publishes_and_refuses(app, runner):
     assert "Report 1" in done.output
     for args, needle in ((["--label", "Report 1", "--as-of", "2020-12-31"], "--label"),
                          (["--label", "R2", "--as-of", "2019-01-01"], "--as-of"),
-                         (["--label", "R2", "--as-of", "soon"], "--as-of")):
+                         (["--label", "R2", "--as-of", "soon"], "--as-of"),
+                         (["--label", "R2", "--as-of", "20201130"], "--as-of"),
+                         (["--label", "R2", "--as-of", "2020-W48-6"], "--as-of")):
         refused = runner.invoke(args=["cutoff", "publish", accord.slug, *args])
         assert refused.exit_code != 0 and needle in refused.output, refused.output
     listed = runner.invoke(args=["cutoff", "list", accord.slug])
     assert "Report 1: as of 2020-12-31" in listed.output
+    shown = runner.invoke(args=["cutoff", "show", accord.slug, "Report 1"])
+    assert shown.exit_code == 0 and "provisions 4, score" in shown.output, shown.output
+    assert "revised since publication: no" in shown.output
+    assert runner.invoke(args=["cutoff", "show", accord.slug, "Nope"]).exit_code == 1
 
 
 def test_sqlite_cannot_replace_a_cutoff(app):
@@ -195,3 +210,168 @@ def test_answers_follow_new_cutoffs(client):
     later = client.get(f"{BASE}/cutoffs/Report 1").get_json()
     assert one.get_json()["superseded_by"] is None and later["superseded_by"] == "Report 2"
     assert client.get(f"{BASE}/changes").get_json()["since"]["label"] == "Report 2"
+
+
+def _provision(accord, code):
+    return db.session.scalar(select(Provision).where(Provision.accord_id == accord.id,
+                                                     Provision.code == code))
+
+
+def _package_files(client, label):
+    import io
+    import zipfile
+
+    data = client.get(f"/accords/hand-worked/cutoffs/{label}/data.zip").data
+    package = zipfile.ZipFile(io.BytesIO(data))
+    return {name: package.read(name) for name in package.namelist()}
+
+
+def _workbook_values(client, label):
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(
+        client.get(f"/accords/hand-worked/cutoffs/{label}/report.xlsx").data))
+    return {name: [[c.value for c in row] for row in book[name].iter_rows()]
+            for name in ("Summary", "Provisions", "Timeline", "Comparison")}
+
+
+def _page_figures(client, label):
+    import re
+
+    page = client.get(f"/accords/hand-worked/cutoffs/{label}").text
+    main = page.split('id="figures"')[1]
+    return re.findall(r"<td[^>]*>([^<]*)</td>", main)
+
+
+def test_edits_after_publication_never_move_a_cutoffs_figures(client):
+    """Publish, then edit every kind of thing a figure depends on: the cut-off's API JSON,
+    page figures, data package (byte for byte) and workbook stay as published, and the
+    revision section names each change."""
+    from tracker.models import Section
+    from tracker.reference.sets import import_set
+
+    accord = small_accord()
+    publish(accord, "Report 1", YEAR_END)
+    published = client.get(f"{BASE}/cutoffs/Report 1").get_json()
+    page, package = _page_figures(client, "Report 1"), _package_files(client, "Report 1")
+    book = _workbook_values(client, "Report 1")
+    assert published["revision"]["revised"] is False
+    # a record entered late with an earlier date
+    _late_record(accord, "C", 2, date(2020, 3, 1))
+    # a priority flag set, since a date long past
+    b = _provision(accord, "B")
+    services.set_priority(b, True, date(2020, 1, 1), "now a priority", b.version)
+    # a deadline and a tag
+    c = _provision(accord, "C")
+    services.edit_provision(c, {"text": c.text, "section_id": c.section_id,
+                                "deadline": date(2020, 2, 1)}, ["ethnic"], c.version)
+    # a point's title
+    section = db.session.scalar(select(Section).where(Section.accord_id == accord.id,
+                                                      Section.code == "1"))
+    section.title = "Point one, renamed"
+    services.touch(accord.id)
+    db.session.commit()
+    # the reference set replaced (half its accords dropped)
+    original = client.get("/reference-sets/PAM_ID v1.5.csv").data.decode("utf-8-sig")
+    lines = original.splitlines()
+    names = sorted({line.split(",")[0] for line in lines[1:]})
+    kept = [lines[0]] + [line for line in lines[1:]
+                         if line.split(",")[0] in names[:len(names) // 2]]
+    import_set("\n".join(kept).encode(), "fewer.csv", "PAM_ID v1.5", replace=True)
+
+    now = client.get(f"{BASE}/summary", query_string={"as_of": "2020-12-31"}).get_json()
+    assert now["priority"]["provisions"] == 2  # the edits took effect now
+    again = client.get(f"{BASE}/cutoffs/Report 1").get_json()
+    assert again["figures"] == published["figures"]
+    assert again["figures"]["comparison"] == published["figures"]["comparison"]
+    # ... although the replaced reference set changes the comparison as computed now
+    assert again["revision"]["figures_now"]["comparison"] != again["figures"]["comparison"]
+    assert _page_figures(client, "Report 1") == page
+    assert _package_files(client, "Report 1") == package
+    assert _workbook_values(client, "Report 1")["Summary"] == book["Summary"]
+    later = _workbook_values(client, "Report 1")
+    assert later["Provisions"] == book["Provisions"]
+    assert later["Comparison"] == book["Comparison"]
+    assert later["Timeline"] == book["Timeline"]
+    revision = again["revision"]
+    assert revision["revised"] is True
+    assert [r["provision"] for r in revision["records"]] == ["C"]
+    named = {(r["code"], r["field"]) for r in revision["structure"]["provisions"]}
+    assert {("B", "priority"), ("C", "deadline"), ("C", "tags")} <= named
+    assert revision["structure"]["points"] == [
+        {"point": "1", "published": "Point one", "now": "Point one, renamed"}]
+    actions = [e["action"] for e in revision["structure"]["events"]]
+    assert {"priority.set", "provision.edit", "reference_set.replace"} <= set(actions)
+    shown = client.get("/accords/hand-worked/cutoffs/Report 1").text
+    for text in ("Point one, renamed", "Reference set replaced", "ethnic", "Deadline",
+                 "Priority provisions: 2 scoring", "Overdue provisions: 2 as known now "
+                 "(published: 1)"):
+        assert text in shown
+
+
+def test_priority_flags_as_known_at_a_moment(client):
+    """A priority change recorded after a moment is undone in the figures as known then."""
+    from tracker.figures import AccordFigures
+
+    accord = small_accord()
+    before = services.utcnow()
+    b = _provision(accord, "B")
+    services.set_priority(b, True, date(2020, 1, 1), "now a priority", b.version)
+    then = AccordFigures(accord, known_at=before).summary(YEAR_END)
+    assert then["priority"]["provisions"] == 1
+    assert AccordFigures(accord).summary(YEAR_END)["priority"]["provisions"] == 2
+    answer = client.get(f"{BASE}/summary", query_string={
+        "as_of": "2020-12-31", "known_at": before.isoformat()}).get_json()
+    assert answer["priority"]["provisions"] == 1  # the API's known_at applies to flags too
+
+
+def test_the_previous_report_is_taken_by_cutoff_date(client):
+    """Published out of date order, a correction, and a superseded cut-off: each report
+    follows the latest earlier-dated report still in force."""
+    from tracker.cutoffs.services import latest, previous
+
+    accord = small_accord()
+    r2 = publish(accord, "Report 2", date(2020, 6, 30))
+    r3 = publish(accord, "Report 3", YEAR_END)
+    r1 = publish(accord, "Report 1", date(2020, 3, 31))  # published last, dated first
+    early = publish(accord, "Early", date(2020, 1, 31))
+    fixed = publish(accord, "Report 3 (corrected)", YEAR_END, supersedes="Report 3")
+    assert previous(r1).label == "Early"
+    assert previous(r2).label == "Report 1"
+    assert previous(r3).label == "Report 2"
+    assert previous(fixed).label == "Report 2"  # what Report 3 followed
+    assert previous(early) is None
+    assert latest(accord).label == "Report 3 (corrected)"  # Report 3 is superseded
+    assert latest(accord, before=YEAR_END).label == "Report 2"
+    fix2 = publish(accord, "Report 2 (corrected)", date(2020, 6, 30), supersedes="Report 2")
+    assert previous(fixed).label == "Report 2 (corrected)"  # superseded ones are not previous
+    assert previous(fix2).label == "Report 1"
+    answer = client.get(f"{BASE}/cutoffs/Report 2 (corrected)/changes").get_json()
+    assert answer["since"]["label"] == "Report 1"
+    assert client.get(f"{BASE}/changes").get_json()["since"]["label"] == "Report 3 (corrected)"
+    backwards = client.get(f"{BASE}/cutoffs/Report 1/changes", query_string={"since": "Report 2"})
+    assert backwards.status_code == 400 and "after 2020-03-31" in backwards.get_json()["message"]
+    page = client.get("/accords/hand-worked/cutoffs/Report 1/changes?since=Report 2")
+    assert page.status_code == 400 and "after 2020-03-31" in page.text
+    assert client.get(f"{BASE}/cutoffs/Early/changes").status_code == 400
+    brief = client.get("/accords/hand-worked/cutoffs/Report 3 (corrected)/brief").text
+    assert "Report 2 (corrected)" in brief and "Early" not in brief
+
+
+def test_late_records_for_the_earlier_date_are_revisions_not_progress(client):
+    accord = small_accord()
+    publish(accord, "Report 1", date(2020, 6, 30))
+    _late_record(accord, "C", 3, date(2020, 3, 1))  # C complete since before Report 1's date
+    publish(accord, "Report 2", YEAR_END)
+    answer = client.get(f"{BASE}/cutoffs/Report 2/changes").get_json()
+    assert "C" not in [m["code"] for m in answer["moved_up"] + answer["newly_complete"]]
+    assert [(m["code"], m["before"], m["after"])
+            for m in answer["revised_since_publication"]] == [("C", 0, 3)]
+    assert answer["change"]["score"] == round(
+        answer["after"]["score"] - answer["before"]["score"], 2)
+    page = client.get("/accords/hand-worked/cutoffs/Report 2/changes").text
+    assert "Revised since publication (1)" in page
+    brief = client.get("/accords/hand-worked/cutoffs/Report 2/brief").text
+    assert "1 provisions were revised for 2020-06-30" in brief

@@ -123,7 +123,7 @@ def test_summary_sheet_matches_the_api(client, report):
     api = _api(client, f"summary?as_of={AS_OF}")
     rows = {r["group"]: r for r in _rows(report["Summary"])}
     for group, part in (("all", api), ("priority", api["priority"]),
-                        ("non_priority", api["non_priority"])):
+                        ("non-priority", api["non_priority"])):
         assert rows[group]["provisions"] == part["provisions"]
         assert rows[group]["score"] == part["score"]
         assert _shares(rows[group]) == part["shares"]

@@ -17,7 +17,7 @@ from .domain.metrics import Filters, ProvisionInfo, Summary
 from .cache import Recent
 from .models import Accord
 
-# (accord id, revision) -> provisions
+# (accord id, revision, priority known_at) -> provisions
 _PROVISIONS = Recent(16, "figures.provisions")
 # (accord id, revision, include_pending, known_at) -> level changes
 _LOADED = Recent(16, "figures.level_changes")
@@ -56,11 +56,16 @@ class AccordFigures:
     """Every figure of one accord. `include_pending`: count records awaiting review too
     (coordinators' view). `known_at` (aware UTC datetime): figures as known at that moment,
     counting only the records verified by then (see `domain.known`); None: as known now.
-    The two do not combine: with `known_at`, pending records never count."""
+    The two do not combine: with `known_at`, pending records never count; priority flags
+    are then those as known at that moment too. `structure`: the provisions as a published
+    cut-off recorded them (section, tags, priority, deadline, ...; see `cutoffs.snapshot`),
+    used instead of the provisions as loaded now, so a cut-off's figures never move when
+    the accord's structure is edited later."""
 
     accord: Accord
     include_pending: bool = False
     known_at: datetime | None = None
+    structure: tuple[ProvisionInfo, ...] | None = None
 
     def __post_init__(self):
         if self.known_at is not None:
@@ -77,8 +82,15 @@ class AccordFigures:
         published since the last verification, the usual case), the records counted are
         exactly those counted now: the read as known now is used and shared."""
         version = queries.data_version(self.accord.id)
-        provisions = _PROVISIONS.get_or_make((self.accord.id, version), lambda: (
-            queries.provision_infos(self.accord.id)))
+        if self.structure is not None:
+            provisions = list(self.structure)
+        else:
+            flags_at = self.known_at
+            if flags_at is not None and not queries.priority_changes_after(self.accord.id,
+                                                                           flags_at):
+                flags_at = None
+            provisions = _PROVISIONS.get_or_make((self.accord.id, version, flags_at), lambda: (
+                queries.provision_infos(self.accord.id, flags_at)))
         moment = self.known_at
         if moment is not None and not queries.known_after(self.accord.id, moment):
             moment = None

@@ -21,6 +21,9 @@ REVIEW_STATES = {"pending": _l("pending review"), "verified": _l("verified"),
 TAGS = {"gender": _l("gender"), "ethnic": _l("ethnic"), "territorial": _l("territorial")}
 KINDS = {"monitored": _l("monitored"), "reference": _l("reference")}
 TIME_FRAMES = {"short": _l("short term"), "medium": _l("medium term"), "long": _l("long term")}
+#: The Summary sheet's groups, as a workbook reader sees them (CSV files keep the codes).
+SUMMARY_GROUPS = {"all": _l("all"), "priority": _l("priority"),
+                  "non_priority": _l("non-priority"), "point": _l("point")}
 
 
 def level_labels() -> list[str]:
@@ -59,6 +62,15 @@ def stored_word(word: str | None) -> str | None:
 def accord_kind(kind: str) -> str:
     """An accord's kind (monitored, reference) in the reader's language."""
     return str(KINDS.get(kind, kind))
+
+
+def summary_group(group: str) -> str:
+    return str(SUMMARY_GROUPS.get(group, group))
+
+
+def tag_list(tags) -> str:
+    """Tags in the reader's language, `;`-separated as the CSV writes them."""
+    return ";".join(tag_label(t) for t in sorted(tags))
 
 
 def time_frame(frame: str | None) -> str:

@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy import (String, and_, exists, func, literal, not_, or_, select, true,
                         type_coerce)
 
+from .domain.known import priority_known_at
 from .domain.compare import AccordData, ReferenceAccord, ReferenceYear
 from .domain.metrics import InEffectOrder, ProvisionInfo, Record, counted_states
 from .extensions import db
@@ -103,8 +104,12 @@ def section_paths(accord_id: int) -> dict[int, tuple[str, ...]]:
     return paths
 
 
-def provision_infos(accord_id: int) -> list[ProvisionInfo]:
+def provision_infos(accord_id: int, known_at=None) -> list[ProvisionInfo]:
+    """The accord's provisions as the figures group them; with `known_at` (aware UTC) the
+    priority flags are those as known at that moment (`domain.known.priority_known_at`:
+    priority changes recorded later are undone)."""
     paths = section_paths(accord_id)
+    later = priority_changes_after(accord_id, known_at) if known_at is not None else {}
     tags: dict[int, set[str]] = defaultdict(set)
     for pid, tag in db.session.execute(
         select(ProvisionTag.provision_id, ProvisionTag.tag)
@@ -121,7 +126,8 @@ def provision_infos(accord_id: int) -> list[ProvisionInfo]:
     )
     return [
         ProvisionInfo(id=pid, code=code, section_path=paths.get(sid, ()) if sid else (),
-                      tags=frozenset(tags.get(pid, ())), priority=bool(priority),
+                      tags=frozenset(tags.get(pid, ())),
+                      priority=priority_known_at(bool(priority), later.get(pid, ()), known_at),
                       type_code=type_code, responsible_actor=actor, time_frame=frame,
                       deadline=deadline)
         for pid, code, sid, priority, type_code, actor, frame, deadline in rows
@@ -242,6 +248,20 @@ def reference_set_version(label: str) -> str:
     if found is None:
         return f"0.0.{revisions}"
     return f"{found.id}.{int(found.imported_at.timestamp() * 1_000_000)}.{revisions}"
+
+
+def priority_changes_after(accord_id: int, moment) -> dict[int, list[tuple[object, bool]]]:
+    """Provision id -> its priority changes recorded after `moment` (aware UTC), as
+    (recorded_at, priority); empty when none was."""
+    found: dict[int, list] = defaultdict(list)
+    for pid, at, flag in db.session.execute(
+        select(PriorityChange.provision_id, PriorityChange.recorded_at, PriorityChange.priority)
+        .join(Provision, Provision.id == PriorityChange.provision_id)
+        .where(Provision.accord_id == accord_id,
+               PriorityChange.recorded_at > literal(moment, UTCDateTime()))
+    ):
+        found[pid].append((at, flag))
+    return dict(found)
 
 
 def priority_changes(accord_id: int) -> list[tuple[int, object]]:

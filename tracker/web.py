@@ -40,14 +40,30 @@ def select_locale() -> str:
 
 def return_path() -> str:
     """Where to come back to after switching language or logging in: this page when it was
-    a GET; after a form was posted, the page the form was on (a same-site referrer), since
-    the form's own address only takes POST."""
+    a GET; after a form was posted, the page the form was on (a same-site referrer), else
+    the form's own address when it is also a page, else the home page."""
     if request.method == "GET":
         return request.full_path.rstrip("?")
     referrer = urlsplit(request.referrer or "")
     if referrer.netloc == request.host and referrer.path.startswith("/"):
         return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    if _answers_get(request.path):  # no referrer sent: the form's own page, if it has one
+        return request.path
     return "/"
+
+
+def _answers_get(path: str) -> bool:
+    """Whether `path` is also a page (a GET route), as a form's address often is."""
+    from flask import current_app
+    from werkzeug.exceptions import HTTPException
+
+    try:
+        current_app.url_map.bind(request.host).match(path, method="GET")
+    except HTTPException:
+        return False
+    except Exception:  # a routing redirect, or anything else: not a plain page
+        return False
+    return True
 
 
 def _unauthorized():
@@ -163,6 +179,28 @@ def decimal_sign() -> str:
     return get_decimal_symbol(get_locale())
 
 
+def percent(value) -> str:
+    """A share in percent as every table and sentence shows it: one decimal, the reader's
+    decimal sign, a no-break space before the sign ("32.0 %", "31,3 %"); "—" for None."""
+    from flask_babel import get_locale
+    from babel.numbers import format_decimal
+
+    if value is None:
+        return "—"
+    return format_decimal(value, format="0.0", locale=get_locale()) + "\u00a0%"
+
+
+def fixed(value, places: int) -> str:
+    """A figure with exactly `places` decimals in the reader's format ("3.0", "3,0")."""
+    from flask_babel import get_locale
+    from babel.numbers import format_decimal
+
+    if value is None:
+        return "—"
+    return format_decimal(value, format="0." + "0" * places if places else "0",
+                          locale=get_locale())
+
+
 def day_of_year(month: int, day: int) -> str:
     """A day of the year in the reader's language: "November 17", "17 de noviembre"."""
     from babel.dates import format_skeleton
@@ -248,7 +286,25 @@ def init_app(app: Flask) -> None:
     for helper in (i18n.level_label, i18n.review_state, i18n.time_frame, i18n.translate,
                    i18n.tag_label, i18n.stored_reason, i18n.provision_type_text,
                    i18n.country_name, i18n.local, i18n.content_html, i18n.language_marker,
-                   return_path, number):
+                   return_path, number, percent, fixed):
         app.add_template_global(helper)
     app.before_request(_start_request)
     app.after_request(_secure_response)
+
+
+def set_disposition(headers, kind: str, filename: str) -> None:
+    """Set Content-Disposition (`kind`: "attachment" or "inline") for `filename`, as
+    Werkzeug's `send_file(download_name=...)` does: an ASCII `filename` (quotes,
+    backslashes and semicolons escaped inside the quoted value) and, for any other
+    character, the UTF-8 name as RFC 5987 `filename*`. Never raises for any text."""
+    import unicodedata
+    from urllib.parse import quote
+
+    try:
+        filename.encode("ascii")
+    except UnicodeEncodeError:
+        simple = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+        headers.set("Content-Disposition", kind, filename=simple,
+                    **{"filename*": "UTF-8''" + quote(filename, safe="!#$&+^`|~")})
+    else:
+        headers.set("Content-Disposition", kind, filename=filename)

@@ -54,6 +54,7 @@ def show(slug: str):
                            as_of=as_of, level_keys=LEVEL_KEYS, reference_score=reference_score,
                            api_url=request.url_root.rstrip("/") + f"/api/v1/accords/{slug}/summary",
                            cutoffs=cutoff_services.cutoffs(accord)[:5],
+                           latest_cutoff=cutoff_services.latest(accord),
                            publish_form=cutoff_pages._form(accord)
                            if can_review(current_user, accord) else None)
 

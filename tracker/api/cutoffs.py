@@ -11,21 +11,27 @@ from .routes import _answer, _figures
 
 
 def _cutoff_or_404(figures, label: str):
-    found = services.by_label(figures.accord, label)
+    found = services.by_label(figures.accord, services.normal_label(label))
     if found is None:
         abort(404, description=f"no cut-off {label!r} for accord {figures.accord.slug!r}")
     return found
 
 
-def _since(figures, default):
-    """The `since` cut-off (default: `default`); an unknown label is a 400 naming it."""
+def _since(figures, default, until):
+    """The `since` cut-off (default: `default`); an unknown label, or a cut-off dated after
+    `until` (the changes would run backwards), is a 400 naming it."""
     label = request.args.get("since")
     if label is None:
         return default
-    found = services.by_label(figures.accord, label)
+    found = services.by_label(figures.accord, services.normal_label(label))
     if found is None:
         params.bad_request(Message(N_("since=%(value)s names no cut-off of this accord"),
                                    value=repr(label)))
+    if found.as_of > until:
+        params.bad_request(Message(N_("since=%(value)s is a cut-off of %(date)s, after %(until)s: "
+                                      "changes run from an earlier date to a later one"),
+                                   value=repr(label), date=found.as_of.isoformat(),
+                                   until=until.isoformat()))
     return found
 
 
@@ -55,7 +61,7 @@ def cutoff_changes(slug: str, label: str):
     params.check_known(("since",))
     figures = _figures(slug)
     found = _cutoff_or_404(figures, label)
-    base = _since(figures, services.previous(found))
+    base = _since(figures, services.previous(found), found.as_of)
     if base is None:
         params.bad_request(Message(N_("cut-off %(label)s is the first one: name another "
                                       "with since="), label=repr(label)))
@@ -69,11 +75,11 @@ def changes_to_now(slug: str):
     """From a cut-off (`since`, default the latest) to today as known now."""
     params.check_known(("since",))
     figures = _figures(slug)
-    listed = services.cutoffs(figures.accord)
-    base = _since(figures, listed[0] if listed else None)
+    now = report.Moment.now()
+    base = _since(figures, services.latest(figures.accord), now.as_of)
     if base is None:
         params.bad_request(Message(N_("this accord has no cut-off yet: nothing to compare "
                                       "with")))
     return _answer(figures, lambda: report.changes_json(
-        figures.accord, report.Moment.of(base), report.Moment.now()),
+        figures.accord, report.Moment.of(base), now),
         services.state(figures.accord))

@@ -133,17 +133,24 @@ def document(reference_sets: list[str] | None = None, default_set: str = "") -> 
                 errors=(400, 404)),
             "/api/v1/accords/{slug}/cutoffs/{label}": _get(
                 "A cut-off's figures as published (as of its date, as known at its "
-                "publication): summary with the priority split, per point, per tag, overdue, "
-                "comparison; and its revision: the same date's figures as known now and the "
-                "records verified since that make the difference", [SLUG, LABEL],
+                "publication, over the structure and reference set stored with it): summary "
+                "with the priority split, per point, per tag, overdue, comparison; and its "
+                "revision: the same date's figures as known now (figures_now), the records "
+                "verified since that make the difference, and the structure edited since "
+                "(structure: provisions, points, events)", [SLUG, LABEL],
                 {"type": "object"}, errors=(400, 404)),
             "/api/v1/accords/{slug}/cutoffs/{label}/changes": _get(
-                "What changed from another cut-off (default: the previous one) to this one: "
-                "shares and score per point and per tag, provisions up, down, newly complete, "
-                "newly overdue, priority provisions that did not move", [SLUG, LABEL, SINCE],
+                "What changed from another cut-off (default: the previous report, the latest "
+                "in force with an earlier cut-off date; a later one is a 400) to this one: "
+                "shares and score per point and per tag (each change the difference of the "
+                "rounded figures), provisions up, down, newly complete, newly overdue, "
+                "priority provisions that did not move, and those revised since the earlier "
+                "cut-off's publication (revised_since_publication, not counted as moves)",
+                [SLUG, LABEL, SINCE],
                 {"type": "object"}, errors=(400, 404)),
             "/api/v1/accords/{slug}/changes": _get(
-                "What changed from a cut-off (default: the latest) to today, as known now",
+                "What changed from a cut-off (default: the latest by cut-off date, in force) "
+                "to today, as known now",
                 [SLUG, SINCE], {"type": "object"}, errors=(400, 404)),
             "/api/v1/reference-sets": _get(
                 "Reference sets with their provenance (label, version, default, illustrative, "

@@ -13,7 +13,7 @@ from ..dashboard.board import Board, Selection, render_chart
 from ..domain import changes as domain_changes
 from ..models import Accord
 from ..i18n import local
-from ..web import local_date, number, utc_moment
+from ..web import fixed, local_date, number, percent, utc_moment
 from . import report
 from .models import Cutoff
 
@@ -21,15 +21,17 @@ from .models import Cutoff
 CHARTS = ("status", "groups", "priority", "curve")
 
 
-def signed(value) -> str:
-    """A change with its sign (+1.5, −2, 0), in the reader's number format."""
+def signed(value, places: int | None = None) -> str:
+    """A change with its sign (+1.5, −2, 0), in the reader's number format; with `places`,
+    exactly that many decimals (+3.0 percentage points beside shares shown as 27.9 %)."""
     if value is None:
         return "—"
+    shown = number if places is None else (lambda v: fixed(v, places))
     if value > 0:
-        return "+" + number(value)
+        return "+" + shown(value)
     if value < 0:
-        return "−" + number(-value)
-    return number(value)
+        return "−" + shown(-value)
+    return shown(value)
 
 
 @dataclass
@@ -70,7 +72,7 @@ class Brief:
         """Points by change in score since the previous cut-off, largest rise first."""
         if self.changes is None:
             return []
-        titles = report.point_titles(self.accord)
+        titles = self.moment.titles(self.accord)
         return [{"point": code, "title": titles.get(code, ""),
                  "change": None if delta is None else float(round(delta, 2))}
                 for code, delta in domain_changes.ranked_points(self.changes)]
@@ -81,14 +83,14 @@ class Brief:
         s = self.figures["summary"]
         if not s["provisions"]:
             return [_("No provisions are loaded for this accord.")]
-        found = [_("As of %(date)s, %(complete)s%% of the %(n)s provisions were complete, "
-                   "%(intermediate)s%% at an intermediate level, %(minimal)s%% minimally "
-                   "implemented and %(none)s%% not initiated: an implementation score of "
+        found = [_("As of %(date)s, %(complete)s of the %(n)s provisions were complete, "
+                   "%(intermediate)s at an intermediate level, %(minimal)s minimally "
+                   "implemented and %(none)s not initiated: an implementation score of "
                    "%(score)s out of 100.", date=local_date(self.moment.as_of), n=s["provisions"],
-                   complete=number(s["shares"]["complete"]),
-                   intermediate=number(s["shares"]["intermediate"]),
-                   minimal=number(s["shares"]["minimal"]),
-                   none=number(s["shares"]["not_initiated"]), score=number(s["score"]))]
+                   complete=percent(s["shares"]["complete"]),
+                   intermediate=percent(s["shares"]["intermediate"]),
+                   minimal=percent(s["shares"]["minimal"]),
+                   none=percent(s["shares"]["not_initiated"]), score=number(s["score"]))]
         found += self._since_previous()
         found += self._priority(s)
         found += self._points()
@@ -105,9 +107,13 @@ class Brief:
                   "%(complete)s percentage points and the score by %(score)s points; "
                   "%(up)s provisions moved up, %(down)s went down and %(done)s became complete.",
                   since=since, date=local_date(self.previous.as_of),
-                  complete=signed(change["shares"]["complete"]), score=signed(change["score"]),
+                  complete=signed(change["shares"]["complete"], 1), score=signed(change["score"]),
                   up=len(self.changes.moved_up), down=len(self.changes.moved_down),
-                  done=len(self.changes.newly_complete))]
+                  done=len(self.changes.newly_complete))] + ([_(
+                      "%(n)s provisions were revised for %(date)s by records verified after "
+                      "that report was published; they are not counted as progress.",
+                      n=len(self.changes.revised), date=self.previous.as_of.isoformat())]
+                      if self.changes.revised else [])
 
     def _priority(self, s: dict) -> list[str]:
         if not s["priority"]["provisions"] or not s["non_priority"]["provisions"]:
@@ -150,10 +156,12 @@ class Brief:
             return []
         point = cmp["score_at_year"]
         ref = point["reference"]
-        return [_("At the end of year %(year)s since signing the accord's score was %(score)s, "
-                  "against a mean of %(mean)s (middle half %(q1)s to %(q3)s) for the %(n)s "
-                  "reference accords of %(set)s in the same year; %(above)s of %(types)s "
-                  "provision types are above the reference mean now.", year=point["year"],
+        return [_("On %(date)s the accord is in year %(now)s since signing. At the end of "
+                  "year %(year)s, the last completed, its score was %(score)s, against a mean "
+                  "of %(mean)s (middle half %(q1)s to %(q3)s) for the %(n)s reference accords "
+                  "of %(set)s in the same year; in year %(now)s, %(above)s of %(types)s "
+                  "provision types are above the reference mean.",
+                  date=self.moment.as_of.isoformat(), now=cmp["year"], year=point["year"],
                   score=number(point["accord_score"]), mean=number(ref["mean"]),
                   q1=number(ref["q1"]), q3=number(ref["q3"]), n=ref["n"],
                   set=cmp["reference_set"], above=cmp["types_above_mean"],
@@ -184,6 +192,10 @@ class Brief:
             _("Method: Peace Accords Matrix scale (0 not initiated, 1 minimal, 2 intermediate, "
               "3 complete); a provision's level on a date is that of its latest verified record "
               "effective by then; score = 100 × sum of levels ÷ (3 × provisions)."),
+            _("Only records verified by the moment the figures were known count; the accord's "
+              "structure (priority flags, deadlines, tags, sections) and the reference data are "
+              "those of that moment.")
+            if self.moment.snapshot is not None else
             _("Only records verified by the moment the figures were known count; the accord's "
               "structure and the reference data are as loaded now (they are not versioned)."),
         ]

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 
 import click
 from flask.cli import AppGroup
@@ -38,8 +37,10 @@ def publish_command(slug: str, label: str, as_of: str, note: str,
     from .services import publish
 
     accord = _accord_or_exit(slug)
+    from ..domain.text import parse_iso_date
+
     try:
-        day = date.fromisoformat(as_of)
+        day = parse_iso_date(as_of)  # exactly YYYY-MM-DD: no 20191130, no week dates
     except ValueError:
         raise click.BadParameter(f"{as_of!r} is not a date (use YYYY-MM-DD)",
                                  param_hint="--as-of") from None
@@ -68,3 +69,29 @@ def list_command(slug: str) -> None:
         extra = f" (superseded by {data['superseded_by']})" if data["superseded_by"] else ""
         click.echo(f"{data['label']}: as of {data['as_of']}, published {data['published_at']}"
                    f" by {cutoff.published_by or '-'}{extra}")
+
+
+@cutoff_group.command("show")
+@click.argument("slug")
+@click.argument("label")
+def show_command(slug: str, label: str) -> None:
+    """Cut-off LABEL of accord SLUG: its date and publication, its figures as published
+    (score, shares, priority split, overdue provisions) and whether revisions are known."""
+    from .report import Moment, cutoff_json, figures_json, revisions
+    from .services import by_label, normal_label
+
+    accord = _accord_or_exit(slug)
+    cutoff = by_label(accord, normal_label(label))
+    if cutoff is None:
+        click.echo(f"error: no cut-off {label!r} for accord {slug!r}", err=True)
+        sys.exit(1)
+    data = cutoff_json(cutoff)
+    s = figures_json(accord, Moment.of(cutoff))["summary"]
+    click.echo(f"{data['label']}: as of {data['as_of']}, published {data['published_at']}")
+    click.echo(f"provisions {s['provisions']}, score {s['score']}, shares (%) " + ", ".join(
+        f"{k} {v}" for k, v in s["shares"].items()))
+    click.echo(f"priority score {s['priority']['score']}, "
+               f"non-priority score {s['non_priority']['score']}")
+    revision = revisions(cutoff)
+    click.echo("revised since publication: " + ("yes (see the cut-off's page)"
+                                                if revision["revised"] else "no"))

@@ -15,7 +15,9 @@ class PublishForm(FlaskForm):
                         validators=[DataRequired(), Length(max=MAX_LABEL)])
     as_of = DateField(_l("Cut-off date"), validators=[InputRequired()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=MAX_NOTE)])
-    supersedes = SelectField(_l("Supersedes"), validators=[Optional()])
+    # Any label is let through to the publication's checks, which say why a cut-off cannot
+    # be superseded (already superseded, no such cut-off) instead of "not a valid choice".
+    supersedes = SelectField(_l("Supersedes"), validators=[Optional()], validate_choice=False)
 
     def __init__(self, *args, open_labels=(), **kwargs):
         super().__init__(*args, **kwargs)

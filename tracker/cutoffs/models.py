@@ -40,3 +40,19 @@ class Cutoff(db.Model):
 
     accord: Mapped[Accord] = relationship()
     supersedes: Mapped[Cutoff | None] = relationship(remote_side=[id])
+
+
+class CutoffSnapshot(db.Model):
+    """What a cut-off showed when published, written in the same transaction and never
+    changed (the migration installs the same refusing triggers as on cut-offs): the
+    figures (`report.figures_json`, JSON text) and the structure they used (JSON text:
+    each provision's code, section path, provision type, priority, tags, deadline, time
+    frame and responsible actor, and the points' titles). Edits of the accord after
+    publication (deadlines, tags, section titles, a replaced reference set) therefore never
+    move a cut-off's figures; the cut-off's page lists them as revisions."""
+
+    __tablename__ = "cutoff_snapshots"
+
+    cutoff_id: Mapped[int] = mapped_column(ForeignKey("cutoffs.id"), primary_key=True)
+    figures: Mapped[str] = mapped_column(Text)
+    structure: Mapped[str] = mapped_column(Text)

@@ -6,6 +6,9 @@ import csv
 import io
 import zipfile
 
+from flask_babel import gettext
+
+from ..domain.messages import N_
 from ..domain.scale import LEVEL_KEYS
 from ..excel import csv_text
 from . import report
@@ -13,13 +16,16 @@ from .models import Cutoff
 
 _LEVELS = [f"share_{k}" for k in LEVEL_KEYS] + [f"count_{k}" for k in LEVEL_KEYS]
 
-CODEBOOK = """Codebook: {accord} cut-off "{label}"
+#: The codebook, in the reader's language (the files' keys and values stay stable codes).
+CODEBOOK = N_("""Codebook: {accord} cut-off "{label}"
 
 Figures as of {as_of}, as known at {known_at} (UTC): only status records verified by that
-moment count; records verified later do not change these files (the cut-off's page shows them
-as revisions). Scale (Peace Accords Matrix): 0 not initiated, 1 minimal, 2 intermediate,
-3 complete. A provision's level on a date is that of its latest verified record effective on
-or before it; none: 0. score = 100 x sum of levels / (3 x provisions), two decimals;
+moment count, with the priority flags as known then and the accord's structure (sections,
+tags, deadlines) and reference set as stored at publication; records verified later and later
+edits do not change these files (the cut-off's page shows them as revisions).
+Scale (Peace Accords Matrix): 0 not initiated, 1 minimal, 2 intermediate, 3 complete.
+A provision's level on a date is that of its latest verified record effective on or before
+it; none: 0. score = 100 x sum of levels / (3 x provisions), two decimals;
 share_<level> = provisions at that level / provisions, in percent, one decimal;
 count_<level> = provisions at that level.
 
@@ -30,10 +36,10 @@ provisions.csv  code, section (codes root first, joined by >), provision_type (P
                 priority (yes/no), tags (;-separated), deadline, level (0-3)
 comparison.csv  provision_type, accord_level (mean 0-3), stipulations, reference n, mean,
                 median, q1, q3, min, max, difference, percentile, above_mean; reference set
-                {reference_set}, year {year} since signing. The reference data is the set
-                as loaded now: it is not versioned in time.
+                {reference_set}, year {year} since signing, as loaded when the cut-off
+                was published.
 CITATION.txt    how to cite this package
-"""
+""")
 
 
 def _csv(header: list[str], rows) -> bytes:
@@ -52,9 +58,13 @@ def _figure_row(part: dict) -> list:
 
 
 def citation(cutoff: Cutoff, url_root: str) -> str:
-    """The line to cite the cut-off by."""
+    """The line to cite the cut-off by (its address percent-encoded: a label's spaces and
+    other characters never break the link)."""
+    from urllib.parse import quote
+
     accord = cutoff.accord
-    url = f"{url_root.rstrip('/')}/accords/{accord.slug}/cutoffs/{cutoff.label}"
+    url = (f"{url_root.rstrip('/')}/accords/{quote(accord.slug, safe='')}/cutoffs/"
+           f"{quote(cutoff.label, safe='')}")
     return (f"{accord.name}: implementation figures, cut-off \"{cutoff.label}\" (as of "
             f"{cutoff.as_of.isoformat()}, published {cutoff.published_at.isoformat()}). "
             f"Accord tracker. {url}")
@@ -91,7 +101,7 @@ def build(cutoff: Cutoff, url_root: str) -> bytes:
              + [t["difference"], t["percentile"],
                 None if t["reference"] is None else ("yes" if t["above_mean"] else "no")]
              for t in cmp["types"]]),
-        "CODEBOOK.txt": CODEBOOK.format(
+        "CODEBOOK.txt": gettext(CODEBOOK).format(
             accord=accord.name, label=cutoff.label, as_of=cutoff.as_of.isoformat(),
             known_at=cutoff.published_at.isoformat(), reference_set=cmp["reference_set"],
             year=cmp["year"]).encode("utf-8"),

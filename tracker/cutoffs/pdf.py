@@ -18,7 +18,7 @@ from fpdf.enums import XPos, YPos
 from ..domain.scale import LEVEL_KEYS
 from ..i18n import level_labels
 from ..i18n import local
-from ..web import local_date, number
+from ..web import local_date, number, percent
 from .brief import CHARTS, Brief, signed
 
 PAPERS = {"a4": "A4", "letter": "Letter"}
@@ -119,7 +119,7 @@ def _summary_rows(brief: Brief) -> list[list[str]]:
                         (_("Non-priority"), s["non_priority"])):
         if part["provisions"]:
             rows.append([label, str(part["provisions"])]
-                        + [f"{number(part['shares'][k])} %" for k in LEVEL_KEYS]
+                        + [percent(part['shares'][k]) for k in LEVEL_KEYS]
                         + [number(part["score"])])
     return rows
 
@@ -137,8 +137,9 @@ def _opening(pdf: _Document, brief: Brief) -> None:
                         "provision-level data."), 9.5)
         pdf.set_text_color(*_INK)
     if brief.revision and brief.revision["revised"]:
-        pdf.paragraph(_("Revised since publication: records verified later put the score of "
-                        "this date at %(now)s as known now (published: %(published)s).",
+        pdf.paragraph(_("Revised since publication: records verified or edits made later put "
+                        "the score of this date at %(now)s as known now (published: "
+                        "%(published)s); the cut-off's page lists them.",
                         now=number(brief.revision["now"]["score"]),
                         published=number(brief.revision["published"]["score"])), 9.5)
 
@@ -166,7 +167,7 @@ def build(brief: Brief, paper: str = "a4") -> bytes:
     pdf.heading(_("By point"))
     pdf.grid([_("Point"), _("n")] + level_labels() + [_("Score")],
              [[f"{p['point']} {p['title']}".strip()[:60], str(p["provisions"])]
-              + [f"{number(p['shares'][k])} %" for k in LEVEL_KEYS] + [number(p["score"])]
+              + [percent(p['shares'][k]) for k in LEVEL_KEYS] + [number(p["score"])]
               for p in brief.figures["by_point"]], (56, 10, 24, 20, 26, 22, 20))
     for name in CHARTS:
         width = pdf.w - pdf.l_margin - pdf.r_margin

@@ -4,7 +4,8 @@ package, the workbook and the brief all show. No figure is computed here, only g
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import copy
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import func, not_, select, type_coerce
@@ -26,11 +27,17 @@ class Moment:
     as_of: date
     known_at: datetime | None
     label: str | None = None
+    #: A published cut-off's snapshot (`snapshot.Snapshot`): its figures and structure as
+    #: published; None for "now" and for cut-offs published before snapshots were kept.
+    snapshot: object | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def of(cls, cutoff: Cutoff) -> Moment:
-        """A cut-off's moment: its date, as known at its publication."""
-        return cls(cutoff.as_of, cutoff.published_at, cutoff.label)
+        """A cut-off's moment: its date, as known at its publication, over the structure
+        its publication recorded."""
+        from .snapshot import load
+
+        return cls(cutoff.as_of, cutoff.published_at, cutoff.label, load(cutoff))
 
     @classmethod
     def now(cls, today: date | None = None) -> Moment:
@@ -38,8 +45,16 @@ class Moment:
         return cls(today or date.today(), None, None)
 
     def figures(self, accord: Accord) -> AccordFigures:
-        """The accord's figures as known at this moment."""
-        return AccordFigures(accord, known_at=self.known_at)
+        """The accord's figures as known at this moment (over a cut-off's recorded
+        structure when it has one)."""
+        structure = self.snapshot.provisions if self.snapshot is not None else None
+        return AccordFigures(accord, known_at=self.known_at, structure=structure)
+
+    def titles(self, accord: Accord) -> dict[str, str]:
+        """Point code -> title, as published for a cut-off with a snapshot, else now."""
+        if self.snapshot is not None:
+            return dict(self.snapshot.titles)
+        return point_titles(accord)
 
 
 def point_titles(accord: Accord) -> dict[str, str]:
@@ -57,10 +72,13 @@ def _group_rows(groups: dict, name: str) -> list[dict]:
 
 def figures_json(accord: Accord, moment: Moment, reference_label: str | None = None) -> dict:
     """Summary (with the priority split), per point, per tag, and the comparison with the
-    reference set in the year since signing under way on the date."""
+    reference set in the year since signing under way on the date. A cut-off's moment with a
+    snapshot answers the figures as published (a copy), whatever changed since."""
+    if moment.snapshot is not None and reference_label is None:
+        return copy.deepcopy(moment.snapshot.figures)
     figures = moment.figures(accord)
     label = reference_label if reference_label is not None else default_reference_set()
-    titles = point_titles(accord)
+    titles = moment.titles(accord)
     points = figures.by_group(moment.as_of, lambda p: p.section_path[:1])
     data = {
         "summary": figures.summary(moment.as_of),
@@ -76,18 +94,25 @@ def figures_json(accord: Accord, moment: Moment, reference_label: str | None = N
 
 
 def comparison_json(figures: AccordFigures, as_of: date, label: str) -> dict:
-    """The comparison now (the year since signing under way on `as_of`) and the accord's
-    score beside the reference accords' in the latest completed year. Reference data is
-    not versioned in time: it is the set as loaded now."""
+    """The comparison now (the year since signing under way on `as_of`, "year") and the
+    accord's score beside the reference accords' at the end of the latest completed year
+    ("score_at_year", year "years_completed"), both under the set's alignment rule.
+    Reference data is not versioned in time: it is the set as loaded now (a cut-off keeps
+    the comparison its publication computed in its snapshot)."""
     references = figures.references(label, include_illustrative=True)
     rule = alignment_rule(label)
     result = figures.comparison(None, references, as_of, rule).as_dict()
     curve = [p for p in figures.score_curve(references, as_of, rule)
              if p.accord_score is not None and p.reference is not None]
+    accord = figures.accord
     return {"reference_set": label,
             "reference_citation": getattr(queries.reference_set(label), "citation", ""),
             "reference_data_versioned": False,
             **result,
+            # one rule (`domain.alignment`) for both: the year under way on the date
+            # ("year") and the years since signing completed by then (the score's year)
+            "years_completed": rule.years_completed(accord.signed_on, as_of,
+                                                    accord.first_implementation_year),
             "score_at_year": curve[-1].as_dict() if curve else None}
 
 
@@ -106,29 +131,107 @@ def cutoff_json(cutoff: Cutoff) -> dict:
 
 def revisions(cutoff: Cutoff) -> dict:
     """The cut-off's figures as published against the same date's figures as known now,
-    with the provisions whose level differs and the records, verified after publication,
-    that make the difference."""
+    with the provisions whose level differs, the records, verified after publication, that
+    make the difference, and the structure changes since (`structure_changes`): priority
+    flags, deadlines, tags, sections, points' titles, provisions added or removed, and the
+    edits the audit log recorded after publication (provision edits, priority changes,
+    reference sets imported, replaced or deleted)."""
     accord = cutoff.accord
-    published = Moment.of(cutoff).figures(accord)
+    moment = Moment.of(cutoff)
+    published = moment.figures(accord)
     now = AccordFigures(accord)
     old, new = published.levels(cutoff.as_of), now.levels(cutoff.as_of)
+    old_ids = [p.id for p in published.provisions]
     ids = [p.id for p in now.provisions]
-    differ = {pid for pid in ids if old.get(pid, 0) != new.get(pid, 0)}
+    differ = {pid for pid in set(ids) | set(old_ids) if old.get(pid, 0) != new.get(pid, 0)}
     before = domain_changes.Side(cutoff.as_of, old)
     after = domain_changes.Side(cutoff.as_of, new)
-    whole = (Summary(_tally(ids, old)), Summary(_tally(ids, new)))
-    codes = {p.id: p.code for p in now.provisions}
+    whole = (Summary(_tally(old_ids, old)), Summary(_tally(ids, new)))
+    codes = {p.id: p.code for p in published.provisions} | {p.id: p.code for p in now.provisions}
+    structure = structure_changes(cutoff, published.provisions, now.provisions,
+                                  moment.titles(accord), point_titles(accord))
+    shown, live = figures_json(accord, moment), figures_json(accord, Moment(cutoff.as_of, None))
+    for side in (shown, live):
+        side["summary"].pop("known_at", None)
+    order = ids + [pid for pid in old_ids if pid not in set(ids)]
     return {
-        "revised": bool(differ),
+        "revised": bool(differ or structure["provisions"] or structure["points"]
+                        or shown != live),
+        "figures_now": live,
         "published": whole[0].as_dict(), "now": whole[1].as_dict(),
         "change": domain_changes.delta(*whole),
         "provisions": [{"code": codes[pid], "published": old.get(pid, 0),
-                        "now": new.get(pid, 0)} for pid in ids if pid in differ],
+                        "now": new.get(pid, 0)} for pid in order if pid in differ],
         "records": later_records(cutoff, differ),
+        "structure": structure,
         "by_point": [{"point": k, "published": b.as_dict()["score"],
                       "now": a.as_dict()["score"]} for k, (b, a) in domain_changes.compare(
                           now.provisions, before, after).by_point.items()],
     }
+
+
+#: The provision fields a structure change names, as (key in the answer, attribute).
+_STRUCTURE_FIELDS = (("priority", "priority"), ("deadline", "deadline"), ("tags", "tags"),
+                     ("section", "section_path"), ("provision_type", "type_code"),
+                     ("time_frame", "time_frame"))
+#: Audit actions that change what a cut-off's figures would be if computed now.
+STRUCTURE_ACTIONS = ("provision.edit", "priority.set", "priority.clear", "import.accord",
+                     "reference_set.import", "reference_set.replace", "reference_set.delete",
+                     "reference_set.default")
+
+
+def _plain(value):
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def structure_changes(cutoff: Cutoff, published, now, published_titles: dict,
+                      now_titles: dict) -> dict:
+    """What differs between the structure the cut-off's figures used and the structure now:
+    {"provisions": [{"code", "field", "published", "now"}] (field one of priority, deadline,
+    tags, section, provision_type, time_frame, or "provision" for one added (published None)
+    or removed (now None)), "points": [{"point", "published", "now"}] (titles),
+    "events": [{"action", "at", "object": code or label}] (audit events after publication,
+    oldest first)}."""
+    from ..models import AuditEvent
+
+    old = {p.id: p for p in published}
+    new = {p.id: p for p in now}
+    rows = []
+    for pid in list(old) + [pid for pid in new if pid not in old]:
+        a, b = old.get(pid), new.get(pid)
+        if a is None or b is None:
+            rows.append({"code": (a or b).code, "field": "provision",
+                         "published": a.code if a else None, "now": b.code if b else None})
+            continue
+        for key, attr in _STRUCTURE_FIELDS:
+            was, is_ = _plain(getattr(a, attr)), _plain(getattr(b, attr))
+            if was != is_:
+                rows.append({"code": b.code, "field": key, "published": was, "now": is_})
+    points = [{"point": code, "published": published_titles.get(code),
+               "now": now_titles.get(code)}
+              for code in list(published_titles) + [c for c in now_titles
+                                                    if c not in published_titles]
+              if published_titles.get(code) != now_titles.get(code)]
+    names = {p.id: p.code for p in published} | {p.id: p.code for p in now}
+    events = db.session.execute(
+        select(AuditEvent.action, AuditEvent.at, AuditEvent.object_type, AuditEvent.object_id,
+               AuditEvent.after)
+        .where(AuditEvent.action.in_(STRUCTURE_ACTIONS),
+               AuditEvent.at > type_coerce(cutoff.published_at, UTCDateTime()),
+               (AuditEvent.accord_id == cutoff.accord_id)
+               | AuditEvent.action.like("reference_set.%"))
+        .order_by(AuditEvent.at, AuditEvent.id)).all()
+    return {"provisions": rows, "points": points, "events": [
+        {"action": action, "at": at.isoformat(),
+         "object": (names.get(oid, "") if kind == "provision"
+                    else (after or {}).get("label", ""))}
+        for action, at, kind, oid, after in events]}
 
 
 def _tally(ids, levels) -> tuple[int, int, int, int]:
@@ -167,11 +270,16 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def changes(accord: Accord, before: Moment, after: Moment) -> domain_changes.Changes:
-    """What changed from `before` to `after` (each as of its date, as known at its moment)."""
+    """What changed from `before` to `after` (each as of its date, as known at its moment);
+    moves are counted from `before`'s date as known at `after`'s moment, and provisions
+    revised since `before` was published are listed apart (`domain.changes.compare`)."""
     old, new = before.figures(accord), after.figures(accord)
+    baseline = None
+    if before.known_at != after.known_at:
+        baseline = domain_changes.Side(before.as_of, new.levels(before.as_of))
     return domain_changes.compare(
         new.provisions, domain_changes.Side(before.as_of, old.levels(before.as_of)),
-        domain_changes.Side(after.as_of, new.levels(after.as_of)))
+        domain_changes.Side(after.as_of, new.levels(after.as_of)), baseline)
 
 
 def changes_json(accord: Accord, before: Moment, after: Moment) -> dict:

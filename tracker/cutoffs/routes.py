@@ -18,6 +18,7 @@ from ..domain.scale import LEVEL_KEYS
 from ..i18n import translate
 from ..permissions import can_review, has_any_role_on, require
 from ..services import Invalid
+from ..web import set_disposition
 from . import report, services
 from .brief import CHARTS, Brief
 from .forms import PublishForm
@@ -33,7 +34,7 @@ def _monitored_or_404(slug: str):
 
 
 def _cutoff_or_404(accord, label: str):
-    found = services.by_label(accord, label)
+    found = services.by_label(accord, services.normal_label(label))
     if found is None:
         abort(404, description=_("No cut-off %(label)s for this accord.", label=label))
     return found
@@ -89,14 +90,21 @@ def show(slug: str, label: str):
         level_keys=LEVEL_KEYS)
 
 
-def _since(accord, default):
+def _since(accord, default, until):
+    """The `since` cut-off (default: `default`); a label naming no cut-off, or a cut-off
+    with a date after `until` (the changes would run backwards), is a 400 with the reason."""
     label = request.args.get("since")
     if label is None:
         return default
-    found = services.by_label(accord, label)
+    found = services.by_label(accord, services.normal_label(label))
     if found is None:
         abort(400, description=_("since=%(label)s names no cut-off of this accord.",
                                  label=label))
+    if found.as_of > until:
+        abort(400, description=_("since=%(label)s is a cut-off of %(date)s, after %(until)s: "
+                                 "changes are counted from an earlier date to a later one.",
+                                 label=found.label, date=found.as_of.isoformat(),
+                                 until=until.isoformat()))
     return found
 
 
@@ -104,27 +112,34 @@ def _since(accord, default):
 def changes(slug: str, label: str):
     accord = _monitored_or_404(slug)
     cutoff = _cutoff_or_404(accord, label)
-    base = _since(accord, services.previous(cutoff))
+    base = _since(accord, services.previous(cutoff), cutoff.as_of)
     if base is None:
-        abort(400, description=_("This is the first cut-off: choose another with since=."))
+        choosable = any(c.as_of <= cutoff.as_of and c.id != cutoff.id
+                        for c in services.cutoffs(accord))
+        return _changes_page(accord, None, report.Moment.of(cutoff), message=_(
+            "%(label)s is the first report of this accord: choose a cut-off to compare with.",
+            label=cutoff.label) if choosable else _(
+            "%(label)s is the first report of this accord: there is no earlier cut-off to "
+            "compare it with.", label=cutoff.label))
     return _changes_page(accord, report.Moment.of(base), report.Moment.of(cutoff))
 
 
 @bp.get("/accords/<slug>/changes")
 def changes_to_now(slug: str):
     accord = _monitored_or_404(slug)
-    listed = services.cutoffs(accord)
-    base = _since(accord, listed[0] if listed else None)
+    now = report.Moment.now()
+    base = _since(accord, services.latest(accord), now.as_of)
     if base is None:
         abort(400, description=_("This accord has no cut-off yet: nothing to compare with."))
-    return _changes_page(accord, report.Moment.of(base), report.Moment.now())
+    return _changes_page(accord, report.Moment.of(base), now)
 
 
-def _changes_page(accord, before, after):
+def _changes_page(accord, before, after, message: str | None = None):
     return render_template("cutoffs/changes.html", accord=accord, before=before, after=after,
-                           data=report.changes_json(accord, before, after),
-                           titles=report.point_titles(accord),
-                           cutoffs=services.cutoffs(accord))
+                           data=report.changes_json(accord, before, after) if before else None,
+                           titles=after.titles(accord), message=message,
+                           cutoffs=[c for c in services.cutoffs(accord)  # the choosable ones
+                                    if c.as_of <= after.as_of and c.label != after.label])
 
 
 def _brief(accord, label: str | None) -> Brief:
@@ -136,9 +151,9 @@ def _brief(accord, label: str | None) -> Brief:
         return Brief(accord, report.Moment.of(cutoff),
                      report.Moment.of(before) if before else None, cutoff,
                      report.revisions(cutoff))
-    listed = services.cutoffs(accord)
-    return Brief(accord, report.Moment.now(params.as_of(accord.signed_on)),
-                 report.Moment.of(listed[0]) if listed else None)
+    moment = report.Moment.now(params.as_of(accord.signed_on))
+    before = services.latest(accord, before=moment.as_of)
+    return Brief(accord, moment, report.Moment.of(before) if before else None)
 
 
 def _paper() -> str:
@@ -176,7 +191,8 @@ def brief_pdf(slug: str, label: str | None = None):
     accord = _monitored_or_404(slug)
     paper = _paper()
     brief = _brief(accord, label)
-    name = f"{accord.slug}-brief-{label or brief.moment.as_of.isoformat()}-{get_locale()}.pdf"
+    name = (f"{accord.slug}-brief-{_safe(brief.moment.label or brief.moment.as_of.isoformat())}"
+            f"-{get_locale()}.pdf")
     return _download(build(brief, paper), "application/pdf", name)
 
 
@@ -200,17 +216,20 @@ def workbook(slug: str, label: str):
     before = services.previous(cutoff)
     data = report_workbook(accord, cutoff.as_of, include_unverified=False, show_authors=False,
                            known_at=cutoff.published_at, cutoff_label=cutoff.label,
-                           since=report.Moment.of(before) if before else None)
+                           since=report.Moment.of(before) if before else None,
+                           snapshot=report.Moment.of(cutoff).snapshot)
     return _download(data, XLSX_MIMETYPE, f"{accord.slug}-{_safe(label)}-report.xlsx")
 
 
 def _safe(label: str) -> str:
+    """A label as part of a file name: letters (any script) and digits kept, anything else
+    (quotes, semicolons, spaces, slashes) a hyphen; the header carries it as RFC 5987."""
     return "".join(c if c.isalnum() or c in "-_." else "-" for c in label)
 
 
 def _download(data: bytes, mimetype: str, filename: str):
     response = make_response(data)
     response.mimetype = mimetype
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    set_disposition(response.headers, "attachment", filename)
     response.headers["Cache-Control"] = "private, no-cache"
     return response

@@ -9,17 +9,18 @@ from ..web import local_date
 from . import report
 
 
-def changes_rows(accord, since: report.Moment, label: str | None, data):
+def changes_rows(accord, since: report.Moment, label: str | None, data, snapshot=None):
     """Scores before and after (and the change in the share complete) for the whole accord,
     its priority split, each point and each tag; then the provisions that moved up, went
     down, became complete or overdue, and the priority provisions that did not move
-    (levels before and after)."""
-    after = report.Moment(data.as_of, data.figures.known_at, label)
+    (levels before and after, whole numbers in their own columns), and those revised since
+    the earlier cut-off's publication. `snapshot`: the cut-off's, for a cut-off's workbook."""
+    after = report.Moment(data.as_of, data.figures.known_at, label, snapshot)
     changes = report.changes(accord, since, after)
     title = gettext("Since %(label)s (%(date)s)", label=since.label or "",
                     date=local_date(since.as_of))
     yield {"part": title, "name": gettext("as of %(date)s", date=local_date(data.as_of))}
-    titles = report.point_titles(accord)
+    titles = after.titles(accord)
     parts = [(gettext("Summary"), gettext("All provisions"), changes.whole),
              (gettext("Summary"), gettext("Priority"), changes.priority),
              (gettext("Summary"), gettext("Non-priority"), changes.non_priority)]
@@ -34,14 +35,15 @@ def changes_rows(accord, since: report.Moment, label: str | None, data):
     for part, moves in ((gettext("Moved up"), changes.moved_up),
                         (gettext("Went down"), changes.moved_down),
                         (gettext("Newly complete"), changes.newly_complete),
-                        (gettext("Priority, did not move"), changes.priority_unmoved)):
+                        (gettext("Priority, did not move"), changes.priority_unmoved),
+                        (gettext("Revised since publication"), changes.revised)):
         for move in moves:
-            yield {"part": part, "name": move.provision.code, "before": move.before,
-                   "after": move.after, "change": move.after - move.before}
+            yield {"part": part, "name": move.provision.code,
+                   "level_before": move.before, "level_after": move.after}
     for provision in changes.newly_overdue:
         yield {"part": gettext("Newly overdue"),
                "name": f"{provision.code} ({provision.deadline.isoformat()})",
-               "after": after_level(changes, provision.id)}
+               "level_after": after_level(changes, provision.id)}
 
 
 def after_level(changes, provision_id: int) -> int:

@@ -33,7 +33,7 @@ from ..figures import default_reference_set
 from ..models import Accord
 from ..permissions import can_review
 from ..i18n import local
-from ..web import decimal_sign, local_date
+from ..web import decimal_sign, local_date, set_disposition
 from . import bp
 from .board import (CHARTS, Board, DashboardFigures, Selection, alt_texts, level_names, natural,
                     render_chart, selection_text, short, type_names)
@@ -147,7 +147,7 @@ def _image(data: bytes | None, fmt: str, etag: str, filename: str):
     response = make_response(data or b"", 200 if data is not None else 304)
     if data is not None:
         response.mimetype = MIME[fmt]
-        response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+        set_disposition(response.headers, "inline", filename)
         response.headers["Content-Security-Policy"] = CHART_POLICY
     response.headers["ETag"] = etag
     response.headers["Cache-Control"] = "private, no-cache"

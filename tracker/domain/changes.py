@@ -39,17 +39,28 @@ class Move:
                 "section": list(self.provision.section_path)}
 
 
+def shown_difference(old, new, places: int) -> Fraction | None:
+    """`new` minus `old` as the reader sees them: each rounded half up to `places` first
+    (as `Summary.as_dict` shows them), so the change shown always equals the difference of
+    the figures shown beside it (40.48 -> 46.83 is +6.35, never +6.34); None if either is."""
+    if old is None or new is None:
+        return None
+    return (Fraction(str(round_half_up(new, places)))
+            - Fraction(str(round_half_up(old, places))))
+
+
 def delta(before: Summary, after: Summary) -> dict:
     """Change from `before` to `after`: shares in percentage points (one decimal) and the
-    score in points (two decimals); None where either side is empty."""
+    score in points (two decimals), each the difference of the rounded figures shown;
+    None where either side is empty."""
     shares = {}
     for level, key in enumerate(LEVEL_KEYS):
         old, new = before.share(level), after.share(level)
-        shares[key] = None if old is None or new is None else round_half_up(
-            (new - old) * 100, 1)
-    old, new = before.score, after.score
-    score = None if old is None or new is None else round_half_up(Fraction(new - old), 2)
-    return {"shares": shares, "score": score}
+        moved = shown_difference(None if old is None else old * 100,
+                                 None if new is None else new * 100, 1)
+        shares[key] = None if moved is None else round_half_up(moved, 1)
+    moved = shown_difference(before.score, after.score, 2)
+    return {"shares": shares, "score": None if moved is None else round_half_up(moved, 2)}
 
 
 def _compared(before: Summary, after: Summary) -> dict:
@@ -73,6 +84,9 @@ class Changes:
     newly_complete: list[Move]
     newly_overdue: list[ProvisionInfo]
     priority_unmoved: list[Move]
+    #: Provisions whose level on the earlier date differs between that side as published
+    #: and as known on the later side: late records, revisions rather than progress.
+    revised: list[Move] = ()
 
     def as_dict(self) -> dict:
         """Plain values: summaries before and after with their change (shares in points,
@@ -91,6 +105,7 @@ class Changes:
                                "level": self.after.levels.get(p.id, 0)}
                               for p in self.newly_overdue],
             "priority_unmoved": [m.as_dict() for m in self.priority_unmoved],
+            "revised_since_publication": [m.as_dict() for m in self.revised],
         }
 
 
@@ -106,12 +121,23 @@ def _split(provisions, side: Side, priority: bool | None) -> Summary:
                      side.levels)
 
 
-def compare(provisions: Iterable[ProvisionInfo], before: Side, after: Side) -> Changes:
+def compare(provisions: Iterable[ProvisionInfo], before: Side, after: Side,
+            baseline: Side | None = None) -> Changes:
     """Changes from `before` to `after` over `provisions`. Points are the top-level
-    sections (the first code of each provision's section path)."""
+    sections (the first code of each provision's section path).
+
+    `baseline`: `before`'s date as known on the `after` side (records verified after the
+    earlier report was published included). Summaries compare the two sides as shown;
+    the provisions that moved up, went down, became complete or did not move are counted
+    from `baseline`, so only what happened between the two dates is progress, and the
+    provisions whose level on the earlier date was revised are listed apart (`revised`)."""
     provisions = list(provisions)
-    moves = [Move(p, before.levels.get(p.id, 0), after.levels.get(p.id, 0))
+    start = baseline if baseline is not None else before
+    moves = [Move(p, start.levels.get(p.id, 0), after.levels.get(p.id, 0))
              for p in provisions]
+    revised = [Move(p, before.levels.get(p.id, 0), start.levels.get(p.id, 0))
+               for p in provisions
+               if before.levels.get(p.id, 0) != start.levels.get(p.id, 0)]
     was_late = {p.id for p in overdue(provisions, before.levels, before.as_of)}
     return Changes(
         before=before, after=after,
@@ -128,11 +154,13 @@ def compare(provisions: Iterable[ProvisionInfo], before: Side, after: Side) -> C
                        if p.id not in was_late],
         priority_unmoved=[m for m in moves if m.provision.priority
                           and m.after == m.before < MAX_LEVEL],
+        revised=revised,
     )
 
 
 def ranked_points(changes: Changes) -> list[tuple[str, Fraction | None]]:
-    """Points by their change in score, largest rise first (points without a score last)."""
-    moved = [(point, None if a.score is None or b.score is None else a.score - b.score)
+    """Points by their change in score (the difference of the rounded scores shown),
+    largest rise first (points without a score last)."""
+    moved = [(point, shown_difference(b.score, a.score, 2))
              for point, (b, a) in changes.by_point.items()]
     return sorted(moved, key=lambda item: (item[1] is None, -(item[1] or 0), item[0]))

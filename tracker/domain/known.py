@@ -43,3 +43,19 @@ def _utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         raise ValueError("naive datetime given; use aware UTC datetimes")
     return moment.astimezone(timezone.utc)
+
+
+def priority_known_at(current: bool, changes, moment: datetime | None) -> bool:
+    """A provision's priority flag as known at `moment` (None: now, i.e. `current`).
+
+    `changes`: the provision's priority changes as (recorded_at aware UTC, priority set),
+    any order. Each change flips the flag (a change to the value already held is never
+    recorded), so the flag as known at `moment` is the one the earliest change recorded
+    after `moment` replaced: its opposite; with no change after `moment`, `current`.
+    Raises ValueError for a naive `moment`."""
+    if moment is None:
+        return current
+    later = [(_utc(at), bool(flag)) for at, flag in changes if _utc(at) > _utc(moment)]
+    if not later:
+        return current
+    return not min(later)[1]

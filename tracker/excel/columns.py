@@ -236,4 +236,6 @@ CHANGES = (
     Column("after", N_("After"), 11, "number", SCORE_FORMAT),
     Column("change", N_("Change"), 11, "number", SCORE_FORMAT),
     Column("complete_change", N_("Change in complete (points)"), 16, "number", "0.0"),
+    Column("level_before", N_("Level before"), 11, "int", "0"),
+    Column("level_after", N_("Level after"), 11, "int", "0"),
 )

@@ -193,10 +193,12 @@ def reference_citation(label: str) -> str:
     return db.session.scalar(select(ReferenceSet.citation).where(ReferenceSet.label == label)) or ""
 
 
-def comparison_rows(data: ReportData, references, label: str) -> tuple[dict, list[dict]]:
-    """The comparison now against set `label`, and one sheet row per provision type."""
-    result = data.figures.comparison(None, references, data.as_of,
-                                     alignment_rule(label)).as_dict()
+def comparison_rows(data: ReportData, references, label: str,
+                    published: dict | None = None) -> tuple[dict, list[dict]]:
+    """The comparison now against set `label` (or `published`: a cut-off's comparison as
+    its snapshot stored it), and one sheet row per provision type."""
+    result = published if published is not None else data.figures.comparison(
+        None, references, data.as_of, alignment_rule(label)).as_dict()
     names = i18n.provision_type_names(
         dict(db.session.execute(select(ProvisionType.code, ProvisionType.name)).all()))
     rows = []
@@ -207,7 +209,8 @@ def comparison_rows(data: ReportData, references, label: str) -> tuple[dict, lis
                      "accord_level": item["accord_level"],
                      "stipulations": item["stipulations"], **reference,
                      "difference": item["difference"], "percentile": item["percentile"],
-                     "above_mean": yes_no(item["above_mean"]) if item["reference"] else None})
+                     "above_mean": i18n.yes_no(item["above_mean"]) if item["reference"]
+                     else None})
     return result, rows
 
 
@@ -216,15 +219,22 @@ def comparison_rows(data: ReportData, references, label: str) -> tuple[dict, lis
 def report_workbook(accord: Accord, as_of: date, *, include_unverified: bool = True,
                     show_authors: bool = True, generated_at: datetime | None = None,
                     known_at: datetime | None = None, cutoff_label: str | None = None,
-                    since=None) -> bytes:
+                    since=None, snapshot=None) -> bytes:
     """About, Summary, Provisions, History, Timeline and Comparison sheets as of `as_of`,
     as known at `known_at` (None: now; a cut-off's workbook passes its publication and
     `cutoff_label`), and a Changes sheet when `since` (a `cutoffs.report.Moment`) is given.
+    `snapshot`: a cut-off's `cutoffs.snapshot.Snapshot`; its recorded structure (sections,
+    tags, priority, deadlines) is used instead of the structure as loaded now.
     Every sheet prints fit to the page width with its header row repeated."""
-    data = ReportData(accord, AccordFigures(accord, known_at=known_at), as_of)
+    structure = snapshot.provisions if snapshot is not None else None
+    data = ReportData(accord, AccordFigures(accord, known_at=known_at, structure=structure),
+                      as_of)
+    if snapshot is not None:  # sections' titles as published
+        data.section_titles.update(snapshot.sections)
     label = default_reference_set()
     references = data.figures.references(label, include_illustrative=True)
-    comparison, comparison_table = comparison_rows(data, references, label)
+    published = snapshot.figures.get("comparison") if snapshot is not None else None
+    comparison, comparison_table = comparison_rows(data, references, label, published)
     book = Book(translate=gettext)
     about = book.sheet(C.ABOUT_SHEET, C.ABOUT)
     for item, value in about_items(data, comparison, references, include_unverified,
@@ -250,7 +260,7 @@ def report_workbook(accord: Accord, as_of: date, *, include_unverified: bool = T
         from ..cutoffs.sheets import changes_rows
 
         _fill(book.sheet(N_("Changes"), C.CHANGES, freeze="C2"),
-              changes_rows(accord, since, cutoff_label, data))
+              changes_rows(accord, since, cutoff_label, data, snapshot))
     _print_setup(book, data, cutoff_label)
     return book.save()
 
@@ -352,7 +362,8 @@ def about_items(data: ReportData, comparison: dict, references, include_unverifi
 
 
 def _summary_sheet(book: Book, data: ReportData) -> None:
-    sheet = _fill(book.sheet(N_("Summary"), C.SUMMARY, freeze="C2"), summary_rows(data))
+    rows = [{**row, "group": i18n.summary_group(row["group"])} for row in summary_rows(data)]
+    sheet = _fill(book.sheet(N_("Summary"), C.SUMMARY, freeze="C2"), rows)
     ws, first_share = sheet.ws, sheet.column_index("share_not_initiated")
     chart = BarChart()
     chart.type, chart.grouping, chart.overlap = "bar", "percentStacked", 100

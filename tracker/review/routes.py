@@ -47,9 +47,18 @@ def _queue(failed: StatusRecord | None = None, failed_form: ReviewForm | None = 
         .order_by(StatusRecord.recorded_at, StatusRecord.id).limit(PAGE)))
     levels = {a.id: AccordFigures(a).levels(date.today()) for a in accords
               if any(r.accord_id == a.id for r in pending)}
+    from ..cutoffs.services import cutoffs as published
+
+    reports = {a.id: [c for c in published(a) if not any(o.supersedes_id == c.id
+                                                         for o in published(a))]
+               for a in accords if any(r.accord_id == a.id for r in pending)}
+    # cut-offs already published for a date the record would change: it would show there
+    # as a revision, not as a change since
+    revises = {r.id: [c.label for c in reports[r.accord_id] if c.as_of >= r.effective_on]
+               for r in pending}
     return render_template("review/queue.html", pending=pending, form=ReviewForm(formdata=None),
                            failed=failed, failed_form=failed_form,
-                           accords={a.id: a for a in accords},
+                           accords={a.id: a for a in accords}, revises=revises,
                            current={r.id: levels[r.accord_id].get(r.provision_id, 0)
                                     for r in pending}), status
 
