@@ -4,16 +4,16 @@ and immutable (triggers refuse UPDATE and DELETE)
 Cut-offs published before this revision have no snapshot; their figures are computed as
 known at their publication over the structure as loaded now.
 
-Revision ID: 0009
-Revises: 0007
+Revision ID: 0010_cutoff_snapshot
+Revises: 0009_level_summary
 """
 import sqlalchemy as sa
 from alembic import op
 
 from tracker.cutoffs import triggers
 
-revision = "0009"
-down_revision = "0007"
+revision = "0010_cutoff_snapshot"
+down_revision = "0009_level_summary"
 branch_labels = None
 depends_on = None
 
