@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from functools import lru_cache
 import re
 from pathlib import Path
 
@@ -40,16 +39,23 @@ def vocabulary() -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-@lru_cache(maxsize=None)
+_TRANSLATED: dict[str, dict[str, dict[str, str]]] = {}  # a file shipped with the code
+
+
 def translated_vocabulary(language: str) -> dict[str, dict[str, str]]:
     """The provision types' name, group and description in `language` ("es"), by type
-    code; {} for English (the stored vocabulary) or a language without a catalogue."""
+    code; {} for English (the stored vocabulary) or a language without a catalogue. Read
+    once per process (the catalogue is part of the code, never changed by a write)."""
+    if language in _TRANSLATED:
+        return _TRANSLATED[language]
     path = TRANSLATED_VOCABULARY.get(language)
     if path is None:
         return {}
     with path.open(newline="", encoding="utf-8") as handle:
-        return {row["code"]: {key: row[key] for key in ("name", "group", "description")}
-                for row in csv.DictReader(handle)}
+        found = {row["code"]: {key: row[key] for key in ("name", "group", "description")}
+                 for row in csv.DictReader(handle)}
+    _TRANSLATED[language] = found
+    return found
 
 
 @dataclass
