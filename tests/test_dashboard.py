@@ -308,7 +308,7 @@ def test_narrow_charts_for_phones_keep_their_text_as_text(client, name):
     wide = client.get(f"{CHART}/{name}.svg?as_of={AS_OF}")
     narrow = client.get(f"{CHART}/{name}.svg?as_of={AS_OF}&size=narrow")
     assert narrow.status_code == 200 and narrow.mimetype == "image/svg+xml"
-    assert narrow.headers["Content-Disposition"].endswith(f'-{AS_OF}-narrow.svg"')
+    assert narrow.headers["Content-Disposition"].rstrip('"').endswith(f"-{AS_OF}-narrow.svg")
     assert narrow.headers["ETag"] != wide.headers["ETag"]
     root = ET.fromstring(narrow.data)
     assert root.get("width") == "288pt"  # 4 inches: about 384 CSS px, shown at 360-390 px
