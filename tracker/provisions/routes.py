@@ -303,10 +303,10 @@ def edit(slug: str, code: str):
         changed = services.edit_provision(provision, values, tags, _version(form))
     except services.Conflict:
         db.session.refresh(provision)
-        flash(_("This provision changed since you opened the form. Nothing was overwritten; "
-                "review the current values."), "error")
+        conflict = _("This provision changed since you opened the form. Nothing was "
+                     "overwritten; review the current values.")
         return render_template("provisions/edit.html", accord=accord, provision=provision,
-                               form=form), 409
+                               form=form, conflict=conflict), 409
     flash(_("Provision saved.") if changed else _("Nothing changed: these values are already "
                                                    "stored."))
     return redirect(url_for("provisions.show", slug=slug, code=code))
