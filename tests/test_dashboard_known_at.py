@@ -170,9 +170,9 @@ FUTURE = "2999-01-01T00:00:00+00:00"
     ((T0 - timedelta(seconds=1)).isoformat(), "before the accord existed"),
     (FUTURE, "in the future"),
 ])
-def test_a_bad_known_at_is_a_400_naming_it_on_the_page_and_the_charts(client, value, reason):
+def test_a_bad_known_at_is_a_400_naming_it_on_the_charts(client, value, reason):
     small_accord()
-    for url in (PAGE, f"{CHART}/status.png", f"{CHART}/curve.svg"):
+    for url in (f"{CHART}/status.png", f"{CHART}/curve.svg"):
         response = client.get(f"{url}?known_at={quote(value)}")
         assert response.status_code == 400, url
         assert response.mimetype == "text/html"
@@ -242,11 +242,34 @@ def test_pending_on_a_private_accord_is_404_for_those_without_a_role(client, mak
         assert client.get(f"{url}?include_pending=true").status_code == 404
 
 
+PAGE_REASONS = {"yesterday": "is not a moment", "2024-13-01T00:00": "is not a moment",
+                (T0 - timedelta(seconds=1)).isoformat(): "before the accord was entered here",
+                FUTURE: "is in the future"}
+
+
+@pytest.mark.parametrize("value", sorted(PAGE_REASONS))
+def test_a_bad_known_at_gives_the_dashboard_with_the_reason_at_the_field(client, value):
+    small_accord()
+    response = client.get(f"{PAGE}?as_of={MAY}&known_at={quote(value)}")
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    text = html.unescape(response.data.decode())
+    summary = text[text.index('id="error-summary"'):]
+    summary = summary[:summary.index("</div>")]
+    assert 'href="#known_at"' in summary and PAGE_REASONS[value] in summary
+    field = text[text.index('id="known_at"') - 200:text.index('id="known_at-error"') + 300]
+    assert f'value="{value}"' in field and 'aria-invalid="true"' in field
+    assert PAGE_REASONS[value] in field
+    assert f'value="{MAY}"' in text  # the date asked for is kept, figures as known now
+    assert "Figures as known at" not in text
+
+
 def test_known_at_does_not_go_with_pending(client, make_user, login):
     accord = small_accord()
     login(make_user("coordinator", accord))
     response = client.get(f"{PAGE}?known_at={_q(T3)}&include_pending=true")
-    assert response.status_code == 400 and "include_pending" in response.data.decode()
+    assert response.status_code == 400
+    text = html.unescape(response.data.decode())
+    assert 'href="#known_at"' in text and "cannot include records awaiting review" in text
     assert client.get(f"{PAGE}?include_pending=maybe").status_code == 400
 
 

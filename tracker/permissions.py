@@ -9,8 +9,10 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy import exists, select
 
-from .models import Accord, Provision, Section
+from .extensions import db
+from .models import Accord, Provision, Section, StatusRecord
 
 ROLE_RANK = {"viewer": 1, "editor": 2, "coordinator": 3, "admin": 4}
 
@@ -58,6 +60,15 @@ def has_any_role_on(user, accord: Accord) -> bool:
     return any(g.accord_id in (None, accord.id) for g in _grants(user))
 
 
+def sees_internal(user, accord: Accord) -> bool:
+    """Whether the user sees the accord's internal record: status records awaiting review or
+    rejected (with the reason), levels awaiting review, and the emails of who recorded,
+    reviewed, flagged or published. True for users with any role on the accord (or over all
+    accords); the public and users without a role there see verified records without authors.
+    The one rule for pages, the API and downloads."""
+    return has_any_role_on(user, accord)
+
+
 def can_view(user, accord: Accord) -> bool:
     return accord.public or has_any_role_on(user, accord)
 
@@ -72,6 +83,23 @@ def can_edit_some(user, accord: Accord) -> bool:
     need = ROLE_RANK["editor"]
     return any(ROLE_RANK[g.role] >= need and g.accord_id in (None, accord.id)
                for g in _grants(user))
+
+
+def can_submit_somewhere(user) -> bool:
+    """Editor (or more) of some accord or section: may submit status updates somewhere."""
+    need = ROLE_RANK["editor"]
+    return any(ROLE_RANK[g.role] >= need for g in _grants(user))
+
+
+def has_submissions(user) -> bool:
+    """Whether the user may submit somewhere or once submitted a status record (a former
+    editor keeps the list of their submissions): the "My submissions" page is for them."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if can_submit_somewhere(user):
+        return True
+    return bool(db.session.scalar(select(exists().where(
+        StatusRecord.recorded_by_id == user.id))))
 
 
 def can_review(user, accord: Accord) -> bool:

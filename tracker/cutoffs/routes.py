@@ -16,7 +16,7 @@ from ..api import params
 from ..dashboard.board import alt_texts
 from ..domain.scale import LEVEL_KEYS
 from ..i18n import translate
-from ..permissions import can_review, has_any_role_on, require
+from ..permissions import can_review, require, sees_internal
 from ..services import Invalid
 from ..web import set_disposition
 from . import report, services
@@ -84,7 +84,7 @@ def show(slug: str, label: str):
     cutoff = _cutoff_or_404(accord, label)
     return render_template(
         "cutoffs/show.html", accord=accord, cutoff=report.cutoff_json(cutoff),
-        published_by=cutoff.published_by if has_any_role_on(current_user, accord) else None,
+        published_by=cutoff.published_by if sees_internal(current_user, accord) else None,
         figures=report.figures_json(accord, report.Moment.of(cutoff)),
         revision=report.revisions(cutoff), previous=services.previous(cutoff),
         level_keys=LEVEL_KEYS)

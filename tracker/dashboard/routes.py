@@ -14,7 +14,7 @@ a revalidation costs two one-row queries. The same state keys two small process-
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, datetime, timezone
 
 from flask import abort, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -95,6 +95,33 @@ def _date_problem(accord: Accord) -> str | None:
     if day < accord.signed_on:
         return _("%(date)s is before the accord was signed (%(signed)s): choose a date from "
                  "the signing on.", date=local_date(day), signed=local_date(accord.signed_on))
+    return None
+
+
+def _moment_problem(accord: Accord) -> str | None:
+    """Why the `known_at` moment asked for cannot be used (not a moment, before the accord
+    was entered here, in the future, or given with records awaiting review), in the reader's
+    language; None when it can (or none was given). A moment without an offset is UTC."""
+    text = request.args.get("known_at")
+    if not text:
+        return None
+    if params.boolean("include_pending", False):
+        return _("“As known at” counts verified records only: it cannot include records "
+                 "awaiting review. Clear one of the two.")
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return _("“%(value)s” is not a moment: write it as YYYY-MM-DD HH:MM (UTC).",
+                 value=text[:40])
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    if moment > datetime.now(timezone.utc):
+        return _("%(moment)s UTC is in the future: leave the field empty for the figures as "
+                 "known now.", moment=moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M"))
+    if moment < accord.created_at:
+        return _("%(moment)s UTC is before the accord was entered here (%(created)s UTC).",
+                 moment=moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M"),
+                 created=accord.created_at.strftime("%Y-%m-%d %H:%M"))
     return None
 
 
@@ -181,9 +208,9 @@ def show(slug: str):
     redirected = _without_empty_values()
     if redirected:
         return redirected
-    problem = _date_problem(accord)
-    if problem is not None:
-        return _refused_date(accord, problem)
+    date_problem, moment_problem = _date_problem(accord), _moment_problem(accord)
+    if date_problem is not None or moment_problem is not None:
+        return _refused_date(accord, date_problem, moment_problem)
     selection = _selection(accord)
     state = data_state(accord)
     body = Markup(page_body(accord, selection, state))
@@ -224,18 +251,23 @@ def _board_context(accord: Accord, board: Board) -> dict:
                 selection_text=selection_text(board))
 
 
-def _refused_date(accord: Accord, problem: str):
-    """The dashboard as of today (the other choices kept), with `problem` at the date field
-    and in an error summary: 400, a whole page rather than an error page."""
+def _refused_date(accord: Accord, date_problem: str | None, moment_problem: str | None):
+    """The dashboard with what can be shown (a refused `as_of`: as of today; a refused
+    `known_at`: as known now; the other choices kept), each problem at its field and in an
+    error summary, the typed moment kept: 400, a whole page rather than an error page."""
     params.check_known(PAGE_PARAMS)
     include_pending = params.boolean("include_pending", False)
     if include_pending and not can_review(current_user, accord):
         abort(403, description=_("Only the accord's coordinators may include records awaiting "
                                  "review (include_pending)."))
-    selection = Selection(date.today(), request.args.get("section"), request.args.get("tag"),
-                          params.year(), params.known_at(accord), include_pending)
+    as_of = date.today() if date_problem else params.as_of(accord.signed_on)
+    known_at = None if moment_problem else params.known_at(accord)
+    selection = Selection(as_of, request.args.get("section"), request.args.get("tag"),
+                          params.year(), known_at, include_pending)
     board = _board(accord, selection, data_state(accord))
-    body = render_template("dashboard/_board.html", date_error=problem,
+    body = render_template("dashboard/_board.html", date_error=date_problem,
+                           known_at_error=moment_problem,
+                           known_at_typed=(request.args.get("known_at") or "")[:100],
                            **_board_context(accord, board))
     return render_template("dashboard/show.html", accord=accord, body=Markup(body)), 400
 

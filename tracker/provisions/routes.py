@@ -18,7 +18,7 @@ from ..extensions import db
 from ..figures import AccordFigures
 from ..i18n import review_state
 from ..models import PriorityChange, Provision, ProvisionType, Section, StatusRecord
-from ..permissions import can_edit, can_review, require
+from ..permissions import can_edit, can_review, require, sees_internal
 from . import bp
 from .forms import PriorityForm, ProvisionForm, StatusForm
 
@@ -138,9 +138,13 @@ def _show(accord, provision, form=None, priority_form=None, status=200, conflict
     flags = list(db.session.scalars(select(PriorityChange).where(
         PriorityChange.provision_id == provision.id).order_by(PriorityChange.effective_on.desc(),
                                                               PriorityChange.id.desc())))
+    internal = sees_internal(current_user, accord)
+    records = services.history(provision)
+    if not internal:  # the public record: verified records, without authors (as downloads)
+        records = [r for r in records if r.review_state == "verified"]
     return render_template(
-        "provisions/show.html", accord=accord, provision=provision,
-        records=services.history(provision), flags=flags, form=form,
+        "provisions/show.html", accord=accord, provision=provision, internal=internal,
+        records=records, flags=flags, form=form,
         priority_form=priority_form, conflict=conflict, conflicted=status == 409, today=today,
         level=services.current_level(provision, today),
         pending_level=services.current_level(provision, today, include_pending=True),
@@ -299,10 +303,10 @@ def edit(slug: str, code: str):
         changed = services.edit_provision(provision, values, tags, _version(form))
     except services.Conflict:
         db.session.refresh(provision)
-        flash(_("This provision changed since you opened the form. Nothing was overwritten; "
-                "review the current values."), "error")
+        conflict = _("This provision changed since you opened the form. Nothing was "
+                     "overwritten; review the current values.")
         return render_template("provisions/edit.html", accord=accord, provision=provision,
-                               form=form), 409
+                               form=form, conflict=conflict), 409
     flash(_("Provision saved.") if changed else _("Nothing changed: these values are already "
                                                    "stored."))
     return redirect(url_for("provisions.show", slug=slug, code=code))

@@ -20,7 +20,7 @@ from ..excel import export, importer
 from ..extensions import db
 from ..i18n import translate
 from ..models import Provision, Section, UploadBatch
-from ..permissions import can_edit_some, can_review, has_any_role_on, has_role, require
+from ..permissions import can_edit_some, can_review, has_role, require, sees_internal
 from ..tables import TableError
 from . import bp
 from .forms import BatchForm, UploadForm
@@ -37,7 +37,7 @@ def _send(data: bytes, filename: str, mimetype: str):
 
 def _insider(accord) -> bool:
     """Users with a role on the accord see unverified records and authors' emails."""
-    return has_any_role_on(current_user, accord)
+    return sees_internal(current_user, accord)
 
 
 # --- downloads -------------------------------------------------------------------------------
