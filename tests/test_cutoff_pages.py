@@ -220,7 +220,8 @@ def test_the_briefs_charts_name_the_moment_their_figures_are_known_at(app):
     with app.test_request_context("/"):
         brief = Brief(accord, report.Moment.of(cutoff))
         source = _chart_labels(brief.board, "status")["source"]
-        assert f"records verified by {cutoff.published_at:%Y-%m-%d %H:%M:%S} UTC" in source
+        moment = f"{cutoff.published_at:%b} {cutoff.published_at.day}, {cutoff.published_at:%Y %H:%M}"
+        assert f"records verified by {moment} UTC" in source, source  # the one date format
         assert brief.board.timeline[-1]["counts"] == brief.figures["summary"]["counts"]
         dated = Brief(accord, report.Moment.now(YEAR_END))
         assert "verified records as of Dec 31, 2020" in _chart_labels(dated.board,
@@ -267,10 +268,10 @@ def test_page_api_and_brief_count_years_since_signing_by_one_rule(client, demo):
     under_way, done = cmp["year"], cmp["years_completed"]
     assert done == under_way - 1 and cmp["score_at_year"]["year"] == done
     page = client.get(f"{DEMO}/cutoffs/Report 3").text
-    assert f"in year {under_way} since signing (the year under way on 2020-11-30)" in page
+    assert f"in year {under_way} since signing (the year under way on Nov 30, 2020)" in page
     assert f"At the end of year {done}, the last completed" in page
     brief = " ".join(client.get(f"{DEMO}/cutoffs/Report 3/brief").text.split())
-    assert (f"On 2020-11-30 the accord is in year {under_way} since signing. At the end of "
+    assert (f"On Nov 30, 2020 the accord is in year {under_way} since signing. At the end of "
             f"year {done}, the last completed") in brief
 
 

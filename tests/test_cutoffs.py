@@ -374,4 +374,4 @@ def test_late_records_for_the_earlier_date_are_revisions_not_progress(client):
     page = client.get("/accords/hand-worked/cutoffs/Report 2/changes").text
     assert "Revised since publication (1)" in page
     brief = client.get("/accords/hand-worked/cutoffs/Report 2/brief").text
-    assert "1 provisions were revised for 2020-06-30" in brief
+    assert "1 provisions were revised for Jun 30, 2020" in brief

@@ -110,7 +110,7 @@ def test_page_as_known_at_equals_the_hand_computed_figures_and_the_api(client, m
     assert _counts(page) == expected
     text = html.unescape(page.decode())
     if moment:
-        assert f"Figures as known at {moment:%Y-%m-%d %H:%M:%S} UTC" in text
+        assert f"Figures as known at {moment:%b} {moment.day}, {moment:%Y %H:%M} UTC" in text
         assert f'value="{moment.isoformat()}"' in text  # the form keeps the moment
         charts = re.findall(r'<img src="([^"]+)"', text)
         assert charts and all(f"known_at={_q(moment)}" in src for src in charts)
@@ -154,7 +154,7 @@ def test_charts_follow_known_at_with_their_own_etag(client, monkeypatch):
         assert [(p["date"], p["shares"]) for p in drawn["points"]] == [
             (p["date"], p["shares"]) for p in timeline]
         if moment:
-            assert f"records verified by {moment:%Y-%m-%d %H:%M:%S} UTC" in drawn["source"]
+            assert f"records verified by {moment:%b} {moment.day}, {moment:%Y %H:%M} UTC" in drawn["source"]
         again = client.get(f"{CHART}/status.svg?{query}",
                            headers={"If-None-Match": tags[moment]})
         assert again.status_code == 304
@@ -295,4 +295,4 @@ def test_a_cutoffs_page_links_the_dashboard_as_known_at_its_publication(client):
     assert num(shown["score"][2]) == published["score"]
     now = _counts(_page(client, "as_of=2020-12-31"))
     assert now != tuple(published["counts"][k] for k in LEVEL_KEYS)  # the late record counts
-    assert f"{cutoff.published_at:%Y-%m-%d %H:%M:%S} UTC" in page.data.decode()
+    assert f"{cutoff.published_at:%b} {cutoff.published_at.day}, {cutoff.published_at:%Y %H:%M} UTC" in page.data.decode()

@@ -108,7 +108,7 @@ def test_the_spanish_report_shows_no_english_vocabulary(client, make_user, login
     header, *rows = sheets["Disposiciones"]
     column = {name: index for index, name in enumerate(header)}
     assert {r[column["Prioridad"]] for r in rows} == {"sí", "no"}
-    assert {r[column["Plazo"]] for r in rows} <= {"corto", "mediano", "largo", None}
+    assert {r[column["Plazo"]] for r in rows} <= {"corto plazo", "mediano plazo", "largo plazo", None}
     assert "género" in {t for r in rows for t in (r[column["Etiquetas"]] or "").split(";")}
     header, *rows = sheets["Comparación"]
     assert ("CFR", "Cese al fuego") in {(r[0], r[1]) for r in rows}

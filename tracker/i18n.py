@@ -245,3 +245,92 @@ def _marker(language: str) -> Markup:
     return Markup('<span class="badge lang" title="{why}"><span aria-hidden="true">[{code}]'
                   '</span><span class="visually-hidden">({why})</span></span>').format(
         why=str(LANGUAGE_ONLY[language]), code=language.upper())
+
+
+#: Audit action codes (services.audit) as a person reads them.
+AUDIT_ACTIONS = {
+    "status.record": _l("Status recorded"), "status.verified": _l("Status verified"),
+    "status.rejected": _l("Status rejected"), "priority.set": _l("Priority set"),
+    "priority.clear": _l("Priority cleared"), "provision.edit": _l("Provision edited"),
+    "import.accord": _l("Accord imported again"), "import.statuses": _l("Statuses imported"),
+    "reference_set.import": _l("Reference set imported"),
+    "reference_set.replace": _l("Reference set replaced"),
+    "reference_set.delete": _l("Reference set deleted"),
+    "reference_set.default": _l("Default reference set changed"),
+    "excel.upload": _l("Offline update uploaded"), "excel.discard": _l("Offline update discarded"),
+    "cutoff.publish": _l("Cut-off published"), "organization.create": _l("Organization created"),
+    "user.create": _l("User created"), "user.locked": _l("Sign-in locked"),
+    "user.logout": _l("Signed out"), "user.password": _l("Password changed"),
+    "role.grant": _l("Role granted"), "role.revoke": _l("Role revoked"),
+}
+#: Kinds of audited object (AuditEvent.object_type).
+AUDIT_OBJECTS = {
+    "status_record": _l("status record"), "provision": _l("provision"), "accord": _l("accord"),
+    "reference_set": _l("reference set"), "upload_batch": _l("offline update"),
+    "cutoff": _l("cut-off"), "organization": _l("organization"), "user": _l("user"),
+    "section": _l("section"), "provision_type": _l("provision type"),
+}
+#: Fields stored in audit events' before/after objects.
+AUDIT_FIELDS = {
+    "provision": _l("Provision"), "level": _l("Level"), "effective_on": _l("Effective on"),
+    "review_state": _l("Review state"), "evidence_url": _l("Evidence link"),
+    "evidence_text": _l("Evidence"), "note": _l("Note"), "corrects": _l("Corrects record"),
+    "priority": _l("Priority"), "reason": _l("Reason"), "text": _l("Text"),
+    "text_translated": _l("Translated text"), "section_id": _l("Section"),
+    "provision_type_id": _l("Provision type"), "deadline": _l("Deadline"),
+    "time_frame": _l("Time frame"), "tags": _l("Tags"), "label": _l("Label"),
+    "name": _l("Name"), "until": _l("Until"), "role": _l("Role"), "accord": _l("Accord"),
+    "section": _l("Section"), "email": _l("Email"), "as_of": _l("Cut-off date"),
+    "value": _l("Value"),
+}
+
+
+def audit_action(code: str) -> str:
+    """An audit action code (status.verified) in the reader's language; unknown codes as
+    they are."""
+    return str(AUDIT_ACTIONS[code]) if code in AUDIT_ACTIONS else code
+
+
+def audit_object(kind: str) -> str:
+    """An audited object's kind (status_record) in the reader's language."""
+    return str(AUDIT_OBJECTS[kind]) if kind in AUDIT_OBJECTS else kind.replace("_", " ")
+
+
+def audit_field(name: str) -> str:
+    """A field name of an audit event's before/after in the reader's language."""
+    return str(AUDIT_FIELDS[name]) if name in AUDIT_FIELDS else name.replace("_", " ")
+
+
+_ISO_MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
+
+
+def audit_value(field: str, value, codes: dict | None = None):
+    """One stored value of an audit event as the reader reads it: a level as its label, a
+    review state, time frame or other stored word in the reader's language, a tag list as
+    tag names, an ISO date or moment in the one date format (`local_date`, `utc_moment`),
+    a provision, section or provision type id as its code (`codes`: (field, id) -> code,
+    the id itself where unknown). Anything else (bool, list, text) is returned as is for
+    `changes.plain`."""
+    from .web import local_date, utc_moment
+
+    codes = codes or {}
+    if value is None or isinstance(value, bool):
+        return value
+    if field == "level" and isinstance(value, int) and 0 <= value < len(LEVEL_LABELS):
+        return f"{value} {level_label(value)}"
+    if field in ("provision", "section_id", "provision_type_id", "corrects") \
+            and isinstance(value, int):
+        return codes.get((field, value), value)
+    if field == "tags" and isinstance(value, list):
+        return [tag_label(t) for t in value]
+    if field == "review_state" and isinstance(value, str):
+        return review_state(value)
+    if field == "time_frame" and isinstance(value, str):
+        return time_frame(value)
+    if isinstance(value, str):
+        if _ISO_MOMENT.match(value):
+            return utc_moment(value) + " UTC"
+        if _ISO_DATE.fullmatch(value):
+            return local_date(value)
+        return stored_word(value)
+    return value

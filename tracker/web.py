@@ -134,18 +134,22 @@ def local_date(value) -> str:
 
 
 def local_datetime(value) -> str:
-    """A moment in the reader's language and TRACKER_TIMEZONE, with the zone's name;
-    `value`: a datetime or an ISO string (2026-11-29T10:00:00+00:00)."""
+    """A moment in the reader's language and TRACKER_TIMEZONE, in the one format of moments
+    (`utc_moment`'s): the date as `local_date`, hour and minute, and the zone ("29 nov 2026
+    10:05 UTC"; "29 nov 2026 05:05 GMT-05:00" in Bogotá). `value`: an aware datetime or an
+    ISO string (2026-11-29T10:00:00+00:00)."""
     from datetime import datetime
 
-    from flask_babel import format_datetime
+    from flask_babel import format_datetime, format_time
 
     if not value:
         return ""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     # times are stored in UTC and shown in TRACKER_TIMEZONE, which is named
-    return f'{format_datetime(value, "medium")} {format_datetime(value, "ZZZZ")}'
+    zone = format_datetime(value, "ZZZZ")
+    zone = "UTC" if zone in ("GMT", "GMT+00:00") else zone
+    return f'{local_date(value)} {format_time(value, "HH:mm")} {zone}'
 
 
 def utc_moment(value) -> str:
@@ -285,7 +289,7 @@ def init_app(app: Flask) -> None:
     # Globals (not context) so imported macros see them too.
     for helper in (i18n.level_label, i18n.review_state, i18n.time_frame, i18n.translate,
                    i18n.tag_label, i18n.stored_reason, i18n.provision_type_text,
-                   i18n.country_name, i18n.local, i18n.content_html, i18n.language_marker,
+                   i18n.country_name, i18n.local, i18n.audit_action, i18n.audit_field, i18n.content_html, i18n.language_marker,
                    return_path, number, percent, fixed):
         app.add_template_global(helper)
     app.before_request(_start_request)

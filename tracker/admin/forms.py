@@ -3,6 +3,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from .. import i18n
 from ..accounts import MIN_PASSWORD_LENGTH
 from ..domain.text import option_label
 from ..forms import FlaskForm
@@ -26,7 +27,7 @@ class RoleFields:
         """Fill the selects: `accords` (Accord rows) and `sections` (Section rows)."""
         self.role.choices = _choices(ROLE_NAMES.items())
         self.accord.choices = _choices([("", _l("all accords"))] +
-                                       [(a.slug, option_label(a.name)) for a in accords])
+                                       [(a.slug, option_label(i18n.local(a, "name"))) for a in accords])
         self.section.choices = _choices([("", _l("whole accord"))] +
                                         [(s.id, option_label(f"{s.code} {s.title}"))
                                          for s in sections])

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from .. import i18n
 from ..accounts import AccountError, create_user, grant_role, organization_named
 from ..extensions import db
 from ..forms import error_text
@@ -179,6 +180,61 @@ def audit_log():
             abort(400, description=_("Unknown accord: %(slug)s", slug=accord_slug))
         query = query.where(AuditEvent.accord_id == accord.id)
     events = list(db.session.scalars(query.limit(AUDIT_PAGE)))
-    return render_template("admin/audit.html", events=events,
-                           changes={e.id: field_changes(e.before, e.after) for e in events},
-                           plain=lambda value: plain(value, yes=_("yes"), no=_("no")))
+    codes = _audit_codes(events)
+    objects = {e.id: " ".join(filter(None, (
+        i18n.audit_object(e.object_type),
+        str(codes.get((e.object_type, e.object_id), e.object_id or ""))))) for e in events}
+
+    def shown(field, value):
+        return plain(i18n.audit_value(field, value, codes), yes=_("yes"), no=_("no"))
+
+    return render_template("admin/audit.html", events=events, objects=objects, shown=shown,
+                           changes={e.id: field_changes(e.before, e.after) for e in events})
+
+
+def _audit_codes(events) -> dict[tuple[str, int], str]:
+    """What the events' object ids and stored ids stand for, as a person names them:
+    (kind, id) -> text, for kinds provision (its code), status_record (its provision's
+    code), section and provision_type (their codes), user (email), cutoff and reference_set
+    (their labels); the same codes under the stored field names (provision, corrects,
+    section_id, provision_type_id). Ids no longer held are left out (shown as the id)."""
+    from ..cutoffs.models import Cutoff
+    from ..models import Provision, ProvisionType, ReferenceSet, StatusRecord
+
+    wanted: dict[str, set[int]] = {}
+    for e in events:
+        if e.object_id is not None:
+            wanted.setdefault(e.object_type, set()).add(e.object_id)
+        for side in (e.before, e.after):
+            if isinstance(side, dict):
+                for field, kind in (("provision", "provision"), ("corrects", "status_record"),
+                                    ("section_id", "section"),
+                                    ("provision_type_id", "provision_type")):
+                    if isinstance(side.get(field), int):
+                        wanted.setdefault(kind, set()).add(side[field])
+    codes: dict[tuple[str, int], str] = {}
+
+    def fill(kind, query):
+        if wanted.get(kind):
+            for key, text in db.session.execute(query):
+                codes[(kind, key)] = text
+
+    fill("provision", select(Provision.id, Provision.code).where(
+        Provision.id.in_(wanted.get("provision", ()))))
+    fill("status_record", select(StatusRecord.id, Provision.code).join(
+        Provision, StatusRecord.provision_id == Provision.id).where(
+        StatusRecord.id.in_(wanted.get("status_record", ()))))
+    fill("section", select(Section.id, Section.code).where(
+        Section.id.in_(wanted.get("section", ()))))
+    fill("provision_type", select(ProvisionType.id, ProvisionType.code).where(
+        ProvisionType.id.in_(wanted.get("provision_type", ()))))
+    fill("user", select(User.id, User.email).where(User.id.in_(wanted.get("user", ()))))
+    fill("cutoff", select(Cutoff.id, Cutoff.label).where(Cutoff.id.in_(wanted.get("cutoff", ()))))
+    fill("reference_set", select(ReferenceSet.id, ReferenceSet.label).where(
+        ReferenceSet.id.in_(wanted.get("reference_set", ()))))
+    fill("accord", select(Accord.id, Accord.slug).where(Accord.id.in_(wanted.get("accord", ()))))
+    for field, kind in (("provision", "provision"), ("corrects", "status_record"),
+                        ("section_id", "section"), ("provision_type_id", "provision_type")):
+        codes.update({(field, key): text for (k, key), text in list(codes.items())
+                      if k == kind})
+    return codes

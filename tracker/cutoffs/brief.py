@@ -112,7 +112,7 @@ class Brief:
                   done=len(self.changes.newly_complete))] + ([_(
                       "%(n)s provisions were revised for %(date)s by records verified after "
                       "that report was published; they are not counted as progress.",
-                      n=len(self.changes.revised), date=self.previous.as_of.isoformat())]
+                      n=len(self.changes.revised), date=local_date(self.previous.as_of))]
                       if self.changes.revised else [])
 
     def _priority(self, s: dict) -> list[str]:
@@ -161,7 +161,7 @@ class Brief:
                   "of %(mean)s (middle half %(q1)s to %(q3)s) for the %(n)s reference accords "
                   "of %(set)s in the same year; in year %(now)s, %(above)s of %(types)s "
                   "provision types are above the reference mean.",
-                  date=self.moment.as_of.isoformat(), now=cmp["year"], year=point["year"],
+                  date=local_date(self.moment.as_of), now=cmp["year"], year=point["year"],
                   score=number(point["accord_score"]), mean=number(ref["mean"]),
                   q1=number(ref["q1"]), q3=number(ref["q3"]), n=ref["n"],
                   set=cmp["reference_set"], above=cmp["types_above_mean"],

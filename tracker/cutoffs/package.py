@@ -8,6 +8,7 @@ import zipfile
 
 from flask_babel import gettext
 
+from .. import i18n
 from ..domain.messages import N_
 from ..domain.scale import LEVEL_KEYS
 from ..excel import csv_text
@@ -65,13 +66,19 @@ def citation(cutoff: Cutoff, url_root: str) -> str:
     accord = cutoff.accord
     url = (f"{url_root.rstrip('/')}/accords/{quote(accord.slug, safe='')}/cutoffs/"
            f"{quote(cutoff.label, safe='')}")
-    return (f"{accord.name}: implementation figures, cut-off \"{cutoff.label}\" (as of "
-            f"{cutoff.as_of.isoformat()}, published {cutoff.published_at.isoformat()}). "
-            f"Accord tracker. {url}")
+    from ..web import local_date, utc_moment
+
+    return gettext('%(accord)s: implementation figures, cut-off "%(label)s" (as of %(as_of)s, '
+                   'published %(published)s UTC). Accord tracker. %(url)s',
+                   accord=i18n.local(accord, "name"), label=cutoff.label,
+                   as_of=local_date(cutoff.as_of), published=utc_moment(cutoff.published_at),
+                   url=url)
 
 
 def build(cutoff: Cutoff, url_root: str) -> bytes:
     """The ZIP file's bytes."""
+    from ..web import local_date, utc_moment
+
     accord = cutoff.accord
     moment = report.Moment.of(cutoff)
     figures = report.figures_json(accord, moment)
@@ -102,8 +109,8 @@ def build(cutoff: Cutoff, url_root: str) -> bytes:
                 None if t["reference"] is None else ("yes" if t["above_mean"] else "no")]
              for t in cmp["types"]]),
         "CODEBOOK.txt": gettext(CODEBOOK).format(
-            accord=accord.name, label=cutoff.label, as_of=cutoff.as_of.isoformat(),
-            known_at=cutoff.published_at.isoformat(), reference_set=cmp["reference_set"],
+            accord=i18n.local(accord, "name"), label=cutoff.label,
+            as_of=local_date(cutoff.as_of), known_at=utc_moment(cutoff.published_at), reference_set=cmp["reference_set"],
             year=cmp["year"]).encode("utf-8"),
         "CITATION.txt": (citation(cutoff, url_root) + "\n").encode("utf-8"),
     }

@@ -49,8 +49,11 @@ class Selection:
 
     @property
     def known_at_text(self) -> str | None:
-        """The moment as people read it: 'YYYY-MM-DD HH:MM:SS' (UTC), None: as known now."""
-        return self.known_at.strftime("%Y-%m-%d %H:%M:%S") if self.known_at else None
+        """The moment as people read it, in the one format of UTC moments (`utc_moment`:
+        "29 nov 2026 10:05" in Spanish; the page says UTC beside it); None: as known now."""
+        from ..web import utc_moment
+
+        return utc_moment(self.known_at) if self.known_at else None
 
     @property
     def filters(self) -> Filters:

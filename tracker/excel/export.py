@@ -271,7 +271,7 @@ def report_workbook(accord: Accord, as_of: date, *, include_unverified: bool = T
 READABLE = {
     "priority": lambda v: i18n.yes_no(v == "yes") if v in ("yes", "no") else v,
     "above_mean": lambda v: i18n.yes_no(v == "yes") if v in ("yes", "no") else v,
-    "time_frame": lambda v: i18n.stored_word(v),
+    "time_frame": lambda v: i18n.time_frame(v) if v else v,
     "review_state": lambda v: i18n.stored_word(v),
     "tags": lambda v: ";".join(i18n.tag_label(t) for t in v.split(";")) if v else v,
 }
@@ -287,7 +287,9 @@ def readable(rows):
 def _print_setup(book: Book, data: ReportData, cutoff_label: str | None) -> None:
     """Landscape where wide, fit to the width, header row on every page, a header naming
     the accord and the date; the Summary sheet (its chart whole) on one page."""
-    header = f"{data.accord.name} · {gettext('As of')} {data.as_of.isoformat()}"
+    from ..web import local_date
+
+    header = f"{i18n.local(data.accord, 'name')} · {gettext('As of')} {local_date(data.as_of)}"
     if cutoff_label:
         header += f" · {cutoff_label}"
     for sheet in book.sheets:
