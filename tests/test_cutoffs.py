@@ -375,3 +375,64 @@ def test_late_records_for_the_earlier_date_are_revisions_not_progress(client):
     assert "Revised since publication (1)" in page
     brief = client.get("/accords/hand-worked/cutoffs/Report 2/brief").text
     assert "1 provisions were revised for 2020-06-30" in brief
+
+
+def _since_column(page: str, label: str) -> list[str]:
+    """The cells of the changes page's column for cut-off `label`, top to bottom."""
+    import html
+    import re
+
+    return [html.unescape(v) for v in re.findall(
+        r'<td class="num" data-label="' + re.escape(label) + r'">([^<]*)</td>', page)]
+
+
+def test_changes_show_a_cutoffs_figures_as_published_after_structure_edits(client):
+    """Publish, then flag another provision as a priority and move tags: the cut-off's side
+    of "changes since" (to now, page and API) is the published figures exactly, groups
+    that exist on one side only are empty on the other, and the moves use the structure
+    as it is now."""
+    from tracker.web import number
+
+    accord = small_accord()
+    publish(accord, "Report 1", YEAR_END)
+    published = client.get(f"{BASE}/cutoffs/Report 1").get_json()["figures"]
+    c = _provision(accord, "C")
+    services.set_priority(c, True, date(2020, 1, 1), "now a priority", c.version)
+    c = _provision(accord, "C")
+    services.edit_provision(c, {"text": c.text, "section_id": c.section_id,
+                                "deadline": c.deadline}, ["ethnic"], c.version)
+    a = _provision(accord, "A")
+    services.edit_provision(a, {"text": a.text, "section_id": a.section_id,
+                                "deadline": a.deadline}, [], a.version)  # gender removed
+
+    def part(figures: dict) -> dict:
+        return {k: figures[k] for k in ("provisions", "counts", "shares", "score")}
+
+    answer = client.get(f"{BASE}/changes", query_string={"since": "Report 1"}).get_json()
+    summary = published["summary"]
+    assert part(answer["before"]) == part(summary)
+    assert part(answer["priority"]["before"]) == part(summary["priority"])
+    assert answer["priority"]["before"]["score"] == 66.67  # A alone (level 2), as published
+    assert part(answer["non_priority"]["before"]) == part(summary["non_priority"])
+    assert {p["point"]: part(p["before"]) for p in answer["by_point"]} == {
+        p["point"]: part(p) for p in published["by_point"]}
+    tags = {t["tag"]: t for t in answer["by_tag"]}
+    assert {t["tag"]: part(t) for t in published["by_tag"]} == {
+        "gender": part(tags["gender"]["before"])}
+    assert tags["gender"]["after"]["provisions"] == 0  # no provision carries it now
+    assert tags["ethnic"]["before"]["provisions"] == 0  # the cut-off had no ethnic tag
+    assert tags["ethnic"]["after"]["provisions"] == 1
+    assert answer["priority"]["after"]["provisions"] == 2  # A and C, flagged now
+    # the moves use the structure as it is now: C, flagged since, is among those unmoved
+    assert [m["code"] for m in answer["priority_unmoved"]] == ["A", "C"]
+    assert answer["moves_counted_over"]["structure"] == "now"
+
+    page = client.get("/accords/hand-worked/changes", query_string={"since": "Report 1"})
+    assert page.status_code == 200
+    by_tag = {t["tag"]: t for t in published["by_tag"]}
+    expected = ([summary["score"], summary["priority"]["score"],
+                 summary["non_priority"]["score"]]
+                + [p["score"] for p in published["by_point"]]
+                + [by_tag[t["tag"]]["score"] if t["tag"] in by_tag else None
+                   for t in answer["by_tag"]])
+    assert _since_column(page.text, "Report 1") == [number(v) for v in expected]

@@ -137,7 +137,8 @@ def changes_to_now(slug: str):
 def _changes_page(accord, before, after, message: str | None = None):
     return render_template("cutoffs/changes.html", accord=accord, before=before, after=after,
                            data=report.changes_json(accord, before, after) if before else None,
-                           titles=after.titles(accord), message=message,
+                           titles=({**before.titles(accord), **after.titles(accord)}
+                                   if before else after.titles(accord)), message=message,
                            cutoffs=[c for c in services.cutoffs(accord)  # the choosable ones
                                     if c.as_of <= after.as_of and c.label != after.label])
 
