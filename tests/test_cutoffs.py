@@ -436,3 +436,31 @@ def test_changes_show_a_cutoffs_figures_as_published_after_structure_edits(clien
                 + [by_tag[t["tag"]]["score"] if t["tag"] in by_tag else None
                    for t in answer["by_tag"]])
     assert _since_column(page.text, "Report 1") == [number(v) for v in expected]
+
+
+def test_a_cutoffs_downloads_are_the_same_bytes_each_time(client):
+    """The data package and the workbook as published are byte-identical between two
+    downloads seconds apart: zip entries dated the publication, the workbook's
+    generated-at and created/modified properties the publication moment."""
+    import io
+    import time
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    accord = small_accord()
+    cutoff = publish(accord, "Report 1", YEAR_END)
+    moment = cutoff.published_at.replace(tzinfo=None, microsecond=0)
+    urls = ("/accords/hand-worked/cutoffs/Report 1/data.zip",
+            "/accords/hand-worked/cutoffs/Report 1/report.xlsx")
+    first = [client.get(url).data for url in urls]
+    time.sleep(2.1)  # a zip entry's date holds two seconds; the generated-at one
+    second = [client.get(url).data for url in urls]
+    assert first == second
+    for data in first:
+        stamps = {info.date_time for info in zipfile.ZipFile(io.BytesIO(data)).infolist()}
+        assert stamps == {moment.replace(second=moment.second // 2 * 2).timetuple()[:6]}
+    book = load_workbook(io.BytesIO(first[1]))
+    assert book.properties.created == book.properties.modified == moment
+    about = {row[0]: row[1] for row in book.worksheets[0].iter_rows(values_only=True)}
+    assert about["Generated at (UTC)"] == moment.isoformat(sep=" ")

@@ -218,7 +218,8 @@ def workbook(slug: str, label: str):
     data = report_workbook(accord, cutoff.as_of, include_unverified=False, show_authors=False,
                            known_at=cutoff.published_at, cutoff_label=cutoff.label,
                            since=report.Moment.of(before) if before else None,
-                           snapshot=report.Moment.of(cutoff).snapshot)
+                           snapshot=report.Moment.of(cutoff).snapshot,
+                           fixed_at=cutoff.published_at)
     return _download(data, XLSX_MIMETYPE, f"{accord.slug}-{_safe(label)}-report.xlsx")
 
 
