@@ -464,3 +464,33 @@ def test_a_cutoffs_downloads_are_the_same_bytes_each_time(client):
     assert book.properties.created == book.properties.modified == moment
     about = {row[0]: row[1] for row in book.worksheets[0].iter_rows(values_only=True)}
     assert about["Generated at (UTC)"] == moment.isoformat(sep=" ")
+
+
+def test_the_priority_flags_marker_is_the_date_most_flags_were_set(client):
+    """One later change to one flag does not move the dashboard's "flags set on" marker:
+    it stays on the date most flags in force were set, the page says how many and when the
+    latest change was; as known at a moment before that change, neither is counted."""
+    import re
+
+    accord = small_accord()
+    for code, when in (("B", date(2020, 1, 1)), ("C", date(2020, 1, 1))):
+        p = _provision(accord, code)
+        services.set_priority(p, True, when, "plan", p.version)
+    before = services.utcnow()
+    d = _provision(accord, "D")
+    services.set_priority(d, True, date(2020, 6, 1), "added later", d.version)
+
+    flags = client.get(f"{BASE}/timeline").get_json()["priority_flags"]
+    assert flags == {"most_set_on": "2020-01-01", "most_set": 2, "flags": 3,
+                     "latest_change": "2020-06-01"}
+    then = client.get(f"{BASE}/timeline", query_string={
+        "known_at": before.isoformat()}).get_json()["priority_flags"]
+    assert then == {"most_set_on": "2020-01-01", "most_set": 2, "flags": 2,
+                    "latest_change": "2020-01-01"}
+    page = re.sub(r"\s+", " ", client.get("/accords/hand-worked/dashboard").text)
+    assert "2 of the 3 current priority flags were set on" in page
+    assert "The latest change to a priority flag was on" in page
+    known = re.sub(r"\s+", " ", client.get("/accords/hand-worked/dashboard", query_string={
+        "known_at": before.isoformat()}).text)
+    assert "The current priority flags were set on" in known
+    assert "The latest change to a priority flag" not in known

@@ -108,7 +108,13 @@ def document(reference_sets: list[str] | None = None, default_set: str = "") -> 
                                                          "default": "month"})] + FILTERS,
                 {"type": "object", "properties": {"points": {"type": "array", "items": SUMMARY},
                                                   "priority_flags_since": {"type": ["string",
-                                                                                    "null"]}}},
+                                                                                    "null"]},
+                                                  "priority_flags": {"type": "object", "properties": {
+                                                      "most_set_on": {"type": ["string", "null"]},
+                                                      "most_set": {"type": "integer"},
+                                                      "flags": {"type": "integer"},
+                                                      "latest_change": {"type": ["string",
+                                                                                 "null"]}}}}},
                 errors=(400, 403, 404)),
             "/api/v1/accords/{slug}/pace": _get(
                 "Pace of implementation and overdue provisions", per_accord + FILTERS,
