@@ -74,8 +74,9 @@ class Board:
     """Everything a dashboard shows, each figure computed once and only when asked for."""
 
     #: Computed figures (plain, small) that may be kept for the next request.
-    KEPT = ("summary", "timeline", "priority_flags", "priority_since", "section_titles", "groups", "tags",
-            "comparison", "curve", "illustrative_references", "pace", "overdue")
+    KEPT = ("summary", "timeline", "priority_flags", "priority_since", "section_titles",
+            "groups", "tags", "comparison", "curve", "illustrative_references", "pace",
+            "overdue")
 
     def __init__(self, accord: Accord, figures: AccordFigures, selection: Selection):
         self.accord, self.figures, self.sel = accord, figures, selection
