@@ -375,3 +375,122 @@ def test_late_records_for_the_earlier_date_are_revisions_not_progress(client):
     assert "Revised since publication (1)" in page
     brief = client.get("/accords/hand-worked/cutoffs/Report 2/brief").text
     assert "1 provisions were revised for Jun 30, 2020" in brief
+
+
+def _since_column(page: str, label: str) -> list[str]:
+    """The cells of the changes page's column for cut-off `label`, top to bottom."""
+    import html
+    import re
+
+    return [html.unescape(v) for v in re.findall(
+        r'<td class="num" data-label="' + re.escape(label) + r'">([^<]*)</td>', page)]
+
+
+def test_changes_show_a_cutoffs_figures_as_published_after_structure_edits(client):
+    """Publish, then flag another provision as a priority and move tags: the cut-off's side
+    of "changes since" (to now, page and API) is the published figures exactly, groups
+    that exist on one side only are empty on the other, and the moves use the structure
+    as it is now."""
+    from tracker.web import number
+
+    accord = small_accord()
+    publish(accord, "Report 1", YEAR_END)
+    published = client.get(f"{BASE}/cutoffs/Report 1").get_json()["figures"]
+    c = _provision(accord, "C")
+    services.set_priority(c, True, date(2020, 1, 1), "now a priority", c.version)
+    c = _provision(accord, "C")
+    services.edit_provision(c, {"text": c.text, "section_id": c.section_id,
+                                "deadline": c.deadline}, ["ethnic"], c.version)
+    a = _provision(accord, "A")
+    services.edit_provision(a, {"text": a.text, "section_id": a.section_id,
+                                "deadline": a.deadline}, [], a.version)  # gender removed
+
+    def part(figures: dict) -> dict:
+        return {k: figures[k] for k in ("provisions", "counts", "shares", "score")}
+
+    answer = client.get(f"{BASE}/changes", query_string={"since": "Report 1"}).get_json()
+    summary = published["summary"]
+    assert part(answer["before"]) == part(summary)
+    assert part(answer["priority"]["before"]) == part(summary["priority"])
+    assert answer["priority"]["before"]["score"] == 66.67  # A alone (level 2), as published
+    assert part(answer["non_priority"]["before"]) == part(summary["non_priority"])
+    assert {p["point"]: part(p["before"]) for p in answer["by_point"]} == {
+        p["point"]: part(p) for p in published["by_point"]}
+    tags = {t["tag"]: t for t in answer["by_tag"]}
+    assert {t["tag"]: part(t) for t in published["by_tag"]} == {
+        "gender": part(tags["gender"]["before"])}
+    assert tags["gender"]["after"]["provisions"] == 0  # no provision carries it now
+    assert tags["ethnic"]["before"]["provisions"] == 0  # the cut-off had no ethnic tag
+    assert tags["ethnic"]["after"]["provisions"] == 1
+    assert answer["priority"]["after"]["provisions"] == 2  # A and C, flagged now
+    # the moves use the structure as it is now: C, flagged since, is among those unmoved
+    assert [m["code"] for m in answer["priority_unmoved"]] == ["A", "C"]
+    assert answer["moves_counted_over"]["structure"] == "now"
+
+    page = client.get("/accords/hand-worked/changes", query_string={"since": "Report 1"})
+    assert page.status_code == 200
+    by_tag = {t["tag"]: t for t in published["by_tag"]}
+    expected = ([summary["score"], summary["priority"]["score"],
+                 summary["non_priority"]["score"]]
+                + [p["score"] for p in published["by_point"]]
+                + [by_tag[t["tag"]]["score"] if t["tag"] in by_tag else None
+                   for t in answer["by_tag"]])
+    assert _since_column(page.text, "Report 1") == [number(v) for v in expected]
+
+
+def test_a_cutoffs_downloads_are_the_same_bytes_each_time(client):
+    """The data package and the workbook as published are byte-identical between two
+    downloads seconds apart: zip entries dated the publication, the workbook's
+    generated-at and created/modified properties the publication moment."""
+    import io
+    import time
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    accord = small_accord()
+    cutoff = publish(accord, "Report 1", YEAR_END)
+    moment = cutoff.published_at.replace(tzinfo=None, microsecond=0)
+    urls = ("/accords/hand-worked/cutoffs/Report 1/data.zip",
+            "/accords/hand-worked/cutoffs/Report 1/report.xlsx")
+    first = [client.get(url).data for url in urls]
+    time.sleep(2.1)  # a zip entry's date holds two seconds; the generated-at one
+    second = [client.get(url).data for url in urls]
+    assert first == second
+    for data in first:
+        stamps = {info.date_time for info in zipfile.ZipFile(io.BytesIO(data)).infolist()}
+        assert stamps == {moment.replace(second=moment.second // 2 * 2).timetuple()[:6]}
+    book = load_workbook(io.BytesIO(first[1]))
+    assert book.properties.created == book.properties.modified == moment
+    about = {row[0]: row[1] for row in book.worksheets[0].iter_rows(values_only=True)}
+    assert about["Generated at (UTC)"] == moment.isoformat(sep=" ")
+
+
+def test_the_priority_flags_marker_is_the_date_most_flags_were_set(client):
+    """One later change to one flag does not move the dashboard's "flags set on" marker:
+    it stays on the date most flags in force were set, the page says how many and when the
+    latest change was; as known at a moment before that change, neither is counted."""
+    import re
+
+    accord = small_accord()
+    for code, when in (("B", date(2020, 1, 1)), ("C", date(2020, 1, 1))):
+        p = _provision(accord, code)
+        services.set_priority(p, True, when, "plan", p.version)
+    before = services.utcnow()
+    d = _provision(accord, "D")
+    services.set_priority(d, True, date(2020, 6, 1), "added later", d.version)
+
+    flags = client.get(f"{BASE}/timeline").get_json()["priority_flags"]
+    assert flags == {"most_set_on": "2020-01-01", "most_set": 2, "flags": 3,
+                     "latest_change": "2020-06-01"}
+    then = client.get(f"{BASE}/timeline", query_string={
+        "known_at": before.isoformat()}).get_json()["priority_flags"]
+    assert then == {"most_set_on": "2020-01-01", "most_set": 2, "flags": 2,
+                    "latest_change": "2020-01-01"}
+    page = re.sub(r"\s+", " ", client.get("/accords/hand-worked/dashboard").text)
+    assert "2 of the 3 current priority flags were set on" in page
+    assert "The latest change to a priority flag was on" in page
+    known = re.sub(r"\s+", " ", client.get("/accords/hand-worked/dashboard", query_string={
+        "known_at": before.isoformat()}).text)
+    assert "The current priority flags were set on" in known
+    assert "The latest change to a priority flag" not in known

@@ -803,3 +803,18 @@ def test_prop_period_ends_ascending_and_end_last(start, span, freq):
     assert all(a < b for a, b in pairwise(points))
     assert all(p == month_end(p) for p in points[:-1])
     assert points[0] >= start
+
+
+def test_flag_dates_are_those_of_most_flags_in_force():
+    from tracker.domain.metrics import FlagDates, flag_dates
+
+    march, june, july = date(2018, 3, 29), date(2018, 6, 1), date(2018, 7, 1)
+    changes = [(pid, march, (1, pid), True) for pid in range(1, 6)]
+    # one flag set later, one set then cleared, one cleared and set again later
+    changes += [(6, june, (2, 6), True), (5, june, (3, 5), False),
+                (4, march, (4, 4), False), (4, july, (5, 4), True)]
+    flagged = {1, 2, 3, 4, 6}
+    assert flag_dates(changes, flagged) == FlagDates(march, 3, 5, july)
+    assert flag_dates([], set()) == FlagDates(None, 0, 0, None)
+    # ties: the earliest date
+    assert flag_dates([(1, june, 1, True), (2, march, 2, True)], {1, 2}).most_on == march

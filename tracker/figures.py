@@ -180,7 +180,15 @@ class AccordFigures:
         return {"dates": dates, **series}
 
     def priority_since(self) -> date | None:
+        """Since when the flags hold as a whole: the latest priority change's date."""
         return metrics.flags_hold_since(queries.priority_changes(self.accord.id))
+
+    def flag_dates(self) -> metrics.FlagDates:
+        """When the priority flags these figures use were set (`metrics.flag_dates`): the
+        date most were set on and the latest change, as known at `known_at`."""
+        flagged = [p.id for p in self.provisions if p.priority]
+        return metrics.flag_dates(queries.priority_history(self.accord.id, self.known_at),
+                                  flagged)
 
     def pace(self, as_of: date, filters: Filters = Filters()) -> metrics.Pace:
         chosen = [p.id for p in self.subset(filters)]

@@ -264,6 +264,19 @@ def priority_changes_after(accord_id: int, moment) -> dict[int, list[tuple[objec
     return dict(found)
 
 
+def priority_history(accord_id: int, known_at=None) -> list[tuple]:
+    """The accord's priority changes as (provision id, effective date, (recorded_at, id),
+    priority set), those recorded by `known_at` (aware UTC) if given."""
+    query = (select(PriorityChange.provision_id, PriorityChange.effective_on,
+                    PriorityChange.recorded_at, PriorityChange.id, PriorityChange.priority)
+             .join(Provision, Provision.id == PriorityChange.provision_id)
+             .where(Provision.accord_id == accord_id))
+    if known_at is not None:
+        query = query.where(PriorityChange.recorded_at <= literal(known_at, UTCDateTime()))
+    return [(pid, effective, (recorded, cid), bool(flag))
+            for pid, effective, recorded, cid, flag in db.session.execute(query)]
+
+
 def priority_changes(accord_id: int) -> list[tuple[int, object]]:
     return list(db.session.execute(
         select(PriorityChange.provision_id, PriorityChange.effective_on)

@@ -53,6 +53,12 @@ FILTERS = [
 
 LEVEL_OBJECT = {"type": "object", "properties": {k: {"type": ["number", "null"]}
                                                  for k in LEVEL_KEYS}}
+#: When the priority flags in force were set (`domain.metrics.FlagDates`).
+PRIORITY_FLAGS = {"type": "object", "properties": {
+    "most_set_on": {"type": ["string", "null"], "format": "date"},
+    "most_set": {"type": "integer"}, "flags": {"type": "integer"},
+    "latest_change": {"type": ["string", "null"], "format": "date"}}}
+
 SUMMARY = {
     "type": "object",
     "properties": {
@@ -108,7 +114,8 @@ def document(reference_sets: list[str] | None = None, default_set: str = "") -> 
                                                          "default": "month"})] + FILTERS,
                 {"type": "object", "properties": {"points": {"type": "array", "items": SUMMARY},
                                                   "priority_flags_since": {"type": ["string",
-                                                                                    "null"]}}},
+                                                                                    "null"]},
+                                                  "priority_flags": PRIORITY_FLAGS}},
                 errors=(400, 403, 404)),
             "/api/v1/accords/{slug}/pace": _get(
                 "Pace of implementation and overdue provisions", per_accord + FILTERS,

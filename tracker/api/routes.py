@@ -127,7 +127,8 @@ def _timeline_json(figures, slug, freq, as_of, chosen) -> dict:
     ]
     since = figures.priority_since()
     return {"accord": slug, "freq": freq, "as_of": as_of.isoformat(),
-            "priority_flags_since": since.isoformat() if since else None, "points": points}
+            "priority_flags_since": since.isoformat() if since else None,
+            "priority_flags": figures.flag_dates().as_dict(), "points": points}
 
 
 @bp.get("/accords/<slug>/pace")

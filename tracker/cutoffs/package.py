@@ -11,7 +11,7 @@ from flask_babel import gettext
 from .. import i18n
 from ..domain.messages import N_
 from ..domain.scale import LEVEL_KEYS
-from ..excel import csv_text
+from ..excel import csv_text, fixed_member
 from . import report
 from .models import Cutoff
 
@@ -76,7 +76,8 @@ def citation(cutoff: Cutoff, url_root: str) -> str:
 
 
 def build(cutoff: Cutoff, url_root: str) -> bytes:
-    """The ZIP file's bytes."""
+    """The ZIP file's bytes, the same on every download: its entries are dated the
+    cut-off's publication."""
     from ..web import local_date, utc_moment
 
     accord = cutoff.accord
@@ -116,6 +117,6 @@ def build(cutoff: Cutoff, url_root: str) -> bytes:
     }
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
-        for name, data in files.items():
-            package.writestr(name, data)
+        for name, data in files.items():  # dated the publication: the same bytes each time
+            package.writestr(fixed_member(name, cutoff.published_at), data)
     return out.getvalue()

@@ -269,17 +269,30 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def shown(accord: Accord, moment: Moment, figures: AccordFigures) -> domain_changes.Figures:
+    """The summaries a moment's report shows: a published cut-off's figures as published
+    (read from its snapshot), otherwise computed over the moment's own structure as known
+    then (`figures`)."""
+    if moment.snapshot is not None:
+        return domain_changes.published(moment.snapshot.figures)
+    return domain_changes.figures_of(figures.provisions, figures.levels(moment.as_of))
+
+
 def changes(accord: Accord, before: Moment, after: Moment) -> domain_changes.Changes:
-    """What changed from `before` to `after` (each as of its date, as known at its moment);
-    moves are counted from `before`'s date as known at `after`'s moment, and provisions
-    revised since `before` was published are listed apart (`domain.changes.compare`)."""
+    """What changed from `before` to `after`. The summaries compare the two reports as each
+    shows them (`shown`: a cut-off's figures as published, whatever was edited since);
+    the moves are counted over `after`'s structure (priority flags, deadlines, tags and
+    points as `after` has them) from `before`'s date as known at `after`'s moment, and
+    provisions revised since `before` was published are listed apart
+    (`domain.changes.compare`)."""
     old, new = before.figures(accord), after.figures(accord)
     baseline = None
     if before.known_at != after.known_at:
         baseline = domain_changes.Side(before.as_of, new.levels(before.as_of))
     return domain_changes.compare(
         new.provisions, domain_changes.Side(before.as_of, old.levels(before.as_of)),
-        domain_changes.Side(after.as_of, new.levels(after.as_of)), baseline)
+        domain_changes.Side(after.as_of, new.levels(after.as_of)), baseline,
+        shown=(shown(accord, before, old), shown(accord, after, new)))
 
 
 def changes_json(accord: Accord, before: Moment, after: Moment) -> dict:
@@ -289,4 +302,10 @@ def changes_json(accord: Accord, before: Moment, after: Moment) -> dict:
                       "known_at": before.known_at.isoformat() if before.known_at else None},
             "until": {"label": after.label, "as_of": after.as_of.isoformat(),
                       "known_at": after.known_at.isoformat() if after.known_at else None},
+            # the moves' basis: the later side's structure, from the earlier date's levels
+            # as known at the later side's moment
+            "moves_counted_over": {"structure": after.label or "now",
+                                   "levels_from": before.as_of.isoformat(),
+                                   "known_at": (after.known_at.isoformat()
+                                                if after.known_at else None)},
             **changes(accord, before, after).as_dict()}

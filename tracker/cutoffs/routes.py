@@ -137,7 +137,8 @@ def changes_to_now(slug: str):
 def _changes_page(accord, before, after, message: str | None = None):
     return render_template("cutoffs/changes.html", accord=accord, before=before, after=after,
                            data=report.changes_json(accord, before, after) if before else None,
-                           titles=after.titles(accord), message=message,
+                           titles=({**before.titles(accord), **after.titles(accord)}
+                                   if before else after.titles(accord)), message=message,
                            cutoffs=[c for c in services.cutoffs(accord)  # the choosable ones
                                     if c.as_of <= after.as_of and c.label != after.label])
 
@@ -217,7 +218,8 @@ def workbook(slug: str, label: str):
     data = report_workbook(accord, cutoff.as_of, include_unverified=False, show_authors=False,
                            known_at=cutoff.published_at, cutoff_label=cutoff.label,
                            since=report.Moment.of(before) if before else None,
-                           snapshot=report.Moment.of(cutoff).snapshot)
+                           snapshot=report.Moment.of(cutoff).snapshot,
+                           fixed_at=cutoff.published_at)
     return _download(data, XLSX_MIMETYPE, f"{accord.slug}-{_safe(label)}-report.xlsx")
 
 

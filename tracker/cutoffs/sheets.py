@@ -20,7 +20,7 @@ def changes_rows(accord, since: report.Moment, label: str | None, data, snapshot
     title = gettext("Since %(label)s (%(date)s)", label=since.label or "",
                     date=local_date(since.as_of))
     yield {"part": title, "name": gettext("as of %(date)s", date=local_date(data.as_of))}
-    titles = after.titles(accord)
+    titles = {**since.titles(accord), **after.titles(accord)}  # a point only one side has
     parts = [(gettext("Summary"), gettext("All provisions"), changes.whole),
              (gettext("Summary"), gettext("Priority"), changes.priority),
              (gettext("Summary"), gettext("Non-priority"), changes.non_priority)]

@@ -77,8 +77,9 @@ class Board:
     """Everything a dashboard shows, each figure computed once and only when asked for."""
 
     #: Computed figures (plain, small) that may be kept for the next request.
-    KEPT = ("summary", "timeline", "priority_since", "section_titles", "groups", "tags",
-            "comparison", "curve", "illustrative_references", "pace", "overdue")
+    KEPT = ("summary", "timeline", "priority_flags", "priority_since", "section_titles",
+            "groups", "tags", "comparison", "curve", "illustrative_references", "pace",
+            "overdue")
 
     def __init__(self, accord: Accord, figures: AccordFigures, selection: Selection):
         self.accord, self.figures, self.sel = accord, figures, selection
@@ -100,9 +101,16 @@ class Board:
                                                   series["priority"], series["non_priority"])]
 
     @cached_property
+    def priority_flags(self) -> dict:
+        """When the flags in force were set (`metrics.FlagDates.as_dict`), as known at the
+        board's moment."""
+        return self.figures.flag_dates().as_dict()
+
+    @cached_property
     def priority_since(self) -> str | None:
-        since = self.figures.priority_since()
-        return since.isoformat() if since else None
+        """The dotted line of the priority chart: the date most flags in force were set on
+        (one later change to one flag does not move it)."""
+        return self.priority_flags["most_set_on"]
 
     @cached_property
     def section_titles(self) -> dict[str, str]:
@@ -274,7 +282,10 @@ def _chart_labels(board: Board, name: str) -> dict:
             "title": _("Score of priority and non-priority provisions"), "x": year, "y": score,
             "all": _("All provisions"), "priority": _("Priority"),
             "non_priority": _("Non-priority"),
-            "since": _("Priority flags set %(date)s", date=local_date(board.priority_since))},
+            "since": (_("Priority flags set %(date)s", date=local_date(board.priority_since))
+                      if board.priority_flags["most_set"] == board.priority_flags["flags"]
+                      else _("Most priority flags set %(date)s",
+                             date=local_date(board.priority_since)))},
         "status": lambda: {"title": _("Implementation status over time"), "x": year,
                            "y": share},
         "groups": lambda: {

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
-from typing import Callable, Iterable, Mapping
+from typing import Iterable, Mapping
 
 from .metrics import ProvisionInfo, Summary, group_summaries, overdue, summarize
 from .scale import LEVEL_KEYS, MAX_LEVEL, round_half_up
@@ -109,44 +109,89 @@ class Changes:
         }
 
 
-def _pairs(provisions: list[ProvisionInfo], before: Side, after: Side,
-           keys: Callable[[ProvisionInfo], Iterable[object]]) -> dict:
-    old = group_summaries(provisions, before.levels, keys)
-    new = group_summaries(provisions, after.levels, keys)
-    return {key: (old[key], new[key]) for key in sorted(new, key=str)}
+@dataclass(frozen=True)
+class Figures:
+    """One side's summaries as its report shows them: the whole accord, its priority and
+    non-priority parts, per point (top-level section code) and per tag. A published cut-off's
+    side is its figures as published (`published`); another side is computed over its own
+    structure and levels (`figures_of`)."""
+
+    whole: Summary
+    priority: Summary
+    non_priority: Summary
+    by_point: Mapping[str, Summary]
+    by_tag: Mapping[str, Summary]
 
 
-def _split(provisions, side: Side, priority: bool | None) -> Summary:
-    return summarize((p.id for p in provisions if priority is None or p.priority == priority),
-                     side.levels)
+def figures_of(provisions: Iterable[ProvisionInfo], levels: Mapping[int, int]) -> Figures:
+    """A side's summaries over its own `provisions` (their priority flags, points and tags)
+    at `levels` (provision id -> level; missing: 0)."""
+    provisions = list(provisions)
+
+    def part(priority: bool | None) -> Summary:
+        return summarize((p.id for p in provisions if priority is None
+                          or p.priority == priority), levels)
+
+    return Figures(part(None), part(True), part(False),
+                   group_summaries(provisions, levels, lambda p: p.section_path[:1]),
+                   group_summaries(provisions, levels, lambda p: sorted(p.tags)))
+
+
+def published(figures: Mapping) -> Figures:
+    """The summaries of a published cut-off read back from its figures as published
+    (`cutoffs.report.figures_json`: "summary" with "priority" and "non_priority", "by_point"
+    rows with "point", "by_tag" rows with "tag", each with "counts" per level key), so a
+    comparison shows exactly what was published. Raises KeyError on another shape."""
+    def summary(part: Mapping) -> Summary:
+        return Summary(tuple(int(part["counts"][key]) for key in LEVEL_KEYS))
+
+    whole = figures["summary"]
+    return Figures(summary(whole), summary(whole["priority"]), summary(whole["non_priority"]),
+                   {row["point"]: summary(row) for row in figures["by_point"]},
+                   {row["tag"]: summary(row) for row in figures["by_tag"]})
+
+
+def _pairs(old: Mapping, new: Mapping) -> dict:
+    """Both sides of each group either side has (a group missing on one side is empty
+    there: a tag added or removed after the earlier report)."""
+    return {key: (old.get(key, Summary()), new.get(key, Summary()))
+            for key in sorted(set(old) | set(new), key=str)}
 
 
 def compare(provisions: Iterable[ProvisionInfo], before: Side, after: Side,
-            baseline: Side | None = None) -> Changes:
-    """Changes from `before` to `after` over `provisions`. Points are the top-level
-    sections (the first code of each provision's section path).
+            baseline: Side | None = None, shown: tuple[Figures, Figures] | None = None
+            ) -> Changes:
+    """Changes from `before` to `after` over `provisions` (the later side's structure).
+    Points are the top-level sections (the first code of each provision's section path).
+
+    `shown`: the two sides' summaries as each report shows them (a published cut-off's
+    figures as published, over the structure it recorded); default: both computed over
+    `provisions`. The summaries compare these.
 
     `baseline`: `before`'s date as known on the `after` side (records verified after the
-    earlier report was published included). Summaries compare the two sides as shown;
-    the provisions that moved up, went down, became complete or did not move are counted
-    from `baseline`, so only what happened between the two dates is progress, and the
-    provisions whose level on the earlier date was revised are listed apart (`revised`)."""
+    earlier report was published included). The provisions that moved up, went down,
+    became complete, became overdue or did not move are all counted over `provisions` (the
+    later side's priority flags, deadlines, tags and points) from `baseline`'s levels, so
+    only what happened between the two dates is progress; the provisions whose level on
+    the earlier date was revised are listed apart (`revised`)."""
     provisions = list(provisions)
     start = baseline if baseline is not None else before
+    if shown is None:
+        shown = (figures_of(provisions, before.levels), figures_of(provisions, after.levels))
+    old, new = shown
     moves = [Move(p, start.levels.get(p.id, 0), after.levels.get(p.id, 0))
              for p in provisions]
     revised = [Move(p, before.levels.get(p.id, 0), start.levels.get(p.id, 0))
                for p in provisions
                if before.levels.get(p.id, 0) != start.levels.get(p.id, 0)]
-    was_late = {p.id for p in overdue(provisions, before.levels, before.as_of)}
+    was_late = {p.id for p in overdue(provisions, start.levels, before.as_of)}
     return Changes(
         before=before, after=after,
-        whole=(_split(provisions, before, None), _split(provisions, after, None)),
-        priority=(_split(provisions, before, True), _split(provisions, after, True)),
-        non_priority=(_split(provisions, before, False), _split(provisions, after, False)),
-        by_point=_pairs(provisions, before, after,
-                        lambda p: p.section_path[:1]),
-        by_tag=_pairs(provisions, before, after, lambda p: sorted(p.tags)),
+        whole=(old.whole, new.whole),
+        priority=(old.priority, new.priority),
+        non_priority=(old.non_priority, new.non_priority),
+        by_point=_pairs(old.by_point, new.by_point),
+        by_tag=_pairs(old.by_tag, new.by_tag),
         moved_up=[m for m in moves if m.after > m.before],
         moved_down=[m for m in moves if m.after < m.before],
         newly_complete=[m for m in moves if m.after == MAX_LEVEL > m.before],

@@ -282,6 +282,46 @@ def flags_hold_since(changes: Iterable[tuple[int, date]]) -> date | None:
     return max(dates) if dates else None
 
 
+@dataclass(frozen=True)
+class FlagDates:
+    """When the priority flags in force were set: `most_on`, the effective date on which
+    the most of them were set (ties: the earliest), `most` flags set on it, out of `flags`
+    in force with a recorded date, and `latest`, the effective date of the latest priority
+    change (a flag set or cleared; None without any)."""
+
+    most_on: date | None
+    most: int
+    flags: int
+    latest: date | None
+
+    def as_dict(self) -> dict:
+        """ISO dates and counts."""
+        return {"most_set_on": _iso(self.most_on), "most_set": self.most,
+                "flags": self.flags, "latest_change": _iso(self.latest)}
+
+
+def flag_dates(changes: Iterable[tuple], flagged: Iterable[int]) -> FlagDates:
+    """When the flags of `flagged` (ids of the provisions flagged as priority) were set.
+
+    `changes`: every priority change to count, as (provision id, effective date, recorded
+    order key, priority set); a caller asking "as known at T" passes only those recorded
+    by T. A flagged provision's flag was set by its latest recorded change that set it.
+    A single later change (one flag) never moves `most_on` away from the date most flags
+    date from; `latest` says when the last change was."""
+    flagged = set(flagged)
+    changes = list(changes)
+    set_on: dict[int, tuple] = {}
+    for pid, effective, order, priority in changes:
+        if priority and pid in flagged and (pid not in set_on or order >= set_on[pid][0]):
+            set_on[pid] = (order, effective)
+    counts: dict[date, int] = {}
+    for _order, effective in set_on.values():
+        counts[effective] = counts.get(effective, 0) + 1
+    most_on = min(counts, key=lambda d: (-counts[d], d)) if counts else None
+    return FlagDates(most_on, counts.get(most_on, 0), len(set_on),
+                     max((c[1] for c in changes), default=None))
+
+
 # --- pace ----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

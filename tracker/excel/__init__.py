@@ -268,6 +268,30 @@ class Sheet:
         self._rows.close()
 
 
+def fixed_member(name: str, moment: datetime, compress_type: int = zipfile.ZIP_DEFLATED
+                 ) -> zipfile.ZipInfo:
+    """A zip entry dated `moment` (aware; its UTC time, to the two seconds a zip date
+    holds) with fixed permissions (rw-r--r--): entries written so never vary between two
+    builds of the same file."""
+    utc = moment.astimezone(timezone.utc)
+    member = zipfile.ZipInfo(name, (max(utc.year, 1980), utc.month, utc.day, utc.hour,
+                                    utc.minute, utc.second))
+    member.compress_type = compress_type
+    member.external_attr = 0o644 << 16
+    member.create_system = 3  # Unix, whatever the system that builds it
+    return member
+
+
+_CORE_DATES = re.compile(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def fixed_core(core: bytes, moment: datetime) -> bytes:
+    """A workbook's core properties (docProps/core.xml) with its created and modified
+    dates set to `moment` (aware; written in UTC, W3CDTF as Excel writes them)."""
+    stamp = moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ").encode("ascii")
+    return _CORE_DATES.sub(lambda m: m.group(1) + stamp + m.group(3), core)
+
+
 class Book:
     """A workbook of `Sheet`s; `save` returns the .xlsx file as bytes. `translate` turns
     sheet titles and column headers into the reader's language (default: as written)."""
@@ -283,7 +307,11 @@ class Book:
         self.sheets.append(sheet)
         return sheet
 
-    def save(self) -> bytes:
+    def save(self, fixed_at: datetime | None = None) -> bytes:
+        """The .xlsx file's bytes. `fixed_at` (aware UTC; a published cut-off's moment of
+        publication): every varying part of the file is that moment instead of now, the
+        zip entries' dates and the workbook's created and modified properties, so the same
+        workbook downloads byte for byte the same each time."""
         try:
             self.workbook.properties.creator = f"Accord tracker {__version__}"
             frame = io.BytesIO()
@@ -295,11 +323,16 @@ class Book:
                 streamed = {paths[sheet.ws.title]: sheet for sheet in self.sheets}
                 for info in source.infolist():
                     content = source.read(info)
+                    if fixed_at is not None:
+                        info = fixed_member(info.filename, fixed_at, info.compress_type)
+                        if info.filename == "docProps/core.xml":
+                            content = fixed_core(content, fixed_at)
                     sheet = streamed.get(info.filename)
                     if sheet is None:
                         package.writestr(info, content)
                         continue
-                    member = zipfile.ZipInfo(info.filename, info.date_time)
+                    member = (fixed_member(info.filename, fixed_at) if fixed_at is not None
+                              else zipfile.ZipInfo(info.filename, info.date_time))
                     member.compress_type = zipfile.ZIP_DEFLATED
                     sheet._flush()
                     large = sheet._rows.tell() > (1 << 30)

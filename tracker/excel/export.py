@@ -219,13 +219,16 @@ def comparison_rows(data: ReportData, references, label: str,
 def report_workbook(accord: Accord, as_of: date, *, include_unverified: bool = True,
                     show_authors: bool = True, generated_at: datetime | None = None,
                     known_at: datetime | None = None, cutoff_label: str | None = None,
-                    since=None, snapshot=None) -> bytes:
+                    since=None, snapshot=None, fixed_at: datetime | None = None) -> bytes:
     """About, Summary, Provisions, History, Timeline and Comparison sheets as of `as_of`,
     as known at `known_at` (None: now; a cut-off's workbook passes its publication and
     `cutoff_label`), and a Changes sheet when `since` (a `cutoffs.report.Moment`) is given.
     `snapshot`: a cut-off's `cutoffs.snapshot.Snapshot`; its recorded structure (sections,
     tags, priority, deadlines) is used instead of the structure as loaded now.
-    Every sheet prints fit to the page width with its header row repeated."""
+    Every sheet prints fit to the page width with its header row repeated. `fixed_at`
+    (a published cut-off's moment of publication): the workbook's generated-at, its
+    created and modified properties and its zip entries' dates are that moment, so each
+    download of it is byte for byte the same."""
     structure = snapshot.provisions if snapshot is not None else None
     data = ReportData(accord, AccordFigures(accord, known_at=known_at, structure=structure),
                       as_of)
@@ -238,7 +241,7 @@ def report_workbook(accord: Accord, as_of: date, *, include_unverified: bool = T
     book = Book(translate=gettext)
     about = book.sheet(C.ABOUT_SHEET, C.ABOUT)
     for item, value in about_items(data, comparison, references, include_unverified,
-                                   generated_at or datetime.now(timezone.utc)):
+                                   generated_at or fixed_at or datetime.now(timezone.utc)):
         about.append((item, value))
     if known_at is not None:
         about.append((gettext("Cut-off"), cutoff_label or ""))
@@ -262,7 +265,7 @@ def report_workbook(accord: Accord, as_of: date, *, include_unverified: bool = T
         _fill(book.sheet(N_("Changes"), C.CHANGES, freeze="C2"),
               changes_rows(accord, since, cutoff_label, data, snapshot))
     _print_setup(book, data, cutoff_label)
-    return book.save()
+    return book.save(fixed_at)
 
 
 #: Columns holding a word of a fixed vocabulary, and how a reader's workbook shows it: the
