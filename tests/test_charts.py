@@ -223,3 +223,30 @@ def test_figures_written_on_a_chart_use_the_readers_decimal_sign():
     spanish = svg_texts(charts.heatmap(rows, [1, 2], {**FRAME, "decimal": ","}, "svg"))
     assert "1,5" in spanish and "1.5" not in spanish
     assert "1.5" in svg_texts(charts.heatmap(rows, [1, 2], FRAME, "svg"))
+
+
+@pytest.mark.parametrize("text, width, lines", [
+    ("Todas las disposiciones (578)", 12, 3),
+    ("Todas las disposiciones (578)", 14, 3),
+    ("Disposiciones sobre género y étnicas (212)", 12, 3),
+    ("Verification/Monitoring Mechanism and a very long tail of words (VER)", 22, 3),
+    ("Score by year since signing against the reference accords", 36, 3),
+])
+def test_wrapped_labels_break_only_between_words(text, width, lines):
+    wrapped = charts._wrap_lines(text, width, lines)
+    out = wrapped.split("\n")
+    assert len(out) <= lines and all(len(line) <= width for line in out)
+    words = text.replace("/", "/ ").split()
+    for line in out:  # every line is whole words, or one word too long cut with "…"
+        pieces = line.replace("/", "/ ").split()
+        for piece in pieces:
+            assert piece in words or (piece.endswith("…") and (
+                len(line) == width and len(pieces) == 1 or piece == pieces[-1] and line is out[-1]))
+
+
+def test_a_label_that_fits_is_never_cut_and_a_too_long_word_stands_alone():
+    assert charts._wrap_lines("Todas las disposiciones (578)", 14, 3) == \
+        "Todas las\ndisposiciones\n(578)"
+    assert charts._wrap_lines("Todas las disposiciones (578)", 12, 3) == \
+        "Todas las\ndisposicion…\n(578)"
+    assert charts._wrap_lines("a Supercalifragilistic word", 10, 3) == "a\nSupercali…\nword"

@@ -589,3 +589,36 @@ def test_every_table_row_has_as_many_cells_as_its_header(client, path):
     for table in shapes.shapes:
         expected = table["head"][0] if table["head"] else table["body"][0]
         assert all(width == expected for width in table["body"]), table["id"]
+
+
+def _figure_cells(text: str) -> list[tuple[str, str]]:
+    """(column label, shown text) of every figure cell (td.num with a data-label)."""
+    cells = re.findall(r'<td class="num[^"]*" data-label="([^"]*)">(.*?)</td>', text, re.S)
+    return [(html.unescape(label), re.sub(r"<[^>]+>|\s+", "", html.unescape(value)))
+            for label, value in cells]
+
+
+@pytest.mark.parametrize("language, sign", [("en", "."), ("es", ",")])
+@pytest.mark.parametrize("path", [f"/accords/{SLUG}/dashboard?as_of={AS_OF}",
+                                  f"/accords/{SLUG}/dashboard?as_of={AS_OF}&section=1",
+                                  f"/accords/{SLUG}?as_of={AS_OF}"])
+def test_shares_have_one_decimal_and_scores_two_everywhere(client, language, sign, path):
+    """One rule for every table: a share always with one decimal ("36.0", never "36"), a
+    score or a 0-3 level mean always with two ("61.30" next to "71.99", never "61.3")."""
+    text = client.get(path, headers={"Accept-Language": language}).get_data(as_text=True)
+    scores = {"Score", "Puntaje", "All provisions", "Todas las disposiciones", "This accord",
+              "Este acuerdo", "Reference mean", "Promedio de referencia", "Q1", "Q3", "Min",
+              "Mín.", "Max", "Máx.", "Priority", "Prioridad", "Non-priority", "Sin prioridad",
+              "Difference", "Diferencia"}
+    seen = {"share": 0, "score": 0}
+    d = re.escape(sign)
+    for label, value in _figure_cells(text):
+        if value in ("—", ""):
+            continue
+        if label.endswith("(%)") or value.endswith("%"):
+            assert re.fullmatch(rf"\d+{d}\d%?", value), (label, value)
+            seen["share"] += 1
+        elif label in scores:
+            assert re.fullmatch(rf"[−-]?\d+{d}\d\d▲?", value), (label, value)
+            seen["score"] += 1
+    assert seen["share"] > 10 and seen["score"] > 2, seen

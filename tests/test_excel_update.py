@@ -278,6 +278,37 @@ def test_every_bad_row_is_named_and_nothing_is_written(client, editor, codes, ro
     assert row_counts() == before
 
 
+def test_every_problem_of_a_row_is_reported_together(client, editor, codes, row_counts):
+    """A level that cannot be read does not hide the row's other problems: the date and the
+    evidence are still checked, and the level is reported once."""
+    rising, _falling, levels = codes
+    data = _download(client)
+    rows = _rows_by_code(load_workbook(io.BytesIO(data)))
+    before = row_counts()
+    response = _upload(client, _fill(data, {
+        rising[0]: {"new_level": 7, "effective_on": date(2010, 1, 1)},
+        rising[1]: {"new_level": levels[rising[1]] + 1,
+                    "effective_on": TODAY + timedelta(days=3)}}))
+    page = _page(response)
+    assert response.status_code == 422, page[:1500]
+    first, second = f"Row {rows[rising[0]]} ({rising[0]}): ", f"Row {rows[rising[1]]} ({rising[1]}): "
+    assert first + "New level (0-3): level must be 0, 1, 2 or 3" in page
+    assert first + "the effective date is before the accord was signed" in page
+    assert page.count(first) == 2  # the level once (from the reader), the date once
+    assert second + "the effective date is in the future" in page
+    assert second + "evidence (a link or a description) is required when the level rises" \
+        in page
+    plan = importer.read_update(editor_accord(), _fill(data, {
+        rising[0]: {"new_level": 7, "effective_on": date(2010, 1, 1)}}), editor)
+    (row,) = plan.problem_rows
+    assert len(row.problems) == 2 and row.unreadable == {"new_level"}
+    assert row_counts() == before
+
+
+def editor_accord() -> Accord:
+    return db.session.scalar(select(Accord).where(Accord.slug == SLUG))
+
+
 def test_evidence_is_required_when_the_level_rises(client, editor, codes):
     rising, _falling, levels = codes
     response = _upload(client, _fill(_download(client), {

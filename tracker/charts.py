@@ -67,7 +67,7 @@ _LAYOUTS = {
                     row={"bars": 0.5, "types": 0.27}),
     "narrow": _Layout(4.0, 4.6, {"title": 12, "label": 10, "tick": 9.5, "legend": 9.5,
                                  "source": 8.5, "value": 8.5},
-                      label_chars={"bars": 20, "types": 22, "tags": 12, "axis": 26,
+                      label_chars={"bars": 20, "types": 22, "tags": 14, "axis": 26,
                                    "legend": 40},
                       label_lines=3, title_chars=36, columns=2,
                       row={"bars": 0.62, "types": 0.5}),
@@ -514,14 +514,27 @@ def _wrap(text: str, width: int, lines: int = 2) -> str:
 
 
 def _wrap_lines(text: str, width: int, lines: int) -> str:
+    """Break `text` into at most `lines` lines of at most `width` characters, only between
+    words (at spaces, or after a slash joining two words: "Electoral/" "Political"); never
+    inside a word. A word longer than `width` gets a line of its own and is cut with an
+    ellipsis only then; when the words need more than `lines` lines, the last line ends
+    with an ellipsis after its last whole word that fits."""
+    words: list[str] = []
+    for word in text.split():
+        parts = word.split("/")  # "Verification/Monitoring" may break after the slash
+        words += [part + "/" for part in parts[:-1] if part] + ([parts[-1]] if parts[-1] else [])
     out: list[str] = []
-    rest = text.strip()
-    while rest and len(out) < lines - 1 and len(rest) > width:
-        cut = rest.rfind(" ", 0, width)
-        if cut <= 0:  # no space: after a slash ("Electoral/Political"), else mid-word
-            cut = rest.rfind("/", 0, width - 1) + 1 or width
-        out.append(rest[:cut].rstrip())
-        rest = rest[cut:].strip()
-    if len(rest) > width:
-        rest = rest[: width - 1].rstrip() + "…"
-    return "\n".join(out + [rest])
+    for word in words:
+        joiner = "" if out and out[-1].endswith("/") else " "
+        if out and len(out[-1]) + len(joiner) + len(word) <= width:
+            out[-1] += joiner + word
+        else:
+            out.append(word)
+    out = [line if len(line) <= width else line[: width - 1] + "…" for line in out]
+    if len(out) > lines:
+        last = out[lines - 1]
+        kept = last.split(" ")
+        while kept and len(" ".join(kept)) + 1 > width:
+            kept.pop()
+        out = out[: lines - 1] + [(" ".join(kept) if kept else last[: width - 1]) + "…"]
+    return "\n".join(out)

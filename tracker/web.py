@@ -186,12 +186,9 @@ def decimal_sign() -> str:
 def percent(value) -> str:
     """A share in percent as every table and sentence shows it: one decimal, the reader's
     decimal sign, a no-break space before the sign ("32.0 %", "31,3 %"); "—" for None."""
-    from flask_babel import get_locale
-    from babel.numbers import format_decimal
-
     if value is None:
         return "—"
-    return format_decimal(value, format="0.0", locale=get_locale()) + "\u00a0%"
+    return fixed(value, SHARE_PLACES) + "\u00a0%"
 
 
 def fixed(value, places: int) -> str:
@@ -203,6 +200,25 @@ def fixed(value, places: int) -> str:
         return "—"
     return format_decimal(value, format="0." + "0" * places if places else "0",
                           locale=get_locale())
+
+
+#: Decimals every computed figure is shown with: scores (0-100) and level means (0-3) two,
+#: shares (percent) one. The one rule behind score_figure, share_figure and percent.
+SCORE_PLACES = 2
+SHARE_PLACES = 1
+
+
+def score_figure(value) -> str:
+    """A computed score (0-100), level mean (0-3), difference or ratio, always with two
+    decimals in the reader's format ("61.30", "61,30"); "—" for None. Whole counts
+    (provisions, accords) are not scores: show them as they are."""
+    return fixed(value, SCORE_PLACES)
+
+
+def share_figure(value) -> str:
+    """A share in percent without the sign (the column says "%"), always one decimal in
+    the reader's format ("36.0", "36,0"); "—" for None."""
+    return fixed(value, SHARE_PLACES)
 
 
 def day_of_year(month: int, day: int) -> str:
@@ -289,8 +305,9 @@ def init_app(app: Flask) -> None:
     # Globals (not context) so imported macros see them too.
     for helper in (i18n.level_label, i18n.review_state, i18n.time_frame, i18n.translate,
                    i18n.tag_label, i18n.stored_reason, i18n.provision_type_text,
-                   i18n.country_name, i18n.local, i18n.audit_action, i18n.audit_field, i18n.content_html, i18n.language_marker,
-                   return_path, number, percent, fixed):
+                   i18n.country_name, i18n.local, i18n.audit_action, i18n.audit_field,
+                   i18n.content_html, i18n.language_marker,
+                   return_path, number, percent, fixed, score_figure, share_figure):
         app.add_template_global(helper)
     app.before_request(_start_request)
     app.after_request(_secure_response)

@@ -18,7 +18,8 @@ USERS = (("editor@phone.test", PASSWORD, "editor", SLUG),
          ("admin@phone.test", PASSWORD, "admin", None))
 #: What must be inside the viewport on every page that has it.
 KEY = ("main h1, main table.list td, main table.cards td, main table.cards th[scope=row], main .outcome, "
-       "main td.score, main .error-summary, #headline .big, #table-headline td")
+       "main td.score, main .error-summary, #headline .big, #table-headline td, "
+       "main table.figures td, main table.figures th[scope=row]")
 MEASURE = """(selector) => {
   const width = document.documentElement.clientWidth;
   const outside = [];
@@ -150,4 +151,25 @@ def test_a_partner_on_a_phone_sees_a_failed_form_and_a_rejection(browser, phone_
     assert box and box["x"] >= 0 and box["x"] + box["width"] <= WIDTH + 1
     _check(page, "my submissions")
     page.screenshot(path=str(screenshots / "phone-my-submissions-es.png"), full_page=True)
+    context.close()
+
+
+@pytest.mark.parametrize("query", ["", "?section=1"])
+def test_every_dashboard_figure_is_on_screen_in_spanish(browser, phone_server, query,
+                                                        screenshots):
+    """Every cell of every dashboard table (the monthly tables opened too) lies inside the
+    390 px viewport: a figure hidden in a table that scrolls inside its box fails."""
+    context, page = _phone(browser, "es-ES")
+    page.goto(f"{phone_server}/")
+    _switch_to_spanish(page)
+    page.goto(f"{phone_server}/accords/{SLUG}/dashboard{query}")
+    page.evaluate("() => document.querySelectorAll('main details').forEach(d => d.open = true)")
+    measured = _check(page, "dashboard" + query)
+    cells = page.evaluate("() => document.querySelectorAll('main table.figures td').length")
+    assert measured["seen"] >= cells > 50
+    for table in ("priority", "groups", "tags", "comparison", "curve", "status",
+                  "priority-timeline", "pace"):
+        assert page.locator(f"#table-{table} td").count() > 0, table
+    page.screenshot(path=str(screenshots / f"phone-dashboard-es{query.replace('?', '-')}.png"),
+                    full_page=True)
     context.close()

@@ -13,7 +13,7 @@ from ..dashboard.board import Board, Selection, render_chart
 from ..domain import changes as domain_changes
 from ..models import Accord
 from ..i18n import local
-from ..web import fixed, local_date, number, percent, utc_moment
+from ..web import fixed, local_date, number, percent, score_figure, utc_moment
 from . import report
 from .models import Cutoff
 
@@ -90,7 +90,7 @@ class Brief:
                    complete=percent(s["shares"]["complete"]),
                    intermediate=percent(s["shares"]["intermediate"]),
                    minimal=percent(s["shares"]["minimal"]),
-                   none=percent(s["shares"]["not_initiated"]), score=number(s["score"]))]
+                   none=percent(s["shares"]["not_initiated"]), score=score_figure(s["score"]))]
         found += self._since_previous()
         found += self._priority(s)
         found += self._points()
@@ -119,7 +119,7 @@ class Brief:
         if not s["priority"]["provisions"] or not s["non_priority"]["provisions"]:
             return []
         text = _("Priority provisions scored %(p)s, against %(n)s for the others",
-                 p=number(s["priority"]["score"]), n=number(s["non_priority"]["score"]))
+                 p=score_figure(s["priority"]["score"]), n=score_figure(s["non_priority"]["score"]))
         if self.changes is not None and self.changes.priority_unmoved:
             text += _("; %(n)s priority provisions did not move since the previous report",
                       n=len(self.changes.priority_unmoved))
@@ -140,8 +140,8 @@ class Brief:
         top, bottom = ranked[0], ranked[-1]
         return [_("Point %(top)s is furthest along (score %(t)s) and point %(bottom)s least "
                   "(score %(b)s).", top=f"{top['point']} {top['title']}".strip(),
-                  t=number(top["score"]), bottom=f"{bottom['point']} {bottom['title']}"
-                  .strip(), b=number(bottom["score"]))]
+                  t=score_figure(top["score"]), bottom=f"{bottom['point']} {bottom['title']}"
+                  .strip(), b=score_figure(bottom["score"]))]
 
     def _overdue(self) -> list[str]:
         late = self.figures["overdue"]
@@ -162,8 +162,8 @@ class Brief:
                   "of %(set)s in the same year; in year %(now)s, %(above)s of %(types)s "
                   "provision types are above the reference mean.",
                   date=local_date(self.moment.as_of), now=cmp["year"], year=point["year"],
-                  score=number(point["accord_score"]), mean=number(ref["mean"]),
-                  q1=number(ref["q1"]), q3=number(ref["q3"]), n=ref["n"],
+                  score=score_figure(point["accord_score"]), mean=score_figure(ref["mean"]),
+                  q1=score_figure(ref["q1"]), q3=score_figure(ref["q3"]), n=ref["n"],
                   set=cmp["reference_set"], above=cmp["types_above_mean"],
                   types=cmp["types_compared"])]
 

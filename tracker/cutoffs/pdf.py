@@ -18,7 +18,7 @@ from fpdf.enums import XPos, YPos
 from ..domain.scale import LEVEL_KEYS
 from ..i18n import level_labels
 from ..i18n import local
-from ..web import local_date, number, percent
+from ..web import local_date, number, percent, score_figure
 from .brief import CHARTS, Brief, signed
 
 PAPERS = {"a4": "A4", "letter": "Letter"}
@@ -120,7 +120,7 @@ def _summary_rows(brief: Brief) -> list[list[str]]:
         if part["provisions"]:
             rows.append([label, str(part["provisions"])]
                         + [percent(part['shares'][k]) for k in LEVEL_KEYS]
-                        + [number(part["score"])])
+                        + [score_figure(part["score"])])
     return rows
 
 
@@ -140,8 +140,8 @@ def _opening(pdf: _Document, brief: Brief) -> None:
         pdf.paragraph(_("Revised since publication: records verified or edits made later put "
                         "the score of this date at %(now)s as known now (published: "
                         "%(published)s); the cut-off's page lists them.",
-                        now=number(brief.revision["now"]["score"]),
-                        published=number(brief.revision["published"]["score"])), 9.5)
+                        now=score_figure(brief.revision["now"]["score"]),
+                        published=score_figure(brief.revision["published"]["score"])), 9.5)
 
 
 def build(brief: Brief, paper: str = "a4") -> bytes:
@@ -167,7 +167,7 @@ def build(brief: Brief, paper: str = "a4") -> bytes:
     pdf.heading(_("By point"))
     pdf.grid([_("Point"), _("n")] + level_labels() + [_("Score")],
              [[f"{p['point']} {p['title']}".strip()[:60], str(p["provisions"])]
-              + [percent(p['shares'][k]) for k in LEVEL_KEYS] + [number(p["score"])]
+              + [percent(p['shares'][k]) for k in LEVEL_KEYS] + [score_figure(p["score"])]
               for p in brief.figures["by_point"]], (56, 10, 24, 20, 26, 22, 20))
     for name in CHARTS:
         width = pdf.w - pdf.l_margin - pdf.r_margin

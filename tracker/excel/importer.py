@@ -47,6 +47,7 @@ class PlannedRow:
     note: str | None = None
     version: int | None = None
     problems: list[str | Message] = field(default_factory=list)
+    unreadable: set[str] = field(default_factory=set)  # keys of the columns that did not parse
     conflict: bool = False
     already_recorded: bool = False  # a re-upload of the user's own latest values
     unchanged: bool = False  # the level already in force, no evidence, no note: nothing to do
@@ -237,6 +238,7 @@ def _parse_row(number: int, cells: dict, names: dict[str, int]) -> PlannedRow:
             continue
         if cell.formula or cell.error:
             row.problems.append(_not_a_value(column, cell))
+            row.unreadable.add(column.key)
             continue
         value = cell.text if column.is_text else cell.value
         value = _level_value(value, names) if column.key == "new_level" else value
@@ -246,6 +248,7 @@ def _parse_row(number: int, cells: dict, names: dict[str, int]) -> PlannedRow:
             reason = exc.args[0] if exc.args and isinstance(exc.args[0], Message) else str(exc)
             row.problems.append(Message(N_("%(column)s: %(reason)s"),
                                         column=Message(column.header), reason=reason))
+            row.unreadable.add(column.key)
     return row
 
 
@@ -284,8 +287,7 @@ def _plan_rows(plan: UpdatePlan, raw_rows, user, today: date) -> None:
             row.problems.append(Message(N_("you may not edit provision %(code)s"),
                                         code=row.code))
             continue
-        if not row.problems:
-            _check_row(row, provision, user, today)
+        _check_row(row, provision, user, today)
 
 
 def _code(cells: dict) -> str | None:
@@ -305,17 +307,27 @@ def _provisions(accord: Accord, codes: set) -> dict[str, Provision]:
     return found
 
 
+#: The update workbook's column behind each field of a submission (domain.rules names).
+_COLUMN_OF_FIELD = {"level": "new_level", "effective_on": "effective_on",
+                    "evidence_url": "evidence_url", "evidence_text": "evidence_text",
+                    "note": "note"}
+
+
 def _check_row(row: PlannedRow, provision: Provision, user, today: date) -> None:
     """The rules every way in applies (domain.rules), then the version: a provision changed
-    since the workbook was made is a conflict, never an overwrite."""
+    since the workbook was made is a conflict, never an overwrite. Every problem of the row
+    is reported together: the rules run on the cells that were read even when another cell
+    could not be (a level 7 and a date before signing are two problems), and a cell that
+    could not be read is reported once, by the reader, not again by the rules."""
     submission = Submission(row.new_level, row.effective_on, row.evidence_url,
                             row.evidence_text, row.note)
-    if changes_nothing(submission, row.current_level):
+    if not row.unreadable and changes_nothing(submission, row.current_level):
         row.unchanged = True  # the level typed again: no change, like a blank new level
         return
     found = problems(submission, current_level=row.current_level,
                      signed_on=provision.accord.signed_on, today=today)
-    row.problems.extend(found.values())
+    row.problems.extend(reason for name, reason in found.items()
+                        if _COLUMN_OF_FIELD.get(name) not in row.unreadable)
     if row.problems:
         return
     change = StatusChange(provision, submission, expected_version=row.version)
