@@ -87,7 +87,7 @@ def test_libreoffice_finds_the_api_figures_in_the_report(soffice, client, tmp_pa
     api = client.get(f"/api/v1/accords/{SLUG}/summary?as_of={AS_OF}").get_json()
     summary = {row["Group"]: row for row in sheets["Summary"]}
     for group, part in (("all", api), ("priority", api["priority"]),
-                        ("non_priority", api["non_priority"])):
+                        ("non-priority", api["non_priority"])):  # as the workbook names it
         assert _number(summary[group]["Score (0-100)"]) == part["score"]
         assert int(summary[group]["Provisions"]) == part["provisions"]
         for key, header in zip(("not_initiated", "minimal", "intermediate", "complete"),

@@ -23,12 +23,16 @@ def moments_server(tmp_path_factory, serve_seeded):
 
 
 def _charts_load(page, statuses, needle: str) -> None:
-    sources = page.eval_on_selector_all("main img", "els => els.map(e => e.src)")
-    assert len(sources) == 7
-    for index, src in enumerate(sources):
-        assert needle in src, src
-        page.locator("main img").nth(index).scroll_into_view_if_needed()
+    """Every chart of the page carries `needle` and loaded (200), in the size the width
+    chose (a <picture> source on a phone: the image's currentSrc)."""
+    images = page.locator("main img")
+    assert images.count() == 7
+    for index in range(7):
+        images.nth(index).scroll_into_view_if_needed()
     page.wait_for_load_state("networkidle")
+    sources = page.eval_on_selector_all("main img", "els => els.map(e => e.currentSrc || e.src)")
+    for src in sources:
+        assert needle in src, src
     assert all(statuses.get(src) == 200 for src in sources), statuses
 
 
