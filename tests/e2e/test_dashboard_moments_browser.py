@@ -70,7 +70,9 @@ def test_a_coordinator_switches_pending_and_a_moment(browser, moments_server, sc
         query = parse_qs(urlsplit(page.url).query)
         assert query["known_at"] == [moment] and "include_pending" not in query
         note = page.locator(".note.known-at")
-        assert note.is_visible() and moment.replace("T", " ") in note.inner_text()
+        shown = datetime.strptime(moment, "%Y-%m-%dT%H:%M:%S")  # as the page writes moments
+        assert note.is_visible()
+        assert f"{shown:%b} {shown.day}, {shown:%Y %H:%M} UTC" in note.inner_text()
         assert page.input_value("input[name=known_at]") == moment + "+00:00"
         _charts_load(page, statuses, "known_at=")
         page.evaluate("window.scrollTo(0, 0)")
