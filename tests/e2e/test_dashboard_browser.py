@@ -25,6 +25,28 @@ def _open(browser, locale: str, javascript: bool = True):
     return context, page, problems, statuses
 
 
+TABLES_AS_TABLES = """() => [...document.querySelectorAll('main table')].flatMap((t, i) => {
+  const found = [];
+  const show = getComputedStyle(t).display, head = t.tHead && getComputedStyle(t.tHead).display;
+  if (show !== 'table' || (t.tHead && head !== 'table-header-group'))
+    found.push(`table ${t.id || i}: display ${show}, head ${head}`);
+  const header = t.tHead ? [...t.tHead.rows[0].cells] : [];
+  const first = t.tBodies.length && t.tBodies[0].rows.length ? [...t.tBodies[0].rows[0].cells] : [];
+  if (header.length && header.length === first.length)
+    header.forEach((h, k) => {
+      const a = h.getBoundingClientRect().left, b = first[k].getBoundingClientRect().left;
+      if (Math.abs(a - b) > 1) found.push(`table ${t.id || i}: column ${k} head at ${a}, cell at ${b}`);
+    });
+  return found;
+})"""
+
+
+def _tables_line_up(page) -> None:
+    """On a wide screen every table is laid out as a table: its header row above its body,
+    each column's header over its cells (phone cards are for narrow screens only)."""
+    assert page.evaluate(TABLES_AS_TABLES) == []
+
+
 @pytest.mark.parametrize("locale", ["en", "es"])
 def test_dashboard_shows_every_chart(browser, live_server, screenshots, locale):
     context, page, problems, statuses = _open(browser, locale)
@@ -41,6 +63,7 @@ def test_dashboard_shows_every_chart(browser, live_server, screenshots, locale):
             assert ".svg?" in src and "size=narrow" not in src
             assert image.evaluate("img => img.complete && img.naturalWidth") >= 800
             assert len(image.get_attribute("alt")) > 40
+        _tables_line_up(page)
         page.screenshot(path=str(screenshots / f"dashboard-{locale}.png"), full_page=True)
         page.locator("#groups").screenshot(path=str(screenshots / f"dashboard-groups-{locale}.png"))
         assert problems == []
@@ -114,8 +137,10 @@ def test_reference_pages(browser, live_server, screenshots):
     try:
         page.goto(f"{live_server}/reference", wait_until="networkidle")
         assert page.locator("#table-references-1 tbody tr").count() == 34
+        _tables_line_up(page)
         page.get_by_role("link", name="Taif Accord").click()
         page.wait_for_load_state("networkidle")
+        _tables_line_up(page)
         heatmap = page.locator("main img")
         assert heatmap.count() == 1
         assert statuses.get(heatmap.evaluate("img => img.src")) == 200
