@@ -339,3 +339,19 @@ def test_the_dashboard_links_to_the_cutoffs_and_the_brief(client):
     page = client.get(f"{PAGES}/dashboard?as_of=2020-12-31").text
     assert 'href="/accords/hand-worked/cutoffs"' in page
     assert 'href="/accords/hand-worked/brief?as_of=2020-12-31"' in page
+
+
+def test_score_changes_keep_two_decimals_as_scores_do(app):
+    """A change of a score is written as scores are (two decimals): "+1.60", never "+1.6"
+    beside "61.48"; percentage points beside shares keep one."""
+    from flask_babel import force_locale
+
+    from tracker.cutoffs.brief import signed
+
+    with app.test_request_context("/"):
+        with force_locale("es"):
+            assert (signed(1.6), signed(-0.41), signed(0), signed(3.04, 1)) == (
+                "+1,60", "−0,41", "0,00", "+3,0")
+        with force_locale("en"):
+            macros = app.jinja_env.get_template("cutoffs/_macros.html").module
+            assert str(macros.signed(1.6)).strip() == "+1.60"

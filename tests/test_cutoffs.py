@@ -391,7 +391,7 @@ def test_changes_show_a_cutoffs_figures_as_published_after_structure_edits(clien
     of "changes since" (to now, page and API) is the published figures exactly, groups
     that exist on one side only are empty on the other, and the moves use the structure
     as it is now."""
-    from tracker.web import number
+    from tracker.web import score_figure
 
     accord = small_accord()
     publish(accord, "Report 1", YEAR_END)
@@ -435,7 +435,7 @@ def test_changes_show_a_cutoffs_figures_as_published_after_structure_edits(clien
                 + [p["score"] for p in published["by_point"]]
                 + [by_tag[t["tag"]]["score"] if t["tag"] in by_tag else None
                    for t in answer["by_tag"]])
-    assert _since_column(page.text, "Report 1") == [number(v) for v in expected]
+    assert _since_column(page.text, "Report 1") == [score_figure(v) for v in expected]
 
 
 def test_a_cutoffs_downloads_are_the_same_bytes_each_time(client):

@@ -21,9 +21,10 @@ from .models import Cutoff
 CHARTS = ("status", "groups", "priority", "curve")
 
 
-def signed(value, places: int | None = None) -> str:
-    """A change with its sign (+1.5, −2, 0), in the reader's number format; with `places`,
-    exactly that many decimals (+3.0 percentage points beside shares shown as 27.9 %)."""
+def signed(value, places: int | None = 2) -> str:
+    """A change with its sign, in the reader's number format, with exactly `places` decimals:
+    two for a score (+1.60, −2.00, 0.00, as scores are shown), one for percentage points
+    beside shares shown as 27.9 %; None: as computed."""
     if value is None:
         return "—"
     shown = number if places is None else (lambda v: fixed(v, places))
