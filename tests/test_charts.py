@@ -190,7 +190,7 @@ def test_a_narrow_chart_wraps_long_labels_into_three_lines_at_most():
     assert "Verification/" in text and "Monitoring Mechanism" in text and "…" in text
     assert charts._wrap("Decentralization/Federalism (DEC)", 22, 3) == \
         "Decentralization/\nFederalism (DEC)"
-    title = charts._wrap_lines("Score by year since signing against the reference accords",
+    title = charts._wrap("Score by year since signing against the reference accords",
                                36, 3)
     assert all(len(line) <= 36 for line in title.split("\n")) and title.count("\n") == 1
 
@@ -233,7 +233,7 @@ def test_figures_written_on_a_chart_use_the_readers_decimal_sign():
     ("Score by year since signing against the reference accords", 36, 3),
 ])
 def test_wrapped_labels_break_only_between_words(text, width, lines):
-    wrapped = charts._wrap_lines(text, width, lines)
+    wrapped = charts._wrap(text, width, lines)
     out = wrapped.split("\n")
     assert len(out) <= lines and all(len(line) <= width for line in out)
     words = text.replace("/", "/ ").split()
@@ -245,8 +245,8 @@ def test_wrapped_labels_break_only_between_words(text, width, lines):
 
 
 def test_a_label_that_fits_is_never_cut_and_a_too_long_word_stands_alone():
-    assert charts._wrap_lines("Todas las disposiciones (578)", 14, 3) == \
+    assert charts._wrap("Todas las disposiciones (578)", 14, 3) == \
         "Todas las\ndisposiciones\n(578)"
-    assert charts._wrap_lines("Todas las disposiciones (578)", 12, 3) == \
+    assert charts._wrap("Todas las disposiciones (578)", 12, 3) == \
         "Todas las\ndisposicion…\n(578)"
-    assert charts._wrap_lines("a Supercalifragilistic word", 10, 3) == "a\nSupercali…\nword"
+    assert charts._wrap("a Supercalifragilistic word", 10, 3) == "a\nSupercali…\nword"

@@ -96,7 +96,7 @@ def _figure(labels: Mapping, size: str = "wide", rows: int = 0,
                  layout="constrained")
     FigureCanvasAgg(fig)
     fig.layout_size = size  # read by the helpers below
-    fig.suptitle(_wrap_lines(labels["title"], layout.title_chars, 3), x=0.01, ha="left",
+    fig.suptitle(_wrap(labels["title"], layout.title_chars, 3), x=0.01, ha="left",
                  fontsize=layout.font["title"], fontweight="bold", color=INK)
     ax = fig.add_subplot()
     ax.tick_params(labelsize=layout.font["tick"], colors=INK)
@@ -154,7 +154,7 @@ def _lines(artist, text: str, room: float, renderer) -> list[str]:
 def _axis_labels(ax, labels: Mapping) -> None:
     fig = ax.get_figure()
     font, chars = _font(fig, "label"), _layout(fig.layout_size).label_chars["axis"]
-    ax.set_xlabel(_wrap_lines(labels.get("x", ""), chars, 2), fontsize=font, color=INK)
+    ax.set_xlabel(_wrap(labels.get("x", ""), chars, 2), fontsize=font, color=INK)
     ax.set_ylabel(labels.get("y", ""), fontsize=font, color=INK)
 
 
@@ -168,7 +168,7 @@ def _legend(ax, handles: list) -> None:
         anchor = blended_transform_factory(fig.transFigure, ax.transAxes)
         columns = min(len(handles), layout.columns)
         for handle in handles:  # a long entry takes two lines rather than run off the edge
-            handle.set_label(_wrap_lines(handle.get_label(), layout.label_chars["legend"], 2))
+            handle.set_label(_wrap(handle.get_label(), layout.label_chars["legend"], 2))
         while True:
             legend = ax.legend(handles=handles, ncols=columns, loc="lower left",
                                bbox_to_anchor=(0.01, 1.01), bbox_transform=anchor,
@@ -508,12 +508,6 @@ def _figure_text(value: float, labels: Mapping) -> str:
 
 
 def _wrap(text: str, width: int, lines: int = 2) -> str:
-    """Break a long label on spaces into at most `lines` lines of about `width` characters,
-    the last ending with an ellipsis when the text does not fit."""
-    return _wrap_lines(text, width, lines)
-
-
-def _wrap_lines(text: str, width: int, lines: int) -> str:
     """Break `text` into at most `lines` lines of at most `width` characters, only between
     words (at spaces, or after a slash joining two words: "Electoral/" "Political"); never
     inside a word. A word longer than `width` gets a line of its own and is cut with an
