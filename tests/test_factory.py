@@ -30,3 +30,25 @@ def test_import_has_no_side_effects():
 def test_upload_limit_and_csrf_lifetime_are_set(app):
     assert app.config["MAX_CONTENT_LENGTH"] > 0
     assert app.config["WTF_CSRF_TIME_LIMIT"] is None
+
+
+def test_a_worker_that_makes_no_workbook_never_loads_openpyxl(tmp_path):
+    """openpyxl costs about 20 MB a process: the app, its command line and its pages load it
+    only when a workbook is made or read (the PDF brief's memory target depends on it)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from tracker import create_app\n"
+        f"app = create_app({{'SQLALCHEMY_DATABASE_URI': 'sqlite:///{tmp_path}/x.db'}})\n"
+        "app.test_client().get('/healthz')\n"
+        "print('openpyxl' in sys.modules)\n"
+        "from tracker.excel import Book\n"
+        "Book().sheet('S', ())\n"
+        "print('openpyxl' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True"]

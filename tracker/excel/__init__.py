@@ -32,20 +32,19 @@ from html import escape
 from typing import Callable
 from xml.etree import ElementTree
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill, Protection
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import to_excel
+from typing import TYPE_CHECKING
 
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
+# openpyxl (about 20 MB a process) is imported where a workbook is made, not with this
+# package: the app's command line and the CSV helpers here import it too.
 from .. import __version__
 from . import columns as C
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 CSV_RISKY_PREFIXES = FORMULA_PREFIXES + ("\t", "\r")
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
-UNLOCKED = Protection(locked=False)
+HEADER_FILL_COLOUR = "DDE4EE"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Characters XML 1.0 cannot carry: C0 controls but tab, newline and carriage return; lone
 #: surrogates; U+FFFE and U+FFFF.
@@ -117,11 +116,17 @@ def excel_serial(value: date) -> int | float:
         value = naive_utc(value)
         days = value.toordinal() - _EXCEL_EPOCH_ORDINAL
         if days < _FIRST_PLAIN_SERIAL:
+            from openpyxl.utils.datetime import to_excel
+
             return to_excel(value)
         seconds = value.hour * 3600 + value.minute * 60 + value.second
         return days + (seconds + value.microsecond / 1_000_000) / 86400
     days = value.toordinal() - _EXCEL_EPOCH_ORDINAL
-    return days if days >= _FIRST_PLAIN_SERIAL else to_excel(value)
+    if days >= _FIRST_PLAIN_SERIAL:
+        return days
+    from openpyxl.utils.datetime import to_excel
+
+    return to_excel(value)
 
 
 def cell_xml(ref: str, style: str, value) -> str:
@@ -164,6 +169,8 @@ class Sheet:
     def __init__(self, book: Workbook, title: str, columns: tuple[C.Column, ...], *,
                  freeze: str = "A2", unlock_editable: bool = False,
                  translate: Callable[[str], str] = str):
+        from openpyxl.utils import get_column_letter
+
         self.ws = book.create_sheet(title)
         self.columns = columns
         self.letters = [get_column_letter(index) for index in range(1, len(columns) + 1)]
@@ -187,18 +194,25 @@ class Sheet:
 
     def _style(self, column: C.Column, unlocked: bool) -> str:
         """The ' s="N"' attribute of the column's cells, N registered in the book's styles."""
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Protection
+
         cell = WriteOnlyCell(self.ws)
         if column.cell_format:
             cell.number_format = column.cell_format
         if unlocked:
-            cell.protection = UNLOCKED
+            cell.protection = Protection(locked=False)
         style_id = cell.style_id
         return f' s="{style_id}"' if style_id else ""
 
-    def _header(self, text: str) -> WriteOnlyCell:
+    def _header(self, text: str):
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Font, PatternFill
+
         cell = WriteOnlyCell(self.ws, value=cell_text(text))
         cell.data_type = "s"
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL_COLOUR)
         return cell
 
     def append(self, values) -> None:
@@ -297,6 +311,8 @@ class Book:
     sheet titles and column headers into the reader's language (default: as written)."""
 
     def __init__(self, translate: Callable[[str], str] = str):
+        from openpyxl import Workbook
+
         self.workbook = Workbook(write_only=True)
         self.sheets: list[Sheet] = []
         self.translate = translate

@@ -16,7 +16,8 @@ from .. import queries, services
 from ..accords.routes import visible_accord_or_404
 from ..api import params
 from ..domain.text import safe_label
-from ..excel import export, importer
+# tracker.excel (and openpyxl with it, ~20 MB a worker) is imported by the views that make or
+# read a workbook, so a worker that never does is spared it.
 from ..extensions import db
 from ..i18n import translate
 from ..models import Provision, Section, UploadBatch
@@ -44,6 +45,7 @@ def _insider(accord) -> bool:
 
 @bp.get("/accords/<slug>/report.xlsx")
 def report(slug: str):
+    from ..excel import export
     accord = visible_accord_or_404(slug)
     as_of = params.as_of(accord.signed_on)
     insider = _insider(accord)
@@ -53,6 +55,7 @@ def report(slug: str):
 
 @bp.get("/accords/<slug>/provisions.csv")
 def provisions_csv(slug: str):
+    from ..excel import export
     accord = visible_accord_or_404(slug)
     as_of = params.as_of(accord.signed_on)
     return _send(export.provisions_csv(accord, as_of),
@@ -61,6 +64,7 @@ def provisions_csv(slug: str):
 
 @bp.get("/accords/<slug>/history.csv")
 def history_csv(slug: str):
+    from ..excel import export
     accord = visible_accord_or_404(slug)
     as_of = params.as_of(accord.signed_on)
     insider = _insider(accord)
@@ -71,6 +75,7 @@ def history_csv(slug: str):
 @bp.get("/reference-sets/<label>.csv")
 def reference_csv(label: str):
     """The reference set in the long format `flask import-reference` reads (public accords)."""
+    from ..excel import export
     if label not in queries.reference_sets():
         abort(404, description=_("No reference set %(label)s.", label=label))
     return _send(export.reference_csv(label), f"{label}.csv", CSV_MIMETYPE)
@@ -104,6 +109,7 @@ def _edits_some_of(accord) -> bool:
 @bp.get("/accords/<slug>/update.xlsx")
 @login_required
 def update_workbook(slug: str):
+    from ..excel import export
     accord = visible_accord_or_404(slug)
     section = _section_param(accord)
     require(has_role(current_user, "editor", accord, section),
@@ -135,6 +141,7 @@ def _preview(accord, plan, batch=None, status=None, message=None):
 @bp.route("/accords/<slug>/update", methods=["GET", "POST"])
 @login_required
 def upload(slug: str):
+    from ..excel import importer
     accord = visible_accord_or_404(slug)
     require(_edits_some_of(accord), _("You may not edit this accord."))
     form = UploadForm()
@@ -180,6 +187,7 @@ def _batch_or_404(accord, batch_id: int) -> UploadBatch:
 @bp.get("/accords/<slug>/update/<int:batch_id>")
 @login_required
 def preview(slug: str, batch_id: int):
+    from ..excel import importer
     accord = visible_accord_or_404(slug)
     batch = _batch_or_404(accord, batch_id)
     plan = importer.read_update(accord, batch.content, current_user)
@@ -189,6 +197,7 @@ def preview(slug: str, batch_id: int):
 @bp.post("/accords/<slug>/update/<int:batch_id>/confirm")
 @login_required
 def confirm(slug: str, batch_id: int):
+    from ..excel import importer
     accord = visible_accord_or_404(slug)
     batch = _batch_or_404(accord, batch_id)
     if not BatchForm().validate_on_submit():

@@ -12,8 +12,6 @@ from __future__ import annotations
 import io
 from typing import Iterator
 
-from openpyxl.utils import get_column_letter
-
 from ..domain.messages import N_
 from .cells import Cell, make_cell
 from .errors import TableError, refuse
@@ -67,4 +65,6 @@ def sheet_rows(sheet, *, max_col: int | None = None) -> Iterator[tuple[int, list
 
 def cell_name(row: int, index: int) -> str:
     """The spreadsheet name of the cell in `row` at 0-based column `index` ("D2")."""
+    from openpyxl.utils import get_column_letter  # openpyxl loads only when a workbook is read
+
     return f"{get_column_letter(index + 1)}{row}"
