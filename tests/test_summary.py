@@ -59,16 +59,52 @@ def test_figures_as_known_now_come_from_the_summary(demo, monkeypatch):
     assert AccordFigures(demo).summary(TODAY)["provisions"] > 0
 
 
-def test_known_at_and_pending_figures_keep_the_full_read(demo, monkeypatch):
-    from datetime import timedelta, timezone
-
+def test_pending_figures_keep_the_full_read(demo, monkeypatch):
     monkeypatch.setattr(summary, "current_rows", lambda *a: pytest.fail("summary used"))
+    monkeypatch.setattr(summary, "known_at_rows", lambda *a: pytest.fail("summary used"))
     AccordFigures(demo, include_pending=True).records  # noqa: B018
-    last = db.session.scalar(select(func.max(func.coalesce(  # the last verification
-        StatusRecord.reviewed_at, StatusRecord.recorded_at))).where(
-            StatusRecord.accord_id == demo.id, StatusRecord.review_state == "verified"))
-    before_last = last.replace(tzinfo=last.tzinfo or timezone.utc) - timedelta(microseconds=1)
-    AccordFigures(demo, known_at=before_last).records  # noqa: B018  (a verification after it)
+
+
+def _verification_moments(accord_id: int) -> list:
+    """Every distinct moment a record of the accord entered the official figures (UTC)."""
+    from datetime import timezone
+
+    moments = db.session.scalars(select(func.coalesce(
+        StatusRecord.reviewed_at, StatusRecord.recorded_at)).where(
+            StatusRecord.accord_id == accord_id, StatusRecord.review_state == "verified")
+        .distinct())
+    return sorted({m.replace(tzinfo=m.tzinfo or timezone.utc) for m in moments})
+
+
+def test_figures_known_at_a_moment_equal_the_full_read_at_every_moment(demo):
+    """The summary-plus-touched-provisions read gives, record for record, what the window over
+    the whole history gives, at moments before, between and after verifications, also after a
+    late review (a record verified long after it was recorded)."""
+    from datetime import timedelta
+
+    pending = _submit(demo, "1.1.2", level=2, verified=False)
+    _submit(demo, "1.1.1", level=1)
+    services.review(pending, "verified", "")
+    db.session.flush()
+    revision = queries.data_version(demo.id)
+    moments = _verification_moments(demo.id)
+    step = max(1, len(moments) // 40)
+    probes = [moments[0] - timedelta(days=1)] + moments[::step] + moments[-3:]
+    probes += [m - timedelta(microseconds=1) for m in moments[-3:]]
+    for moment in probes:
+        kept = queries.kept_level_changes_known_at(demo.id, revision, moment)
+        full = queries.level_changes(demo.id, known_at=moment)
+        assert kept is not None
+        assert [tuple(r) for r in kept] == [tuple(r) for r in full], moment
+
+
+def test_figures_known_at_a_moment_come_from_the_summary(demo, monkeypatch):
+    from datetime import timedelta
+
+    last = _verification_moments(demo.id)[-1]
+    monkeypatch.setattr(queries, "level_changes", lambda *a, **k: pytest.fail("full read"))
+    figures = AccordFigures(demo, known_at=last - timedelta(microseconds=1))
+    assert figures.summary(TODAY)["provisions"] > 0
 
 
 def test_a_stale_summary_is_never_used(demo):

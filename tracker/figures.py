@@ -98,14 +98,16 @@ class AccordFigures:
         return provisions, _LOADED.get_or_make(key, lambda: self._read_changes(version, moment))
 
     def _read_changes(self, version: int, moment) -> metrics.InEffectOrder:
-        """As known now without pending records: from the level-change summary when it is
-        current (cost follows level changes); otherwise, and for `known_at` or pending
-        figures, the window over the accord's whole history.
+        """Without pending records, as known now or at `moment`: from the level-change summary
+        when it is current (cost follows level changes; for `moment`, plus the history of the
+        provisions touched since); otherwise, and for pending figures, the window over the
+        accord's whole history.
 
         `moment` is `known_at`, or None when nothing was verified after it (the figures as
         known then equal those as known now)."""
-        if not self.include_pending and moment is None:
-            kept = queries.kept_level_changes(self.accord.id, version)
+        if not self.include_pending:
+            kept = (queries.kept_level_changes(self.accord.id, version) if moment is None
+                    else queries.kept_level_changes_known_at(self.accord.id, version, moment))
             if kept is not None:
                 return kept
         return queries.level_changes(self.accord.id, self.include_pending, moment)

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -467,16 +468,22 @@ class AuditEvent(db.Model):
 
 
 class LevelChange(db.Model):
-    """A verified status record that changes its provision's verified level: the rows every
-    figure "as known now" needs (`queries.level_changes` without pending or `known_at`),
-    kept in the same transaction as each write (`tracker.summary`), so reading an accord's
-    figures costs in proportion to its level changes, not to every record it ever had.
-    Derived data: `flask figures rebuild-summary` makes it again from the history."""
+    """A verified status record that changes its provision's verified level at some moment of
+    knowledge: the rows every figure needs, as known now (`is_change`) or as known at a moment
+    (`queries.level_changes` without pending records), kept in the same transaction as each
+    write (`tracker.summary`), so reading an accord's figures costs in proportion to its level
+    changes, not to every record it ever had.
+
+    A verified record is left out only when it repeats the level of the record just before it
+    (in effect order) and that record entered the figures no later than it did: then it changes
+    nothing however much is known. `is_change` marks the rows that change the level as known
+    now; the others change it as known at some earlier moment (their predecessor was verified
+    later). Derived data: `flask figures rebuild-summary` makes it again from the history."""
 
     __tablename__ = "level_changes"
     __table_args__ = (
         Index("ix_level_changes_accord_order", "accord_id", "effective_on", "recorded_at",
-              "record_id", "provision_id", "level"),
+              "record_id", "provision_id", "level", "is_change"),
         Index("ix_level_changes_provision", "provision_id"),
     )
 
@@ -488,6 +495,7 @@ class LevelChange(db.Model):
     level: Mapped[int] = mapped_column(Integer)
     effective_on: Mapped[date] = mapped_column(Date)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    is_change: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class LevelSummary(db.Model):

@@ -228,6 +228,22 @@ def kept_level_changes(accord_id: int, revision: int) -> InEffectOrder | None:
                          for rank, (pid, level, day, rid) in enumerate(rows))
 
 
+def kept_level_changes_known_at(accord_id: int, revision: int, moment) -> InEffectOrder | None:
+    """`level_changes(accord_id, known_at=moment)` read from the level-change summary for every
+    provision untouched since `moment` and from the history for the others
+    (`summary.known_at_rows`): the same records in the same order; None when the summary is
+    not at `revision` (then read the history)."""
+    from . import summary
+
+    rows = summary.known_at_rows(accord_id, revision, moment)
+    if rows is None:
+        return None
+    as_date = _date_reader(rows[0][2] if rows else None)
+    make = Record._make
+    return InEffectOrder(make((pid, level, as_date(day), rank, rid, "verified"))
+                         for rank, (pid, level, day, rid) in enumerate(rows))
+
+
 def _date_reader(sample):
     """SQLite hands back ISO strings, PostgreSQL dates."""
     return date.fromisoformat if isinstance(sample, str) else (lambda value: value)

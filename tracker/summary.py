@@ -18,7 +18,8 @@ full read until `rebuild()` (`flask figures rebuild-summary`) runs.
 """
 from __future__ import annotations
 
-from sqlalchemy import String, delete, event, func, insert, or_, select, type_coerce
+from sqlalchemy import (String, case, delete, event, false, func, insert, or_, select, true,
+                        type_coerce)
 from sqlalchemy.orm import Session
 
 from .extensions import db
@@ -40,28 +41,35 @@ def note_provisions(session: Session, provision_ids) -> None:
 
 
 def _changes_select(provision_ids: list[int]):
-    """The level-changing verified records of these provisions (the same rule as
-    `queries.level_changes`: a record counts when its level differs from the previous
-    verified record of its provision in effect order)."""
+    """The rows `models.LevelChange` keeps for these provisions: every verified record except
+    those that repeat the level of the verified record just before them (in effect order) when
+    that record entered the figures no later than they did (the same rule as
+    `queries.level_changes`: a record counts when its level differs from the previous counted
+    record's). `is_change`: it changes the level as known now."""
     order = (StatusRecord.effective_on, StatusRecord.recorded_at, StatusRecord.id)
+    known = func.coalesce(StatusRecord.reviewed_at, StatusRecord.recorded_at)
     previous = func.lag(StatusRecord.level).over(partition_by=StatusRecord.provision_id,
                                                  order_by=order).label("previous")
+    previous_known = func.lag(known).over(partition_by=StatusRecord.provision_id,
+                                          order_by=order).label("previous_known")
     inner = (select(StatusRecord.id, StatusRecord.accord_id, StatusRecord.provision_id,
                     StatusRecord.level, StatusRecord.effective_on, StatusRecord.recorded_at,
-                    previous)
+                    known.label("known"), previous, previous_known)
              .where(StatusRecord.provision_id.in_(provision_ids),
                     StatusRecord.review_state == "verified")
              .subquery())
+    changes = or_(inner.c.previous.is_(None), inner.c.previous != inner.c.level)
     return select(inner.c.id, inner.c.accord_id, inner.c.provision_id, inner.c.level,
-                  inner.c.effective_on, inner.c.recorded_at).where(
-        or_(inner.c.previous.is_(None), inner.c.previous != inner.c.level))
+                  inner.c.effective_on, inner.c.recorded_at,
+                  case((changes, true()), else_=false())).where(
+        or_(changes, inner.c.previous_known > inner.c.known))
 
 
 def refresh_provisions(provision_ids) -> None:
     """Compute the level changes of these provisions again, in the current transaction."""
     ids = sorted(set(provision_ids))
     columns = ["record_id", "accord_id", "provision_id", "level", "effective_on",
-               "recorded_at"]
+               "recorded_at", "is_change"]
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         db.session.execute(delete(LevelChange).where(LevelChange.provision_id.in_(chunk)))
@@ -115,18 +123,52 @@ def rebuild(accord_id: int | None = None) -> int:
     return len(ids)
 
 
+def is_current(accord_id: int, revision: int) -> bool:
+    """Whether the accord's summary reflects its state at `revision`."""
+    state = db.session.execute(select(LevelSummary.revision).where(
+        LevelSummary.accord_id == accord_id)).first()
+    return state is not None and state.revision == revision
+
+
 def current_rows(accord_id: int, revision: int):
     """The accord's level changes in effect order as raw rows (provision_id, level,
     effective_on, record id) if the summary is at `revision`, else None (use the full read).
     effective_on comes as the driver gives it (ISO text on SQLite, a date on PostgreSQL)."""
-    state = db.session.execute(select(LevelSummary.revision).where(
-        LevelSummary.accord_id == accord_id)).first()
-    if state is None or state.revision != revision:
+    if not is_current(accord_id, revision):
         return None
     query = (select(LevelChange.provision_id, LevelChange.level,
                     type_coerce(LevelChange.effective_on, String), LevelChange.record_id)
-             .where(LevelChange.accord_id == accord_id)
+             .where(LevelChange.accord_id == accord_id, LevelChange.is_change)
              .order_by(LevelChange.effective_on, LevelChange.recorded_at, LevelChange.record_id))
+    return db.session.connection().execute(query).cursor.fetchall()
+
+
+def known_at_rows(accord_id: int, revision: int, moment):
+    """The accord's level changes as known at `moment` (aware UTC; the rule of
+    `queries.known_clause`) in effect order, as raw rows (provision_id, level, effective_on,
+    record id), if the summary is at `revision`, else None (use the full read).
+
+    The kept rows known at `moment` go through the same window as the history would: a record
+    the summary leaves out repeats the level of a record known no later than itself, so it
+    changes nothing at any moment and leaving it out changes no other record's predecessor
+    level. Cost: the accord's kept rows, not its whole history."""
+    from .queries import known_clause  # queries reads the summary too
+
+    if not is_current(accord_id, revision):
+        return None
+    order = (LevelChange.effective_on, LevelChange.recorded_at, LevelChange.record_id)
+    previous = func.lag(LevelChange.level).over(partition_by=LevelChange.provision_id,
+                                                order_by=order).label("previous")
+    inner = (select(LevelChange.provision_id, LevelChange.level,
+                    type_coerce(LevelChange.effective_on, String).label("effective_on"),
+                    LevelChange.recorded_at, LevelChange.record_id, previous)
+             .join(StatusRecord, StatusRecord.id == LevelChange.record_id)
+             .where(LevelChange.accord_id == accord_id, known_clause(moment))
+             .subquery())
+    query = (select(inner.c.provision_id, inner.c.level, inner.c.effective_on,
+                    inner.c.record_id)
+             .where(or_(inner.c.previous.is_(None), inner.c.previous != inner.c.level))
+             .order_by(inner.c.effective_on, inner.c.recorded_at, inner.c.record_id))
     return db.session.connection().execute(query).cursor.fetchall()
 
 
