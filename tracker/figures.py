@@ -99,9 +99,8 @@ class AccordFigures:
 
     def _read_changes(self, version: int, moment) -> metrics.InEffectOrder:
         """Without pending records, as known now or at `moment`: from the level-change summary
-        when it is current (cost follows level changes; for `moment`, plus the history of the
-        provisions touched since); otherwise, and for pending figures, the window over the
-        accord's whole history.
+        when it is current (cost follows level changes); otherwise, and for pending figures,
+        the window over the accord's whole history.
 
         `moment` is `known_at`, or None when nothing was verified after it (the figures as
         known then equal those as known now)."""

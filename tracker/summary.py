@@ -1,6 +1,7 @@
 """The per-provision level-change summary (`models.LevelChange`), kept in the same transaction
-as every write, so figures "as known now" read an accord's level changes (a few thousand
-rows) instead of running the window over every record it ever had (tens of thousands).
+as every write, so figures as known now, and as known at a moment (`known_at`, cut-offs),
+read an accord's level changes (a few thousand rows) instead of running the window over every
+record it ever had (tens of thousands).
 
 How it follows every write path without each one having to remember it:
 - `services.touch` (every writer of an accord calls it: web, workbook upload, command-line
@@ -12,7 +13,7 @@ How it follows every write path without each one having to remember it:
   own history (cost: their records only) and the accord's `LevelSummary` is set to its new
   revision.
 
-`queries.level_changes` uses the rows only when the summary's revision equals the accord's;
+Figures use the rows only when the summary's revision equals the accord's;
 anything written another way (a restore, a bench build, a manual UPDATE) falls back to the
 full read until `rebuild()` (`flask figures rebuild-summary`) runs.
 """
