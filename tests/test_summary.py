@@ -96,6 +96,11 @@ def test_figures_known_at_a_moment_equal_the_full_read_at_every_moment(demo):
         full = queries.level_changes(demo.id, known_at=moment)
         assert kept is not None
         assert [tuple(r) for r in kept] == [tuple(r) for r in full], moment
+        after = queries.kept_known_after(demo.id, revision, moment)
+        if after is False:  # then the figures as known then are those as known now
+            assert [tuple(r) for r in full] == [tuple(r) for r in queries.level_changes(demo.id)]
+        if after:  # something entered the figures after the moment
+            assert any(m > moment for m in moments)
 
 
 def test_figures_known_at_a_moment_come_from_the_summary(demo, monkeypatch):

@@ -92,10 +92,19 @@ class AccordFigures:
             provisions = _PROVISIONS.get_or_make((self.accord.id, version, flags_at), lambda: (
                 queries.provision_infos(self.accord.id, flags_at)))
         moment = self.known_at
-        if moment is not None and not queries.known_after(self.accord.id, moment):
+        if moment is not None and not self._known_after(version, moment):
             moment = None
         key = (self.accord.id, version, self.include_pending, moment)
         return provisions, _LOADED.get_or_make(key, lambda: self._read_changes(version, moment))
+
+    def _known_after(self, version: int, moment) -> bool:
+        """Whether anything entered the figures after `moment`: asked of the level-change
+        summary when it is current (a few thousand rows), else of the history."""
+        if not self.include_pending:
+            after = queries.kept_known_after(self.accord.id, version, moment)
+            if after is not None:
+                return after
+        return queries.known_after(self.accord.id, moment)
 
     def _read_changes(self, version: int, moment) -> metrics.InEffectOrder:
         """Without pending records, as known now or at `moment`: from the level-change summary

@@ -485,6 +485,7 @@ class LevelChange(db.Model):
         Index("ix_level_changes_accord_order", "accord_id", "effective_on", "recorded_at",
               "record_id", "provision_id", "level", "is_change"),
         Index("ix_level_changes_provision", "provision_id"),
+        Index("ix_level_changes_known", "accord_id", "known_since"),
     )
 
     # Derived rows go with their accord or provision (which can only be deleted while they
@@ -496,6 +497,9 @@ class LevelChange(db.Model):
     effective_on: Mapped[date] = mapped_column(Date)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
     is_change: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # When the record entered the official figures (reviewed, or recorded when verified on
+    # entry): `queries.known_clause`'s moment, so figures as known at a moment need no join.
+    known_since: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class LevelSummary(db.Model):

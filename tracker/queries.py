@@ -244,6 +244,14 @@ def kept_level_changes_known_at(accord_id: int, revision: int, moment) -> InEffe
                          for rank, (pid, level, day, rid) in enumerate(rows))
 
 
+def kept_known_after(accord_id: int, revision: int, moment) -> bool | None:
+    """`known_after` as far as figures go, from the level-change summary
+    (`summary.known_after`); None when the summary is not at `revision`."""
+    from . import summary
+
+    return summary.known_after(accord_id, revision, moment)
+
+
 def _date_reader(sample):
     """SQLite hands back ISO strings, PostgreSQL dates."""
     return date.fromisoformat if isinstance(sample, str) else (lambda value: value)

@@ -19,12 +19,12 @@ full read until `rebuild()` (`flask figures rebuild-summary`) runs.
 """
 from __future__ import annotations
 
-from sqlalchemy import (String, case, delete, event, false, func, insert, or_, select, true,
-                        type_coerce)
+from sqlalchemy import (String, case, delete, event, exists, false, func, insert, literal, or_,
+                        select, true, type_coerce)
 from sqlalchemy.orm import Session
 
 from .extensions import db
-from .models import Accord, LevelChange, LevelSummary, StatusRecord
+from .models import Accord, LevelChange, LevelSummary, StatusRecord, UTCDateTime
 
 ACCORDS_KEY = "tracker.summary.accords"
 PROVISIONS_KEY = "tracker.summary.provisions"
@@ -62,7 +62,7 @@ def _changes_select(provision_ids: list[int]):
     changes = or_(inner.c.previous.is_(None), inner.c.previous != inner.c.level)
     return select(inner.c.id, inner.c.accord_id, inner.c.provision_id, inner.c.level,
                   inner.c.effective_on, inner.c.recorded_at,
-                  case((changes, true()), else_=false())).where(
+                  case((changes, true()), else_=false()), inner.c.known).where(
         or_(changes, inner.c.previous_known > inner.c.known))
 
 
@@ -70,7 +70,7 @@ def refresh_provisions(provision_ids) -> None:
     """Compute the level changes of these provisions again, in the current transaction."""
     ids = sorted(set(provision_ids))
     columns = ["record_id", "accord_id", "provision_id", "level", "effective_on",
-               "recorded_at", "is_change"]
+               "recorded_at", "is_change", "known_since"]
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         db.session.execute(delete(LevelChange).where(LevelChange.provision_id.in_(chunk)))
@@ -144,6 +144,17 @@ def current_rows(accord_id: int, revision: int):
     return db.session.connection().execute(query).cursor.fetchall()
 
 
+def known_after(accord_id: int, revision: int, moment) -> bool | None:
+    """Whether the accord's level changes as known at `moment` (aware UTC) can differ from
+    those as known now: whether a kept row entered the figures after it (a record the summary
+    leaves out changes nothing at any moment). None when the summary is not at `revision`."""
+    if not is_current(accord_id, revision):
+        return None
+    return bool(db.session.scalar(select(exists().where(
+        LevelChange.accord_id == accord_id,
+        LevelChange.known_since > literal(moment, UTCDateTime())))))
+
+
 def known_at_rows(accord_id: int, revision: int, moment):
     """The accord's level changes as known at `moment` (aware UTC; the rule of
     `queries.known_clause`) in effect order, as raw rows (provision_id, level, effective_on,
@@ -153,8 +164,6 @@ def known_at_rows(accord_id: int, revision: int, moment):
     the summary leaves out repeats the level of a record known no later than itself, so it
     changes nothing at any moment and leaving it out changes no other record's predecessor
     level. Cost: the accord's kept rows, not its whole history."""
-    from .queries import known_clause  # queries reads the summary too
-
     if not is_current(accord_id, revision):
         return None
     order = (LevelChange.effective_on, LevelChange.recorded_at, LevelChange.record_id)
@@ -163,8 +172,8 @@ def known_at_rows(accord_id: int, revision: int, moment):
     inner = (select(LevelChange.provision_id, LevelChange.level,
                     type_coerce(LevelChange.effective_on, String).label("effective_on"),
                     LevelChange.recorded_at, LevelChange.record_id, previous)
-             .join(StatusRecord, StatusRecord.id == LevelChange.record_id)
-             .where(LevelChange.accord_id == accord_id, known_clause(moment))
+             .where(LevelChange.accord_id == accord_id,
+                    LevelChange.known_since <= literal(moment, UTCDateTime()))
              .subquery())
     query = (select(inner.c.provision_id, inner.c.level, inner.c.effective_on,
                     inner.c.record_id)
