@@ -92,7 +92,7 @@ def test_figures_known_at_a_moment_equal_the_full_read_at_every_moment(demo):
     probes = [moments[0] - timedelta(days=1)] + moments[::step] + moments[-3:]
     probes += [m - timedelta(microseconds=1) for m in moments[-3:]]
     for moment in probes:
-        kept = queries.kept_level_changes_known_at(demo.id, revision, moment)
+        kept = queries.kept_level_changes(demo.id, revision, moment)
         full = queries.level_changes(demo.id, known_at=moment)
         assert kept is not None
         assert [tuple(r) for r in kept] == [tuple(r) for r in full], moment

@@ -114,8 +114,7 @@ class AccordFigures:
         `moment` is `known_at`, or None when nothing was verified after it (the figures as
         known then equal those as known now)."""
         if not self.include_pending:
-            kept = (queries.kept_level_changes(self.accord.id, version) if moment is None
-                    else queries.kept_level_changes_known_at(self.accord.id, version, moment))
+            kept = queries.kept_level_changes(self.accord.id, version, moment)
             if kept is not None:
                 return kept
         return queries.level_changes(self.accord.id, self.include_pending, moment)

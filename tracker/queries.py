@@ -213,29 +213,15 @@ def level_changes(accord_id: int, include_pending: bool = False,
                          for rank, (pid, level, day, rid, state) in enumerate(rows))
 
 
-def kept_level_changes(accord_id: int, revision: int) -> InEffectOrder | None:
-    """`level_changes(accord_id)` (verified, as known now) read from the level-change summary
-    kept with every write (`tracker.summary`): the same records, in the same order, from a
-    few thousand rows; None when the summary is not at `revision` (then read the history)."""
-    from . import summary
-
-    rows = summary.current_rows(accord_id, revision)
-    if rows is None:
-        return None
-    as_date = _date_reader(rows[0][2] if rows else None)
-    make = Record._make
-    return InEffectOrder(make((pid, level, as_date(day), rank, rid, "verified"))
-                         for rank, (pid, level, day, rid) in enumerate(rows))
-
-
-def kept_level_changes_known_at(accord_id: int, revision: int, moment) -> InEffectOrder | None:
-    """`level_changes(accord_id, known_at=moment)` read from the level-change summary for every
-    provision untouched since `moment` and from the history for the others
-    (`summary.known_at_rows`): the same records in the same order; None when the summary is
+def kept_level_changes(accord_id: int, revision: int, known_at=None) -> InEffectOrder | None:
+    """`level_changes(accord_id, known_at=known_at)` (verified; as known now, or at `known_at`,
+    aware UTC) read from the level-change summary kept with every write (`tracker.summary`):
+    the same records, in the same order, from a few thousand rows; None when the summary is
     not at `revision` (then read the history)."""
     from . import summary
 
-    rows = summary.known_at_rows(accord_id, revision, moment)
+    rows = (summary.current_rows(accord_id, revision) if known_at is None
+            else summary.known_at_rows(accord_id, revision, known_at))
     if rows is None:
         return None
     as_date = _date_reader(rows[0][2] if rows else None)
