@@ -9,14 +9,14 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import services
+from .. import services, tagging
 from ..accords.routes import visible_accord_or_404
 from ..domain.metrics import Filters
 from ..domain.rules import Submission
 from ..domain.text import parse_int
 from ..extensions import db
 from ..figures import AccordFigures
-from ..i18n import review_state
+from ..i18n import review_state, tag_label
 from ..models import PriorityChange, Provision, ProvisionType, Section, StatusRecord
 from ..permissions import can_edit, can_review, require, sees_internal
 from . import bp
@@ -250,7 +250,7 @@ def edit_values(provision: Provision) -> dict:
     return {"text": provision.text, "text_translated": provision.text_translated or "",
             "section": str(provision.section_id or ""),
             "provision_type": provision.provision_type.code if provision.provision_type else "",
-            "tags": "; ".join(provision.tag_names),
+            "tags": "; ".join(tag_label(t) for t in provision.tag_names),
             "responsible_actor": provision.responsible_actor or "",
             "deadline": provision.deadline, "time_frame": provision.time_frame or "",
             "version": str(provision.version)}
@@ -298,7 +298,7 @@ def edit(slug: str, code: str):
               "provision_type_id": ptype.id if ptype else None,
               "responsible_actor": form.responsible_actor.data or None,
               "deadline": form.deadline.data, "time_frame": form.time_frame.data or None}
-    tags = sorted({t.strip().lower() for t in (form.tags.data or "").split(";") if t.strip()})
+    tags = tagging.vocabulary(accord.id).resolve_text(form.tags.data)
     try:
         changed = services.edit_provision(provision, values, tags, _version(form))
     except services.Conflict:
