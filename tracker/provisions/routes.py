@@ -192,14 +192,17 @@ def update(slug: str, code: str):
                               note=(form.note.data or "").strip() or None),
         corrects=corrects)
     try:
-        record = services.submit([change], verified=can_review(current_user, accord))[0]
+        records = services.submit([change], verified=can_review(current_user, accord))
     except services.Invalid as exc:
         _attach(exc, form, form.note)
         return _show(accord, provision, form=form, status=400)
     except services.Conflict as exc:
         db.session.refresh(provision)
         return _show(accord, provision, form=form, status=409, conflict=exc.newer)
-    flash(_("Update recorded as %(state)s.", state=review_state(record.review_state)))
+    state = review_state(records[0].review_state)
+    # a resent form equal to the user's latest record writes nothing: say so, not "recorded"
+    flash(_("Update recorded as %(state)s.", state=state) if records.added else
+          _("Nothing changed: this update is already recorded (%(state)s).", state=state))
     return redirect(url_for("provisions.show", slug=slug, code=code))
 
 
