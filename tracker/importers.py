@@ -16,7 +16,7 @@ from sqlalchemy import insert, select, update
 
 from . import summary
 from .domain import bilingual
-from .domain.rules import Submission, changes_nothing
+from .domain.rules import Submission, changes_nothing, deadline_problem
 from .domain.scale import LevelError, parse_level
 from .extensions import db
 from .models import (
@@ -165,19 +165,24 @@ def import_accord(data: bytes, filename: str, *, name: str, country: str, signed
     if db.session.scalar(select(Accord.id).where(Accord.slug == slug)) is not None:
         raise TableError([RowError(None, f"an accord with slug {slug!r} already exists")])
     table = read_table(data, filename, ACCORD_COLUMNS, ACCORD_OPTIONAL)
-    rows = _parse_structure_rows(table.rows, language)
+    rows = _parse_structure_rows(table.rows, signed_on, language)
     return _commit_or_rollback(
         lambda: _write_accord(rows, name=name, country=country, signed_on=signed_on, slug=slug,
                               **attributes))
 
 
-def _parse_structure_rows(rows, language: str = "en") -> list[_ProvisionRow]:
+def _parse_structure_rows(rows, signed_on: date,
+                          language: str = "en") -> list[_ProvisionRow]:
     types = provision_type_lookup()
     tags = vocabulary()  # one for the whole file: a tag gets one key in every row
     parsed, seen, errors = [], set(), []
     for number, row in rows:
         try:
             parsed.append(_structure_row(row, types, seen, tags, language))
+            problem = deadline_problem(parsed[-1].deadline, signed_on)
+            if problem:
+                raise ValueError(f"{problem} ({parsed[-1].deadline.isoformat()}; signed "
+                                 f"{signed_on.isoformat()})")
         except ValueError as exc:
             errors.append(RowError(number, str(exc)))
     _fail_if(errors)

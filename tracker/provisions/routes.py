@@ -304,6 +304,10 @@ def edit(slug: str, code: str):
     tags = tagging.vocabulary(accord.id).resolve_text(form.tags.data)
     try:
         changed = services.edit_provision(provision, values, tags, _version(form))
+    except services.Invalid as exc:
+        _attach(exc, form, form.deadline)
+        return render_template("provisions/edit.html", accord=accord, provision=provision,
+                               form=form), 400
     except services.Conflict:
         db.session.refresh(provision)
         conflict = _("This provision changed since you opened the form. Nothing was "
