@@ -153,3 +153,14 @@ def test_the_importer_reads_spanish_labels_in_any_case_with_or_without_accents(
     assert tags == {"1": ["ethnic", "gender"], "2": ["ethnic", "gender", "víctimas"],
                     "3": ["gender", "territorial", "víctimas"]}
     assert no_clashes(accord.id) == []
+
+
+def test_the_tag_filters_show_each_tag_once_in_the_readers_language(client, demo):
+    import re
+
+    for url in (f"/accords/{SLUG}/dashboard", f"/accords/{SLUG}/provisions"):
+        page = client.get(url, headers=ES).get_data(as_text=True)
+        select_html = re.search(r'<select name="tag">(.*?)</select>', page, re.S).group(1)
+        names = re.findall(r'<option value="[^"]+"[^>]*>([^<]+)</option>', select_html)
+        assert {"género", "étnico", "territorial"} <= set(names), (url, names)
+        assert "gender" not in names and len(names) == len(set(names))
