@@ -27,7 +27,8 @@ KNOWN = {"gender": {"gender", "género"}, "ethnic": {"ethnic", "étnico"},
 @pytest.mark.parametrize("typed, key", [
     ("gender", "gender"), ("GENDER", "gender"), ("género", "gender"), ("Género", "gender"),
     ("genero", "gender"), ("GENERO", "gender"), ("  género ", "gender"),
-    ("étnico", "ethnic"), ("Etnico", "ethnic"), ("ÉTNICO", "ethnic"), ("Territorial", "territorial"),
+    ("étnico", "ethnic"), ("Etnico", "ethnic"), ("ÉTNICO", "ethnic"),
+    ("Territorial", "territorial"),
     ("Reincorporación", "reincorporación"), ("víctimas  del   conflicto", "víctimas del conflicto"),
 ])
 def test_a_typed_tag_becomes_its_key(typed, key):
