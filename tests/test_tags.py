@@ -6,6 +6,8 @@ from __future__ import annotations
 from io import BytesIO
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import Workbook
 from sqlalchemy import select
 
@@ -48,11 +50,28 @@ def test_an_existing_free_tag_keeps_its_key_and_a_known_tag_wins_over_a_free_one
     assert vocabulary.resolve("género") == "gender"
 
 
-def test_blank_tags_are_skipped_and_a_blank_tag_has_no_key():
+def test_blank_tags_are_skipped_and_a_tag_of_marks_alone_is_refused():
     assert split_tags(" ; gender;;  ") == ["gender"] and split_tags(None) == []
     assert TagVocabulary(KNOWN).resolve_text(";;") == []
-    with pytest.raises(ValueError):
-        TagVocabulary(KNOWN).resolve("  ")
+    for typed in ("  ", "¨", "\u0301"):
+        with pytest.raises(ValueError) as refused:
+            TagVocabulary(KNOWN).resolve(typed)
+        assert "is not a tag" in str(refused.value.args[0])
+
+
+def test_the_edit_form_refuses_a_tag_of_marks_alone_at_the_field(client, demo, make_user,
+                                                                 login, row_counts):
+    from test_failed_forms import assert_summary
+
+    login(make_user("coordinator", demo))
+    url = f"/accords/{SLUG}/provisions/6.1.5/edit"
+    data = _edit_form(client.get(url, headers=ES).get_data(as_text=True)).submission()
+    data["tags"] = ["género; ¨"]
+    counts = row_counts()
+    response = client.post(url, data=data, headers=ES)
+    assert response.status_code == 400
+    assert "no es una etiqueta" in assert_summary(response, "tags")
+    assert row_counts() == counts
 
 
 def test_fold_and_clean_tag():
@@ -64,6 +83,26 @@ def test_clashes_name_tags_that_read_alike_in_some_language():
     assert clashes(KNOWN) == []
     assert clashes({**KNOWN, "género": {"género"}}) == [("genero", "gender", "género")]
     assert clashes({**KNOWN, "Etnico": {"Etnico"}}) == [("etnico", "Etnico", "ethnic")]
+
+
+_NAMES = ["gender", "Género", "GENERO", "ethnic", "étnico", "Etnico", "territorial",
+          "Reincorporación", "reincorporacion", "víctimas", "Victimas", "mujer rural",
+          "Mujer  Rural"]
+
+
+@given(st.lists(st.lists(st.sampled_from(_NAMES) | st.text(min_size=1, max_size=8),
+                         max_size=5), max_size=6))
+def test_whatever_is_typed_no_two_resulting_tags_read_alike(inputs):
+    """Any sequence of edits, each a list of typed tags, through one accord's vocabulary:
+    the keys it ends with never display the same name in any language."""
+    vocabulary = TagVocabulary(KNOWN)
+    keys = set()
+    for typed in inputs:
+        try:
+            keys |= set(vocabulary.resolve_all(typed))
+        except ValueError:  # a tag with nothing of its own: the whole edit is refused
+            continue
+    assert clashes({k: KNOWN.get(k, {k}) for k in keys}) == []
 
 
 def no_clashes(accord_id: int) -> list:

@@ -17,14 +17,18 @@ The rule, for each typed tag:
    equals no name any existing tag displays, it can never show the same name as another tag
    in any language. Tags that fold alike within one input become one tag (the first spelling).
 
-Nothing is refused for being unknown (free tags are a feature); a tag longer than the
-column holds is refused by the caller's length rule. Pure: no Flask, no database, no I/O.
+Nothing is refused for being unknown (free tags are a feature). A typed tag with nothing
+left once folded (only accents or other combining marks, "¨") is refused with a reason
+(ValueError(Message)); a tag longer than the column holds is refused by the caller's length
+rule. Pure: no Flask, no database, no I/O.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+
+from .messages import Message, N_
 
 #: What separates tags in one typed field or cell.
 SEPARATOR = ";"
@@ -73,10 +77,12 @@ class TagVocabulary:
 
     def resolve(self, typed: str) -> str:
         """The key `typed` means (rule above); a new free tag is created under
-        `clean_tag(typed)`. Raises ValueError for a blank tag."""
+        `clean_tag(typed)`. Raises ValueError(Message) for a tag with nothing left once
+        folded (blank, or only combining marks)."""
         folded = fold(typed)
         if not folded:
-            raise ValueError("a blank tag has no key")
+            raise ValueError(Message(N_("“%(tag)s” is not a tag: it has no letter, digit or "
+                                        "sign of its own"), tag=typed.strip()))
         key = self._by_folded.get(folded)
         if key is None:
             key = clean_tag(typed)
@@ -84,7 +90,8 @@ class TagVocabulary:
         return key
 
     def resolve_all(self, typed: Iterable[str]) -> list[str]:
-        """The sorted distinct keys of the non-blank tags in `typed`."""
+        """The sorted distinct keys of the non-blank tags in `typed`; raises ValueError as
+        `resolve` does."""
         return sorted({self.resolve(t) for t in typed if t.strip()})
 
     def resolve_text(self, text: str | None) -> list[str]:

@@ -16,7 +16,7 @@ from ..domain.rules import Submission
 from ..domain.text import parse_int
 from ..extensions import db
 from ..figures import AccordFigures
-from ..i18n import review_state, tag_label
+from ..i18n import review_state, tag_label, translate
 from ..models import PriorityChange, Provision, ProvisionType, Section, StatusRecord
 from ..permissions import can_edit, can_review, require, sees_internal
 from . import bp
@@ -301,7 +301,12 @@ def edit(slug: str, code: str):
               "provision_type_id": ptype.id if ptype else None,
               "responsible_actor": form.responsible_actor.data or None,
               "deadline": form.deadline.data, "time_frame": form.time_frame.data or None}
-    tags = tagging.vocabulary(accord.id).resolve_text(form.tags.data)
+    try:
+        tags = tagging.vocabulary(accord.id).resolve_text(form.tags.data)
+    except ValueError as exc:  # a tag with nothing of its own (domain.tags)
+        form.tags.errors.append(translate(exc.args[0]))
+        return render_template("provisions/edit.html", accord=accord, provision=provision,
+                               form=form), 400
     try:
         changed = services.edit_provision(provision, values, tags, _version(form))
     except services.Invalid as exc:
