@@ -7,7 +7,8 @@ Accord) and the 51 PAM provision types in ``tracker/reference/provision_types.cs
 stipulation-level coding of the Colombian accord is not public, so this script writes a stand-in,
 every row labelled illustrative, calibrated to reproduce the published aggregates:
 
-1. ``colombia_demo/structure.csv`` -- 578 stipulations in the six points and plausible themes
+1. ``colombia_demo/structure.csv`` -- 578 stipulations in the six points (with the points'
+   real Spanish titles in ``section_es``) and plausible themes
    of the Colombian accord, with illustrative texts, PAM types, priority flags, cross-cutting
    tags (exactly 130 gender, 80 ethnic), deadlines, time frames and responsible institutions.
 2. ``colombia_demo/statuses.csv`` -- status histories.  For every report cut-off the global
@@ -45,7 +46,7 @@ TYPE_COLUMNS = ["code", "pam_stem", "name", "group", "description"]
 TYPE_COUNT = 51               # PAM's provision types, all present in PAM_ID's columns
 
 STRUCTURE_COLUMNS = ["code", "section", "text", "provision_type", "priority", "tags",
-                     "deadline", "responsible_actor", "time_frame"]
+                     "deadline", "responsible_actor", "time_frame", "section_es"]
 STATUS_COLUMNS = ["provision_code", "level", "effective_on", "evidence", "note"]
 
 # ---------------------------------------------------------------- Colombian demo constants
@@ -269,6 +270,19 @@ def point_names():
     return {int(p["point"]): p["name"] for p in read_csv(HERE / "colombia_points.csv")}
 
 
+def point_names_es():
+    """The six points' real Spanish titles (the accord's own, `name_es`)."""
+    return {int(p["point"]): p["name_es"] for p in read_csv(HERE / "colombia_points.csv")}
+
+
+def section_es_of(theme, names_es):
+    """The section path in Spanish: the point's real Spanish title; the themes below it are
+    English stand-ins with no Spanish title, so only their codes are given (the importer
+    then leaves their Spanish blank)."""
+    return " > ".join([f"{theme.point} {names_es[theme.point]}"]
+                      + [code for code, _title in theme.path])
+
+
 def section_of(theme, names):
     segments = [f"{theme.point} {names[theme.point]}"]
     segments += [f"{code} {title}" for code, title in theme.path]
@@ -289,7 +303,7 @@ def draw_deadline(rng, theme):
 
 
 def base_stipulations(rng):
-    names = point_names()
+    names, names_es = point_names(), point_names_es()
     stips = []
     for theme in THEMES:
         prefix = theme.path[-1][0]
@@ -297,6 +311,7 @@ def base_stipulations(rng):
             deadline, frame = draw_deadline(rng, theme)
             kind = rng.choice(theme.types) if rng.random() > 0.15 else ""
             stips.append({"code": f"{prefix}.{seq}", "section": section_of(theme, names),
+                          "section_es": section_es_of(theme, names_es),
                           "theme": theme, "provision_type": kind, "deadline": deadline,
                           "time_frame": frame, "responsible_actor": rng.choice(theme.actors),
                           "tags": set(), "priority": "no"})

@@ -494,3 +494,28 @@ def test_the_priority_flags_marker_is_the_date_most_flags_were_set(client):
         "known_at": before.isoformat()}).text)
     assert "The current priority flags were set on" in known
     assert "The latest change to a priority flag" not in known
+
+
+def test_a_flag_set_since_a_later_date_counts_on_earlier_dates_and_the_note_says_so(client):
+    """The rule (methodology, #priority-flags): the flags as known at a moment apply to
+    every date, whatever date a flag was set since. The cut-off's revision note, the figures
+    as known now and the methodology say the same."""
+    accord = small_accord()
+    publish(accord, "Report 1", YEAR_END)
+    b = _provision(accord, "B")
+    later = YEAR_END + timedelta(days=400)  # set since a date after the cut-off's
+    services.set_priority(b, True, later, "a priority from 2022", b.version)
+    db.session.commit()
+    now = client.get(f"{BASE}/summary", query_string={"as_of": YEAR_END.isoformat()}).get_json()
+    assert now["priority"]["provisions"] == 2  # B counts on a date before its flag's date
+    revision = client.get(f"{BASE}/cutoffs/Report 1").get_json()["revision"]
+    assert revision["figures_now"]["summary"]["priority"]["provisions"] == 2
+    page = client.get("/accords/hand-worked/cutoffs/Report 1").text
+    assert "Priority provisions: 2 scoring" in page and "(published: 1 scoring" in page
+    assert ("The priority flags as known at a moment apply to every date, including flags "
+            "set since a later date than this cut-off") in page
+    assert "/methodology#priority-flags" in page
+    method = client.get("/methodology").text
+    assert method.count('id="priority-flags"') == 1
+    assert "a flag set since a later date also counts on earlier dates" in method
+    assert "Priority flags are dated history" not in method

@@ -275,6 +275,12 @@ def test_every_bad_row_is_named_and_nothing_is_written(client, editor, codes, ro
     assert "Row 580 (9.9.9): unknown provision code '9.9.9'" in page
     assert f"Row 581 ({rising[0]}): provision {rising[0]} appears on more than one row" in page
     assert "Nothing was recorded" in page
+    # the problems sit in the error summary every failed form shows, focused on load, each
+    # a link to its row of the preview
+    from test_failed_forms import assert_summary, ids_of
+
+    assert_summary(response, f"row-{rows[rising[0]]}", "row-580", "row-581")
+    assert len(ids_of(page).links) == 6
     assert row_counts() == before
 
 

@@ -87,3 +87,19 @@ def test_demo_reproduces_point_shares_of_february_2019(demo, row):
     for key in LEVEL_KEYS:
         share = Fraction(summary["counts"][key], summary["provisions"]) * 100
         assert round_half_up(share, 0) == int(row[f"feb2019_{key}_pct"]), key
+
+
+def test_the_demos_points_carry_the_accords_real_spanish_titles(demo):
+    """The six points' Spanish titles are the Final Accord's own (colombia_points.csv,
+    name_es); the themes below them are English stand-ins with no Spanish title."""
+    points = db.session.scalars(select(Section).where(
+        Section.accord_id == demo.id, Section.parent_id.is_(None)).order_by(Section.code))
+    assert {p.code: p.title_translated for p in points} == {
+        "1": "Hacia un Nuevo Campo Colombiano: Reforma Rural Integral",
+        "2": "Participación política: Apertura democrática para construir la paz",
+        "3": "Fin del Conflicto",
+        "4": "Solución al Problema de las Drogas Ilícitas",
+        "5": "Acuerdo sobre las Víctimas del Conflicto",
+        "6": "Implementación, verificación y refrendación"}
+    assert _count(Section, Section.accord_id == demo.id, Section.parent_id.is_not(None),
+                  Section.title_translated.is_not(None)) == 0

@@ -184,11 +184,17 @@ def test_stale_version_is_a_conflict(client, demo, make_user, login, provision):
 def test_resubmitted_form_is_not_a_conflict(client, demo, make_user, login, provision):
     login(make_user("editor", demo))
     data = _update_data(provision, level="1", evidence_text="Same")
-    assert client.post(f"/accords/{SLUG}/provisions/1.1.1/update", data=data).status_code == 302
+    first = client.post(f"/accords/{SLUG}/provisions/1.1.1/update", data=data,
+                        follow_redirects=True)
+    assert "Update recorded as pending review" in first.get_data(as_text=True)
     count = db.session.scalar(select(func.count()).select_from(StatusRecord))
-    again = client.post(f"/accords/{SLUG}/provisions/1.1.1/update", data=data)
-    assert again.status_code == 302
+    again = client.post(f"/accords/{SLUG}/provisions/1.1.1/update", data=data,
+                        follow_redirects=True)
+    assert again.status_code == 200
     assert db.session.scalar(select(func.count()).select_from(StatusRecord)) == count
+    page = again.get_data(as_text=True)
+    assert "Nothing changed: this update is already recorded" in page
+    assert "Update recorded as" not in page
 
 
 TOMORROW = (date.today() + timedelta(days=1)).isoformat()

@@ -211,8 +211,9 @@ def import_accord_command(file, name, country, signed_on, slug, target_date, pri
     """Create a monitored accord from its structure (CSV or XLSX).
 
     Columns code, section ('1 Rural Reform > 1.1 Land'), text, provision_type (PAM code or
-    name, or blank), priority (yes/no), tags (separated by ';'), deadline (YYYY-MM-DD or
-    blank); optionally responsible_actor, time_frame (short/medium/long), and text_en,
+    name, or blank), priority (yes/no), tags (separated by ';'; a known tag by its English
+    key or its label, any case, with or without accents: gender, Género, genero), deadline
+    (YYYY-MM-DD or blank, not before the signing date); optionally responsible_actor, time_frame (short/medium/long), and text_en,
     text_es, section_en, section_es (the text and section path in English and in Spanish;
     text and section are in the original language).
     """

@@ -35,7 +35,29 @@ def level_label(level: int) -> str:
 
 
 def tag_label(tag: str) -> str:
+    """A stored tag key as the reader sees it: a known tag's label, a free tag as typed."""
     return str(TAGS.get(tag, tag))
+
+
+def known_tags_text() -> str:
+    """The known tags in the reader's language as a tags field takes them
+    ("gender; ethnic; territorial", "género; étnico; territorial")."""
+    return "; ".join(tag_label(key) for key in TAGS)
+
+
+def known_tag_names() -> dict[str, set[str]]:
+    """Each known tag's key -> the names it displays: the key itself and its label in every
+    interface language (`config.LANGUAGES`), for `domain.tags.TagVocabulary`."""
+    from flask_babel import force_locale
+
+    from .config import LANGUAGES
+
+    names: dict[str, set[str]] = {key: {key} for key in TAGS}
+    for language in LANGUAGES:
+        with force_locale(language):
+            for key, label in TAGS.items():
+                names[key].add(str(label))
+    return names
 
 
 def review_state(state: str) -> str:

@@ -16,7 +16,7 @@ from sqlalchemy import insert, select, update
 
 from . import summary
 from .domain import bilingual
-from .domain.rules import Submission, changes_nothing
+from .domain.rules import Submission, changes_nothing, deadline_problem
 from .domain.scale import LevelError, parse_level
 from .extensions import db
 from .models import (
@@ -30,7 +30,8 @@ from .models import (
     utcnow,
 )
 from .services import audit, touch
-from .tables import RowError, TableError, parse_bool, parse_date, parse_tags, read_table
+from .tables import RowError, TableError, parse_bool, parse_date, read_table
+from .tagging import vocabulary
 
 ACCORD_COLUMNS = ("code", "section", "text", "provision_type", "priority", "tags", "deadline")
 #: text_en/text_es and section_en/section_es give a provision's text and its section path in
@@ -164,18 +165,24 @@ def import_accord(data: bytes, filename: str, *, name: str, country: str, signed
     if db.session.scalar(select(Accord.id).where(Accord.slug == slug)) is not None:
         raise TableError([RowError(None, f"an accord with slug {slug!r} already exists")])
     table = read_table(data, filename, ACCORD_COLUMNS, ACCORD_OPTIONAL)
-    rows = _parse_structure_rows(table.rows, language)
+    rows = _parse_structure_rows(table.rows, signed_on, language)
     return _commit_or_rollback(
         lambda: _write_accord(rows, name=name, country=country, signed_on=signed_on, slug=slug,
                               **attributes))
 
 
-def _parse_structure_rows(rows, language: str = "en") -> list[_ProvisionRow]:
+def _parse_structure_rows(rows, signed_on: date,
+                          language: str = "en") -> list[_ProvisionRow]:
     types = provision_type_lookup()
+    tags = vocabulary()  # one for the whole file: a tag gets one key in every row
     parsed, seen, errors = [], set(), []
     for number, row in rows:
         try:
-            parsed.append(_structure_row(row, types, seen, language))
+            parsed.append(_structure_row(row, types, seen, tags, language))
+            problem = deadline_problem(parsed[-1].deadline, signed_on)
+            if problem:
+                raise ValueError(f"{problem} ({parsed[-1].deadline.isoformat()}; signed "
+                                 f"{signed_on.isoformat()})")
         except ValueError as exc:
             errors.append(RowError(number, str(exc)))
     _fail_if(errors)
@@ -190,7 +197,8 @@ def _fits(value: str | None, column, what: str) -> None:
         raise ValueError(f"{what} has {len(value)} characters; at most {limit} fit")
 
 
-def _structure_row(row: dict, types: dict, seen: set, language: str = "en") -> _ProvisionRow:
+def _structure_row(row: dict, types: dict, seen: set, tag_vocabulary,
+                   language: str = "en") -> _ProvisionRow:
     code = row["code"]
     text, text_translated = bilingual.from_languages(
         {lang: row.get(f"text_{lang}") for lang in bilingual.LANGUAGES}, language, row["text"])
@@ -206,7 +214,8 @@ def _structure_row(row: dict, types: dict, seen: set, language: str = "en") -> _
         raise ValueError("provision code is empty")
     _fits(code, Provision.code, "the provision code")
     _fits(row.get("responsible_actor"), Provision.responsible_actor, "the responsible actor")
-    for tag in parse_tags(row["tags"]):
+    tags = tag_vocabulary.resolve_text(row["tags"])  # English keys or labels (domain.tags)
+    for tag in tags:
         _fits(tag, ProvisionTag.tag, "a tag")
     if code in seen:
         raise ValueError(f"duplicate provision code {code!r}")
@@ -222,7 +231,7 @@ def _structure_row(row: dict, types: dict, seen: set, language: str = "en") -> _
         code=code, section_path=path, text=text, text_translated=text_translated,
         section_translated=dict(translated_path),
         type_id=ptype.id if ptype else None, priority=parse_bool(row["priority"]),
-        tags=parse_tags(row["tags"]),
+        tags=tags,
         deadline=parse_date(row["deadline"]) if row["deadline"] else None,
         responsible_actor=row.get("responsible_actor") or None, time_frame=time_frame,
     )

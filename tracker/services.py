@@ -20,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from . import storage
 from .domain import metrics
 from .domain.messages import N_
-from .domain.rules import Submission, problems
+from .domain.rules import Submission, deadline_problem, problems
 from .extensions import db
 from .models import (Accord, AuditEvent, PriorityChange, Provision, StatusRecord, UploadBatch,
                      utcnow)
@@ -354,11 +354,15 @@ def edit_provision(provision: Provision, values: dict, tags: list[str],
     and tags; audited, version-checked. Returns False, writing nothing (no audit event, no
     version or revision bump), when the values and tags are those already stored, whatever
     the version; raises Conflict when they differ and the provision changed since
-    `expected_version`."""
+    `expected_version`, and Invalid ({"deadline": reason}) for a deadline before the
+    accord's signing (`domain.rules.deadline_problem`)."""
     from .models import ProvisionTag
 
     wanted = {name: values.get(name) if values.get(name) != "" else None
               for name in STRUCTURE_FIELDS}
+    problem = deadline_problem(wanted["deadline"], provision.accord.signed_on)
+    if problem:
+        raise Invalid({"deadline": problem})
     if (all(_blank(getattr(provision, name)) == value for name, value in wanted.items())
             and sorted(provision.tag_names) == sorted(tags)):
         return False  # also a resent form whose save already went through: not a conflict

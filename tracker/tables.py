@@ -37,8 +37,3 @@ def parse_bool(text: str) -> bool:
     if value in {"no", "false", "0", "n", ""}:
         return False
     raise ValueError(f"{text!r} is not yes/no")
-
-
-def parse_tags(text: str) -> list[str]:
-    tags = [t.strip().lower() for t in text.split(";")]
-    return sorted({t for t in tags if t})

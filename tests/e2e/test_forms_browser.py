@@ -105,3 +105,46 @@ def test_a_cookie_copied_before_logout_is_refused(browser, forms_server):
     assert "/login" in other.url
     thief.close()
     context.close()
+
+
+def test_spanish_tags_and_a_failed_upload_in_spanish(browser, forms_server, screenshots):
+    """In Spanish at both widths: the edit form shows the tags by their Spanish labels and,
+    sent back with labels typed in other cases and without accents, stores nothing new; a
+    workbook whose rows fail lands on the error summary, focused."""
+    import io
+
+    from openpyxl import load_workbook
+
+    base = forms_server
+    for width in WIDTHS:
+        context, page, errors = _log_in(browser, base, "coordinator@partner.test", width)
+        context.set_extra_http_headers({"Accept-Language": "es"})
+        page.goto(f"{base}/accords/{SLUG}/provisions/6.1.5/edit")
+        shown = page.input_value("#tags")
+        assert "gender" not in shown and "ethnic" not in shown
+        typed = shown.upper().replace("É", "E")
+        page.fill("#tags", typed)
+        page.click("main form button[type=submit]")
+        page.wait_for_load_state()
+        assert "Nada cambió" in page.content(), typed
+        # a workbook with a level that cannot be read
+        response = context.request.get(f"{base}/accords/{SLUG}/update.xlsx")
+        book = load_workbook(io.BytesIO(response.body()))
+        sheet = book.worksheets[0]
+        header = [cell.value for cell in sheet[1]]
+        column = next(i for i, h in enumerate(header, start=1) if h and "(0-3)" in h)
+        sheet.cell(row=2, column=column, value=7)
+        data = io.BytesIO()
+        book.save(data)
+        page.goto(f"{base}/accords/{SLUG}/update")
+        page.set_input_files("#workbook", files=[{
+            "name": "actualizacion.xlsx", "buffer": data.getvalue(),
+            "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
+        page.click("#upload form button[type=submit]")
+        page.wait_for_load_state()
+        page.wait_for_function("document.activeElement && document.activeElement.id")
+        assert page.evaluate("document.activeElement.id") == "error-summary"
+        assert "Fila 2" in page.locator("#error-summary").inner_text()
+        page.screenshot(path=str(screenshots / f"upload-problems-es-{width}.png"))
+        assert not errors
+        context.close()

@@ -1,4 +1,5 @@
-"""Rules a status submission must satisfy, as pure checks returning reasons.
+"""Rules a status submission (and a provision's deadline) must satisfy, as pure checks
+returning reasons.
 
 Shared by the web form, the offline workbook upload and any other way in, so every path
 refuses the same things with the same words.
@@ -78,3 +79,12 @@ def problems(sub: Submission, *, current_level: int, signed_on: date, today: dat
         found["evidence_text"] = N_("evidence (a link or a description) is required when "
                                     "the level rises")
     return found
+
+
+def deadline_problem(deadline: date | None, signed_on: date) -> str | None:
+    """Why a provision's deadline is refused (an N_ reason), or None: a deadline falls on or
+    after the day its accord was signed (no deadline at all is fine). Every way a deadline
+    comes in (the provision edit form, the structure importer) applies this rule."""
+    if deadline is not None and deadline < signed_on:
+        return N_("the deadline is before the accord was signed")
+    return None

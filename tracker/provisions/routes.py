@@ -9,14 +9,14 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import services
+from .. import services, tagging
 from ..accords.routes import visible_accord_or_404
 from ..domain.metrics import Filters
 from ..domain.rules import Submission
 from ..domain.text import parse_int
 from ..extensions import db
 from ..figures import AccordFigures
-from ..i18n import review_state
+from ..i18n import review_state, tag_label, translate
 from ..models import PriorityChange, Provision, ProvisionType, Section, StatusRecord
 from ..permissions import can_edit, can_review, require, sees_internal
 from . import bp
@@ -192,14 +192,17 @@ def update(slug: str, code: str):
                               note=(form.note.data or "").strip() or None),
         corrects=corrects)
     try:
-        record = services.submit([change], verified=can_review(current_user, accord))[0]
+        records = services.submit([change], verified=can_review(current_user, accord))
     except services.Invalid as exc:
         _attach(exc, form, form.note)
         return _show(accord, provision, form=form, status=400)
     except services.Conflict as exc:
         db.session.refresh(provision)
         return _show(accord, provision, form=form, status=409, conflict=exc.newer)
-    flash(_("Update recorded as %(state)s.", state=review_state(record.review_state)))
+    state = review_state(records[0].review_state)
+    # a resent form equal to the user's latest record writes nothing: say so, not "recorded"
+    flash(_("Update recorded as %(state)s.", state=state) if records.added else
+          _("Nothing changed: this update is already recorded (%(state)s).", state=state))
     return redirect(url_for("provisions.show", slug=slug, code=code))
 
 
@@ -250,7 +253,7 @@ def edit_values(provision: Provision) -> dict:
     return {"text": provision.text, "text_translated": provision.text_translated or "",
             "section": str(provision.section_id or ""),
             "provision_type": provision.provision_type.code if provision.provision_type else "",
-            "tags": "; ".join(provision.tag_names),
+            "tags": "; ".join(tag_label(t) for t in provision.tag_names),
             "responsible_actor": provision.responsible_actor or "",
             "deadline": provision.deadline, "time_frame": provision.time_frame or "",
             "version": str(provision.version)}
@@ -298,9 +301,18 @@ def edit(slug: str, code: str):
               "provision_type_id": ptype.id if ptype else None,
               "responsible_actor": form.responsible_actor.data or None,
               "deadline": form.deadline.data, "time_frame": form.time_frame.data or None}
-    tags = sorted({t.strip().lower() for t in (form.tags.data or "").split(";") if t.strip()})
+    try:
+        tags = tagging.vocabulary(accord.id).resolve_text(form.tags.data)
+    except ValueError as exc:  # a tag with nothing of its own (domain.tags)
+        form.tags.errors.append(translate(exc.args[0]))
+        return render_template("provisions/edit.html", accord=accord, provision=provision,
+                               form=form), 400
     try:
         changed = services.edit_provision(provision, values, tags, _version(form))
+    except services.Invalid as exc:
+        _attach(exc, form, form.deadline)
+        return render_template("provisions/edit.html", accord=accord, provision=provision,
+                               form=form), 400
     except services.Conflict:
         db.session.refresh(provision)
         conflict = _("This provision changed since you opened the form. Nothing was "

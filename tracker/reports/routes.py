@@ -241,8 +241,12 @@ def _commit(accord, plan, batch):
     if not records.added:
         flash(_already_recorded())
         return redirect(url_for("accords.show", slug=accord.slug))
+    repeated = len(records) - records.added  # equal to the user's latest: not written again
     flash(ngettext("%(num)d status record recorded", "%(num)d status records recorded",
-                   records.added) + ("" if verified else " · " + _("pending review")))
+                   records.added) + ("" if verified else " · " + _("pending review"))
+          + (" · " + ngettext("%(num)d row was already recorded: nothing changed for it",
+                              "%(num)d rows were already recorded: nothing changed for them",
+                              repeated) if repeated else ""))
     return redirect(url_for("accords.show", slug=accord.slug))
 
 
