@@ -1,4 +1,4 @@
-"""Migration 0011: tags stored before the one tag rule (a Spanish label, a spelling without
+"""Migration 0012: tags stored before the one tag rule (a Spanish label, a spelling without
 accents) become their tag's key, so no two tags of an accord read alike."""
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def test_stored_spellings_become_keys(tmp_path):
                       "CHART_STORE_DIR": str(tmp_path / "charts")})
     engine = create_engine(url)
     with app.app_context():
-        upgrade(revision="0010_cutoff_snapshot")
+        upgrade(revision="0011_level_candidates")
     held = {"1": ["gender", "género"], "2": ["genero", "étnico", "reincorporación"],
             "3": ["reincorporacion", "territorial"], "4": ["reincorporación"]}
     with engine.begin() as connection:

@@ -8,8 +8,8 @@ provision holding both spellings keeps one row; every accord whose tags changed 
 revision raised (its caches and ETags follow), and its level summary with it (tags do not
 change levels). Nothing else is touched. The merge cannot be undone: downgrade keeps it.
 
-Revision ID: 0011_tag_keys
-Revises: 0010_cutoff_snapshot
+Revision ID: 0012_tag_keys
+Revises: 0011_level_candidates
 """
 import re
 import unicodedata
@@ -18,8 +18,8 @@ from collections import Counter, defaultdict
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011_tag_keys"
-down_revision = "0010_cutoff_snapshot"
+revision = "0012_tag_keys"
+down_revision = "0011_level_candidates"
 branch_labels = None
 depends_on = None
 
