@@ -43,3 +43,31 @@ def test_no_unregistered_memo_in_the_code():
     for path in root.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"\blru_cache\b|functools\.cache\b|@cache\b", text), path
+
+
+def test_a_deploy_that_renders_differently_never_gets_old_pages_or_charts(app, monkeypatch):
+    """Shared pages and charts (and ETags) are keyed by the code's fingerprint, not only by the
+    version number: a template changed under the same version makes new keys."""
+    from tracker import __version__, build
+    from tracker.dashboard import routes
+
+    first = build.fingerprint()
+    assert first.startswith(__version__ + "+")
+    with app.test_request_context():
+        before = routes.etag_for(("state",), "page")
+        monkeypatch.setattr(build, "_fingerprint", first + "-changed")
+        assert routes.etag_for(("state",), "page") != before
+
+
+def test_the_fingerprint_follows_the_package_files(tmp_path, monkeypatch):
+    from tracker import build
+
+    (tmp_path / "templates").mkdir()
+    page = tmp_path / "templates" / "page.html"
+    page.write_text("<p>gender</p>")
+    monkeypatch.setattr(build, "PACKAGE", tmp_path)
+    monkeypatch.setattr(build, "_fingerprint", None)
+    one = build.fingerprint()
+    page.write_text("<p>género</p>")
+    monkeypatch.setattr(build, "_fingerprint", None)
+    assert build.fingerprint() != one

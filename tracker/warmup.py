@@ -53,13 +53,17 @@ def warm_figures(limit: int = MAX_ACCORDS) -> int:
 
 
 def warm(app: Flask) -> dict:
-    """Fonts, then figures; never fails the start (a database not yet migrated is logged).
+    """The code's fingerprint (keys of every shared chart and page), fonts, then figures; never
+    fails the start (a database not yet migrated is logged).
     Closes the connections it opened. Returns what was done, with the seconds it took."""
     from .extensions import db
 
     started = time.perf_counter()
     done = {"fonts": False, "accords": 0}
     try:
+        from .build import fingerprint
+
+        fingerprint()
         warm_fonts()
         done["fonts"] = True
         with app.app_context():

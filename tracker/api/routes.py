@@ -6,7 +6,7 @@ from datetime import date
 from flask import abort, current_app, jsonify, make_response, request
 from flask_login import current_user
 
-from .. import __version__, queries
+from .. import build, queries
 from ..cache import Recent
 from ..figures import AccordFigures, alignment_rule, default_reference_set
 from ..permissions import can_view, has_role_on
@@ -60,11 +60,11 @@ _ANSWERS = Recent(256, "api.answers")  # answer key -> JSON bytes
 
 def _answer(figures: AccordFigures, make, *state):
     """Send the JSON `make()` builds, with an ETag from database state only (the accord's
-    revision, any extra `state`, the exact query, the day, the app version): a 304 when the
+    revision, any extra `state`, the exact query, the day, the code's fingerprint `build.fingerprint`): a 304 when the
     client has it, and a process-local copy for the next caller with the same key."""
     key = (request.path, tuple(sorted(request.args.items(multi=True))), figures.accord.id,
            queries.data_version(figures.accord.id), state, date.today().isoformat(),
-           __version__)
+           build.fingerprint())
     etag = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
     if request.if_none_match.contains_weak(etag):  # W/ when it came compressed
         response = make_response("", 304)

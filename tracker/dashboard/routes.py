@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from .. import __version__, chartstore, charts, queries
+from .. import build, chartstore, charts, queries
 from ..accords.routes import visible_accord_or_404
 from ..api import params
 from ..cache import Recent
@@ -149,7 +149,7 @@ def data_state(accord: Accord) -> tuple:
 
 
 def etag_for(state: tuple, *parts) -> str:
-    key = (state, str(get_locale()), parts, __version__)
+    key = (state, str(get_locale()), parts, build.fingerprint())
     return '"' + hashlib.sha256(repr(key).encode()).hexdigest()[:32] + '"'
 
 
