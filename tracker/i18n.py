@@ -247,6 +247,48 @@ def _marker(language: str) -> Markup:
         why=str(LANGUAGE_ONLY[language]), code=language.upper())
 
 
+def _title_shown(accord, code: str, stored: str | None) -> bilingual.Shown:
+    """A point's (top-level section's) title for the reader: the section's title in the
+    reader's language when `stored` is its current title (or None), else `stored` (a title as
+    a cut-off recorded it) in the accord's original language."""
+    from flask_babel import get_locale
+
+    section = next((s for s in accord.sections if s.code == code), None)
+    if section is not None and stored in (None, section.title):
+        return content(section, "title")
+    return bilingual.for_reader(stored, None, accord.original_language or "en",
+                                str(get_locale()))
+
+
+def point_title(accord, code: str, stored: str | None = None) -> str:
+    """ "<code> <title>" as plain text (workbooks, PDF, sentences, select options), the title
+    followed by "[EN]" / "[ES]" when only the other language exists, as on pages
+    (`point_title_html`). `stored`: the title as a cut-off recorded it (None: as now)."""
+    return f"{code} {marked_text(_title_shown(accord, code, stored))}".strip()
+
+
+def marked_text(shown: bilingual.Shown) -> str:
+    """Shown content as plain text: followed by "[EN]" / "[ES]" when only the other
+    language exists (the marker pages show, `language_marker`)."""
+    return f"{shown.text} [{shown.language.upper()}]" if shown.foreign else shown.text
+
+
+def section_title(section) -> str:
+    """A section's title in the reader's language, marked as `marked_text` when only the
+    other language exists: for labels, select options and charts."""
+    return marked_text(content(section, "title"))
+
+
+def point_title_html(accord, code: str, stored: str | None = None) -> Markup:
+    """`point_title` for a page: the title in an element carrying its language and the
+    visible marker (`language_marker`) when only the other language exists."""
+    shown = _title_shown(accord, code, stored)
+    if not shown.foreign:
+        return Markup("{} {}").format(code, shown.text).strip()
+    return Markup('{} <span lang="{}">{}</span> ').format(
+        code, shown.language, shown.text) + _marker(shown.language)
+
+
 #: Audit action codes (services.audit) as a person reads them.
 AUDIT_ACTIONS = {
     "status.record": _l("Status recorded"), "status.verified": _l("Status verified"),

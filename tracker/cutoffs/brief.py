@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from ..dashboard.board import Board, Selection, render_chart
 from ..domain import changes as domain_changes
 from ..models import Accord
-from ..i18n import local
+from ..i18n import local, point_title
 from ..web import fixed, local_date, number, percent, score_figure, utc_moment
 from . import report
 from .models import Cutoff
@@ -131,18 +131,20 @@ class Brief:
         if len(moved) >= 2:
             most, least = moved[0], moved[-1]
             return [_("Point %(most)s moved most (%(m)s score points) and point %(least)s "
-                      "least (%(l)s).", most=f"{most['point']} {most['title']}".strip(),
-                      m=signed(most["change"]), least=f"{least['point']} {least['title']}"
-                      .strip(), l=signed(least["change"]))]
+                      "least (%(l)s).", most=self._point(most),
+                      m=signed(most["change"]), least=self._point(least), l=signed(least["change"]))]
         points = [p for p in self.figures["by_point"] if p["score"] is not None]
         if len(points) < 2:
             return []
         ranked = sorted(points, key=lambda p: -p["score"])
         top, bottom = ranked[0], ranked[-1]
         return [_("Point %(top)s is furthest along (score %(t)s) and point %(bottom)s least "
-                  "(score %(b)s).", top=f"{top['point']} {top['title']}".strip(),
-                  t=score_figure(top["score"]), bottom=f"{bottom['point']} {bottom['title']}"
-                  .strip(), b=score_figure(bottom["score"]))]
+                  "(score %(b)s).", top=self._point(top),
+                  t=score_figure(top["score"]), bottom=self._point(bottom), b=score_figure(bottom["score"]))]
+
+    def _point(self, row: dict) -> str:
+        """A point of `point_changes` or `by_point` as a sentence names it (`point_title`)."""
+        return point_title(self.accord, row["point"], row["title"])
 
     def _overdue(self) -> list[str]:
         late = self.figures["overdue"]

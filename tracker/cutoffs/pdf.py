@@ -17,7 +17,7 @@ from fpdf.enums import XPos, YPos
 
 from ..domain.scale import LEVEL_KEYS
 from ..i18n import level_labels
-from ..i18n import local
+from ..i18n import local, point_title
 from ..web import local_date, number, percent, score_figure
 from .brief import CHARTS, Brief, signed
 
@@ -162,11 +162,11 @@ def build(brief: Brief, paper: str = "a4") -> bytes:
     if brief.point_changes:
         pdf.heading(_("Change by point since %(since)s", since=brief.previous.label or ""))
         pdf.grid([_("Point"), _("Change in score")],
-                 [[f"{p['point']} {p['title']}".strip(), signed(p["change"])]
+                 [[point_title(brief.accord, p["point"], p["title"]), signed(p["change"])]
                   for p in brief.point_changes], (140, 38))
     pdf.heading(_("By point"))
     pdf.grid([_("Point"), _("n")] + level_labels() + [_("Score")],
-             [[f"{p['point']} {p['title']}".strip()[:60], str(p["provisions"])]
+             [[point_title(brief.accord, p["point"], p["title"])[:60], str(p["provisions"])]
               + [percent(p['shares'][k]) for k in LEVEL_KEYS] + [score_figure(p["score"])]
               for p in brief.figures["by_point"]], (56, 10, 24, 20, 26, 22, 20))
     for name in CHARTS:

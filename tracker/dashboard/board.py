@@ -15,7 +15,7 @@ from .. import charts, queries
 from ..domain.metrics import Filters
 from ..extensions import db
 from ..figures import AccordFigures, alignment_rule, default_reference_set
-from ..i18n import level_labels, local, provision_type_names
+from ..i18n import level_labels, local, provision_type_names, section_title
 from ..models import Accord, ProvisionType
 from ..web import day_of_year, decimal_sign, local_date, number, score_figure, share_figure
 
@@ -114,8 +114,9 @@ class Board:
 
     @cached_property
     def section_titles(self) -> dict[str, str]:
-        """Section code -> title in the reader's language where entered (`i18n.local`)."""
-        return {s.code: local(s, "title") for s in self.accord.sections}
+        """Section code -> title in the reader's language where entered, else marked with
+        the language it exists in (`i18n.section_title`)."""
+        return {s.code: section_title(s) for s in self.accord.sections}
 
     @cached_property
     def groups(self) -> list[dict]:
