@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Callable
 
-from flask_babel import format_decimal, get_locale, gettext
+from flask_babel import format_decimal, get_locale, gettext, ngettext
 from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -345,11 +345,13 @@ def about_items(data: ReportData, comparison: dict, references, include_unverifi
             "every status record effective by the as-of date, with its review state")
          if include_unverified else
          gettext("verified status records effective by the as-of date")),
-        (gettext("Comparison"), gettext(
+        (gettext("Comparison"), ngettext(
             "each provision type's mean level against the %(set)s reference accords in year "
-            "%(year)s since signing (%(n)s reference accords coded that year)",
-            set=default_reference_set(), year=comparison["year"],
-            n=comparison["reference_accords"])),
+            "%(year)s since signing (%(num)s reference accord coded that year)",
+            "each provision type's mean level against the %(set)s reference accords in year "
+            "%(year)s since signing (%(num)s reference accords coded that year)",
+            comparison["reference_accords"], set=default_reference_set(),
+            year=comparison["year"])),
         (gettext("Reference data"), reference_citation(default_reference_set())),
         (gettext("Provenance"), i18n.local(accord, "description")),
         (gettext("Source"), accord.source_url or ""),
@@ -359,9 +361,11 @@ def about_items(data: ReportData, comparison: dict, references, include_unverifi
             "This accord's provision data is an illustrative stand-in calibrated to published "
             "aggregate figures, not published provision-level data.")))
     if illustrative_refs:
-        items.append((gettext("ILLUSTRATIVE REFERENCES"), gettext(
-            "%(n)s of the %(total)s reference accords carry an illustrative stand-in matrix, "
-            "not PAM's own provision-by-year data.", n=illustrative_refs,
+        items.append((gettext("ILLUSTRATIVE REFERENCES"), ngettext(
+            "%(num)s of the %(total)s reference accords carries an illustrative stand-in "
+            "matrix, not PAM's own provision-by-year data.",
+            "%(num)s of the %(total)s reference accords carry an illustrative stand-in matrix, "
+            "not PAM's own provision-by-year data.", illustrative_refs,
             total=len(references))))
     return items
 
