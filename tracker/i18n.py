@@ -304,13 +304,15 @@ AUDIT_ACTIONS = {
     "user.create": _l("User created"), "user.locked": _l("Sign-in locked"),
     "user.logout": _l("Signed out"), "user.password": _l("Password changed"),
     "role.grant": _l("Role granted"), "role.revoke": _l("Role revoked"),
+    "login.failure": _l("Failed login of an email without an account"),
+    "login.locked": _l("Email without an account locked out"),
 }
 #: Kinds of audited object (AuditEvent.object_type).
 AUDIT_OBJECTS = {
     "status_record": _l("status record"), "provision": _l("provision"), "accord": _l("accord"),
     "reference_set": _l("reference set"), "upload_batch": _l("offline update"),
     "cutoff": _l("cut-off"), "organization": _l("organization"), "user": _l("user"),
-    "section": _l("section"), "provision_type": _l("provision type"),
+    "section": _l("section"), "provision_type": _l("provision type"), "login": _l("login"),
 }
 #: Fields stored in audit events' before/after objects.
 AUDIT_FIELDS = {
@@ -323,8 +325,23 @@ AUDIT_FIELDS = {
     "time_frame": _l("Time frame"), "tags": _l("Tags"), "label": _l("Label"),
     "name": _l("Name"), "until": _l("Until"), "role": _l("Role"), "accord": _l("Accord"),
     "section": _l("Section"), "email": _l("Email"), "as_of": _l("Cut-off date"),
-    "value": _l("Value"),
+    "value": _l("Value"), "organization": _l("Organization"),
+    "published_at": _l("Published at"), "supersedes": _l("Supersedes"), "user": _l("User"),
+    "responsible_actor": _l("Responsible actor"), "seconds": _l("Seconds"),
+    "file": _l("File"), "filename": _l("File"), "sha256": _l("SHA-256"),
+    "accords": _l("Accords"), "sections": _l("Sections"), "provisions": _l("Provisions"),
+    "years": _l("Coded years"), "records": _l("Records"), "skipped": _l("Skipped"),
+    "unchanged": _l("Unchanged"), "state": _l("Review state"),
 }
+#: Roles from least to most power (`permissions.ROLE_RANK`), as a person reads them.
+ROLE_NAMES = {"viewer": _l("viewer"), "editor": _l("editor"),
+              "coordinator": _l("coordinator"), "admin": _l("administrator")}
+
+
+def role_name(role: str) -> str:
+    """A role (viewer, editor, coordinator, admin) in the reader's language; unknown roles
+    as they are."""
+    return str(ROLE_NAMES[role]) if role in ROLE_NAMES else role
 
 
 def audit_action(code: str) -> str:
@@ -365,7 +382,9 @@ def audit_value(field: str, value, codes: dict | None = None):
         return codes.get((field, value), value)
     if field == "tags" and isinstance(value, list):
         return [tag_label(t) for t in value]
-    if field == "review_state" and isinstance(value, str):
+    if field == "role" and isinstance(value, str):
+        return role_name(value)
+    if field in ("review_state", "state") and isinstance(value, str):
         return review_state(value)
     if field == "time_frame" and isinstance(value, str):
         return time_frame(value)
