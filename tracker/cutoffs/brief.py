@@ -14,26 +14,12 @@ from ..dashboard.board import Board, Selection, render_chart
 from ..domain import changes as domain_changes
 from ..models import Accord
 from ..i18n import local, point_title
-from ..web import fixed, local_date, number, percent, score_figure, utc_moment
+from ..web import SHARE_PLACES, local_date, percent, score_figure, signed, utc_moment
 from . import report
 from .models import Cutoff
 
 #: The charts a brief carries, in order.
 CHARTS = ("status", "groups", "priority", "curve")
-
-
-def signed(value, places: int | None = 2) -> str:
-    """A change with its sign, in the reader's number format, with exactly `places` decimals:
-    two for a score (+1.60, −2.00, 0.00, as scores are shown), one for percentage points
-    beside shares shown as 27.9 %; None: as computed."""
-    if value is None:
-        return "—"
-    shown = number if places is None else (lambda v: fixed(v, places))
-    if value > 0:
-        return "+" + shown(value)
-    if value < 0:
-        return "−" + shown(-value)
-    return shown(value)
 
 
 @dataclass
@@ -114,7 +100,7 @@ class Brief:
                   "Provisions that moved up: %(up)s; that went down: %(down)s; that became "
                   "complete: %(done)s.",
                   since=since, date=local_date(self.previous.as_of),
-                  complete=signed(change["shares"]["complete"], 1), score=signed(change["score"]),
+                  complete=signed(change["shares"]["complete"], SHARE_PLACES), score=signed(change["score"]),
                   up=len(self.changes.moved_up), down=len(self.changes.moved_down),
                   done=len(self.changes.newly_complete))] + ([ngettext(
                       "%(num)s provision was revised for %(date)s by a record verified after "

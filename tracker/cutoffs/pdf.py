@@ -18,8 +18,8 @@ from fpdf.enums import XPos, YPos
 from ..domain.scale import LEVEL_KEYS
 from ..i18n import level_labels
 from ..i18n import local, point_title
-from ..web import local_date, number, percent, score_figure
-from .brief import CHARTS, Brief, signed
+from ..web import local_date, percent, score_figure, signed
+from .brief import CHARTS, Brief
 
 PAPERS = {"a4": "A4", "letter": "Letter"}
 _FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
