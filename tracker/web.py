@@ -221,6 +221,12 @@ def share_figure(value) -> str:
     return fixed(value, SHARE_PLACES)
 
 
+def published_score(value, precision: str | None = None) -> str:
+    """A score as its source published it: a whole percent (`precision` "percent") or a
+    score's two decimals, in the reader's format; "—" for None."""
+    return fixed(value, 0 if precision == "percent" else SCORE_PLACES)
+
+
 def signed(value, places: int = SCORE_PLACES) -> str:
     """A change with its sign, in the reader's format with exactly `places` decimals: a
     score's two by default (+1.60, −2.00, 0.00), one (`SHARE_PLACES`) for percentage points
@@ -301,7 +307,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local_date, "date")
     app.add_template_filter(local_datetime, "datetime")
     app.add_template_filter(utc_moment)
-    for formatter in (score_figure, share_figure, percent, signed, fixed):
+    for formatter in (score_figure, share_figure, percent, signed, fixed, published_score):
         app.add_template_filter(formatter)
     app.context_processor(_template_globals)
     from . import i18n

@@ -158,9 +158,10 @@ class Brief:
         ref = point["reference"]
         return [ngettext(
             "On %(date)s the accord is in year %(now)s since signing. At the end of year "
-            "%(year)s, the last completed, its score was %(score)s, against %(mean)s for the "
-            "one reference accord of %(set)s in the same year; provision types above the "
-            "reference mean in year %(now)s: %(above)s of %(types)s.",
+            "%(year)s, the last completed, its score was %(score)s, against a mean of "
+            "%(mean)s (middle half %(q1)s to %(q3)s) for the %(num)s reference accord of "
+            "%(set)s in the same year; provision types above the reference mean in year "
+            "%(now)s: %(above)s of %(types)s.",
             "On %(date)s the accord is in year %(now)s since signing. At the end of "
             "year %(year)s, the last completed, its score was %(score)s, against a mean "
             "of %(mean)s (middle half %(q1)s to %(q3)s) for the %(num)s reference accords "
