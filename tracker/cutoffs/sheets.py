@@ -42,7 +42,7 @@ def changes_rows(accord, since: report.Moment, label: str | None, data, snapshot
                    "level_before": move.before, "level_after": move.after}
     for provision in changes.newly_overdue:
         yield {"part": gettext("Newly overdue"),
-               "name": f"{provision.code} ({provision.deadline.isoformat()})",
+               "name": f"{provision.code} ({local_date(provision.deadline)})",
                "level_after": after_level(changes, provision.id)}
 
 

@@ -167,7 +167,7 @@ def summary_rows(data: ReportData) -> list[dict]:
             _summary_values("non_priority", gettext("Non-priority"), whole["non_priority"])]
     points = data.figures.by_group(data.as_of, lambda p: p.section_path[:1])
     for code in sorted(points, key=lambda c: (data.section_order.get(c, 0), c)):
-        name = f"{code} {data.section_titles.get(code, '')}".strip()
+        name = i18n.point_title(data.accord, code, data.section_titles.get(code))
         rows.append(_summary_values("point", name, points[code].as_dict()))
     return rows
 
