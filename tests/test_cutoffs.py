@@ -376,6 +376,10 @@ def test_late_records_for_the_earlier_date_are_revisions_not_progress(client):
     assert "Revised since publication (1)" in page
     brief = client.get("/accords/hand-worked/cutoffs/Report 2/brief").text
     assert "1 provision was revised for Jun 30, 2020" in brief
+    spanish = client.get("/accords/hand-worked/cutoffs/Report 2/brief",
+                         headers={"Accept-Language": "es"}).text
+    assert "1 disposición fue revisada para el 30 jun 2020" in spanish
+    assert "1 disposiciones" not in spanish
 
 
 def _since_column(page: str, label: str) -> list[str]:
