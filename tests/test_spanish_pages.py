@@ -115,6 +115,8 @@ def test_permission_refusals_read_in_spanish(app, client, make_user, login):
     assert page.status_code == 403
     text = visible_text(page.get_data(as_text=True))
     assert "Solo la administración puede hacer esto." in text and _english_in(text) == []
+    api = client.get("/api/v1/accords/nope/summary", headers=ES)
+    assert api.status_code == 404 and "no hay ningún acuerdo 'nope'" in api.get_json()["message"]
     missing = client.get("/accords/nope", headers=ES)
     assert missing.status_code == 404 and "No hay ningún acuerdo 'nope' aquí." in visible_text(
         missing.get_data(as_text=True))
