@@ -215,8 +215,8 @@ def test_comparison_tables_equal_the_api(client, year):
         assert num(cells[1]) == row["accord_level"]
         assert num(cells[2]) == row["stipulations"]
         ref = row["reference"]
-        expected = [ref["mean"], ref["q1"], ref["q3"], ref["n"], round_half_up(row["difference"], 2)] \
-            if ref \
+        expected = [ref["mean"], ref["q1"], ref["q3"], ref["n"],
+                    round_half_up(row["difference"], 2)] if ref \
             else [None, None, None, 0, None]
         assert [num(c) for c in cells[3:8]] == expected
         assert ("▲" in cells[7]) == row["above_mean"]

@@ -112,7 +112,8 @@ def grant(user_id: int):
     try:
         accord, section = _scope(form)
     except AccountError as exc:
-        (form.accord if form.role.data == "admin" else form.section).errors.append(i18n.translate(exc.reason))
+        (form.accord if form.role.data == "admin" else form.section).errors.append(
+            i18n.translate(exc.reason))
         return _users_page(grant_form=form, grant_user=user, status=400)
     try:
         grant_role(user.email, form.role.data, accord_slug=accord.slug if accord else None,

@@ -100,7 +100,8 @@ class Brief:
                   "Provisions that moved up: %(up)s; that went down: %(down)s; that became "
                   "complete: %(done)s.",
                   since=since, date=local_date(self.previous.as_of),
-                  complete=signed(change["shares"]["complete"], SHARE_PLACES), score=signed(change["score"]),
+                  complete=signed(change["shares"]["complete"], SHARE_PLACES),
+                  score=signed(change["score"]),
                   up=len(self.changes.moved_up), down=len(self.changes.moved_down),
                   done=len(self.changes.newly_complete))] + ([ngettext(
                       "%(num)s provision was revised for %(date)s by a record verified after "
@@ -128,7 +129,8 @@ class Brief:
             most, least = moved[0], moved[-1]
             return [_("Point %(most)s moved most (%(m)s score points) and point %(least)s "
                       "least (%(l)s).", most=self._point(most),
-                      m=signed(most["change"]), least=self._point(least), l=signed(least["change"]))]
+                      m=signed(most["change"]), least=self._point(least),
+                      l=signed(least["change"]))]
         points = [p for p in self.figures["by_point"] if p["score"] is not None]
         if len(points) < 2:
             return []
@@ -136,7 +138,8 @@ class Brief:
         top, bottom = ranked[0], ranked[-1]
         return [_("Point %(top)s is furthest along (score %(t)s) and point %(bottom)s least "
                   "(score %(b)s).", top=self._point(top),
-                  t=score_figure(top["score"]), bottom=self._point(bottom), b=score_figure(bottom["score"]))]
+                  t=score_figure(top["score"]), bottom=self._point(bottom),
+                  b=score_figure(bottom["score"]))]
 
     def _point(self, row: dict) -> str:
         """A point of `point_changes` or `by_point` as a sentence names it (`point_title`)."""
