@@ -83,9 +83,12 @@ class _Document(FPDF):
         self.ln(1)
 
     def grid(self, head: list[str], rows: list[list[str]], widths: tuple) -> None:
-        """A table whose heading row repeats on every page it spans (`widths` in mm)."""
+        """A table whose heading row repeats on every page it spans (`widths` in mm): the
+        first column (names) aligned left, the figures and their headings right, as on the
+        page."""
         self.set_font("DejaVu", "", 8.5)
-        with self.table(col_widths=widths, text_align="LEFT", line_height=5,
+        align = ("LEFT",) + ("RIGHT",) * (len(widths) - 1)
+        with self.table(col_widths=widths, text_align=align, line_height=5,
                         repeat_headings=1, first_row_as_headings=True) as table:
             for values in [head] + rows:
                 line = table.row()

@@ -376,7 +376,9 @@ def _summary_sheet(book: Book, data: ReportData) -> None:
     ws, first_share = sheet.ws, sheet.column_index("share_not_initiated")
     chart = BarChart()
     chart.type, chart.grouping, chart.overlap = "bar", "percentStacked", 100
-    chart.title = gettext("Priority split, as of %(date)s", date=data.as_of.isoformat())
+    from ..web import local_date
+
+    chart.title = gettext("Priority split, as of %(date)s", date=local_date(data.as_of))
     for offset, label in enumerate(i18n.level_labels()):
         values = Reference(ws, min_col=first_share + offset, min_row=3, max_row=4)
         series = Series(values, title=label)
