@@ -7,6 +7,7 @@ import io
 import re
 import tracemalloc
 import zipfile
+from pathlib import Path
 from datetime import date, timedelta
 
 import pytest
@@ -346,12 +347,16 @@ def test_score_changes_keep_two_decimals_as_scores_do(app):
     beside "61.48"; percentage points beside shares keep one."""
     from flask_babel import force_locale
 
-    from tracker.cutoffs.brief import signed
+    from tracker.web import signed
 
     with app.test_request_context("/"):
         with force_locale("es"):
-            assert (signed(1.6), signed(-0.41), signed(0), signed(3.04, 1)) == (
-                "+1,60", "−0,41", "0,00", "+3,0")
+            assert (signed(1.6), signed(-0.41), signed(0), signed(3.04, 1), signed(None)) == (
+                "+1,60", "−0,41", "0,00", "+3,0", "—")
         with force_locale("en"):
-            macros = app.jinja_env.get_template("cutoffs/_macros.html").module
-            assert str(macros.signed(1.6)).strip() == "+1.60"
+            # templates use the same formatter, as a global and as a filter
+            shown = app.jinja_env.from_string(
+                "{{ signed(1.6) }} {{ -0.41 | signed }} {{ 3.04 | signed(1) }}").render()
+            assert shown == "+1.60 −0.41 +3.0"
+    assert "macro signed" not in (Path(app.root_path) / "templates/cutoffs/_macros.html"
+                                  ).read_text()

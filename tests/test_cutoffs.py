@@ -354,7 +354,8 @@ def test_the_previous_report_is_taken_by_cutoff_date(client):
     backwards = client.get(f"{BASE}/cutoffs/Report 1/changes", query_string={"since": "Report 2"})
     assert backwards.status_code == 400 and "after 2020-03-31" in backwards.get_json()["message"]
     page = client.get("/accords/hand-worked/cutoffs/Report 1/changes?since=Report 2")
-    assert page.status_code == 400 and "after 2020-03-31" in page.text
+    assert page.status_code == 400 and "after Mar 31, 2020" in page.text
+    assert 'class="error-summary"' in page.text  # the page, with the reason in its summary
     assert client.get(f"{BASE}/cutoffs/Early/changes").status_code == 400
     brief = client.get("/accords/hand-worked/cutoffs/Report 3 (corrected)/brief").text
     assert "Report 2 (corrected)" in brief and "Early" not in brief
@@ -374,7 +375,11 @@ def test_late_records_for_the_earlier_date_are_revisions_not_progress(client):
     page = client.get("/accords/hand-worked/cutoffs/Report 2/changes").text
     assert "Revised since publication (1)" in page
     brief = client.get("/accords/hand-worked/cutoffs/Report 2/brief").text
-    assert "1 provisions were revised for Jun 30, 2020" in brief
+    assert "1 provision was revised for Jun 30, 2020" in brief
+    spanish = client.get("/accords/hand-worked/cutoffs/Report 2/brief",
+                         headers={"Accept-Language": "es"}).text
+    assert "1 disposición fue revisada para el 30 jun 2020" in spanish
+    assert "1 disposiciones" not in spanish
 
 
 def _since_column(page: str, label: str) -> list[str]:

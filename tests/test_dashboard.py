@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from tracker import services
 from tracker.domain.rules import Submission
-from tracker.domain.scale import LEVEL_KEYS
+from tracker.domain.scale import LEVEL_KEYS, round_half_up
 from tracker.extensions import db
 from tracker.models import Accord, Provision, StatusRecord
 
@@ -80,8 +80,9 @@ def keyed(html: bytes, table: str) -> dict[str, list[str]]:
 
 
 def num(text: str):
-    """A table cell as the API's number (None for "—")."""
-    text = text.replace("▲", "").strip()
+    """A table cell as the API's number (None for "—"); a change's minus sign (U+2212)
+    read as "-"."""
+    text = text.replace("▲", "").replace("\u2212", "-").strip()
     return None if text == "—" else float(text)
 
 
@@ -152,7 +153,9 @@ def test_headline_and_priority_tables_equal_the_api(client):
         assert int(cells[1]) == part["provisions"]
         assert [num(c) for c in cells[2:6]] == [part["shares"][k] for k in LEVEL_KEYS]
         assert num(cells[6]) == part["score"]
-    assert num(keyed(html, "table-priority")["ratio"][-1]) == api["priority_ratio"]
+    # a ratio of scores is shown as scores are: two decimals
+    assert num(keyed(html, "table-priority")["ratio"][-1]) == round_half_up(
+        api["priority_ratio"], 2)
 
 
 def test_timeline_tables_equal_the_api(client):
@@ -212,7 +215,8 @@ def test_comparison_tables_equal_the_api(client, year):
         assert num(cells[1]) == row["accord_level"]
         assert num(cells[2]) == row["stipulations"]
         ref = row["reference"]
-        expected = [ref["mean"], ref["q1"], ref["q3"], ref["n"], row["difference"]] if ref \
+        expected = [ref["mean"], ref["q1"], ref["q3"], ref["n"],
+                    round_half_up(row["difference"], 2)] if ref \
             else [None, None, None, 0, None]
         assert [num(c) for c in cells[3:8]] == expected
         assert ("▲" in cells[7]) == row["above_mean"]
@@ -229,9 +233,11 @@ def test_pace_and_overdue_equal_the_api(client):
     html = page(client, "as_of=2024-11-30&section=1")
     api = client.get(f"{API}/pace?as_of=2024-11-30&section=1").get_json()
     rows = keyed(html, "table-pace")
-    for key in ("score", "change_since_previous", "monthly_change_12m", "months_to_target",
-                "required_monthly_change"):
-        assert num(rows[key][1]) == api[key], key
+    # score points with a score's two decimals, months with one
+    for key, places in (("score", 2), ("change_since_previous", 2), ("monthly_change_12m", 2),
+                        ("months_to_target", 1), ("required_monthly_change", 2)):
+        assert num(rows[key][1]) == round_half_up(api[key], places), key
+        assert len(rows[key][1].split(".")[1]) == places, (key, rows[key][1])
     assert rows["projected_completion"][1] == shown(api["projected_completion"])
     assert rows["target_date"][1] == shown(api["target_date"])
     overdue = [cells for _key, cells in tables(html)["table-overdue"][1:]]
@@ -619,6 +625,6 @@ def test_shares_have_one_decimal_and_scores_two_everywhere(client, language, sig
             assert re.fullmatch(rf"\d+{d}\d%?", value), (label, value)
             seen["share"] += 1
         elif label in scores:
-            assert re.fullmatch(rf"[−-]?\d+{d}\d\d▲?", value), (label, value)
+            assert re.fullmatch(rf"[−+-]?\d+{d}\d\d ?▲?", value), (label, value)
             seen["score"] += 1
     assert seen["share"] > 10 and seen["score"] > 2, seen

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 
+from .domain.messages import Message, N_
 from .extensions import db
 from .models import ROLES, Accord, AuditEvent, Organization, RoleGrant, User, utcnow
 from .services import audit
@@ -20,7 +21,13 @@ _hasher = PasswordHasher()
 
 
 class AccountError(ValueError):
-    """An account operation refused, with a reason fit to show."""
+    """An account operation refused, with a reason fit to show: `reason` is a `Message` (or
+    an N_-marked string); str() gives the English text (command line), and the web layer
+    shows it in the reader's language (`tracker.i18n.translate(exc.reason)`)."""
+
+    def __init__(self, reason: Message | str):
+        super().__init__(str(reason))
+        self.reason = reason
 
 
 def hash_password(password: str) -> str:
@@ -110,7 +117,8 @@ def new_session_token() -> str:
 
 def validate_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+        raise AccountError(Message(N_("the password must have at least %(count)s characters"),
+                                   count=MIN_PASSWORD_LENGTH))
 
 
 def organization_named(name: str) -> Organization:
@@ -127,21 +135,23 @@ def _scope(role: str, accord_slug: str | None, section_code: str | None):
     from .models import Section
 
     if role not in ROLES:
-        raise AccountError(f"unknown role {role!r}")
+        raise AccountError(Message(N_("unknown role %(role)s"), role=repr(role)))
     accord = section = None
     if accord_slug:
         accord = db.session.scalar(select(Accord).where(Accord.slug == accord_slug))
         if accord is None:
-            raise AccountError(f"no accord with slug {accord_slug!r}")
+            raise AccountError(Message(N_("no accord with slug %(slug)s"),
+                                           slug=repr(accord_slug)))
     if section_code:
         if accord is None:
-            raise AccountError("a section scope needs an accord")
+            raise AccountError(N_("a section scope needs an accord"))
         section = db.session.scalar(select(Section).where(Section.accord_id == accord.id,
                                                           Section.code == section_code))
         if section is None:
-            raise AccountError(f"no section {section_code!r} in {accord_slug}")
+            raise AccountError(Message(N_("no section %(code)s in %(accord)s"),
+                                           code=repr(section_code), accord=accord_slug))
     if role == "admin" and accord is not None:
-        raise AccountError("administrators hold their role over everything")
+        raise AccountError(N_("administrators hold their role over everything"))
     return accord, section
 
 
@@ -151,10 +161,11 @@ def create_user(email: str, password: str, *, role: str, org_name: str | None = 
     """Create a user holding `role` (over everything, one accord or one of its sections)."""
     email = email.strip().lower()
     if not EMAIL_RE.match(email):
-        raise AccountError(f"{email!r} is not an email address")
+        raise AccountError(Message(N_("%(email)s is not an email address"), email=repr(email)))
     validate_password(password)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise AccountError(f"a user with email {email} already exists")
+        raise AccountError(Message(N_("a user with email %(email)s already exists"),
+                                   email=email))
     accord, section = _scope(role, accord_slug, section_code)
     user = User(email=email, name=name, password_hash=hash_password(password),
                 session_token=new_session_token(),
@@ -174,11 +185,11 @@ def grant_role(email: str, role: str, *, accord_slug: str | None = None,
     """Grant a role to an existing user, over everything, an accord or one of its sections."""
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None:
-        raise AccountError(f"no user with email {email}")
+        raise AccountError(Message(N_("no user with email %(email)s"), email=email))
     accord, section = _scope(role, accord_slug, section_code)
     if any((g.role, g.accord_id, g.section_id) == (role, accord and accord.id,
                                                    section and section.id) for g in user.roles):
-        raise AccountError("that role is already granted")
+        raise AccountError(N_("that role is already granted"))
     grant = RoleGrant(user=user, role=role, accord=accord, section=section)
     db.session.add(grant)
     db.session.flush()

@@ -269,6 +269,48 @@ def _marker(language: str) -> Markup:
         why=str(LANGUAGE_ONLY[language]), code=language.upper())
 
 
+def _title_shown(accord, code: str, stored: str | None) -> bilingual.Shown:
+    """A point's (top-level section's) title for the reader: the section's title in the
+    reader's language when `stored` is its current title (or None), else `stored` (a title as
+    a cut-off recorded it) in the accord's original language."""
+    from flask_babel import get_locale
+
+    section = next((s for s in accord.sections if s.code == code), None)
+    if section is not None and stored in (None, section.title):
+        return content(section, "title")
+    return bilingual.for_reader(stored, None, accord.original_language or "en",
+                                str(get_locale()))
+
+
+def point_title(accord, code: str, stored: str | None = None) -> str:
+    """ "<code> <title>" as plain text (workbooks, PDF, sentences, select options), the title
+    followed by "[EN]" / "[ES]" when only the other language exists, as on pages
+    (`point_title_html`). `stored`: the title as a cut-off recorded it (None: as now)."""
+    return f"{code} {marked_text(_title_shown(accord, code, stored))}".strip()
+
+
+def marked_text(shown: bilingual.Shown) -> str:
+    """Shown content as plain text: followed by "[EN]" / "[ES]" when only the other
+    language exists (the marker pages show, `language_marker`)."""
+    return f"{shown.text} [{shown.language.upper()}]" if shown.foreign else shown.text
+
+
+def section_title(section) -> str:
+    """A section's title in the reader's language, marked as `marked_text` when only the
+    other language exists: for labels, select options and charts."""
+    return marked_text(content(section, "title"))
+
+
+def point_title_html(accord, code: str, stored: str | None = None) -> Markup:
+    """`point_title` for a page: the title in an element carrying its language and the
+    visible marker (`language_marker`) when only the other language exists."""
+    shown = _title_shown(accord, code, stored)
+    if not shown.foreign:
+        return Markup("{} {}").format(code, shown.text).strip()
+    return Markup('{} <span lang="{}">{}</span> ').format(
+        code, shown.language, shown.text) + _marker(shown.language)
+
+
 #: Audit action codes (services.audit) as a person reads them.
 AUDIT_ACTIONS = {
     "status.record": _l("Status recorded"), "status.verified": _l("Status verified"),
@@ -284,13 +326,15 @@ AUDIT_ACTIONS = {
     "user.create": _l("User created"), "user.locked": _l("Sign-in locked"),
     "user.logout": _l("Signed out"), "user.password": _l("Password changed"),
     "role.grant": _l("Role granted"), "role.revoke": _l("Role revoked"),
+    "login.failure": _l("Failed login of an email without an account"),
+    "login.locked": _l("Email without an account locked out"),
 }
 #: Kinds of audited object (AuditEvent.object_type).
 AUDIT_OBJECTS = {
     "status_record": _l("status record"), "provision": _l("provision"), "accord": _l("accord"),
     "reference_set": _l("reference set"), "upload_batch": _l("offline update"),
     "cutoff": _l("cut-off"), "organization": _l("organization"), "user": _l("user"),
-    "section": _l("section"), "provision_type": _l("provision type"),
+    "section": _l("section"), "provision_type": _l("provision type"), "login": _l("login"),
 }
 #: Fields stored in audit events' before/after objects.
 AUDIT_FIELDS = {
@@ -303,8 +347,23 @@ AUDIT_FIELDS = {
     "time_frame": _l("Time frame"), "tags": _l("Tags"), "label": _l("Label"),
     "name": _l("Name"), "until": _l("Until"), "role": _l("Role"), "accord": _l("Accord"),
     "section": _l("Section"), "email": _l("Email"), "as_of": _l("Cut-off date"),
-    "value": _l("Value"),
+    "value": _l("Value"), "organization": _l("Organization"),
+    "published_at": _l("Published at"), "supersedes": _l("Supersedes"), "user": _l("User"),
+    "responsible_actor": _l("Responsible actor"), "seconds": _l("Seconds"),
+    "file": _l("File"), "filename": _l("File"), "sha256": _l("SHA-256"),
+    "accords": _l("Accords"), "sections": _l("Sections"), "provisions": _l("Provisions"),
+    "years": _l("Coded years"), "records": _l("Records"), "skipped": _l("Skipped"),
+    "unchanged": _l("Unchanged"), "state": _l("Review state"),
 }
+#: Roles from least to most power (`permissions.ROLE_RANK`), as a person reads them.
+ROLE_NAMES = {"viewer": _l("viewer"), "editor": _l("editor"),
+              "coordinator": _l("coordinator"), "admin": _l("administrator")}
+
+
+def role_name(role: str) -> str:
+    """A role (viewer, editor, coordinator, admin) in the reader's language; unknown roles
+    as they are."""
+    return str(ROLE_NAMES[role]) if role in ROLE_NAMES else role
 
 
 def audit_action(code: str) -> str:
@@ -345,7 +404,9 @@ def audit_value(field: str, value, codes: dict | None = None):
         return codes.get((field, value), value)
     if field == "tags" and isinstance(value, list):
         return [tag_label(t) for t in value]
-    if field == "review_state" and isinstance(value, str):
+    if field == "role" and isinstance(value, str):
+        return role_name(value)
+    if field in ("review_state", "state") and isinstance(value, str):
         return review_state(value)
     if field == "time_frame" and isinstance(value, str):
         return time_frame(value)

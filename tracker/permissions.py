@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import abort
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import exists, select
 
@@ -111,9 +112,11 @@ def has_role_on(user, accord: Accord, minimum: str) -> bool:
     return has_role(user, minimum, accord, whole_accord=True)
 
 
-def require(check: bool, message: str = "You do not have permission to do this.") -> None:
+def require(check: bool, message: str | None = None) -> None:
+    """Stop with a 403 unless `check`: `message` (already in the reader's language) says why;
+    without one, a general reason in the reader's language."""
     if not check:
-        abort(403, description=message)
+        abort(403, description=message or _("You do not have permission to do this."))
 
 
 def admin_required(view):
@@ -123,6 +126,6 @@ def admin_required(view):
             from flask import current_app
 
             return current_app.login_manager.unauthorized()
-        require(is_admin(current_user), "Only administrators can do this.")
+        require(is_admin(current_user), _("Only administrators can do this."))
         return view(*args, **kwargs)
     return wrapped

@@ -221,23 +221,32 @@ def share_figure(value) -> str:
     return fixed(value, SHARE_PLACES)
 
 
+def published_score(value, precision: str | None = None) -> str:
+    """A score as its source published it: a whole percent (`precision` "percent") or a
+    score's two decimals, in the reader's format; "—" for None."""
+    return fixed(value, 0 if precision == "percent" else SCORE_PLACES)
+
+
+def signed(value, places: int = SCORE_PLACES) -> str:
+    """A change with its sign, in the reader's format with exactly `places` decimals: a
+    score's two by default (+1.60, −2.00, 0.00), one (`SHARE_PLACES`) for percentage points
+    beside shares; a true minus sign (U+2212); "—" for None. The one signed formatter of
+    pages, briefs (page and PDF) and templates (global `signed`)."""
+    if value is None:
+        return "—"
+    if value > 0:
+        return "+" + fixed(value, places)
+    if value < 0:
+        return "\u2212" + fixed(-value, places)
+    return fixed(value, places)
+
+
 def day_of_year(month: int, day: int) -> str:
     """A day of the year in the reader's language: "November 17", "17 de noviembre"."""
     from babel.dates import format_skeleton
     from flask_babel import get_locale
 
     return format_skeleton("MMMMd", date(2000, month, day), locale=get_locale())
-
-
-def score(value, precision: str | None = None) -> str:
-    """A published score as published: two decimals, or a whole percent."""
-    from flask_babel import get_locale
-    from babel.numbers import format_decimal
-
-    if value is None:
-        return "—"
-    pattern = "0" if precision == "percent" else "0.00"
-    return format_decimal(value, format=pattern, locale=get_locale())
 
 
 def _template_globals() -> dict:
@@ -298,7 +307,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local_date, "date")
     app.add_template_filter(local_datetime, "datetime")
     app.add_template_filter(utc_moment)
-    app.add_template_filter(score)
+    for formatter in (score_figure, share_figure, percent, signed, fixed, published_score):
+        app.add_template_filter(formatter)
     app.context_processor(_template_globals)
     from . import i18n
 
@@ -306,9 +316,9 @@ def init_app(app: Flask) -> None:
     for helper in (i18n.level_label, i18n.review_state, i18n.time_frame, i18n.translate,
                    i18n.tag_label, i18n.known_tags_text, i18n.stored_reason,
                    i18n.provision_type_text, i18n.country_name, i18n.local, i18n.audit_action,
-                   i18n.audit_field,
-                   i18n.content_html, i18n.language_marker,
-                   return_path, number, percent, fixed, score_figure, share_figure):
+                   i18n.audit_field, i18n.content_html, i18n.language_marker, i18n.point_title,
+                   i18n.point_title_html, i18n.role_name,
+                   return_path, number, percent, fixed, score_figure, share_figure, signed):
         app.add_template_global(helper)
     app.before_request(_start_request)
     app.after_request(_secure_response)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -34,7 +35,7 @@ def index():
 def visible_accord_or_404(slug: str):
     accord = queries.accord_by_slug(slug)
     if accord is None or not can_view(current_user, accord):
-        abort(404, description=f"No accord {slug!r} here.")
+        abort(404, description=_("No accord %(slug)s here.", slug=repr(slug)))
     return accord
 
 

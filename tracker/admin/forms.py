@@ -10,8 +10,7 @@ from ..forms import FlaskForm
 
 #: Roles from least to most power, with their names in the reader's language; the first is
 #: the default of a new account (least privilege).
-ROLE_NAMES = {"viewer": _l("viewer"), "editor": _l("editor"),
-              "coordinator": _l("coordinator"), "admin": _l("administrator")}
+ROLE_NAMES = i18n.ROLE_NAMES
 
 
 def _choices(pairs):
@@ -29,7 +28,7 @@ class RoleFields:
         self.accord.choices = _choices([("", _l("all accords"))] +
                                        [(a.slug, option_label(i18n.local(a, "name"))) for a in accords])
         self.section.choices = _choices([("", _l("whole accord"))] +
-                                        [(s.id, option_label(f"{s.code} {s.title}"))
+                                        [(s.id, option_label(f"{s.code} {i18n.section_title(s)}"))
                                          for s in sections])
 
 

@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from .. import i18n
+from ..domain.messages import N_
 from ..accounts import AccountError, create_user, grant_role, organization_named
 from ..extensions import db
 from ..forms import error_text
@@ -36,9 +37,9 @@ def _scope(form) -> tuple[Accord | None, Section | None]:
     if form.section.data:
         section = db.session.get(Section, int(form.section.data))
         if accord is None or section is None or section.accord_id != accord.id:
-            raise AccountError(_("The section must belong to the chosen accord."))
+            raise AccountError(N_("The section must belong to the chosen accord."))
     if form.role.data == "admin" and accord is not None:
-        raise AccountError(_("Administrators hold their role over everything."))
+        raise AccountError(N_("Administrators hold their role over everything."))
     return accord, section
 
 
@@ -59,7 +60,7 @@ def users():
                 _create(form)
                 return redirect(url_for("admin.users"), 303)
             except AccountError as exc:
-                form.email.errors.append(str(exc))
+                form.email.errors.append(i18n.translate(exc.reason))
     return _users_page(form=form, status=400 if request.method == "POST" else 200)
 
 
@@ -111,13 +112,14 @@ def grant(user_id: int):
     try:
         accord, section = _scope(form)
     except AccountError as exc:
-        (form.accord if form.role.data == "admin" else form.section).errors.append(str(exc))
+        (form.accord if form.role.data == "admin" else form.section).errors.append(
+            i18n.translate(exc.reason))
         return _users_page(grant_form=form, grant_user=user, status=400)
     try:
         grant_role(user.email, form.role.data, accord_slug=accord.slug if accord else None,
                    section_code=section.code if section else None)
     except AccountError as exc:
-        form.role.errors.append(str(exc))
+        form.role.errors.append(i18n.translate(exc.reason))
         return _users_page(grant_form=form, grant_user=user, status=409)
     flash(_("Role granted."))
     return redirect(url_for("admin.users"), 303)

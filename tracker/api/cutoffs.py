@@ -6,6 +6,7 @@ from flask import abort, request
 
 from ..cutoffs import report, services
 from ..domain.messages import N_, Message
+from ..i18n import translate
 from . import bp, params
 from .routes import _answer, _figures
 
@@ -13,7 +14,9 @@ from .routes import _answer, _figures
 def _cutoff_or_404(figures, label: str):
     found = services.by_label(figures.accord, services.normal_label(label))
     if found is None:
-        abort(404, description=f"no cut-off {label!r} for accord {figures.accord.slug!r}")
+        abort(404, description=translate(Message(N_("no cut-off %(label)s for accord %(slug)s"),
+                                                 label=repr(label),
+                                                 slug=repr(figures.accord.slug))))
     return found
 
 

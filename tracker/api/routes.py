@@ -12,6 +12,7 @@ from ..figures import AccordFigures, alignment_rule, default_reference_set
 from ..permissions import can_view, has_role_on
 from ..domain import bilingual
 from ..domain.messages import N_, Message
+from ..i18n import translate
 from . import bp, params
 from .openapi import document
 
@@ -47,10 +48,11 @@ def _figures(slug: str) -> AccordFigures:
     """The accord's figures; 404 if hidden; pending records only for its coordinators."""
     accord = queries.accord_by_slug(slug)
     if accord is None or not can_view(current_user, accord):
-        abort(404, description=f"no accord {slug!r}")
+        abort(404, description=translate(Message(N_("no accord %(slug)s"), slug=repr(slug))))
     include_pending = params.boolean("include_pending", False)
     if include_pending and not has_role_on(current_user, accord, "coordinator"):
-        abort(403, description="include_pending is for the accord's coordinators")
+        abort(403, description=translate(N_("include_pending is for the accord's "
+                                            "coordinators")))
     return AccordFigures(accord, include_pending=include_pending,
                          known_at=params.known_at(accord))
 

@@ -8,31 +8,18 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..dashboard.board import Board, Selection, render_chart
 from ..domain import changes as domain_changes
 from ..models import Accord
-from ..i18n import local
-from ..web import fixed, local_date, number, percent, score_figure, utc_moment
+from ..i18n import local, point_title
+from ..web import SHARE_PLACES, local_date, percent, score_figure, signed, utc_moment
 from . import report
 from .models import Cutoff
 
 #: The charts a brief carries, in order.
 CHARTS = ("status", "groups", "priority", "curve")
-
-
-def signed(value, places: int | None = 2) -> str:
-    """A change with its sign, in the reader's number format, with exactly `places` decimals:
-    two for a score (+1.60, −2.00, 0.00, as scores are shown), one for percentage points
-    beside shares shown as 27.9 %; None: as computed."""
-    if value is None:
-        return "—"
-    shown = number if places is None else (lambda v: fixed(v, places))
-    if value > 0:
-        return "+" + shown(value)
-    if value < 0:
-        return "−" + shown(-value)
-    return shown(value)
 
 
 @dataclass
@@ -84,10 +71,14 @@ class Brief:
         s = self.figures["summary"]
         if not s["provisions"]:
             return [_("No provisions are loaded for this accord.")]
-        found = [_("As of %(date)s, %(complete)s of the %(n)s provisions were complete, "
-                   "%(intermediate)s at an intermediate level, %(minimal)s minimally "
-                   "implemented and %(none)s not initiated: an implementation score of "
-                   "%(score)s out of 100.", date=local_date(self.moment.as_of), n=s["provisions"],
+        found = [ngettext(
+            "As of %(date)s, the accord's %(num)s provision was %(complete)s complete, "
+            "%(intermediate)s at an intermediate level, %(minimal)s minimally implemented and "
+            "%(none)s not initiated: an implementation score of %(score)s out of 100.",
+            "As of %(date)s, %(complete)s of the %(num)s provisions were complete, "
+            "%(intermediate)s at an intermediate level, %(minimal)s minimally "
+            "implemented and %(none)s not initiated: an implementation score of "
+            "%(score)s out of 100.", s["provisions"], date=local_date(self.moment.as_of),
                    complete=percent(s["shares"]["complete"]),
                    intermediate=percent(s["shares"]["intermediate"]),
                    minimal=percent(s["shares"]["minimal"]),
@@ -105,15 +96,19 @@ class Brief:
         change = domain_changes.delta(*self.changes.whole)
         since = self.previous.label or local_date(self.previous.as_of)
         return [_("Since %(since)s (%(date)s), the share of complete provisions changed by "
-                  "%(complete)s percentage points and the score by %(score)s points; "
-                  "%(up)s provisions moved up, %(down)s went down and %(done)s became complete.",
+                  "%(complete)s percentage points and the score by %(score)s points. "
+                  "Provisions that moved up: %(up)s; that went down: %(down)s; that became "
+                  "complete: %(done)s.",
                   since=since, date=local_date(self.previous.as_of),
-                  complete=signed(change["shares"]["complete"], 1), score=signed(change["score"]),
+                  complete=signed(change["shares"]["complete"], SHARE_PLACES),
+                  score=signed(change["score"]),
                   up=len(self.changes.moved_up), down=len(self.changes.moved_down),
-                  done=len(self.changes.newly_complete))] + ([_(
-                      "%(n)s provisions were revised for %(date)s by records verified after "
+                  done=len(self.changes.newly_complete))] + ([ngettext(
+                      "%(num)s provision was revised for %(date)s by a record verified after "
+                      "that report was published; it is not counted as progress.",
+                      "%(num)s provisions were revised for %(date)s by records verified after "
                       "that report was published; they are not counted as progress.",
-                      n=len(self.changes.revised), date=local_date(self.previous.as_of))]
+                      len(self.changes.revised), date=local_date(self.previous.as_of))]
                       if self.changes.revised else [])
 
     def _priority(self, s: dict) -> list[str]:
@@ -122,8 +117,10 @@ class Brief:
         text = _("Priority provisions scored %(p)s, against %(n)s for the others",
                  p=score_figure(s["priority"]["score"]), n=score_figure(s["non_priority"]["score"]))
         if self.changes is not None and self.changes.priority_unmoved:
-            text += _("; %(n)s priority provisions did not move since the previous report",
-                      n=len(self.changes.priority_unmoved))
+            text += ngettext(
+                "; %(num)s priority provision did not move since the previous report",
+                "; %(num)s priority provisions did not move since the previous report",
+                len(self.changes.priority_unmoved))
         return [text + "."]
 
     def _points(self) -> list[str]:
@@ -131,25 +128,30 @@ class Brief:
         if len(moved) >= 2:
             most, least = moved[0], moved[-1]
             return [_("Point %(most)s moved most (%(m)s score points) and point %(least)s "
-                      "least (%(l)s).", most=f"{most['point']} {most['title']}".strip(),
-                      m=signed(most["change"]), least=f"{least['point']} {least['title']}"
-                      .strip(), l=signed(least["change"]))]
+                      "least (%(l)s).", most=self._point(most),
+                      m=signed(most["change"]), least=self._point(least),
+                      l=signed(least["change"]))]
         points = [p for p in self.figures["by_point"] if p["score"] is not None]
         if len(points) < 2:
             return []
         ranked = sorted(points, key=lambda p: -p["score"])
         top, bottom = ranked[0], ranked[-1]
         return [_("Point %(top)s is furthest along (score %(t)s) and point %(bottom)s least "
-                  "(score %(b)s).", top=f"{top['point']} {top['title']}".strip(),
-                  t=score_figure(top["score"]), bottom=f"{bottom['point']} {bottom['title']}"
-                  .strip(), b=score_figure(bottom["score"]))]
+                  "(score %(b)s).", top=self._point(top),
+                  t=score_figure(top["score"]), bottom=self._point(bottom),
+                  b=score_figure(bottom["score"]))]
+
+    def _point(self, row: dict) -> str:
+        """A point of `point_changes` or `by_point` as a sentence names it (`point_title`)."""
+        return point_title(self.accord, row["point"], row["title"])
 
     def _overdue(self) -> list[str]:
         late = self.figures["overdue"]
         if not late:
             return [_("No provision had passed its deadline without being complete.")]
-        return [_("%(n)s provisions had passed their deadline without being complete.",
-                  n=len(late))]
+        return [ngettext("%(num)s provision had passed its deadline without being complete.",
+                         "%(num)s provisions had passed their deadline without being complete.",
+                         len(late))]
 
     def _reference(self) -> list[str]:
         cmp = self.figures["comparison"]
@@ -157,14 +159,20 @@ class Brief:
             return []
         point = cmp["score_at_year"]
         ref = point["reference"]
-        return [_("On %(date)s the accord is in year %(now)s since signing. At the end of "
-                  "year %(year)s, the last completed, its score was %(score)s, against a mean "
-                  "of %(mean)s (middle half %(q1)s to %(q3)s) for the %(n)s reference accords "
-                  "of %(set)s in the same year; in year %(now)s, %(above)s of %(types)s "
-                  "provision types are above the reference mean.",
+        return [ngettext(
+            "On %(date)s the accord is in year %(now)s since signing. At the end of year "
+            "%(year)s, the last completed, its score was %(score)s, against a mean of "
+            "%(mean)s (middle half %(q1)s to %(q3)s) for the %(num)s reference accord of "
+            "%(set)s in the same year; provision types above the reference mean in year "
+            "%(now)s: %(above)s of %(types)s.",
+            "On %(date)s the accord is in year %(now)s since signing. At the end of "
+            "year %(year)s, the last completed, its score was %(score)s, against a mean "
+            "of %(mean)s (middle half %(q1)s to %(q3)s) for the %(num)s reference accords "
+            "of %(set)s in the same year; provision types above the reference mean in year "
+            "%(now)s: %(above)s of %(types)s.", ref["n"],
                   date=local_date(self.moment.as_of), now=cmp["year"], year=point["year"],
                   score=score_figure(point["accord_score"]), mean=score_figure(ref["mean"]),
-                  q1=score_figure(ref["q1"]), q3=score_figure(ref["q3"]), n=ref["n"],
+                  q1=score_figure(ref["q1"]), q3=score_figure(ref["q3"]),
                   set=cmp["reference_set"], above=cmp["types_above_mean"],
                   types=cmp["types_compared"])]
 

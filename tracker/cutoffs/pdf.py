@@ -17,9 +17,9 @@ from fpdf.enums import XPos, YPos
 
 from ..domain.scale import LEVEL_KEYS
 from ..i18n import level_labels
-from ..i18n import local
-from ..web import local_date, number, percent, score_figure
-from .brief import CHARTS, Brief, signed
+from ..i18n import local, point_title
+from ..web import local_date, percent, score_figure, signed
+from .brief import CHARTS, Brief
 
 PAPERS = {"a4": "A4", "letter": "Letter"}
 _FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -83,9 +83,12 @@ class _Document(FPDF):
         self.ln(1)
 
     def grid(self, head: list[str], rows: list[list[str]], widths: tuple) -> None:
-        """A table whose heading row repeats on every page it spans (`widths` in mm)."""
+        """A table whose heading row repeats on every page it spans (`widths` in mm): the
+        first column (names) aligned left, the figures and their headings right, as on the
+        page."""
         self.set_font("DejaVu", "", 8.5)
-        with self.table(col_widths=widths, text_align="LEFT", line_height=5,
+        align = ("LEFT",) + ("RIGHT",) * (len(widths) - 1)
+        with self.table(col_widths=widths, text_align=align, line_height=5,
                         repeat_headings=1, first_row_as_headings=True) as table:
             for values in [head] + rows:
                 line = table.row()
@@ -162,11 +165,11 @@ def build(brief: Brief, paper: str = "a4") -> bytes:
     if brief.point_changes:
         pdf.heading(_("Change by point since %(since)s", since=brief.previous.label or ""))
         pdf.grid([_("Point"), _("Change in score")],
-                 [[f"{p['point']} {p['title']}".strip(), signed(p["change"])]
+                 [[point_title(brief.accord, p["point"], p["title"]), signed(p["change"])]
                   for p in brief.point_changes], (140, 38))
     pdf.heading(_("By point"))
     pdf.grid([_("Point"), _("n")] + level_labels() + [_("Score")],
-             [[f"{p['point']} {p['title']}".strip()[:60], str(p["provisions"])]
+             [[point_title(brief.accord, p["point"], p["title"])[:60], str(p["provisions"])]
               + [percent(p['shares'][k]) for k in LEVEL_KEYS] + [score_figure(p["score"])]
               for p in brief.figures["by_point"]], (56, 10, 24, 20, 26, 22, 20))
     for name in CHARTS:

@@ -18,10 +18,11 @@ from ..domain.scale import LEVEL_KEYS
 from ..i18n import translate
 from ..permissions import can_review, require, sees_internal
 from ..services import Invalid
-from ..web import set_disposition
+from ..web import local_date, set_disposition
 from . import report, services
 from .brief import CHARTS, Brief
 from .forms import PublishForm
+from .models import Cutoff
 
 bp = Blueprint("cutoffs", __name__)
 
@@ -90,29 +91,30 @@ def show(slug: str, label: str):
         level_keys=LEVEL_KEYS)
 
 
-def _since(accord, default, until):
-    """The `since` cut-off (default: `default`); a label naming no cut-off, or a cut-off
-    with a date after `until` (the changes would run backwards), is a 400 with the reason."""
+def _since(accord, default, until) -> tuple[Cutoff | None, str | None]:
+    """(the `since` cut-off (default: `default`), None), or (None, the reason) for a label
+    naming no cut-off or a cut-off with a date after `until` (the changes would run
+    backwards): the page then shows the reason with a 400."""
     label = request.args.get("since")
     if label is None:
-        return default
+        return default, None
     found = services.by_label(accord, services.normal_label(label))
     if found is None:
-        abort(400, description=_("since=%(label)s names no cut-off of this accord.",
-                                 label=label))
+        return None, _("since=%(label)s names no cut-off of this accord.", label=label)
     if found.as_of > until:
-        abort(400, description=_("since=%(label)s is a cut-off of %(date)s, after %(until)s: "
-                                 "changes are counted from an earlier date to a later one.",
-                                 label=found.label, date=found.as_of.isoformat(),
-                                 until=until.isoformat()))
-    return found
+        return None, _("since=%(label)s is a cut-off of %(date)s, after %(until)s: changes are "
+                       "counted from an earlier date to a later one.", label=found.label,
+                       date=local_date(found.as_of), until=local_date(until))
+    return found, None
 
 
 @bp.get("/accords/<slug>/cutoffs/<label>/changes")
 def changes(slug: str, label: str):
     accord = _monitored_or_404(slug)
     cutoff = _cutoff_or_404(accord, label)
-    base = _since(accord, services.previous(cutoff), cutoff.as_of)
+    base, error = _since(accord, services.previous(cutoff), cutoff.as_of)
+    if error:
+        return _changes_page(accord, None, report.Moment.of(cutoff), error=error)
     if base is None:
         choosable = any(c.as_of <= cutoff.as_of and c.id != cutoff.id
                         for c in services.cutoffs(accord))
@@ -128,19 +130,26 @@ def changes(slug: str, label: str):
 def changes_to_now(slug: str):
     accord = _monitored_or_404(slug)
     now = report.Moment.now()
-    base = _since(accord, services.latest(accord), now.as_of)
-    if base is None:
-        abort(400, description=_("This accord has no cut-off yet: nothing to compare with."))
+    base, error = _since(accord, services.latest(accord), now.as_of)
+    if base is None and error is None:
+        error = _("This accord has no cut-off yet: nothing to compare with.")
+    if error:
+        return _changes_page(accord, None, now, error=error)
     return _changes_page(accord, report.Moment.of(base), now)
 
 
-def _changes_page(accord, before, after, message: str | None = None):
+def _changes_page(accord, before, after, message: str | None = None,
+                  error: str | None = None):
+    """The changes page from `before` to `after`; without `before`, the page says why:
+    `message` (a first report: 200) or `error` (in the error summary, with a 400)."""
     return render_template("cutoffs/changes.html", accord=accord, before=before, after=after,
                            data=report.changes_json(accord, before, after) if before else None,
                            titles=({**before.titles(accord), **after.titles(accord)}
                                    if before else after.titles(accord)), message=message,
+                           error=error,
                            cutoffs=[c for c in services.cutoffs(accord)  # the choosable ones
-                                    if c.as_of <= after.as_of and c.label != after.label])
+                                    if c.as_of <= after.as_of and c.label != after.label]
+                           ), 400 if error else 200
 
 
 def _brief(accord, label: str | None) -> Brief:

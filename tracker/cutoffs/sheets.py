@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import gettext
 
 from ..domain import changes as domain_changes
-from ..i18n import tag_label
+from ..i18n import point_title, tag_label
 from ..web import local_date
 from . import report
 
@@ -24,7 +24,7 @@ def changes_rows(accord, since: report.Moment, label: str | None, data, snapshot
     parts = [(gettext("Summary"), gettext("All provisions"), changes.whole),
              (gettext("Summary"), gettext("Priority"), changes.priority),
              (gettext("Summary"), gettext("Non-priority"), changes.non_priority)]
-    parts += [(gettext("Point"), f"{code} {titles.get(code, '')}".strip(), pair)
+    parts += [(gettext("Point"), point_title(accord, code, titles.get(code)), pair)
               for code, pair in changes.by_point.items()]
     parts += [(gettext("Tag"), tag_label(tag), pair) for tag, pair in changes.by_tag.items()]
     for part, name, (before, later) in parts:
@@ -42,7 +42,7 @@ def changes_rows(accord, since: report.Moment, label: str | None, data, snapshot
                    "level_before": move.before, "level_after": move.after}
     for provision in changes.newly_overdue:
         yield {"part": gettext("Newly overdue"),
-               "name": f"{provision.code} ({provision.deadline.isoformat()})",
+               "name": f"{provision.code} ({local_date(provision.deadline)})",
                "level_after": after_level(changes, provision.id)}
 
 

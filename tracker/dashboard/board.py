@@ -15,9 +15,9 @@ from .. import charts, queries
 from ..domain.metrics import Filters
 from ..extensions import db
 from ..figures import AccordFigures, alignment_rule, default_reference_set
-from ..i18n import level_labels, local, provision_type_names
+from ..i18n import level_labels, local, provision_type_names, section_title
 from ..models import Accord, ProvisionType
-from ..web import day_of_year, decimal_sign, local_date, number, score_figure, share_figure
+from ..web import day_of_year, decimal_sign, local_date, score_figure, share_figure
 
 CROSS_CUTTING_TAGS = ("gender", "ethnic")
 CHARTS = ("priority", "status", "groups", "tags", "comparison", "curve", "pace")
@@ -114,8 +114,9 @@ class Board:
 
     @cached_property
     def section_titles(self) -> dict[str, str]:
-        """Section code -> title in the reader's language where entered (`i18n.local`)."""
-        return {s.code: local(s, "title") for s in self.accord.sections}
+        """Section code -> title in the reader's language where entered, else marked with
+        the language it exists in (`i18n.section_title`)."""
+        return {s.code: section_title(s) for s in self.accord.sections}
 
     @cached_property
     def groups(self) -> list[dict]:
@@ -359,9 +360,9 @@ def alt_texts(board: Board) -> dict[str, str]:
                    "reference accords' scores; see the table for each year."),
         "pace": _("Line chart of the score with its projection at the pace of the last 12 "
                   "months (%(m)s points a month) and the pace needed to reach 100 by "
-                  "%(target)s (%(r)s points a month).", m=number(pace["monthly_change_12m"]),
+                  "%(target)s (%(r)s points a month).", m=score_figure(pace["monthly_change_12m"]),
                   target=local_date(pace["target_date"]),
-                  r=number(pace["required_monthly_change"])),
+                  r=score_figure(pace["required_monthly_change"])),
     }
 
 

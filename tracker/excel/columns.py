@@ -19,6 +19,10 @@ DATETIME_FORMAT = "yyyy-mm-dd h:mm:ss"
 PERCENT_FORMAT = "0.0%"
 SCORE_FORMAT = "0.00"
 LEVEL_MEAN_FORMAT = "0.00"
+#: Changes with their sign, a score's two decimals and a share's one (percentage points), as
+#: pages write them (`web.signed`).
+SIGNED_SCORE_FORMAT = "+0.00;\"\u2212\"0.00;0.00"
+SIGNED_POINTS_FORMAT = "+0.0;\"\u2212\"0.0;0.0"
 
 
 def parse_text(value: object) -> str | None:
@@ -234,8 +238,9 @@ CHANGES = (
     Column("name", N_("Name"), 48),
     Column("before", N_("Before"), 11, "number", SCORE_FORMAT),
     Column("after", N_("After"), 11, "number", SCORE_FORMAT),
-    Column("change", N_("Change"), 11, "number", SCORE_FORMAT),
-    Column("complete_change", N_("Change in complete (points)"), 16, "number", "0.0"),
+    Column("change", N_("Change"), 11, "number", SIGNED_SCORE_FORMAT),
+    Column("complete_change", N_("Change in complete (points)"), 16, "number",
+           SIGNED_POINTS_FORMAT),
     Column("level_before", N_("Level before"), 11, "int", "0"),
     Column("level_after", N_("Level after"), 11, "int", "0"),
 )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Callable
 
-from flask_babel import format_decimal, get_locale, gettext
+from flask_babel import format_decimal, get_locale, gettext, ngettext
 from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -167,7 +167,7 @@ def summary_rows(data: ReportData) -> list[dict]:
             _summary_values("non_priority", gettext("Non-priority"), whole["non_priority"])]
     points = data.figures.by_group(data.as_of, lambda p: p.section_path[:1])
     for code in sorted(points, key=lambda c: (data.section_order.get(c, 0), c)):
-        name = f"{code} {data.section_titles.get(code, '')}".strip()
+        name = i18n.point_title(data.accord, code, data.section_titles.get(code))
         rows.append(_summary_values("point", name, points[code].as_dict()))
     return rows
 
@@ -345,11 +345,13 @@ def about_items(data: ReportData, comparison: dict, references, include_unverifi
             "every status record effective by the as-of date, with its review state")
          if include_unverified else
          gettext("verified status records effective by the as-of date")),
-        (gettext("Comparison"), gettext(
+        (gettext("Comparison"), ngettext(
             "each provision type's mean level against the %(set)s reference accords in year "
-            "%(year)s since signing (%(n)s reference accords coded that year)",
-            set=default_reference_set(), year=comparison["year"],
-            n=comparison["reference_accords"])),
+            "%(year)s since signing (%(num)s reference accord coded that year)",
+            "each provision type's mean level against the %(set)s reference accords in year "
+            "%(year)s since signing (%(num)s reference accords coded that year)",
+            comparison["reference_accords"], set=default_reference_set(),
+            year=comparison["year"])),
         (gettext("Reference data"), reference_citation(default_reference_set())),
         (gettext("Provenance"), i18n.local(accord, "description")),
         (gettext("Source"), accord.source_url or ""),
@@ -359,9 +361,11 @@ def about_items(data: ReportData, comparison: dict, references, include_unverifi
             "This accord's provision data is an illustrative stand-in calibrated to published "
             "aggregate figures, not published provision-level data.")))
     if illustrative_refs:
-        items.append((gettext("ILLUSTRATIVE REFERENCES"), gettext(
-            "%(n)s of the %(total)s reference accords carry an illustrative stand-in matrix, "
-            "not PAM's own provision-by-year data.", n=illustrative_refs,
+        items.append((gettext("ILLUSTRATIVE REFERENCES"), ngettext(
+            "%(num)s of the %(total)s reference accords carries an illustrative stand-in "
+            "matrix, not PAM's own provision-by-year data.",
+            "%(num)s of the %(total)s reference accords carry an illustrative stand-in matrix, "
+            "not PAM's own provision-by-year data.", illustrative_refs,
             total=len(references))))
     return items
 
@@ -372,7 +376,9 @@ def _summary_sheet(book: Book, data: ReportData) -> None:
     ws, first_share = sheet.ws, sheet.column_index("share_not_initiated")
     chart = BarChart()
     chart.type, chart.grouping, chart.overlap = "bar", "percentStacked", 100
-    chart.title = gettext("Priority split, as of %(date)s", date=data.as_of.isoformat())
+    from ..web import local_date
+
+    chart.title = gettext("Priority split, as of %(date)s", date=local_date(data.as_of))
     for offset, label in enumerate(i18n.level_labels()):
         values = Reference(ws, min_col=first_share + offset, min_row=3, max_row=4)
         series = Series(values, title=label)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import queries
@@ -50,8 +51,10 @@ def load():
                                  form.label.data or None, actor=current_user.email)
     except TableError as exc:
         return _refused(exc, form)
-    flash(_("Reference set %(set)s loaded: %(n)s accords, %(q)s quirks of the data reported.",
-            set=result.label, n=result.accords, q=len(result.quirks)))
+    flash(_("Reference set %(set)s loaded: %(accords)s; %(quirks)s.", set=result.label,
+            accords=ngettext("%(num)s accord", "%(num)s accords", result.accords),
+            quirks=ngettext("%(num)s quirk of the data reported",
+                            "%(num)s quirks of the data reported", len(result.quirks))))
     return redirect(url_for(".index"), 303)
 
 
@@ -75,7 +78,8 @@ def replace(label: str):
                                  replace=True, actor=current_user.email)
     except TableError as exc:
         return _refused(exc, None, label)
-    flash(_("Reference set %(set)s replaced: %(n)s accords.", set=label, n=result.accords))
+    flash(ngettext("Reference set %(set)s replaced: %(num)s accord.",
+                   "Reference set %(set)s replaced: %(num)s accords.", result.accords, set=label))
     return redirect(url_for(".index"), 303)
 
 
@@ -87,7 +91,8 @@ def delete(label: str):
     if not form.validate_on_submit():
         return _page(400, [err for errs in form.errors.values() for err in errs], None, label)
     removed = sets.delete_set(label, current_user.email)
-    flash(_("Reference set %(set)s deleted with its %(n)s accords.", set=label, n=removed))
+    flash(ngettext("Reference set %(set)s deleted with its %(num)s accord.",
+                   "Reference set %(set)s deleted with its %(num)s accords.", removed, set=label))
     return redirect(url_for(".index"), 303)
 
 
