@@ -42,15 +42,20 @@ def _english_in(text: str) -> list[str]:
 
 @pytest.fixture
 def published(demo):
-    """Two cut-offs of the demo accord (the second supersedes nothing, follows the first)."""
+    """Two cut-offs of the demo accord (the second supersedes nothing, follows the first); its
+    first point has no Spanish title, so Spanish pages must mark it [EN]."""
+    db.session.scalar(select(Section).where(Section.accord_id == demo.id, Section.code == "1",
+                                            Section.parent_id.is_(None))).title_translated = None
     cutoff_services.publish(demo, "Informe 1", date(2019, 12, 31), "primero")
     cutoff_services.publish(demo, "Informe 2", date(2023, 12, 31), "segundo")
     return demo
 
 
 def _point_titles(accord: Accord) -> list[str]:
+    """The titles of the accord's points held in English only."""
     return list(db.session.scalars(select(Section.title).where(
-        Section.accord_id == accord.id, Section.parent_id.is_(None))))
+        Section.accord_id == accord.id, Section.parent_id.is_(None),
+        Section.title_translated.is_(None)).order_by(Section.code)))
 
 
 # --- reasons -----------------------------------------------------------------------------
