@@ -532,3 +532,5 @@ class UploadBatch(db.Model):
 
 
 from .cutoffs.models import Cutoff  # noqa: E402,F401  (its own package; one metadata)
+from .places.models import Place  # noqa: E402,F401  (its own package; one metadata)
+from .events.models import Event  # noqa: E402,F401  (its own package; one metadata)
