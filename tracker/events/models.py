@@ -13,17 +13,15 @@ from sqlalchemy import (CheckConstraint, Date, ForeignKey, Index, Integer, Large
                         Text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.events import EFFECTS, MAX_TITLE, SOURCE_KINDS
 from ..extensions import db
 from ..models import REVIEW_STATES, Accord, Provision, User, UTCDateTime, _in, utcnow
 from ..places.models import Place
 
-SOURCE_KINDS = ("official_document", "gazette", "news", "field_observation", "interview",
-                "report")
-#: How an event bears on a provision's level.
-EFFECTS = ("advances", "sets_back", "no_effect", "context")
+__all__ = ["EFFECTS", "SOURCE_KINDS", "Attachment", "Event", "EventProvision", "EventSource",
+           "Source"]
 #: Where an event or a source came from.
 ORIGINS = ("web", "import", "seed", "api", "restore")
-MAX_TITLE = 300
 
 
 class Attachment(db.Model):
