@@ -105,9 +105,11 @@ def submit_event(item: EventInput, *, verified: bool = False, origin: str = "web
 
 
 def submit_events(items: list[EventInput], *, verified: bool = False, origin: str = "web",
-                  today: date | None = None) -> list[Event]:
+                  today: date | None = None, audit_summary=None) -> list[Event]:
     """Record every event or none (keys `N:field` for the N-th event, from 0, when several);
-    attached files are checked first, all of them."""
+    attached files are checked first, all of them. A `NewSource` given to several events is
+    one source cited by each. `audit_summary(events)`, when given, adds one more audit event
+    in the same transaction (a file import's)."""
     errors: dict[str, str] = {}
     codes = [(i.place_code or "").strip() for i in items]
     places = places_by_code(items[0].accord, codes) if items else {}
@@ -124,9 +126,12 @@ def submit_events(items: list[EventInput], *, verified: bool = False, origin: st
         for accord_id in sorted({item.accord.id for item in items}):
             touch(accord_id)  # writers of an accord take their turns from here
         _recheck_cited(items)
+        made: dict[int, Source] = {}
         for item, code in zip(items, codes):
-            events.append(_add_event(item, places.get(code), kinds, verified=verified,
+            events.append(_add_event(item, places.get(code), kinds, made, verified=verified,
                                      origin=origin))
+        if audit_summary is not None:
+            audit_summary(events)
     return events
 
 
@@ -149,10 +154,18 @@ def _review_values(verified: bool, user_id: int | None) -> dict:
             "review_reason": REVIEWER_REASON if verified else None}
 
 
-def _add_event(item: EventInput, place, kinds: dict, *, verified: bool, origin: str) -> Event:
+def _add_event(item: EventInput, place, kinds: dict, made: dict, *, verified: bool,
+               origin: str) -> Event:
     user_id, _ = _actor()
-    sources = [_add_source(s, item.accord, kinds, verified=verified, origin=origin)
-               if isinstance(s, NewSource) else s for s in item.sources]
+    sources = []
+    for given in item.sources:
+        if isinstance(given, NewSource):
+            if id(given) not in made:
+                made[id(given)] = _add_source(given, item.accord, kinds, verified=verified,
+                                              origin=origin)
+            given = made[id(given)]
+        if given not in sources:
+            sources.append(given)
     event = Event(accord_id=item.accord.id, occurred_on=item.occurred_on,
                   ended_on=item.ended_on, title=item.title.strip(),
                   title_translated=item.title_translated or None,
