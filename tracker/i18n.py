@@ -262,6 +262,10 @@ AUDIT_ACTIONS = {
     "user.create": _l("User created"), "user.locked": _l("Sign-in locked"),
     "user.logout": _l("Signed out"), "user.password": _l("Password changed"),
     "role.grant": _l("Role granted"), "role.revoke": _l("Role revoked"),
+    "event.submit": _l("Event submitted"), "event.verified": _l("Event verified"),
+    "event.rejected": _l("Event rejected"), "source.submit": _l("Source submitted"),
+    "source.verified": _l("Source verified"), "source.rejected": _l("Source rejected"),
+    "import.events": _l("Events imported"), "places.import": _l("Places imported"),
 }
 #: Kinds of audited object (AuditEvent.object_type).
 AUDIT_OBJECTS = {
@@ -269,6 +273,7 @@ AUDIT_OBJECTS = {
     "reference_set": _l("reference set"), "upload_batch": _l("offline update"),
     "cutoff": _l("cut-off"), "organization": _l("organization"), "user": _l("user"),
     "section": _l("section"), "provision_type": _l("provision type"),
+    "event": _l("event"), "source": _l("source"), "place": _l("place"),
 }
 #: Fields stored in audit events' before/after objects.
 AUDIT_FIELDS = {

@@ -56,13 +56,23 @@ class EventFacts:
     new_sources: tuple[SourceFacts, ...] = field(default_factory=tuple)
 
 
-def _date_problem(value: date | None, what: str, signed_on: date, today: date):
+#: field -> (required, in the future, before signing): whole sentences, so each translates.
+_DATE_REASONS = {
+    "occurred_on": (N_("the date is required"), N_("the date is in the future"),
+                    N_("the date is before the accord was signed")),
+    "ended_on": (N_("the end date is required"), N_("the end date is in the future"),
+                 N_("the end date is before the accord was signed")),
+}
+
+
+def _date_problem(value: date | None, name: str, signed_on: date, today: date):
+    required, future, early = _DATE_REASONS[name]
     if value is None:
-        return Message(N_("the %(what)s is required"), what=what)
+        return required
     if value > today:
-        return Message(N_("the %(what)s is in the future"), what=what)
+        return future
     if value < signed_on:
-        return Message(N_("the %(what)s is before the accord was signed"), what=what)
+        return early
     return None
 
 
@@ -80,11 +90,11 @@ def event_problems(event: EventFacts) -> dict[str, str | Message]:
     Fields: occurred_on, ended_on, title, description, actors, provisions, effect, place,
     sources, and source_N.<field> for the N-th new source (from 1)."""
     found: dict[str, str | Message] = {}
-    problem = _date_problem(event.occurred_on, N_("date"), event.signed_on, event.today)
+    problem = _date_problem(event.occurred_on, "occurred_on", event.signed_on, event.today)
     if problem:
         found["occurred_on"] = problem
     if event.ended_on is not None:
-        problem = _date_problem(event.ended_on, N_("end date"), event.signed_on, event.today)
+        problem = _date_problem(event.ended_on, "ended_on", event.signed_on, event.today)
         if problem is None and event.occurred_on and event.ended_on < event.occurred_on:
             problem = N_("the end date is before the date")
         if problem:

@@ -13,7 +13,8 @@ from ..models import Accord
 from .models import Place
 
 
-def _folded(text: str) -> str:
+def folded(text: str) -> str:
+    """Text compared without case or accents ("Alto Patia" matches "ALTO PATÍA")."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
 
@@ -21,10 +22,10 @@ def _folded(text: str) -> str:
 def country_code(accord: Accord) -> str | None:
     """The place-country code of `accord` ("CO"), from a place of kind "country" named as
     the accord's country (accents and case aside); None when no such place is loaded."""
-    wanted = _folded(accord.country or "")
+    wanted = folded(accord.country or "")
     for code, name in db.session.execute(select(Place.country, Place.name)
                                          .where(Place.kind == "country")):
-        if _folded(name) == wanted:
+        if folded(name) == wanted:
             return code
     return None
 
