@@ -33,6 +33,15 @@ def docx() -> bytes:
                  "word/document.xml": b"<w:document/>"})
 
 
+def docm() -> bytes:
+    """A Word document carrying a VBA project (macros)."""
+    types = (b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/'
+             b'2006/content-types"><Override PartName="/word/document.xml" ContentType="application/'
+             b'vnd.ms-word.document.macroEnabled.main+xml"/></Types>')
+    return _zip({"[Content_Types].xml": types, "_rels/.rels": b"<Relationships/>",
+                 "word/document.xml": b"<w:document/>", "word/vbaProject.bin": b"\x00" * 64})
+
+
 def xlsx() -> bytes:
     out = io.BytesIO()
     Workbook().save(out)

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from event_helpers import (EXE, ELF, HTML, JPEG, PDF, PNG, SVG, TEXT, WEBP, docx,
-                                 event_input, new_source, odt, xlsx)
+from event_helpers import (EXE, ELF, HTML, JPEG, PDF, PNG, SVG, TEXT, WEBP, docm, docx,
+                           event_input, new_source, odt, xlsx)
 from tracker.events import files
 from tracker.events.models import Attachment, Event, EventProvision, EventSource, Source
 from tracker.events.services import (NewSource, Upload, review_event, review_source,
@@ -172,8 +172,10 @@ def test_accepted_kinds_are_found_by_content(content, kind):
     (b"  \n<p>hello</p>", "HTML, SVG or other markup"),
     (ELF, "program"), (EXE, "program"), (b"#!/bin/sh\nrm -rf /\n", "program"),
     (b"GIF89a" + b"\x00" * 30, "image/gif"), (b"\x00\x01\x02binary", "unknown"),
-    (b"", "empty")], ids=["html", "svg", "markup", "elf", "exe", "script", "gif", "binary",
-                          "empty"])
+    (b"", "empty"), (docm(), "macros"), (docx()[:-30], "damaged"),
+    (docx()[:120], "application/zip")],
+    ids=["html", "svg", "markup", "elf", "exe", "script", "gif", "binary", "empty", "docm",
+         "damaged", "zip"])
 def test_refused_kinds_whatever_the_name(demo, row_counts, content, reason):
     with pytest.raises(files.Refused) as refused:
         files.media_type(content, 10_000)

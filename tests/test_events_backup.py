@@ -60,3 +60,18 @@ def test_dump_and_restore_keep_events_and_files_byte_identical(tmp_path, demo):
     assert target == source
     assert files == {hashlib.sha256(PDF).hexdigest(): PDF,
                      hashlib.sha256(word).hexdigest(): word}
+
+
+def test_a_place_moved_under_a_later_place_restores(tmp_path):
+    from tracker.places.importer import import_places
+
+    import_places(b"code,name,kind,parent_code\nZZ,Zedland,country,\nZZ-N,North,province,ZZ\n"
+                  b"ZZ-N-1,Northtown,district,ZZ-N\n", "zz.csv", "ZZ")
+    import_places(b"code,name,kind,parent_code\nZZ-S,South,province,ZZ\n"
+                  b"ZZ-N,North,province,ZZ-S\n", "zz2.csv", "ZZ")
+    source = _rows("places")
+    path = tmp_path / "dump.jsonl"
+    dump(path)
+    with _new_sqlite(f"sqlite:///{tmp_path / 'copy.db'}"):
+        restore(path)
+        assert _rows("places") == source

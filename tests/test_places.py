@@ -179,6 +179,16 @@ def test_a_cycle_of_parents_is_refused(row_counts):
     assert row_counts() == before
 
 
+def test_a_cycle_through_places_already_held_is_refused(row_counts):
+    import_places(_csv(GENERIC), "zz.csv", "ZZ")
+    before = row_counts()
+    with pytest.raises(TableError) as refused:
+        import_places(b"code,name,kind,parent_code\nZZ,Zedland,country,ZZ-N-1\n", "c.csv", "ZZ")
+    assert [str(e) for e in refused.value.errors] == [
+        "row 2: place ZZ is its own ancestor (parent_code ZZ-N-1)"]
+    assert row_counts() == before
+
+
 def test_pdet_row_naming_an_unknown_municipality_is_refused(row_counts):
     before = row_counts()
     data = _csv("subregion,muni_code,muni_name\nCATATUMBO,54810,TIBÚ\nCATATUMBO,99999,NADA")

@@ -2,10 +2,13 @@
 library's signatures plus a check for plain text.
 
 Accepted: PDF, PNG, JPEG, WebP, DOCX, XLSX, ODT and plain UTF-8 text. Refused whatever the
-name: HTML, SVG and other markup (a browser would run it), executables and scripts, and
-anything not recognised. The size limit is the app's `MAX_ATTACHMENT_BYTES`.
+name: HTML, SVG and other markup (a browser would run it), executables and scripts, office
+documents with macros, and anything not recognised. The size limit is the app's `MAX_ATTACHMENT_BYTES`.
 """
 from __future__ import annotations
+
+import io
+import zipfile
 
 import filetype
 
@@ -23,6 +26,8 @@ ACCEPTED = {
 }
 EXECUTABLES = {"application/x-executable", "application/x-msdownload", "application/x-mach-binary",
                "application/x-elf", "application/x-sharedlib", "application/x-shellscript"}
+#: Office documents are zip packages: checked for macros before they are accepted.
+OFFICE = {kind for kind, ext in ACCEPTED.items() if ext in ("docx", "xlsx", "odt")}
 #: Text that a browser or a shell could take as something to run.
 _MARKUP = (b"<!doctype", b"<html", b"<svg", b"<script", b"<?xml", b"<head", b"<body",
            b"<iframe", b"<object", b"<!--")
@@ -52,6 +57,8 @@ def media_type(content: bytes, limit: int) -> str:
     if not content:
         raise Refused(N_("the file is empty"))
     found = filetype.guess_mime(content)
+    if found in OFFICE:
+        _check_office(content)
     if found in ACCEPTED:
         return found
     if found in EXECUTABLES or content.startswith(b"#!"):
@@ -64,6 +71,22 @@ def media_type(content: bytes, limit: int) -> str:
     raise Refused(Message(N_("files of this kind (%(kind)s) are not accepted: attach a PDF, "
                              "an image (PNG, JPEG, WebP), an office document (DOCX, XLSX, "
                              "ODT) or plain text"), kind=found or N_("unknown")))
+
+
+def _check_office(content: bytes) -> None:
+    """Refuse an office package that cannot be opened or that carries macros (a VBA project,
+    a macro-enabled content type, OpenDocument Basic scripts)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            names = [name.lower() for name in archive.namelist()]
+            types = archive.read("[Content_Types].xml") \
+                if "[content_types].xml" in names else b""
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError):
+        raise Refused(N_("the office document is damaged: it cannot be opened")) from None
+    if (any(n.endswith("vbaproject.bin") or n.startswith("basic/") for n in names)
+            or b"macroenabled" in types.lower()):
+        raise Refused(N_("documents with macros are not accepted: save it without macros "
+                         "(e.g. as .docx or .xlsx) or as PDF"))
 
 
 def _is_text(content: bytes) -> bool:

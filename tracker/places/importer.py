@@ -76,21 +76,32 @@ def _check_against(parsed: Parsed, held: dict[str, Place]) -> None:
 
 
 def _order(parsed: Parsed, held: dict[str, Place]) -> None:
-    """Sort the file's places parents first; a cycle of parents is an error."""
-    placed: set[str] = set(held) - {p.code for p in parsed.places}
-    pending, ordered = list(parsed.places), []
-    while pending:
-        ready = [p for p in pending if not p.parent_code or p.parent_code in placed]
-        if not ready:
-            for place in pending:
-                parsed.fail(place.row, N_("place %(code)s is its own ancestor (parent_code "
-                                          "%(parent)s)"), code=place.code,
-                            parent=place.parent_code)
-            return
-        ordered += ready
-        placed.update(p.code for p in ready)
-        pending = [p for p in pending if p.code not in placed]
-    parsed.places = ordered
+    """Sort the file's places parents first; a place that would become its own ancestor
+    (through the file's parents or those held) is an error."""
+    in_file = {p.code: p for p in parsed.places}
+    held_parent = {code: (p.parent.code if p.parent else None) for code, p in held.items()}
+
+    def parent(code: str) -> str | None:
+        return in_file[code].parent_code if code in in_file else held_parent.get(code)
+
+    depth: dict[str, int] = {}
+    for place in parsed.places:
+        chain, code = [], place.code
+        while code is not None and code not in depth and code not in chain:
+            chain.append(code)
+            code = parent(code)
+        if code in chain:
+            reason = (N_("place %(code)s is its own ancestor (parent_code %(parent)s)")
+                      if code == place.code else
+                      N_("place %(code)s is under a circle of parents (parent_code "
+                         "%(parent)s)"))
+            parsed.fail(place.row, reason, code=place.code, parent=place.parent_code)
+            continue
+        base = depth.get(code, -1) if code is not None else -1
+        for offset, link in enumerate(reversed(chain), start=1):
+            depth[link] = base + offset
+    if not parsed.errors:
+        parsed.places.sort(key=lambda p: depth[p.code])
 
 
 def _write_places(parsed: Parsed, country: str, held: dict[str, Place],
