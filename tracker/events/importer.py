@@ -94,6 +94,7 @@ class _Reader:
         self.sources: dict[tuple, Source | NewSource] = {}
         self.errors: list[RowError] = []
         self.places: dict = {}
+        self._held_keys: set | None = None
 
     def read(self, rows) -> list[tuple[int, EventInput]]:
         """(row number, event input) for every row; TableError with every row's problems."""
@@ -121,13 +122,13 @@ class _Reader:
 
     def held(self, item: EventInput) -> bool:
         """Whether the accord holds this event already (same date, title and place; not
-        rejected)."""
-        occurred_on, title, place_id = self._key(item)
-        return db.session.scalar(select(Event.id).where(
-            Event.accord_id == item.accord.id, Event.occurred_on == occurred_on,
-            Event.title == title, Event.review_state != "rejected",
-            Event.place_id.is_(None) if place_id is None else Event.place_id == place_id)
-            .limit(1)) is not None
+        rejected). The accord's keys are read once, in one query."""
+        if self._held_keys is None:
+            rows = db.session.execute(select(Event.occurred_on, Event.title, Event.place_id)
+                                      .where(Event.accord_id == self.accord.id,
+                                             Event.review_state != "rejected"))
+            self._held_keys = {tuple(row) for row in rows}
+        return self._key(item) in self._held_keys
 
     def _fail(self, number: int, text: str, **params) -> None:
         self.errors.append(RowError(number, Message(text, **params)))

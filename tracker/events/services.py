@@ -180,7 +180,9 @@ def _add_event(item: EventInput, place, kinds: dict, made: dict, *, verified: bo
                                       effect=effect) for p, effect in item.provisions)
     db.session.add_all(EventSource(event_id=event.id, source_id=s.id) for s in sources)
     db.session.flush()
-    audit("event.submit", "event", event.id, accord_id=event.accord_id, after=event_json(event))
+    links = sorted((p.id, effect) for p, effect in item.provisions)
+    audit("event.submit", "event", event.id, accord_id=event.accord_id,
+          after=event_json(event, links, sorted(s.id for s in sources)))
     return event
 
 
@@ -216,14 +218,17 @@ def _store(upload: Upload, kind: str) -> Attachment:
     return attachment
 
 
-def event_json(event: Event) -> dict:
-    """An event's values for the audit log."""
-    links = db.session.execute(select(EventProvision.provision_id, EventProvision.effect)
-                               .where(EventProvision.event_id == event.id)
-                               .order_by(EventProvision.provision_id)).all()
-    sources = db.session.scalars(select(EventSource.source_id)
-                                 .where(EventSource.event_id == event.id)
-                                 .order_by(EventSource.source_id)).all()
+def event_json(event: Event, links: list | None = None, sources: list | None = None) -> dict:
+    """An event's values for the audit log; its links (provision id, effect) and source ids
+    are read unless given."""
+    if links is None:
+        links = db.session.execute(select(EventProvision.provision_id, EventProvision.effect)
+                                   .where(EventProvision.event_id == event.id)
+                                   .order_by(EventProvision.provision_id)).all()
+    if sources is None:
+        sources = db.session.scalars(select(EventSource.source_id)
+                                     .where(EventSource.event_id == event.id)
+                                     .order_by(EventSource.source_id)).all()
     return {"occurred_on": event.occurred_on.isoformat(),
             "ended_on": event.ended_on.isoformat() if event.ended_on else None,
             "title": event.title, "place": event.place_id, "actors": event.actors,
