@@ -138,6 +138,8 @@ BAD_EVENTS = {
     "unknown effect": (lambda demo: {"provisions": [(demo.provisions[0], "helps")]}, "effect",
                        "unknown effect helps"),
     "empty title": (lambda demo: {"title": " "}, "title", "this field is required"),
+    "translated title too long": (lambda demo: {"title_translated": "T" * 301},
+                                  "title_translated", "longer than 300 characters"),
     "source of unknown kind": (lambda demo: {"sources": [new_source(kind="tweet")]},
                                "source_1.kind", "unknown source kind 'tweet'"),
     "source link not http": (lambda demo: {"sources": [new_source(url="javascript:alert(1)")]},

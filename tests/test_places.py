@@ -223,3 +223,19 @@ def test_command_imports_and_reports_bad_rows(runner, tmp_path: Path, row_counts
     assert "error: row 3: the kind is empty" in result.output
     assert "Nothing was written." in result.output
     assert row_counts() == before
+
+
+@pytest.mark.parametrize("country", ["COL", "C", "1O", "ÇO"])
+def test_the_country_must_be_a_two_letter_code(country, row_counts):
+    before = row_counts()
+    with pytest.raises(TableError, match="two-letter ISO 3166-1 code"):
+        import_places(_csv(GENERIC), "zz.csv", country)
+    assert row_counts() == before
+
+
+def test_a_group_name_too_long_is_refused(row_counts):
+    before = row_counts()
+    data = f"code,name,kind,groups\nQ1,Q,x,{'G' * 201}\n".encode()
+    with pytest.raises(TableError, match="row 2: a group's name"):
+        import_places(data, "q.csv", "ZZ")
+    assert row_counts() == before

@@ -50,6 +50,8 @@ class EventFacts:
     today: date
     description: str = ""
     actors: str = ""
+    title_translated: str = ""
+    description_translated: str = ""
     provisions: tuple[tuple[str, str, bool], ...] = ()
     place: tuple[str, bool] | None = None
     cited: tuple[tuple[str, str], ...] = ()
@@ -87,8 +89,9 @@ def _text_problem(value: str, limit: int, required: bool = False):
 def event_problems(event: EventFacts) -> dict[str, str | Message]:
     """Field name -> reason for every rule the event breaks (empty: acceptable).
 
-    Fields: occurred_on, ended_on, title, description, actors, provisions, effect, place,
-    sources, and source_N.<field> for the N-th new source (from 1)."""
+    Fields: occurred_on, ended_on, title, description, actors, title_translated,
+    description_translated, provisions, effect, place, sources, and source_N.<field> for the
+    N-th new source (from 1)."""
     found: dict[str, str | Message] = {}
     problem = _date_problem(event.occurred_on, "occurred_on", event.signed_on, event.today)
     if problem:
@@ -99,10 +102,12 @@ def event_problems(event: EventFacts) -> dict[str, str | Message]:
             problem = N_("the end date is before the date")
         if problem:
             found["ended_on"] = problem
-    for name, value, limit, required in (("title", event.title, MAX_TITLE, True),
-                                         ("description", event.description, MAX_DESCRIPTION,
-                                          False),
-                                         ("actors", event.actors, MAX_ACTORS, False)):
+    for name, value, limit, required in (
+            ("title", event.title, MAX_TITLE, True),
+            ("description", event.description, MAX_DESCRIPTION, False),
+            ("actors", event.actors, MAX_ACTORS, False),
+            ("title_translated", event.title_translated, MAX_TITLE, False),
+            ("description_translated", event.description_translated, MAX_DESCRIPTION, False)):
         problem = _text_problem(value, limit, required)
         if problem:
             found[name] = problem

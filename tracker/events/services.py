@@ -82,7 +82,8 @@ def problems(item: EventInput, today: date | None = None, places=None) -> dict:
     facts = EventFacts(
         occurred_on=item.occurred_on, ended_on=item.ended_on, title=item.title,
         signed_on=item.accord.signed_on, today=today, description=item.description,
-        actors=item.actors,
+        actors=item.actors, title_translated=item.title_translated or "",
+        description_translated=item.description_translated or "",
         provisions=tuple((p.code, effect, p.accord_id == item.accord.id)
                          for p, effect in item.provisions),
         place=(code, code in places) if code else None,
@@ -106,10 +107,12 @@ def submit_event(item: EventInput, *, verified: bool = False, origin: str = "web
 
 def submit_events(items: list[EventInput], *, verified: bool = False, origin: str = "web",
                   today: date | None = None, audit_summary=None) -> list[Event]:
-    """Record every event or none (keys `N:field` for the N-th event, from 0, when several);
-    attached files are checked first, all of them. A `NewSource` given to several events is
-    one source cited by each. `audit_summary(events)`, when given, adds one more audit event
+    """Record every event (all of one accord; ValueError otherwise) or none (keys `N:field`
+    for the N-th event, from 0, when several); attached files are checked first, all of
+    them. A `NewSource` given to several events is one source cited by each. `audit_summary(events)`, when given, adds one more audit event
     in the same transaction (a file import's)."""
+    if len({item.accord.id for item in items}) > 1:
+        raise ValueError("submit_events takes events of one accord")
     errors: dict[str, str] = {}
     codes = [(i.place_code or "").strip() for i in items]
     places = places_by_code(items[0].accord, codes) if items else {}

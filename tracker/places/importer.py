@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from ..domain.messages import N_
+from ..domain.messages import Message, N_
 from ..extensions import db
 from ..services import audit
-from ..tabular import TableError
+from ..tabular import RowError, TableError
 from .layouts import Parsed, PlaceRow, parse
-from .models import Place, PlaceGroup, PlaceGroupMember
+from .models import MAX_KIND, MAX_NAME, Place, PlaceGroup, PlaceGroupMember
 
 
 @dataclass
@@ -36,6 +36,10 @@ def import_places(data: bytes, filename: str, country: str = "CO") -> PlacesResu
     """Import a place file for `country` (ISO 3166-1 alpha-2, e.g. "CO") in one transaction.
     Raises TableError with every bad row (by spreadsheet row number), writing nothing."""
     country = country.strip().upper()
+    if not (len(country) == 2 and country.isascii() and country.isalpha()):
+        raise TableError([RowError(None, Message(N_(
+            "the country %(country)r is not a two-letter ISO 3166-1 code (e.g. CO)"),
+            country=country))])
     parsed = parse(data, filename, country)
     held = {p.code: p for p in db.session.scalars(select(Place).where(Place.country == country))}
     _check_against(parsed, held)
@@ -63,9 +67,12 @@ def _check_against(parsed: Parsed, held: dict[str, Place]) -> None:
                 and place.parent_code not in held:
             parsed.fail(place.row, N_("parent_code %(code)s is not a known place"),
                         code=place.parent_code)
-    for row, code, _kind, name in parsed.memberships:
+    for row, code, kind, name in parsed.memberships:
         if not name:
             parsed.fail(row, N_("a group's name is empty"))
+        if len(name) > MAX_NAME or len(kind) > MAX_KIND:
+            parsed.fail(row, N_("a group's name (at most %(name)s characters) or kind (at most "
+                                "%(kind)s) is too long"), name=MAX_NAME, kind=MAX_KIND)
         if code not in in_file and code not in held:
             parsed.fail(row, N_("muni_code %(code)s is not a known place: import DIVIPOLA "
                                 "(or the place) first"), code=code)
