@@ -15,11 +15,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.events import EFFECTS, MAX_TITLE, SOURCE_KINDS
 from ..extensions import db
-from ..models import REVIEW_STATES, Accord, Provision, User, UTCDateTime, _in, utcnow
+from ..models import REVIEW_STATES, Accord, Provision, User, UTCDateTime, utcnow
 from ..places.models import Place
 
 __all__ = ["EFFECTS", "SOURCE_KINDS", "Attachment", "Event", "EventProvision", "EventSource",
            "Source"]
+def _in(column: str, values: tuple[str, ...]) -> str:
+    """SQL: `column` holds one of `values` (a CHECK constraint)."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
 #: Where an event or a source came from.
 ORIGINS = ("web", "import", "seed", "api", "restore")
 
