@@ -14,6 +14,8 @@ from . import bp, params
 
 @bp.get("/accords/<slug>/events")
 def events(slug: str):
+    """One page of the accord's events (filters: `events.filters.PARAMS`); 404 for an accord
+    the caller may not see."""
     params.check_known(filters.PARAMS)
     accord = queries.accord_by_slug(slug)
     if accord is None or not can_view(current_user, accord):

@@ -48,6 +48,7 @@ class EventPage:
 
     @property
     def pages(self) -> int:
+        """How many pages the matching events fill (at least 1)."""
         return max(1, -(-self.total // self.per_page))
 
 

@@ -33,6 +33,8 @@ DOWNLOAD_POLICY = "sandbox; default-src 'none'"
 
 @bp.get("/accords/<slug>/events")
 def index(slug: str):
+    """The accord's events, filtered and paged as the API's (`events.filters`); the form's
+    blank fields are dropped by a redirect, so a bad value is a 400 naming it."""
     accord = visible_accord_or_404(slug)
     given = request.args.to_dict(flat=False)
     if any(not "".join(values).strip() for values in given.values()):

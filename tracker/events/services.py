@@ -49,6 +49,7 @@ class NewSource:
     shared: bool = False
 
     def facts(self) -> SourceFacts:
+        """The source as the rules (`domain.events.source_problems`) read it."""
         return SourceFacts(self.title, self.kind, self.publisher, self.published_on,
                            self.url or None, self.language or None)
 

@@ -89,6 +89,7 @@ def _order(parsed: Parsed, held: dict[str, Place]) -> None:
     held_parent = {code: (p.parent.code if p.parent else None) for code, p in held.items()}
 
     def parent(code: str) -> str | None:
+        """The parent code a place will have: the file's, else the one held."""
         return in_file[code].parent_code if code in in_file else held_parent.get(code)
 
     depth: dict[str, int] = {}
