@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from tracker.events.importer import import_events
 from tracker.events.models import Event, EventProvision, Source
 from tracker.extensions import db
-from tracker.models import AuditEvent
+from tracker.models import Accord, AuditEvent
 from tracker.tabular import TableError
 
 HEADER = ("date,title,description,place_code,provision_codes,source_title,source_url,"
@@ -60,7 +60,7 @@ def test_importing_the_same_file_again_writes_nothing(demo, row_counts):
     assert row_counts() == before
 
 
-def test_an_xlsx_file_with_date_cells():
+def test_an_xlsx_file_with_date_cells(demo):
     book = Workbook()
     sheet = book.active
     sheet.append(HEADER.split(","))
@@ -68,9 +68,6 @@ def test_an_xlsx_file_with_date_cells():
                   "ANT", "advances", ""])
     out = io.BytesIO()
     book.save(out)
-    from tracker.models import Accord
-
-    demo = db.session.scalar(select(Accord).where(Accord.slug == "colombia-2016-demo"))
     assert import_events(demo.slug, out.getvalue(), "events.xlsx").created == 1
     (event,) = _events(demo)
     assert event.occurred_on == date(2019, 3, 3)
@@ -139,6 +136,14 @@ def test_command_reports_bad_rows_and_unknown_accord(demo, runner, tmp_path, row
     assert "Nothing was written." in result.output
     result = runner.invoke(args=["import-events", "no-such-accord", str(path)])
     assert result.exit_code == 1 and "no accord with slug 'no-such-accord'" in result.output
+    assert row_counts() == before
+
+
+def test_a_reference_accord_takes_no_events(demo, row_counts):
+    reference = db.session.scalar(select(Accord).where(Accord.kind == "reference"))
+    before = row_counts()
+    with pytest.raises(TableError, match="is a reference accord"):
+        import_events(reference.slug, GOOD.encode(), "events.csv")
     assert row_counts() == before
 
 

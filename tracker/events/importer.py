@@ -64,6 +64,9 @@ def import_events(slug: str, data: bytes, filename: str, *, verified: bool = Fal
     accord = db.session.scalar(select(Accord).where(Accord.slug == slug))
     if accord is None:
         raise TableError([RowError(None, f"no accord with slug {slug!r}")])
+    if accord.kind != "monitored":
+        raise TableError([RowError(None, f"{slug!r} is a reference accord: events are recorded "
+                                         "for monitored accords")])
     table = read_table(data, filename, REQUIRED, OPTIONAL)
     reader = _Reader(accord)
     rows = reader.read(table.rows)

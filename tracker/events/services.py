@@ -92,6 +92,8 @@ def problems(item: EventInput, today: date | None = None, places=None) -> dict:
                     if isinstance(s, Source)),
         new_sources=tuple(s.facts() for s in item.sources if isinstance(s, NewSource)))
     found = event_problems(facts)
+    if item.accord.kind != "monitored":
+        found["accord"] = N_("events are recorded for monitored accords, not reference ones")
     for source in item.sources:
         if isinstance(source, Source) and source.accord_id not in (None, item.accord.id):
             found["sources"] = N_("cites a source of another accord")
