@@ -12,7 +12,8 @@ Target (issue 14): each under 150 ms median on SQLite and on PostgreSQL. Figures
 never asserted.
 
   .venv/bin/python bench/events.py                                   # SQLite in bench/out/
-  .venv/bin/python bench/events.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_events
+  .venv/bin/python bench/events.py \
+      --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_events
 """
 from __future__ import annotations
 

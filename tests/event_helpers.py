@@ -27,7 +27,8 @@ def _zip(files: dict[str, bytes]) -> bytes:
 
 def docx() -> bytes:
     types = (b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/'
-             b'2006/content-types"><Override PartName="/word/document.xml" ContentType="application/'
+             b'2006/content-types"><Override PartName="/word/document.xml" '
+             b'ContentType="application/'
              b'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
     return _zip({"[Content_Types].xml": types, "_rels/.rels": b"<Relationships/>",
                  "word/document.xml": b"<w:document/>"})
@@ -36,8 +37,8 @@ def docx() -> bytes:
 def docm() -> bytes:
     """A Word document carrying a VBA project (macros)."""
     types = (b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/'
-             b'2006/content-types"><Override PartName="/word/document.xml" ContentType="application/'
-             b'vnd.ms-word.document.macroEnabled.main+xml"/></Types>')
+             b'2006/content-types"><Override PartName="/word/document.xml" '
+             b'ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/></Types>')
     return _zip({"[Content_Types].xml": types, "_rels/.rels": b"<Relationships/>",
                  "word/document.xml": b"<w:document/>", "word/vbaProject.bin": b"\x00" * 64})
 

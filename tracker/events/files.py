@@ -3,7 +3,8 @@ library's signatures plus a check for plain text.
 
 Accepted: PDF, PNG, JPEG, WebP, DOCX, XLSX, ODT and plain UTF-8 text. Refused whatever the
 name: HTML, SVG and other markup (a browser would run it), executables and scripts, office
-documents with macros, and anything not recognised. The size limit is the app's `MAX_ATTACHMENT_BYTES`.
+documents with macros, and anything not recognised. The size limit is the app's
+`MAX_ATTACHMENT_BYTES`.
 """
 from __future__ import annotations
 

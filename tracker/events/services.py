@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..domain.events import EventFacts, SourceFacts, event_problems
-from ..domain.messages import N_
+from ..domain.messages import Message, N_
 from ..extensions import db
 from ..models import Accord, Provision, utcnow
 from ..places.lookup import places_by_code
@@ -112,8 +112,9 @@ def submit_events(items: list[EventInput], *, verified: bool = False, origin: st
                   today: date | None = None, audit_summary=None) -> list[Event]:
     """Record every event (all of one accord; ValueError otherwise) or none (keys `N:field`
     for the N-th event, from 0, when several); attached files are checked first, all of
-    them. A `NewSource` given to several events is one source cited by each. `audit_summary(events)`, when given, adds one more audit event
-    in the same transaction (a file import's)."""
+    them. A `NewSource` given to several events is one source cited by each.
+    `audit_summary(events)`, when given, adds one more audit event in the same transaction
+    (a file import's)."""
     if len({item.accord.id for item in items}) > 1:
         raise ValueError("submit_events takes events of one accord")
     errors: dict[str, str] = {}
@@ -129,8 +130,8 @@ def submit_events(items: list[EventInput], *, verified: bool = False, origin: st
              for s in item.sources if isinstance(s, NewSource) and s.attachment}
     events = []
     with _committing(lambda: NotPending("a cited source was reviewed meanwhile")):
-        for accord_id in sorted({item.accord.id for item in items}):
-            touch(accord_id)  # writers of an accord take their turns from here
+        if items:
+            touch(items[0].accord.id)  # writers of an accord take their turns from here
         _recheck_cited(items)
         made: dict[int, Source] = {}
         for item, code in zip(items, codes):
@@ -148,7 +149,8 @@ def _recheck_cited(items: list[EventInput]) -> None:
         db.session.refresh(source)
     rejected = [f"#{s.id} {s.title}" for s in cited.values() if s.review_state == "rejected"]
     if rejected:
-        raise Invalid({"sources": N_("cites a rejected source")})
+        raise Invalid({"sources": Message(N_("cites a rejected source: %(sources)s"),
+                                          sources=", ".join(rejected))})
 
 
 def _review_values(verified: bool, user_id: int | None) -> dict:
