@@ -32,7 +32,7 @@ EDIT_ENDPOINTS = {"provisions.edit", "provisions.update", "provisions.priority",
                   "reports.upload", "auth.login"}
 #: GET pages that answer with a file, JSON or a probe rather than a page.
 NOT_PAGES = re.compile(r"^(api\.|static$|ops\.)|\.(chart|reference_chart|history_csv|"
-                       r"provisions_csv|report|update_workbook|reference_csv)$")
+                       r"provisions_csv|report|update_workbook|reference_csv|source_file)$")
 
 
 def snapshot() -> dict[str, list]:

@@ -158,6 +158,7 @@ def _register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .cutoffs.routes import bp as cutoffs_bp
     from .dashboard import bp as dashboard_bp
+    from .events.routes import bp as events_bp
     from .provisions import bp as provisions_bp
     from .ops import bp as ops_bp
     from .reference.routes import bp as reference_admin_bp
@@ -175,3 +176,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(cutoffs_bp)
+    app.register_blueprint(events_bp)

@@ -177,10 +177,48 @@ def _check_storable(name: str, columns: list[str], rows: list[list]) -> None:
                     f"came from (or in the file), then dump and restore again")
 
 
+def _parents_first(table, columns: list[str], rows: list[list]) -> list[list]:
+    """The rows of a table that names its own rows (a place's parent, a section's parent, a
+    cut-off it supersedes) ordered so that each comes after the row it names: the dump
+    orders rows by key, and a row may name one with a greater key (a place moved under a
+    place loaded later). Other tables' rows, and rows in a circle, keep their order."""
+    links = [(columns.index(fk.parent.name), columns.index(fk.column.name))
+             for fk in table.foreign_keys
+             if fk.column.table is table and fk.parent.name in columns
+             and fk.column.name in columns]
+    if not links:
+        return rows
+    keys = {link: {row[link[1]]: index for index, row in enumerate(rows)} for link in links}
+    ordered, placed, visiting = [], set(), set()
+
+    def place(index: int) -> None:
+        stack = [index]
+        while stack:
+            current = stack[-1]
+            named = [keys[link].get(rows[current][link[0]]) for link in links]
+            waiting = [n for n in named if n is not None and n not in placed
+                       and n not in visiting and n != current]
+            visiting.add(current)
+            if waiting:
+                stack.append(waiting[0])
+                continue
+            stack.pop()
+            if current not in placed:
+                placed.add(current)
+                ordered.append(rows[current])
+
+    for index in range(len(rows)):
+        if index not in placed:
+            place(index)
+    return ordered
+
+
 def _insert(table, columns: list[str], rows: list[list]) -> None:
-    """Insert a table's rows in batches; a row the database refuses is a BackupError naming
-    the table (the whole restore is then rolled back)."""
+    """Insert a table's rows in batches (parents first, `_parents_first`); a row the
+    database refuses is a BackupError naming the table (the whole restore is then rolled
+    back)."""
     decoders = [_decoder(table.columns[c]) for c in columns]
+    rows = _parents_first(table, columns, rows)
     for start in range(0, len(rows), BATCH):
         chunk = [{c: d(v) for c, d, v in zip(columns, decoders, row)}
                  for row in rows[start:start + BATCH]]

@@ -429,10 +429,13 @@ def _guarded(command: click.Command) -> click.Command:
 def init_app(app: Flask) -> None:
     from .cutoffs.cli import cutoff_group
     from .excel.cli import COMMANDS as EXCEL_COMMANDS
+    from .events.cli import import_events_command
+    from .places.cli import import_places_command
 
     for command in (seed_command, import_reference_command, reference_sets_group,
                     import_accord_command,
                     import_statuses_command, users_group, dump_command, restore_command,
                     figures_group,
-                    cutoff_group, *EXCEL_COMMANDS):
+                    cutoff_group, import_places_command, import_events_command,
+                    *EXCEL_COMMANDS):
         app.cli.add_command(_guarded(command))

@@ -6,6 +6,7 @@ import secrets
 from pathlib import Path
 
 DEFAULT_UPLOAD_LIMIT = 8 * 1024 * 1024
+DEFAULT_ATTACHMENT_LIMIT = 5 * 1024 * 1024
 #: Interface languages (a catalogue in tracker/translations for each but English).
 LANGUAGES = ("en", "es")
 
@@ -62,6 +63,9 @@ def from_environment(instance_path: str) -> dict:
         "LOGIN_ATTEMPTS": int(os.environ.get("TRACKER_LOGIN_ATTEMPTS", 5)),
         "LOGIN_LOCKOUT_SECONDS": int(os.environ.get("TRACKER_LOGIN_LOCKOUT_SECONDS", 900)),
         "MAX_CONTENT_LENGTH": int(os.environ.get("TRACKER_MAX_UPLOAD_BYTES", DEFAULT_UPLOAD_LIMIT)),
+        # A source's attached file (kept in the database): larger ones are refused with 413.
+        "MAX_ATTACHMENT_BYTES": int(os.environ.get("TRACKER_MAX_ATTACHMENT_BYTES",
+                                                   DEFAULT_ATTACHMENT_LIMIT)),
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

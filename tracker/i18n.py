@@ -328,6 +328,10 @@ AUDIT_ACTIONS = {
     "role.grant": _l("Role granted"), "role.revoke": _l("Role revoked"),
     "login.failure": _l("Failed login of an email without an account"),
     "login.locked": _l("Email without an account locked out"),
+    "event.submit": _l("Event submitted"), "event.verified": _l("Event verified"),
+    "event.rejected": _l("Event rejected"), "source.submit": _l("Source submitted"),
+    "source.verified": _l("Source verified"), "source.rejected": _l("Source rejected"),
+    "import.events": _l("Events imported"), "places.import": _l("Places imported"),
 }
 #: Kinds of audited object (AuditEvent.object_type).
 AUDIT_OBJECTS = {
@@ -335,6 +339,7 @@ AUDIT_OBJECTS = {
     "reference_set": _l("reference set"), "upload_batch": _l("offline update"),
     "cutoff": _l("cut-off"), "organization": _l("organization"), "user": _l("user"),
     "section": _l("section"), "provision_type": _l("provision type"), "login": _l("login"),
+    "event": _l("event"), "source": _l("source"), "place": _l("place"),
 }
 #: Fields stored in audit events' before/after objects.
 AUDIT_FIELDS = {

@@ -20,6 +20,8 @@ SEED_DIR = Path(__file__).resolve().parent.parent / "seed_data"
 #: The real reference set: an unmodified copy of the Kroc Institute's PAM_ID v1.5 file.
 PAM_ID_FILE = Path("pam_id") / "PAM_ID-V.1.5-Updated-29JULY2015.csv"
 REFERENCE_SET = "PAM_ID v1.5"
+#: Real Colombian places (DANE's DIVIPOLA, the ART's PDET list), loaded in this order.
+PLACE_FILES = (Path("places") / "divipola_con_tipo.csv", Path("places") / "pdet_detalle.csv")
 
 
 def load_provision_types() -> int:
@@ -63,8 +65,18 @@ def load_demo_accord(seed_dir: Path) -> str:
     return "; ".join(messages)
 
 
+def load_places(seed_dir: Path) -> str:
+    """Colombia's DIVIPOLA places and PDET subregions (seed_data/places/, unmodified copies);
+    a second run changes nothing."""
+    from .places.importer import import_places
+
+    return "; ".join(str(import_places((seed_dir / name).read_bytes(), name.name, "CO"))
+                     for name in PLACE_FILES)
+
+
 def run(seed_dir: Path = SEED_DIR) -> list[str]:
     """Load everything; return one line per step for the command's output."""
     return [f"provision types: {load_provision_types()} added",
             f"reference set: {load_reference_set(seed_dir)}",
+            f"places: {load_places(seed_dir)}",
             f"demo accord: {load_demo_accord(seed_dir)}"]

@@ -37,6 +37,7 @@ PUBLIC = {
     "provisions": f"/accords/{SLUG}/provisions",
     "provision": f"/accords/{SLUG}/provisions/1.1.1",
     "sections": f"/accords/{SLUG}/sections",
+    "events": f"/accords/{SLUG}/events",
     "methodology": "/methodology",
     "cutoffs": f"/accords/{SLUG}/cutoffs",
     "cutoff": f"/accords/{SLUG}/cutoffs/{CUTOFF}",

@@ -35,7 +35,8 @@ MEASURE = """(selector) => {
 
 PUBLIC = ["/", f"/accords/{SLUG}", f"/accords/{SLUG}/provisions",
           f"/accords/{SLUG}/provisions/1.1.1", f"/accords/{SLUG}/sections",
-          f"/accords/{SLUG}/dashboard", f"/accords/{SLUG}/cutoffs", "/reference",
+          f"/accords/{SLUG}/dashboard", f"/accords/{SLUG}/cutoffs", f"/accords/{SLUG}/events",
+          "/reference",
           "/reference/lusaka-protocol", "/methodology", "/login"]
 SIGNED_IN = ["/my/submissions", "/account/password", f"/accords/{SLUG}/update"]
 PAGES = {None: PUBLIC,

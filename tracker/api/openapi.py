@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from .. import __version__
 from ..domain.compare import MAX_YEARS
+from ..domain.events import EFFECTS, SOURCE_KINDS
 from ..domain.metrics import FREQUENCIES
 from ..domain.scale import LEVEL_KEYS
 from . import params
@@ -50,6 +51,37 @@ FILTERS = [
            "accord.", {"type": "string"}),
     _query("time_frame", "Time frame.", {"type": "string", "enum": list(params.TIME_FRAMES)}),
 ]
+
+EVENT_FILTERS = [
+    _query("from", "Events dated (their start) on or after this date, YYYY-MM-DD.",
+           {"type": "string", "format": "date", "pattern": params.DATE_PATTERN}),
+    _query("to", "Events dated (their start) on or before this date, YYYY-MM-DD.",
+           {"type": "string", "format": "date", "pattern": params.DATE_PATTERN}),
+    _query("place", "Official place code (e.g. DIVIPOLA 19 for Cauca, 19050 for Argelia): "
+           "events at that place or any place under it.", {"type": "string"}),
+    _query("group", "Name of a group of places (e.g. the PDET subregion CATATUMBO): events "
+           "at its member places.", {"type": "string"}),
+    _query("provision", "Provision code: events bearing on it.", {"type": "string"}),
+    _query("effect", "Events with a provision link of this effect.",
+           {"type": "string", "enum": list(EFFECTS)}),
+    _query("source_kind", "Events citing a source of this kind.",
+           {"type": "string", "enum": list(SOURCE_KINDS)}),
+    _query("review_state", "Review state (default verified); any other value is for users "
+           "with a role on the accord (403 otherwise).",
+           {"type": "string", "enum": ["verified", "pending", "rejected", "all"],
+            "default": "verified"}),
+    _query("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "default": 1}),
+    _query("per_page", "Events per page, 1-200.",
+           {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}),
+]
+EVENT = {"type": "object", "properties": {
+    "id": {"type": "integer"}, "date": {"type": "string", "format": "date"},
+    "end_date": {"type": ["string", "null"], "format": "date"}, "title": {"type": "string"},
+    "description": {"type": "string"}, "actors": {"type": "string"},
+    "place": {"type": ["object", "null"]}, "review_state": {"type": "string"},
+    "provisions": {"type": "array", "items": {"type": "object", "properties": {
+        "code": {"type": "string"}, "effect": {"type": "string", "enum": list(EFFECTS)}}}},
+    "sources": {"type": "array", "items": {"type": "object"}}}}
 
 LEVEL_OBJECT = {"type": "object", "properties": {k: {"type": ["number", "null"]}
                                                  for k in LEVEL_KEYS}}
@@ -159,6 +191,18 @@ def document(reference_sets: list[str] | None = None, default_set: str = "") -> 
                 "What changed from a cut-off (default: the latest by cut-off date, in force) "
                 "to today, as known now",
                 [SLUG, SINCE], {"type": "object"}, errors=(400, 404)),
+            "/api/v1/accords/{slug}/events": _get(
+                "Implementation events of the accord, newest first, one page at a time: each "
+                "with its dates, title and description (as stored and per content language), "
+                "place (code, name, kind, parent), actors, review state, provisions (code, "
+                "effect on the level) and sources (with an attached file's SHA-256, media type "
+                "and size). Verified events only, unless review_state is given by someone with "
+                "a role on the accord", [SLUG] + EVENT_FILTERS,
+                {"type": "object", "properties": {
+                    "total": {"type": "integer"}, "page": {"type": "integer"},
+                    "per_page": {"type": "integer"}, "pages": {"type": "integer"},
+                    "events": {"type": "array", "items": EVENT}}},
+                errors=(400, 403, 404)),
             "/api/v1/reference-sets": _get(
                 "Reference sets with their provenance (label, version, default, illustrative, "
                 "citation, source file and SHA-256, rows read, import time, alignment rule, "

@@ -18,3 +18,5 @@ from .reference import ReferenceSet, ReferenceYear, ReferenceCoding  # noqa: F40
 from .history import (StatusRecord, AuditEvent, LevelChange, LevelSummary, UploadBatch,
                       UPLOAD_STATES)  # noqa: F401
 from ..cutoffs.models import Cutoff  # noqa: E402,F401  (its own package; one metadata)
+from ..places.models import Place  # noqa: E402,F401  (its own package; one metadata)
+from ..events.models import Event  # noqa: E402,F401  (its own package; one metadata)

@@ -1,0 +1,159 @@
+#!/usr/bin/env python
+"""Times the events feed (`tracker.events.queries.find_events`, one page of 50 with its
+links, places and sources, and the total) on a synthetic workload: 50,000 events of the demo
+accord, 5,000 sources, 150,000 provision links, on Colombia's 1,122 municipal units.
+
+Builds its database from scratch (migrations, seed, then the synthetic rows, inserted in
+bulk; seeded random numbers: same rows every run; then ANALYZE, as PostgreSQL's autovacuum
+would after such a load), then times the feed cold (every process
+cache emptied) with no filter and with each filter alone, and a page deep in the list.
+
+Target (issue 14): each under 150 ms median on SQLite and on PostgreSQL. Figures printed,
+never asserted.
+
+  .venv/bin/python bench/events.py                                   # SQLite in bench/out/
+  .venv/bin/python bench/events.py \
+      --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_events
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
+OUT_DIR = BENCH_DIR / "out"
+sys.path.insert(0, str(BENCH_DIR))
+sys.path.insert(0, str(ROOT))
+from timing import HEADER, machine_line, measure  # noqa: E402
+
+SLUG = "colombia-2016-demo"
+EVENTS, SOURCES, LINKS = 50_000, 5_000, 150_000
+EFFECTS = ("advances", "sets_back", "no_effect", "context")
+KINDS = ("official_document", "gazette", "news", "field_observation", "interview", "report")
+
+
+def _reset(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+        return
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def build(url: str):
+    """A migrated, seeded database with the synthetic events; returns the app."""
+    from flask_migrate import upgrade
+
+    from tracker import create_app, seed
+
+    _reset(url)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        upgrade()
+        seed.run()
+        _events(random.Random(20161124))
+    return app
+
+
+def _events(rng: random.Random) -> None:
+    from sqlalchemy import insert, select
+
+    from tracker.events.models import Event, EventProvision, EventSource, Source
+    from tracker.extensions import db
+    from tracker.models import Accord, Provision
+    from tracker.places.models import Place
+
+    accord = db.session.scalar(select(Accord).where(Accord.slug == SLUG))
+    provisions = list(db.session.scalars(select(Provision.id).where(
+        Provision.accord_id == accord.id)))
+    places = list(db.session.scalars(select(Place.id).where(Place.code.like("_____"))))
+    days = (date.today() - accord.signed_on).days
+    now = datetime.now(timezone.utc)
+    sources = [{"id": n, "accord_id": accord.id, "title": f"Source {n}", "kind": rng.choice(KINDS),
+                "publisher": "Bench", "origin": "import", "submitted_at": now,
+                "review_state": "verified", "published_on": accord.signed_on
+                + timedelta(days=rng.randrange(days))} for n in range(1, SOURCES + 1)]
+    db.session.execute(insert(Source), sources)
+    events, links, cites = [], [], []
+    for n in range(1, EVENTS + 1):
+        on = accord.signed_on + timedelta(days=rng.randrange(days))
+        events.append({"id": n, "accord_id": accord.id, "occurred_on": on,
+                       "title": f"Event {n}", "description": "", "actors": "",
+                       "place_id": rng.choice(places), "origin": "import", "submitted_at": now,
+                       "review_state": "verified" if rng.random() < .9 else "pending"})
+        for provision in rng.sample(provisions, 3):
+            links.append({"event_id": n, "provision_id": provision, "accord_id": accord.id,
+                          "occurred_on": on, "effect": rng.choice(EFFECTS)})
+        cites.append({"event_id": n, "source_id": rng.randrange(1, SOURCES + 1)})
+    for rows, model in ((events, Event), (links, EventProvision), (cites, EventSource)):
+        for start in range(0, len(rows), 5000):
+            db.session.execute(insert(model), rows[start:start + 5000])
+    db.session.commit()
+    assert len(links) == LINKS
+    db.session.execute(db.text("ANALYZE"))  # statistics, as autovacuum would gather them
+    db.session.commit()
+
+
+def cases(accord) -> list[tuple[str, dict, int]]:
+    """(name, EventFilter arguments, page) for each case timed."""
+    from sqlalchemy import select
+
+    from tracker.extensions import db
+    from tracker.models import Provision
+    from tracker.places.lookup import places_by_code
+    from tracker.places.models import PlaceGroup
+
+    code = {p: places_by_code(accord, [p])[p].id for p in ("CO", "19", "19050")}
+    group = db.session.scalar(select(PlaceGroup.id).where(PlaceGroup.name == "CATATUMBO"))
+    provision = db.session.scalar(select(Provision.id).where(Provision.accord_id == accord.id)
+                                  .order_by(Provision.id).limit(1))
+    year = date.today().year - 1
+    return [("no filter", {}, 1), ("no filter, page 500", {}, 500),
+            ("dates: one year", {"since": date(year, 1, 1), "until": date(year, 12, 31)}, 1),
+            ("place: Colombia (every place)", {"place_id": code["CO"]}, 1),
+            ("place: a department (Cauca)", {"place_id": code["19"]}, 1),
+            ("place: a municipality", {"place_id": code["19050"]}, 1),
+            ("group: a PDET subregion", {"group_id": group}, 1),
+            ("provision", {"provision_id": provision}, 1),
+            ("effect: sets back", {"effect": "sets_back"}, 1),
+            ("source kind: gazette", {"source_kind": "gazette"}, 1),
+            ("review state: all", {"states": ("verified", "pending", "rejected")}, 1)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=f"sqlite:///{OUT_DIR / 'events.db'}")
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    OUT_DIR.mkdir(exist_ok=True)
+    from sqlalchemy import select
+
+    from tracker.events.queries import EventFilter, find_events
+    from tracker.extensions import db
+    from tracker.models import Accord
+
+    app = build(args.database_url)
+    print(f"events feed, {EVENTS:,} events, {SOURCES:,} sources, {LINKS:,} links; "
+          f"{args.database_url.split(':')[0]}; cold, {args.repeat} runs")
+    print(machine_line())
+    print(f"  {'case':<34} {'total':>7} {HEADER}")
+    with app.app_context():
+        accord = db.session.scalar(select(Accord).where(Accord.slug == SLUG))
+        for name, values, page in cases(accord):
+            chosen = EventFilter(**values)
+            runs, found = measure(lambda: find_events(accord, chosen, page, 50), args.repeat,
+                                  "cold", app)
+            print(f"  {name:<34} {found.total:>7} {runs.row()}")
+
+
+if __name__ == "__main__":
+    main()

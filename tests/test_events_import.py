@@ -1,0 +1,152 @@
+"""import-events: CSV and XLSX files of events, re-imports, --verified, and every bad row
+reported by number with nothing written."""
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from tracker.events.importer import import_events
+from tracker.events.models import Event, EventProvision, Source
+from tracker.extensions import db
+from tracker.models import Accord, AuditEvent
+from tracker.tabular import TableError
+
+HEADER = ("date,title,description,place_code,provision_codes,source_title,source_url,"
+          "source_date,publisher,effect,source_kind")
+GOOD = f"""{HEADER}
+2019-03-03,Entrega de tierras en Tibú,300 hectáreas,54810,1.1.1;1.1.2,Informe ANT,https://example.org/ant,2019-03-05,Agencia Nacional de Tierras,advances;sets back,report
+2019-04-10,Consejo territorial,Primera sesión,19050,1.1.3,Informe ANT,https://example.org/ant,2019-03-05,Agencia Nacional de Tierras,,report
+2020-01-15,Decreto reglamentario,Publicado,,1.1.1,Diario Oficial 51.200,,2020-01-15,Imprenta Nacional,avanza,gazette
+"""
+
+
+def _count(model, *where) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def _events(demo) -> list[Event]:
+    return db.session.scalars(select(Event).where(Event.accord_id == demo.id)
+                              .order_by(Event.occurred_on)).all()
+
+
+def test_a_good_file_creates_pending_events_with_links_and_shared_sources(demo):
+    result = import_events(demo.slug, GOOD.encode(), "events.csv")
+    assert (result.created, result.skipped) == (3, 0)
+    first, second, third = _events(demo)
+    assert first.review_state == "pending" and first.origin == "import"
+    assert first.place.code == "54810" and third.place_id is None
+    effects = {(link.provision.code, link.effect) for link in first.provision_links}
+    assert effects == {("1.1.1", "advances"), ("1.1.2", "sets_back")}
+    assert [(l.provision.code, l.effect) for l in second.provision_links] == [("1.1.3",
+                                                                              "context")]
+    assert [l.effect for l in third.provision_links] == ["advances"]
+    assert first.source_links[0].source_id == second.source_links[0].source_id
+    assert third.source_links[0].source.kind == "gazette"
+    assert third.source_links[0].source.url is None
+    assert _count(Source) == 2
+    summary = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "import.events"))
+    assert summary.after["events"] == 3 and summary.after["state"] == "pending"
+
+
+def test_importing_the_same_file_again_writes_nothing(demo, row_counts):
+    import_events(demo.slug, GOOD.encode(), "events.csv")
+    before = row_counts()
+    result = import_events(demo.slug, GOOD.encode(), "events.csv")
+    assert (result.created, result.skipped) == (0, 3)
+    assert row_counts() == before
+
+
+def test_an_xlsx_file_with_date_cells(demo):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER.split(","))
+    sheet.append([date(2019, 3, 3), "Entrega", "x", "54810", "1.1.1", "Informe", "", None,
+                  "ANT", "advances", ""])
+    out = io.BytesIO()
+    book.save(out)
+    assert import_events(demo.slug, out.getvalue(), "events.xlsx").created == 1
+    (event,) = _events(demo)
+    assert event.occurred_on == date(2019, 3, 3)
+    assert event.source_links[0].source.kind == "report"  # the default kind
+
+
+def test_verified_bulk_load_is_recorded_and_audited_as_verified(demo, runner, tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    result = runner.invoke(args=["import-events", demo.slug, str(path), "--verified"])
+    assert result.exit_code == 0, result.output
+    assert "created 3 event(s)" in result.output
+    assert {e.review_state for e in _events(demo)} == {"verified"}
+    assert {s.review_state for s in db.session.scalars(select(Source))} == {"verified"}
+    summary = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "import.events"))
+    assert summary.after["state"] == "verified"
+    assert summary.after["by"].startswith("command line")
+    assert _count(AuditEvent, AuditEvent.action == "event.submit") == 3
+
+
+def _bad_file() -> str:
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    return f"""{HEADER}
+2019-03-03,Fine row,x,54810,1.1.1,Informe,https://example.org/a,2019-03-05,ANT,advances,report
+2019-03-03,Unknown code,x,54810,9.9.9,Informe,,,ANT,,
+2019-03-03,Unknown place,x,99999,1.1.1,Informe,,,ANT,,
+2016-01-01,Before signing,x,,1.1.1,Informe,,,ANT,,
+{tomorrow},In the future,x,,1.1.1,Informe,,,ANT,,
+03/03/2019,Day first,x,,1.1.1,Informe,,,ANT,,
+2019-03-03,Odd effect,x,,1.1.1,Informe,,,ANT,helps,
+2019-03-03,Too many effects,x,,1.1.1,Informe,,,ANT,advances;context,
+2019-03-03,Odd kind,x,,1.1.1,Informe,,,ANT,,tweet
+2019-03-03,Fine row,x,54810,1.1.2,Informe,,,ANT,,
+2019-03-03,No source,x,,1.1.1,,,,ANT,,
+2019-03-03,Bad link,x,,1.1.1,Informe,ftp://example.org,,ANT,,
+"""
+
+
+def test_every_bad_row_is_reported_by_number_and_nothing_is_written(demo, row_counts):
+    before = row_counts()
+    with pytest.raises(TableError) as refused:
+        import_events(demo.slug, _bad_file().encode(), "events.csv")
+    found = {e.row: str(e.message) for e in refused.value.errors}
+    assert sorted(found) == list(range(3, 14))
+    assert "unknown provision code(s) 9.9.9" in found[3]
+    assert found[4] == "place_code: 99999 is not a known place code"
+    assert found[5] == "date: the date is before the accord was signed"
+    assert found[6] == "date: the date is in the future"
+    assert found[7].startswith("date: ")
+    assert "unknown effect helps" in found[8]
+    assert "one per provision code" in found[9]
+    assert "unknown kind 'tweet'" in found[10]
+    assert "repeats the event of row 2" in found[11]
+    assert found[12] == "source_title: this field is required"
+    assert found[13].startswith("source_url: ")
+    assert row_counts() == before
+
+
+def test_command_reports_bad_rows_and_unknown_accord(demo, runner, tmp_path, row_counts):
+    path = tmp_path / "bad.csv"
+    path.write_text(_bad_file(), encoding="utf-8")
+    before = row_counts()
+    result = runner.invoke(args=["import-events", demo.slug, str(path)])
+    assert result.exit_code == 1
+    assert "error: row 4: place_code: 99999 is not a known place code" in result.output
+    assert "Nothing was written." in result.output
+    result = runner.invoke(args=["import-events", "no-such-accord", str(path)])
+    assert result.exit_code == 1 and "no accord with slug 'no-such-accord'" in result.output
+    assert row_counts() == before
+
+
+def test_a_reference_accord_takes_no_events(demo, row_counts):
+    reference = db.session.scalar(select(Accord).where(Accord.kind == "reference"))
+    before = row_counts()
+    with pytest.raises(TableError, match="is a reference accord"):
+        import_events(reference.slug, GOOD.encode(), "events.csv")
+    assert row_counts() == before
+
+
+def test_a_missing_column_is_refused_before_any_row(demo):
+    with pytest.raises(TableError, match="missing column\\(s\\): publisher"):
+        import_events(demo.slug, HEADER.replace(",publisher", "").encode() + b"\n", "e.csv")

@@ -1,0 +1,30 @@
+"""An accord's implementation events in the API: GET /api/v1/accords/<slug>/events, with
+the feed's filters as query parameters (`events.filters`) and paging."""
+from __future__ import annotations
+
+from flask import abort, jsonify
+from flask_login import current_user
+
+from .. import queries
+from ..events import filters
+from ..events.queries import find_events
+from ..permissions import can_view, sees_internal
+from . import bp, params
+
+
+@bp.get("/accords/<slug>/events")
+def events(slug: str):
+    """One page of the accord's events (filters: `events.filters.PARAMS`); 404 for an accord
+    the caller may not see."""
+    params.check_known(filters.PARAMS)
+    accord = queries.accord_by_slug(slug)
+    if accord is None or not can_view(current_user, accord):
+        abort(404, description=f"no accord {slug!r}")
+    internal = sees_internal(current_user, accord)
+    chosen, page, per_page = filters.from_request(accord, internal)
+    found = find_events(accord, chosen, page, per_page, internal)
+    response = jsonify({"accord": slug, "total": found.total, "page": found.page,
+                        "per_page": found.per_page, "pages": found.pages,
+                        "events": found.events})
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response

@@ -1,0 +1,159 @@
+"""Sources, attachments, events and their links.
+
+History discipline (as for status records): events and sources are never deleted; the one
+UPDATE they take is the single review decision of a pending row (triggers installed by
+migration 0013_places_events, `events.triggers`). Attachments and links are immutable: a
+correction is a new event.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (CheckConstraint, Date, ForeignKey, Index, Integer, LargeBinary, String,
+                        Text)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..domain.events import EFFECTS, MAX_TITLE, SOURCE_KINDS
+from ..extensions import db
+from ..models import REVIEW_STATES, Accord, Provision, User, UTCDateTime, utcnow
+from ..places.models import Place
+
+__all__ = ["EFFECTS", "SOURCE_KINDS", "Attachment", "Event", "EventProvision", "EventSource",
+           "Source"]
+def _in(column: str, values: tuple[str, ...]) -> str:
+    """SQL: `column` holds one of `values` (a CHECK constraint)."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+#: Where an event or a source came from.
+ORIGINS = ("web", "import", "seed", "api", "restore")
+
+
+class Attachment(db.Model):
+    """A file attached to a source, addressed by the SHA-256 of its content (hex), with the
+    media type found in the content itself (`events.files`) and its size in bytes."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (
+        CheckConstraint("size_bytes >= 0", name="size_nonnegative"),
+        CheckConstraint("length(sha256) = 64", name="sha256_length"),
+    )
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    media_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    stored_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Source(db.Model):
+    """A source of evidence: of one accord, or shared by every accord (`accord_id` None).
+    Reviewed as events are: verifying an event verifies the pending sources it cites."""
+
+    __tablename__ = "sources"
+    __table_args__ = (
+        CheckConstraint(_in("kind", SOURCE_KINDS), name="kind_known"),
+        CheckConstraint(_in("review_state", REVIEW_STATES), name="review_state_known"),
+        CheckConstraint(_in("origin", ORIGINS), name="origin_known"),
+        CheckConstraint("title <> ''", name="title_not_empty"),
+        Index("ix_sources_accord", "accord_id", "published_on"),
+        Index("ix_sources_attachment", "attachment_sha256"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    accord_id: Mapped[int | None] = mapped_column(ForeignKey("accords.id"))
+    title: Mapped[str] = mapped_column(String(MAX_TITLE))
+    kind: Mapped[str] = mapped_column(String(20))
+    publisher: Mapped[str] = mapped_column(String(200), default="")
+    published_on: Mapped[date | None] = mapped_column(Date)
+    url: Mapped[str | None] = mapped_column(String(1000))
+    language: Mapped[str | None] = mapped_column(String(10))
+    attachment_sha256: Mapped[str | None] = mapped_column(ForeignKey("attachments.sha256"))
+    attachment_name: Mapped[str | None] = mapped_column(String(255))
+    origin: Mapped[str] = mapped_column(String(10), default="web")
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    review_state: Mapped[str] = mapped_column(String(10), default="pending")
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_reason: Mapped[str | None] = mapped_column(Text)
+
+    accord: Mapped[Accord | None] = relationship()
+    attachment: Mapped[Attachment | None] = relationship()
+
+
+class Event(db.Model):
+    """An implementation event of an accord: a date (or a range `occurred_on`..`ended_on`),
+    title and description (in the accord's original language; *_translated in the other),
+    a place, the actors involved, and its review (as a status record's)."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint(_in("review_state", REVIEW_STATES), name="review_state_known"),
+        CheckConstraint(_in("origin", ORIGINS), name="origin_known"),
+        CheckConstraint("title <> ''", name="title_not_empty"),
+        CheckConstraint("ended_on IS NULL OR ended_on >= occurred_on", name="range_ordered"),
+        Index("ix_events_accord_date", "accord_id", "occurred_on", "id"),
+        Index("ix_events_accord_state", "accord_id", "review_state"),
+        Index("ix_events_place", "place_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    accord_id: Mapped[int] = mapped_column(ForeignKey("accords.id"))
+    occurred_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(MAX_TITLE))
+    title_translated: Mapped[str | None] = mapped_column(String(MAX_TITLE))
+    description: Mapped[str] = mapped_column(Text, default="")
+    description_translated: Mapped[str | None] = mapped_column(Text)
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"))
+    actors: Mapped[str] = mapped_column(Text, default="")
+    origin: Mapped[str] = mapped_column(String(10), default="web")
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    review_state: Mapped[str] = mapped_column(String(10), default="pending")
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_reason: Mapped[str | None] = mapped_column(Text)
+
+    accord: Mapped[Accord] = relationship()
+    place: Mapped[Place | None] = relationship()
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+    provision_links: Mapped[list[EventProvision]] = relationship(
+        order_by="EventProvision.provision_id", viewonly=True)
+    source_links: Mapped[list[EventSource]] = relationship(
+        order_by="EventSource.source_id", viewonly=True)
+
+
+class EventSource(db.Model):
+    """An event cites a source."""
+
+    __tablename__ = "event_sources"
+    __table_args__ = (Index("ix_event_sources_source", "source_id", "event_id"),)
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), primary_key=True)
+
+    source: Mapped[Source] = relationship()
+
+
+class EventProvision(db.Model):
+    """An event bears on a provision, with an effect on its level (EFFECTS). `accord_id`
+    and `occurred_on` repeat the event's, so a provision's or an accord's events by date are
+    one index range."""
+
+    __tablename__ = "event_provisions"
+    __table_args__ = (
+        CheckConstraint(_in("effect", EFFECTS), name="effect_known"),
+        Index("ix_event_provisions_provision", "provision_id", "occurred_on", "event_id"),
+        Index("ix_event_provisions_accord", "accord_id", "effect", "occurred_on"),
+    )
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), primary_key=True)
+    provision_id: Mapped[int] = mapped_column(ForeignKey("provisions.id"), primary_key=True)
+    accord_id: Mapped[int] = mapped_column(ForeignKey("accords.id"))
+    occurred_on: Mapped[date] = mapped_column(Date)
+    effect: Mapped[str] = mapped_column(String(10))
+
+    provision: Mapped[Provision] = relationship()

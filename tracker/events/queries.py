@@ -1,0 +1,167 @@
+"""The reads of events: an accord's events matching a filter, one page at a time, with
+their provisions, place and sources loaded in a fixed number of queries (never one per
+event), and an event as a plain dict (the API's JSON and the page's rows).
+
+Counting: the total is a count of events (filters on links are EXISTS tests), never a
+count(distinct) over the link tables.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import exists, func, select
+
+from ..domain import bilingual
+from ..extensions import db
+from ..models import Accord, Provision
+from ..places.models import Place, PlaceGroupMember
+from .models import Attachment, Event, EventProvision, EventSource, Source
+
+REVIEW_STATES = ("verified", "pending", "rejected")
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which events: dated (their start) from `since` to `until` (inclusive); at `place_id`
+    or any place under it; at a member of group `group_id`; bearing on `provision_id`;
+    with a link of `effect`; citing a source of `source_kind`; in one of `states`."""
+
+    since: date | None = None
+    until: date | None = None
+    place_id: int | None = None
+    group_id: int | None = None
+    provision_id: int | None = None
+    effect: str | None = None
+    source_kind: str | None = None
+    states: tuple[str, ...] = ("verified",)
+
+
+@dataclass
+class EventPage:
+    """One page of events (newest first) and how many match in all."""
+
+    total: int
+    page: int
+    per_page: int
+    events: list[dict] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        """How many pages the matching events fill (at least 1)."""
+        return max(1, -(-self.total // self.per_page))
+
+
+def _under(place_id: int):
+    """The ids of a place and every place under it (a recursive walk down `parent_id`)."""
+    tree = select(Place.id).where(Place.id == place_id).cte("tree", recursive=True)
+    tree = tree.union_all(select(Place.id).where(Place.parent_id == tree.c.id))
+    return select(tree.c.id)
+
+
+def _conditions(accord: Accord, chosen: EventFilter) -> list:
+    found = [Event.accord_id == accord.id, Event.review_state.in_(chosen.states)]
+    if chosen.since is not None:
+        found.append(Event.occurred_on >= chosen.since)
+    if chosen.until is not None:
+        found.append(Event.occurred_on <= chosen.until)
+    if chosen.place_id is not None:
+        found.append(Event.place_id.in_(_under(chosen.place_id)))
+    if chosen.group_id is not None:
+        found.append(Event.place_id.in_(select(PlaceGroupMember.place_id).where(
+            PlaceGroupMember.group_id == chosen.group_id)))
+    if chosen.provision_id is not None or chosen.effect is not None:
+        link = select(EventProvision.event_id).where(EventProvision.event_id == Event.id)
+        if chosen.provision_id is not None:
+            link = link.where(EventProvision.provision_id == chosen.provision_id)
+        if chosen.effect is not None:
+            link = link.where(EventProvision.effect == chosen.effect)
+        found.append(exists(link))
+    if chosen.source_kind is not None:
+        found.append(exists(select(EventSource.event_id).join(Source).where(
+            EventSource.event_id == Event.id, Source.kind == chosen.source_kind)))
+    return found
+
+
+def find_events(accord: Accord, chosen: EventFilter, page: int = 1, per_page: int = 50,
+                internal: bool = False) -> EventPage:
+    """Page `page` (from 1) of the accord's events matching `chosen`, newest first (by date,
+    then by id). `internal`: show every cited source with its review state (else verified
+    sources only) and each event's review fields."""
+    conditions = _conditions(accord, chosen)
+    total = db.session.scalar(select(func.count()).select_from(Event).where(*conditions))
+    events = db.session.scalars(
+        select(Event).where(*conditions).order_by(Event.occurred_on.desc(), Event.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)).all()
+    return EventPage(total, page, per_page, _as_dicts(accord, events, internal))
+
+
+def _as_dicts(accord: Accord, events: list[Event], internal: bool) -> list[dict]:
+    ids = [e.id for e in events]
+    if not ids:
+        return []
+    links: dict[int, list[dict]] = {}
+    for event_id, code, effect in db.session.execute(
+            select(EventProvision.event_id, Provision.code, EventProvision.effect)
+            .join(Provision, Provision.id == EventProvision.provision_id)
+            .where(EventProvision.event_id.in_(ids)).order_by(Provision.id)):
+        links.setdefault(event_id, []).append({"code": code, "effect": effect})
+    sources: dict[int, list[dict]] = {}
+    for event_id, source, attachment in db.session.execute(
+            select(EventSource.event_id, Source, Attachment)
+            .join(Source, Source.id == EventSource.source_id)
+            .outerjoin(Attachment, Attachment.sha256 == Source.attachment_sha256)
+            .where(EventSource.event_id.in_(ids)).order_by(Source.id)):
+        if internal or source.review_state == "verified":
+            sources.setdefault(event_id, []).append(source_json(source, attachment, internal))
+    places = _places({e.place_id for e in events if e.place_id})
+    return [event_json(accord, e, links.get(e.id, []), sources.get(e.id, []),
+                       places.get(e.place_id), internal) for e in events]
+
+
+def _places(ids: set[int]) -> dict[int, dict]:
+    if not ids:
+        return {}
+    parent = Place.__table__.alias("parent")
+    rows = db.session.execute(
+        select(Place.id, Place.code, Place.name, Place.kind, parent.c.code, parent.c.name)
+        .outerjoin(parent, parent.c.id == Place.parent_id).where(Place.id.in_(ids)))
+    return {pid: {"code": code, "name": name, "kind": kind,
+                  "parent": {"code": p_code, "name": p_name} if p_code else None}
+            for pid, code, name, kind, p_code, p_name in rows}
+
+
+def source_json(source: Source, attachment: Attachment | None, internal: bool) -> dict:
+    """A cited source; `attachment` None, or its SHA-256, media type and size in bytes."""
+    data = {"id": source.id, "title": source.title, "kind": source.kind,
+            "publisher": source.publisher,
+            "date": source.published_on.isoformat() if source.published_on else None,
+            "url": source.url, "language": source.language, "shared": source.accord_id is None,
+            "attachment": None if attachment is None else {
+                "sha256": attachment.sha256, "media_type": attachment.media_type,
+                "size_bytes": attachment.size_bytes, "filename": source.attachment_name}}
+    if internal:
+        data["review_state"] = source.review_state
+    return data
+
+
+def event_json(accord: Accord, event: Event, provisions: list[dict], sources: list[dict],
+               place: dict | None, internal: bool) -> dict:
+    """An event: dates, title and description as stored and in each content language
+    (`title_en`, `title_es`, ... "" where not entered), place (code, name, kind, parent),
+    actors, review state, provisions (code, effect) and sources; who submitted and
+    reviewed only when `internal`."""
+    data = {"id": event.id, "date": event.occurred_on.isoformat(),
+            "end_date": event.ended_on.isoformat() if event.ended_on else None}
+    for name in ("title", "description"):
+        data[name] = getattr(event, name)
+        texts = bilingual.by_language(getattr(event, name), getattr(event, f"{name}_translated"),
+                                      accord.original_language or "en")
+        data.update({f"{name}_{language}": text for language, text in texts.items()})
+    data.update({"place": place, "actors": event.actors, "review_state": event.review_state,
+                 "provisions": provisions, "sources": sources})
+    if internal:
+        data.update({"submitted_at": event.submitted_at.isoformat(),
+                     "reviewed_at": event.reviewed_at.isoformat() if event.reviewed_at else None,
+                     "review_reason": event.review_reason, "origin": event.origin})
+    return data

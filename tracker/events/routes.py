@@ -1,0 +1,85 @@
+"""Events pages: an accord's events feed (read-only, filtered and paged as the API) and the
+download of a cited source's attached file."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import exists, select
+
+from ..accords.routes import visible_accord_or_404
+from ..extensions import db
+from ..permissions import sees_internal
+from ..places.lookup import country_code
+from ..places.models import PlaceGroup
+from ..web import set_disposition
+from . import filters
+from .models import Attachment, Event, EventSource, Source
+from .queries import find_events
+
+bp = Blueprint("events", __name__)
+
+EFFECT_LABELS = {"advances": _l("advances"), "sets_back": _l("sets back"),
+                 "no_effect": _l("no effect on the level"), "context": _l("context")}
+SOURCE_KIND_LABELS = {"official_document": _l("official document"), "gazette": _l("gazette"),
+                      "news": _l("news"), "field_observation": _l("field observation"),
+                      "interview": _l("interview"), "report": _l("report")}
+STATE_LABELS = {"verified": _l("verified"), "pending": _l("pending"),
+                "rejected": _l("rejected"), "all": _l("all")}
+#: A download is never rendered by the browser: no script, no plugin, no same-origin access.
+DOWNLOAD_POLICY = "sandbox; default-src 'none'"
+
+
+@bp.get("/accords/<slug>/events")
+def index(slug: str):
+    """The accord's events, filtered and paged as the API's (`events.filters`); the form's
+    blank fields are dropped by a redirect, so a bad value is a 400 naming it."""
+    accord = visible_accord_or_404(slug)
+    given = request.args.to_dict(flat=False)
+    if any(not "".join(values).strip() for values in given.values()):
+        kept = {k: v for k, v in given.items() if "".join(v).strip()}  # the form's blanks
+        return redirect(url_for("events.index", slug=slug, **kept))
+    filters.params.check_known(filters.PARAMS)
+    internal = sees_internal(current_user, accord)
+    chosen, page, per_page = filters.from_request(accord, internal)
+    found = find_events(accord, chosen, page, per_page, internal)
+    country = country_code(accord)
+    groups = db.session.scalars(select(PlaceGroup).where(PlaceGroup.country == country)
+                                .order_by(PlaceGroup.kind, PlaceGroup.name)).all() \
+        if country else []
+    return render_template("events/index.html", accord=accord, found=found, internal=internal,
+                           groups=groups, effects=EFFECT_LABELS, kinds=SOURCE_KIND_LABELS,
+                           states=STATE_LABELS, lang=str(get_locale()))
+
+
+def _may_download(accord, source: Source) -> bool:
+    """Whether the reader may have the source's file: those who see the accord's internal
+    record, if an event of the accord cites it or it is the accord's; others, if it is
+    verified and a verified event of the accord cites it."""
+    cited = select(EventSource.event_id).join(Event).where(
+        EventSource.source_id == source.id, Event.accord_id == accord.id)
+    if sees_internal(current_user, accord):
+        return source.accord_id == accord.id or bool(db.session.scalar(select(exists(cited))))
+    return source.review_state == "verified" and bool(db.session.scalar(select(exists(
+        cited.where(Event.review_state == "verified")))))
+
+
+@bp.get("/accords/<slug>/sources/<int:source_id>/file")
+def source_file(slug: str, source_id: int):
+    """The attached file, as a download (never shown inline), with its media type and
+    `nosniff`; 404 for a reader who may not have it."""
+    accord = visible_accord_or_404(slug)
+    source = db.session.get(Source, source_id)
+    if source is None or source.attachment_sha256 is None or not _may_download(accord, source):
+        abort(404, description=f"No file for source {source_id} here.")
+    attachment = db.session.get(Attachment, source.attachment_sha256)
+    response = make_response(attachment.content)
+    response.mimetype = attachment.media_type
+    set_disposition(response.headers, "attachment",
+                    source.attachment_name or f"{attachment.sha256[:16]}")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = DOWNLOAD_POLICY
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.set_etag(attachment.sha256)
+    return response

@@ -1,0 +1,325 @@
+"""The writes of events and sources: submit an event (editors) with its provision links and
+its sources (existing, or new with an attached file), review an event or a source
+(coordinators). Each call is one transaction with its audit events: everything or nothing.
+
+Rules live in `tracker.domain.events`; permissions are checked by the caller, who knows who
+is asking. Errors: `Invalid` (field -> reason, HTTP 400), `files.Refused` (400),
+`files.TooLarge` (413), `NotPending` (409), `Unavailable` (503).
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..domain.events import EventFacts, SourceFacts, event_problems
+from ..domain.messages import Message, N_
+from ..extensions import db
+from ..models import Accord, Provision, utcnow
+from ..places.lookup import places_by_code
+from ..services import Invalid, NotPending, _actor, _committing, audit, touch
+from .files import media_type
+from .models import Attachment, Event, EventProvision, EventSource, Source
+
+REVIEWER_REASON = "recorded by a reviewer"
+
+
+@dataclass
+class Upload:
+    """A file as received: its bytes and the name it came with (kept for the download)."""
+
+    content: bytes
+    filename: str
+
+
+@dataclass
+class NewSource:
+    """A source given with an event. `shared`: for every accord, not only the event's."""
+
+    title: str
+    kind: str
+    publisher: str = ""
+    published_on: date | None = None
+    url: str | None = None
+    language: str | None = None
+    attachment: Upload | None = None
+    shared: bool = False
+
+    def facts(self) -> SourceFacts:
+        """The source as the rules (`domain.events.source_problems`) read it."""
+        return SourceFacts(self.title, self.kind, self.publisher, self.published_on,
+                           self.url or None, self.language or None)
+
+
+@dataclass
+class EventInput:
+    """An event as a form, a file row or a request gives it: `provisions` as (provision,
+    effect), `sources` as existing `Source` rows or `NewSource`s; `place_code` an official
+    place code (e.g. DIVIPOLA "19050")."""
+
+    accord: Accord
+    occurred_on: date | None
+    title: str
+    provisions: list[tuple[Provision, str]]
+    sources: list[Source | NewSource]
+    ended_on: date | None = None
+    description: str = ""
+    title_translated: str | None = None
+    description_translated: str | None = None
+    place_code: str | None = None
+    actors: str = ""
+
+
+def problems(item: EventInput, today: date | None = None, places=None) -> dict:
+    """Field -> reason for every rule `item` breaks (empty: acceptable); no writes.
+    `places`: code -> Place already looked up (else looked up here)."""
+    today = today or date.today()
+    code = (item.place_code or "").strip() or None
+    if places is None:
+        places = places_by_code(item.accord, [code] if code else [])
+    facts = EventFacts(
+        occurred_on=item.occurred_on, ended_on=item.ended_on, title=item.title,
+        signed_on=item.accord.signed_on, today=today, description=item.description,
+        actors=item.actors, title_translated=item.title_translated or "",
+        description_translated=item.description_translated or "",
+        provisions=tuple((p.code, effect, p.accord_id == item.accord.id)
+                         for p, effect in item.provisions),
+        place=(code, code in places) if code else None,
+        cited=tuple((f"#{s.id} {s.title}", s.review_state) for s in item.sources
+                    if isinstance(s, Source)),
+        new_sources=tuple(s.facts() for s in item.sources if isinstance(s, NewSource)))
+    found = event_problems(facts)
+    if item.accord.kind != "monitored":
+        found["accord"] = N_("events are recorded for monitored accords, not reference ones")
+    for source in item.sources:
+        if isinstance(source, Source) and source.accord_id not in (None, item.accord.id):
+            found["sources"] = N_("cites a source of another accord")
+    return found
+
+
+def submit_event(item: EventInput, *, verified: bool = False, origin: str = "web",
+                 today: date | None = None) -> Event:
+    """Record one event with its links and new sources (and their files), pending review
+    unless `verified` (a coordinator's own entry). Raises Invalid, Refused, TooLarge or
+    Unavailable, writing nothing."""
+    return submit_events([item], verified=verified, origin=origin, today=today)[0]
+
+
+def submit_events(items: list[EventInput], *, verified: bool = False, origin: str = "web",
+                  today: date | None = None, audit_summary=None) -> list[Event]:
+    """Record every event (all of one accord; ValueError otherwise) or none (keys `N:field`
+    for the N-th event, from 0, when several); attached files are checked first, all of
+    them. A `NewSource` given to several events is one source cited by each.
+    `audit_summary(events)`, when given, adds one more audit event in the same transaction
+    (a file import's)."""
+    if len({item.accord.id for item in items}) > 1:
+        raise ValueError("submit_events takes events of one accord")
+    errors: dict[str, str] = {}
+    codes = [(i.place_code or "").strip() for i in items]
+    places = places_by_code(items[0].accord, codes) if items else {}
+    for index, item in enumerate(items):
+        for name, reason in problems(item, today, places).items():
+            errors[f"{index}:{name}" if len(items) > 1 else name] = reason
+    if errors:
+        raise Invalid(errors)
+    limit = current_app.config["MAX_ATTACHMENT_BYTES"]
+    kinds = {id(s.attachment): media_type(s.attachment.content, limit) for item in items
+             for s in item.sources if isinstance(s, NewSource) and s.attachment}
+    events = []
+    with _committing(lambda: NotPending("a cited source was reviewed meanwhile")):
+        if items:
+            touch(items[0].accord.id)  # writers of an accord take their turns from here
+        _recheck_cited(items)
+        made: dict[int, Source] = {}
+        for item, code in zip(items, codes):
+            events.append(_add_event(item, places.get(code), kinds, made, verified=verified,
+                                     origin=origin))
+        if audit_summary is not None:
+            audit_summary(events)
+    return events
+
+
+def _recheck_cited(items: list[EventInput]) -> None:
+    """A cited source rejected while the events were checked: refused as if seen before."""
+    cited = {s.id: s for item in items for s in item.sources if isinstance(s, Source)}
+    for source in cited.values():
+        db.session.refresh(source)
+    rejected = [f"#{s.id} {s.title}" for s in cited.values() if s.review_state == "rejected"]
+    if rejected:
+        raise Invalid({"sources": Message(N_("cites a rejected source: %(sources)s"),
+                                          sources=", ".join(rejected))})
+
+
+def _review_values(verified: bool, user_id: int | None) -> dict:
+    now = utcnow()
+    return {"submitted_by_id": user_id, "submitted_at": now,
+            "review_state": "verified" if verified else "pending",
+            "reviewed_by_id": user_id if verified else None,
+            "reviewed_at": now if verified else None,
+            "review_reason": REVIEWER_REASON if verified else None}
+
+
+def _add_event(item: EventInput, place, kinds: dict, made: dict, *, verified: bool,
+               origin: str) -> Event:
+    user_id, _ = _actor()
+    sources = []
+    for given in item.sources:
+        if isinstance(given, NewSource):
+            if id(given) not in made:
+                made[id(given)] = _add_source(given, item.accord, kinds, verified=verified,
+                                              origin=origin)
+            given = made[id(given)]
+        if given not in sources:
+            sources.append(given)
+    event = Event(accord_id=item.accord.id, occurred_on=item.occurred_on,
+                  ended_on=item.ended_on, title=item.title.strip(),
+                  title_translated=item.title_translated or None,
+                  description=item.description or "",
+                  description_translated=item.description_translated or None,
+                  place_id=place.id if place else None, actors=item.actors or "",
+                  origin=origin, **_review_values(verified, user_id))
+    db.session.add(event)
+    db.session.flush()
+    db.session.add_all(EventProvision(event_id=event.id, provision_id=p.id,
+                                      accord_id=item.accord.id, occurred_on=event.occurred_on,
+                                      effect=effect) for p, effect in item.provisions)
+    db.session.add_all(EventSource(event_id=event.id, source_id=s.id) for s in sources)
+    db.session.flush()
+    links = sorted((p.id, effect) for p, effect in item.provisions)
+    audit("event.submit", "event", event.id, accord_id=event.accord_id,
+          after=event_json(event, links, sorted(s.id for s in sources)))
+    return event
+
+
+def _add_source(new: NewSource, accord: Accord, kinds: dict, *, verified: bool,
+                origin: str) -> Source:
+    user_id, _ = _actor()
+    attachment = _store(new.attachment, kinds[id(new.attachment)]) if new.attachment else None
+    source = Source(accord_id=None if new.shared else accord.id, title=new.title.strip(),
+                    kind=new.kind, publisher=new.publisher or "",
+                    published_on=new.published_on, url=new.url or None,
+                    language=new.language or None,
+                    attachment_sha256=attachment.sha256 if attachment else None,
+                    attachment_name=new.attachment.filename[:255] if new.attachment else None,
+                    origin=origin, **_review_values(verified, user_id))
+    db.session.add(source)
+    db.session.flush()
+    audit("source.submit", "source", source.id, accord_id=source.accord_id,
+          after=source_json(source))
+    return source
+
+
+def _store(upload: Upload, kind: str) -> Attachment:
+    """The attachment of `upload`'s content: the one held already when the same bytes were
+    attached before (content-addressed), else a new one."""
+    digest = hashlib.sha256(upload.content).hexdigest()
+    held = db.session.get(Attachment, digest)
+    if held is not None:
+        return held
+    attachment = Attachment(sha256=digest, media_type=kind, size_bytes=len(upload.content),
+                            content=upload.content)
+    db.session.add(attachment)
+    db.session.flush()
+    return attachment
+
+
+def event_json(event: Event, links: list | None = None, sources: list | None = None) -> dict:
+    """An event's values for the audit log; its links (provision id, effect) and source ids
+    are read unless given."""
+    if links is None:
+        links = db.session.execute(select(EventProvision.provision_id, EventProvision.effect)
+                                   .where(EventProvision.event_id == event.id)
+                                   .order_by(EventProvision.provision_id)).all()
+    if sources is None:
+        sources = db.session.scalars(select(EventSource.source_id)
+                                     .where(EventSource.event_id == event.id)
+                                     .order_by(EventSource.source_id)).all()
+    return {"occurred_on": event.occurred_on.isoformat(),
+            "ended_on": event.ended_on.isoformat() if event.ended_on else None,
+            "title": event.title, "place": event.place_id, "actors": event.actors,
+            "provisions": [[p, e] for p, e in links], "sources": list(sources),
+            "origin": event.origin, "review_state": event.review_state,
+            "review_reason": event.review_reason}
+
+
+def source_json(source: Source) -> dict:
+    """A source's values for the audit log."""
+    return {"title": source.title, "kind": source.kind, "publisher": source.publisher,
+            "published_on": source.published_on.isoformat() if source.published_on else None,
+            "url": source.url, "language": source.language,
+            "attachment": source.attachment_sha256, "review_state": source.review_state,
+            "review_reason": source.review_reason}
+
+
+def _decision(decision: str, reason: str) -> None:
+    if decision not in ("verified", "rejected"):
+        raise Invalid({"decision": N_("the decision must be verify or reject")})
+    if decision == "rejected" and not reason.strip():
+        raise Invalid({"reason": N_("a reason is required to reject a submission")})
+
+
+def _decide(row, decision: str, reason: str, user_id: int | None) -> None:
+    row.review_state = decision
+    row.reviewed_by_id = user_id
+    row.reviewed_at = utcnow()
+    row.review_reason = reason.strip() or None
+
+
+def review_event(event: Event, decision: str, reason: str = "") -> Event:
+    """Verify or reject a pending event, once (NotPending otherwise). Verifying it also
+    verifies the pending sources it cites; it is refused (Invalid, field "sources") while
+    it cites a rejected source."""
+    _decision(decision, reason)
+    if event.review_state != "pending":
+        raise NotPending(f"event {event.id} was already {event.review_state}")
+    user_id, _ = _actor()
+    with _committing(lambda: NotPending(f"event {event.id} changed while it was reviewed")):
+        touch(event.accord_id)
+        db.session.refresh(event)  # another coordinator may have decided while we waited
+        if event.review_state != "pending":
+            raise NotPending(f"event {event.id} was already {event.review_state}")
+        cited = [link.source for link in db.session.scalars(
+            select(EventSource).where(EventSource.event_id == event.id))]
+        for source in cited:
+            db.session.refresh(source)
+        if decision == "verified":
+            rejected = [f"#{s.id} {s.title}" for s in cited if s.review_state == "rejected"]
+            if rejected:
+                raise Invalid({"sources": N_("cites a rejected source: replace it with a "
+                                             "new event citing another source")})
+            for source in cited:
+                if source.review_state == "pending":
+                    before = source_json(source)
+                    _decide(source, "verified", "verified with its event", user_id)
+                    audit("source.verified", "source", source.id, accord_id=source.accord_id,
+                          before=before, after=source_json(source))
+        before = event_json(event)
+        _decide(event, decision, reason, user_id)
+        db.session.flush()
+        audit(f"event.{decision}", "event", event.id, accord_id=event.accord_id,
+              before=before, after=event_json(event))
+    return event
+
+
+def review_source(source: Source, decision: str, reason: str = "") -> Source:
+    """Verify or reject a pending source, once (NotPending otherwise). A rejected source
+    can no longer be cited, nor its pending events verified."""
+    _decision(decision, reason)
+    if source.review_state != "pending":
+        raise NotPending(f"source {source.id} was already {source.review_state}")
+    user_id, _ = _actor()
+    with _committing(lambda: NotPending(f"source {source.id} changed while it was reviewed")):
+        if source.accord_id is not None:
+            touch(source.accord_id)
+        db.session.refresh(source)
+        if source.review_state != "pending":
+            raise NotPending(f"source {source.id} was already {source.review_state}")
+        before = source_json(source)
+        _decide(source, decision, reason, user_id)
+        db.session.flush()
+        audit(f"source.{decision}", "source", source.id, accord_id=source.accord_id,
+              before=before, after=source_json(source))
+    return source
