@@ -80,8 +80,14 @@ def _rollback(request, app):
     """Run each test inside a transaction that is rolled back; commits become savepoints."""
     from tracker.cache import clear_process_caches
 
+    from tracker.extensions import limiter
+
     clear_process_caches()  # rolled-back revisions repeat from one test to the next
     app.extensions["chartstore"].clear()
+    # One Limiter object serves every app the tests build and takes the setting of the last
+    # one: a test that builds an app with rate limits on must not leave them on for the
+    # session app's tests after it (they would get 429s once 20 logins fall in a minute).
+    limiter.enabled = app.config["RATELIMIT_ENABLED"]
     with app.app_context():
         # SQLite: the test's outer transaction begins as a reader and takes the write lock at
         # its first write, so checks that open a connection of their own (and begin it as a
