@@ -76,3 +76,34 @@ def test_a_stale_provision_edit_says_so_at_the_top(client, demo, make_user, logi
     page = second.get_data(as_text=True)
     _summary_first(page, "changed since you opened the form")
     assert "Second tab" in page
+
+
+def _edit_form_of(page: str):
+    from htmlforms import parse
+
+    return next(f for f in parse(page).forms if any(c.name == "section" for c in f.controls))
+
+
+def test_a_stale_edit_shows_the_stored_values_and_a_resave_never_reverts_them(
+        client, demo, make_user, login, provision):
+    """Two tabs: the first saves an actor, the second (opened before) changes the tags. The
+    409 page shows the stored values (the first tab's actor) and lists the second tab's
+    unsaved tags; saving that page as shown keeps the first tab's change."""
+    login(make_user("coordinator", demo))
+    url = f"/accords/{SLUG}/provisions/1.1.1/edit"
+    stale = _edit_form_of(client.get(url).get_data(as_text=True)).submission()
+    first = _edit_form_of(client.get(url).get_data(as_text=True)).submission()
+    first["responsible_actor"] = ["First tab's actor"]
+    assert client.post(url, data=first).status_code == 302
+    stale["tags"] = ["gender; Second tab's tag"]
+    second = client.post(url, data=stale)
+    assert second.status_code == 409
+    page = second.get_data(as_text=True)
+    summary = _summary_first(page, "the form now shows the current values")
+    assert "Second tab&#39;s tag" in summary or "Second tab's tag" in summary
+    shown = _edit_form_of(page).submission()
+    assert shown["responsible_actor"] == ["First tab's actor"]
+    again = client.post(url, data=shown)
+    assert again.status_code == 302
+    db.session.refresh(provision)
+    assert provision.responsible_actor == "First tab's actor"

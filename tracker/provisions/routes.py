@@ -276,6 +276,40 @@ def _same_text(submitted: str, stored: str | None) -> bool:
     return plain(submitted) == plain(stored)
 
 
+EDITED_FIELDS = ("text", "text_translated", "section", "provision_type", "tags",
+                 "responsible_actor", "deadline", "time_frame")
+
+
+def _shown(field) -> str:
+    """A field's value as the person reads it (a select's option label, a date in the one
+    format), cut to 300 characters."""
+    from ..web import local_date
+
+    if field.type == "SelectField":
+        return str(dict(field.choices).get(field.data, field.data or "—"))
+    if field.type == "DateField":
+        return local_date(field.data) if field.data else "—"
+    text = (field.data or "").strip()
+    return (text[:300] + "…" if len(text) > 300 else text) or "—"
+
+
+def unsaved_values(submitted: ProvisionForm, current: ProvisionForm) -> list[tuple[str, str]]:
+    """After a conflict: (field id, "label: your value «…» was not saved") for every field whose
+    submitted value differs from the stored one, so the form can show the stored values
+    without losing what the person typed."""
+    unsaved = []
+    for name in EDITED_FIELDS:
+        mine, stored = submitted[name], current[name]
+        same = (_same_text(mine.data, stored.data) if mine.type in ("TextAreaField",
+                                                                      "StringField")
+                else mine.data == stored.data)
+        if not same:
+            unsaved.append((stored.id, _("%(field)s: your value «%(mine)s» was not saved "
+                                         "(now: «%(stored)s»).", field=stored.label.text,
+                                         mine=_shown(mine), stored=_shown(stored))))
+    return unsaved
+
+
 @bp.route("/accords/<slug>/provisions/<code>/edit", methods=["GET", "POST"])
 @login_required
 def edit(slug: str, code: str):
@@ -315,10 +349,13 @@ def edit(slug: str, code: str):
                                form=form), 400
     except services.Conflict:
         db.session.refresh(provision)
+        current = _edit_form(accord, provision)  # the stored values, with the new version
         conflict = _("This provision changed since you opened the form. Nothing was "
-                     "overwritten; review the current values.")
+                     "overwritten: the form now shows the current values; re-enter any of "
+                     "your values listed here that you still want.")
         return render_template("provisions/edit.html", accord=accord, provision=provision,
-                               form=form, conflict=conflict), 409
+                               form=current, conflict=conflict,
+                               unsaved=unsaved_values(form, current)), 409
     flash(_("Provision saved.") if changed else _("Nothing changed: these values are already "
                                                    "stored."))
     return redirect(url_for("provisions.show", slug=slug, code=code))
