@@ -74,6 +74,37 @@ def test_the_edit_form_refuses_a_tag_of_marks_alone_at_the_field(client, demo, m
     assert row_counts() == counts
 
 
+@pytest.mark.parametrize("typed, near", [
+    ("étnica", "étnico"), ("Etnica", "étnico"), ("genders", "gender"), ("génera", "género"),
+    ("territorials", "territorial"), ("teritorial", "territorial"),
+])
+def test_a_slip_of_a_tag_in_use_is_refused_naming_it(typed, near):
+    with pytest.raises(ValueError) as refused:
+        TagVocabulary(KNOWN).resolve(typed)
+    message = refused.value.args[0]
+    assert message.params == {"tag": typed, "near": near}
+
+
+@pytest.mark.parametrize("typed", ["ddr", "paz", "land", "víctimas", "mujer rural", "étnicos y"])
+def test_a_clearly_different_or_short_name_is_a_new_tag(typed):
+    assert TagVocabulary(KNOWN).resolve(typed) == clean_tag(typed)
+
+
+def test_the_edit_form_refuses_a_slip_at_the_field_in_spanish(client, demo, make_user, login,
+                                                              row_counts):
+    from test_failed_forms import assert_summary
+
+    login(make_user("coordinator", demo))
+    url = f"/accords/{SLUG}/provisions/1.1.3/edit"
+    data = _edit_form(client.get(url, headers=ES).get_data(as_text=True)).submission()
+    data["tags"] = ["Genero; ETNICO; étnica"]
+    counts = row_counts()
+    response = client.post(url, data=data, headers=ES)
+    assert response.status_code == 400
+    assert "«étnica» es casi «étnico»" in assert_summary(response, "tags")
+    assert row_counts() == counts
+
+
 def test_fold_and_clean_tag():
     assert fold("  Étnico\tY  Género ") == "etnico y genero"
     assert clean_tag("  Étnico\tY  Género ") == "étnico y género"

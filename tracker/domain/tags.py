@@ -12,7 +12,11 @@ The rule, for each typed tag:
    compared with the folded form of every name each existing tag displays (a known tag's key
    and its label in every language; a free tag's own text);
 2. a match gives that tag's key;
-3. no match: the tag is genuinely new and is created as a free tag under its typed text
+3. no match, but the folded form is within a slip of a name an existing tag displays (one
+   edit for names of 4-6 characters, two for longer ones: "étnica" for "étnico", "genders"
+   for "gender"): refused with a reason naming that tag, since such a tag would split one
+   theme in two under near-identical names;
+4. otherwise the tag is genuinely new and is created as a free tag under its typed text
    (`clean_tag`: lower case, runs of spaces made one, accents kept). Since its folded form
    equals no name any existing tag displays, it can never show the same name as another tag
    in any language. Tags that fold alike within one input become one tag (the first spelling).
@@ -49,6 +53,28 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", bare.casefold()).strip()
 
 
+def edits(a: str, b: str, limit: int) -> int:
+    """The Levenshtein distance between `a` and `b` (insertions, deletions, substitutions),
+    or `limit + 1` as soon as it is known to exceed `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, char in enumerate(a, start=1):
+        row = [i]
+        for j, other in enumerate(b, start=1):
+            row.append(min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (char != other)))
+        if min(row) > limit:
+            return limit + 1
+        previous = row
+    return previous[-1]
+
+
+def slip_allowance(folded: str) -> int:
+    """How many edits make a typed name a slip of an existing one: none under 4 characters
+    (abbreviations differ by a letter), one up to 6, two beyond."""
+    return 0 if len(folded) < 4 else 1 if len(folded) <= 6 else 2
+
+
 def split_tags(text: str | None) -> list[str]:
     """The non-blank tags of a `;`-separated field, stripped, in the order typed."""
     return [t.strip() for t in (text or "").split(SEPARATOR) if t.strip()]
@@ -65,6 +91,7 @@ class TagVocabulary:
 
     def __init__(self, names: Mapping[str, Iterable[str]]):
         self._by_folded: dict[str, str] = {}
+        self._shown: dict[str, str] = {}  # folded -> the name as displayed
         self.keys: set[str] = set()
         for key, shown in names.items():
             self._add(key, shown)
@@ -74,17 +101,34 @@ class TagVocabulary:
         for name in (key, *shown):
             # a known tag's own names win over a free tag that happens to fold alike
             self._by_folded.setdefault(fold(str(name)), key)
+            self._shown.setdefault(fold(str(name)), str(name))
+
+    def _slip_of(self, folded: str) -> str | None:
+        """The displayed name `folded` is a slip of (rule 3), the closest; None if none."""
+        allowance = slip_allowance(folded)
+        if not allowance:
+            return None
+        near = [(edits(folded, other, allowance), other) for other in self._shown
+                if slip_allowance(other)]
+        near = [pair for pair in near if pair[0] <= allowance]
+        return self._shown[min(near)[1]] if near else None
 
     def resolve(self, typed: str) -> str:
         """The key `typed` means (rule above); a new free tag is created under
         `clean_tag(typed)`. Raises ValueError(Message) for a tag with nothing left once
-        folded (blank, or only combining marks)."""
+        folded (blank, or only combining marks) and for a slip of an existing tag's name."""
         folded = fold(typed)
         if not folded:
             raise ValueError(Message(N_("“%(tag)s” is not a tag: it has no letter, digit or "
                                         "sign of its own"), tag=typed.strip()))
         key = self._by_folded.get(folded)
         if key is None:
+            near = self._slip_of(folded)
+            if near is not None:
+                raise ValueError(Message(N_(
+                    "“%(tag)s” is nearly “%(near)s”, a tag already in use: write “%(near)s” "
+                    "to use it, or a clearly different name for a new tag"),
+                    tag=typed.strip(), near=near))
             key = clean_tag(typed)
             self._add(key, ())
         return key
