@@ -11,6 +11,7 @@ from pathlib import Path
 from datetime import date, timedelta
 
 import pytest
+from flask_babel import force_locale
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -160,6 +161,11 @@ def test_the_brief_pdf_holds_the_key_findings(client, demo, lang, findings, stam
     text = " ".join(_pdf_text(answer.data).split())
     assert findings in text and stamp in text
     assert "Report 1" in text  # the change since the previous cut-off
+    from tracker.i18n import point_title
+
+    with client.application.test_request_context("/"), force_locale(lang):
+        titles = [point_title(demo, s.code) for s in demo.sections if s.parent_id is None]
+    assert titles and all(title in text for title in titles), titles  # whole, wrapped not cut
     summary = client.get("/api/v1/accords/colombia-2016-demo/cutoffs/Report 2").get_json()
     score = summary["figures"]["summary"]["score"]
     shown = f"{score:.2f}".rstrip("0").rstrip(".")

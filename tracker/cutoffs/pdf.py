@@ -169,7 +169,7 @@ def build(brief: Brief, paper: str = "a4") -> bytes:
                   for p in brief.point_changes], (140, 38))
     pdf.heading(_("By point"))
     pdf.grid([_("Point"), _("n")] + level_labels() + [_("Score")],
-             [[point_title(brief.accord, p["point"], p["title"])[:60], str(p["provisions"])]
+             [[point_title(brief.accord, p["point"], p["title"]), str(p["provisions"])]
               + [percent(p['shares'][k]) for k in LEVEL_KEYS] + [score_figure(p["score"])]
               for p in brief.figures["by_point"]], (56, 10, 24, 20, 26, 22, 20))
     for name in CHARTS:
