@@ -605,3 +605,22 @@ def test_masked_form_tokens_are_accepted_and_tampered_ones_refused(app, client, 
         assert client.post("/language/en", data={"next": "/"}).status_code == 400
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_no_rate_limit_is_set_on_a_read(app):
+    """Reads skip the rate limiter (extensions.UNLIMITED_METHODS); a limit set on a route
+    that answers a read would then never apply, so none may be."""
+    from flask_limiter.util import get_qualified_name
+
+    from tracker.extensions import UNLIMITED_METHODS, limiter
+
+    manager, found = limiter.limit_manager, 0
+    assert not manager.default_limits and not manager.application_limits
+    with app.test_request_context("/"):
+        for rule in app.url_map.iter_rules():
+            name = get_qualified_name(app.view_functions[rule.endpoint])
+            for limit in manager.decorated_limits(name):
+                found += 1
+                methods = {m.upper() for m in (limit.methods or rule.methods)}
+                assert not methods & UNLIMITED_METHODS, (rule.rule, limit)
+    assert found  # the login's limit is seen

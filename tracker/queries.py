@@ -50,6 +50,14 @@ def accord_by_slug(slug: str) -> Accord | None:
     return db.session.scalar(select(Accord).where(Accord.slug == slug))
 
 
+def current_accord(slug: str) -> Accord | None:
+    """The accord as stored now, its attributes refreshed even when this session already
+    holds it (a write through `services.touch` raises `revision` in SQL, behind the session's
+    back): its `revision` then keys caches and ETags without a query of its own."""
+    return db.session.scalar(select(Accord).where(Accord.slug == slug)
+                             .execution_options(populate_existing=True))
+
+
 def reference_sets() -> list[str]:
     """Labels of every reference set, sorted."""
     return list(db.session.scalars(select(ReferenceSet.label).order_by(ReferenceSet.label)))
