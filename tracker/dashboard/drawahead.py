@@ -123,7 +123,7 @@ def draw_defaults(app: Flask, accord_id: int) -> int:
     made, pages = 0, set()
     for language, name, fmt, size in default_charts(app):
         with app.test_request_context("/", headers={"Accept-Language": language}):
-            accord = db.session.get(Accord, accord_id)
+            accord = db.session.get(Accord, accord_id, populate_existing=True)
             if accord is None or accord.kind == "reference":
                 return made
             with force_locale(language):
