@@ -624,3 +624,17 @@ def test_no_rate_limit_is_set_on_a_read(app):
                 methods = {m.upper() for m in (limit.methods or rule.methods)}
                 assert not methods & UNLIMITED_METHODS, (rule.rule, limit)
     assert found  # the login's limit is seen
+
+
+def test_the_language_switch_asks_a_form_token_of_logged_in_users_only(app, client, demo,
+                                                                        make_user, login):
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        page = client.get("/methodology")
+        assert b"csrf_token" not in page.data and "Set-Cookie" not in page.headers
+        assert client.post("/language/es", data={"next": "/"}).status_code == 302
+        assert '<html lang="es">' in client.get("/").get_data(as_text=True)
+        login(make_user("editor", demo))
+        assert client.post("/language/en", data={"next": "/"}).status_code == 400
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False

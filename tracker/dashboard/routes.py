@@ -16,7 +16,8 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime, timezone
 
-from flask import abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import (abort, current_app, g, make_response, redirect, render_template, request,
+                   session, url_for)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -173,6 +174,8 @@ _FIGURES = Recent(32, "dashboard.figures")  # (state, locale, selection) -> Boar
 _DRAWN = Recent(128, "dashboard.charts")  # ETag -> Stored chart (a chart is ~20-130 kB)
 # (state, locale, selection, day) -> the dashboard's rendered content
 _PAGES = Recent(32, "dashboard.pages")
+# ETag -> an anonymous visitor's whole page (Stored, with its gzip form)
+_ANONYMOUS_PAGES = Recent(64, "dashboard.anonymous_pages")
 
 
 def clear_caches(figures: bool = True, drawn: bool = True) -> None:
@@ -184,6 +187,7 @@ def clear_caches(figures: bool = True, drawn: bool = True) -> None:
         _DRAWN.clear()
     if figures:
         _PAGES.clear()
+        _ANONYMOUS_PAGES.clear()
 
 
 def _image(data: Stored | bytes | None, fmt: str, etag: str, filename: str):
@@ -231,8 +235,43 @@ def show(slug: str):
     if date_problem is not None or moment_problem is not None:
         return _refused_date(accord, state, date_problem, moment_problem)
     selection = _selection(accord)
+    if _plain_anonymous_visit():
+        return _anonymous_page(accord, selection, state)
     body = Markup(page_body(accord, selection, state))
     return render_template("dashboard/show.html", accord=accord, body=body)
+
+
+def _plain_anonymous_visit() -> bool:
+    """An anonymous visitor with no message waiting (flashed): such visitors all get the same
+    page for the same address and language."""
+    return not current_user.is_authenticated and "_flashes" not in session
+
+
+def _anonymous_page(accord: Accord, selection: Selection, state: tuple):
+    """The whole page for an anonymous visitor, kept in this process with its gzip form and
+    an ETag (a revalidation is a 304), keyed like the charts by database state, language,
+    address and day: a kept page costs one query and no rendering or compression. A page
+    that holds a form token (none should) is sent but never kept."""
+    etag = etag_for(state, "anonymous page", request.script_root, request.full_path,
+                    date.today())
+    if _conditional(etag):
+        response = make_response(b"", 304)
+    else:
+        stored = _ANONYMOUS_PAGES.get(etag)
+        if stored is None:
+            html = render_template("dashboard/show.html", accord=accord,
+                                   body=Markup(page_body(accord, selection, state)))
+            stored = Stored(html.encode())
+            if not g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")):
+                _ANONYMOUS_PAGES.put(etag, stored)
+        response = make_response(b"")
+        response.mimetype = "text/html"
+    response.headers["ETag"] = etag
+    if response.status_code == 200:
+        send_stored(response, stored)
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.update(("Accept-Language", "Cookie"))
+    return response
 
 
 def page_body(accord: Accord, selection: Selection, state: tuple) -> str:
