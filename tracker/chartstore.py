@@ -14,8 +14,8 @@ no process can serve a chart drawn before it. Two stores, the same interface:
 `get_or_draw(key, draw)` lets one process draw while the others asking for the same key wait
 briefly (a lock per key: `fcntl.flock` on one of `LOCK_STRIPES` lock files, or a Redis
 lock), then read what it stored; a process that waited longer than `CHART_STORE_WAIT`
-seconds draws itself rather than fail. Keys are namespaced by the database URL, so two databases sharing a Redis
-never see each other's charts.
+seconds draws itself rather than fail. Keys are namespaced by the database URL, so two
+databases sharing a Redis never see each other's charts.
 """
 from __future__ import annotations
 
