@@ -2,14 +2,16 @@
 dashboard shows is `board`; this module parses requests, keeps figures and answers).
 
 Views parse the request with `api.params` (same parameters, same 400s as the API), check
-access with `visible_accord_or_404`, and take every number from `AccordFigures`, rounded by the
+access with `visible_or_404`, and take every number from `AccordFigures`, rounded by the
 same `as_dict` methods as the API: tables, charts and JSON cannot disagree.
 
 Charts answer with an ETag derived from database state only (the accord's revision, which
 every write to its records, reviews, priority flags and structure raises; the reference set's
-revisions; the locale, the parameters, the app version), checked before anything is drawn, so
-a revalidation costs two one-row queries. The same state keys two small process-local caches
-(a dashboard's computed figures, and drawn charts), so any change makes new entries.
+revisions; the locale, the parameters, the app version), checked before anything is drawn.
+That state is read in one query with the accord itself (`data_state`), so a revalidation,
+and any answer already kept, costs that one query. The same state keys small process-local
+caches (a dashboard's computed figures, its content, drawn charts, anonymous visitors' whole
+pages), so any change makes new entries.
 """
 from __future__ import annotations
 
