@@ -140,3 +140,17 @@ def test_gzip_clients_get_whole_text_answers_others_their_ranges(client):
     part = _get(client, "/static/tracker.css", Range="bytes=0-99")
     assert part.status_code == 206 and "Content-Encoding" not in part.headers
     assert len(part.get_data()) == 100
+
+
+@pytest.mark.parametrize("url", [
+    f"/api/v1/accords/{SLUG}/summary",
+    f"/accords/{SLUG}/charts/status.svg",
+    f"/accords/{SLUG}/dashboard",
+])
+def test_a_kept_answer_is_compressed_once(client, monkeypatch, url):
+    calls, real = [], gzip.compress
+    monkeypatch.setattr(gzip, "compress", lambda *a, **k: calls.append(1) or real(*a, **k))
+    first, second = _get(client, url, **GZIP), _get(client, url, **GZIP)
+    assert first.headers["Content-Encoding"] == second.headers["Content-Encoding"] == "gzip"
+    assert first.get_data() == second.get_data()
+    assert len(calls) == 1  # the second answer sends the gzip bytes kept with the first
