@@ -56,6 +56,14 @@ def _copy_database(source: Path, target: Path) -> None:
         src.backup(dst)
 
 
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def _flask(env, *args):
     subprocess.run([str(Path(sys.executable).with_name("flask")), "--app", "tracker", *args],
                    env=env, cwd=ROOT, check=True, capture_output=True)
@@ -111,7 +119,7 @@ def main(argv: list[str] | None = None) -> None:
                 "MPLCONFIGDIR": str(OUT_DIR / "matplotlib"), "TRACKER_WORKERS": "2"})
     _flask({**env, "TRACKER_NEW_PASSWORD": PASSWORD}, "users", "create", EMAIL, "--role",
            "coordinator", "--accord", args.slug)
-    port = 5416
+    port = _free_port()
     process = _start(env, port)
     base = f"http://127.0.0.1:{port}"
     url = f"{base}/accords/{args.slug}/dashboard"

@@ -208,3 +208,20 @@ def test_a_restore_forgets_every_drawn_chart(app, client):
     assert store.size() > 0
     backup._forget_drawn_charts()
     assert store.size() == 0
+
+
+def test_an_anonymous_page_kept_whole_follows_a_write_through_another_worker(app, client,
+                                                                              demo):
+    page = f"/accords/{SLUG}/dashboard"
+    first = client.get(page)
+    etag = first.headers["ETag"]
+    assert client.get(page, headers={"If-None-Match": etag}).status_code == 304
+    assert client.get(page).data == first.data  # kept
+    _submit(demo, "1.1.1", 3)
+    _submit(demo, "1.1.2", 3)
+    assert client.get(page, headers={"If-None-Match": etag}).status_code == 200
+    after = client.get(page)
+    assert after.headers["ETag"] != etag and after.data != first.data
+    clear_process_caches()
+    app.extensions["chartstore"].clear()
+    assert client.get(page).data == after.data  # rendered from scratch: the same page

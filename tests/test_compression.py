@@ -110,9 +110,11 @@ def test_pages_of_logged_in_users_are_compressed_with_masked_tokens(client, demo
     assert all(raw not in t for t in tokens)
 
 
-def test_a_page_holding_a_bare_token_is_sent_plain(app, client, monkeypatch):
+def test_a_page_holding_a_bare_token_is_sent_plain(app, client, monkeypatch, demo, make_user,
+                                                   login):
     from tracker import formtokens
 
+    login(make_user("editor", demo))  # anonymous visitors' pages hold no token
     monkeypatch.setattr(formtokens, "mask", lambda token: token)  # as if masking failed
     page = _get(client, "/methodology", **GZIP)
     assert 'name="csrf_token"' in page.get_data(as_text=True)
@@ -138,3 +140,17 @@ def test_gzip_clients_get_whole_text_answers_others_their_ranges(client):
     part = _get(client, "/static/tracker.css", Range="bytes=0-99")
     assert part.status_code == 206 and "Content-Encoding" not in part.headers
     assert len(part.get_data()) == 100
+
+
+@pytest.mark.parametrize("url", [
+    f"/api/v1/accords/{SLUG}/summary",
+    f"/accords/{SLUG}/charts/status.svg",
+    f"/accords/{SLUG}/dashboard",
+])
+def test_a_kept_answer_is_compressed_once(client, monkeypatch, url):
+    calls, real = [], gzip.compress
+    monkeypatch.setattr(gzip, "compress", lambda *a, **k: calls.append(1) or real(*a, **k))
+    first, second = _get(client, url, **GZIP), _get(client, url, **GZIP)
+    assert first.headers["Content-Encoding"] == second.headers["Content-Encoding"] == "gzip"
+    assert first.get_data() == second.get_data()
+    assert len(calls) == 1  # the second answer sends the gzip bytes kept with the first

@@ -628,3 +628,28 @@ def test_shares_have_one_decimal_and_scores_two_everywhere(client, language, sig
             assert re.fullmatch(rf"[−+-]?\d+{d}\d\d ?▲?", value), (label, value)
             seen["score"] += 1
     assert seen["share"] > 10 and seen["score"] > 2, seen
+
+
+def test_anonymous_pages_kept_whole_stay_apart_from_users_and_languages(client, demo,
+                                                                        make_user, login):
+    page = f"/accords/{demo.slug}/dashboard"
+    anonymous = client.get(page)
+    assert b'name="csrf_token"' not in anonymous.data
+    assert "Set-Cookie" not in anonymous.headers  # no session made for an anonymous read
+    spanish = client.get(page, headers={"Accept-Language": "es"})
+    assert b'<html lang="es">' in spanish.data and spanish.headers["ETag"] != (
+        anonymous.headers["ETag"])
+    assert b'<html lang="en">' in client.get(page).data
+    user = login(make_user("coordinator", demo))
+    mine = client.get(page, headers={"If-None-Match": anonymous.headers["ETag"]})
+    assert mine.status_code == 200 and user.email.encode() in mine.data
+
+
+def test_a_kept_anonymous_page_is_refused_once_its_accord_is_private(client, demo):
+    page = f"/accords/{demo.slug}/dashboard"
+    kept = client.get(page)
+    assert kept.status_code == 200
+    demo.public = False
+    db.session.commit()
+    assert client.get(page).status_code == 404
+    assert client.get(page, headers={"If-None-Match": kept.headers["ETag"]}).status_code == 404

@@ -151,3 +151,54 @@ def _content(page: bytes) -> bytes:
     """The dashboard's content (the frame around it carries per-response tokens)."""
     start = page.index(b'<div class="dashboard">')
     return page[start:page.index(b"</main>", start)]
+
+
+def test_a_request_during_the_drawing_ahead_waits_for_it_rather_than_drawing_again(
+        app, client, demo, monkeypatch):
+    """The first official arriving while a chart is being drawn ahead (here: by another
+    process, holding the chart's lock in the shared store) waits for that drawing and is
+    answered with it: nothing is drawn on the request."""
+    import threading
+
+    _submit(demo)
+    url = f"{CHART}/status.svg?as_of={date.today().isoformat()}"
+    expected = client.get(url).data  # the chart as drawn from scratch
+    key = next(k for name, k in _keys(app, demo) if name == "status")
+    store = app.extensions["chartstore"]
+    assert store.get(key) == expected
+    clear_process_caches()
+    store.clear()
+    holding, release = threading.Event(), threading.Event()
+
+    def draw_ahead():  # another process's draw-ahead, under way when the request comes
+        with store.lock(key) as held:
+            assert held
+            holding.set()
+            release.wait(30)
+            store.put(key, expected)
+
+    ahead = threading.Thread(target=draw_ahead)
+    ahead.start()
+    try:
+        assert holding.wait(30)
+        threading.Timer(0.3, release.set).start()
+        with monkeypatch.context() as patched:
+            _refuse_drawing(patched)
+            answer = client.get(url)
+    finally:
+        release.set()
+        ahead.join(30)
+    assert answer.status_code == 200 and answer.data == expected
+
+
+def _keys(app, demo) -> list[tuple[str, str]]:
+    """(chart, shared store key) of the demo's default wide charts, in English."""
+    from flask_babel import force_locale
+
+    from tracker.dashboard.routes import _selection, data_state, etag_for
+    from tracker.models import Accord
+
+    with app.test_request_context("/"), force_locale("en"):
+        accord = db.session.get(Accord, demo.id, populate_existing=True)
+        selection, state = _selection(accord), data_state(accord)
+        return [(name, etag_for(state, name, "svg", selection, "wide")) for name in CHARTS]

@@ -611,3 +611,36 @@ def test_masked_form_tokens_are_accepted_and_tampered_ones_refused(app, client, 
         assert client.post("/language/en", data={"next": "/"}).status_code == 400
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_no_rate_limit_is_set_on_a_read(app):
+    """Reads skip the rate limiter (extensions.UNLIMITED_METHODS); a limit set on a route
+    that answers a read would then never apply, so none may be."""
+    from flask_limiter.util import get_qualified_name
+
+    from tracker.extensions import UNLIMITED_METHODS, limiter
+
+    manager, found = limiter.limit_manager, 0
+    assert not manager.default_limits and not manager.application_limits
+    with app.test_request_context("/"):
+        for rule in app.url_map.iter_rules():
+            name = get_qualified_name(app.view_functions[rule.endpoint])
+            for limit in manager.decorated_limits(name):
+                found += 1
+                methods = {m.upper() for m in (limit.methods or rule.methods)}
+                assert not methods & UNLIMITED_METHODS, (rule.rule, limit)
+    assert found  # the login's limit is seen
+
+
+def test_the_language_switch_asks_a_form_token_of_logged_in_users_only(app, client, demo,
+                                                                        make_user, login):
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        page = client.get("/methodology")
+        assert b"csrf_token" not in page.data and "Set-Cookie" not in page.headers
+        assert client.post("/language/es", data={"next": "/"}).status_code == 302
+        assert '<html lang="es">' in client.get("/").get_data(as_text=True)
+        login(make_user("editor", demo))
+        assert client.post("/language/en", data={"next": "/"}).status_code == 400
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False

@@ -2,7 +2,7 @@
 
 A chart's key is derived from database state only (the accord's revision, the reference
 set's version, the parameters, the language, the format and the app version: see
-`dashboard.routes.chart_key`), so a write through any worker or instance makes new keys and
+`dashboard.routes.etag_for`), so a write through any worker or instance makes new keys and
 no process can serve a chart drawn before it. Two stores, the same interface:
 
 - `RedisStore` when `TRACKER_REDIS_URL` is set: every instance shares it; entries expire
@@ -12,10 +12,10 @@ no process can serve a chart drawn before it. Two stores, the same interface:
   `CHART_STORE_MB` megabytes (the least recently used files are removed first).
 
 `get_or_draw(key, draw)` lets one process draw while the others asking for the same key wait
-briefly (a lock per key: `fcntl.flock` on one of 64 lock files, or a Redis lock), then read
-what it stored; a process that waited longer than `CHART_STORE_WAIT` seconds draws itself
-rather than fail. Keys are namespaced by the database URL, so two databases sharing a Redis
-never see each other's charts.
+briefly (a lock per key: `fcntl.flock` on one of `LOCK_STRIPES` lock files, or a Redis
+lock), then read what it stored; a process that waited longer than `CHART_STORE_WAIT`
+seconds draws itself rather than fail. Keys are namespaced by the database URL, so two
+databases sharing a Redis never see each other's charts.
 """
 from __future__ import annotations
 
@@ -33,7 +33,9 @@ from flask import Flask, current_app
 
 log = logging.getLogger(__name__)
 
-LOCK_STRIPES = 64
+#: Lock files per store: a request waits only for a drawing of its own key, or of another
+#: key on the same stripe (about 30 keys are drawn ahead after a write: few share one).
+LOCK_STRIPES = 1024
 POLL_SECONDS = 0.02
 
 

@@ -8,6 +8,10 @@ A compressed body is another representation of the same resource, so its ETag is
 answers rather than byte ranges of text (a range of the plain body glued to a compressed one
 would be garbage); images and workbooks keep their ranges.
 
+An answer kept in a cache (API JSON, a drawn chart, an anonymous visitor's page) is kept as a
+`Stored` body, whose gzip form is made once, on its first compressed answer, and then sent as
+it is: a cached answer is never compressed again (`send_stored`).
+
 Form tokens are masked afresh in every page (`tracker.formtokens`), so no secret repeats from
 one compressed page to the next (BREACH); a page that still holds a bare token is sent
 uncompressed.
@@ -15,6 +19,7 @@ uncompressed.
 from __future__ import annotations
 
 import gzip
+import threading
 
 from flask import Flask, Response, current_app, request
 
@@ -41,6 +46,47 @@ def _enabled() -> bool:
 
 def _accepts_gzip() -> bool:
     return request.accept_encodings.quality("gzip") > 0
+
+
+class Stored:
+    """A body kept for many answers, with its gzip form made once when first asked for
+    (`gzipped()`; the same bytes `compress` would send). Thread-safe; `raw` is the body."""
+
+    __slots__ = ("raw", "_gzipped", "_lock")
+
+    def __init__(self, raw: bytes):
+        self.raw, self._gzipped, self._lock = raw, None, threading.Lock()
+
+    def gzipped(self) -> bytes:
+        if self._gzipped is None:
+            with self._lock:
+                if self._gzipped is None:
+                    self._gzipped = gzip.compress(self.raw, compresslevel=LEVEL, mtime=0)
+        return self._gzipped
+
+
+def send_stored(response: Response, stored: Stored) -> Response:
+    """Give `response` (its mimetype already set) the stored body: gzip-compressed, made once
+    per `Stored`, where `compress` would compress it, else as it is. Rules as `compress`:
+    the same headers (Content-Encoding, Vary, a weak ETag) on the same conditions."""
+    if (_enabled() and response.mimetype in COMPRESSIBLE and len(stored.raw) >= MIN_BYTES
+            and response.status_code == 200 and _accepts_gzip()
+            and not (response.mimetype == "text/html" and bare_token_in(stored.raw))):
+        response.set_data(stored.gzipped())
+        response.headers["Content-Encoding"] = "gzip"
+        response.headers.pop("Accept-Ranges", None)
+        _weaken(response)
+    else:
+        response.set_data(stored.raw)
+    if _enabled() and response.mimetype in COMPRESSIBLE:
+        response.vary.add("Accept-Encoding")
+    return response
+
+
+def _weaken(response: Response) -> None:
+    etag, weak = response.get_etag()
+    if etag and not weak:
+        response.set_etag(etag, weak=True)
 
 
 def _whole_answers_for_gzip_clients() -> None:
@@ -78,9 +124,7 @@ def compress(response: Response) -> Response:
     response.set_data(gzip.compress(body, compresslevel=LEVEL, mtime=0))
     response.headers["Content-Encoding"] = "gzip"
     response.headers.pop("Accept-Ranges", None)
-    etag, weak = response.get_etag()
-    if etag and not weak:
-        response.set_etag(etag, weak=True)
+    _weaken(response)
     return response
 
 

@@ -12,7 +12,7 @@ from fractions import Fraction
 
 from datetime import date
 
-from sqlalchemy import (String, and_, exists, func, literal, not_, or_, select, true,
+from sqlalchemy import (String, and_, bindparam, case, exists, func, literal, not_, or_, select, true,
                         type_coerce)
 
 from .domain.known import priority_known_at
@@ -48,6 +48,14 @@ def visible_accords(user=None) -> list[Accord]:
 
 def accord_by_slug(slug: str) -> Accord | None:
     return db.session.scalar(select(Accord).where(Accord.slug == slug))
+
+
+def current_accord(slug: str) -> Accord | None:
+    """The accord as stored now, its attributes refreshed even when this session already
+    holds it (a write through `services.touch` raises `revision` in SQL, behind the session's
+    back): its `revision` then keys caches and ETags without a query of its own."""
+    return db.session.scalar(select(Accord).where(Accord.slug == slug)
+                             .execution_options(populate_existing=True))
 
 
 def reference_sets() -> list[str]:
@@ -246,6 +254,57 @@ def _date_reader(sample):
 def data_version(accord_id: int) -> int:
     """The accord's revision: raised by every write to its data (for ETags and caches)."""
     return db.session.scalar(select(Accord.revision).where(Accord.id == accord_id)) or 0
+
+
+def default_set_order(wanted) -> list:
+    """ORDER BY of the rule choosing the default reference set (`reference.sets.default_set`):
+    the label `wanted` (TRACKER_REFERENCE_SET; a str, a bind parameter, or None) when known,
+    else the set flagged default, else the first by label; the first row is the one."""
+    first = [case((ReferenceSet.label == wanted, 0), else_=1)] if wanted is not None else []
+    return first + [ReferenceSet.is_default.desc(), ReferenceSet.label]
+
+
+def _default_reference_state_columns() -> list:
+    """Three scalar subqueries giving the default set's id, import time and the sum of its
+    accords' revisions (None, None, 0 without a set), the set chosen with the bind parameter
+    `wanted`: what `reference_set_version` is made of."""
+    chosen = select(ReferenceSet.id).order_by(
+        *default_set_order(bindparam("wanted", type_=String))).limit(1)
+    label = chosen.with_only_columns(ReferenceSet.label).scalar_subquery()
+    return [chosen.scalar_subquery(),
+            chosen.with_only_columns(ReferenceSet.imported_at).scalar_subquery(),
+            select(func.coalesce(func.sum(Accord.revision), 0)).where(
+                Accord.kind == "reference", Accord.reference_set == label).scalar_subquery()]
+
+
+# Built once (their SQL is compiled once and found in SQLAlchemy's cache by identity).
+_DEFAULT_REFERENCE_STATE = select(*_default_reference_state_columns())
+_ACCORD_WITH_REFERENCE_STATE = select(Accord, *_default_reference_state_columns()).where(
+    Accord.slug == bindparam("slug")).execution_options(populate_existing=True)
+
+
+def _reference_version_text(set_id, imported_at, revisions) -> str:
+    if set_id is None:
+        return f"0.0.{revisions or 0}"
+    return f"{set_id}.{int(imported_at.timestamp() * 1_000_000)}.{revisions or 0}"
+
+
+def current_accord_with_reference_version(slug: str, wanted: str | None
+                                          ) -> tuple[Accord | None, str]:
+    """`current_accord(slug)` and the version of the default reference set (chosen with
+    `wanted`, TRACKER_REFERENCE_SET), in one query: the whole database state a dashboard
+    depends on (see `dashboard.routes.data_state`)."""
+    row = db.session.execute(_ACCORD_WITH_REFERENCE_STATE,
+                             {"slug": slug, "wanted": wanted}).first()
+    if row is None:
+        return None, ""
+    return row[0], _reference_version_text(*row[1:])
+
+
+def default_reference_set_version(wanted: str | None) -> str:
+    """`reference_set_version` of the default set (chosen with `wanted`), in one query."""
+    return _reference_version_text(*db.session.execute(_DEFAULT_REFERENCE_STATE,
+                                                       {"wanted": wanted}).one())
 
 
 def reference_set_version(label: str) -> str:

@@ -264,6 +264,10 @@ def _template_globals() -> dict:
 #: Views that check CSRF through their own form, so a failed check re-renders the form with
 #: the partner's input kept (instead of the generic 400 page).
 CSRF_CHECKED_BY_FORM = {"provisions.update"}
+#: Posts that check CSRF only for a logged-in user: anonymously they change nothing but the
+#: visitor's own session (the language switch), and so the pages of anonymous visitors
+#: carry no token and can be kept whole (`dashboard.routes`).
+CSRF_FOR_ACCOUNTS_ONLY = {"auth.set_language"}
 
 
 def _csrf_guard() -> None:
@@ -275,9 +279,15 @@ def _csrf_guard() -> None:
         return
     if request.routing_exception is not None:
         return  # no such address, or not for this method: its 404/405 (with Allow) answers
-    if request.method in ("POST", "PUT", "PATCH", "DELETE") and (
-            request.endpoint not in CSRF_CHECKED_BY_FORM):
-        csrf.protect()
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE") or (
+            request.endpoint in CSRF_CHECKED_BY_FORM):
+        return
+    if request.endpoint in CSRF_FOR_ACCOUNTS_ONLY:
+        from flask_login import current_user
+
+        if not current_user.is_authenticated:
+            return
+    csrf.protect()
 
 
 def _csrf_error(exc):

@@ -33,7 +33,13 @@ def index():
 
 
 def visible_accord_or_404(slug: str):
-    accord = queries.accord_by_slug(slug)
+    """The accord `slug` as stored now (`queries.current_accord`); 404 unless the reader may
+    see it."""
+    return visible_or_404(queries.current_accord(slug), slug)
+
+
+def visible_or_404(accord, slug: str):
+    """`accord` (None: not found, looked up as `slug`) if the reader may see it, else 404."""
     if accord is None or not can_view(current_user, accord):
         abort(404, description=_("No accord %(slug)s here.", slug=repr(slug)))
     return accord

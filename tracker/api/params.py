@@ -8,6 +8,7 @@ same functions, so a page and the API refuse the same things with the same words
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from typing import Callable
 
 from flask import abort, request
 
@@ -97,19 +98,18 @@ def boolean(name: str, default: bool | None = None) -> bool | None:
     return BOOLEANS[text]
 
 
-def filters(provisions: list[ProvisionInfo]) -> Filters:
-    """Filters from the query string; a value the accord does not have is a 400."""
-    known = {
-        "section": {code for p in provisions for code in p.section_path},
-        "tag": {t for p in provisions for t in p.tags},
-        "provision_type": {p.type_code for p in provisions if p.type_code},
-        "responsible_actor": {p.responsible_actor for p in provisions if p.responsible_actor},
-    }
-    given = {name: value(name) for name in known}
-    for name, values in known.items():
-        if given[name] is not None and given[name] not in values:
-            bad_request(Message(N_("%(name)s=%(value)s matches no provision of this accord"),
-                                name=name, value=repr(given[name])))
+def filters(provisions: list[ProvisionInfo] | Callable[[], list[ProvisionInfo]]) -> Filters:
+    """Filters from the query string; a value the accord does not have is a 400.
+    `provisions`: the accord's provisions, or a function giving them, called only when a
+    filter names a section, tag, type or actor to check (a request without filters reads
+    none, and builds no set of values)."""
+    given = {name: value(name) for name in _FILTER_VALUES}
+    if any(given[name] is not None for name in _FILTER_VALUES):
+        known = provisions() if callable(provisions) else provisions
+        for name, values_of in _FILTER_VALUES.items():
+            if given[name] is not None and given[name] not in values_of(known):
+                bad_request(Message(N_("%(name)s=%(value)s matches no provision of this "
+                                       "accord"), name=name, value=repr(given[name])))
     frame = value("time_frame")
     if frame is not None and frame not in TIME_FRAMES:
         bad_request(Message(N_("%(name)s=%(value)s must be one of %(allowed)s"),
@@ -117,6 +117,16 @@ def filters(provisions: list[ProvisionInfo]) -> Filters:
     return Filters(section=given["section"], tag=given["tag"], priority=boolean("priority"),
                    provision_type=given["provision_type"],
                    responsible_actor=given["responsible_actor"], time_frame=frame)
+
+
+#: The filters naming a value the accord must have, and how to list the values it has.
+_FILTER_VALUES: dict[str, Callable[[list[ProvisionInfo]], set[str]]] = {
+    "section": lambda provisions: {code for p in provisions for code in p.section_path},
+    "tag": lambda provisions: {t for p in provisions for t in p.tags},
+    "provision_type": lambda provisions: {p.type_code for p in provisions if p.type_code},
+    "responsible_actor": lambda provisions: {p.responsible_actor for p in provisions
+                                             if p.responsible_actor},
+}
 
 
 def frequency() -> str:

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from .. import build, queries
 from ..cache import Recent
+from ..compression import Stored, send_stored
 from ..figures import AccordFigures, alignment_rule, default_reference_set
 from ..permissions import can_view, has_role_on
 from ..domain import bilingual
@@ -46,7 +47,7 @@ def reference_set_json(refset, accords: int) -> dict:
 
 def _figures(slug: str) -> AccordFigures:
     """The accord's figures; 404 if hidden; pending records only for its coordinators."""
-    accord = queries.accord_by_slug(slug)
+    accord = queries.current_accord(slug)
     if accord is None or not can_view(current_user, accord):
         abort(404, description=translate(Message(N_("no accord %(slug)s"), slug=repr(slug))))
     include_pending = params.boolean("include_pending", False)
@@ -57,24 +58,28 @@ def _figures(slug: str) -> AccordFigures:
                          known_at=params.known_at(accord))
 
 
-_ANSWERS = Recent(256, "api.answers")  # answer key -> JSON bytes
+_ANSWERS = Recent(256, "api.answers")  # answer key -> Stored JSON (and its gzip form)
 
 
 def _answer(figures: AccordFigures, make, *state):
     """Send the JSON `make()` builds, with an ETag from database state only (the accord's
-    revision, any extra `state`, the exact query, the day, the code's fingerprint `build.fingerprint`): a 304 when the
-    client has it, and a process-local copy for the next caller with the same key."""
+    revision as read by this request, any extra `state`, the exact query, the day, the code's
+    fingerprint `build.fingerprint`): a 304 when the client has it, and a process-local copy
+    (kept with its gzip form) for the next caller with the same key, so a kept answer costs
+    no figure, no encoding and no compression."""
     key = (request.path, tuple(sorted(request.args.items(multi=True))), figures.accord.id,
-           queries.data_version(figures.accord.id), state, date.today().isoformat(),
-           build.fingerprint())
+           figures.accord.revision, state, date.today().isoformat(), build.fingerprint())
     etag = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
     if request.if_none_match.contains_weak(etag):  # W/ when it came compressed
         response = make_response("", 304)
+        response.set_etag(etag)
     else:
-        body = _ANSWERS.get_or_make(key, lambda: current_app.json.dumps(make()).encode())
-        response = make_response(body)
+        stored = _ANSWERS.get_or_make(key, lambda: Stored(current_app.json.dumps(make())
+                                                          .encode()))
+        response = make_response(b"")
         response.mimetype = "application/json"
-    response.set_etag(etag)
+        response.set_etag(etag)
+        send_stored(response, stored)
     response.headers["Cache-Control"] = "private, no-cache"
     return response
 
@@ -105,7 +110,7 @@ def summary(slug: str):
     params.check_known(("as_of", "include_pending", "known_at") + params.FILTER_PARAMS)
     figures = _figures(slug)
     as_of = params.as_of(figures.accord.signed_on)
-    chosen = params.filters(figures.provisions)
+    chosen = params.filters(lambda: figures.provisions)
     return _answer(figures, lambda: figures.summary(as_of, chosen))
 
 
@@ -115,7 +120,7 @@ def timeline(slug: str):
     figures = _figures(slug)
     freq = params.frequency()
     as_of = params.as_of(figures.accord.signed_on)
-    chosen = params.filters(figures.provisions)
+    chosen = params.filters(lambda: figures.provisions)
     return _answer(figures, lambda: _timeline_json(figures, slug, freq, as_of, chosen))
 
 
@@ -138,7 +143,7 @@ def pace(slug: str):
     params.check_known(("as_of", "include_pending", "known_at") + params.FILTER_PARAMS)
     figures = _figures(slug)
     as_of = params.as_of(figures.accord.signed_on)
-    chosen = params.filters(figures.provisions)
+    chosen = params.filters(lambda: figures.provisions)
     return _answer(figures, lambda: _pace_json(figures, slug, as_of, chosen))
 
 
@@ -193,7 +198,7 @@ def provisions(slug: str):
     params.check_known(("as_of", "include_pending", "known_at") + params.FILTER_PARAMS)
     figures = _figures(slug)
     as_of = params.as_of(figures.accord.signed_on)
-    chosen = params.filters(figures.provisions)
+    chosen = params.filters(lambda: figures.provisions)
     return _answer(figures, lambda: {"accord": slug, "as_of": as_of.isoformat(),
                                      "provisions": figures.provision_levels(as_of, chosen)})
 

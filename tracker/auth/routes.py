@@ -115,8 +115,11 @@ def change_password():
 
 @bp.post("/language/<code>")
 def set_language(code: str):
-    """Switch the interface language; kept on the account when logged in."""
-    form = EmptyForm()
+    """Switch the interface language; kept on the account when logged in. Only then is a
+    form token asked for (`web.CSRF_FOR_ACCOUNTS_ONLY`): an anonymous visitor's switch
+    changes nothing but that visitor's own choice of language, and pages for anonymous
+    visitors then hold no token, so they are the same for everyone and kept whole."""
+    form = EmptyForm() if current_user.is_authenticated else EmptyForm(meta={"csrf": False})
     if code not in current_app.config["LANGUAGES"] or not form.validate_on_submit():
         abort(400, description=_("Unknown language."))
     session["locale"] = code

@@ -99,15 +99,18 @@ class DrawAhead:
 
 def default_charts(app: Flask) -> list[tuple[str, str, str, str]]:
     """(language, chart name, format, size) of every chart drawn ahead: by default what the
-    dashboard page shows (SVG, wide and narrow, in every language)."""
+    dashboard page shows (SVG, wide and narrow, in every language), in the order they are
+    drawn: size by size (the first, "wide", is what a desktop browser asks for), and within
+    a size language by language, so an official arriving during the drawing finds the
+    page and the charts of the commonest view drawn first."""
     from ..charts import SIZES
     from .board import CHARTS
 
     languages = app.config.get("CHART_DRAW_AHEAD_LANGUAGES") or app.config["LANGUAGES"]
     formats = app.config.get("CHART_DRAW_AHEAD_FORMATS") or ("svg",)
     sizes = app.config.get("CHART_DRAW_AHEAD_SIZES") or SIZES
-    return [(language, name, fmt, size) for language in languages for name in CHARTS
-            for fmt in formats for size in sizes]
+    return [(language, name, fmt, size) for size in sizes for language in languages
+            for name in CHARTS for fmt in formats]
 
 
 def draw_defaults(app: Flask, accord_id: int) -> int:
@@ -123,7 +126,7 @@ def draw_defaults(app: Flask, accord_id: int) -> int:
     made, pages = 0, set()
     for language, name, fmt, size in default_charts(app):
         with app.test_request_context("/", headers={"Accept-Language": language}):
-            accord = db.session.get(Accord, accord_id)
+            accord = db.session.get(Accord, accord_id, populate_existing=True)
             if accord is None or accord.kind == "reference":
                 return made
             with force_locale(language):

@@ -2,34 +2,37 @@
 dashboard shows is `board`; this module parses requests, keeps figures and answers).
 
 Views parse the request with `api.params` (same parameters, same 400s as the API), check
-access with `visible_accord_or_404`, and take every number from `AccordFigures`, rounded by the
+access with `visible_or_404`, and take every number from `AccordFigures`, rounded by the
 same `as_dict` methods as the API: tables, charts and JSON cannot disagree.
 
 Charts answer with an ETag derived from database state only (the accord's revision, which
 every write to its records, reviews, priority flags and structure raises; the reference set's
-revisions; the locale, the parameters, the app version), checked before anything is drawn, so
-a revalidation costs two one-row queries. The same state keys two small process-local caches
-(a dashboard's computed figures, and drawn charts), so any change makes new entries.
+revisions; the locale, the parameters, the app version), checked before anything is drawn.
+That state is read in one query with the accord itself (`data_state`), so a revalidation,
+and any answer already kept, costs that one query. The same state keys small process-local
+caches (a dashboard's computed figures, its content, drawn charts, anonymous visitors' whole
+pages), so any change makes new entries.
 """
 from __future__ import annotations
 
 import hashlib
 from datetime import date, datetime, timezone
 
-from flask import abort, make_response, redirect, render_template, request, url_for
+from flask import (abort, current_app, g, make_response, redirect, render_template, request,
+                   session, url_for)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
 from .. import build, chartstore, charts, queries
-from ..accords.routes import visible_accord_or_404
+from ..accords.routes import visible_accord_or_404, visible_or_404
 from ..api import params
 from ..cache import Recent
+from ..compression import Stored, send_stored
 from ..domain import compare
 from ..domain.scale import LEVEL_KEYS, round_half_up
 from ..domain.text import parse_iso_date
-from ..figures import default_reference_set
 from ..models import Accord
 from ..permissions import can_review
 from ..i18n import local
@@ -140,12 +143,28 @@ def _keep(board: Board, state: tuple) -> None:
 
 # --- caching ---------------------------------------------------------------------------------
 
-def data_state(accord: Accord) -> tuple:
-    """The database state a dashboard's figures depend on: the same on every instance."""
-    return (accord.id, queries.data_version(accord.id),
-            queries.reference_set_version(default_reference_set()), accord.name,
+def data_state(accord: Accord, reference_version: str | None = None) -> tuple:
+    """The database state a dashboard's figures depend on: the same on every instance.
+    `accord` as read in this transaction (`queries.current_accord`: its revision is the
+    one stored); `reference_version`: the default reference set's version read with it,
+    else read here."""
+    if reference_version is None:
+        reference_version = queries.default_reference_set_version(_wanted_reference_set())
+    return (accord.id, accord.revision, reference_version, accord.name,
             accord.name_translated, accord.illustrative,
             accord.signed_on, accord.target_date)
+
+
+def _wanted_reference_set() -> str | None:
+    return current_app.config.get("REFERENCE_SET")
+
+
+def _visible_with_state(slug: str) -> tuple[Accord, tuple]:
+    """The accord (404 unless the reader may see it) and its `data_state`, in one query."""
+    accord, reference = queries.current_accord_with_reference_version(
+        slug, _wanted_reference_set())
+    visible_or_404(accord, slug)
+    return accord, data_state(accord, reference)
 
 
 def etag_for(state: tuple, *parts) -> str:
@@ -154,9 +173,11 @@ def etag_for(state: tuple, *parts) -> str:
 
 
 _FIGURES = Recent(32, "dashboard.figures")  # (state, locale, selection) -> Board.snapshot()
-_DRAWN = Recent(128, "dashboard.charts")  # ETag -> chart bytes (a chart is ~20-130 kB)
+_DRAWN = Recent(128, "dashboard.charts")  # ETag -> Stored chart (a chart is ~20-130 kB)
 # (state, locale, selection, day) -> the dashboard's rendered content
 _PAGES = Recent(32, "dashboard.pages")
+# ETag -> an anonymous visitor's whole page (Stored, with its gzip form)
+_ANONYMOUS_PAGES = Recent(64, "dashboard.anonymous_pages")
 
 
 def clear_caches(figures: bool = True, drawn: bool = True) -> None:
@@ -168,15 +189,19 @@ def clear_caches(figures: bool = True, drawn: bool = True) -> None:
         _DRAWN.clear()
     if figures:
         _PAGES.clear()
+        _ANONYMOUS_PAGES.clear()
 
 
-def _image(data: bytes | None, fmt: str, etag: str, filename: str):
-    response = make_response(data or b"", 200 if data is not None else 304)
+def _image(data: Stored | bytes | None, fmt: str, etag: str, filename: str):
+    """A chart's answer: `data` (a 304 for None), gzip-compressed once per `Stored` for the
+    clients and formats `tracker.compression` compresses."""
+    response = make_response(b"", 200 if data is not None else 304)
+    response.headers["ETag"] = etag
     if data is not None:
         response.mimetype = MIME[fmt]
         set_disposition(response.headers, "inline", filename)
         response.headers["Content-Security-Policy"] = CHART_POLICY
-    response.headers["ETag"] = etag
+        send_stored(response, data if isinstance(data, Stored) else Stored(data))
     response.headers["Cache-Control"] = "private, no-cache"
     response.vary.update(("Accept-Language", "Cookie"))
     return response
@@ -204,17 +229,51 @@ def _suffix(size: str) -> str:
 def show(slug: str):
     """The dashboard of a monitored accord as of a date (default today); a date that cannot
     be shown gives the page as of today with the reason at the date field (400)."""
-    accord = visible_accord_or_404(slug)
+    accord, state = _visible_with_state(slug)
     redirected = _without_empty_values()
     if redirected:
         return redirected
     date_problem, moment_problem = _date_problem(accord), _moment_problem(accord)
     if date_problem is not None or moment_problem is not None:
-        return _refused_date(accord, date_problem, moment_problem)
+        return _refused_date(accord, state, date_problem, moment_problem)
     selection = _selection(accord)
-    state = data_state(accord)
+    if _plain_anonymous_visit():
+        return _anonymous_page(accord, selection, state)
     body = Markup(page_body(accord, selection, state))
     return render_template("dashboard/show.html", accord=accord, body=body)
+
+
+def _plain_anonymous_visit() -> bool:
+    """An anonymous visitor with no message waiting (flashed): such visitors all get the same
+    page for the same address and language."""
+    return not current_user.is_authenticated and "_flashes" not in session
+
+
+def _anonymous_page(accord: Accord, selection: Selection, state: tuple):
+    """The whole page for an anonymous visitor, kept in this process with its gzip form and
+    an ETag (a revalidation is a 304), keyed like the charts by database state, language,
+    address and day: a kept page costs one query and no rendering or compression. A page
+    that holds a form token (none should) is sent but never kept."""
+    etag = etag_for(state, "anonymous page", request.script_root, request.full_path,
+                    date.today())
+    if _conditional(etag):
+        response = make_response(b"", 304)
+    else:
+        stored = _ANONYMOUS_PAGES.get(etag)
+        if stored is None:
+            html = render_template("dashboard/show.html", accord=accord,
+                                   body=Markup(page_body(accord, selection, state)))
+            stored = Stored(html.encode())
+            if not g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")):
+                _ANONYMOUS_PAGES.put(etag, stored)
+        response = make_response(b"")
+        response.mimetype = "text/html"
+    response.headers["ETag"] = etag
+    if response.status_code == 200:
+        send_stored(response, stored)
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.update(("Accept-Language", "Cookie"))
+    return response
 
 
 def page_body(accord: Accord, selection: Selection, state: tuple) -> str:
@@ -251,7 +310,8 @@ def _board_context(accord: Accord, board: Board) -> dict:
                 selection_text=selection_text(board))
 
 
-def _refused_date(accord: Accord, date_problem: str | None, moment_problem: str | None):
+def _refused_date(accord: Accord, state: tuple, date_problem: str | None,
+                  moment_problem: str | None):
     """The dashboard with what can be shown (a refused `as_of`: as of today; a refused
     `known_at`: as known now; the other choices kept), each problem at its field and in an
     error summary, the typed moment kept: 400, a whole page rather than an error page."""
@@ -264,7 +324,7 @@ def _refused_date(accord: Accord, date_problem: str | None, moment_problem: str 
     known_at = None if moment_problem else params.known_at(accord)
     selection = Selection(as_of, request.args.get("section"), request.args.get("tag"),
                           params.year(), known_at, include_pending)
-    board = _board(accord, selection, data_state(accord))
+    board = _board(accord, selection, state)
     body = render_template("dashboard/_board.html", date_error=date_problem,
                            known_at_error=moment_problem,
                            known_at_typed=(request.args.get("known_at") or "")[:100],
@@ -292,20 +352,19 @@ def _section_options(board: Board) -> list[tuple[str, str]]:
 
 @bp.get("/accords/<slug>/charts/<any(" + ", ".join(CHARTS) + "):name>.<any(png, svg):fmt>")
 def chart(slug: str, name: str, fmt: str):
-    accord = visible_accord_or_404(slug)
+    accord, state = _visible_with_state(slug)
     redirected = _without_empty_values()
     if redirected:
         return redirected
     selection = _selection(accord, CHART_PARAMS)
     size = _size()
-    state = data_state(accord)
     etag = etag_for(state, name, fmt, selection, size)
     filename = f"{accord.slug}-{name}-{selection.as_of.isoformat()}{_suffix(size)}.{fmt}"
     if selection.section or selection.tag:  # a 400 for a filter the accord lacks, even on
         params.filters(_figures(accord, selection).provisions)  # a revalidation
     if _conditional(etag):
         return _image(None, fmt, etag, filename)
-    return _image(chart_bytes(accord, selection, state, name, fmt, size), fmt, etag, filename)
+    return _image(_chart(accord, selection, state, name, fmt, size), fmt, etag, filename)
 
 
 def chart_bytes(accord: Accord, selection: Selection, state: tuple, name: str,
@@ -317,6 +376,12 @@ def chart_bytes(accord: Accord, selection: Selection, state: tuple, name: str,
     after a write (`drawahead`) is the one a request then finds, and a write anywhere makes
     new keys. `state` is `data_state(accord)` read in this transaction; `size` one of
     `charts.SIZES`."""
+    return _chart(accord, selection, state, name, fmt, size).raw
+
+
+def _chart(accord: Accord, selection: Selection, state: tuple, name: str, fmt: str,
+           size: str) -> Stored:
+    """`chart_bytes`, kept in this process with its gzip form (made once, when first sent)."""
     key = etag_for(state, name, fmt, selection, size)
 
     def draw() -> bytes:
@@ -325,7 +390,7 @@ def chart_bytes(accord: Accord, selection: Selection, state: tuple, name: str,
         _keep(board, state)
         return drawn
 
-    return _DRAWN.get_or_make(key, lambda: chartstore.get_or_draw(key, draw))
+    return _DRAWN.get_or_make(key, lambda: Stored(chartstore.get_or_draw(key, draw)))
 
 
 # --- reference accords -----------------------------------------------------------------------

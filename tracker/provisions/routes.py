@@ -286,7 +286,8 @@ def _shown(field) -> str:
     from ..web import local_date
 
     if field.type == "SelectField":
-        return str(dict(field.choices).get(field.data, field.data or "—"))
+        labels = {str(choice[0]): choice[1] for choice in field.iter_choices()}
+        return str(labels.get(str(field.data or ""), field.data or "—"))
     if field.type == "DateField":
         return local_date(field.data) if field.data else "—"
     text = (field.data or "").strip()

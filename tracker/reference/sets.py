@@ -307,14 +307,12 @@ def all_sets() -> list[ReferenceSet]:
 
 def default_set() -> ReferenceSet | None:
     """The set comparisons use unless told otherwise: TRACKER_REFERENCE_SET when set and
-    known, else the set flagged default, else the first by label."""
-    wanted = current_app.config.get("REFERENCE_SET")
-    if wanted:
-        chosen = db.session.scalar(select(ReferenceSet).where(ReferenceSet.label == wanted))
-        if chosen is not None:
-            return chosen
-    sets = all_sets()
-    return sets[0] if sets else None
+    known, else the set flagged default, else the first by label
+    (`queries.default_set_order`)."""
+    from ..queries import default_set_order
+
+    return db.session.scalar(select(ReferenceSet).order_by(
+        *default_set_order(current_app.config.get("REFERENCE_SET"))).limit(1))
 
 
 def accord_counts() -> dict[str, int]:
