@@ -240,9 +240,15 @@ class Board:
         return [{**r, "month": r["month"].isoformat()} for r in rows]
 
     @cached_property
+    def events_per_place(self) -> dict[int, int]:
+        """Place id -> verified events there (read once for departments and the map)."""
+        return event_queries.events_by_place(self.accord.id, self.sel.as_of,
+                                             self.event_provision_ids)
+
+    @cached_property
     def events_departments(self) -> list[dict]:
         return event_queries.by_department(self.accord.id, self.sel.as_of,
-                                           self.event_provision_ids)
+                                           self.event_provision_ids, self.events_per_place)
 
     @cached_property
     def events_subregions(self) -> list[dict]:
@@ -251,7 +257,7 @@ class Board:
     @cached_property
     def events_places(self) -> list[dict]:
         return event_queries.by_municipality(self.accord.id, self.sel.as_of,
-                                             self.event_provision_ids)
+                                             self.event_provision_ids, self.events_per_place)
 
     @cached_property
     def stalled(self) -> dict:

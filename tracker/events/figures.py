@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -79,16 +79,41 @@ def _department():
     return place, parent, department
 
 
-def by_department(accord_id: int, as_of: date, provision_ids=None) -> list[dict]:
+def events_by_place(accord_id: int, as_of: date, provision_ids=None) -> dict[int, int]:
+    """Place id -> verified events there dated up to `as_of` (events without a place left
+    out); with `provision_ids`, only events linked to one of them."""
+    return dict(db.session.execute(
+        select(Event.place_id, func.count())
+        .where(*_event_conditions(accord_id, as_of, provision_ids, None),
+               Event.place_id.is_not(None))
+        .group_by(Event.place_id)).all())
+
+
+def departments() -> dict[int, int]:
+    """Place id -> the id of its department (itself for a department, its parent for a
+    place whose parent is one), for every place that has one."""
+    parent = aliased(Place)
+    rows = db.session.execute(select(Place.id, Place.kind, parent.id, parent.kind)
+                              .outerjoin(parent, parent.id == Place.parent_id))
+    return {pid: pid if kind == DEPARTMENT else up for pid, kind, up, up_kind in rows
+            if kind == DEPARTMENT or up_kind == DEPARTMENT}
+
+
+def by_department(accord_id: int, as_of: date, provision_ids=None,
+                  per_place: dict[int, int] | None = None) -> list[dict]:
     """[{"code", "name", "events", "provisions"}] per department with verified events up
     to `as_of`: how many events, and how many distinct provisions they bear on (of
-    `provision_ids` when given; any effect), most events first then by code."""
+    `provision_ids` when given; any effect), most events first then by code. `per_place`:
+    `events_by_place` for the same arguments, when already read."""
+    if per_place is None:
+        per_place = events_by_place(accord_id, as_of, provision_ids)
+    department_of = departments()
+    events: dict[int, int] = {}
+    for place_id, count in per_place.items():
+        if place_id in department_of:
+            key = department_of[place_id]
+            events[key] = events.get(key, 0) + count
     place, parent, department = _department()
-    events = dict(db.session.execute(
-        select(department, func.count()).select_from(Event)
-        .join(place, place.id == Event.place_id).outerjoin(parent, parent.id == place.parent_id)
-        .where(*_event_conditions(accord_id, as_of, provision_ids, None))
-        .group_by(department)).all())
     provisions = dict(db.session.execute(
         select(department, func.count(func.distinct(EventProvision.provision_id)))
         .select_from(EventProvision).join(Event, Event.id == EventProvision.event_id)
@@ -133,23 +158,24 @@ def _named(model, events: dict, provisions: dict) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["events"], r["code"]))
 
 
-def by_municipality(accord_id: int, as_of: date, provision_ids=None) -> list[dict]:
+def by_municipality(accord_id: int, as_of: date, provision_ids=None,
+                    per_place: dict[int, int] | None = None) -> list[dict]:
     """[{"code", "name", "department", "longitude", "latitude", "events"}] per place with
-    a point and verified events up to `as_of` (the map), most events first then by code."""
+    a point and verified events up to `as_of` (the map), most events first then by code.
+    `per_place`: `events_by_place` for the same arguments, when already read."""
+    if per_place is None:
+        per_place = events_by_place(accord_id, as_of, provision_ids)
+    if not per_place:
+        return []
     parent = aliased(Place)
-    counted = (select(Event.place_id, func.count().label("events"))
-               .where(*_event_conditions(accord_id, as_of, provision_ids, None),
-                      Event.place_id.is_not(None))
-               .group_by(Event.place_id).subquery())
     rows = db.session.execute(
-        select(Place.code, Place.name, parent.name, Place.longitude, Place.latitude,
-               counted.c.events)
-        .join(counted, counted.c.place_id == Place.id)
+        select(Place.id, Place.code, Place.name, parent.name, Place.longitude, Place.latitude)
         .outerjoin(parent, parent.id == Place.parent_id)
-        .where(and_(Place.longitude.is_not(None), Place.latitude.is_not(None))))
+        .where(Place.id.in_(list(per_place)), Place.longitude.is_not(None),
+               Place.latitude.is_not(None)))
     found = [{"code": code, "name": name, "department": department or "",
-              "longitude": float(lon), "latitude": float(lat), "events": events}
-             for code, name, department, lon, lat, events in rows]
+              "longitude": float(lon), "latitude": float(lat), "events": per_place[pid]}
+             for pid, code, name, department, lon, lat in rows]
     return sorted(found, key=lambda r: (-r["events"], r["code"]))
 
 
