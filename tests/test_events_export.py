@@ -106,3 +106,37 @@ def test_the_feed_page_links_its_files_with_its_filters(client, placed):  # noqa
     page = client.get(f"{BASE}?effect=advances&page=1").get_data(as_text=True)
     assert f'href="{BASE}.csv?effect=advances"' in page
     assert f'href="{BASE}.xlsx?effect=advances"' in page
+
+
+def _report_sheets(client, query: str) -> dict[str, list[tuple]]:
+    response = client.get(f"/accords/colombia-2016-demo/report.xlsx?{query}")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.data), read_only=True)
+    return {name: list(book[name].iter_rows(values_only=True))
+            for name in ("Events", "Sources")}
+
+
+def test_report_workbook_has_events_and_sources_verified_for_the_public(client, demo,  # noqa: F811
+                                                                       placed, make_user,
+                                                                       login):
+    sheets = _report_sheets(client, "as_of=2021-06-30")
+    events, sources = sheets["Events"], sheets["Sources"]
+    assert [r[events[0].index("Title")] for r in events[1:]] == ["E3", "E2", "E1"]
+    head = sources[0]
+    assert [(r[head.index("Title")], r[head.index("Events citing it")],
+             r[head.index("Review state")]) for r in sources[1:]] == [
+        ("S1", 1, "verified"), ("S2", 1, "verified"), ("S3", 1, "verified")]
+    s1 = sources[1]
+    assert s1[head.index("File type")] == "application/pdf"
+    assert s1[head.index("Kind")] == "report" and s1[head.index("Shared by every accord")] == "no"
+    earlier = _report_sheets(client, "as_of=2019-12-31")
+    assert [r[3] for r in earlier["Events"][1:]] == ["E2", "E1"]
+    assert [r[1] for r in earlier["Sources"][1:]] == ["S1", "S2"]
+    login(make_user("coordinator", demo))
+    inside = _report_sheets(client, "as_of=2021-06-30")
+    head = inside["Events"][0]
+    assert [(r[head.index("Title")], r[head.index("Review state")])
+            for r in inside["Events"][1:]] == [("E5", "rejected"), ("E4", "pending"),
+                                               ("E3", "verified"), ("E2", "verified"),
+                                               ("E1", "verified")]
+    assert [r[1] for r in inside["Sources"][1:]] == ["S1", "S2", "S3", "S4", "S5"]

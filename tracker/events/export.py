@@ -88,3 +88,61 @@ def events_xlsx(accord: Accord, chosen: EventFilter, internal: bool,
     _fill(book.sheet(C.EVENTS_SHEET, C.EVENTS, freeze="C2"),
           readable_events(event_rows(accord, chosen, internal)))
     return book.save()
+
+
+def source_rows(accord: Accord, as_of, internal: bool) -> list[dict]:
+    """Rows of `columns.SOURCES`: the sources cited by the accord's events dated up to
+    `as_of`, with how many of those events cite each, oldest source first. `internal`:
+    events in every review state and every source with its review state; else verified
+    events and verified sources only."""
+    from sqlalchemy import func, select
+
+    from ..extensions import db
+    from .models import Attachment, Event, EventSource, Source
+
+    states = ("verified", "pending", "rejected") if internal else ("verified",)
+    cited = dict(db.session.execute(
+        select(EventSource.source_id, func.count()).join(Event, Event.id == EventSource.event_id)
+        .where(Event.accord_id == accord.id, Event.occurred_on <= as_of,
+               Event.review_state.in_(states))
+        .group_by(EventSource.source_id)).all())
+    if not cited:
+        return []
+    query = (select(Source, Attachment.media_type)
+             .outerjoin(Attachment, Attachment.sha256 == Source.attachment_sha256)
+             .where(Source.id.in_(list(cited))).order_by(Source.id))
+    if not internal:
+        query = query.where(Source.review_state == "verified")
+    return [{"source_id": s.id, "title": s.title, "kind": s.kind, "publisher": s.publisher,
+             "published_on": s.published_on, "url": s.url, "language": s.language,
+             "shared": "yes" if s.accord_id is None else "no",
+             "attachment_name": s.attachment_name, "attachment_type": media_type,
+             "attachment_sha256": s.attachment_sha256, "events": cited[s.id],
+             "review_state": s.review_state}
+            for s, media_type in db.session.execute(query)]
+
+
+def readable_sources(rows: Iterable[dict]) -> Iterator[dict]:
+    """Source rows with kind, shared and review state in the reader's language."""
+    from ..i18n import stored_word, yes_no
+    from .routes import SOURCE_KIND_LABELS
+
+    for row in rows:
+        yield {**row, "kind": str(SOURCE_KIND_LABELS.get(row["kind"], row["kind"])),
+               "shared": yes_no(row["shared"] == "yes"),
+               "review_state": stored_word(row["review_state"])}
+
+
+def add_sheets(book, accord: Accord, as_of, internal: bool) -> None:
+    """The report workbook's Events and Sources sheets (`book`: a `tracker.excel.Book`):
+    events dated up to `as_of` and the sources they cite, verified only unless
+    `internal` (as the History sheet treats records awaiting review)."""
+    from ..excel import columns as C
+    from ..excel.export import _fill
+
+    states = ("verified", "pending", "rejected") if internal else ("verified",)
+    chosen = EventFilter(until=as_of, states=states)
+    _fill(book.sheet(C.EVENTS_SHEET, C.EVENTS, freeze="C2"),
+          readable_events(event_rows(accord, chosen, internal)))
+    _fill(book.sheet(C.SOURCES_SHEET, C.SOURCES, freeze="C2"),
+          readable_sources(source_rows(accord, as_of, internal)))
