@@ -206,3 +206,23 @@ def test_event_charts_draw(client, placed, name):  # noqa: F811
     svg = client.get(f"/accords/colombia-2016-demo/charts/{name}.svg?as_of=2021-06-30",
                      headers={"Accept-Language": "es"}).get_data(as_text=True)
     assert "Illustrative data" not in svg and "Datos ilustrativos" in svg
+
+
+# --- the provision list: no event since a date -------------------------------------------------
+
+def test_the_provision_list_filters_no_event_since(client, demo, placed):  # noqa: F811
+    p = demo.provisions
+    url = "/accords/colombia-2016-demo/provisions"
+    everyone = len(p)
+    # Verified events since 2019-01-01: E2 (p1) and E3 (p2); E4 (p0) is pending.
+    html = client.get(f"{url}?no_event_since=2019-01-01").get_data(as_text=True)
+    assert f"{everyone - 2} provisions" in html
+    since_2018 = client.get(f"{url}?no_event_since=2018-01-01").get_data(as_text=True)
+    assert f"{everyone - 3} provisions" in since_2018  # E1 adds p0 (p1 already counted)
+    latest = client.get(f"{url}?no_event_since=2020-03-01").get_data(as_text=True)
+    assert f"{everyone} provisions" in latest
+    first_page = client.get(f"{url}?no_event_since=2019-01-01&section={p[2].section.code}"
+                            ).get_data(as_text=True)
+    assert f">{p[2].code}</a>" not in first_page
+    assert client.get(f"{url}?no_event_since=2019-13-01").status_code == 400
+    assert client.get(f"{url}?no_event_since=2999-01-01").status_code == 400
