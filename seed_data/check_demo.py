@@ -252,6 +252,17 @@ def check_accord_json(report):
            and "illustrative" in data.get("name", ""), "colombia_demo/accord.json fields")
 
 
+def check_events(report):
+    from demo_events import EVENTS_CSV, problems
+
+    found = problems(read_csv(DEMO / "statuses.csv"), read_csv(EVENTS_CSV))
+    for problem in found[:10]:
+        report(False, f"events.csv: {problem}")
+    report(not found, "events.csv: every level change has an event of its effect dated on it "
+                      "or up to 30 days before; real municipalities (PDET for point 1); "
+                      "labelled illustrative")
+
+
 def run_checks():
     report = Report()
     check_inputs(report)
@@ -266,5 +277,6 @@ def run_checks():
     check_reversals(report, history)
     check_gaps(report, history, stips)
     check_accord_json(report)
+    check_events(report)
     print(f"{report.failures} check(s) failed" if report.failures else "all checks passed")
     return 1 if report.failures else 0

@@ -19,6 +19,8 @@ every row labelled illustrative, calibrated to reproduce the published aggregate
    (weighted: priority faster, gender/ethnic slower, ceasefire themes fast) and dated on a
    random day inside the interval.  A few one-step reversals are placed strictly between two
    cut-offs, so they never change a level at a cut-off.
+3. ``colombia_demo/events.csv`` -- illustrative implementation events and their sources,
+   at least one for every level change, on real municipalities (``demo_events.py``).
 
 Everything is driven by one ``random.Random(SEED)``; two runs give byte-identical files.
 ``--check`` re-reads the committed files and verifies every calibration constraint.
@@ -505,9 +507,13 @@ def generate():
     """All generated files as {path: text}."""
     rng = random.Random(SEED)
     stips = build_structure(rng)
-    statuses = build_statuses(rng, stips)
+    statuses = csv_text(STATUS_COLUMNS, build_statuses(rng, stips))
+    from demo_events import EVENT_COLUMNS, build_events  # illustrative events: see there
+
+    events = build_events(list(csv.DictReader(io.StringIO(statuses))))
     return {DEMO / "structure.csv": csv_text(STRUCTURE_COLUMNS, structure_rows(stips)),
-            DEMO / "statuses.csv": csv_text(STATUS_COLUMNS, statuses)}
+            DEMO / "statuses.csv": statuses,
+            DEMO / "events.csv": csv_text(EVENT_COLUMNS, events)}
 
 
 def write_all():

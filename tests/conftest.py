@@ -59,7 +59,7 @@ def app(tmp_path_factory):
         from tracker import seed
 
         upgrade()
-        seed.run()
+        seed.run(events=False)  # tests place their own events
         db.session.remove()
     yield application
     with application.app_context():

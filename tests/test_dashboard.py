@@ -23,7 +23,8 @@ PAGE = f"/accords/{SLUG}/dashboard"
 API = f"/api/v1/accords/{SLUG}"
 CHART = f"/accords/{SLUG}/charts"
 AS_OF = "2019-02-28"
-CHART_NAMES = ("priority", "status", "groups", "tags", "comparison", "curve", "pace")
+CHART_NAMES = ("priority", "status", "groups", "tags", "comparison", "curve", "pace", "events",
+               "events_map")
 
 
 @pytest.fixture(autouse=True)
@@ -107,7 +108,7 @@ def test_page_shows_every_part_with_a_chart_link_and_alt_text(client):
     html = page(client)
     text = html.decode()
     for part in ("headline", "priority", "status", "groups", "tags", "comparison", "pace",
-                 "overdue"):
+                 "overdue", "events", "events-places", "stalled"):
         assert f'id="{part}"' in text
     images = re.findall(r'<img src="([^"]+)" alt="([^"]+)"', text)
     assert [src.split("/")[-1].split(".")[0] for src, _ in images] == list(CHART_NAMES)

@@ -22,7 +22,8 @@ from tracker.tables import check_xlsx_container
 
 SLUG = "colombia-2016-demo"
 AS_OF = "2019-02-28"
-SHEETS = ["About", "Summary", "Provisions", "History", "Timeline", "Comparison"]
+SHEETS = ["About", "Summary", "Provisions", "History", "Timeline", "Comparison", "Events",
+          "Sources"]
 
 
 def _book(response):
@@ -38,7 +39,8 @@ def _rows(sheet) -> list[dict]:
 
 def _spec(title: str):
     return {"Summary": C.SUMMARY, "Provisions": C.PROVISIONS, "History": C.HISTORY,
-            "Timeline": C.TIMELINE, "Comparison": C.COMPARISON, "Update": C.UPDATE}[title]
+            "Timeline": C.TIMELINE, "Comparison": C.COMPARISON, "Update": C.UPDATE,
+            "Events": C.EVENTS, "Sources": C.SOURCES}[title]
 
 
 @pytest.fixture
@@ -314,7 +316,7 @@ def test_unknown_reference_set_is_404(client):
 # --- in the reader's language ----------------------------------------------------------------
 
 SPANISH_SHEETS = ["Acerca de", "Resumen", "Disposiciones", "Historial", "Evolución",
-                  "Comparación"]
+                  "Comparación", "Eventos", "Fuentes"]
 
 
 def test_the_report_follows_the_readers_language(client, report):

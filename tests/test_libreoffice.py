@@ -83,7 +83,7 @@ def test_libreoffice_finds_the_api_figures_in_the_report(soffice, client, tmp_pa
     data = client.get(f"/accords/{SLUG}/report.xlsx?as_of={AS_OF}").data
     sheets = to_csv(soffice, tmp_path, data, "report")
     assert set(sheets) == {"About", "Summary", "Provisions", "History", "Timeline",
-                           "Comparison"}
+                           "Comparison", "Events", "Sources"}
     api = client.get(f"/api/v1/accords/{SLUG}/summary?as_of={AS_OF}").get_json()
     summary = {row["Group"]: row for row in sheets["Summary"]}
     for group, part in (("all", api), ("priority", api["priority"]),

@@ -50,9 +50,41 @@ def test_counts(demo):
 
 def test_seed_twice_changes_nothing(app, row_counts):
     before = row_counts()
-    lines = seed.run()
+    lines = seed.run(events=False)
     assert row_counts() == before
     assert "created 0 status records" in lines[-1]
+
+
+def test_demo_events_match_every_level_change_and_load_once(demo, row_counts):
+    """Each verified level change of the demo has a verified event linked to its provision,
+    advancing a rise or setting back a fall, dated on the change or up to 30 days before;
+    the events are on municipalities, labelled illustrative; a second load adds nothing."""
+    from tracker.events.models import Event, EventProvision
+
+    assert seed.load_demo_events(seed.SEED_DIR).startswith("created 454 event(s)")
+    events = db.session.scalars(select(Event).where(Event.accord_id == demo.id)).all()
+    assert len(events) == 454
+    assert all(e.review_state == "verified" and e.title.startswith("Illustrative")
+               and e.place.kind == "municipality" for e in events)
+    links: dict[tuple[int, str], list[date]] = {}
+    for provision_id, effect, day in db.session.execute(
+            select(EventProvision.provision_id, EventProvision.effect,
+                   EventProvision.occurred_on).where(EventProvision.accord_id == demo.id)):
+        links.setdefault((provision_id, effect), []).append(day)
+    previous: dict[int, int] = {}
+    changes = 0
+    for record in AccordFigures(demo).records:
+        before = previous.get(record.provision_id, 0)
+        if record.level != before:
+            changes += 1
+            effect = "advances" if record.level > before else "sets_back"
+            days = links.get((record.provision_id, effect), [])
+            assert any(0 <= (record.effective_on - d).days <= 30 for d in days), record
+        previous[record.provision_id] = record.level
+    assert changes == 990
+    before = row_counts()
+    assert "created 0 event(s)" in seed.load_demo_events(seed.SEED_DIR)
+    assert row_counts() == before
 
 
 def test_reference_accords_are_pam_id_not_illustrative():

@@ -532,3 +532,68 @@ def _wrap(text: str, width: int, lines: int = 2) -> str:
             kept.pop()
         out = out[: lines - 1] + [(" ".join(kept) if kept else last[: width - 1]) + "…"]
     return "\n".join(out)
+
+
+# --- implementation events -------------------------------------------------------------------
+
+def events_per_month(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png",
+                     size: str = "wide") -> bytes:
+    """Verified events by month: events with an advancing link as bars above the axis,
+    events with a setback below it, and every event as a step line.
+
+    rows: [{"month": date (first day), "events", "advances", "setbacks"}].
+    labels: "events", "advances", "setbacks", "x", "y".
+    """
+    fig, ax = _figure(labels, size)
+    months = [r["month"] for r in rows]
+    width = 24  # days: a month's bar with a gap
+    handles = []
+    if rows:
+        middle = [m + timedelta(days=14) for m in months]
+        handles.append(ax.bar(middle, [r["advances"] for r in rows], width=width,
+                              color=LEVEL_COLOURS[3], label=labels["advances"]))
+        handles.append(ax.bar(middle, [-r["setbacks"] for r in rows], width=width,
+                              color=LEVEL_COLOURS[0], label=labels["setbacks"]))
+        handles += ax.step(middle, [r["events"] for r in rows], where="mid", color=ACCORD,
+                           linewidth=1.2, label=labels["events"])
+        ax.axhline(0, color=INK, linewidth=0.8)
+        _time_span(ax, months[0], months[-1] + timedelta(days=31))
+    _no_data(ax, labels, not any(r["events"] for r in rows))
+    _year_axis(ax)
+    ax.yaxis.set_major_formatter(lambda value, _pos: f"{abs(value):g}")
+    _axis_labels(ax, labels)
+    if handles:
+        _legend(ax, handles)
+    return _save(fig, fmt)
+
+
+def events_map(points: Sequence[Mapping], labels: Mapping, fmt: str = "png",
+               size: str = "wide", named: int = 5) -> bytes:
+    """Verified events by municipality at the municipalities' points (longitude, latitude
+    in WGS84 degrees), each dot's area proportional to its events; the `named` places with
+    most events are labelled. points: [{"name", "longitude", "latitude", "events"}], most
+    events first. labels: "x", "y", "legend" (what a dot is)."""
+    fig, ax = _figure(labels, size)
+    if size == "wide":
+        fig.set_figheight(6.5)
+    if points:
+        most = max(p["events"] for p in points)
+        scale = 400 / most
+        ax.scatter([p["longitude"] for p in points], [p["latitude"] for p in points],
+                   s=[max(12, p["events"] * scale) for p in points], color=LEVEL_COLOURS[3],
+                   alpha=0.6, edgecolors="white", linewidths=0.5, label=labels["legend"])
+        for p in points[:named]:
+            ax.annotate(f"{p['name'].title()} ({p['events']})", (p["longitude"], p["latitude"]),
+                        xytext=(5, 5), textcoords="offset points",
+                        fontsize=_font(fig, "value"), color=INK)
+        lons = [p["longitude"] for p in points]
+        lats = [p["latitude"] for p in points]
+        pad = 1.0
+        ax.set_xlim(min(lons) - pad, max(max(lons) + pad, min(lons) + 4))
+        ax.set_ylim(min(lats) - pad, max(max(lats) + pad, min(lats) + 4))
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.grid(color="#E5E5E5", linewidth=0.8)
+    ax.set_axisbelow(True)
+    _no_data(ax, labels, not points)
+    _axis_labels(ax, labels)
+    return _save(fig, fmt)

@@ -65,6 +65,19 @@ def load_demo_accord(seed_dir: Path) -> str:
     return "; ".join(messages)
 
 
+def load_demo_events(seed_dir: Path) -> str:
+    """The demo accord's illustrative events and sources (seed_data/colombia_demo/events.csv,
+    written by generate.py: at least one verified event for every level change of its status
+    histories, on real municipalities), verified as the demo's status records are; a second
+    run changes nothing. Needs the places and the demo accord loaded."""
+    from .events.importer import import_events
+
+    folder = seed_dir / "colombia_demo"
+    slug = json.loads((folder / "accord.json").read_text(encoding="utf-8"))["slug"]
+    path = folder / "events.csv"
+    return str(import_events(slug, path.read_bytes(), path.name, verified=True, actor="seed"))
+
+
 def load_places(seed_dir: Path) -> str:
     """Colombia's DIVIPOLA places and PDET subregions (seed_data/places/, unmodified copies);
     a second run changes nothing."""
@@ -74,9 +87,14 @@ def load_places(seed_dir: Path) -> str:
                      for name in PLACE_FILES)
 
 
-def run(seed_dir: Path = SEED_DIR) -> list[str]:
-    """Load everything; return one line per step for the command's output."""
-    return [f"provision types: {load_provision_types()} added",
-            f"reference set: {load_reference_set(seed_dir)}",
-            f"places: {load_places(seed_dir)}",
-            f"demo accord: {load_demo_accord(seed_dir)}"]
+def run(seed_dir: Path = SEED_DIR, events: bool = True) -> list[str]:
+    """Load everything (the demo's illustrative events unless `events` is False: the test
+    suite starts without them, so its event figures are computed by hand); return one line
+    per step for the command's output."""
+    lines = [f"provision types: {load_provision_types()} added",
+             f"reference set: {load_reference_set(seed_dir)}",
+             f"places: {load_places(seed_dir)}",
+             f"demo accord: {load_demo_accord(seed_dir)}"]
+    if events:
+        lines.append(f"demo events: {load_demo_events(seed_dir)}")
+    return lines

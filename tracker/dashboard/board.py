@@ -12,6 +12,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import charts, queries
+from ..domain import event_figures
+from ..events import figures as event_queries
 from ..domain.metrics import Filters
 from ..extensions import db
 from ..figures import AccordFigures, alignment_rule, default_reference_set
@@ -20,7 +22,8 @@ from ..models import Accord, ProvisionType
 from ..web import day_of_year, decimal_sign, local_date, score_figure, share_figure
 
 CROSS_CUTTING_TAGS = ("gender", "ethnic")
-CHARTS = ("priority", "status", "groups", "tags", "comparison", "curve", "pace")
+CHARTS = ("priority", "status", "groups", "tags", "comparison", "curve", "pace", "events",
+          "events_map")
 REFERENCE_CHARTS = ("comparison", "curve")
 
 
@@ -79,7 +82,8 @@ class Board:
     #: Computed figures (plain, small) that may be kept for the next request.
     KEPT = ("summary", "timeline", "priority_flags", "priority_since", "section_titles",
             "groups", "tags", "comparison", "curve", "illustrative_references", "pace",
-            "overdue")
+            "overdue", "events_monthly", "events_departments", "events_subregions",
+            "events_places", "stalled")
 
     def __init__(self, accord: Accord, figures: AccordFigures, selection: Selection):
         self.accord, self.figures, self.sel = accord, figures, selection
@@ -213,6 +217,66 @@ class Board:
                 for p in self.figures.overdue(self.sel.as_of, self.sel.filters)]
 
 
+    # --- implementation events (verified, dated up to the board's date) ---------------------
+
+    @cached_property
+    def event_provision_ids(self) -> list[int] | None:
+        """The selection's provision ids when a point, theme or tag is chosen (events count
+        when they bear on one of them); None: the whole accord."""
+        if self.sel.section is None and self.sel.tag is None:
+            return None
+        return [p.id for p in self.figures.subset(self.sel.filters)]
+
+    @cached_property
+    def events_monthly(self) -> list[dict]:
+        """Events per month since the signing (`domain.event_figures.monthly`), months as
+        ISO dates."""
+        ids, as_of = self.event_provision_ids, self.sel.as_of
+        effects = event_queries.effects_by_day(self.accord.id, as_of, ids)
+        rows = event_figures.monthly(as_of, event_queries.events_by_day(self.accord.id, as_of,
+                                                                        ids),
+                                     effects["advances"], effects["sets_back"],
+                                     start=self.accord.signed_on)
+        return [{**r, "month": r["month"].isoformat()} for r in rows]
+
+    @cached_property
+    def events_per_place(self) -> dict[int, int]:
+        """Place id -> verified events there (read once for departments and the map)."""
+        return event_queries.events_by_place(self.accord.id, self.sel.as_of,
+                                             self.event_provision_ids)
+
+    @cached_property
+    def events_departments(self) -> list[dict]:
+        return event_queries.by_department(self.accord.id, self.sel.as_of,
+                                           self.event_provision_ids, self.events_per_place)
+
+    @cached_property
+    def events_subregions(self) -> list[dict]:
+        return event_queries.by_group(self.accord.id, self.sel.as_of, self.event_provision_ids)
+
+    @cached_property
+    def events_places(self) -> list[dict]:
+        return event_queries.by_municipality(self.accord.id, self.sel.as_of,
+                                             self.event_provision_ids, self.events_per_place)
+
+    @cached_property
+    def stalled(self) -> dict:
+        """Provisions of the selection with no verified event and no level change from
+        `window_start(as_of)` to `as_of`: {"since", "count", "priority_count", "rows":
+        [{"code", "priority", "section"}]} (rows in the accord's order)."""
+        as_of = self.sel.as_of
+        since = event_figures.window_start(as_of)
+        with_events = event_queries.provisions_with_events(self.accord.id, since, as_of)
+        changed = event_figures.changed_in(self.figures.records, since, as_of,
+                                           self.sel.include_pending)
+        found = event_figures.stalled(self.figures.subset(self.sel.filters), with_events,
+                                      changed)
+        return {"since": since.isoformat(), "count": len(found),
+                "priority_count": sum(1 for p in found if p.priority),
+                "rows": [{"code": p.code, "priority": p.priority, "section": p.section}
+                         for p in found]}
+
+
 def natural(code: str) -> tuple:
     """Sort "1.10" after "1.9"."""
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
@@ -307,6 +371,13 @@ def _chart_labels(board: Board, name: str) -> dict:
             "projection": _("At the pace of the last 12 months"),
             "required": _("Pace needed to complete by the target date"),
             "target": _("Target date %(date)s", date=local_date(board.pace["target_date"]))},
+        "events": lambda: {"title": _("Verified implementation events by month"),
+                           "x": year, "y": _("Events"), "events": _("All events"),
+                           "advances": _("Events that advance a provision"),
+                           "setbacks": _("Events that set a provision back (below the axis)")},
+        "events_map": lambda: {"title": _("Verified implementation events by municipality"),
+                               "x": _("Longitude"), "y": _("Latitude"),
+                               "legend": _("Events (dot area)")},
     }
     return {**_frame(board, name), **by_name[name]()}
 
@@ -333,6 +404,11 @@ def render_chart(board: Board, name: str, fmt: str, size: str = "wide") -> bytes
         return charts.comparison_ranges(rows, labels, fmt, size)
     if name == "curve":
         return charts.score_curve(board.curve, labels, fmt, size)
+    if name == "events":
+        rows = [{**r, "month": date.fromisoformat(r["month"])} for r in board.events_monthly]
+        return charts.events_per_month(rows, labels, fmt, size)
+    if name == "events_map":
+        return charts.events_map(board.events_places, labels, fmt, size)
     return charts.pace_projection(board.timeline, board.pace, labels, fmt, size)
 
 
@@ -363,6 +439,17 @@ def alt_texts(board: Board) -> dict[str, str]:
                   "%(target)s (%(r)s points a month).", m=score_figure(pace["monthly_change_12m"]),
                   target=local_date(pace["target_date"]),
                   r=score_figure(pace["required_monthly_change"])),
+        "events": _("Bar chart of the verified implementation events by month up to %(date)s: "
+                    "%(n)s events, %(a)s advancing a provision and %(s)s setting one back; see "
+                    "the table for each month.", date=local_date(s["as_of"]),
+                    n=sum(r["events"] for r in board.events_monthly),
+                    a=sum(r["advances"] for r in board.events_monthly),
+                    s=sum(r["setbacks"] for r in board.events_monthly)),
+        "events_map": _("Map of the verified implementation events at %(n)s municipalities, "
+                        "each a dot sized by its events; most in %(top)s. See the table.",
+                        n=len(board.events_places),
+                        top=", ".join(f"{p['name'].title()} ({p['events']})"
+                                      for p in board.events_places[:3]) or "—"),
     }
 
 

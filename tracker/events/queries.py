@@ -96,6 +96,28 @@ def find_events(accord: Accord, chosen: EventFilter, page: int = 1, per_page: in
     return EventPage(total, page, per_page, _as_dicts(accord, events, internal))
 
 
+def every_event(accord: Accord, chosen: EventFilter, internal: bool = False,
+                chunk: int = 500):
+    """Every event of the accord matching `chosen`, newest first, as `find_events` gives
+    them (dicts), read `chunk` at a time by key (date, id): memory stays flat and each read
+    is one index range, however many events match. A generator."""
+    conditions = _conditions(accord, chosen)
+    after: tuple[date, int] | None = None
+    while True:
+        query = select(Event).where(*conditions)
+        if after is not None:
+            query = query.where((Event.occurred_on < after[0])
+                                | ((Event.occurred_on == after[0]) & (Event.id < after[1])))
+        events = db.session.scalars(query.order_by(Event.occurred_on.desc(), Event.id.desc())
+                                    .limit(chunk)).all()
+        if not events:
+            return
+        yield from _as_dicts(accord, events, internal)
+        after = (events[-1].occurred_on, events[-1].id)
+        if len(events) < chunk:
+            return
+
+
 def _as_dicts(accord: Accord, events: list[Event], internal: bool) -> list[dict]:
     ids = [e.id for e in events]
     if not ids:

@@ -244,3 +244,46 @@ CHANGES = (
     Column("level_before", N_("Level before"), 11, "int", "0"),
     Column("level_after", N_("Level after"), 11, "int", "0"),
 )
+
+#: Events: the events feed's CSV/XLSX export and the report workbook's Events sheet. Title
+#: and description as stored (the accord's original language), then in each language;
+#: provisions as "code:effect" and sources as ids, joined with "; ".
+EVENTS = (
+    Column("event_id", N_("Event"), 8, "int"),
+    Column("date", N_("Date"), 12, "date"),
+    Column("end_date", N_("End date"), 12, "date"),
+    Column("title", N_("Title"), 40),
+    Column("description", N_("Description"), 60),
+    Column("place_code", N_("Place code"), 10),
+    Column("place", N_("Place"), 24),
+    Column("place_parent", N_("Department"), 22),
+    Column("actors", N_("Actors"), 28),
+    Column("provisions", N_("Provisions (code:effect)"), 30),
+    Column("source_ids", N_("Sources"), 12),
+    Column("source_titles", N_("Source titles"), 40),
+    Column("source_urls", N_("Source links"), 40),
+    Column("review_state", N_("Review state"), 12),
+    Column("title_en", N_("Title in English"), 40),
+    Column("title_es", N_("Title in Spanish"), 40),
+    Column("description_en", N_("Description in English"), 60),
+    Column("description_es", N_("Description in Spanish"), 60),
+)
+EVENTS_SHEET = N_("Events")
+
+#: Sources cited by an accord's events (the report workbook's Sources sheet).
+SOURCES = (
+    Column("source_id", N_("Source"), 8, "int"),
+    Column("title", N_("Title"), 40),
+    Column("kind", N_("Kind"), 16),
+    Column("publisher", N_("Publisher"), 24),
+    Column("published_on", N_("Date"), 12, "date"),
+    Column("url", N_("Link"), 40),
+    Column("language", N_("Language"), 9),
+    Column("shared", N_("Shared by every accord"), 10),
+    Column("attachment_name", N_("Attached file"), 24),
+    Column("attachment_type", N_("File type"), 18),
+    Column("attachment_sha256", N_("File SHA-256"), 30),
+    Column("events", N_("Events citing it"), 10, "int"),
+    Column("review_state", N_("Review state"), 12),
+)
+SOURCES_SHEET = N_("Sources")

@@ -221,6 +221,7 @@ def report_workbook(accord: Accord, as_of: date, *, include_unverified: bool = T
                     known_at: datetime | None = None, cutoff_label: str | None = None,
                     since=None, snapshot=None, fixed_at: datetime | None = None) -> bytes:
     """About, Summary, Provisions, History, Timeline and Comparison sheets as of `as_of`,
+    then (a monitored accord's figures as known now) Events and Sources sheets,
     as known at `known_at` (None: now; a cut-off's workbook passes its publication and
     `cutoff_label`), and a Changes sheet when `since` (a `cutoffs.report.Moment`) is given.
     `snapshot`: a cut-off's `cutoffs.snapshot.Snapshot`; its recorded structure (sections,
@@ -259,6 +260,10 @@ def report_workbook(accord: Accord, as_of: date, *, include_unverified: bool = T
             "the history CSV export holds every record.", n=format_decimal(history.count))))
     _timeline_sheet(book, data)
     _fill(book.sheet(N_("Comparison"), C.COMPARISON, freeze="B2"), readable(comparison_table))
+    if known_at is None and accord.kind == "monitored":  # events as known now only
+        from ..events.export import add_sheets
+
+        add_sheets(book, accord, as_of, include_unverified)
     if since is not None:
         from ..cutoffs.sheets import changes_rows
 

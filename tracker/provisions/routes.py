@@ -63,6 +63,23 @@ def _page_number() -> int:
         abort(400, description=_("The page must be a positive whole number."))
 
 
+def _no_event_since(today: date) -> date | None:
+    """The `no_event_since` date (YYYY-MM-DD, not after today); None when not given; 400
+    otherwise."""
+    from ..domain.text import parse_iso_date
+
+    text = request.args.get("no_event_since", "").strip()
+    if not text:
+        return None
+    try:
+        since = parse_iso_date(text)
+    except ValueError:
+        abort(400, description=_("no_event_since must be a date written YYYY-MM-DD."))
+    if since > today:
+        abort(400, description=_("no_event_since is in the future."))
+    return since
+
+
 @bp.get("/accords/<slug>/provisions")
 def index(slug: str):
     accord = visible_accord_or_404(slug)
@@ -76,6 +93,12 @@ def index(slug: str):
     if overdue_only:
         late = {p.id for p in figures.overdue(today, filters)}
         chosen = [p for p in chosen if p.id in late]
+    quiet_since = _no_event_since(today)
+    if quiet_since is not None:  # no verified event dated from that day to today
+        from ..events.figures import provisions_with_events
+
+        busy = provisions_with_events(accord.id, quiet_since, today)
+        chosen = [p for p in chosen if p.id not in busy]
     if text:
         chosen = _search(accord.id, chosen, text)
     size = 50

@@ -1,0 +1,141 @@
+"""ILLUSTRATIVE implementation events and sources for the Colombian demo accord, derived from
+its (illustrative) status histories by ``generate.py``; checked by ``check_demo.py``.
+
+Every level change in ``colombia_demo/statuses.csv`` (a rise from the previous level, 0 before
+the first row, or a fall) gets at least one event linked to that stipulation with effect
+"advances" (rise) or "sets back" (fall), dated on the change or up to ``LEAD_DAYS`` days before
+it, never before the signing. One event covers up to ``MAX_LINKS`` changes of stipulations of
+the same point falling in its ``LEAD_DAYS`` days. Events are placed on real Colombian
+municipalities (DANE's DIVIPOLA codes, ``places/divipola_con_tipo.csv``); events of point 1
+(comprehensive rural reform) on the 170 PDET municipalities (``places/pdet_detalle.csv``).
+Titles, descriptions and sources say they are illustrative; nothing here reports a real event.
+"""
+from __future__ import annotations
+
+import csv
+import random
+from datetime import date, timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+EVENTS_CSV = HERE / "colombia_demo" / "events.csv"
+EVENT_COLUMNS = ["date", "title", "description", "place_code", "provision_codes", "effect",
+                 "actors", "source_title", "source_url", "source_date", "publisher",
+                 "source_kind", "title_translated", "description_translated"]
+SEED = 20161125  # its own sequence: the structure and statuses do not move
+LEAD_DAYS = 30
+MAX_LINKS = 6
+SIGNED = date(2016, 11, 24)
+EFFECT_OF = {1: "advances", -1: "sets back"}
+KINDS = ("official_document", "gazette", "news", "field_observation", "interview", "report")
+VERB = {"advances": ("Progress reported on", "Avances reportados en"),
+        "sets back": ("Setback reported on", "Retrocesos reportados en")}
+
+
+def _read(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def level_changes(status_rows: list[dict]) -> list[tuple[date, str, int]]:
+    """(date, stipulation code, +1 rise / -1 fall) for every row that changes the level of
+    its stipulation (the level before the first row is 0), in date then code order."""
+    previous: dict[str, int] = {}
+    found = []
+    for row in sorted(status_rows, key=lambda r: (r["effective_on"], r["provision_code"])):
+        code, level = row["provision_code"], int(row["level"])
+        before = previous.get(code, 0)
+        if level != before:
+            found.append((date.fromisoformat(row["effective_on"]), code,
+                          1 if level > before else -1))
+        previous[code] = level
+    return found
+
+
+def municipalities() -> tuple[list[dict], list[str]]:
+    """DIVIPOLA municipalities (code, name, department) and the PDET municipalities' codes."""
+    munis = [{"code": r["muni_code"], "name": r["muni_name"], "dept": r["dept_name"]}
+             for r in _read(HERE / "places" / "divipola_con_tipo.csv")
+             if r["tipo"] == "Municipio"]
+    pdet = sorted({r["muni_code"] for r in _read(HERE / "places" / "pdet_detalle.csv")})
+    return munis, pdet
+
+
+def build_events(status_rows: list[dict]) -> list[dict]:
+    """The events file's rows (EVENT_COLUMNS), oldest first."""
+    rng = random.Random(SEED)
+    munis, pdet = municipalities()
+    by_code = {m["code"]: m for m in munis}
+    pending = level_changes(status_rows)
+    covered = [False] * len(pending)
+    rows = []
+    for index, (day, code, sign) in enumerate(pending):
+        if covered[index]:
+            continue
+        point = code.split(".")[0]
+        lead = rng.randrange(0, min(LEAD_DAYS, (day - SIGNED).days) + 1)
+        when = day - timedelta(days=lead)
+        links = []
+        for other in range(index, len(pending)):
+            o_day, o_code, o_sign = pending[other]
+            if o_day > when + timedelta(days=LEAD_DAYS) or len(links) == MAX_LINKS:
+                break
+            if covered[other] or o_code.split(".")[0] != point or o_sign != sign \
+                    or any(o_code == c for c in links):
+                continue
+            links.append(o_code)
+            covered[other] = True
+        rows.append(_event(rng, len(rows) + 1, when, point, links, EFFECT_OF[sign],
+                           by_code[rng.choice(pdet)] if point == "1" else rng.choice(munis)))
+    return rows
+
+
+def _event(rng, number: int, when: date, point: str, codes: list[str], effect: str,
+           place: dict) -> dict:
+    kind = rng.choice(KINDS)
+    en, es = VERB[effect]
+    where = f"{place['name'].title()} ({place['dept'].title()})"
+    return {"date": when.isoformat(),
+            "title": f"Illustrative event {number}: {en.lower()} point {point} in {where}",
+            "description": (f"ILLUSTRATIVE stand-in, not a real event: {en.lower()} "
+                            f"{len(codes)} stipulation(s) of point {point}."),
+            "place_code": place["code"], "provision_codes": ";".join(codes),
+            "effect": effect, "actors": "Illustrative actor",
+            "source_title": f"Illustrative source for event {number}", "source_url": "",
+            "source_date": (when + timedelta(days=rng.randrange(0, 8))).isoformat(),
+            "publisher": "Illustrative publisher", "source_kind": kind,
+            "title_translated": (f"Evento ilustrativo {number}: {es.lower()} el punto {point} "
+                                 f"en {where}"),
+            "description_translated": (f"Sustituto ILUSTRATIVO, no un evento real: "
+                                       f"{es.lower()} {len(codes)} estipulación(es) del "
+                                       f"punto {point}.")}
+
+
+def problems(status_rows: list[dict], event_rows: list[dict]) -> list[str]:
+    """What is wrong with the events file against the status histories (empty: nothing):
+    a level change without an event of the right effect dated on it or up to LEAD_DAYS
+    before; an event before the signing, at an unknown municipality, or of point 1 outside
+    the PDET municipalities; a title that does not say it is illustrative."""
+    munis, pdet = municipalities()
+    known, pdet = {m["code"] for m in munis}, set(pdet)
+    links: dict[tuple[str, str], list[date]] = {}
+    found = []
+    for number, row in enumerate(event_rows, 2):
+        day = date.fromisoformat(row["date"])
+        codes = row["provision_codes"].split(";")
+        for code in codes:
+            links.setdefault((code, row["effect"]), []).append(day)
+        if day < SIGNED:
+            found.append(f"row {number}: before the signing")
+        if row["place_code"] not in known:
+            found.append(f"row {number}: {row['place_code']} is not a DIVIPOLA municipality")
+        if codes[0].split(".")[0] == "1" and row["place_code"] not in pdet:
+            found.append(f"row {number}: a point 1 event outside the PDET municipalities")
+        if not row["title"].startswith("Illustrative"):
+            found.append(f"row {number}: the title does not say it is illustrative")
+    for day, code, sign in level_changes(status_rows):
+        days = links.get((code, EFFECT_OF[sign]), [])
+        if not any(day - timedelta(days=LEAD_DAYS) <= d <= day for d in days):
+            found.append(f"{code} on {day}: no {EFFECT_OF[sign]} event in the {LEAD_DAYS} "
+                         "days before")
+    return found

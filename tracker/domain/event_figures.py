@@ -1,0 +1,96 @@
+"""What the dashboard shows of implementation events, as pure functions over plain values
+(`events.figures` reads them from the database with GROUP BY queries).
+
+- Events per month: for each calendar month from the first month with an event (or the
+  month of `start`) to the month of `as_of`, the verified events dated in it, and of them
+  those with at least one link that advances (sets back) a provision of the selection. An
+  event has one date, so summing per-day counts gives each month's count exactly.
+- Stalled: a provision of the selection with no verified event linked to it and no change
+  of level in the 12 months up to and including `as_of` (`window_start(as_of)` to `as_of`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Iterable, Mapping
+
+from .metrics import counted_states
+
+STALLED_MONTHS = 12
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` calendar months earlier (the month's last day where it has no
+    such day: 31 March less one month is 28 or 29 February)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # unreachable: every month has a 28th
+
+
+def window_start(as_of: date, months: int = STALLED_MONTHS) -> date:
+    """The first day of the `months` months that end on `as_of` (the day after the same
+    day `months` months earlier): 2024-06-30 -> 2023-07-01."""
+    return date.fromordinal(months_before(as_of, months).toordinal() + 1)
+
+
+def _month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def monthly(as_of: date, events: Mapping[date, int], advances: Mapping[date, int],
+            setbacks: Mapping[date, int], start: date | None = None) -> list[dict]:
+    """[{"month": first day of the month (date), "events", "advances", "setbacks"}] for
+    every month from the earliest of `start` and the first dated count to `as_of`'s month,
+    months without events included (zeros). Counts are per day (date -> count); days after
+    `as_of` are ignored."""
+    days = [d for d in (*events, *advances, *setbacks) if d <= as_of]
+    if start is not None:
+        days.append(start)
+    if not days:
+        return []
+    totals: dict[date, list[int]] = {}
+    for column, counts in enumerate((events, advances, setbacks)):
+        for day, count in counts.items():
+            if day <= as_of:
+                totals.setdefault(_month(day), [0, 0, 0])[column] += count
+    rows, month, last = [], _month(min(days)), _month(as_of)
+    while month <= last:
+        found = totals.get(month, [0, 0, 0])
+        rows.append({"month": month, "events": found[0], "advances": found[1],
+                     "setbacks": found[2]})
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return rows
+
+
+@dataclass(frozen=True)
+class StalledProvision:
+    """A provision with neither a verified event nor a level change in the window."""
+
+    id: int
+    code: str
+    priority: bool
+    section: str
+
+
+def stalled(provisions: Iterable, with_events: set[int], changed: set[int]
+            ) -> list[StalledProvision]:
+    """The provisions (objects with id, code, priority, section_path) of neither set, in
+    the order given."""
+    return [StalledProvision(p.id, p.code, p.priority, " › ".join(p.section_path))
+            for p in provisions if p.id not in with_events and p.id not in changed]
+
+
+def changed_in(records: Iterable, since: date, until: date,
+               include_pending: bool = False) -> set[int]:
+    """Ids of the provisions with a level-changing record (`metrics.Record`) effective from
+    `since` to `until` (inclusive); pending records count only with `include_pending`,
+    rejected ones never."""
+    allowed = counted_states(include_pending)
+    return {r.provision_id for r in records
+            if since <= r.effective_on <= until and r.review_state in allowed}
