@@ -184,3 +184,24 @@ def test_the_form_is_in_spanish(client, demo, make_user, login):
     client.post("/language/es", data={})
     html = client.get(URL, headers={"Accept-Language": "es"}).get_data(as_text=True)
     assert "Fuentes" in html
+
+
+def test_an_expired_form_comes_back_with_the_input_kept(app, client, demo, make_user, login,
+                                                        row_counts, monkeypatch):
+    login(make_user("editor", demo))
+    data = _filled(client, demo)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    data["csrf_token"] = ["stale"]
+    before = row_counts()
+    response = _post(client, data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'class="error-summary"' in html
+    assert "Entrega de tierras en Tibú" in html and "54810 TIBÚ" in html
+    assert row_counts() == before
+
+
+def test_the_events_feed_offers_the_form_to_editors_only(client, demo, make_user, login):
+    feed = f"/accords/{SLUG}/events"
+    assert URL not in client.get(feed).get_data(as_text=True)
+    login(make_user("editor", demo))
+    assert URL in client.get(feed).get_data(as_text=True)

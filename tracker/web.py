@@ -263,7 +263,7 @@ def _template_globals() -> dict:
 
 #: Views that check CSRF through their own form, so a failed check re-renders the form with
 #: the partner's input kept (instead of the generic 400 page).
-CSRF_CHECKED_BY_FORM = {"provisions.update"}
+CSRF_CHECKED_BY_FORM = {"provisions.update", "events.new"}
 
 
 def _csrf_guard() -> None:
