@@ -179,11 +179,14 @@ def test_a_section_editor_links_only_provisions_of_the_section(client, demo, mak
     assert row_counts() == before
 
 
-def test_the_form_is_in_spanish(client, demo, make_user, login):
+def test_the_form_and_its_refusals_are_in_spanish(client, demo, make_user, login):
     login(make_user("editor", demo))
-    client.post("/language/es", data={})
     html = client.get(URL, headers={"Accept-Language": "es"}).get_data(as_text=True)
-    assert "Fuentes" in html
+    assert "Nuevo evento de implementación" in html and "Disposición 1: código" in html
+    data = {k: v[0] for k, v in _filled(client, demo, place=["Bolívar"]).items() if v}
+    refused = client.post(URL, data=data, headers={"Accept-Language": "es"},
+                          content_type="multipart/form-data").get_data(as_text=True)
+    assert "varios lugares se llaman Bolívar" in refused
 
 
 def test_an_expired_form_comes_back_with_the_input_kept(app, client, demo, make_user, login,
