@@ -53,10 +53,10 @@ def _reviewer_of_source(source: Source) -> bool:
     whose events cite it."""
     if source.accord_id is not None:
         return can_review(current_user, db.session.get(Accord, source.accord_id))
-    accords = db.session.scalars(select(Accord).join(Event, Event.accord_id == Accord.id)
-                                 .join(EventSource, EventSource.event_id == Event.id)
-                                 .where(EventSource.source_id == source.id).distinct())
-    return any(can_review(current_user, a) for a in accords)
+    ids = db.session.scalars(select(Event.accord_id).distinct()
+                             .join(EventSource, EventSource.event_id == Event.id)
+                             .where(EventSource.source_id == source.id)).all()
+    return any(can_review(current_user, db.session.get(Accord, i)) for i in ids)
 
 
 def _decision(form: ReviewForm) -> str:
