@@ -52,6 +52,7 @@ SIGNED_IN = {
     "my-submissions": "/my/submissions",
     "password": "/account/password",
     "upload": f"/accords/{SLUG}/update",
+    "event-new": f"/accords/{SLUG}/events/new",
 }
 EDIT = f"/accords/{SLUG}/provisions/1.1.1/edit"  # coordinators and administrators only
 STAFF = {
@@ -103,6 +104,17 @@ def a11y_server(tmp_path_factory, serve_seeded, browser):
         page.click("form[action$='/update'] button[type=submit]")
         page.wait_for_load_state()
         assert "pending review" in page.content()
+        # A pending event with a new source, so the queue shows their forms too.
+        page.goto(f"{base}/accords/{SLUG}/events/new")
+        page.fill("#occurred_on", "2019-03-03")
+        page.fill("#title", "Land delivered in Tibú")
+        page.fill("#place", "54810")
+        page.fill("#provision_1", "1.1.2")
+        page.fill("#source_title", "Follow-up report")
+        page.select_option("#source_kind", "report")
+        page.click("form.event-form button[type=submit]")
+        page.wait_for_load_state()
+        assert "/events/new" not in page.url, page.content()[:2000]
         context.close()
         yield base
 
