@@ -8,13 +8,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from event_helpers import EXE, HTML, PDF, SVG
+from event_helpers import EXE, HTML, PDF, SVG, event_input, new_source
 from htmlforms import parse
 from tracker.events.models import Event, EventProvision, Source
 from tracker.events.services import submit_event
 from tracker.extensions import db
-
-from event_helpers import event_input, new_source
 
 SLUG = "colombia-2016-demo"
 URL = f"/accords/{SLUG}/events/new"
@@ -156,6 +154,11 @@ def test_the_form_submitted_as_shown_writes_nothing(client, demo, make_user, log
     before = row_counts()
     response = _post(client, _form(client))
     assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    for field in ("occurred_on", "title", "provision_1", "cited"):  # every problem at once
+        assert f'href="#{field}"' in html, field
+    assert "at least one provision is required" in html
+    assert "at least one source is required" in html
     assert row_counts() == before
 
 

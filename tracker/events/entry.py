@@ -19,8 +19,9 @@ from ..services import Invalid, NotPending
 from . import files
 from .forms import MAX_SOURCES_OFFERED, EventForm
 from .routes import EFFECT_LABELS, SOURCE_KIND_LABELS, bp
-from .services import EventInput, NewSource, Upload, submit_event
 from .models import Source
+from .services import EventInput, NewSource, Upload, submit_event
+from .services import problems as event_problems
 
 #: A rule's field (`domain.events.event_problems`) -> the form field showing it.
 FIELDS = {"occurred_on": "occurred_on", "ended_on": "ended_on", "title": "title",
@@ -125,12 +126,16 @@ def _input(form: EventForm, accord: Accord, sources: list[Source]) -> EventInput
                       actors=form.actors.data or "")
 
 
-def _show_problems(form: EventForm, errors: dict) -> None:
+def _show_problems(form: EventForm, errors: dict, *, beside: bool = False) -> None:
+    """Show the rules' `errors` at their fields; `beside`: only at fields showing none yet
+    (the form's own checks found those first)."""
     for name, reason in errors.items():
         if name.startswith("source_1."):
-            _error(form, SOURCE_FIELDS.get(name.split(".", 1)[1], "source_title"), reason)
+            target = SOURCE_FIELDS.get(name.split(".", 1)[1], "source_title")
         else:
-            _error(form, FIELDS.get(name, "title"), reason)
+            target = FIELDS.get(name, "title")
+        if not (beside and form[target].errors):
+            _error(form, target, reason)
 
 
 @bp.route("/accords/<slug>/events/new", methods=["GET", "POST"])
@@ -149,7 +154,8 @@ def new(slug: str):
     if request.method == "GET":
         return _page(accord, form)
     if not form.validate_on_submit():
-        _input(form, accord, sources)  # the rows' and the place's problems, shown as well
+        # every problem at once: the rows', the place's and the rules' beside the form's own
+        _show_problems(form, event_problems(_input(form, accord, sources)), beside=True)
         return _page(accord, form, 400)
     item = _input(form, accord, sources)
     if any(field.errors for field in form):

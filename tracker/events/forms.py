@@ -13,8 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..domain.events import (MAX_ACTORS, MAX_DESCRIPTION, MAX_LANGUAGE, MAX_PUBLISHER,
-                             MAX_TITLE, MAX_URL)
+from ..domain.events import MAX_ACTORS, MAX_DESCRIPTION, MAX_PUBLISHER, MAX_TITLE, MAX_URL
 from ..forms import FlaskForm
 
 #: Provision rows shown on the form (an event bearing on more is entered in a file import).
