@@ -86,11 +86,21 @@ def problems(sub: Submission, *, current_level: int, signed_on: date, today: dat
     strays = set(sub.events) - set(citable)
     if strays:
         found["events"] = N_("only verified events bearing on this provision can be cited")
+    problem = evidence_problem(sub, current_level)
+    if problem:
+        found["evidence_text"] = problem
+    return found
+
+
+def evidence_problem(sub: Submission, current_level: int) -> str | None:
+    """Why the submission needs evidence (an N_ reason), or None: a change of level, a rise
+    or a fall, rests on a link, a description or a cited event. Every way a status record
+    comes in (form, workbook, file import) applies this rule."""
     changes = sub.level in LEVELS and sub.level != current_level
     if changes and not has_evidence(sub):
-        found["evidence_text"] = N_("evidence (a link, a description or a cited event) is "
-                                    "required when the level changes")
-    return found
+        return N_("evidence (a link, a description or a cited event) is required when the "
+                  "level changes")
+    return None
 
 
 def deadline_problem(deadline: date | None, signed_on: date) -> str | None:
