@@ -129,3 +129,14 @@ def test_citations_are_never_changed_nor_removed(demo, verified_event, today):
         with pytest.raises(DBAPIError):
             with db.session.begin_nested():
                 db.session.execute(text(statement))
+
+
+def test_visitors_see_verified_events_only_in_the_timeline(client, demo, make_user, login,
+                                                           verified_event):
+    pending = submit_event(event_input(demo, title="Aún pendiente"))
+    html = _provision_page(client, demo, demo.provisions[0]).get_data(as_text=True)
+    assert f'id="event-{verified_event.id}"' in html
+    assert f'id="event-{pending.id}"' not in html and "Aún pendiente" not in html
+    login(make_user("viewer", demo))
+    html = _provision_page(client, demo, demo.provisions[0]).get_data(as_text=True)
+    assert f'id="event-{pending.id}"' in html
