@@ -93,6 +93,17 @@ def a11y_server(tmp_path_factory, serve_seeded, browser):
             page.click("main form[method=post] button[type=submit]")
             page.wait_for_load_state()
             assert page.url.endswith(f"/cutoffs/{label.replace(' ', '%20')}"), page.url
+        # A coordinator's event (verified at once) on 1.1.1: its page then offers it to cite
+        # and shows it in the timeline.
+        page.goto(f"{base}/accords/{SLUG}/events/new")
+        page.fill("#occurred_on", "2019-02-01")
+        page.fill("#title", "Decree published")
+        page.fill("#provision_1", "1.1.1")
+        page.fill("#source_title", "Official gazette")
+        page.select_option("#source_kind", "gazette")
+        page.click("form.event-form button[type=submit]")
+        page.wait_for_load_state()
+        assert "/events/new" not in page.url, page.content()[:2000]
         context.close()
         context = browser.new_context(locale="en")
         page = context.new_page()
