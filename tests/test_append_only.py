@@ -90,11 +90,13 @@ def test_sqlite_connections_fire_delete_triggers_on_replace(rows):
 
 
 @pytest.mark.parametrize("statement", [
-    # level_changes (the level-change summary) refers to status_records: a TRUNCATE of the
-    # history must name it too, or PostgreSQL refuses it for the foreign key before any trigger
-    "TRUNCATE status_records, level_changes", "TRUNCATE audit_events",
-    "TRUNCATE priority_changes",
-    "TRUNCATE status_records, level_changes, audit_events, priority_changes",
+    # level_changes (the level-change summary) and status_record_events (the events a record
+    # cites) refer to status_records: a TRUNCATE of the history must name them too, or
+    # PostgreSQL refuses it for the foreign key before any trigger
+    "TRUNCATE status_records, level_changes, status_record_events", "TRUNCATE audit_events",
+    "TRUNCATE priority_changes", "TRUNCATE status_record_events",
+    "TRUNCATE status_records, level_changes, status_record_events, audit_events, "
+    "priority_changes",
     "TRUNCATE accords CASCADE", "TRUNCATE users CASCADE",
 ])
 def test_truncate_cannot_remove_history_on_postgresql(rows, statement):

@@ -8,14 +8,15 @@ from contextlib import contextmanager
 from event_helpers import PDF, docx, event_input, new_source
 from sqlalchemy import select
 
-from tracker import create_app
+from tracker import create_app, services
 from tracker.backup import _encode, dump, restore
+from tracker.domain.rules import Submission
 from tracker.events.models import Attachment
 from tracker.events.services import Upload, review_event, submit_event
 from tracker.extensions import db
 
 TABLES = ("places", "place_groups", "place_group_members", "attachments", "sources", "events",
-          "event_sources", "event_provisions")
+          "event_sources", "event_provisions", "status_record_events")
 
 
 def _rows(table: str) -> list[tuple]:
@@ -41,10 +42,14 @@ def _new_sqlite(url: str):
             db.engine.dispose()
 
 
-def test_dump_and_restore_keep_events_and_files_byte_identical(tmp_path, demo):
+def test_dump_and_restore_keep_events_and_files_byte_identical(tmp_path, demo, today):
     word = docx()
     first = submit_event(event_input(demo))
     review_event(first, "verified")
+    provision = demo.provisions[0]
+    level = services.current_level(provision, today)
+    services.submit([services.StatusChange(provision, Submission(
+        3 if level < 3 else 2, today, events=(first.id,)), provision.version)], verified=True)
     submit_event(event_input(demo, title="Segundo", place_code="19050", sources=[
         new_source(title="Acta", kind="field_observation",
                    attachment=Upload(word, "acta.docx")), first.source_links[0].source]))
@@ -53,6 +58,7 @@ def test_dump_and_restore_keep_events_and_files_byte_identical(tmp_path, demo):
     counts = dump(path)
     assert counts["attachments"] == 2 and counts["events"] == 2
     assert counts["event_provisions"] == 4 and counts["event_sources"] == 3
+    assert counts["status_record_events"] == 1
     with _new_sqlite(f"sqlite:///{tmp_path / 'copy.db'}"):
         restore(path)
         target = {table: _rows(table) for table in TABLES}

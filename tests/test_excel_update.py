@@ -164,7 +164,7 @@ def test_edited_levels_become_exactly_those_pending_records(client, editor, demo
     rising, falling, levels = codes
     edits = {code: _edit(min(levels[code] + 1, 3)) for code in rising}
     edits[falling] = {"new_level": levels[falling] - 1, "effective_on": TODAY,
-                      "note": "=reversal noted"}
+                      "evidence_text": "Decree 45 repealed it", "note": "=reversal noted"}
     response = _upload(client, _fill(_download(client), edits))
     assert response.status_code == 302, _page(response)[:2000]
     batch = db.session.scalar(select(UploadBatch).order_by(UploadBatch.id.desc()))
@@ -302,8 +302,8 @@ def test_every_problem_of_a_row_is_reported_together(client, editor, codes, row_
     assert first + "the effective date is before the accord was signed" in page
     assert page.count(first) == 2  # the level once (from the reader), the date once
     assert second + "the effective date is in the future" in page
-    assert second + "evidence (a link or a description) is required when the level rises" \
-        in page
+    assert second + ("evidence (a link, a description or a cited event) is required when the "
+                     "level changes") in page
     plan = importer.read_update(editor_accord(), _fill(data, {
         rising[0]: {"new_level": 7, "effective_on": date(2010, 1, 1)}}), editor)
     (row,) = plan.problem_rows
@@ -315,13 +315,15 @@ def editor_accord() -> Accord:
     return db.session.scalar(select(Accord).where(Accord.slug == SLUG))
 
 
-def test_evidence_is_required_when_the_level_rises(client, editor, codes):
-    rising, _falling, levels = codes
+@pytest.mark.parametrize("direction", ["rise", "fall"])
+def test_evidence_is_required_when_the_level_changes(client, editor, codes, direction):
+    rising, falling, levels = codes
+    code, step = (rising[0], 1) if direction == "rise" else (falling, -1)
     response = _upload(client, _fill(_download(client), {
-        rising[0]: {"new_level": levels[rising[0]] + 1, "effective_on": TODAY}}))
+        code: {"new_level": levels[code] + step, "effective_on": TODAY, "note": "noted"}}))
     assert response.status_code == 422
-    assert "evidence (a link or a description) is required when the level rises" in \
-        _page(response)
+    assert ("evidence (a link, a description or a cited event) is required when the level "
+            "changes") in _page(response)
 
 
 def test_formula_cells_are_refused(client, editor, codes, row_counts):

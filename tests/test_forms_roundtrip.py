@@ -24,12 +24,12 @@ from htmlforms import has_label, parse
 
 SLUG = "colombia-2016-demo"
 #: Forms whose whole content is a button that performs an action.
-ACTIONS = (r"/logout$", r"/language/\w+$", r"/review/\d+$", r"/admin/roles/\d+/revoke$",
-           r"/update/\d+/(confirm|discard)$")
+ACTIONS = (r"/logout$", r"/language/\w+$", r"/review/\d+$", r"/review/(events|sources)/\d+$",
+           r"/admin/roles/\d+/revoke$", r"/update/\d+/(confirm|discard)$")
 #: Endpoints whose forms show stored values or defaults: each must be submitted at least once.
 EDIT_ENDPOINTS = {"provisions.edit", "provisions.update", "provisions.priority",
                   "auth.change_password", "admin.users", "admin.grant", "admin.organizations",
-                  "reports.upload", "auth.login"}
+                  "reports.upload", "auth.login", "events.new"}
 #: GET pages that answer with a file, JSON or a probe rather than a page.
 NOT_PAGES = re.compile(r"^(api\.|static$|ops\.)|\.(chart|reference_chart|history_csv|"
                        r"provisions_csv|report|update_workbook|reference_csv|source_file)$")
@@ -78,6 +78,10 @@ def pages_ready(demo, make_user):
     from tracker.cutoffs.services import publish
 
     publish(demo, "Report 1", date(2019, 2, 28), "as published")  # its pages hold forms too
+    from event_helpers import event_input
+    from tracker.events.services import submit_event
+
+    submit_event(event_input(demo))  # a pending event and source: the queue's forms for them
     return {"editor": editor, "batch": batch}
 
 
@@ -134,8 +138,9 @@ def test_every_form_submitted_as_shown_changes_nothing(app, client, demo, make_u
             submitted.add(_endpoint(app, target))
     expected = {"admin": EDIT_ENDPOINTS - {"auth.login"},
                 "coordinator": {"provisions.edit", "provisions.update", "provisions.priority",
-                                "auth.change_password", "reports.upload"},
-                "editor": {"provisions.update", "auth.change_password", "reports.upload"},
+                                "auth.change_password", "reports.upload", "events.new"},
+                "editor": {"provisions.update", "auth.change_password", "reports.upload",
+                           "events.new"},
                 None: {"auth.login"}}[role]
     assert expected <= submitted, expected - submitted
 

@@ -207,7 +207,8 @@ TOMORROW = (date.today() + timedelta(days=1)).isoformat()
     ({"effective_on": "not a date"}, "Not a valid date value"),
     ({"evidence_url": "javascript:alert(1)"}, "must be an http:// or https:// address"),
     ({"evidence_url": "ftp://example.org/x"}, "must be an http:// or https:// address"),
-    ({"level": "3", "evidence_text": "", "evidence_url": ""}, "evidence (a link or a description)"),
+    ({"level": "3", "evidence_text": "", "evidence_url": ""},
+     "evidence (a link, a description or a cited event)"),
     ({"note": "x" * 2001}, "Field cannot be longer than 2000 characters"),
 ])
 def test_bad_updates_keep_the_input(client, demo, make_user, login, provision, values, reason):

@@ -156,19 +156,26 @@ def _same_as_latest(change: StatusChange, user_id: int | None) -> StatusRecord |
     sub = change.submission
     if latest is None or latest.recorded_by_id != user_id:
         return None
+    from .events.citations import cited_by_records
+
     same = (latest.level, latest.effective_on, latest.evidence_url or None,
             latest.evidence_text or None, latest.note or None) == (
         sub.level, sub.effective_on, sub.evidence_url or None, sub.evidence_text or None,
         sub.note or None)
+    if same and cited_by_records([latest.id]).get(latest.id, []) != sorted(set(sub.events)):
+        same = False
     return latest if same else None
 
 
 def check(change: StatusChange, today: date | None = None) -> dict[str, str]:
     """Rule violations of one change (empty when acceptable); no writes."""
+    from .events.citations import citable_ids
+
     provision = change.provision
     today = today or date.today()
     found = problems(change.submission, current_level=current_level(provision, today),
-                     signed_on=provision.accord.signed_on, today=today)
+                     signed_on=provision.accord.signed_on, today=today,
+                     citable=citable_ids(provision, change.submission.events))
     if change.corrects is not None and change.corrects.provision_id != provision.id:
         found["corrects"] = "the corrected record belongs to another provision"
     return found
@@ -190,8 +197,15 @@ def _add_record(change: StatusChange, *, user_id, verified: bool, source: str) -
     db.session.add(record)
     change.provision.version += 1
     db.session.flush()
+    after = record_json(record)
+    if sub.events:
+        from .events.citations import cite
+
+        cite(record.id, sub.events)
+        db.session.flush()
+        after["events"] = sorted(set(sub.events))
     audit("status.record", "status_record", record.id, accord_id=change.provision.accord_id,
-          after=record_json(record))
+          after=after)
     return record
 
 

@@ -263,7 +263,7 @@ def _template_globals() -> dict:
 
 #: Views that check CSRF through their own form, so a failed check re-renders the form with
 #: the partner's input kept (instead of the generic 400 page).
-CSRF_CHECKED_BY_FORM = {"provisions.update"}
+CSRF_CHECKED_BY_FORM = {"provisions.update", "events.new"}
 #: Posts that check CSRF only for a logged-in user: anonymously they change nothing but the
 #: visitor's own session (the language switch), and so the pages of anonymous visitors
 #: carry no token and can be kept whole (`dashboard.routes`).

@@ -52,6 +52,7 @@ SIGNED_IN = {
     "my-submissions": "/my/submissions",
     "password": "/account/password",
     "upload": f"/accords/{SLUG}/update",
+    "event-new": f"/accords/{SLUG}/events/new",
 }
 EDIT = f"/accords/{SLUG}/provisions/1.1.1/edit"  # coordinators and administrators only
 STAFF = {
@@ -92,6 +93,17 @@ def a11y_server(tmp_path_factory, serve_seeded, browser):
             page.click("main form[method=post] button[type=submit]")
             page.wait_for_load_state()
             assert page.url.endswith(f"/cutoffs/{label.replace(' ', '%20')}"), page.url
+        # A coordinator's event (verified at once) on 1.1.1: its page then offers it to cite
+        # and shows it in the timeline.
+        page.goto(f"{base}/accords/{SLUG}/events/new")
+        page.fill("#occurred_on", "2019-02-01")
+        page.fill("#title", "Decree published")
+        page.fill("#provision_1", "1.1.1")
+        page.fill("#source_title", "Official gazette")
+        page.select_option("#source_kind", "gazette")
+        page.click("form.event-form button[type=submit]")
+        page.wait_for_load_state()
+        assert "/events/new" not in page.url, page.content()[:2000]
         context.close()
         context = browser.new_context(locale="en")
         page = context.new_page()
@@ -103,6 +115,17 @@ def a11y_server(tmp_path_factory, serve_seeded, browser):
         page.click("form[action$='/update'] button[type=submit]")
         page.wait_for_load_state()
         assert "pending review" in page.content()
+        # A pending event with a new source, so the queue shows their forms too.
+        page.goto(f"{base}/accords/{SLUG}/events/new")
+        page.fill("#occurred_on", "2019-03-03")
+        page.fill("#title", "Land delivered in Tibú")
+        page.fill("#place", "54810")
+        page.fill("#provision_1", "1.1.2")
+        page.fill("#source_title", "Follow-up report")
+        page.select_option("#source_kind", "report")
+        page.click("form.event-form button[type=submit]")
+        page.wait_for_load_state()
+        assert "/events/new" not in page.url, page.content()[:2000]
         context.close()
         yield base
 

@@ -38,7 +38,8 @@ PUBLIC = ["/", f"/accords/{SLUG}", f"/accords/{SLUG}/provisions",
           f"/accords/{SLUG}/dashboard", f"/accords/{SLUG}/cutoffs", f"/accords/{SLUG}/events",
           "/reference",
           "/reference/lusaka-protocol", "/methodology", "/login"]
-SIGNED_IN = ["/my/submissions", "/account/password", f"/accords/{SLUG}/update"]
+SIGNED_IN = ["/my/submissions", "/account/password", f"/accords/{SLUG}/update",
+             f"/accords/{SLUG}/events/new"]
 PAGES = {None: PUBLIC,
          "editor@phone.test": PUBLIC + SIGNED_IN,
          "coordinator@phone.test": PUBLIC + SIGNED_IN + ["/review"],

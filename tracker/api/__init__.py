@@ -7,4 +7,4 @@ bp = Blueprint("api", __name__)
 
 from . import routes  # noqa: E402,F401
 from . import cutoffs  # noqa: E402,F401
-from . import events  # noqa: E402,F401
+from . import events, provision_events  # noqa: E402,F401

@@ -83,6 +83,15 @@ EVENT = {"type": "object", "properties": {
         "code": {"type": "string"}, "effect": {"type": "string", "enum": list(EFFECTS)}}}},
     "sources": {"type": "array", "items": {"type": "object"}}}}
 
+PROVISION_CODE = {"name": "code", "in": "path", "required": True,
+                  "schema": {"type": "string"}, "description": "A provision's code, e.g. 1.1.1."}
+RECORD = {"type": "object", "properties": {
+    "id": {"type": "integer"}, "level": {"type": "integer", "minimum": 0, "maximum": 3},
+    "effective_on": {"type": "string", "format": "date"}, "review_state": {"type": "string"},
+    "evidence_url": {"type": ["string", "null"]}, "evidence_text": {"type": ["string", "null"]},
+    "note": {"type": ["string", "null"]},
+    "events": {"type": "array", "items": {"type": "integer"}}}}
+
 LEVEL_OBJECT = {"type": "object", "properties": {k: {"type": ["number", "null"]}
                                                  for k in LEVEL_KEYS}}
 #: When the priority flags in force were set (`domain.metrics.FlagDates`).
@@ -202,6 +211,19 @@ def document(reference_sets: list[str] | None = None, default_set: str = "") -> 
                     "total": {"type": "integer"}, "page": {"type": "integer"},
                     "per_page": {"type": "integer"}, "pages": {"type": "integer"},
                     "events": {"type": "array", "items": EVENT}}},
+                errors=(400, 403, 404)),
+            "/api/v1/accords/{slug}/provisions/{code}/events": _get(
+                "A provision's timeline: the events bearing on it, newest first, one page at "
+                "a time (each as in the accord's events, with the same filters but provision), "
+                "and all its level records, newest first, each with the ids of the events it "
+                "cites. Verified events and records only, unless the caller has a role on the "
+                "accord", [SLUG, PROVISION_CODE] + [p for p in EVENT_FILTERS
+                                                    if p["name"] != "provision"],
+                {"type": "object", "properties": {
+                    "total": {"type": "integer"}, "page": {"type": "integer"},
+                    "per_page": {"type": "integer"}, "pages": {"type": "integer"},
+                    "events": {"type": "array", "items": EVENT},
+                    "records": {"type": "array", "items": RECORD}}},
                 errors=(400, 403, 404)),
             "/api/v1/reference-sets": _get(
                 "Reference sets with their provenance (label, version, default, illustrative, "

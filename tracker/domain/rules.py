@@ -20,11 +20,15 @@ MAX_URL = 1000
 
 @dataclass(frozen=True)
 class Submission:
+    """A requested status record. `events`: ids of the events it cites (verified events
+    bearing on its provision)."""
+
     level: int | None
     effective_on: date | None
     evidence_url: str | None = None
     evidence_text: str | None = None
     note: str | None = None
+    events: tuple[int, ...] = ()
 
 
 def evidence_url_problem(url: str | None) -> str | None:
@@ -42,8 +46,8 @@ def _given(text: str | None) -> bool:
 
 
 def has_evidence(sub: Submission) -> bool:
-    """A link or a description that is more than blanks."""
-    return _given(sub.evidence_url) or _given(sub.evidence_text)
+    """A link or a description that is more than blanks, or a cited event."""
+    return _given(sub.evidence_url) or _given(sub.evidence_text) or bool(sub.events)
 
 
 def changes_nothing(sub: Submission, level_in_force: int | None) -> bool:
@@ -53,8 +57,13 @@ def changes_nothing(sub: Submission, level_in_force: int | None) -> bool:
             and not has_evidence(sub) and not _given(sub.note))
 
 
-def problems(sub: Submission, *, current_level: int, signed_on: date, today: date) -> dict:
-    """Field name -> reason, for every rule the submission breaks (empty: acceptable)."""
+def problems(sub: Submission, *, current_level: int, signed_on: date, today: date,
+             citable: frozenset[int] = frozenset()) -> dict:
+    """Field name -> reason, for every rule the submission breaks (empty: acceptable).
+    `citable`: which of the events it cites are verified events of its provision.
+
+    A change of level, a rise or a fall, rests on evidence: a link, a description or at
+    least one cited event."""
     found: dict[str, str] = {}
     if sub.level not in LEVELS:
         found["level"] = N_("the level must be 0, 1, 2 or 3")
@@ -74,11 +83,24 @@ def problems(sub: Submission, *, current_level: int, signed_on: date, today: dat
     if changes_nothing(sub, current_level):
         found["level"] = N_("this is the level already recorded: to confirm it, add "
                             "evidence or a note; otherwise there is nothing to record")
-    rises = sub.level in LEVELS and sub.level > current_level
-    if rises and not has_evidence(sub):
-        found["evidence_text"] = N_("evidence (a link or a description) is required when "
-                                    "the level rises")
+    strays = set(sub.events) - set(citable)
+    if strays:
+        found["events"] = N_("only verified events bearing on this provision can be cited")
+    problem = evidence_problem(sub, current_level)
+    if problem:
+        found["evidence_text"] = problem
     return found
+
+
+def evidence_problem(sub: Submission, current_level: int) -> str | None:
+    """Why the submission needs evidence (an N_ reason), or None: a change of level, a rise
+    or a fall, rests on a link, a description or a cited event. Every way a status record
+    comes in (form, workbook, file import) applies this rule."""
+    changes = sub.level in LEVELS and sub.level != current_level
+    if changes and not has_evidence(sub):
+        return N_("evidence (a link, a description or a cited event) is required when the "
+                  "level changes")
+    return None
 
 
 def deadline_problem(deadline: date | None, signed_on: date) -> str | None:

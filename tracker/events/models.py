@@ -19,7 +19,7 @@ from ..models import REVIEW_STATES, Accord, Provision, User, UTCDateTime, utcnow
 from ..places.models import Place
 
 __all__ = ["EFFECTS", "SOURCE_KINDS", "Attachment", "Event", "EventProvision", "EventSource",
-           "Source"]
+           "Source", "StatusRecordEvent"]
 def _in(column: str, values: tuple[str, ...]) -> str:
     """SQL: `column` holds one of `values` (a CHECK constraint)."""
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
@@ -157,3 +157,18 @@ class EventProvision(db.Model):
     effect: Mapped[str] = mapped_column(String(10))
 
     provision: Mapped[Provision] = relationship()
+
+
+class StatusRecordEvent(db.Model):
+    """A status record cites a verified event bearing on its provision (the events its level
+    rests on). Written with the record, never changed nor removed (triggers of migration
+    0014_record_events), as the record itself."""
+
+    __tablename__ = "status_record_events"
+    __table_args__ = (Index("ix_status_record_events_event", "event_id", "status_record_id"),)
+
+    status_record_id: Mapped[int] = mapped_column(ForeignKey("status_records.id"),
+                                                  primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), primary_key=True)
+
+    event: Mapped[Event] = relationship()

@@ -83,3 +83,5 @@ def source_file(slug: str, source_id: int):
     response.headers["Cache-Control"] = "private, no-cache"
     response.set_etag(attachment.sha256)
     return response
+
+from . import entry  # noqa: E402,F401  (the form entering an event)

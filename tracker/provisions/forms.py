@@ -7,6 +7,7 @@ from wtforms.validators import (DataRequired, InputRequired, Length, Optional,
 
 from ..domain.rules import MAX_EVIDENCE_TEXT, MAX_NOTE, MAX_URL
 from ..domain.text import option_label
+from ..events.forms import CheckboxesField
 from ..forms import FlaskForm
 from ..i18n import level_labels
 
@@ -25,12 +26,20 @@ class StatusForm(FlaskForm):
                                   validators=[Optional(), Length(max=MAX_EVIDENCE_TEXT)])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=MAX_NOTE)])
     corrects = IntegerField(_l("Corrects record number"), validators=[Optional()])
+    events = CheckboxesField(_l("Events this level rests on"), validators=[Optional()])
     version = HiddenField(validators=[DataRequired()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.level.choices = [SelectChoice(str(n), f"{n} · {label}")
                               for n, label in enumerate(level_labels())]
+        self.events.choices = []
+
+    def offer_events(self, events) -> None:
+        """The events that may be cited (verified events of the provision, newest first)."""
+        self.events.choices = [
+            SelectChoice(str(e.id), option_label(
+                f"{e.occurred_on.isoformat()} · {e.title}", 120)) for e in events]
 
 
 class PriorityForm(FlaskForm):

@@ -14,6 +14,10 @@ from ..accords.routes import visible_accord_or_404
 from ..domain.metrics import Filters
 from ..domain.rules import Submission
 from ..domain.text import parse_int
+from ..domain.timeline import timeline
+from ..events import citations
+from ..events.models import Event
+from ..events.routes import EFFECT_LABELS, SOURCE_KIND_LABELS
 from ..extensions import db
 from ..figures import AccordFigures
 from ..i18n import review_state, tag_label, translate
@@ -155,6 +159,7 @@ def _show(accord, provision, form=None, priority_form=None, status=200, conflict
     if form is None and can_edit(current_user, provision):
         form = StatusForm(version=provision.version, effective_on=today,
                           level=str(services.current_level(provision, today)))
+        form.offer_events(citations.citable_events(provision))
     if priority_form is None and can_review(current_user, accord):
         priority_form = PriorityForm(version=provision.version, effective_on=today,
                                      priority="yes" if provision.priority else "no")
@@ -168,10 +173,24 @@ def _show(accord, provision, form=None, priority_form=None, status=200, conflict
     return render_template(
         "provisions/show.html", accord=accord, provision=provision, internal=internal,
         records=records, flags=flags, form=form,
+        timeline=_timeline(provision, records, internal), effects=EFFECT_LABELS,
+        source_kinds=SOURCE_KIND_LABELS,
         priority_form=priority_form, conflict=conflict, conflicted=status == 409, today=today,
         level=services.current_level(provision, today),
         pending_level=services.current_level(provision, today, include_pending=True),
     ), status
+
+
+def _timeline(provision: Provision, records: list[StatusRecord], internal: bool):
+    """The provision's events (verified; also pending for those who see the internal
+    record) and the `records` shown, newest first, each record with the events it cites."""
+    states = ("verified", "pending") if internal else ("verified",)
+    events = citations.provision_events(provision, states)
+    cites = citations.cited_by_records([r.id for r in records])
+    titles = {e.id: e for e, _effect in events}
+    shown = [(r.effective_on, r.id, (r, [titles.get(i) or db.session.get(Event, i)
+                                         for i in cites.get(r.id, [])])) for r in records]
+    return timeline([(e.occurred_on, e.id, (e, effect)) for e, effect in events], shown)
 
 
 @bp.get("/accords/<slug>/provisions/<code>")
@@ -197,6 +216,7 @@ def update(slug: str, code: str):
     require(can_edit(current_user, provision),
             _("You cannot update provisions of this part of the accord."))
     form = StatusForm()
+    form.offer_events(citations.citable_events(provision))
     if not form.validate_on_submit():
         if "csrf_token" in form.errors:
             flash(_("Your form had expired; your input is kept. Check it and submit again."),
@@ -212,7 +232,8 @@ def update(slug: str, code: str):
         submission=Submission(level=int(form.level.data), effective_on=form.effective_on.data,
                               evidence_url=(form.evidence_url.data or "").strip() or None,
                               evidence_text=(form.evidence_text.data or "").strip() or None,
-                              note=(form.note.data or "").strip() or None),
+                              note=(form.note.data or "").strip() or None,
+                              events=tuple(sorted(int(i) for i in form.events.data or ()))),
         corrects=corrects)
     try:
         records = services.submit([change], verified=can_review(current_user, accord))

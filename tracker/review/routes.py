@@ -33,10 +33,14 @@ def queue():
     return _queue()
 
 
-def _queue(failed: StatusRecord | None = None, failed_form: ReviewForm | None = None,
-           status: int = 200):
-    """The review queue; `failed_form` (the refused decision on `failed`) is shown with its
-    errors at that record's reason box and in the error summary, its input kept."""
+def _queue(failed=None, failed_form: ReviewForm | None = None, status: int = 200,
+           failed_kind: str = "record"):
+    """The review queue: status records, events and sources; `failed_form` (the refused
+    decision on `failed`, a `failed_kind` "record", "event" or "source") is shown with its
+    errors at that row's reason box and in the error summary, its input kept."""
+    from ..events.routes import EFFECT_LABELS, SOURCE_KIND_LABELS
+    from .events import pending_events, pending_sources
+
     accords = _reviewable_accords()
     require(bool(accords), _("Only coordinators review submissions."))
     pending = list(db.session.scalars(
@@ -57,7 +61,9 @@ def _queue(failed: StatusRecord | None = None, failed_form: ReviewForm | None = 
     revises = {r.id: [c.label for c in reports[r.accord_id] if c.as_of >= r.effective_on]
                for r in pending}
     return render_template("review/queue.html", pending=pending, form=ReviewForm(formdata=None),
-                           failed=failed, failed_form=failed_form,
+                           failed=failed, failed_form=failed_form, failed_kind=failed_kind,
+                           events=pending_events(accords), sources=pending_sources(accords),
+                           effect_labels=EFFECT_LABELS, source_kinds=SOURCE_KIND_LABELS,
                            accords={a.id: a for a in accords}, revises=revises,
                            current={r.id: levels[r.accord_id].get(r.provision_id, 0)
                                     for r in pending}), status

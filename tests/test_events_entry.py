@@ -1,0 +1,213 @@
+"""Entering an event on the web: the form, its refusals (400 with every problem at its
+field, 413 for a file over the limit; nothing written) and who may use it."""
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from event_helpers import EXE, HTML, PDF, SVG, event_input, new_source
+from htmlforms import parse
+from tracker.events.models import Event, EventProvision, Source
+from tracker.events.services import submit_event
+from tracker.extensions import db
+
+SLUG = "colombia-2016-demo"
+URL = f"/accords/{SLUG}/events/new"
+
+
+def _form(client) -> dict:
+    page = client.get(URL)
+    assert page.status_code == 200
+    form = next(f for f in parse(page.get_data(as_text=True)).forms
+                if any(c.name == "title" for c in f.controls))
+    return form.submission()
+
+
+def _filled(client, demo, **changes) -> dict:
+    data = _form(client)
+    first, second = demo.provisions[0], demo.provisions[1]
+    data.update({"occurred_on": ["2019-03-03"], "title": ["Entrega de tierras en Tibú"],
+                 "description": ["Se entregaron 300 hectáreas."],
+                 "place": ["54810 TIBÚ, NORTE DE SANTANDER"],
+                 "actors": ["Agencia Nacional de Tierras"],
+                 "provision_1": [first.code], "effect_1": ["advances"],
+                 "provision_2": [second.code], "effect_2": ["sets_back"],
+                 "source_title": ["Informe de seguimiento"], "source_kind": ["report"],
+                 "source_publisher": ["Procuraduría"], "source_date": ["2019-03-05"],
+                 "source_url": ["https://example.org/informe.pdf"],
+                 "source_language": ["es"]})
+    data.update(changes)
+    return data
+
+
+def _post(client, data, file=None):
+    data = {k: v[0] if isinstance(v, list) and len(v) == 1 else v for k, v in data.items()}
+    if file is not None:
+        data["source_file"] = (io.BytesIO(file[0]), file[1])
+    return client.post(URL, data=data, content_type="multipart/form-data")
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_an_editor_records_a_pending_event_on_two_provisions_with_its_file(
+        client, demo, make_user, login):
+    login(make_user("editor", demo))
+    response = _post(client, _filled(client, demo), (PDF, "informe.pdf"))
+    assert response.status_code == 303, response.get_data(as_text=True)
+    event = db.session.scalar(select(Event))
+    assert event.review_state == "pending" and event.place.code == "54810"
+    assert event.actors == "Agencia Nacional de Tierras"
+    links = db.session.execute(select(EventProvision.provision_id, EventProvision.effect)
+                               .order_by(EventProvision.provision_id)).all()
+    assert links == [(demo.provisions[0].id, "advances"), (demo.provisions[1].id, "sets_back")]
+    (source,) = [link.source for link in event.source_links]
+    assert source.attachment.content == PDF and source.attachment_name == "informe.pdf"
+    assert (source.kind, source.publisher, source.published_on, source.language) == \
+        ("report", "Procuraduría", date(2019, 3, 5), "es")
+
+
+def test_a_coordinators_event_is_verified_and_may_cite_an_existing_source(
+        client, demo, make_user, login):
+    cited = submit_event(event_input(demo, sources=[new_source(attachment=None)]))
+    source = cited.source_links[0].source
+    login(make_user("coordinator", demo))
+    data = _filled(client, demo, source_title=[""], source_kind=[""], source_publisher=[""],
+                   source_date=[""], source_url=[""], source_language=[""],
+                   cited=[str(source.id)], place=["tibu"])
+    response = _post(client, data)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    event = db.session.scalar(select(Event).order_by(Event.id.desc()))
+    assert event.review_state == "verified" and event.place.code == "54810"
+    assert [link.source_id for link in event.source_links] == [source.id]
+
+
+@pytest.mark.parametrize("changes, field, words", [
+    ({"title": [""]}, "title", "required"),
+    ({"occurred_on": [(date.today() + timedelta(days=2)).isoformat()]}, "occurred_on",
+     "future"),
+    ({"occurred_on": ["2010-01-01"]}, "occurred_on", "before the accord was signed"),
+    ({"ended_on": ["2019-03-01"]}, "ended_on", "before the date"),
+    ({"place": ["99999"]}, "place", "not a known place code"),
+    ({"place": ["Bolívar"]}, "place", "several places"),
+    ({"provision_1": ["99.99.99"]}, "provision_1", "No provision 99.99.99"),
+    ({"provision_1": [""], "provision_2": [""]}, "provision_1",
+     "at least one provision"),
+    ({"provision_2": ["__first__"]}, "provision_1", "more than once"),
+    ({"source_title": [""], "source_kind": [""], "source_publisher": [""],
+      "source_date": [""], "source_url": [""], "source_language": [""]}, "cited",
+     "at least one source"),
+    ({"source_title": [""]}, "source_title", "required"),
+    ({"source_kind": [""]}, "source_kind", "unknown source kind"),
+    ({"source_url": ["javascript:alert(1)"]}, "source_url", ""),
+])
+def test_bad_input_re_renders_the_form_naming_the_field_and_writes_nothing(
+        client, demo, make_user, login, row_counts, changes, field, words):
+    login(make_user("editor", demo))
+    data = _filled(client, demo)
+    if changes.get("provision_2") == ["__first__"]:
+        changes = {"provision_2": data["provision_1"]}
+    data.update(changes)
+    before = row_counts()
+    response = _post(client, data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'class="error-summary"' in html and f'href="#{field}"' in html, html[:3000]
+    assert words in html
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize("content, name, words", [
+    (HTML, "informe.pdf", "HTML, SVG or other markup"),
+    (SVG, "mapa.png", "HTML, SVG or other markup"),
+    (EXE, "informe.pdf", "program"),
+])
+def test_a_refused_file_is_a_400_naming_the_reason(client, demo, make_user, login,
+                                                  row_counts, content, name, words):
+    login(make_user("editor", demo))
+    before = row_counts()
+    response = _post(client, _filled(client, demo), (content, name))
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert words in html and 'href="#source_file"' in html
+    assert row_counts() == before
+
+
+def test_a_file_over_the_limit_is_a_413_with_the_form(app, client, demo, make_user, login,
+                                                      row_counts, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_ATTACHMENT_BYTES", 1000)
+    login(make_user("editor", demo))
+    before = row_counts()
+    response = _post(client, _filled(client, demo), (PDF + b"\0" * 2000, "grande.pdf"))
+    assert response.status_code == 413
+    assert "the limit is 1000" in response.get_data(as_text=True)
+    assert row_counts() == before
+
+
+def test_the_form_submitted_as_shown_writes_nothing(client, demo, make_user, login,
+                                                    row_counts):
+    login(make_user("editor", demo))
+    before = row_counts()
+    response = _post(client, _form(client))
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    for field in ("occurred_on", "title", "provision_1", "cited"):  # every problem at once
+        assert f'href="#{field}"' in html, field
+    assert "at least one provision is required" in html
+    assert "at least one source is required" in html
+    assert row_counts() == before
+
+
+def test_only_editors_of_the_accord_enter_events(client, demo, make_user, login):
+    assert client.get(URL).status_code == 302  # to the login page
+    login(make_user("viewer", demo))
+    assert client.get(URL).status_code == 403
+    assert _count(Source) == 0
+
+
+def test_a_section_editor_links_only_provisions_of_the_section(client, demo, make_user,
+                                                                login, row_counts):
+    inside = demo.provisions[0]
+    outside = next(p for p in demo.provisions if p.section_id != inside.section_id
+                   and p.section.parent_id != inside.section_id)
+    login(make_user("editor", demo, section=inside.section))
+    before = row_counts()
+    response = _post(client, _filled(client, demo, provision_2=[outside.code]))
+    assert response.status_code == 400
+    assert "cannot link provisions of this part" in response.get_data(as_text=True)
+    assert row_counts() == before
+
+
+def test_the_form_and_its_refusals_are_in_spanish(client, demo, make_user, login):
+    login(make_user("editor", demo))
+    html = client.get(URL, headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert "Nuevo evento de implementación" in html and "Disposición 1: código" in html
+    data = {k: v[0] for k, v in _filled(client, demo, place=["Bolívar"]).items() if v}
+    refused = client.post(URL, data=data, headers={"Accept-Language": "es"},
+                          content_type="multipart/form-data").get_data(as_text=True)
+    assert "varios lugares se llaman Bolívar" in refused
+
+
+def test_an_expired_form_comes_back_with_the_input_kept(app, client, demo, make_user, login,
+                                                        row_counts, monkeypatch):
+    login(make_user("editor", demo))
+    data = _filled(client, demo)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    data["csrf_token"] = ["stale"]
+    before = row_counts()
+    response = _post(client, data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'class="error-summary"' in html
+    assert "Entrega de tierras en Tibú" in html and "54810 TIBÚ" in html
+    assert row_counts() == before
+
+
+def test_the_events_feed_offers_the_form_to_editors_only(client, demo, make_user, login):
+    feed = f"/accords/{SLUG}/events"
+    assert URL not in client.get(feed).get_data(as_text=True)
+    login(make_user("editor", demo))
+    assert URL in client.get(feed).get_data(as_text=True)

@@ -1,0 +1,75 @@
+"""Status records citing events: the events a provision's record may cite (its verified
+events), the events each record cites, the write of a record's citations, and the
+append-only triggers of `status_record_events` (migration 0014_record_events)."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..cutoffs.triggers import _immutable
+from ..extensions import db
+from ..models import Provision
+from ..triggers import APPEND_ONLY_MARK
+from .models import Event, EventProvision, EventSource, StatusRecordEvent
+
+#: The citable events offered on a status form, newest first.
+MAX_OFFERED = 100
+
+
+def trigger_statements(dialect: str, create: bool = True) -> list[str]:
+    """The statements making `status_record_events` immutable on `dialect` ("sqlite" or
+    "postgresql"), or with create=False dropping them; KeyError for another database."""
+    message = f"status record events are {APPEND_ONLY_MARK}: never changed or removed"
+    found = _immutable("status_record_events", message,
+                       "status_record_id = NEW.status_record_id AND event_id = NEW.event_id")
+    return found[dialect][0 if create else 1]
+
+
+def citable_events(provision: Provision, limit: int = MAX_OFFERED) -> list[Event]:
+    """The verified events bearing on `provision`, newest first (by date, then id)."""
+    return list(db.session.scalars(
+        select(Event).join(EventProvision, EventProvision.event_id == Event.id)
+        .where(EventProvision.provision_id == provision.id, Event.review_state == "verified")
+        .order_by(EventProvision.occurred_on.desc(), Event.id.desc()).limit(limit)))
+
+
+def citable_ids(provision: Provision, wanted) -> frozenset[int]:
+    """Which of the event ids `wanted` are verified events bearing on `provision`."""
+    ids = {int(i) for i in wanted}
+    if not ids:
+        return frozenset()
+    return frozenset(db.session.scalars(
+        select(Event.id).join(EventProvision, EventProvision.event_id == Event.id)
+        .where(EventProvision.provision_id == provision.id, Event.review_state == "verified",
+               Event.id.in_(ids))))
+
+
+def cite(record_id: int, event_ids) -> None:
+    """Write the record's citations (in the caller's transaction)."""
+    db.session.add_all(StatusRecordEvent(status_record_id=record_id, event_id=event_id)
+                       for event_id in sorted(set(event_ids)))
+
+
+def cited_by_records(record_ids) -> dict[int, list[int]]:
+    """record id -> the ids of the events it cites, ascending."""
+    found: dict[int, list[int]] = {}
+    if not record_ids:
+        return found
+    for record_id, event_id in db.session.execute(
+            select(StatusRecordEvent.status_record_id, StatusRecordEvent.event_id)
+            .where(StatusRecordEvent.status_record_id.in_(list(record_ids)))
+            .order_by(StatusRecordEvent.status_record_id, StatusRecordEvent.event_id)):
+        found.setdefault(record_id, []).append(event_id)
+    return found
+
+
+def provision_events(provision: Provision, states: tuple[str, ...]) -> list[tuple[Event, str]]:
+    """(event, its effect on `provision`) of the provision's events in `states`, newest
+    first, with their place and sources (and files) loaded."""
+    return [tuple(row) for row in db.session.execute(
+        select(Event, EventProvision.effect)
+        .join(EventProvision, EventProvision.event_id == Event.id)
+        .options(selectinload(Event.place),
+                 selectinload(Event.source_links).joinedload(EventSource.source))
+        .where(EventProvision.provision_id == provision.id, Event.review_state.in_(states))
+        .order_by(EventProvision.occurred_on.desc(), Event.id.desc()))]

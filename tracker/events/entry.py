@@ -1,0 +1,180 @@
+"""Entering an event on the web: one form with the event, its place, the provisions it bears
+on (each with its effect) and its sources (cited, or one new with an attached file).
+Editors' events wait for a coordinator's review; a coordinator's own are verified."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+
+from ..accords.routes import visible_accord_or_404
+from ..domain.messages import N_
+from ..extensions import db
+from ..i18n import LANGUAGE_NAMES, review_state, translate
+from ..models import Accord, Provision
+from ..permissions import can_edit, can_edit_some, can_review, require
+from ..places.choices import place_entries, typed_place_code
+from ..services import Invalid, NotPending
+from . import files
+from .forms import MAX_SOURCES_OFFERED, EventForm
+from .routes import EFFECT_LABELS, SOURCE_KIND_LABELS, bp
+from .models import Source
+from .services import EventInput, NewSource, Upload, submit_event
+from .services import problems as event_problems
+
+#: A rule's field (`domain.events.event_problems`) -> the form field showing it.
+FIELDS = {"occurred_on": "occurred_on", "ended_on": "ended_on", "title": "title",
+          "description": "description", "actors": "actors", "place": "place",
+          "title_translated": "title", "description_translated": "description",
+          "provisions": "provision_1", "effect": "effect_1", "sources": "cited",
+          "accord": "title"}
+SOURCE_FIELDS = {"title": "source_title", "kind": "source_kind",
+                 "publisher": "source_publisher", "published_on": "source_date",
+                 "url": "source_url", "language": "source_language"}
+
+
+def offered_sources(accord: Accord) -> list[Source]:
+    """The sources an event of `accord` may cite: the accord's and the shared ones, not
+    rejected, newest first (MAX_SOURCES_OFFERED at most)."""
+    return list(db.session.scalars(
+        select(Source).where(or_(Source.accord_id == accord.id, Source.accord_id.is_(None)),
+                             Source.review_state != "rejected")
+        .order_by(Source.published_on.desc().nulls_last(), Source.id.desc())
+        .limit(MAX_SOURCES_OFFERED)))
+
+
+def _source_label(source: Source) -> str:
+    parts = [source.title, str(SOURCE_KIND_LABELS.get(source.kind, source.kind))]
+    if source.publisher:
+        parts.append(source.publisher)
+    if source.published_on:
+        parts.append(source.published_on.isoformat())
+    if source.review_state != "verified":
+        parts.append(review_state(source.review_state))
+    return " · ".join(parts)
+
+
+def _form(accord: Accord, sources: list[Source]) -> EventForm:
+    form = EventForm(formdata=(request.form | request.files) if request.method == "POST"
+                     else None)
+    form.fill(EFFECT_LABELS, SOURCE_KIND_LABELS, LANGUAGE_NAMES,
+              [(s.id, _source_label(s)) for s in sources])
+    return form
+
+
+def _page(accord: Accord, form: EventForm, status: int = 200, problem: str | None = None):
+    provisions = db.session.execute(select(Provision.code, Provision.text)
+                                    .where(Provision.accord_id == accord.id)
+                                    .order_by(Provision.id)).all()
+    return render_template("events/new.html", accord=accord, form=form, problem=problem,
+                           places=place_entries(accord), provisions=provisions), status
+
+
+def _error(form: EventForm, name: str, reason) -> None:
+    """Show `reason` (translated) under the form field `name`."""
+    field = form[name]
+    field.errors = [*field.errors, translate(reason)]
+
+
+def _links(form: EventForm, accord: Accord) -> list[tuple[Provision, str]]:
+    """(provision, effect) of each filled row; a code not of the accord, or of a part the
+    user may not edit, is an error at its row."""
+    rows = [(row, (row[0].data or "").split()[0]) for row in form.links()
+            if (row[0].data or "").strip()]
+    found = {p.code: p for p in db.session.scalars(select(Provision).where(
+        Provision.accord_id == accord.id, Provision.code.in_([c for _r, c in rows])))}
+    links = []
+    for row, code in rows:
+        provision = found.get(code)
+        if provision is None:
+            _error(form, row[0].name, _("No provision %(code)s in this accord.", code=code))
+        elif not can_edit(current_user, provision):
+            _error(form, row[0].name, _("You cannot link provisions of this part of the accord."))
+        else:
+            links.append((provision, row[1].data))
+    return links
+
+
+def _new_source(form: EventForm) -> NewSource | None:
+    if not form.has_new_source():
+        return None
+    upload = form.source_file.data
+    attachment = None
+    if upload and upload.filename:
+        attachment = Upload(upload.read(), upload.filename)
+    return NewSource(title=form.source_title.data or "", kind=form.source_kind.data or "",
+                     publisher=form.source_publisher.data or "",
+                     published_on=form.source_date.data, url=form.source_url.data or None,
+                     language=form.source_language.data or None, attachment=attachment)
+
+
+def _input(form: EventForm, accord: Accord, sources: list[Source]) -> EventInput:
+    """The event the form gives; problems the form alone can see are left as field errors."""
+    try:
+        code = typed_place_code(accord, form.place.data)
+    except ValueError as exc:
+        _error(form, "place", exc.args[0])
+        code = None
+    cited_ids = {int(i) for i in form.cited.data or ()}
+    cited = [s for s in sources if s.id in cited_ids]
+    new = _new_source(form)
+    return EventInput(accord=accord, occurred_on=form.occurred_on.data, title=form.title.data,
+                      provisions=_links(form, accord),
+                      sources=cited + ([new] if new else []), ended_on=form.ended_on.data,
+                      description=form.description.data or "", place_code=code,
+                      actors=form.actors.data or "")
+
+
+def _show_problems(form: EventForm, errors: dict, *, beside: bool = False) -> None:
+    """Show the rules' `errors` at their fields; `beside`: only at fields showing none yet
+    (the form's own checks found those first)."""
+    for name, reason in errors.items():
+        if name.startswith("source_1."):
+            target = SOURCE_FIELDS.get(name.split(".", 1)[1], "source_title")
+        else:
+            target = FIELDS.get(name, "title")
+        if not (beside and form[target].errors):
+            _error(form, target, reason)
+
+
+@bp.route("/accords/<slug>/events/new", methods=["GET", "POST"])
+@login_required
+def new(slug: str):
+    """The form entering an event (editors of the accord or of a section of it). Bad input
+    re-renders it with every problem (400; 413 for a file over the limit); nothing is
+    written unless all of it is acceptable."""
+    accord = visible_accord_or_404(slug)
+    require(can_edit_some(current_user, accord),
+            _("Only the accord's editors and coordinators enter events."))
+    require(accord.kind == "monitored", translate(N_(
+        "events are recorded for monitored accords, not reference ones")))
+    sources = offered_sources(accord)
+    form = _form(accord, sources)
+    if request.method == "GET":
+        return _page(accord, form)
+    if not form.validate_on_submit():
+        # every problem at once: the rows', the place's and the rules' beside the form's own
+        _show_problems(form, event_problems(_input(form, accord, sources)), beside=True)
+        return _page(accord, form, 400)
+    item = _input(form, accord, sources)
+    if any(field.errors for field in form):
+        return _page(accord, form, 400)
+    try:
+        event = submit_event(item, verified=can_review(current_user, accord))
+    except Invalid as exc:
+        _show_problems(form, exc.errors)
+        return _page(accord, form, 400)
+    except files.TooLarge as exc:
+        _error(form, "source_file", _("The file has %(size)s bytes; the limit is %(limit)s.",
+                                      size=exc.size, limit=exc.limit))
+        return _page(accord, form, 413)
+    except files.Refused as exc:
+        _error(form, "source_file", exc.reason)
+        return _page(accord, form, 400)
+    except NotPending:
+        return _page(accord, form, 409, _("A source you cited was reviewed meanwhile. "
+                                          "Check the sources and submit again."))
+    flash(_("Event #%(id)d recorded as %(state)s.", id=event.id,
+            state=review_state(event.review_state)))
+    return redirect(url_for("events.index", slug=slug, review_state=event.review_state), 303)

@@ -1,0 +1,84 @@
+"""The form for entering an event on the web: the event, its place, up to `LINK_ROWS`
+provisions each with its effect, existing sources cited and one new source with an optional
+attached file. Field rules beyond the form's own (dates, place, provisions, sources) are
+the domain's (`tracker.domain.events`), reported by the service under the same field names.
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
+from wtforms import (DateField, SelectField, SelectMultipleField, StringField, TextAreaField,
+                     URLField)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..domain.events import MAX_ACTORS, MAX_DESCRIPTION, MAX_PUBLISHER, MAX_TITLE, MAX_URL
+from ..forms import FlaskForm
+
+#: Provision rows shown on the form (an event bearing on more is entered in a file import).
+LINK_ROWS = 6
+#: The existing sources offered to cite, newest first.
+MAX_SOURCES_OFFERED = 200
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class EventForm(FlaskForm):
+    """A new event. `place`: a place code, optionally followed by its name as the list
+    offers it ("54810 TIBÚ, NORTE DE SANTANDER"): only the code is read."""
+
+    occurred_on = DateField(_l("Date"), validators=[InputRequired()])
+    ended_on = DateField(_l("End date (if it lasted several days)"), validators=[Optional()])
+    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=MAX_TITLE)])
+    description = TextAreaField(_l("Description"),
+                                validators=[Optional(), Length(max=MAX_DESCRIPTION)])
+    place = StringField(_l("Place (code or name of the municipality or department)"),
+                        validators=[Optional(), Length(max=300)])
+    actors = TextAreaField(_l("Actors involved"), validators=[Optional(), Length(max=MAX_ACTORS)])
+    cited = CheckboxesField(_l("Sources already registered"), validators=[Optional()])
+    source_title = StringField(_l("Title of the new source"),
+                               validators=[Optional(), Length(max=MAX_TITLE)])
+    source_kind = SelectField(_l("Kind of source"), validators=[Optional()])
+    source_publisher = StringField(_l("Publisher"),
+                                   validators=[Optional(), Length(max=MAX_PUBLISHER)])
+    source_date = DateField(_l("Date of the source"), validators=[Optional()])
+    source_url = URLField(_l("Link to the source"), validators=[Optional(), Length(max=MAX_URL)])
+    source_language = SelectField(_l("Language of the source"), validators=[Optional()])
+    source_file = FileField(_l("Attached file (PDF, image, office document or text)"))
+
+    def fill(self, effects: dict, kinds: dict, languages: dict, sources) -> None:
+        """The choices: `effects` and `kinds` key -> label, `languages` code -> name,
+        `sources` the (id, label) of the sources that may be cited."""
+        for number, (provision, effect) in enumerate(self.links(), start=1):
+            provision.label.text = str(_l("Provision %(number)d: code", number=number))
+            effect.label.text = str(_l("Provision %(number)d: effect on its level",
+                                       number=number))
+            effect.choices = [SelectChoice(k, str(v)) for k, v in effects.items()]
+        self.source_kind.choices = [SelectChoice("", "—")] + [
+            SelectChoice(k, str(v)) for k, v in kinds.items()]
+        self.source_language.choices = [SelectChoice("", "—")] + [
+            SelectChoice(k, str(v)) for k, v in languages.items()]
+        self.cited.choices = [SelectChoice(str(i), label) for i, label in sources]
+
+    def links(self) -> list[tuple]:
+        """(provision code field, effect field) of each row, in order."""
+        return [(self[f"provision_{n}"], self[f"effect_{n}"]) for n in range(1, LINK_ROWS + 1)]
+
+    def has_new_source(self) -> bool:
+        """Whether any field of the new source was filled (then its title is required)."""
+        return any((self.source_title.data, self.source_kind.data,
+                    self.source_publisher.data, self.source_date.data, self.source_url.data,
+                    self.source_language.data, self.source_file.data))
+
+
+for _number in range(1, LINK_ROWS + 1):  # the provision rows: provision_N and effect_N
+    setattr(EventForm, f"provision_{_number}",
+            StringField(_l("Provision code"), validators=[Optional(), Length(max=40)]))
+    setattr(EventForm, f"effect_{_number}", SelectField(_l("Effect on its level"),
+                                                         validators=[Optional()]))

@@ -1,0 +1,121 @@
+"""Coordinators review pending events and sources in the same queue as status records:
+verify, or reject with a reason; audited by `events.services`, 409 once decided."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import selectinload
+
+from ..events import services as event_services
+from ..events.models import Event, EventProvision, EventSource, Source
+from ..extensions import db
+from ..forms import error_text
+from ..i18n import review_state, translate
+from ..models import Accord
+from ..permissions import can_review, can_view, require
+from ..services import Invalid, NotPending
+from . import bp
+from .forms import ReviewForm
+
+PAGE = 100
+
+
+def pending_events(accords: list[Accord]) -> list[Event]:
+    """The pending events of `accords`, oldest submission first (PAGE at most), with their
+    links, sources and place loaded."""
+    return list(db.session.scalars(
+        select(Event).options(selectinload(Event.provision_links)
+                              .joinedload(EventProvision.provision),
+                              selectinload(Event.source_links).joinedload(EventSource.source),
+                              selectinload(Event.place), selectinload(Event.submitted_by))
+        .where(Event.accord_id.in_([a.id for a in accords]), Event.review_state == "pending")
+        .order_by(Event.submitted_at, Event.id).limit(PAGE)))
+
+
+def pending_sources(accords: list[Accord]) -> list[Source]:
+    """The pending sources of `accords` and the pending shared ones an event of theirs
+    cites, oldest first (PAGE at most). Verifying an event verifies its pending sources;
+    these are the ones a coordinator may also judge on their own (e.g. to reject one)."""
+    ids = [a.id for a in accords]
+    cited_here = exists(select(EventSource.event_id).join(Event).where(
+        EventSource.source_id == Source.id, Event.accord_id.in_(ids)))
+    return list(db.session.scalars(
+        select(Source).where(Source.review_state == "pending",
+                             or_(Source.accord_id.in_(ids),
+                                 Source.accord_id.is_(None) & cited_here))
+        .order_by(Source.submitted_at, Source.id).limit(PAGE)))
+
+
+def _reviewer_of_source(source: Source) -> bool:
+    """A source of an accord: its coordinators; a shared one: the coordinators of an accord
+    whose events cite it."""
+    if source.accord_id is not None:
+        return can_review(current_user, db.session.get(Accord, source.accord_id))
+    ids = db.session.scalars(select(Event.accord_id).distinct()
+                             .join(EventSource, EventSource.event_id == Event.id)
+                             .where(EventSource.source_id == source.id)).all()
+    return any(can_review(current_user, db.session.get(Accord, i)) for i in ids)
+
+
+def _decision(form: ReviewForm) -> str:
+    if not (form.verify.data or form.reject.data):
+        abort(400, description=_("Choose verify or reject."))
+    return "verified" if form.verify.data else "rejected"
+
+
+def _decide(kind: str, row, review, label: str):
+    """Apply the posted decision on `row` with `review` (a service); a refused one shows the
+    queue again with the reason at the row's box (400), a late one is a 409."""
+    from .routes import _queue
+
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        if row.review_state == "pending" and not form.errors.keys() - {"reason"}:
+            return _queue(row, form, 400, kind)
+        abort(400, description=error_text(form) or _("Choose verify or reject."))
+    decision = _decision(form)
+    try:
+        review(row, decision, form.reason.data or "")
+    except Invalid as exc:
+        if row.review_state != "pending":
+            abort(409, description=_("This submission was already reviewed."))
+        for reason in exc.errors.values():
+            form.reason.errors = [*form.reason.errors, translate(reason)]
+        return _queue(row, form, 400, kind)
+    except NotPending:
+        typed = (form.reason.data or "").strip()
+        abort(409, description=_("This submission was already reviewed.") + (
+            " " + _("Your reason was not recorded: %(reason)s", reason=typed) if typed else ""))
+    flash(label % {"id": row.id, "state": review_state(decision)})
+    return redirect(url_for("review.queue"), 303)
+
+
+@bp.post("/review/events/<int:event_id>")
+@login_required
+def decide_event(event_id: int):
+    """Verify or reject a pending event (the accord's coordinators)."""
+    event = db.session.get(Event, event_id)
+    accord = db.session.get(Accord, event.accord_id) if event is not None else None
+    if accord is None or not can_view(current_user, accord):
+        abort(404, description=_("No such event."))
+    require(can_review(current_user, accord), _("Only the accord's coordinators review it."))
+    return _decide("event", event, event_services.review_event,
+                   _("Event #%(id)d %(state)s."))
+
+
+@bp.post("/review/sources/<int:source_id>")
+@login_required
+def decide_source(source_id: int):
+    """Verify or reject a pending source (coordinators of its accord, or of an accord whose
+    events cite a shared one)."""
+    source = db.session.get(Source, source_id)
+    if source is None:
+        abort(404, description=_("No such source."))
+    accord = db.session.get(Accord, source.accord_id) if source.accord_id else None
+    if accord is not None and not can_view(current_user, accord):
+        abort(404, description=_("No such source."))
+    require(_reviewer_of_source(source), _("Only the accord's coordinators review it."))
+    return _decide("source", source, event_services.review_source,
+                   _("Source #%(id)d %(state)s."))
