@@ -556,8 +556,9 @@ def update_about(accord: Accord, section: Section | None, today: date) -> list[t
         ("app_version", f"Accord tracker {__version__}"),
         (gettext("How to use"), gettext(
             "Fill '%(new_level)s' only for provisions whose level changed; a blank new level "
-            "means no change. Give the effective date and, when the level rises, evidence (a "
-            "link or a description).", new_level=header["new_level"])),
+            "means no change. Give the effective date and evidence (a link or a "
+            "description), needed whether the level rises or falls.",
+            new_level=header["new_level"])),
         (gettext("Version column"), gettext(
             "Do not edit '%(version)s': it tells the tracker which state you saw. If a "
             "provision changed since this workbook was made, its row is refused as a "
