@@ -301,6 +301,41 @@ def section_title(section) -> str:
     return marked_text(content(section, "title"))
 
 
+def section_option(section, width: int = 90) -> str:
+    """A section as a select's option (every select listing sections): "<code> <title>", the
+    title in the reader's language cut to `width` characters (`text.option_label`), followed by
+    "[EN]" / "[ES]" when only the other language exists (kept when the title is cut)."""
+    from .domain.text import option_label
+
+    shown = content(section, "title")
+    text = option_label(f"{section.code} {shown.text}".strip(), width)
+    return f"{text} [{shown.language.upper()}]" if shown.foreign else text
+
+
+def section_options(accord, codes) -> list[tuple[str, str]]:
+    """(code, option text) for a select of an accord's sections, in the order of `codes`:
+    each as `section_option`, indented with one "– " per level below a point; a code that
+    names no section of the accord is shown as it is."""
+    sections = {s.id: s for s in accord.sections}
+    by_code = {s.code: s for s in sections.values()}
+
+    def depth(section) -> int:
+        found = 0
+        while section.parent_id in sections and found < 20:
+            section, found = sections[section.parent_id], found + 1
+        return found
+
+    return [(code, "– " * depth(by_code[code]) + section_option(by_code[code])
+             if code in by_code else code) for code in codes]
+
+
+def type_option(ptype) -> str:
+    """A PAM provision type as a select's option (every select listing types): "<code> ·
+    <name>" with the name in the reader's language (`provision_type_text`). `ptype`: a
+    ProvisionType."""
+    return f"{ptype.code} · {provision_type_text(ptype)}"
+
+
 def point_title_html(accord, code: str, stored: str | None = None) -> Markup:
     """`point_title` for a page: the title in an element carrying its language and the
     visible marker (`language_marker`) when only the other language exists."""

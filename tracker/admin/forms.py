@@ -28,8 +28,7 @@ class RoleFields:
         self.accord.choices = _choices([("", _l("all accords"))] +
                                        [(a.slug, option_label(i18n.local(a, "name"))) for a in accords])
         self.section.choices = _choices([("", _l("whole accord"))] +
-                                        [(s.id, option_label(f"{s.code} {i18n.section_title(s)}"))
-                                         for s in sections])
+                                        [(s.id, i18n.section_option(s, 80)) for s in sections])
 
 
 class UserForm(FlaskForm, RoleFields):

@@ -32,7 +32,7 @@ from ..domain.text import parse_iso_date
 from ..figures import default_reference_set
 from ..models import Accord
 from ..permissions import can_review
-from ..i18n import local
+from ..i18n import local, section_options
 from ..web import decimal_sign, local_date, set_disposition
 from . import bp
 from .board import (CHARTS, Board, DashboardFigures, Selection, alt_texts, level_names, natural,
@@ -284,10 +284,8 @@ def _api_links(accord: Accord, sel: Selection) -> list[tuple[str, str]]:
 
 
 def _section_options(board: Board) -> list[tuple[str, str]]:
-    paths = {path[-1]: path for p in board.figures.provisions
-             for path in (p.section_path[:n] for n in range(1, len(p.section_path) + 1))}
-    return [(code, "– " * (len(paths[code]) - 1) + f"{code} {board.section_titles.get(code, '')}")
-            for code in sorted(paths, key=natural)]
+    codes = {code for p in board.figures.provisions for code in p.section_path}
+    return section_options(board.accord, sorted(codes, key=natural))
 
 
 @bp.get("/accords/<slug>/charts/<any(" + ", ".join(CHARTS) + "):name>.<any(png, svg):fmt>")
