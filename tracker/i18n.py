@@ -121,13 +121,16 @@ def _localised(value: str) -> str:
 
 
 def _filled(value):
-    """A Message's value as shown: a Message translated, a date in the reader's format."""
-    from datetime import date
+    """A Message's value as shown: a Message translated, a moment in the one format of
+    moments (`web.local_datetime`: "29 nov 2026 16:25 UTC"), a date in the reader's format."""
+    from datetime import date, datetime
 
-    from .web import local_date
+    from .web import local_date, local_datetime
 
     if isinstance(value, Message):
         return translate(value)
+    if isinstance(value, datetime):
+        return local_datetime(value)
     if isinstance(value, date):
         return local_date(value)
     return value
