@@ -185,6 +185,24 @@ def test_admin_account_grant_and_organisation_forms(client, demo, make_user, log
     assert row_counts() == before
 
 
+def test_a_new_account_reports_every_field_error_at_once(client, make_user, login,
+                                                        row_counts):
+    """The email's format and an existing account are checked with the form's validation, so
+    a bad email, a short password and an unconfirmed administrator show together."""
+    admin = login(make_user("admin"))
+    before = row_counts()
+    response = client.post("/admin/users", data={"email": "no-es-correo", "password": "x",
+                                                 "role": "admin"})
+    assert response.status_code == 400
+    html = assert_summary(response, "email", "password", "confirm_admin")
+    assert "&#39;no-es-correo&#39; is not an email address" in html
+    response = client.post("/admin/users", data={"email": admin.email.upper(), "password": "x",
+                                                 "role": "viewer"})
+    html = assert_summary(response, "email", "password")
+    assert f"a user with email {admin.email} already exists" in html
+    assert row_counts() == before
+
+
 def test_upload_reference_and_cutoff_forms(client, demo, make_user, login):
     login(make_user("admin"))
     response = client.post(f"/accords/{SLUG}/update", data={},

@@ -50,16 +50,25 @@ def users():
     administrator only with the confirmation box ticked, else 400 and nothing created)."""
     form = UserForm()
     form.fill(*_scope_options())
-    if form.validate_on_submit():
+    if request.method == "POST":
+        valid = form.validate_on_submit()  # then the checks beyond the form: all at once
         if form.role.data == "admin" and not form.confirm_admin.data:
+            valid = False
             form.confirm_admin.errors.append(_(
                 "An administrator account must be confirmed: tick the box, or choose a "
                 "smaller role."))
-        else:
+        try:
+            if not (form.accord.errors or form.section.errors):  # choices known to be valid
+                _scope(form)
+        except AccountError as exc:
+            valid = False
+            (form.accord if form.role.data == "admin" else form.section).errors.append(
+                i18n.translate(exc.reason))
+        if valid:
             try:
                 _create(form)
                 return redirect(url_for("admin.users"), 303)
-            except AccountError as exc:
+            except AccountError as exc:  # e.g. the same email added meanwhile
                 form.email.errors.append(i18n.translate(exc.reason))
     return _users_page(form=form, status=400 if request.method == "POST" else 200)
 
