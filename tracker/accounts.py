@@ -167,6 +167,23 @@ def email_problem(email: str) -> Message | None:
     return None
 
 
+def revoke_problem(grant, actor_id: int | None) -> Message | None:
+    """Why role grant `grant` (a RoleGrant) may not be revoked by the user `actor_id`, or
+    None: an administrator's own administrator role, and the last administrator role, stay
+    (the accounts page offers no revoke for them; the revoke view refuses them with 409)."""
+    if grant.role != "admin" or grant.accord_id is not None:
+        return None
+    if grant.user_id == actor_id:
+        return Message(N_("You cannot remove your own administrator role; another "
+                          "administrator can."))
+    others = db.session.scalar(select(func.count(RoleGrant.id)).where(
+        RoleGrant.role == "admin", RoleGrant.accord_id.is_(None), RoleGrant.id != grant.id))
+    if not others:
+        return Message(N_("This is the last administrator: grant the role to someone else "
+                          "first."))
+    return None
+
+
 def create_user(email: str, password: str, *, role: str, org_name: str | None = None,
                 accord_slug: str | None = None, section_code: str | None = None,
                 name: str = "") -> User:
