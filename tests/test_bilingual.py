@@ -281,3 +281,21 @@ def test_every_select_of_sections_or_types_names_them_in_the_readers_language(
             assert "NRM · Gestión de los recursos naturales" in _options(spanish, "provision_type")
             assert "CFR · Cese al fuego" in _options(spanish, "provision_type"), url
             assert "NRM" not in _options(english, "provision_type"), url
+
+
+def test_both_workbooks_mark_section_titles_held_only_in_the_other_language(
+        spanish_accord, client, make_user, login):
+    """The Section column of the update and report workbooks reads as the pages do: the
+    reader's language where held, else the title marked [ES] / [EN]."""
+    login(make_user("admin"))
+    for url, sheet in ((f"/accords/{SLUG}/update.xlsx", 0), (f"/accords/{SLUG}/report.xlsx",
+                                                            "Provisions")):
+        response = client.get(url, headers=EN)
+        assert response.status_code == 200, url
+        book = load_workbook(io.BytesIO(response.data))
+        rows = list((book.worksheets[0] if sheet == 0 else book[sheet]).iter_rows(
+            values_only=True))
+        column = rows[0].index("Section")
+        sections = {r[0]: r[column] for r in rows[1:]}
+        assert sections["2.1"] == "2 Participación política [ES]", url
+        assert sections["1.1"] == "1 Rural Reform > 1.1 Access to land", url
