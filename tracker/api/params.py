@@ -40,7 +40,11 @@ def named(name: str) -> str:
     """How a message names parameter `name`: its field's label on a page (`field_labels`),
     the parameter itself otherwise."""
     label = request.environ.get(_LABELS, {}).get(name) if has_request_context() else None
-    return f"“{label}”" if label else name
+    if not label:
+        return name
+    from flask_babel import gettext
+
+    return gettext("“%(field)s”", field=label)  # the reader's quotation marks
 
 
 def bad_request(message: Message | str):
