@@ -189,3 +189,18 @@ def test_every_dashboard_figure_is_on_screen_in_spanish(browser, phone_server, q
     page.screenshot(path=str(screenshots / f"phone-dashboard-es{query.replace('?', '-')}.png"),
                     full_page=True)
     context.close()
+
+
+def test_a_long_label_breaks_on_a_wide_screen_too(browser, phone_server):
+    """At 1280 px the 80-character label breaks inside its cell and link: no page of the
+    cut-offs scrolls sideways (a hidden caption inside a scrolling table included)."""
+    context = browser.new_context(locale="es-ES", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{phone_server}/")
+    _switch_to_spanish(page)
+    for url in [f"/accords/{SLUG}/cutoffs", *LONG_CUTOFFS]:
+        assert page.goto(phone_server + url).status == 200
+        width = page.evaluate("[document.documentElement.scrollWidth, "
+                              "document.documentElement.clientWidth]")
+        assert width[0] <= width[1], (url, width)
+    context.close()
