@@ -318,4 +318,5 @@ def test_messages_write_moments_in_the_one_format_and_name_fields_by_their_label
     page = html.unescape(client.get(f"{PAGE}?include_pending=1", headers=ES).data.decode())
     assert "include_pending='1'" not in page
     assert "«Incluir registros pendientes de revisión (no oficial)»='1'" in page
-    assert "include_pending='1'" in str(client.get(f"{API}/summary?include_pending=1").get_json())
+    api = client.get(f"{API}/summary?include_pending=1").get_json()
+    assert "include_pending='1'" in str(api)

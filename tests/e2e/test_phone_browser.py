@@ -39,7 +39,8 @@ LONG_LABEL = "X" * 80
 LONG_CUTOFFS = [f"/accords/{SLUG}/cutoffs/{LONG_LABEL}", f"/accords/{SLUG}/cutoffs/after-long"]
 PUBLIC = ["/", f"/accords/{SLUG}", f"/accords/{SLUG}/provisions",
           f"/accords/{SLUG}/provisions/1.1.1", f"/accords/{SLUG}/sections",
-          f"/accords/{SLUG}/dashboard", f"/accords/{SLUG}/cutoffs", *LONG_CUTOFFS, f"/accords/{SLUG}/events",
+          f"/accords/{SLUG}/dashboard", f"/accords/{SLUG}/cutoffs", *LONG_CUTOFFS,
+          f"/accords/{SLUG}/events",
           "/reference",
           "/reference/lusaka-protocol", "/methodology", "/login"]
 SIGNED_IN = ["/my/submissions", "/account/password", f"/accords/{SLUG}/update"]
