@@ -17,8 +17,7 @@ from ..extensions import db
 from ..figures import AccordFigures, alignment_rule, default_reference_set
 from ..i18n import level_labels, local, provision_type_names, section_title
 from ..models import Accord, ProvisionType
-from ..web import (day_of_year, decimal_sign, local_date, percent, score_figure,
-                   share_figure)
+from ..web import day_of_year, decimal_sign, local_date, percent, score_figure
 
 CROSS_CUTTING_TAGS = ("gender", "ethnic")
 CHARTS = ("priority", "status", "groups", "tags", "comparison", "curve", "pace")
