@@ -246,3 +246,56 @@ def test_the_update_workbook_shows_the_text_in_the_readers_language(spanish_acco
     assert texts["en"]["1.1"] == "Formalise land ownership in PDET municipalities"
     assert texts["es"]["1.1"] == "Formalizar la propiedad de la tierra en municipios PDET"
     assert texts["en"]["1.2"] == texts["es"]["1.2"]  # only the Spanish text exists
+
+
+def _options(html: str, name: str) -> list[str]:
+    """The texts of the options of the select named `name` in `html`."""
+    import re
+    from html import unescape
+
+    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    assert select, name
+    return [unescape(text).strip()
+            for text in re.findall(r"<option[^>]*>(.*?)</option>", select.group(1), re.S)]
+
+
+def test_every_select_of_sections_or_types_names_them_in_the_readers_language(
+        spanish_accord, client, make_user, login):
+    """The provision filters, the dashboard, the provision edit form and the account form list
+    sections as "<code> <title>" (marked where only the other language exists) and types as
+    "<code> · <name>", never bare codes."""
+    login(make_user("admin"))
+    pages = {f"/accords/{SLUG}/provisions": ("section", "provision_type"),
+             f"/accords/{SLUG}/dashboard": ("section",),
+             f"/accords/{SLUG}/provisions/1.1/edit": ("section", "provision_type"),
+             "/admin/users": ("section",)}
+    for url, selects in pages.items():
+        english = client.get(url, headers=EN).get_data(as_text=True)
+        spanish = client.get(url, headers=ES).get_data(as_text=True)
+        sections = _options(english, "section")
+        assert "2 Participación política [ES]" in sections, url
+        assert any(o.endswith("1.1 Access to land") for o in sections), (url, sections)
+        assert not any(o in ("1", "1.1", "2") for o in sections), url
+        assert any(o.endswith("1.1 Acceso a tierras") for o in _options(spanish, "section")), url
+        if "provision_type" in selects:
+            assert "NRM · Gestión de los recursos naturales" in _options(spanish, "provision_type")
+            assert "CFR · Cese al fuego" in _options(spanish, "provision_type"), url
+            assert "NRM" not in _options(english, "provision_type"), url
+
+
+def test_both_workbooks_mark_section_titles_held_only_in_the_other_language(
+        spanish_accord, client, make_user, login):
+    """The Section column of the update and report workbooks reads as the pages do: the
+    reader's language where held, else the title marked [ES] / [EN]."""
+    login(make_user("admin"))
+    for url, sheet in ((f"/accords/{SLUG}/update.xlsx", 0), (f"/accords/{SLUG}/report.xlsx",
+                                                            "Provisions")):
+        response = client.get(url, headers=EN)
+        assert response.status_code == 200, url
+        book = load_workbook(io.BytesIO(response.data))
+        rows = list((book.worksheets[0] if sheet == 0 else book[sheet]).iter_rows(
+            values_only=True))
+        column = rows[0].index("Section")
+        sections = {r[0]: r[column] for r in rows[1:]}
+        assert sections["2.1"] == "2 Participación política [ES]", url
+        assert sections["1.1"] == "1 Rural Reform > 1.1 Access to land", url

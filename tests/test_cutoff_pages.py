@@ -143,6 +143,17 @@ def test_pages_show_revisions_and_changes(client):
     assert client.get(f"{PAGES}/cutoffs/Nope").status_code == 404
 
 
+def test_changes_before_any_cut_off_is_an_informative_note(client, app):
+    """Before the first cut-off, "changes to now" is an ordinary page (200) saying so in a
+    note, not an error summary; a `since` naming no cut-off stays a 400."""
+    small_accord()
+    page = client.get(f"{PAGES}/changes")
+    assert page.status_code == 200
+    assert "This accord has no cut-off yet: nothing to compare with." in page.text
+    assert 'class="error-summary"' not in page.text and 'class="note"' in page.text
+    assert client.get(f"{PAGES}/changes?since=Nope").status_code == 400
+
+
 def _pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 

@@ -296,3 +296,27 @@ def test_a_cutoffs_page_links_the_dashboard_as_known_at_its_publication(client):
     now = _counts(_page(client, "as_of=2020-12-31"))
     assert now != tuple(published["counts"][k] for k in LEVEL_KEYS)  # the late record counts
     assert f"{cutoff.published_at:%b} {cutoff.published_at.day}, {cutoff.published_at:%Y %H:%M} UTC" in page.data.decode()
+
+
+ES = {"Accept-Language": "es"}
+
+
+def test_messages_write_moments_in_the_one_format_and_name_fields_by_their_label(
+        client, make_user, login):
+    """A refused moment is written as every moment is ("1 ene 2023 00:00 UTC"), never in
+    ISO; a refused value on the page names its field by the label the reader sees, while the
+    API keeps the parameter's name."""
+    accord = small_accord()
+    response = client.get(f"{PAGE}?known_at=2020-01-01", headers=ES)
+    assert response.status_code == 400
+    text = html.unescape(response.data.decode())
+    assert "1 ene 2020 00:00 UTC es anterior" in text and "(1 ene 2023 00:00 UTC)" in text
+    assert "2020-01-01 00:00" not in text and "2023-01-01 00:00" not in text
+    api = client.get(f"{API}/summary?known_at=2020-01-01", headers=ES).get_json()
+    assert "(1 ene 2023 00:00 UTC)" in str(api) and "+00:00)" not in str(api)
+    login(make_user("coordinator", accord))
+    page = html.unescape(client.get(f"{PAGE}?include_pending=1", headers=ES).data.decode())
+    assert "include_pending='1'" not in page
+    assert "«Incluir registros pendientes de revisión (no oficial)»='1'" in page
+    api = client.get(f"{API}/summary?include_pending=1").get_json()
+    assert "include_pending='1'" in str(api)

@@ -110,7 +110,8 @@ def test_about_sheet_states_date_method_provenance_and_version(report):
     from tracker import __version__
 
     about = dict(report["About"].iter_rows(min_row=2, values_only=True))
-    assert about["Slug"] == SLUG and about["As of"] == AS_OF
+    assert about["Slug"] == SLUG and about["As of"].date().isoformat() == AS_OF
+    assert about["Signed on"].date().isoformat() == "2016-11-24"  # dates as date cells
     assert about["App version"] == f"Accord tracker {__version__}"
     assert "100 x sum of levels / (3 x provisions)" in about["Score"]
     assert "illustrative" in about["ILLUSTRATIVE DATA"]
@@ -361,7 +362,8 @@ def test_export_command_writes_the_report(runner, tmp_path):
     assert result.exit_code == 0, result.output
     book = load_workbook(path, read_only=True)
     assert book.sheetnames == SHEETS
-    assert dict(book["About"].iter_rows(min_row=2, values_only=True))["As of"] == AS_OF
+    assert dict(book["About"].iter_rows(min_row=2, values_only=True))["As of"].date() \
+        == date.fromisoformat(AS_OF)
 
 
 def test_export_command_writes_the_report_in_spanish(runner, tmp_path):

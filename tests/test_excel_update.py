@@ -6,7 +6,7 @@ import html
 import io
 import re
 import zipfile
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -139,7 +139,9 @@ def test_update_workbook_is_prefilled_protected_and_validated(client, editor, de
     assert rules["H2:H579"].type == "list" and rules["H2:H579"].formula1 == '"0,1,2,3"'
     assert rules["I2:I579"].type == "date"
     about = dict(book["About"].iter_rows(min_row=2, values_only=True))
-    assert about["accord"] == SLUG
+    assert about["Accord"] == SLUG and about["Section"] is None
+    assert isinstance(about["Generated on"], datetime)  # a date cell, not text
+    assert book["About"]["B4"].number_format == C.DATE_FORMAT
 
 
 def test_section_workbook_holds_that_section_only(client, editor):
@@ -419,12 +421,15 @@ def test_bad_files_are_refused_with_a_reason(client, editor, row_counts, make, e
     assert row_counts() == before
 
 
-def test_a_workbook_for_another_accord_is_refused(client, editor, demo, row_counts):
+@pytest.mark.parametrize("key", ["Accord", "accord", "Acuerdo"])
+def test_a_workbook_for_another_accord_is_refused(client, editor, demo, row_counts, key):
+    """The About sheet names the accord in the reader's language; older workbooks wrote the
+    key "accord": both are read, in any of the app's languages."""
     data = _download(client)
     book = load_workbook(io.BytesIO(data))
     for row in book["About"].iter_rows(min_row=2):
-        if row[0].value == "accord":
-            row[1].value = "another-accord"
+        if row[0].value == "Accord":
+            row[0].value, row[1].value = key, "another-accord"
     out = io.BytesIO()
     book.save(out)
     before = row_counts()
@@ -513,7 +518,8 @@ def test_a_spanish_reader_gets_the_workbook_in_spanish(client, spanish_editor):
     assert rules["list"].error.startswith("Elija 0 (No iniciado), 1 (Mínimo)")
     assert rules["date"].error.startswith("Una fecha igual o posterior a la de la firma")
     about = dict(book["Acerca de"].iter_rows(min_row=2, values_only=True))
-    assert about["accord"] == SLUG  # the keys the importer reads stay as they are
+    assert about["Acuerdo"] == SLUG and "Sección" in about and "Generado el" in about
+    assert not {"accord", "section", "generated_on", "app_version"} & set(about)
     assert "«Nivel nuevo (0-3)»" in about["Cómo usarlo"]
 
 

@@ -52,3 +52,27 @@ def test_a_worker_that_makes_no_workbook_never_loads_openpyxl(tmp_path):
                             timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "True"]
+
+
+def test_every_module_imports_on_its_own():
+    """Each module of the package imports first, in a fresh interpreter state, without a
+    circular import (a test file or a command may import any of them first)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import importlib, pkgutil, sys\n"
+        "import tracker\n"
+        "names = sorted(m.name for m in pkgutil.walk_packages(tracker.__path__, 'tracker.'))\n"
+        "for name in names:\n"
+        "    for loaded in [m for m in sys.modules if m.split('.')[0] == 'tracker']:\n"
+        "        del sys.modules[loaded]\n"
+        "    try:\n"
+        "        importlib.import_module(name)\n"
+        "    except Exception as exc:\n"
+        "        print(f'{name}: {exc!r}')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "", result.stdout

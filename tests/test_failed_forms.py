@@ -185,6 +185,45 @@ def test_admin_account_grant_and_organisation_forms(client, demo, make_user, log
     assert row_counts() == before
 
 
+def test_a_new_account_reports_every_field_error_at_once(client, make_user, login,
+                                                        row_counts):
+    """The email's format and an existing account are checked with the form's validation, so
+    a bad email, a short password and an unconfirmed administrator show together."""
+    admin = login(make_user("admin"))
+    before = row_counts()
+    response = client.post("/admin/users", data={"email": "no-es-correo", "password": "x",
+                                                 "role": "admin"})
+    assert response.status_code == 400
+    html = assert_summary(response, "email", "password", "confirm_admin")
+    assert "&#39;no-es-correo&#39; is not an email address" in html
+    response = client.post("/admin/users", data={"email": admin.email.upper(), "password": "x",
+                                                 "role": "viewer"})
+    html = assert_summary(response, "email", "password")
+    assert f"a user with email {admin.email} already exists" in html
+    assert row_counts() == before
+
+
+def test_revoke_is_offered_only_where_allowed_and_a_refusal_keeps_the_page(
+        client, make_user, login):
+    """No revoke button for the administrator's own administrator role; a refused revoke
+    (a stale page, a crafted POST) re-renders the accounts page with its reason (409)."""
+    from tracker.models import RoleGrant
+
+    me = login(make_user("admin"))
+    other = make_user("admin")
+    own = next(g for g in me.roles if g.role == "admin")
+    theirs = next(g for g in other.roles if g.role == "admin")
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert f"/admin/roles/{own.id}/revoke" not in page
+    assert f"/admin/roles/{theirs.id}/revoke" in page
+    response = client.post(f"/admin/roles/{own.id}/revoke")
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "The role was not revoked" in html and "your own administrator role" in html
+    assert '<table class="list users cards">' in html  # the accounts page, not an error page
+    assert db.session.get(RoleGrant, own.id) is not None
+
+
 def test_upload_reference_and_cutoff_forms(client, demo, make_user, login):
     login(make_user("admin"))
     response = client.post(f"/accords/{SLUG}/update", data={},

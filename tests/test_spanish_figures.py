@@ -20,6 +20,8 @@ DOTTED = re.compile(r"\d\.\d")
 NOT_FIGURES = re.compile(
     r"\bdoi:\S+|\bv\d+(?:\.\d+)+|\bV\.\d+(?:\.\d+)*|PAM_ID[- ]V?\.?\d+(?:\.\d+)*")
 
+#: A percentage written otherwise than by `web.percent` ("36,9\u00a0%"): no space, or a plain one.
+UNSPACED_PERCENT = re.compile(r"\d(?:%| %)")
 ISO_DATE = re.compile(r"(?<![\w/=-])\d{4}-\d\d-\d\d(?![\w-])")
 
 
@@ -107,6 +109,9 @@ def test_every_figure_on_a_spanish_page_uses_the_comma(client, demo, make_user, 
     html = response.get_data(as_text=True)
     assert dotted_figures(html, _codes(demo.id)) == [], url
     assert iso_dates(html, (demo.description,)) == [], url
+    text = visible_text(html)  # alt texts included: one percent format everywhere
+    assert [text[max(0, m.start() - 40):m.end() + 20]
+            for m in UNSPACED_PERCENT.finditer(text)] == [], url
 
 
 def test_every_figure_on_a_spanish_reference_page_uses_the_comma(client, make_user, login):

@@ -386,6 +386,8 @@ def test_login_logout_and_wrong_password(client, make_user):
     user = make_user("viewer")
     bad = client.post("/login", data={"email": user.email, "password": "wrong password"})
     assert bad.status_code == 400 and "Wrong email or password" in bad.get_data(as_text=True)
+    # a login saves nothing: its error summary does not say "nothing was saved"
+    assert "You are not signed in" in bad.text and "nothing was saved" not in bad.text
     good = client.post("/login", data={"email": user.email.upper(), "password": PASSWORD,
                                        "next": "https://evil.example/"})
     assert good.status_code == 302 and good.location == "/"
@@ -424,6 +426,10 @@ def test_password_change_logs_out_other_sessions(app, client, make_user, login):
     other = app.test_client()
     with other.session_transaction() as session:
         session["_user_id"] = user.session_token
+    refused = client.post("/account/password", data={
+        "current": "not the password", "new": "a brand new password",
+        "confirm": "a brand new password"})
+    assert refused.status_code == 400 and "The password was not changed" in refused.text
     response = client.post("/account/password", data={
         "current": PASSWORD, "new": "a brand new password", "confirm": "a brand new password"})
     assert response.status_code == 302

@@ -155,17 +155,44 @@ def _scope(role: str, accord_slug: str | None, section_code: str | None):
     return accord, section
 
 
+def email_problem(email: str) -> Message | None:
+    """Why a new account cannot have `email` (not an email address; an account has it
+    already, case aside), or None: the one check of `create_user`, also run by the account
+    form's validation so every field's error shows at once."""
+    email = (email or "").strip().lower()
+    if not EMAIL_RE.match(email):
+        return Message(N_("%(email)s is not an email address"), email=repr(email))
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        return Message(N_("a user with email %(email)s already exists"), email=email)
+    return None
+
+
+def revoke_problem(grant, actor_id: int | None) -> Message | None:
+    """Why role grant `grant` (a RoleGrant) may not be revoked by the user `actor_id`, or
+    None: an administrator's own administrator role, and the last administrator role, stay
+    (the accounts page offers no revoke for them; the revoke view refuses them with 409)."""
+    if grant.role != "admin" or grant.accord_id is not None:
+        return None
+    if grant.user_id == actor_id:
+        return Message(N_("You cannot remove your own administrator role; another "
+                          "administrator can."))
+    others = db.session.scalar(select(func.count(RoleGrant.id)).where(
+        RoleGrant.role == "admin", RoleGrant.accord_id.is_(None), RoleGrant.id != grant.id))
+    if not others:
+        return Message(N_("This is the last administrator: grant the role to someone else "
+                          "first."))
+    return None
+
+
 def create_user(email: str, password: str, *, role: str, org_name: str | None = None,
                 accord_slug: str | None = None, section_code: str | None = None,
                 name: str = "") -> User:
     """Create a user holding `role` (over everything, one accord or one of its sections)."""
     email = email.strip().lower()
-    if not EMAIL_RE.match(email):
-        raise AccountError(Message(N_("%(email)s is not an email address"), email=repr(email)))
+    problem = email_problem(email)
+    if problem is not None:
+        raise AccountError(problem)
     validate_password(password)
-    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise AccountError(Message(N_("a user with email %(email)s already exists"),
-                                   email=email))
     accord, section = _scope(role, accord_slug, section_code)
     user = User(email=email, name=name, password_hash=hash_password(password),
                 session_token=new_session_token(),

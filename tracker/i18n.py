@@ -121,13 +121,16 @@ def _localised(value: str) -> str:
 
 
 def _filled(value):
-    """A Message's value as shown: a Message translated, a date in the reader's format."""
-    from datetime import date
+    """A Message's value as shown: a Message translated, a moment in the one format of
+    moments (`web.local_datetime`: "29 nov 2026 16:25 UTC"), a date in the reader's format."""
+    from datetime import date, datetime
 
-    from .web import local_date
+    from .web import local_date, local_datetime
 
     if isinstance(value, Message):
         return translate(value)
+    if isinstance(value, datetime):
+        return local_datetime(value)
     if isinstance(value, date):
         return local_date(value)
     return value
@@ -299,6 +302,41 @@ def section_title(section) -> str:
     """A section's title in the reader's language, marked as `marked_text` when only the
     other language exists: for labels, select options and charts."""
     return marked_text(content(section, "title"))
+
+
+def section_option(section, width: int = 90) -> str:
+    """A section as a select's option (every select listing sections): "<code> <title>", the
+    title in the reader's language cut to `width` characters (`text.option_label`), followed by
+    "[EN]" / "[ES]" when only the other language exists (kept when the title is cut)."""
+    from .domain.text import option_label
+
+    shown = content(section, "title")
+    text = option_label(f"{section.code} {shown.text}".strip(), width)
+    return f"{text} [{shown.language.upper()}]" if shown.foreign else text
+
+
+def section_options(accord, codes) -> list[tuple[str, str]]:
+    """(code, option text) for a select of an accord's sections, in the order of `codes`:
+    each as `section_option`, indented with one "– " per level below a point; a code that
+    names no section of the accord is shown as it is."""
+    sections = {s.id: s for s in accord.sections}
+    by_code = {s.code: s for s in sections.values()}
+
+    def depth(section) -> int:
+        found = 0
+        while section.parent_id in sections and found < 20:
+            section, found = sections[section.parent_id], found + 1
+        return found
+
+    return [(code, "– " * depth(by_code[code]) + section_option(by_code[code])
+             if code in by_code else code) for code in codes]
+
+
+def type_option(ptype) -> str:
+    """A PAM provision type as a select's option (every select listing types): "<code> ·
+    <name>" with the name in the reader's language (`provision_type_text`). `ptype`: a
+    ProvisionType."""
+    return f"{ptype.code} · {provision_type_text(ptype)}"
 
 
 def point_title_html(accord, code: str, stored: str | None = None) -> Markup:

@@ -31,9 +31,10 @@ def _rollback():
 
 
 @contextmanager
-def _serving(folder: Path, secret: str, users=()):
+def _serving(folder: Path, secret: str, users=(), prepare=None):
     """Serve a fresh app on its own migrated and seeded SQLite database in `folder`, with
-    `users` as (email, password, role, accord slug or None); yields the base URL."""
+    `users` as (email, password, role, accord slug or None) and `prepare()` (if given) run in
+    the app context after seeding; yields the base URL."""
     from werkzeug.serving import make_server
 
     from tracker import create_app, seed
@@ -49,6 +50,8 @@ def _serving(folder: Path, secret: str, users=()):
         seed.run()
         for email, password, role, slug in users:
             create_user(email, password, role=role, accord_slug=slug)
+        if prepare is not None:
+            prepare()
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -64,8 +67,9 @@ def _serving(folder: Path, secret: str, users=()):
 
 @pytest.fixture(scope="session")
 def serve_seeded():
-    """serve_seeded(folder, secret, users) -> context manager yielding a live server's URL
-    (its own seeded database, `users` created first), for modules needing their own."""
+    """serve_seeded(folder, secret, users, prepare=None) -> context manager yielding a live
+    server's URL (its own seeded database, `users` created and `prepare()` run first), for
+    modules needing their own."""
     return _serving
 
 

@@ -33,9 +33,14 @@ MEASURE = """(selector) => {
   return {scroll: document.documentElement.scrollWidth, width, seen, outside};
 }"""
 
+#: A cut-off label of the field's maximum length with no break point, and a later cut-off whose
+#: page links to "Changes since <that label>".
+LONG_LABEL = "X" * 80
+LONG_CUTOFFS = [f"/accords/{SLUG}/cutoffs/{LONG_LABEL}", f"/accords/{SLUG}/cutoffs/after-long"]
 PUBLIC = ["/", f"/accords/{SLUG}", f"/accords/{SLUG}/provisions",
           f"/accords/{SLUG}/provisions/1.1.1", f"/accords/{SLUG}/sections",
-          f"/accords/{SLUG}/dashboard", f"/accords/{SLUG}/cutoffs", f"/accords/{SLUG}/events",
+          f"/accords/{SLUG}/dashboard", f"/accords/{SLUG}/cutoffs", *LONG_CUTOFFS,
+          f"/accords/{SLUG}/events",
           "/reference",
           "/reference/lusaka-protocol", "/methodology", "/login"]
 SIGNED_IN = ["/my/submissions", "/account/password", f"/accords/{SLUG}/update",
@@ -49,8 +54,19 @@ PAGES = {None: PUBLIC,
 
 @pytest.fixture(scope="module")
 def phone_server(tmp_path_factory, serve_seeded):
-    with serve_seeded(tmp_path_factory.mktemp("phone"), "phone-test-secret", USERS) as url:
+    with serve_seeded(tmp_path_factory.mktemp("phone"), "phone-test-secret", USERS,
+                      _publish_long_cutoffs) as url:
         yield url
+
+
+def _publish_long_cutoffs():
+    from tracker.cutoffs import services
+    from tracker.extensions import db
+    from tracker.models import Accord
+
+    accord = db.session.query(Accord).filter_by(slug=SLUG).one()
+    services.publish(accord, LONG_LABEL, date(2019, 12, 31), "long label " + LONG_LABEL)
+    services.publish(accord, "after-long", date(2023, 12, 31))
 
 
 def _phone(browser, locale="en-US"):
@@ -174,4 +190,19 @@ def test_every_dashboard_figure_is_on_screen_in_spanish(browser, phone_server, q
         assert page.locator(f"#table-{table} td").count() > 0, table
     page.screenshot(path=str(screenshots / f"phone-dashboard-es{query.replace('?', '-')}.png"),
                     full_page=True)
+    context.close()
+
+
+def test_a_long_label_breaks_on_a_wide_screen_too(browser, phone_server):
+    """At 1280 px the 80-character label breaks inside its cell and link: no page of the
+    cut-offs scrolls sideways (a hidden caption inside a scrolling table included)."""
+    context = browser.new_context(locale="es-ES", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{phone_server}/")
+    _switch_to_spanish(page)
+    for url in [f"/accords/{SLUG}/cutoffs", *LONG_CUTOFFS]:
+        assert page.goto(phone_server + url).status == 200
+        width = page.evaluate("[document.documentElement.scrollWidth, "
+                              "document.documentElement.clientWidth]")
+        assert width[0] <= width[1], (url, width)
     context.close()

@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from .. import i18n
-from ..accounts import MIN_PASSWORD_LENGTH
+from ..accounts import MIN_PASSWORD_LENGTH, email_problem
 from ..domain.text import option_label
 from ..forms import FlaskForm
 
@@ -28,8 +28,7 @@ class RoleFields:
         self.accord.choices = _choices([("", _l("all accords"))] +
                                        [(a.slug, option_label(i18n.local(a, "name"))) for a in accords])
         self.section.choices = _choices([("", _l("whole accord"))] +
-                                        [(s.id, option_label(f"{s.code} {i18n.section_title(s)}"))
-                                         for s in sections])
+                                        [(s.id, i18n.section_option(s, 80)) for s in sections])
 
 
 class UserForm(FlaskForm, RoleFields):
@@ -43,6 +42,12 @@ class UserForm(FlaskForm, RoleFields):
     section = SelectField(_l("Section"), validators=[Optional()])
     confirm_admin = BooleanField(_l("I confirm: this account administers everything "
                                     "(users, roles, every accord)"))
+
+    def validate_email(self, field):
+        """The account service's own check (`accounts.email_problem`), with the others."""
+        problem = email_problem(field.data or "")
+        if problem is not None:
+            raise ValidationError(i18n.translate(problem))
 
 
 class GrantForm(FlaskForm, RoleFields):

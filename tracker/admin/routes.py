@@ -3,11 +3,12 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from .. import i18n
 from ..domain.messages import N_
-from ..accounts import AccountError, create_user, grant_role, organization_named
+from ..accounts import (AccountError, create_user, grant_role, organization_named,
+                        revoke_problem)
 from ..extensions import db
 from ..forms import error_text
 from ..models import Accord, AuditEvent, Organization, RoleGrant, Section, User
@@ -50,33 +51,46 @@ def users():
     administrator only with the confirmation box ticked, else 400 and nothing created)."""
     form = UserForm()
     form.fill(*_scope_options())
-    if form.validate_on_submit():
+    if request.method == "POST":
+        valid = form.validate_on_submit()  # then the checks beyond the form: all at once
         if form.role.data == "admin" and not form.confirm_admin.data:
+            valid = False
             form.confirm_admin.errors.append(_(
                 "An administrator account must be confirmed: tick the box, or choose a "
                 "smaller role."))
-        else:
+        try:
+            if not (form.accord.errors or form.section.errors):  # choices known to be valid
+                _scope(form)
+        except AccountError as exc:
+            valid = False
+            (form.accord if form.role.data == "admin" else form.section).errors.append(
+                i18n.translate(exc.reason))
+        if valid:
             try:
                 _create(form)
                 return redirect(url_for("admin.users"), 303)
-            except AccountError as exc:
+            except AccountError as exc:  # e.g. the same email added meanwhile
                 form.email.errors.append(i18n.translate(exc.reason))
     return _users_page(form=form, status=400 if request.method == "POST" else 200)
 
 
 def _users_page(form: UserForm | None = None, grant_form: GrantForm | None = None,
                 grant_user: User | None = None, org_form: OrganizationForm | None = None,
-                status: int = 200):
+                revoke_error: str | None = None, status: int = 200):
     """The accounts page. A refused form is passed in with its errors (`grant_form` with the
     `grant_user` whose row it belongs to) and is shown with them, its input kept; the other
-    forms are shown empty."""
+    forms are shown empty. `revoke_error`: why a revoke was refused. Revoke is offered only
+    for the grants `accounts.revoke_problem` allows."""
     if form is None:
         form = UserForm(formdata=None)
         form.fill(*_scope_options())
     people = list(db.session.scalars(select(User).order_by(User.email)))
     empty_grant = GrantForm(formdata=None)
     empty_grant.fill(*_scope_options())
-    return render_template("admin/users.html", form=form, users=people,
+    kept = {g.id for u in people for g in u.roles
+            if revoke_problem(g, current_user.id) is not None}
+    return render_template("admin/users.html", form=form, users=people, kept_grants=kept,
+                           revoke_error=revoke_error,
                            grant_form=empty_grant, failed_grant=grant_form,
                            grant_user=grant_user,
                            org_form=org_form or OrganizationForm(formdata=None),
@@ -129,16 +143,9 @@ def grant(user_id: int):
 @admin_required
 def revoke(grant_id: int):
     grant_row = db.session.get(RoleGrant, grant_id) or abort(404)
-    if grant_row.role == "admin" and grant_row.accord_id is None:
-        if grant_row.user_id == current_user.id:
-            abort(409, description=_("You cannot remove your own administrator role; another "
-                                     "administrator can."))
-        others = db.session.scalar(select(func.count(RoleGrant.id)).where(
-            RoleGrant.role == "admin", RoleGrant.accord_id.is_(None),
-            RoleGrant.id != grant_row.id))
-        if not others:
-            abort(409, description=_("This is the last administrator: grant the role to "
-                                     "someone else first."))
+    problem = revoke_problem(grant_row, current_user.id)
+    if problem is not None:  # not offered, but a stale page or a crafted POST can ask
+        return _users_page(revoke_error=i18n.translate(problem), status=409)
     before = {"user": grant_row.user.email, "role": grant_row.role,
               "accord": grant_row.accord.slug if grant_row.accord else None}
     user_id, accord_id = grant_row.user_id, grant_row.accord_id

@@ -33,8 +33,8 @@ def _since(figures, default, until):
     if found.as_of > until:
         params.bad_request(Message(N_("since=%(value)s is a cut-off of %(date)s, after %(until)s: "
                                       "changes run from an earlier date to a later one"),
-                                   value=repr(label), date=found.as_of.isoformat(),
-                                   until=until.isoformat()))
+                                   value=repr(label), date=found.as_of,
+                                   until=until))
     return found
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Callable
 
-from flask import abort, request
+from flask import abort, has_request_context, request
 
 from ..domain import text as rule
 from ..domain.compare import MAX_YEARS
@@ -25,6 +25,27 @@ BOOLEANS = {"true": True, "false": False}
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 #: The values `year` takes, as written.
 YEARS = ("now",) + tuple(str(n) for n in range(1, MAX_YEARS + 1))
+
+
+_LABELS = "tracker.param_labels"
+
+
+def field_labels(labels: dict) -> None:
+    """On a page: messages name each parameter by its field's label (`labels`: parameter ->
+    label, in quotes: “Include records awaiting review”), as the reader sees the form, for the
+    rest of the request. The API never calls this: its messages keep the parameter names."""
+    request.environ[_LABELS] = labels  # per request (a test client's `g` outlives one)
+
+
+def named(name: str) -> str:
+    """How a message names parameter `name`: its field's label on a page (`field_labels`),
+    the parameter itself otherwise."""
+    label = request.environ.get(_LABELS, {}).get(name) if has_request_context() else None
+    if not label:
+        return name
+    from flask_babel import gettext
+
+    return gettext("“%(field)s”", field=label)  # the reader's quotation marks
 
 
 def bad_request(message: Message | str):
@@ -45,7 +66,7 @@ def check_known(allowed: tuple[str, ...]) -> None:
         count = len(request.args.getlist(name))
         if count > 1:
             bad_request(Message(N_("%(name)s is given %(count)s times; give it once"),
-                                name=name, count=count))
+                                name=named(name), count=count))
 
 
 def value(name: str) -> str | None:
@@ -55,14 +76,14 @@ def value(name: str) -> str | None:
     if not values:
         return None
     if len(values) > 1:
-        bad_request(Message(N_("%(name)s is given %(count)s times; give it once"), name=name,
-                            count=len(values)))
+        bad_request(Message(N_("%(name)s is given %(count)s times; give it once"),
+                            name=named(name), count=len(values)))
     try:
         text = rule.clean_text(values[0], multiline=False)
     except ValueError as exc:
-        bad_request(Message(N_("%(name)s: %(reason)s"), name=name, reason=exc.args[0]))
+        bad_request(Message(N_("%(name)s: %(reason)s"), name=named(name), reason=exc.args[0]))
     if not text.strip():
-        bad_request(Message(N_("%(name)s is empty; leave it out instead"), name=name))
+        bad_request(Message(N_("%(name)s is empty; leave it out instead"), name=named(name)))
     return text
 
 
@@ -76,13 +97,13 @@ def as_of(signed_on: date, name: str = "as_of") -> date:
         day = rule.parse_iso_date(text)
     except ValueError:
         bad_request(Message(N_("%(name)s=%(value)s is not a date (use YYYY-MM-DD)"),
-                            name=name, value=repr(text)))
+                            name=named(name), value=repr(text)))
     if day > date.today():
-        bad_request(Message(N_("%(name)s=%(value)s is in the future"), name=name,
+        bad_request(Message(N_("%(name)s=%(value)s is in the future"), name=named(name),
                             value=day.isoformat()))
     if day < signed_on:
         bad_request(Message(N_("%(name)s=%(value)s is before the accord was signed "
-                               "(%(signed)s)"), name=name, value=day.isoformat(),
+                               "(%(signed)s)"), name=named(name), value=day.isoformat(),
                             signed=signed_on))
     return day
 
@@ -93,7 +114,7 @@ def boolean(name: str, default: bool | None = None) -> bool | None:
     if text is None:
         return default
     if text not in BOOLEANS:
-        bad_request(Message(N_("%(name)s=%(value)s must be true or false"), name=name,
+        bad_request(Message(N_("%(name)s=%(value)s must be true or false"), name=named(name),
                             value=repr(text)))
     return BOOLEANS[text]
 
@@ -109,11 +130,12 @@ def filters(provisions: list[ProvisionInfo] | Callable[[], list[ProvisionInfo]])
         for name, values_of in _FILTER_VALUES.items():
             if given[name] is not None and given[name] not in values_of(known):
                 bad_request(Message(N_("%(name)s=%(value)s matches no provision of this "
-                                       "accord"), name=name, value=repr(given[name])))
+                                       "accord"), name=named(name), value=repr(given[name])))
     frame = value("time_frame")
     if frame is not None and frame not in TIME_FRAMES:
         bad_request(Message(N_("%(name)s=%(value)s must be one of %(allowed)s"),
-                            name="time_frame", value=repr(frame), allowed=", ".join(TIME_FRAMES)))
+                            name=named("time_frame"), value=repr(frame),
+                            allowed=", ".join(TIME_FRAMES)))
     return Filters(section=given["section"], tag=given["tag"], priority=boolean("priority"),
                    provision_type=given["provision_type"],
                    responsible_actor=given["responsible_actor"], time_frame=frame)
@@ -134,7 +156,7 @@ def frequency() -> str:
     freq = value("freq") or "month"
     if freq not in FREQUENCIES:
         bad_request(Message(N_("%(name)s=%(value)s must be one of %(allowed)s"),
-                            name="freq", value=repr(freq), allowed=", ".join(FREQUENCIES)))
+                            name=named("freq"), value=repr(freq), allowed=", ".join(FREQUENCIES)))
     return freq
 
 
@@ -142,8 +164,9 @@ def year() -> int | None:
     """`year` since signing, one of YEARS: 1-10, or "now" (None, the default)."""
     text = value("year") or "now"
     if text not in YEARS:
-        bad_request(Message(N_("year=%(value)s must be a whole number from 1 to %(high)s, or "
-                               "now"), value=repr(text), high=MAX_YEARS))
+        bad_request(Message(N_("%(name)s=%(value)s must be a whole number from 1 to "
+                               "%(high)s, or now"), name=named("year"), value=repr(text),
+                            high=MAX_YEARS))
     return None if text == "now" else int(text)
 
 
@@ -155,16 +178,17 @@ def moment_text(text: str, name: str, created_at: datetime) -> datetime:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
         bad_request(Message(N_("%(name)s=%(value)s is not an ISO 8601 timestamp (use "
-                               "YYYY-MM-DDTHH:MM:SS+00:00)"), name=name, value=repr(text)))
+                               "YYYY-MM-DDTHH:MM:SS+00:00)"), name=named(name),
+                            value=repr(text)))
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
     value = value.astimezone(timezone.utc)
     if value < created_at:
         bad_request(Message(N_("%(name)s=%(value)s is before the accord existed here "
-                               "(%(created)s)"), name=name, value=repr(text),
-                            created=created_at.isoformat()))
+                               "(%(created)s)"), name=named(name), value=repr(text),
+                            created=created_at))
     if value > datetime.now(timezone.utc):
-        bad_request(Message(N_("%(name)s=%(value)s is in the future"), name=name,
+        bad_request(Message(N_("%(name)s=%(value)s is in the future"), name=named(name),
                             value=repr(text)))
     return value
 
@@ -176,6 +200,7 @@ def known_at(accord) -> datetime | None:
     if text is None:
         return None
     if boolean("include_pending", False):
-        bad_request(Message(N_("known_at counts verified records only; drop "
-                               "include_pending")))
+        bad_request(Message(N_("%(known_at)s counts verified records only; drop "
+                               "%(include_pending)s"), known_at=named("known_at"),
+                            include_pending=named("include_pending")))
     return moment_text(text, "known_at", accord.created_at)

@@ -17,8 +17,11 @@ from ..models import Provision
 from ..permissions import can_view, sees_internal
 from . import bp, params
 
-#: The feed's query parameters, but the provision (given by the address).
-PARAMS = tuple(p for p in filters.PARAMS if p != "provision")
+def _params() -> tuple[str, ...]:
+    """The feed's query parameters, but the provision (given by the address). Read when
+    asked: `events.filters` reads `api.params`, so it may still be loading when this
+    module is (through `tracker.api`)."""
+    return tuple(p for p in filters.PARAMS if p != "provision")
 
 
 def record_json(record, cited: list[int]) -> dict:
@@ -36,7 +39,7 @@ def provision_events(slug: str, code: str):
     accord's feed) and all its level records (newest first; verified only for those who
     do not see the internal record); 404 for an accord or provision the caller may not
     see, 400 for a bad parameter."""
-    params.check_known(PARAMS)
+    params.check_known(_params())
     accord = queries.accord_by_slug(slug)
     if accord is None or not can_view(current_user, accord):
         abort(404, description=f"no accord {slug!r}")

@@ -131,10 +131,11 @@ def changes_to_now(slug: str):
     accord = _monitored_or_404(slug)
     now = report.Moment.now()
     base, error = _since(accord, services.latest(accord), now.as_of)
-    if base is None and error is None:
-        error = _("This accord has no cut-off yet: nothing to compare with.")
     if error:
         return _changes_page(accord, None, now, error=error)
+    if base is None:  # an ordinary state, reached by the cut-offs page's link: a note
+        return _changes_page(accord, None, now, message=_(
+            "This accord has no cut-off yet: nothing to compare with."))
     return _changes_page(accord, report.Moment.of(base), now)
 
 

@@ -19,7 +19,7 @@ from ..extensions import db
 from ..figures import AccordFigures, alignment_rule, default_reference_set
 from ..i18n import level_labels, local, provision_type_names, section_title
 from ..models import Accord, ProvisionType
-from ..web import day_of_year, decimal_sign, local_date, score_figure, share_figure
+from ..web import day_of_year, decimal_sign, local_date, percent, score_figure
 
 CROSS_CUTTING_TAGS = ("gender", "ethnic")
 CHARTS = ("priority", "status", "groups", "tags", "comparison", "curve", "pace", "events",
@@ -420,10 +420,9 @@ def alt_texts(board: Board) -> dict[str, str]:
                       "non-priority %(n)s on %(date)s.", p=score_figure(s["priority"]["score"]),
                       n=score_figure(s["non_priority"]["score"]), date=local_date(s["as_of"])),
         "status": _("Stacked area chart of the share of provisions at each level by month; "
-                    "on %(date)s %(c)s%% complete and %(z)s%% not initiated.",
-                    date=local_date(s["as_of"]),
-                    c=share_figure(s["shares"]["complete"]),
-                    z=share_figure(s["shares"]["not_initiated"])),
+                    "on %(date)s %(c)s complete and %(z)s not initiated.",
+                    date=local_date(s["as_of"]), c=percent(s["shares"]["complete"]),
+                    z=percent(s["shares"]["not_initiated"])),
         "groups": _("Horizontal stacked bars of the share of provisions at each level for "
                     "%(n)s groups; see the table for each figure.", n=len(board.groups)),
         "tags": _("Grouped bars of the share of provisions at each level for all provisions "

@@ -22,6 +22,7 @@ from flask import (abort, current_app, g, make_response, redirect, render_templa
                    session, url_for)
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -35,13 +36,17 @@ from ..domain.scale import LEVEL_KEYS, round_half_up
 from ..domain.text import parse_iso_date
 from ..models import Accord
 from ..permissions import can_review
-from ..i18n import local
-from ..web import decimal_sign, local_date, set_disposition
+from ..i18n import local, section_options
+from ..web import decimal_sign, local_date, local_datetime, set_disposition
 from . import bp
 from .board import (CHARTS, Board, DashboardFigures, Selection, alt_texts, level_names, natural,
                     render_chart, selection_text, short, type_names)
 
 PAGE_PARAMS = ("as_of", "section", "tag", "year", "known_at", "include_pending")
+#: The page's fields by parameter, as its messages name them (`params.field_labels`).
+PAGE_LABELS = {"as_of": _l("As of"), "section": _l("Point or theme"), "tag": _l("Tag"),
+               "year": _l("Comparison year since signing"), "known_at": _l("As known at (UTC)"),
+               "include_pending": _l("Include records awaiting review (not official)")}
 #: A chart's own parameter: the size it is drawn at (tracker.charts.SIZES), "wide" if absent.
 CHART_PARAMS = PAGE_PARAMS + ("size",)
 OVERDUE_SHOWN = 20
@@ -119,12 +124,11 @@ def _moment_problem(accord: Accord) -> str | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     if moment > datetime.now(timezone.utc):
-        return _("%(moment)s UTC is in the future: leave the field empty for the figures as "
-                 "known now.", moment=moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M"))
+        return _("%(moment)s is in the future: leave the field empty for the figures as "
+                 "known now.", moment=local_datetime(moment))
     if moment < accord.created_at:
-        return _("%(moment)s UTC is before the accord was entered here (%(created)s UTC).",
-                 moment=moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M"),
-                 created=accord.created_at.strftime("%Y-%m-%d %H:%M"))
+        return _("%(moment)s is before the accord was entered here (%(created)s).",
+                 moment=local_datetime(moment), created=local_datetime(accord.created_at))
     return None
 
 
@@ -233,6 +237,7 @@ def show(slug: str):
     redirected = _without_empty_values()
     if redirected:
         return redirected
+    params.field_labels(PAGE_LABELS)
     date_problem, moment_problem = _date_problem(accord), _moment_problem(accord)
     if date_problem is not None or moment_problem is not None:
         return _refused_date(accord, state, date_problem, moment_problem)
@@ -344,10 +349,8 @@ def _api_links(accord: Accord, sel: Selection) -> list[tuple[str, str]]:
 
 
 def _section_options(board: Board) -> list[tuple[str, str]]:
-    paths = {path[-1]: path for p in board.figures.provisions
-             for path in (p.section_path[:n] for n in range(1, len(p.section_path) + 1))}
-    return [(code, "– " * (len(paths[code]) - 1) + f"{code} {board.section_titles.get(code, '')}")
-            for code in sorted(paths, key=natural)]
+    codes = {code for p in board.figures.provisions for code in p.section_path}
+    return section_options(board.accord, sorted(codes, key=natural))
 
 
 @bp.get("/accords/<slug>/charts/<any(" + ", ".join(CHARTS) + "):name>.<any(png, svg):fmt>")

@@ -96,7 +96,7 @@ def from_request(accord: Accord, internal: bool) -> tuple[EventFilter, int, int]
     until = params.as_of(accord.signed_on, "to") if params.value("to") else None
     if since and until and since > until:
         params.bad_request(Message(N_("from=%(since)s is after to=%(until)s"),
-                                   since=since.isoformat(), until=until.isoformat()))
+                                   since=since, until=until))
     chosen = EventFilter(since=since, until=until, place_id=_place_id(accord),
                          group_id=_group_id(accord), provision_id=_provision_id(accord),
                          effect=_choice("effect", EFFECTS),

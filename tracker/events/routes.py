@@ -31,6 +31,13 @@ STATE_LABELS = {"verified": _l("verified"), "pending": _l("pending"),
 DOWNLOAD_POLICY = "sandbox; default-src 'none'"
 
 
+#: The feed form's fields by parameter, as its messages name them.
+PAGE_LABELS = {"from": _l("From"), "to": _l("To"), "place": _l("Place code"),
+               "group": _l("Group of places"), "provision": _l("Provision"),
+               "effect": _l("Effect"), "source_kind": _l("Source kind"),
+               "review_state": _l("Review state")}
+
+
 @bp.get("/accords/<slug>/events")
 def index(slug: str):
     """The accord's events, filtered and paged as the API's (`events.filters`); the form's
@@ -40,6 +47,7 @@ def index(slug: str):
     if any(not "".join(values).strip() for values in given.values()):
         kept = {k: v for k, v in given.items() if "".join(v).strip()}  # the form's blanks
         return redirect(url_for("events.index", slug=slug, **kept))
+    filters.params.field_labels(PAGE_LABELS)
     filters.params.check_known(filters.PARAMS)
     internal = sees_internal(current_user, accord)
     chosen, page, per_page = filters.from_request(accord, internal)

@@ -184,6 +184,12 @@ class Sheet:
         self.ws.append([self._header(translate(c.header)) for c in columns])
         unlocked = [unlock_editable and c.editable for c in columns]
         self.styles = [self._style(c, u) for c, u in zip(columns, unlocked)]
+        # A date in a column without a number format (an About sheet's values) is still a date
+        # cell, shown in the date format, never a bare serial number or text.
+        from dataclasses import replace
+
+        self.date_styles = [s if c.cell_format else self._style(replace(c, kind="date"), u)
+                            for c, u, s in zip(columns, unlocked, self.styles)]
         # An empty unlocked cell is still written, so that a protected sheet lets it be filled.
         self.keep_empty = [f'<c r="{{0}}"{s}/>' if u else None
                            for s, u in zip(self.styles, unlocked)]
@@ -219,8 +225,10 @@ class Sheet:
         self.count += 1
         number = str(self.count + 1)  # the header is row 1
         cells = [f'<row r="{number}">']
-        for letter, style, empty, value in zip(self.letters, self.styles, self.keep_empty,
-                                               values):
+        for letter, style, date_style, empty, value in zip(
+                self.letters, self.styles, self.date_styles, self.keep_empty, values):
+            if type(value) is date:
+                style = date_style
             if value is None or value == "":
                 if empty:
                     cells.append(empty.format(letter + number))

@@ -95,6 +95,9 @@ ABOUT = (
     Column("value", N_("Value"), 110),
 )
 ABOUT_SHEET = N_("About")
+#: The update workbook's About item naming the accord it was made for (read back on upload;
+#: older workbooks wrote the key "accord").
+ABOUT_ACCORD = N_("Accord")
 
 
 def _share_columns(prefix: str = "share_") -> tuple[Column, ...]:

@@ -60,6 +60,14 @@ class ReportData:
     def section_label(self, path: tuple[str, ...]) -> str:
         return " > ".join(f"{code} {self.section_titles.get(code, '')}".strip() for code in path)
 
+    def shown_section_label(self, path: tuple[str, ...]) -> str:
+        """The section path as the reader reads it (a workbook's Section column): each title
+        in the reader's language where held, else marked "[EN]" / "[ES]" (`i18n.marked_text`)."""
+        language, reader = self.accord.original_language or "en", str(get_locale())
+        return " > ".join(f"{code} " + i18n.marked_text(bilingual.for_reader(
+            self.section_titles.get(code, ""), self.section_translations.get(code), language,
+            reader)) for code in path).strip()
+
     def translated_section_label(self, path: tuple[str, ...]) -> str:
         """The section path in the other content language; "" when a title is missing."""
         if not all(code in self.section_translations for code in path):
@@ -108,7 +116,7 @@ def provision_rows(data: ReportData, level_label: Callable[[int], str] = scale.l
         level = levels.get(p.id, 0)
         url, text = evidence.get(record.id, (None, None)) if record else (None, None)
         yield {
-            "code": p.code, "section": data.section_label(p.section_path),
+            "code": p.code, "section": data.shown_section_label(p.section_path),
             "text": data.extras[p.id][0], "provision_type": p.type_code,
             "priority": yes_no(p.priority), "tags": ";".join(sorted(p.tags)),
             "responsible_actor": p.responsible_actor, "time_frame": p.time_frame,
@@ -327,11 +335,11 @@ def about_items(data: ReportData, comparison: dict, references, include_unverifi
     items = [
         (gettext("Accord"), i18n.local(accord, "name")), (gettext("Slug"), accord.slug),
         (gettext("Country"), i18n.country_name(accord.country)),
-        (gettext("Signed on"), accord.signed_on.isoformat()),
+        (gettext("Signed on"), accord.signed_on),
         (gettext("Kind"), i18n.accord_kind(accord.kind) + (
             f" ({gettext('reference set')} {accord.reference_set})"
             if accord.reference_set else "")),
-        (gettext("As of"), data.as_of.isoformat()),
+        (gettext("As of"), data.as_of),
         (gettext("Generated at (UTC)"),
          naive_utc(generated_at).isoformat(sep=" ", timespec="seconds")),
         (gettext("App version"), f"Accord tracker {__version__}"),
@@ -511,7 +519,7 @@ def update_workbook(accord: Accord, section: Section | None = None, *,
         text = bilingual.for_reader(text, data.translations.get(p.id),
                                     accord.original_language or "en", reader).text
         sheet.append_dict({
-            "code": p.code, "section": data.section_label(p.section_path), "text": text,
+            "code": p.code, "section": data.shown_section_label(p.section_path), "text": text,
             "current_level": level, "current_label": i18n.level_label(level),
             "last_change": record.effective_on if record else None, "version": version})
     sheet.finish()
@@ -547,13 +555,15 @@ def _protect(sheet: Sheet, signed_on: date) -> None:
 
 
 def update_about(accord: Accord, section: Section | None, today: date) -> list[tuple[str, str]]:
-    """The first four items are read back by the importer (keys never translated)."""
+    """The items of the update workbook's About sheet, named in the reader's language; the
+    importer reads the accord back by its name in any of the app's languages, or by the key
+    "accord" of older workbooks (`importer.ABOUT_ACCORD`)."""
     header = {c.key: gettext(c.header) for c in C.UPDATE}
     return [
-        ("accord", accord.slug),
-        ("section", section.code if section else ""),
-        ("generated_on", today.isoformat()),
-        ("app_version", f"Accord tracker {__version__}"),
+        (gettext(C.ABOUT_ACCORD), accord.slug),
+        (gettext("Section"), section.code if section else ""),
+        (gettext("Generated on"), today),
+        (gettext("App version"), f"Accord tracker {__version__}"),
         (gettext("How to use"), gettext(
             "Fill '%(new_level)s' only for provisions whose level changed; a blank new level "
             "means no change. Give the effective date and evidence (a link or a "

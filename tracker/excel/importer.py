@@ -120,16 +120,20 @@ def _update_sheet(sheets: dict):
 
 
 def _check_about(sheets: dict, accord: Accord) -> None:
-    """A workbook made for another accord is refused as a whole."""
+    """A workbook made for another accord is refused as a whole. Only an update workbook's
+    About sheet is read (a report workbook's names the accord too, and is refused later as
+    not an update workbook)."""
     titles = in_every_language(C.ABOUT_SHEET)
     about = next((s for title, s in sheets.items() if title in titles), None)
-    if about is None:
+    if about is None or not in_every_language(C.UPDATE_SHEET) & set(sheets):
         return
+    names = {name.casefold() for name in in_every_language(C.ABOUT_ACCORD)} | {"accord"}
     for number, row in workbook.sheet_rows(about, max_col=2):
         if number > 30:
             return
         key, value = (row + [Cell(), Cell()])[:2]
-        if key.text.strip() == "accord" and value.text.strip() not in ("", accord.slug):
+        if key.text.strip().casefold() in names and value.text.strip() not in ("",
+                                                                               accord.slug):
             raise TableError([RowError(None, Message(
                 N_("this workbook was made for accord %(made_for)s, not %(accord)s"),
                 made_for=repr(value.text.strip()), accord=repr(accord.slug)))])

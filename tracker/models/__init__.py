@@ -17,6 +17,9 @@ from .accords import (Accord, Section, ProvisionType, Provision, ProvisionTag, P
 from .reference import ReferenceSet, ReferenceYear, ReferenceCoding  # noqa: F401
 from .history import (StatusRecord, AuditEvent, LevelChange, LevelSummary, UploadBatch,
                       UPLOAD_STATES)  # noqa: F401
-from ..cutoffs.models import Cutoff  # noqa: E402,F401  (its own package; one metadata)
-from ..places.models import Place  # noqa: E402,F401  (its own package; one metadata)
-from ..events.models import Event  # noqa: E402,F401  (its own package; one metadata)
+
+# Packages that own their models join the one metadata here. Imported as modules, not names:
+# when one of them is imported first, it is still loading when it reaches this line.
+from ..cutoffs import models as _cutoffs  # noqa: E402,F401
+from ..places import models as _places  # noqa: E402,F401
+from ..events import models as _events  # noqa: E402,F401

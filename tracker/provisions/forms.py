@@ -81,7 +81,7 @@ class ProvisionForm(FlaskForm):
         """The choices of the section, type and time-frame lists, and the labels of the two
         text fields naming their language (`original_language`: the accord's)."""
         from ..domain.bilingual import other
-        from ..i18n import LANGUAGE_NAMES, TIME_FRAMES, provision_type_text
+        from ..i18n import LANGUAGE_NAMES, TIME_FRAMES, section_option, type_option
 
         self.text.label.text = str(_l("Text (original, %(language)s)",
                                       language=LANGUAGE_NAMES[original_language]))
@@ -90,8 +90,8 @@ class ProvisionForm(FlaskForm):
                                                      original_language)]))
 
         self.section.choices = [SelectChoice("", "—")] + [
-            SelectChoice(str(s.id), option_label(f"{s.code} {s.title}", 90)) for s in sections]
+            SelectChoice(str(s.id), section_option(s)) for s in sections]
         self.provision_type.choices = [SelectChoice("", "—")] + [
-            SelectChoice(t.code, f"{t.code} · {provision_type_text(t)}") for t in types]
+            SelectChoice(t.code, type_option(t)) for t in types]
         self.time_frame.choices = [SelectChoice("", "—")] + [
             SelectChoice(key, str(label)) for key, label in TIME_FRAMES.items()]

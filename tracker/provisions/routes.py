@@ -20,7 +20,7 @@ from ..events.models import Event
 from ..events.routes import EFFECT_LABELS, SOURCE_KIND_LABELS
 from ..extensions import db
 from ..figures import AccordFigures
-from ..i18n import review_state, tag_label, translate
+from ..i18n import review_state, section_options, tag_label, translate, type_option
 from ..models import PriorityChange, Provision, ProvisionType, Section, StatusRecord
 from ..permissions import can_edit, can_review, require, sees_internal
 from . import bp
@@ -118,11 +118,18 @@ def index(slug: str):
         page_note=ngettext("There is no page %(asked)d: the list has %(num)d page; this is it.",
                            "There is no page %(asked)d: the list has %(num)d pages; this is "
                            "the last.", pages, asked=asked) if asked > pages else None,
-        sections=sorted({c for p in figures.provisions for c in p.section_path},
-                        key=_code_key),
+        sections=section_options(accord, sorted(
+            {c for p in figures.provisions for c in p.section_path}, key=_code_key)),
         tags=sorted({t for p in figures.provisions for t in p.tags}),
-        types=sorted({p.type_code for p in figures.provisions if p.type_code}), today=today,
+        types=_type_options({p.type_code for p in figures.provisions if p.type_code}),
+        today=today,
         include_pending=figures.include_pending)
+
+
+def _type_options(codes: set[str]) -> list[tuple[str, str]]:
+    """(code, option text) of the provision types `codes`, by code (`i18n.type_option`)."""
+    types = db.session.scalars(select(ProvisionType).where(ProvisionType.code.in_(codes)))
+    return sorted((t.code, type_option(t)) for t in types)
 
 
 def _code_key(code: str):
