@@ -35,9 +35,6 @@ def test_upload_limit_and_csrf_lifetime_are_set(app):
 def test_a_worker_that_makes_no_workbook_never_loads_openpyxl(tmp_path):
     """openpyxl costs about 20 MB a process: the app, its command line and its pages load it
     only when a workbook is made or read (the PDF brief's memory target depends on it)."""
-    import subprocess
-    import sys
-
     script = (
         "import sys\n"
         "from tracker import create_app\n"
@@ -48,18 +45,12 @@ def test_a_worker_that_makes_no_workbook_never_loads_openpyxl(tmp_path):
         "Book().sheet('S', ())\n"
         "print('openpyxl' in sys.modules)\n"
     )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                            timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["False", "True"]
+    assert _python(script).split() == ["False", "True"]
 
 
 def test_every_module_imports_on_its_own():
     """Each module of the package imports first, in a fresh interpreter state, without a
     circular import (a test file or a command may import any of them first)."""
-    import subprocess
-    import sys
-
     script = (
         "import importlib, pkgutil, sys\n"
         "import tracker\n"
@@ -72,7 +63,16 @@ def test_every_module_imports_on_its_own():
         "    except Exception as exc:\n"
         "        print(f'{name}: {exc!r}')\n"
     )
+    assert _python(script) == ""
+
+
+def _python(script: str) -> str:
+    """What `script` prints when run by this Python in a process of its own (which must
+    succeed)."""
+    import subprocess
+    import sys
+
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             timeout=600)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "", result.stdout
+    return result.stdout
