@@ -6,10 +6,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tracker.dashboard.board import CHARTS
+
 pytestmark = pytest.mark.browser
 
 SLUG = "colombia-2016-demo"
-CHART_COUNT = 7
+CHART_COUNT = len(CHARTS)  # every chart the dashboard shows
 
 
 def _open(browser, locale: str, javascript: bool = True):

@@ -9,6 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tracker.dashboard.board import CHARTS
+
 pytestmark = pytest.mark.browser
 
 SLUG = "colombia-2016-demo"
@@ -26,8 +28,8 @@ def _charts_load(page, statuses, needle: str) -> None:
     """Every chart of the page carries `needle` and loaded (200), in the size the width
     chose (a <picture> source on a phone: the image's currentSrc)."""
     images = page.locator("main img")
-    assert images.count() == 7
-    for index in range(7):
+    assert images.count() == len(CHARTS)
+    for index in range(len(CHARTS)):
         images.nth(index).scroll_into_view_if_needed()
     page.wait_for_load_state("networkidle")
     sources = page.eval_on_selector_all("main img", "els => els.map(e => e.currentSrc || e.src)")
