@@ -227,6 +227,17 @@ def test_private_accords_are_not_exported_to_strangers(demo, client):
         assert client.get(f"/accords/{SLUG}/{path}").status_code == 404
 
 
+@pytest.mark.parametrize("path", [
+    f"/accords/{SLUG}/provisions.csv", f"/accords/{SLUG}/history.csv",
+    f"/accords/{SLUG}/events.csv",
+])
+def test_every_csv_download_names_its_charset_once(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.headers["Cache-Control"] == "private, no-store"
+
+
 # --- text that no spreadsheet evaluates ------------------------------------------------------
 
 DANGEROUS = ("=1+1", "+SUM(1,2)", "-2+3", "@cmd", "=HYPERLINK(\"http://x\",\"y\")", "#N/A")
@@ -328,7 +339,7 @@ def test_the_report_follows_the_readers_language(client, report):
     assert [c.value for c in spanish["Disposiciones"][1]][:5] == [
         "Código", "Sección", "Texto", "Tipo de disposición", "Prioridad"]
     about = dict(spanish["Acerca de"].iter_rows(min_row=2, values_only=True))
-    assert about["Con corte a"] == AS_OF and "DATOS ILUSTRATIVOS" in about
+    assert about["Con corte a"].date().isoformat() == AS_OF and "DATOS ILUSTRATIVOS" in about
     # The same figures and rows, only words translated.
     for english, title in zip(SHEETS[1:], SPANISH_SHEETS[1:]):
         assert spanish[title].max_row == report[english].max_row, title
@@ -372,7 +383,8 @@ def test_export_command_writes_the_report_in_spanish(runner, tmp_path):
     assert result.exit_code == 0, result.output
     book = load_workbook(path, read_only=True)
     assert book.sheetnames == SPANISH_SHEETS
-    assert dict(book["Acerca de"].iter_rows(min_row=2, values_only=True))["Con corte a"] == AS_OF
+    about = dict(book["Acerca de"].iter_rows(min_row=2, values_only=True))
+    assert about["Con corte a"].date().isoformat() == AS_OF
 
 
 @pytest.mark.parametrize("args, expected", [

@@ -350,3 +350,20 @@ def set_disposition(headers, kind: str, filename: str) -> None:
                     **{"filename*": "UTF-8''" + quote(filename, safe="!#$&+^`|~")})
     else:
         headers.set("Content-Disposition", kind, filename=filename)
+
+
+#: The media type of every CSV download; Werkzeug adds "; charset=utf-8" to text types.
+CSV_MIMETYPE = "text/csv"
+
+
+def send_download(data: bytes, filename: str, mimetype: str):
+    """A file download (attachment named `filename`) of `data`, never kept by a cache: the
+    figures and records in it can change with the next write."""
+    import io
+
+    from flask import send_file
+
+    response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
+                         download_name=filename, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -3,26 +3,18 @@ filters (`events.filters`; paging aside, every matching event). A review state o
 verified is for those who see the accord's internal record (403 otherwise), as on the feed."""
 from __future__ import annotations
 
-import io
-
-from flask import request, send_file
+from flask import request
 from flask_login import current_user
 
 from ..accords.routes import visible_accord_or_404
 from ..permissions import sees_internal
+from ..web import CSV_MIMETYPE, send_download
 from . import export, filters
 from .routes import bp
 
-CSV_MIMETYPE = "text/csv; charset=utf-8"
 #: The feed's parameters a file takes: all but paging.
 FILE_PARAMS = tuple(p for p in filters.PARAMS if p not in ("page", "per_page"))
 
-
-def _send(data: bytes, filename: str, mimetype: str):
-    response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
-                         download_name=filename, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _chosen(slug: str):
@@ -37,8 +29,8 @@ def _chosen(slug: str):
 def events_csv(slug: str):
     """Every event matching the filters, as CSV; 400 naming a bad parameter."""
     accord, chosen, internal = _chosen(slug)
-    return _send(export.events_csv(accord, chosen, internal), f"{slug}-events.csv",
-                 CSV_MIMETYPE)
+    return send_download(export.events_csv(accord, chosen, internal), f"{slug}-events.csv",
+                         CSV_MIMETYPE)
 
 
 @bp.get("/accords/<slug>/events.xlsx")
@@ -48,5 +40,5 @@ def events_xlsx(slug: str):
 
     accord, chosen, internal = _chosen(slug)
     given = " & ".join(f"{k}={v}" for k, v in request.args.items(multi=True))
-    return _send(export.events_xlsx(accord, chosen, internal, given), f"{slug}-events.xlsx",
-                 XLSX_MIMETYPE)
+    return send_download(export.events_xlsx(accord, chosen, internal, given),
+                         f"{slug}-events.xlsx", XLSX_MIMETYPE)

@@ -105,9 +105,13 @@ def _evidence(record_ids) -> dict[int, tuple[str | None, str | None]]:
     return found
 
 
-def provision_rows(data: ReportData, level_label: Callable[[int], str] = scale.level_label):
+def provision_rows(data: ReportData, level_label: Callable[[int], str] = scale.level_label,
+                   *, for_reader: bool = False):
     """One dict per provision (keys of columns.PROVISIONS), levels as of `data.as_of`; the
-    level's label from `level_label` (English by default, as in the CSV)."""
+    level's label from `level_label` (English by default, as in the CSV). `for_reader`: the
+    section path as the reader reads it (the workbook); else as stored (the CSV, which never
+    follows the language)."""
+    section = data.shown_section_label if for_reader else data.section_label
     levels = data.figures.levels(data.as_of)
     deciding = data.deciding_records(data.as_of)
     evidence = _evidence(r.id for r in deciding.values())
@@ -116,7 +120,7 @@ def provision_rows(data: ReportData, level_label: Callable[[int], str] = scale.l
         level = levels.get(p.id, 0)
         url, text = evidence.get(record.id, (None, None)) if record else (None, None)
         yield {
-            "code": p.code, "section": data.shown_section_label(p.section_path),
+            "code": p.code, "section": section(p.section_path),
             "text": data.extras[p.id][0], "provision_type": p.type_code,
             "priority": yes_no(p.priority), "tags": ";".join(sorted(p.tags)),
             "responsible_actor": p.responsible_actor, "time_frame": p.time_frame,
@@ -258,7 +262,7 @@ def report_workbook(accord: Accord, as_of: date, *, include_unverified: bool = T
                       naive_utc(known_at).isoformat(sep=" ", timespec="seconds")))
     _summary_sheet(book, data)
     _fill(book.sheet(N_("Provisions"), C.PROVISIONS, freeze="B2"),
-          readable(provision_rows(data, i18n.level_label)))
+          readable(provision_rows(data, i18n.level_label, for_reader=True)))
     history = _fill(book.sheet(N_("History"), C.HISTORY, freeze="C2"),
                     readable(history_rows(accord, as_of, include_unverified=include_unverified,
                                           show_authors=show_authors, known_at=known_at)))

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import io
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -23,17 +22,11 @@ from ..i18n import translate
 from ..models import Provision, Section, UploadBatch
 from ..permissions import can_edit_some, can_review, has_role, require, sees_internal
 from ..tables import TableError
+from ..web import CSV_MIMETYPE, send_download
 from . import bp
 from .forms import BatchForm, UploadForm
 
-CSV_MIMETYPE = "text/csv; charset=utf-8"
 
-
-def _send(data: bytes, filename: str, mimetype: str):
-    response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
-                         download_name=filename, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _insider(accord) -> bool:
@@ -50,7 +43,8 @@ def report(slug: str):
     as_of = params.as_of(accord.signed_on)
     insider = _insider(accord)
     data = export.report_workbook(accord, as_of, include_unverified=insider, show_authors=insider)
-    return _send(data, f"{slug}-report-{as_of.isoformat()}.xlsx", export.XLSX_MIMETYPE)
+    return send_download(data, f"{slug}-report-{as_of.isoformat()}.xlsx",
+                         export.XLSX_MIMETYPE)
 
 
 @bp.get("/accords/<slug>/provisions.csv")
@@ -58,8 +52,8 @@ def provisions_csv(slug: str):
     from ..excel import export
     accord = visible_accord_or_404(slug)
     as_of = params.as_of(accord.signed_on)
-    return _send(export.provisions_csv(accord, as_of),
-                 f"{slug}-provisions-{as_of.isoformat()}.csv", CSV_MIMETYPE)
+    return send_download(export.provisions_csv(accord, as_of),
+                         f"{slug}-provisions-{as_of.isoformat()}.csv", CSV_MIMETYPE)
 
 
 @bp.get("/accords/<slug>/history.csv")
@@ -69,7 +63,7 @@ def history_csv(slug: str):
     as_of = params.as_of(accord.signed_on)
     insider = _insider(accord)
     data = export.history_csv(accord, as_of, include_unverified=insider, show_authors=insider)
-    return _send(data, f"{slug}-history-{as_of.isoformat()}.csv", CSV_MIMETYPE)
+    return send_download(data, f"{slug}-history-{as_of.isoformat()}.csv", CSV_MIMETYPE)
 
 
 @bp.get("/reference-sets/<label>.csv")
@@ -78,7 +72,7 @@ def reference_csv(label: str):
     from ..excel import export
     if label not in queries.reference_sets():
         abort(404, description=_("No reference set %(label)s.", label=label))
-    return _send(export.reference_csv(label), f"{label}.csv", CSV_MIMETYPE)
+    return send_download(export.reference_csv(label), f"{label}.csv", CSV_MIMETYPE)
 
 
 # --- the offline update round trip -------------------------------------------------------------
@@ -119,8 +113,8 @@ def update_workbook(slug: str):
                                  "update. Import its structure first."))
     data = export.update_workbook(accord, section)
     scope = f"-{section.code}" if section else ""
-    return _send(data, f"{slug}{scope}-update-{date.today().isoformat()}.xlsx",
-                 export.XLSX_MIMETYPE)
+    return send_download(data, f"{slug}{scope}-update-{date.today().isoformat()}.xlsx",
+                         export.XLSX_MIMETYPE)
 
 
 def _upload_page(accord, form, errors=(), status=200):
