@@ -94,8 +94,9 @@ def problems(sub: Submission, *, current_level: int, signed_on: date, today: dat
 
 def evidence_problem(sub: Submission, current_level: int) -> str | None:
     """Why the submission needs evidence (an N_ reason), or None: a change of level, a rise
-    or a fall, rests on a link, a description or a cited event. Every way a status record
-    comes in (form, workbook, file import) applies this rule."""
+    or a fall, rests on a link, a description or a cited event. The web form and the offline
+    workbook apply this rule; the command-line import of a past history (`import-statuses`)
+    does not (histories loaded from elsewhere often carry no evidence)."""
     changes = sub.level in LEVELS and sub.level != current_level
     if changes and not has_evidence(sub):
         return N_("evidence (a link, a description or a cited event) is required when the "
