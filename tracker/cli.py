@@ -10,32 +10,9 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from .clitools import cli_actor, fail, read
 from .domain.text import clean_text, parse_iso_date
 from .tables import TableError
-
-
-def _fail(exc: TableError) -> None:
-    for error in exc.errors:
-        click.echo(f"error: {error}", err=True)
-    click.echo("Nothing was written.", err=True)
-    sys.exit(1)
-
-
-def _read(path: str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise click.BadParameter(f"cannot read {path}: {exc.strerror}") from None
-
-
-def _cli_actor() -> str:
-    """Who ran a command, for provenance: the operating-system account."""
-    import getpass
-
-    try:
-        return f"command line ({getpass.getuser()})"
-    except (KeyError, OSError):
-        return "command line"
 
 
 def _iso_date(_ctx, _param, value: str | None) -> date | None:
@@ -69,7 +46,7 @@ def seed_command(seed_dir: str | None) -> None:
         for line in seed.run(Path(seed_dir) if seed_dir else seed.SEED_DIR):
             click.echo(line)
     except TableError as exc:
-        _fail(exc)
+        fail(exc)
 
 
 @click.command("import-reference")
@@ -103,10 +80,10 @@ def import_reference_command(file: str, set_label: str | None, replace: bool,
     from .reference.sets import import_set
 
     try:
-        result = import_set(_read(file), file, set_label, replace=replace,
-                            illustrative=illustrative, citation=citation, actor=_cli_actor())
+        result = import_set(read(file), file, set_label, replace=replace,
+                            illustrative=illustrative, citation=citation, actor=cli_actor())
     except TableError as exc:
-        _fail(exc)
+        fail(exc)
         return
     click.echo(str(result))
     for quirk in result.quirks:
@@ -168,9 +145,9 @@ def reference_sets_delete(label: str, yes: bool) -> None:
     if not yes:
         click.confirm(f"Delete reference set {label!r} and its accords?", abort=True)
     try:
-        click.echo(f"deleted reference set {label!r}: {delete_set(label, _cli_actor())} accords")
+        click.echo(f"deleted reference set {label!r}: {delete_set(label, cli_actor())} accords")
     except TableError as exc:
-        _fail(exc)
+        fail(exc)
 
 
 @reference_sets_group.command("default")
@@ -182,7 +159,7 @@ def reference_sets_default(label: str) -> None:
     try:
         set_default(label)
     except TableError as exc:
-        _fail(exc)
+        fail(exc)
     click.echo(f"default reference set: {label}")
 
 
@@ -224,14 +201,14 @@ def import_accord_command(file, name, country, signed_on, slug, target_date, pri
         raise click.BadParameter("the first implementation year is the signing year or the "
                                  "next one", param_hint="--first-implementation-year")
     try:
-        click.echo(import_accord(_read(file), file, name=name, country=country,
+        click.echo(import_accord(read(file), file, name=name, country=country,
                                  signed_on=signed_on, slug=slug, target_date=target_date,
                                  public=not private,
                                  first_implementation_year=first_implementation_year,
                                  original_language=original_language,
                                  name_translated=translated_name))
     except TableError as exc:
-        _fail(exc)
+        fail(exc)
 
 
 @click.command("import-statuses")
@@ -246,9 +223,9 @@ def import_statuses_command(slug: str, file: str) -> None:
     from .importers import import_statuses
 
     try:
-        click.echo(import_statuses(slug, _read(file), file))
+        click.echo(import_statuses(slug, read(file), file))
     except TableError as exc:
-        _fail(exc)
+        fail(exc)
 
 
 users_group = AppGroup("users", help="Manage user accounts.")

@@ -17,12 +17,12 @@ def import_events_command(slug: str, file: str, verified: bool) -> None:
     no_effect, context; default context), end_date, actors, source_kind (default report),
     title_translated, description_translated. Every bad row is reported by number and
     nothing is written if any row is bad; events already held are skipped."""
-    from ..cli import _cli_actor, _fail, _read
+    from ..clitools import cli_actor, fail, read
     from ..tabular import TableError
     from .importer import import_events
 
     try:
-        click.echo(import_events(slug, _read(file), file, verified=verified,
-                                 actor=_cli_actor()))
+        click.echo(import_events(slug, read(file), file, verified=verified,
+                                 actor=cli_actor()))
     except TableError as exc:
-        _fail(exc)
+        fail(exc)

@@ -13,11 +13,11 @@ def import_places_command(file: str, country: str) -> None:
     name, kind, [parent_code], [groups], [longitude], [latitude]) or DANE's DIVIPOLA and the
     PDET list as published (recognised by their headers). All rows or none; running it
     again with the same file changes nothing."""
-    from ..cli import _fail, _read
+    from ..clitools import fail, read
     from ..tabular import TableError
     from .importer import import_places
 
     try:
-        click.echo(import_places(_read(file), file, country))
+        click.echo(import_places(read(file), file, country))
     except TableError as exc:
-        _fail(exc)
+        fail(exc)
