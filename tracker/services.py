@@ -279,12 +279,27 @@ class NotPending(Exception):
     """The record was already reviewed (HTTP 409)."""
 
 
-def review(record: StatusRecord, decision: str, reason: str) -> StatusRecord:
-    """Verify or reject a pending record, once. Official figures change on verification."""
+def check_decision(decision: str, reason: str) -> None:
+    """The rule of every review (status records, events, sources): verify, or reject with a
+    reason. Raises Invalid naming the field."""
     if decision not in ("verified", "rejected"):
         raise Invalid({"decision": N_("the decision must be verify or reject")})
     if decision == "rejected" and not reason.strip():
         raise Invalid({"reason": N_("a reason is required to reject a submission")})
+
+
+def decide(row, decision: str, reason: str, user_id: int | None) -> None:
+    """Write a review decision on a pending row (a status record, an event, a source): the
+    one UPDATE the append-only triggers let through."""
+    row.review_state = decision
+    row.reviewed_by_id = user_id
+    row.reviewed_at = utcnow()
+    row.review_reason = reason.strip() or None
+
+
+def review(record: StatusRecord, decision: str, reason: str) -> StatusRecord:
+    """Verify or reject a pending record, once. Official figures change on verification."""
+    check_decision(decision, reason)
     if record.review_state != "pending":
         raise NotPending(f"record {record.id} was already {record.review_state}")
     user_id, _ = _actor()
@@ -294,10 +309,7 @@ def review(record: StatusRecord, decision: str, reason: str) -> StatusRecord:
         if record.review_state != "pending":
             raise NotPending(f"record {record.id} was already {record.review_state}")
         before = record_json(record)
-        record.review_state = decision
-        record.reviewed_by_id = user_id
-        record.reviewed_at = utcnow()
-        record.review_reason = reason.strip() or None
+        decide(record, decision, reason, user_id)
         record.provision.version += 1
         audit(f"status.{decision}", "status_record", record.id,
               accord_id=record.accord_id, before=before, after=record_json(record))

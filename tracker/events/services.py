@@ -20,7 +20,8 @@ from ..domain.messages import Message, N_
 from ..extensions import db
 from ..models import Accord, Provision, utcnow
 from ..places.lookup import places_by_code
-from ..services import Invalid, NotPending, _actor, _committing, audit, touch
+from ..services import (Invalid, NotPending, _actor, _committing, audit, check_decision,
+                        decide, touch)
 from .files import media_type
 from .models import Attachment, Event, EventProvision, EventSource, Source
 
@@ -35,23 +36,14 @@ class Upload:
     filename: str
 
 
-@dataclass
-class NewSource:
-    """A source given with an event. `shared`: for every accord, not only the event's."""
+@dataclass(frozen=True, eq=False)
+class NewSource(SourceFacts):
+    """A source given with an event: its facts (`domain.events.SourceFacts`), an optional
+    attached file and `shared`: for every accord, not only the event's. Compared by identity:
+    one `NewSource` given to several events is one source."""
 
-    title: str
-    kind: str
-    publisher: str = ""
-    published_on: date | None = None
-    url: str | None = None
-    language: str | None = None
     attachment: Upload | None = None
     shared: bool = False
-
-    def facts(self) -> SourceFacts:
-        """The source as the rules (`domain.events.source_problems`) read it."""
-        return SourceFacts(self.title, self.kind, self.publisher, self.published_on,
-                           self.url or None, self.language or None)
 
 
 @dataclass
@@ -90,7 +82,7 @@ def problems(item: EventInput, today: date | None = None, places=None) -> dict:
         place=(code, code in places) if code else None,
         cited=tuple((f"#{s.id} {s.title}", s.review_state) for s in item.sources
                     if isinstance(s, Source)),
-        new_sources=tuple(s.facts() for s in item.sources if isinstance(s, NewSource)))
+        new_sources=tuple(s for s in item.sources if isinstance(s, NewSource)))
     found = event_problems(facts)
     if item.accord.kind != "monitored":
         found["accord"] = N_("events are recorded for monitored accords, not reference ones")
@@ -254,72 +246,56 @@ def source_json(source: Source) -> dict:
             "review_reason": source.review_reason}
 
 
-def _decision(decision: str, reason: str) -> None:
-    if decision not in ("verified", "rejected"):
-        raise Invalid({"decision": N_("the decision must be verify or reject")})
-    if decision == "rejected" and not reason.strip():
-        raise Invalid({"reason": N_("a reason is required to reject a submission")})
-
-
-def _decide(row, decision: str, reason: str, user_id: int | None) -> None:
-    row.review_state = decision
-    row.reviewed_by_id = user_id
-    row.reviewed_at = utcnow()
-    row.review_reason = reason.strip() or None
+def _review(row, kind: str, as_json, decision: str, reason: str, also=None):
+    """Verify or reject a pending event or source (`kind`) once, in one transaction with its
+    audit event (`as_json` gives the row's audited values); `also(user_id)` runs first,
+    inside the transaction, once the row is known to be still pending. NotPending (409) when
+    it was decided already, also by another reviewer meanwhile."""
+    check_decision(decision, reason)
+    if row.review_state != "pending":
+        raise NotPending(f"{kind} {row.id} was already {row.review_state}")
+    user_id, _ = _actor()
+    with _committing(lambda: NotPending(f"{kind} {row.id} changed while it was reviewed")):
+        if row.accord_id is not None:
+            touch(row.accord_id)  # also waits for a writer of the accord
+        db.session.refresh(row)  # another coordinator may have decided while we waited
+        if row.review_state != "pending":
+            raise NotPending(f"{kind} {row.id} was already {row.review_state}")
+        if also is not None:
+            also(user_id)
+        before = as_json(row)
+        decide(row, decision, reason, user_id)
+        db.session.flush()
+        audit(f"{kind}.{decision}", kind, row.id, accord_id=row.accord_id,
+              before=before, after=as_json(row))
+    return row
 
 
 def review_event(event: Event, decision: str, reason: str = "") -> Event:
     """Verify or reject a pending event, once (NotPending otherwise). Verifying it also
     verifies the pending sources it cites; it is refused (Invalid, field "sources") while
     it cites a rejected source."""
-    _decision(decision, reason)
-    if event.review_state != "pending":
-        raise NotPending(f"event {event.id} was already {event.review_state}")
-    user_id, _ = _actor()
-    with _committing(lambda: NotPending(f"event {event.id} changed while it was reviewed")):
-        touch(event.accord_id)
-        db.session.refresh(event)  # another coordinator may have decided while we waited
-        if event.review_state != "pending":
-            raise NotPending(f"event {event.id} was already {event.review_state}")
+    def sources_first(user_id: int | None) -> None:
+        if decision != "verified":
+            return
         cited = [link.source for link in db.session.scalars(
             select(EventSource).where(EventSource.event_id == event.id))]
         for source in cited:
             db.session.refresh(source)
-        if decision == "verified":
-            rejected = [f"#{s.id} {s.title}" for s in cited if s.review_state == "rejected"]
-            if rejected:
-                raise Invalid({"sources": N_("cites a rejected source: replace it with a "
-                                             "new event citing another source")})
-            for source in cited:
-                if source.review_state == "pending":
-                    before = source_json(source)
-                    _decide(source, "verified", "verified with its event", user_id)
-                    audit("source.verified", "source", source.id, accord_id=source.accord_id,
-                          before=before, after=source_json(source))
-        before = event_json(event)
-        _decide(event, decision, reason, user_id)
-        db.session.flush()
-        audit(f"event.{decision}", "event", event.id, accord_id=event.accord_id,
-              before=before, after=event_json(event))
-    return event
+        if any(s.review_state == "rejected" for s in cited):
+            raise Invalid({"sources": N_("cites a rejected source: replace it with a "
+                                         "new event citing another source")})
+        for source in cited:
+            if source.review_state == "pending":
+                before = source_json(source)
+                decide(source, "verified", "verified with its event", user_id)
+                audit("source.verified", "source", source.id, accord_id=source.accord_id,
+                      before=before, after=source_json(source))
+
+    return _review(event, "event", event_json, decision, reason, also=sources_first)
 
 
 def review_source(source: Source, decision: str, reason: str = "") -> Source:
     """Verify or reject a pending source, once (NotPending otherwise). A rejected source
     can no longer be cited, nor its pending events verified."""
-    _decision(decision, reason)
-    if source.review_state != "pending":
-        raise NotPending(f"source {source.id} was already {source.review_state}")
-    user_id, _ = _actor()
-    with _committing(lambda: NotPending(f"source {source.id} changed while it was reviewed")):
-        if source.accord_id is not None:
-            touch(source.accord_id)
-        db.session.refresh(source)
-        if source.review_state != "pending":
-            raise NotPending(f"source {source.id} was already {source.review_state}")
-        before = source_json(source)
-        _decide(source, decision, reason, user_id)
-        db.session.flush()
-        audit(f"source.{decision}", "source", source.id, accord_id=source.accord_id,
-              before=before, after=source_json(source))
-    return source
+    return _review(source, "source", source_json, decision, reason)
