@@ -65,9 +65,11 @@ def _decision(form: ReviewForm) -> str:
     return "verified" if form.verify.data else "rejected"
 
 
-def _decide(kind: str, row, review, label: str):
-    """Apply the posted decision on `row` with `review` (a service); a refused one shows the
-    queue again with the reason at the row's box (400), a late one is a 409."""
+def apply_decision(kind: str, row, review, label: str):
+    """Apply the posted decision on `row` (a status record, event or source: `kind`) with
+    `review` (its service); a refused one shows the queue again with the reason at the row's
+    box (400), a late one is a 409; done, back to the queue with `label` ("%(id)d",
+    "%(state)s") flashed."""
     from .routes import _queue
 
     form = ReviewForm()
@@ -101,7 +103,7 @@ def decide_event(event_id: int):
     if accord is None or not can_view(current_user, accord):
         abort(404, description=_("No such event."))
     require(can_review(current_user, accord), _("Only the accord's coordinators review it."))
-    return _decide("event", event, event_services.review_event,
+    return apply_decision("event", event, event_services.review_event,
                    _("Event #%(id)d %(state)s."))
 
 
@@ -117,5 +119,5 @@ def decide_source(source_id: int):
     if accord is not None and not can_view(current_user, accord):
         abort(404, description=_("No such source."))
     require(_reviewer_of_source(source), _("Only the accord's coordinators review it."))
-    return _decide("source", source, event_services.review_source,
+    return apply_decision("source", source, event_services.review_source,
                    _("Source #%(id)d %(state)s."))

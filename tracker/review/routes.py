@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -11,8 +11,6 @@ from sqlalchemy.orm import joinedload
 from .. import services
 from ..extensions import db
 from ..figures import AccordFigures
-from ..forms import error_text
-from ..i18n import review_state, translate
 from ..models import Accord, StatusRecord
 from ..permissions import can_review, can_view, require
 from . import bp
@@ -77,28 +75,9 @@ def decide(record_id: int):
     if accord is None or not can_view(current_user, accord):
         abort(404, description=_("No such record."))  # a private accord's is not told apart
     require(can_review(current_user, accord), _("Only the accord's coordinators review it."))
-    form = ReviewForm()
-    if not form.validate_on_submit():
-        if record.review_state == "pending" and not form.errors.keys() - {"reason"}:
-            return _queue(record, form, 400)  # a reason too long: shown at its box
-        abort(400, description=error_text(form) or _("Choose verify or reject."))
-    if not (form.verify.data or form.reject.data):
-        abort(400, description=_("Choose verify or reject."))
-    decision = "verified" if form.verify.data else "rejected"
-    try:
-        services.review(record, decision, form.reason.data or "")
-    except services.Invalid as exc:
-        if record.review_state != "pending":
-            abort(409, description=_("This submission was already reviewed."))
-        for reason in exc.errors.values():
-            form.reason.errors = [*form.reason.errors, translate(reason)]
-        return _queue(record, form, 400)
-    except services.NotPending:
-        typed = (form.reason.data or "").strip()
-        abort(409, description=_("This submission was already reviewed.") + (
-            " " + _("Your reason was not recorded: %(reason)s", reason=typed) if typed else ""))
-    flash(_("Record #%(id)d %(state)s.", id=record.id, state=review_state(decision)))
-    return redirect(url_for("review.queue"), 303)
+    from .events import apply_decision
+
+    return apply_decision("record", record, services.review, _("Record #%(id)d %(state)s."))
 
 
 @bp.get("/my/submissions")
