@@ -3,12 +3,9 @@ edit form, the structure importer reading CSV and workbooks. Spanish labels, any
 or without accents, mean the known tag; no two tags of an accord display the same name."""
 from __future__ import annotations
 
-from io import BytesIO
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from openpyxl import Workbook
 from sqlalchemy import select
 
 from tracker import tagging
@@ -17,6 +14,7 @@ from tracker.extensions import db
 from tracker.models import Accord, Provision
 
 from htmlforms import parse
+from test_importers import _xlsx
 
 ES = {"Accept-Language": "es"}
 SLUG = "colombia-2016-demo"
@@ -59,21 +57,6 @@ def test_blank_tags_are_skipped_and_a_tag_of_marks_alone_is_refused():
         assert "is not a tag" in str(refused.value.args[0])
 
 
-def test_the_edit_form_refuses_a_tag_of_marks_alone_at_the_field(client, demo, make_user,
-                                                                 login, row_counts):
-    from test_failed_forms import assert_summary
-
-    login(make_user("coordinator", demo))
-    url = f"/accords/{SLUG}/provisions/6.1.5/edit"
-    data = _edit_form(client.get(url, headers=ES).get_data(as_text=True)).submission()
-    data["tags"] = ["género; ¨"]
-    counts = row_counts()
-    response = client.post(url, data=data, headers=ES)
-    assert response.status_code == 400
-    assert "no es una etiqueta" in assert_summary(response, "tags")
-    assert row_counts() == counts
-
-
 @pytest.mark.parametrize("typed, near", [
     ("étnica", "étnico"), ("Etnica", "étnico"), ("genders", "gender"), ("génera", "género"),
     ("territorials", "territorial"), ("teritorial", "territorial"),
@@ -90,18 +73,22 @@ def test_a_clearly_different_or_short_name_is_a_new_tag(typed):
     assert TagVocabulary(KNOWN).resolve(typed) == clean_tag(typed)
 
 
-def test_the_edit_form_refuses_a_slip_at_the_field_in_spanish(client, demo, make_user, login,
-                                                              row_counts):
+@pytest.mark.parametrize("code, typed, reason", [
+    ("6.1.5", "género; ¨", "no es una etiqueta"),  # a tag of marks alone
+    ("1.1.3", "Genero; ETNICO; étnica", "«étnica» es casi «étnico»"),  # a slip of a tag in use
+])
+def test_the_edit_form_refuses_a_tag_at_the_field_in_spanish(client, demo, make_user, login,
+                                                            row_counts, code, typed, reason):
     from test_failed_forms import assert_summary
 
     login(make_user("coordinator", demo))
-    url = f"/accords/{SLUG}/provisions/1.1.3/edit"
+    url = f"/accords/{SLUG}/provisions/{code}/edit"
     data = _edit_form(client.get(url, headers=ES).get_data(as_text=True)).submission()
-    data["tags"] = ["Genero; ETNICO; étnica"]
+    data["tags"] = [typed]
     counts = row_counts()
     response = client.post(url, data=data, headers=ES)
     assert response.status_code == 400
-    assert "«étnica» es casi «étnico»" in assert_summary(response, "tags")
+    assert reason in assert_summary(response, "tags")
     assert row_counts() == counts
 
 
@@ -202,15 +189,6 @@ def _import(runner, tmp_path, name: str, content: bytes, slug: str) -> Accord:
                                  "--slug", slug])
     assert result.exit_code == 0, result.output
     return db.session.scalar(select(Accord).where(Accord.slug == slug))
-
-
-def _xlsx(rows) -> bytes:
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 @pytest.mark.parametrize("name, content", [
