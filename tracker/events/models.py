@@ -15,18 +15,27 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.events import EFFECTS, MAX_TITLE, SOURCE_KINDS
 from ..extensions import db
-from ..models import REVIEW_STATES, Accord, Provision, User, UTCDateTime, utcnow
+from ..models import REVIEW_STATES, Accord, Provision, User, UTCDateTime, one_of, utcnow
 from ..places.models import Place
 
 __all__ = ["EFFECTS", "SOURCE_KINDS", "Attachment", "Event", "EventProvision", "EventSource",
            "Source", "StatusRecordEvent"]
-def _in(column: str, values: tuple[str, ...]) -> str:
-    """SQL: `column` holds one of `values` (a CHECK constraint)."""
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
 
 #: Where an event or a source came from.
 ORIGINS = ("web", "import", "seed", "api", "restore")
+
+
+class Reviewed:
+    """The columns of a row reviewed as a status record is: where it came from, who
+    submitted it and when, and its one review decision (`services.decide`)."""
+
+    origin: Mapped[str] = mapped_column(String(10), default="web")
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    review_state: Mapped[str] = mapped_column(String(10), default="pending")
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class Attachment(db.Model):
@@ -46,15 +55,15 @@ class Attachment(db.Model):
     stored_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Source(db.Model):
+class Source(Reviewed, db.Model):
     """A source of evidence: of one accord, or shared by every accord (`accord_id` None).
     Reviewed as events are: verifying an event verifies the pending sources it cites."""
 
     __tablename__ = "sources"
     __table_args__ = (
-        CheckConstraint(_in("kind", SOURCE_KINDS), name="kind_known"),
-        CheckConstraint(_in("review_state", REVIEW_STATES), name="review_state_known"),
-        CheckConstraint(_in("origin", ORIGINS), name="origin_known"),
+        CheckConstraint(one_of("kind", SOURCE_KINDS), name="kind_known"),
+        CheckConstraint(one_of("review_state", REVIEW_STATES), name="review_state_known"),
+        CheckConstraint(one_of("origin", ORIGINS), name="origin_known"),
         CheckConstraint("title <> ''", name="title_not_empty"),
         Index("ix_sources_accord", "accord_id", "published_on"),
         Index("ix_sources_attachment", "attachment_sha256"),
@@ -70,27 +79,20 @@ class Source(db.Model):
     language: Mapped[str | None] = mapped_column(String(10))
     attachment_sha256: Mapped[str | None] = mapped_column(ForeignKey("attachments.sha256"))
     attachment_name: Mapped[str | None] = mapped_column(String(255))
-    origin: Mapped[str] = mapped_column(String(10), default="web")
-    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    review_state: Mapped[str] = mapped_column(String(10), default="pending")
-    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    review_reason: Mapped[str | None] = mapped_column(Text)
 
     accord: Mapped[Accord | None] = relationship()
     attachment: Mapped[Attachment | None] = relationship()
 
 
-class Event(db.Model):
+class Event(Reviewed, db.Model):
     """An implementation event of an accord: a date (or a range `occurred_on`..`ended_on`),
     title and description (in the accord's original language; *_translated in the other),
     a place, the actors involved, and its review (as a status record's)."""
 
     __tablename__ = "events"
     __table_args__ = (
-        CheckConstraint(_in("review_state", REVIEW_STATES), name="review_state_known"),
-        CheckConstraint(_in("origin", ORIGINS), name="origin_known"),
+        CheckConstraint(one_of("review_state", REVIEW_STATES), name="review_state_known"),
+        CheckConstraint(one_of("origin", ORIGINS), name="origin_known"),
         CheckConstraint("title <> ''", name="title_not_empty"),
         CheckConstraint("ended_on IS NULL OR ended_on >= occurred_on", name="range_ordered"),
         Index("ix_events_accord_date", "accord_id", "occurred_on", "id"),
@@ -108,18 +110,11 @@ class Event(db.Model):
     description_translated: Mapped[str | None] = mapped_column(Text)
     place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"))
     actors: Mapped[str] = mapped_column(Text, default="")
-    origin: Mapped[str] = mapped_column(String(10), default="web")
-    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    review_state: Mapped[str] = mapped_column(String(10), default="pending")
-    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    review_reason: Mapped[str | None] = mapped_column(Text)
 
     accord: Mapped[Accord] = relationship()
     place: Mapped[Place | None] = relationship()
-    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
-    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+    submitted_by: Mapped[User | None] = relationship(foreign_keys="Event.submitted_by_id")
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys="Event.reviewed_by_id")
     provision_links: Mapped[list[EventProvision]] = relationship(
         order_by="EventProvision.provision_id", viewonly=True)
     source_links: Mapped[list[EventSource]] = relationship(
@@ -145,7 +140,7 @@ class EventProvision(db.Model):
 
     __tablename__ = "event_provisions"
     __table_args__ = (
-        CheckConstraint(_in("effect", EFFECTS), name="effect_known"),
+        CheckConstraint(one_of("effect", EFFECTS), name="effect_known"),
         Index("ix_event_provisions_provision", "provision_id", "occurred_on", "event_id"),
         Index("ix_event_provisions_accord", "accord_id", "effect", "occurred_on"),
     )

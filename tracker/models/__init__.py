@@ -11,7 +11,7 @@ own their models (cut-offs) are imported here so there is one metadata.
 from __future__ import annotations
 
 from .base import (ACCORD_KINDS, CONTENT_LANGUAGES, RECORD_SOURCES, REVIEW_STATES, ROLES,  # noqa: F401
-                   TIME_FRAMES, UTCDateTime, utcnow)
+                   TIME_FRAMES, UTCDateTime, one_of, utcnow)
 from .accounts import Organization, User, RoleGrant  # noqa: F401
 from .accords import (Accord, Section, ProvisionType, Provision, ProvisionTag, PriorityChange)  # noqa: F401
 from .reference import ReferenceSet, ReferenceYear, ReferenceCoding  # noqa: F401
