@@ -86,3 +86,10 @@ def test_an_option_label_cut_ends_with_an_ellipsis():
     assert len(cut) <= 80 and cut.endswith("…") and long.startswith(cut[:-1])
     assert not cut[:-1].endswith(" ")  # cut between words
     assert option_label("x" * 200, 80) == "x" * 79 + "…"  # no space: cut at the width
+
+
+def test_without_accents_reads_case_and_accents_alike():
+    from tracker.domain.text import without_accents
+
+    assert without_accents("Planeación") == without_accents("PLANEACION") == "planeacion"
+    assert without_accents("  Alto  Patía ") == "  alto  patia "  # spaces kept

@@ -95,15 +95,8 @@ def a11y_server(tmp_path_factory, serve_seeded, browser):
             assert page.url.endswith(f"/cutoffs/{label.replace(' ', '%20')}"), page.url
         # A coordinator's event (verified at once) on 1.1.1: its page then offers it to cite
         # and shows it in the timeline.
-        page.goto(f"{base}/accords/{SLUG}/events/new")
-        page.fill("#occurred_on", "2019-02-01")
-        page.fill("#title", "Decree published")
-        page.fill("#provision_1", "1.1.1")
-        page.fill("#source_title", "Official gazette")
-        page.select_option("#source_kind", "gazette")
-        page.click("form.event-form button[type=submit]")
-        page.wait_for_load_state()
-        assert "/events/new" not in page.url, page.content()[:2000]
+        _enter_event(page, base, "2019-02-01", "Decree published", "1.1.1",
+                     "Official gazette", "gazette")
         context.close()
         context = browser.new_context(locale="en")
         page = context.new_page()
@@ -116,18 +109,26 @@ def a11y_server(tmp_path_factory, serve_seeded, browser):
         page.wait_for_load_state()
         assert "pending review" in page.content()
         # A pending event with a new source, so the queue shows their forms too.
-        page.goto(f"{base}/accords/{SLUG}/events/new")
-        page.fill("#occurred_on", "2019-03-03")
-        page.fill("#title", "Land delivered in Tibú")
-        page.fill("#place", "54810")
-        page.fill("#provision_1", "1.1.2")
-        page.fill("#source_title", "Follow-up report")
-        page.select_option("#source_kind", "report")
-        page.click("form.event-form button[type=submit]")
-        page.wait_for_load_state()
-        assert "/events/new" not in page.url, page.content()[:2000]
+        _enter_event(page, base, "2019-03-03", "Land delivered in Tibú", "1.1.2",
+                     "Follow-up report", "report", place="54810")
         context.close()
         yield base
+
+
+def _enter_event(page, base: str, day: str, title: str, code: str, source: str, kind: str,
+                 place: str | None = None) -> None:
+    """Submit the new-event form: one provision, one new source; it must be recorded."""
+    page.goto(f"{base}/accords/{SLUG}/events/new")
+    page.fill("#occurred_on", day)
+    page.fill("#title", title)
+    if place:
+        page.fill("#place", place)
+    page.fill("#provision_1", code)
+    page.fill("#source_title", source)
+    page.select_option("#source_kind", kind)
+    page.click("form.event-form button[type=submit]")
+    page.wait_for_load_state()
+    assert "/events/new" not in page.url, page.content()[:2000]
 
 
 def _log_in(page, base: str, email: str) -> None:

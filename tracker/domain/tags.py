@@ -33,6 +33,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 
 from .messages import Message, N_
+from .text import without_accents
 
 #: What separates tags in one typed field or cell.
 SEPARATOR = ";"
@@ -46,11 +47,9 @@ def clean_tag(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """The form two names are compared in: no accents (NFKD without combining marks),
-    case-folded, runs of white space made one space, stripped."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _SPACES.sub(" ", bare.casefold()).strip()
+    """The form two names are compared in: without case or accents
+    (`text.without_accents`), runs of white space made one space, stripped."""
+    return _SPACES.sub(" ", without_accents(text)).strip()
 
 
 def edits(a: str, b: str, limit: int) -> int:

@@ -184,3 +184,10 @@ def option_label(text: str, width: int = 80) -> str:
         return text
     cut = text.rfind(" ", 0, width)
     return text[: cut if cut > width // 2 else width - 1].rstrip() + "…"
+
+
+def without_accents(text: str) -> str:
+    """`text` compared without case or accents (NFKD without combining marks, case-folded):
+    "Planeación", "PLANEACION" and "planeacion" read alike. Spaces are kept as they are."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -3,20 +3,20 @@ first (the country place whose name is the accord's country, e.g. "Colombia" -> 
 code held by exactly one country otherwise."""
 from __future__ import annotations
 
-import unicodedata
 from typing import Iterable
 
 from sqlalchemy import select
 
+from ..domain.text import without_accents
 from ..extensions import db
 from ..models import Accord
 from .models import Place
 
 
 def folded(text: str) -> str:
-    """Text compared without case or accents ("Alto Patia" matches "ALTO PATÍA")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
+    """A place name compared without case, accents or surrounding spaces ("Alto Patia "
+    matches "ALTO PATÍA"; `domain.text.without_accents`)."""
+    return without_accents(text).strip()
 
 
 def country_code(accord: Accord) -> str | None:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -13,7 +12,7 @@ from .. import services, tagging
 from ..accords.routes import visible_accord_or_404
 from ..domain.metrics import Filters
 from ..domain.rules import Submission
-from ..domain.text import parse_int
+from ..domain.text import parse_int, without_accents
 from ..domain.timeline import timeline
 from ..events import citations
 from ..events.models import Event
@@ -136,21 +135,15 @@ def _code_key(code: str):
     return [int(part) if part.isdigit() else part for part in code.split(".")]
 
 
-def folded(text: str) -> str:
-    """Text compared without case or accents: "planeacion" finds "Planeación"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def _search(accord_id: int, chosen, text: str):
     """The provisions of `chosen` whose code or text, in either content language, holds
     `text` (without case or accents, the same on SQLite and PostgreSQL: compared here)."""
-    needle = folded(text)
-    texts = {pid: folded(original or "") + "\n" + folded(translated or "")
+    needle = without_accents(text)
+    texts = {pid: without_accents(original or "") + "\n" + without_accents(translated or "")
              for pid, original, translated in db.session.execute(
                  select(Provision.id, Provision.text, Provision.text_translated)
                  .where(Provision.accord_id == accord_id))}
-    return [p for p in chosen if needle in folded(p.code) or needle in texts[p.id]]
+    return [p for p in chosen if needle in without_accents(p.code) or needle in texts[p.id]]
 
 
 def _provision_or_404(accord, code: str) -> Provision:
