@@ -51,6 +51,14 @@ def test_monthly_sums_days_fills_empty_months_and_ignores_later_days():
     assert len(ef.monthly(date(2021, 1, 1), {}, {}, {}, start=date(2020, 12, 31))) == 2
 
 
+def test_by_department_sums_each_places_events_into_its_department():
+    # places 11 and 12 in department 1, 21 in department 2, 99 in none
+    assert ef.by_department({11: 2, 12: 3, 21: 1, 99: 5},
+                                       {11: 1, 12: 1, 21: 2, 1: 1}) == {1: 5, 2: 1}
+    assert ef.by_department({1: 4, 11: 1}, {1: 1, 11: 1}) == {1: 5}  # itself too
+    assert ef.by_department({}, {11: 1}) == {}
+
+
 def test_changed_in_counts_records_in_the_window_by_review_state():
     records = [Record(1, 2, date(2020, 1, 1), 1, 1), Record(2, 1, date(2020, 6, 30), 2, 2),
                Record(3, 1, date(2020, 3, 1), 3, 3, "pending"),

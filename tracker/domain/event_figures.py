@@ -68,6 +68,19 @@ def monthly(as_of: date, events: Mapping[date, int], advances: Mapping[date, int
     return rows
 
 
+def by_department(per_place: Mapping[int, int], department_of: Mapping[int, int]
+                  ) -> dict[int, int]:
+    """Department id -> verified events at its places: the per-place counts (place id ->
+    events) summed into each place's department (`department_of`: place id -> department id;
+    a place with none is left out). An event has one place, so no event counts twice."""
+    totals: dict[int, int] = {}
+    for place_id, count in per_place.items():
+        if place_id in department_of:
+            key = department_of[place_id]
+            totals[key] = totals.get(key, 0) + count
+    return totals
+
+
 @dataclass(frozen=True)
 class StalledProvision:
     """A provision with neither a verified event nor a level change in the window."""

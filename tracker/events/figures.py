@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
+from ..domain import event_figures
 from ..extensions import db
 from ..places.layouts import PDET_KIND
 from ..places.models import Place, PlaceGroup, PlaceGroupMember
@@ -107,12 +108,7 @@ def by_department(accord_id: int, as_of: date, provision_ids=None,
     `events_by_place` for the same arguments, when already read."""
     if per_place is None:
         per_place = events_by_place(accord_id, as_of, provision_ids)
-    department_of = departments()
-    events: dict[int, int] = {}
-    for place_id, count in per_place.items():
-        if place_id in department_of:
-            key = department_of[place_id]
-            events[key] = events.get(key, 0) + count
+    events = event_figures.by_department(per_place, departments())
     place, parent, department = _department()
     provisions = dict(db.session.execute(
         select(department, func.count(func.distinct(EventProvision.provision_id)))
