@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
+from test_events_feed import placed  # noqa: F401 (events for the events CSV)
 
 from tracker import queries
 from tracker.excel import columns as C
@@ -357,11 +358,13 @@ def test_the_report_follows_the_readers_language(client, report):
     assert "'Evolución'!".encode() in charts and b"'Resumen'!" in charts
 
 
-@pytest.mark.parametrize("name", ["history", "provisions"])
-def test_csv_keys_and_values_do_not_follow_the_language(client, name):
-    english = client.get(f"/accords/{SLUG}/{name}.csv?as_of={AS_OF}").data
-    spanish = client.get(f"/accords/{SLUG}/{name}.csv?as_of={AS_OF}",
-                         headers={"Accept-Language": "es"}).data
+@pytest.mark.parametrize("path", [f"history.csv?as_of={AS_OF}", f"provisions.csv?as_of={AS_OF}",
+                                  "events.csv"])
+def test_csv_keys_and_values_do_not_follow_the_language(client, request, path):
+    if path.startswith("events"):
+        request.getfixturevalue("placed")  # events with effects, places and review states
+    english = client.get(f"/accords/{SLUG}/{path}").data
+    spanish = client.get(f"/accords/{SLUG}/{path}", headers={"Accept-Language": "es"}).data
     assert spanish == english
 
 
