@@ -200,3 +200,18 @@ def test_pending_files_are_for_those_with_a_role(client, demo, placed, make_user
     login(make_user("editor", demo))
     response = client.get(url)
     assert response.status_code == 200 and response.data == PDF + b"4"
+
+
+@pytest.mark.parametrize("query, field", [
+    ("place=zzz", "Código del lugar"), ("group=Nope", "Grupo de lugares"),
+    ("provision=9.9.9", "Disposición"), ("effect=maybe", "Efecto"),
+    ("review_state=pending", "Estado de revisión"),
+    ("from=2020-01-02&to=2020-01-01", "Desde"),
+])
+def test_the_page_names_a_refused_value_by_its_fields_label(client, placed, query, field):
+    """On the page (not in the API), a refusal names the field as the form shows it."""
+    page = client.get(f"{PAGE}?{query}", headers={"Accept-Language": "es"})
+    assert page.status_code in (400, 403)
+    assert f"«{field}»" in page.get_data(as_text=True)  # the reader's quotation marks
+    api = client.get(f"{API}?{query}").get_json()["message"]
+    assert query.split("=")[0] + "=" in api  # the API keeps the parameter's name

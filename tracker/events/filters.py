@@ -24,7 +24,8 @@ def _choice(name: str, allowed: tuple[str, ...]) -> str | None:
     given = params.value(name)
     if given is not None and given not in allowed:
         params.bad_request(Message(N_("%(name)s=%(value)s must be one of %(allowed)s"),
-                                   name=name, value=repr(given), allowed=", ".join(allowed)))
+                                   name=params.named(name), value=repr(given),
+                                   allowed=", ".join(allowed)))
     return given
 
 
@@ -34,7 +35,8 @@ def _number(name: str, default: int, high: int) -> int:
         return default
     if not given.isdigit() or not 1 <= int(given) <= high:
         params.bad_request(Message(N_("%(name)s=%(value)s must be a whole number from 1 to "
-                                      "%(high)s"), name=name, value=repr(given), high=high))
+                                      "%(high)s"), name=params.named(name), value=repr(given),
+                                   high=high))
     return int(given)
 
 
@@ -44,8 +46,8 @@ def _place_id(accord: Accord) -> int | None:
         return None
     found = places_by_code(accord, [code]).get(code)
     if found is None:
-        params.bad_request(Message(N_("place=%(value)s is not a known place code"),
-                                   value=repr(code)))
+        params.bad_request(Message(N_("%(name)s=%(value)s is not a known place code"),
+                                   name=params.named("place"), value=repr(code)))
     return found.id
 
 
@@ -60,8 +62,8 @@ def _group_id(accord: Accord) -> int | None:
         query = query.where(PlaceGroup.country == country)
     found = [gid for gid, held in db.session.execute(query) if folded(held) == folded(name)]
     if len(found) != 1:
-        params.bad_request(Message(N_("group=%(value)s names no group of places"),
-                                   value=repr(name)))
+        params.bad_request(Message(N_("%(name)s=%(value)s names no group of places"),
+                                   name=params.named("group"), value=repr(name)))
     return found[0]
 
 
@@ -72,8 +74,8 @@ def _provision_id(accord: Accord) -> int | None:
     found = db.session.scalar(select(Provision.id).where(Provision.accord_id == accord.id,
                                                          Provision.code == code))
     if found is None:
-        params.bad_request(Message(N_("provision=%(value)s is not a provision of this accord"),
-                                   value=repr(code)))
+        params.bad_request(Message(N_("%(name)s=%(value)s is not a provision of this accord"),
+                                   name=params.named("provision"), value=repr(code)))
     return found
 
 
@@ -85,8 +87,8 @@ def _states(internal: bool) -> tuple[str, ...]:
         from ..i18n import translate
 
         abort(403, description=translate(Message(N_(
-            "review_state=%(value)s is for those with a role on this accord"),
-            value=repr(state))))
+            "%(name)s=%(value)s is for those with a role on this accord"),
+            name=params.named("review_state"), value=repr(state))))
     return REVIEW_STATES if state == "all" else (state,)
 
 
@@ -95,8 +97,9 @@ def from_request(accord: Accord, internal: bool) -> tuple[EventFilter, int, int]
     since = params.as_of(accord.signed_on, "from") if params.value("from") else None
     until = params.as_of(accord.signed_on, "to") if params.value("to") else None
     if since and until and since > until:
-        params.bad_request(Message(N_("from=%(since)s is after to=%(until)s"),
-                                   since=since, until=until))
+        params.bad_request(Message(N_("%(from)s=%(since)s is after %(to)s=%(until)s"),
+                                   since=since, until=until,
+                                   **{"from": params.named("from"), "to": params.named("to")}))
     chosen = EventFilter(since=since, until=until, place_id=_place_id(accord),
                          group_id=_group_id(accord), provision_id=_provision_id(accord),
                          effect=_choice("effect", EFFECTS),
