@@ -6,6 +6,8 @@ import io
 from pathlib import Path
 
 import pytest
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from tracker import queries
 from tracker.seed import REFERENCE_SET
@@ -23,7 +25,13 @@ def admin(make_user, login):
 
 
 def _post(client, url, **data):
-    return client.post(url, data=data, content_type="multipart/form-data")
+    """Post a form as multipart, encoded in memory: Werkzeug's test client spools a body over
+    500 kB (a set's own export) to a temporary file it never closes."""
+    fields = {name: FileStorage(*value) if isinstance(value, tuple) else value
+              for name, value in data.items()}
+    boundary, body = encode_multipart(fields)
+    return client.post(url, data=body,
+                       content_type=f"multipart/form-data; boundary={boundary}")
 
 
 def test_page_lists_sets_with_provenance(client, admin):
@@ -86,3 +94,23 @@ def test_refusals_say_why_and_change_nothing(client, admin, row_counts):
     assert client.post("/admin/reference-sets/nothing/delete",
                        data={"confirm": "y"}).status_code == 404
     assert row_counts() == before
+
+
+def test_replacing_a_set_with_its_own_export_is_refused_and_loses_nothing(client, admin,
+                                                                          row_counts):
+    """The reference-set export (long layout) holds no version, citation, yearly totals or
+    initiated/reversal codes: replacing the PAM_ID set with it would drop them. Refused with
+    409 naming what would be lost, on the page, nothing written."""
+    export = client.get(f"/reference-sets/{REFERENCE_SET}.csv")
+    assert export.status_code == 200
+    before, held = row_counts(), queries.reference_set(REFERENCE_SET)
+    version, citation = held.version, held.citation
+    refused = _post(client, f"/admin/reference-sets/{REFERENCE_SET}/replace",
+                    file=(io.BytesIO(export.data), "export.csv"))
+    assert refused.status_code == 409
+    page = refused.get_data(as_text=True)
+    for lost in ("its version", "its citation", "yearly totals", "initiated and reversal"):
+        assert lost in page
+    assert row_counts() == before
+    kept = queries.reference_set(REFERENCE_SET)
+    assert (kept.version, kept.citation) == (version, citation) and version and citation

@@ -114,6 +114,8 @@ def import_set(data: bytes, filename: str, label: str | None = None, *, replace:
         if existing is None and replace:
             raise ReferenceSetError(Message(N_("no reference set %(set)s to replace"),
                                             set=repr(label)), 404)
+        if existing is not None:
+            _refuse_losses(existing, parsed, citation)
         first = not db.session.scalar(select(func.count(ReferenceSet.id)))
         refset = existing or ReferenceSet(label=label, is_default=first)
         _describe(refset, parsed, filename, digest, illustrative, citation, actor)
@@ -128,6 +130,41 @@ def import_set(data: bytes, filename: str, label: str | None = None, *, replace:
         db.session.rollback()
         raise
     return SetImport(label, len(parsed.accords), years, existing is not None, parsed.quirks)
+
+
+def _refuse_losses(refset: ReferenceSet, parsed: dataset.ParsedSet,
+                   citation: str | None) -> None:
+    """A replacement keeps nothing of the set it replaces: refuse one (409, nothing written)
+    whose file lacks a kind of data the set holds (its version, citation, source address,
+    the file's own yearly totals, the initiated/reversal codes), as the long-layout export
+    does: replacing a set with its own export must never quietly drop what the PAM_ID file
+    gave it."""
+    years = (select(ReferenceYear.id).join(Accord, Accord.id == ReferenceYear.accord_id)
+             .where(Accord.kind == "reference", Accord.reference_set == refset.label))
+    held_totals = db.session.scalar(select(years.where(
+        ReferenceYear.published_score.is_not(None)).exists()))
+    held_codes = db.session.scalar(select(select(ReferenceCoding.year_id).where(
+        ReferenceCoding.year_id.in_(years), (ReferenceCoding.initiated.is_not(None))
+        | (ReferenceCoding.reversal.is_not(None))).exists()))
+    file_years = [y for a in parsed.accords for y in a.years]
+    lost = [name for name, held, given in (
+        (N_("its version"), bool(refset.version), bool(parsed.version)),
+        (N_("its citation"), bool(refset.citation), bool(citation or parsed.citation)),
+        (N_("its source address"), bool(refset.source_url), bool(parsed.source_url)),
+        (N_("the file's own yearly totals (provisions, points, score)"), held_totals,
+         any(y.published_score is not None for y in file_years)),
+        (N_("the initiated and reversal codes"), held_codes,
+         any(c.initiated is not None or c.reversal is not None
+             for y in file_years for c in y.codings.values())),
+    ) if held and not given]
+    if lost:
+        from ..i18n import translate  # the reasons are shown in the reader's language
+
+        raise ReferenceSetError(Message(
+            N_("replacing reference set %(set)s with this file would lose what the file does "
+               "not hold: %(lost)s; nothing was written (replace it with a file that holds "
+               "them, such as the PAM_ID file it came from)"),
+            set=repr(refset.label), lost="; ".join(translate(n) for n in lost)), 409)
 
 
 def stored_reason(error: RowError) -> dict:
