@@ -384,3 +384,18 @@ def test_a_failure_while_writing_the_events_rolls_back_the_records(client, edito
     assert row_counts() == before
     assert db.session.scalar(select(func.count()).select_from(EventSource)
                              .where(EventSource.source_id == source.id)) == 1
+
+
+def test_every_problem_of_a_row_is_named_at_once(client, editor, row_counts):
+    filled = _fill(_download(client), [_event(
+        date=date(2015, 1, 1), place_code="99999", provision_codes="9.9.9; 1.1.1",
+        source_kind="rumour", source_url="javascript:alert(1)")])
+    before = row_counts()
+    response = _upload(client, filled)
+    assert response.status_code == 422
+    found = re.findall(r"Events, row 2: ([^:]+):", _page(response))
+    assert sorted(set(found)) == ["Date", "Place code", "Provisions (code", "Source kind",
+                                  "Source link"]
+    assert "Source kind: unknown kind 'rumour': use one of official document, gazette" in (
+        _page(response))
+    assert row_counts() == before

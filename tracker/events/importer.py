@@ -102,17 +102,19 @@ class RowReader:
     `label(key)` names a column in messages (default: the key itself, as the CSV header);
     `may_link(provision)` says whether the rows may link a provision (default: any of the
     accord's); `effect_names` and `kind_names` add spellings of effects and source kinds
-    (the labels in each of the app's languages) to the stored values and EFFECT_NAMES."""
+    (the labels in each of the app's languages) to the stored values and EFFECT_NAMES;
+    `kinds_shown` lists the kinds in a refusal (default: the stored values)."""
 
     def __init__(self, accord: Accord, *, label: Callable[[str], object] = str,
                  may_link: Callable[[Provision], bool] | None = None,
                  effect_names: dict[str, str] | None = None,
-                 kind_names: dict[str, str] | None = None):
+                 kind_names: dict[str, str] | None = None, kinds_shown: str | None = None):
         self.accord = accord
         self.label = label
         self.may_link = may_link
         self.effect_names = {**EFFECT_NAMES, **(effect_names or {})}
         self.kind_names = {**KIND_NAMES, **(kind_names or {})}
+        self.kinds_shown = kinds_shown or ", ".join(SOURCE_KINDS)
         self.provisions = {p.code: p for p in accord.provisions}
         self.sources: dict[tuple, Source | NewSource] = {}
         self.errors: list[RowError] = []
@@ -133,19 +135,21 @@ class RowReader:
                                      [values.get("place_code", "") for _n, values in rows])
         items, seen = [], {}
         for number, values in rows:
-            item = self._item(number, values)
-            if item is None:
-                continue
+            item, failed = self._item(number, values)
             cites = bool(values.get("source_id"))
+            # every problem of the row at once: the rules run on what could be read, and a
+            # column that could not be is reported once, by the reading, not by the rules
             for name, reason in problems(item, places=self.places).items():
-                self._fail(number, _column(name, cites), reason)
+                if _column(name, cites) not in failed:
+                    self._fail(number, _column(name, cites), reason)
             key = self._key(item)
             if key in seen:
                 self.errors.append(RowError(number, Message(N_(
                     "repeats the event of row %(first)s (same date, title and place)"),
                     first=seen[key])))
             seen.setdefault(key, number)
-            items.append((number, item))
+            if not failed:
+                items.append((number, item))
         return items
 
     def _key(self, item: EventInput) -> tuple:
@@ -176,25 +180,34 @@ class RowReader:
             self._fail(number, column, exc.args[0])
             return False
 
-    def _item(self, number: int, values: dict) -> EventInput | None:
+    def _item(self, number: int, values: dict) -> tuple[EventInput, set[str]]:
+        """The row's event, and the columns that could not be read (reported already; the
+        event then holds what could be)."""
+        failed: set[str] = set()
         dates = [self._date(number, values, c) for c in ("date", "end_date", "source_date")]
+        failed.update(c for c, d in zip(("date", "end_date", "source_date"), dates)
+                      if d is False)
         links = self._links(number, values)
+        if links is None:
+            failed.update(("provision_codes", "effect"))
         typed = (values.get("source_kind") or DEFAULT_SOURCE_KIND).strip()
         kind = self.kind_names.get(typed.lower())
         if kind is None:
+            failed.add("source_kind")
             self._fail(number, "source_kind", Message(
                 N_("unknown kind %(kind)r: use one of %(known)s"), kind=typed,
-                known=", ".join(SOURCE_KINDS)))
-        sources = self._sources(number, values, kind, dates[2])
-        if False in dates or links is None or kind is None or sources is None:
-            return None
-        return EventInput(
-            accord=self.accord, occurred_on=dates[0], ended_on=dates[1],
+                known=self.kinds_shown))
+        sources = self._sources(number, values, kind or "", dates[2] or None)
+        if sources is None:
+            failed.update(("source_id", "source_title"))
+        item = EventInput(
+            accord=self.accord, occurred_on=dates[0] or None, ended_on=dates[1] or None,
             title=values.get("title", ""), description=values.get("description", ""),
             title_translated=values.get("title_translated") or None,
             description_translated=values.get("description_translated") or None,
             place_code=values.get("place_code") or None, actors=values.get("actors", ""),
-            provisions=links, sources=sources)
+            provisions=links or [], sources=sources or [])
+        return item, failed
 
     def _links(self, number: int, values: dict):
         """(provision, effect) of each entry of provision_codes: "code" takes the effect
@@ -243,8 +256,6 @@ class RowReader:
                 return None
             found.append(source)
         if not typed or any(values.get(c) for c in NEW_SOURCE_COLUMNS):
-            if kind is None or published_on is False:
-                return None
             found.append(self._source(values, kind, published_on))
         return found
 

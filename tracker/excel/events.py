@@ -134,7 +134,8 @@ def read_events_sheet(sheet, accord, user, in_every_language) -> list[PlannedEve
         accord, label=lambda key: labels.get(key, key),
         may_link=lambda provision: can_edit(user, provision),
         effect_names=_names(EFFECT_LABELS, in_every_language),
-        kind_names=_names(KIND_LABELS, in_every_language))
+        kind_names=_names(KIND_LABELS, in_every_language),
+        kinds_shown=", ".join(gettext(label) for label in KIND_LABELS.values()))
     readable = [(n, values) for n, values, problems in rows if not problems]
     for number, item in reader.read_all(readable):
         planned[number].item = item
