@@ -35,11 +35,13 @@ KIND_LABELS = {"official_document": N_("official document"), "gazette": N_("gaze
 
 # --- writing ---------------------------------------------------------------------------------
 
-def add_events_sheet(book: Book, signed_on: date) -> Sheet:
+def add_events_sheet(book: Book, signed_on: date, header: str) -> Sheet:
     """The empty Events sheet: headers, widths, lists of effects and source kinds and date
-    checks over its first `C.UPDATE_EVENTS_ROWS` rows."""
+    checks over its first `C.UPDATE_EVENTS_ROWS` rows; printed landscape with `header` (the
+    accord) at the top of each page."""
     sheet = book.sheet(C.EVENTS_SHEET, C.UPDATE_EVENTS, freeze="A2")
     sheet.finish()
+    sheet.print_setup(header)
     last = C.UPDATE_EVENTS_ROWS + 1
 
     def column(key: str) -> str:

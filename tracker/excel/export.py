@@ -530,7 +530,7 @@ def update_workbook(accord: Accord, section: Section | None = None, *,
             "last_change": record.effective_on if record else None, "version": version})
     sheet.finish()
     _protect(sheet, accord.signed_on)
-    add_events_sheet(book, accord.signed_on)
+    add_events_sheet(book, accord.signed_on, accord.slug)
     about = book.sheet(C.ABOUT_SHEET, C.ABOUT)
     for item in update_about(accord, section, today) + events_about():
         about.append(item)
