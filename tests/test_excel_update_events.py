@@ -399,3 +399,15 @@ def test_every_problem_of_a_row_is_named_at_once(client, editor, row_counts):
     assert "Source kind: unknown kind 'rumour': use one of official document, gazette" in (
         _page(response))
     assert row_counts() == before
+
+
+def test_a_coordinators_events_are_verified_as_their_records(client, demo, make_user, login):
+    """As on the web form, a coordinator's own events count as verified at once."""
+    coordinator = login(make_user("coordinator", demo))
+    response = _upload(client, _fill(_download(client), [_event()]))
+    assert response.status_code == 302, _page(response)[:3000]
+    batch = db.session.scalar(select(UploadBatch).order_by(UploadBatch.id.desc()))
+    assert client.post(f"/accords/{SLUG}/update/{batch.id}/confirm").status_code == 302
+    event = _events(demo)[-1]
+    assert (event.review_state, event.reviewed_by_id) == ("verified", coordinator.id)
+    assert event.source_links[0].source.review_state == "verified"

@@ -78,8 +78,10 @@ def events_about() -> list[tuple[str, str]]:
     effects = ", ".join(gettext(label) for label in EFFECT_LABELS.values())
     return [
         (gettext("Events sheet"), gettext(
-            "One implementation event a row, to be recorded with the status changes (all "
-            "or nothing), pending review. Leave the sheet empty when there is none.")),
+            "One implementation event a row, recorded with the status changes (all or "
+            "nothing) and reviewed as they are: an editor's wait for a coordinator, a "
+            "coordinator's count as verified at once. Leave the sheet empty when there is "
+            "none.")),
         (gettext("Event columns"), gettext(
             "'%(date)s' (YYYY-MM-DD, on or after the signing date, not in the future) and "
             "'%(title)s' are required; '%(end_date)s' for an event that lasted; "
