@@ -150,3 +150,26 @@ def test_a_reference_accord_takes_no_events(demo, row_counts):
 def test_a_missing_column_is_refused_before_any_row(demo):
     with pytest.raises(TableError, match="missing column\\(s\\): publisher"):
         import_events(demo.slug, HEADER.replace(",publisher", "").encode() + b"\n", "e.csv")
+
+
+def test_effects_per_code_and_a_cited_source_by_id(demo):
+    """"code:effect" entries override the effect column; source_id cites a held source, with
+    or without a new one beside it; an unknown id is a row error naming the column."""
+    import_events(demo.slug, GOOD.encode(), "events.csv")
+    held = db.session.scalar(select(Source).where(Source.title == "Informe ANT"))
+    text = (f"{HEADER},source_id\n"
+            "2019-05-01,Audiencia,x,,1.1.1:advances; 1.1.2:contexto; 1.1.3,,,,,sets back,,"
+            f"{held.id}\n"
+            "2019-05-02,Visita,x,,1.1.1,Acta,,2019-05-02,Personería,,field observation,"
+            f"#{held.id}\n")
+    assert import_events(demo.slug, text.encode(), "events.csv").created == 2
+    titled = {e.title: e for e in _events(demo)}
+    first, second = titled["Audiencia"], titled["Visita"]
+    assert {(l.provision.code, l.effect) for l in first.provision_links} == {
+        ("1.1.1", "advances"), ("1.1.2", "context"), ("1.1.3", "sets_back")}
+    assert [l.source_id for l in first.source_links] == [held.id]
+    assert sorted(l.source.title for l in second.source_links) == ["Acta", "Informe ANT"]
+    with pytest.raises(TableError) as refused:
+        import_events(demo.slug, f"{HEADER},source_id\n2019-05-03,Otra,x,,1.1.1,,,,,,,77777\n"
+                      .encode(), "events.csv")
+    assert [str(e) for e in refused.value.errors] == ["row 2: source_id: no source '77777'"]

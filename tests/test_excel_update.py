@@ -122,7 +122,7 @@ def _bump(provision, user_id=None):
 
 def test_update_workbook_is_prefilled_protected_and_validated(client, editor, demo):
     book = load_workbook(io.BytesIO(_download(client)))
-    assert book.sheetnames == [C.UPDATE_SHEET, "About"]
+    assert book.sheetnames == [C.UPDATE_SHEET, C.EVENTS_SHEET, "About"]
     sheet = book[C.UPDATE_SHEET]
     assert [c.value for c in sheet[1]] == [c.header for c in C.UPDATE]
     assert sheet.max_row == 579 and sheet.freeze_panes == "B2"
@@ -508,7 +508,7 @@ def spanish_editor(editor):
 
 def test_a_spanish_reader_gets_the_workbook_in_spanish(client, spanish_editor):
     book = load_workbook(io.BytesIO(_download(client)))
-    assert book.sheetnames == ["Actualización", "Acerca de"]
+    assert book.sheetnames == ["Actualización", "Eventos", "Acerca de"]
     sheet = book["Actualización"]
     assert [c.value for c in sheet[1]] == SPANISH_HEADERS
     labels = {row[4] for row in sheet.iter_rows(min_row=2, values_only=True)}

@@ -125,8 +125,8 @@ def test_libreoffice_keeps_neutralised_text_literal(soffice, client, tmp_path):
 
 
 @pytest.mark.parametrize("locale, sheet_title, confirm", [
-    ("en", "Update", "Record 1 status change"),
-    ("es", "Actualización", "Registrar 1 cambio de estado"),
+    ("en", "Update", "Record 1 status change and 1 event"),
+    ("es", "Actualización", "Registrar 1 cambio de estado y 1 evento"),
 ])
 def test_a_workbook_saved_by_libreoffice_uploads(soffice, client, demo, make_user, login,
                                                  tmp_path, locale, sheet_title, confirm):
@@ -141,6 +141,11 @@ def test_a_workbook_saved_by_libreoffice_uploads(soffice, client, demo, make_use
     row[keys.index("new_level")].value = level + 1
     row[keys.index("effective_on")].value = date.today()
     row[keys.index("evidence_text")].value = "Resolution 7"
+    events = book.worksheets[1]  # the Events sheet: one row, a date cell and typed text
+    for key, value in {"date": date(2019, 3, 3), "title": "Entrega de tierras",
+                       "place_code": "54810", "provision_codes": "1.1.1:advances",
+                       "source_title": "Informe", "publisher": "ANT"}.items():
+        events.cell(2, [c.key for c in C.UPDATE_EVENTS].index(key) + 1, value)
     filled = tmp_path / "filled.xlsx"
     book.save(filled)
     out = _run(soffice, tmp_path, "xlsx:Calc MS Excel 2007 XML", filled)
@@ -150,4 +155,4 @@ def test_a_workbook_saved_by_libreoffice_uploads(soffice, client, demo, make_use
                            content_type="multipart/form-data")
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     preview = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert code in preview and confirm in preview
+    assert code in preview and confirm in preview and "1.1.1:" in preview

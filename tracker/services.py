@@ -211,9 +211,11 @@ def _add_record(change: StatusChange, *, user_id, verified: bool, source: str) -
 
 class Recorded(list):
     """The records a submission stands for, in the order of its changes; `added` counts
-    those written now (the others repeat the user's latest record and were kept)."""
+    those written now (the others repeat the user's latest record and were kept); `events`
+    the events written with them (an upload's Events sheet)."""
 
     added: int = 0
+    events: tuple | list = ()
 
 
 def submit(changes: list[StatusChange], *, verified: bool, source: str = "web",
@@ -229,10 +231,28 @@ class AlreadyRecorded(Exception):
 
 
 def confirm_upload(batch: UploadBatch, changes: list[StatusChange], *,
-                   verified: bool) -> Recorded:
-    """Record an upload's changes and mark it committed, in one transaction. Raises
-    AlreadyRecorded when the upload is no longer pending (a second confirmation, even one
-    sent at the same moment), and otherwise what `submit` raises."""
+                   verified: bool, events: list | None = None) -> Recorded:
+    """Record an upload's changes and its `events` (`tracker.events.services.EventInput`s,
+    of the batch's accord) and mark it committed, in one transaction: all of them or none.
+    Raises AlreadyRecorded when the upload is no longer pending (a second confirmation, even
+    one sent at the same moment), and otherwise what `submit` and
+    `tracker.events.services.check_events` raise (Invalid keys of events `event N:field`,
+    N from 0)."""
+    write, written = None, []
+    if events:
+        from .events.services import check_events, write_events
+
+        try:
+            checked = check_events(events)
+        except Invalid as exc:
+            raise Invalid(_event_keys(exc.errors, len(events))) from None
+
+        def write() -> None:
+            try:
+                written.extend(write_events(checked, verified=verified, origin="import"))
+            except Invalid as exc:
+                raise Invalid(_event_keys(exc.errors, len(events))) from None
+
     def claim() -> None:
         claimed = db.session.execute(
             update(UploadBatch).where(UploadBatch.id == batch.id,
@@ -241,11 +261,29 @@ def confirm_upload(batch: UploadBatch, changes: list[StatusChange], *,
         if claimed.rowcount != 1:
             raise AlreadyRecorded(f"upload {batch.id} was confirmed already")
 
-    return _submit(changes, verified=verified, source="excel", claim=claim)
+    records = _submit(changes, verified=verified, source="excel", claim=claim, also=write,
+                      accord_id=batch.accord_id)
+    records.events = written
+    return records
+
+
+def _event_keys(errors: dict, count: int) -> dict:
+    """Invalid keys of events ("N:field", or "field" for one) as "event N:field"; a key of
+    no one event (a cited source rejected meanwhile) as "events:field"."""
+    keys = {}
+    for key, reason in errors.items():
+        index, _sep, name = key.rpartition(":")
+        if index.isdigit():
+            keys[f"event {index}:{name}"] = reason
+        else:
+            keys[f"event 0:{key}" if count == 1 else f"events:{key}"] = reason
+    return keys
 
 
 def _submit(changes, *, verified: bool, source: str, today: date | None = None,
-            claim=None) -> Recorded:
+            claim=None, also=None, accord_id: int | None = None) -> Recorded:
+    """`also()`, when given, writes more inside the same transaction, after the records;
+    `accord_id` names the accord when there may be no change."""
     user_id, _ = _actor()
     errors: dict[str, str] = {}
     for index, change in enumerate(changes):
@@ -254,8 +292,11 @@ def _submit(changes, *, verified: bool, source: str, today: date | None = None,
     if errors:
         raise Invalid(errors)
     records = Recorded()
-    with _committing(lambda: Conflict(changes[0].provision, None)):
-        _lock_accord(changes[0].provision.accord_id, *(c.provision for c in changes))
+    on_race = (lambda: Conflict(changes[0].provision, None)) if changes else (
+        lambda: NotPending("a cited source was reviewed meanwhile"))
+    with _committing(on_race):
+        _lock_accord(changes[0].provision.accord_id if accord_id is None else accord_id,
+                     *(c.provision for c in changes))
         if claim is not None:
             claim()
         for change in changes:
@@ -267,6 +308,8 @@ def _submit(changes, *, verified: bool, source: str, today: date | None = None,
                 continue
             records.append(_add_record(change, user_id=user_id, verified=verified, source=source))
             records.added += 1
+        if also is not None:
+            also()
     return records
 
 

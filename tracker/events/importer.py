@@ -2,11 +2,13 @@
 one tabular reader), all rows or none.
 
 Columns (any order and case): date, title, description, place_code, provision_codes
-(`;`-separated), source_title, source_url, source_date, publisher; optionally effect (one
-for every provision of the row, or one per code, `;`-separated, in the same order; default
-"context", which claims nothing about the level), end_date, actors, source_kind (default
-"report"), title_translated and description_translated (in the accord's other content
-language). Rows naming the same source (title, link, date, publisher, kind) cite one source,
+(`;`-separated; an entry "code:effect" gives that provision's effect, e.g.
+"1.1.2:advances; 1.3.1:context"), source_title, source_url, source_date, publisher;
+optionally effect (one for every provision of the row, or one per code, `;`-separated, in
+the same order; default "context", which claims nothing about the level), end_date, actors,
+source_kind (default "report"), source_id (cite a source already held, of the accord or
+shared; the source columns may then stay blank), title_translated and
+description_translated (in the accord's other content language). Rows naming the same source (title, link, date, publisher, kind) cite one source,
 and a source already held identically is cited, not repeated; a row repeating an event
 already held (same date, title and place, not rejected) is skipped, so importing the same
 file again writes nothing.
@@ -14,13 +16,14 @@ file again writes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 from sqlalchemy import or_, select
 
 from ..domain.events import EFFECTS, SOURCE_KINDS
 from ..domain.messages import Message, N_
 from ..extensions import db
-from ..models import Accord
+from ..models import Accord, Provision
 from ..places.lookup import places_by_code
 from ..services import Invalid, audit
 from ..tables import RowError, TableError, parse_date, read_table
@@ -30,7 +33,10 @@ from .services import EventInput, NewSource, problems, submit_events
 REQUIRED = ("date", "title", "description", "place_code", "provision_codes", "source_title",
             "source_url", "source_date", "publisher")
 OPTIONAL = ("effect", "end_date", "actors", "source_kind", "title_translated",
-            "description_translated")
+            "description_translated", "source_id")
+#: The columns describing a new source: a row citing a source by id adds a new one only
+#: when it fills one of them.
+NEW_SOURCE_COLUMNS = ("source_title", "source_url", "source_date", "publisher")
 DEFAULT_EFFECT = "context"
 DEFAULT_SOURCE_KIND = "report"
 #: Effects and source kinds as people write them -> the stored value.
@@ -68,7 +74,7 @@ def import_events(slug: str, data: bytes, filename: str, *, verified: bool = Fal
         raise TableError([RowError(None, f"{slug!r} is a reference accord: events are recorded "
                                          "for monitored accords")])
     table = read_table(data, filename, REQUIRED, OPTIONAL)
-    reader = _Reader(accord)
+    reader = RowReader(accord)
     rows = reader.read(table.rows)
     fresh = [(number, item) for number, item in rows if not reader.held(item)]
     result = EventsResult(skipped=len(rows) - len(fresh))
@@ -88,11 +94,27 @@ def import_events(slug: str, data: bytes, filename: str, *, verified: bool = Fal
     return result
 
 
-class _Reader:
-    """Turns the file's rows into event inputs, collecting every row's problems."""
+class RowReader:
+    """Turns rows of event columns into event inputs, collecting every row's problems: the
+    one place of the row rules shared by `import_events` and the update workbook's Events
+    sheet (`tracker.excel.events`).
 
-    def __init__(self, accord: Accord):
+    `label(key)` names a column in messages (default: the key itself, as the CSV header);
+    `may_link(provision)` says whether the rows may link a provision (default: any of the
+    accord's); `effect_names` and `kind_names` add spellings of effects and source kinds
+    (the labels in each of the app's languages) to the stored values and EFFECT_NAMES;
+    `kinds_shown` lists the kinds in a refusal (default: the stored values)."""
+
+    def __init__(self, accord: Accord, *, label: Callable[[str], object] = str,
+                 may_link: Callable[[Provision], bool] | None = None,
+                 effect_names: dict[str, str] | None = None,
+                 kind_names: dict[str, str] | None = None, kinds_shown: str | None = None):
         self.accord = accord
+        self.label = label
+        self.may_link = may_link
+        self.effect_names = {**EFFECT_NAMES, **(effect_names or {})}
+        self.kind_names = {**KIND_NAMES, **(kind_names or {})}
+        self.kinds_shown = kinds_shown or ", ".join(SOURCE_KINDS)
         self.provisions = {p.code: p for p in accord.provisions}
         self.sources: dict[tuple, Source | NewSource] = {}
         self.errors: list[RowError] = []
@@ -101,22 +123,33 @@ class _Reader:
 
     def read(self, rows) -> list[tuple[int, EventInput]]:
         """(row number, event input) for every row; TableError with every row's problems."""
-        self.places = places_by_code(self.accord, [values["place_code"] for _n, values in rows])
-        items, seen = [], {}
-        for number, values in rows:
-            item = self._item(number, values)
-            if item is None:
-                continue
-            for name, reason in problems(item, places=self.places).items():
-                self._fail(number, f"{_column(name)}: %(reason)s", reason=reason)
-            key = self._key(item)
-            if key in seen:
-                self._fail(number, N_("repeats the event of row %(first)s (same date, title "
-                                      "and place)"), first=seen[key])
-            seen.setdefault(key, number)
-            items.append((number, item))
+        items = self.read_all(rows)
         if self.errors:
             raise TableError(self.errors)
+        return items
+
+    def read_all(self, rows) -> list[tuple[int, EventInput]]:
+        """(row number, event input) for every row whose cells could be read; the problems
+        of every row (those read included) are left in `self.errors`, nothing raised."""
+        self.places = places_by_code(self.accord,
+                                     [values.get("place_code", "") for _n, values in rows])
+        items, seen = [], {}
+        for number, values in rows:
+            item, failed = self._item(number, values)
+            cites = bool(values.get("source_id"))
+            # every problem of the row at once: the rules run on what could be read, and a
+            # column that could not be is reported once, by the reading, not by the rules
+            for name, reason in problems(item, places=self.places).items():
+                if _column(name, cites) not in failed:
+                    self._fail(number, _column(name, cites), reason)
+            key = self._key(item)
+            if key in seen:
+                self.errors.append(RowError(number, Message(N_(
+                    "repeats the event of row %(first)s (same date, title and place)"),
+                    first=seen[key])))
+            seen.setdefault(key, number)
+            if not failed:
+                items.append((number, item))
         return items
 
     def _key(self, item: EventInput) -> tuple:
@@ -133,8 +166,10 @@ class _Reader:
             self._held_keys = {tuple(row) for row in rows}
         return self._key(item) in self._held_keys
 
-    def _fail(self, number: int, text: str, **params) -> None:
-        self.errors.append(RowError(number, Message(text, **params)))
+    def _fail(self, number: int, column: str, reason) -> None:
+        """A problem of row `number` in `column` (a key), named as `label` names it."""
+        self.errors.append(RowError(number, Message(N_("%(column)s: %(reason)s"),
+                                                    column=self.label(column), reason=reason)))
 
     def _date(self, number: int, values: dict, column: str):
         if not values.get(column):
@@ -142,50 +177,96 @@ class _Reader:
         try:
             return parse_date(values[column])
         except ValueError as exc:
-            self._fail(number, f"{column}: %(reason)s", reason=exc.args[0])
+            self._fail(number, column, exc.args[0])
             return False
 
-    def _item(self, number: int, values: dict) -> EventInput | None:
+    def _item(self, number: int, values: dict) -> tuple[EventInput, set[str]]:
+        """The row's event, and the columns that could not be read (reported already; the
+        event then holds what could be)."""
+        failed: set[str] = set()
         dates = [self._date(number, values, c) for c in ("date", "end_date", "source_date")]
+        failed.update(c for c, d in zip(("date", "end_date", "source_date"), dates)
+                      if d is False)
         links = self._links(number, values)
-        kind = KIND_NAMES.get((values.get("source_kind") or DEFAULT_SOURCE_KIND).lower())
+        if links is None:
+            failed.update(("provision_codes", "effect"))
+        typed = (values.get("source_kind") or DEFAULT_SOURCE_KIND).strip()
+        kind = self.kind_names.get(typed.lower())
         if kind is None:
-            self._fail(number, N_("source_kind: unknown kind %(kind)r: use one of %(known)s"),
-                       kind=values["source_kind"], known=", ".join(SOURCE_KINDS))
-        if False in dates or links is None or kind is None:
-            return None
-        return EventInput(
-            accord=self.accord, occurred_on=dates[0], ended_on=dates[1],
-            title=values["title"], description=values["description"],
+            failed.add("source_kind")
+            self._fail(number, "source_kind", Message(
+                N_("unknown kind %(kind)r: use one of %(known)s"), kind=typed,
+                known=self.kinds_shown))
+        sources = self._sources(number, values, kind or "", dates[2] or None)
+        if sources is None:
+            failed.update(("source_id", "source_title"))
+        item = EventInput(
+            accord=self.accord, occurred_on=dates[0] or None, ended_on=dates[1] or None,
+            title=values.get("title", ""), description=values.get("description", ""),
             title_translated=values.get("title_translated") or None,
             description_translated=values.get("description_translated") or None,
-            place_code=values["place_code"] or None, actors=values.get("actors", ""),
-            provisions=links, sources=[self._source(values, kind, dates[2])])
+            place_code=values.get("place_code") or None, actors=values.get("actors", ""),
+            provisions=links or [], sources=sources or [])
+        return item, failed
 
     def _links(self, number: int, values: dict):
-        codes = [c.strip() for c in values["provision_codes"].split(";") if c.strip()]
+        """(provision, effect) of each entry of provision_codes: "code" takes the effect
+        column's (one for the row, or the n-th of one per code; default "context"),
+        "code:effect" its own."""
+        entries = [c.strip() for c in values.get("provision_codes", "").split(";") if c.strip()]
+        codes = [entry.partition(":")[0].strip() for entry in entries]
+        own = [entry.partition(":")[2].strip() for entry in entries]
         unknown = [c for c in codes if c not in self.provisions]
         if unknown:
-            self._fail(number, N_("provision_codes: unknown provision code(s) %(codes)s"),
-                       codes=", ".join(unknown))
-        effects = [EFFECT_NAMES.get(e.strip().lower().replace("-", " "), e.strip())
-                   for e in (values.get("effect") or DEFAULT_EFFECT).split(";")]
+            self._fail(number, "provision_codes", Message(
+                N_("unknown provision code(s) %(codes)s"), codes=", ".join(unknown)))
+        barred = [c for c in codes if c in self.provisions and self.may_link is not None
+                  and not self.may_link(self.provisions[c])]
+        if barred:
+            self._fail(number, "provision_codes", Message(
+                N_("you may not link provision(s) %(codes)s"), codes=", ".join(barred)))
+        effects = [self._effect(e) for e in (values.get("effect") or DEFAULT_EFFECT).split(";")]
         if len(effects) == 1:
             effects = effects * len(codes)
         if len(effects) != len(codes):
-            self._fail(number, N_("effect: give one effect, or one per provision code "
-                                  "(%(count)s)"), count=len(codes))
-        if unknown or len(effects) != len(codes):
+            self._fail(number, "effect", Message(
+                N_("give one effect, or one per provision code (%(count)s)"),
+                count=len(codes)))
+        if unknown or barred or len(effects) != len(codes):
             return None
-        return [(self.provisions[c], e) for c, e in zip(codes, effects)]
+        return [(self.provisions[c], self._effect(mine) if mine else effect)
+                for c, mine, effect in zip(codes, own, effects)]
+
+    def _effect(self, typed: str) -> str:
+        """The stored effect a typed one names (unknown: as typed, refused by the rules)."""
+        typed = typed.strip()
+        return self.effect_names.get(typed.lower(),
+                                     EFFECT_NAMES.get(typed.lower().replace("-", " "), typed))
+
+    def _sources(self, number: int, values: dict, kind, published_on):
+        """The row's sources: the one cited by source_id (a source of the accord or shared),
+        and a new (or identical held) one when the row gives one, as it must without an id."""
+        found: list[Source | NewSource] = []
+        typed = (values.get("source_id") or "").strip().lstrip("#")
+        if typed:
+            source = db.session.get(Source, int(typed)) if typed.isdigit() else None
+            if source is None:
+                self._fail(number, "source_id", Message(N_("no source %(id)s"),
+                                                        id=repr(values["source_id"])))
+                return None
+            found.append(source)
+        if not typed or any(values.get(c) for c in NEW_SOURCE_COLUMNS):
+            found.append(self._source(values, kind, published_on))
+        return found
 
     def _source(self, values: dict, kind: str, published_on) -> Source | NewSource:
-        key = (values["source_title"], values["source_url"] or None, published_on,
-               values["publisher"], kind)
+        key = (values.get("source_title", ""), values.get("source_url") or None, published_on,
+               values.get("publisher", ""), kind)
         if key not in self.sources:
+            title, url, _on, publisher, _kind = key
             self.sources[key] = self._held_source(key) or NewSource(
-                title=values["source_title"], kind=kind, publisher=values["publisher"],
-                published_on=published_on, url=values["source_url"] or None)
+                title=title, kind=kind, publisher=publisher, published_on=published_on,
+                url=url)
         return self.sources[key]
 
     def _held_source(self, key: tuple) -> Source | None:
@@ -207,5 +288,9 @@ _COLUMNS = {"occurred_on": "date", "ended_on": "end_date", "place": "place_code"
             "source_1.kind": "source_kind"}
 
 
-def _column(field_name: str) -> str:
+def _column(field_name: str, cites: bool = False) -> str:
+    """The column behind a rule's field; a problem of the sources is the cited source's
+    when the row cites one."""
+    if field_name == "sources" and cites:
+        return "source_id"
     return _COLUMNS.get(field_name, field_name)

@@ -107,6 +107,30 @@ def submit_events(items: list[EventInput], *, verified: bool = False, origin: st
     them. A `NewSource` given to several events is one source cited by each.
     `audit_summary(events)`, when given, adds one more audit event in the same transaction
     (a file import's)."""
+    checked = check_events(items, today)
+    with _committing(lambda: NotPending("a cited source was reviewed meanwhile")):
+        if items:
+            touch(items[0].accord.id)  # writers of an accord take their turns from here
+        events = write_events(checked, verified=verified, origin=origin)
+        if audit_summary is not None:
+            audit_summary(events)
+    return events
+
+
+@dataclass
+class CheckedEvents:
+    """Events whose rules and attached files were checked (`check_events`), ready for
+    `write_events`: their places by code and their files' media types."""
+
+    items: list[EventInput]
+    places: dict
+    kinds: dict
+
+
+def check_events(items: list[EventInput], today: date | None = None) -> CheckedEvents:
+    """Check every event (all of one accord; ValueError otherwise) and every attached file,
+    writing nothing. Raises Invalid (keys `N:field` for the N-th event, from 0, when
+    several), files.Refused or files.TooLarge."""
     if len({item.accord.id for item in items}) > 1:
         raise ValueError("submit_events takes events of one accord")
     errors: dict[str, str] = {}
@@ -120,18 +144,18 @@ def submit_events(items: list[EventInput], *, verified: bool = False, origin: st
     limit = current_app.config["MAX_ATTACHMENT_BYTES"]
     kinds = {id(s.attachment): media_type(s.attachment.content, limit) for item in items
              for s in item.sources if isinstance(s, NewSource) and s.attachment}
-    events = []
-    with _committing(lambda: NotPending("a cited source was reviewed meanwhile")):
-        if items:
-            touch(items[0].accord.id)  # writers of an accord take their turns from here
-        _recheck_cited(items)
-        made: dict[int, Source] = {}
-        for item, code in zip(items, codes):
-            events.append(_add_event(item, places.get(code), kinds, made, verified=verified,
-                                     origin=origin))
-        if audit_summary is not None:
-            audit_summary(events)
-    return events
+    return CheckedEvents(items, places, kinds)
+
+
+def write_events(checked: CheckedEvents, *, verified: bool, origin: str) -> list[Event]:
+    """Add the checked events, their links and new sources inside the caller's transaction
+    (which has taken the accord's turn, `touch`), pending review unless `verified`. Raises
+    Invalid when a cited source was rejected meanwhile; the caller rolls back."""
+    _recheck_cited(checked.items)
+    made: dict[int, Source] = {}
+    return [_add_event(item, checked.places.get((item.place_code or "").strip()),
+                       checked.kinds, made, verified=verified, origin=origin)
+            for item in checked.items]
 
 
 def _recheck_cited(items: list[EventInput]) -> None:

@@ -211,6 +211,30 @@ UPDATE_SHEET = N_("Update")
 #: Columns an uploaded update workbook must have (the others are informational).
 UPDATE_REQUIRED = tuple(c.key for c in UPDATE if c.parse is not None)
 
+#: The update workbook's Events sheet: one implementation event a row, filled by the editor
+#: (every column editable, the sheet starts empty). Keys are those of `flask import-events`
+#: (`tracker.events.importer`), whose row rules read the sheet.
+UPDATE_EVENTS = (
+    Column("date", N_("Date"), 12, "date", parse=parse_text, editable=True),
+    Column("end_date", N_("End date"), 12, "date", parse=parse_text, editable=True),
+    Column("title", N_("Title"), 30, parse=parse_text, editable=True),
+    Column("description", N_("Description"), 36, parse=parse_text, editable=True),
+    Column("place_code", N_("Place code"), 11, parse=parse_text, editable=True),
+    Column("provision_codes", N_("Provisions (code:effect; ...)"), 32, parse=parse_text,
+           editable=True),
+    Column("effect", N_("Effect (for codes without one)"), 32, parse=parse_text,
+           editable=True),
+    Column("actors", N_("Actors"), 20, parse=parse_text, editable=True),
+    Column("source_id", N_("Existing source (id)"), 24, parse=parse_text, editable=True),
+    Column("source_title", N_("Source title"), 30, parse=parse_text, editable=True),
+    Column("source_url", N_("Source link"), 30, parse=parse_text, editable=True),
+    Column("source_date", N_("Source date"), 12, "date", parse=parse_text, editable=True),
+    Column("publisher", N_("Publisher"), 22, parse=parse_text, editable=True),
+    Column("source_kind", N_("Source kind"), 18, parse=parse_text, editable=True),
+)
+#: The rows an Events sheet offers for filling (unlocked, with their validation lists).
+UPDATE_EVENTS_ROWS = 200
+
 #: The long format `flask import-reference` reads (headers are the keys).
 REFERENCE = (
     Column("accord", "accord", 40),

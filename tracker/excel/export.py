@@ -30,6 +30,7 @@ from ..figures import AccordFigures, alignment_rule, default_reference_set
 from ..models import Accord, Provision, ProvisionType, Section, StatusRecord, User
 from . import XLSX_MIMETYPE, Book, Sheet, csv_bytes, naive_utc, yes_no  # noqa: F401
 from . import columns as C
+from .events import add_events_sheet, events_about
 
 # --- what the sheets show --------------------------------------------------------------------
 
@@ -506,7 +507,8 @@ def reference_xlsx(label: str, *, include_private: bool = False) -> bytes:
 def update_workbook(accord: Accord, section: Section | None = None, *,
                     today: date | None = None) -> bytes:
     """Provisions (of a section, or all) with their current level and version, and unlocked
-    columns for a new level (0-3 list), its effective date, evidence and a note. Titles,
+    columns for a new level (0-3 list), its effective date, evidence and a note; an empty
+    Events sheet for the events to record with them (`excel.events`). Titles,
     headers, labels and instructions are in the current language (the reader's, on the web);
     `importer.read_update` reads a workbook made in any of the app's languages."""
     today = today or date.today()
@@ -528,8 +530,9 @@ def update_workbook(accord: Accord, section: Section | None = None, *,
             "last_change": record.effective_on if record else None, "version": version})
     sheet.finish()
     _protect(sheet, accord.signed_on)
+    add_events_sheet(book, accord.signed_on, accord.slug)
     about = book.sheet(C.ABOUT_SHEET, C.ABOUT)
-    for item in update_about(accord, section, today):
+    for item in update_about(accord, section, today) + events_about():
         about.append(item)
     return book.save()
 

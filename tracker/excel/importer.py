@@ -3,7 +3,8 @@
 `read_update` refuses a file that is not a plain XLSX workbook of this accord with the
 expected headers (`TableError`, HTTP 400). Otherwise it returns an `UpdatePlan`: one
 `PlannedRow` per row with a new level, each with its problems (tied to the spreadsheet row
-number) and, when it has none, the `StatusChange` that `services.submit` will record.
+number) and, when it has none, the `StatusChange` that `services.submit` will record; and
+one `events.PlannedEvent` per row of its Events sheet (an older workbook has none).
 A blank new level is "no change" and produces nothing; so is the level already in force typed
 again without evidence or note (the row is kept, marked `unchanged`, to say so).
 """
@@ -30,6 +31,7 @@ from ..tabular import workbook
 from ..tabular.cells import Cell
 from ..tabular.errors import RowError, TableError
 from . import columns as C
+from .events import PlannedEvent, events_sheet, read_events_sheet
 
 #: Rows beyond this are refused before they are parsed (a section or accord has far fewer).
 MAX_UPDATE_ROWS = 50_000
@@ -72,6 +74,21 @@ class UpdatePlan:
     accord: Accord
     rows: list[PlannedRow]
     rows_read: int  # data rows in the sheet, blank new level included
+    events: list[PlannedEvent] = field(default_factory=list)  # the Events sheet's rows
+    events_sheet: str | None = None  # its title, as the workbook names it
+
+    @property
+    def event_inputs(self) -> list:
+        """The events to record (`tracker.events.services.EventInput`), in row order."""
+        return [e.item for e in self.events if e.to_record]
+
+    @property
+    def event_problems(self) -> list[PlannedEvent]:
+        return [e for e in self.events if e.problems]
+
+    @property
+    def writes_something(self) -> bool:
+        return bool(self.changes or self.event_inputs)
 
     @property
     def changes(self) -> list[StatusChange]:
@@ -87,7 +104,7 @@ class UpdatePlan:
 
     @property
     def ok(self) -> bool:
-        return not self.problem_rows
+        return not self.problem_rows and not self.event_problems
 
     def row_of_change(self, index: int) -> int | None:
         changes = [r for r in self.rows if r.change is not None]
@@ -103,12 +120,18 @@ def read_update(accord: Accord, data: bytes, user, *, today: date | None = None)
         if not sheets:
             raise TableError([RowError(None, workbook.NO_WORKSHEET)])
         _check_about(sheets, accord)
-        raw_rows, rows_read = _raw_rows(_update_sheet(sheets))
+        update_sheet = _update_sheet(sheets)
+        raw_rows, rows_read = _raw_rows(update_sheet)
+        plan = UpdatePlan(accord, [], rows_read)
+        if raw_rows:
+            _plan_rows(plan, raw_rows, user, today or date.today())
+        found = events_sheet({t: s for t, s in sheets.items() if s is not update_sheet},
+                             in_every_language(C.EVENTS_SHEET))
+        if found is not None:
+            plan.events_sheet = found.title
+            plan.events = read_events_sheet(found, accord, user, in_every_language)
     finally:
         book.close()
-    plan = UpdatePlan(accord, [], rows_read)
-    if raw_rows:
-        _plan_rows(plan, raw_rows, user, today or date.today())
     return plan
 
 

@@ -126,9 +126,11 @@ def _upload_page(accord, form, errors=(), status=200):
 
 def _preview(accord, plan, batch=None, status=None, message=None):
     if status is None:
-        status = 409 if plan.conflicts else (422 if plan.problem_rows else 200)
+        status = 409 if plan.conflicts else (422 if not plan.ok else 200)
+    from ..events.routes import EFFECT_LABELS
+
     return render_template("reports/preview.html", accord=accord, plan=plan, batch=batch,
-                           form=BatchForm(), message=message,
+                           form=BatchForm(), message=message, effect_labels=EFFECT_LABELS,
                            verified=can_review(current_user, accord)), status
 
 
@@ -149,7 +151,7 @@ def upload(slug: str):
         plan = importer.read_update(accord, data, current_user)
     except TableError as exc:
         return _upload_page(accord, form, errors=exc.errors, status=400)
-    if not plan.ok or not plan.changes:
+    if not plan.ok or not plan.writes_something:
         return _preview(accord, plan)  # problems, or nothing to record: nothing is kept
     batch = _keep(accord, safe_label(upload_file.filename, 255, "update.xlsx"), data)
     return redirect(url_for(".preview", slug=slug, batch_id=batch.id))
@@ -208,7 +210,7 @@ def confirm(slug: str, batch_id: int):
 
 def _commit(accord, plan, batch):
     changes = plan.changes
-    if not changes:
+    if not plan.writes_something:
         # Only a pending upload becomes "discarded": a confirmation that raced another one
         # may read no change only because the other just recorded them.
         marked = db.session.execute(
@@ -221,8 +223,13 @@ def _commit(accord, plan, batch):
         flash(_("Nothing to record: the workbook holds no change."))
         return redirect(url_for("accords.show", slug=accord.slug))
     verified = can_review(current_user, accord)
-    try:  # the upload is marked committed with the records, or rolled back with them
-        records = services.confirm_upload(batch, changes, verified=verified)
+    try:  # the upload is marked committed with the records and events, or none of them
+        records = services.confirm_upload(batch, changes, verified=verified,
+                                          events=plan.event_inputs)
+    except services.NotPending:  # a source its events cite was reviewed meanwhile
+        return _preview(accord, plan, None, 409, _(
+            "A source the events cite was reviewed while you were confirming. Nothing was "
+            "recorded: upload the workbook again."))
     except services.AlreadyRecorded:  # a second confirmation sent at the same moment
         abort(409, description=_already_recorded())
     except services.Conflict as exc:
@@ -232,12 +239,16 @@ def _commit(accord, plan, batch):
     except services.Invalid as exc:
         return _preview(accord, plan, None, 422, "; ".join(
             _describe(plan, key, reason) for key, reason in exc.errors.items()))
-    if not records.added:
+    if not records.added and not records.events:
         flash(_already_recorded())
         return redirect(url_for("accords.show", slug=accord.slug))
     repeated = len(records) - records.added  # equal to the user's latest: not written again
-    flash(ngettext("%(num)d status record recorded", "%(num)d status records recorded",
-                   records.added) + ("" if verified else " · " + _("pending review"))
+    recorded = [ngettext("%(num)d status record recorded", "%(num)d status records recorded",
+                         records.added)] if records.added else []
+    if records.events:
+        recorded.append(ngettext("%(num)d event recorded", "%(num)d events recorded",
+                                 len(records.events)))
+    flash(" · ".join(recorded) + ("" if verified else " · " + _("pending review"))
           + (" · " + ngettext("%(num)d row was already recorded: nothing changed for it",
                               "%(num)d rows were already recorded: nothing changed for them",
                               repeated) if repeated else ""))
@@ -249,8 +260,17 @@ def _already_recorded() -> str:
 
 
 def _describe(plan, key: str, reason: str) -> str:
-    """A `services.Invalid` key ("index:field", or "field" for one change) as a row."""
+    """A `services.Invalid` key ("index:field", or "field" for one change; "event N:field"
+    for the N-th event to record) as a row of its sheet."""
     index, _sep, field = key.rpartition(":")
+    if index == "events":
+        return f"{plan.events_sheet}: {translate(reason)} ({field})"
+    if index.startswith("event "):
+        rows = [e.row for e in plan.events if e.to_record]
+        number = int(index.split()[1])
+        row = rows[number] if number < len(rows) else 0
+        return (_("%(sheet)s, row %(row)d", sheet=plan.events_sheet, row=row)
+                + f": {translate(reason)} ({field})")
     row = plan.row_of_change(int(index) if index.isdigit() else 0) or 0
     return _("Row %(row)d", row=row) + f": {translate(reason)} ({field})"
 
