@@ -25,14 +25,18 @@ from datetime import date, timedelta
 from typing import Mapping, Sequence
 
 from matplotlib import rc_context
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.backends.backend_mixed import MixedModeRenderer
+from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.dates import YearLocator, DateFormatter
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.textpath import TextToPath
 from matplotlib.transforms import blended_transform_factory
 
+from .cache import Recent
 from .domain.scale import LEVEL_KEYS
 from .palette import (ACCORD, INK, LEVEL_COLOURS, MARKER, NON_PRIORITY, PRIORITY,  # noqa: F401
                       REFERENCE_IQR, REFERENCE_MEAN, REFERENCE_RANGE, TEXT_ON_LEVEL)
@@ -42,6 +46,7 @@ SIZES = ("wide", "narrow")
 DPI = 100
 WIDTH = 9.0  # inches: 900 px at DPI
 HEIGHT = 4.5
+PAD = 0.06  # inches: the figure's margin around its texts, and the gap between them
 FONT = {"title": 14, "label": 11, "tick": 10, "legend": 10, "source": 9, "value": 9}
 
 
@@ -82,22 +87,78 @@ def _layout(size: str) -> _Layout:
 _SVG_LOCK = threading.Lock()  # rc_context is process-wide: one SVG save at a time
 
 
+# --- text extents, measured once per process ---------------------------------------------------
+# Measuring a string (font shaping) costs 1-6 ms in matplotlib 3.11, and a chart measures
+# each of its texts several times (layout, alignment, tick label boxes), with a new renderer
+# each time: most of a chart's drawing time. A string's extent in a font never changes, so it
+# is measured once, in points (unhinted, as the SVG renderer measures), and scaled to each
+# renderer's resolution.
+
+_EXTENTS = Recent(20_000, "charts.text_extents")  # (text, font) -> (width, height, descent) pt
+_TEXT_TO_PATH = TextToPath()
+
+
+def _extent(text: str, prop, ismath) -> tuple[float, float, float]:
+    """Width, height and descent (points) of `text` set in font `prop`; mathtext and TeX
+    are measured each time (never used by these charts' own texts)."""
+    if ismath:
+        return _TEXT_TO_PATH.get_text_width_height_descent(text, prop, ismath)
+    prop = prop.copy()  # FontProperties is mutable: the key keeps the font as measured
+    key = (text, prop)
+    found = _EXTENTS.get(key)
+    if found is None:
+        found = _TEXT_TO_PATH.get_text_width_height_descent(text, prop, False)
+        _EXTENTS.put(key, found)
+    return found
+
+
+class _MeasuredText:
+    """A renderer mixin whose text extents come from `_extent`, in its own pixels."""
+
+    def get_text_width_height_descent(self, s, prop, ismath):
+        if ismath == "TeX":
+            return super().get_text_width_height_descent(s, prop, ismath)
+        scale = self.points_to_pixels(1.0)
+        return tuple(value * scale for value in _extent(s, prop, ismath))
+
+
+class _RendererAgg(_MeasuredText, RendererAgg):
+    pass
+
+
+class _RendererSVG(_MeasuredText, RendererSVG):
+    pass
+
+
+class _Canvas(FigureCanvasAgg):
+    """The Agg canvas (PNG, and the measures of the layout), with measured text kept."""
+
+    def get_renderer(self):
+        w, h = self.get_width_height(physical=True)
+        key = w, h, self.figure.dpi
+        if self._lastKey != key:
+            self.renderer, self._lastKey = _RendererAgg(w, h, self.figure.dpi), key
+        return self.renderer
+
+
 # --- frame: figure, title, legend, source line, bytes ----------------------------------------
 
-def _figure(labels: Mapping, size: str = "wide", rows: int = 0,
-            per_row: str = "") -> tuple[Figure, object]:
+def _figure(labels: Mapping, size: str = "wide", rows: int = 0, per_row: str = "",
+            height: float | None = None) -> tuple[Figure, object]:
     """A figure of `size` with its title, source line and note; `rows` category rows of
-    kind `per_row` ("bars", "types") make it taller than the size's base height."""
+    kind `per_row` ("bars", "types") make it taller than the size's base height (inches;
+    `height` replaces the base height). The plot's margins are set when it is saved
+    (`_fit`)."""
     layout = _layout(size)
-    height = layout.height
+    height = height or layout.height
     if rows:
         height = max(height, 1.9 + layout.row[per_row] * rows)
-    fig = Figure(figsize=(layout.width, height), dpi=DPI, facecolor="white",
-                 layout="constrained")
-    FigureCanvasAgg(fig)
+    fig = Figure(figsize=(layout.width, height), dpi=DPI, facecolor="white")
+    _Canvas(fig)
     fig.layout_size = size  # read by the helpers below
-    fig.suptitle(_wrap(labels["title"], layout.title_chars, 3), x=0.01, ha="left",
-                 fontsize=layout.font["title"], fontweight="bold", color=INK)
+    fig.suptitle(_wrap(labels["title"], layout.title_chars, 3), x=0.01, y=1 - PAD / height,
+                 ha="left", va="top", fontsize=layout.font["title"], fontweight="bold",
+                 color=INK)
     ax = fig.add_subplot()
     ax.tick_params(labelsize=layout.font["tick"], colors=INK)
     for side in ("top", "right"):
@@ -114,12 +175,13 @@ def _footer(fig: Figure, labels: Mapping) -> None:
     """The source line at the bottom left (space kept by the layout as a figure x-label),
     and the boxed note at the bottom right; the source wraps (at " · ", else between words)
     to stay inside the figure and clear the note."""
-    source = fig.supxlabel(labels["source"], x=0.01, ha="left", fontsize=_font(fig, "source"),
-                           color="#333333")
+    source = fig.supxlabel(labels["source"], x=0.01, y=PAD / fig.get_figheight(), ha="left",
+                           va="bottom", fontsize=_font(fig, "source"), color="#333333")
     renderer = fig.canvas.get_renderer()
     room = fig.bbox.width * 0.97
     if labels.get("note"):
-        note = fig.text(0.99, 0.012, labels["note"], fontsize=_font(fig, "label"), fontweight="bold",
+        note = fig.text(0.99, PAD / fig.get_figheight(), labels["note"],
+                        fontsize=_font(fig, "label"), fontweight="bold",
                         color="#5C4500", ha="right", va="bottom",
                         bbox={"boxstyle": "round,pad=0.25", "facecolor": "#FFF3CD",
                               "edgecolor": "#E0C067"})
@@ -191,17 +253,75 @@ def _level_handles(labels: Mapping, order: Sequence[int] = (0, 1, 2, 3)) -> list
     return [Patch(facecolor=LEVEL_COLOURS[i], label=labels["levels"][i]) for i in order]
 
 
+def _fit(fig: Figure) -> None:
+    """Place the plot between the title and the footer, with room for its tick labels, axis
+    labels and legend: the margins constrained layout would find, from one measure of each
+    text's extent (no layout engine, no extra drawing). The legend counts only by its height
+    when it is placed from the figure's left edge (narrow charts)."""
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()
+    pad = PAD * fig.dpi
+    width, height = fig.bbox.width, fig.bbox.height
+    top, bottom = height - pad, pad
+    for text in fig.texts + [fig._suptitle, fig._supxlabel]:
+        if text is not None and text.get_text():
+            extent = text.get_window_extent(renderer)
+            if extent.y0 > height / 2:
+                top = min(top, extent.y0 - pad)
+            else:
+                bottom = max(bottom, extent.y1 + pad)
+    legend = ax.get_legend()
+    for _ in range(2):  # tick labels may change with the plot's size: measure once more
+        box = ax.bbox.frozen()
+        if legend is not None:
+            legend.set_in_layout(False)
+        tight = ax.get_tightbbox(renderer, for_layout_only=True)
+        x0, x1, y0, y1 = tight.x0, tight.x1, tight.y0, tight.y1
+        if legend is not None:
+            legend.set_in_layout(True)
+            shown = legend.get_window_extent(renderer)
+            y1 = max(y1, shown.y1)
+            if fig.layout_size == "wide":  # moves with the plot
+                x0, x1 = min(x0, shown.x0), max(x1, shown.x1)
+        left = pad + (box.x0 - x0)
+        right = width - pad - (x1 - box.x1)
+        low = bottom + (box.y0 - y0)
+        high = top - (y1 - box.y1)
+        if max(abs(left - box.x0), abs(right - box.x1), abs(low - box.y0),
+               abs(high - box.y1)) < 1:
+            return
+        ax.set_position([left / width, low / height, max(right - left, 10) / width,
+                         max(high - low, 10) / height])
+
+
 def _save(fig: Figure, fmt: str) -> bytes:
+    _fit(fig)
     buffer = io.BytesIO()
     if fmt == "png":
         fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     elif fmt == "svg":
         # Text stays text (searchable, translatable, smaller); fixed ids make the bytes stable.
         with _SVG_LOCK, rc_context({"svg.fonttype": "none", "svg.hashsalt": "accord-tracker"}):
-            fig.savefig(buffer, format="svg", metadata={"Date": None})
+            return _svg(fig)
     else:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
     return buffer.getvalue()
+
+
+def _svg(fig: Figure) -> bytes:
+    """The figure as SVG, as `savefig(format="svg")` writes it (points, images at DPI), drawn
+    by `_RendererSVG` so its text is measured once per process."""
+    text = io.StringIO()
+    width, height = fig.get_size_inches()
+    fig.dpi = 72  # SVG units are points
+    try:
+        renderer = MixedModeRenderer(fig, width, height, DPI, _RendererSVG(
+            width * 72, height * 72, text, image_dpi=DPI, metadata={"Date": None}))
+        fig.draw(renderer)
+        renderer.finalize()
+    finally:
+        fig.dpi = DPI
+    return text.getvalue().encode("utf-8")
 
 
 def _dates(points: Sequence[Mapping]) -> list[date]:
@@ -573,9 +693,7 @@ def events_map(points: Sequence[Mapping], labels: Mapping, fmt: str = "png",
     in WGS84 degrees), each dot's area proportional to its events; the `named` places with
     most events are labelled. points: [{"name", "longitude", "latitude", "events"}], most
     events first. labels: "x", "y", "legend" (what a dot is)."""
-    fig, ax = _figure(labels, size)
-    if size == "wide":
-        fig.set_figheight(6.5)
+    fig, ax = _figure(labels, size, height=6.5 if size == "wide" else None)
     if points:
         most = max(p["events"] for p in points)
         scale = 400 / most
