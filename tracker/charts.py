@@ -29,12 +29,14 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.backends.backend_mixed import MixedModeRenderer
 from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.colors import BoundaryNorm, ListedColormap
-from matplotlib.dates import YearLocator, DateFormatter
+from matplotlib.dates import DateFormatter, date2num, num2date
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, PathPatch
+from matplotlib.path import Path
 from matplotlib.textpath import TextToPath
-from matplotlib.transforms import blended_transform_factory
+from matplotlib.ticker import FixedLocator
+from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
 from .cache import Recent
 from .domain.scale import LEVEL_KEYS
@@ -253,11 +255,72 @@ def _level_handles(labels: Mapping, order: Sequence[int] = (0, 1, 2, 3)) -> list
     return [Patch(facecolor=LEVEL_COLOURS[i], label=labels["levels"][i]) for i in order]
 
 
+TICK_GAP = 7.0  # points from the plot to its tick labels (tick length 3.5 + pad 3.5)
+LABEL_GAP = 4.0  # points from the tick labels to the axis label (matplotlib's labelpad)
+
+
+def _text_size(text: str, prop, rotation: float = 0) -> tuple[float, float]:
+    """Width and height (points) of `text` (lines split at newlines) in font `prop`, from the
+    kept extents; upright (rotation 90) the two swap."""
+    lines = text.split("\n")
+    width = max(_extent(line, prop, False)[0] for line in lines)
+    line = _extent("Ålp", prop, False)[1]
+    height = line * (1 + 1.2 * (len(lines) - 1))
+    return (height, width) if rotation % 180 == 90 else (width, height)
+
+
+def _tick_sizes(axis) -> list[tuple[float, float, float]]:
+    """(place along the axis 0-1, width, height in points) of each tick label drawn."""
+    low, high = sorted(axis.get_view_interval())
+    sizes = []
+    for tick in axis.get_major_ticks(len(axis.get_majorticklocs())):
+        loc, label = tick.get_loc(), tick.label1
+        if loc is None or not label.get_visible() or not label.get_text():
+            continue
+        if low - 1e-9 * abs(high - low) <= loc <= high + 1e-9 * abs(high - low):
+            sizes.append(((loc - low) / ((high - low) or 1),
+                          *_text_size(label.get_text(), label.get_fontproperties(),
+                                      label.get_rotation())))
+    return sizes
+
+
+def _margins(fig: Figure, ax) -> tuple[dict, list]:
+    """Pixels the plot needs outside its frame on each side ("left", "right", "bottom",
+    "top") for its tick labels, axis labels and legend, from the texts' kept extents; and
+    the x tick labels as (place along the axis 0-1, half their width in pixels), which may
+    run past the frame's ends."""
+    points = fig.dpi / 72
+    ax.xaxis._update_ticks(), ax.yaxis._update_ticks()  # the ticks the drawing will use
+    xs, ys = _tick_sizes(ax.xaxis), _tick_sizes(ax.yaxis)
+    need = {"left": 0.0, "right": 0.0, "bottom": 0.0, "top": 0.0}
+    if ys:
+        need["left"] = TICK_GAP + max(w for _, w, _ in ys)
+        need["top"] = max(h / 2 for at, _, h in ys if at > 0.97) if any(
+            at > 0.97 for at, _, _ in ys) else 0.0
+    if xs:
+        need["bottom"] = TICK_GAP + max(h for _, _, h in xs)
+    for side, label in (("left", ax.yaxis.label), ("bottom", ax.xaxis.label)):
+        if label.get_text():
+            size = _text_size(label.get_text(), label.get_fontproperties(), label.get_rotation())
+            need[side] += LABEL_GAP + (size[0] if side == "left" else size[1])
+    rows = [_text_size(text.get_text(), text.get_fontproperties())
+            for text in getattr(ax, "row_labels", ())]
+    if rows:
+        need["left"] = max(need["left"], ROW_LABEL_GAP + max(w for w, _ in rows))
+        need["top"] = max(need["top"], rows[0][1] / 2)
+    need = {side: value * points for side, value in need.items()}
+    legend = ax.get_legend()
+    if legend is not None:
+        need["top"] = max(need["top"], legend.get_window_extent(
+            fig.canvas.get_renderer()).height + 0.015 * fig.bbox.height)
+    return need, [(at, w * points / 2) for at, w, _ in xs]
+
+
 def _fit(fig: Figure) -> None:
-    """Place the plot between the title and the footer, with room for its tick labels, axis
-    labels and legend: the margins constrained layout would find, from one measure of each
-    text's extent (no layout engine, no extra drawing). The legend counts only by its height
-    when it is placed from the figure's left edge (narrow charts)."""
+    """Place the plot between the title and the footer with room for its tick labels, axis
+    labels and legend, as constrained layout would, but from each text's kept extent (no
+    layout engine, no extra drawing). Annotations the layout counts (in_layout) that would
+    still run past the figure's right or top edge shrink the plot."""
     ax = fig.axes[0]
     renderer = fig.canvas.get_renderer()
     pad = PAD * fig.dpi
@@ -270,28 +333,25 @@ def _fit(fig: Figure) -> None:
                 top = min(top, extent.y0 - pad)
             else:
                 bottom = max(bottom, extent.y1 + pad)
-    legend = ax.get_legend()
-    for _ in range(2):  # tick labels may change with the plot's size: measure once more
-        box = ax.bbox.frozen()
-        if legend is not None:
-            legend.set_in_layout(False)
-        tight = ax.get_tightbbox(renderer, for_layout_only=True)
-        x0, x1, y0, y1 = tight.x0, tight.x1, tight.y0, tight.y1
-        if legend is not None:
-            legend.set_in_layout(True)
-            shown = legend.get_window_extent(renderer)
-            y1 = max(y1, shown.y1)
-            if fig.layout_size == "wide":  # moves with the plot
-                x0, x1 = min(x0, shown.x0), max(x1, shown.x1)
-        left = pad + (box.x0 - x0)
-        right = width - pad - (x1 - box.x1)
-        low = bottom + (box.y0 - y0)
-        high = top - (y1 - box.y1)
-        if max(abs(left - box.x0), abs(right - box.x1), abs(low - box.y0),
-               abs(high - box.y1)) < 1:
-            return
-        ax.set_position([left / width, low / height, max(right - left, 10) / width,
-                         max(high - low, 10) / height])
+    need, ends = _margins(fig, ax)
+    left, right = pad + need["left"], width - pad - need["right"]
+    for at, half in ends:  # an x tick label centred near an end stays inside the figure
+        if at > 0:
+            right = min(right, left + (width - pad - half - left) / at)
+        if at < 1:
+            left = max(left, (pad + half - at * right) / (1 - at))
+    low, high = bottom + need["bottom"], top - need["top"]
+    ax.set_position([left / width, low / height, max(right - left, 10) / width,
+                     max(high - low, 10) / height])
+    notes = [text for text in ax.texts if text.get_in_layout() and hasattr(text, "xyann")]
+    if notes:
+        right_over = max(text.get_window_extent(renderer).x1 for text in notes) - (width - pad)
+        top_over = max(text.get_window_extent(renderer).y1 for text in notes) - high
+        if right_over > 0 or top_over > 0:
+            right -= max(right_over, 0)
+            high -= max(top_over, 0)
+            ax.set_position([left / width, low / height, max(right - left, 10) / width,
+                             max(high - low, 10) / height])
 
 
 def _save(fig: Figure, fmt: str) -> bytes:
@@ -324,6 +384,39 @@ def _svg(fig: Figure) -> bytes:
     return text.getvalue().encode("utf-8")
 
 
+def _boxes(ax, lefts: Sequence[float], bottoms: Sequence[float], widths: Sequence[float],
+           heights: Sequence[float], colour: str, label: str = "", **style) -> PathPatch:
+    """Rectangles (data units: left, bottom, width, height each) drawn as ONE artist, one
+    path in the SVG, rather than one artist per bar; empty ones are left out. The data
+    limits grow to hold them; `style`: PathPatch options (edgecolor, linewidth)."""
+    vertices, codes = [], []
+    for x, y, w, h in zip(lefts, bottoms, widths, heights):
+        if w and h:
+            vertices += [(x, y), (x + w, y), (x + w, y + h), (x, y + h), (x, y)]
+            codes += [Path.MOVETO, Path.LINETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY]
+    patch = PathPatch(Path(vertices or [(0, 0)], codes or [Path.MOVETO]), facecolor=colour,
+                      label=label, **{"linewidth": 0, **style})
+    if vertices:
+        ax.add_patch(patch)
+    return patch
+
+
+ROW_LABEL_GAP = 3.5  # points from the plot's left edge to a row's label (a tick label's pad)
+
+
+def _row_labels(ax, texts: Sequence[str]) -> None:
+    """One label per category row (y = 0, 1, ...) left of the plot, where an axis would put
+    its tick labels (same font, colour, gap and alignment), as plain texts: a tick is five
+    artists, and these rows have no tick marks. For plots without a y-axis label."""
+    fig = ax.get_figure()
+    ax.set_yticks([])
+    place = ax.get_yaxis_transform() + ScaledTranslation(-ROW_LABEL_GAP / 72, 0,
+                                                         fig.dpi_scale_trans)
+    ax.row_labels = [ax.text(0, y, text, transform=place, ha="right", va="center_baseline",
+                             fontsize=_font(fig, "tick"), color=INK)
+                     for y, text in enumerate(texts)]
+
+
 def _dates(points: Sequence[Mapping]) -> list[date]:
     return [date.fromisoformat(p["date"]) for p in points]
 
@@ -334,7 +427,9 @@ def _year_axis(ax) -> None:
     if getattr(ax.get_figure(), "layout_size", "wide") == "narrow":
         first, last = ax.get_xlim()
         base = max(1, math.ceil((last - first) / 365.25 / 6))
-    ax.xaxis.set_major_locator(YearLocator(base))
+    first, last = (day.year for day in num2date(sorted(ax.get_xlim())))
+    ax.xaxis.set_major_locator(FixedLocator(  # 1 January of every `base`-th year shown
+        [date2num(date(year, 1, 1)) for year in range(first, last + 1) if year % base == 0]))
     ax.xaxis.set_major_formatter(DateFormatter("%Y"))
     ax.grid(axis="y", color="#E5E5E5", linewidth=0.8)
     ax.set_axisbelow(True)
@@ -471,19 +566,18 @@ def group_bars(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png",
     left = [0.0] * len(rows)
     for level, key in enumerate(LEVEL_KEYS):
         widths = [r["shares"].get(key) or 0 for r in rows]
-        ax.barh(ys, widths, left=left, height=0.7, color=LEVEL_COLOURS[level],
-                edgecolor="white", linewidth=0.6)
+        _boxes(ax, left, [y - 0.35 for y in ys], widths, [0.7] * len(ys), LEVEL_COLOURS[level],
+               edgecolor="white", linewidth=0.6)
         for y, x0, width in zip(ys, left, widths):
             if width >= 7:  # room for the figure inside the bar
                 ax.text(x0 + width / 2, y, f"{width:.0f}", ha="center", va="center",
                         fontsize=_font(fig, "value"), color=TEXT_ON_LEVEL[level])
         left = [a + b for a, b in zip(left, widths)]
-    ax.set_yticks(ys, [_wrap(r["label"], layout.label_chars["bars"], layout.label_lines)
-                        for r in rows], fontsize=layout.font["tick"])
+    _row_labels(ax, [_wrap(r["label"], layout.label_chars["bars"], layout.label_lines)
+                     for r in rows])
     _no_data(ax, labels, not rows)
     ax.set_ylim(max(len(rows), 1) - 0.5, -0.5)
     _percent_axis(ax, "x")
-    ax.tick_params(axis="y", length=0)
     _axis_labels(ax, labels)
     _legend(ax, _level_handles(labels))
     return _save(fig, fmt)
@@ -498,9 +592,11 @@ def tag_bars(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png",
     for level, key in enumerate(LEVEL_KEYS):
         xs = [i + (level - 1.5) * width for i in range(len(rows))]
         values = [r["shares"].get(key) or 0 for r in rows]
-        bars = ax.bar(xs, values, width=width * 0.95, color=LEVEL_COLOURS[level])
-        ax.bar_label(bars, labels=[f"{v:.0f}" for v in values], padding=2,
-                     fontsize=_font(fig, "value"), color=INK)
+        _boxes(ax, [x - width * 0.475 for x in xs], [0] * len(xs), [width * 0.95] * len(xs),
+               values, LEVEL_COLOURS[level])
+        for x, value in zip(xs, values):  # the figure above its bar
+            ax.annotate(f"{value:.0f}", (x, value), xytext=(0, 2), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=_font(fig, "value"), color=INK)
     layout = _layout(size)
     ax.set_xticks(range(len(rows)), [_wrap(r["label"], layout.label_chars["tags"],
                                            layout.label_lines) for r in rows],
@@ -540,15 +636,14 @@ def comparison_ranges(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png"
     fig, ax = _figure(labels, size, len(rows), "types")
     layout = _layout(size)
     compared = [(y, r["reference"]) for y, r in enumerate(rows) if r.get("reference")]
-    ax.barh([y for y, _ in compared], [r["q3"] - r["q1"] for _, r in compared],
-            left=[r["q1"] for _, r in compared], height=0.6, color=REFERENCE_IQR)
+    _boxes(ax, [r["q1"] for _, r in compared], [y - 0.3 for y, _ in compared],
+           [r["q3"] - r["q1"] for _, r in compared], [0.6] * len(compared), REFERENCE_IQR)
     ax.plot([r["mean"] for _, r in compared], [y for y, _ in compared], linestyle="",
             marker="|", markersize=14, markeredgewidth=2.4, color=REFERENCE_MEAN)
     ax.plot([r["accord_level"] for r in rows], range(len(rows)), linestyle="", marker="o",
             markersize=8, color=ACCORD)
-    ax.set_yticks(range(len(rows)), [_wrap(r["label"], layout.label_chars["types"],
-                                                   layout.label_lines) for r in rows],
-                  fontsize=layout.font["tick"])
+    _row_labels(ax, [_wrap(r["label"], layout.label_chars["types"], layout.label_lines)
+                     for r in rows])
     ax.set_ylim(max(len(rows), 1) - 0.5, -0.5)
     ax.set_xlim(-0.1, 3.1)
     _no_data(ax, labels, not rows)
@@ -556,7 +651,6 @@ def comparison_ranges(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png"
                              for i, name in enumerate(labels["levels"])])
     ax.grid(axis="x", color="#E5E5E5", linewidth=0.8)
     ax.set_axisbelow(True)
-    ax.tick_params(axis="y", length=0)
     _axis_labels(ax, labels)
     _legend(ax, _reference_handles(labels))
     return _save(fig, fmt)
@@ -670,10 +764,12 @@ def events_per_month(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png",
     handles = []
     if rows:
         middle = [m + timedelta(days=14) for m in months]
-        handles.append(ax.bar(middle, [r["advances"] for r in rows], width=width,
-                              color=LEVEL_COLOURS[3], label=labels["advances"]))
-        handles.append(ax.bar(middle, [-r["setbacks"] for r in rows], width=width,
-                              color=LEVEL_COLOURS[0], label=labels["setbacks"]))
+        lefts = [value - width / 2 for value in date2num(middle)]
+        for key, sign, level in (("advances", 1, 3), ("setbacks", -1, 0)):
+            bars = _boxes(ax, lefts, [0] * len(rows), [width] * len(rows),
+                          [sign * r[key] for r in rows], LEVEL_COLOURS[level], labels[key])
+            bars.sticky_edges.y.append(0)
+            handles.append(bars)
         handles += ax.step(middle, [r["events"] for r in rows], where="mid", color=ACCORD,
                            linewidth=1.2, label=labels["events"])
         ax.axhline(0, color=INK, linewidth=0.8)
