@@ -17,7 +17,7 @@ or by another worker); "warm" rows keep everything:
   dashboard      the dashboard HTML (every table; the charts are separate requests), cold and
                  warm
 With --gunicorn, also a real server: gunicorn (tracker/gunicorn_conf.py, 2 workers) on
-loopback and --clients concurrent clients. A round is "the dashboard, then its seven charts
+loopback and --clients concurrent clients. A round is "the dashboard, then its nine charts
 with the ETags the client holds". Cold start: one round by every client at once on the fresh
 server (every chart drawn); steady: --rounds more rounds. Per-request p50/p95/max, errors.
 
@@ -51,7 +51,8 @@ BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 OUT_DIR = BENCH_DIR / "out"
 DEFAULT_URL = f"sqlite:///{OUT_DIR / 'colombia.db'}"
-CHARTS = ("priority", "status", "groups", "tags", "comparison", "curve", "pace")
+CHARTS = ("priority", "status", "groups", "tags", "comparison", "curve", "pace", "events",
+          "events_map")  # every dashboard chart (tracker.dashboard.board.CHARTS)
 TARGETS_MS = {"cold": 300.0, "revalidate": 10.0, "dashboard": 150.0, "gunicorn_p95": 250.0}
 
 if str(ROOT) not in sys.path:
@@ -202,7 +203,7 @@ def bench_gunicorn(url: str, slug: str, clients: int, rounds: int) -> None:
         _wait_until_up(base, process)
         held: list[dict] = [{} for _ in range(clients)]
         print(f"\ngunicorn, 2 workers (gthread), {clients} concurrent clients, loopback; "
-              "a round = the dashboard, then its 7 charts (PNG)")
+              "a round = the dashboard, then its 9 charts (PNG)")
         _report("cold start: 1 round", *_run_clients(base, slug, clients, 1, held))
         _report(f"warm (steady): {rounds} rounds", *_run_clients(base, slug, clients, rounds, held),
                 target=TARGETS_MS["gunicorn_p95"])

@@ -594,9 +594,10 @@ def tag_bars(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png",
         values = [r["shares"].get(key) or 0 for r in rows]
         _boxes(ax, [x - width * 0.475 for x in xs], [0] * len(xs), [width * 0.95] * len(xs),
                values, LEVEL_COLOURS[level])
-        for x, value in zip(xs, values):  # the figure above its bar
+        for x, value in zip(xs, values):  # the figure above its bar, below the top (ylim)
             ax.annotate(f"{value:.0f}", (x, value), xytext=(0, 2), textcoords="offset points",
-                        ha="center", va="bottom", fontsize=_font(fig, "value"), color=INK)
+                        ha="center", va="bottom", fontsize=_font(fig, "value"), color=INK,
+                        in_layout=False)
     layout = _layout(size)
     ax.set_xticks(range(len(rows)), [_wrap(r["label"], layout.label_chars["tags"],
                                            layout.label_lines) for r in rows],
