@@ -9,7 +9,9 @@ before each run (bench/timing.py): records read, figures computed, matplotlib dr
 the first request after a write pays when nothing was drawn ahead; "fresh process, chart in
 the shared store" empties this process's caches only (a new worker, or a chart drawn ahead
 or by another worker); "warm" rows keep everything:
-  chart cold     each chart from scratch
+  chart cold     each chart from scratch (what no write changes, the text extents in the
+                 charts' font, kept as a running worker keeps them)
+  fresh worker   the same with the text extents measured anew too
   after the page the same when the dashboard page was just served (its figures are kept, as
                  when a browser asks for the page's charts): drawing only
   drawn before   the same chart asked again without If-None-Match (another visitor)
@@ -86,10 +88,11 @@ def bench_in_process(url: str, slug: str, repeat: int) -> None:
     print(f"  {'request':<44} {HEADER}  target (median)")
 
     def row(label, path, url, target=None, headers=None, expect=200, before=None,
-            store=True):
-        """store=False: the shared chart store is kept (only this process's caches go)."""
+            store=True, everything=False):
+        """store=False: the shared chart store is kept (only this process's caches go);
+        everything=True: the text extents go too (a freshly started worker)."""
         runs, _ = measure(lambda: _get(client, url, headers, expect), repeat, path,
-                          app if store else None, before)
+                          app if store else None, before, everything)
         goal = f"< {target:.0f} {_mark(runs.median * 1000, target)}" if target else ""
         print(f"  {label:<44} {runs.row()}  {goal}")
 
@@ -97,6 +100,11 @@ def bench_in_process(url: str, slug: str, repeat: int) -> None:
         for fmt in ("png", "svg"):
             chart = f"{base}/charts/{name}.{fmt}{query}"
             row(f"cold: chart {name}.{fmt}", "cold", chart, TARGETS_MS["cold"])
+            if fmt == "svg":
+                row("  fresh worker (text extents measured anew)", "cold", chart,
+                    everything=True)
+                row("  cold, after the page (figures kept)", "cold", chart,
+                    before=lambda: _get(client, page))
             if fmt == "png":
                 row("  cold, after the page (figures kept)", "cold", chart,
                     before=lambda: _get(client, page))

@@ -96,7 +96,8 @@ _SVG_LOCK = threading.Lock()  # rc_context is process-wide: one SVG save at a ti
 # is measured once, in points (unhinted, as the SVG renderer measures), and scaled to each
 # renderer's resolution.
 
-_EXTENTS = Recent(20_000, "charts.text_extents")  # (text, font) -> (width, height, descent) pt
+# (text, font) -> (width, height, descent) in points; no write changes them
+_EXTENTS = Recent(20_000, "charts.text_extents", follows_data=False)
 _TEXT_TO_PATH = TextToPath()
 
 
