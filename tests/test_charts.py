@@ -279,13 +279,32 @@ def test_the_margins_hold_every_text_inside_the_figure_and_clear_of_the_plot(mon
     above = ax.get_tightbbox(renderer)
     assert fig._suptitle.get_window_extent(renderer).y0 >= above.y1 - 0.5
     assert fig._supxlabel.get_window_extent(renderer).y1 <= above.y0 + 0.5
-    for label in getattr(ax, "row_labels", []) + ax.get_yticklabels():
+    light = getattr(ax, "light_labels", {"x": [], "y": []})
+    for label in getattr(ax, "row_labels", []) + ax.get_yticklabels() + [
+            text for _, text in light["y"]]:
         if label.get_text():
             box = label.get_window_extent(renderer)
             assert box.x1 <= frame.x0 + 0.5 and box.x0 >= 0
-    for label in ax.get_xticklabels():
+            if ax.yaxis.label.get_text():  # the axis label beyond them, clear of them
+                assert ax.yaxis.label.get_window_extent(renderer).x1 <= box.x0 + 0.5
+    for label in ax.get_xticklabels() + [text for _, text in light["x"]]:
         if label.get_text():
-            assert label.get_window_extent(renderer).y1 <= frame.y0 + 0.5
+            box = label.get_window_extent(renderer)
+            assert box.y1 <= frame.y0 + 0.5
+            if ax.xaxis.label.get_text():
+                assert ax.xaxis.label.get_window_extent(renderer).y1 <= box.y0 + 0.5
+
+
+def test_ticks_are_drawn_as_one_line_of_marks_and_plain_labels(monkeypatch):
+    """No matplotlib Tick (five artists each) on a dashboard chart: the same marks, labels
+    and grid from one line, one text per label and one collection."""
+    fig = _drawn_figure(monkeypatch, "priority_lines", "wide")
+    ax = fig.axes[0]
+    assert not ax.xaxis.get_majorticklocs().size and not ax.yaxis.get_majorticklocs().size
+    assert [text.get_text() for _, text in ax.light_labels["y"]] == \
+        ["0", "20", "40", "60", "80", "100"]
+    assert [text.get_text() for _, text in ax.light_labels["x"]] == ["2017", "2018", "2019"]
+    assert len(ax.collections) == 1  # the grid along y
 
 
 def test_a_text_is_measured_once_per_process(monkeypatch):
