@@ -9,7 +9,9 @@ before each run (bench/timing.py): records read, figures computed, matplotlib dr
 the first request after a write pays when nothing was drawn ahead; "fresh process, chart in
 the shared store" empties this process's caches only (a new worker, or a chart drawn ahead
 or by another worker); "warm" rows keep everything:
-  chart cold     each chart from scratch
+  chart cold     each chart from scratch (what no write changes, the text extents in the
+                 charts' font, kept as a running worker keeps them)
+  fresh worker   the same with the text extents measured anew too
   after the page the same when the dashboard page was just served (its figures are kept, as
                  when a browser asks for the page's charts): drawing only
   drawn before   the same chart asked again without If-None-Match (another visitor)
@@ -17,7 +19,7 @@ or by another worker); "warm" rows keep everything:
   dashboard      the dashboard HTML (every table; the charts are separate requests), cold and
                  warm
 With --gunicorn, also a real server: gunicorn (tracker/gunicorn_conf.py, 2 workers) on
-loopback and --clients concurrent clients. A round is "the dashboard, then its seven charts
+loopback and --clients concurrent clients. A round is "the dashboard, then its nine charts
 with the ETags the client holds". Cold start: one round by every client at once on the fresh
 server (every chart drawn); steady: --rounds more rounds. Per-request p50/p95/max, errors.
 
@@ -51,7 +53,8 @@ BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 OUT_DIR = BENCH_DIR / "out"
 DEFAULT_URL = f"sqlite:///{OUT_DIR / 'colombia.db'}"
-CHARTS = ("priority", "status", "groups", "tags", "comparison", "curve", "pace")
+CHARTS = ("priority", "status", "groups", "tags", "comparison", "curve", "pace", "events",
+          "events_map")  # every dashboard chart (tracker.dashboard.board.CHARTS)
 TARGETS_MS = {"cold": 300.0, "revalidate": 10.0, "dashboard": 150.0, "gunicorn_p95": 250.0}
 
 if str(ROOT) not in sys.path:
@@ -85,10 +88,11 @@ def bench_in_process(url: str, slug: str, repeat: int) -> None:
     print(f"  {'request':<44} {HEADER}  target (median)")
 
     def row(label, path, url, target=None, headers=None, expect=200, before=None,
-            store=True):
-        """store=False: the shared chart store is kept (only this process's caches go)."""
+            store=True, everything=False):
+        """store=False: the shared chart store is kept (only this process's caches go);
+        everything=True: the text extents go too (a freshly started worker)."""
         runs, _ = measure(lambda: _get(client, url, headers, expect), repeat, path,
-                          app if store else None, before)
+                          app if store else None, before, everything)
         goal = f"< {target:.0f} {_mark(runs.median * 1000, target)}" if target else ""
         print(f"  {label:<44} {runs.row()}  {goal}")
 
@@ -96,6 +100,11 @@ def bench_in_process(url: str, slug: str, repeat: int) -> None:
         for fmt in ("png", "svg"):
             chart = f"{base}/charts/{name}.{fmt}{query}"
             row(f"cold: chart {name}.{fmt}", "cold", chart, TARGETS_MS["cold"])
+            if fmt == "svg":
+                row("  fresh worker (text extents measured anew)", "cold", chart,
+                    everything=True)
+                row("  cold, after the page (figures kept)", "cold", chart,
+                    before=lambda: _get(client, page))
             if fmt == "png":
                 row("  cold, after the page (figures kept)", "cold", chart,
                     before=lambda: _get(client, page))
@@ -202,7 +211,7 @@ def bench_gunicorn(url: str, slug: str, clients: int, rounds: int) -> None:
         _wait_until_up(base, process)
         held: list[dict] = [{} for _ in range(clients)]
         print(f"\ngunicorn, 2 workers (gthread), {clients} concurrent clients, loopback; "
-              "a round = the dashboard, then its 7 charts (PNG)")
+              "a round = the dashboard, then its 9 charts (PNG)")
         _report("cold start: 1 round", *_run_clients(base, slug, clients, 1, held))
         _report(f"warm (steady): {rounds} rounds", *_run_clients(base, slug, clients, rounds, held),
                 target=TARGETS_MS["gunicorn_p95"])

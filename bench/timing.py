@@ -1,10 +1,13 @@
 """What every benchmark here shares: the cold and the warm path, and min / median / max.
 
-- **cold**: what the first request after a write (or after a worker start) pays. Before each
-  timed call every process-local cache of the tracker is emptied
+- **cold**: what the first request after a write pays. Before each timed call every
+  process-local cache of the tracker's data is emptied
   (`tracker.cache.clear_process_caches()`: figures' reads, reference data, API answers,
   dashboard figures, pages and drawn charts) and, when the app is given, its shared chart
   store (`tracker.chartstore`: files or Redis), so nothing drawn or read before is reused.
+  What no write changes (the extents of texts in the charts' font, `charts.text_extents`)
+  is kept, as a running worker keeps it; rows labelled "fresh worker" empty that too
+  (`everything=True`: what the first request of a freshly started worker pays).
 - **warm**: the same call once untimed, then timed with every cache kept (a returning
   visitor on a worker that served the page before).
 
@@ -25,12 +28,13 @@ from dataclasses import dataclass, field
 PATHS = ("cold", "warm")
 
 
-def empty_caches(app=None) -> int:
-    """Empty every process cache of the tracker and, given `app`, its shared chart store.
-    Returns how many entries were dropped (for a sanity line in the output)."""
+def empty_caches(app=None, everything: bool = False) -> int:
+    """Empty every process cache of the tracker's data and, given `app`, its shared chart
+    store; `everything`: the caches no write changes too (text extents), as in a freshly
+    started worker. Returns how many entries were dropped (for a sanity line in the output)."""
     from tracker.cache import clear_process_caches
 
-    dropped = clear_process_caches()
+    dropped = clear_process_caches(everything)
     if app is not None:
         with app.app_context():
             dropped += app.extensions["chartstore"].clear()
@@ -76,10 +80,12 @@ def timed(call) -> tuple[float, float, object]:
     return time.perf_counter() - t0, time.process_time() - c0, result
 
 
-def measure(call, repeat: int, path: str, app=None, before=None) -> tuple[Runs, object]:
-    """Time `call` `repeat` times on `path` ("cold": caches emptied before each run, "warm":
-    one untimed run first, caches kept). `before` (optional) runs untimed before each timed
-    run, after the caches are emptied (e.g. the page a browser loads before its charts)."""
+def measure(call, repeat: int, path: str, app=None, before=None,
+            everything: bool = False) -> tuple[Runs, object]:
+    """Time `call` `repeat` times on `path` ("cold": caches emptied before each run, with
+    `everything` those no write changes too; "warm": one untimed run first, caches kept).
+    `before` (optional) runs untimed before each timed run, after the caches are emptied
+    (e.g. the page a browser loads before its charts)."""
     if path not in PATHS:
         raise ValueError(f"path must be one of {PATHS}")
     runs, result = Runs(), None
@@ -88,7 +94,7 @@ def measure(call, repeat: int, path: str, app=None, before=None) -> tuple[Runs, 
         call()
     for _ in range(repeat):
         if path == "cold":
-            empty_caches(app)
+            empty_caches(app, everything)
         if before is not None:
             before()
         wall, cpu, result = timed(call)

@@ -250,3 +250,84 @@ def test_a_label_that_fits_is_never_cut_and_a_too_long_word_stands_alone():
     assert charts._wrap("Todas las disposiciones (578)", 12, 3) == \
         "Todas las\ndisposicion…\n(578)"
     assert charts._wrap("a Supercalifragilistic word", 10, 3) == "a\nSupercali…\nword"
+
+
+def _drawn_figure(monkeypatch, name, size):
+    """The matplotlib figure of CASES[name] as laid out and saved (as SVG)."""
+    kept = []
+    draw = charts._svg
+    monkeypatch.setattr(charts, "_svg", lambda fig: kept.append(fig) or draw(fig))
+    CASES[name]("svg", size)
+    return kept[0]
+
+
+@pytest.mark.parametrize("size", charts.SIZES)
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_the_margins_hold_every_text_inside_the_figure_and_clear_of_the_plot(monkeypatch, name,
+                                                                           size):
+    """The margins are computed from the texts' kept extents, without a layout engine:
+    matplotlib's own measure of the drawn figure finds every text inside the figure, the
+    title above the plot and its legend, the source line below the axis label, and the
+    category labels left of the plot."""
+    fig = _drawn_figure(monkeypatch, name, size)
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    whole = fig.get_tightbbox(renderer).transformed(fig.dpi_scale_trans)
+    assert whole.x0 >= -0.5 and whole.y0 >= -0.5
+    assert whole.x1 <= fig.bbox.width + 0.5 and whole.y1 <= fig.bbox.height + 0.5
+    above = ax.get_tightbbox(renderer)
+    assert fig._suptitle.get_window_extent(renderer).y0 >= above.y1 - 0.5
+    assert fig._supxlabel.get_window_extent(renderer).y1 <= above.y0 + 0.5
+    light = getattr(ax, "light_labels", {"x": [], "y": []})
+    for label in getattr(ax, "row_labels", []) + ax.get_yticklabels() + [
+            text for _, text in light["y"]]:
+        if label.get_text():
+            box = label.get_window_extent(renderer)
+            assert box.x1 <= frame.x0 + 0.5 and box.x0 >= 0
+            if ax.yaxis.label.get_text():  # the axis label beyond them, clear of them
+                assert ax.yaxis.label.get_window_extent(renderer).x1 <= box.x0 + 0.5
+    for label in ax.get_xticklabels() + [text for _, text in light["x"]]:
+        if label.get_text():
+            box = label.get_window_extent(renderer)
+            assert box.y1 <= frame.y0 + 0.5
+            if ax.xaxis.label.get_text():
+                assert ax.xaxis.label.get_window_extent(renderer).y1 <= box.y0 + 0.5
+
+
+def test_ticks_are_drawn_as_one_line_of_marks_and_plain_labels(monkeypatch):
+    """No matplotlib Tick (five artists each) on a dashboard chart: the same marks, labels
+    and grid from one line, one text per label and one collection."""
+    fig = _drawn_figure(monkeypatch, "priority_lines", "wide")
+    ax = fig.axes[0]
+    assert not ax.xaxis.get_majorticklocs().size and not ax.yaxis.get_majorticklocs().size
+    assert [text.get_text() for _, text in ax.light_labels["y"]] == \
+        ["0", "20", "40", "60", "80", "100"]
+    assert [text.get_text() for _, text in ax.light_labels["x"]] == ["2017", "2018", "2019"]
+    assert len(ax.collections) == 1  # the grid along y
+
+
+def test_a_text_is_measured_once_per_process(monkeypatch):
+    """Measuring a string (font shaping) is most of a chart's cost: a second chart with the
+    same texts measures none again."""
+    charts._EXTENTS.clear()
+    measured = []
+    measure = charts._TEXT_TO_PATH.get_text_width_height_descent
+    monkeypatch.setattr(charts._TEXT_TO_PATH, "get_text_width_height_descent",
+                        lambda *args: measured.append(args[0]) or measure(*args))
+    CASES["group_bars"]("svg")
+    first = len(measured)
+    assert first
+    CASES["group_bars"]("svg")
+    CASES["group_bars"]("png")
+    assert len(measured) == first
+
+
+def test_bars_are_one_path_per_level_whatever_the_rows():
+    """One artist (one SVG path) per level colour, not one per bar."""
+    def paths(rows):
+        drawn = charts.group_bars([{"label": f"Point {n}", "shares": _shares(10, 20, 30, 40)}
+                                   for n in range(rows)], {**FRAME, "note": ""}, "svg")
+        return drawn.count(b"<path ")
+
+    assert paths(3) == paths(30)

@@ -4,7 +4,9 @@ anywhere makes new keys. Charts, which every process should draw only once, are 
 through `tracker.chartstore` instead.
 
 Every `Recent` registers itself, so `clear_process_caches()` empties them all: what the
-first request after a write, or after a worker start, finds (benchmarks time that path).
+first request after a write finds (benchmarks time that path). A cache of facts no write
+changes (`follows_data=False`: the extents of texts in a font) is emptied only with
+`everything=True`, as a freshly started worker has it.
 """
 from __future__ import annotations
 
@@ -17,11 +19,12 @@ _EVERY: "weakref.WeakSet[Recent]" = weakref.WeakSet()
 
 class Recent:
     """A small thread-safe LRU mapping, local to the process. `name` says what it keeps
-    (listed by `process_caches()`)."""
+    (listed by `process_caches()`); `follows_data`: False when what it keeps never depends
+    on the database (no write makes it stale)."""
 
-    def __init__(self, size: int, name: str = ""):
+    def __init__(self, size: int, name: str = "", follows_data: bool = True):
         self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
-        self.name = name
+        self.name, self.follows_data = name, follows_data
         self.gates: dict = {}
         _EVERY.add(self)
 
@@ -65,10 +68,14 @@ def process_caches() -> list[Recent]:
     return sorted(_EVERY, key=lambda cache: cache.name)
 
 
-def clear_process_caches() -> int:
-    """Empty every process-local cache; returns how many entries were dropped."""
+def clear_process_caches(everything: bool = False) -> int:
+    """Empty every process-local cache of data (what a write or a restore makes stale) and,
+    with `everything`, also those no write changes (as in a freshly started process);
+    returns how many entries were dropped."""
     dropped = 0
     for cache in process_caches():
+        if not (cache.follows_data or everything):
+            continue
         with cache.lock:
             dropped += len(cache.items)
         cache.clear()

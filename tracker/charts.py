@@ -15,6 +15,13 @@ line to its width and stacks its legend in fewer columns.
 
 One palette for the four levels everywhere (Okabe-Ito, safe for colour-blind readers: warm
 hues for levels not yet reached, blues for the levels reached).
+
+Cost (tens of ms a chart, drawn ahead after every write): each text's extent is measured once
+per process (`_extent`: shaping a string costs matplotlib 1-6 ms), the plot's margins are
+computed from those extents instead of by a layout engine (`_fit`: no second drawing), and
+the artists are few: the bars of one level are one path (`_boxes`), ticks are one line of
+marks, plain texts and one grid collection per axis (`_light_ticks`), category rows are
+labelled by plain texts (`_row_labels`). An SVG is written by one `Figure.draw` (`_svg`).
 """
 from __future__ import annotations
 
@@ -25,14 +32,22 @@ from datetime import date, timedelta
 from typing import Mapping, Sequence
 
 from matplotlib import rc_context
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.backends.backend_mixed import MixedModeRenderer
+from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.colors import BoundaryNorm, ListedColormap
-from matplotlib.dates import YearLocator, DateFormatter
+from matplotlib.dates import DateFormatter, date2num, num2date
 from matplotlib.figure import Figure
+from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
-from matplotlib.transforms import blended_transform_factory
+from matplotlib.markers import TICKDOWN, TICKLEFT
+from matplotlib.patches import Patch, PathPatch
+from matplotlib.path import Path
+from matplotlib.textpath import TextToPath
+from matplotlib.ticker import FixedLocator
+from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
+from .cache import Recent
 from .domain.scale import LEVEL_KEYS
 from .palette import (ACCORD, INK, LEVEL_COLOURS, MARKER, NON_PRIORITY, PRIORITY,  # noqa: F401
                       REFERENCE_IQR, REFERENCE_MEAN, REFERENCE_RANGE, TEXT_ON_LEVEL)
@@ -42,6 +57,7 @@ SIZES = ("wide", "narrow")
 DPI = 100
 WIDTH = 9.0  # inches: 900 px at DPI
 HEIGHT = 4.5
+PAD = 0.06  # inches: the figure's margin around its texts, and the gap between them
 FONT = {"title": 14, "label": 11, "tick": 10, "legend": 10, "source": 9, "value": 9}
 
 
@@ -82,22 +98,79 @@ def _layout(size: str) -> _Layout:
 _SVG_LOCK = threading.Lock()  # rc_context is process-wide: one SVG save at a time
 
 
+# --- text extents, measured once per process ---------------------------------------------------
+# Measuring a string (font shaping) costs 1-6 ms in matplotlib 3.11, and a chart measures
+# each of its texts several times (layout, alignment, tick label boxes), with a new renderer
+# each time: most of a chart's drawing time. A string's extent in a font never changes, so it
+# is measured once, in points (unhinted, as the SVG renderer measures), and scaled to each
+# renderer's resolution.
+
+# (text, font) -> (width, height, descent) in points; no write changes them
+_EXTENTS = Recent(20_000, "charts.text_extents", follows_data=False)
+_TEXT_TO_PATH = TextToPath()
+
+
+def _extent(text: str, prop, ismath) -> tuple[float, float, float]:
+    """Width, height and descent (points) of `text` set in font `prop`; mathtext and TeX
+    are measured each time (never used by these charts' own texts)."""
+    if ismath:
+        return _TEXT_TO_PATH.get_text_width_height_descent(text, prop, ismath)
+    prop = prop.copy()  # FontProperties is mutable: the key keeps the font as measured
+    key = (text, prop)
+    found = _EXTENTS.get(key)
+    if found is None:
+        found = _TEXT_TO_PATH.get_text_width_height_descent(text, prop, False)
+        _EXTENTS.put(key, found)
+    return found
+
+
+class _MeasuredText:
+    """A renderer mixin whose text extents come from `_extent`, in its own pixels."""
+
+    def get_text_width_height_descent(self, s, prop, ismath):
+        if ismath == "TeX":
+            return super().get_text_width_height_descent(s, prop, ismath)
+        scale = self.points_to_pixels(1.0)
+        return tuple(value * scale for value in _extent(s, prop, ismath))
+
+
+class _RendererAgg(_MeasuredText, RendererAgg):
+    pass
+
+
+class _RendererSVG(_MeasuredText, RendererSVG):
+    pass
+
+
+class _Canvas(FigureCanvasAgg):
+    """The Agg canvas (PNG, and the measures of the layout), with measured text kept."""
+
+    def get_renderer(self):
+        w, h = self.get_width_height(physical=True)
+        key = w, h, self.figure.dpi
+        if self._lastKey != key:
+            self.renderer, self._lastKey = _RendererAgg(w, h, self.figure.dpi), key
+        return self.renderer
+
+
 # --- frame: figure, title, legend, source line, bytes ----------------------------------------
 
-def _figure(labels: Mapping, size: str = "wide", rows: int = 0,
-            per_row: str = "") -> tuple[Figure, object]:
+def _figure(labels: Mapping, size: str = "wide", rows: int = 0, per_row: str = "",
+            height: float | None = None) -> tuple[Figure, object]:
     """A figure of `size` with its title, source line and note; `rows` category rows of
-    kind `per_row` ("bars", "types") make it taller than the size's base height."""
+    kind `per_row` ("bars", "types") make it taller than the size's base height (inches;
+    `height` replaces the base height). The plot's margins are set when it is saved
+    (`_fit`)."""
     layout = _layout(size)
-    height = layout.height
+    height = height or layout.height
     if rows:
         height = max(height, 1.9 + layout.row[per_row] * rows)
-    fig = Figure(figsize=(layout.width, height), dpi=DPI, facecolor="white",
-                 layout="constrained")
-    FigureCanvasAgg(fig)
+    fig = Figure(figsize=(layout.width, height), dpi=DPI, facecolor="white")
+    _Canvas(fig)
     fig.layout_size = size  # read by the helpers below
-    fig.suptitle(_wrap(labels["title"], layout.title_chars, 3), x=0.01, ha="left",
-                 fontsize=layout.font["title"], fontweight="bold", color=INK)
+    fig.suptitle(_wrap(labels["title"], layout.title_chars, 3), x=0.01, y=1 - PAD / height,
+                 ha="left", va="top", fontsize=layout.font["title"], fontweight="bold",
+                 color=INK)
     ax = fig.add_subplot()
     ax.tick_params(labelsize=layout.font["tick"], colors=INK)
     for side in ("top", "right"):
@@ -114,12 +187,13 @@ def _footer(fig: Figure, labels: Mapping) -> None:
     """The source line at the bottom left (space kept by the layout as a figure x-label),
     and the boxed note at the bottom right; the source wraps (at " · ", else between words)
     to stay inside the figure and clear the note."""
-    source = fig.supxlabel(labels["source"], x=0.01, ha="left", fontsize=_font(fig, "source"),
-                           color="#333333")
+    source = fig.supxlabel(labels["source"], x=0.01, y=PAD / fig.get_figheight(), ha="left",
+                           va="bottom", fontsize=_font(fig, "source"), color="#333333")
     renderer = fig.canvas.get_renderer()
     room = fig.bbox.width * 0.97
     if labels.get("note"):
-        note = fig.text(0.99, 0.012, labels["note"], fontsize=_font(fig, "label"), fontweight="bold",
+        note = fig.text(0.99, PAD / fig.get_figheight(), labels["note"],
+                        fontsize=_font(fig, "label"), fontweight="bold",
                         color="#5C4500", ha="right", va="bottom",
                         bbox={"boxstyle": "round,pad=0.25", "facecolor": "#FFF3CD",
                               "edgecolor": "#E0C067"})
@@ -191,17 +265,246 @@ def _level_handles(labels: Mapping, order: Sequence[int] = (0, 1, 2, 3)) -> list
     return [Patch(facecolor=LEVEL_COLOURS[i], label=labels["levels"][i]) for i in order]
 
 
+TICK_GAP = 7.0  # points from the plot to its tick labels (tick length 3.5 + pad 3.5)
+LABEL_GAP = 4.0  # points from the tick labels to the axis label (matplotlib's labelpad)
+
+
+def _text_size(text: str, prop, rotation: float = 0) -> tuple[float, float]:
+    """Width and height (points) of `text` (lines split at newlines) in font `prop`, from the
+    kept extents; upright (rotation 90) the two swap."""
+    lines = text.split("\n")
+    width = max(_extent(line, prop, False)[0] for line in lines)
+    line = _extent("Ålp", prop, False)[1]
+    height = line * (1 + 1.2 * (len(lines) - 1))
+    return (height, width) if rotation % 180 == 90 else (width, height)
+
+
+def _light_ticks(ax) -> None:
+    """Draw each axis's ticks as one line of tick marks, one text per label and one
+    collection of grid lines, where matplotlib makes a Tick (five artists, about 1 ms each
+    to make and as much to draw) per tick: same places, marks, fonts, colours and grid
+    (read from the axis's tick parameters). Labels go in `ax.light_labels` ({"x", "y"}:
+    [(place along the axis 0-1, Text)]) for `_margins`; the axis labels are then placed
+    by `_place_axis_labels`."""
+    fig = ax.get_figure()
+    ax.light_labels = {}
+    for name in ("x", "y"):
+        axis = getattr(ax, f"{name}axis")
+        params = axis.get_tick_params(which="major")
+        low, high = sorted(getattr(ax, f"get_{name}lim")())
+        locs = list(axis.get_majorticklocs())
+        texts = axis.major.formatter.format_ticks(locs)
+        getattr(ax, f"set_{name}ticks")([])
+        slack = 1e-9 * abs(high - low)
+        shown = [(loc, text) for loc, text in zip(locs, texts)
+                 if low - slack <= loc <= high + slack]
+        marked = params.get("bottom" if name == "x" else "left", True)
+        length = params.get("length", 3.5) if marked else 0
+        gap = (length + 3.5) / 72
+        place = (ax.get_xaxis_transform() if name == "x" else ax.get_yaxis_transform())
+        ink = params.get("color", INK)
+        if shown and length:
+            at = [loc for loc, _ in shown]
+            ax.add_line(Line2D(at if name == "x" else [0] * len(at),
+                               [0] * len(at) if name == "x" else at, transform=place,
+                               marker=TICKDOWN if name == "x" else TICKLEFT, markersize=length,
+                               markeredgewidth=0.8, color=ink, linestyle="", clip_on=False))
+        if shown and params.get("gridOn"):
+            lines = [[(loc, 0), (loc, 1)] if name == "x" else [(0, loc), (1, loc)]
+                     for loc, _ in shown]
+            below = ax.get_axisbelow()
+            ax.add_collection(LineCollection(
+                lines, transform=place, colors=params.get("grid_color", "#b0b0b0"),
+                linewidths=params.get("grid_linewidth", 0.8),
+                zorder=0.5 if below is True else 1.5 if below == "line" else 2.5),
+                autolim=False)
+        shift = (ScaledTranslation(0, -gap, fig.dpi_scale_trans) if name == "x"
+                 else ScaledTranslation(-gap, 0, fig.dpi_scale_trans))
+        options = ({"ha": "center", "va": "top"} if name == "x"
+                   else {"ha": "right", "va": "center_baseline"})
+        ax.light_labels[name] = [
+            ((loc - low) / ((high - low) or 1),
+             ax.text(loc if name == "x" else 0, 0 if name == "x" else loc, text,
+                     transform=place + shift, fontsize=params.get("labelsize", _font(fig, "tick")),
+                     color=params.get("labelcolor", INK), **options))
+            for loc, text in shown if text]
+        ax.light_gap = getattr(ax, "light_gap", {}) | {name: length + 3.5}
+
+
+def _place_axis_labels(ax, renderer) -> None:
+    """The axis labels beyond the light tick labels (matplotlib would place them from its
+    own ticks' boxes): labelpad (4 pt) beyond the farthest label."""
+    if not hasattr(ax, "light_labels"):
+        return
+    fig, frame = ax.get_figure(), ax.bbox
+    points = fig.dpi / 72
+    for name, label in (("x", ax.xaxis.label), ("y", ax.yaxis.label)):
+        if not label.get_text():
+            continue
+        sizes = [_text_size(t.get_text(), t.get_fontproperties())
+                 for _, t in ax.light_labels[name]]
+        away = ax.light_gap[name] + max([h if name == "x" else w for w, h in sizes] + [0.0])
+        if name == "y" and getattr(ax, "row_labels", None):
+            away = max(away, ROW_LABEL_GAP + max(
+                _text_size(t.get_text(), t.get_fontproperties())[0] for t in ax.row_labels))
+        away = (away + LABEL_GAP) * points
+        if name == "x":
+            ax.xaxis.set_label_coords(0.5, -away / frame.height)
+        else:
+            ax.yaxis.set_label_coords(-away / frame.width, 0.5)
+
+
+def _tick_sizes(axis) -> list[tuple[float, float, float]]:
+    """(place along the axis 0-1, width, height in points) of each tick label drawn."""
+    light = getattr(axis.axes, "light_labels", None)
+    if light is not None:
+        return [(at, *_text_size(text.get_text(), text.get_fontproperties()))
+                for at, text in light[axis.axis_name]]
+    low, high = sorted(axis.get_view_interval())
+    sizes = []
+    for tick in axis.get_major_ticks(len(axis.get_majorticklocs())):
+        loc, label = tick.get_loc(), tick.label1
+        if loc is None or not label.get_visible() or not label.get_text():
+            continue
+        if low - 1e-9 * abs(high - low) <= loc <= high + 1e-9 * abs(high - low):
+            sizes.append(((loc - low) / ((high - low) or 1),
+                          *_text_size(label.get_text(), label.get_fontproperties(),
+                                      label.get_rotation())))
+    return sizes
+
+
+def _margins(fig: Figure, ax) -> tuple[dict, list]:
+    """Pixels the plot needs outside its frame on each side ("left", "right", "bottom",
+    "top") for its tick labels, axis labels and legend, from the texts' kept extents; and
+    the x tick labels as (place along the axis 0-1, half their width in pixels), which may
+    run past the frame's ends."""
+    points = fig.dpi / 72
+    if not getattr(ax, "keep_ticks", False):
+        _light_ticks(ax)
+    xs, ys = _tick_sizes(ax.xaxis), _tick_sizes(ax.yaxis)
+    need = {"left": 0.0, "right": 0.0, "bottom": 0.0, "top": 0.0}
+    rows = [_text_size(text.get_text(), text.get_fontproperties())
+            for text in getattr(ax, "row_labels", ())]
+    if rows:
+        need["left"] = ROW_LABEL_GAP + max(w for w, _ in rows)
+        need["top"] = rows[0][1] / 2
+    if ys:
+        need["left"] = max(need["left"], TICK_GAP + max(w for _, w, _ in ys))
+        need["top"] = max([need["top"]] + [h / 2 for at, _, h in ys if at > 0.97])
+    if xs:
+        need["bottom"] = TICK_GAP + max(h for _, _, h in xs)
+    for side, label in (("left", ax.yaxis.label), ("bottom", ax.xaxis.label)):
+        if label.get_text():
+            size = _text_size(label.get_text(), label.get_fontproperties(), label.get_rotation())
+            need[side] += LABEL_GAP + (size[0] if side == "left" else size[1])
+    need = {side: value * points for side, value in need.items()}
+    legend = ax.get_legend()
+    if legend is not None:
+        need["top"] = max(need["top"], legend.get_window_extent(
+            fig.canvas.get_renderer()).height + 0.015 * fig.bbox.height)
+    return need, [(at, w * points / 2) for at, w, _ in xs]
+
+
+def _fit(fig: Figure) -> None:
+    """Place the plot between the title and the footer with room for its tick labels, axis
+    labels and legend, as constrained layout would, but from each text's kept extent (no
+    layout engine, no extra drawing). Annotations the layout counts (in_layout) that would
+    still run past the figure's right or top edge shrink the plot."""
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()
+    pad = PAD * fig.dpi
+    width, height = fig.bbox.width, fig.bbox.height
+    top, bottom = height - pad, pad
+    for text in fig.texts + [fig._suptitle, fig._supxlabel]:
+        if text is not None and text.get_text():
+            extent = text.get_window_extent(renderer)
+            if extent.y0 > height / 2:
+                top = min(top, extent.y0 - pad)
+            else:
+                bottom = max(bottom, extent.y1 + pad)
+    need, ends = _margins(fig, ax)
+    left, right = pad + need["left"], width - pad - need["right"]
+    for at, half in ends:  # an x tick label centred near an end stays inside the figure
+        if at > 0:
+            right = min(right, left + (width - pad - half - left) / at)
+        if at < 1:
+            left = max(left, (pad + half - at * right) / (1 - at))
+    low, high = bottom + need["bottom"], top - need["top"]
+    ax.set_position([left / width, low / height, max(right - left, 10) / width,
+                     max(high - low, 10) / height])
+    notes = [text for text in ax.texts if text.get_in_layout() and hasattr(text, "xyann")]
+    if notes:
+        right_over = max(text.get_window_extent(renderer).x1 for text in notes) - (width - pad)
+        top_over = max(text.get_window_extent(renderer).y1 for text in notes) - high
+        if right_over > 0 or top_over > 0:
+            right -= max(right_over, 0)
+            high -= max(top_over, 0)
+            ax.set_position([left / width, low / height, max(right - left, 10) / width,
+                             max(high - low, 10) / height])
+    _place_axis_labels(ax, renderer)
+
+
 def _save(fig: Figure, fmt: str) -> bytes:
+    _fit(fig)
     buffer = io.BytesIO()
     if fmt == "png":
         fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     elif fmt == "svg":
         # Text stays text (searchable, translatable, smaller); fixed ids make the bytes stable.
         with _SVG_LOCK, rc_context({"svg.fonttype": "none", "svg.hashsalt": "accord-tracker"}):
-            fig.savefig(buffer, format="svg", metadata={"Date": None})
+            return _svg(fig)
     else:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
     return buffer.getvalue()
+
+
+def _svg(fig: Figure) -> bytes:
+    """The figure as SVG, as `savefig(format="svg")` writes it (points, images at DPI), drawn
+    by `_RendererSVG` so its text is measured once per process."""
+    text = io.StringIO()
+    width, height = fig.get_size_inches()
+    fig.dpi = 72  # SVG units are points
+    try:
+        renderer = MixedModeRenderer(fig, width, height, DPI, _RendererSVG(
+            width * 72, height * 72, text, image_dpi=DPI, metadata={"Date": None}))
+        fig.draw(renderer)
+        renderer.finalize()
+    finally:
+        fig.dpi = DPI
+    return text.getvalue().encode("utf-8")
+
+
+def _boxes(ax, lefts: Sequence[float], bottoms: Sequence[float], widths: Sequence[float],
+           heights: Sequence[float], colour: str, label: str = "", **style) -> PathPatch:
+    """Rectangles (data units: left, bottom, width, height each) drawn as ONE artist, one
+    path in the SVG, rather than one artist per bar; empty ones are left out. The data
+    limits grow to hold them; `style`: PathPatch options (edgecolor, linewidth)."""
+    vertices, codes = [], []
+    for x, y, w, h in zip(lefts, bottoms, widths, heights):
+        if w and h:
+            vertices += [(x, y), (x + w, y), (x + w, y + h), (x, y + h), (x, y)]
+            codes += [Path.MOVETO, Path.LINETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY]
+    patch = PathPatch(Path(vertices or [(0, 0)], codes or [Path.MOVETO]), facecolor=colour,
+                      label=label, **{"linewidth": 0, **style})
+    if vertices:
+        ax.add_patch(patch)
+    return patch
+
+
+ROW_LABEL_GAP = 3.5  # points from the plot's left edge to a row's label (a tick label's pad)
+
+
+def _row_labels(ax, texts: Sequence[str]) -> None:
+    """One label per category row (y = 0, 1, ...) left of the plot, where an axis would put
+    its tick labels (same font, colour, gap and alignment), as plain texts: a tick is five
+    artists, and these rows have no tick marks. A y-axis label goes beyond them."""
+    fig = ax.get_figure()
+    ax.set_yticks([])
+    place = ax.get_yaxis_transform() + ScaledTranslation(-ROW_LABEL_GAP / 72, 0,
+                                                         fig.dpi_scale_trans)
+    ax.row_labels = [ax.text(0, y, text, transform=place, ha="right", va="center_baseline",
+                             fontsize=_font(fig, "tick"), color=INK)
+                     for y, text in enumerate(texts)]
 
 
 def _dates(points: Sequence[Mapping]) -> list[date]:
@@ -214,7 +517,9 @@ def _year_axis(ax) -> None:
     if getattr(ax.get_figure(), "layout_size", "wide") == "narrow":
         first, last = ax.get_xlim()
         base = max(1, math.ceil((last - first) / 365.25 / 6))
-    ax.xaxis.set_major_locator(YearLocator(base))
+    first, last = (day.year for day in num2date(sorted(ax.get_xlim())))
+    ax.xaxis.set_major_locator(FixedLocator(  # 1 January of every `base`-th year shown
+        [date2num(date(year, 1, 1)) for year in range(first, last + 1) if year % base == 0]))
     ax.xaxis.set_major_formatter(DateFormatter("%Y"))
     ax.grid(axis="y", color="#E5E5E5", linewidth=0.8)
     ax.set_axisbelow(True)
@@ -351,19 +656,18 @@ def group_bars(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png",
     left = [0.0] * len(rows)
     for level, key in enumerate(LEVEL_KEYS):
         widths = [r["shares"].get(key) or 0 for r in rows]
-        ax.barh(ys, widths, left=left, height=0.7, color=LEVEL_COLOURS[level],
-                edgecolor="white", linewidth=0.6)
+        _boxes(ax, left, [y - 0.35 for y in ys], widths, [0.7] * len(ys), LEVEL_COLOURS[level],
+               edgecolor="white", linewidth=0.6)
         for y, x0, width in zip(ys, left, widths):
             if width >= 7:  # room for the figure inside the bar
                 ax.text(x0 + width / 2, y, f"{width:.0f}", ha="center", va="center",
                         fontsize=_font(fig, "value"), color=TEXT_ON_LEVEL[level])
         left = [a + b for a, b in zip(left, widths)]
-    ax.set_yticks(ys, [_wrap(r["label"], layout.label_chars["bars"], layout.label_lines)
-                        for r in rows], fontsize=layout.font["tick"])
+    _row_labels(ax, [_wrap(r["label"], layout.label_chars["bars"], layout.label_lines)
+                     for r in rows])
     _no_data(ax, labels, not rows)
     ax.set_ylim(max(len(rows), 1) - 0.5, -0.5)
     _percent_axis(ax, "x")
-    ax.tick_params(axis="y", length=0)
     _axis_labels(ax, labels)
     _legend(ax, _level_handles(labels))
     return _save(fig, fmt)
@@ -378,9 +682,12 @@ def tag_bars(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png",
     for level, key in enumerate(LEVEL_KEYS):
         xs = [i + (level - 1.5) * width for i in range(len(rows))]
         values = [r["shares"].get(key) or 0 for r in rows]
-        bars = ax.bar(xs, values, width=width * 0.95, color=LEVEL_COLOURS[level])
-        ax.bar_label(bars, labels=[f"{v:.0f}" for v in values], padding=2,
-                     fontsize=_font(fig, "value"), color=INK)
+        _boxes(ax, [x - width * 0.475 for x in xs], [0] * len(xs), [width * 0.95] * len(xs),
+               values, LEVEL_COLOURS[level])
+        for x, value in zip(xs, values):  # the figure above its bar, below the top (ylim)
+            ax.annotate(f"{value:.0f}", (x, value), xytext=(0, 2), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=_font(fig, "value"), color=INK,
+                        in_layout=False)
     layout = _layout(size)
     ax.set_xticks(range(len(rows)), [_wrap(r["label"], layout.label_chars["tags"],
                                            layout.label_lines) for r in rows],
@@ -420,15 +727,14 @@ def comparison_ranges(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png"
     fig, ax = _figure(labels, size, len(rows), "types")
     layout = _layout(size)
     compared = [(y, r["reference"]) for y, r in enumerate(rows) if r.get("reference")]
-    ax.barh([y for y, _ in compared], [r["q3"] - r["q1"] for _, r in compared],
-            left=[r["q1"] for _, r in compared], height=0.6, color=REFERENCE_IQR)
+    _boxes(ax, [r["q1"] for _, r in compared], [y - 0.3 for y, _ in compared],
+           [r["q3"] - r["q1"] for _, r in compared], [0.6] * len(compared), REFERENCE_IQR)
     ax.plot([r["mean"] for _, r in compared], [y for y, _ in compared], linestyle="",
             marker="|", markersize=14, markeredgewidth=2.4, color=REFERENCE_MEAN)
     ax.plot([r["accord_level"] for r in rows], range(len(rows)), linestyle="", marker="o",
             markersize=8, color=ACCORD)
-    ax.set_yticks(range(len(rows)), [_wrap(r["label"], layout.label_chars["types"],
-                                                   layout.label_lines) for r in rows],
-                  fontsize=layout.font["tick"])
+    _row_labels(ax, [_wrap(r["label"], layout.label_chars["types"], layout.label_lines)
+                     for r in rows])
     ax.set_ylim(max(len(rows), 1) - 0.5, -0.5)
     ax.set_xlim(-0.1, 3.1)
     _no_data(ax, labels, not rows)
@@ -436,7 +742,6 @@ def comparison_ranges(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png"
                              for i, name in enumerate(labels["levels"])])
     ax.grid(axis="x", color="#E5E5E5", linewidth=0.8)
     ax.set_axisbelow(True)
-    ax.tick_params(axis="y", length=0)
     _axis_labels(ax, labels)
     _legend(ax, _reference_handles(labels))
     return _save(fig, fmt)
@@ -495,6 +800,7 @@ def heatmap(rows: Sequence[Mapping], years: Sequence[int], labels: Mapping,
                                                    layout.label_lines) for r in rows],
                   fontsize=layout.font["tick"])
     ax.tick_params(length=0)
+    ax.keep_ticks = True  # upright year labels on a narrow chart: matplotlib's own ticks
     for spine in ax.spines.values():
         spine.set_visible(False)
     _axis_labels(ax, labels)
@@ -550,10 +856,12 @@ def events_per_month(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png",
     handles = []
     if rows:
         middle = [m + timedelta(days=14) for m in months]
-        handles.append(ax.bar(middle, [r["advances"] for r in rows], width=width,
-                              color=LEVEL_COLOURS[3], label=labels["advances"]))
-        handles.append(ax.bar(middle, [-r["setbacks"] for r in rows], width=width,
-                              color=LEVEL_COLOURS[0], label=labels["setbacks"]))
+        lefts = [value - width / 2 for value in date2num(middle)]
+        for key, sign, level in (("advances", 1, 3), ("setbacks", -1, 0)):
+            bars = _boxes(ax, lefts, [0] * len(rows), [width] * len(rows),
+                          [sign * r[key] for r in rows], LEVEL_COLOURS[level], labels[key])
+            bars.sticky_edges.y.append(0)
+            handles.append(bars)
         handles += ax.step(middle, [r["events"] for r in rows], where="mid", color=ACCORD,
                            linewidth=1.2, label=labels["events"])
         ax.axhline(0, color=INK, linewidth=0.8)
@@ -573,9 +881,7 @@ def events_map(points: Sequence[Mapping], labels: Mapping, fmt: str = "png",
     in WGS84 degrees), each dot's area proportional to its events; the `named` places with
     most events are labelled. points: [{"name", "longitude", "latitude", "events"}], most
     events first. labels: "x", "y", "legend" (what a dot is)."""
-    fig, ax = _figure(labels, size)
-    if size == "wide":
-        fig.set_figheight(6.5)
+    fig, ax = _figure(labels, size, height=6.5 if size == "wide" else None)
     if points:
         most = max(p["events"] for p in points)
         scale = 400 / most
