@@ -280,9 +280,9 @@ def test_places_brought_up_to_date_move_their_links_department(demo, placed):  #
     assert_figures_match(demo, date(2021, 6, 30))
 
 
-def test_a_link_can_only_be_written_by_its_triggers(demo, placed):  # noqa: F811
-    """Nothing else keeps the table: a link added by hand to a verified event (a bulk
-    insert, a restore) is copied by the database, with its event's facts."""
+def test_a_link_inserted_by_hand_is_copied_by_the_database(demo, placed):  # noqa: F811
+    """The database keeps the table, not the services: a link added by hand to a verified
+    event (as a bulk insert or a restore adds them) is copied with its event's facts."""
     e2 = placed["E2"]
     db.session.add(EventProvision(event_id=e2.id, provision_id=demo.provisions[9].id,
                                   accord_id=demo.id, occurred_on=e2.occurred_on,
