@@ -1,7 +1,7 @@
 """verified links: each link of a verified event with its event's date, place, department and
 verification moment, kept by triggers, so the dashboard's event figures (also as known at a
-moment) are index scans of one table; two indexes on events' state cover date, place and
-review moments
+moment) are index scans of one table; two new indexes on events' state cover date, place
+and review moments
 
 Revision ID: 0015_verified_links
 Revises: 0014_record_events
@@ -16,6 +16,12 @@ down_revision = "0014_record_events"
 branch_labels = None
 depends_on = None
 
+EVENT_INDEXES = {
+    "ix_events_accord_state_day": ["accord_id", "review_state", "occurred_on", "place_id",
+                                   "reviewed_at", "submitted_at"],
+    "ix_events_accord_state_place": ["accord_id", "review_state", "place_id", "occurred_on",
+                                     "reviewed_at", "submitted_at"],
+}
 INDEXES = {
     "ix_verified_links_effects": ["accord_id", "effect", "occurred_on", "event_id",
                                   "verified_at"],
@@ -34,13 +40,8 @@ def _fk(column: str, target: str):
 
 def upgrade():
     with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.drop_index("ix_events_accord_state")
-        batch_op.create_index("ix_events_accord_state", ["accord_id", "review_state",
-                                                         "occurred_on", "place_id",
-                                                         "reviewed_at", "submitted_at"])
-        batch_op.create_index("ix_events_accord_state_place", ["accord_id", "review_state",
-                                                               "place_id", "occurred_on",
-                                                               "reviewed_at", "submitted_at"])
+        for name, columns in EVENT_INDEXES.items():
+            batch_op.create_index(name, columns, unique=False)
     op.create_table(
         "verified_links",
         sa.Column("event_id", sa.Integer(), nullable=False),
@@ -69,6 +70,5 @@ def downgrade():
         op.execute(statement)
     op.drop_table("verified_links")
     with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.drop_index("ix_events_accord_state_place")
-        batch_op.drop_index("ix_events_accord_state")
-        batch_op.create_index("ix_events_accord_state", ["accord_id", "review_state"])
+        for name in EVENT_INDEXES:
+            batch_op.drop_index(name)
