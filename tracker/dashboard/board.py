@@ -228,10 +228,10 @@ class Board:
             return None
         return [p.id for p in self.figures.subset(self.sel.filters)]
 
-    def _events_of(self, read, *args, **options):
+    def _events_of(self, read, **options):
         """`read` (an `events.figures` function) for this board's accord, date, selection
-        and moment."""
-        return read(self.accord.id, self.sel.as_of, *args, provision_ids=self.event_provision_ids,
+        and moment (`known_at`: events verified by then)."""
+        return read(self.accord.id, self.sel.as_of, provision_ids=self.event_provision_ids,
                     known_at=self.sel.known_at, **options)
 
     @cached_property

@@ -3,7 +3,8 @@ dashboard counts it by (the event's date, place and department, and the moment t
 was verified), so the event figures are single-table index scans with no join to events or
 places. Kept by the database itself (triggers of migration 0015_verified_links), so no
 write path can leave it behind: a web form, a review, an import, the seed, a restore, a bulk
-insert or a hand-written UPDATE all go through them.
+insert or a hand-written statement on events, links or places all go through them. The table
+itself is not guarded: nothing but these triggers writes it.
 
 - an event becoming verified (its one review decision, `events.triggers`) copies its links;
 - a link added to an event already verified (an event verified on entry: the event row,
