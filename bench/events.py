@@ -4,21 +4,26 @@ links, places and sources, and the total) on a synthetic workload: 50,000 events
 accord, 5,000 sources, 150,000 provision links, on Colombia's 1,122 municipal units.
 
 Builds its database from scratch (migrations, seed, then the synthetic rows, inserted in
-bulk; seeded random numbers: same rows every run; then ANALYZE, as PostgreSQL's autovacuum
-would after such a load), then times the feed cold (every process
+bulk; seeded random numbers: same rows every run; then ANALYZE, and on PostgreSQL VACUUM, as
+autovacuum would after such a load), then times the feed cold (every process
 cache emptied) with no filter and with each filter alone, and a page deep in the list.
 
 Then times the dashboard's event figures (`dashboard.board.Board`: events per month, by
 department, by PDET subregion, by municipality for the map, stalled provisions), each alone
 and all together, cold, as of today, with the accord's provisions and level changes already
-read (the dashboard reads those for its other figures; what is timed is what events add).
+read (the dashboard reads those for its other figures; what is timed is what events add);
+all together again as known a year ago (`known_at`: events verified by then; the generated
+events are entered 1-30 days after their date and reviewed 0-30 days after that). Then a
+provision's timeline as its page builds it (the provision with the most events).
 
 Targets (issue 14): each feed case under 150 ms median on SQLite and on PostgreSQL; the
-dashboard's event figures together under 100 ms cold. Figures printed, never asserted.
+dashboard's event figures together under 100 ms cold; a provision's timeline under 50 ms.
+Figures printed, never asserted.
 
   .venv/bin/python bench/events.py                                   # SQLite in bench/out/
   .venv/bin/python bench/events.py \
       --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_events
+  .venv/bin/python bench/events.py --reuse --only dashboard --only timeline  # no rebuild
 """
 from __future__ import annotations
 
@@ -69,6 +74,18 @@ def build(url: str):
     return app
 
 
+def reuse(url: str):
+    """The app on a database an earlier run built (migrated to the current head)."""
+    from flask_migrate import upgrade
+
+    from tracker import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        upgrade()
+    return app
+
+
 def _events(rng: random.Random) -> None:
     from sqlalchemy import insert, select
 
@@ -91,10 +108,17 @@ def _events(rng: random.Random) -> None:
     events, links, cites = [], [], []
     for n in range(1, EVENTS + 1):
         on = accord.signed_on + timedelta(days=rng.randrange(days))
+        # entered 1-30 days after it happened, reviewed 0-30 days later (never after now)
+        entered = min(now, datetime.combine(on, datetime.min.time(), timezone.utc)
+                      + timedelta(days=rng.randint(1, 30), minutes=rng.randrange(1440)))
+        verified = rng.random() < .9
         events.append({"id": n, "accord_id": accord.id, "occurred_on": on,
                        "title": f"Event {n}", "description": "", "actors": "",
-                       "place_id": rng.choice(places), "origin": "import", "submitted_at": now,
-                       "review_state": "verified" if rng.random() < .9 else "pending"})
+                       "place_id": rng.choice(places), "origin": "import",
+                       "submitted_at": entered,
+                       "reviewed_at": min(now, entered + timedelta(days=rng.randint(0, 30)))
+                       if verified else None,
+                       "review_state": "verified" if verified else "pending"})
         for provision in rng.sample(provisions, 3):
             links.append({"event_id": n, "provision_id": provision, "accord_id": accord.id,
                           "occurred_on": on, "effect": rng.choice(EFFECTS)})
@@ -104,8 +128,13 @@ def _events(rng: random.Random) -> None:
             db.session.execute(insert(model), rows[start:start + 5000])
     db.session.commit()
     assert len(links) == LINKS
-    db.session.execute(db.text("ANALYZE"))  # statistics, as autovacuum would gather them
-    db.session.commit()
+    if db.engine.dialect.name == "postgresql":  # statistics and the visibility map (for
+        with db.engine.connect() as connection:  # index-only scans), as autovacuum would
+            connection.execution_options(isolation_level="AUTOCOMMIT").execute(
+                db.text("VACUUM (ANALYZE)"))
+    else:
+        db.session.execute(db.text("ANALYZE"))  # statistics, as autovacuum would gather them
+        db.session.commit()
 
 
 def cases(accord) -> list[tuple[str, dict, int]]:
@@ -138,6 +167,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=f"sqlite:///{OUT_DIR / 'events.db'}")
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--reuse", action="store_true",
+                        help="time the database built by an earlier run (same code) as it is")
+    parser.add_argument("--only", choices=("feed", "dashboard", "timeline"), action="append",
+                        help="time only these parts (repeatable; default: all)")
     args = parser.parse_args()
     OUT_DIR.mkdir(exist_ok=True)
     from sqlalchemy import select
@@ -146,19 +179,24 @@ def main() -> None:
     from tracker.extensions import db
     from tracker.models import Accord
 
-    app = build(args.database_url)
+    app = reuse(args.database_url) if args.reuse else build(args.database_url)
+    parts = set(args.only or ("feed", "dashboard", "timeline"))
     print(f"events feed, {EVENTS:,} events, {SOURCES:,} sources, {LINKS:,} links; "
           f"{args.database_url.split(':')[0]}; cold, {args.repeat} runs")
     print(machine_line())
-    print(f"  {'case':<34} {'total':>7} {HEADER}")
     with app.app_context():
         accord = db.session.scalar(select(Accord).where(Accord.slug == SLUG))
-        for name, values, page in cases(accord):
-            chosen = EventFilter(**values)
-            runs, found = measure(lambda: find_events(accord, chosen, page, 50), args.repeat,
-                                  "cold", app)
-            print(f"  {name:<34} {found.total:>7} {runs.row()}")
-        dashboard_figures(app, accord, args.repeat)
+        if "feed" in parts:
+            print(f"  {'case':<34} {'total':>7} {HEADER}")
+            for name, values, page in cases(accord):
+                chosen = EventFilter(**values)
+                runs, found = measure(lambda: find_events(accord, chosen, page, 50),
+                                      args.repeat, "cold", app)
+                print(f"  {name:<34} {found.total:>7} {runs.row()}")
+        if "dashboard" in parts:
+            dashboard_figures(app, accord, args.repeat)
+        if "timeline" in parts:
+            provision_timeline(app, accord, args.repeat)
 
 
 #: The Board's event figures, in the order the dashboard shows them.
@@ -166,28 +204,69 @@ FIGURES = ("events_monthly", "events_departments", "events_subregions", "events_
            "stalled")
 
 
+def moments(accord) -> list[tuple[str, datetime | None]]:
+    """(name, known_at) of the moments the dashboard's event figures are timed as known
+    at: now (None), and a year ago (about a tenth of the events verified since)."""
+    return [("as known now", None),
+            ("known_at a year ago", datetime.now(timezone.utc) - timedelta(days=365))]
+
+
 def dashboard_figures(app, accord, repeat: int) -> None:
-    """Time each event figure of a dashboard as of today, and all of them, cold."""
+    """Time each event figure of a dashboard as of today, and all of them, cold; then all
+    of them as known a year ago."""
     from tracker.dashboard.board import Board, DashboardFigures, Selection
 
     print(f"dashboard event figures, as of {date.today().isoformat()}; cold, {repeat} runs")
     print(f"  {'figure':<34} {'rows':>7} {HEADER}")
     state = {}
 
-    def ready():  # the provisions and level changes the rest of the dashboard reads anyway
-        figures = DashboardFigures(accord)
-        figures.provisions, figures.records  # noqa: B018 (read now, not timed)
-        state["board"] = Board(accord, figures, Selection(date.today()))
+    def ready(known_at):  # the provisions and level changes the rest of the dashboard
+        figures = DashboardFigures(accord, known_at=known_at)  # reads anyway (not timed)
+        figures.provisions, figures.records  # noqa: B018
+        state["board"] = Board(accord, figures, Selection(date.today(), known_at=known_at))
 
     def compute(names):
         board = state["board"]
         return [getattr(board, name) for name in names]
 
-    for name in FIGURES + ("all together",):
-        names = FIGURES if name == "all together" else (name,)
-        runs, found = measure(lambda: compute(names), repeat, "cold", app, before=ready)
+    cases = [(name, (name,), None) for name in FIGURES]
+    cases += [(f"all together, {label}", FIGURES, moment) for label, moment in moments(accord)]
+    for name, names, moment in cases:
+        runs, found = measure(lambda: compute(names), repeat, "cold", app,
+                              before=lambda: ready(moment))
         size = sum(len(v["rows"]) if isinstance(v, dict) else len(v) for v in found)
         print(f"  {name:<34} {size:>7} {runs.row()}")
+
+
+def provision_timeline(app, accord, repeat: int) -> None:
+    """Time a provision's timeline as its page builds it (`provisions.routes._timeline`:
+    its history, its events with places and sources, the events each record cites), for the
+    provision with the most events, as the public sees it and as its coordinators do."""
+    from sqlalchemy import func, select
+
+    from tracker import services
+    from tracker.events.models import EventProvision
+    from tracker.extensions import db
+    from tracker.models import Provision
+    from tracker.provisions.routes import _timeline
+
+    busiest = db.session.execute(
+        select(EventProvision.provision_id, func.count()).where(
+            EventProvision.accord_id == accord.id)
+        .group_by(EventProvision.provision_id).order_by(func.count().desc()).limit(1)).one()
+    print(f"provision timeline, the provision with the most links ({busiest[1]}); cold, "
+          f"{repeat} runs")
+    print(f"  {'view':<34} {'entries':>7} {HEADER}")
+    for name, internal in (("public (verified)", False), ("coordinators (and pending)", True)):
+        def build():
+            provision = db.session.get(Provision, busiest[0])
+            records = services.history(provision)
+            if not internal:
+                records = [r for r in records if r.review_state == "verified"]
+            return _timeline(provision, records, internal)
+
+        runs, found = measure(build, repeat, "cold", app)
+        print(f"  {name:<34} {len(found):>7} {runs.row()}")
 
 
 if __name__ == "__main__":

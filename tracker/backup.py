@@ -62,7 +62,9 @@ def _encode(value):
 
 
 def _tables():
-    return list(db.metadata.sorted_tables)
+    """The tables a dump holds, in foreign-key order: all but derived ones (`info["derived"]`,
+    kept by database triggers from the others, so a restore fills them again)."""
+    return [t for t in db.metadata.sorted_tables if not t.info.get("derived")]
 
 
 def dump(path: Path, password_hashes: bool = False) -> dict[str, int]:

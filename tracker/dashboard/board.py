@@ -217,7 +217,8 @@ class Board:
                 for p in self.figures.overdue(self.sel.as_of, self.sel.filters)]
 
 
-    # --- implementation events (verified, dated up to the board's date) ---------------------
+    # --- implementation events (verified, dated up to the board's date; as known at the ----
+    # --- board's moment when it has one: events verified by then) ---------------------------
 
     @cached_property
     def event_provision_ids(self) -> list[int] | None:
@@ -227,14 +228,18 @@ class Board:
             return None
         return [p.id for p in self.figures.subset(self.sel.filters)]
 
+    def _events_of(self, read, **options):
+        """`read` (an `events.figures` function) for this board's accord, date, selection
+        and moment (`known_at`: events verified by then)."""
+        return read(self.accord.id, self.sel.as_of, provision_ids=self.event_provision_ids,
+                    known_at=self.sel.known_at, **options)
+
     @cached_property
     def events_monthly(self) -> list[dict]:
         """Events per month since the signing (`domain.event_figures.monthly`), months as
         ISO dates."""
-        ids, as_of = self.event_provision_ids, self.sel.as_of
-        effects = event_queries.effects_by_day(self.accord.id, as_of, ids)
-        rows = event_figures.monthly(as_of, event_queries.events_by_day(self.accord.id, as_of,
-                                                                        ids),
+        effects = self._events_of(event_queries.effects_by_day)
+        rows = event_figures.monthly(self.sel.as_of, self._events_of(event_queries.events_by_day),
                                      effects["advances"], effects["sets_back"],
                                      start=self.accord.signed_on)
         return [{**r, "month": r["month"].isoformat()} for r in rows]
@@ -242,31 +247,30 @@ class Board:
     @cached_property
     def events_per_place(self) -> dict[int, int]:
         """Place id -> verified events there (read once for departments and the map)."""
-        return event_queries.events_by_place(self.accord.id, self.sel.as_of,
-                                             self.event_provision_ids)
+        return self._events_of(event_queries.events_by_place)
 
     @cached_property
     def events_departments(self) -> list[dict]:
-        return event_queries.by_department(self.accord.id, self.sel.as_of,
-                                           self.event_provision_ids, self.events_per_place)
+        return self._events_of(event_queries.by_department, per_place=self.events_per_place)
 
     @cached_property
     def events_subregions(self) -> list[dict]:
-        return event_queries.by_group(self.accord.id, self.sel.as_of, self.event_provision_ids)
+        return self._events_of(event_queries.by_group)
 
     @cached_property
     def events_places(self) -> list[dict]:
-        return event_queries.by_municipality(self.accord.id, self.sel.as_of,
-                                             self.event_provision_ids, self.events_per_place)
+        return self._events_of(event_queries.by_municipality, per_place=self.events_per_place)
 
     @cached_property
     def stalled(self) -> dict:
         """Provisions of the selection with no verified event and no level change from
-        `window_start(as_of)` to `as_of`: {"since", "count", "priority_count", "rows":
-        [{"code", "priority", "section"}]} (rows in the accord's order)."""
+        `window_start(as_of)` to `as_of` (as known at the board's moment): {"since", "count",
+        "priority_count", "rows": [{"code", "priority", "section"}]} (rows in the accord's
+        order)."""
         as_of = self.sel.as_of
         since = event_figures.window_start(as_of)
-        with_events = event_queries.provisions_with_events(self.accord.id, since, as_of)
+        with_events = event_queries.provisions_with_events(self.accord.id, since, as_of,
+                                                           known_at=self.sel.known_at)
         changed = event_figures.changed_in(self.figures.records, since, as_of,
                                            self.sel.include_pending)
         found = event_figures.stalled(self.figures.subset(self.sel.filters), with_events,

@@ -19,7 +19,7 @@ from ..models import REVIEW_STATES, Accord, Provision, User, UTCDateTime, one_of
 from ..places.models import Place
 
 __all__ = ["EFFECTS", "SOURCE_KINDS", "Attachment", "Event", "EventProvision", "EventSource",
-           "Source", "StatusRecordEvent"]
+           "Source", "StatusRecordEvent", "VerifiedLink"]
 
 #: Where an event or a source came from.
 ORIGINS = ("web", "import", "seed", "api", "restore")
@@ -96,7 +96,14 @@ class Event(Reviewed, db.Model):
         CheckConstraint("title <> ''", name="title_not_empty"),
         CheckConstraint("ended_on IS NULL OR ended_on >= occurred_on", name="range_ordered"),
         Index("ix_events_accord_date", "accord_id", "occurred_on", "id"),
-        Index("ix_events_accord_state", "accord_id", "review_state"),
+        Index("ix_events_accord_state", "accord_id", "review_state"),  # in id order: the
+        # feed's counts probe each event's links in the order they were written
+        # the dashboard's counts of verified events by day and by place, also as known at a
+        # moment (`verified.VERIFIED_AT`), in index order without reading the table
+        Index("ix_events_accord_state_day", "accord_id", "review_state", "occurred_on",
+              "place_id", "reviewed_at", "submitted_at"),
+        Index("ix_events_accord_state_place", "accord_id", "review_state", "place_id",
+              "occurred_on", "reviewed_at", "submitted_at"),
         Index("ix_events_place", "place_id"),
     )
 
@@ -167,3 +174,34 @@ class StatusRecordEvent(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), primary_key=True)
 
     event: Mapped[Event] = relationship()
+
+
+class VerifiedLink(db.Model):
+    """A link of a verified event, as the dashboard's event figures count it: the link's
+    provision and effect, and its event's accord, date, place, department (`verified.
+    department_of`, as the place hierarchy is now) and the moment it was verified
+    (`verified.VERIFIED_AT`). Derived data kept by database triggers (`events.verified`,
+    migration 0015_verified_links) and never written by the application; left out of dumps
+    (`info["derived"]`): a restore fills it again through the same triggers."""
+
+    __tablename__ = "verified_links"
+    __table_args__ = (
+        Index("ix_verified_links_effects", "accord_id", "effect", "occurred_on", "event_id",
+              "verified_at"),
+        Index("ix_verified_links_departments", "accord_id", "department_id", "provision_id",
+              "occurred_on", "verified_at"),
+        Index("ix_verified_links_places", "accord_id", "place_id", "provision_id",
+              "occurred_on", "verified_at"),
+        Index("ix_verified_links_dates", "accord_id", "occurred_on", "provision_id",
+              "verified_at"),
+        {"info": {"derived": True}},
+    )
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), primary_key=True)
+    provision_id: Mapped[int] = mapped_column(ForeignKey("provisions.id"), primary_key=True)
+    accord_id: Mapped[int] = mapped_column(ForeignKey("accords.id"))
+    occurred_on: Mapped[date] = mapped_column(Date)
+    effect: Mapped[str] = mapped_column(String(10))
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"))
+    verified_at: Mapped[datetime] = mapped_column(UTCDateTime)
