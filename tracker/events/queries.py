@@ -13,8 +13,11 @@ from datetime import date
 from sqlalchemy import exists, func, select
 
 from ..domain import bilingual
+from ..domain.metrics import Filters, select as admitted
+from ..domain.text import without_accents
 from ..extensions import db
 from ..models import Accord, Provision
+from ..queries import provision_infos
 from ..places.models import Place, PlaceGroupMember
 from .models import Attachment, Event, EventProvision, EventSource, Source
 
@@ -24,8 +27,12 @@ REVIEW_STATES = ("verified", "pending", "rejected")
 @dataclass(frozen=True)
 class EventFilter:
     """Which events: dated (their start) from `since` to `until` (inclusive); at `place_id`
-    or any place under it; at a member of group `group_id`; bearing on `provision_id`;
-    with a link of `effect`; citing a source of `source_kind`; in one of `states`."""
+    or any place under it; at a member of group `group_id`; bearing on `provision_id`, on a
+    provision `provisions` admits (section at any depth, tag, priority: the provision
+    list's and dashboard's rule, `domain.metrics.Filters`), with `effect`: all on one and
+    the same link (an event that sets back a priority provision); citing a source of
+    `source_kind`; whose title, description (either language) or actors hold `text`
+    without accents or case (`domain.text.searchable`); in one of `states`."""
 
     since: date | None = None
     until: date | None = None
@@ -34,6 +41,8 @@ class EventFilter:
     provision_id: int | None = None
     effect: str | None = None
     source_kind: str | None = None
+    provisions: Filters = Filters()
+    text: str | None = None
     states: tuple[str, ...] = ("verified",)
 
 
@@ -70,17 +79,30 @@ def _conditions(accord: Accord, chosen: EventFilter) -> list:
     if chosen.group_id is not None:
         found.append(Event.place_id.in_(select(PlaceGroupMember.place_id).where(
             PlaceGroupMember.group_id == chosen.group_id)))
-    if chosen.provision_id is not None or chosen.effect is not None:
-        link = select(EventProvision.event_id).where(EventProvision.event_id == Event.id)
-        if chosen.provision_id is not None:
-            link = link.where(EventProvision.provision_id == chosen.provision_id)
-        if chosen.effect is not None:
-            link = link.where(EventProvision.effect == chosen.effect)
-        found.append(exists(link))
+    link = _link_conditions(accord, chosen)
+    if link:
+        found.append(exists(select(EventProvision.event_id).where(
+            EventProvision.event_id == Event.id, *link)))
     if chosen.source_kind is not None:
         found.append(exists(select(EventSource.event_id).join(Source).where(
             EventSource.event_id == Event.id, Source.kind == chosen.source_kind)))
+    if chosen.text is not None and chosen.text.strip():
+        found.append(Event.search_text.contains(without_accents(chosen.text.strip()),
+                                                autoescape=True))
     return found
+
+
+def _link_conditions(accord: Accord, chosen: EventFilter) -> list:
+    """What one provision link of a matching event must meet (none: no link filter)."""
+    link = []
+    if chosen.provision_id is not None:
+        link.append(EventProvision.provision_id == chosen.provision_id)
+    if chosen.provisions != Filters():
+        ids = [p.id for p in admitted(provision_infos(accord.id), chosen.provisions)]
+        link.append(EventProvision.provision_id.in_(ids))
+    if chosen.effect is not None:
+        link.append(EventProvision.effect == chosen.effect)
+    return link
 
 
 def find_events(accord: Accord, chosen: EventFilter, page: int = 1, per_page: int = 50,
