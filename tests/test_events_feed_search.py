@@ -221,6 +221,26 @@ def test_the_page_in_spanish_names_the_field_and_the_new_filters(client, written
 def test_the_page_searches_and_pages(client, written):
     page = client.get(f"{PAGE}?q=tierras").get_data(as_text=True)
     assert "Entrega de TIERRAS" in page and "Reunión en Bogotá" not in page
-    first = client.get(f"{PAGE}?per_page=2").get_data(as_text=True)
-    assert 'class="pager"' in first and "page=2" in first
-    assert "per_page=2" in first[first.index('class="pager"'):]  # the size is kept
+    assert 'class="pager"' not in page  # one page: nothing to page through
+
+
+def _pager(page: str, id: str) -> str:
+    start = page.index(f'id="{id}"')
+    return page[start:page.index("</nav>", start)]
+
+
+def test_the_page_links_every_page_above_and_below_the_list(client, written):
+    page = client.get(f"{PAGE}?per_page=1&section=1&page=2").get_data(as_text=True)
+    top, bottom = _pager(page, "pager-top"), _pager(page, "pager-bottom")
+    assert page.index('id="pager-top"') < page.index("<table") < page.index('id="pager-bottom"')
+    assert top == bottom.replace("pager-bottom", "pager-top")
+    links = dict((text.strip(), href.replace("&amp;", "&")) for href, text in
+                 re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', top))
+    for text, number in (("« first", 1), ("‹ previous", 1), ("1", 1), ("3", 3),
+                         ("next ›", 3), ("last »", 3)):
+        assert f"page={number}" in links[text] and "per_page=1" in links[text], text
+        assert "section=1" in links[text], text
+    assert '<span aria-current="page">2</span>' in top and "page 2 of 3" in top
+    spanish = client.get(f"{PAGE}?per_page=1&page=3",
+                         headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert "« primera" in spanish and "‹ anterior" in spanish and "última »" not in spanish
