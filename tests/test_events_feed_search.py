@@ -20,12 +20,16 @@ from tracker.models import Provision
 API = "/api/v1/accords/colombia-2016-demo/events"
 PAGE = "/accords/colombia-2016-demo/events"
 
-#: The seeded provisions the events bear on: code -> (section path, tags, priority).
+#: The seeded provisions the events bear on: code -> (section path, tags, priority, type,
+#: time frame, responsible actor).
 PROVISIONS = {
-    "1.3.1.3": (("1", "1.3", "1.3.1"), set(), True),
-    "1.1.1": (("1", "1.1"), {"gender"}, False),
-    "2.1.5": (("2", "2.1"), {"gender"}, True),
-    "1.3.2.2": (("1", "1.3", "1.3.2"), {"gender", "territorial"}, False),
+    "1.3.1.3": (("1", "1.3", "1.3.1"), set(), True, "ESD", "medium",
+                "Ministerio de Transporte"),
+    "1.1.1": (("1", "1.1"), {"gender"}, False, "NRM", "long",
+              "Ministerio de Agricultura y Desarrollo Rural"),
+    "2.1.5": (("2", "2.1"), {"gender"}, True, "HUR", "medium", "Consejo Nacional Electoral"),
+    "1.3.2.2": (("1", "1.3", "1.3.2"), {"gender", "territorial"}, False, "EDU", "long",
+                "Ministerio de Vivienda, Ciudad y Territorio"),
 }
 
 
@@ -42,10 +46,12 @@ def written(demo):
     F4 2021-04-04 Bogotá: 1.3.1.3 sets back; title "Bogotá, pendiente"; pending."""
     codes = {p.code: p for p in db.session.scalars(select(Provision).where(
         Provision.accord_id == demo.id, Provision.code.in_(PROVISIONS)))}
-    for code, (path, tags, priority) in PROVISIONS.items():  # what the cases rest on
-        provision = codes[code]
+    for code, (path, tags, priority, kind, frame, actor) in PROVISIONS.items():
+        provision = codes[code]  # what the cases rest on
         assert (provision.priority, set(provision.tag_names)) == (priority, tags), code
         assert provision.section.code == path[-1], code
+        assert (provision.provision_type.code, provision.time_frame,
+                provision.responsible_actor) == (kind, frame, actor), code
     specs = [
         ("F1", date(2018, 6, 1), "11001", [("1.3.1.3", "advances")],
          dict(title="Reunión en Bogotá", title_translated="Meeting in Bogotá"), True),
@@ -97,6 +103,11 @@ CASES = [
     ("priority=true&effect=advances", ["F1"]),
     ("priority=true&effect=context", ["F2"]),
     ("section=1.3&place=11", ["F1"]),
+    # the other provision filters of the API (types, time frames, actors as seeded)
+    ("provision_type=HUR", ["F2"]),
+    ("time_frame=long", ["F3", "F2"]),
+    ("time_frame=medium&effect=advances", ["F1"]),
+    ("responsible_actor=Ministerio%20de%20Transporte", ["F1"]),
     # search: accents and case aside, either language, actors too; % and _ are letters
     ("q=bogota", ["F1"]),
     ("q=BOGOT%C3%81", ["F1"]),
