@@ -244,7 +244,7 @@ def test_the_page_links_every_page_above_and_below_the_list(client, written):
     page = client.get(f"{PAGE}?per_page=1&section=1&page=2").get_data(as_text=True)
     top, bottom = _pager(page, "pager-top"), _pager(page, "pager-bottom")
     assert page.index('id="pager-top"') < page.index("<table") < page.index('id="pager-bottom"')
-    assert top == bottom.replace("pager-bottom", "pager-top")
+    assert top.replace("above", "below") == bottom.replace("pager-bottom", "pager-top")
     links = dict((text.strip(), href.replace("&amp;", "&")) for href, text in
                  re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', top))
     for text, number in (("« first", 1), ("‹ previous", 1), ("1", 1), ("3", 3),
