@@ -16,11 +16,13 @@ all together again as known a year ago (`known_at`: events verified by then; the
 events are entered 1-30 days after their date and reviewed 0-30 days after that). Then a
 provision's timeline as its page builds it (the provision with the most events).
 
-Targets (issue 14): each feed case under 150 ms median on SQLite and on PostgreSQL; the
-dashboard's event figures together under 100 ms cold; a provision's timeline under 50 ms.
-Figures printed, never asserted.
+Events hold texts in Spanish with an English translation, naming their municipality (the
+search reads them). Targets (issue 14): each feed case under 150 ms median on SQLite and on
+PostgreSQL; the dashboard's event figures together under 100 ms cold; a provision's timeline
+under 50 ms. Figures printed, never asserted.
 
   .venv/bin/python bench/events.py                                   # SQLite in bench/out/
+  .venv/bin/python bench/events.py --only feed --cases section,tag,priority,search
   .venv/bin/python bench/events.py \
       --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_events
   .venv/bin/python bench/events.py --reuse --only dashboard --only timeline  # no rebuild
@@ -43,6 +45,22 @@ from timing import HEADER, machine_line, measure  # noqa: E402
 SLUG = "colombia-2016-demo"
 EVENTS, SOURCES, LINKS = 50_000, 5_000, 150_000
 EFFECTS = ("advances", "sets_back", "no_effect", "context")
+#: Event texts (original Spanish, English translation), with a municipality's name: what
+#: the feed's search reads.
+TEXTS = (("Entrega de tierras en {place}", "Land handed over in {place}",
+          "Se entregaron {n} hectáreas a familias campesinas de la vereda.",
+          "{n} hectares were handed over to peasant families of the district."),
+         ("Reunión de seguimiento en {place}", "Follow-up meeting in {place}",
+          "La mesa técnica revisó {n} compromisos con la comunidad y la alcaldía.",
+          "The technical table reviewed {n} commitments with the community and the mayor."),
+         ("Instalación del consejo de participación en {place}",
+          "Participation council set up in {place}",
+          "Asistieron {n} delegados de organizaciones sociales y víctimas.",
+          "{n} delegates of social organisations and victims attended."),
+         ("Retraso en la sustitución de cultivos en {place}",
+          "Delay in crop substitution in {place}",
+          "{n} familias no recibieron el pago acordado en el plan de atención inmediata.",
+          "{n} families did not receive the payment agreed in the immediate care plan."))
 KINDS = ("official_document", "gazette", "news", "field_observation", "interview", "report")
 
 
@@ -97,7 +115,8 @@ def _events(rng: random.Random) -> None:
     accord = db.session.scalar(select(Accord).where(Accord.slug == SLUG))
     provisions = list(db.session.scalars(select(Provision.id).where(
         Provision.accord_id == accord.id)))
-    places = list(db.session.scalars(select(Place.id).where(Place.code.like("_____"))))
+    places = db.session.execute(select(Place.id, Place.name).where(Place.code.like("_____"))
+                                ).all()
     days = (date.today() - accord.signed_on).days
     now = datetime.now(timezone.utc)
     sources = [{"id": n, "accord_id": accord.id, "title": f"Source {n}", "kind": rng.choice(KINDS),
@@ -112,9 +131,15 @@ def _events(rng: random.Random) -> None:
         entered = min(now, datetime.combine(on, datetime.min.time(), timezone.utc)
                       + timedelta(days=rng.randint(1, 30), minutes=rng.randrange(1440)))
         verified = rng.random() < .9
+        place_id, place = rng.choice(places)
+        title, title_en, text, text_en = rng.choice(TEXTS)
+        count = rng.randrange(2, 400)
         events.append({"id": n, "accord_id": accord.id, "occurred_on": on,
-                       "title": f"Event {n}", "description": "", "actors": "",
-                       "place_id": rng.choice(places), "origin": "import",
+                       "title": title.format(place=place.title()),
+                       "title_translated": title_en.format(place=place.title()),
+                       "description": text.format(n=count),
+                       "description_translated": text_en.format(n=count), "actors": "",
+                       "place_id": place_id, "origin": "import",
                        "submitted_at": entered,
                        "reviewed_at": min(now, entered + timedelta(days=rng.randint(0, 30)))
                        if verified else None,
@@ -143,6 +168,7 @@ def cases(accord) -> list[tuple[str, dict, int]]:
 
     from tracker.extensions import db
     from tracker.models import Provision
+    from tracker.domain.metrics import Filters
     from tracker.places.lookup import places_by_code
     from tracker.places.models import PlaceGroup
 
@@ -160,7 +186,17 @@ def cases(accord) -> list[tuple[str, dict, int]]:
             ("provision", {"provision_id": provision}, 1),
             ("effect: sets back", {"effect": "sets_back"}, 1),
             ("source kind: gazette", {"source_kind": "gazette"}, 1),
-            ("review state: all", {"states": ("verified", "pending", "rejected")}, 1)]
+            ("review state: all", {"states": ("verified", "pending", "rejected")}, 1),
+            ("section: a point (1)", {"provisions": Filters(section="1")}, 1),
+            ("section: a subtheme (1.3.1)", {"provisions": Filters(section="1.3.1")}, 1),
+            ("tag: gender", {"provisions": Filters(tag="gender")}, 1),
+            ("priority: true", {"provisions": Filters(priority=True)}, 1),
+            ("priority + effect: sets back", {"provisions": Filters(priority=True),
+                                              "effect": "sets_back"}, 1),
+            ("search: a common word (tierras)", {"text": "tierras"}, 1),
+            ("search: a place, no accent (tibu)", {"text": "tibu"}, 1),
+            ("search: English (meeting)", {"text": "meeting"}, 1),
+            ("search: a word in no event", {"text": "zzyzx"}, 1)]
 
 
 def main() -> None:
@@ -171,6 +207,8 @@ def main() -> None:
                         help="time the database built by an earlier run (same code) as it is")
     parser.add_argument("--only", choices=("feed", "dashboard", "timeline"), action="append",
                         help="time only these parts (repeatable; default: all)")
+    parser.add_argument("--cases", default="", help="comma-separated starts of feed case "
+                        "names (e.g. search,section; default: every case)")
     args = parser.parse_args()
     OUT_DIR.mkdir(exist_ok=True)
     from sqlalchemy import select
@@ -187,8 +225,11 @@ def main() -> None:
     with app.app_context():
         accord = db.session.scalar(select(Accord).where(Accord.slug == SLUG))
         if "feed" in parts:
+            wanted = tuple(w.strip() for w in args.cases.split(",") if w.strip())
             print(f"  {'case':<34} {'total':>7} {HEADER}")
             for name, values, page in cases(accord):
+                if wanted and not name.startswith(wanted):
+                    continue
                 chosen = EventFilter(**values)
                 runs, found = measure(lambda: find_events(accord, chosen, page, 50),
                                       args.repeat, "cold", app)

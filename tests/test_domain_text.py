@@ -93,3 +93,12 @@ def test_without_accents_reads_case_and_accents_alike():
 
     assert without_accents("Planeación") == without_accents("PLANEACION") == "planeacion"
     assert without_accents("  Alto  Patía ") == "  alto  patia "  # spaces kept
+
+
+def test_searchable_folds_each_text_on_its_own_line():
+    from tracker.domain.text import searchable
+
+    assert searchable("Reunión en BOGOTÁ", None, "  ", "Meeting in Bogotá") == \
+        "reunion en bogota\nmeeting in bogota"
+    assert searchable() == "" and searchable(None, "") == ""
+    assert "bogota meeting" not in searchable("en Bogotá", "Meeting")  # never across texts

@@ -129,7 +129,7 @@ def test_paging(client, placed):
     ("from=2016-01-01", 400, "before the accord was signed"),
     ("from=01/02/2019", 400, "is not a date"),
     ("from=2020-01-01&to=2019-01-01", 400, "is after"),
-    ("place=99999", 400, "is not a known place code"),
+    ("place=99999", 400, "is neither a known place code nor the exact name"),
     ("group=NOWHERE", 400, "names no group of places"),
     ("provision=zz", 400, "is not a provision of this accord"),
     ("effect=helps", 400, "must be one of advances"),
@@ -203,7 +203,7 @@ def test_pending_files_are_for_those_with_a_role(client, demo, placed, make_user
 
 
 @pytest.mark.parametrize("query, field", [
-    ("place=zzz", "Código del lugar"), ("group=Nope", "Grupo de lugares"),
+    ("place=zzz", "Lugar (código o nombre)"), ("group=Nope", "Grupo de lugares"),
     ("provision=9.9.9", "Disposición"), ("effect=maybe", "Efecto"),
     ("review_state=pending", "Estado de revisión"),
     ("from=2020-01-02&to=2020-01-01", "Desde"),

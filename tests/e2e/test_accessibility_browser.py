@@ -38,6 +38,8 @@ PUBLIC = {
     "provision": f"/accords/{SLUG}/provisions/1.1.1",
     "sections": f"/accords/{SLUG}/sections",
     "events": f"/accords/{SLUG}/events",
+    "events-paged": f"/accords/{SLUG}/events?per_page=1&page=2",  # pagers above and below
+    "error-400-events": f"/accords/{SLUG}/events?place=Bogota&effect=helps",  # the form
     "methodology": "/methodology",
     "cutoffs": f"/accords/{SLUG}/cutoffs",
     "cutoff": f"/accords/{SLUG}/cutoffs/{CUTOFF}",

@@ -53,14 +53,22 @@ FILTERS = [
 ]
 
 EVENT_FILTERS = [
+    _query("q", "Search text, at most 200 characters: events whose title, description (in "
+           "either content language) or actors hold it, accents and case aside (\"bogota\" "
+           "finds \"Bogotá\"); % and _ are ordinary characters.",
+           {"type": "string", "maxLength": 200}),
     _query("from", "Events dated (their start) on or after this date, YYYY-MM-DD.",
            {"type": "string", "format": "date", "pattern": params.DATE_PATTERN}),
     _query("to", "Events dated (their start) on or before this date, YYYY-MM-DD.",
            {"type": "string", "format": "date", "pattern": params.DATE_PATTERN}),
-    _query("place", "Official place code (e.g. DIVIPOLA 19 for Cauca, 19050 for Argelia): "
-           "events at that place or any place under it.", {"type": "string"}),
+    _query("place", "Official place code (e.g. DIVIPOLA 19 for Cauca, 19050 for Argelia), "
+           "or a place's exact name, accents and case aside (Argelia; NAME, PARENT tells "
+           "apart places of one name; a name several places bear is a 400 listing their "
+           "codes): events at that place or any place under it.", {"type": "string"}),
     _query("group", "Name of a group of places (e.g. the PDET subregion CATATUMBO): events "
            "at its member places.", {"type": "string"}),
+] + [{**p, "description": "Events bearing on a provision of this kind (with effect: on "
+                          "the same link). " + p["description"]} for p in FILTERS] + [
     _query("provision", "Provision code: events bearing on it.", {"type": "string"}),
     _query("effect", "Events with a provision link of this effect.",
            {"type": "string", "enum": list(EFFECTS)}),

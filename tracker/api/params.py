@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Callable
 
-from flask import abort, has_request_context, request
+from flask import has_request_context, request
+from werkzeug.exceptions import BadRequest
 
 from ..domain import text as rule
 from ..domain.compare import MAX_YEARS
@@ -48,12 +49,39 @@ def named(name: str) -> str:
     return gettext("“%(field)s”", field=label)  # the reader's quotation marks
 
 
-def bad_request(message: Message | str):
-    """Abort with a 400 whose JSON (or page) carries `message` in the reader's language
-    (a `Message`, translated and filled by `i18n.translate`; English without a catalogue)."""
+class Refused(BadRequest):
+    """A 400 refusing the value of query parameter `parameter` (None: the query as a
+    whole). A page that shows its filters as a form catches it to put the message at the
+    field (`refusals`); elsewhere it is an ordinary 400."""
+
+    def __init__(self, description: str, parameter: str | None = None):
+        super().__init__(description=description)
+        self.parameter = parameter
+
+
+def bad_request(message: Message | str, name: str | None = None):
+    """Raise a 400 (`Refused`, about parameter `name` when given) whose JSON (or page)
+    carries `message` in the reader's language (a `Message`, translated and filled by
+    `i18n.translate`; English without a catalogue)."""
     from ..i18n import translate
 
-    abort(400, description=translate(message))
+    raise Refused(translate(message), name)
+
+
+def refusals(parsers: dict[str, Callable[[], object]]) -> tuple[dict[str, object],
+                                                                  dict[str, str]]:
+    """Run each parser of `parsers` (a name -> a function reading one or more parameters,
+    raising `Refused` for a bad value) and go on past a refusal: (values of the parsers
+    that read well, by the parser's name; message of each refused parameter, by the
+    parameter's name, or the parser's when the refusal names none). How a filter form
+    shows every refused field at once (the events feed)."""
+    values, problems = {}, {}
+    for name, parse in parsers.items():
+        try:
+            values[name] = parse()
+        except Refused as refused:
+            problems.setdefault(refused.parameter or name, refused.description)
+    return values, problems
 
 
 def check_known(allowed: tuple[str, ...]) -> None:
@@ -77,13 +105,15 @@ def value(name: str) -> str | None:
         return None
     if len(values) > 1:
         bad_request(Message(N_("%(name)s is given %(count)s times; give it once"),
-                            name=named(name), count=len(values)))
+                            name=named(name), count=len(values)), name)
     try:
         text = rule.clean_text(values[0], multiline=False)
     except ValueError as exc:
-        bad_request(Message(N_("%(name)s: %(reason)s"), name=named(name), reason=exc.args[0]))
+        bad_request(Message(N_("%(name)s: %(reason)s"), name=named(name), reason=exc.args[0]),
+                    name)
     if not text.strip():
-        bad_request(Message(N_("%(name)s is empty; leave it out instead"), name=named(name)))
+        bad_request(Message(N_("%(name)s is empty; leave it out instead"), name=named(name)),
+                    name)
     return text
 
 
@@ -97,14 +127,14 @@ def as_of(signed_on: date, name: str = "as_of") -> date:
         day = rule.parse_iso_date(text)
     except ValueError:
         bad_request(Message(N_("%(name)s=%(value)s is not a date (use YYYY-MM-DD)"),
-                            name=named(name), value=repr(text)))
+                            name=named(name), value=repr(text)), name)
     if day > date.today():
         bad_request(Message(N_("%(name)s=%(value)s is in the future"), name=named(name),
-                            value=day.isoformat()))
+                            value=day.isoformat()), name)
     if day < signed_on:
         bad_request(Message(N_("%(name)s=%(value)s is before the accord was signed "
                                "(%(signed)s)"), name=named(name), value=day.isoformat(),
-                            signed=signed_on))
+                            signed=signed_on), name)
     return day
 
 
@@ -115,7 +145,7 @@ def boolean(name: str, default: bool | None = None) -> bool | None:
         return default
     if text not in BOOLEANS:
         bad_request(Message(N_("%(name)s=%(value)s must be true or false"), name=named(name),
-                            value=repr(text)))
+                            value=repr(text)), name)
     return BOOLEANS[text]
 
 
@@ -130,12 +160,13 @@ def filters(provisions: list[ProvisionInfo] | Callable[[], list[ProvisionInfo]])
         for name, values_of in _FILTER_VALUES.items():
             if given[name] is not None and given[name] not in values_of(known):
                 bad_request(Message(N_("%(name)s=%(value)s matches no provision of this "
-                                       "accord"), name=named(name), value=repr(given[name])))
+                                       "accord"), name=named(name), value=repr(given[name])),
+                            name)
     frame = value("time_frame")
     if frame is not None and frame not in TIME_FRAMES:
         bad_request(Message(N_("%(name)s=%(value)s must be one of %(allowed)s"),
                             name=named("time_frame"), value=repr(frame),
-                            allowed=", ".join(TIME_FRAMES)))
+                            allowed=", ".join(TIME_FRAMES)), "time_frame")
     return Filters(section=given["section"], tag=given["tag"], priority=boolean("priority"),
                    provision_type=given["provision_type"],
                    responsible_actor=given["responsible_actor"], time_frame=frame)

@@ -191,3 +191,11 @@ def without_accents(text: str) -> str:
     "Planeación", "PLANEACION" and "planeacion" read alike. Spaces are kept as they are."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def searchable(*texts: str | None) -> str:
+    """What a text search looks in: each of `texts` (None and blank ones left out) by
+    `without_accents`, one per line, so a search never matches across two of them. A search
+    holds `without_accents(typed)` (stripped) as a substring of this: "Bogota" finds
+    "Bogotá, D.C.", "tierras" finds "TIERRAS"; either content language of a text matches."""
+    return "\n".join(without_accents(t) for t in texts if t and t.strip())

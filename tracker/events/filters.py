@@ -1,6 +1,13 @@
 """The events feed's query parameters, for the page and the API alike: every bad value is a
-400 naming the parameter (`api.params`); a review state other than verified is for those
-who see the accord's internal record (`permissions.sees_internal`; 403 otherwise)."""
+400 naming the parameter (`api.params.Refused`; the page collects them all, `refusals`); a
+review state other than verified is for those who see the accord's internal record
+(`permissions.sees_internal`; 403 otherwise).
+
+`place` takes a code or a place's exact name (`places.choices.typed_place_code`: accents,
+case and surrounding spaces aside; a name several places bear is a 400 listing their
+codes). `q` is searched for as `domain.text.searchable` says; the provision filters
+(section at any depth, tag, priority, type, actor, time frame) are the dashboard's and the
+API's (`api.params.filters`)."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -8,14 +15,21 @@ from sqlalchemy import select
 from ..api import params
 from ..domain.events import EFFECTS, SOURCE_KINDS
 from ..domain.messages import N_, Message
+from ..domain.text import without_accents
 from ..extensions import db
 from ..models import Accord, Provision
+from ..places.choices import typed_place_code
 from ..places.lookup import country_code, folded, places_by_code
 from ..places.models import PlaceGroup
+from ..queries import provision_infos
 from .queries import REVIEW_STATES, EventFilter
 
-PARAMS = ("from", "to", "place", "group", "provision", "effect", "source_kind", "review_state",
-          "page", "per_page")
+#: What the feed filters by, in the order its form shows them.
+FILTER_PARAMS = ("q", "from", "to", "place", "group") + params.FILTER_PARAMS + (
+    "provision", "effect", "source_kind", "review_state")
+PARAMS = FILTER_PARAMS + ("page", "per_page")
+#: Longest search text read (longer is a 400).
+MAX_SEARCH = 200
 PER_PAGE = 50
 MAX_PER_PAGE = 200
 
@@ -25,7 +39,7 @@ def _choice(name: str, allowed: tuple[str, ...]) -> str | None:
     if given is not None and given not in allowed:
         params.bad_request(Message(N_("%(name)s=%(value)s must be one of %(allowed)s"),
                                    name=params.named(name), value=repr(given),
-                                   allowed=", ".join(allowed)))
+                                   allowed=", ".join(allowed)), name)
     return given
 
 
@@ -36,18 +50,28 @@ def _number(name: str, default: int, high: int) -> int:
     if not given.isdigit() or not 1 <= int(given) <= high:
         params.bad_request(Message(N_("%(name)s=%(value)s must be a whole number from 1 to "
                                       "%(high)s"), name=params.named(name), value=repr(given),
-                                   high=high))
+                                   high=high), name)
     return int(given)
 
 
 def _place_id(accord: Accord) -> int | None:
-    code = params.value("place")
-    if code is None:
+    """The place `place` names: a code (of any kind, the country's too), else what the
+    new-event form takes (`typed_place_code`: a name, "NAME, PARENT", a list entry)."""
+    typed = params.value("place")
+    if typed is None:
         return None
-    found = places_by_code(accord, [code]).get(code)
+    found = places_by_code(accord, [typed.strip()]).get(typed.strip())
     if found is None:
-        params.bad_request(Message(N_("%(name)s=%(value)s is not a known place code"),
-                                   name=params.named("place"), value=repr(code)))
+        try:
+            code = typed_place_code(accord, typed)
+        except ValueError as exc:
+            params.bad_request(Message(N_("%(name)s: %(reason)s"), name=params.named("place"),
+                                       reason=exc.args[0]), "place")
+        found = places_by_code(accord, [code]).get(code)
+    if found is None:
+        params.bad_request(Message(N_("%(name)s=%(value)s is neither a known place code nor "
+                                      "the exact name of a place"),
+                                   name=params.named("place"), value=repr(typed)), "place")
     return found.id
 
 
@@ -63,7 +87,7 @@ def _group_id(accord: Accord) -> int | None:
     found = [gid for gid, held in db.session.execute(query) if folded(held) == folded(name)]
     if len(found) != 1:
         params.bad_request(Message(N_("%(name)s=%(value)s names no group of places"),
-                                   name=params.named("group"), value=repr(name)))
+                                   name=params.named("group"), value=repr(name)), "group")
     return found[0]
 
 
@@ -75,7 +99,8 @@ def _provision_id(accord: Accord) -> int | None:
                                                          Provision.code == code))
     if found is None:
         params.bad_request(Message(N_("%(name)s=%(value)s is not a provision of this accord"),
-                                   name=params.named("provision"), value=repr(code)))
+                                   name=params.named("provision"), value=repr(code)),
+                           "provision")
     return found
 
 
@@ -92,17 +117,56 @@ def _states(internal: bool) -> tuple[str, ...]:
     return REVIEW_STATES if state == "all" else (state,)
 
 
-def from_request(accord: Accord, internal: bool) -> tuple[EventFilter, int, int]:
-    """(filter, page, per_page) from the query string; 400 for any bad value."""
+def _text() -> str | None:
+    """`q`: at most MAX_SEARCH characters, holding something once accents are set aside."""
+    text = params.value("q")
+    if text is None:
+        return None
+    if len(text) > MAX_SEARCH:
+        params.bad_request(Message(N_("%(name)s is longer than %(high)s characters"),
+                                   name=params.named("q"), high=MAX_SEARCH), "q")
+    if not without_accents(text).strip():
+        params.bad_request(Message(N_("%(name)s=%(value)s holds nothing to search for"),
+                                   name=params.named("q"), value=repr(text)), "q")
+    return text.strip()
+
+
+def _dates(accord: Accord) -> tuple:
     since = params.as_of(accord.signed_on, "from") if params.value("from") else None
     until = params.as_of(accord.signed_on, "to") if params.value("to") else None
     if since and until and since > until:
         params.bad_request(Message(N_("%(from)s=%(since)s is after %(to)s=%(until)s"),
                                    since=since, until=until,
-                                   **{"from": params.named("from"), "to": params.named("to")}))
-    chosen = EventFilter(since=since, until=until, place_id=_place_id(accord),
-                         group_id=_group_id(accord), provision_id=_provision_id(accord),
-                         effect=_choice("effect", EFFECTS),
-                         source_kind=_choice("source_kind", SOURCE_KINDS),
-                         states=_states(internal))
-    return chosen, _number("page", 1, 100000), _number("per_page", PER_PAGE, MAX_PER_PAGE)
+                                   **{"from": params.named("from"), "to": params.named("to")}),
+                           "from")
+    return since, until
+
+
+def from_request(accord: Accord, internal: bool,
+                 problems: dict[str, str] | None = None) -> tuple[EventFilter, int, int]:
+    """(filter, page, per_page) from the query string; a 400 (`params.Refused`) for the
+    first bad value, or, given `problems` (a dict), every refused parameter's message put
+    there and the rest read (the filter is then not to be used)."""
+    parsers = {"q": _text, "dates": lambda: _dates(accord),
+               "place": lambda: _place_id(accord), "group": lambda: _group_id(accord),
+               "provisions": lambda: params.filters(lambda: provision_infos(accord.id)),
+               "provision": lambda: _provision_id(accord),
+               "effect": lambda: _choice("effect", EFFECTS),
+               "source_kind": lambda: _choice("source_kind", SOURCE_KINDS),
+               "page": lambda: _number("page", 1, 100000),
+               "per_page": lambda: _number("per_page", PER_PAGE, MAX_PER_PAGE),
+               "review_state": lambda: _states(internal)}  # a 403 is raised, not collected
+    if problems is None:
+        got = {name: parse() for name, parse in parsers.items()}
+    else:
+        got, refused = params.refusals(parsers)
+        problems.update(refused)
+        if refused:
+            return EventFilter(), 1, PER_PAGE
+    since, until = got["dates"]
+    chosen = EventFilter(since=since, until=until, place_id=got["place"],
+                         group_id=got["group"], provision_id=got["provision"],
+                         effect=got["effect"], source_kind=got["source_kind"],
+                         provisions=got["provisions"], text=got["q"],
+                         states=got["review_state"])
+    return chosen, got["page"], got["per_page"]

@@ -14,6 +14,7 @@ from sqlalchemy import (CheckConstraint, Date, ForeignKey, Index, Integer, Large
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.events import EFFECTS, MAX_TITLE, SOURCE_KINDS
+from ..domain.text import searchable
 from ..extensions import db
 from ..models import REVIEW_STATES, Accord, Provision, User, UTCDateTime, one_of, utcnow
 from ..places.models import Place
@@ -84,10 +85,23 @@ class Source(Reviewed, db.Model):
     attachment: Mapped[Attachment | None] = relationship()
 
 
+#: The texts of an event a search looks in (`domain.text.searchable`), in this order.
+SEARCHED = ("title", "title_translated", "description", "description_translated", "actors")
+
+
+def _search_text(context) -> str:
+    """`Event.search_text` from the row being inserted (every way in: the web form, imports,
+    the seed, a restore without the column, a bulk insert)."""
+    row = context.get_current_parameters()
+    return searchable(*(row.get(name) for name in SEARCHED))
+
+
 class Event(Reviewed, db.Model):
     """An implementation event of an accord: a date (or a range `occurred_on`..`ended_on`),
     title and description (in the accord's original language; *_translated in the other),
-    a place, the actors involved, and its review (as a status record's)."""
+    a place, the actors involved, and its review (as a status record's). `search_text`:
+    its SEARCHED texts as a search compares them (`domain.text.searchable`), written once
+    with the row, so a search is one LIKE on one column on SQLite and PostgreSQL alike."""
 
     __tablename__ = "events"
     __table_args__ = (
@@ -117,6 +131,7 @@ class Event(Reviewed, db.Model):
     description_translated: Mapped[str | None] = mapped_column(Text)
     place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"))
     actors: Mapped[str] = mapped_column(Text, default="")
+    search_text: Mapped[str] = mapped_column(Text, default=_search_text, server_default="")
 
     accord: Mapped[Accord] = relationship()
     place: Mapped[Place | None] = relationship()

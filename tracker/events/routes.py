@@ -31,34 +31,59 @@ STATE_LABELS = {"verified": _l("verified"), "pending": _l("pending"),
 DOWNLOAD_POLICY = "sandbox; default-src 'none'"
 
 
-#: The feed form's fields by parameter, as its messages name them.
-PAGE_LABELS = {"from": _l("From"), "to": _l("To"), "place": _l("Place code"),
-               "group": _l("Group of places"), "provision": _l("Provision"),
-               "effect": _l("Effect"), "source_kind": _l("Source kind"),
-               "review_state": _l("Review state")}
+#: The feed form's fields by parameter, as its messages name them (each field's id is its
+#: parameter's name).
+PAGE_LABELS = {"q": _l("Search"), "from": _l("From"), "to": _l("To"),
+               "place": _l("Place (code or name)"), "group": _l("Group of places"),
+               "section": _l("Section"), "tag": _l("Tag"), "priority": _l("Priority"),
+               "provision": _l("Provision"), "effect": _l("Effect"),
+               "source_kind": _l("Source kind"), "review_state": _l("Review state")}
 
 
 @bp.get("/accords/<slug>/events")
 def index(slug: str):
     """The accord's events, filtered and paged as the API's (`events.filters`); the form's
-    blank fields are dropped by a redirect, so a bad value is a 400 naming it."""
+    blank fields are dropped by a redirect. Refused values give the form again (400), each
+    message at its field and in the error summary, and no events (as the dashboard shows
+    a refused date)."""
     accord = visible_accord_or_404(slug)
     given = request.args.to_dict(flat=False)
     if any(not "".join(values).strip() for values in given.values()):
         kept = {k: v for k, v in given.items() if "".join(v).strip()}  # the form's blanks
         return redirect(url_for("events.index", slug=slug, **kept))
     filters.params.field_labels(PAGE_LABELS)
-    filters.params.check_known(filters.PARAMS)
+    _known, problems = filters.params.refusals(
+        {"query": lambda: filters.params.check_known(filters.PARAMS)})
     internal = sees_internal(current_user, accord)
-    chosen, page, per_page = filters.from_request(accord, internal)
-    found = find_events(accord, chosen, page, per_page, internal)
+    if not problems:
+        chosen, page, per_page = filters.from_request(accord, internal, problems)
+    found = None if problems else find_events(accord, chosen, page, per_page, internal)
+    summary = [(name if name in PAGE_LABELS else None, message)  # (field id, message)
+               for name, message in problems.items()]
+    return render_template("events/index.html", accord=accord, found=found, internal=internal,
+                           problems=problems, summary=summary, **_form_choices(accord)), \
+        400 if problems else 200
+
+
+def _form_choices(accord) -> dict:
+    """What the feed's form offers: groups of places, places (the new-event form's list),
+    sections, tags, effects, source kinds, review states; and the reader's language."""
+    from ..dashboard.board import natural
+    from ..i18n import section_options
+    from ..places.choices import place_entries
+    from ..queries import provision_infos
+
     country = country_code(accord)
     groups = db.session.scalars(select(PlaceGroup).where(PlaceGroup.country == country)
                                 .order_by(PlaceGroup.kind, PlaceGroup.name)).all() \
         if country else []
-    return render_template("events/index.html", accord=accord, found=found, internal=internal,
-                           groups=groups, effects=EFFECT_LABELS, kinds=SOURCE_KIND_LABELS,
-                           states=STATE_LABELS, lang=str(get_locale()))
+    infos = provision_infos(accord.id)
+    codes = sorted({c for p in infos for c in p.section_path}, key=natural)
+    return dict(groups=groups, places=place_entries(accord),
+                sections=section_options(accord, codes),
+                tags=sorted({t for p in infos for t in p.tags}), effects=EFFECT_LABELS,
+                kinds=SOURCE_KIND_LABELS, states=STATE_LABELS, lang=str(get_locale()),
+                labels=PAGE_LABELS)
 
 
 def _may_download(accord, source: Source) -> bool:

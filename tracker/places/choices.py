@@ -37,10 +37,11 @@ def place_entries(accord: Accord) -> list[str]:
 
 def typed_place_code(accord: Accord, typed: str) -> str | None:
     """The place code meant by `typed` (None when blank): its first word when that is an
-    offered place's code; else the code of the one place named as typed (accents and case
-    aside), "NAME, PARENT" telling apart places of the same name; else the first word as
-    typed, which the event rules report as an unknown code. Raises ValueError(Message)
-    when the name fits several places."""
+    offered place's code; else the code of the one place whose whole name is `typed`
+    (accents, case and surrounding spaces aside: "Bogota, D.C." is "BOGOTÁ, D.C.", "Bogota"
+    is no place); else, typed "NAME, PARENT", the one place of that name under that parent;
+    else the first word as typed, which the event rules report as an unknown code. Raises
+    ValueError(Message) listing the codes when the name fits several places."""
     typed = (typed or "").strip()
     if not typed:
         return None
@@ -48,9 +49,13 @@ def typed_place_code(accord: Accord, typed: str) -> str | None:
     offered = _offered(accord)
     if any(code == first for code, *_rest in offered):
         return first
-    name, _, parent = (folded(part) for part in typed.partition(","))
-    found = sorted({code for code, place, _kind, up in offered
-                    if folded(place) == name and (not parent or folded(up or "") == parent)})
+    whole = folded(typed)
+    found = sorted({code for code, place, _kind, _up in offered if folded(place) == whole})
+    splits = [(folded(typed[:at]), folded(typed[at + 1:]))  # at each comma: names may
+              for at, char in enumerate(typed) if char == ","]  # hold one ("BOGOTÁ, D.C.")
+    if not found and splits:
+        found = sorted({code for code, place, _kind, up in offered
+                        if (folded(place), folded(up or "")) in splits})
     if len(found) > 1:
         raise ValueError(Message(N_("several places are named %(name)s: choose one from the "
                                     "list or type its code (%(codes)s)"),

@@ -12,7 +12,7 @@ from .. import services, tagging
 from ..accords.routes import visible_accord_or_404
 from ..domain.metrics import Filters
 from ..domain.rules import Submission
-from ..domain.text import parse_int, without_accents
+from ..domain.text import parse_int, searchable, without_accents
 from ..domain.timeline import timeline
 from ..events import citations
 from ..events.models import Event
@@ -139,7 +139,7 @@ def _search(accord_id: int, chosen, text: str):
     """The provisions of `chosen` whose code or text, in either content language, holds
     `text` (without case or accents, the same on SQLite and PostgreSQL: compared here)."""
     needle = without_accents(text)
-    texts = {pid: without_accents(original or "") + "\n" + without_accents(translated or "")
+    texts = {pid: searchable(original, translated)
              for pid, original, translated in db.session.execute(
                  select(Provision.id, Provision.text, Provision.text_translated)
                  .where(Provision.accord_id == accord_id))}
