@@ -94,6 +94,8 @@ def test_a_coordinators_event_is_verified_and_may_cite_an_existing_source(
     ({"ended_on": ["2019-03-01"]}, "ended_on", "before the date"),
     ({"place": ["99999"]}, "place", "not a known place code"),
     ({"place": ["Bolívar"]}, "place", "several places"),
+    ({"place": ["Ciudad Inexistente"]}, "place",
+     "no place is named or coded &#39;Ciudad Inexistente&#39;"),
     ({"provision_1": ["99.99.99"]}, "provision_1", "No provision 99.99.99"),
     ({"provision_1": [""], "provision_2": [""]}, "provision_1",
      "at least one provision"),
@@ -102,7 +104,8 @@ def test_a_coordinators_event_is_verified_and_may_cite_an_existing_source(
       "source_date": [""], "source_url": [""], "source_language": [""]}, "cited",
      "at least one source"),
     ({"source_title": [""]}, "source_title", "required"),
-    ({"source_kind": [""]}, "source_kind", "unknown source kind"),
+    ({"source_kind": [""]}, "source_kind",
+     "the kind of source is required: choose one of official document, gazette, news"),
     ({"source_url": ["javascript:alert(1)"]}, "source_url", ""),
 ])
 def test_bad_input_re_renders_the_form_naming_the_field_and_writes_nothing(
@@ -162,6 +165,57 @@ def test_the_form_submitted_as_shown_writes_nothing(client, demo, make_user, log
     assert row_counts() == before
 
 
+def test_every_problem_is_reported_at_once_the_file_among_them(client, demo, make_user,
+                                                               login, row_counts):
+    """Rows, rules beyond the form's own, the place and the attached file in one answer."""
+    login(make_user("editor", demo))
+    before = row_counts()
+    data = _filled(client, demo, provision_1=["99.99.99"], occurred_on=["2010-01-01"],
+                   place=["Ciudad Inexistente"], source_url=["javascript:alert(1)"])
+    response = _post(client, data, (EXE, "informe.pdf"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    for field in ("provision_1", "occurred_on", "place", "source_url", "source_file"):
+        assert f'href="#{field}"' in html, field
+    assert "No provision 99.99.99" in html and "before the accord was signed" in html
+    assert "program" in html and "Ciudad Inexistente&#39;" in html
+    assert 'value="Ciudad Inexistente"' in html  # the whole typed value is kept
+    assert row_counts() == before
+
+
+def test_a_file_over_the_limit_is_reported_with_the_other_problems(app, client, demo,
+                                                                   make_user, login,
+                                                                   monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_ATTACHMENT_BYTES", 1000)
+    login(make_user("editor", demo))
+    response = _post(client, _filled(client, demo, title=[""]),
+                     (PDF + b"\0" * 2000, "grande.pdf"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert 'href="#title"' in html and "the limit is 1000" in html
+
+
+@pytest.mark.parametrize("typed", ["Bogotá", "bogota", "BOGOTA, D.C.", "  Bogotá  "])
+def test_a_place_is_found_by_its_name_accents_and_case_aside(client, demo, make_user, login,
+                                                              typed):
+    login(make_user("coordinator", demo))
+    response = _post(client, _filled(client, demo, place=[typed]))
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    event = db.session.scalars(select(Event).order_by(Event.id.desc())).first()
+    assert event.place.code == "11001"  # the municipality: the department is the same land
+
+
+def test_an_ambiguous_name_lists_each_place_with_its_code_and_department(client, demo,
+                                                                          make_user, login):
+    login(make_user("editor", demo))
+    response = _post(client, _filled(client, demo, place=["boyaca"]))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "15 BOYACÁ; 15104 BOYACÁ, BOYACÁ" in html
+    response = _post(client, _filled(client, demo, place=["Boyacá, Boyacá"]))
+    assert response.status_code == 303
+
+
 def test_only_editors_of_the_accord_enter_events(client, demo, make_user, login):
     assert client.get(URL).status_code == 302  # to the login page
     login(make_user("viewer", demo))
@@ -190,6 +244,12 @@ def test_the_form_and_its_refusals_are_in_spanish(client, demo, make_user, login
     refused = client.post(URL, data=data, headers={"Accept-Language": "es"},
                           content_type="multipart/form-data").get_data(as_text=True)
     assert "varios lugares se llaman Bolívar" in refused
+    data.update(place="Ciudad Inexistente", source_kind="")
+    refused = client.post(URL, data=data, headers={"Accept-Language": "es"},
+                          content_type="multipart/form-data").get_data(as_text=True)
+    assert "Ciudad Inexistente" in refused and "ningún lugar" in refused
+    assert "documento oficial, diario oficial, noticia" in refused
+    assert "official_document" not in refused.split("<select")[0]
 
 
 def test_an_expired_form_comes_back_with_the_input_kept(app, client, demo, make_user, login,

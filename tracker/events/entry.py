@@ -3,7 +3,7 @@ on (each with its effect) and its sources (cited, or one new with an attached fi
 Editors' events wait for a coordinator's review; a coordinator's own are verified."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
@@ -126,6 +126,31 @@ def _input(form: EventForm, accord: Accord, sources: list[Source]) -> EventInput
                       actors=form.actors.data or "")
 
 
+def _attachment_error(form: EventForm, exc: Exception) -> int:
+    """Show why the attached file is refused at its field; the status: 413 over the size
+    limit, else 400."""
+    if isinstance(exc, files.TooLarge):
+        _error(form, "source_file", _("The file has %(size)s bytes; the limit is %(limit)s.",
+                                      size=exc.size, limit=exc.limit))
+        return 413
+    _error(form, "source_file", exc.reason)
+    return 400
+
+
+def _check_attachment(form: EventForm, item: EventInput) -> int:
+    """Check the new source's attached file by its content beside every other check, so a
+    refused file is named with the rest: the status to answer (413 for a file over the
+    limit, else 400 when anything is wrong)."""
+    for source in item.sources:
+        if isinstance(source, NewSource) and source.attachment is not None:
+            try:
+                files.media_type(source.attachment.content,
+                                 current_app.config["MAX_ATTACHMENT_BYTES"])
+            except (files.TooLarge, files.Refused) as exc:
+                return _attachment_error(form, exc)
+    return 400
+
+
 def _show_problems(form: EventForm, errors: dict, *, beside: bool = False) -> None:
     """Show the rules' `errors` at their fields; `beside`: only at fields showing none yet
     (the form's own checks found those first)."""
@@ -153,25 +178,20 @@ def new(slug: str):
     form = _form(accord, sources)
     if request.method == "GET":
         return _page(accord, form)
-    if not form.validate_on_submit():
-        # every problem at once: the rows', the place's and the rules' beside the form's own
-        _show_problems(form, event_problems(_input(form, accord, sources)), beside=True)
-        return _page(accord, form, 400)
+    form.validate_on_submit()
+    # every problem at once: the form's own, the rows', the place's, the rules' and the file's
     item = _input(form, accord, sources)
+    _show_problems(form, event_problems(item), beside=True)
+    status = _check_attachment(form, item)
     if any(field.errors for field in form):
-        return _page(accord, form, 400)
+        return _page(accord, form, status)
     try:
         event = submit_event(item, verified=can_review(current_user, accord))
     except Invalid as exc:
         _show_problems(form, exc.errors)
         return _page(accord, form, 400)
-    except files.TooLarge as exc:
-        _error(form, "source_file", _("The file has %(size)s bytes; the limit is %(limit)s.",
-                                      size=exc.size, limit=exc.limit))
-        return _page(accord, form, 413)
-    except files.Refused as exc:
-        _error(form, "source_file", exc.reason)
-        return _page(accord, form, 400)
+    except (files.TooLarge, files.Refused) as exc:  # checked above: only if it changed
+        return _page(accord, form, _attachment_error(form, exc))
     except NotPending:
         return _page(accord, form, 409, _("A source you cited was reviewed meanwhile. "
                                           "Check the sources and submit again."))

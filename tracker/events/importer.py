@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select
 
-from ..domain.events import EFFECTS, SOURCE_KINDS
+from ..domain.events import SOURCE_KIND_NAMES, SOURCE_KINDS, names_of
+from ..domain.text import without_accents
 from ..domain.messages import Message, N_
 from ..extensions import db
 from ..models import Accord
@@ -33,11 +34,19 @@ OPTIONAL = ("effect", "end_date", "actors", "source_kind", "title_translated",
             "description_translated")
 DEFAULT_EFFECT = "context"
 DEFAULT_SOURCE_KIND = "report"
-#: Effects and source kinds as people write them -> the stored value.
-EFFECT_NAMES = {**{e: e for e in EFFECTS}, "sets back": "sets_back", "no effect": "no_effect",
-                "avanza": "advances", "retrocede": "sets_back", "sin efecto": "no_effect",
-                "contexto": "context"}
-KIND_NAMES = {**{k: k for k in SOURCE_KINDS}, **{k.replace("_", " "): k for k in SOURCE_KINDS}}
+#: Effects and source kinds as people write them (codes, English and Spanish names; accents
+#: and case aside, a hyphen as a space) -> the stored value.
+EFFECT_NAMES = {without_accents(name): code for code, names in {
+    "advances": ("advances", "avanza"), "sets_back": ("sets back", "retrocede"),
+    "no_effect": ("no effect", "no effect on the level", "sin efecto",
+                  "sin efecto en el nivel"),
+    "context": ("context", "contexto")}.items() for name in (code, *names)}
+KIND_NAMES = {without_accents(name): code for code, names in {
+    "official_document": ("official document", "documento oficial"),
+    "gazette": ("gazette", "diario oficial"), "news": ("news", "noticia", "noticias"),
+    "field_observation": ("field observation", "observación de campo"),
+    "interview": ("interview", "entrevista"), "report": ("report", "informe")}.items()
+    for name in (code, *names)}
 
 
 @dataclass
@@ -148,10 +157,12 @@ class _Reader:
     def _item(self, number: int, values: dict) -> EventInput | None:
         dates = [self._date(number, values, c) for c in ("date", "end_date", "source_date")]
         links = self._links(number, values)
-        kind = KIND_NAMES.get((values.get("source_kind") or DEFAULT_SOURCE_KIND).lower())
+        kind = KIND_NAMES.get(without_accents(values.get("source_kind") or DEFAULT_SOURCE_KIND)
+                              .strip())
         if kind is None:
             self._fail(number, N_("source_kind: unknown kind %(kind)r: use one of %(known)s"),
-                       kind=values["source_kind"], known=", ".join(SOURCE_KINDS))
+                       kind=values["source_kind"],
+                       known=names_of(SOURCE_KINDS, SOURCE_KIND_NAMES))
         if False in dates or links is None or kind is None:
             return None
         return EventInput(
@@ -168,7 +179,8 @@ class _Reader:
         if unknown:
             self._fail(number, N_("provision_codes: unknown provision code(s) %(codes)s"),
                        codes=", ".join(unknown))
-        effects = [EFFECT_NAMES.get(e.strip().lower().replace("-", " "), e.strip())
+        effects = [EFFECT_NAMES.get(without_accents(e.strip()).replace("-", " "),
+                                    e.strip())
                    for e in (values.get("effect") or DEFAULT_EFFECT).split(";")]
         if len(effects) == 1:
             effects = effects * len(codes)
