@@ -86,6 +86,58 @@ def test_a_coordinators_event_is_verified_and_may_cite_an_existing_source(
     assert [link.source_id for link in event.source_links] == [source.id]
 
 
+def _sources(demo, count: int) -> list[Source]:
+    """`count` registered sources of the demo accord, dated a day apart (the last newest)."""
+    sources = []
+    for number in range(count):
+        event = submit_event(event_input(demo, sources=[new_source(
+            title=f"Informe {number:02d}", attachment=None,
+            published_on=date(2019, 1, 1) + timedelta(days=number))]))
+        sources.append(event.source_links[0].source)
+    return sources
+
+
+def test_a_long_register_offers_the_recent_sources_and_a_searchable_list(
+        client, demo, make_user, login):
+    """Citing sources fits a phone: the 8 newest as checkboxes, every offered source in the
+    list suggested while typing (a datalist: no script), dates in the reader's format."""
+    sources = _sources(demo, 20)
+    login(make_user("coordinator", demo))
+    html = client.get(URL, headers={"Accept-Language": "es"}).get_data(as_text=True)
+    form = next(f for f in parse(html).forms if any(c.name == "title" for c in f.controls))
+    ticks = [c for c in form.controls if c.name == "cited"]
+    assert [int(c.attrs["value"]) for c in ticks] == [s.id for s in sources[::-1][:8]]
+    assert html.count('<option value="#') == 20 and 'list="source-list"' in html
+    assert "Informe 19 · informe · Procuraduría · 20 ene 2019" in html
+    assert "2019-01-20" not in html
+    oldest, older = sources[0], sources[1]
+    data = _filled(client, demo, source_title=[""], source_kind=[""], source_publisher=[""],
+                   source_date=[""], source_url=[""], source_language=[""],
+                   cited=[str(sources[-1].id)],
+                   cited_other=[f"#{oldest.id} Informe 00 · informe; {older.id}"])
+    response = _post(client, data)
+    assert response.status_code == 303, response.get_data(as_text=True)[:3000]
+    event = db.session.scalar(select(Event).order_by(Event.id.desc()))
+    assert sorted(link.source_id for link in event.source_links) == sorted(
+        [sources[-1].id, oldest.id, older.id])
+
+
+@pytest.mark.parametrize("typed, words", [
+    ("#999999", "No source #999999 is registered for this accord."),
+    ("Informe sin número", "&#39;Informe sin número&#39; is not a source"),
+])
+def test_a_typed_source_that_is_not_registered_is_named(client, demo, make_user, login,
+                                                        row_counts, typed, words):
+    _sources(demo, 9)
+    login(make_user("editor", demo))
+    before = row_counts()
+    response = _post(client, _filled(client, demo, cited_other=[typed]))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and words in html and 'href="#cited_other"' in html
+    assert f'value="{typed}"' in html
+    assert row_counts() == before
+
+
 @pytest.mark.parametrize("changes, field, words", [
     ({"title": [""]}, "title", "required"),
     ({"occurred_on": [(date.today() + timedelta(days=2)).isoformat()]}, "occurred_on",

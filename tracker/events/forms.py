@@ -18,8 +18,11 @@ from ..forms import FlaskForm
 
 #: Provision rows shown on the form (an event bearing on more is entered in a file import).
 LINK_ROWS = 6
-#: The existing sources offered to cite, newest first.
+#: The existing sources offered to cite, newest first: the first RECENT_SOURCES as
+#: checkboxes, all of them in the list suggested as one types in `cited_other` (a datalist:
+#: searchable by title on any browser, phones included, with no script).
 MAX_SOURCES_OFFERED = 200
+RECENT_SOURCES = 8
 
 
 class CheckboxesField(SelectMultipleField):
@@ -41,7 +44,9 @@ class EventForm(FlaskForm):
     place = StringField(_l("Place (code or name of the municipality or department)"),
                         validators=[Optional(), Length(max=300)])
     actors = TextAreaField(_l("Actors involved"), validators=[Optional(), Length(max=MAX_ACTORS)])
-    cited = CheckboxesField(_l("Sources already registered"), validators=[Optional()])
+    cited = CheckboxesField(_l("Most recent sources"), validators=[Optional()])
+    cited_other = StringField(_l("Other registered sources"),
+                              validators=[Optional(), Length(max=500)])
     source_title = StringField(_l("Title of the new source"),
                                validators=[Optional(), Length(max=MAX_TITLE)])
     source_kind = SelectField(_l("Kind of source"), validators=[Optional()])
@@ -54,7 +59,7 @@ class EventForm(FlaskForm):
 
     def fill(self, effects: dict, kinds: dict, languages: dict, sources) -> None:
         """The choices: `effects` and `kinds` key -> label, `languages` code -> name,
-        `sources` the (id, label) of the sources that may be cited."""
+        `sources` the (id, label) of the most recent sources that may be cited."""
         for number, (provision, effect) in enumerate(self.links(), start=1):
             provision.label.text = str(_l("Provision %(number)d: code", number=number))
             effect.label.text = str(_l("Provision %(number)d: effect on its level",
