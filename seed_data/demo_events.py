@@ -24,7 +24,8 @@ CITATIONS_CSV = HERE / "colombia_demo" / "record_events.csv"
 CITATION_COLUMNS = ["provision_code", "effective_on", "event_date", "event_title"]
 EVENT_COLUMNS = ["date", "title", "description", "place_code", "provision_codes", "effect",
                  "actors", "source_title", "source_url", "source_date", "publisher",
-                 "source_kind", "title_translated", "description_translated"]
+                 "source_kind", "source_language", "title_translated",
+                 "description_translated"]
 SEED = 20161125  # its own sequence: the structure and statuses do not move
 LEAD_DAYS = 30
 MAX_LINKS = 6
@@ -107,6 +108,7 @@ def _event(rng, number: int, when: date, point: str, codes: list[str], effect: s
             "source_title": f"Illustrative source for event {number}", "source_url": "",
             "source_date": (when + timedelta(days=rng.randrange(0, 8))).isoformat(),
             "publisher": "Illustrative publisher", "source_kind": kind,
+            "source_language": "en",  # the illustrative sources' titles are English
             "title_translated": (f"Evento ilustrativo {number}: {es.lower()} el punto {point} "
                                  f"en {where}"),
             "description_translated": (f"Sustituto ILUSTRATIVO, no un evento real: "

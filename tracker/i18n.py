@@ -272,6 +272,11 @@ def language_marker(item, field: str) -> Markup:
     return _marker(shown.language) if shown.foreign else Markup("")
 
 
+def language_badge(language: str) -> Markup:
+    """The "[ES]" / "[EN]" marker of text written in `language`, for a page."""
+    return _marker(language)
+
+
 def _marker(language: str) -> Markup:
     return Markup('<span class="badge lang" title="{why}"><span aria-hidden="true">[{code}]'
                   '</span><span class="visually-hidden">({why})</span></span>').format(
@@ -312,6 +317,19 @@ def shown_texts(texts: dict[str, str | None], original_language: str) -> bilingu
     other = bilingual.other(original_language)
     return bilingual.for_reader(texts.get(original_language), texts.get(other),
                                 original_language, str(get_locale()))
+
+
+def source_shown(title: str, language: str | None) -> bilingual.Shown:
+    """A source's title (held in one language only: the source's own, `language`, ISO
+    639-1 or None) for the reader: foreign when that is the other content language, so pages
+    (`shown_html`) and plain text (`marked_text`) mark it "[EN]" / "[ES]"."""
+    from flask_babel import get_locale
+
+    reader = str(get_locale())
+    language = (language or "").lower()
+    foreign = language in bilingual.LANGUAGES and reader in bilingual.LANGUAGES \
+        and language != reader
+    return bilingual.Shown(title, language or reader, foreign)
 
 
 def event_option(event, width: int = 120) -> str:

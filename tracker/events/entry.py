@@ -13,7 +13,7 @@ from sqlalchemy import or_, select
 from ..accords.routes import visible_accord_or_404
 from ..domain.messages import N_
 from ..extensions import db
-from ..i18n import LANGUAGE_NAMES, review_state, translate
+from ..i18n import LANGUAGE_NAMES, marked_text, review_state, source_shown, translate
 from ..models import Accord, Provision
 from ..permissions import can_edit, can_edit_some, can_review, require
 from ..places.choices import place_entries, typed_place_code
@@ -49,7 +49,8 @@ def offered_sources(accord: Accord) -> list[Source]:
 
 def _source_label(source: Source) -> str:
     """"title · kind · publisher · date · review state" (date in the reader's format)."""
-    parts = [source.title, str(SOURCE_KIND_LABELS.get(source.kind, source.kind))]
+    parts = [marked_text(source_shown(source.title, source.language)),
+             str(SOURCE_KIND_LABELS.get(source.kind, source.kind))]
     if source.publisher:
         parts.append(source.publisher)
     if source.published_on:

@@ -5,8 +5,8 @@ Columns (any order and case): date, title, description, place_code, provision_co
 (`;`-separated), source_title, source_url, source_date, publisher; optionally effect (one
 for every provision of the row, or one per code, `;`-separated, in the same order; default
 "context", which claims nothing about the level), end_date, actors, source_kind (default
-"report"), title_translated and description_translated (in the accord's other content
-language). Rows naming the same source (title, link, date, publisher, kind) cite one source,
+"report"), source_language (ISO 639-1, e.g. "es"), title_translated and
+description_translated (in the accord's other content language). Rows naming the same source (title, link, date, publisher, kind) cite one source,
 and a source already held identically is cited, not repeated; a row repeating an event
 already held (same date, title and place, not rejected) is skipped, so importing the same
 file again writes nothing.
@@ -30,8 +30,8 @@ from .services import EventInput, NewSource, problems, submit_events
 
 REQUIRED = ("date", "title", "description", "place_code", "provision_codes", "source_title",
             "source_url", "source_date", "publisher")
-OPTIONAL = ("effect", "end_date", "actors", "source_kind", "title_translated",
-            "description_translated")
+OPTIONAL = ("effect", "end_date", "actors", "source_kind", "source_language",
+            "title_translated", "description_translated")
 DEFAULT_EFFECT = "context"
 DEFAULT_SOURCE_KIND = "report"
 #: Effects and source kinds as people write them (codes, English and Spanish names; accents
@@ -197,7 +197,8 @@ class _Reader:
         if key not in self.sources:
             self.sources[key] = self._held_source(key) or NewSource(
                 title=values["source_title"], kind=kind, publisher=values["publisher"],
-                published_on=published_on, url=values["source_url"] or None)
+                published_on=published_on, url=values["source_url"] or None,
+                language=(values.get("source_language") or "").lower() or None)
         return self.sources[key]
 
     def _held_source(self, key: tuple) -> Source | None:
