@@ -591,22 +591,25 @@ def events_map(points: Sequence[Mapping], labels: Mapping, fmt: str = "png",
         fig.set_figheight(6.5)
     handles = []
     if outline:
-        handles.append(ax.scatter([p[0] for p in outline], [p[1] for p in outline], s=3,
-                                  color="#C8C8C8", linewidths=0,
+        handles.append(ax.scatter([p[0] for p in outline], [p[1] for p in outline], s=4,
+                                  color="#B0B0B0", linewidths=0,
                                   label=labels.get("outline", "")))
     if points:
         most = max(p["events"] for p in points)
-        scale = 400 / most
+        scale = (400 if size == "wide" else 150) / most  # the largest dot's area (pt²)
         ax.scatter([p["longitude"] for p in points], [p["latitude"] for p in points],
                    s=[max(12, p["events"] * scale) for p in points], color=LEVEL_COLOURS[3],
                    alpha=0.6, edgecolors="white", linewidths=0.5, label=labels["legend"])
-        for p in points[:named]:
-            ax.annotate(f"{p['name'].title()} ({p['events']})", (p["longitude"], p["latitude"]),
-                        xytext=(5, 5), textcoords="offset points",
-                        fontsize=_font(fig, "value"), color=INK)
-        sizes, title = _size_handles(ax, most, scale, labels["legend"])
         lons = [p["longitude"] for p in points] + [p[0] for p in outline]
         lats = [p["latitude"] for p in points] + [p[1] for p in outline]
+        middle = (min(lons) + max(lons)) / 2
+        for p in points[:named]:  # a name east of the middle runs west: never off the edge
+            east = p["longitude"] > middle
+            ax.annotate(f"{p['name'].title()} ({p['events']})", (p["longitude"], p["latitude"]),
+                        xytext=(-5 if east else 5, 5), textcoords="offset points",
+                        ha="right" if east else "left", fontsize=_font(fig, "value"),
+                        color=INK)
+        sizes, title = _size_handles(ax, most, scale, labels["legend"])
         pad = 1.0
         ax.set_xlim(min(lons) - pad, max(max(lons) + pad, min(lons) + 4))
         ax.set_ylim(min(lats) - pad, max(max(lats) + pad, min(lats) + 4))
@@ -617,7 +620,10 @@ def events_map(points: Sequence[Mapping], labels: Mapping, fmt: str = "png",
         axis.set_major_formatter(lambda value, _pos: _figure_text(value, labels))
     _no_data(ax, labels, not points)
     _axis_labels(ax, labels)
-    if points:
+    if points and size == "narrow":  # above the plot, as every chart's on a phone
+        _legend(ax, sizes + handles)
+        ax.get_legend().set_title(title, prop={"size": _font(fig, "value")})
+    elif points:  # at the bottom left: the Pacific on a map of Colombia
         legend = ax.legend(handles=sizes + handles, title=title, loc="lower left",
                            fontsize=_font(fig, "value"), title_fontsize=_font(fig, "value"),
                            framealpha=0.9, labelspacing=1.0, borderpad=0.8)
