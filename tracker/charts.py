@@ -571,7 +571,7 @@ def events_per_month(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png",
 
 def _size_handles(ax, most: int, scale: float, label: str):
     """A legend of dot sizes: 1, about half the most and the most events."""
-    counts = sorted({1, max(1, round(most / 2)), most})
+    counts = sorted({1, (most + 1) // 2, most})
     return [ax.scatter([], [], s=max(12, n * scale), color=LEVEL_COLOURS[3], alpha=0.6,
                        edgecolors="white", linewidths=0.5, label=str(n)) for n in counts], label
 
