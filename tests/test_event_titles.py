@@ -84,18 +84,13 @@ def test_workbooks_in_spanish_give_spanish_titles_or_mark_them(client, demo, tit
     assert ("Council met in Tibú [EN]", "First. [EN]") in shown
 
 
-def test_a_source_title_in_the_other_language_is_marked(client, demo, titled, make_user,
-                                                        login):
-    """A source's title is held in its own language (the source's): marked where a reader
-    of the other language sees it, in the new-event form's checkboxes and on pages."""
+def test_the_report_workbook_marks_source_titles_in_the_other_language(client, demo, titled,
+                                                                        make_user, login):
     login(make_user("coordinator", demo))
-    code = demo.provisions[0].code
-    form = client.get(f"/accords/{SLUG}/events/new").get_data(as_text=True)
-    assert "Informe de seguimiento [ES] · report · Procuraduría · Mar 5, 2019" in form
-    spanish = client.get(f"/accords/{SLUG}/events/new", headers=ES).get_data(as_text=True)
-    assert "Informe de seguimiento · informe · Procuraduría · 5 mar 2019" in spanish
-    marked = '<span lang="es">Informe de seguimiento</span></a> <span class="badge lang"'
-    for url in (f"/accords/{SLUG}/events?review_state=all",
-                f"/accords/{SLUG}/provisions/{code}", "/review"):
-        assert marked in client.get(url).get_data(as_text=True), url
-        assert marked not in client.get(url, headers=ES).get_data(as_text=True), url
+    url = f"/accords/{SLUG}/report.xlsx?as_of=2020-01-01"
+    for headers, sheet, column, title in (
+            ({}, "Sources", "Title", "Informe de seguimiento [ES]"),
+            (ES, "Fuentes", "Título", "Informe de seguimiento")):
+        book = load_workbook(io.BytesIO(client.get(url, headers=headers).data), read_only=True)
+        rows = list(book[sheet].iter_rows(values_only=True))
+        assert {r[rows[0].index(column)] for r in rows[1:]} == {title}

@@ -129,12 +129,14 @@ def source_rows(accord: Accord, as_of, internal: bool) -> list[dict]:
 
 
 def readable_sources(rows: Iterable[dict]) -> Iterator[dict]:
-    """Source rows with kind, shared and review state in the reader's language."""
-    from ..i18n import stored_word, yes_no
+    """Source rows with kind, shared and review state in the reader's language, the title
+    marked "[EN]" / "[ES]" when the source is in the other language (`i18n.source_shown`)."""
+    from ..i18n import marked_text, source_shown, stored_word, yes_no
     from .routes import SOURCE_KIND_LABELS
 
     for row in rows:
-        yield {**row, "kind": str(SOURCE_KIND_LABELS.get(row["kind"], row["kind"])),
+        yield {**row, "title": marked_text(source_shown(row["title"], row["language"])),
+               "kind": str(SOURCE_KIND_LABELS.get(row["kind"], row["kind"])),
                "shared": yes_no(row["shared"] == "yes"),
                "review_state": stored_word(row["review_state"])}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..api import params
-from ..domain.events import EFFECTS, SOURCE_KINDS
+from ..domain.events import EFFECT_NAMES, EFFECTS, SOURCE_KIND_NAMES, SOURCE_KINDS
 from ..domain.messages import N_, Message
 from ..extensions import db
 from ..models import Accord, Provision
@@ -20,13 +20,26 @@ PER_PAGE = 50
 MAX_PER_PAGE = 200
 
 
-def _choice(name: str, allowed: tuple[str, ...]) -> str | None:
+def _choice(name: str, allowed: tuple[str, ...], names: dict | None = None) -> str | None:
+    """The parameter's value, one of `allowed`; else a 400 listing them, each by its name
+    in the reader's language (`names`: value -> N_ name) with the value to write after it
+    where the two differ ("retrocede (sets_back)")."""
     given = params.value(name)
     if given is not None and given not in allowed:
         params.bad_request(Message(N_("%(name)s=%(value)s must be one of %(allowed)s"),
                                    name=params.named(name), value=repr(given),
-                                   allowed=", ".join(allowed)))
+                                   allowed=_listed(allowed, names or {})))
     return given
+
+
+def _listed(allowed: tuple[str, ...], names: dict) -> str:
+    from flask_babel import gettext
+
+    shown = []
+    for value in allowed:
+        label = gettext(names[value]) if value in names else value
+        shown.append(label if label == value else f"{label} ({value})")
+    return ", ".join(shown)
 
 
 def _number(name: str, default: int, high: int) -> int:
@@ -102,7 +115,7 @@ def from_request(accord: Accord, internal: bool) -> tuple[EventFilter, int, int]
                                    **{"from": params.named("from"), "to": params.named("to")}))
     chosen = EventFilter(since=since, until=until, place_id=_place_id(accord),
                          group_id=_group_id(accord), provision_id=_provision_id(accord),
-                         effect=_choice("effect", EFFECTS),
-                         source_kind=_choice("source_kind", SOURCE_KINDS),
+                         effect=_choice("effect", EFFECTS, EFFECT_NAMES),
+                         source_kind=_choice("source_kind", SOURCE_KINDS, SOURCE_KIND_NAMES),
                          states=_states(internal))
     return chosen, _number("page", 1, 100000), _number("per_page", PER_PAGE, MAX_PER_PAGE)
