@@ -232,6 +232,11 @@ def test_every_problem_is_reported_at_once_the_file_among_them(client, demo, mak
     assert "No provision 99.99.99" in html and "before the accord was signed" in html
     assert "program" in html and "Ciudad Inexistente&#39;" in html
     assert 'value="Ciudad Inexistente"' in html  # the whole typed value is kept
+    summary = html[html.index('class="error-summary"'):]
+    summary = summary[:summary.index("</ul>")]
+    order = [summary.index(f'href="#{f}"') for f in ("occurred_on", "place", "provision_1",
+                                                      "source_url", "source_file")]
+    assert order == sorted(order)  # as the page shows the fields
     assert row_counts() == before
 
 

@@ -32,6 +32,14 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def _link_fields(rows: int) -> list:
+    """(provision code, effect) fields for `rows` rows, flat, created here so they sort
+    between the event's fields and the sources' as the page shows them (error summary)."""
+    return [field for _number in range(rows) for field in (
+        StringField(_l("Provision code"), validators=[Optional(), Length(max=40)]),
+        SelectField(_l("Effect on its level"), validators=[Optional()]))]
+
+
 class EventForm(FlaskForm):
     """A new event. `place`: a place code, optionally followed by its name as the list
     offers it ("54810 TIBÚ, NORTE DE SANTANDER"): only the code is read."""
@@ -44,6 +52,8 @@ class EventForm(FlaskForm):
     place = StringField(_l("Place (code or name of the municipality or department)"),
                         validators=[Optional(), Length(max=300)])
     actors = TextAreaField(_l("Actors involved"), validators=[Optional(), Length(max=MAX_ACTORS)])
+    (provision_1, effect_1, provision_2, effect_2, provision_3, effect_3,  # LINK_ROWS rows
+     provision_4, effect_4, provision_5, effect_5, provision_6, effect_6) = _link_fields(LINK_ROWS)
     cited = CheckboxesField(_l("Most recent sources"), validators=[Optional()])
     cited_other = StringField(_l("Other registered sources"),
                               validators=[Optional(), Length(max=500)])
@@ -80,10 +90,3 @@ class EventForm(FlaskForm):
         return any((self.source_title.data, self.source_kind.data,
                     self.source_publisher.data, self.source_date.data, self.source_url.data,
                     self.source_language.data, self.source_file.data))
-
-
-for _number in range(1, LINK_ROWS + 1):  # the provision rows: provision_N and effect_N
-    setattr(EventForm, f"provision_{_number}",
-            StringField(_l("Provision code"), validators=[Optional(), Length(max=40)]))
-    setattr(EventForm, f"effect_{_number}", SelectField(_l("Effect on its level"),
-                                                         validators=[Optional()]))
