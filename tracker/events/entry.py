@@ -116,6 +116,8 @@ def _typed_sources(form: EventForm, accord: Accord, ticked: set[int]) -> list[So
         elif part:
             _error(form, "cited_other", _("%(part)s is not a source: choose one from the list "
                                           "or type its number (#12).", part=repr(part)))
+    if not wanted:
+        return []
     held = {s.id: s for s in db.session.scalars(select(Source).where(
         Source.id.in_(wanted), or_(Source.accord_id == accord.id, Source.accord_id.is_(None))))}
     missing = [f"#{i}" for i in wanted if i not in held]
