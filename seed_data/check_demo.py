@@ -263,6 +263,18 @@ def check_events(report):
                       "labelled illustrative")
 
 
+def check_citations(report):
+    from demo_events import CITATIONS_CSV, citation_problems
+
+    found = citation_problems(read_csv(DEMO / "statuses.csv"), read_csv(DEMO / "events.csv"),
+                              read_csv(CITATIONS_CSV))
+    for problem in found[:10]:
+        report(False, f"record_events.csv: {problem}")
+    report(not found, "record_events.csv: every level change's status record cites exactly "
+                      "one event of the events file, of its effect, linked to its stipulation, "
+                      "dated on the change or up to 30 days before")
+
+
 def run_checks():
     report = Report()
     check_inputs(report)
@@ -278,5 +290,6 @@ def run_checks():
     check_gaps(report, history, stips)
     check_accord_json(report)
     check_events(report)
+    check_citations(report)
     print(f"{report.failures} check(s) failed" if report.failures else "all checks passed")
     return 1 if report.failures else 0

@@ -19,9 +19,13 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 EVENTS_CSV = HERE / "colombia_demo" / "events.csv"
+#: Which event each level-change status record cites (the seed writes these citations).
+CITATIONS_CSV = HERE / "colombia_demo" / "record_events.csv"
+CITATION_COLUMNS = ["provision_code", "effective_on", "event_date", "event_title"]
 EVENT_COLUMNS = ["date", "title", "description", "place_code", "provision_codes", "effect",
                  "actors", "source_title", "source_url", "source_date", "publisher",
-                 "source_kind", "title_translated", "description_translated"]
+                 "source_kind", "source_language", "title_translated",
+                 "description_translated"]
 SEED = 20161125  # its own sequence: the structure and statuses do not move
 LEAD_DAYS = 30
 MAX_LINKS = 6
@@ -104,11 +108,59 @@ def _event(rng, number: int, when: date, point: str, codes: list[str], effect: s
             "source_title": f"Illustrative source for event {number}", "source_url": "",
             "source_date": (when + timedelta(days=rng.randrange(0, 8))).isoformat(),
             "publisher": "Illustrative publisher", "source_kind": kind,
+            "source_language": "en",  # the illustrative sources' titles are English
             "title_translated": (f"Evento ilustrativo {number}: {es.lower()} el punto {point} "
                                  f"en {where}"),
             "description_translated": (f"Sustituto ILUSTRATIVO, no un evento real: "
                                        f"{es.lower()} {len(codes)} estipulación(es) del "
                                        f"punto {point}.")}
+
+
+def _fitting(event_rows: list[dict], day: date, code: str, sign: int) -> list[dict]:
+    """The events linked to stipulation `code` with the effect of a change `sign` on `day`,
+    dated on it or up to LEAD_DAYS days before, in file order."""
+    return [row for row in event_rows
+            if row["effect"] == EFFECT_OF[sign] and code in row["provision_codes"].split(";")
+            and day - timedelta(days=LEAD_DAYS) <= date.fromisoformat(row["date"]) <= day]
+
+
+def build_citations(status_rows: list[dict], event_rows: list[dict]) -> list[dict]:
+    """The citations file's rows (CITATION_COLUMNS): for each level change, the first event
+    (in file order) that shows it (`_fitting`); its status record cites that event. A change
+    no event shows is left out (`problems` reports it)."""
+    rows = []
+    for day, code, sign in level_changes(status_rows):
+        found = _fitting(event_rows, day, code, sign)
+        if found:
+            rows.append({"provision_code": code, "effective_on": day.isoformat(),
+                         "event_date": found[0]["date"], "event_title": found[0]["title"]})
+    return rows
+
+
+def citation_problems(status_rows: list[dict], event_rows: list[dict],
+                      citation_rows: list[dict]) -> list[str]:
+    """What is wrong with the citations file (empty: nothing): a level change cited not
+    exactly once, a citation of no level change, or of an event (by date and title) that is
+    not in the events file or does not show the change (`_fitting`)."""
+    changes = {(code, day.isoformat()): (day, code, sign)
+               for day, code, sign in level_changes(status_rows)}
+    cited: dict[tuple[str, str], int] = {}
+    found = []
+    for number, row in enumerate(citation_rows, 2):
+        key = (row["provision_code"], row["effective_on"])
+        cited[key] = cited.get(key, 0) + 1
+        if key not in changes:
+            found.append(f"row {number}: {key[0]} on {key[1]} is not a level change")
+            continue
+        fitting = {(e["date"], e["title"]) for e in _fitting(event_rows, *changes[key])}
+        if (row["event_date"], row["event_title"]) not in fitting:
+            found.append(f"row {number}: {key[0]} on {key[1]} cites an event that is not "
+                         f"one of its {EFFECT_OF[changes[key][2]]} events of the "
+                         f"{LEAD_DAYS} days before")
+    for key in changes:
+        if cited.get(key, 0) != 1:
+            found.append(f"{key[0]} on {key[1]}: cited {cited.get(key, 0)} times, not once")
+    return found
 
 
 def problems(status_rows: list[dict], event_rows: list[dict]) -> list[str]:

@@ -508,12 +508,16 @@ def generate():
     rng = random.Random(SEED)
     stips = build_structure(rng)
     statuses = csv_text(STATUS_COLUMNS, build_statuses(rng, stips))
-    from demo_events import EVENT_COLUMNS, build_events  # illustrative events: see there
+    from demo_events import (CITATION_COLUMNS, EVENT_COLUMNS, build_citations,
+                             build_events)  # illustrative events: see there
 
-    events = build_events(list(csv.DictReader(io.StringIO(statuses))))
+    status_rows = list(csv.DictReader(io.StringIO(statuses)))
+    events = build_events(status_rows)
     return {DEMO / "structure.csv": csv_text(STRUCTURE_COLUMNS, structure_rows(stips)),
             DEMO / "statuses.csv": statuses,
-            DEMO / "events.csv": csv_text(EVENT_COLUMNS, events)}
+            DEMO / "events.csv": csv_text(EVENT_COLUMNS, events),
+            DEMO / "record_events.csv": csv_text(CITATION_COLUMNS,
+                                                 build_citations(status_rows, events))}
 
 
 def write_all():

@@ -331,3 +331,38 @@ def test_bars_are_one_path_per_level_whatever_the_rows():
         return drawn.count(b"<path ")
 
     assert paths(3) == paths(30)
+
+
+def _svg_ticks(data: bytes) -> list[str]:
+    """The numbers written on a chart (its ticks and figures)."""
+    import re
+
+    return [w for w in svg_texts(data).split() if re.fullmatch(r"[\u2212-]?[0-9]+([.,][0-9]+)?", w)]
+
+
+def test_event_counts_have_whole_ticks_only_even_on_a_phone():
+    from datetime import date
+
+    rows = [{"month": date(2019, m, 1), "events": 1 + m % 2, "advances": m % 2,
+             "setbacks": 1} for m in range(1, 7)]
+    labels = {**FRAME, "decimal": ",", "events": "Todos", "advances": "Avances",
+              "setbacks": "Retrocesos"}
+    for size in ("narrow", "wide"):
+        words = _svg_ticks(charts.events_per_month(rows, labels, "svg", size))
+        assert not [w for w in words if "." in w or "," in w], words
+        assert "1" in words and "2" in words
+
+
+def test_the_events_map_has_an_outline_a_size_legend_and_local_decimals():
+    points = [{"name": "TIBÚ", "longitude": -72.73, "latitude": 8.64, "events": 9},
+              {"name": "PASTO", "longitude": -77.28, "latitude": 1.21, "events": 2}]
+    outline = [(-75.0 + i / 10, 4.0 + i / 20) for i in range(40)]
+    labels = {**FRAME, "decimal": ",", "legend": "Eventos (área del punto)",
+              "outline": "Municipios sin eventos"}
+    text = svg_texts(charts.events_map(points, labels, "svg", "narrow", outline=outline))
+    assert "Eventos (área del punto)" in text and "Municipios sin eventos" in text
+    assert {"1", "5", "9"} <= set(text.split())  # dot sizes for 1, about half, the most
+    ticks = [w for w in text.split() if w.startswith("\u2212")]
+    assert ticks and not [w for w in ticks if "." in w]
+    bare = svg_texts(charts.events_map(points, labels, "svg", "narrow"))
+    assert "Municipios sin eventos" not in bare

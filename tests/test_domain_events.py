@@ -42,7 +42,7 @@ def test_provisions_must_be_of_the_accord_once_each_with_a_known_effect():
                                               ("1.1", "context", True))))
     assert str(found["provisions"]) == "named more than once: 1.1"
     found = event_problems(_facts(provisions=(("1.1", "helps", True),)))
-    assert str(found["effect"]).startswith("unknown effect helps")
+    assert str(found["effect"]).startswith("unknown effect 'helps'")
     assert set(event_problems(_facts(provisions=()))) == {"provisions"}
 
 
@@ -63,3 +63,21 @@ def test_new_source_rules():
     assert set(found) == {"title", "kind", "published_on", "url", "language"}
     found = event_problems(_facts(new_sources=(SourceFacts("", "news"),)))
     assert set(found) == {"source_1.title"}
+
+
+def test_effects_and_source_kinds_are_named_by_their_names_never_their_codes(app):
+    from flask_babel import force_locale
+
+    from tracker.i18n import translate
+
+    effect = event_problems(_facts(provisions=(("1.1", "helps", True),)))["effect"]
+    assert str(effect) == ("unknown effect 'helps': use one of advances, sets back, "
+                           "no effect on the level, context")
+    kind = source_problems(SourceFacts("Acta", "tweet"), TODAY)["kind"]
+    assert str(kind).endswith("use one of official document, gazette, news, "
+                              "field observation, interview, report")
+    with app.test_request_context(), force_locale("es"):
+        shown = translate(effect) + translate(kind)
+    assert "avanza, retrocede, sin efecto en el nivel, contexto" in shown
+    assert "documento oficial, diario oficial, noticia, observación de campo" in shown
+    assert "sets_back" not in shown and "official_document" not in shown

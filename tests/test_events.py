@@ -136,7 +136,7 @@ BAD_EVENTS = {
                      "at least one provision is required"),
     "no source": (lambda demo: {"sources": []}, "sources", "at least one source is required"),
     "unknown effect": (lambda demo: {"provisions": [(demo.provisions[0], "helps")]}, "effect",
-                       "unknown effect helps"),
+                       "unknown effect 'helps': use one of advances, sets back"),
     "empty title": (lambda demo: {"title": " "}, "title", "this field is required"),
     "translated title too long": (lambda demo: {"title_translated": "T" * 301},
                                   "title_translated", "longer than 300 characters"),

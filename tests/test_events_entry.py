@@ -86,6 +86,58 @@ def test_a_coordinators_event_is_verified_and_may_cite_an_existing_source(
     assert [link.source_id for link in event.source_links] == [source.id]
 
 
+def _sources(demo, count: int) -> list[Source]:
+    """`count` registered sources of the demo accord, dated a day apart (the last newest)."""
+    sources = []
+    for number in range(count):
+        event = submit_event(event_input(demo, sources=[new_source(
+            title=f"Informe {number:02d}", attachment=None,
+            published_on=date(2019, 1, 1) + timedelta(days=number))]))
+        sources.append(event.source_links[0].source)
+    return sources
+
+
+def test_a_long_register_offers_the_recent_sources_and_a_searchable_list(
+        client, demo, make_user, login):
+    """Citing sources fits a phone: the 8 newest as checkboxes, every offered source in the
+    list suggested while typing (a datalist: no script), dates in the reader's format."""
+    sources = _sources(demo, 20)
+    login(make_user("coordinator", demo))
+    html = client.get(URL, headers={"Accept-Language": "es"}).get_data(as_text=True)
+    form = next(f for f in parse(html).forms if any(c.name == "title" for c in f.controls))
+    ticks = [c for c in form.controls if c.name == "cited"]
+    assert [int(c.attrs["value"]) for c in ticks] == [s.id for s in sources[::-1][:8]]
+    assert html.count('<option value="#') == 20 and 'list="source-list"' in html
+    assert "Informe 19 · informe · Procuraduría · 20 ene 2019" in html
+    assert "2019-01-20" not in html
+    oldest, older = sources[0], sources[1]
+    data = _filled(client, demo, source_title=[""], source_kind=[""], source_publisher=[""],
+                   source_date=[""], source_url=[""], source_language=[""],
+                   cited=[str(sources[-1].id)],
+                   cited_other=[f"#{oldest.id} Informe 00 · informe; {older.id}"])
+    response = _post(client, data)
+    assert response.status_code == 303, response.get_data(as_text=True)[:3000]
+    event = db.session.scalar(select(Event).order_by(Event.id.desc()))
+    assert sorted(link.source_id for link in event.source_links) == sorted(
+        [sources[-1].id, oldest.id, older.id])
+
+
+@pytest.mark.parametrize("typed, words", [
+    ("#999999", "No source #999999 is registered for this accord."),
+    ("Informe sin número", "&#39;Informe sin número&#39; is not a source"),
+])
+def test_a_typed_source_that_is_not_registered_is_named(client, demo, make_user, login,
+                                                        row_counts, typed, words):
+    _sources(demo, 9)
+    login(make_user("editor", demo))
+    before = row_counts()
+    response = _post(client, _filled(client, demo, cited_other=[typed]))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and words in html and 'href="#cited_other"' in html
+    assert f'value="{typed}"' in html
+    assert row_counts() == before
+
+
 @pytest.mark.parametrize("changes, field, words", [
     ({"title": [""]}, "title", "required"),
     ({"occurred_on": [(date.today() + timedelta(days=2)).isoformat()]}, "occurred_on",
@@ -94,6 +146,8 @@ def test_a_coordinators_event_is_verified_and_may_cite_an_existing_source(
     ({"ended_on": ["2019-03-01"]}, "ended_on", "before the date"),
     ({"place": ["99999"]}, "place", "not a known place code"),
     ({"place": ["Bolívar"]}, "place", "several places"),
+    ({"place": ["Ciudad Inexistente"]}, "place",
+     "no place is named or coded &#39;Ciudad Inexistente&#39;"),
     ({"provision_1": ["99.99.99"]}, "provision_1", "No provision 99.99.99"),
     ({"provision_1": [""], "provision_2": [""]}, "provision_1",
      "at least one provision"),
@@ -102,7 +156,8 @@ def test_a_coordinators_event_is_verified_and_may_cite_an_existing_source(
       "source_date": [""], "source_url": [""], "source_language": [""]}, "cited",
      "at least one source"),
     ({"source_title": [""]}, "source_title", "required"),
-    ({"source_kind": [""]}, "source_kind", "unknown source kind"),
+    ({"source_kind": [""]}, "source_kind",
+     "the kind of source is required: choose one of official document, gazette, news"),
     ({"source_url": ["javascript:alert(1)"]}, "source_url", ""),
 ])
 def test_bad_input_re_renders_the_form_naming_the_field_and_writes_nothing(
@@ -162,6 +217,62 @@ def test_the_form_submitted_as_shown_writes_nothing(client, demo, make_user, log
     assert row_counts() == before
 
 
+def test_every_problem_is_reported_at_once_the_file_among_them(client, demo, make_user,
+                                                               login, row_counts):
+    """Rows, rules beyond the form's own, the place and the attached file in one answer."""
+    login(make_user("editor", demo))
+    before = row_counts()
+    data = _filled(client, demo, provision_1=["99.99.99"], occurred_on=["2010-01-01"],
+                   place=["Ciudad Inexistente"], source_url=["javascript:alert(1)"])
+    response = _post(client, data, (EXE, "informe.pdf"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    for field in ("provision_1", "occurred_on", "place", "source_url", "source_file"):
+        assert f'href="#{field}"' in html, field
+    assert "No provision 99.99.99" in html and "before the accord was signed" in html
+    assert "program" in html and "Ciudad Inexistente&#39;" in html
+    assert 'value="Ciudad Inexistente"' in html  # the whole typed value is kept
+    summary = html[html.index('class="error-summary"'):]
+    summary = summary[:summary.index("</ul>")]
+    order = [summary.index(f'href="#{f}"') for f in ("occurred_on", "place", "provision_1",
+                                                      "source_url", "source_file")]
+    assert order == sorted(order)  # as the page shows the fields
+    assert row_counts() == before
+
+
+def test_a_file_over_the_limit_is_reported_with_the_other_problems(app, client, demo,
+                                                                   make_user, login,
+                                                                   monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_ATTACHMENT_BYTES", 1000)
+    login(make_user("editor", demo))
+    response = _post(client, _filled(client, demo, title=[""]),
+                     (PDF + b"\0" * 2000, "grande.pdf"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert 'href="#title"' in html and "the limit is 1000" in html
+
+
+@pytest.mark.parametrize("typed", ["Bogotá", "bogota", "BOGOTA, D.C.", "  Bogotá  "])
+def test_a_place_is_found_by_its_name_accents_and_case_aside(client, demo, make_user, login,
+                                                              typed):
+    login(make_user("coordinator", demo))
+    response = _post(client, _filled(client, demo, place=[typed]))
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    event = db.session.scalars(select(Event).order_by(Event.id.desc())).first()
+    assert event.place.code == "11001"  # the municipality: the department is the same land
+
+
+def test_an_ambiguous_name_lists_each_place_with_its_code_and_department(client, demo,
+                                                                          make_user, login):
+    login(make_user("editor", demo))
+    response = _post(client, _filled(client, demo, place=["boyaca"]))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "15 BOYACÁ; 15104 BOYACÁ, BOYACÁ" in html
+    response = _post(client, _filled(client, demo, place=["Boyacá, Boyacá"]))
+    assert response.status_code == 303
+
+
 def test_only_editors_of_the_accord_enter_events(client, demo, make_user, login):
     assert client.get(URL).status_code == 302  # to the login page
     login(make_user("viewer", demo))
@@ -190,6 +301,12 @@ def test_the_form_and_its_refusals_are_in_spanish(client, demo, make_user, login
     refused = client.post(URL, data=data, headers={"Accept-Language": "es"},
                           content_type="multipart/form-data").get_data(as_text=True)
     assert "varios lugares se llaman Bolívar" in refused
+    data.update(place="Ciudad Inexistente", source_kind="")
+    refused = client.post(URL, data=data, headers={"Accept-Language": "es"},
+                          content_type="multipart/form-data").get_data(as_text=True)
+    assert "Ciudad Inexistente" in refused and "ningún lugar" in refused
+    assert "documento oficial, diario oficial, noticia" in refused
+    assert "official_document" not in refused.split("<select")[0]
 
 
 def test_an_expired_form_comes_back_with_the_input_kept(app, client, demo, make_user, login,

@@ -125,13 +125,13 @@ def test_report_workbook_has_events_and_sources_verified_for_the_public(client, 
     head = sources[0]
     assert [(r[head.index("Title")], r[head.index("Events citing it")],
              r[head.index("Review state")]) for r in sources[1:]] == [
-        ("S1", 1, "verified"), ("S2", 1, "verified"), ("S3", 1, "verified")]
+        ("S1 [ES]", 1, "verified"), ("S2 [ES]", 1, "verified"), ("S3 [ES]", 1, "verified")]
     s1 = sources[1]
     assert s1[head.index("File type")] == "application/pdf"
     assert s1[head.index("Kind")] == "report" and s1[head.index("Shared by every accord")] == "no"
     earlier = _report_sheets(client, "as_of=2019-12-31")
     assert [r[3] for r in earlier["Events"][1:]] == ["E2", "E1"]
-    assert [r[1] for r in earlier["Sources"][1:]] == ["S1", "S2"]
+    assert [r[1] for r in earlier["Sources"][1:]] == ["S1 [ES]", "S2 [ES]"]  # Spanish sources
     login(make_user("coordinator", demo))
     inside = _report_sheets(client, "as_of=2021-06-30")
     head = inside["Events"][0]
@@ -139,4 +139,4 @@ def test_report_workbook_has_events_and_sources_verified_for_the_public(client, 
             for r in inside["Events"][1:]] == [("E5", "rejected"), ("E4", "pending"),
                                                ("E3", "verified"), ("E2", "verified"),
                                                ("E1", "verified")]
-    assert [r[1] for r in inside["Sources"][1:]] == ["S1", "S2", "S3", "S4", "S5"]
+    assert [r[1] for r in inside["Sources"][1:]] == [f"S{n} [ES]" for n in range(1, 6)]

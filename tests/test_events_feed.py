@@ -2,6 +2,8 @@
 review states by role, paging, bad parameters, and the download of an attached file."""
 from __future__ import annotations
 
+import re
+
 from datetime import date
 
 import pytest
@@ -132,8 +134,9 @@ def test_paging(client, placed):
     ("place=99999", 400, "is neither a known place code nor the exact name"),
     ("group=NOWHERE", 400, "names no group of places"),
     ("provision=zz", 400, "is not a provision of this accord"),
-    ("effect=helps", 400, "must be one of advances"),
-    ("source_kind=tweet", 400, "must be one of official_document"),
+    ("effect=helps", 400, "must be one of advances, sets back (sets_back), no effect on"),
+    ("source_kind=tweet", 400, "must be one of official document (official_document), "
+                               "gazette, news"),
     ("per_page=0", 400, "from 1 to 200"),
     ("per_page=201", 400, "from 1 to 200"),
     ("page=x", 400, "whole number"),
@@ -145,6 +148,16 @@ def test_bad_parameters_are_named(client, query, status, fragment):
     response = client.get(f"{API}?{query}")
     assert response.status_code == status and response.is_json
     assert fragment in response.get_json()["message"]
+
+
+def test_a_refused_choice_lists_the_names_in_the_readers_language(client):
+    message = client.get(f"{API}?effect=helps", headers={"Accept-Language": "es"}).get_json()
+    assert "avanza (advances), retrocede (sets_back), sin efecto en el nivel (no_effect), " \
+        "contexto (context)" in message["message"]
+    page = client.get(f"{PAGE}?source_kind=tweet", headers={"Accept-Language": "es"})
+    assert page.status_code == 400
+    assert "documento oficial (official_document), diario oficial (gazette)" in \
+        page.get_data(as_text=True)
 
 
 def test_a_private_accord_has_no_public_events(client, demo):
@@ -214,4 +227,4 @@ def test_the_page_names_a_refused_value_by_its_fields_label(client, placed, quer
     assert page.status_code in (400, 403)
     assert f"«{field}»" in page.get_data(as_text=True)  # the reader's quotation marks
     api = client.get(f"{API}?{query}").get_json()["message"]
-    assert query.split("=")[0] + "=" in api  # the API keeps the parameter's name
+    assert re.search(rf"\b{query.split('=')[0]}[=:]", api)  # the API keeps the parameter's name

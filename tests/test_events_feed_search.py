@@ -132,6 +132,8 @@ CASES = [
     ("place=norte%20de%20santander", ["F2"]),
     ("place=11001", ["F1"]),
     ("place=11", ["F1"]),
+    ("place=Bogota", ["F1"]),  # "BOGOTÁ, D.C.": the municipality, not its department
+    ("place=bogota,%20d.c.", ["F1"]),
 ]
 
 
@@ -168,9 +170,10 @@ def test_the_files_take_the_new_filters(client, written):
     ("priority=yes", "priority='yes' must be true or false"),
     ("q=" + "x" * 201, "q is longer than 200 characters"),
     ("q=%CC%88", "holds nothing to search for"),
-    ("place=Bogota", "place='Bogota' is neither a known place code nor the exact name"),
-    ("place=bogota,%20d.c.", "several places are named bogota, d.c.: choose one from the "
-                             "list or type its code (11, 11001)"),
+    ("place=Ciudad%20Inexistente", "place: no place is named or coded 'Ciudad Inexistente'"),
+    ("place=99999", "place='99999' is neither a known place code nor the exact name"),
+    ("place=boyaca", "several places are named boyaca: choose one from the list or type its "
+                     "code (15 BOYACÁ; 15104 BOYACÁ, BOYACÁ)"),
 ])
 def test_bad_new_parameters_are_named(client, written, query, fragment):
     response = client.get(f"{API}?{query}")
@@ -192,7 +195,8 @@ def _field_error(page: str, field: str) -> str | None:
 
 
 def test_refused_values_give_the_form_back_with_each_error_at_its_field(client, written):
-    response = client.get(f"{PAGE}?q=tierras&place=Bogota&effect=helps&from=2020-01-01")
+    response = client.get(f"{PAGE}?q=tierras&place=Ciudad%20Inexistente&effect=helps"
+                          "&from=2020-01-01")
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert 'class="error-summary"' in page
@@ -200,10 +204,10 @@ def test_refused_values_give_the_form_back_with_each_error_at_its_field(client, 
                                                                   page.index('error-summary'))]
     assert summary.count("<li>") == 2
     assert 'href="#place"' in summary and 'href="#effect"' in summary
-    assert "neither a known place code" in _field_error(page, "place")
+    assert "no place is named or coded" in _field_error(page, "place")
     assert "must be one of advances" in _field_error(page, "effect")
     assert _field_error(page, "q") is None and _field_error(page, "from") is None
-    assert 'value="tierras"' in page and 'value="Bogota"' in page  # what was typed, kept
+    assert 'value="tierras"' in page and 'value="Ciudad Inexistente"' in page  # kept whole
     assert 'value="2020-01-01"' in page
     assert "Entrega de TIERRAS" not in page  # no events listed under a refused filter
 
@@ -216,13 +220,13 @@ def test_an_unknown_parameter_is_in_the_summary_of_the_page(client, written):
 
 
 def test_the_page_in_spanish_names_the_field_and_the_new_filters(client, written):
-    response = client.get(f"{PAGE}?section=9.9&place=Bogota",
+    response = client.get(f"{PAGE}?section=9.9&place=Ciudad%20Inexistente",
                           headers={"Accept-Language": "es"})
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "«Sección»" in _field_error(page, "section")
     assert "«Lugar (código o nombre)»" in _field_error(page, "place")
-    assert "no es un código de lugar conocido ni el nombre exacto de un lugar" in page
+    assert "ningún lugar se llama ni tiene el código" in page
     assert "Ningún evento se buscó: corrija los campos marcados" in page
     page = client.get(PAGE, headers={"Accept-Language": "es"}).get_data(as_text=True)
     for label in ("Buscar", "Sección", "Etiqueta", "Prioridad", "no prioritaria"):

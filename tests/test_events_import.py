@@ -52,6 +52,18 @@ def test_a_good_file_creates_pending_events_with_links_and_shared_sources(demo):
     assert summary.after["events"] == 3 and summary.after["state"] == "pending"
 
 
+def test_effects_and_kinds_are_read_by_their_english_or_spanish_names(demo):
+    """Every name the refusals list is read (accents and case aside), as are the codes."""
+    text = GOOD.replace("advances;sets back,report", "Sin efecto en el nivel;no effect on "
+                        "the level,Observacion de campo").replace(",,report", ",contexto,"
+                                                                  "documento oficial")
+    import_events(demo.slug, text.encode(), "events.csv")
+    first, second, _third = _events(demo)
+    assert {link.effect for link in first.provision_links} == {"no_effect"}
+    assert first.source_links[0].source.kind == "field_observation"
+    assert second.source_links[0].source.kind == "official_document"
+
+
 def test_importing_the_same_file_again_writes_nothing(demo, row_counts):
     import_events(demo.slug, GOOD.encode(), "events.csv")
     before = row_counts()
@@ -117,9 +129,9 @@ def test_every_bad_row_is_reported_by_number_and_nothing_is_written(demo, row_co
     assert found[5] == "date: the date is before the accord was signed"
     assert found[6] == "date: the date is in the future"
     assert found[7].startswith("date: ")
-    assert "unknown effect helps" in found[8]
+    assert "unknown effect 'helps': use one of advances, sets back" in found[8]
     assert "one per provision code" in found[9]
-    assert "unknown kind 'tweet'" in found[10]
+    assert "unknown kind 'tweet': use one of official document, gazette" in found[10]
     assert "repeats the event of row 2" in found[11]
     assert found[12] == "source_title: this field is required"
     assert found[13].startswith("source_url: ")

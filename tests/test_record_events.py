@@ -140,3 +140,24 @@ def test_visitors_see_verified_events_only_in_the_timeline(client, demo, make_us
     login(make_user("viewer", demo))
     html = _provision_page(client, demo, demo.provisions[0]).get_data(as_text=True)
     assert f'id="event-{pending.id}"' in html
+
+
+def test_the_review_queue_shows_the_events_a_pending_record_cites(client, demo, make_user,
+                                                                  login, verified_event,
+                                                                  today):
+    """The coordinator judges a pending record by its cited events: title, date, place,
+    effect on the provision and review state, each linked to the provision's timeline."""
+    provision = demo.provisions[0]
+    level = services.current_level(provision, today)
+    (record,) = services.submit([services.StatusChange(provision, Submission(
+        3 if level < 3 else 2, today, events=(verified_event.id,)), provision.version)],
+        verified=False)
+    login(make_user("coordinator", demo))
+    html = client.get("/review", headers={"Accept-Language": "es"}).get_data(as_text=True)
+    card = html[html.index(f'id="record-{record.id}"'):]
+    card = card[:card.index("</section>")]
+    assert "Eventos en que se apoya" in card
+    assert f'/provisions/{provision.code}#event-{verified_event.id}"' in card
+    assert verified_event.title in card and "3 mar 2019" in card
+    assert "TIBÚ, NORTE DE SANTANDER (54810)" in card
+    assert "avanza" in card and "verificado" in card

@@ -87,6 +87,39 @@ def test_demo_events_match_every_level_change_and_load_once(demo, row_counts):
     assert row_counts() == before
 
 
+def test_each_level_change_of_the_demo_cites_the_event_that_shows_it(demo, row_counts):
+    """After the seed's events, every level-change status record of the demo cites exactly
+    one verified event linked to its provision, advancing a rise or setting back a fall,
+    dated on the change or up to 30 days before; records that change nothing cite none;
+    a second load adds nothing."""
+    from tracker.events.citations import cited_by_records
+    from tracker.events.models import Event, EventProvision
+
+    seed.load_demo_events(seed.SEED_DIR)
+    assert seed.load_demo_citations(seed.SEED_DIR) == \
+        "990 status record(s) now cite their event"
+    records = AccordFigures(demo).records
+    cited = cited_by_records([r.id for r in records])
+    links = {(e, p): (effect, day) for e, p, effect, day in db.session.execute(
+        select(EventProvision.event_id, EventProvision.provision_id, EventProvision.effect,
+               Event.occurred_on).join(Event).where(Event.review_state == "verified"))}
+    previous: dict[int, int] = {}
+    for record in records:
+        before = previous.get(record.provision_id, 0)
+        previous[record.provision_id] = record.level
+        if record.level == before:
+            assert record.id not in cited, record
+            continue
+        (event_id,) = cited[record.id]
+        effect, day = links[(event_id, record.provision_id)]
+        assert effect == ("advances" if record.level > before else "sets_back")
+        assert 0 <= (record.effective_on - day).days <= 30
+    assert sum(len(ids) for ids in cited.values()) == 990
+    counts = row_counts()
+    assert seed.load_demo_citations(seed.SEED_DIR) == "0 status record(s) now cite their event"
+    assert row_counts() == counts
+
+
 def test_reference_accords_are_pam_id_not_illustrative():
     taif = db.session.scalar(select(Accord).where(Accord.name == "Taif Accord"))
     assert taif.external_ids == {"pam_caseid": 25, "cowcode": 660}

@@ -44,7 +44,7 @@ from matplotlib.markers import TICKDOWN, TICKLEFT
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path
 from matplotlib.textpath import TextToPath
-from matplotlib.ticker import FixedLocator
+from matplotlib.ticker import FixedLocator, MaxNLocator
 from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
 from .cache import Recent
@@ -810,7 +810,7 @@ def heatmap(rows: Sequence[Mapping], years: Sequence[int], labels: Mapping,
 
 def _figure_text(value: float, labels: Mapping) -> str:
     """A figure written on a chart (1.5 -> "1,5" for a Spanish reader): shortest form."""
-    return f"{value:g}".replace(".", labels.get("decimal", "."))
+    return f"{value:g}".replace(".", labels.get("decimal", ".")).replace("-", "\u2212")
 
 
 def _wrap(text: str, width: int, lines: int = 2) -> str:
@@ -868,38 +868,69 @@ def events_per_month(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png",
         _time_span(ax, months[0], months[-1] + timedelta(days=31))
     _no_data(ax, labels, not any(r["events"] for r in rows))
     _year_axis(ax)
-    ax.yaxis.set_major_formatter(lambda value, _pos: f"{abs(value):g}")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: whole ticks only
+    ax.yaxis.set_major_formatter(lambda value, _pos: f"{abs(round(value)):d}")
     _axis_labels(ax, labels)
     if handles:
         _legend(ax, handles)
     return _save(fig, fmt)
 
 
+def _size_handles(ax, most: int, scale: float, label: str):
+    """A legend of dot sizes: 1, about half the most and the most events."""
+    counts = sorted({1, (most + 1) // 2, most})
+    return [ax.scatter([], [], s=max(12, n * scale), color=LEVEL_COLOURS[3], alpha=0.6,
+                       edgecolors="white", linewidths=0.5, label=str(n)) for n in counts], label
+
+
 def events_map(points: Sequence[Mapping], labels: Mapping, fmt: str = "png",
-               size: str = "wide", named: int = 5) -> bytes:
+               size: str = "wide", named: int = 5,
+               outline: Sequence[tuple[float, float]] = ()) -> bytes:
     """Verified events by municipality at the municipalities' points (longitude, latitude
-    in WGS84 degrees), each dot's area proportional to its events; the `named` places with
-    most events are labelled. points: [{"name", "longitude", "latitude", "events"}], most
-    events first. labels: "x", "y", "legend" (what a dot is)."""
+    in WGS84 degrees), each dot's area proportional to its events, with a legend of dot
+    sizes; the `named` places with most events are labelled; `outline`: (longitude,
+    latitude) of every municipality, drawn faintly under the dots (the country's shape).
+    Axis degrees in the reader's decimal sign. points: [{"name", "longitude", "latitude",
+    "events"}], most events first. labels: "x", "y", "legend" (what a dot is), "outline"
+    (what a faint point is)."""
     fig, ax = _figure(labels, size, height=6.5 if size == "wide" else None)
+    handles = []
+    if outline:
+        handles.append(ax.scatter([p[0] for p in outline], [p[1] for p in outline], s=4,
+                                  color="#B0B0B0", linewidths=0,
+                                  label=labels.get("outline", "")))
     if points:
         most = max(p["events"] for p in points)
-        scale = 400 / most
+        scale = (400 if size == "wide" else 150) / most  # the largest dot's area (pt²)
         ax.scatter([p["longitude"] for p in points], [p["latitude"] for p in points],
                    s=[max(12, p["events"] * scale) for p in points], color=LEVEL_COLOURS[3],
                    alpha=0.6, edgecolors="white", linewidths=0.5, label=labels["legend"])
-        for p in points[:named]:
+        lons = [p["longitude"] for p in points] + [p[0] for p in outline]
+        lats = [p["latitude"] for p in points] + [p[1] for p in outline]
+        middle = (min(lons) + max(lons)) / 2
+        for p in points[:named]:  # a name east of the middle runs west: never off the edge
+            east = p["longitude"] > middle
             ax.annotate(f"{p['name'].title()} ({p['events']})", (p["longitude"], p["latitude"]),
-                        xytext=(5, 5), textcoords="offset points",
-                        fontsize=_font(fig, "value"), color=INK)
-        lons = [p["longitude"] for p in points]
-        lats = [p["latitude"] for p in points]
+                        xytext=(-5 if east else 5, 5), textcoords="offset points",
+                        ha="right" if east else "left", fontsize=_font(fig, "value"),
+                        color=INK)
+        sizes, title = _size_handles(ax, most, scale, labels["legend"])
         pad = 1.0
         ax.set_xlim(min(lons) - pad, max(max(lons) + pad, min(lons) + 4))
         ax.set_ylim(min(lats) - pad, max(max(lats) + pad, min(lats) + 4))
     ax.set_aspect("equal", adjustable="datalim")
     ax.grid(color="#E5E5E5", linewidth=0.8)
     ax.set_axisbelow(True)
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_formatter(lambda value, _pos: _figure_text(value, labels))
     _no_data(ax, labels, not points)
     _axis_labels(ax, labels)
+    if points and size == "narrow":  # above the plot, as every chart's on a phone
+        _legend(ax, sizes + handles)
+        ax.get_legend().set_title(title, prop={"size": _font(fig, "value")})
+    elif points:  # at the bottom left: the Pacific on a map of Colombia
+        legend = ax.legend(handles=sizes + handles, title=title, loc="lower left",
+                           fontsize=_font(fig, "value"), title_fontsize=_font(fig, "value"),
+                           framealpha=0.9, labelspacing=1.0, borderpad=0.8)
+        legend.get_frame().set_edgecolor("#CCCCCC")
     return _save(fig, fmt)

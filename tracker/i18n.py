@@ -249,7 +249,13 @@ def content_html(item, field: str, truncate: int | None = None, marker: bool = T
     """`content` for a page: the text (cut to `truncate` characters) in an element carrying
     its language, followed, when only the other language exists, by a visible marker
     (`language_marker`; `marker=False` leaves it to the caller, e.g. outside a link)."""
-    shown = content(item, field)
+    return shown_html(content(item, field), truncate, marker)
+
+
+def shown_html(shown: bilingual.Shown, truncate: int | None = None,
+               marker: bool = True) -> Markup:
+    """Shown content for a page, as `content_html` shows a model's field (the events feed
+    shows a title held as text by language through `shown_texts`)."""
     text = shown.text
     if truncate and len(text) > truncate:
         text = text[:truncate - 1].rstrip() + "…"
@@ -264,6 +270,11 @@ def language_marker(item, field: str) -> Markup:
     exists (its title and hidden text say so); empty otherwise."""
     shown = content(item, field)
     return _marker(shown.language) if shown.foreign else Markup("")
+
+
+def language_badge(language: str) -> Markup:
+    """The "[ES]" / "[EN]" marker of text written in `language`, for a page."""
+    return _marker(language)
 
 
 def _marker(language: str) -> Markup:
@@ -296,6 +307,42 @@ def marked_text(shown: bilingual.Shown) -> str:
     """Shown content as plain text: followed by "[EN]" / "[ES]" when only the other
     language exists (the marker pages show, `language_marker`)."""
     return f"{shown.text} [{shown.language.upper()}]" if shown.foreign else shown.text
+
+
+def shown_texts(texts: dict[str, str | None], original_language: str) -> bilingual.Shown:
+    """Content held as text by language (`{"en": ..., "es": ...}`, as the events feed and
+    exports hold an event's title) for the reader, as `content` shows a model's field."""
+    from flask_babel import get_locale
+
+    other = bilingual.other(original_language)
+    return bilingual.for_reader(texts.get(original_language), texts.get(other),
+                                original_language, str(get_locale()))
+
+
+def source_shown(title: str, language: str | None) -> bilingual.Shown:
+    """A source's title (held in one language only: the source's own, `language`, ISO
+    639-1 or None) for the reader: foreign when that is the other content language, so pages
+    (`shown_html`) and plain text (`marked_text`) mark it "[EN]" / "[ES]"."""
+    from flask_babel import get_locale
+
+    reader = str(get_locale())
+    language = (language or "").lower()
+    foreign = language in bilingual.LANGUAGES and reader in bilingual.LANGUAGES \
+        and language != reader
+    return bilingual.Shown(title, language or reader, foreign)
+
+
+def event_option(event, width: int = 120) -> str:
+    """An event as a checkbox's or option's text: "<date> · <title>", the date in the
+    reader's format (`web.local_date`), the title in the reader's language when held, cut
+    to `width` characters (`text.option_label`), followed by "[EN]" / "[ES]" when only the
+    other language exists (kept when the title is cut)."""
+    from .domain.text import option_label
+    from .web import local_date
+
+    shown = content(event, "title")
+    text = option_label(f"{local_date(event.occurred_on)} · {shown.text}", width)
+    return f"{text} [{shown.language.upper()}]" if shown.foreign else text
 
 
 def section_title(section) -> str:

@@ -78,6 +78,55 @@ def load_demo_events(seed_dir: Path) -> str:
     return str(import_events(slug, path.read_bytes(), path.name, verified=True, actor="seed"))
 
 
+def load_demo_citations(seed_dir: Path) -> str:
+    """Each level change of the demo's status histories cites the event that shows it
+    (seed_data/colombia_demo/record_events.csv, written by generate.py: the status record
+    by stipulation and date, the event by date and title), with one audit event; a second
+    run changes nothing. Needs the demo's records and events loaded; ValueError naming the
+    first row whose record or event is not found, nothing written."""
+    from .events.citations import cite
+    from .events.models import Event, StatusRecordEvent
+    from .models import Provision, StatusRecord
+    from .services import audit
+    from .tabular import read_table
+
+    folder = seed_dir / "colombia_demo"
+    slug = json.loads((folder / "accord.json").read_text(encoding="utf-8"))["slug"]
+    accord_id = db.session.scalar(select(Accord.id).where(Accord.slug == slug))
+    events = {(day.isoformat(), title): id_ for id_, day, title in db.session.execute(
+        select(Event.id, Event.occurred_on, Event.title).where(Event.accord_id == accord_id))}
+    records: dict[tuple[str, str], int] = {}
+    for id_, code, day in db.session.execute(
+            select(StatusRecord.id, Provision.code, StatusRecord.effective_on)
+            .join(Provision, Provision.id == StatusRecord.provision_id)
+            .where(StatusRecord.accord_id == accord_id, StatusRecord.source == "seed")
+            .order_by(StatusRecord.id.desc())):
+        records[(code, day.isoformat())] = id_  # the first record of the day wins
+    cited = set(tuple(row) for row in db.session.execute(
+        select(StatusRecordEvent.status_record_id, StatusRecordEvent.event_id)
+        .join(StatusRecord, StatusRecord.id == StatusRecordEvent.status_record_id)
+        .where(StatusRecord.accord_id == accord_id)))
+    added = []
+    path = folder / "record_events.csv"
+    table = read_table(path.read_bytes(), path.name,
+                       ("provision_code", "effective_on", "event_date", "event_title"))
+    for number, row in table.rows:
+        record = records.get((row["provision_code"], row["effective_on"]))
+        event = events.get((row["event_date"], row["event_title"]))
+        if record is None or event is None:
+            db.session.rollback()
+            raise ValueError(f"record_events.csv row {number}: no seeded "
+                             f"{'status record' if record is None else 'event'} for it")
+        if (record, event) not in cited:
+            cite(record, [event])
+            added.append([record, event])
+    if added:
+        audit("seed.record_events", "accord", accord_id, accord_id=accord_id,
+              after={"citations": len(added)})
+    db.session.commit()
+    return f"{len(added)} status record(s) now cite their event"
+
+
 def load_places(seed_dir: Path) -> str:
     """Colombia's DIVIPOLA places and PDET subregions (seed_data/places/, unmodified copies);
     a second run changes nothing."""
@@ -97,4 +146,5 @@ def run(seed_dir: Path = SEED_DIR, events: bool = True) -> list[str]:
              f"demo accord: {load_demo_accord(seed_dir)}"]
     if events:
         lines.append(f"demo events: {load_demo_events(seed_dir)}")
+        lines.append(f"demo citations: {load_demo_citations(seed_dir)}")
     return lines

@@ -262,6 +262,11 @@ class Board:
         return self._events_of(event_queries.by_municipality, per_place=self.events_per_place)
 
     @cached_property
+    def country_points(self) -> list[tuple[float, float]]:
+        """Every municipality's point of the accord's country: the map's outline."""
+        return event_queries.country_points(self.accord)
+
+    @cached_property
     def stalled(self) -> dict:
         """Provisions of the selection with no verified event and no level change from
         `window_start(as_of)` to `as_of` (as known at the board's moment): {"since", "count",
@@ -381,7 +386,8 @@ def _chart_labels(board: Board, name: str) -> dict:
                            "setbacks": _("Events that set a provision back (below the axis)")},
         "events_map": lambda: {"title": _("Verified implementation events by municipality"),
                                "x": _("Longitude"), "y": _("Latitude"),
-                               "legend": _("Events (dot area)")},
+                               "legend": _("Events (dot area)"),
+                               "outline": _("Municipalities without events")},
     }
     return {**_frame(board, name), **by_name[name]()}
 
@@ -412,7 +418,8 @@ def render_chart(board: Board, name: str, fmt: str, size: str = "wide") -> bytes
         rows = [{**r, "month": date.fromisoformat(r["month"])} for r in board.events_monthly]
         return charts.events_per_month(rows, labels, fmt, size)
     if name == "events_map":
-        return charts.events_map(board.events_places, labels, fmt, size)
+        return charts.events_map(board.events_places, labels, fmt, size,
+                                 outline=board.country_points)
     return charts.pace_projection(board.timeline, board.pace, labels, fmt, size)
 
 

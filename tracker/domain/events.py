@@ -14,12 +14,27 @@ SOURCE_KINDS = ("official_document", "gazette", "news", "field_observation", "in
                 "report")
 #: How an event bears on a provision's level.
 EFFECTS = ("advances", "sets_back", "no_effect", "context")
+#: Each effect's and source kind's name as people read it (translated where shown).
+EFFECT_NAMES = {"advances": N_("advances"), "sets_back": N_("sets back"),
+                "no_effect": N_("no effect on the level"), "context": N_("context")}
+SOURCE_KIND_NAMES = {"official_document": N_("official document"), "gazette": N_("gazette"),
+                     "news": N_("news"), "field_observation": N_("field observation"),
+                     "interview": N_("interview"), "report": N_("report")}
 MAX_TITLE = 300
 MAX_DESCRIPTION = 10000
 MAX_ACTORS = 2000
 MAX_PUBLISHER = 200
 MAX_URL = 1000
 MAX_LANGUAGE = 10
+
+
+def names_of(codes, names: dict[str, str]) -> Message:
+    """The names (`names`: code -> N_ name) of `codes`, comma-separated, as a Message whose
+    every name is translated where it is shown ("official document, gazette" in English,
+    "documento oficial, gaceta" in Spanish): never the stored codes."""
+    keys = [f"n{i}" for i in range(len(codes))]
+    return Message(", ".join(f"%({key})s" for key in keys),
+                   **{key: Message(names[code]) for key, code in zip(keys, codes)})
 
 
 @dataclass(frozen=True)
@@ -142,7 +157,8 @@ def _provision_problems(provisions) -> dict[str, str | Message]:
     unknown = sorted({effect for _code, effect, _ours in provisions if effect not in EFFECTS})
     if unknown:
         found["effect"] = Message(N_("unknown effect %(effects)s: use one of %(known)s"),
-                                  effects=", ".join(unknown), known=", ".join(EFFECTS))
+                                  effects=", ".join(repr(e) for e in unknown),
+                                  known=names_of(EFFECTS, EFFECT_NAMES))
     return found
 
 
@@ -157,9 +173,13 @@ def source_problems(source: SourceFacts, today: date) -> dict[str, str | Message
         problem = _text_problem(value, limit, required)
         if problem:
             found[name] = problem
-    if source.kind not in SOURCE_KINDS:
+    if not source.kind:
+        found["kind"] = Message(N_("the kind of source is required: choose one of %(known)s"),
+                                known=names_of(SOURCE_KINDS, SOURCE_KIND_NAMES))
+    elif source.kind not in SOURCE_KINDS:
         found["kind"] = Message(N_("unknown source kind %(kind)r: use one of %(known)s"),
-                                kind=source.kind, known=", ".join(SOURCE_KINDS))
+                                kind=source.kind,
+                                known=names_of(SOURCE_KINDS, SOURCE_KIND_NAMES))
     if source.published_on is not None and source.published_on > today:
         found["published_on"] = N_("the source's date is in the future")
     if source.url:

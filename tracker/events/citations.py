@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from ..cutoffs.triggers import _immutable
 from ..extensions import db
 from ..models import Provision
+from ..places.models import Place
 from ..triggers import APPEND_ONLY_MARK
 from .models import Event, EventProvision, EventSource, StatusRecordEvent
 
@@ -61,6 +62,26 @@ def cited_by_records(record_ids) -> dict[int, list[int]]:
             .order_by(StatusRecordEvent.status_record_id, StatusRecordEvent.event_id)):
         found.setdefault(record_id, []).append(event_id)
     return found
+
+
+def cited_events(records) -> dict[int, list[tuple[Event, str | None]]]:
+    """record id -> (event, its effect on the record's provision, None if it bears on it no
+    more) of the events each of `records` (StatusRecord rows) cites, by date then id, their
+    place and its parent loaded: what a reviewer judges a pending record by."""
+    cited = cited_by_records([r.id for r in records])
+    ids = sorted({i for found in cited.values() for i in found})
+    if not ids:
+        return {}
+    events = {e.id: e for e in db.session.scalars(
+        select(Event).options(selectinload(Event.place).selectinload(Place.parent))
+        .where(Event.id.in_(ids)))}
+    effects = {(event_id, provision_id): effect for event_id, provision_id, effect in
+               db.session.execute(select(EventProvision.event_id, EventProvision.provision_id,
+                                         EventProvision.effect)
+                                  .where(EventProvision.event_id.in_(ids)))}
+    return {r.id: sorted(((events[i], effects.get((i, r.provision_id))) for i in cited[r.id]),
+                         key=lambda pair: (pair[0].occurred_on, pair[0].id))
+            for r in records if r.id in cited}
 
 
 def provision_events(provision: Provision, states: tuple[str, ...]) -> list[tuple[Event, str]]:

@@ -15,7 +15,7 @@ def import_events_command(slug: str, file: str, verified: bool) -> None:
     title, description, place_code, provision_codes (`;`-separated), source_title,
     source_url, source_date, publisher, and optionally effect (advances, sets_back,
     no_effect, context; default context), end_date, actors, source_kind (default report),
-    title_translated, description_translated. Every bad row is reported by number and
+    source_language, title_translated, description_translated. Every bad row is reported by number and
     nothing is written if any row is bad; events already held are skipped."""
     from ..clitools import cli_actor, fail, read
     from ..tabular import TableError

@@ -3,7 +3,9 @@ on (each with its effect) and its sources (cited, or one new with an attached fi
 Editors' events wait for a coordinator's review; a coordinator's own are verified."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+import re
+
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
@@ -11,13 +13,14 @@ from sqlalchemy import or_, select
 from ..accords.routes import visible_accord_or_404
 from ..domain.messages import N_
 from ..extensions import db
-from ..i18n import LANGUAGE_NAMES, review_state, translate
+from ..i18n import LANGUAGE_NAMES, marked_text, review_state, source_shown, translate
 from ..models import Accord, Provision
 from ..permissions import can_edit, can_edit_some, can_review, require
 from ..places.choices import place_entries, typed_place_code
 from ..services import Invalid, NotPending
+from ..web import local_date
 from . import files
-from .forms import MAX_SOURCES_OFFERED, EventForm
+from .forms import MAX_SOURCES_OFFERED, RECENT_SOURCES, EventForm
 from .routes import EFFECT_LABELS, SOURCE_KIND_LABELS, bp
 from .models import Source
 from .services import EventInput, NewSource, Upload, submit_event
@@ -45,11 +48,13 @@ def offered_sources(accord: Accord) -> list[Source]:
 
 
 def _source_label(source: Source) -> str:
-    parts = [source.title, str(SOURCE_KIND_LABELS.get(source.kind, source.kind))]
+    """"title · kind · publisher · date · review state" (date in the reader's format)."""
+    parts = [marked_text(source_shown(source.title, source.language)),
+             str(SOURCE_KIND_LABELS.get(source.kind, source.kind))]
     if source.publisher:
         parts.append(source.publisher)
     if source.published_on:
-        parts.append(source.published_on.isoformat())
+        parts.append(local_date(source.published_on))
     if source.review_state != "verified":
         parts.append(review_state(source.review_state))
     return " · ".join(parts)
@@ -59,16 +64,19 @@ def _form(accord: Accord, sources: list[Source]) -> EventForm:
     form = EventForm(formdata=(request.form | request.files) if request.method == "POST"
                      else None)
     form.fill(EFFECT_LABELS, SOURCE_KIND_LABELS, LANGUAGE_NAMES,
-              [(s.id, _source_label(s)) for s in sources])
+              [(s.id, _source_label(s)) for s in sources[:RECENT_SOURCES]])
     return form
 
 
 def _page(accord: Accord, form: EventForm, status: int = 200, problem: str | None = None):
+    sources = offered_sources(accord)
     provisions = db.session.execute(select(Provision.code, Provision.text)
                                     .where(Provision.accord_id == accord.id)
                                     .order_by(Provision.id)).all()
     return render_template("events/new.html", accord=accord, form=form, problem=problem,
-                           places=place_entries(accord), provisions=provisions), status
+                           places=place_entries(accord), provisions=provisions,
+                           source_entries=[f"#{s.id} {_source_label(s)}" for s in sources],
+                           more_sources=len(sources) > RECENT_SOURCES), status
 
 
 def _error(form: EventForm, name: str, reason) -> None:
@@ -96,6 +104,29 @@ def _links(form: EventForm, accord: Accord) -> list[tuple[Provision, str]]:
     return links
 
 
+def _typed_sources(form: EventForm, accord: Accord, ticked: set[int]) -> list[Source]:
+    """The registered sources named in `cited_other` ("#12 title…" as the list offers them,
+    or numbers, ";"-separated), not ticked already; a part naming no source of the accord
+    (nor a shared one) is an error at the field."""
+    wanted = []
+    for part in (p.strip() for p in (form.cited_other.data or "").split(";")):
+        found = re.match(r"#?([0-9]{1,9})(?:\s|$)", part)
+        if found:
+            wanted.append(int(found.group(1)))
+        elif part:
+            _error(form, "cited_other", _("%(part)s is not a source: choose one from the list "
+                                          "or type its number (#12).", part=repr(part)))
+    if not wanted:
+        return []
+    held = {s.id: s for s in db.session.scalars(select(Source).where(
+        Source.id.in_(wanted), or_(Source.accord_id == accord.id, Source.accord_id.is_(None))))}
+    missing = [f"#{i}" for i in wanted if i not in held]
+    if missing:
+        _error(form, "cited_other", _("No source %(numbers)s is registered for this accord.",
+                                      numbers=", ".join(missing)))
+    return [held[i] for i in dict.fromkeys(wanted) if i in held and i not in ticked]
+
+
 def _new_source(form: EventForm) -> NewSource | None:
     if not form.has_new_source():
         return None
@@ -117,13 +148,38 @@ def _input(form: EventForm, accord: Accord, sources: list[Source]) -> EventInput
         _error(form, "place", exc.args[0])
         code = None
     cited_ids = {int(i) for i in form.cited.data or ()}
-    cited = [s for s in sources if s.id in cited_ids]
+    cited = [s for s in sources if s.id in cited_ids] + _typed_sources(form, accord, cited_ids)
     new = _new_source(form)
     return EventInput(accord=accord, occurred_on=form.occurred_on.data, title=form.title.data,
                       provisions=_links(form, accord),
                       sources=cited + ([new] if new else []), ended_on=form.ended_on.data,
                       description=form.description.data or "", place_code=code,
                       actors=form.actors.data or "")
+
+
+def _attachment_error(form: EventForm, exc: Exception) -> int:
+    """Show why the attached file is refused at its field; the status: 413 over the size
+    limit, else 400."""
+    if isinstance(exc, files.TooLarge):
+        _error(form, "source_file", _("The file has %(size)s bytes; the limit is %(limit)s.",
+                                      size=exc.size, limit=exc.limit))
+        return 413
+    _error(form, "source_file", exc.reason)
+    return 400
+
+
+def _check_attachment(form: EventForm, item: EventInput) -> int:
+    """Check the new source's attached file by its content beside every other check, so a
+    refused file is named with the rest: the status to answer (413 for a file over the
+    limit, else 400 when anything is wrong)."""
+    for source in item.sources:
+        if isinstance(source, NewSource) and source.attachment is not None:
+            try:
+                files.media_type(source.attachment.content,
+                                 current_app.config["MAX_ATTACHMENT_BYTES"])
+            except (files.TooLarge, files.Refused) as exc:
+                return _attachment_error(form, exc)
+    return 400
 
 
 def _show_problems(form: EventForm, errors: dict, *, beside: bool = False) -> None:
@@ -153,25 +209,20 @@ def new(slug: str):
     form = _form(accord, sources)
     if request.method == "GET":
         return _page(accord, form)
-    if not form.validate_on_submit():
-        # every problem at once: the rows', the place's and the rules' beside the form's own
-        _show_problems(form, event_problems(_input(form, accord, sources)), beside=True)
-        return _page(accord, form, 400)
+    form.validate_on_submit()
+    # every problem at once: the form's own, the rows', the place's, the rules' and the file's
     item = _input(form, accord, sources)
+    _show_problems(form, event_problems(item), beside=True)
+    status = _check_attachment(form, item)
     if any(field.errors for field in form):
-        return _page(accord, form, 400)
+        return _page(accord, form, status)
     try:
         event = submit_event(item, verified=can_review(current_user, accord))
     except Invalid as exc:
         _show_problems(form, exc.errors)
         return _page(accord, form, 400)
-    except files.TooLarge as exc:
-        _error(form, "source_file", _("The file has %(size)s bytes; the limit is %(limit)s.",
-                                      size=exc.size, limit=exc.limit))
-        return _page(accord, form, 413)
-    except files.Refused as exc:
-        _error(form, "source_file", exc.reason)
-        return _page(accord, form, 400)
+    except (files.TooLarge, files.Refused) as exc:  # checked above: only if it changed
+        return _page(accord, form, _attachment_error(form, exc))
     except NotPending:
         return _page(accord, form, 409, _("A source you cited was reviewed meanwhile. "
                                           "Check the sources and submit again."))

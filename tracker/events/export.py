@@ -43,15 +43,20 @@ def event_rows(accord: Accord, chosen: EventFilter, internal: bool) -> Iterator[
         yield row
 
 
-def readable_events(rows: Iterable[dict]) -> Iterator[dict]:
-    """Event rows with the effects and review state in the reader's language (workbooks);
-    CSV files keep the stored words."""
-    from ..i18n import stored_word
+def readable_events(rows: Iterable[dict], original_language: str) -> Iterator[dict]:
+    """Event rows with the effects and review state in the reader's language (workbooks),
+    the title and description too where held, else followed by "[EN]" / "[ES]" as pages
+    show them (`i18n.shown_texts`; `original_language`: the accord's); CSV files keep the
+    stored words."""
+    from ..i18n import marked_text, shown_texts, stored_word
     from .routes import EFFECT_LABELS
 
     for row in rows:
         links = [part.rsplit(":", 1) for part in row["provisions"].split("; ") if part]
-        yield {**row, "review_state": stored_word(row["review_state"]),
+        texts = {name: marked_text(shown_texts({"en": row[f"{name}_en"],
+                                                "es": row[f"{name}_es"]}, original_language))
+                 for name in ("title", "description")}
+        yield {**row, **texts, "review_state": stored_word(row["review_state"]),
                "provisions": "; ".join(f"{code}:{EFFECT_LABELS.get(effect, effect)}"
                                        for code, effect in links)}
 
@@ -86,7 +91,8 @@ def events_xlsx(accord: Accord, chosen: EventFilter, internal: bool,
             "stand-in, not real monitoring.")))
     about.finish()
     _fill(book.sheet(C.EVENTS_SHEET, C.EVENTS, freeze="C2"),
-          readable_events(event_rows(accord, chosen, internal)))
+          readable_events(event_rows(accord, chosen, internal),
+                          accord.original_language or "en"))
     return book.save()
 
 
@@ -123,12 +129,14 @@ def source_rows(accord: Accord, as_of, internal: bool) -> list[dict]:
 
 
 def readable_sources(rows: Iterable[dict]) -> Iterator[dict]:
-    """Source rows with kind, shared and review state in the reader's language."""
-    from ..i18n import stored_word, yes_no
+    """Source rows with kind, shared and review state in the reader's language, the title
+    marked "[EN]" / "[ES]" when the source is in the other language (`i18n.source_shown`)."""
+    from ..i18n import marked_text, source_shown, stored_word, yes_no
     from .routes import SOURCE_KIND_LABELS
 
     for row in rows:
-        yield {**row, "kind": str(SOURCE_KIND_LABELS.get(row["kind"], row["kind"])),
+        yield {**row, "title": marked_text(source_shown(row["title"], row["language"])),
+               "kind": str(SOURCE_KIND_LABELS.get(row["kind"], row["kind"])),
                "shared": yes_no(row["shared"] == "yes"),
                "review_state": stored_word(row["review_state"])}
 
@@ -143,6 +151,7 @@ def add_sheets(book, accord: Accord, as_of, internal: bool) -> None:
     states = ("verified", "pending", "rejected") if internal else ("verified",)
     chosen = EventFilter(until=as_of, states=states)
     _fill(book.sheet(C.EVENTS_SHEET, C.EVENTS, freeze="C2"),
-          readable_events(event_rows(accord, chosen, internal)))
+          readable_events(event_rows(accord, chosen, internal),
+                          accord.original_language or "en"))
     _fill(book.sheet(C.SOURCES_SHEET, C.SOURCES, freeze="C2"),
           readable_sources(source_rows(accord, as_of, internal)))

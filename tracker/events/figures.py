@@ -199,6 +199,22 @@ def by_municipality(accord_id: int, as_of: date, provision_ids=None,
     return sorted(found, key=lambda r: (-r["events"], r["code"]))
 
 
+def country_points(accord) -> list[tuple[float, float]]:
+    """(longitude, latitude) of every municipal-level place with a point in the accord's
+    country (`places.lookup.country_code`; none when its country is not loaded), by code:
+    drawn faintly under the map's dots, they outline the country."""
+    from ..places.lookup import country_code
+
+    country = country_code(accord)
+    if country is None:
+        return []
+    return [(float(lon), float(lat)) for lon, lat in db.session.execute(
+        select(Place.longitude, Place.latitude)
+        .where(Place.country == country, Place.kind != DEPARTMENT, Place.kind != "country",
+               Place.longitude.is_not(None), Place.latitude.is_not(None))
+        .order_by(Place.code))]
+
+
 def provisions_with_events(accord_id: int, since: date, until: date,
                            known_at: datetime | None = None) -> set[int]:
     """Ids of the accord's provisions linked to a verified event dated from `since` to

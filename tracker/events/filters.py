@@ -3,9 +3,9 @@
 review state other than verified is for those who see the accord's internal record
 (`permissions.sees_internal`; 403 otherwise).
 
-`place` takes a code or a place's exact name (`places.choices.typed_place_code`: accents,
-case and surrounding spaces aside; a name several places bear is a 400 listing their
-codes). `q` is searched for as `domain.text.searchable` says; the provision filters
+`place` takes a code or a place's name (`places.choices.typed_place_code`: accents, case
+and spaces aside, "Bogotá" for "BOGOTÁ, D.C."; a name several places bear is a 400 listing
+them with their codes). `q` is searched for as `domain.text.searchable` says; the provision filters
 (section at any depth, tag, priority, type, actor, time frame) are the dashboard's and the
 API's (`api.params.filters`)."""
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..api import params
-from ..domain.events import EFFECTS, SOURCE_KINDS
+from ..domain.events import EFFECT_NAMES, EFFECTS, SOURCE_KIND_NAMES, SOURCE_KINDS
 from ..domain.messages import N_, Message
 from ..domain.text import without_accents
 from ..extensions import db
@@ -34,13 +34,26 @@ PER_PAGE = 50
 MAX_PER_PAGE = 200
 
 
-def _choice(name: str, allowed: tuple[str, ...]) -> str | None:
+def _choice(name: str, allowed: tuple[str, ...], names: dict | None = None) -> str | None:
+    """The parameter's value, one of `allowed`; else a 400 listing them, each by its name
+    in the reader's language (`names`: value -> N_ name) with the value to write after it
+    where the two differ ("retrocede (sets_back)")."""
     given = params.value(name)
     if given is not None and given not in allowed:
         params.bad_request(Message(N_("%(name)s=%(value)s must be one of %(allowed)s"),
                                    name=params.named(name), value=repr(given),
-                                   allowed=", ".join(allowed)), name)
+                                   allowed=_listed(allowed, names or {})), name)
     return given
+
+
+def _listed(allowed: tuple[str, ...], names: dict) -> str:
+    from flask_babel import gettext
+
+    shown = []
+    for value in allowed:
+        label = gettext(names[value]) if value in names else value
+        shown.append(label if label == value else f"{label} ({value})")
+    return ", ".join(shown)
 
 
 def _number(name: str, default: int, high: int) -> int:
@@ -151,8 +164,9 @@ def from_request(accord: Accord, internal: bool,
                "place": lambda: _place_id(accord), "group": lambda: _group_id(accord),
                "provisions": lambda: params.filters(lambda: provision_infos(accord.id)),
                "provision": lambda: _provision_id(accord),
-               "effect": lambda: _choice("effect", EFFECTS),
-               "source_kind": lambda: _choice("source_kind", SOURCE_KINDS),
+               "effect": lambda: _choice("effect", EFFECTS, EFFECT_NAMES),
+               "source_kind": lambda: _choice("source_kind", SOURCE_KINDS,
+                                                      SOURCE_KIND_NAMES),
                "page": lambda: _number("page", 1, 100000),
                "per_page": lambda: _number("per_page", PER_PAGE, MAX_PER_PAGE),
                "review_state": lambda: _states(internal)}  # a 403 is raised, not collected

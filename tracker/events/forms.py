@@ -18,8 +18,11 @@ from ..forms import FlaskForm
 
 #: Provision rows shown on the form (an event bearing on more is entered in a file import).
 LINK_ROWS = 6
-#: The existing sources offered to cite, newest first.
+#: The existing sources offered to cite, newest first: the first RECENT_SOURCES as
+#: checkboxes, all of them in the list suggested as one types in `cited_other` (a datalist:
+#: searchable by title on any browser, phones included, with no script).
 MAX_SOURCES_OFFERED = 200
+RECENT_SOURCES = 8
 
 
 class CheckboxesField(SelectMultipleField):
@@ -27,6 +30,14 @@ class CheckboxesField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+def _link_fields(rows: int) -> list:
+    """(provision code, effect) fields for `rows` rows, flat, created here so they sort
+    between the event's fields and the sources' as the page shows them (error summary)."""
+    return [field for _number in range(rows) for field in (
+        StringField(_l("Provision code"), validators=[Optional(), Length(max=40)]),
+        SelectField(_l("Effect on its level"), validators=[Optional()]))]
 
 
 class EventForm(FlaskForm):
@@ -41,7 +52,11 @@ class EventForm(FlaskForm):
     place = StringField(_l("Place (code or name of the municipality or department)"),
                         validators=[Optional(), Length(max=300)])
     actors = TextAreaField(_l("Actors involved"), validators=[Optional(), Length(max=MAX_ACTORS)])
-    cited = CheckboxesField(_l("Sources already registered"), validators=[Optional()])
+    (provision_1, effect_1, provision_2, effect_2, provision_3, effect_3,  # LINK_ROWS rows
+     provision_4, effect_4, provision_5, effect_5, provision_6, effect_6) = _link_fields(LINK_ROWS)
+    cited = CheckboxesField(_l("Most recent sources"), validators=[Optional()])
+    cited_other = StringField(_l("Other registered sources"),
+                              validators=[Optional(), Length(max=500)])
     source_title = StringField(_l("Title of the new source"),
                                validators=[Optional(), Length(max=MAX_TITLE)])
     source_kind = SelectField(_l("Kind of source"), validators=[Optional()])
@@ -54,7 +69,7 @@ class EventForm(FlaskForm):
 
     def fill(self, effects: dict, kinds: dict, languages: dict, sources) -> None:
         """The choices: `effects` and `kinds` key -> label, `languages` code -> name,
-        `sources` the (id, label) of the sources that may be cited."""
+        `sources` the (id, label) of the most recent sources that may be cited."""
         for number, (provision, effect) in enumerate(self.links(), start=1):
             provision.label.text = str(_l("Provision %(number)d: code", number=number))
             effect.label.text = str(_l("Provision %(number)d: effect on its level",
@@ -75,10 +90,3 @@ class EventForm(FlaskForm):
         return any((self.source_title.data, self.source_kind.data,
                     self.source_publisher.data, self.source_date.data, self.source_url.data,
                     self.source_language.data, self.source_file.data))
-
-
-for _number in range(1, LINK_ROWS + 1):  # the provision rows: provision_N and effect_N
-    setattr(EventForm, f"provision_{_number}",
-            StringField(_l("Provision code"), validators=[Optional(), Length(max=40)]))
-    setattr(EventForm, f"effect_{_number}", SelectField(_l("Effect on its level"),
-                                                         validators=[Optional()]))

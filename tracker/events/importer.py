@@ -6,11 +6,13 @@ Columns (any order and case): date, title, description, place_code, provision_co
 "1.1.2:advances; 1.3.1:context"), source_title, source_url, source_date, publisher;
 optionally effect (one for every provision of the row, or one per code, `;`-separated, in
 the same order; default "context", which claims nothing about the level), end_date, actors,
-source_kind (default "report"), source_id (cite a source already held, of the accord or
-shared; the source columns may then stay blank), title_translated and
-description_translated (in the accord's other content language). Rows naming the same source (title, link, date, publisher, kind) cite one source,
-and a source already held identically is cited, not repeated; a row repeating an event
-already held (same date, title and place, not rejected) is skipped, so importing the same
+source_kind (default "report"), source_language (ISO 639-1, e.g. "es"), source_id (cite a
+source already held, of the accord or shared; the source columns may then stay blank),
+title_translated and description_translated (in the accord's other content language).
+Effects and source kinds are read by their codes or their English or Spanish names (accents
+and case aside). Rows naming the same source (title, link, date, publisher, kind) cite one
+source, and a source already held identically is cited, not repeated; a row repeating an
+event already held (same date, title and place, not rejected) is skipped, so importing the same
 file again writes nothing.
 """
 from __future__ import annotations
@@ -20,7 +22,8 @@ from typing import Callable
 
 from sqlalchemy import or_, select
 
-from ..domain.events import EFFECTS, SOURCE_KINDS
+from ..domain.events import SOURCE_KIND_NAMES, SOURCE_KINDS, names_of
+from ..domain.text import without_accents
 from ..domain.messages import Message, N_
 from ..extensions import db
 from ..models import Accord, Provision
@@ -32,18 +35,26 @@ from .services import EventInput, NewSource, problems, submit_events
 
 REQUIRED = ("date", "title", "description", "place_code", "provision_codes", "source_title",
             "source_url", "source_date", "publisher")
-OPTIONAL = ("effect", "end_date", "actors", "source_kind", "title_translated",
-            "description_translated", "source_id")
+OPTIONAL = ("effect", "end_date", "actors", "source_kind", "source_language",
+            "title_translated", "description_translated", "source_id")
 #: The columns describing a new source: a row citing a source by id adds a new one only
 #: when it fills one of them.
 NEW_SOURCE_COLUMNS = ("source_title", "source_url", "source_date", "publisher")
 DEFAULT_EFFECT = "context"
 DEFAULT_SOURCE_KIND = "report"
-#: Effects and source kinds as people write them -> the stored value.
-EFFECT_NAMES = {**{e: e for e in EFFECTS}, "sets back": "sets_back", "no effect": "no_effect",
-                "avanza": "advances", "retrocede": "sets_back", "sin efecto": "no_effect",
-                "contexto": "context"}
-KIND_NAMES = {**{k: k for k in SOURCE_KINDS}, **{k.replace("_", " "): k for k in SOURCE_KINDS}}
+#: Effects and source kinds as people write them (codes, English and Spanish names; accents
+#: and case aside, a hyphen as a space) -> the stored value.
+EFFECT_NAMES = {without_accents(name): code for code, names in {
+    "advances": ("advances", "avanza"), "sets_back": ("sets back", "retrocede"),
+    "no_effect": ("no effect", "no effect on the level", "sin efecto",
+                  "sin efecto en el nivel"),
+    "context": ("context", "contexto")}.items() for name in (code, *names)}
+KIND_NAMES = {without_accents(name): code for code, names in {
+    "official_document": ("official document", "documento oficial"),
+    "gazette": ("gazette", "diario oficial"), "news": ("news", "noticia", "noticias"),
+    "field_observation": ("field observation", "observación de campo"),
+    "interview": ("interview", "entrevista"), "report": ("report", "informe")}.items()
+    for name in (code, *names)}
 
 
 @dataclass
@@ -103,18 +114,21 @@ class RowReader:
     `may_link(provision)` says whether the rows may link a provision (default: any of the
     accord's); `effect_names` and `kind_names` add spellings of effects and source kinds
     (the labels in each of the app's languages) to the stored values and EFFECT_NAMES;
-    `kinds_shown` lists the kinds in a refusal (default: the stored values)."""
+    `kinds_shown` lists the kinds in a refusal (default: their names, translated where the
+    refusal is shown)."""
 
     def __init__(self, accord: Accord, *, label: Callable[[str], object] = str,
                  may_link: Callable[[Provision], bool] | None = None,
                  effect_names: dict[str, str] | None = None,
-                 kind_names: dict[str, str] | None = None, kinds_shown: str | None = None):
+                 kind_names: dict[str, str] | None = None, kinds_shown: object = None):
         self.accord = accord
         self.label = label
         self.may_link = may_link
-        self.effect_names = {**EFFECT_NAMES, **(effect_names or {})}
-        self.kind_names = {**KIND_NAMES, **(kind_names or {})}
-        self.kinds_shown = kinds_shown or ", ".join(SOURCE_KINDS)
+        self.effect_names = {**EFFECT_NAMES, **{without_accents(name).replace("-", " "): code
+                                                for name, code in (effect_names or {}).items()}}
+        self.kind_names = {**KIND_NAMES, **{without_accents(name).replace("-", " "): code
+                                            for name, code in (kind_names or {}).items()}}
+        self.kinds_shown = kinds_shown or names_of(SOURCE_KINDS, SOURCE_KIND_NAMES)
         self.provisions = {p.code: p for p in accord.provisions}
         self.sources: dict[tuple, Source | NewSource] = {}
         self.errors: list[RowError] = []
@@ -191,7 +205,7 @@ class RowReader:
         if links is None:
             failed.update(("provision_codes", "effect"))
         typed = (values.get("source_kind") or DEFAULT_SOURCE_KIND).strip()
-        kind = self.kind_names.get(typed.lower())
+        kind = self.kind_names.get(without_accents(typed).replace("-", " "))
         if kind is None:
             failed.add("source_kind")
             self._fail(number, "source_kind", Message(
@@ -240,8 +254,7 @@ class RowReader:
     def _effect(self, typed: str) -> str:
         """The stored effect a typed one names (unknown: as typed, refused by the rules)."""
         typed = typed.strip()
-        return self.effect_names.get(typed.lower(),
-                                     EFFECT_NAMES.get(typed.lower().replace("-", " "), typed))
+        return self.effect_names.get(without_accents(typed).replace("-", " "), typed)
 
     def _sources(self, number: int, values: dict, kind, published_on):
         """The row's sources: the one cited by source_id (a source of the accord or shared),
@@ -266,7 +279,7 @@ class RowReader:
             title, url, _on, publisher, _kind = key
             self.sources[key] = self._held_source(key) or NewSource(
                 title=title, kind=kind, publisher=publisher, published_on=published_on,
-                url=url)
+                url=url, language=(values.get("source_language") or "").lower() or None)
         return self.sources[key]
 
     def _held_source(self, key: tuple) -> Source | None:

@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import exists, select
 
 from ..accords.routes import visible_accord_or_404
+from ..domain.events import EFFECT_NAMES, SOURCE_KIND_NAMES
 from ..extensions import db
 from ..permissions import sees_internal
 from ..places.lookup import country_code
@@ -20,11 +21,8 @@ from .queries import find_events
 
 bp = Blueprint("events", __name__)
 
-EFFECT_LABELS = {"advances": _l("advances"), "sets_back": _l("sets back"),
-                 "no_effect": _l("no effect on the level"), "context": _l("context")}
-SOURCE_KIND_LABELS = {"official_document": _l("official document"), "gazette": _l("gazette"),
-                      "news": _l("news"), "field_observation": _l("field observation"),
-                      "interview": _l("interview"), "report": _l("report")}
+EFFECT_LABELS = {code: _l(name) for code, name in EFFECT_NAMES.items()}
+SOURCE_KIND_LABELS = {code: _l(name) for code, name in SOURCE_KIND_NAMES.items()}
 STATE_LABELS = {"verified": _l("verified"), "pending": _l("pending"),
                 "rejected": _l("rejected"), "all": _l("all")}
 #: A download is never rendered by the browser: no script, no plugin, no same-origin access.

@@ -16,11 +16,11 @@ from .models import Place
 OFFERED_KINDS = ("department", "municipality", "non-municipalised area", "island")
 
 
-def _offered(accord: Accord) -> list[tuple[str, str, str, str | None]]:
-    """(code, name, kind, parent name) of the offered places of the accord's country (of
-    every country when the accord's is not loaded), by code."""
+def _offered(accord: Accord) -> list[tuple[str, str, str, str | None, str | None]]:
+    """(code, name, kind, parent name, parent code) of the offered places of the accord's
+    country (of every country when the accord's is not loaded), by code."""
     parent = aliased(Place)
-    query = (select(Place.code, Place.name, Place.kind, parent.name)
+    query = (select(Place.code, Place.name, Place.kind, parent.name, parent.code)
              .outerjoin(parent, Place.parent_id == parent.id)
              .where(Place.kind.in_(OFFERED_KINDS)).order_by(Place.code))
     country = country_code(accord)
@@ -29,35 +29,70 @@ def _offered(accord: Accord) -> list[tuple[str, str, str, str | None]]:
     return [tuple(row) for row in db.session.execute(query)]
 
 
+def _entry(code: str, name: str, kind: str, parent: str | None) -> str:
+    return f"{code} {name}" + (f", {parent}" if parent and kind != "department" else "")
+
+
 def place_entries(accord: Accord) -> list[str]:
     """"code NAME, PARENT NAME" (departments without a parent) for every offered place."""
-    return [f"{code} {name}" + (f", {parent}" if parent and kind != "department" else "")
-            for code, name, kind, parent in _offered(accord)]
+    return [_entry(code, name, kind, parent)
+            for code, name, kind, parent, _up in _offered(accord)]
+
+
+def _names(name: str | None) -> set[str]:
+    """The forms a place's official name is typed in, folded: the whole name and the part
+    before its first comma ("BOGOTÁ, D.C." -> "bogota, d.c." and "bogota")."""
+    if not name:
+        return set()
+    return {folded(name), folded(name.split(",")[0])}
+
+
+def _named(offered: list, typed: str) -> list[tuple]:
+    """The offered places named `typed` (accents and case aside): by the whole text, else
+    as "NAME, PARENT" split at any comma."""
+    whole = folded(typed)
+    found = [place for place in offered if whole in _names(place[1])]
+    if found or "," not in typed:
+        return found
+    splits = [(folded(typed[:i]), folded(typed[i + 1:]))
+              for i, char in enumerate(typed) if char == ","]
+    return [place for place in offered
+            if any(name in _names(place[1]) and up in _names(place[3]) for name, up in splits)]
+
+
+def _same_territory(offered: list, found: list) -> list[tuple]:
+    """`found` without a place whose only offered part is also found under the same name
+    (Bogotá D.C.: the department 11 is the municipality 11001): the finer one is kept."""
+    parts: dict[str, int] = {}
+    for place in offered:
+        if place[4]:
+            parts[place[4]] = parts.get(place[4], 0) + 1
+    within = {place[4] for place in found}
+    return [place for place in found if not (place[0] in within and parts.get(place[0]) == 1)]
 
 
 def typed_place_code(accord: Accord, typed: str) -> str | None:
     """The place code meant by `typed` (None when blank): its first word when that is an
-    offered place's code; else the code of the one place whose whole name is `typed`
-    (accents, case and surrounding spaces aside: "Bogota, D.C." is "BOGOTÁ, D.C.", "Bogota"
-    is no place); else, typed "NAME, PARENT", the one place of that name under that parent;
-    else the first word as typed, which the event rules report as an unknown code. Raises
-    ValueError(Message) listing the codes when the name fits several places."""
-    typed = (typed or "").strip()
+    offered place's code; else the code of the one place named as typed (accents and case
+    aside; "Bogotá" names "BOGOTÁ, D.C."), "NAME, PARENT" telling apart places of the same
+    name; else `typed` itself when it is one word (a code, which the event rules report as
+    unknown). Raises ValueError(Message) naming the whole typed text when it names no place,
+    or several (each listed as "code NAME, DEPARTMENT")."""
+    typed = " ".join((typed or "").split())
     if not typed:
         return None
     first = typed.split()[0].rstrip(",")
     offered = _offered(accord)
-    if any(code == first for code, *_rest in offered):
+    if any(place[0] == first for place in offered):
         return first
-    whole = folded(typed)
-    found = sorted({code for code, place, _kind, _up in offered if folded(place) == whole})
-    splits = [(folded(typed[:at]), folded(typed[at + 1:]))  # at each comma: names may
-              for at, char in enumerate(typed) if char == ","]  # hold one ("BOGOTÁ, D.C.")
-    if not found and splits:
-        found = sorted({code for code, place, _kind, up in offered
-                        if (folded(place), folded(up or "")) in splits})
+    found = sorted(_same_territory(offered, _named(offered, typed)))
     if len(found) > 1:
         raise ValueError(Message(N_("several places are named %(name)s: choose one from the "
-                                    "list or type its code (%(codes)s)"),
-                                 name=typed, codes=", ".join(found)))
-    return found[0] if found else first
+                                    "list or type its code (%(places)s)"),
+                                 name=typed, places="; ".join(_entry(*p[:4]) for p in found)))
+    if found:
+        return found[0][0]
+    if " " not in typed and any(char.isdigit() for char in typed):
+        return typed
+    raise ValueError(Message(N_("no place is named or coded %(typed)s: choose one from the "
+                                "list or type its official code"), typed=repr(typed)))

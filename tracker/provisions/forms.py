@@ -6,10 +6,9 @@ from wtforms.validators import (DataRequired, InputRequired, Length, Optional,
                                 ValidationError)
 
 from ..domain.rules import MAX_EVIDENCE_TEXT, MAX_NOTE, MAX_URL
-from ..domain.text import option_label
 from ..events.forms import CheckboxesField
 from ..forms import FlaskForm
-from ..i18n import level_labels
+from ..i18n import event_option, level_labels
 
 
 #: The longest tag (the length of `ProvisionTag.tag`).
@@ -38,8 +37,7 @@ class StatusForm(FlaskForm):
     def offer_events(self, events) -> None:
         """The events that may be cited (verified events of the provision, newest first)."""
         self.events.choices = [
-            SelectChoice(str(e.id), option_label(
-                f"{e.occurred_on.isoformat()} · {e.title}", 120)) for e in events]
+            SelectChoice(str(e.id), event_option(e)) for e in events]
 
 
 class PriorityForm(FlaskForm):

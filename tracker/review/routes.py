@@ -36,6 +36,7 @@ def _queue(failed=None, failed_form: ReviewForm | None = None, status: int = 200
     """The review queue: status records, events and sources; `failed_form` (the refused
     decision on `failed`, a `failed_kind` "record", "event" or "source") is shown with its
     errors at that row's reason box and in the error summary, its input kept."""
+    from ..events.citations import cited_events
     from ..events.routes import EFFECT_LABELS, SOURCE_KIND_LABELS
     from .events import pending_events, pending_sources
 
@@ -63,6 +64,7 @@ def _queue(failed=None, failed_form: ReviewForm | None = None, status: int = 200
                            events=pending_events(accords), sources=pending_sources(accords),
                            effect_labels=EFFECT_LABELS, source_kinds=SOURCE_KIND_LABELS,
                            accords={a.id: a for a in accords}, revises=revises,
+                           cites=cited_events(pending),
                            current={r.id: levels[r.accord_id].get(r.provision_id, 0)
                                     for r in pending}), status
 
