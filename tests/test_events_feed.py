@@ -3,7 +3,6 @@ review states by role, paging, bad parameters, and the download of an attached f
 from __future__ import annotations
 
 import re
-
 from datetime import date
 
 import pytest
