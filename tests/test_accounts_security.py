@@ -69,6 +69,24 @@ def test_an_admin_grants_a_role_from_the_page(client, admin, make_user, demo):
     assert ("editor", demo.id) in {(g.role, g.accord_id) for g in grants}
 
 
+def test_a_grant_sent_again_grants_nothing_twice_and_a_held_role_is_a_conflict(
+        client, admin, make_user, login, demo):
+    partner = make_user("viewer")
+    url = f"/admin/users/{partner.id}/roles"
+    data = {"role": "editor", "accord": demo.slug, "section": ""}
+    assert client.post(url, data=data).status_code == 303
+    grants = select(func.count()).select_from(RoleGrant).where(RoleGrant.user_id == partner.id)
+    count = db.session.scalar(grants)
+    again = client.post(url, data=data, follow_redirects=True)
+    assert again.status_code == 200
+    assert "Nothing changed: this role is already granted." in again.get_data(as_text=True)
+    login(make_user("admin"))  # another administrator: the role is held, a conflict
+    held = client.post(url, data=data)
+    assert held.status_code == 409 and "already granted" in held.get_data(as_text=True)
+    assert client.post(url, data={"role": "viewer"}).status_code == 409  # held since creation
+    assert db.session.scalar(grants) == count
+
+
 # --- logout ------------------------------------------------------------------------------------
 
 def _log_in_through_the_form(client, user, remember: bool):

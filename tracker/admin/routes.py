@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from .. import i18n
 from ..domain.messages import N_
-from ..accounts import (AccountError, create_user, grant_role, organization_named,
+from ..accounts import (AccountError, create_user, grant_role_once, organization_named,
                         revoke_problem)
 from ..extensions import db
 from ..forms import error_text
@@ -130,12 +130,13 @@ def grant(user_id: int):
             i18n.translate(exc.reason))
         return _users_page(grant_form=form, grant_user=user, status=400)
     try:
-        grant_role(user.email, form.role.data, accord_slug=accord.slug if accord else None,
-                   section_code=section.code if section else None)
+        _grant, added = grant_role_once(user.email, form.role.data,
+                                        accord_slug=accord.slug if accord else None,
+                                        section_code=section.code if section else None)
     except AccountError as exc:
         form.role.errors.append(i18n.translate(exc.reason))
         return _users_page(grant_form=form, grant_user=user, status=409)
-    flash(_("Role granted."))
+    flash(_("Role granted.") if added else _("Nothing changed: this role is already granted."))
     return redirect(url_for("admin.users"), 303)
 
 

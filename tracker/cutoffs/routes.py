@@ -68,14 +68,17 @@ def publish(slug: str):
     if not form.validate():
         return index(slug, form=form, status=400)
     try:
-        cutoff = services.publish(accord, form.label.data, form.as_of.data,
-                                  form.note.data or "", form.supersedes.data or None)
+        cutoff, added = services.publish_once(accord, form.label.data, form.as_of.data,
+                                              form.note.data or "",
+                                              form.supersedes.data or None)
     except Invalid as exc:
         for name, reason in exc.errors.items():
             getattr(form, name, form.label).errors.append(translate(reason))
-        return index(slug, form=form, status=400)
+        return index(slug, form=form,
+                     status=409 if isinstance(exc, services.LabelTaken) else 400)
     flash(_("Cut-off %(label)s published: its figures stay as they are now.",
-            label=cutoff.label))
+            label=cutoff.label) if added else
+          _("Nothing changed: cut-off %(label)s is already published.", label=cutoff.label))
     return redirect(url_for("cutoffs.show", slug=slug, label=cutoff.label))
 
 
