@@ -7,6 +7,7 @@ same functions, so a page and the API refuse the same things with the same words
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timezone
 from typing import Callable
 
@@ -56,15 +57,25 @@ def bad_request(message: Message | str):
     abort(400, description=translate(message))
 
 
+def strict() -> bool:
+    """Whether the request refuses parameters its route does not take: the JSON API (under
+    /api/) and files (a route ending in an extension: .csv, .xlsx, .png, ...) do; an HTML page
+    ignores them, as links from elsewhere add their own (e.g. utm_source=...)."""
+    rule = request.url_rule.rule if request.url_rule is not None else request.path
+    return request.path.startswith("/api/") or re.search(r"\.(\w+|<[^>]+>)$", rule) is not None
+
+
 def check_known(allowed: tuple[str, ...]) -> None:
-    """Refuse parameters a route does not take, and any parameter given more than once."""
+    """Refuse parameters a route does not take (when `strict`; a page ignores them), and any
+    parameter it takes given more than once. A bad value of a parameter a route takes is a
+    400 naming it everywhere: that is for the functions reading the values."""
     unknown = sorted(set(request.args) - set(allowed))
-    if unknown:
+    if unknown and strict():
         bad_request(Message(N_("unknown parameter(s): %(unknown)s; allowed: %(allowed)s"),
                             unknown=", ".join(unknown), allowed=", ".join(allowed) or "—"))
     for name in request.args:
         count = len(request.args.getlist(name))
-        if count > 1:
+        if count > 1 and name in allowed:
             bad_request(Message(N_("%(name)s is given %(count)s times; give it once"),
                                 name=named(name), count=count))
 
