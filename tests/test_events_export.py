@@ -140,3 +140,13 @@ def test_report_workbook_has_events_and_sources_verified_for_the_public(client, 
                                                ("E3", "verified"), ("E2", "verified"),
                                                ("E1", "verified")]
     assert [r[1] for r in inside["Sources"][1:]] == ["S1", "S2", "S3", "S4", "S5"]
+
+
+def test_the_about_sheet_names_the_filters_as_the_page_does(client, demo, placed):  # noqa: F811
+    response = client.get(f"{BASE}.xlsx?effect=sets_back&from=2018-01-01",
+                          headers={"Accept-Language": "es"})
+    book = load_workbook(io.BytesIO(response.data), read_only=True)
+    about = {row[0]: row[1] for row in book[book.sheetnames[0]].iter_rows(values_only=True)}
+    filters = next(value for key, value in about.items() if key == "Filtros")
+    assert "«Efecto»: retrocede" in filters and "«Desde»: " in filters, filters
+    assert "effect" not in filters and "sets_back" not in filters and "=" not in filters

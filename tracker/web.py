@@ -327,7 +327,7 @@ def init_app(app: Flask) -> None:
                    i18n.tag_label, i18n.known_tags_text, i18n.stored_reason,
                    i18n.provision_type_text, i18n.country_name, i18n.local, i18n.audit_action,
                    i18n.audit_field, i18n.content_html, i18n.language_marker, i18n.point_title,
-                   i18n.point_title_html, i18n.role_name,
+                   i18n.point_title_html, i18n.role_name, i18n.upload_state, i18n.source_format,
                    return_path, number, percent, fixed, score_figure, share_figure, signed):
         app.add_template_global(helper)
     app.before_request(_start_request)

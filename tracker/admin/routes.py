@@ -204,12 +204,13 @@ def audit_log():
 
 def _audit_codes(events) -> dict[tuple[str, int], str]:
     """What the events' object ids and stored ids stand for, as a person names them:
-    (kind, id) -> text, for kinds provision (its code), status_record (its provision's
+    (kind, id) -> text, for kinds provision (its code), place (its code and name), status_record (its provision's
     code), section and provision_type (their codes), user (email), cutoff and reference_set
     (their labels); the same codes under the stored field names (provision, corrects,
     section_id, provision_type_id). Ids no longer held are left out (shown as the id)."""
     from ..cutoffs.models import Cutoff
     from ..models import Provision, ProvisionType, ReferenceSet, StatusRecord
+    from ..places.models import Place
 
     wanted: dict[str, set[int]] = {}
     for e in events:
@@ -222,6 +223,12 @@ def _audit_codes(events) -> dict[tuple[str, int], str]:
                                     ("provision_type_id", "provision_type")):
                     if isinstance(side.get(field), int):
                         wanted.setdefault(kind, set()).add(side[field])
+                if isinstance(side.get("place"), int):
+                    wanted.setdefault("place", set()).add(side["place"])
+                links = side.get("provisions")  # an event's [provision, effect] pairs
+                for link in links if isinstance(links, list) else ():
+                    if isinstance(link, list) and link and isinstance(link[0], int):
+                        wanted.setdefault("provision", set()).add(link[0])
     codes: dict[tuple[str, int], str] = {}
 
     def fill(kind, query):
@@ -243,6 +250,8 @@ def _audit_codes(events) -> dict[tuple[str, int], str]:
     fill("reference_set", select(ReferenceSet.id, ReferenceSet.label).where(
         ReferenceSet.id.in_(wanted.get("reference_set", ()))))
     fill("accord", select(Accord.id, Accord.slug).where(Accord.id.in_(wanted.get("accord", ()))))
+    fill("place", select(Place.id, Place.code + " " + Place.name).where(
+        Place.id.in_(wanted.get("place", ()))))
     for field, kind in (("provision", "provision"), ("corrects", "status_record"),
                         ("section_id", "section"), ("provision_type_id", "provision_type")):
         codes.update({(field, key): text for (k, key), text in list(codes.items())

@@ -176,9 +176,19 @@ def year() -> int | None:
     text = value("year") or "now"
     if text not in YEARS:
         bad_request(Message(N_("%(name)s=%(value)s must be a whole number from 1 to "
-                               "%(high)s, or now"), name=named("year"), value=repr(text),
-                            high=MAX_YEARS))
+                               "%(high)s, or %(now)s"), name=named("year"), value=repr(text),
+                            high=MAX_YEARS, now=_now_named()))
     return None if text == "now" else int(text)
+
+
+def _now_named() -> str:
+    """How a message names the value `now` of `year`: on a page, as its option reads
+    (“Now (the year under way)”), in the API as the value itself."""
+    if not (has_request_context() and request.environ.get(_LABELS)):
+        return "now"
+    from flask_babel import gettext
+
+    return gettext("“%(field)s”", field=gettext("Now (the year under way)"))
 
 
 def moment_text(text: str, name: str, created_at: datetime) -> datetime:

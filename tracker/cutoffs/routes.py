@@ -108,10 +108,12 @@ def _since(accord, default, until) -> tuple[Cutoff | None, str | None]:
         return default, None
     found = services.by_label(accord, services.normal_label(label))
     if found is None:
-        return None, _("since=%(label)s names no cut-off of this accord.", label=label)
+        return None, _("%(field)s: %(label)s names no cut-off of this accord.",
+                       field=_("“%(field)s”", field=_("Since")), label=label)
     if found.as_of > until:
-        return None, _("since=%(label)s is a cut-off of %(date)s, after %(until)s: changes are "
-                       "counted from an earlier date to a later one.", label=found.label,
+        return None, _("%(field)s: %(label)s is a cut-off of %(date)s, after %(until)s: "
+                       "changes are counted from an earlier date to a later one.",
+                       field=_("“%(field)s”", field=_("Since")), label=found.label,
                        date=local_date(found.as_of), until=local_date(until))
     return found, None
 

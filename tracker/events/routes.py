@@ -35,7 +35,8 @@ DOWNLOAD_POLICY = "sandbox; default-src 'none'"
 PAGE_LABELS = {"from": _l("From"), "to": _l("To"), "place": _l("Place code"),
                "group": _l("Group of places"), "provision": _l("Provision"),
                "effect": _l("Effect"), "source_kind": _l("Source kind"),
-               "review_state": _l("Review state")}
+               "review_state": _l("Review state"), "page": _l("Page"),
+               "per_page": _l("Events per page")}
 
 
 @bp.get("/accords/<slug>/events")
