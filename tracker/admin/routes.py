@@ -143,12 +143,22 @@ def grant(user_id: int):
 @bp.post("/roles/<int:grant_id>/revoke")
 @admin_required
 def revoke(grant_id: int):
-    grant_row = db.session.get(RoleGrant, grant_id) or abort(404)
+    """Revoke a role in two steps that need no script: the list's button asks (a page
+    naming the person and the role, 200); that page's button, with confirm=yes, revokes.
+    A role no longer held (revoked already, e.g. from another tab) or one
+    `accounts.revoke_problem` keeps is a 409 with the reason, nothing changed."""
+    grant_row = db.session.get(RoleGrant, grant_id)
+    if grant_row is None:
+        return _users_page(revoke_error=_(
+            "This role is no longer held: it was revoked already. Nothing changed."), status=409)
     problem = revoke_problem(grant_row, current_user.id)
     if problem is not None:  # not offered, but a stale page or a crafted POST can ask
         return _users_page(revoke_error=i18n.translate(problem), status=409)
+    if request.form.get("confirm") != "yes":
+        return render_template("admin/revoke.html", grant=grant_row)
     before = {"user": grant_row.user.email, "role": grant_row.role,
-              "accord": grant_row.accord.slug if grant_row.accord else None}
+              "accord": grant_row.accord.slug if grant_row.accord else None,
+              "section": grant_row.section.code if grant_row.section else None}
     user_id, accord_id = grant_row.user_id, grant_row.accord_id
     db.session.delete(grant_row)
     audit("role.revoke", "user", user_id, accord_id=accord_id, before=before)
