@@ -405,3 +405,24 @@ def test_score_changes_keep_two_decimals_as_scores_do(app):
             assert shown == "+1.60 −0.41 +3.0"
     assert "macro signed" not in (Path(app.root_path) / "templates/cutoffs/_macros.html"
                                   ).read_text()
+
+
+def test_the_publish_form_is_one_form_labelled_alike_on_both_pages(client, make_user, login):
+    import re as _re
+
+    accord = small_accord()
+    login(make_user("coordinator", accord))
+    assert _post(client).status_code == 302  # a cut-off to supersede: the select is shown
+
+    def publish_form(path):
+        html = client.get(path).get_data(as_text=True)
+        form = _re.search(r'<form method="post" action="/accords/hand-worked/cutoffs".*?</form>',
+                          html, _re.S).group(0)
+        labels = dict(_re.findall(r'<label for="([^"]+)">([^<]+)</label>', form))
+        controls = _re.findall(r'<(?:input|select|textarea)[^>]*\bid="([^"]+)"', form)
+        assert controls and all(c in labels for c in controls), (path, controls, labels)
+        return [(c, labels[c]) for c in controls]
+
+    on_accord, on_cutoffs = publish_form(PAGES), publish_form(f"{PAGES}/cutoffs")
+    assert ("supersedes", "Supersedes") in on_accord
+    assert on_accord == on_cutoffs
