@@ -18,3 +18,4 @@ def test_other_values_another_author_a_later_time_or_a_closed_first_do_not_repea
                        earlier_at=NOW - RESUBMIT_WINDOW - timedelta(seconds=1), now=NOW)
     assert not repeats((1, "a"), (1, "a"), same_author=True, earlier_at=recent, now=NOW,
                        still_open=False)
+

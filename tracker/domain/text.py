@@ -191,3 +191,23 @@ def without_accents(text: str) -> str:
     "Planeación", "PLANEACION" and "planeacion" read alike. Spaces are kept as they are."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+#: What may end a sentence as shown (a closing quote or bracket after its stop counts too).
+_SENTENCE_END = (".", "!", "?", "…", ".»", ".”", ".)", "?»", "!»")
+
+
+def as_sentence(text: str, capital: bool = True) -> str:
+    """A message as a sentence of its own, the one style of every reason shown: its first
+    letter a capital, a final stop ("the date is in the future" -> "The date is in the
+    future."). `capital` False: after a field's label and a colon ("Date: the date is in the
+    future."), where both languages go on in lower case. Empty text stays empty; text opening
+    with a quote, a digit or a symbol keeps its opening."""
+    text = (text or "").strip()
+    if not text:
+        return text
+    if capital and text[0].isalpha():
+        text = text[0].upper() + text[1:]
+    if not text.endswith(_SENTENCE_END):
+        text += "."
+    return text
