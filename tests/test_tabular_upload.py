@@ -128,11 +128,11 @@ REFUSED = [
     (lambda data: Q.case("cp1252_excel_es.csv"), "not an XLSX workbook but text",
      "no es un libro XLSX sino texto"),
     # A file of another kind is named by its signature (as attachments are), not as text.
-    (lambda data: PDF, "this is a PDF file (application/pdf), not a spreadsheet",
+    (lambda data: PDF, "is a PDF file (application/pdf), not a spreadsheet",
      "es un archivo PDF (application/pdf), no una hoja de cálculo"),
-    (lambda data: PNG, "this is a PNG file (image/png), not a spreadsheet",
+    (lambda data: PNG, "is a PNG file (image/png), not a spreadsheet",
      "es un archivo PNG (image/png), no una hoja de cálculo"),
-    (lambda data: docx(), "this is a DOCX file", "es un archivo DOCX"),
+    (lambda data: docx(), "is a DOCX file", "es un archivo DOCX"),
     # Read whole (dimension "A1" notwithstanding), then refused for its columns.
     (lambda data: Q.case("wps_dimension_A1_statuses.xlsx"),
      "unknown column(s): provision_code, level",
