@@ -349,7 +349,7 @@ def test_a_narrow_chart_revalidates_and_refuses_an_unknown_size(client):
     again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.data == b""
     bad = client.get(f"{CHART}/status.svg?as_of={AS_OF}&size=huge")
-    assert bad.status_code == 400 and b"size must be one of wide, narrow" in bad.data
+    assert bad.status_code == 400 and b"ize must be one of wide, narrow" in bad.data
     assert client.get(f"{PAGE}?as_of={AS_OF}&size=narrow").status_code == 200  # charts only:
     # a page ignores a parameter it does not take
     heatmap = client.get("/reference/taif-accord/charts/heatmap.svg?size=narrow")

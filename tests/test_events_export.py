@@ -67,7 +67,7 @@ def test_review_states_in_files_are_for_those_with_a_role(client, demo, placed, 
 
 def test_bad_parameters_are_named_and_paging_is_not_a_file_parameter(client, placed):  # noqa: F811
     for query, fragment in (("place=99999", "not a known place code"),
-                            ("effect=helps", "must be one of"), ("page=2", "unknown parameter"),
+                            ("effect=helps", "must be one of"), ("page=2", "nknown parameter"),
                             ("from=2020-01-01&to=2019-01-01", "is after")):
         for ext in ("csv", "xlsx"):
             response = client.get(f"{BASE}.{ext}?{query}")
