@@ -18,6 +18,7 @@ def test_every_reason_is_shown_as_a_sentence():
     assert as_sentence("«Nivel»='9' debe ser uno de 0, 1") == "«Nivel»='9' debe ser uno de 0, 1."
     assert as_sentence("the level must be 0-3", capital=False) == "the level must be 0-3."
     assert as_sentence("") == ""
+    assert as_sentence("known_at='x' is in the future") == "known_at='x' is in the future."
 
 
 

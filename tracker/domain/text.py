@@ -202,11 +202,13 @@ def as_sentence(text: str, capital: bool = True) -> str:
     letter a capital, a final stop ("the date is in the future" -> "The date is in the
     future."). `capital` False: after a field's label and a colon ("Date: the date is in the
     future."), where both languages go on in lower case. Empty text stays empty; text opening
-    with a quote, a digit or a symbol keeps its opening."""
+    with a quote, a digit, a symbol or a name as written (a parameter: "known_at=...") keeps
+    its opening."""
     text = (text or "").strip()
     if not text:
         return text
-    if capital and text[0].isalpha():
+    first = text.split(maxsplit=1)[0]
+    if capital and text[0].isalpha() and not any(c in first for c in "_=/"):
         text = text[0].upper() + text[1:]
     if not text.endswith(_SENTENCE_END):
         text += "."
