@@ -214,8 +214,9 @@ def audit_log():
 
 def _audit_codes(events) -> dict[tuple[str, int], str]:
     """What the events' object ids and stored ids stand for, as a person names them:
-    (kind, id) -> text, for kinds provision (its code), place (its code and name), status_record (its provision's
-    code), section and provision_type (their codes), user (email), cutoff and reference_set
+    (kind, id) -> text, for kinds provision (its code), place (its code and name),
+    status_record (its provision's code), section and provision_type (their codes), user
+    (email), cutoff and reference_set
     (their labels); the same codes under the stored field names (provision, corrects,
     section_id, provision_type_id). Ids no longer held are left out (shown as the id)."""
     from ..cutoffs.models import Cutoff
