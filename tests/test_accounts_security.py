@@ -69,6 +69,64 @@ def test_an_admin_grants_a_role_from_the_page(client, admin, make_user, demo):
     assert ("editor", demo.id) in {(g.role, g.accord_id) for g in grants}
 
 
+def test_a_grant_sent_again_grants_nothing_twice_and_a_held_role_is_a_conflict(
+        client, admin, make_user, login, demo):
+    partner = make_user("viewer")
+    url = f"/admin/users/{partner.id}/roles"
+    data = {"role": "editor", "accord": demo.slug, "section": ""}
+    assert client.post(url, data=data).status_code == 303
+    grants = select(func.count()).select_from(RoleGrant).where(RoleGrant.user_id == partner.id)
+    count = db.session.scalar(grants)
+    again = client.post(url, data=data, follow_redirects=True)
+    assert again.status_code == 200
+    assert "Nothing changed: this role is already granted." in again.get_data(as_text=True)
+    login(make_user("admin"))  # another administrator: the role is held, a conflict
+    held = client.post(url, data=data)
+    assert held.status_code == 409 and "already granted" in held.get_data(as_text=True)
+    assert client.post(url, data={"role": "viewer"}).status_code == 409  # held since creation
+    assert db.session.scalar(grants) == count
+
+
+def test_revoking_asks_first_and_a_role_revoked_already_is_a_conflict(client, admin,
+                                                                       make_user, demo):
+    from tracker.models import AuditEvent, Section
+
+    section = db.session.scalar(select(Section).where(Section.accord_id == demo.id)
+                                .order_by(Section.id).limit(1))
+    partner = make_user("editor", demo, section)
+    grant = next(g for g in partner.roles if g.section_id == section.id)
+    url = f"/admin/roles/{grant.id}/revoke"
+    asked = client.post(url)  # the list's button: a page that asks, nothing revoked
+    assert asked.status_code == 200 and db.session.get(RoleGrant, grant.id) is not None
+    form = next(f for f in parse(asked.get_data(as_text=True)).forms if f.action.endswith(url))
+    assert client.post(url, data=form.submission()).status_code == 303
+    assert db.session.get(RoleGrant, grant.id) is None
+    again = client.post(url, data=form.submission())  # from another tab, or the Back button
+    assert again.status_code == 409
+    assert "it was revoked already" in again.get_data(as_text=True)
+    revoked = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "role.revoke")
+                                .order_by(AuditEvent.id.desc()).limit(1))
+    assert revoked.before == {"user": partner.email, "role": "editor", "accord": demo.slug,
+                              "section": section.code}
+
+
+def test_a_refused_grant_shows_the_reason_at_its_field(client, admin, make_user, demo):
+    from tracker.models import Section
+
+    partner = make_user("viewer")
+    url = f"/admin/users/{partner.id}/roles"
+    refused = client.post(url, data={"role": "admin"})  # not confirmed
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and f'id="confirm-admin-{partner.id}-error"' in html
+    assert f'aria-describedby="confirm-admin-{partner.id}-error"' in html
+    section = db.session.scalar(select(Section.id).where(Section.accord_id == demo.id).limit(1))
+    refused = client.post(url, data={"role": "editor", "accord": "", "section": str(section)})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and f'id="section-{partner.id}-error"' in html
+    error = html.split(f'id="section-{partner.id}-error"', 1)[1].split("</div>", 1)[0]
+    assert "must belong to the chosen accord" in error
+
+
 # --- logout ------------------------------------------------------------------------------------
 
 def _log_in_through_the_form(client, user, remember: bool):

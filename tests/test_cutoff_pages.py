@@ -50,14 +50,11 @@ def test_a_coordinator_publishes_from_the_web(client, make_user, login):
 
 
 @pytest.mark.parametrize("values, needle", [
-    ({}, "already exists"),  # the same label again
     ({"label": "R2", "as_of": "2019-12-31"}, "before the accord was signed"),
     ({"label": "R2", "as_of": (date.today() + timedelta(days=1)).isoformat()}, "future"),
     ({"label": "R2", "as_of": "not a date"}, "Not a valid date"),
     ({"label": ""}, "This field is required"),
     ({"label": "R2", "supersedes": "Nope"}, "no cut-off labelled Nope"),
-    ({"label": "report 1"}, "already exists"),  # differs only in case
-    ({"label": "REPORT 1 "}, "already exists"),
     ({"label": "."}, "only dots"),
     ({"label": ".."}, "only dots"),
     ({"label": "Report 2."}, "end with a dot"),
@@ -71,6 +68,37 @@ def test_bad_publications_get_a_400_with_the_reason(client, make_user, login, ro
     before = row_counts()
     refused = _post(client, **values)
     assert refused.status_code == 400 and needle in refused.text
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize("values", [
+    {"note": "another note"},  # the same label again, for another cut-off
+    {"label": "report 1"},  # differs only in case
+    {"label": "REPORT 1 "},
+])
+def test_a_label_already_held_is_a_conflict_409(client, make_user, login, row_counts, values):
+    accord = small_accord()
+    login(make_user("coordinator", accord))
+    assert _post(client).status_code == 302
+    before = row_counts()
+    refused = _post(client, **values)
+    assert refused.status_code == 409 and "already exists" in refused.text
+    assert row_counts() == before
+
+
+def test_the_form_sent_again_publishes_nothing_twice(client, make_user, login, row_counts):
+    accord = small_accord()
+    login(make_user("coordinator", accord))
+    assert _post(client).status_code == 302
+    before = row_counts()
+    again = _post(client)
+    assert again.status_code == 302 and again.headers["Location"].endswith("/cutoffs/Report%201")
+    assert "Nothing changed: cut-off Report 1 is already published" in client.get(
+        again.headers["Location"]).text
+    assert row_counts() == before
+    login(make_user("coordinator", accord))  # another coordinator: the label is taken
+    before = row_counts()
+    assert _post(client).status_code == 409
     assert row_counts() == before
 
 
@@ -377,3 +405,24 @@ def test_score_changes_keep_two_decimals_as_scores_do(app):
             assert shown == "+1.60 −0.41 +3.0"
     assert "macro signed" not in (Path(app.root_path) / "templates/cutoffs/_macros.html"
                                   ).read_text()
+
+
+def test_the_publish_form_is_one_form_labelled_alike_on_both_pages(client, make_user, login):
+    import re as _re
+
+    accord = small_accord()
+    login(make_user("coordinator", accord))
+    assert _post(client).status_code == 302  # a cut-off to supersede: the select is shown
+
+    def publish_form(path):
+        html = client.get(path).get_data(as_text=True)
+        form = _re.search(r'<form method="post" action="/accords/hand-worked/cutoffs".*?</form>',
+                          html, _re.S).group(0)
+        labels = dict(_re.findall(r'<label for="([^"]+)">([^<]+)</label>', form))
+        controls = _re.findall(r'<(?:input|select|textarea)[^>]*\bid="([^"]+)"', form)
+        assert controls and all(c in labels for c in controls), (path, controls, labels)
+        return [(c, labels[c]) for c in controls]
+
+    on_accord, on_cutoffs = publish_form(PAGES), publish_form(f"{PAGES}/cutoffs")
+    assert ("supersedes", "Supersedes") in on_accord
+    assert on_accord == on_cutoffs

@@ -328,3 +328,20 @@ def test_the_events_feed_offers_the_form_to_editors_only(client, demo, make_user
     assert URL not in client.get(feed).get_data(as_text=True)
     login(make_user("editor", demo))
     assert URL in client.get(feed).get_data(as_text=True)
+
+
+def test_the_form_sent_again_records_nothing_twice(client, demo, make_user, login):
+    """The Back button and a second "submit" send the same event with a fresh token: the
+    editor's pending event is not repeated, nor its new source."""
+    login(make_user("editor", demo))
+    data = _filled(client, demo)
+    assert _post(client, data, (PDF, "informe.pdf")).status_code == 303
+    events, sources = _count(Event), _count(Source)
+    again = _post(client, _filled(client, demo), (PDF, "informe.pdf"))
+    assert again.status_code == 303
+    page = client.get(again.headers["Location"]).get_data(as_text=True)
+    assert "Nothing changed: this event is already recorded" in page
+    assert (_count(Event), _count(Source)) == (events, sources)
+    other = _post(client, _filled(client, demo, title=["Otra entrega de tierras"]))
+    assert other.status_code == 303
+    assert _count(Event) == events + 1

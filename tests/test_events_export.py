@@ -66,8 +66,8 @@ def test_review_states_in_files_are_for_those_with_a_role(client, demo, placed, 
 
 
 def test_bad_parameters_are_named_and_paging_is_not_a_file_parameter(client, placed):  # noqa: F811
-    for query, fragment in (("place=99999", "neither a known place code"),
-                            ("effect=helps", "must be one of"), ("page=2", "unknown parameter"),
+    for query, fragment in (("place=99999", "known place code"),
+                            ("effect=helps", "must be one of"), ("page=2", "nknown parameter"),
                             ("from=2020-01-01&to=2019-01-01", "is after")):
         for ext in ("csv", "xlsx"):
             response = client.get(f"{BASE}.{ext}?{query}")
@@ -140,3 +140,13 @@ def test_report_workbook_has_events_and_sources_verified_for_the_public(client, 
                                                ("E3", "verified"), ("E2", "verified"),
                                                ("E1", "verified")]
     assert [r[1] for r in inside["Sources"][1:]] == [f"S{n} [ES]" for n in range(1, 6)]
+
+
+def test_the_about_sheet_names_the_filters_as_the_page_does(client, demo, placed):  # noqa: F811
+    response = client.get(f"{BASE}.xlsx?effect=sets_back&from=2018-01-01",
+                          headers={"Accept-Language": "es"})
+    book = load_workbook(io.BytesIO(response.data), read_only=True)
+    about = {row[0]: row[1] for row in book[book.sheetnames[0]].iter_rows(values_only=True)}
+    filters = next(value for key, value in about.items() if key == "Filtros")
+    assert "«Efecto»: retrocede" in filters and "«Desde»: " in filters, filters
+    assert "effect" not in filters and "sets_back" not in filters and "=" not in filters

@@ -212,11 +212,15 @@ def test_refused_values_give_the_form_back_with_each_error_at_its_field(client, 
     assert "Entrega de TIERRAS" not in page  # no events listed under a refused filter
 
 
-def test_an_unknown_parameter_is_in_the_summary_of_the_page(client, written):
-    response = client.get(f"{PAGE}?colour=red")
-    assert response.status_code == 400
-    page = response.get_data(as_text=True)
-    assert "unknown parameter(s): colour" in page and 'class="error-summary"' in page
+def test_an_unknown_parameter_is_ignored_by_the_page_and_refused_by_the_api(client, written):
+    """A page ignores what it does not take (a campaign tag on a shared link); the API and
+    the files name it."""
+    response = client.get(f"{PAGE}?colour=red&utm_source=mail")
+    assert response.status_code == 200
+    assert 'class="error-summary"' not in response.get_data(as_text=True)
+    for url in (API, f"{PAGE}.csv"):
+        refused = client.get(f"{url}?colour=red")
+        assert refused.status_code == 400 and "colour" in refused.get_data(as_text=True)
 
 
 def test_the_page_in_spanish_names_the_field_and_the_new_filters(client, written):

@@ -40,7 +40,8 @@ def test_the_last_administrator_keeps_the_role(client, make_user, login):
     db.session.commit()
     login(make_user("admin"))
     # two administrators left: removing one is fine, the last one is refused
-    assert client.post(f"/admin/roles/{_admin_grant(last).id}/revoke").status_code == 303
+    assert client.post(f"/admin/roles/{_admin_grant(last).id}/revoke",
+                       data={"confirm": "yes"}).status_code == 303
     remaining = db.session.scalar(select(func.count(RoleGrant.id)).where(
         RoleGrant.role == "admin", RoleGrant.accord_id.is_(None)))
     assert remaining == 1

@@ -282,7 +282,7 @@ def test_a_since_naming_no_cut_off_stays_on_the_page_with_the_reason(client, pub
     assert page.status_code == 400
     html = page.get_data(as_text=True)
     summary = re.search(r'<div class="error-summary".*?</div>', html, re.S).group(0)
-    assert "since=Nope" in summary and 'href="#since"' in summary
+    assert "«Desde»: Nope" in summary and 'href="#since"' in summary
     assert '<select id="since" name="since">' in html
     assert html.index('class="error-summary"') < html.index('<select id="since"')
     assert 'form method="get" class="filters"' in html  # styled as the other filter forms
@@ -296,3 +296,36 @@ def test_the_cutoffs_error_summary_is_at_the_top(client, published, make_user, l
     html = page.get_data(as_text=True)
     assert html.index('class="error-summary"') < html.index("<table")  # above the list
     assert html.index('class="error-summary"') < html.index('id="publish"')
+
+
+def test_the_audit_of_events_and_sources_reads_in_spanish(client, demo, make_user, login):
+    from event_helpers import event_input
+    from tracker.events.services import submit_event
+
+    login(make_user("coordinator", demo))
+    submit_event(event_input(demo), verified=True)
+    login(make_user("admin"))
+    audit = visible_text(client.get("/admin/audit", headers=ES).get_data(as_text=True))
+    english = [word for word in ("occurred on", "ended on", "place", "sources", "kind",
+                                 "review reason", "recorded by a reviewer", "advances",
+                                 "sets back", "report", "origin", "publisher")
+               if re.search(rf"\b{word}\b", audit)]
+    assert english == []
+    assert "avanza" in audit and "54810" in audit and "formulario web" in audit
+
+
+def test_stored_words_of_uploads_and_reference_sets_read_in_spanish(app):
+    from tracker.excel.export import app_version
+
+    with app.test_request_context("/"), force_locale("es"):
+        assert i18n.upload_state("committed") == "registrada"
+        assert i18n.source_format("long") == "formato largo"
+        assert app_version().startswith("Seguimiento de acuerdos ")
+
+
+def test_a_refused_comparison_year_names_its_option_in_spanish(client, demo):
+    response = client.get(f"/accords/{SLUG}/dashboard?year=99", headers=ES)
+    assert response.status_code == 400
+    text = visible_text(response.get_data(as_text=True))
+    assert "o «Ahora (el año en curso)»" in text, text[-400:]
+    assert not re.search(r"\bnow\b", text)

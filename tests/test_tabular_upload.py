@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 import spreadsheet_quirks as Q
+from event_helpers import PDF, PNG, docx
 from test_excel_update import (  # noqa: F401  (fixtures)
     SLUG,
     TODAY,
@@ -126,6 +127,12 @@ REFUSED = [
      "no es un libro XLSX sino texto"),
     (lambda data: Q.case("cp1252_excel_es.csv"), "not an XLSX workbook but text",
      "no es un libro XLSX sino texto"),
+    # A file of another kind is named by its signature (as attachments are), not as text.
+    (lambda data: PDF, "is a PDF file (application/pdf), not a spreadsheet",
+     "es un archivo PDF (application/pdf), no una hoja de cálculo"),
+    (lambda data: PNG, "is a PNG file (image/png), not a spreadsheet",
+     "es un archivo PNG (image/png), no una hoja de cálculo"),
+    (lambda data: docx(), "is a DOCX file", "es un archivo DOCX"),
     # Read whole (dimension "A1" notwithstanding), then refused for its columns.
     (lambda data: Q.case("wps_dimension_A1_statuses.xlsx"),
      "unknown column(s): provision_code, level",

@@ -197,6 +197,50 @@ def test_resubmitted_form_is_not_a_conflict(client, demo, make_user, login, prov
     assert "Update recorded as" not in page
 
 
+def _resent_from_reloaded_page(client, provision, **values):
+    """The form sent again from the page the Back button reloaded: same values, the
+    provision's version as it is now (the first submission raised it)."""
+    db.session.refresh(provision)
+    return client.post(f"/accords/{SLUG}/provisions/1.1.1/update",
+                       data=_update_data(provision, **values), follow_redirects=True)
+
+
+def test_a_form_resent_from_a_reloaded_page_records_nothing_twice(client, demo, make_user,
+                                                                   login, provision):
+    login(make_user("editor", demo))
+    first = client.post(f"/accords/{SLUG}/provisions/1.1.1/update",
+                        data=_update_data(provision, level="1", evidence_text="Same"),
+                        follow_redirects=True)
+    assert "Update recorded as pending review" in first.get_data(as_text=True)
+    count = db.session.scalar(select(func.count()).select_from(StatusRecord))
+    again = _resent_from_reloaded_page(client, provision, level="1", evidence_text="Same")
+    assert again.status_code == 200
+    assert "Nothing changed: this update is already recorded" in again.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(StatusRecord)) == count
+    other = _resent_from_reloaded_page(client, provision, level="1", evidence_text="Other")
+    assert "Update recorded as pending review" in other.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(StatusRecord)) == count + 1
+
+
+def test_the_same_values_after_the_window_or_the_review_are_a_new_record(
+        client, demo, make_user, login, provision, monkeypatch):
+    import tracker.services
+    from tracker.domain.resubmit import RESUBMIT_WINDOW
+    from tracker.models import utcnow
+
+    editor = login(make_user("editor", demo))
+    mine = select(StatusRecord).where(StatusRecord.recorded_by_id == editor.id)
+    client.post(f"/accords/{SLUG}/provisions/1.1.1/update",
+                data=_update_data(provision, level="1", evidence_text="Same"))
+    tracker.services.review(db.session.scalar(mine), "rejected", "no source")
+    _resent_from_reloaded_page(client, provision, level="1", evidence_text="Same")
+    assert len(db.session.scalars(mine).all()) == 2  # the first was reviewed: a new one
+    later = utcnow() + RESUBMIT_WINDOW + timedelta(minutes=1)
+    monkeypatch.setattr(tracker.services, "utcnow", lambda: later)
+    _resent_from_reloaded_page(client, provision, level="1", evidence_text="Same")
+    assert len(db.session.scalars(mine).all()) == 3  # the second is older than the window
+
+
 TOMORROW = (date.today() + timedelta(days=1)).isoformat()
 
 

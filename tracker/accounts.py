@@ -11,9 +11,10 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import func, select
 
 from .domain.messages import Message, N_
+from .domain.resubmit import repeats
 from .extensions import db
 from .models import ROLES, Accord, AuditEvent, Organization, RoleGrant, User, utcnow
-from .services import audit
+from .services import _actor, audit
 
 MIN_PASSWORD_LENGTH = 10
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -205,6 +206,31 @@ def create_user(email: str, password: str, *, role: str, org_name: str | None = 
                  "organization": org_name})
     db.session.commit()
     return user
+
+
+def grant_role_once(email: str, role: str, *, accord_slug: str | None = None,
+                    section_code: str | None = None) -> tuple[RoleGrant, bool]:
+    """(the grant, whether it was made now): `grant_role`, unless this administrator
+    granted this very role within the window (`domain.resubmit.repeats`: the form sent
+    again from a reloaded page); that grant is then given, nothing written. A role held
+    otherwise raises AccountError (a conflict, HTTP 409)."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    accord, section = _scope(role, accord_slug, section_code) if user else (None, None)
+    held = next((g for g in (user.roles if user else ()) if (g.role, g.accord_id, g.section_id)
+                 == (role, accord and accord.id, section and section.id)), None)
+    if held is not None:
+        scope = {"role": role, "accord": accord_slug or None, "section": section_code or None}
+        granted = db.session.scalar(
+            select(AuditEvent).where(AuditEvent.action == "role.grant",
+                                     AuditEvent.object_type == "user",
+                                     AuditEvent.object_id == user.id)
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(1))
+        if granted is not None and repeats(
+                scope, {k: (granted.after or {}).get(k) or None for k in scope},
+                same_author=granted.actor == _actor()[1], earlier_at=held.granted_at,
+                now=utcnow()):
+            return held, False
+    return grant_role(email, role, accord_slug=accord_slug, section_code=section_code), True
 
 
 def grant_role(email: str, role: str, *, accord_slug: str | None = None,

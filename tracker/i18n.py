@@ -72,13 +72,30 @@ def yes_no(value: bool) -> str:
 #: Words stored in records and exported as they are in English (time frames, review states).
 STORED_WORDS = {"short": _l("short"), "medium": _l("medium"), "long": _l("long"),
                 "pending": _l("pending"), "verified": _l("verified"),
-                "rejected": _l("rejected")}
+                "rejected": _l("rejected"), "committed": _l("recorded"),
+                "discarded": _l("discarded"),
+                "recorded by a reviewer": _l("recorded by a reviewer")}
+#: Where an event or a source came from (`events.models.ORIGINS`).
+ORIGIN_LABELS = {"web": _l("web form"), "import": _l("file import"), "seed": _l("seed data"),
+                 "api": _l("API"), "restore": _l("restored backup")}
+#: The formats a reference set is read from (`ReferenceSet.source_format`).
+SOURCE_FORMATS = {"long": _l("long format"), "pam_id": _l("PAM_ID file, wide format")}
 
 
 def stored_word(word: str | None) -> str | None:
     """A stored vocabulary word (short, pending, ...) in the reader's language; the word
     itself in English, None and unknown words as they are."""
     return str(STORED_WORDS[word]) if word in STORED_WORDS else word
+
+
+def upload_state(state: str) -> str:
+    """An offline update's state (pending, committed, discarded) in the reader's language."""
+    return str(REVIEW_STATES["pending"]) if state == "pending" else str(stored_word(state))
+
+
+def source_format(fmt: str | None) -> str:
+    """A reference set's source format (long, wide) in the reader's language."""
+    return str(SOURCE_FORMATS.get(fmt, fmt)) if fmt else "—"
 
 
 def accord_kind(kind: str) -> str:
@@ -444,6 +461,12 @@ AUDIT_FIELDS = {
     "accords": _l("Accords"), "sections": _l("Sections"), "provisions": _l("Provisions"),
     "years": _l("Coded years"), "records": _l("Records"), "skipped": _l("Skipped"),
     "unchanged": _l("Unchanged"), "state": _l("Review state"),
+    "occurred_on": _l("Occurred on"), "ended_on": _l("Ended on"), "title": _l("Title"),
+    "place": _l("Place"), "actors": _l("Actors"),
+    "sources": _l("Sources"), "origin": _l("Origin"), "review_reason": _l("Review reason"),
+    "kind": _l("Kind"), "publisher": _l("Publisher"), "published_on": _l("Published on"),
+    "url": _l("Link"), "language": _l("Language"), "attachment": _l("Attached file"),
+    "description": _l("Description"),
 }
 #: Roles from least to most power (`permissions.ROLE_RANK`), as a person reads them.
 ROLE_NAMES = {"viewer": _l("viewer"), "editor": _l("editor"),
@@ -482,8 +505,6 @@ def audit_value(field: str, value, codes: dict | None = None):
     a provision, section or provision type id as its code (`codes`: (field, id) -> code,
     the id itself where unknown). Anything else (bool, list, text) is returned as is for
     `changes.plain`."""
-    from .web import local_date, utc_moment
-
     codes = codes or {}
     if value is None or isinstance(value, bool):
         return value
@@ -500,6 +521,26 @@ def audit_value(field: str, value, codes: dict | None = None):
         return review_state(value)
     if field == "time_frame" and isinstance(value, str):
         return time_frame(value)
+    return _event_value(field, value, codes)
+
+
+def _event_value(field: str, value, codes: dict):
+    """`audit_value` for the fields of events and sources: links as "code (effect)", a
+    source's kind, an origin, a place as its code, sources by number."""
+    from .events.routes import EFFECT_LABELS, SOURCE_KIND_LABELS
+    from .web import local_date, utc_moment
+
+    if field == "provisions" and isinstance(value, list) and all(
+            isinstance(v, list) and len(v) == 2 for v in value):
+        return [f"{codes.get(('provision', p), p)} ({EFFECT_LABELS.get(e, e)})" for p, e in value]
+    if field == "sources" and isinstance(value, list):
+        return [_("#%(id)d", id=v) if isinstance(v, int) else v for v in value]
+    if field == "place" and isinstance(value, int):
+        return codes.get(("place", value), value)
+    if field == "kind" and isinstance(value, str) and value in SOURCE_KIND_LABELS:
+        return str(SOURCE_KIND_LABELS[value])
+    if field == "origin" and isinstance(value, str):
+        return str(ORIGIN_LABELS.get(value, value))
     if isinstance(value, str):
         if _ISO_MOMENT.match(value):
             return utc_moment(value) + " UTC"

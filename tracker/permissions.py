@@ -108,6 +108,29 @@ def can_review(user, accord: Accord) -> bool:
     return has_role(user, "coordinator", accord, whole_accord=True)
 
 
+def why_not_editing(user, accord: Accord, provision: Provision | None = None) -> str | None:
+    """Why an editor (of something) is offered no update form here, in the reader's
+    language: for the accord (the offline workbook) or, given one, the provision (the status
+    form). None where the form is offered, and for people who edit nothing (viewers,
+    visitors), to whom no form is owed."""
+    if not can_submit_somewhere(user):
+        return None
+    if accord.kind != "monitored":
+        return _("Reference accords are not updated here: their yearly codings come from the "
+                 "reference set.")
+    if provision is not None and can_edit(user, provision):
+        return None
+    if provision is None and can_edit_some(user, accord):
+        return None
+    mine = sorted({g.section.code for g in _grants(user) if g.section is not None
+                   and g.accord_id == accord.id and ROLE_RANK[g.role] >= ROLE_RANK["editor"]})
+    if mine:
+        return _("You edit section %(sections)s of this accord; this provision is in another "
+                 "section. Ask an administrator for a role on it.", sections=", ".join(mine))
+    return _("You edit other accords: updates to this one are entered by its own editors. "
+             "Ask an administrator for a role on it.")
+
+
 def has_role_on(user, accord: Accord, minimum: str) -> bool:
     return has_role(user, minimum, accord, whole_accord=True)
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from . import storage
 from .domain import metrics
 from .domain.messages import N_
+from .domain.resubmit import RESUBMIT_WINDOW, repeats
 from .domain.rules import Submission, deadline_problem, problems
 from .extensions import db
 from .models import (Accord, AuditEvent, PriorityChange, Provision, StatusRecord, UploadBatch,
@@ -147,24 +148,51 @@ class StatusChange:
     corrects: StatusRecord | None = None
 
 
+def _values(record: StatusRecord, events: list[int]) -> tuple:
+    """What a submission gives, as `record` holds it (with the ids of the events it cites)."""
+    return (record.level, record.effective_on, record.evidence_url or None,
+            record.evidence_text or None, record.note or None, sorted(set(events)))
+
+
+def _given(sub: Submission) -> tuple:
+    return (sub.level, sub.effective_on, sub.evidence_url or None, sub.evidence_text or None,
+            sub.note or None, sorted(set(sub.events)))
+
+
 def _same_as_latest(change: StatusChange, user_id: int | None) -> StatusRecord | None:
     """The user's latest record of this provision if it carries exactly these values:
     a resubmitted form (a weak link resends) is then a success, not a conflict."""
+    from .events.citations import cited_by_records
+
     latest = db.session.scalar(
         select(StatusRecord).where(StatusRecord.provision_id == change.provision.id)
         .order_by(StatusRecord.recorded_at.desc(), StatusRecord.id.desc()).limit(1))
-    sub = change.submission
     if latest is None or latest.recorded_by_id != user_id:
         return None
+    cited = cited_by_records([latest.id]).get(latest.id, [])
+    return latest if _values(latest, cited) == _given(change.submission) else None
+
+
+def _repeated_pending(change: StatusChange, user_id: int | None) -> StatusRecord | None:
+    """The user's pending record of this provision that this change repeats
+    (`domain.resubmit.repeats`: same values, within the window): a form sent again from a
+    page reloaded by the Back button carries the new version, yet records nothing twice."""
     from .events.citations import cited_by_records
 
-    same = (latest.level, latest.effective_on, latest.evidence_url or None,
-            latest.evidence_text or None, latest.note or None) == (
-        sub.level, sub.effective_on, sub.evidence_url or None, sub.evidence_text or None,
-        sub.note or None)
-    if same and cited_by_records([latest.id]).get(latest.id, []) != sorted(set(sub.events)):
-        same = False
-    return latest if same else None
+    now = utcnow()
+    if user_id is None:
+        return None
+    recent = list(db.session.scalars(
+        select(StatusRecord).where(StatusRecord.provision_id == change.provision.id,
+                                   StatusRecord.recorded_by_id == user_id,
+                                   StatusRecord.review_state == "pending",
+                                   StatusRecord.recorded_at >= now - RESUBMIT_WINDOW)
+        .order_by(StatusRecord.recorded_at.desc(), StatusRecord.id.desc())))
+    cited = cited_by_records([r.id for r in recent])
+    given = _given(change.submission)
+    return next((r for r in recent if repeats(
+        given, _values(r, cited.get(r.id, [])), same_author=True, earlier_at=r.recorded_at,
+        now=now, still_open=r.review_state == "pending")), None)
 
 
 def check(change: StatusChange, today: date | None = None) -> dict[str, str]:
@@ -300,10 +328,12 @@ def _submit(changes, *, verified: bool, source: str, today: date | None = None,
         if claim is not None:
             claim()
         for change in changes:
-            if change.expected_version != change.provision.version:
+            repeated = _repeated_pending(change, user_id)
+            if repeated is None and change.expected_version != change.provision.version:
                 repeated = _same_as_latest(change, user_id)
                 if repeated is None:
                     raise Conflict(change.provision, _newest(change.provision))
+            if repeated is not None:
                 records.append(repeated)
                 continue
             records.append(_add_record(change, user_id=user_id, verified=verified, source=source))

@@ -249,6 +249,20 @@ def day_of_year(month: int, day: int) -> str:
     return format_skeleton("MMMMd", date(2000, month, day), locale=get_locale())
 
 
+def sentence(text, capital: bool = True) -> str:
+    """A reason shown on its own, in the one style of messages (`domain.text.as_sentence`):
+    capital first (unless `capital` is False: after a label and a colon), final stop.
+    Markup stays markup."""
+    from markupsafe import Markup
+
+    from .domain.text import as_sentence
+
+    if isinstance(text, Markup):
+        return Markup(as_sentence(str(text), capital)) \
+            if not str(text).lstrip().startswith("<") else text
+    return as_sentence(str(text), capital) if text is not None else ""
+
+
 def _template_globals() -> dict:
     from flask_babel import get_locale
 
@@ -317,6 +331,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local_date, "date")
     app.add_template_filter(local_datetime, "datetime")
     app.add_template_filter(utc_moment)
+    app.add_template_filter(sentence)
     for formatter in (score_figure, share_figure, percent, signed, fixed, published_score):
         app.add_template_filter(formatter)
     app.context_processor(_template_globals)
@@ -328,7 +343,7 @@ def init_app(app: Flask) -> None:
                    i18n.provision_type_text, i18n.country_name, i18n.local, i18n.audit_action,
                    i18n.audit_field, i18n.content_html, i18n.language_marker, i18n.point_title,
                    i18n.point_title_html, i18n.role_name, i18n.shown_texts, i18n.shown_html, i18n.source_shown,
-                   i18n.language_badge,
+                   i18n.language_badge, i18n.upload_state, i18n.source_format,
                    return_path, number, percent, fixed, score_figure, share_figure, signed):
         app.add_template_global(helper)
     app.before_request(_start_request)

@@ -206,3 +206,36 @@ def test_a_long_label_breaks_on_a_wide_screen_too(browser, phone_server):
                               "document.documentElement.clientWidth]")
         assert width[0] <= width[1], (url, width)
     context.close()
+
+
+#: Words of `selector`'s elements that a line break cuts in two (each word's text range
+#: should lie on one line): a figure or a heading cut mid-word is unreadable.
+BROKEN_WORDS = """(selector) => {
+  const broken = [];
+  for (const el of document.querySelectorAll(selector)) {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const match of node.data.matchAll(/[^\\s-]+/g)) {  // a hyphen may end a line
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        if (tops.size > 1) broken.push(match[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+@pytest.mark.parametrize("locale", ["en-US", "es-ES"])
+def test_the_printable_brief_never_breaks_a_figure_or_a_heading_on_a_phone(
+        browser, phone_server, locale, screenshots):
+    context, page = _phone(browser, locale)
+    for url in (f"/accords/{SLUG}/brief", f"/accords/{SLUG}/cutoffs/after-long/brief"):
+        assert page.goto(phone_server + url).status == 200
+        broken = page.evaluate(BROKEN_WORDS, "table.figures th, table.figures td, h1, h2")
+        assert broken == [], (url, broken[:10])
+        assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH, url
+    page.screenshot(path=str(screenshots / f"phone-brief-{locale}.png"), full_page=True)
+    context.close()

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from .. import i18n
 from ..domain.messages import N_
-from ..accounts import (AccountError, create_user, grant_role, organization_named,
+from ..accounts import (AccountError, create_user, grant_role_once, organization_named,
                         revoke_problem)
 from ..extensions import db
 from ..forms import error_text
@@ -130,24 +130,35 @@ def grant(user_id: int):
             i18n.translate(exc.reason))
         return _users_page(grant_form=form, grant_user=user, status=400)
     try:
-        grant_role(user.email, form.role.data, accord_slug=accord.slug if accord else None,
-                   section_code=section.code if section else None)
+        _grant, added = grant_role_once(user.email, form.role.data,
+                                        accord_slug=accord.slug if accord else None,
+                                        section_code=section.code if section else None)
     except AccountError as exc:
         form.role.errors.append(i18n.translate(exc.reason))
         return _users_page(grant_form=form, grant_user=user, status=409)
-    flash(_("Role granted."))
+    flash(_("Role granted.") if added else _("Nothing changed: this role is already granted."))
     return redirect(url_for("admin.users"), 303)
 
 
 @bp.post("/roles/<int:grant_id>/revoke")
 @admin_required
 def revoke(grant_id: int):
-    grant_row = db.session.get(RoleGrant, grant_id) or abort(404)
+    """Revoke a role in two steps that need no script: the list's button asks (a page
+    naming the person and the role, 200); that page's button, with confirm=yes, revokes.
+    A role no longer held (revoked already, e.g. from another tab) or one
+    `accounts.revoke_problem` keeps is a 409 with the reason, nothing changed."""
+    grant_row = db.session.get(RoleGrant, grant_id)
+    if grant_row is None:
+        return _users_page(revoke_error=_(
+            "This role is no longer held: it was revoked already. Nothing changed."), status=409)
     problem = revoke_problem(grant_row, current_user.id)
     if problem is not None:  # not offered, but a stale page or a crafted POST can ask
         return _users_page(revoke_error=i18n.translate(problem), status=409)
+    if request.form.get("confirm") != "yes":
+        return render_template("admin/revoke.html", grant=grant_row)
     before = {"user": grant_row.user.email, "role": grant_row.role,
-              "accord": grant_row.accord.slug if grant_row.accord else None}
+              "accord": grant_row.accord.slug if grant_row.accord else None,
+              "section": grant_row.section.code if grant_row.section else None}
     user_id, accord_id = grant_row.user_id, grant_row.accord_id
     db.session.delete(grant_row)
     audit("role.revoke", "user", user_id, accord_id=accord_id, before=before)
@@ -203,12 +214,14 @@ def audit_log():
 
 def _audit_codes(events) -> dict[tuple[str, int], str]:
     """What the events' object ids and stored ids stand for, as a person names them:
-    (kind, id) -> text, for kinds provision (its code), status_record (its provision's
-    code), section and provision_type (their codes), user (email), cutoff and reference_set
+    (kind, id) -> text, for kinds provision (its code), place (its code and name),
+    status_record (its provision's code), section and provision_type (their codes), user
+    (email), cutoff and reference_set
     (their labels); the same codes under the stored field names (provision, corrects,
     section_id, provision_type_id). Ids no longer held are left out (shown as the id)."""
     from ..cutoffs.models import Cutoff
     from ..models import Provision, ProvisionType, ReferenceSet, StatusRecord
+    from ..places.models import Place
 
     wanted: dict[str, set[int]] = {}
     for e in events:
@@ -221,6 +234,12 @@ def _audit_codes(events) -> dict[tuple[str, int], str]:
                                     ("provision_type_id", "provision_type")):
                     if isinstance(side.get(field), int):
                         wanted.setdefault(kind, set()).add(side[field])
+                if isinstance(side.get("place"), int):
+                    wanted.setdefault("place", set()).add(side["place"])
+                links = side.get("provisions")  # an event's [provision, effect] pairs
+                for link in links if isinstance(links, list) else ():
+                    if isinstance(link, list) and link and isinstance(link[0], int):
+                        wanted.setdefault("provision", set()).add(link[0])
     codes: dict[tuple[str, int], str] = {}
 
     def fill(kind, query):
@@ -242,6 +261,8 @@ def _audit_codes(events) -> dict[tuple[str, int], str]:
     fill("reference_set", select(ReferenceSet.id, ReferenceSet.label).where(
         ReferenceSet.id.in_(wanted.get("reference_set", ()))))
     fill("accord", select(Accord.id, Accord.slug).where(Accord.id.in_(wanted.get("accord", ()))))
+    fill("place", select(Place.id, Place.code + " " + Place.name).where(
+        Place.id.in_(wanted.get("place", ()))))
     for field, kind in (("provision", "provision"), ("corrects", "status_record"),
                         ("section_id", "section"), ("provision_type_id", "provision_type")):
         codes.update({(field, key): text for (k, key), text in list(codes.items())

@@ -7,6 +7,7 @@ same functions, so a page and the API refuse the same things with the same words
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timezone
 from typing import Callable
 
@@ -84,15 +85,25 @@ def refusals(parsers: dict[str, Callable[[], object]]) -> tuple[dict[str, object
     return values, problems
 
 
+def strict() -> bool:
+    """Whether the request refuses parameters its route does not take: the JSON API (under
+    /api/) and files (a route ending in an extension: .csv, .xlsx, .png, ...) do; an HTML page
+    ignores them, as links from elsewhere add their own (e.g. utm_source=...)."""
+    rule = request.url_rule.rule if request.url_rule is not None else request.path
+    return request.path.startswith("/api/") or re.search(r"\.(\w+|<[^>]+>)$", rule) is not None
+
+
 def check_known(allowed: tuple[str, ...]) -> None:
-    """Refuse parameters a route does not take, and any parameter given more than once."""
+    """Refuse parameters a route does not take (when `strict`; a page ignores them), and any
+    parameter it takes given more than once. A bad value of a parameter a route takes is a
+    400 naming it everywhere: that is for the functions reading the values."""
     unknown = sorted(set(request.args) - set(allowed))
-    if unknown:
+    if unknown and strict():
         bad_request(Message(N_("unknown parameter(s): %(unknown)s; allowed: %(allowed)s"),
                             unknown=", ".join(unknown), allowed=", ".join(allowed) or "—"))
     for name in request.args:
         count = len(request.args.getlist(name))
-        if count > 1:
+        if count > 1 and name in allowed:
             bad_request(Message(N_("%(name)s is given %(count)s times; give it once"),
                                 name=named(name), count=count))
 
@@ -196,9 +207,19 @@ def year() -> int | None:
     text = value("year") or "now"
     if text not in YEARS:
         bad_request(Message(N_("%(name)s=%(value)s must be a whole number from 1 to "
-                               "%(high)s, or now"), name=named("year"), value=repr(text),
-                            high=MAX_YEARS))
+                               "%(high)s, or %(now)s"), name=named("year"), value=repr(text),
+                            high=MAX_YEARS, now=_now_named()))
     return None if text == "now" else int(text)
+
+
+def _now_named() -> str:
+    """How a message names the value `now` of `year`: on a page, as its option reads
+    (“Now (the year under way)”), in the API as the value itself."""
+    if not (has_request_context() and request.environ.get(_LABELS)):
+        return "now"
+    from flask_babel import gettext
+
+    return gettext("“%(field)s”", field=gettext("Now (the year under way)"))
 
 
 def moment_text(text: str, name: str, created_at: datetime) -> datetime:

@@ -9,11 +9,13 @@ from datetime import date
 from flask import (Blueprint, abort, flash, make_response, redirect, render_template, request,
                    url_for)
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..accords.routes import visible_accord_or_404
 from ..api import params
 from ..dashboard.board import alt_texts
+from ..domain.messages import N_, Message
 from ..domain.scale import LEVEL_KEYS
 from ..i18n import translate
 from ..permissions import can_review, require, sees_internal
@@ -23,6 +25,9 @@ from . import report, services
 from .brief import CHARTS, Brief
 from .forms import PublishForm
 from .models import Cutoff
+
+#: The paper sizes a brief is laid out for.
+PAPERS = ("a4", "letter")
 
 bp = Blueprint("cutoffs", __name__)
 
@@ -68,14 +73,17 @@ def publish(slug: str):
     if not form.validate():
         return index(slug, form=form, status=400)
     try:
-        cutoff = services.publish(accord, form.label.data, form.as_of.data,
-                                  form.note.data or "", form.supersedes.data or None)
+        cutoff, added = services.publish_once(accord, form.label.data, form.as_of.data,
+                                              form.note.data or "",
+                                              form.supersedes.data or None)
     except Invalid as exc:
         for name, reason in exc.errors.items():
             getattr(form, name, form.label).errors.append(translate(reason))
-        return index(slug, form=form, status=400)
+        return index(slug, form=form,
+                     status=409 if isinstance(exc, services.LabelTaken) else 400)
     flash(_("Cut-off %(label)s published: its figures stay as they are now.",
-            label=cutoff.label))
+            label=cutoff.label) if added else
+          _("Nothing changed: cut-off %(label)s is already published.", label=cutoff.label))
     return redirect(url_for("cutoffs.show", slug=slug, label=cutoff.label))
 
 
@@ -100,10 +108,12 @@ def _since(accord, default, until) -> tuple[Cutoff | None, str | None]:
         return default, None
     found = services.by_label(accord, services.normal_label(label))
     if found is None:
-        return None, _("since=%(label)s names no cut-off of this accord.", label=label)
+        return None, _("%(field)s: %(label)s names no cut-off of this accord.",
+                       field=_("“%(field)s”", field=_("Since")), label=label)
     if found.as_of > until:
-        return None, _("since=%(label)s is a cut-off of %(date)s, after %(until)s: changes are "
-                       "counted from an earlier date to a later one.", label=found.label,
+        return None, _("%(field)s: %(label)s is a cut-off of %(date)s, after %(until)s: "
+                       "changes are counted from an earlier date to a later one.",
+                       field=_("“%(field)s”", field=_("Since")), label=found.label,
                        date=local_date(found.as_of), until=local_date(until))
     return found, None
 
@@ -167,10 +177,16 @@ def _brief(accord, label: str | None) -> Brief:
     return Brief(accord, moment, report.Moment.of(before) if before else None)
 
 
-def _paper() -> str:
-    paper = request.args.get("paper", "a4")
-    if paper not in ("a4", "letter"):
-        abort(400, description=_("paper must be a4 or letter."))
+def _paper(label: str | None) -> str:
+    """The brief's `paper` (a4, the default, or letter), after checking the parameters a
+    brief takes (`as_of` only without a cut-off's label); 400 naming a bad one."""
+    params.field_labels({"paper": _l("Paper"), "as_of": _l("As of")})
+    params.check_known(("paper",) if label is not None else ("paper", "as_of"))
+    paper = params.value("paper") or "a4"
+    if paper not in PAPERS:
+        params.bad_request(Message(N_("%(name)s=%(value)s must be one of %(allowed)s"),
+                                   name=params.named("paper"), value=repr(paper[:40]),
+                                   allowed=", ".join(PAPERS)))
     return paper
 
 
@@ -178,7 +194,7 @@ def _paper() -> str:
 @bp.get("/accords/<slug>/cutoffs/<label>/brief")
 def brief_page(slug: str, label: str | None = None):
     accord = _monitored_or_404(slug)
-    paper = _paper()
+    paper = _paper(label)
     brief = _brief(accord, label)
     alts = alt_texts(brief.board)
     charts = [(_data_uri(brief.chart(name, "png")), alts[name]) for name in CHARTS]
@@ -200,7 +216,7 @@ def brief_pdf(slug: str, label: str | None = None):
     from .pdf import build
 
     accord = _monitored_or_404(slug)
-    paper = _paper()
+    paper = _paper(label)
     brief = _brief(accord, label)
     name = (f"{accord.slug}-brief-{_safe(brief.moment.label or brief.moment.as_of.isoformat())}"
             f"-{get_locale()}.pdf")
@@ -212,6 +228,7 @@ def data_package(slug: str, label: str):
     from .package import build
 
     accord = _monitored_or_404(slug)
+    params.check_known(())
     cutoff = _cutoff_or_404(accord, label)
     return _download(build(cutoff, request.url_root), "application/zip",
                      f"{accord.slug}-{_safe(label)}-data.zip")
@@ -223,6 +240,7 @@ def workbook(slug: str, label: str):
     from ..excel.export import report_workbook
 
     accord = _monitored_or_404(slug)
+    params.check_known(())
     cutoff = _cutoff_or_404(accord, label)
     before = services.previous(cutoff)
     data = report_workbook(accord, cutoff.as_of, include_unverified=False, show_authors=False,

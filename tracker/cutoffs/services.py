@@ -9,9 +9,15 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..domain.messages import N_, Message
+from ..domain.resubmit import repeats
 from ..extensions import db
 from ..models import Accord, utcnow
 from ..services import Invalid, _actor, audit
+
+
+class LabelTaken(Invalid):
+    """Refused, the label among the reasons: another cut-off of the accord holds it (a
+    conflict with stored data, HTTP 409)."""
 from . import snapshot
 from .models import MAX_LABEL, MAX_NOTE, Cutoff
 
@@ -129,16 +135,36 @@ def problems(accord: Accord, label: str, as_of: date | None, note: str,
     return found
 
 
+def publish_once(accord: Accord, label: str, as_of: date | None, note: str = "",
+                 supersedes: str | None = None) -> tuple[Cutoff, bool]:
+    """(the cut-off, whether it was published now): `publish`, unless the same person
+    published this very cut-off (label, date, note, superseded one) within the window
+    (`domain.resubmit.repeats`: the form sent again from a reloaded page); that one is then
+    given, nothing written."""
+    label, note = normal_label(label), (note or "").strip()
+    supersedes = normal_label(supersedes) or None
+    same = same_label(accord, label) if label else None
+    if same is not None and repeats(
+            (label, as_of, note, supersedes),
+            (same.label, same.as_of, same.note or "",
+             same.supersedes.label if same.supersedes else None),
+            same_author=same.published_by == _actor()[1], earlier_at=same.published_at,
+            now=utcnow()):
+        return same, False
+    return publish(accord, label, as_of, note, supersedes), True
+
+
 def publish(accord: Accord, label: str, as_of: date | None, note: str = "",
             supersedes: str | None = None, today: date | None = None) -> Cutoff:
     """Publish a cut-off now: its figures are, forever, those as of `as_of` as known at
-    this moment. Raises `services.Invalid` (field -> reason) and writes nothing when refused;
+    this moment. Raises `services.Invalid` (field -> reason; `LabelTaken` when the label is another
+    cut-off's) and writes nothing when refused;
     permissions are the caller's to check."""
     label, note = normal_label(label), (note or "").strip()
     supersedes = normal_label(supersedes) or None
     found = problems(accord, label, as_of, note, supersedes, today or date.today())
     if found:
-        raise Invalid(found)
+        raise (LabelTaken if same_label(accord, label) else Invalid)(found)
     _, actor = _actor()
     old = by_label(accord, supersedes) if supersedes else None
     cutoff = Cutoff(accord_id=accord.id, label=label, as_of=as_of, note=note,
@@ -155,7 +181,7 @@ def publish(accord: Accord, label: str, as_of: date | None, note: str = "",
         db.session.commit()
     except IntegrityError:  # the same label published at the same time elsewhere
         db.session.rollback()
-        raise Invalid({"label": Message(N_("a cut-off labelled %(label)s already exists; "
+        raise LabelTaken({"label": Message(N_("a cut-off labelled %(label)s already exists; "
                                            "cut-offs cannot be changed, publish one with a "
                                            "new label"), label=label)}) from None
     except Exception:

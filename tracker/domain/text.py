@@ -199,3 +199,25 @@ def searchable(*texts: str | None) -> str:
     holds `without_accents(typed)` (stripped) as a substring of this: "Bogota" finds
     "Bogotá, D.C.", "tierras" finds "TIERRAS"; either content language of a text matches."""
     return "\n".join(without_accents(t) for t in texts if t and t.strip())
+
+
+#: What may end a sentence as shown (a closing quote or bracket after its stop counts too).
+_SENTENCE_END = (".", "!", "?", "…", ".»", ".”", ".)", "?»", "!»")
+
+
+def as_sentence(text: str, capital: bool = True) -> str:
+    """A message as a sentence of its own, the one style of every reason shown: its first
+    letter a capital, a final stop ("the date is in the future" -> "The date is in the
+    future."). `capital` False: after a field's label and a colon ("Date: the date is in the
+    future."), where both languages go on in lower case. Empty text stays empty; text opening
+    with a quote, a digit, a symbol or a name as written (a parameter: "known_at=...") keeps
+    its opening."""
+    text = (text or "").strip()
+    if not text:
+        return text
+    first = text.split(maxsplit=1)[0]
+    if capital and text[0].isalpha() and not any(c in first for c in "_=/"):
+        text = text[0].upper() + text[1:]
+    if not text.endswith(_SENTENCE_END):
+        text += "."
+    return text

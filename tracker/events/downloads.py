@@ -4,13 +4,14 @@ verified is for those who see the accord's internal record (403 otherwise), as o
 from __future__ import annotations
 
 from flask import request
+from flask_babel import gettext
 from flask_login import current_user
 
 from ..accords.routes import visible_accord_or_404
 from ..permissions import sees_internal
 from ..web import CSV_MIMETYPE, send_download
 from . import export, filters
-from .routes import bp
+from .routes import EFFECT_LABELS, PAGE_LABELS, SOURCE_KIND_LABELS, STATE_LABELS, bp
 
 #: The feed's parameters a file takes: all but paging.
 FILE_PARAMS = tuple(p for p in filters.PARAMS if p not in ("page", "per_page"))
@@ -23,6 +24,23 @@ def _chosen(slug: str):
     internal = sees_internal(current_user, accord)
     chosen, _page, _per_page = filters.from_request(accord, internal)
     return accord, chosen, internal
+
+
+def filters_text() -> str:
+    """The filters given, as the events page's form shows them, in the reader's language:
+    “Effect”: advances; “From”: 1 Jan 2019 (each field by its label, each value as offered)."""
+    from ..domain.text import parse_iso_date
+    from ..web import local_date
+
+    words = {"effect": EFFECT_LABELS, "source_kind": SOURCE_KIND_LABELS,
+             "review_state": STATE_LABELS}
+    shown = []
+    for name, value in request.args.items(multi=True):
+        if name in ("from", "to"):
+            value = local_date(parse_iso_date(value))  # checked by `filters.from_request`
+        shown.append(f"{gettext('“%(field)s”', field=PAGE_LABELS.get(name, name))}: "
+                     f"{words.get(name, {}).get(value, value)}")
+    return "; ".join(shown)
 
 
 @bp.get("/accords/<slug>/events.csv")
@@ -39,6 +57,5 @@ def events_xlsx(slug: str):
     from ..excel import XLSX_MIMETYPE
 
     accord, chosen, internal = _chosen(slug)
-    given = " & ".join(f"{k}={v}" for k, v in request.args.items(multi=True))
-    return send_download(export.events_xlsx(accord, chosen, internal, given),
+    return send_download(export.events_xlsx(accord, chosen, internal, filters_text()),
                          f"{slug}-events.xlsx", XLSX_MIMETYPE)

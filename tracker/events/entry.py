@@ -23,7 +23,7 @@ from . import files
 from .forms import MAX_SOURCES_OFFERED, RECENT_SOURCES, EventForm
 from .routes import EFFECT_LABELS, SOURCE_KIND_LABELS, bp
 from .models import Source
-from .services import EventInput, NewSource, Upload, submit_event
+from .services import EventInput, NewSource, Upload, enter_event
 from .services import problems as event_problems
 
 #: A rule's field (`domain.events.event_problems`) -> the form field showing it.
@@ -217,7 +217,7 @@ def new(slug: str):
     if any(field.errors for field in form):
         return _page(accord, form, status)
     try:
-        event = submit_event(item, verified=can_review(current_user, accord))
+        event, added = enter_event(item, verified=can_review(current_user, accord))
     except Invalid as exc:
         _show_problems(form, exc.errors)
         return _page(accord, form, 400)
@@ -226,6 +226,8 @@ def new(slug: str):
     except NotPending:
         return _page(accord, form, 409, _("A source you cited was reviewed meanwhile. "
                                           "Check the sources and submit again."))
-    flash(_("Event #%(id)d recorded as %(state)s.", id=event.id,
-            state=review_state(event.review_state)))
+    state = review_state(event.review_state)
+    flash(_("Event #%(id)d recorded as %(state)s.", id=event.id, state=state) if added else
+          _("Nothing changed: this event is already recorded as #%(id)d (%(state)s).",
+            id=event.id, state=state))
     return redirect(url_for("events.index", slug=slug, review_state=event.review_state), 303)

@@ -210,8 +210,9 @@ def country_points(accord) -> list[tuple[float, float]]:
         return []
     return [(float(lon), float(lat)) for lon, lat in db.session.execute(
         select(Place.longitude, Place.latitude)
-        .where(Place.country == country, Place.kind != DEPARTMENT, Place.kind != "country",
-               Place.longitude.is_not(None), Place.latitude.is_not(None))
+        .where(Place.country == country, Place.kind != verified.DEPARTMENT,
+               Place.kind != "country", Place.longitude.is_not(None),
+               Place.latitude.is_not(None))
         .order_by(Place.code))]
 
 

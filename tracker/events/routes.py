@@ -35,7 +35,8 @@ PAGE_LABELS = {"q": _l("Search"), "from": _l("From"), "to": _l("To"),
                "place": _l("Place (code or name)"), "group": _l("Group of places"),
                "section": _l("Section"), "tag": _l("Tag"), "priority": _l("Priority"),
                "provision": _l("Provision"), "effect": _l("Effect"),
-               "source_kind": _l("Source kind"), "review_state": _l("Review state")}
+               "source_kind": _l("Source kind"), "review_state": _l("Review state"),
+               "page": _l("Page"), "per_page": _l("Events per page")}
 
 
 @bp.get("/accords/<slug>/events")

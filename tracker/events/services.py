@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from ..domain.events import EventFacts, SourceFacts, event_problems
 from ..domain.messages import Message, N_
+from ..domain.resubmit import RESUBMIT_WINDOW, repeats
 from ..extensions import db
 from ..models import Accord, Provision, utcnow
 from ..places.lookup import places_by_code
@@ -98,6 +99,52 @@ def submit_event(item: EventInput, *, verified: bool = False, origin: str = "web
     unless `verified` (a coordinator's own entry). Raises Invalid, Refused, TooLarge or
     Unavailable, writing nothing."""
     return submit_events([item], verified=verified, origin=origin, today=today)[0]
+
+
+def enter_event(item: EventInput, *, verified: bool = False,
+                today: date | None = None) -> tuple[Event, bool]:
+    """(the event, whether it was written now): `submit_event`, unless the item repeats the
+    user's own pending event entered within the window (`domain.resubmit.repeats`: a form
+    sent again from a page the Back button reloaded); that event is then given, nothing
+    written."""
+    earlier = repeated_event(item)
+    if earlier is not None:
+        return earlier, False
+    return submit_event(item, verified=verified, origin="web", today=today), True
+
+
+def _source_facts(source: Source | NewSource) -> tuple:
+    return (source.title.strip(), source.kind, source.publisher or "", source.published_on,
+            source.url or None)
+
+
+def _event_values(event: Event) -> tuple:
+    return (event.occurred_on, event.ended_on, event.title, event.description or "",
+            event.place_id, event.actors or "",
+            sorted((link.provision_id, link.effect) for link in event.provision_links),
+            sorted(_source_facts(link.source) for link in event.source_links))
+
+
+def repeated_event(item: EventInput) -> Event | None:
+    """The user's pending event of the item's accord that `item` repeats (same facts, links
+    and sources, within `RESUBMIT_WINDOW`), else None."""
+    user_id, _ = _actor()
+    if user_id is None:
+        return None
+    now = utcnow()
+    code = (item.place_code or "").strip()
+    place = places_by_code(item.accord, [code]).get(code) if code else None
+    given = (item.occurred_on, item.ended_on, item.title.strip(), item.description or "",
+             place.id if place else None, item.actors or "",
+             sorted((p.id, effect) for p, effect in item.provisions),
+             sorted(_source_facts(s) for s in item.sources))
+    recent = db.session.scalars(select(Event).where(
+        Event.accord_id == item.accord.id, Event.submitted_by_id == user_id,
+        Event.review_state == "pending", Event.title == item.title.strip(),
+        Event.submitted_at >= now - RESUBMIT_WINDOW).order_by(Event.id.desc()))
+    return next((e for e in recent if repeats(
+        given, _event_values(e), same_author=True, earlier_at=e.submitted_at, now=now,
+        still_open=e.review_state == "pending")), None)
 
 
 def submit_events(items: list[EventInput], *, verified: bool = False, origin: str = "web",

@@ -347,7 +347,7 @@ def about_items(data: ReportData, comparison: dict, references, include_unverifi
         (gettext("As of"), data.as_of),
         (gettext("Generated at (UTC)"),
          naive_utc(generated_at).isoformat(sep=" ", timespec="seconds")),
-        (gettext("App version"), f"Accord tracker {__version__}"),
+        (gettext("App version"), app_version()),
         (gettext("Method"), gettext(
             "Peace Accords Matrix (PAM) scale: 0 not initiated, 1 minimal, 2 intermediate, "
             "3 complete.")),
@@ -502,6 +502,11 @@ def reference_xlsx(label: str, *, include_private: bool = False) -> bytes:
     return book.save()
 
 
+def app_version() -> str:
+    """The product's name, as the pages name it in the reader's language, and its version."""
+    return f"{gettext('Accord tracker')} {__version__}"
+
+
 # --- the offline update workbook -------------------------------------------------------------
 
 def update_workbook(accord: Accord, section: Section | None = None, *,
@@ -570,7 +575,7 @@ def update_about(accord: Accord, section: Section | None, today: date) -> list[t
         (gettext(C.ABOUT_ACCORD), accord.slug),
         (gettext("Section"), section.code if section else ""),
         (gettext("Generated on"), today),
-        (gettext("App version"), f"Accord tracker {__version__}"),
+        (gettext("App version"), app_version()),
         (gettext("How to use"), gettext(
             "Fill '%(new_level)s' only for provisions whose level changed; a blank new level "
             "means no change. Give the effective date and evidence (a link or a "

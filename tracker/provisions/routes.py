@@ -4,12 +4,15 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .. import services, tagging
 from ..accords.routes import visible_accord_or_404
+from ..api import params
+from ..domain.messages import N_, Message
 from ..domain.metrics import Filters
 from ..domain.rules import Submission
 from ..domain.text import parse_int, searchable, without_accents
@@ -41,34 +44,58 @@ def sections(slug: str):
                            by_section={k: v.as_dict() for k, v in by_section.items()})
 
 
+#: The list's parameters, each by its field's label as the page's messages name them
+#: (`params.field_labels`): a bad value of any is a 400 naming it; others are ignored.
+LIST_LABELS = {"q": _l("Search"), "section": _l("Section"), "tag": _l("Tag"),
+               "priority": _l("Priority"), "level": _l("Level"), "provision_type": _l("Type"),
+               "no_event_since": _l("No verified event since"), "overdue": _l("overdue only"),
+               "pending": _l("count pending records"), "page": _l("Page")}
+
+
+def _choice(name: str, allowed: tuple[str, ...]) -> str | None:
+    """The parameter's value when one of `allowed`; None when absent or empty ("all")."""
+    text = request.args.get(name, "")
+    if text and text not in allowed:
+        params.bad_request(Message(N_("%(name)s=%(value)s must be one of %(allowed)s"),
+                                   name=params.named(name), value=repr(text[:40]),
+                                   allowed=", ".join(allowed)))
+    return text or None
+
+
 def _filters(figures: AccordFigures) -> tuple[Filters, int | None, bool, str]:
+    """The list's filters; a value the accord does not have, or not among a field's choices,
+    is a 400 naming the field."""
+    params.check_known(tuple(LIST_LABELS))
     args = request.args
     sections = {c for p in figures.provisions for c in p.section_path}
     tags = {t for p in figures.provisions for t in p.tags}
     types = {p.type_code for p in figures.provisions if p.type_code}
     for name, known in (("section", sections), ("tag", tags), ("provision_type", types)):
         if args.get(name) and args[name] not in known:
-            abort(400, description=_("Unknown %(name)s: %(value)s", name=name, value=args[name]))
-    level = args.get("level", "")
-    if level and level not in ("0", "1", "2", "3"):
-        abort(400, description=_("The level must be 0, 1, 2 or 3."))
-    priority = {"yes": True, "no": False}.get(args.get("priority", ""))
+            params.bad_request(Message(N_("%(name)s=%(value)s matches no provision of this "
+                                          "accord"), name=params.named(name),
+                                       value=repr(args[name][:40])))
+    level = _choice("level", ("0", "1", "2", "3"))
+    priority = {"yes": True, "no": False, None: None}[_choice("priority", ("yes", "no"))]
+    overdue = _choice("overdue", ("1",)) == "1"
+    _choice("pending", ("1",))
     filters = Filters(section=args.get("section") or None, tag=args.get("tag") or None,
                       priority=priority, provision_type=args.get("provision_type") or None)
-    return filters, int(level) if level else None, args.get("overdue") == "1", \
-        args.get("q", "").strip()[:200]
+    return filters, int(level) if level else None, overdue, args.get("q", "").strip()[:200]
 
 
 def _page_number() -> int:
     try:
         return parse_int(request.args.get("page", "1"), minimum=1)
     except ValueError:
-        abort(400, description=_("The page must be a positive whole number."))
+        params.bad_request(Message(N_("%(name)s=%(value)s must be a whole number from 1 on"),
+                                   name=params.named("page"),
+                                   value=repr(request.args.get("page", "")[:40])))
 
 
 def _no_event_since(today: date) -> date | None:
     """The `no_event_since` date (YYYY-MM-DD, not after today); None when not given; 400
-    otherwise."""
+    naming the field otherwise."""
     from ..domain.text import parse_iso_date
 
     text = request.args.get("no_event_since", "").strip()
@@ -77,15 +104,18 @@ def _no_event_since(today: date) -> date | None:
     try:
         since = parse_iso_date(text)
     except ValueError:
-        abort(400, description=_("no_event_since must be a date written YYYY-MM-DD."))
+        params.bad_request(Message(N_("%(name)s=%(value)s is not a date (use YYYY-MM-DD)"),
+                                   name=params.named("no_event_since"), value=repr(text[:40])))
     if since > today:
-        abort(400, description=_("no_event_since is in the future."))
+        params.bad_request(Message(N_("%(name)s=%(value)s is in the future"),
+                                   name=params.named("no_event_since"), value=since.isoformat()))
     return since
 
 
 @bp.get("/accords/<slug>/provisions")
 def index(slug: str):
     accord = visible_accord_or_404(slug)
+    params.field_labels(LIST_LABELS)
     figures = AccordFigures(accord, include_pending=_include_pending(accord))
     filters, level, overdue_only, text = _filters(figures)
     today = date.today()

@@ -40,6 +40,7 @@ def _insider(accord) -> bool:
 def report(slug: str):
     from ..excel import export
     accord = visible_accord_or_404(slug)
+    params.check_known(("as_of",))
     as_of = params.as_of(accord.signed_on)
     insider = _insider(accord)
     data = export.report_workbook(accord, as_of, include_unverified=insider, show_authors=insider)
@@ -51,6 +52,7 @@ def report(slug: str):
 def provisions_csv(slug: str):
     from ..excel import export
     accord = visible_accord_or_404(slug)
+    params.check_known(("as_of",))
     as_of = params.as_of(accord.signed_on)
     return send_download(export.provisions_csv(accord, as_of),
                          f"{slug}-provisions-{as_of.isoformat()}.csv", CSV_MIMETYPE)
@@ -60,6 +62,7 @@ def provisions_csv(slug: str):
 def history_csv(slug: str):
     from ..excel import export
     accord = visible_accord_or_404(slug)
+    params.check_known(("as_of",))
     as_of = params.as_of(accord.signed_on)
     insider = _insider(accord)
     data = export.history_csv(accord, as_of, include_unverified=insider, show_authors=insider)
@@ -70,6 +73,7 @@ def history_csv(slug: str):
 def reference_csv(label: str):
     """The reference set in the long format `flask import-reference` reads (public accords)."""
     from ..excel import export
+    params.check_known(())
     if label not in queries.reference_sets():
         abort(404, description=_("No reference set %(label)s.", label=label))
     return send_download(export.reference_csv(label), f"{label}.csv", CSV_MIMETYPE)
@@ -78,6 +82,7 @@ def reference_csv(label: str):
 # --- the offline update round trip -------------------------------------------------------------
 
 def _section_param(accord) -> Section | None:
+    params.check_known(("section",))
     code = request.args.get("section")
     if not code:
         return None

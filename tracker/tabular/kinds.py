@@ -13,7 +13,7 @@ import codecs
 import io
 import zipfile
 
-from ..domain.messages import N_
+from ..domain.messages import Message, N_
 from .errors import refuse
 
 #: Bounds for workbooks, checked on the zip directory before openpyxl parses anything.
@@ -61,6 +61,13 @@ STRICT = N_(
 MARKUP = N_(
     "this is a web page (HTML) or an XML spreadsheet with a spreadsheet's name, not a real "
     "workbook: open it in Excel and use File > Save as > Excel Workbook (.xlsx)")
+#: A file of a kind `filetype` names (a PDF, an image, a Word document, an archive...).
+OTHER_KIND = N_("this is a %(kind)s file (%(mime)s), not a spreadsheet: save the table from "
+                "the spreadsheet program as CSV UTF-8 (comma delimited) or as Excel Workbook "
+                "(.xlsx)")
+OTHER_KIND_WORKBOOK_ONLY = N_("this is a %(kind)s file (%(mime)s), not a spreadsheet: save "
+                              "the table from the spreadsheet program as Excel Workbook "
+                              "(.xlsx)")
 TOO_MANY_PARTS = N_("the workbook has too many parts")
 TOO_LARGE = N_("the workbook's uncompressed size is out of bounds")
 
@@ -85,8 +92,9 @@ def identify(data: bytes, text: bool = True) -> str:
             raise refuse(XLS if text else XLS_WORKBOOK_ONLY)
         raise refuse(OLD_OFFICE)
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        check_xlsx_container(data)
+        check_xlsx_container(data, text)
         return "xlsx"
+    _refuse_another_kind(data, text)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "text"
     if b"\x00" in data[:65536]:
@@ -98,10 +106,29 @@ def identify(data: bytes, text: bool = True) -> str:
     return "text"
 
 
-def check_xlsx_container(data: bytes) -> None:
+def _refuse_another_kind(data: bytes, text: bool) -> None:
+    """Refuse a file whose signature names another kind (a PDF, an image, a Word document,
+    an archive: `filetype`'s signatures, as for attachments), naming it; nothing for a
+    spreadsheet or a file of no known signature."""
+    import filetype
+
+    kind = filetype.guess(data[:8192])
+    if kind is None or kind.mime in _SPREADSHEETS:
+        return
+    raise refuse(Message(OTHER_KIND if text else OTHER_KIND_WORKBOOK_ONLY,
+                         kind=kind.extension.upper(), mime=kind.mime))
+
+
+#: What `filetype` calls the workbooks read here (and a plain zip, told apart by its parts).
+_SPREADSHEETS = {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                 "application/zip"}
+
+
+def check_xlsx_container(data: bytes, text: bool = True) -> None:
     """Refuse anything but a plain, reasonably sized XLSX zip before it is parsed; each
     refusal names what the file is instead (TableError)."""
     if not data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        _refuse_another_kind(data, text)
         raise refuse(NOT_XLSX)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -109,7 +136,7 @@ def check_xlsx_container(data: bytes) -> None:
     except (zipfile.BadZipFile, OSError, ValueError):
         raise refuse(NOT_READABLE_ZIP) from None
     names = {i.filename for i in infos}
-    _check_not_another_kind(archive, names)
+    _check_not_another_kind(archive, names, data, text)
     if len(infos) > MAX_XLSX_PARTS:
         raise refuse(TOO_MANY_PARTS)
     total = sum(i.file_size for i in infos)
@@ -120,11 +147,13 @@ def check_xlsx_container(data: bytes) -> None:
         raise refuse(STRICT)
 
 
-def _check_not_another_kind(archive: zipfile.ZipFile, names: set[str]) -> None:
+def _check_not_another_kind(archive: zipfile.ZipFile, names: set[str], data: bytes,
+                            text: bool) -> None:
     if "mimetype" in names:
         mimetype = _head(archive, "mimetype", 100)
         raise refuse(ODS if b"opendocument.spreadsheet" in mimetype else OPENDOCUMENT)
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+        _refuse_another_kind(data, text)  # a Word document, an EPUB...: named
         raise refuse(NOT_XLSX)
     if "xl/workbook.bin" in names:
         raise refuse(XLSB)
