@@ -125,7 +125,7 @@ def test_every_bad_row_is_reported(runner, small_accord, tmp_path):
     # What a file is comes from its content: text is read as CSV whatever its name.
     ("data.txt", "a,b\n", "unknown column(s): a, b"),
     ("data.xlsx", b"not a zip at all", "unknown column(s): not a zip at all"),
-    ("data.csv", b"\x89PNG\r\n\x1a\n\x00\x00", "neither CSV text nor an Excel workbook"),
+    ("data.csv", b"\x89PNG\r\n\x1a\n\x00\x00", "this is a PNG file (image/png), not a spreadsheet"),
     ("data.xlsx", b"PK\x03\x04 cut short", "not a readable XLSX workbook"),
 ])
 def test_files_that_are_not_tables(runner, small_accord, tmp_path, row_counts, name, content,

@@ -114,3 +114,22 @@ def test_replacing_a_set_with_its_own_export_is_refused_and_loses_nothing(client
     assert row_counts() == before
     kept = queries.reference_set(REFERENCE_SET)
     assert (kept.version, kept.citation) == (version, citation) and version and citation
+
+
+def test_a_replacement_losing_data_goes_through_when_the_losses_are_accepted(client, admin):
+    """Ticking "Replace even though this is lost" replaces the set; the audit names what
+    was lost."""
+    from sqlalchemy import select
+
+    from tracker.extensions import db
+    from tracker.models import AuditEvent
+
+    export = client.get(f"/reference-sets/{REFERENCE_SET}.csv").data
+    done = _post(client, f"/admin/reference-sets/{REFERENCE_SET}/replace",
+                 file=(io.BytesIO(export), "export.csv"), accept_losses="y")
+    assert done.status_code == 303
+    kept = queries.reference_set(REFERENCE_SET)
+    assert kept.citation is None or not kept.version
+    entry = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "reference_set.replace")).all()[-1]
+    assert "its citation" in entry.after["lost"] and "its version" in entry.after["lost"]

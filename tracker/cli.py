@@ -56,12 +56,17 @@ def seed_command(seed_dir: str | None) -> None:
                    "file, else the file's name).")
 @click.option("--replace", is_flag=True,
               help="Replace the existing set of that label with this file, in one transaction.")
+@click.option("--accept-losses", is_flag=True,
+              help="With --replace: replace even when the file lacks data the set holds (its "
+                   "version, citation, source address, yearly totals, initiated/reversal "
+                   "codes), which is otherwise refused.")
 @click.option("--illustrative/--published", default=None,
               help="Mark the set's data as illustrative (default: as the file says).")
 @click.option("--citation", default=None, help="How to cite the data (default for PAM_ID: "
                                                 "Joshi, Quinn & Regan 2015).")
 def import_reference_command(file: str, set_label: str | None, replace: bool,
-                             illustrative: bool | None, citation: str | None) -> None:
+                             accept_losses: bool, illustrative: bool | None,
+                             citation: str | None) -> None:
     """Load a reference data set (CSV or XLSX) as a reference set.
 
     Two layouts are recognised from the headers. PAM_ID as the Kroc Institute publishes it
@@ -81,7 +86,8 @@ def import_reference_command(file: str, set_label: str | None, replace: bool,
 
     try:
         result = import_set(read(file), file, set_label, replace=replace,
-                            illustrative=illustrative, citation=citation, actor=cli_actor())
+                            illustrative=illustrative, citation=citation,
+                            accept_losses=accept_losses, actor=cli_actor())
     except TableError as exc:
         fail(exc)
         return

@@ -19,8 +19,12 @@ class ImportForm(FlaskForm):
 
 
 class ReplaceForm(FlaskForm):
+    """A file to replace a set with; `accept_losses` replaces it even when the file lacks
+    data the set holds (its citation, yearly totals, ...), which is otherwise refused."""
+
     file = FileField(_l("Replacement file (.csv or .xlsx)"),
                      validators=[FileRequired(message=_l("Choose the file to load."))])
+    accept_losses = BooleanField(_l("Replace even though this is lost"))
 
 
 class DeleteForm(FlaskForm):

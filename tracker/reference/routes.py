@@ -75,7 +75,8 @@ def replace(label: str):
     upload = form.file.data
     try:
         result = sets.import_set(upload.read(), upload.filename or "upload", label,
-                                 replace=True, actor=current_user.email)
+                                 replace=True, accept_losses=form.accept_losses.data,
+                                 actor=current_user.email)
     except TableError as exc:
         return _refused(exc, None, label)
     flash(ngettext("Reference set %(set)s replaced: %(num)s accord.",

@@ -87,13 +87,16 @@ def type_lookup() -> dict[str, str]:
 
 def import_set(data: bytes, filename: str, label: str | None = None, *, replace: bool = False,
                illustrative: bool | None = None, citation: str | None = None,
-               actor: str = "") -> SetImport:
+               accept_losses: bool = False, actor: str = "") -> SetImport:
     """Load a reference data set file (PAM_ID wide or long layout; CSV or XLSX) as set `label`
     (default: "PAM_ID <version>" for PAM_ID, else the file name).
 
-    Raises ReferenceSetError when this very file (same SHA-256) is already loaded, or when
-    `label` exists and `replace` is not set (or does not exist and `replace` is); TableError
-    for bad headers or rows. Nothing is written in any of these cases.
+    Raises ReferenceSetError when this very file (same SHA-256) is already loaded, when
+    `label` exists and `replace` is not set (or does not exist and `replace` is), or (409)
+    when the replacement lacks a kind of data the set holds (its version, citation, source
+    address, yearly totals, initiated/reversal codes) and `accept_losses` is not set;
+    TableError for bad headers or rows. Nothing is written in any of these cases. Losses
+    accepted are named in the replacement's audit record.
     """
     digest = hashlib.sha256(data).hexdigest()
     same = db.session.scalar(select(ReferenceSet).where(ReferenceSet.source_sha256 == digest))
@@ -114,8 +117,9 @@ def import_set(data: bytes, filename: str, label: str | None = None, *, replace:
         if existing is None and replace:
             raise ReferenceSetError(Message(N_("no reference set %(set)s to replace"),
                                             set=repr(label)), 404)
-        if existing is not None:
-            _refuse_losses(existing, parsed, citation)
+        lost = _losses(existing, parsed, citation) if existing is not None else []
+        if lost and not accept_losses:
+            _refuse_losses(existing.label, lost)
         first = not db.session.scalar(select(func.count(ReferenceSet.id)))
         refset = existing or ReferenceSet(label=label, is_default=first)
         _describe(refset, parsed, filename, digest, illustrative, citation, actor)
@@ -124,7 +128,8 @@ def import_set(data: bytes, filename: str, label: str | None = None, *, replace:
         years = _write_accords(refset, parsed)
         audit("reference_set.replace" if existing else "reference_set.import", "reference_set",
               None, after={"label": label, "file": filename, "sha256": digest,
-                           "accords": len(parsed.accords), "years": years})
+                           "accords": len(parsed.accords), "years": years,
+                           **({"lost": lost} if lost else {})})
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -132,13 +137,12 @@ def import_set(data: bytes, filename: str, label: str | None = None, *, replace:
     return SetImport(label, len(parsed.accords), years, existing is not None, parsed.quirks)
 
 
-def _refuse_losses(refset: ReferenceSet, parsed: dataset.ParsedSet,
-                   citation: str | None) -> None:
-    """A replacement keeps nothing of the set it replaces: refuse one (409, nothing written)
-    whose file lacks a kind of data the set holds (its version, citation, source address,
-    the file's own yearly totals, the initiated/reversal codes), as the long-layout export
-    does: replacing a set with its own export must never quietly drop what the PAM_ID file
-    gave it."""
+def _losses(refset: ReferenceSet, parsed: dataset.ParsedSet,
+            citation: str | None) -> list[str]:
+    """The kinds of data set `refset` holds that the replacement file lacks (English
+    names, N_ marked): its version, citation, source address, the file's own yearly totals,
+    the initiated/reversal codes. A replacement keeps nothing of the set it replaces, so a
+    file such as the long-layout export would quietly drop what the PAM_ID file gave."""
     years = (select(ReferenceYear.id).join(Accord, Accord.id == ReferenceYear.accord_id)
              .where(Accord.kind == "reference", Accord.reference_set == refset.label))
     held_totals = db.session.scalar(select(years.where(
@@ -147,7 +151,7 @@ def _refuse_losses(refset: ReferenceSet, parsed: dataset.ParsedSet,
         ReferenceCoding.year_id.in_(years), (ReferenceCoding.initiated.is_not(None))
         | (ReferenceCoding.reversal.is_not(None))).exists()))
     file_years = [y for a in parsed.accords for y in a.years]
-    lost = [name for name, held, given in (
+    return [name for name, held, given in (
         (N_("its version"), bool(refset.version), bool(parsed.version)),
         (N_("its citation"), bool(refset.citation), bool(citation or parsed.citation)),
         (N_("its source address"), bool(refset.source_url), bool(parsed.source_url)),
@@ -157,14 +161,19 @@ def _refuse_losses(refset: ReferenceSet, parsed: dataset.ParsedSet,
          any(c.initiated is not None or c.reversal is not None
              for y in file_years for c in y.codings.values())),
     ) if held and not given]
-    if lost:
-        from ..i18n import translate  # the reasons are shown in the reader's language
 
-        raise ReferenceSetError(Message(
-            N_("replacing reference set %(set)s with this file would lose what the file does "
-               "not hold: %(lost)s; nothing was written (replace it with a file that holds "
-               "them, such as the PAM_ID file it came from)"),
-            set=repr(refset.label), lost="; ".join(translate(n) for n in lost)), 409)
+
+def _refuse_losses(label: str, lost: list[str]) -> None:
+    """Refuse (409, nothing written) a replacement that would lose `lost`, saying how to
+    replace all the same."""
+    from ..i18n import translate  # the reasons are shown in the reader's language
+
+    raise ReferenceSetError(Message(
+        N_("replacing reference set %(set)s with this file would lose what the file does "
+           "not hold: %(lost)s; nothing was written (replace it with a file that holds "
+           "them, such as the PAM_ID file it came from, or tick \"Replace even though this "
+           "is lost\" (import-reference --replace --accept-losses))"),
+        set=repr(label), lost="; ".join(translate(n) for n in lost)), 409)
 
 
 def stored_reason(error: RowError) -> dict:
