@@ -22,6 +22,7 @@ from ..tabular.cells import Cell
 from ..tabular.errors import RowError, TableError
 from . import Book, Sheet
 from . import columns as C
+from .validation import dates_since_signing
 
 #: Rows beyond this are refused before they are read (events are entered a few at a time).
 MAX_EVENT_ROWS = 5_000
@@ -60,12 +61,7 @@ def add_events_sheet(book: Book, signed_on: date, header: str) -> Sheet:
     sheet.ws.data_validations.append(listed("effect", EFFECT_LABELS, gettext("Effect")))
     sheet.ws.data_validations.append(listed("source_kind", KIND_LABELS,
                                             gettext("Source kind")))
-    dates = DataValidation(
-        type="date", operator="greaterThanOrEqual",
-        formula1=f"DATE({signed_on.year},{signed_on.month},{signed_on.day})",
-        allow_blank=True, showErrorMessage=True, errorTitle=gettext("Date"),
-        error=gettext("A date on or after the signing date, %(date)s.",
-                      date=signed_on.isoformat()))
+    dates = dates_since_signing(signed_on, gettext("Date"))
     for key in ("date", "end_date"):
         dates.add(column(key))
     sheet.ws.data_validations.append(dates)

@@ -30,6 +30,7 @@ from ..figures import AccordFigures, alignment_rule, default_reference_set
 from ..models import Accord, Provision, ProvisionType, Section, StatusRecord, User
 from . import XLSX_MIMETYPE, Book, Sheet, csv_bytes, naive_utc, yes_no  # noqa: F401
 from . import columns as C
+from .validation import dates_since_signing
 from .events import add_events_sheet, events_about
 
 # --- what the sheets show --------------------------------------------------------------------
@@ -555,12 +556,7 @@ def _protect(sheet: Sheet, signed_on: date) -> None:
                       "for no change.", l0=labels[0], l1=labels[1], l2=labels[2], l3=labels[3]))
     levels.add(f"{level_col}2:{level_col}{last}")
     date_col = get_column_letter(sheet.column_index("effective_on"))
-    dates = DataValidation(
-        type="date", operator="greaterThanOrEqual",
-        formula1=f"DATE({signed_on.year},{signed_on.month},{signed_on.day})",
-        allow_blank=True, showErrorMessage=True, errorTitle=gettext("Effective date"),
-        error=gettext("A date on or after the signing date, %(date)s.",
-                      date=signed_on.isoformat()))
+    dates = dates_since_signing(signed_on, gettext("Effective date"))
     dates.add(f"{date_col}2:{date_col}{last}")
     ws.data_validations.append(levels)  # write-only sheets lack add_data_validation
     ws.data_validations.append(dates)
