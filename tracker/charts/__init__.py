@@ -47,9 +47,9 @@ from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FixedLocator, MaxNLocator
 from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
-from .cache import Recent
-from .domain.scale import LEVEL_KEYS
-from .palette import (ACCORD, INK, LEVEL_COLOURS, MARKER, NON_PRIORITY, PRIORITY,  # noqa: F401
+from ..cache import Recent
+from ..domain.scale import LEVEL_KEYS
+from ..palette import (ACCORD, INK, LEVEL_COLOURS, MARKER, NON_PRIORITY, PRIORITY,  # noqa: F401
                       REFERENCE_IQR, REFERENCE_MEAN, REFERENCE_RANGE, TEXT_ON_LEVEL)
 
 FORMATS = ("png", "svg")
