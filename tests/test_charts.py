@@ -2,7 +2,9 @@
 source line, the illustrative note when asked, and the one palette of the four levels."""
 from __future__ import annotations
 
+import importlib
 import inspect
+import pkgutil
 import struct
 import xml.etree.ElementTree as ET
 
@@ -121,12 +123,38 @@ def test_the_palette_is_distinct_and_defined_once():
     from tracker.excel import export
 
     assert len(set(palette.LEVEL_COLOURS)) == 4 and charts.LEVEL_COLOURS is palette.LEVEL_COLOURS
-    source = inspect.getsource(charts)
-    assert "pyplot" not in source.replace("never pyplot", "")
+    for module in _chart_modules():
+        assert "pyplot" not in inspect.getsource(module).replace("never pyplot", ""), module
     for colour in palette.LEVEL_COLOURS + (palette.PRIORITY, palette.NON_PRIORITY):
         assert inspect.getsource(palette).count(colour) == 1
-        for user in (charts, export):
-            assert colour.lstrip("#").lower() not in inspect.getsource(user).lower()
+        for user in (*_chart_modules(), export):
+            assert colour.lstrip("#").lower() not in inspect.getsource(user).lower(), user
+
+
+def _chart_modules() -> list:
+    """The package tracker.charts and every module in it."""
+    return [charts] + [importlib.import_module(found.name) for found in
+                       pkgutil.iter_modules(charts.__path__, "tracker.charts.")]
+
+
+def test_the_chart_modules_import_in_layers_and_the_package_gives_no_private_helper():
+    """The support modules (text, layout, then frame and axes) never import a drawing
+    module, nor one of their own layer or above (no import cycle); the package gives only
+    public names, so a test that replaces a private helper replaces it where it is used
+    (`frame._svg`), never a copy here that nothing calls."""
+    import ast
+
+    layers = {"text": 0, "layout": 1, "frame": 2, "axes": 2, "levels": 3, "reference": 3,
+              "events": 3}
+    modules = _chart_modules()[1:]
+    assert {module.__name__.rsplit(".", 1)[1] for module in modules} == set(layers)
+    for module in modules:
+        layer = layers[module.__name__.rsplit(".", 1)[1]]
+        for node in ast.walk(ast.parse(inspect.getsource(module))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                assert layers[node.module] < layer, (module.__name__, node.module)
+    assert not [name for name in vars(charts) if name.startswith("_")
+                and not name.startswith("__")]
 
 
 def test_the_same_input_gives_the_same_bytes():
