@@ -40,13 +40,13 @@ def test_clear_process_caches_empties_them_all():
 def test_text_extents_outlive_a_write_but_not_a_fresh_start():
     """A text's extent in a font depends on no data: emptying the data caches (a write, a
     restore, the cold path of the benchmarks) keeps it; a fresh process has none."""
-    from tracker import charts
+    from tracker.charts import text
 
-    charts._EXTENTS.put(("text", "font"), (1.0, 2.0, 0.5))
+    text._EXTENTS.put(("text", "font"), (1.0, 2.0, 0.5))
     clear_process_caches()
-    assert charts._EXTENTS.get(("text", "font")) == (1.0, 2.0, 0.5)
+    assert text._EXTENTS.get(("text", "font")) == (1.0, 2.0, 0.5)
     clear_process_caches(everything=True)
-    assert charts._EXTENTS.get(("text", "font")) is None
+    assert text._EXTENTS.get(("text", "font")) is None
 
 
 def test_no_unregistered_memo_in_the_code():

@@ -2,13 +2,17 @@
 source line, the illustrative note when asked, and the one palette of the four levels."""
 from __future__ import annotations
 
+import importlib
 import inspect
+import pkgutil
 import struct
 import xml.etree.ElementTree as ET
 
 import pytest
 
 from tracker import charts
+from tracker.charts import frame as chart_frame
+from tracker.charts import text as chart_text
 from tracker.domain.scale import LEVEL_KEYS
 
 LEVELS = ["Not initiated", "Minimal", "Intermediate", "Complete"]
@@ -119,12 +123,38 @@ def test_the_palette_is_distinct_and_defined_once():
     from tracker.excel import export
 
     assert len(set(palette.LEVEL_COLOURS)) == 4 and charts.LEVEL_COLOURS is palette.LEVEL_COLOURS
-    source = inspect.getsource(charts)
-    assert "pyplot" not in source.replace("never pyplot", "")
+    for module in _chart_modules():
+        assert "pyplot" not in inspect.getsource(module).replace("never pyplot", ""), module
     for colour in palette.LEVEL_COLOURS + (palette.PRIORITY, palette.NON_PRIORITY):
         assert inspect.getsource(palette).count(colour) == 1
-        for user in (charts, export):
-            assert colour.lstrip("#").lower() not in inspect.getsource(user).lower()
+        for user in (*_chart_modules(), export):
+            assert colour.lstrip("#").lower() not in inspect.getsource(user).lower(), user
+
+
+def _chart_modules() -> list:
+    """The package tracker.charts and every module in it."""
+    return [charts] + [importlib.import_module(found.name) for found in
+                       pkgutil.iter_modules(charts.__path__, "tracker.charts.")]
+
+
+def test_the_chart_modules_import_in_layers_and_the_package_gives_no_private_helper():
+    """The support modules (text, layout, then frame and axes) never import a drawing
+    module, nor one of their own layer or above (no import cycle); the package gives only
+    public names, so a test that replaces a private helper replaces it where it is used
+    (`frame._svg`), never a copy here that nothing calls."""
+    import ast
+
+    layers = {"text": 0, "layout": 1, "frame": 2, "axes": 2, "levels": 3, "reference": 3,
+              "events": 3}
+    modules = _chart_modules()[1:]
+    assert {module.__name__.rsplit(".", 1)[1] for module in modules} == set(layers)
+    for module in modules:
+        layer = layers[module.__name__.rsplit(".", 1)[1]]
+        for node in ast.walk(ast.parse(inspect.getsource(module))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                assert layers[node.module] < layer, (module.__name__, node.module)
+    assert not [name for name in vars(charts) if name.startswith("_")
+                and not name.startswith("__")]
 
 
 def test_the_same_input_gives_the_same_bytes():
@@ -151,8 +181,8 @@ def test_empty_and_missing_values_still_draw():
 
 
 def test_long_labels_are_wrapped_not_cut_silently():
-    assert charts._wrap("short", 10) == "short"
-    wrapped = charts._wrap("Implementation, Verification and Endorsement of the accord", 30)
+    assert chart_text._wrap("short", 10) == "short"
+    wrapped = chart_text._wrap("Implementation, Verification and Endorsement of the accord", 30)
     first, second = wrapped.split("\n")
     assert len(first) <= 30 and len(second) <= 30
 
@@ -188,10 +218,9 @@ def test_a_narrow_chart_wraps_long_labels_into_three_lines_at_most():
              "reference": None, "accord_level": 1.0}]
     text = svg_texts(charts.comparison_ranges(rows, {**FRAME, **REF}, "svg", "narrow"))
     assert "Verification/" in text and "Monitoring Mechanism" in text and "…" in text
-    assert charts._wrap("Decentralization/Federalism (DEC)", 22, 3) == \
+    assert chart_text._wrap("Decentralization/Federalism (DEC)", 22, 3) == \
         "Decentralization/\nFederalism (DEC)"
-    title = charts._wrap("Score by year since signing against the reference accords",
-                               36, 3)
+    title = chart_text._wrap("Score by year since signing against the reference accords", 36, 3)
     assert all(len(line) <= 36 for line in title.split("\n")) and title.count("\n") == 1
 
 
@@ -211,7 +240,7 @@ def test_a_long_source_line_wraps_inside_the_figure(note):
     is never cut off at the right edge, with or without the boxed note."""
     long_source = "Source: " + " · ".join(["a fairly long part of the source line"] * 8) + \
         " · " + "one part far too long to stay whole on a single line of the chart " * 3
-    fig, _ = charts._figure(dict(FRAME, source=long_source, note=note))
+    fig, _ = chart_frame._figure(dict(FRAME, source=long_source, note=note))
     renderer = fig.canvas.get_renderer()
     box = fig._supxlabel.get_window_extent(renderer)
     assert "\n" in fig._supxlabel.get_text()
@@ -233,7 +262,7 @@ def test_figures_written_on_a_chart_use_the_readers_decimal_sign():
     ("Score by year since signing against the reference accords", 36, 3),
 ])
 def test_wrapped_labels_break_only_between_words(text, width, lines):
-    wrapped = charts._wrap(text, width, lines)
+    wrapped = chart_text._wrap(text, width, lines)
     out = wrapped.split("\n")
     assert len(out) <= lines and all(len(line) <= width for line in out)
     words = text.replace("/", "/ ").split()
@@ -245,18 +274,18 @@ def test_wrapped_labels_break_only_between_words(text, width, lines):
 
 
 def test_a_label_that_fits_is_never_cut_and_a_too_long_word_stands_alone():
-    assert charts._wrap("Todas las disposiciones (578)", 14, 3) == \
+    assert chart_text._wrap("Todas las disposiciones (578)", 14, 3) == \
         "Todas las\ndisposiciones\n(578)"
-    assert charts._wrap("Todas las disposiciones (578)", 12, 3) == \
+    assert chart_text._wrap("Todas las disposiciones (578)", 12, 3) == \
         "Todas las\ndisposicion…\n(578)"
-    assert charts._wrap("a Supercalifragilistic word", 10, 3) == "a\nSupercali…\nword"
+    assert chart_text._wrap("a Supercalifragilistic word", 10, 3) == "a\nSupercali…\nword"
 
 
 def _drawn_figure(monkeypatch, name, size):
     """The matplotlib figure of CASES[name] as laid out and saved (as SVG)."""
     kept = []
-    draw = charts._svg
-    monkeypatch.setattr(charts, "_svg", lambda fig: kept.append(fig) or draw(fig))
+    draw = chart_frame._svg
+    monkeypatch.setattr(chart_frame, "_svg", lambda fig: kept.append(fig) or draw(fig))
     CASES[name]("svg", size)
     return kept[0]
 
@@ -310,10 +339,10 @@ def test_ticks_are_drawn_as_one_line_of_marks_and_plain_labels(monkeypatch):
 def test_a_text_is_measured_once_per_process(monkeypatch):
     """Measuring a string (font shaping) is most of a chart's cost: a second chart with the
     same texts measures none again."""
-    charts._EXTENTS.clear()
+    chart_text._EXTENTS.clear()
     measured = []
-    measure = charts._TEXT_TO_PATH.get_text_width_height_descent
-    monkeypatch.setattr(charts._TEXT_TO_PATH, "get_text_width_height_descent",
+    measure = chart_text._TEXT_TO_PATH.get_text_width_height_descent
+    monkeypatch.setattr(chart_text._TEXT_TO_PATH, "get_text_width_height_descent",
                         lambda *args: measured.append(args[0]) or measure(*args))
     CASES["group_bars"]("svg")
     first = len(measured)

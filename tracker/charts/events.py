@@ -1,0 +1,109 @@
+"""Charts of verified implementation events: events per month, advances above the axis and
+setbacks below (`events_per_month`), and events by municipality on a map (`events_map`)."""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Mapping, Sequence
+
+from matplotlib.dates import date2num
+from matplotlib.ticker import MaxNLocator
+
+from ..palette import ACCORD, INK, LEVEL_COLOURS
+from .axes import _boxes, _no_data, _time_span, _year_axis
+from .frame import _axis_labels, _figure, _legend, _save
+from .layout import _font
+from .text import _figure_text
+
+
+def events_per_month(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png",
+                     size: str = "wide") -> bytes:
+    """Verified events by month: events with an advancing link as bars above the axis,
+    events with a setback below it, and every event as a step line.
+
+    rows: [{"month": date (first day), "events", "advances", "setbacks"}].
+    labels: "events", "advances", "setbacks", "x", "y".
+    """
+    fig, ax = _figure(labels, size)
+    months = [r["month"] for r in rows]
+    width = 24  # days: a month's bar with a gap
+    handles = []
+    if rows:
+        middle = [m + timedelta(days=14) for m in months]
+        lefts = [value - width / 2 for value in date2num(middle)]
+        for key, sign, level in (("advances", 1, 3), ("setbacks", -1, 0)):
+            bars = _boxes(ax, lefts, [0] * len(rows), [width] * len(rows),
+                          [sign * r[key] for r in rows], LEVEL_COLOURS[level], labels[key])
+            bars.sticky_edges.y.append(0)
+            handles.append(bars)
+        handles += ax.step(middle, [r["events"] for r in rows], where="mid", color=ACCORD,
+                           linewidth=1.2, label=labels["events"])
+        ax.axhline(0, color=INK, linewidth=0.8)
+        _time_span(ax, months[0], months[-1] + timedelta(days=31))
+    _no_data(ax, labels, not any(r["events"] for r in rows))
+    _year_axis(ax)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: whole ticks only
+    ax.yaxis.set_major_formatter(lambda value, _pos: f"{abs(round(value)):d}")
+    _axis_labels(ax, labels)
+    if handles:
+        _legend(ax, handles)
+    return _save(fig, fmt)
+
+
+def _size_handles(ax, most: int, scale: float, label: str):
+    """A legend of dot sizes: 1, about half the most and the most events."""
+    counts = sorted({1, (most + 1) // 2, most})
+    return [ax.scatter([], [], s=max(12, n * scale), color=LEVEL_COLOURS[3], alpha=0.6,
+                       edgecolors="white", linewidths=0.5, label=str(n)) for n in counts], label
+
+
+def events_map(points: Sequence[Mapping], labels: Mapping, fmt: str = "png",
+               size: str = "wide", named: int = 5,
+               outline: Sequence[tuple[float, float]] = ()) -> bytes:
+    """Verified events by municipality at the municipalities' points (longitude, latitude
+    in WGS84 degrees), each dot's area proportional to its events, with a legend of dot
+    sizes; the `named` places with most events are labelled; `outline`: (longitude,
+    latitude) of every municipality, drawn faintly under the dots (the country's shape).
+    Axis degrees in the reader's decimal sign. points: [{"name", "longitude", "latitude",
+    "events"}], most events first. labels: "x", "y", "legend" (what a dot is), "outline"
+    (what a faint point is)."""
+    fig, ax = _figure(labels, size, height=6.5 if size == "wide" else None)
+    handles = []
+    if outline:
+        handles.append(ax.scatter([p[0] for p in outline], [p[1] for p in outline], s=4,
+                                  color="#B0B0B0", linewidths=0,
+                                  label=labels.get("outline", "")))
+    if points:
+        most = max(p["events"] for p in points)
+        scale = (400 if size == "wide" else 150) / most  # the largest dot's area (pt²)
+        ax.scatter([p["longitude"] for p in points], [p["latitude"] for p in points],
+                   s=[max(12, p["events"] * scale) for p in points], color=LEVEL_COLOURS[3],
+                   alpha=0.6, edgecolors="white", linewidths=0.5, label=labels["legend"])
+        lons = [p["longitude"] for p in points] + [p[0] for p in outline]
+        lats = [p["latitude"] for p in points] + [p[1] for p in outline]
+        middle = (min(lons) + max(lons)) / 2
+        for p in points[:named]:  # a name east of the middle runs west: never off the edge
+            east = p["longitude"] > middle
+            ax.annotate(f"{p['name'].title()} ({p['events']})", (p["longitude"], p["latitude"]),
+                        xytext=(-5 if east else 5, 5), textcoords="offset points",
+                        ha="right" if east else "left", fontsize=_font(fig, "value"),
+                        color=INK)
+        sizes, title = _size_handles(ax, most, scale, labels["legend"])
+        pad = 1.0
+        ax.set_xlim(min(lons) - pad, max(max(lons) + pad, min(lons) + 4))
+        ax.set_ylim(min(lats) - pad, max(max(lats) + pad, min(lats) + 4))
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.grid(color="#E5E5E5", linewidth=0.8)
+    ax.set_axisbelow(True)
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_formatter(lambda value, _pos: _figure_text(value, labels))
+    _no_data(ax, labels, not points)
+    _axis_labels(ax, labels)
+    if points and size == "narrow":  # above the plot, as every chart's on a phone
+        _legend(ax, sizes + handles)
+        ax.get_legend().set_title(title, prop={"size": _font(fig, "value")})
+    elif points:  # at the bottom left: the Pacific on a map of Colombia
+        legend = ax.legend(handles=sizes + handles, title=title, loc="lower left",
+                           fontsize=_font(fig, "value"), title_fontsize=_font(fig, "value"),
+                           framealpha=0.9, labelspacing=1.0, borderpad=0.8)
+        legend.get_frame().set_edgecolor("#CCCCCC")
+    return _save(fig, fmt)

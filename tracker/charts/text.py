@@ -1,0 +1,124 @@
+"""Texts on a chart: each text's extent measured once per process and the renderers that
+use the kept extents (`_extent`, `_RendererAgg`, `_RendererSVG`), a text's size in points
+(`_text_size`), and wrapping: a label to a number of characters (`_wrap`), the source line to
+a width in pixels (`_lines`); and a figure written in the reader's decimal sign
+(`_figure_text`)."""
+from __future__ import annotations
+
+from typing import Mapping
+
+from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.backends.backend_svg import RendererSVG
+from matplotlib.textpath import TextToPath
+
+from ..cache import Recent
+
+
+# --- text extents, measured once per process ---------------------------------------------------
+# Measuring a string (font shaping) costs 1-6 ms in matplotlib 3.11, and a chart measures
+# each of its texts several times (layout, alignment, tick label boxes), with a new renderer
+# each time: most of a chart's drawing time. A string's extent in a font never changes, so it
+# is measured once, in points (unhinted, as the SVG renderer measures), and scaled to each
+# renderer's resolution.
+
+# (text, font) -> (width, height, descent) in points; no write changes them
+_EXTENTS = Recent(20_000, "charts.text_extents", follows_data=False)
+_TEXT_TO_PATH = TextToPath()
+
+
+def _extent(text: str, prop, ismath) -> tuple[float, float, float]:
+    """Width, height and descent (points) of `text` set in font `prop`; mathtext and TeX
+    are measured each time (never used by these charts' own texts)."""
+    if ismath:
+        return _TEXT_TO_PATH.get_text_width_height_descent(text, prop, ismath)
+    prop = prop.copy()  # FontProperties is mutable: the key keeps the font as measured
+    key = (text, prop)
+    found = _EXTENTS.get(key)
+    if found is None:
+        found = _TEXT_TO_PATH.get_text_width_height_descent(text, prop, False)
+        _EXTENTS.put(key, found)
+    return found
+
+
+class _MeasuredText:
+    """A renderer mixin whose text extents come from `_extent`, in its own pixels."""
+
+    def get_text_width_height_descent(self, s, prop, ismath):
+        if ismath == "TeX":
+            return super().get_text_width_height_descent(s, prop, ismath)
+        scale = self.points_to_pixels(1.0)
+        return tuple(value * scale for value in _extent(s, prop, ismath))
+
+
+class _RendererAgg(_MeasuredText, RendererAgg):
+    pass
+
+
+class _RendererSVG(_MeasuredText, RendererSVG):
+    pass
+
+
+def _text_size(text: str, prop, rotation: float = 0) -> tuple[float, float]:
+    """Width and height (points) of `text` (lines split at newlines) in font `prop`, from the
+    kept extents; upright (rotation 90) the two swap."""
+    lines = text.split("\n")
+    width = max(_extent(line, prop, False)[0] for line in lines)
+    line = _extent("Ålp", prop, False)[1]
+    height = line * (1 + 1.2 * (len(lines) - 1))
+    return (height, width) if rotation % 180 == 90 else (width, height)
+
+
+def _lines(artist, text: str, room: float, renderer) -> list[str]:
+    """`text` as lines at most `room` pixels wide when drawn by `artist`: parts joined by
+    " · " stay whole where they fit, a part too long alone breaks between words (a single
+    word wider than `room` keeps its own line)."""
+    def fits(candidate: str) -> bool:
+        artist.set_text(candidate)
+        return artist.get_window_extent(renderer).width <= room
+
+    lines: list[str] = []
+    for part in text.split(" · "):
+        if lines and fits(lines[-1] + " · " + part):
+            lines[-1] += " · " + part
+            continue
+        line = ""
+        for word in part.split(" "):
+            if line and not fits(line + " " + word):
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        lines.append(line)
+    return lines
+
+
+def _figure_text(value: float, labels: Mapping) -> str:
+    """A figure written on a chart (1.5 -> "1,5" for a Spanish reader): shortest form."""
+    return f"{value:g}".replace(".", labels.get("decimal", ".")).replace("-", "\u2212")
+
+
+def _wrap(text: str, width: int, lines: int = 2) -> str:
+    """Break `text` into at most `lines` lines of at most `width` characters, only between
+    words (at spaces, or after a slash joining two words: "Electoral/" "Political"); never
+    inside a word. A word longer than `width` gets a line of its own and is cut with an
+    ellipsis only then; when the words need more than `lines` lines, the last line ends
+    with an ellipsis after its last whole word that fits."""
+    words: list[str] = []
+    for word in text.split():
+        parts = word.split("/")  # "Verification/Monitoring" may break after the slash
+        words += [part + "/" for part in parts[:-1] if part] + ([parts[-1]] if parts[-1] else [])
+    out: list[str] = []
+    for word in words:
+        joiner = "" if out and out[-1].endswith("/") else " "
+        if out and len(out[-1]) + len(joiner) + len(word) <= width:
+            out[-1] += joiner + word
+        else:
+            out.append(word)
+    out = [line if len(line) <= width else line[: width - 1] + "…" for line in out]
+    if len(out) > lines:
+        last = out[lines - 1]
+        kept = last.split(" ")
+        while kept and len(" ".join(kept)) + 1 > width:
+            kept.pop()
+        out = out[: lines - 1] + [(" ".join(kept) if kept else last[: width - 1]) + "…"]
+    return "\n".join(out)
