@@ -19,6 +19,13 @@ def other(language: str) -> str:
     return LANGUAGES[1 - LANGUAGES.index(language)]
 
 
+def written_in(language: str | None, original_language: str | None) -> str:
+    """The language a text is written in: its own `language` when it names one (an event's,
+    whose title may be typed in either content language), else the accord's
+    `original_language` ("en" when that is unknown)."""
+    return language or original_language or "en"
+
+
 @dataclass(frozen=True)
 class Shown:
     """The text shown to a reader: `text`, the `language` it is written in, and whether
