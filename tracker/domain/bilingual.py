@@ -1,6 +1,7 @@
 """Content held in two languages: an accord's name, description, section titles and
 provision texts are stored in the accord's original language (the plain column) and, where
-someone supplied it, in the other content language (the *_translated column).
+someone supplied it, in the other content language (the *_translated column). An event's
+title and description are stored so too, in the language they were typed in (`written_in`).
 
 Pure: plain strings in, plain values out.
 """

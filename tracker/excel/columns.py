@@ -219,7 +219,7 @@ UPDATE_EVENTS = (
     Column("end_date", N_("End date"), 12, "date", parse=parse_text, editable=True),
     Column("title", N_("Title"), 30, parse=parse_text, editable=True),
     Column("description", N_("Description"), 36, parse=parse_text, editable=True),
-    Column("language", N_("Language of title and description"), 16, parse=parse_text,
+    Column("language", N_("Language of the title and description"), 16, parse=parse_text,
            editable=True),
     Column("place_code", N_("Place code"), 11, parse=parse_text, editable=True),
     Column("provision_codes", N_("Provisions (code:effect; ...)"), 32, parse=parse_text,
