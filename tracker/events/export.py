@@ -17,8 +17,9 @@ def event_row(event: dict) -> dict:
     sources = event["sources"]
     row = {"event_id": event["id"], "date": event["date"], "end_date": event["end_date"],
            "title": event["title"], "description": event["description"],
-           "language": event["language"], "place_code": place.get("code"), "place": place.get("name"),
-           "place_parent": parent.get("name"), "actors": event["actors"],
+           "language": event["language"], "place_code": place.get("code"),
+           "place": place.get("name"), "place_parent": parent.get("name"),
+           "actors": event["actors"],
            "provisions": "; ".join(f"{p['code']}:{p['effect']}" for p in event["provisions"]),
            "source_ids": "; ".join(str(s["id"]) for s in sources),
            "source_titles": "; ".join(s["title"] for s in sources),

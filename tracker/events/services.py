@@ -309,7 +309,8 @@ def event_json(event: Event, links: list | None = None, sources: list | None = N
     return {"occurred_on": event.occurred_on.isoformat(),
             "ended_on": event.ended_on.isoformat() if event.ended_on else None,
             "title": event.title, "language": event.language, "place": event.place_id,
-            "actors": event.actors, "provisions": [[p, e] for p, e in links], "sources": list(sources),
+            "actors": event.actors, "provisions": [[p, e] for p, e in links],
+            "sources": list(sources),
             "origin": event.origin, "review_state": event.review_state,
             "review_reason": event.review_reason}
 
