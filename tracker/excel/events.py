@@ -14,7 +14,7 @@ from flask_babel import gettext
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..domain.messages import Message, N_
+from ..domain.messages import Message, N_, as_reason
 from ..events.services import EventInput
 from ..permissions import can_edit
 from ..tabular import workbook
@@ -209,5 +209,6 @@ def _values(number: int, layout: list, cells: list[Cell]) -> tuple[int, dict, li
             values[column.key] = column.parse(cell.text) or ""
         except ValueError as exc:
             problems.append(Message(N_("%(column)s: %(reason)s"),
-                                    column=Message(column.header), reason=exc.args[0]))
+                                    column=Message(column.header),
+                                    reason=as_reason(exc.args[0])))
     return number, values, problems
