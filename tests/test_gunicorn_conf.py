@@ -38,6 +38,15 @@ def test_a_worker_is_recycled_when_its_memory_grows_past_the_threshold(monkeypat
     assert not grown.alive
 
 
+def test_memory_is_read_after_one_request_in_many(monkeypatch):
+    reads = []
+    monkeypatch.setattr(gunicorn_conf, "resident_mb", lambda: reads.append(1) or 200.0)
+    worker = _worker(start_mb=150.0)
+    for _ in range(gunicorn_conf.MEMORY_CHECK_EVERY * 3):
+        gunicorn_conf.post_request(worker, None, {}, None)
+    assert len(reads) == 3 and worker.alive
+
+
 def test_resident_memory_is_measured():
     assert 10 < gunicorn_conf.resident_mb() < 100_000
 
