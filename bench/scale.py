@@ -83,6 +83,7 @@ def _paths(slug: str) -> list[tuple[str, str]]:
     ]
 
 
+_STATUSES: dict = {}  # answer (status, or "no answer") -> how many readers' errors
 EMAIL, PASSWORD = "scale-writer@example.org", "bench password for the scale writer"
 
 
@@ -151,11 +152,11 @@ def _write_once(opener, address, level, writes, lock) -> None:
                 "evidence_text": "Official gazette", "evidence_url": "", "note": "",
                 "version": version}
         answer = opener.open(f"{address}/update", urlencode(form).encode(), timeout=30)
-        accepted = answer.status == 302
+        accepted = answer.status
     except urllib.error.HTTPError as refused:
-        accepted = refused.code == 302
-    except (OSError, AttributeError):
-        accepted = False
+        accepted = refused.code
+    except (OSError, AttributeError) as failed:
+        accepted = type(failed).__name__
     with lock:
         writes.append(((time.perf_counter() - started) * 1000, accepted))
 
@@ -182,14 +183,16 @@ def _client(ports, paths, quota, results, errors, lock, index, headers, stop_at=
             response = connection.getresponse()
             response.read()
             ok = response.status == 200
+            status = response.status
         except (OSError, http.client.HTTPException):
             connections[port] = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            ok = False
+            ok, status = False, "no answer"
         elapsed = (time.perf_counter() - started) * 1000
         with lock:
             results[name].append(elapsed)
             if not ok:
                 errors[name] += 1
+                _STATUSES[status] = _STATUSES.get(status, 0) + 1
         done += 1
     for connection in connections.values():
         connection.close()
@@ -213,8 +216,10 @@ def main() -> None:
                         help="drive the load this long (then --requests is no bound)")
     parser.add_argument("--writes-per-second", type=float, default=0,
                         help="web writes by a coordinator during the load (0: none)")
-    parser.add_argument("--code", default="1.1.1,1.1.2,1.1.3,1.2.1",
-                        help="the provisions written, in turn (comma-separated codes)")
+    parser.add_argument("--code", default=",".join(f"1.1.{n}" for n in range(1, 17)),
+                        help="the provisions written, in turn (comma-separated codes): more "
+                             "than a write's longest time in seconds, or two writes of one "
+                             "provision overlap and the second is refused as a conflict")
     parser.add_argument("--gzip", action="store_true",
                         help="send Accept-Encoding: gzip as browsers do (answers compressed)")
     args = parser.parse_args()
@@ -280,12 +285,15 @@ def main() -> None:
     print(f"{'all':<12}{len(everything):>7}{statistics.median(everything):>9.1f}"
           f"{_percentile(everything, 95):>9.1f}{_percentile(everything, 99):>9.1f}"
           f"{max(everything):>9.1f}{sum(errors.values()):>8}")
+    if _STATUSES:
+        print("errors by answer: " + ", ".join(f"{k}: {v}" for k, v in _STATUSES.items()))
     if args.writes_per_second:
-        accepted = sum(1 for _, ok in writes if ok)
+        accepted = sum(1 for _, answer in writes if answer == 302)
+        refused = sorted(str(answer) for _, answer in writes if answer != 302)
         times = [ms for ms, _ in writes] or [0.0]
         print(f"web writes: {accepted} of {len(writes)} accepted, ms p50 "
               f"{statistics.median(times):.1f} / p95 {_percentile(times, 95):.1f} / max "
-              f"{max(times):.1f}")
+              f"{max(times):.1f}" + (f"; not accepted: {', '.join(refused)}" if refused else ""))
     print("target: dashboard and API p95 < 250 ms, zero errors"
           + (", every write accepted" if args.writes_per_second else ""))
 
