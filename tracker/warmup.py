@@ -90,7 +90,8 @@ def warm_charts(app: Flask, seconds: float = CHART_SECONDS) -> int:
 def warm(app: Flask) -> dict:
     """The code's fingerprint (keys of every shared chart and page), fonts, figures, then one
     dashboard's charts (bounded by CHART_SECONDS); never fails the start (a database not yet
-    migrated is logged). Closes the connections it opened. Returns what was done, with the seconds it took."""
+    migrated is logged). Closes the connections it opened. Returns what was done, with the
+    seconds it took."""
     from .extensions import db
 
     started = time.perf_counter()
