@@ -64,20 +64,20 @@ def test_warming_fills_the_figures_caches(app, demo, monkeypatch):
 
 def test_warming_draws_one_dashboards_charts_so_a_fresh_worker_measures_no_text(
         app, client, demo, monkeypatch):
-    from tracker import charts
+    from tracker.charts import text as chart_text
     from tracker.cache import clear_process_caches
     from tracker.warmup import warm_charts
 
     clear_process_caches(everything=True)  # a freshly started process
     assert warm_charts(app, seconds=600) > 0
-    measured = len(charts._EXTENTS.items)
+    measured = len(chart_text._EXTENTS.items)
     assert measured > 0
     clear_process_caches()  # a worker forked after: data caches empty, text measures kept
     app.extensions["chartstore"].clear()  # and nothing drawn to find: it draws anew
     client.get(f"/accords/{demo.slug}/dashboard")
     for name in ("status", "groups", "tags"):
         assert client.get(f"/accords/{demo.slug}/charts/{name}.svg").status_code == 200
-    assert len(charts._EXTENTS.items) == measured  # every text was measured already
+    assert len(chart_text._EXTENTS.items) == measured  # every text was measured already
 
 
 def test_warming_begins_no_chart_after_its_time(app, demo):
