@@ -4,7 +4,18 @@
 Prints, labelled, the cold path (the first request of each path on each freshly started
 instance: nothing cached yet) and then, under load, per-endpoint latency percentiles,
 throughput and error counts on the warm path. Only loopback
-addresses are used; the request loop stops after --requests requests.
+addresses are used; the request loop stops after --requests requests, or after --seconds.
+With --writes-per-second, a coordinator (created if missing) records a new level for one
+provision through the web form (its page, then the POST with its form token, as a browser
+sends it) that many times a second, alternating instances, during the load: every write
+must be accepted (a redirect), and the readers then read after writes.
+
+The mixed-load target (issue 16), on PostgreSQL and Redis:
+
+    .venv/bin/python bench/scale.py \
+        --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_colombia \
+        --redis-url redis://127.0.0.1:6379/7 --instances 2 --workers 2 --clients 64 \
+        --seconds 60 --writes-per-second 1
 
     .venv/bin/python bench/scale.py \
         --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_portfolio \
@@ -15,13 +26,16 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import http.cookiejar
 import os
+import re
 import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections import defaultdict
 from pathlib import Path
@@ -69,12 +83,95 @@ def _paths(slug: str) -> list[tuple[str, str]]:
     ]
 
 
-def _client(ports, paths, quota, results, errors, lock, index, headers):
+_STATUSES: dict = {}  # answer (status, or "no answer") -> how many readers' errors
+EMAIL, PASSWORD = "scale-writer@example.org", "bench password for the scale writer"
+
+
+def _flask(args, *command, extra=None):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
+    env.update({"TRACKER_DATABASE_URL": args.database_url, "TRACKER_SECRET_KEY": "bench",
+                **(extra or {})})
+    return subprocess.run([str(BIN / "flask"), "--app", "tracker", *command], env=env,
+                          cwd=ROOT, capture_output=True, text=True)
+
+
+def _token(page: str) -> str:
+    found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or \
+        re.search(r'type="hidden" name="csrf_token" value="([^"]+)"', page) or \
+        re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page)
+    return found.group(1)
+
+
+def _writer(args, ports, stop_at, writes, lock):
+    """One web write per 1/--writes-per-second seconds until `stop_at`, alternating
+    instances: (ms, accepted) into `writes`."""
+    from urllib.parse import urlencode
+
+    openers = []
+    for port in ports:
+        opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect())
+        base = f"http://127.0.0.1:{port}"
+        page = opener.open(f"{base}/login", timeout=30).read().decode()
+        try:
+            opener.open(f"{base}/login", urlencode({"csrf_token": _token(page), "email": EMAIL,
+                                                    "password": PASSWORD}).encode(), timeout=30)
+        except urllib.error.HTTPError as answer:
+            if answer.code != 302:
+                raise SystemExit(f"the coordinator could not log in: {answer.code}")
+        openers.append((opener, base))
+    codes = args.code.split(",")
+    period, index, started_writes = 1 / args.writes_per_second, 0, []
+    next_at = time.monotonic()
+    while next_at < stop_at:
+        time.sleep(max(0.0, next_at - time.monotonic()))
+        # on schedule, whatever the previous write's time: each in its own thread, each on
+        # the next provision of --code (a write still under way holds the version of its own)
+        opener, base = openers[index % len(openers)]
+        code, level = codes[index % len(codes)], (index // len(codes) + 1) % 4
+        thread = threading.Thread(target=_write_once, args=(
+            opener, f"{base}/accords/{args.slug}/provisions/{code}", level, writes, lock))
+        thread.start()
+        started_writes.append(thread)
+        index += 1
+        next_at += period
+    for thread in started_writes:
+        thread.join()
+
+
+def _write_once(opener, address, level, writes, lock) -> None:
+    from datetime import date
+    from urllib.parse import urlencode
+
+    started = time.perf_counter()
+    try:
+        page = opener.open(address, timeout=30).read().decode()
+        version = re.search(r'name="version" value="(\d+)"', page).group(1)
+        form = {"csrf_token": _token(page), "level": str(level),
+                "effective_on": date.today().isoformat(),
+                "evidence_text": "Official gazette", "evidence_url": "", "note": "",
+                "version": version}
+        answer = opener.open(f"{address}/update", urlencode(form).encode(), timeout=30)
+        accepted = answer.status
+    except urllib.error.HTTPError as refused:
+        accepted = refused.code
+    except (OSError, AttributeError) as failed:
+        accepted = type(failed).__name__
+    with lock:
+        writes.append(((time.perf_counter() - started) * 1000, accepted))
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _client(ports, paths, quota, results, errors, lock, index, headers, stop_at=None):
     connections = {p: http.client.HTTPConnection("127.0.0.1", p, timeout=30) for p in ports}
     done = 0
     while True:
         with lock:
-            if quota[0] <= 0:
+            if quota[0] <= 0 or (stop_at is not None and time.monotonic() >= stop_at):
                 break
             quota[0] -= 1
         name, path = paths[(index + done) % len(paths)]
@@ -86,14 +183,16 @@ def _client(ports, paths, quota, results, errors, lock, index, headers):
             response = connection.getresponse()
             response.read()
             ok = response.status == 200
+            status = response.status
         except (OSError, http.client.HTTPException):
             connections[port] = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            ok = False
+            ok, status = False, "no answer"
         elapsed = (time.perf_counter() - started) * 1000
         with lock:
             results[name].append(elapsed)
             if not ok:
                 errors[name] += 1
+                _STATUSES[status] = _STATUSES.get(status, 0) + 1
         done += 1
     for connection in connections.values():
         connection.close()
@@ -113,10 +212,23 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--requests", type=int, default=20000)
+    parser.add_argument("--seconds", type=float, default=None,
+                        help="drive the load this long (then --requests is no bound)")
+    parser.add_argument("--writes-per-second", type=float, default=0,
+                        help="web writes by a coordinator during the load (0: none)")
+    parser.add_argument("--code", default=",".join(f"1.1.{n}" for n in range(1, 17)),
+                        help="the provisions written, in turn (comma-separated codes): more "
+                             "than a write's longest time in seconds, or two writes of one "
+                             "provision overlap and the second is refused as a conflict")
     parser.add_argument("--gzip", action="store_true",
                         help="send Accept-Encoding: gzip as browsers do (answers compressed)")
     args = parser.parse_args()
     headers = {"Accept-Encoding": "gzip"} if args.gzip else {}
+    if args.writes_per_second:
+        _flask(args, "users", "create", EMAIL, "--role", "coordinator", "--accord", args.slug,
+               extra={"TRACKER_NEW_PASSWORD": PASSWORD})  # refused when it exists: fine
+    if args.seconds:
+        args.requests = 10**9
     ports = [_free_port() for _ in range(args.instances)]
     processes = [_start(args, port) for port in ports]
     try:
@@ -131,9 +243,15 @@ def main() -> None:
                 cold[name].append((time.perf_counter() - started) * 1000)
         results, errors = defaultdict(list), defaultdict(int)
         quota, lock = [args.requests], threading.Lock()
+        stop_at = time.monotonic() + args.seconds if args.seconds else None
         threads = [threading.Thread(target=_client, args=(ports, paths, quota, results, errors,
-                                                          lock, i, headers))
+                                                          lock, i, headers, stop_at))
                    for i in range(args.clients)]
+        writes: list = []
+        if args.writes_per_second:
+            threads.append(threading.Thread(target=_writer, args=(
+                args, ports, stop_at or time.monotonic() + 60, writes, lock)))
+        load_before = os.getloadavg()[0]
         started = time.perf_counter()
         for thread in threads:
             thread.start()
@@ -155,7 +273,7 @@ def main() -> None:
     print(f"{args.instances} instances x {args.workers} workers, {args.clients} clients"
           f"{' (Accept-Encoding: gzip)' if args.gzip else ''}, "
           f"{total} requests in {wall:.1f} s ({total / wall:.0f} req/s); "
-          f"load average {os.getloadavg()[0]:.2f}")
+          f"1-minute load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
     print(f"{'endpoint':<12}{'n':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}"
           f"{'errors':>8}")
     everything = []
@@ -167,7 +285,17 @@ def main() -> None:
     print(f"{'all':<12}{len(everything):>7}{statistics.median(everything):>9.1f}"
           f"{_percentile(everything, 95):>9.1f}{_percentile(everything, 99):>9.1f}"
           f"{max(everything):>9.1f}{sum(errors.values()):>8}")
-    print("target: dashboard and API p95 < 250 ms, zero errors")
+    if _STATUSES:
+        print("errors by answer: " + ", ".join(f"{k}: {v}" for k, v in _STATUSES.items()))
+    if args.writes_per_second:
+        accepted = sum(1 for _, answer in writes if answer == 302)
+        refused = sorted(str(answer) for _, answer in writes if answer != 302)
+        times = [ms for ms, _ in writes] or [0.0]
+        print(f"web writes: {accepted} of {len(writes)} accepted, ms p50 "
+              f"{statistics.median(times):.1f} / p95 {_percentile(times, 95):.1f} / max "
+              f"{max(times):.1f}" + (f"; not accepted: {', '.join(refused)}" if refused else ""))
+    print("target: dashboard and API p95 < 250 ms, zero errors"
+          + (", every write accepted" if args.writes_per_second else ""))
 
 
 if __name__ == "__main__":

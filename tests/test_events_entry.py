@@ -193,6 +193,22 @@ def test_a_refused_file_is_a_400_naming_the_reason(client, demo, make_user, logi
     assert row_counts() == before
 
 
+def test_a_rejected_source_typed_by_number_is_refused_at_the_field_it_was_typed_in(
+        client, demo, make_user, login, row_counts):
+    from tracker.events.services import review_source
+
+    sources = _sources(demo, 9)
+    review_source(sources[0], "rejected", "not a real report")
+    db.session.commit()
+    login(make_user("editor", demo))
+    before = row_counts()
+    response = _post(client, _filled(client, demo, cited_other=[f"#{sources[0].id}"]))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'href="#cited_other"' in html
+    assert 'id="cited_other-error"' in html and 'id="cited-error"' not in html
+    assert row_counts() == before
+
+
 def test_a_file_over_the_limit_is_a_413_with_the_form(app, client, demo, make_user, login,
                                                       row_counts, monkeypatch):
     monkeypatch.setitem(app.config, "MAX_ATTACHMENT_BYTES", 1000)

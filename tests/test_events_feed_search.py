@@ -263,3 +263,16 @@ def test_the_page_links_every_page_above_and_below_the_list(client, written):
     spanish = client.get(f"{PAGE}?per_page=1&page=3",
                          headers={"Accept-Language": "es"}).get_data(as_text=True)
     assert "« primera" in spanish and "‹ anterior" in spanish and "última »" not in spanish
+
+
+def test_a_page_past_the_end_shows_the_last_page_and_says_so(client, written):
+    """As the provision list does: the last page, with a note; the API keeps an empty page."""
+    last = client.get(f"{PAGE}?per_page=1&section=1").get_data(as_text=True)
+    pages = int(re.search(r"page 1 of (\d+)", last).group(1))
+    page = client.get(f"{PAGE}?per_page=1&section=1&page=999")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert f"There is no page 999: the list has {pages} pages; this is the last." in text
+    assert f"page {pages} of {pages}" in text and "<table" in text
+    api = client.get(f"{API}?per_page=1&section=1&page=999").get_json()
+    assert api["events"] == []

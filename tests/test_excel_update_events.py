@@ -440,6 +440,22 @@ def test_every_problem_of_a_row_is_named_at_once(client, editor, row_counts):
     assert row_counts() == before
 
 
+def test_a_rows_problems_are_in_the_readers_language(client, editor, row_counts):
+    """The rules' reasons are translated where shown, as the sheet's and columns' names are."""
+    editor.locale = "es"
+    db.session.commit()
+    filled = _fill(_download(client), [_event(date=TODAY + timedelta(days=2),
+                                              source_url="notaurl")])
+    before = row_counts()
+    response = _upload(client, filled)
+    assert response.status_code == 422
+    page = _page(response)
+    assert "la fecha está en el futuro" in page, page[:4000]
+    assert "el enlace debe ser una dirección http:// o https://" in page
+    assert "the date is in the future" not in page and "the link must be" not in page
+    assert row_counts() == before
+
+
 def test_a_coordinators_events_are_verified_as_their_records(client, demo, make_user, login):
     """As on the web form, a coordinator's own events count as verified at once."""
     coordinator = login(make_user("coordinator", demo))

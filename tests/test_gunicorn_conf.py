@@ -38,6 +38,15 @@ def test_a_worker_is_recycled_when_its_memory_grows_past_the_threshold(monkeypat
     assert not grown.alive
 
 
+def test_memory_is_read_after_one_request_in_many(monkeypatch):
+    reads = []
+    monkeypatch.setattr(gunicorn_conf, "resident_mb", lambda: reads.append(1) or 200.0)
+    worker = _worker(start_mb=150.0)
+    for _ in range(gunicorn_conf.MEMORY_CHECK_EVERY * 3):
+        gunicorn_conf.post_request(worker, None, {}, None)
+    assert len(reads) == 3 and worker.alive
+
+
 def test_resident_memory_is_measured():
     assert 10 < gunicorn_conf.resident_mb() < 100_000
 
@@ -51,3 +60,28 @@ def test_warming_fills_the_figures_caches(app, demo, monkeypatch):
     monkeypatch.setattr(queries, "level_changes", refuse)
     monkeypatch.setattr(queries, "provision_infos", refuse)
     assert AccordFigures(demo).records
+
+
+def test_warming_draws_one_dashboards_charts_so_a_fresh_worker_measures_no_text(
+        app, client, demo, monkeypatch):
+    from tracker.charts import text as chart_text
+    from tracker.cache import clear_process_caches
+    from tracker.warmup import warm_charts
+
+    clear_process_caches(everything=True)  # a freshly started process
+    assert warm_charts(app, seconds=600) > 0
+    measured = len(chart_text._EXTENTS.items)
+    assert measured > 0
+    clear_process_caches()  # a worker forked after: data caches empty, text measures kept
+    app.extensions["chartstore"].clear()  # and nothing drawn to find: it draws anew
+    client.get(f"/accords/{demo.slug}/dashboard")
+    for name in ("status", "groups", "tags"):
+        assert client.get(f"/accords/{demo.slug}/charts/{name}.svg").status_code == 200
+    assert len(chart_text._EXTENTS.items) == measured  # every text was measured already
+
+
+def test_warming_begins_no_chart_after_its_time(app, demo):
+    from tracker.warmup import warm_charts
+
+    assert warm_charts(app, seconds=0) == 0
+    assert warm_charts(app, seconds=1e-9) == 0

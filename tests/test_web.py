@@ -695,3 +695,18 @@ def test_the_language_switch_asks_a_form_token_of_logged_in_users_only(app, clie
         assert client.post("/language/en", data={"next": "/"}).status_code == 400
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_the_limiters_own_check_is_replaced_by_one_for_writes_only(app):
+    """Its check resolves limits before a read can be spared; reads skip it altogether,
+    while the login's limit still answers 429 (`test_login_attempts_are_rate_limited`)."""
+    from tracker.extensions import limiter
+
+    limited = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                          "TESTING": True, "RATELIMIT_ENABLED": True,
+                          "RATELIMIT_STORAGE_URI": "memory://"})
+    hooks = limited.before_request_funcs[None]
+    assert limiter._check_request_limit not in hooks
+    assert [hook.__name__ for hook in hooks][0] == "_check_writes"
+    with limited.app_context():
+        db.session.remove()

@@ -63,10 +63,11 @@ def _behind_proxies(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from .extensions import db, limiter, migrate
+    from .extensions import db, limit_writes_only, limiter, migrate
 
     db.init_app(app)
     limiter.init_app(app)
+    limit_writes_only(app)
     if not app.config.get("REDIS_URL"):
         app.logger.warning("TRACKER_REDIS_URL is not set: rate-limit counters are kept in this "
                            "process only (fine for one process; set it for several instances)")

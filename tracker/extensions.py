@@ -38,4 +38,24 @@ def _reads_are_not_limited() -> bool:
     from flask import request
 
     return request.method in UNLIMITED_METHODS
+
+
+def limit_writes_only(app) -> None:
+    """Run the limiter's check before a request only for methods a limit may apply to: the
+    check it registers itself resolves the endpoint's limits and exemptions before its
+    request filter can spare a read (about 10 us a request). Call after `limiter.init_app`."""
+    from flask import request
+
+    hooks = app.before_request_funcs.get(None, [])
+    check = limiter._check_request_limit
+    if check not in hooks:
+        return
+
+    def _check_writes():
+        if request.method not in UNLIMITED_METHODS:
+            check()
+
+    hooks[hooks.index(check)] = _check_writes
+
+
 csrf = CSRFProtect()

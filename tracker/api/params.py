@@ -16,7 +16,7 @@ from werkzeug.exceptions import BadRequest
 
 from ..domain import text as rule
 from ..domain.compare import MAX_YEARS
-from ..domain.messages import N_, Message
+from ..domain.messages import Message, N_, as_reason
 from ..domain.metrics import FREQUENCIES, Filters, ProvisionInfo
 
 FILTER_PARAMS = ("section", "tag", "priority", "provision_type", "responsible_actor",
@@ -120,7 +120,8 @@ def value(name: str) -> str | None:
     try:
         text = rule.clean_text(values[0], multiline=False)
     except ValueError as exc:
-        bad_request(Message(N_("%(name)s: %(reason)s"), name=named(name), reason=exc.args[0]),
+        bad_request(Message(N_("%(name)s: %(reason)s"), name=named(name),
+                            reason=as_reason(exc.args[0])),
                     name)
     if not text.strip():
         bad_request(Message(N_("%(name)s is empty; leave it out instead"), name=named(name)),

@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections import OrderedDict
 
 from flask import Flask, current_app, has_app_context
@@ -113,10 +114,11 @@ def default_charts(app: Flask) -> list[tuple[str, str, str, str]]:
             for name in CHARTS for fmt in formats]
 
 
-def draw_defaults(app: Flask, accord_id: int) -> int:
+def draw_defaults(app: Flask, accord_id: int, deadline: float | None = None) -> int:
     """Make the default charts of accord `accord_id`'s dashboard (as a request without
     parameters would, in each language) in the shared store; returns how many were made or
-    found. A reference accord, or one gone, has none."""
+    found. A reference accord, or one gone, has none. `deadline` (`time.monotonic()`
+    seconds): no chart is begun after it (the start-up warming's bound)."""
     from flask_babel import force_locale
 
     from ..extensions import db
@@ -125,6 +127,8 @@ def draw_defaults(app: Flask, accord_id: int) -> int:
 
     made, pages = 0, set()
     for language, name, fmt, size in default_charts(app):
+        if deadline is not None and time.monotonic() >= deadline:
+            return made
         with app.test_request_context("/", headers={"Accept-Language": language}):
             accord = db.session.get(Accord, accord_id, populate_existing=True)
             if accord is None or accord.kind == "reference":

@@ -31,3 +31,11 @@ class Message:
                                                                            other.params)
 
     __hash__ = None
+
+
+def as_reason(reason) -> Message:
+    """`reason` as a value to put in another Message (`"%(column)s: %(reason)s"`): a Message
+    as it is; a string (a rule's N_-marked reason, or a text no catalogue holds, which then
+    shows as it is) wrapped, so the web layer translates it where it is shown. A plain
+    string param is never translated (it may be what someone typed)."""
+    return reason if isinstance(reason, Message) else Message(str(reason))

@@ -192,6 +192,9 @@ def _show_problems(form: EventForm, errors: dict, *, beside: bool = False) -> No
     for name, reason in errors.items():
         if name.startswith("source_1."):
             target = SOURCE_FIELDS.get(name.split(".", 1)[1], "source_title")
+        elif name == "sources" and (form.cited_other.data or "").strip() \
+                and not form.cited.data:  # the sources were typed, not ticked
+            target = "cited_other"
         else:
             target = FIELDS.get(name, "title")
         if not (beside and form[target].errors):

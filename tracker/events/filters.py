@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from ..api import params
 from ..domain.events import EFFECT_NAMES, EFFECTS, SOURCE_KIND_NAMES, SOURCE_KINDS
-from ..domain.messages import N_, Message
+from ..domain.messages import Message, N_, as_reason
 from ..domain.text import without_accents
 from ..extensions import db
 from ..models import Accord, Provision
@@ -79,7 +79,7 @@ def _place_id(accord: Accord) -> int | None:
             code = typed_place_code(accord, typed)
         except ValueError as exc:
             params.bad_request(Message(N_("%(name)s: %(reason)s"), name=params.named("place"),
-                                       reason=exc.args[0]), "place")
+                                       reason=as_reason(exc.args[0])), "place")
         found = places_by_code(accord, [code]).get(code)
     if found is None:
         params.bad_request(Message(N_("%(name)s=%(value)s is neither a known place code nor "

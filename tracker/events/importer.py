@@ -26,7 +26,7 @@ from sqlalchemy import or_, select
 
 from ..domain.events import SOURCE_KIND_NAMES, SOURCE_KINDS, names_of
 from ..domain.text import without_accents
-from ..domain.messages import Message, N_
+from ..domain.messages import Message, N_, as_reason
 from ..extensions import db
 from ..models import Accord, Provision
 from ..places.lookup import places_by_code
@@ -196,7 +196,7 @@ class RowReader:
     def _fail(self, number: int, column: str, reason) -> None:
         """A problem of row `number` in `column` (a key), named as `label` names it."""
         self.errors.append(RowError(number, Message(N_("%(column)s: %(reason)s"),
-                                                    column=self.label(column), reason=reason)))
+                                                    column=self.label(column), reason=as_reason(reason))))
 
     def _date(self, number: int, values: dict, column: str):
         if not values.get(column):

@@ -3,7 +3,7 @@ download of a cited source's attached file."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import exists, select
@@ -57,10 +57,18 @@ def index(slug: str):
     if not problems:
         chosen, page, per_page = filters.from_request(accord, internal, problems)
     found = None if problems else find_events(accord, chosen, page, per_page, internal)
+    page_note = None
+    if found is not None and found.total and page > found.pages:  # past the end: the last
+        found = find_events(accord, chosen, found.pages, per_page, internal)  # page, said so
+        page_note = ngettext(
+            "There is no page %(asked)d: the list has %(num)d page; this is it.",
+            "There is no page %(asked)d: the list has %(num)d pages; this is the last.",
+            found.pages, asked=page)
     summary = [(name if name in PAGE_LABELS else None, message)  # (field id, message)
                for name, message in problems.items()]
     return render_template("events/index.html", accord=accord, found=found, internal=internal,
-                           problems=problems, summary=summary, **_form_choices(accord)), \
+                           problems=problems, summary=summary, page_note=page_note,
+                           **_form_choices(accord)), \
         400 if problems else 200
 
 

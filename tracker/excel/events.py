@@ -18,7 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..domain.bilingual import LANGUAGES
 from ..domain.events import LANGUAGE_NAMES
-from ..domain.messages import Message, N_
+from ..domain.messages import Message, N_, as_reason
 from ..events.services import EventInput
 from ..i18n import typing_language
 from ..permissions import can_edit
@@ -236,5 +236,6 @@ def _values(number: int, layout: list, cells: list[Cell]) -> tuple[int, dict, li
             values[column.key] = column.parse(cell.text) or ""
         except ValueError as exc:
             problems.append(Message(N_("%(column)s: %(reason)s"),
-                                    column=Message(column.header), reason=exc.args[0]))
+                                    column=Message(column.header),
+                                    reason=as_reason(exc.args[0])))
     return number, values, problems

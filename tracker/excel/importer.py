@@ -19,7 +19,7 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from .. import services
-from ..domain.messages import Message, N_
+from ..domain.messages import Message, N_, as_reason
 from ..domain.rules import Submission, changes_nothing, problems
 from ..domain.scale import LEVEL_LABELS, LevelError
 from ..extensions import db
@@ -272,7 +272,7 @@ def _parse_row(number: int, cells: dict, names: dict[str, int]) -> PlannedRow:
         try:
             setattr(row, column.key, column.parse(value))
         except (ValueError, LevelError) as exc:
-            reason = exc.args[0] if exc.args and isinstance(exc.args[0], Message) else str(exc)
+            reason = as_reason(exc.args[0] if exc.args else str(exc))
             row.problems.append(Message(N_("%(column)s: %(reason)s"),
                                         column=Message(column.header), reason=reason))
             row.unreadable.add(column.key)

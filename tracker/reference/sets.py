@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy import delete, func, select, update
 
-from ..domain.messages import N_, Message
+from ..domain.messages import Message, N_, as_reason
 from ..domain.text import clean_text
 from ..extensions import db
 from ..models import (
@@ -197,7 +197,7 @@ def checked_label(label: str) -> str:
         label = clean_text(label, multiline=False).strip()
     except ValueError as exc:
         raise ReferenceSetError(Message(N_("the label of the reference set %(reason)s"),
-                                        reason=exc.args[0])) from None
+                                        reason=as_reason(exc.args[0]))) from None
     if not label:
         raise ReferenceSetError(N_("the label of a reference set cannot be blank"))
     if len(label) > LABEL_LENGTH:
