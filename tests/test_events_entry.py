@@ -159,6 +159,7 @@ def test_a_typed_source_that_is_not_registered_is_named(client, demo, make_user,
     ({"source_kind": [""]}, "source_kind",
      "the kind of source is required: choose one of official document, gazette, news"),
     ({"source_url": ["javascript:alert(1)"]}, "source_url", ""),
+    ({"language": ["fr"]}, "language", "Not a valid choice"),
 ])
 def test_bad_input_re_renders_the_form_naming_the_field_and_writes_nothing(
         client, demo, make_user, login, row_counts, changes, field, words):
@@ -361,3 +362,48 @@ def test_the_form_sent_again_records_nothing_twice(client, demo, make_user, logi
     other = _post(client, _filled(client, demo, title=["Otra entrega de tierras"]))
     assert other.status_code == 303
     assert _count(Event) == events + 1
+
+
+# --- the language the title and description are typed in ------------------------------------
+
+@pytest.mark.parametrize("locale", ["es", "en"])
+def test_the_form_takes_the_text_in_the_readers_language_unless_told(client, demo, make_user,
+                                                                    login, locale):
+    user = make_user("editor", demo)
+    user.locale = locale
+    db.session.commit()
+    login(user)
+    data = _filled(client, demo)
+    assert data["language"] == [locale]
+    assert _post(client, data).status_code == 303
+    assert db.session.scalar(select(Event.language).order_by(Event.id.desc())) == locale
+    other = {"es": "en", "en": "es"}[locale]
+    assert _post(client, _filled(client, demo, title=["Otro"], language=[other])) \
+        .status_code == 303
+    assert db.session.scalar(select(Event.language).order_by(Event.id.desc())) == other
+
+
+def test_a_form_sent_without_a_language_takes_the_readers(client, demo, make_user, login):
+    """A page saved before the field existed, or a client that leaves it out."""
+    user = make_user("editor", demo)
+    user.locale = "es"
+    db.session.commit()
+    login(user)
+    data = _filled(client, demo)
+    del data["language"]
+    assert _post(client, data).status_code == 303
+    assert db.session.scalar(select(Event.language)) == "es"
+
+
+def test_a_spanish_readers_event_shows_as_spanish_on_the_feed(client, demo, make_user,
+                                                             login):
+    """On the English demo accord, the title typed by a Spanish reader is not marked as
+    English text (the defect: it was stored as the accord's original language)."""
+    user = make_user("coordinator", demo)
+    user.locale = "es"
+    db.session.commit()
+    login(user)
+    assert _post(client, _filled(client, demo)).status_code == 303
+    page = client.get(f"/accords/{SLUG}/events").get_data(as_text=True)
+    assert "Entrega de tierras en Tibú" in page
+    assert '<span lang="en">Entrega de tierras en Tibú' not in page

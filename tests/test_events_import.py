@@ -185,3 +185,40 @@ def test_effects_per_code_and_a_cited_source_by_id(demo):
         import_events(demo.slug, f"{HEADER},source_id\n2019-05-03,Otra,x,,1.1.1,,,,,,,77777\n"
                       .encode(), "events.csv")
     assert [str(e) for e in refused.value.errors] == ["row 2: source_id: no source '77777'"]
+
+
+LANGUAGES = f"""{HEADER},language,title_translated
+2019-03-03,Entrega de tierras en Tibú,300 hectáreas,54810,1.1.1,Informe ANT,,,ANT,,,es,Land handed over
+2019-04-10,Consejo territorial,Primera sesión,19050,1.1.3,Informe ANT,,,ANT,,,Español,
+2019-05-10,Council meets,First session,19050,1.1.3,Informe ANT,,,ANT,,,,
+2019-06-10,Decree,Published,,1.1.1,Informe ANT,,,ANT,,,INGLÉS,
+"""
+
+
+def test_the_language_column_names_the_language_of_title_and_description(demo, runner,
+                                                                          tmp_path):
+    """By code or by name (accents and case aside); blank: the accord's original language."""
+    path = tmp_path / "events.csv"
+    path.write_text(LANGUAGES, encoding="utf-8")
+    result = runner.invoke(args=["import-events", demo.slug, str(path)])
+    assert result.exit_code == 0, result.output
+    found = [(e.title, e.language, e.title_translated) for e in _events(demo)]
+    assert found == [("Entrega de tierras en Tibú", "es", "Land handed over"),
+                     ("Consejo territorial", "es", None), ("Council meets", "en", None),
+                     ("Decree", "en", None)]
+
+
+def test_an_unknown_language_is_reported_by_row_and_nothing_is_written(demo, row_counts):
+    text = LANGUAGES.replace(",Español,", ",Klingon,")
+    before = row_counts()
+    with pytest.raises(TableError) as refused:
+        import_events(demo.slug, text.encode(), "events.csv")
+    found = {e.row: str(e.message) for e in refused.value.errors}
+    assert found == {3: "language: unknown language 'Klingon': use one of English, Spanish"}
+    assert row_counts() == before
+
+
+def test_the_help_names_the_language_column(runner):
+    result = runner.invoke(args=["import-events", "--help"])
+    assert "language (of title and description: en or es; default the accord's" in \
+        " ".join(result.output.split())

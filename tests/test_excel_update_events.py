@@ -99,10 +99,12 @@ def test_the_events_sheet_is_empty_with_lists_dates_and_notes(client, editor, de
     assert [c.value for c in sheet[1]] == [c.header for c in C.UPDATE_EVENTS]
     assert sheet.max_row == 1 and sheet.freeze_panes == "A2"  # no example row to delete
     rules = {str(dv.sqref): dv for dv in sheet.data_validations.dataValidation}
-    effect = rules[f"G2:G{C.UPDATE_EVENTS_ROWS + 1}"]
+    effect = rules[f"H2:H{C.UPDATE_EVENTS_ROWS + 1}"]
     assert effect.type == "list"
     assert effect.formula1 == '"advances,sets back,no effect on the level,context"'
-    kind = rules[f"N2:N{C.UPDATE_EVENTS_ROWS + 1}"]
+    language = rules[f"E2:E{C.UPDATE_EVENTS_ROWS + 1}"]
+    assert language.formula1 == '"English,Spanish"'
+    kind = rules[f"O2:O{C.UPDATE_EVENTS_ROWS + 1}"]
     assert kind.formula1 == ('"official document,gazette,news,field observation,interview,'
                              'report"')
     dates = next(dv for dv in rules.values() if dv.type == "date")
@@ -112,6 +114,7 @@ def test_the_events_sheet_is_empty_with_lists_dates_and_notes(client, editor, de
     about = dict(book["About"].iter_rows(min_row=2, values_only=True))
     assert "1.1.2:advances; 1.3.1:context" in about["Event provisions"]
     assert "'Existing source (id)'" in about["Event sources"]
+    assert "this workbook's language (English)" in about["Event language"]
 
 
 def test_the_events_sheet_is_in_the_readers_language(client, editor):
@@ -120,11 +123,13 @@ def test_the_events_sheet_is_in_the_readers_language(client, editor):
     book = load_workbook(io.BytesIO(_download(client)))
     sheet = book["Eventos"]
     headers = [c.value for c in sheet[1]]
-    assert headers[:6] == ["Fecha", "Fecha de fin", "Título", "Descripción", "Código del lugar",
+    assert headers[:7] == ["Fecha", "Fecha de fin", "Título", "Descripción",
+                           "Idioma del título y la descripción", "Código del lugar",
                            "Disposiciones (código:efecto; ...)"]
     rules = {dv.errorTitle: dv for dv in sheet.data_validations.dataValidation}
     assert rules["Efecto"].formula1 == '"avanza,retrocede,sin efecto en el nivel,contexto"'
     assert "documento oficial" in rules["Tipo de fuente"].formula1
+    assert rules["Idioma"].formula1 == '"inglés,español"'
     about = dict(book["Acerca de"].iter_rows(min_row=2, values_only=True))
     assert "1.1.2:avanza; 1.3.1:contexto" in about["Disposiciones del evento"]
 
@@ -227,6 +232,38 @@ def test_spanish_headers_and_labels_are_read(client, editor, demo):
     assert event.source_links[0].source.kind == "official_document"
 
 
+def _record(client, filled: bytes) -> None:
+    response = _upload(client, filled)
+    assert response.status_code == 302, _page(response)[:3000]
+    batch = db.session.scalar(select(UploadBatch).order_by(UploadBatch.id.desc()))
+    assert client.post(f"/accords/{SLUG}/update/{batch.id}/confirm").status_code == 302
+
+
+def test_a_spanish_workbooks_events_are_in_spanish_unless_a_row_says(client, editor, demo):
+    """Whoever uploads it: the workbook's language is that of its sheets."""
+    editor.locale = "es"
+    db.session.commit()
+    filled = _fill(_download(client), [_event(), _event(title="Land handed over",
+                                                        language="inglés")])
+    editor.locale = "en"
+    db.session.commit()
+    _record(client, filled)
+    assert [(e.title, e.language) for e in _events(demo)][-2:] == [
+        ("Entrega de tierras en Tibú", "es"), ("Land handed over", "en")]
+    api = client.get(f"/api/v1/accords/{SLUG}/events?review_state=pending").get_json()
+    (found,) = [e for e in api["events"] if e["title"] == "Entrega de tierras en Tibú"]
+    assert (found["title_es"], found["title_en"]) == ("Entrega de tierras en Tibú", "")
+
+
+def test_an_english_workbooks_events_are_in_english_unless_a_row_says(client, editor, demo):
+    _record(client, _fill(_download(client), [
+        _event(title="Council meets"), _event(language="Spanish"),
+        _event(title="Consejo territorial", language="español")]))
+    assert [(e.title, e.language) for e in _events(demo)][-3:] == [
+        ("Council meets", "en"), ("Entrega de tierras en Tibú", "es"),
+        ("Consejo territorial", "es")]
+
+
 # --- bad rows: named by sheet, row and column; nothing written -------------------------------
 
 @pytest.mark.parametrize("values, expected", [
@@ -243,6 +280,8 @@ def test_spanish_headers_and_labels_are_read(client, editor, demo):
     ({"source_url": "javascript:alert(1)"}, "Source link: "),
     ({"source_id": 999999}, "Existing source (id): no source '999999'"),
     ({"provision_codes": "=1+1"}, "Provisions (code:effect; ...): unknown provision code(s)"),
+    ({"language": "Klingon"}, "Language of the title and description: unknown language "
+                              "'Klingon': use one of English, Spanish"),
 ])
 def test_each_bad_row_is_named_and_nothing_is_written(client, editor, demo, row_counts,
                                                       values, expected):

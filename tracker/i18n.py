@@ -245,16 +245,32 @@ LANGUAGE_ONLY = {"en": _l("Only in English: no Spanish text has been entered."),
 
 
 def content(item, field: str) -> bilingual.Shown:
-    """An accord's name or description, a section's title or a provision's text in the
-    reader's language when held, else in the language it exists in (`Shown.foreign`).
-    `item`: an Accord, Section or Provision; `field`: one of CONTENT_FIELDS."""
+    """An accord's name or description, a section's title, a provision's text or an
+    event's title or description in the reader's language when held, else in the language
+    it exists in (`Shown.foreign`). `item`: an Accord, Section, Provision or Event;
+    `field`: one of CONTENT_FIELDS. The plain column is in the accord's original language,
+    an event's in its own (`Event.written_in`)."""
     from flask_babel import get_locale
 
     if field not in CONTENT_FIELDS:
         raise ValueError(f"{field!r} is not a bilingual content field")
-    accord = item if hasattr(item, "original_language") else item.accord
+    if hasattr(item, "written_in"):
+        language = item.written_in
+    else:
+        accord = item if hasattr(item, "original_language") else item.accord
+        language = accord.original_language or "en"
     return bilingual.for_reader(getattr(item, field), getattr(item, f"{field}_translated"),
-                                accord.original_language or "en", str(get_locale()))
+                                language, str(get_locale()))
+
+
+def typing_language(accord) -> str:
+    """The content language (ISO 639-1) a reader is taken to type an accord's content in
+    when they do not say: their interface language when it is one, else the accord's
+    original language."""
+    from flask_babel import get_locale
+
+    reader = str(get_locale())
+    return reader if reader in bilingual.LANGUAGES else accord.original_language or "en"
 
 
 def local(item, field: str) -> str:

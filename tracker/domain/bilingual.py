@@ -1,6 +1,7 @@
 """Content held in two languages: an accord's name, description, section titles and
 provision texts are stored in the accord's original language (the plain column) and, where
-someone supplied it, in the other content language (the *_translated column).
+someone supplied it, in the other content language (the *_translated column). An event's
+title and description are stored so too, in the language they were typed in (`written_in`).
 
 Pure: plain strings in, plain values out.
 """
@@ -17,6 +18,13 @@ def other(language: str) -> str:
     if language not in LANGUAGES:
         raise ValueError(f"{language!r} is not a content language ({', '.join(LANGUAGES)})")
     return LANGUAGES[1 - LANGUAGES.index(language)]
+
+
+def written_in(language: str | None, original_language: str | None) -> str:
+    """The language a text is written in: its own `language` when it names one (an event's,
+    whose title may be typed in either content language), else the accord's
+    `original_language` ("en" when that is unknown)."""
+    return language or original_language or "en"
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from .bilingual import LANGUAGES
 from .messages import Message, N_
 from .text import url_problem
 
@@ -20,6 +21,9 @@ EFFECT_NAMES = {"advances": N_("advances"), "sets_back": N_("sets back"),
 SOURCE_KIND_NAMES = {"official_document": N_("official document"), "gazette": N_("gazette"),
                      "news": N_("news"), "field_observation": N_("field observation"),
                      "interview": N_("interview"), "report": N_("report")}
+#: The languages an event's title and description may be written in (ISO 639-1: the
+#: content languages) and their names as people read them (translated where shown).
+LANGUAGE_NAMES = {"en": N_("English"), "es": N_("Spanish")}
 MAX_TITLE = 300
 MAX_DESCRIPTION = 10000
 MAX_ACTORS = 2000
@@ -67,6 +71,7 @@ class EventFacts:
     actors: str = ""
     title_translated: str = ""
     description_translated: str = ""
+    language: str | None = None
     provisions: tuple[tuple[str, str, bool], ...] = ()
     place: tuple[str, bool] | None = None
     cited: tuple[tuple[str, str], ...] = ()
@@ -105,8 +110,9 @@ def event_problems(event: EventFacts) -> dict[str, str | Message]:
     """Field name -> reason for every rule the event breaks (empty: acceptable).
 
     Fields: occurred_on, ended_on, title, description, actors, title_translated,
-    description_translated, provisions, effect, place, sources, and source_N.<field> for the
-    N-th new source (from 1)."""
+    description_translated, language (of title and description: a content language, or
+    None for the accord's original one), provisions, effect, place, sources, and
+    source_N.<field> for the N-th new source (from 1)."""
     found: dict[str, str | Message] = {}
     problem = _date_problem(event.occurred_on, "occurred_on", event.signed_on, event.today)
     if problem:
@@ -126,6 +132,10 @@ def event_problems(event: EventFacts) -> dict[str, str | Message]:
         problem = _text_problem(value, limit, required)
         if problem:
             found[name] = problem
+    if event.language is not None and event.language not in LANGUAGES:
+        found["language"] = Message(N_("unknown language %(language)r: use one of %(known)s"),
+                                    language=event.language,
+                                    known=names_of(LANGUAGES, LANGUAGE_NAMES))
     found.update(_provision_problems(event.provisions))
     if event.place is not None and not event.place[1]:
         found["place"] = Message(N_("%(code)s is not a known place code"), code=event.place[0])

@@ -15,8 +15,10 @@ def import_events_command(slug: str, file: str, verified: bool) -> None:
     title, description, place_code, provision_codes (`;`-separated), source_title,
     source_url, source_date, publisher, and optionally effect (advances, sets_back,
     no_effect, context; default context), end_date, actors, source_kind (default report),
-    source_language, title_translated, description_translated. Every bad row is reported by number and
-    nothing is written if any row is bad; events already held are skipped."""
+    source_language, language (of title and description: en or es; default the accord's
+    original language), title_translated, description_translated (in the other language).
+    Every bad row is reported by number and nothing is written if any row is bad; events
+    already held are skipped."""
     from ..clitools import cli_actor, fail, read
     from ..tabular import TableError
     from .importer import import_events

@@ -13,7 +13,8 @@ from sqlalchemy import or_, select
 from ..accords.routes import visible_accord_or_404
 from ..domain.messages import N_
 from ..extensions import db
-from ..i18n import LANGUAGE_NAMES, marked_text, review_state, source_shown, translate
+from ..i18n import (LANGUAGE_NAMES, marked_text, review_state, source_shown, translate,
+                    typing_language)
 from ..models import Accord, Provision
 from ..permissions import can_edit, can_edit_some, can_review, require
 from ..places.choices import place_entries, typed_place_code
@@ -30,6 +31,7 @@ from .services import problems as event_problems
 FIELDS = {"occurred_on": "occurred_on", "ended_on": "ended_on", "title": "title",
           "description": "description", "actors": "actors", "place": "place",
           "title_translated": "title", "description_translated": "description",
+          "language": "language",
           "provisions": "provision_1", "effect": "effect_1", "sources": "cited",
           "accord": "title"}
 SOURCE_FIELDS = {"title": "source_title", "kind": "source_kind",
@@ -61,8 +63,9 @@ def _source_label(source: Source) -> str:
 
 
 def _form(accord: Accord, sources: list[Source]) -> EventForm:
+    """The form, its language the reader's typing language unless the request gives one."""
     form = EventForm(formdata=(request.form | request.files) if request.method == "POST"
-                     else None)
+                     else None, language=typing_language(accord))
     form.fill(EFFECT_LABELS, SOURCE_KIND_LABELS, LANGUAGE_NAMES,
               [(s.id, _source_label(s)) for s in sources[:RECENT_SOURCES]])
     return form
@@ -154,7 +157,8 @@ def _input(form: EventForm, accord: Accord, sources: list[Source]) -> EventInput
                       provisions=_links(form, accord),
                       sources=cited + ([new] if new else []), ended_on=form.ended_on.data,
                       description=form.description.data or "", place_code=code,
-                      actors=form.actors.data or "")
+                      actors=form.actors.data or "",
+                      language=form.language.data or typing_language(accord))
 
 
 def _attachment_error(form: EventForm, exc: Exception) -> int:

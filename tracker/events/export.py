@@ -17,8 +17,9 @@ def event_row(event: dict) -> dict:
     sources = event["sources"]
     row = {"event_id": event["id"], "date": event["date"], "end_date": event["end_date"],
            "title": event["title"], "description": event["description"],
-           "place_code": place.get("code"), "place": place.get("name"),
-           "place_parent": parent.get("name"), "actors": event["actors"],
+           "language": event["language"], "place_code": place.get("code"),
+           "place": place.get("name"), "place_parent": parent.get("name"),
+           "actors": event["actors"],
            "provisions": "; ".join(f"{p['code']}:{p['effect']}" for p in event["provisions"]),
            "source_ids": "; ".join(str(s["id"]) for s in sources),
            "source_titles": "; ".join(s["title"] for s in sources),
@@ -43,18 +44,18 @@ def event_rows(accord: Accord, chosen: EventFilter, internal: bool) -> Iterator[
         yield row
 
 
-def readable_events(rows: Iterable[dict], original_language: str) -> Iterator[dict]:
+def readable_events(rows: Iterable[dict]) -> Iterator[dict]:
     """Event rows with the effects and review state in the reader's language (workbooks),
     the title and description too where held, else followed by "[EN]" / "[ES]" as pages
-    show them (`i18n.shown_texts`; `original_language`: the accord's); CSV files keep the
-    stored words."""
+    show them (`i18n.shown_texts`, each event's texts by the language they are written in,
+    its `language`); CSV files keep the stored words."""
     from ..i18n import marked_text, shown_texts, stored_word
     from .routes import EFFECT_LABELS
 
     for row in rows:
         links = [part.rsplit(":", 1) for part in row["provisions"].split("; ") if part]
         texts = {name: marked_text(shown_texts({"en": row[f"{name}_en"],
-                                                "es": row[f"{name}_es"]}, original_language))
+                                                "es": row[f"{name}_es"]}, row["language"]))
                  for name in ("title", "description")}
         yield {**row, **texts, "review_state": stored_word(row["review_state"]),
                "provisions": "; ".join(f"{code}:{EFFECT_LABELS.get(effect, effect)}"
@@ -91,8 +92,7 @@ def events_xlsx(accord: Accord, chosen: EventFilter, internal: bool,
             "stand-in, not real monitoring.")))
     about.finish()
     _fill(book.sheet(C.EVENTS_SHEET, C.EVENTS, freeze="C2"),
-          readable_events(event_rows(accord, chosen, internal),
-                          accord.original_language or "en"))
+          readable_events(event_rows(accord, chosen, internal)))
     return book.save()
 
 
@@ -151,7 +151,6 @@ def add_sheets(book, accord: Accord, as_of, internal: bool) -> None:
     states = ("verified", "pending", "rejected") if internal else ("verified",)
     chosen = EventFilter(until=as_of, states=states)
     _fill(book.sheet(C.EVENTS_SHEET, C.EVENTS, freeze="C2"),
-          readable_events(event_rows(accord, chosen, internal),
-                          accord.original_language or "en"))
+          readable_events(event_rows(accord, chosen, internal)))
     _fill(book.sheet(C.SOURCES_SHEET, C.SOURCES, freeze="C2"),
           readable_sources(source_rows(accord, as_of, internal)))

@@ -42,13 +42,16 @@ def _link_fields(rows: int) -> list:
 
 class EventForm(FlaskForm):
     """A new event. `place`: a place code, optionally followed by its name as the list
-    offers it ("54810 TIBÚ, NORTE DE SANTANDER"): only the code is read."""
+    offers it ("54810 TIBÚ, NORTE DE SANTANDER"): only the code is read. `language`: the
+    content language the title and description are typed in (ISO 639-1)."""
 
     occurred_on = DateField(_l("Date"), validators=[InputRequired()])
     ended_on = DateField(_l("End date (if it lasted several days)"), validators=[Optional()])
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=MAX_TITLE)])
     description = TextAreaField(_l("Description"),
                                 validators=[Optional(), Length(max=MAX_DESCRIPTION)])
+    language = SelectField(_l("Language of the title and description"),
+                           validators=[Optional()])
     place = StringField(_l("Place (code or name of the municipality or department)"),
                         validators=[Optional(), Length(max=300)])
     actors = TextAreaField(_l("Actors involved"), validators=[Optional(), Length(max=MAX_ACTORS)])
@@ -68,8 +71,9 @@ class EventForm(FlaskForm):
     source_file = FileField(_l("Attached file (PDF, image, office document or text)"))
 
     def fill(self, effects: dict, kinds: dict, languages: dict, sources) -> None:
-        """The choices: `effects` and `kinds` key -> label, `languages` code -> name,
-        `sources` the (id, label) of the most recent sources that may be cited."""
+        """The choices: `effects` and `kinds` key -> label, `languages` code -> name (the
+        content languages: of the event's texts and of a new source), `sources` the (id,
+        label) of the most recent sources that may be cited."""
         for number, (provision, effect) in enumerate(self.links(), start=1):
             provision.label.text = str(_l("Provision %(number)d: code", number=number))
             effect.label.text = str(_l("Provision %(number)d: effect on its level",
@@ -77,6 +81,7 @@ class EventForm(FlaskForm):
             effect.choices = [SelectChoice(k, str(v)) for k, v in effects.items()]
         self.source_kind.choices = [SelectChoice("", "—")] + [
             SelectChoice(k, str(v)) for k, v in kinds.items()]
+        self.language.choices = [SelectChoice(k, str(v)) for k, v in languages.items()]
         self.source_language.choices = [SelectChoice("", "—")] + [
             SelectChoice(k, str(v)) for k, v in languages.items()]
         self.cited.choices = [SelectChoice(str(i), label) for i, label in sources]

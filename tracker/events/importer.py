@@ -8,7 +8,9 @@ optionally effect (one for every provision of the row, or one per code, `;`-sepa
 the same order; default "context", which claims nothing about the level), end_date, actors,
 source_kind (default "report"), source_language (ISO 639-1, e.g. "es"), source_id (cite a
 source already held, of the accord or shared; the source columns may then stay blank),
-title_translated and description_translated (in the accord's other content language).
+language (of title and description: "en" or "es", or English, Spanish, inglés, español;
+default: the accord's original language), title_translated and description_translated (in
+the other content language).
 Effects and source kinds are read by their codes or their English or Spanish names (accents
 and case aside). Rows naming the same source (title, link, date, publisher, kind) cite one
 source, and a source already held identically is cited, not repeated; a row repeating an
@@ -36,7 +38,7 @@ from .services import EventInput, NewSource, problems, submit_events
 REQUIRED = ("date", "title", "description", "place_code", "provision_codes", "source_title",
             "source_url", "source_date", "publisher")
 OPTIONAL = ("effect", "end_date", "actors", "source_kind", "source_language",
-            "title_translated", "description_translated", "source_id")
+            "title_translated", "description_translated", "source_id", "language")
 #: The columns describing a new source: a row citing a source by id adds a new one only
 #: when it fills one of them.
 NEW_SOURCE_COLUMNS = ("source_title", "source_url", "source_date", "publisher")
@@ -54,6 +56,11 @@ KIND_NAMES = {without_accents(name): code for code, names in {
     "gazette": ("gazette", "diario oficial"), "news": ("news", "noticia", "noticias"),
     "field_observation": ("field observation", "observación de campo"),
     "interview": ("interview", "entrevista"), "report": ("report", "informe")}.items()
+    for name in (code, *names)}
+#: The content languages as people write them (ISO 639-1 codes, English and Spanish names;
+#: accents and case aside) -> the code.
+LANGUAGE_NAMES = {without_accents(name): code for code, names in {
+    "en": ("english", "inglés"), "es": ("spanish", "español", "castellano")}.items()
     for name in (code, *names)}
 
 
@@ -115,13 +122,19 @@ class RowReader:
     accord's); `effect_names` and `kind_names` add spellings of effects and source kinds
     (the labels in each of the app's languages) to the stored values and EFFECT_NAMES;
     `kinds_shown` lists the kinds in a refusal (default: their names, translated where the
-    refusal is shown)."""
+    refusal is shown); `language` is the language of the title and description of a row
+    whose language column is blank (default None: the accord's original language), and
+    `language_names` adds spellings of the languages to LANGUAGE_NAMES."""
 
     def __init__(self, accord: Accord, *, label: Callable[[str], object] = str,
                  may_link: Callable[[Provision], bool] | None = None,
                  effect_names: dict[str, str] | None = None,
-                 kind_names: dict[str, str] | None = None, kinds_shown: object = None):
+                 kind_names: dict[str, str] | None = None, kinds_shown: object = None,
+                 language: str | None = None, language_names: dict[str, str] | None = None):
         self.accord = accord
+        self.language = language
+        self.language_names = {**LANGUAGE_NAMES, **{without_accents(name): code for name, code
+                                                    in (language_names or {}).items()}}
         self.label = label
         self.may_link = may_link
         self.effect_names = {**EFFECT_NAMES, **{without_accents(name).replace("-", " "): code
@@ -220,8 +233,17 @@ class RowReader:
             title_translated=values.get("title_translated") or None,
             description_translated=values.get("description_translated") or None,
             place_code=values.get("place_code") or None, actors=values.get("actors", ""),
-            provisions=links or [], sources=sources or [])
+            provisions=links or [], sources=sources or [],
+            language=self._language(values.get("language")))
         return item, failed
+
+    def _language(self, typed: str | None) -> str | None:
+        """The code of a typed language (blank: the reader's default; unknown: as typed,
+        refused by the rules)."""
+        typed = (typed or "").strip()
+        if not typed:
+            return self.language
+        return self.language_names.get(without_accents(typed), typed)
 
     def _links(self, number: int, values: dict):
         """(provision, effect) of each entry of provision_codes: "code" takes the effect

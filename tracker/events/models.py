@@ -13,6 +13,7 @@ from sqlalchemy import (CheckConstraint, Date, ForeignKey, Index, Integer, Large
                         Text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain import bilingual
 from ..domain.events import EFFECTS, MAX_TITLE, SOURCE_KINDS
 from ..domain.text import searchable
 from ..extensions import db
@@ -98,8 +99,10 @@ def _search_text(context) -> str:
 
 class Event(Reviewed, db.Model):
     """An implementation event of an accord: a date (or a range `occurred_on`..`ended_on`),
-    title and description (in the accord's original language; *_translated in the other),
-    a place, the actors involved, and its review (as a status record's). `search_text`:
+    title and description (in `language`, ISO 639-1 "en"/"es", the language they were typed
+    in; None for events stored before it was kept: the accord's original language; see
+    `written_in`), *_translated in the other content language, a place, the actors involved,
+    and its review (as a status record's). `search_text`:
     its SEARCHED texts as a search compares them (`domain.text.searchable`), written once
     with the row, so a search is one LIKE on one column on SQLite and PostgreSQL alike."""
 
@@ -129,6 +132,7 @@ class Event(Reviewed, db.Model):
     title_translated: Mapped[str | None] = mapped_column(String(MAX_TITLE))
     description: Mapped[str] = mapped_column(Text, default="")
     description_translated: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(2))
     place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"))
     actors: Mapped[str] = mapped_column(Text, default="")
     search_text: Mapped[str] = mapped_column(Text, default=_search_text, server_default="")
@@ -141,6 +145,12 @@ class Event(Reviewed, db.Model):
         order_by="EventProvision.provision_id", viewonly=True)
     source_links: Mapped[list[EventSource]] = relationship(
         order_by="EventSource.source_id", viewonly=True)
+
+    @property
+    def written_in(self) -> str:
+        """The language `title` and `description` are written in (ISO 639-1): `language`,
+        else (an event stored before it was kept) the accord's original language."""
+        return bilingual.written_in(self.language, self.accord.original_language)
 
 
 class EventSource(db.Model):

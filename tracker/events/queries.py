@@ -224,16 +224,19 @@ def source_json(source: Source, attachment: Attachment | None, internal: bool) -
 
 def event_json(accord: Accord, event: Event, provisions: list[dict], sources: list[dict],
                place: dict | None, internal: bool) -> dict:
-    """An event: dates, title and description as stored and in each content language
-    (`title_en`, `title_es`, ... "" where not entered), place (code, name, kind, parent),
+    """An event: dates, title and description as stored, the language they are written in
+    (`language`, ISO 639-1: `Event.written_in`) and in each content language (`title_en`,
+    `title_es`, ... "" where not entered), place (code, name, kind, parent),
     actors, review state, provisions (code, effect) and sources; who submitted and
     reviewed only when `internal`."""
     data = {"id": event.id, "date": event.occurred_on.isoformat(),
             "end_date": event.ended_on.isoformat() if event.ended_on else None}
+    language = bilingual.written_in(event.language, accord.original_language)
+    data["language"] = language
     for name in ("title", "description"):
         data[name] = getattr(event, name)
         texts = bilingual.by_language(getattr(event, name), getattr(event, f"{name}_translated"),
-                                      accord.original_language or "en")
+                                      language)
         data.update({f"{name}_{language}": text for language, text in texts.items()})
     data.update({"place": place, "actors": event.actors, "review_state": event.review_state,
                  "provisions": provisions, "sources": sources})

@@ -15,6 +15,7 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import select
 
+from ..domain import bilingual
 from ..domain.events import EventFacts, SourceFacts, event_problems
 from ..domain.messages import Message, N_
 from ..domain.resubmit import RESUBMIT_WINDOW, repeats
@@ -51,7 +52,9 @@ class NewSource(SourceFacts):
 class EventInput:
     """An event as a form, a file row or a request gives it: `provisions` as (provision,
     effect), `sources` as existing `Source` rows or `NewSource`s; `place_code` an official
-    place code (e.g. DIVIPOLA "19050")."""
+    place code (e.g. DIVIPOLA "19050"); `language` the content language (ISO 639-1) `title`
+    and `description` are written in, the *_translated texts being in the other one (None:
+    the accord's original language)."""
 
     accord: Accord
     occurred_on: date | None
@@ -64,6 +67,7 @@ class EventInput:
     description_translated: str | None = None
     place_code: str | None = None
     actors: str = ""
+    language: str | None = None
 
 
 def problems(item: EventInput, today: date | None = None, places=None) -> dict:
@@ -78,6 +82,7 @@ def problems(item: EventInput, today: date | None = None, places=None) -> dict:
         signed_on=item.accord.signed_on, today=today, description=item.description,
         actors=item.actors, title_translated=item.title_translated or "",
         description_translated=item.description_translated or "",
+        language=item.language or None,
         provisions=tuple((p.code, effect, p.accord_id == item.accord.id)
                          for p, effect in item.provisions),
         place=(code, code in places) if code else None,
@@ -242,6 +247,7 @@ def _add_event(item: EventInput, place, kinds: dict, made: dict, *, verified: bo
                   title_translated=item.title_translated or None,
                   description=item.description or "",
                   description_translated=item.description_translated or None,
+                  language=bilingual.written_in(item.language, item.accord.original_language),
                   place_id=place.id if place else None, actors=item.actors or "",
                   origin=origin, **_review_values(verified, user_id))
     db.session.add(event)
@@ -302,8 +308,9 @@ def event_json(event: Event, links: list | None = None, sources: list | None = N
                                      .order_by(EventSource.source_id)).all()
     return {"occurred_on": event.occurred_on.isoformat(),
             "ended_on": event.ended_on.isoformat() if event.ended_on else None,
-            "title": event.title, "place": event.place_id, "actors": event.actors,
-            "provisions": [[p, e] for p, e in links], "sources": list(sources),
+            "title": event.title, "language": event.language, "place": event.place_id,
+            "actors": event.actors, "provisions": [[p, e] for p, e in links],
+            "sources": list(sources),
             "origin": event.origin, "review_state": event.review_state,
             "review_reason": event.review_reason}
 

@@ -6,6 +6,10 @@ SQLite and PostgreSQL (installed by migration 0013_places_events; the SQL must s
   verified/rejected, with reviewer, moment and reason), as for status records.
 - `event_provisions`, `event_sources`, `attachments`: immutable (no UPDATE, no DELETE).
 
+- `events.language` (added by migration 0017_event_language, after the triggers above were
+  written): never changed, by its own trigger (`language_statements`), so the older
+  migrations that install the triggers above never name a column they do not have yet.
+
 Every message holds `tracker.triggers.APPEND_ONLY_MARK`, so a refused write is recognised as
 a concurrent review (HTTP 409), not a fault.
 """
@@ -81,7 +85,7 @@ def _reviewed_drop(table: str, dialect: str) -> list[str]:
 
 
 def statements(dialect: str, create: bool = True) -> list[str]:
-    """Migration 0011's trigger statements for `dialect` ("sqlite" or "postgresql"), to
+    """Migration 0013's trigger statements for `dialect` ("sqlite" or "postgresql"), to
     create (or, with create=False, drop) them; RuntimeError for another database."""
     if dialect not in ("sqlite", "postgresql"):
         raise RuntimeError(f"no event triggers written for {dialect}")
@@ -97,3 +101,34 @@ def statements(dialect: str, create: bool = True) -> list[str]:
         message = f"{table.replace('_', ' ')} are {APPEND_ONLY_MARK}: never changed or removed"
         found += _immutable(table, message, replaced_when)[dialect][0 if create else 1]
     return found
+
+
+#: Columns of `events` added after migration 0013, guarded by triggers of their own that the
+#: migration adding them installs (`language_statements`); a SQLite migration that rebuilds
+#: the table must lift and put back these too.
+LATER_COLUMNS = ("language",)
+
+
+def language_statements(dialect: str, create: bool = True) -> list[str]:
+    """Migration 0017's statements refusing any change of `events.language` (the language an
+    event's title and description are written in) on `dialect` ("sqlite" or "postgresql"),
+    to create (or, with create=False, drop) them; RuntimeError for another database."""
+    message = _message("events")
+    if dialect == "sqlite":
+        if not create:
+            return ["DROP TRIGGER IF EXISTS events_language_fixed"]
+        return [f"""CREATE TRIGGER events_language_fixed BEFORE UPDATE OF language ON events
+    WHEN NEW.language IS NOT OLD.language
+    BEGIN SELECT RAISE(ABORT, '{message}'); END"""]
+    if dialect == "postgresql":
+        if not create:
+            return ["DROP TRIGGER IF EXISTS events_language_fixed ON events",
+                    "DROP FUNCTION IF EXISTS events_language_fixed()"]
+        return [f"""CREATE FUNCTION events_language_fixed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION '{message}';
+    END $$""",
+                """CREATE TRIGGER events_language_fixed BEFORE UPDATE OF language ON events
+    FOR EACH ROW WHEN (NEW.language IS DISTINCT FROM OLD.language)
+    EXECUTE FUNCTION events_language_fixed()"""]
+    raise RuntimeError(f"no event triggers written for {dialect}")

@@ -219,6 +219,8 @@ UPDATE_EVENTS = (
     Column("end_date", N_("End date"), 12, "date", parse=parse_text, editable=True),
     Column("title", N_("Title"), 30, parse=parse_text, editable=True),
     Column("description", N_("Description"), 36, parse=parse_text, editable=True),
+    Column("language", N_("Language of the title and description"), 16, parse=parse_text,
+           editable=True),
     Column("place_code", N_("Place code"), 11, parse=parse_text, editable=True),
     Column("provision_codes", N_("Provisions (code:effect; ...)"), 32, parse=parse_text,
            editable=True),
@@ -273,7 +275,7 @@ CHANGES = (
 )
 
 #: Events: the events feed's CSV/XLSX export and the report workbook's Events sheet. Title
-#: and description as stored (the accord's original language), then in each language;
+#: and description as stored, in `language` (ISO 639-1), then in each language;
 #: provisions as "code:effect" and sources as ids, joined with "; ".
 EVENTS = (
     Column("event_id", N_("Event"), 8, "int"),
@@ -281,6 +283,7 @@ EVENTS = (
     Column("end_date", N_("End date"), 12, "date"),
     Column("title", N_("Title"), 40),
     Column("description", N_("Description"), 60),
+    Column("language", N_("Language"), 9),
     Column("place_code", N_("Place code"), 10),
     Column("place", N_("Place"), 24),
     Column("place_parent", N_("Department"), 22),

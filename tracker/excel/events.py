@@ -2,20 +2,25 @@
 explanation of its columns on the About sheet (`add_events_sheet`, `events_about`), and read
 back row by row (`read_events_sheet`) through the row rules of `flask import-events`
 (`tracker.events.importer.RowReader`), so both ways in refuse the same rows in the same
-words. Headers, effects and source kinds are written in the reader's language and read back
-in any of the app's.
+words. Headers, effects, source kinds and languages are written in the reader's language and
+read back in any of the app's. A row's title and description are taken to be in the
+workbook's language (that of its sheet titles) unless its language column says otherwise.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import gettext
+from flask import current_app
+from flask_babel import force_locale, get_locale, gettext
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..domain.bilingual import LANGUAGES
+from ..domain.events import LANGUAGE_NAMES
 from ..domain.messages import Message, N_, as_reason
 from ..events.services import EventInput
+from ..i18n import typing_language
 from ..permissions import can_edit
 from ..tabular import workbook
 from ..tabular.cells import Cell
@@ -37,7 +42,8 @@ KIND_LABELS = {"official_document": N_("official document"), "gazette": N_("gaze
 # --- writing ---------------------------------------------------------------------------------
 
 def add_events_sheet(book: Book, signed_on: date, header: str) -> Sheet:
-    """The empty Events sheet: headers, widths, lists of effects and source kinds and date
+    """The empty Events sheet: headers, widths, lists of effects, languages and source
+    kinds and date
     checks over its first `C.UPDATE_EVENTS_ROWS` rows; printed landscape with `header` (the
     accord) at the top of each page."""
     sheet = book.sheet(C.EVENTS_SHEET, C.UPDATE_EVENTS, freeze="A2")
@@ -61,6 +67,7 @@ def add_events_sheet(book: Book, signed_on: date, header: str) -> Sheet:
     sheet.ws.data_validations.append(listed("effect", EFFECT_LABELS, gettext("Effect")))
     sheet.ws.data_validations.append(listed("source_kind", KIND_LABELS,
                                             gettext("Source kind")))
+    sheet.ws.data_validations.append(listed("language", LANGUAGE_NAMES, gettext("Language")))
     dates = dates_since_signing(signed_on, gettext("Date"))
     for key in ("date", "end_date"):
         dates.add(column(key))
@@ -82,6 +89,12 @@ def events_about() -> list[tuple[str, str]]:
             "'%(date)s' (YYYY-MM-DD, on or after the signing date, not in the future) and "
             "'%(title)s' are required; '%(end_date)s' for an event that lasted; "
             "'%(place_code)s' is an official place code (e.g. DIVIPOLA 19050).",
+            **header)),
+        (gettext("Event language"), gettext(
+            "'%(language)s': %(languages)s; leave it empty when the title and description "
+            "are written in this workbook's language (%(this)s).",
+            languages=", ".join(gettext(name) for name in LANGUAGE_NAMES.values()),
+            this=gettext(LANGUAGE_NAMES.get(str(get_locale()), LANGUAGE_NAMES["en"])),
             **header)),
         (gettext("Event provisions"), gettext(
             "'%(provision_codes)s': the codes of this accord's provisions it bears on, "
@@ -135,7 +148,9 @@ def read_events_sheet(sheet, accord, user, in_every_language) -> list[PlannedEve
         may_link=lambda provision: can_edit(user, provision),
         effect_names=_names(EFFECT_LABELS, in_every_language),
         kind_names=_names(KIND_LABELS, in_every_language),
-        kinds_shown=", ".join(gettext(label) for label in KIND_LABELS.values()))
+        kinds_shown=", ".join(gettext(label) for label in KIND_LABELS.values()),
+        language=sheet_language(sheet.title) or typing_language(accord),
+        language_names=_names(LANGUAGE_NAMES, in_every_language))
     readable = [(n, values) for n, values, problems in rows if not problems]
     for number, item in reader.read_all(readable):
         planned[number].item = item
@@ -145,6 +160,18 @@ def read_events_sheet(sheet, accord, user, in_every_language) -> list[PlannedEve
         if event.item is not None and not event.problems:
             event.held = reader.held(event.item)
     return list(planned.values())
+
+
+def sheet_language(title: str) -> str | None:
+    """The content language (ISO 639-1) whose translation of the Events sheet's title is
+    `title`: the language the workbook was made in; None when no single one is."""
+    found = set()
+    for locale in current_app.config["LANGUAGES"]:
+        with force_locale(locale):
+            if gettext(C.EVENTS_SHEET) == title:
+                found.add(str(locale))
+    found &= set(LANGUAGES)
+    return found.pop() if len(found) == 1 else None
 
 
 def _names(labels: dict[str, str], in_every_language) -> dict[str, str]:
