@@ -67,5 +67,6 @@ def test_xls_and_ods_files_are_named(runner, client, demo, make_user, login, tmp
     response = client.post(f"/accords/{SLUG}/update",
                            data={"workbook": (io.BytesIO(converted[kind]), name)},
                            content_type="multipart/form-data")
-    assert response.status_code == 400 and expected in response.get_data(as_text=True)
+    shown = expected[0].upper() + expected[1:]  # a page shows each reason as a sentence
+    assert response.status_code == 400 and shown in response.get_data(as_text=True)
     assert row_counts() == before
