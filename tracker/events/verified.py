@@ -45,22 +45,25 @@ def verified_at(table: str = "events"):
     return literal_column(VERIFIED_AT.format(e=table), UTCDateTime())
 
 
+def _insert_links(link: str, event: str, source: str, where: str) -> str:
+    """INSERT into verified_links of the rows of `source` (FROM clause) matching `where`,
+    `link` naming the link's row and `event` its event's."""
+    return (f"INSERT INTO verified_links ({COLUMNS}) "
+            f"SELECT {link}.event_id, {link}.provision_id, {event}.accord_id, "
+            f"{event}.occurred_on, {link}.effect, {event}.place_id, "
+            f"{department_of(f'{event}.place_id')}, {VERIFIED_AT.format(e=event)} "
+            f"FROM {source} WHERE {where}")
+
+
 def _copy_event(event: str) -> str:
     """INSERT of the links of the verified event `event` (NEW, in a trigger)."""
-    return (f"INSERT INTO verified_links ({COLUMNS}) "
-            f"SELECT l.event_id, l.provision_id, {event}.accord_id, {event}.occurred_on, "
-            f"l.effect, {event}.place_id, {department_of(f'{event}.place_id')}, "
-            f"{VERIFIED_AT.format(e=event)} "
-            f"FROM event_provisions l WHERE l.event_id = {event}.id")
+    return _insert_links("l", event, "event_provisions l", f"l.event_id = {event}.id")
 
 
 def _copy_link(link: str) -> str:
     """INSERT of the link `link` (NEW, in a trigger) when its event is verified."""
-    return (f"INSERT INTO verified_links ({COLUMNS}) "
-            f"SELECT {link}.event_id, {link}.provision_id, e.accord_id, e.occurred_on, "
-            f"{link}.effect, e.place_id, {department_of('e.place_id')}, "
-            f"{VERIFIED_AT.format(e='e')} "
-            f"FROM events e WHERE e.id = {link}.event_id AND e.review_state = 'verified'")
+    return _insert_links(link, "e", "events e",
+                         f"e.id = {link}.event_id AND e.review_state = 'verified'")
 
 
 def _move_places(place: str) -> str:
