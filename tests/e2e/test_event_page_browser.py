@@ -92,7 +92,11 @@ def test_event_pages_and_the_feed_pass_axe_at_both_widths_in_both_languages(
                 page.set_viewport_size({"width": width, "height": 900})
                 for path in paths:
                     assert page.goto(base + path).status == 200, path
-                    found += _violations(axe, page, f"{path} [{email}, {locale}, {width}]")
+                    label = f"{path} [{email}, {locale}, {width}]"
+                    found += _violations(axe, page, label)
+                    wide = page.evaluate("document.documentElement.scrollWidth")
+                    if wide > width:
+                        found.append(f"{label}: scrolls sideways ({wide} px)")
                     name = "feed" if path == FEED else f"event{path.rsplit('/', 1)[1]}"
                     page.screenshot(path=str(screenshots / f"{name}-{email}-{locale}-"
                                                            f"{width}.png"), full_page=True)
