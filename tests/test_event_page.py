@@ -248,3 +248,16 @@ def test_a_file_link_only_for_those_who_may_have_it(client, demo, make_user, log
     login(make_user("editor", demo))
     assert link in _html(client, f"{PAGE}/{event.id}")
     assert client.get(f"/accords/{SLUG}/sources/{source.id}/file").data == PDF
+
+
+def test_an_event_over_a_range_without_a_place(client, demo):
+    event = submit_event(event_input(demo, title="Mesa de seguimiento", language="es",
+                                     occurred_on=date(2019, 3, 3), ended_on=date(2019, 3, 9),
+                                     place_code=None, actors="", description=""))
+    review_event(event, "verified")
+    db.session.commit()
+    html = _html(client, f"{PAGE}/{event.id}", lang="es")
+    facts = html[html.index('class="event-facts"'):html.index("</dl>")]
+    assert "3 mar 2019 – 9 mar 2019" in facts
+    assert "Lugar" not in facts and "Actores" not in facts
+    assert 'id="description"' not in html
