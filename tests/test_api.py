@@ -174,7 +174,8 @@ def test_openapi_matches_the_routes(app, client):
     assert document["openapi"].startswith("3.")
     documented = set(document["paths"])
     routed = {rule.rule.replace("<slug>", "{slug}").replace("<label>", "{label}")
-              .replace("<code>", "{code}") for rule in app.url_map.iter_rules()
+              .replace("<code>", "{code}").replace("<int:event_id>", "{event_id}")
+              for rule in app.url_map.iter_rules()
               if rule.rule.startswith("/api/v1/")}
     assert documented == routed
     summary_params = {p["name"] for p in document["paths"]["/api/v1/accords/{slug}/summary"]

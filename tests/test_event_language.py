@@ -42,8 +42,9 @@ def _marked(language: str, words: str) -> str:
 
 
 def _flagged(language: str, words: str) -> str:
-    """`_marked`, followed by the "[EN]" / "[ES]" marker (`i18n.language_marker`)."""
-    return f'{_marked(language, words)} <span class="badge lang"'
+    """`_marked` as a link's text (a title linked to its event's page), followed by the
+    "[EN]" / "[ES]" marker (`i18n.language_marker`)."""
+    return f'{_marked(language, words)}</a> <span class="badge lang"'
 
 
 @pytest.fixture

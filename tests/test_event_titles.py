@@ -46,7 +46,7 @@ def test_the_feed_and_the_timeline_show_titles_in_spanish_or_marked(client, demo
     for page in (feed, timeline):
         assert "Entrega de tierras en Tibú" in page and "Land handed over" not in page
         assert "Sustituto ILUSTRATIVO" in page and "ILLUSTRATIVE stand-in" not in page
-        assert '<span lang="en">Council met in Tibú</span> <span class="badge lang"' in page
+        assert '<span lang="en">Council met in Tibú</span></a> <span class="badge lang"' in page
     english = client.get(f"/accords/{SLUG}/events?review_state=all").get_data(as_text=True)
     assert "Land handed over in Tibú" in english and "[EN]" not in english
 

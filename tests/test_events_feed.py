@@ -166,10 +166,11 @@ def test_a_private_accord_has_no_public_events(client, demo):
 
 
 def _listed(page: str) -> set[str]:
-    """The event titles the page lists (not any text: a form token may hold "E2")."""
+    """The event titles the page lists (not any text: a form token may hold "E2"), each
+    linked to its event's page."""
     import re
 
-    return set(re.findall(r"<strong>([^<]+)</strong>", page))
+    return set(re.findall(r'<strong><a href="/accords/[^/"]+/events/\d+">([^<]+)</a>', page))
 
 
 def test_the_page_lists_filters_and_translates(client, demo, placed):

@@ -88,7 +88,7 @@ def test_a_fall_citing_an_event_is_recorded_with_its_citation_and_shown(
     assert audit.after["events"] == [verified_event.id]
     html = _provision_page(client, demo, provision).get_data(as_text=True)
     timeline = html[html.index('id="timeline"'):html.index(">History<")]
-    assert f'href="#event-{verified_event.id}"' in timeline
+    assert f'href="/accords/{demo.slug}/events/{verified_event.id}"' in timeline
     assert f'id="event-{verified_event.id}"' in timeline and "sets back" in timeline
     assert f"/sources/{verified_event.source_links[0].source_id}/file" in timeline
 
@@ -146,7 +146,7 @@ def test_the_review_queue_shows_the_events_a_pending_record_cites(client, demo, 
                                                                   login, verified_event,
                                                                   today):
     """The coordinator judges a pending record by its cited events: title, date, place,
-    effect on the provision and review state, each linked to the provision's timeline."""
+    effect on the provision and review state, each linked to the event's page."""
     provision = demo.provisions[0]
     level = services.current_level(provision, today)
     (record,) = services.submit([services.StatusChange(provision, Submission(
@@ -157,7 +157,7 @@ def test_the_review_queue_shows_the_events_a_pending_record_cites(client, demo, 
     card = html[html.index(f'id="record-{record.id}"'):]
     card = card[:card.index("</section>")]
     assert "Eventos en que se apoya" in card
-    assert f'/provisions/{provision.code}#event-{verified_event.id}"' in card
+    assert f'href="/accords/{demo.slug}/events/{verified_event.id}"' in card
     assert verified_event.title in card and "3 mar 2019" in card
     assert "TIBÚ, NORTE DE SANTANDER (54810)" in card
     assert "avanza" in card and "verificado" in card

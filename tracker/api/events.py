@@ -28,3 +28,21 @@ def events(slug: str):
                         "events": found.events})
     response.headers["Cache-Control"] = "private, no-cache"
     return response
+
+
+@bp.get("/accords/<slug>/events/<int:event_id>")
+def event(slug: str, event_id: int):
+    """One event, as an item of the accord's events (`events.queries.event_json`), with an
+    ETag (304 when the caller holds it); 404 with the reason for an accord the caller may not
+    see, an unknown id, an event of another accord, or a pending or rejected event for a
+    caller without a role on the accord (`events.page.visible_event_or_404`)."""
+    from ..events import page
+
+    params.check_known(())
+    accord = queries.accord_by_slug(slug)
+    if accord is None or not can_view(current_user, accord):
+        abort(404, description=f"no accord {slug!r}")
+    internal = sees_internal(current_user, accord)
+    found = page.visible_event_or_404(accord, event_id, internal)
+    return page.answer(page.event_etag(accord, found.id, internal, "api"),
+                       lambda: jsonify(page.event_item(accord, found, internal)))

@@ -91,6 +91,9 @@ EVENT = {"type": "object", "properties": {
         "code": {"type": "string"}, "effect": {"type": "string", "enum": list(EFFECTS)}}}},
     "sources": {"type": "array", "items": {"type": "object"}}}}
 
+EVENT_ID = {"name": "event_id", "in": "path", "required": True,
+            "schema": {"type": "integer", "minimum": 1},
+            "description": "An event's id, as in /api/v1/accords/{slug}/events."}
 PROVISION_CODE = {"name": "code", "in": "path", "required": True,
                   "schema": {"type": "string"}, "description": "A provision's code, e.g. 1.1.1."}
 RECORD = {"type": "object", "properties": {
@@ -220,6 +223,13 @@ def document(reference_sets: list[str] | None = None, default_set: str = "") -> 
                     "per_page": {"type": "integer"}, "pages": {"type": "integer"},
                     "events": {"type": "array", "items": EVENT}}},
                 errors=(400, 403, 404)),
+            "/api/v1/accords/{slug}/events/{event_id}": _get(
+                "One implementation event, as an item of the accord's events (the same "
+                "fields), with an ETag (a revalidation is a 304). A pending or rejected event "
+                "only for a caller with a role on the accord; an unknown id, an event of "
+                "another accord or one the caller may not see is a 404 with the reason. "
+                "Takes no query parameter (400)", [SLUG, EVENT_ID], EVENT,
+                errors=(400, 404)),
             "/api/v1/accords/{slug}/provisions/{code}/events": _get(
                 "A provision's timeline: the events bearing on it, newest first, one page at "
                 "a time (each as in the accord's events, with the same filters but provision), "

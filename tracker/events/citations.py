@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from ..cutoffs.triggers import _immutable
 from ..extensions import db
-from ..models import Provision
+from ..models import Provision, StatusRecord
 from ..places.models import Place
 from ..triggers import APPEND_ONLY_MARK
 from .models import Event, EventProvision, EventSource, StatusRecordEvent
@@ -94,3 +94,16 @@ def provision_events(provision: Provision, states: tuple[str, ...]) -> list[tupl
                  selectinload(Event.source_links).joinedload(EventSource.source))
         .where(EventProvision.provision_id == provision.id, Event.review_state.in_(states))
         .order_by(EventProvision.occurred_on.desc(), Event.id.desc()))]
+
+
+def citing_records(event_id: int, states: tuple[str, ...]):
+    """The status records in `states` that cite the event, each with its provision loaded,
+    newest first (by effective date, then recording, then id): what an event's page lists as
+    the levels resting on it."""
+    return list(db.session.scalars(
+        select(StatusRecord).join(StatusRecordEvent,
+                                  StatusRecordEvent.status_record_id == StatusRecord.id)
+        .options(selectinload(StatusRecord.provision))
+        .where(StatusRecordEvent.event_id == event_id, StatusRecord.review_state.in_(states))
+        .order_by(StatusRecord.effective_on.desc(), StatusRecord.recorded_at.desc(),
+                  StatusRecord.id.desc())))

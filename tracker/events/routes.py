@@ -124,4 +124,4 @@ def source_file(slug: str, source_id: int):
     response.set_etag(attachment.sha256)
     return response
 
-from . import entry  # noqa: E402,F401  (the form entering an event)
+from . import entry, page  # noqa: E402,F401  (the form entering an event; one event's page)
