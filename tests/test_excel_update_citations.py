@@ -181,6 +181,26 @@ def test_a_coordinators_workbook_is_verified_at_once_events_and_records(
     assert (new.review_state, citing.review_state, other.review_state) == ("verified",) * 3
 
 
+@pytest.mark.parametrize("role", ["editor", "coordinator"])
+def test_the_same_workbook_uploaded_again_records_nothing_twice(client, demo, make_user, login,
+                                                               levels, role):
+    """Its Events row is held by the accord now (pending for an editor, verified for a
+    coordinator); the status row citing it repeats the record already written."""
+    login(make_user(role, demo))
+    _first, other = _two(demo, levels)
+    filled = _fill(_download(client), [_event_row(f"{other}:advances")], {
+        other: {"new_level": _other_level(levels[other]), "effective_on": TODAY,
+                "events": "E2"}})
+    assert _upload(client, filled).status_code == 302
+    assert _confirm(client).status_code == 302
+    after = _counts(demo)
+    again = _upload(client, filled)
+    page = _page(again)
+    assert again.status_code == 200, page[:3000]
+    assert "already recorded" in page and "awaits review" not in page
+    assert _counts(demo) == after
+
+
 def test_the_workbook_explains_the_column_in_the_readers_language(client, demo, make_user,
                                                                    login):
     user = login(make_user("editor", demo))
@@ -433,3 +453,17 @@ def test_links_of_the_new_event_name_the_provision_it_changed(demo, cited_pendin
     assert db.session.scalar(select(EventProvision.effect).where(
         EventProvision.event_id == event.id,
         EventProvision.provision_id == record.provision_id)) == "advances"
+
+
+def test_an_event_written_with_the_record_counts_as_its_evidence():
+    """The one rule (`domain.rules.evidence_problem`): an event to be written with the
+    record is a cited event, a rise or a fall resting on it needs no link or text."""
+    from tracker.domain.rules import Submission, problems
+
+    signed, today = date(2016, 11, 24), date(2024, 1, 1)
+    for level in (1, 3):
+        bare = problems(Submission(level, today), current_level=2, signed_on=signed,
+                        today=today)
+        cited = problems(Submission(level, today, new_events=(0,)), current_level=2,
+                         signed_on=signed, today=today)
+        assert "evidence_text" in bare and cited == {}
