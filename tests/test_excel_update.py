@@ -502,7 +502,7 @@ def test_another_users_upload_is_not_found(client, demo, make_user, login, codes
 
 SPANISH_HEADERS = ["Código", "Sección", "Texto", "Nivel actual", "Nivel actual (nombre)",
                    "Último cambio", "Versión (no editar)", "Nivel nuevo (0-3)", "Vigente desde",
-                   "Enlace de la evidencia", "Evidencia", "Nota"]
+                   "Enlace de la evidencia", "Evidencia", "Nota", "Eventos citados"]
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ caller (`permissions`), because the caller knows who is asking and answers 403.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from flask import g, has_request_context
@@ -151,12 +151,13 @@ class StatusChange:
 def _values(record: StatusRecord, events: list[int]) -> tuple:
     """What a submission gives, as `record` holds it (with the ids of the events it cites)."""
     return (record.level, record.effective_on, record.evidence_url or None,
-            record.evidence_text or None, record.note or None, sorted(set(events)))
+            record.evidence_text or None, record.note or None, sorted(set(events)), 0)
 
 
 def _given(sub: Submission) -> tuple:
+    """As `_values`; a submission citing events yet to be written repeats no record."""
     return (sub.level, sub.effective_on, sub.evidence_url or None, sub.evidence_text or None,
-            sub.note or None, sorted(set(sub.events)))
+            sub.note or None, sorted(set(sub.events)), len(sub.new_events))
 
 
 def _same_as_latest(change: StatusChange, user_id: int | None) -> StatusRecord | None:
@@ -262,11 +263,17 @@ def confirm_upload(batch: UploadBatch, changes: list[StatusChange], *,
                    verified: bool, events: list | None = None) -> Recorded:
     """Record an upload's changes and its `events` (`tracker.events.services.EventInput`s,
     of the batch's accord) and mark it committed, in one transaction: all of them or none.
+    The events are written first: a change citing some of them (`Submission.new_events`,
+    positions in `events`) cites them by the ids they get, reviewed as its record is (both
+    pending, or both verified for a coordinator).
     Raises AlreadyRecorded when the upload is no longer pending (a second confirmation, even
     one sent at the same moment), and otherwise what `submit` and
     `tracker.events.services.check_events` raise (Invalid keys of events `event N:field`,
-    N from 0)."""
+    N from 0); ValueError for a change citing a position `events` lacks."""
     write, written = None, []
+    if any(i not in range(len(events or ())) for c in changes
+           for i in c.submission.new_events):
+        raise ValueError("a change cites an event the upload does not write")
     if events:
         from .events.services import check_events, write_events
 
@@ -275,11 +282,12 @@ def confirm_upload(batch: UploadBatch, changes: list[StatusChange], *,
         except Invalid as exc:
             raise Invalid(_event_keys(exc.errors, len(events))) from None
 
-        def write() -> None:
+        def write() -> list[int]:
             try:
                 written.extend(write_events(checked, verified=verified, origin="import"))
             except Invalid as exc:
                 raise Invalid(_event_keys(exc.errors, len(events))) from None
+            return [event.id for event in written]
 
     def claim() -> None:
         claimed = db.session.execute(
@@ -289,7 +297,7 @@ def confirm_upload(batch: UploadBatch, changes: list[StatusChange], *,
         if claimed.rowcount != 1:
             raise AlreadyRecorded(f"upload {batch.id} was confirmed already")
 
-    records = _submit(changes, verified=verified, source="excel", claim=claim, also=write,
+    records = _submit(changes, verified=verified, source="excel", claim=claim, first=write,
                       accord_id=batch.accord_id)
     records.events = written
     return records
@@ -309,9 +317,10 @@ def _event_keys(errors: dict, count: int) -> dict:
 
 
 def _submit(changes, *, verified: bool, source: str, today: date | None = None,
-            claim=None, also=None, accord_id: int | None = None) -> Recorded:
-    """`also()`, when given, writes more inside the same transaction, after the records;
-    `accord_id` names the accord when there may be no change."""
+            claim=None, first=None, accord_id: int | None = None) -> Recorded:
+    """`first()`, when given, writes more inside the same transaction, before the records,
+    and returns the ids of the events it wrote (which changes cite by position,
+    `Submission.new_events`); `accord_id` names the accord when there may be no change."""
     user_id, _ = _actor()
     errors: dict[str, str] = {}
     for index, change in enumerate(changes):
@@ -327,7 +336,9 @@ def _submit(changes, *, verified: bool, source: str, today: date | None = None,
                      *(c.provision for c in changes))
         if claim is not None:
             claim()
+        new_ids = first() if first is not None else []
         for change in changes:
+            change = _citing_written(change, new_ids)
             repeated = _repeated_pending(change, user_id)
             if repeated is None and change.expected_version != change.provision.version:
                 repeated = _same_as_latest(change, user_id)
@@ -338,9 +349,16 @@ def _submit(changes, *, verified: bool, source: str, today: date | None = None,
                 continue
             records.append(_add_record(change, user_id=user_id, verified=verified, source=source))
             records.added += 1
-        if also is not None:
-            also()
     return records
+
+
+def _citing_written(change: StatusChange, new_ids: list[int]) -> StatusChange:
+    """The change citing, by their ids, the events written with it (`new_events`)."""
+    sub = change.submission
+    if not sub.new_events:
+        return change
+    cited = tuple(sorted(set(sub.events) | {new_ids[i] for i in sub.new_events}))
+    return replace(change, submission=replace(sub, events=cited, new_events=()))
 
 
 def _newest(provision: Provision) -> StatusRecord | None:
@@ -371,7 +389,9 @@ def decide(row, decision: str, reason: str, user_id: int | None) -> None:
 
 
 def review(record: StatusRecord, decision: str, reason: str) -> StatusRecord:
-    """Verify or reject a pending record, once. Official figures change on verification."""
+    """Verify or reject a pending record, once. Official figures change on verification.
+    Verifying one that cites an event not verified raises `events.citations.
+    CitesUnverified` (409), writing nothing."""
     check_decision(decision, reason)
     if record.review_state != "pending":
         raise NotPending(f"record {record.id} was already {record.review_state}")
@@ -381,6 +401,10 @@ def review(record: StatusRecord, decision: str, reason: str) -> StatusRecord:
         db.session.refresh(record)  # another coordinator may have decided while we waited
         if record.review_state != "pending":
             raise NotPending(f"record {record.id} was already {record.review_state}")
+        if decision == "verified":
+            from .events.citations import verifiable
+
+            verifiable(record)
         before = record_json(record)
         decide(record, decision, reason, user_id)
         record.provision.version += 1

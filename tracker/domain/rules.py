@@ -21,7 +21,9 @@ MAX_URL = 1000
 @dataclass(frozen=True)
 class Submission:
     """A requested status record. `events`: ids of the events it cites (verified events
-    bearing on its provision)."""
+    bearing on its provision); `new_events`: the events it cites that are written with it
+    (an upload's Events sheet), by their position among those; they get their ids, and
+    join `events`, when written."""
 
     level: int | None
     effective_on: date | None
@@ -29,6 +31,7 @@ class Submission:
     evidence_text: str | None = None
     note: str | None = None
     events: tuple[int, ...] = ()
+    new_events: tuple[int, ...] = ()
 
 
 def evidence_url_problem(url: str | None) -> str | None:
@@ -46,8 +49,10 @@ def _given(text: str | None) -> bool:
 
 
 def has_evidence(sub: Submission) -> bool:
-    """A link or a description that is more than blanks, or a cited event."""
-    return _given(sub.evidence_url) or _given(sub.evidence_text) or bool(sub.events)
+    """A link or a description that is more than blanks, or a cited event (recorded
+    already or written with the record)."""
+    return (_given(sub.evidence_url) or _given(sub.evidence_text) or bool(sub.events)
+            or bool(sub.new_events))
 
 
 def changes_nothing(sub: Submission, level_in_force: int | None) -> bool:

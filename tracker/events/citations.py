@@ -1,12 +1,14 @@
 """Status records citing events: the events a provision's record may cite (its verified
-events), the events each record cites, the write of a record's citations, and the
-append-only triggers of `status_record_events` (migration 0014_record_events)."""
+events), the events each record cites, the write of a record's citations, the rule that a
+record is verified only once the events it cites are (`verifiable`), and the append-only
+triggers of `status_record_events` (migration 0014_record_events)."""
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..cutoffs.triggers import _immutable
+from ..domain.messages import Message, N_
 from ..extensions import db
 from ..models import Provision, StatusRecord
 from ..places.models import Place
@@ -62,6 +64,38 @@ def cited_by_records(record_ids) -> dict[int, list[int]]:
             .order_by(StatusRecordEvent.status_record_id, StatusRecordEvent.event_id)):
         found.setdefault(record_id, []).append(event_id)
     return found
+
+
+def unverified_cited(record_id: int) -> list[Event]:
+    """The events record `record_id` cites that are not verified (pending or rejected), by
+    id, read afresh (a review decided meanwhile counts)."""
+    return list(db.session.scalars(
+        select(Event).join(StatusRecordEvent, StatusRecordEvent.event_id == Event.id)
+        .where(StatusRecordEvent.status_record_id == record_id,
+               Event.review_state != "verified")
+        .order_by(Event.id).execution_options(populate_existing=True)))
+
+
+class CitesUnverified(Exception):
+    """A record cannot be verified while an event it cites is not (HTTP 409); `reason` is a
+    Message naming the event."""
+
+    def __init__(self, reason: Message):
+        super().__init__(str(reason))
+        self.reason = reason
+
+
+def verifiable(record) -> None:
+    """CitesUnverified when an event the record (a StatusRecord) cites is pending (an
+    upload writes a pending record citing the pending event typed with it: the event is
+    verified first) or rejected (the record then can only be rejected)."""
+    for event in unverified_cited(record.id):
+        text = (N_("it cites event #%(id)s (%(title)s), still awaiting review: verify the "
+                   "event first, then this record") if event.review_state == "pending" else
+                N_("it cites event #%(id)s (%(title)s), which was rejected: this record "
+                   "cannot be verified; reject it, and record the level again citing other "
+                   "evidence"))
+        raise CitesUnverified(Message(text, id=event.id, title=event.title))
 
 
 def cited_events(records) -> dict[int, list[tuple[Event, str | None]]]:

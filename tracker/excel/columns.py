@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Callable
 
+from ..domain.citing import parse_event_refs
 from ..domain.messages import Message, N_
 from ..domain.scale import parse_level
 from ..domain.text import clean_text, parse_iso_date, unescape_ooxml
@@ -205,11 +206,15 @@ UPDATE = (
     Column("evidence_url", N_("Evidence link"), 30, parse=parse_text, editable=True),
     Column("evidence_text", N_("Evidence"), 45, parse=parse_text, editable=True),
     Column("note", N_("Note"), 35, parse=parse_text, editable=True),
+    # the events the row's record cites: "12" (an event recorded already), "E5" (the event
+    # on row 5 of the Events sheet), separated by ";" (`domain.citing`)
+    Column("events", N_("Events cited"), 18, parse=parse_event_refs, editable=True),
 )
 #: Sheet titles of the update workbook; translated when written, any language read back.
 UPDATE_SHEET = N_("Update")
-#: Columns an uploaded update workbook must have (the others are informational).
-UPDATE_REQUIRED = tuple(c.key for c in UPDATE if c.parse is not None)
+#: Columns an uploaded update workbook must have (the others are informational; the events
+#: cited are optional too: workbooks made before it had no such column).
+UPDATE_REQUIRED = tuple(c.key for c in UPDATE if c.parse is not None and c.key != "events")
 
 #: The update workbook's Events sheet: one implementation event a row, filled by the editor
 #: (every column editable, the sheet starts empty). Keys are those of `flask import-events`

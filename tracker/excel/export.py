@@ -560,6 +560,14 @@ def _protect(sheet: Sheet, signed_on: date) -> None:
     dates.add(f"{date_col}2:{date_col}{last}")
     ws.data_validations.append(levels)  # write-only sheets lack add_data_validation
     ws.data_validations.append(dates)
+    events_col = get_column_letter(sheet.column_index("events"))
+    cited = DataValidation(  # no check: a note shown when the cell is selected
+        allow_blank=True, showInputMessage=True, promptTitle=gettext("Events cited"),
+        prompt=gettext("Event numbers already recorded (e.g. 12) or rows of the Events sheet "
+                       "(E5 = its row 5), separated by ';'. A cited event counts as "
+                       "evidence."))
+    cited.add(f"{events_col}2:{events_col}{last}")
+    ws.data_validations.append(cited)
 
 
 def update_about(accord: Accord, section: Section | None, today: date) -> list[tuple[str, str]]:
@@ -574,9 +582,18 @@ def update_about(accord: Accord, section: Section | None, today: date) -> list[t
         (gettext("App version"), app_version()),
         (gettext("How to use"), gettext(
             "Fill '%(new_level)s' only for provisions whose level changed; a blank new level "
-            "means no change. Give the effective date and evidence (a link or a "
-            "description), needed whether the level rises or falls.",
+            "means no change. Give the effective date and evidence (a link, a description or "
+            "a cited event), needed whether the level rises or falls.",
             new_level=header["new_level"])),
+        (gettext("Events cited"), gettext(
+            "'%(events)s': the implementation events the new level rests on, separated by "
+            "';'. Either the number of an event already recorded and verified that bears on "
+            "the row's provision (e.g. 12, as its page shows it), or E followed by a row "
+            "number of the Events sheet (E5: the event typed on its row 5), which must list "
+            "the row's provision among its provisions. A cited event counts as the evidence "
+            "a rise or a fall needs. An event of the Events sheet is reviewed with the "
+            "record that cites it: a coordinator verifies the event first.",
+            events=header["events"])),
         (gettext("Version column"), gettext(
             "Do not edit '%(version)s': it tells the tracker which state you saw. If a "
             "provision changed since this workbook was made, its row is refused as a "

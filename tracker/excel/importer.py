@@ -11,7 +11,7 @@ again without evidence or note (the row is kept, marked `unchanged`, to say so).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from flask import current_app
@@ -19,6 +19,7 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from .. import services
+from ..domain.citing import EventRefs
 from ..domain.messages import Message, N_, as_reason
 from ..domain.rules import Submission, changes_nothing, problems
 from ..domain.scale import LEVEL_LABELS, LevelError
@@ -31,6 +32,7 @@ from ..tabular import workbook
 from ..tabular.cells import Cell
 from ..tabular.errors import RowError, TableError
 from . import columns as C
+from .citing import Citations
 from .events import PlannedEvent, events_sheet, read_events_sheet
 
 #: Rows beyond this are refused before they are parsed (a section or accord has far fewer).
@@ -48,6 +50,8 @@ class PlannedRow:
     evidence_text: str | None = None
     note: str | None = None
     version: int | None = None
+    events: EventRefs | None = None  # the events cited, as typed
+    cited: list[str] = field(default_factory=list)  # each reference, as the preview shows it
     problems: list[str | Message] = field(default_factory=list)
     unreadable: set[str] = field(default_factory=set)  # keys of the columns that did not parse
     conflict: bool = False
@@ -123,13 +127,13 @@ def read_update(accord: Accord, data: bytes, user, *, today: date | None = None)
         update_sheet = _update_sheet(sheets)
         raw_rows, rows_read = _raw_rows(update_sheet)
         plan = UpdatePlan(accord, [], rows_read)
-        if raw_rows:
-            _plan_rows(plan, raw_rows, user, today or date.today())
         found = events_sheet({t: s for t, s in sheets.items() if s is not update_sheet},
                              in_every_language(C.EVENTS_SHEET))
-        if found is not None:
+        if found is not None:  # read first: the status rows may cite its rows
             plan.events_sheet = found.title
             plan.events = read_events_sheet(found, accord, user, in_every_language)
+        if raw_rows:
+            _plan_rows(plan, raw_rows, user, today or date.today())
     finally:
         book.close()
     return plan
@@ -295,8 +299,10 @@ def _plan_rows(plan: UpdatePlan, raw_rows, user, today: date) -> None:
     levels = AccordFigures(accord).levels(today)
     seen: set[str] = set()
     names = level_names()
-    for number, cells in raw_rows:
-        row = _parse_row(number, cells, names)
+    rows = [_parse_row(number, cells, names) for number, cells in raw_rows]
+    citations = Citations(accord, plan.events,
+                          {n for row in rows if row.events for n in row.events.numbers})
+    for row in rows:
         plan.rows.append(row)
         provision = provisions.get(row.code)
         if provision is None:
@@ -314,7 +320,7 @@ def _plan_rows(plan: UpdatePlan, raw_rows, user, today: date) -> None:
             row.problems.append(Message(N_("you may not edit provision %(code)s"),
                                         code=row.code))
             continue
-        _check_row(row, provision, user, today)
+        _check_row(row, provision, user, today, citations)
 
 
 def _code(cells: dict) -> str | None:
@@ -337,31 +343,44 @@ def _provisions(accord: Accord, codes: set) -> dict[str, Provision]:
 #: The update workbook's column behind each field of a submission (domain.rules names).
 _COLUMN_OF_FIELD = {"level": "new_level", "effective_on": "effective_on",
                     "evidence_url": "evidence_url", "evidence_text": "evidence_text",
-                    "note": "note"}
+                    "note": "note", "events": "events"}
 
 
-def _check_row(row: PlannedRow, provision: Provision, user, today: date) -> None:
-    """The rules every way in applies (domain.rules), then the version: a provision changed
-    since the workbook was made is a conflict, never an overwrite. Every problem of the row
-    is reported together: the rules run on the cells that were read even when another cell
-    could not be (a level 7 and a date before signing are two problems), and a cell that
-    could not be read is reported once, by the reader, not again by the rules."""
+def _check_row(row: PlannedRow, provision: Provision, user, today: date,
+               citations: Citations) -> None:
+    """The rules every way in applies (domain.rules: a cited event counts as evidence),
+    then the version: a provision changed since the workbook was made is a conflict, never
+    an overwrite. Every problem of the row is reported together: the rules run on the cells
+    that were read even when another cell could not be (a level 7 and a date before signing
+    are two problems), a cell that could not be read is reported once, by the reader, not
+    again by the rules, and each bad reference to an event once, by `citing`."""
+    cited = citations.resolve(row.events, provision)
+    row.cited = cited.shown
     submission = Submission(row.new_level, row.effective_on, row.evidence_url,
-                            row.evidence_text, row.note)
-    if not row.unreadable and changes_nothing(submission, row.current_level):
+                            row.evidence_text, row.note, events=cited.ids,
+                            new_events=cited.positions)
+    if not row.unreadable and not row.events and changes_nothing(submission,
+                                                                 row.current_level):
         row.unchanged = True  # the level typed again: no change, like a blank new level
         return
+    change = StatusChange(provision, submission, expected_version=row.version)
+    if not row.unreadable and row.version != provision.version:
+        again = replace(submission, events=cited.ids + cited.held_refused)
+        if services._same_as_latest(replace(change, submission=again),
+                                    getattr(user, "id", None)) is not None:
+            row.already_recorded = True  # a re-upload of the user's own latest values
+            return
     found = problems(submission, current_level=row.current_level,
-                     signed_on=provision.accord.signed_on, today=today)
+                     signed_on=provision.accord.signed_on, today=today,
+                     citable=frozenset(cited.ids))
+    events_column = Message(next(c.header for c in C.UPDATE if c.key == "events"))
+    row.problems.extend(Message(N_("%(column)s: %(reason)s"), column=events_column,
+                                reason=problem) for problem in cited.problems)
     row.problems.extend(reason for name, reason in found.items()
                         if _COLUMN_OF_FIELD.get(name) not in row.unreadable)
     if row.problems:
         return
-    change = StatusChange(provision, submission, expected_version=row.version)
     if row.version != provision.version:
-        if services._same_as_latest(change, getattr(user, "id", None)) is not None:
-            row.already_recorded = True  # a re-upload of the user's own latest values
-            return
         row.conflict = True
         row.problems.append(Message(
             N_("provision %(code)s changed since this workbook was made (version %(seen)s, "

@@ -9,6 +9,7 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..events import services as event_services
+from ..events.citations import CitesUnverified
 from ..events.models import Event, EventProvision, EventSource, Source
 from ..extensions import db
 from ..forms import error_text
@@ -68,8 +69,8 @@ def _decision(form: ReviewForm) -> str:
 def apply_decision(kind: str, row, review, label: str):
     """Apply the posted decision on `row` (a status record, event or source: `kind`) with
     `review` (its service); a refused one shows the queue again with the reason at the row's
-    box (400), a late one is a 409; done, back to the queue with `label` ("%(id)d",
-    "%(state)s") flashed."""
+    box (400; 409 for a record citing an event not verified), a late one is a 409; done,
+    back to the queue with `label` ("%(id)d", "%(state)s") flashed."""
     from .routes import _queue
 
     form = ReviewForm()
@@ -86,6 +87,9 @@ def apply_decision(kind: str, row, review, label: str):
         for reason in exc.errors.values():
             form.reason.errors = [*form.reason.errors, translate(reason)]
         return _queue(row, form, 400, kind)
+    except CitesUnverified as exc:  # nothing written: the queue says which event to review
+        form.reason.errors = [*form.reason.errors, translate(exc.reason)]
+        return _queue(row, form, 409, kind)
     except NotPending:
         typed = (form.reason.data or "").strip()
         abort(409, description=_("This submission was already reviewed.") + (
