@@ -95,6 +95,18 @@ def test_the_index_follows_a_changed_search_text(demo, written):
     assert _found(demo, written, "tibu") == ["E1"]
 
 
+def test_the_sqlite_index_misses_nothing_the_like_finds(demo, written, monkeypatch):
+    # a text stored unfolded (by hand): SQLite's LIKE is blind to ASCII case, so is the index
+    if db.session.get_bind().dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's LIKE heeds case: only folded texts are found, as before")
+    db.session.execute(text("UPDATE events SET review_state = 'verified', "
+                            "search_text = 'Texto CAMBIADO' WHERE id = :id"),
+                       {"id": written["E3"].id})
+    assert _found(demo, written, "cambiado") == ["E3"]
+    monkeypatch.setattr(search, "FEW", -1)
+    assert _found(demo, written, "cambiado") == ["E3"]
+
+
 def test_the_database_serves_the_search_from_its_index(written):
     connection = db.session.connection()
     if connection.dialect.name == "sqlite":

@@ -5,9 +5,9 @@ trigram index, installed by migration 0018_event_search_index.
 - PostgreSQL: a GIN index with `pg_trgm`'s `gin_trgm_ops` on `events.search_text`; the
   planner serves the search's `LIKE '%text%'` from it (for texts of 3 characters or more)
   or scans, as its statistics say.
-- SQLite: an FTS5 table `events_search` with the trigram tokenizer (case-sensitive: the text
-  is folded already), external content (it holds the index only; its rows are the events'
-  ids and search texts), kept by triggers on `events` (insert, a change of `search_text`,
+- SQLite: an FTS5 table `events_search` with the trigram tokenizer (folding case, as the
+  text already is: so it never misses what SQLite's LIKE, blind to ASCII case, would find),
+  external content (it holds the index only; its rows are the events' ids and texts), kept by triggers on `events` (insert, a change of `search_text`,
   delete), so every way in (the web form, import-events, the workbook, the seed, a restore,
   a bulk insert, a hand-written statement) keeps it in step. A text of 3 characters or more
   is looked up as an FTS5 phrase (the events holding it as a substring, by its trigrams),
@@ -60,7 +60,7 @@ def _sqlite(create: bool, triggers_only: bool) -> list[str]:
         return dropped if triggers_only else dropped + [f"DROP TABLE IF EXISTS {FTS_TABLE}"]
     found = [] if triggers_only else [
         f"""CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(search_text, content='events',
-    content_rowid='id', tokenize='trigram case_sensitive 1')""",
+    content_rowid='id', tokenize='trigram case_sensitive 0')""",
         f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"]  # the events stored
     return found + list(_FTS_TRIGGERS.values())
 
