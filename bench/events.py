@@ -196,7 +196,10 @@ def cases(accord) -> list[tuple[str, dict, int]]:
             ("search: a common word (tierras)", {"text": "tierras"}, 1),
             ("search: a place, no accent (tibu)", {"text": "tibu"}, 1),
             ("search: English (meeting)", {"text": "meeting"}, 1),
-            ("search: a word in no event", {"text": "zzyzx"}, 1)]
+            ("search: a word in no event", {"text": "zzyzx"}, 1),
+            ("search: a place name part (santa)", {"text": "santa"}, 1),
+            ("search: a phrase, page 20", {"text": "reunion de seguimiento"}, 20),
+            ("search: two letters (de)", {"text": "de"}, 1)]
 
 
 def main() -> None:

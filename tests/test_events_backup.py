@@ -6,11 +6,12 @@ import hashlib
 from contextlib import contextmanager
 
 from event_helpers import PDF, docx, event_input, new_source
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from tracker import create_app, services
 from tracker.backup import _encode, dump, restore
 from tracker.domain.rules import Submission
+from tracker.events import search
 from tracker.events.models import Attachment
 from tracker.events.services import Upload, review_event, submit_event
 from tracker.extensions import db
@@ -24,6 +25,14 @@ def _rows(table: str) -> list[tuple]:
     model = db.metadata.tables[table]
     return [tuple(_encode(v) for v in row) for row in db.session.execute(
         select(model).order_by(*model.primary_key.columns)).all()]
+
+
+def _searched(word: str) -> list[int]:
+    """The events the SQLite search index finds `word` in (its integrity checked first)."""
+    index = search.FTS_TABLE
+    db.session.execute(text(f"INSERT INTO {index}({index}, rank) VALUES ('integrity-check', 1)"))
+    return db.session.execute(text(f"SELECT rowid FROM {index} WHERE {index} MATCH :phrase"),
+                              {"phrase": f'"{word}"'}).scalars().all()
 
 
 @contextmanager
@@ -51,7 +60,7 @@ def test_dump_and_restore_keep_events_and_files_byte_identical(tmp_path, demo, t
     level = services.current_level(provision, today)
     services.submit([services.StatusChange(provision, Submission(
         3 if level < 3 else 2, today, events=(first.id,)), provision.version)], verified=True)
-    submit_event(event_input(demo, title="Segundo", place_code="19050", sources=[
+    second = submit_event(event_input(demo, title="Segundo", place_code="19050", sources=[
         new_source(title="Acta", kind="field_observation",
                    attachment=Upload(word, "acta.docx")), first.source_links[0].source]))
     source = {table: _rows(table) for table in TABLES}
@@ -65,7 +74,9 @@ def test_dump_and_restore_keep_events_and_files_byte_identical(tmp_path, demo, t
         restore(path)
         target = {table: _rows(table) for table in TABLES}
         files = {a.sha256: a.content for a in db.session.scalars(select(Attachment))}
+        searched = _searched("segundo")
     assert target == source
+    assert searched == [second.id]  # the search index, not in the dump, filled again
     assert files == {hashlib.sha256(PDF).hexdigest(): PDF,
                      hashlib.sha256(word).hexdigest(): word}
 

@@ -5,6 +5,7 @@ from alembic.script import ScriptDirectory
 from flask_migrate import Config
 
 from tracker import MIGRATIONS_DIR
+from tracker.events.search import outside_models
 from tracker.extensions import db
 
 
@@ -31,6 +32,7 @@ def test_database_is_at_head(app):
 
 def test_models_match_migrations(app):
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={
+            "compare_type": True, "include_object": outside_models})
         differences = compare_metadata(context, db.metadata)
     assert differences == []

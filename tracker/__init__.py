@@ -71,7 +71,10 @@ def _init_extensions(app: Flask) -> None:
     if not app.config.get("REDIS_URL"):
         app.logger.warning("TRACKER_REDIS_URL is not set: rate-limit counters are kept in this "
                            "process only (fine for one process; set it for several instances)")
-    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
+    from .events.search import outside_models
+
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True,
+                     include_object=outside_models)  # the search index is no model's
     from . import chartstore
 
     chartstore.init_app(app)

@@ -104,7 +104,8 @@ class Event(Reviewed, db.Model):
     `written_in`), *_translated in the other content language, a place, the actors involved,
     and its review (as a status record's). `search_text`:
     its SEARCHED texts as a search compares them (`domain.text.searchable`), written once
-    with the row, so a search is one LIKE on one column on SQLite and PostgreSQL alike."""
+    with the row, so a search is one LIKE on one column on SQLite and PostgreSQL alike, served
+    by a trigram index over that column (`events.search`, migration 0018)."""
 
     __tablename__ = "events"
     __table_args__ = (

@@ -20,6 +20,7 @@ from ..models import Accord, Provision
 from ..queries import provision_infos
 from ..places.models import Place, PlaceGroupMember
 from .models import Attachment, Event, EventProvision, EventSource, Source
+from .search import holding
 
 REVIEW_STATES = ("verified", "pending", "rejected")
 #: A page is found by walking the events in date order (the accord's date index) and
@@ -98,8 +99,7 @@ def _conditions(accord: Accord, chosen: EventFilter) -> list:
         found.append(exists(select(EventSource.event_id).join(Source).where(
             EventSource.event_id == Event.id, Source.kind == chosen.source_kind)))
     if chosen.text is not None and chosen.text.strip():
-        found.append(Event.search_text.contains(without_accents(chosen.text.strip()),
-                                                autoescape=True))
+        found += holding(without_accents(chosen.text.strip()), db.session)
     return found
 
 

@@ -105,7 +105,8 @@ def statements(dialect: str, create: bool = True) -> list[str]:
 
 #: Columns of `events` added after migration 0013, guarded by triggers of their own that the
 #: migration adding them installs (`language_statements`); a SQLite migration that rebuilds
-#: the table must lift and put back these too.
+#: the table must lift and put back these too, and the search index's (migration 0018,
+#: `events.search.statements(dialect, triggers_only=True)`).
 LATER_COLUMNS = ("language",)
 
 
