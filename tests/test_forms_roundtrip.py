@@ -81,14 +81,16 @@ def pages_ready(demo, make_user):
     from event_helpers import event_input
     from tracker.events.services import submit_event
 
-    submit_event(event_input(demo))  # a pending event and source: the queue's forms for them
-    return {"editor": editor, "batch": batch}
+    pending = submit_event(event_input(demo))  # a pending event and source: the queue's forms
+    verified = submit_event(event_input(demo, title="Verified event"), verified=True)
+    return {"editor": editor, "batch": batch, "events": (pending, verified)}
 
 
 def _urls(app, demo, pages_ready) -> list[str]:
     reference = db.session.scalar(select(Accord).where(Accord.kind == "reference"))
     values = {"slug": [demo.slug], "code": [p.code for p in _provisions(demo)],
-              "batch_id": [str(pages_ready["batch"].id)], "label": ["Report 1"]}
+              "batch_id": [str(pages_ready["batch"].id)], "label": ["Report 1"],
+              "event_id": [str(e.id) for e in pages_ready["events"]]}
     urls = []
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or NOT_PAGES.search(rule.endpoint):
