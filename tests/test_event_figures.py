@@ -3,7 +3,7 @@
 and on a small hand-worked accord for the stalled provisions."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from cutoff_helpers import small_accord
@@ -33,6 +33,15 @@ def test_months_before(day, months, expected):
 def test_window_start_is_the_day_after_twelve_months_back():
     assert ef.window_start(date(2024, 6, 30)) == date(2023, 7, 1)
     assert ef.window_start(date(2024, 2, 29)) == date(2023, 3, 1)
+
+
+@pytest.mark.parametrize("signed, first", [(date(2016, 11, 24), date(2017, 11, 23)),
+                                           (date(2020, 1, 1), date(2020, 12, 31)),
+                                           (date(2020, 2, 29), date(2021, 2, 28)),
+                                           (date(2019, 3, 31), date(2020, 3, 30))])
+def test_stalled_from_is_the_first_date_whose_window_starts_at_signing(signed, first):
+    assert ef.window_start(first) >= signed > ef.window_start(first - timedelta(days=1))
+    assert ef.stalled_from(signed) == first
 
 
 def test_monthly_sums_days_fills_empty_months_and_ignores_later_days():
@@ -165,16 +174,34 @@ def hand(app):
 
 def test_stalled_provisions_by_hand(hand):
     board = _board(hand, date(2021, 3, 31))  # window 2020-04-01 .. 2021-03-31
-    assert board.stalled == {"since": "2020-04-01", "count": 2, "priority_count": 0,
+    assert board.stalled == {"since": "2020-04-01", "from": "2020-12-31", "count": 2,
+                             "priority_count": 0,
                              "rows": [{"code": "C", "priority": False, "section": "2"},
                                       {"code": "D", "priority": False, "section": "2"}]}
     later = _board(hand, date(2021, 6, 15)).stalled  # window 2020-06-16 .. 2021-06-15
     assert [r["code"] for r in later["rows"]] == ["A", "C", "D"]
     assert (later["count"], later["priority_count"]) == (3, 1)
-    latest = _board(hand, date(2021, 9, 1)).stalled  # B's event (2020-09-01) is out
-    assert [r["code"] for r in latest["rows"]] == ["A", "B", "C", "D"]
+    # B's event (2020-09-01) is out of the window, but B is complete (3 since 2020-03-01):
+    # nothing is left of it to stall.
+    latest = _board(hand, date(2021, 9, 1)).stalled
+    assert [r["code"] for r in latest["rows"]] == ["A", "C", "D"]
     only_two = _board(hand, date(2021, 6, 15), section="2").stalled
     assert [r["code"] for r in only_two["rows"]] == ["C", "D"]
+
+
+def test_no_provision_is_stalled_before_twelve_months_since_signing(hand, client):
+    """Signed 2020-01-01: the first 12-month window within the accord ends 2020-12-31."""
+    early = _board(hand, date(2020, 12, 30)).stalled
+    assert (early["count"], early["priority_count"], early["rows"]) == (None, None, [])
+    assert early["from"] == "2020-12-31"
+    first = _board(hand, date(2020, 12, 31)).stalled  # window 2020-01-01 .. 2020-12-31
+    assert first["since"] == "2020-01-01"  # A, B and D changed level in 2020: C alone
+    assert [r["code"] for r in first["rows"]] == ["C"]
+    html = client.get(f"/accords/{hand.slug}/dashboard?as_of=2020-06-30",
+                      headers={"Accept-Language": "es"}).get_data(as_text=True)
+    section = html.split('id="stalled"')[1].split("</section>")[0]
+    assert "Todavía no" in section and "31 dic 2020" in section, section
+    assert 'class="big"' not in section
 
 
 # --- the page ----------------------------------------------------------------------------------

@@ -268,19 +268,24 @@ class Board:
 
     @cached_property
     def stalled(self) -> dict:
-        """Provisions of the selection with no verified event and no level change from
-        `window_start(as_of)` to `as_of` (as known at the board's moment): {"since", "count",
-        "priority_count", "rows": [{"code", "priority", "section"}]} (rows in the accord's
-        order)."""
+        """Provisions of the selection below full implementation with no verified event and
+        no level change from `window_start(as_of)` to `as_of` (as known at the board's
+        moment): {"since", "from", "count", "priority_count", "rows": [{"code", "priority",
+        "section"}]} (rows in the accord's order); before `from` (12 months after signing,
+        `event_figures.stalled_from`) the counts are None and there are no rows."""
         as_of = self.sel.as_of
         since = event_figures.window_start(as_of)
+        first = event_figures.stalled_from(self.accord.signed_on)
+        if as_of < first:
+            return {"since": since.isoformat(), "from": first.isoformat(), "count": None,
+                    "priority_count": None, "rows": []}
         with_events = event_queries.provisions_with_events(self.accord.id, since, as_of,
                                                            known_at=self.sel.known_at)
         changed = event_figures.changed_in(self.figures.records, since, as_of,
                                            self.sel.include_pending)
         found = event_figures.stalled(self.figures.subset(self.sel.filters), with_events,
-                                      changed)
-        return {"since": since.isoformat(), "count": len(found),
+                                      changed, self.figures.levels(as_of))
+        return {"since": since.isoformat(), "from": first.isoformat(), "count": len(found),
                 "priority_count": sum(1 for p in found if p.priority),
                 "rows": [{"code": p.code, "priority": p.priority, "section": p.section}
                          for p in found]}

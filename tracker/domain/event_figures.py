@@ -5,8 +5,10 @@
   month of `start`) to the month of `as_of`, the verified events dated in it, and of them
   those with at least one link that advances (sets back) a provision of the selection. An
   event has one date, so summing per-day counts gives each month's count exactly.
-- Stalled: a provision of the selection with no verified event linked to it and no change
-  of level in the 12 months up to and including `as_of` (`window_start(as_of)` to `as_of`).
+- Stalled: a provision of the selection, not fully implemented on `as_of`, with no verified
+  event linked to it and no change of level in the 12 months up to and including `as_of`
+  (`window_start(as_of)` to `as_of`). Before those 12 months have passed since signing
+  (`stalled_from(signed_on)`), no provision can have stalled: the figure is not given.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from datetime import date
 from typing import Iterable, Mapping
 
 from .metrics import counted_states
+from .scale import MAX_LEVEL
 
 STALLED_MONTHS = 12
 
@@ -37,6 +40,18 @@ def window_start(as_of: date, months: int = STALLED_MONTHS) -> date:
     """The first day of the `months` months that end on `as_of` (the day after the same
     day `months` months earlier): 2024-06-30 -> 2023-07-01."""
     return date.fromordinal(months_before(as_of, months).toordinal() + 1)
+
+
+def stalled_from(signed_on: date, months: int = STALLED_MONTHS) -> date:
+    """The first dashboard date whose window of `months` months starts on or after the
+    signing date (`window_start(day) >= signed_on`): signed 2016-11-24 -> 2017-11-23;
+    signed 2020-02-29 -> 2021-02-28."""
+    day = date.fromordinal(months_before(signed_on, -months).toordinal() - 1)
+    while window_start(day, months) < signed_on:  # month ends: step to the exact day
+        day = date.fromordinal(day.toordinal() + 1)
+    while window_start(date.fromordinal(day.toordinal() - 1), months) >= signed_on:
+        day = date.fromordinal(day.toordinal() - 1)
+    return day
 
 
 def _month(day: date) -> date:
@@ -91,12 +106,15 @@ class StalledProvision:
     section: str
 
 
-def stalled(provisions: Iterable, with_events: set[int], changed: set[int]
-            ) -> list[StalledProvision]:
-    """The provisions (objects with id, code, priority, section_path) of neither set, in
-    the order given."""
+def stalled(provisions: Iterable, with_events: set[int], changed: set[int],
+            levels: Mapping[int, int]) -> list[StalledProvision]:
+    """The provisions (objects with id, code, priority, section_path) of neither set and
+    below full implementation (`levels`: provision id -> level on the dashboard's date,
+    0 when missing; `scale.MAX_LEVEL` is complete: nothing is left to stall), in the order
+    given."""
     return [StalledProvision(p.id, p.code, p.priority, " › ".join(p.section_path))
-            for p in provisions if p.id not in with_events and p.id not in changed]
+            for p in provisions if p.id not in with_events and p.id not in changed
+            and levels.get(p.id, 0) < MAX_LEVEL]
 
 
 def changed_in(records: Iterable, since: date, until: date,
