@@ -2,8 +2,9 @@
 them): verified events of one accord dated up to a date, optionally only those bearing on
 a selection of provisions, and optionally only as known at a moment (`known_at`, aware UTC:
 events verified by then, `verified.VERIFIED_AT`). Each figure is one GROUP BY over one
-covering index: events are counted on `ix_events_accord_state`, links on the verified links
-(`models.VerifiedLink`, kept by the database with every write), never joined row by row.
+covering index of a table the database keeps with every write, never joined row by row:
+without a selection, the verified events (`models.VerifiedEvent`: one row per event, with
+its effect flags); with one, the verified links (`models.VerifiedLink`: one row per link).
 
 Places: an event's department is `verified.department_of` its place; an event's PDET
 subregion is the group of kind `places.layouts.PDET_KIND` its place belongs to.
@@ -21,10 +22,10 @@ from ..models import UTCDateTime
 from ..places.layouts import PDET_KIND
 from ..places.models import Place, PlaceGroup, PlaceGroupMember
 from . import verified
-from .models import Event, VerifiedLink
+from .models import VerifiedEvent, VerifiedLink
 
-#: Link effects counted in the events-per-month figure.
-MONTHLY_EFFECTS = ("advances", "sets_back")
+#: Link effects counted in the events-per-month figure (an event counts once per effect).
+MONTHLY_EFFECTS = verified.FLAGGED_EFFECTS
 
 
 def _rows(query):
@@ -40,10 +41,10 @@ def _moment(known_at: datetime | None):
 
 
 def _event_conditions(accord_id: int, as_of: date, known_at: datetime | None) -> list:
-    found = [Event.accord_id == accord_id, Event.review_state == "verified",
-             Event.occurred_on <= as_of]
+    event = VerifiedEvent
+    found = [event.accord_id == accord_id, event.occurred_on <= as_of]
     if known_at is not None:
-        found.append(verified.verified_at() <= _moment(known_at))
+        found.append(event.verified_at <= _moment(known_at))
     return found
 
 
@@ -60,35 +61,34 @@ def _link_conditions(accord_id: int, as_of: date, provision_ids, known_at: datet
     return found
 
 
-def events_by_day(accord_id: int, as_of: date, provision_ids=None,
-                  known_at: datetime | None = None) -> dict[date, int]:
-    """Date -> verified events dated that day, up to `as_of` (verified by `known_at` when
-    given); with `provision_ids` (a collection of ids, None: all), only events linked to
-    one of them."""
+def by_day(accord_id: int, as_of: date, provision_ids=None,
+           known_at: datetime | None = None) -> dict[str, dict[date, int]]:
+    """{"events", "advances", "sets_back"} -> date -> verified events dated that day, up to
+    `as_of` (verified by `known_at` when given): all of them, and those with at least one
+    link that advances (sets back) a provision. With `provision_ids` (a collection of ids,
+    None: all), only events linked to one of them, and only those links' effects."""
+    found: dict[str, dict[date, int]] = {key: {} for key in ("events", *MONTHLY_EFFECTS)}
     if provision_ids is None:
-        query = (select(Event.occurred_on, func.count())
-                 .where(*_event_conditions(accord_id, as_of, known_at))
-                 .group_by(Event.occurred_on))
-    else:
-        link = VerifiedLink
-        query = (select(link.occurred_on, func.count(func.distinct(link.event_id)))
-                 .where(*_link_conditions(accord_id, as_of, provision_ids, known_at))
-                 .group_by(link.occurred_on))
-    return {day: count for day, count in _rows(query)}
-
-
-def effects_by_day(accord_id: int, as_of: date, provision_ids=None,
-                   known_at: datetime | None = None) -> dict[str, dict[date, int]]:
-    """Effect ("advances", "sets_back") -> date -> verified events dated that day with at
-    least one link of that effect (to one of `provision_ids`, None: any provision)."""
+        event = VerifiedEvent
+        flags = [func.sum(getattr(event, effect)) for effect in MONTHLY_EFFECTS]
+        for day, count, *flagged in _rows(
+                select(event.occurred_on, func.count(), *flags)
+                .where(*_event_conditions(accord_id, as_of, known_at))
+                .group_by(event.occurred_on)):
+            found["events"][day] = count
+            for effect, times in zip(MONTHLY_EFFECTS, flagged):
+                if times:
+                    found[effect][day] = times
+        return found
     link = VerifiedLink
-    rows = _rows(
-        select(link.effect, link.occurred_on, func.count(func.distinct(link.event_id)))
-        .where(*_link_conditions(accord_id, as_of, provision_ids, known_at),
-               link.effect.in_(MONTHLY_EFFECTS))
-        .group_by(link.effect, link.occurred_on))
-    found: dict[str, dict[date, int]] = {effect: {} for effect in MONTHLY_EFFECTS}
-    for effect, day, count in rows:
+    conditions = _link_conditions(accord_id, as_of, provision_ids, known_at)
+    found["events"] = dict(_rows(
+        select(link.occurred_on, func.count(func.distinct(link.event_id)))
+        .where(*conditions).group_by(link.occurred_on)).all())
+    for effect, day, count in _rows(
+            select(link.effect, link.occurred_on, func.count(func.distinct(link.event_id)))
+            .where(*conditions, link.effect.in_(MONTHLY_EFFECTS))
+            .group_by(link.effect, link.occurred_on)):
         found[effect][day] = count
     return found
 
@@ -97,10 +97,10 @@ def events_by_place(accord_id: int, as_of: date, provision_ids=None,
                     known_at: datetime | None = None) -> dict[int, int]:
     """Place id -> verified events there dated up to `as_of` (events without a place left
     out); with `provision_ids`, only events linked to one of them."""
-    if provision_ids is None:  # no "place_id IS NOT NULL" in SQL: it would lead the
-        query = (select(Event.place_id, func.count())  # planner to the place index
+    if provision_ids is None:
+        query = (select(VerifiedEvent.place_id, func.count())
                  .where(*_event_conditions(accord_id, as_of, known_at))
-                 .group_by(Event.place_id))
+                 .group_by(VerifiedEvent.place_id))
     else:
         link = VerifiedLink
         query = (select(link.place_id, func.count(func.distinct(link.event_id)))
@@ -145,8 +145,8 @@ def by_group(accord_id: int, as_of: date, provision_ids=None, kind: str = PDET_K
     groups = select(PlaceGroup.id).where(PlaceGroup.kind == kind)
     if provision_ids is None:
         events = dict(db.session.execute(
-            select(member.group_id, func.count()).select_from(Event)
-            .join(member, member.place_id == Event.place_id)
+            select(member.group_id, func.count()).select_from(VerifiedEvent)
+            .join(member, member.place_id == VerifiedEvent.place_id)
             .where(*_event_conditions(accord_id, as_of, known_at),
                    member.group_id.in_(groups))
             .group_by(member.group_id)).all())

@@ -21,7 +21,7 @@ from ..models import REVIEW_STATES, Accord, Provision, User, UTCDateTime, one_of
 from ..places.models import Place
 
 __all__ = ["EFFECTS", "SOURCE_KINDS", "Attachment", "Event", "EventProvision", "EventSource",
-           "Source", "StatusRecordEvent", "VerifiedLink"]
+           "Source", "StatusRecordEvent", "VerifiedEvent", "VerifiedLink"]
 
 #: Where an event or a source came from.
 ORIGINS = ("web", "import", "seed", "api", "restore")
@@ -230,3 +230,31 @@ class VerifiedLink(db.Model):
     place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"))
     verified_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class VerifiedEvent(db.Model):
+    """A verified event, as the dashboard's unselected event figures count it: its accord,
+    date, place, the moment it was verified (`verified.VERIFIED_AT`), and whether at least
+    one of its links advances (`advances`, 1 or 0) or sets back (`sets_back`) a provision.
+    One narrow row per event, so events per day with their effects (one GROUP BY) and per
+    place need no link at all. Derived data kept by database triggers (`events.verified`,
+    migration 0018_verified_events) and never written by the application; left out of dumps
+    (`info["derived"]`): a restore fills it again through the same triggers."""
+
+    __tablename__ = "verified_events"
+    __table_args__ = (
+        Index("ix_verified_events_days", "accord_id", "occurred_on", "verified_at",
+              "advances", "sets_back"),
+        Index("ix_verified_events_places", "accord_id", "place_id", "occurred_on",
+              "verified_at"),
+        {"info": {"derived": True}},
+    )
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), primary_key=True,
+                                          autoincrement=False)
+    accord_id: Mapped[int] = mapped_column(ForeignKey("accords.id"))
+    occurred_on: Mapped[date] = mapped_column(Date)
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"))
+    verified_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    advances: Mapped[int] = mapped_column(Integer)
+    sets_back: Mapped[int] = mapped_column(Integer)
