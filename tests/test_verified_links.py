@@ -1,8 +1,9 @@
-"""The dashboard's event figures read the verified links and the verified events
-(`events.verified`, kept by database triggers): after every way of writing events (web form,
-review on the web and by service, command-line import, places brought up to date, a link or
-an event inserted by hand), both tables equal what events, links and places say, and every figure equals a plain recount from events, links and places, on a
-hand-made set of events and on the demo's illustrative events, as known now and as known
+"""The dashboard's event figures read the verified links, the verified events and the
+department provisions (`events.verified`, kept by database triggers): after every way of
+writing events (web form, review on the web and by service, command-line import, places
+brought up to date, a link or an event inserted by hand), these tables equal what events,
+links and places say, and every figure equals a plain recount from events, links and places,
+on a hand-made set of events and on the demo's illustrative events, as known now and as known
 at moments between reviews (`known_at`: events verified by then)."""
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from tracker.dashboard.board import Board, DashboardFigures, Selection
 from tracker.dashboard.routes import clear_caches
 from tracker.domain.event_figures import window_start
 from tracker.events.figures import provisions_with_events
-from tracker.events.models import Event, EventProvision, VerifiedEvent, VerifiedLink
+from tracker.events.models import (DepartmentProvision, Event, EventProvision,
+                                   VerifiedEvent, VerifiedLink)
 from tracker.events.services import review_event, submit_event
 from tracker.extensions import db
 from tracker.places.layouts import PDET_KIND
@@ -74,11 +76,30 @@ def held_events(accord_id: int) -> set[tuple]:
                 VerifiedEvent.accord_id == accord_id))}
 
 
+def expected_pairs(accord_id: int) -> dict[tuple, date]:
+    """(department id, provision id) -> the first date of a verified event at a place of
+    the department bearing on the provision, as events, links and places say."""
+    found: dict[tuple, date] = {}
+    for _event, provision, day, _effect, _place, department, _moment in \
+            expected_links(accord_id):
+        if department is not None:
+            key = (department, provision)
+            found[key] = min(day, found.get(key, day))
+    return found
+
+
+def held_pairs(accord_id: int) -> dict[tuple, date]:
+    return {(v.department_id, v.provision_id): v.first_on
+            for v in db.session.scalars(select(DepartmentProvision).where(
+                DepartmentProvision.accord_id == accord_id))}
+
+
 def assert_kept(accord) -> None:
     db.session.flush()
     db.session.expire_all()
     assert held_links(accord.id) == expected_links(accord.id)
     assert held_events(accord.id) == expected_events(accord.id)
+    assert held_pairs(accord.id) == expected_pairs(accord.id)
 
 
 def recount(accord, as_of: date, provision_ids=None, known_at=None) -> dict:

@@ -1,7 +1,9 @@
 """verified events: one row per verified event with its date, place, verification moment and
 whether a link of it advances or sets back a provision, kept by triggers, so the dashboard's
 event figures without a provision selection (events per month with their effects, per place,
-per group) read one narrow row per event instead of every link
+per group) read one narrow row per event instead of every link; and department provisions:
+each (department, provision) pair of the verified links with its first date, kept by triggers
+on verified_links, so the provisions per department count pairs instead of links
 
 Revision ID: 0018_verified_events
 Revises: 0017_event_language
@@ -21,11 +23,15 @@ INDEXES = {
                                 "sets_back"],
     "ix_verified_events_places": ["accord_id", "place_id", "occurred_on", "verified_at"],
 }
+PAIR_INDEXES = {
+    "ix_department_provisions_first": ["accord_id", "department_id", "first_on",
+                                       "provision_id"],
+}
 
 
-def _fk(column: str, target: str):
+def _fk(column: str, target: str, table: str = "verified_events"):
     return sa.ForeignKeyConstraint([column], [f"{target}.id"],
-                                   name=op.f(f"fk_verified_events_{column}_{target}"))
+                                   name=op.f(f"fk_{table}_{column}_{target}"))
 
 
 def upgrade():
@@ -44,7 +50,23 @@ def upgrade():
     with op.batch_alter_table("verified_events", schema=None) as batch_op:
         for name, columns in INDEXES.items():
             batch_op.create_index(name, columns, unique=False)
+    op.create_table(
+        "department_provisions",
+        sa.Column("accord_id", sa.Integer(), nullable=False),
+        sa.Column("department_id", sa.Integer(), nullable=False),
+        sa.Column("provision_id", sa.Integer(), nullable=False),
+        sa.Column("first_on", sa.Date(), nullable=False),
+        *(_fk(column, target, "department_provisions") for column, target in (
+            ("accord_id", "accords"), ("department_id", "places"),
+            ("provision_id", "provisions"))),
+        sa.PrimaryKeyConstraint("accord_id", "department_id", "provision_id",
+                                name=op.f("pk_department_provisions")),
+    )
+    with op.batch_alter_table("department_provisions", schema=None) as batch_op:
+        for name, columns in PAIR_INDEXES.items():
+            batch_op.create_index(name, columns, unique=False)
     op.execute(verified.FILL_EVENTS)
+    op.execute(verified.FILL_PAIRS)
     for statement in verified.event_statements(op.get_bind().dialect.name, create=True):
         op.execute(statement)
 
@@ -52,4 +74,5 @@ def upgrade():
 def downgrade():
     for statement in verified.event_statements(op.get_bind().dialect.name, create=False):
         op.execute(statement)
+    op.drop_table("department_provisions")
     op.drop_table("verified_events")

@@ -4,7 +4,9 @@ a selection of provisions, and optionally only as known at a moment (`known_at`,
 events verified by then, `verified.VERIFIED_AT`). Each figure is one GROUP BY over one
 covering index of a table the database keeps with every write, never joined row by row:
 without a selection, the verified events (`models.VerifiedEvent`: one row per event, with
-its effect flags); with one, the verified links (`models.VerifiedLink`: one row per link).
+its effect flags); with one, the verified links (`models.VerifiedLink`: one row per link);
+the provisions per department, as known now, the department provisions
+(`models.DepartmentProvision`: one row per department and provision, with its first date).
 
 Places: an event's department is `verified.department_of` its place; an event's PDET
 subregion is the group of kind `places.layouts.PDET_KIND` its place belongs to.
@@ -22,7 +24,7 @@ from ..models import UTCDateTime
 from ..places.layouts import PDET_KIND
 from ..places.models import Place, PlaceGroup, PlaceGroupMember
 from . import verified
-from .models import VerifiedEvent, VerifiedLink
+from .models import DepartmentProvision, VerifiedEvent, VerifiedLink
 
 #: Link effects counted in the events-per-month figure (an event counts once per effect).
 MONTHLY_EFFECTS = verified.FLAGGED_EFFECTS
@@ -127,13 +129,30 @@ def by_department(accord_id: int, as_of: date, provision_ids=None,
     if per_place is None:
         per_place = events_by_place(accord_id, as_of, provision_ids, known_at)
     events = event_figures.by_department(per_place, departments())
-    link = VerifiedLink
-    provisions = dict(db.session.execute(
-        select(link.department_id, func.count(func.distinct(link.provision_id)))
-        .where(*_link_conditions(accord_id, as_of, provision_ids, known_at),
-               link.department_id.is_not(None))
-        .group_by(link.department_id)).all())
-    return _named(Place, events, provisions)
+    return _named(Place, events, _department_provisions(accord_id, as_of, provision_ids,
+                                                        known_at))
+
+
+def _department_provisions(accord_id: int, as_of: date, provision_ids,
+                           known_at: datetime | None) -> dict[int, int]:
+    """Department id -> distinct provisions (of `provision_ids` when given) linked to a
+    verified event at its places dated up to `as_of`: as known now, from the department
+    provisions (a pair counts from its first date on); as known at a moment, from the
+    verified links by then."""
+    if known_at is None:
+        pair = DepartmentProvision
+        conditions = [pair.accord_id == accord_id, pair.first_on <= as_of]
+        if provision_ids is not None:
+            conditions.append(pair.provision_id.in_(list(provision_ids)))
+        query = (select(pair.department_id, func.count()).where(*conditions)
+                 .group_by(pair.department_id))
+    else:
+        link = VerifiedLink
+        query = (select(link.department_id, func.count(func.distinct(link.provision_id)))
+                 .where(*_link_conditions(accord_id, as_of, provision_ids, known_at),
+                        link.department_id.is_not(None))
+                 .group_by(link.department_id))
+    return dict(_rows(query).all())
 
 
 def by_group(accord_id: int, as_of: date, provision_ids=None, kind: str = PDET_KIND,

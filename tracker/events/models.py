@@ -21,7 +21,8 @@ from ..models import REVIEW_STATES, Accord, Provision, User, UTCDateTime, one_of
 from ..places.models import Place
 
 __all__ = ["EFFECTS", "SOURCE_KINDS", "Attachment", "Event", "EventProvision", "EventSource",
-           "Source", "StatusRecordEvent", "VerifiedEvent", "VerifiedLink"]
+           "DepartmentProvision", "Source", "StatusRecordEvent", "VerifiedEvent",
+           "VerifiedLink"]
 
 #: Where an event or a source came from.
 ORIGINS = ("web", "import", "seed", "api", "restore")
@@ -258,3 +259,24 @@ class VerifiedEvent(db.Model):
     verified_at: Mapped[datetime] = mapped_column(UTCDateTime)
     advances: Mapped[int] = mapped_column(Integer)
     sets_back: Mapped[int] = mapped_column(Integer)
+
+
+class DepartmentProvision(db.Model):
+    """A department and a provision that a verified event at one of the department's places
+    bears on (`VerifiedLink` rows with that department and provision), with the date of the
+    first such event (`first_on`): the provisions per department, as of any date, as known
+    now, count these few pairs instead of every link. Derived data kept by database triggers
+    on `verified_links` (`events.verified`, migration 0018_verified_events) and never written
+    by the application; left out of dumps (`info["derived"]`)."""
+
+    __tablename__ = "department_provisions"
+    __table_args__ = (
+        Index("ix_department_provisions_first", "accord_id", "department_id", "first_on",
+              "provision_id"),
+        {"info": {"derived": True}},
+    )
+
+    accord_id: Mapped[int] = mapped_column(ForeignKey("accords.id"), primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("places.id"), primary_key=True)
+    provision_id: Mapped[int] = mapped_column(ForeignKey("provisions.id"), primary_key=True)
+    first_on: Mapped[date] = mapped_column(Date)

@@ -25,6 +25,14 @@ of the events-per-month figure), kept by triggers of its own (`event_statements`
 - a link that advances or sets back, added to a verified event, raises its flag.
 An event's date, place and accord never change (`events.triggers`), nor do links, so no
 other write can leave a row behind.
+
+Department provisions (`models.DepartmentProvision`, the same migration): each (department,
+provision) pair of the verified links, with the first date a verified event at a place of
+the department bears on the provision, kept by triggers on `verified_links` itself
+(`event_statements`), so every write that moves a verified link moves its pair:
+- a verified link with a department adds its pair, or moves the pair's first date earlier;
+- a verified link moved to another department (a place brought up to date) recounts its old
+  pair from the links left there (none: no pair), and adds or moves its new one.
 """
 from __future__ import annotations
 
@@ -105,6 +113,37 @@ def _flag_event(link: str) -> str:
     return f"UPDATE verified_events SET {flags} WHERE event_id = {link}.event_id"
 
 
+PAIR_COLUMNS = "accord_id, department_id, provision_id, first_on"
+
+
+def _add_pair(link: str) -> str:
+    """INSERT of the department-provision pair of the verified link `link` (NEW, in a
+    trigger) when it has a department, or UPDATE of its first date when it is earlier."""
+    return (f"INSERT INTO department_provisions ({PAIR_COLUMNS}) "
+            f"SELECT {link}.accord_id, {link}.department_id, {link}.provision_id, "
+            f"{link}.occurred_on WHERE {link}.department_id IS NOT NULL "
+            f"ON CONFLICT (accord_id, department_id, provision_id) DO UPDATE SET first_on = "
+            f"CASE WHEN excluded.first_on < department_provisions.first_on "
+            f"THEN excluded.first_on ELSE department_provisions.first_on END")
+
+
+def _pairs_of(where: str) -> str:
+    """INSERT of the department-provision pairs of the verified links matching `where` (a
+    condition on verified_links), each with its first date."""
+    return (f"INSERT INTO department_provisions ({PAIR_COLUMNS}) "
+            f"SELECT accord_id, department_id, provision_id, MIN(occurred_on) "
+            f"FROM verified_links WHERE department_id IS NOT NULL AND {where} "
+            f"GROUP BY accord_id, department_id, provision_id")
+
+
+def _recount_pair(link: str) -> str:
+    """DELETE and INSERT again of the department-provision pair the link `link` (OLD, in a
+    trigger) was in, from the verified links in it now."""
+    pair = (f"accord_id = {link}.accord_id AND department_id = {link}.department_id "
+            f"AND provision_id = {link}.provision_id")
+    return f"DELETE FROM department_provisions WHERE {pair}; {_pairs_of(pair)}"
+
+
 BECOMES_VERIFIED = "NEW.review_state = 'verified' AND OLD.review_state <> 'verified'"
 #: trigger name -> (timing and table, condition or None, the statement)
 _TRIGGERS = {
@@ -125,6 +164,12 @@ _EVENT_TRIGGERS = {
                                   _copy_verified_event("NEW")),
     "verified_events_on_link": ("AFTER INSERT ON event_provisions", _FLAGGED,
                                 _flag_event("NEW")),
+    "department_provisions_on_link": ("AFTER INSERT ON verified_links", None,
+                                      _add_pair("NEW")),
+    "department_provisions_on_move": (
+        "AFTER UPDATE OF department_id ON verified_links",
+        "COALESCE(OLD.department_id, 0) <> COALESCE(NEW.department_id, 0)",
+        f"{_recount_pair('OLD')}; {_add_pair('NEW')}"),
 }
 
 
@@ -174,3 +219,6 @@ FILL = (f"INSERT INTO verified_links ({COLUMNS}) "
 #: Fills `verified_events` from the events verified so far (the migration).
 FILL_EVENTS = (f"INSERT INTO verified_events ({EVENT_COLUMNS}) SELECT {_event_row('e')} "
                f"FROM events e WHERE e.review_state = 'verified'")
+
+#: Fills `department_provisions` from the verified links (the migration, after `FILL`).
+FILL_PAIRS = _pairs_of("1 = 1")
