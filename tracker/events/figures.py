@@ -206,15 +206,15 @@ def by_municipality(accord_id: int, as_of: date, provision_ids=None,
         per_place = events_by_place(accord_id, as_of, provision_ids, known_at)
     if not per_place:
         return []
-    parent = aliased(Place)
-    rows = db.session.execute(
+    parent = aliased(Place)  # the places in the id range, kept when they have events: one
+    rows = _rows(  # statement of two parameters instead of one parameter per place
         select(Place.id, Place.code, Place.name, parent.name, Place.longitude, Place.latitude)
         .outerjoin(parent, parent.id == Place.parent_id)
-        .where(Place.id.in_(list(per_place)), Place.longitude.is_not(None),
-               Place.latitude.is_not(None)))
+        .where(Place.id.between(min(per_place), max(per_place)),
+               Place.longitude.is_not(None), Place.latitude.is_not(None)))
     found = [{"code": code, "name": name, "department": department or "",
               "longitude": float(lon), "latitude": float(lat), "events": per_place[pid]}
-             for pid, code, name, department, lon, lat in rows]
+             for pid, code, name, department, lon, lat in rows if pid in per_place]
     return sorted(found, key=lambda r: (-r["events"], r["code"]))
 
 
