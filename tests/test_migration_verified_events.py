@@ -1,6 +1,6 @@
 """Migration 0018: the events verified before it get their row in verified_events, with the
-flags of their links, and the verified links their department provisions; the triggers keep
-both from then on; the downgrade drops the tables and their triggers and leaves every other
+flags of their links, counted per day in verified_days, and the verified links their
+department provisions; the triggers keep them from then on; the downgrade drops the tables and their triggers and leaves every other
 trigger as it was (the verified links still kept). On SQLite, and on PostgreSQL when the
 suite runs there (in a database of its own, named after the suite's)."""
 from __future__ import annotations
@@ -26,6 +26,11 @@ EXPECTED = sa.text(
     "MAX(CASE WHEN l.effect = 'sets_back' THEN 1 ELSE 0 END) "
     "FROM events e LEFT JOIN event_provisions l ON l.event_id = e.id "
     "WHERE e.review_state = 'verified' GROUP BY e.id ORDER BY e.id")
+DAYS = sa.text("SELECT occurred_on, events, advances, sets_back FROM verified_days "
+               "ORDER BY occurred_on")
+EXPECTED_DAYS = sa.text(
+    "SELECT occurred_on, COUNT(*), SUM(advances), SUM(sets_back) FROM verified_events "
+    "GROUP BY occurred_on ORDER BY occurred_on")
 PAIRS = sa.text("SELECT department_id, provision_id, first_on FROM department_provisions "
                 "ORDER BY department_id, provision_id")
 EXPECTED_PAIRS = sa.text(
@@ -88,11 +93,14 @@ def test_verified_events_are_filled_kept_and_dropped(tmp_path, url):
         assert pending is not None and pending not in {row[0] for row in held}
         pairs = connection.execute(PAIRS).all()
         assert len(pairs) > 100 and pairs == connection.execute(EXPECTED_PAIRS).all()
+        days = connection.execute(DAYS).all()
+        assert len(days) > 100 and days == connection.execute(EXPECTED_DAYS).all()
         connection.execute(sa.text("UPDATE events SET review_state = 'verified', "
                                    "reviewed_at = submitted_at WHERE id = :id"), {"id": pending})
     with engine.connect() as connection:
         held = connection.execute(HELD).all()
         assert pending in {row[0] for row in held} and held == connection.execute(EXPECTED).all()
+        assert connection.execute(DAYS).all() == connection.execute(EXPECTED_DAYS).all()
         pairs = connection.execute(PAIRS).all()  # the pending event's pair moved earlier
         assert pairs == connection.execute(EXPECTED_PAIRS).all()
         assert str(min(day for _d, _p, day in pairs)) == "2016-11-20"
@@ -101,7 +109,7 @@ def test_verified_events_are_filled_kept_and_dropped(tmp_path, url):
     with engine.connect() as connection:
         assert connection.execute(triggers).scalars().all() == before
         tables = sa.inspect(connection).get_table_names()
-        assert "verified_events" not in tables and "department_provisions" not in tables
+        assert not {"verified_events", "verified_days", "department_provisions"} & set(tables)
         links = connection.execute(sa.text("SELECT count(*) FROM verified_links "
                                            "WHERE event_id = :id"), {"id": pending}).scalar()
         assert links > 0

@@ -1,10 +1,10 @@
-"""The dashboard's event figures read the verified links, the verified events and the
-department provisions (`events.verified`, kept by database triggers): after every way of
-writing events (web form, review on the web and by service, command-line import, places
-brought up to date, a link or an event inserted by hand), these tables equal what events,
-links and places say, and every figure equals a plain recount from events, links and places,
-on a hand-made set of events and on the demo's illustrative events, as known now and as known
-at moments between reviews (`known_at`: events verified by then)."""
+"""The dashboard's event figures read the verified links, the verified events, the verified
+days and the department provisions (`events.verified`, kept by database triggers): after
+every way of writing events (web form, review on the web and by service, command-line import,
+places brought up to date, a link or an event inserted by hand), these tables equal what
+events, links and places say, and every figure equals a plain recount from events, links and
+places, on a hand-made set of events and on the demo's illustrative events, as known now and
+as known at moments between reviews (`known_at`: events verified by then)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -21,7 +21,7 @@ from tracker.dashboard.routes import clear_caches
 from tracker.domain.event_figures import window_start
 from tracker.events.figures import provisions_with_events
 from tracker.events.models import (DepartmentProvision, Event, EventProvision,
-                                   VerifiedEvent, VerifiedLink)
+                                   VerifiedDay, VerifiedEvent, VerifiedLink)
 from tracker.events.services import review_event, submit_event
 from tracker.extensions import db
 from tracker.places.layouts import PDET_KIND
@@ -76,6 +76,21 @@ def held_events(accord_id: int) -> set[tuple]:
                 VerifiedEvent.accord_id == accord_id))}
 
 
+def expected_days(accord_id: int) -> dict[date, tuple]:
+    """Day -> (verified events, those advancing, those setting back), as events say."""
+    found: dict[date, tuple] = {}
+    for _event, day, _place, _moment, advances, sets_back in expected_events(accord_id):
+        events, advancing, setting_back = found.get(day, (0, 0, 0))
+        found[day] = (events + 1, advancing + advances, setting_back + sets_back)
+    return found
+
+
+def held_days(accord_id: int) -> dict[date, tuple]:
+    return {v.occurred_on: (v.events, v.advances, v.sets_back)
+            for v in db.session.scalars(select(VerifiedDay).where(
+                VerifiedDay.accord_id == accord_id))}
+
+
 def expected_pairs(accord_id: int) -> dict[tuple, date]:
     """(department id, provision id) -> the first date of a verified event at a place of
     the department bearing on the provision, as events, links and places say."""
@@ -99,6 +114,7 @@ def assert_kept(accord) -> None:
     db.session.expire_all()
     assert held_links(accord.id) == expected_links(accord.id)
     assert held_events(accord.id) == expected_events(accord.id)
+    assert held_days(accord.id) == expected_days(accord.id)
     assert held_pairs(accord.id) == expected_pairs(accord.id)
 
 

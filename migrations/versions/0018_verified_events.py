@@ -1,7 +1,9 @@
 """verified events: one row per verified event with its date, place, verification moment and
 whether a link of it advances or sets back a provision, kept by triggers, so the dashboard's
 event figures without a provision selection (events per month with their effects, per place,
-per group) read one narrow row per event instead of every link; and department provisions:
+per group) read one narrow row per event instead of every link; verified days: per accord
+and day, the verified events and how many carry each flag, kept by triggers on
+verified_events, so events per month as known now read a row per day; and department provisions:
 each (department, provision) pair of the verified links with its first date, kept by triggers
 on verified_links, so the provisions per department count pairs instead of links
 
@@ -51,6 +53,16 @@ def upgrade():
         for name, columns in INDEXES.items():
             batch_op.create_index(name, columns, unique=False)
     op.create_table(
+        "verified_days",
+        sa.Column("accord_id", sa.Integer(), nullable=False),
+        sa.Column("occurred_on", sa.Date(), nullable=False),
+        sa.Column("events", sa.Integer(), nullable=False),
+        sa.Column("advances", sa.Integer(), nullable=False),
+        sa.Column("sets_back", sa.Integer(), nullable=False),
+        _fk("accord_id", "accords", "verified_days"),
+        sa.PrimaryKeyConstraint("accord_id", "occurred_on", name=op.f("pk_verified_days")),
+    )
+    op.create_table(
         "department_provisions",
         sa.Column("accord_id", sa.Integer(), nullable=False),
         sa.Column("department_id", sa.Integer(), nullable=False),
@@ -65,8 +77,8 @@ def upgrade():
     with op.batch_alter_table("department_provisions", schema=None) as batch_op:
         for name, columns in PAIR_INDEXES.items():
             batch_op.create_index(name, columns, unique=False)
-    op.execute(verified.FILL_EVENTS)
-    op.execute(verified.FILL_PAIRS)
+    for fill in (verified.FILL_EVENTS, verified.FILL_DAYS, verified.FILL_PAIRS):
+        op.execute(fill)
     for statement in verified.event_statements(op.get_bind().dialect.name, create=True):
         op.execute(statement)
 
@@ -74,5 +86,5 @@ def upgrade():
 def downgrade():
     for statement in verified.event_statements(op.get_bind().dialect.name, create=False):
         op.execute(statement)
-    op.drop_table("department_provisions")
-    op.drop_table("verified_events")
+    for table in ("department_provisions", "verified_days", "verified_events"):
+        op.drop_table(table)

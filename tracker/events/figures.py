@@ -4,7 +4,8 @@ a selection of provisions, and optionally only as known at a moment (`known_at`,
 events verified by then, `verified.VERIFIED_AT`). Each figure is one GROUP BY over one
 covering index of a table the database keeps with every write, never joined row by row:
 without a selection, the verified events (`models.VerifiedEvent`: one row per event, with
-its effect flags); with one, the verified links (`models.VerifiedLink`: one row per link);
+its effect flags) and, for events per day as known now, the verified days
+(`models.VerifiedDay`: one row per day, those events counted); with a selection, the verified links (`models.VerifiedLink`: one row per link);
 the provisions per department, as known now, the department provisions
 (`models.DepartmentProvision`: one row per department and provision, with its first date).
 
@@ -24,7 +25,7 @@ from ..models import UTCDateTime
 from ..places.layouts import PDET_KIND
 from ..places.models import Place, PlaceGroup, PlaceGroupMember
 from . import verified
-from .models import DepartmentProvision, VerifiedEvent, VerifiedLink
+from .models import DepartmentProvision, VerifiedDay, VerifiedEvent, VerifiedLink
 
 #: Link effects counted in the events-per-month figure (an event counts once per effect).
 MONTHLY_EFFECTS = verified.FLAGGED_EFFECTS
@@ -71,12 +72,7 @@ def by_day(accord_id: int, as_of: date, provision_ids=None,
     None: all), only events linked to one of them, and only those links' effects."""
     found: dict[str, dict[date, int]] = {key: {} for key in ("events", *MONTHLY_EFFECTS)}
     if provision_ids is None:
-        event = VerifiedEvent
-        flags = [func.sum(getattr(event, effect)) for effect in MONTHLY_EFFECTS]
-        for day, count, *flagged in _rows(
-                select(event.occurred_on, func.count(), *flags)
-                .where(*_event_conditions(accord_id, as_of, known_at))
-                .group_by(event.occurred_on)):
+        for day, count, *flagged in _rows(_days(accord_id, as_of, known_at)):
             found["events"][day] = count
             for effect, times in zip(MONTHLY_EFFECTS, flagged):
                 if times:
@@ -93,6 +89,22 @@ def by_day(accord_id: int, as_of: date, provision_ids=None,
             .group_by(link.effect, link.occurred_on)):
         found[effect][day] = count
     return found
+
+
+def _days(accord_id: int, as_of: date, known_at: datetime | None):
+    """SELECT of (day, events, advances, sets_back) of the accord's verified events dated up
+    to `as_of`: as known now, the verified days as they are; as known at a moment, the
+    verified events by then, counted per day."""
+    if known_at is None:
+        day = VerifiedDay
+        return (select(day.occurred_on, day.events,
+                       *(getattr(day, effect) for effect in MONTHLY_EFFECTS))
+                .where(day.accord_id == accord_id, day.occurred_on <= as_of))
+    event = VerifiedEvent
+    return (select(event.occurred_on, func.count(),
+                   *(func.sum(getattr(event, effect)) for effect in MONTHLY_EFFECTS))
+            .where(*_event_conditions(accord_id, as_of, known_at))
+            .group_by(event.occurred_on))
 
 
 def events_by_place(accord_id: int, as_of: date, provision_ids=None,

@@ -21,8 +21,8 @@ from ..models import REVIEW_STATES, Accord, Provision, User, UTCDateTime, one_of
 from ..places.models import Place
 
 __all__ = ["EFFECTS", "SOURCE_KINDS", "Attachment", "Event", "EventProvision", "EventSource",
-           "DepartmentProvision", "Source", "StatusRecordEvent", "VerifiedEvent",
-           "VerifiedLink"]
+           "DepartmentProvision", "Source", "StatusRecordEvent", "VerifiedDay",
+           "VerifiedEvent", "VerifiedLink"]
 
 #: Where an event or a source came from.
 ORIGINS = ("web", "import", "seed", "api", "restore")
@@ -257,6 +257,24 @@ class VerifiedEvent(db.Model):
     occurred_on: Mapped[date] = mapped_column(Date)
     place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"))
     verified_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    advances: Mapped[int] = mapped_column(Integer)
+    sets_back: Mapped[int] = mapped_column(Integer)
+
+
+class VerifiedDay(db.Model):
+    """An accord's day with verified events: how many are dated that day (`events`), and
+    how many of them have a link that advances (`advances`) or sets back (`sets_back`) a
+    provision: the `VerifiedEvent` rows of that day counted, so events per month as known now
+    read one row per day. Derived data kept by database triggers on `verified_events`
+    (`events.verified`, migration 0018_verified_events) and never written by the
+    application; left out of dumps (`info["derived"]`)."""
+
+    __tablename__ = "verified_days"
+    __table_args__ = ({"info": {"derived": True}},)
+
+    accord_id: Mapped[int] = mapped_column(ForeignKey("accords.id"), primary_key=True)
+    occurred_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    events: Mapped[int] = mapped_column(Integer)
     advances: Mapped[int] = mapped_column(Integer)
     sets_back: Mapped[int] = mapped_column(Integer)
 

@@ -26,6 +26,11 @@ of the events-per-month figure), kept by triggers of its own (`event_statements`
 An event's date, place and accord never change (`events.triggers`), nor do links, so no
 other write can leave a row behind.
 
+Verified days (`models.VerifiedDay`, the same migration): per accord and day, how many
+verified events are dated that day and how many of them carry each flag, kept by triggers on
+`verified_events` itself (a row added counts in its day; a flag raised adds one to its day),
+so events per month as known now read one row per day instead of one per event.
+
 Department provisions (`models.DepartmentProvision`, the same migration): each (department,
 provision) pair of the verified links, with the first date a verified event at a place of
 the department bears on the provision, kept by triggers on `verified_links` itself
@@ -113,6 +118,25 @@ def _flag_event(link: str) -> str:
     return f"UPDATE verified_events SET {flags} WHERE event_id = {link}.event_id"
 
 
+def _count_day(event: str) -> str:
+    """INSERT of the day of the verified event `event` (NEW, in a trigger) counting it and
+    its flags, or UPDATE of the day's counts when the day has a row."""
+    flags = ", ".join(f"{e} = verified_days.{e} + excluded.{e}" for e in FLAGGED_EFFECTS)
+    return (f"INSERT INTO verified_days (accord_id, occurred_on, events, "
+            f"{', '.join(FLAGGED_EFFECTS)}) VALUES ({event}.accord_id, {event}.occurred_on, 1, "
+            + ", ".join(f"{event}.{e}" for e in FLAGGED_EFFECTS)
+            + f") ON CONFLICT (accord_id, occurred_on) DO UPDATE SET "
+            f"events = verified_days.events + 1, {flags}")
+
+
+def _count_flags(old: str, new: str) -> str:
+    """UPDATE of the day's flag counts by the change of the verified event's flags from
+    `old` to `new` (OLD and NEW, in a trigger)."""
+    flags = ", ".join(f"{e} = {e} + {new}.{e} - {old}.{e}" for e in FLAGGED_EFFECTS)
+    return (f"UPDATE verified_days SET {flags} WHERE accord_id = {new}.accord_id "
+            f"AND occurred_on = {new}.occurred_on")
+
+
 PAIR_COLUMNS = "accord_id, department_id, provision_id, first_on"
 
 
@@ -164,6 +188,9 @@ _EVENT_TRIGGERS = {
                                   _copy_verified_event("NEW")),
     "verified_events_on_link": ("AFTER INSERT ON event_provisions", _FLAGGED,
                                 _flag_event("NEW")),
+    "verified_days_on_event": ("AFTER INSERT ON verified_events", None, _count_day("NEW")),
+    "verified_days_on_flag": ("AFTER UPDATE OF advances, sets_back ON verified_events", None,
+                              _count_flags("OLD", "NEW")),
     "department_provisions_on_link": ("AFTER INSERT ON verified_links", None,
                                       _add_pair("NEW")),
     "department_provisions_on_move": (
@@ -222,3 +249,9 @@ FILL_EVENTS = (f"INSERT INTO verified_events ({EVENT_COLUMNS}) SELECT {_event_ro
 
 #: Fills `department_provisions` from the verified links (the migration, after `FILL`).
 FILL_PAIRS = _pairs_of("1 = 1")
+
+#: Fills `verified_days` from the verified events (the migration, after `FILL_EVENTS`).
+FILL_DAYS = (f"INSERT INTO verified_days (accord_id, occurred_on, events, "
+             f"{', '.join(FLAGGED_EFFECTS)}) SELECT accord_id, occurred_on, COUNT(*), "
+             + ", ".join(f"SUM({e})" for e in FLAGGED_EFFECTS)
+             + " FROM verified_events GROUP BY accord_id, occurred_on")
