@@ -1,9 +1,10 @@
-"""The dashboard's event figures read the verified links (`events.verified`, kept by database
-triggers): after every way of writing events (web form, review on the web and by service,
-command-line import, places brought up to date), the table equals what events, links and
-places say, and every figure equals a plain recount from events, links and places, on a
-hand-made set of events and on the demo's illustrative events, as known now and as known
-at moments between reviews (`known_at`: events verified by then)."""
+"""The dashboard's event figures read the verified links, the verified events, the verified
+days and the department provisions (`events.verified`, kept by database triggers): after
+every way of writing events (web form, review on the web and by service, command-line import,
+places brought up to date, a link or an event inserted by hand), these tables equal what
+events, links and places say, and every figure equals a plain recount from events, links and
+places, on a hand-made set of events and on the demo's illustrative events, as known now and
+as known at moments between reviews (`known_at`: events verified by then)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -19,7 +20,8 @@ from tracker.dashboard.board import Board, DashboardFigures, Selection
 from tracker.dashboard.routes import clear_caches
 from tracker.domain.event_figures import window_start
 from tracker.events.figures import provisions_with_events
-from tracker.events.models import Event, EventProvision, VerifiedLink
+from tracker.events.models import (DepartmentProvision, Event, EventProvision,
+                                   VerifiedDay, VerifiedEvent, VerifiedLink)
 from tracker.events.services import review_event, submit_event
 from tracker.extensions import db
 from tracker.places.layouts import PDET_KIND
@@ -59,10 +61,61 @@ def held_links(accord_id: int) -> set[tuple]:
                 VerifiedLink.accord_id == accord_id))}
 
 
+def expected_events(accord_id: int) -> set[tuple]:
+    """The verified events as events and their links say they should be."""
+    return {(e.id, e.occurred_on, e.place_id, _moment(e),
+             int(any(link.effect == "advances" for link in e.provision_links)),
+             int(any(link.effect == "sets_back" for link in e.provision_links)))
+            for e in db.session.scalars(select(Event).where(Event.accord_id == accord_id,
+                                                            Event.review_state == "verified"))}
+
+
+def held_events(accord_id: int) -> set[tuple]:
+    return {(v.event_id, v.occurred_on, v.place_id, v.verified_at, v.advances, v.sets_back)
+            for v in db.session.scalars(select(VerifiedEvent).where(
+                VerifiedEvent.accord_id == accord_id))}
+
+
+def expected_days(accord_id: int) -> dict[date, tuple]:
+    """Day -> (verified events, those advancing, those setting back), as events say."""
+    found: dict[date, tuple] = {}
+    for _event, day, _place, _moment, advances, sets_back in expected_events(accord_id):
+        events, advancing, setting_back = found.get(day, (0, 0, 0))
+        found[day] = (events + 1, advancing + advances, setting_back + sets_back)
+    return found
+
+
+def held_days(accord_id: int) -> dict[date, tuple]:
+    return {v.occurred_on: (v.events, v.advances, v.sets_back)
+            for v in db.session.scalars(select(VerifiedDay).where(
+                VerifiedDay.accord_id == accord_id))}
+
+
+def expected_pairs(accord_id: int) -> dict[tuple, date]:
+    """(department id, provision id) -> the first date of a verified event at a place of
+    the department bearing on the provision, as events, links and places say."""
+    found: dict[tuple, date] = {}
+    for _event, provision, day, _effect, _place, department, _moment in \
+            expected_links(accord_id):
+        if department is not None:
+            key = (department, provision)
+            found[key] = min(day, found.get(key, day))
+    return found
+
+
+def held_pairs(accord_id: int) -> dict[tuple, date]:
+    return {(v.department_id, v.provision_id): v.first_on
+            for v in db.session.scalars(select(DepartmentProvision).where(
+                DepartmentProvision.accord_id == accord_id))}
+
+
 def assert_kept(accord) -> None:
     db.session.flush()
     db.session.expire_all()
     assert held_links(accord.id) == expected_links(accord.id)
+    assert held_events(accord.id) == expected_events(accord.id)
+    assert held_days(accord.id) == expected_days(accord.id)
+    assert held_pairs(accord.id) == expected_pairs(accord.id)
 
 
 def recount(accord, as_of: date, provision_ids=None, known_at=None) -> dict:
@@ -289,6 +342,49 @@ def test_a_link_inserted_by_hand_is_copied_by_the_database(demo, placed):  # noq
                                   effect="advances"))
     assert_kept(demo)
     assert (e2.id, demo.provisions[9].id) in {v[:2] for v in held_links(demo.id)}
+
+
+
+def test_events_and_links_inserted_by_hand_keep_the_verified_events(demo, placed):  # noqa: F811
+    """An event inserted as verified (as a restore inserts it) gets its row at once, with
+    no flag; each link inserted after it raises the flag of its effect, and only that one;
+    a pending event has no row until it is verified, then with the flags of its links."""
+    from datetime import timezone
+
+    def inserted(title: str, state: str) -> Event:
+        event = Event(accord_id=demo.id, occurred_on=date(2019, 3, 3), title=title,
+                      place_id=placed["E1"].place_id, origin="restore", review_state=state,
+                      submitted_at=datetime(2019, 3, 4, 12, tzinfo=timezone.utc))
+        db.session.add(event)
+        db.session.flush()
+        return event
+
+    def link(event: Event, n: int, effect: str) -> None:
+        db.session.add(EventProvision(event_id=event.id, provision_id=demo.provisions[n].id,
+                                      accord_id=demo.id, occurred_on=event.occurred_on,
+                                      effect=effect))
+        assert_kept(demo)
+
+    def flags(event: Event) -> tuple:
+        return db.session.execute(select(VerifiedEvent.advances, VerifiedEvent.sets_back)
+                                  .where(VerifiedEvent.event_id == event.id)).one_or_none()
+
+    restored = inserted("restored", "verified")
+    assert_kept(demo)
+    assert flags(restored) == (0, 0)
+    link(restored, 1, "context")
+    assert flags(restored) == (0, 0)
+    link(restored, 2, "sets_back")
+    assert flags(restored) == (0, 1)
+    link(restored, 3, "advances")
+    link(restored, 4, "sets_back")
+    assert flags(restored) == (1, 1)
+    pending = inserted("pending", "pending")
+    link(pending, 1, "advances")
+    assert flags(pending) is None
+    review_event(pending, "verified", "")
+    assert_kept(demo)
+    assert flags(pending) == (1, 0)
 
 
 # --- the demo's illustrative events -----------------------------------------------------------

@@ -238,10 +238,9 @@ class Board:
     def events_monthly(self) -> list[dict]:
         """Events per month since the signing (`domain.event_figures.monthly`), months as
         ISO dates."""
-        effects = self._events_of(event_queries.effects_by_day)
-        rows = event_figures.monthly(self.sel.as_of, self._events_of(event_queries.events_by_day),
-                                     effects["advances"], effects["sets_back"],
-                                     start=self.accord.signed_on)
+        days = self._events_of(event_queries.by_day)
+        rows = event_figures.monthly(self.sel.as_of, days["events"], days["advances"],
+                                     days["sets_back"], start=self.accord.signed_on)
         return [{**r, "month": r["month"].isoformat()} for r in rows]
 
     @cached_property

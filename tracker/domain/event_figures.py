@@ -64,19 +64,20 @@ def monthly(as_of: date, events: Mapping[date, int], advances: Mapping[date, int
     every month from the earliest of `start` and the first dated count to `as_of`'s month,
     months without events included (zeros). Counts are per day (date -> count); days after
     `as_of` are ignored."""
-    days = [d for d in (*events, *advances, *setbacks) if d <= as_of]
-    if start is not None:
-        days.append(start)
-    if not days:
-        return []
-    totals: dict[date, list[int]] = {}
+    totals: dict[tuple[int, int], list[int]] = {}  # (year, month): attributes, not replace()
     for column, counts in enumerate((events, advances, setbacks)):
         for day, count in counts.items():
             if day <= as_of:
-                totals.setdefault(_month(day), [0, 0, 0])[column] += count
-    rows, month, last = [], _month(min(days)), _month(as_of)
+                key = (day.year, day.month)
+                if key not in totals:
+                    totals[key] = [0, 0, 0]
+                totals[key][column] += count
+    firsts = [date(*key, 1) for key in totals] + ([start] if start is not None else [])
+    if not firsts:
+        return []
+    rows, month, last = [], _month(min(firsts)), _month(as_of)
     while month <= last:
-        found = totals.get(month, [0, 0, 0])
+        found = totals.get((month.year, month.month), [0, 0, 0])
         rows.append({"month": month, "events": found[0], "advances": found[1],
                      "setbacks": found[2]})
         month = date(month.year + month.month // 12, month.month % 12 + 1, 1)

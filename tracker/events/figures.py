@@ -2,8 +2,12 @@
 them): verified events of one accord dated up to a date, optionally only those bearing on
 a selection of provisions, and optionally only as known at a moment (`known_at`, aware UTC:
 events verified by then, `verified.VERIFIED_AT`). Each figure is one GROUP BY over one
-covering index: events are counted on `ix_events_accord_state`, links on the verified links
-(`models.VerifiedLink`, kept by the database with every write), never joined row by row.
+covering index of a table the database keeps with every write, never joined row by row:
+without a selection, the verified events (`models.VerifiedEvent`: one row per event, with
+its effect flags) and, for events per day as known now, the verified days
+(`models.VerifiedDay`: one row per day, those events counted); with a selection, the verified links (`models.VerifiedLink`: one row per link);
+the provisions per department, as known now, the department provisions
+(`models.DepartmentProvision`: one row per department and provision, with its first date).
 
 Places: an event's department is `verified.department_of` its place; an event's PDET
 subregion is the group of kind `places.layouts.PDET_KIND` its place belongs to.
@@ -21,10 +25,10 @@ from ..models import UTCDateTime
 from ..places.layouts import PDET_KIND
 from ..places.models import Place, PlaceGroup, PlaceGroupMember
 from . import verified
-from .models import Event, VerifiedLink
+from .models import DepartmentProvision, VerifiedDay, VerifiedEvent, VerifiedLink
 
-#: Link effects counted in the events-per-month figure.
-MONTHLY_EFFECTS = ("advances", "sets_back")
+#: Link effects counted in the events-per-month figure (an event counts once per effect).
+MONTHLY_EFFECTS = verified.FLAGGED_EFFECTS
 
 
 def _rows(query):
@@ -40,10 +44,10 @@ def _moment(known_at: datetime | None):
 
 
 def _event_conditions(accord_id: int, as_of: date, known_at: datetime | None) -> list:
-    found = [Event.accord_id == accord_id, Event.review_state == "verified",
-             Event.occurred_on <= as_of]
+    event = VerifiedEvent
+    found = [event.accord_id == accord_id, event.occurred_on <= as_of]
     if known_at is not None:
-        found.append(verified.verified_at() <= _moment(known_at))
+        found.append(event.verified_at <= _moment(known_at))
     return found
 
 
@@ -60,47 +64,57 @@ def _link_conditions(accord_id: int, as_of: date, provision_ids, known_at: datet
     return found
 
 
-def events_by_day(accord_id: int, as_of: date, provision_ids=None,
-                  known_at: datetime | None = None) -> dict[date, int]:
-    """Date -> verified events dated that day, up to `as_of` (verified by `known_at` when
-    given); with `provision_ids` (a collection of ids, None: all), only events linked to
-    one of them."""
+def by_day(accord_id: int, as_of: date, provision_ids=None,
+           known_at: datetime | None = None) -> dict[str, dict[date, int]]:
+    """{"events", "advances", "sets_back"} -> date -> verified events dated that day, up to
+    `as_of` (verified by `known_at` when given): all of them, and those with at least one
+    link that advances (sets back) a provision. With `provision_ids` (a collection of ids,
+    None: all), only events linked to one of them, and only those links' effects."""
+    found: dict[str, dict[date, int]] = {key: {} for key in ("events", *MONTHLY_EFFECTS)}
     if provision_ids is None:
-        query = (select(Event.occurred_on, func.count())
-                 .where(*_event_conditions(accord_id, as_of, known_at))
-                 .group_by(Event.occurred_on))
-    else:
-        link = VerifiedLink
-        query = (select(link.occurred_on, func.count(func.distinct(link.event_id)))
-                 .where(*_link_conditions(accord_id, as_of, provision_ids, known_at))
-                 .group_by(link.occurred_on))
-    return {day: count for day, count in _rows(query)}
-
-
-def effects_by_day(accord_id: int, as_of: date, provision_ids=None,
-                   known_at: datetime | None = None) -> dict[str, dict[date, int]]:
-    """Effect ("advances", "sets_back") -> date -> verified events dated that day with at
-    least one link of that effect (to one of `provision_ids`, None: any provision)."""
+        for day, count, *flagged in _rows(_days(accord_id, as_of, known_at)):
+            found["events"][day] = count
+            for effect, times in zip(MONTHLY_EFFECTS, flagged):
+                if times:
+                    found[effect][day] = times
+        return found
     link = VerifiedLink
-    rows = _rows(
-        select(link.effect, link.occurred_on, func.count(func.distinct(link.event_id)))
-        .where(*_link_conditions(accord_id, as_of, provision_ids, known_at),
-               link.effect.in_(MONTHLY_EFFECTS))
-        .group_by(link.effect, link.occurred_on))
-    found: dict[str, dict[date, int]] = {effect: {} for effect in MONTHLY_EFFECTS}
-    for effect, day, count in rows:
+    conditions = _link_conditions(accord_id, as_of, provision_ids, known_at)
+    found["events"] = dict(_rows(
+        select(link.occurred_on, func.count(func.distinct(link.event_id)))
+        .where(*conditions).group_by(link.occurred_on)).all())
+    for effect, day, count in _rows(
+            select(link.effect, link.occurred_on, func.count(func.distinct(link.event_id)))
+            .where(*conditions, link.effect.in_(MONTHLY_EFFECTS))
+            .group_by(link.effect, link.occurred_on)):
         found[effect][day] = count
     return found
+
+
+def _days(accord_id: int, as_of: date, known_at: datetime | None):
+    """SELECT of (day, events, advances, sets_back) of the accord's verified events dated up
+    to `as_of`: as known now, the verified days as they are; as known at a moment, the
+    verified events by then, counted per day."""
+    if known_at is None:
+        day = VerifiedDay
+        return (select(day.occurred_on, day.events,
+                       *(getattr(day, effect) for effect in MONTHLY_EFFECTS))
+                .where(day.accord_id == accord_id, day.occurred_on <= as_of))
+    event = VerifiedEvent
+    return (select(event.occurred_on, func.count(),
+                   *(func.sum(getattr(event, effect)) for effect in MONTHLY_EFFECTS))
+            .where(*_event_conditions(accord_id, as_of, known_at))
+            .group_by(event.occurred_on))
 
 
 def events_by_place(accord_id: int, as_of: date, provision_ids=None,
                     known_at: datetime | None = None) -> dict[int, int]:
     """Place id -> verified events there dated up to `as_of` (events without a place left
     out); with `provision_ids`, only events linked to one of them."""
-    if provision_ids is None:  # no "place_id IS NOT NULL" in SQL: it would lead the
-        query = (select(Event.place_id, func.count())  # planner to the place index
+    if provision_ids is None:
+        query = (select(VerifiedEvent.place_id, func.count())
                  .where(*_event_conditions(accord_id, as_of, known_at))
-                 .group_by(Event.place_id))
+                 .group_by(VerifiedEvent.place_id))
     else:
         link = VerifiedLink
         query = (select(link.place_id, func.count(func.distinct(link.event_id)))
@@ -127,13 +141,30 @@ def by_department(accord_id: int, as_of: date, provision_ids=None,
     if per_place is None:
         per_place = events_by_place(accord_id, as_of, provision_ids, known_at)
     events = event_figures.by_department(per_place, departments())
-    link = VerifiedLink
-    provisions = dict(db.session.execute(
-        select(link.department_id, func.count(func.distinct(link.provision_id)))
-        .where(*_link_conditions(accord_id, as_of, provision_ids, known_at),
-               link.department_id.is_not(None))
-        .group_by(link.department_id)).all())
-    return _named(Place, events, provisions)
+    return _named(Place, events, _department_provisions(accord_id, as_of, provision_ids,
+                                                        known_at))
+
+
+def _department_provisions(accord_id: int, as_of: date, provision_ids,
+                           known_at: datetime | None) -> dict[int, int]:
+    """Department id -> distinct provisions (of `provision_ids` when given) linked to a
+    verified event at its places dated up to `as_of`: as known now, from the department
+    provisions (a pair counts from its first date on); as known at a moment, from the
+    verified links by then."""
+    if known_at is None:
+        pair = DepartmentProvision
+        conditions = [pair.accord_id == accord_id, pair.first_on <= as_of]
+        if provision_ids is not None:
+            conditions.append(pair.provision_id.in_(list(provision_ids)))
+        query = (select(pair.department_id, func.count()).where(*conditions)
+                 .group_by(pair.department_id))
+    else:
+        link = VerifiedLink
+        query = (select(link.department_id, func.count(func.distinct(link.provision_id)))
+                 .where(*_link_conditions(accord_id, as_of, provision_ids, known_at),
+                        link.department_id.is_not(None))
+                 .group_by(link.department_id))
+    return dict(_rows(query).all())
 
 
 def by_group(accord_id: int, as_of: date, provision_ids=None, kind: str = PDET_KIND,
@@ -145,8 +176,8 @@ def by_group(accord_id: int, as_of: date, provision_ids=None, kind: str = PDET_K
     groups = select(PlaceGroup.id).where(PlaceGroup.kind == kind)
     if provision_ids is None:
         events = dict(db.session.execute(
-            select(member.group_id, func.count()).select_from(Event)
-            .join(member, member.place_id == Event.place_id)
+            select(member.group_id, func.count()).select_from(VerifiedEvent)
+            .join(member, member.place_id == VerifiedEvent.place_id)
             .where(*_event_conditions(accord_id, as_of, known_at),
                    member.group_id.in_(groups))
             .group_by(member.group_id)).all())
@@ -187,15 +218,15 @@ def by_municipality(accord_id: int, as_of: date, provision_ids=None,
         per_place = events_by_place(accord_id, as_of, provision_ids, known_at)
     if not per_place:
         return []
-    parent = aliased(Place)
-    rows = db.session.execute(
+    parent = aliased(Place)  # the places in the id range, kept when they have events: one
+    rows = _rows(  # statement of two parameters instead of one parameter per place
         select(Place.id, Place.code, Place.name, parent.name, Place.longitude, Place.latitude)
         .outerjoin(parent, parent.id == Place.parent_id)
-        .where(Place.id.in_(list(per_place)), Place.longitude.is_not(None),
-               Place.latitude.is_not(None)))
+        .where(Place.id.between(min(per_place), max(per_place)),
+               Place.longitude.is_not(None), Place.latitude.is_not(None)))
     found = [{"code": code, "name": name, "department": department or "",
               "longitude": float(lon), "latitude": float(lat), "events": per_place[pid]}
-             for pid, code, name, department, lon, lat in rows]
+             for pid, code, name, department, lon, lat in rows if pid in per_place]
     return sorted(found, key=lambda r: (-r["events"], r["code"]))
 
 

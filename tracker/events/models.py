@@ -21,7 +21,8 @@ from ..models import REVIEW_STATES, Accord, Provision, User, UTCDateTime, one_of
 from ..places.models import Place
 
 __all__ = ["EFFECTS", "SOURCE_KINDS", "Attachment", "Event", "EventProvision", "EventSource",
-           "Source", "StatusRecordEvent", "VerifiedLink"]
+           "DepartmentProvision", "Source", "StatusRecordEvent", "VerifiedDay",
+           "VerifiedEvent", "VerifiedLink"]
 
 #: Where an event or a source came from.
 ORIGINS = ("web", "import", "seed", "api", "restore")
@@ -231,3 +232,70 @@ class VerifiedLink(db.Model):
     place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"))
     verified_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class VerifiedEvent(db.Model):
+    """A verified event, as the dashboard's unselected event figures count it: its accord,
+    date, place, the moment it was verified (`verified.VERIFIED_AT`), and whether at least
+    one of its links advances (`advances`, 1 or 0) or sets back (`sets_back`) a provision.
+    One narrow row per event, so events per day with their effects (one GROUP BY) and per
+    place need no link at all. Derived data kept by database triggers (`events.verified`,
+    migration 0019_verified_events) and never written by the application; left out of dumps
+    (`info["derived"]`): a restore fills it again through the same triggers."""
+
+    __tablename__ = "verified_events"
+    __table_args__ = (
+        Index("ix_verified_events_days", "accord_id", "occurred_on", "verified_at",
+              "advances", "sets_back"),
+        Index("ix_verified_events_places", "accord_id", "place_id", "occurred_on",
+              "verified_at"),
+        {"info": {"derived": True}},
+    )
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), primary_key=True,
+                                          autoincrement=False)
+    accord_id: Mapped[int] = mapped_column(ForeignKey("accords.id"))
+    occurred_on: Mapped[date] = mapped_column(Date)
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id"))
+    verified_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    advances: Mapped[int] = mapped_column(Integer)
+    sets_back: Mapped[int] = mapped_column(Integer)
+
+
+class VerifiedDay(db.Model):
+    """An accord's day with verified events: how many are dated that day (`events`), and
+    how many of them have a link that advances (`advances`) or sets back (`sets_back`) a
+    provision: the `VerifiedEvent` rows of that day counted, so events per month as known now
+    read one row per day. Derived data kept by database triggers on `verified_events`
+    (`events.verified`, migration 0019_verified_events) and never written by the
+    application; left out of dumps (`info["derived"]`)."""
+
+    __tablename__ = "verified_days"
+    __table_args__ = ({"info": {"derived": True}},)
+
+    accord_id: Mapped[int] = mapped_column(ForeignKey("accords.id"), primary_key=True)
+    occurred_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    events: Mapped[int] = mapped_column(Integer)
+    advances: Mapped[int] = mapped_column(Integer)
+    sets_back: Mapped[int] = mapped_column(Integer)
+
+
+class DepartmentProvision(db.Model):
+    """A department and a provision that a verified event at one of the department's places
+    bears on (`VerifiedLink` rows with that department and provision), with the date of the
+    first such event (`first_on`): the provisions per department, as of any date, as known
+    now, count these few pairs instead of every link. Derived data kept by database triggers
+    on `verified_links` (`events.verified`, migration 0019_verified_events) and never written
+    by the application; left out of dumps (`info["derived"]`)."""
+
+    __tablename__ = "department_provisions"
+    __table_args__ = (
+        Index("ix_department_provisions_first", "accord_id", "department_id", "first_on",
+              "provision_id"),
+        {"info": {"derived": True}},
+    )
+
+    accord_id: Mapped[int] = mapped_column(ForeignKey("accords.id"), primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("places.id"), primary_key=True)
+    provision_id: Mapped[int] = mapped_column(ForeignKey("provisions.id"), primary_key=True)
+    first_on: Mapped[date] = mapped_column(Date)

@@ -17,12 +17,29 @@ The two rules the figures share with these triggers are written once, here:
   verified on entry without one (`VERIFIED_AT`, as `queries.known_clause` for records);
 - the **department** of a place is the place itself when it is of kind "department", else
   its parent when that is one, else none (`department_of`).
+
+Verified events (`models.VerifiedEvent`, migration 0019_verified_events): one row per
+verified event, with whether one of its links advances or sets back a provision (the flags
+of the events-per-month figure), kept by triggers of its own (`event_statements`):
+- an event entered as verified, or becoming verified, is copied with its links' flags;
+- a link that advances or sets back, added to a verified event, raises its flag.
+An event's date, place and accord never change (`events.triggers`), nor do links, so no
+other write can leave a row behind.
+
+Verified days (`models.VerifiedDay`, the same migration): per accord and day, how many
+verified events are dated that day and how many of them carry each flag, kept by triggers on
+`verified_events` itself (a row added counts in its day; a flag raised adds one to its day),
+so events per month as known now read one row per day instead of one per event.
+
+Department provisions (`models.DepartmentProvision`, the same migration): each (department,
+provision) pair of the verified links, with the first date a verified event at a place of
+the department bears on the provision, kept by triggers on `verified_links` itself
+(`event_statements`), so every write that moves a verified link moves its pair:
+- a verified link with a department adds its pair, or moves the pair's first date earlier;
+- a verified link moved to another department (a place brought up to date) recounts its old
+  pair from the links left there (none: no pair), and adds or moves its new one.
 """
 from __future__ import annotations
-
-from sqlalchemy import literal_column
-
-from ..models import UTCDateTime
 
 DEPARTMENT = "department"
 #: SQL of the moment an event (table or alias `{e}`) entered the official figures.
@@ -38,11 +55,6 @@ def department_of(place: str) -> str:
             f"WHEN dq.kind = '{DEPARTMENT}' THEN dq.id END "
             f"FROM places dp LEFT JOIN places dq ON dq.id = dp.parent_id "
             f"WHERE dp.id = {place})")
-
-
-def verified_at(table: str = "events"):
-    """`VERIFIED_AT` of `table` as a column expression comparable with aware UTC moments."""
-    return literal_column(VERIFIED_AT.format(e=table), UTCDateTime())
 
 
 def _insert_links(link: str, event: str, source: str, where: str) -> str:
@@ -74,6 +86,88 @@ def _move_places(place: str) -> str:
             f"OR parent_id = {place}.id)")
 
 
+#: The link effects an event is flagged by in `verified_events` (its column of the same name).
+FLAGGED_EFFECTS = ("advances", "sets_back")
+EVENT_COLUMNS = "event_id, accord_id, occurred_on, place_id, verified_at, advances, sets_back"
+
+
+def _has_link(event: str, effect: str) -> str:
+    """SQL: 1 when the event `event` has a link of `effect`, else 0."""
+    return (f"CASE WHEN EXISTS (SELECT 1 FROM event_provisions f WHERE f.event_id = "
+            f"{event}.id AND f.effect = '{effect}') THEN 1 ELSE 0 END")
+
+
+def _event_row(event: str) -> str:
+    """SQL of the values of the verified_events row of the event `event` (a row or alias):
+    its facts and its links' flags, in `EVENT_COLUMNS` order."""
+    flags = ", ".join(_has_link(event, effect) for effect in FLAGGED_EFFECTS)
+    return (f"{event}.id, {event}.accord_id, {event}.occurred_on, {event}.place_id, "
+            f"{VERIFIED_AT.format(e=event)}, {flags}")
+
+
+def _copy_verified_event(event: str) -> str:
+    """INSERT of the event `event` (NEW, in a trigger), verified, with its links' flags."""
+    return f"INSERT INTO verified_events ({EVENT_COLUMNS}) VALUES ({_event_row(event)})"
+
+
+def _flag_event(link: str) -> str:
+    """UPDATE raising the flag of the link `link`'s effect (NEW, in a trigger) on its event's
+    row, when the event is verified (no row otherwise)."""
+    flags = ", ".join(f"{effect} = CASE WHEN {link}.effect = '{effect}' THEN 1 ELSE {effect} END"
+                      for effect in FLAGGED_EFFECTS)
+    return f"UPDATE verified_events SET {flags} WHERE event_id = {link}.event_id"
+
+
+def _count_day(event: str) -> str:
+    """INSERT of the day of the verified event `event` (NEW, in a trigger) counting it and
+    its flags, or UPDATE of the day's counts when the day has a row."""
+    flags = ", ".join(f"{e} = verified_days.{e} + excluded.{e}" for e in FLAGGED_EFFECTS)
+    return (f"INSERT INTO verified_days (accord_id, occurred_on, events, "
+            f"{', '.join(FLAGGED_EFFECTS)}) VALUES ({event}.accord_id, {event}.occurred_on, 1, "
+            + ", ".join(f"{event}.{e}" for e in FLAGGED_EFFECTS)
+            + f") ON CONFLICT (accord_id, occurred_on) DO UPDATE SET "
+            f"events = verified_days.events + 1, {flags}")
+
+
+def _count_flags(old: str, new: str) -> str:
+    """UPDATE of the day's flag counts by the change of the verified event's flags from
+    `old` to `new` (OLD and NEW, in a trigger)."""
+    flags = ", ".join(f"{e} = {e} + {new}.{e} - {old}.{e}" for e in FLAGGED_EFFECTS)
+    return (f"UPDATE verified_days SET {flags} WHERE accord_id = {new}.accord_id "
+            f"AND occurred_on = {new}.occurred_on")
+
+
+PAIR_COLUMNS = "accord_id, department_id, provision_id, first_on"
+
+
+def _add_pair(link: str) -> str:
+    """INSERT of the department-provision pair of the verified link `link` (NEW, in a
+    trigger) when it has a department, or UPDATE of its first date when it is earlier."""
+    return (f"INSERT INTO department_provisions ({PAIR_COLUMNS}) "
+            f"SELECT {link}.accord_id, {link}.department_id, {link}.provision_id, "
+            f"{link}.occurred_on WHERE {link}.department_id IS NOT NULL "
+            f"ON CONFLICT (accord_id, department_id, provision_id) DO UPDATE SET first_on = "
+            f"CASE WHEN excluded.first_on < department_provisions.first_on "
+            f"THEN excluded.first_on ELSE department_provisions.first_on END")
+
+
+def _pairs_of(where: str) -> str:
+    """INSERT of the department-provision pairs of the verified links matching `where` (a
+    condition on verified_links), each with its first date."""
+    return (f"INSERT INTO department_provisions ({PAIR_COLUMNS}) "
+            f"SELECT accord_id, department_id, provision_id, MIN(occurred_on) "
+            f"FROM verified_links WHERE department_id IS NOT NULL AND {where} "
+            f"GROUP BY accord_id, department_id, provision_id")
+
+
+def _recount_pair(link: str) -> str:
+    """DELETE and INSERT again of the department-provision pair the link `link` (OLD, in a
+    trigger) was in, from the verified links in it now."""
+    pair = (f"accord_id = {link}.accord_id AND department_id = {link}.department_id "
+            f"AND provision_id = {link}.provision_id")
+    return f"DELETE FROM department_provisions WHERE {pair}; {_pairs_of(pair)}"
+
+
 BECOMES_VERIFIED = "NEW.review_state = 'verified' AND OLD.review_state <> 'verified'"
 #: trigger name -> (timing and table, condition or None, the statement)
 _TRIGGERS = {
@@ -85,13 +179,45 @@ _TRIGGERS = {
 }
 
 
+_FLAGGED = "NEW.effect IN (" + ", ".join(f"'{e}'" for e in FLAGGED_EFFECTS) + ")"
+#: the same for verified_events (migration 0018)
+_EVENT_TRIGGERS = {
+    "verified_events_on_entry": ("AFTER INSERT ON events", "NEW.review_state = 'verified'",
+                                 _copy_verified_event("NEW")),
+    "verified_events_on_review": ("AFTER UPDATE OF review_state ON events", BECOMES_VERIFIED,
+                                  _copy_verified_event("NEW")),
+    "verified_events_on_link": ("AFTER INSERT ON event_provisions", _FLAGGED,
+                                _flag_event("NEW")),
+    "verified_days_on_event": ("AFTER INSERT ON verified_events", None, _count_day("NEW")),
+    "verified_days_on_flag": ("AFTER UPDATE OF advances, sets_back ON verified_events", None,
+                              _count_flags("OLD", "NEW")),
+    "department_provisions_on_link": ("AFTER INSERT ON verified_links", None,
+                                      _add_pair("NEW")),
+    "department_provisions_on_move": (
+        "AFTER UPDATE OF department_id ON verified_links",
+        "COALESCE(OLD.department_id, 0) <> COALESCE(NEW.department_id, 0)",
+        f"{_recount_pair('OLD')}; {_add_pair('NEW')}"),
+}
+
+
 def statements(dialect: str, create: bool = True) -> list[str]:
     """The statements creating (create=False: dropping) the triggers that keep
     `verified_links` on `dialect` ("sqlite" or "postgresql"); RuntimeError for another."""
+    return _statements(_TRIGGERS, dialect, create)
+
+
+def event_statements(dialect: str, create: bool = True) -> list[str]:
+    """The statements creating (create=False: dropping) the triggers that keep
+    `verified_events` (migration 0018) on `dialect` ("sqlite" or "postgresql");
+    RuntimeError for another."""
+    return _statements(_EVENT_TRIGGERS, dialect, create)
+
+
+def _statements(triggers: dict, dialect: str, create: bool) -> list[str]:
     if dialect not in ("sqlite", "postgresql"):
         raise RuntimeError(f"no verified-link triggers written for {dialect}")
     found = []
-    for name, (when, condition, statement) in _TRIGGERS.items():
+    for name, (when, condition, statement) in triggers.items():
         table = when.rsplit(" ", 1)[1]
         if dialect == "sqlite" and create:
             found.append(f"CREATE TRIGGER {name} {when} FOR EACH ROW"
@@ -116,3 +242,16 @@ FILL = (f"INSERT INTO verified_links ({COLUMNS}) "
         f"{department_of('e.place_id')}, {VERIFIED_AT.format(e='e')} "
         f"FROM event_provisions l JOIN events e ON e.id = l.event_id "
         f"WHERE e.review_state = 'verified'")
+
+#: Fills `verified_events` from the events verified so far (the migration).
+FILL_EVENTS = (f"INSERT INTO verified_events ({EVENT_COLUMNS}) SELECT {_event_row('e')} "
+               f"FROM events e WHERE e.review_state = 'verified'")
+
+#: Fills `department_provisions` from the verified links (the migration, after `FILL`).
+FILL_PAIRS = _pairs_of("1 = 1")
+
+#: Fills `verified_days` from the verified events (the migration, after `FILL_EVENTS`).
+FILL_DAYS = (f"INSERT INTO verified_days (accord_id, occurred_on, events, "
+             f"{', '.join(FLAGGED_EFFECTS)}) SELECT accord_id, occurred_on, COUNT(*), "
+             + ", ".join(f"SUM({e})" for e in FLAGGED_EFFECTS)
+             + " FROM verified_events GROUP BY accord_id, occurred_on")
