@@ -225,3 +225,28 @@ def test_an_anonymous_page_kept_whole_follows_a_write_through_another_worker(app
     clear_process_caches()
     app.extensions["chartstore"].clear()
     assert client.get(page).data == after.data  # rendered from scratch: the same page
+
+
+def test_what_was_asked_is_kept_per_group_most_recent_first_and_forgotten_when_old(
+        store, monkeypatch):
+    now = [1_000_000.0]
+    monkeypatch.setattr(chartstore.time, "time", lambda: now[0])
+    store.note_asked("7", "page en")
+    now[0] += 1
+    store.note_asked("7", "chart es")
+    store.note_asked("8", "other accord")
+    now[0] += 1
+    if isinstance(store, chartstore.FileStore):  # a file's time is the clock's, not ours
+        for path in store.folder.glob("asked/*/*"):
+            os.utime(path, (now[0] - 1, now[0] - 1))
+        os.utime(store._asked_folder("7") / chartstore._name("page en")[:32],
+                 (now[0] - 2, now[0] - 2))
+    assert store.asked("7", 60, 10) == ["chart es", "page en"]
+    assert store.asked("7", 60, 1) == ["chart es"]
+    assert store.asked("9", 60, 10) == []
+    now[0] += 120
+    assert store.asked("7", 60, 10) == []  # too old: forgotten
+    now[0] -= 120
+    assert store.asked("7", 600, 10) == [] and store.asked("8", 600, 10) == ["other accord"]
+    store.clear()  # forgets what was asked with the charts
+    assert store.asked("8", 600, 10) == []
