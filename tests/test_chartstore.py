@@ -199,6 +199,30 @@ def test_the_dashboard_figures_follow_a_write_through_another_worker(client, dem
     assert client.get(api).get_json() == after
 
 
+def test_an_api_answer_is_computed_once_for_every_process_and_follows_a_write(app, client,
+                                                                             demo, monkeypatch):
+    """Another worker (its process caches empty) takes the answer from the shared store
+    rather than computing the figures again; after a write it gets the new answer, equal to
+    one computed from scratch."""
+    from tracker.figures import AccordFigures
+
+    api = f"/api/v1/accords/{SLUG}/timeline?freq=month"
+    before = client.get(api)
+    assert before.status_code == 200
+    clear_process_caches()  # another worker
+    with monkeypatch.context() as patched:
+        patched.setattr(AccordFigures, "timeline", lambda *a, **k: pytest.fail("computed"))
+        assert client.get(api).data == before.data
+    _submit(demo, "1.1.1", 3)
+    _submit(demo, "1.1.2", 0)
+    clear_process_caches()
+    after = client.get(api)
+    assert after.status_code == 200 and after.data != before.data
+    clear_process_caches()
+    app.extensions["chartstore"].clear()
+    assert client.get(api).data == after.data  # computed from scratch: the same answer
+
+
 def test_a_restore_forgets_every_drawn_chart(app, client):
     """Restored accords may repeat ids and revisions of the database they replace."""
     from tracker import backup
