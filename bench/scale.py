@@ -261,12 +261,14 @@ def main() -> None:
             threads.append(threading.Thread(target=_writer, args=(
                 args, ports, stop_at or time.monotonic() + 60, writes, lock)))
         load_before = os.getloadavg()[0]
+        driver_cpu = time.process_time()
         started = time.perf_counter()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         wall = time.perf_counter() - started
+        driver_cpu = time.process_time() - driver_cpu
     finally:
         for process in processes:
             process.terminate()
@@ -283,7 +285,8 @@ def main() -> None:
           f"{f' x {args.threads} threads' if args.threads else ''}, {args.clients} clients"
           f"{' (Accept-Encoding: gzip)' if args.gzip else ''}, "
           f"{total} requests in {wall:.1f} s ({total / wall:.0f} req/s); "
-          f"1-minute load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
+          f"1-minute load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after; "
+          f"this load generator used {driver_cpu / wall:.2f} of the cores")
     print(f"{'endpoint':<12}{'n':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}"
           f"{'errors':>8}")
     everything = []
