@@ -170,13 +170,16 @@ def comparison(slug: str):
     figures = _figures(slug)
     year = params.year()
     as_of = params.as_of(figures.accord.signed_on)
-    label = params.value("reference_set") or default_reference_set()
+    asked_for = params.value("reference_set")
+    # the set asked for, else the default, and its version: one query
+    label, version = queries.chosen_reference_set(asked_for or current_app.config.get(
+        "REFERENCE_SET"))
+    if asked_for and label != asked_for:
+        params.bad_request(Message(N_("reference_set=%(value)s is not a known reference set"),
+                                   value=repr(asked_for)))
     if not label:
         params.bad_request(Message(N_("no reference set is loaded (import-reference loads "
                                       "one)")))
-    if label not in queries.reference_sets():
-        params.bad_request(Message(N_("reference_set=%(value)s is not a known reference set"),
-                                   value=repr(label)))
     with_illustrative = params.boolean("include_illustrative", True)
 
     def make() -> dict:
@@ -193,7 +196,7 @@ def comparison(slug: str):
             **figures.comparison(year, references, as_of, rule).as_dict(),
             "score_curve": [p.as_dict() for p in figures.score_curve(references, as_of, rule)],
         }
-    return _answer(figures, make, queries.reference_set_version(label))
+    return _answer(figures, make, version)
 
 
 @bp.get("/accords/<slug>/provisions")
