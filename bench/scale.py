@@ -57,9 +57,12 @@ def _start(args, port: int) -> subprocess.Popen:
                 "MPLCONFIGDIR": str(ROOT / "bench" / "out" / "matplotlib")})
     if args.redis_url:
         env["TRACKER_REDIS_URL"] = args.redis_url
+    if args.threads:
+        env["TRACKER_THREADS"] = str(args.threads)
+    log = open(ROOT / "bench" / "out" / f"scale-{port}.log", "wb") if args.log else None
     return subprocess.Popen([str(BIN / "gunicorn"), "-c", "python:tracker.gunicorn_conf",
                              "tracker:create_app()"], env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=log or subprocess.DEVNULL)
 
 
 def _wait(port: int, timeout: float = 60) -> None:
@@ -144,8 +147,10 @@ def _write_once(opener, address, level, writes, lock) -> None:
     from urllib.parse import urlencode
 
     started = time.perf_counter()
+    form_ms = None
     try:
         page = opener.open(address, timeout=30).read().decode()
+        form_ms = (time.perf_counter() - started) * 1000
         version = re.search(r'name="version" value="(\d+)"', page).group(1)
         form = {"csrf_token": _token(page), "level": str(level),
                 "effective_on": date.today().isoformat(),
@@ -158,7 +163,7 @@ def _write_once(opener, address, level, writes, lock) -> None:
     except (OSError, AttributeError) as failed:
         accepted = type(failed).__name__
     with lock:
-        writes.append(((time.perf_counter() - started) * 1000, accepted))
+        writes.append(((time.perf_counter() - started) * 1000, accepted, form_ms))
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -220,6 +225,10 @@ def main() -> None:
                         help="the provisions written, in turn (comma-separated codes): more "
                              "than a write's longest time in seconds, or two writes of one "
                              "provision overlap and the second is refused as a conflict")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="threads per worker (default: tracker/gunicorn_conf.py's)")
+    parser.add_argument("--log", action="store_true",
+                        help="keep each instance's log in bench/out/scale-PORT.log")
     parser.add_argument("--gzip", action="store_true",
                         help="send Accept-Encoding: gzip as browsers do (answers compressed)")
     args = parser.parse_args()
@@ -252,12 +261,14 @@ def main() -> None:
             threads.append(threading.Thread(target=_writer, args=(
                 args, ports, stop_at or time.monotonic() + 60, writes, lock)))
         load_before = os.getloadavg()[0]
+        driver_cpu = time.process_time()
         started = time.perf_counter()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         wall = time.perf_counter() - started
+        driver_cpu = time.process_time() - driver_cpu
     finally:
         for process in processes:
             process.terminate()
@@ -270,10 +281,12 @@ def main() -> None:
               f"{max(values):>9.1f}")
     print("WARM: the load below, every instance having served each path once")
     total = sum(len(v) for v in results.values())
-    print(f"{args.instances} instances x {args.workers} workers, {args.clients} clients"
+    print(f"{args.instances} instances x {args.workers} workers"
+          f"{f' x {args.threads} threads' if args.threads else ''}, {args.clients} clients"
           f"{' (Accept-Encoding: gzip)' if args.gzip else ''}, "
           f"{total} requests in {wall:.1f} s ({total / wall:.0f} req/s); "
-          f"1-minute load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
+          f"1-minute load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after; "
+          f"this load generator used {driver_cpu / wall:.2f} of the cores")
     print(f"{'endpoint':<12}{'n':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}"
           f"{'errors':>8}")
     everything = []
@@ -288,12 +301,17 @@ def main() -> None:
     if _STATUSES:
         print("errors by answer: " + ", ".join(f"{k}: {v}" for k, v in _STATUSES.items()))
     if args.writes_per_second:
-        accepted = sum(1 for _, answer in writes if answer == 302)
-        refused = sorted(str(answer) for _, answer in writes if answer != 302)
-        times = [ms for ms, _ in writes] or [0.0]
+        accepted = sum(1 for _, answer, _f in writes if answer == 302)
+        refused = sorted(str(answer) for _, answer, _f in writes if answer != 302)
+        times = [ms for ms, _, _f in writes] or [0.0]
+        forms = [f for _, _, f in writes if f is not None] or [0.0]
+        posts = [ms - f for ms, answer, f in writes if answer == 302 and f is not None] or [0.0]
         print(f"web writes: {accepted} of {len(writes)} accepted, ms p50 "
               f"{statistics.median(times):.1f} / p95 {_percentile(times, 95):.1f} / max "
               f"{max(times):.1f}" + (f"; not accepted: {', '.join(refused)}" if refused else ""))
+        print(f"  of which the form page, ms p50 {statistics.median(forms):.1f} / p95 "
+              f"{_percentile(forms, 95):.1f}; the POST, ms p50 {statistics.median(posts):.1f} / "
+              f"p95 {_percentile(posts, 95):.1f}")
     print("target: dashboard and API p95 < 250 ms, zero errors"
           + (", every write accepted" if args.writes_per_second else ""))
 

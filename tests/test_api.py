@@ -212,3 +212,29 @@ def test_comparison_of_a_year_not_over_reads_the_as_of_date(client):
     assert done["accord_as_of"] == "2019-12-31" and done["year_complete"] is True
     early = client.get(f"{BASE}/comparison?year=3&as_of=2019-02-28").get_json()
     assert early["accord_as_of"] == "2019-02-28" and early["year_complete"] is False
+
+
+def test_a_kept_comparison_reads_the_accord_and_the_reference_set_in_two_queries(app, client):
+    """The set asked for (or the default), whether it exists and its version: one query."""
+    from sqlalchemy import event
+
+    from tracker.extensions import db
+
+    url = f"/api/v1/accords/{SLUG}/comparison"
+    first = client.get(url)
+    assert first.status_code == 200
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        again = client.get(url)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert again.status_code == 200 and again.data == first.data
+    assert len(statements) <= 2, len(statements)
+    label = first.get_json()["reference_set"]
+    assert client.get(f"{url}?reference_set={label}").get_json()["reference_set"] == label
+    assert client.get(f"{url}?reference_set={label}x").status_code == 400

@@ -199,6 +199,30 @@ def test_the_dashboard_figures_follow_a_write_through_another_worker(client, dem
     assert client.get(api).get_json() == after
 
 
+def test_an_api_answer_is_computed_once_for_every_process_and_follows_a_write(app, client,
+                                                                             demo, monkeypatch):
+    """Another worker (its process caches empty) takes the answer from the shared store
+    rather than computing the figures again; after a write it gets the new answer, equal to
+    one computed from scratch."""
+    from tracker.figures import AccordFigures
+
+    api = f"/api/v1/accords/{SLUG}/timeline?freq=month"
+    before = client.get(api)
+    assert before.status_code == 200
+    clear_process_caches()  # another worker
+    with monkeypatch.context() as patched:
+        patched.setattr(AccordFigures, "timeline", lambda *a, **k: pytest.fail("computed"))
+        assert client.get(api).data == before.data
+    _submit(demo, "1.1.1", 3)
+    _submit(demo, "1.1.2", 0)
+    clear_process_caches()
+    after = client.get(api)
+    assert after.status_code == 200 and after.data != before.data
+    clear_process_caches()
+    app.extensions["chartstore"].clear()
+    assert client.get(api).data == after.data  # computed from scratch: the same answer
+
+
 def test_a_restore_forgets_every_drawn_chart(app, client):
     """Restored accords may repeat ids and revisions of the database they replace."""
     from tracker import backup
@@ -225,3 +249,28 @@ def test_an_anonymous_page_kept_whole_follows_a_write_through_another_worker(app
     clear_process_caches()
     app.extensions["chartstore"].clear()
     assert client.get(page).data == after.data  # rendered from scratch: the same page
+
+
+def test_what_was_asked_is_kept_per_group_most_recent_first_and_forgotten_when_old(
+        store, monkeypatch):
+    now = [1_000_000.0]
+    monkeypatch.setattr(chartstore.time, "time", lambda: now[0])
+    store.note_asked("7", "page en")
+    now[0] += 1
+    store.note_asked("7", "chart es")
+    store.note_asked("8", "other accord")
+    now[0] += 1
+    if isinstance(store, chartstore.FileStore):  # a file's time is the clock's, not ours
+        for path in store.folder.glob("asked/*/*"):
+            os.utime(path, (now[0] - 1, now[0] - 1))
+        os.utime(store._asked_folder("7") / chartstore._name("page en")[:32],
+                 (now[0] - 2, now[0] - 2))
+    assert store.asked("7", 60, 10) == ["chart es", "page en"]
+    assert store.asked("7", 60, 1) == ["chart es"]
+    assert store.asked("9", 60, 10) == []
+    now[0] += 120
+    assert store.asked("7", 60, 10) == []  # too old: forgotten
+    now[0] -= 120
+    assert store.asked("7", 600, 10) == [] and store.asked("8", 600, 10) == ["other accord"]
+    store.clear()  # forgets what was asked with the charts
+    assert store.asked("8", 600, 10) == []

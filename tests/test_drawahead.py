@@ -1,5 +1,7 @@
-"""Draw-ahead: a commit that changes an accord queues its dashboard's default charts; drawn
-ahead, they are byte for byte the charts drawn on request, which then draws nothing."""
+"""Draw-ahead: a commit that changes an accord queues it; what visitors recently asked of its
+dashboard is drawn again (nothing else), once per burst of writes, at the newest revision;
+drawn ahead, charts and pages are byte for byte those drawn on request, which then draws
+nothing."""
 from __future__ import annotations
 
 from datetime import date
@@ -75,9 +77,6 @@ def test_the_queue_is_bounded_and_off_queues_nothing(drawer, monkeypatch):
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_charts_drawn_ahead_equal_the_charts_drawn_on_request(app, client, drawer, demo,
                                                               monkeypatch, language):
-    _submit(demo)
-    assert drawer.drain() == len(drawahead.default_charts(app))
-    clear_process_caches()  # another worker: only the shared store holds them
     headers = {"Accept-Language": language}
     query = f"?as_of={date.today().isoformat()}"  # as the page links them
     shown = [(name, fmt, size) for lang, name, fmt, size in drawahead.default_charts(app)
@@ -87,6 +86,11 @@ def test_charts_drawn_ahead_equal_the_charts_drawn_on_request(app, client, drawe
     def url(name, fmt, size):
         return f"{CHART}/{name}.{fmt}{query}" + ("" if size == "wide" else f"&size={size}")
 
+    for chart in shown:  # a visitor saw them before the write
+        assert client.get(url(*chart), headers=headers).status_code == 200
+    _submit(demo)
+    assert drawer.drain() == len(shown)
+    clear_process_caches()  # another worker: only the shared store holds them
     with monkeypatch.context() as patched:
         _refuse_drawing(patched)
         ahead = {chart: client.get(url(*chart), headers=headers) for chart in shown}
@@ -129,8 +133,9 @@ def test_the_page_drawn_ahead_is_the_page_rendered_on_request(app, client, drawe
 
     from tracker.dashboard import routes
 
+    assert client.get(f"/accords/{SLUG}/dashboard").status_code == 200  # seen before
     _submit(demo)
-    drawer.drain()
+    assert drawer.drain() == 1
     clear_process_caches()  # another worker: only the shared store holds it
 
     def refuse(name, **context):
@@ -202,3 +207,110 @@ def _keys(app, demo) -> list[tuple[str, str]]:
         accord = db.session.get(Accord, demo.id, populate_existing=True)
         selection, state = _selection(accord), data_state(accord)
         return [(name, etag_for(state, name, "svg", selection, "wide")) for name in CHARTS]
+
+
+def _drawn(monkeypatch) -> list[tuple]:
+    """What the draw-ahead makes, as (language, chart or "page", size, query), and nothing
+    drawn (the calls are recorded instead)."""
+    from flask import request
+    from flask_babel import get_locale
+
+    from tracker.dashboard import routes
+
+    made = []
+
+    def page(accord, selection, state):
+        made.append((str(get_locale()), "page", "", tuple(sorted(request.args.items()))))
+        return ""
+
+    def chart(accord, selection, state, name, fmt, size="wide"):
+        made.append((str(get_locale()), f"{name}.{fmt}", size,
+                     tuple(sorted(request.args.items()))))
+        return b""
+
+    monkeypatch.setattr(routes, "page_body", page)
+    monkeypatch.setattr(routes, "chart_bytes", chart)
+    return made
+
+
+def test_nothing_asked_nothing_drawn_ahead(app, drawer, demo, monkeypatch):
+    made = _drawn(monkeypatch)
+    _submit(demo)
+    assert list(drawer.pending) == [demo.id]
+    assert drawer.drain() == 0 and made == []
+
+
+def test_only_the_variants_recently_asked_are_drawn_ahead(app, client, drawer, demo,
+                                                          monkeypatch):
+    """Sizes, languages, formats and filters as visitors asked them, the page first; not
+    what a coordinator alone sees (pending records), not a refused filter, not what was
+    asked longer ago than CHART_DRAW_AHEAD_RECENT_MINUTES."""
+    import time
+
+    from tracker import chartstore
+
+    today = date.today().isoformat()
+    assert client.get(f"{CHART}/status.svg?as_of={today}&size=narrow").status_code == 200
+    assert client.get(f"/accords/{SLUG}/dashboard?section=1",
+                      headers={"Accept-Language": "es"}).status_code == 200
+    assert client.get(f"{CHART}/tags.png?tag=nope").status_code == 400  # not noted
+    assert client.get(f"{CHART}/tags.svg?include_pending=true").status_code == 403
+    made = _drawn(monkeypatch)
+    _submit(demo)
+    assert drawer.drain() == 2
+    assert made == [("es", "page", "", (("section", "1"),)),
+                    ("en", "status.svg", "narrow", ())]  # "today" is redrawn as today
+    made.clear()
+    later = time.time() + 60 * app.config["CHART_DRAW_AHEAD_RECENT_MINUTES"] + 1
+    monkeypatch.setattr(chartstore.time, "time", lambda: later)
+    _submit(demo, "1.1.2")
+    assert drawer.drain() == 0 and made == []
+
+
+def test_writes_in_a_burst_lead_to_one_drawing_of_the_newest_revision(app):
+    """The first write after a quiet spell is drawn at once; the writes that follow within
+    the coalescing time wait for its end and are drawn once; a drawing is never queued
+    per write."""
+    now = [100.0]
+    queue = drawahead.DrawAhead(app, "queue", coalesce=1.0, clock=lambda: now[0])
+    queue.schedule([7])
+    assert queue.take() == (7, None)  # at once: nothing drawn in the last second
+    for moment in (100.1, 100.4, 100.8):  # three more writes while it is drawn
+        now[0] = moment
+        queue.schedule([7])
+    assert list(queue.pending) == [7]  # one drawing to come, not three
+    now[0] = 100.9
+    accord, wait = queue.take()
+    assert accord is None and wait == pytest.approx(0.1)
+    now[0] = 101.0
+    assert queue.take() == (7, None)
+    assert queue.take() == (None, None)
+    now[0] = 105.0  # a quiet spell: the next write is drawn at once again
+    queue.schedule([7, 8])
+    assert queue.take() == (7, None) and queue.take() == (8, None)
+
+
+def test_a_drawing_stops_when_the_accord_is_revised_meanwhile(app, client, drawer, demo,
+                                                              monkeypatch):
+    """What a drawing would make after a newer write is stale already: it stops, and the
+    newer write's own queueing draws the newest revision."""
+    from tracker.dashboard import routes
+
+    for name in ("status", "groups", "tags"):
+        assert client.get(f"{CHART}/{name}.svg").status_code == 200
+    _submit(demo)
+    drawer.pending.clear()
+    drawn = []
+
+    def chart(accord, selection, state, name, fmt, size="wide"):
+        drawn.append((name, accord.revision))
+        if len(drawn) == 1:  # a partner's write lands during the drawing
+            services.touch(demo.id)
+            db.session.commit()
+        return b""
+
+    monkeypatch.setattr(routes, "chart_bytes", chart)
+    assert drawahead.draw_recent(app, demo.id) == (1, False) and len(drawn) == 1
+    assert list(drawer.pending) == [demo.id]  # the newer write is queued
+    assert drawer.drain() == 3
+    assert {revision for _, revision in drawn[1:]} == {drawn[0][1] + 1}

@@ -85,3 +85,22 @@ def test_warming_begins_no_chart_after_its_time(app, demo):
 
     assert warm_charts(app, seconds=0) == 0
     assert warm_charts(app, seconds=1e-9) == 0
+
+
+def test_a_worker_hands_the_interpreter_between_its_threads_often(monkeypatch):
+    """A request's every database round trip waits for the interpreter while sibling threads
+    compute: at most a millisecond in a worker, not Python's default 5 ms."""
+    import sys
+
+    before = sys.getswitchinterval()
+    monkeypatch.setattr(gunicorn_conf, "resident_mb", lambda: 100.0)
+    worker = SimpleNamespace()
+    try:
+        gunicorn_conf.post_worker_init(worker)
+        assert sys.getswitchinterval() <= 0.001 < before
+        assert worker.tracker_start_mb == 100.0
+    finally:
+        sys.setswitchinterval(before)
+        import gc
+
+        gc.unfreeze()

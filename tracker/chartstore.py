@@ -16,6 +16,10 @@ briefly (a lock per key: `fcntl.flock` on one of `LOCK_STRIPES` lock files, or a
 lock), then read what it stored; a process that waited longer than `CHART_STORE_WAIT`
 seconds draws itself rather than fail. Keys are namespaced by the database URL, so two
 databases sharing a Redis never see each other's charts.
+
+Each store also keeps, per group (an accord), which items (variants of its dashboard) were
+asked for and when (`note_asked`, `asked`): the draw-ahead redraws only those
+(`dashboard.asked`). `clear()` forgets them with the charts.
 """
 from __future__ import annotations
 
@@ -37,6 +41,8 @@ log = logging.getLogger(__name__)
 #: key on the same stripe (about 30 keys are drawn ahead after a write: few share one).
 LOCK_STRIPES = 1024
 POLL_SECONDS = 0.02
+#: Seconds Redis keeps a group's asked items after the last was noted.
+ASKED_TTL = 24 * 3600
 
 
 def _name(key: str) -> str:
@@ -125,10 +131,49 @@ class FileStore:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
+    def _asked_folder(self, group: str) -> Path:
+        return self.folder / "asked" / _name(group)[:32]
+
+    def note_asked(self, group: str, item: str) -> None:
+        """`item` of `group` was asked for now (the file's time is when)."""
+        folder = self._asked_folder(group)
+        path = folder / _name(item)[:32]
+        try:
+            os.utime(path)
+            return
+        except FileNotFoundError:
+            pass
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(item)
+        os.replace(temporary, path)
+
+    def asked(self, group: str, seconds: float, limit: int) -> list[str]:
+        """The items of `group` asked for in the last `seconds`, most recent first, at most
+        `limit`; older ones are forgotten."""
+        folder, since, found = self._asked_folder(group), time.time() - seconds, []
+        if not folder.is_dir():
+            return []
+        for path in folder.iterdir():
+            try:
+                if path.name.startswith(".tmp-"):
+                    continue
+                when = path.stat().st_mtime
+                if when < since:
+                    path.unlink(missing_ok=True)
+                    continue
+                found.append((when, path.read_text(encoding="utf-8")))
+            except FileNotFoundError:  # forgotten meanwhile by another process
+                continue
+        return [item for _when, item in sorted(found, reverse=True)[:limit]]
+
     def clear(self) -> int:
-        """Remove every chart; returns how many."""
+        """Remove every chart, and what was asked for; returns how many charts."""
         files = self._files()
         for _t, _s, path in files:
+            path.unlink(missing_ok=True)
+        for path in self.folder.glob("asked/*/*"):
             path.unlink(missing_ok=True)
         return len(files)
 
@@ -141,6 +186,7 @@ class RedisStore:
 
         self.client = redis.Redis.from_url(url)
         self.prefix, self.ttl, self.wait = prefix, ttl, wait
+        self.asked_prefix = f"{prefix}/asked"  # outside `prefix:*`: charts are cleared apart
 
     def _key(self, key: str) -> str:
         return f"{self.prefix}:{_name(key)}"
@@ -167,10 +213,37 @@ class RedisStore:
                 except redis.exceptions.LockError:  # expired meanwhile: nothing to release
                     pass
 
+    def note_asked(self, group: str, item: str) -> None:
+        """`item` of `group` was asked for now (a hash per group: item -> time)."""
+        key = f"{self.asked_prefix}:{_name(group)}"
+        with self.client.pipeline(transaction=False) as pipe:
+            pipe.hset(key, item, repr(time.time()))
+            pipe.expire(key, ASKED_TTL)
+            pipe.execute()
+
+    def asked(self, group: str, seconds: float, limit: int) -> list[str]:
+        """The items of `group` asked for in the last `seconds`, most recent first, at most
+        `limit`; older ones are forgotten."""
+        key, since = f"{self.asked_prefix}:{_name(group)}", time.time() - seconds
+        found, old = [], []
+        for item, when in self.client.hgetall(key).items():
+            try:
+                moment = float(when)
+            except ValueError:
+                moment = 0.0
+            (found if moment >= since else old).append((moment, item.decode()))
+        if old:
+            self.client.hdel(key, *[item for _m, item in old])
+        return [item for _when, item in sorted(found, reverse=True)[:limit]]
+
     def clear(self) -> int:
+        """Remove every chart, and what was asked for; returns how many charts."""
         names = list(self.client.scan_iter(match=f"{self.prefix}:*", count=500))
         if names:
             self.client.delete(*names)
+        asked = list(self.client.scan_iter(match=f"{self.asked_prefix}:*", count=500))
+        if asked:
+            self.client.delete(*asked)
         return len(names)
 
 

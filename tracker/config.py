@@ -86,9 +86,16 @@ def from_environment(instance_path: str) -> dict:
         "CHART_STORE_MB": float(os.environ.get("TRACKER_CHART_STORE_MB", 256)),
         "CHART_STORE_WAIT": float(os.environ.get("TRACKER_CHART_STORE_WAIT", 10)),
         "CHART_STORE_TTL": int(os.environ.get("TRACKER_CHART_STORE_TTL", 7 * 24 * 3600)),
-        # Draw a dashboard's default charts in the background after a write: "thread" under a
+        # Draw a dashboard's asked-for charts in the background after a write: "thread" under a
         # long-running server (tracker/gunicorn_conf.py sets it), "off" otherwise.
         "CHART_DRAW_AHEAD": os.environ.get("TRACKER_CHART_DRAW_AHEAD") or "off",
+        # What is drawn ahead: the variants asked for in the last minutes (at most MAX per
+        # accord); one drawing per accord at most every COALESCE seconds.
+        "CHART_DRAW_AHEAD_RECENT_MINUTES": float(
+            os.environ.get("TRACKER_CHART_DRAW_AHEAD_RECENT_MINUTES", 30)),
+        "CHART_DRAW_AHEAD_MAX": int(os.environ.get("TRACKER_CHART_DRAW_AHEAD_MAX", 48)),
+        "CHART_DRAW_AHEAD_COALESCE_SECONDS": float(
+            os.environ.get("TRACKER_CHART_DRAW_AHEAD_COALESCE_SECONDS", 1)),
         "CHART_DRAW_AHEAD_FORMATS": _words(os.environ.get("TRACKER_CHART_DRAW_AHEAD_FORMATS")
                                            or "svg"),
         # Label of the reference set comparisons use by default (else the one flagged default)

@@ -6,7 +6,7 @@ from datetime import date
 from flask import abort, current_app, jsonify, make_response, request
 from flask_login import current_user
 
-from .. import build, queries
+from .. import build, chartstore, queries
 from ..cache import Recent
 from ..compression import Stored, send_stored
 from ..figures import AccordFigures, alignment_rule, default_reference_set
@@ -66,7 +66,10 @@ def _answer(figures: AccordFigures, make, *state):
     revision as read by this request, any extra `state`, the exact query, the day, the code's
     fingerprint `build.fingerprint`): a 304 when the client has it, and a process-local copy
     (kept with its gzip form) for the next caller with the same key, so a kept answer costs
-    no figure, no encoding and no compression."""
+    no figure, no encoding and no compression. A process without it takes it from the shared
+    store (`tracker.chartstore`), where the first process to need it after a write puts it:
+    after a write each answer is computed once for every worker and instance, not once per
+    process."""
     key = (request.path, tuple(sorted(request.args.items(multi=True))), figures.accord.id,
            figures.accord.revision, state, date.today().isoformat(), build.fingerprint())
     etag = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
@@ -74,8 +77,8 @@ def _answer(figures: AccordFigures, make, *state):
         response = make_response("", 304)
         response.set_etag(etag)
     else:
-        stored = _ANSWERS.get_or_make(key, lambda: Stored(current_app.json.dumps(make())
-                                                          .encode()))
+        stored = _ANSWERS.get_or_make(key, lambda: Stored(chartstore.get_or_draw(
+            f"api answer {etag}", lambda: current_app.json.dumps(make()).encode())))
         response = make_response(b"")
         response.mimetype = "application/json"
         response.set_etag(etag)
@@ -167,13 +170,16 @@ def comparison(slug: str):
     figures = _figures(slug)
     year = params.year()
     as_of = params.as_of(figures.accord.signed_on)
-    label = params.value("reference_set") or default_reference_set()
+    asked_for = params.value("reference_set")
+    # the set asked for, else the default, and its version: one query
+    label, version = queries.chosen_reference_set(asked_for or current_app.config.get(
+        "REFERENCE_SET"))
+    if asked_for and label != asked_for:
+        params.bad_request(Message(N_("reference_set=%(value)s is not a known reference set"),
+                                   value=repr(asked_for)))
     if not label:
         params.bad_request(Message(N_("no reference set is loaded (import-reference loads "
                                       "one)")))
-    if label not in queries.reference_sets():
-        params.bad_request(Message(N_("reference_set=%(value)s is not a known reference set"),
-                                   value=repr(label)))
     with_illustrative = params.boolean("include_illustrative", True)
 
     def make() -> dict:
@@ -190,7 +196,7 @@ def comparison(slug: str):
             **figures.comparison(year, references, as_of, rule).as_dict(),
             "score_curve": [p.as_dict() for p in figures.score_curve(references, as_of, rule)],
         }
-    return _answer(figures, make, queries.reference_set_version(label))
+    return _answer(figures, make, version)
 
 
 @bp.get("/accords/<slug>/provisions")

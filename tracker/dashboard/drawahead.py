@@ -1,35 +1,49 @@
-"""Draw-ahead: after a commit that changes an accord, its dashboard's default content and
-charts are drawn in the background, so the first official to open the dashboard finds them
-ready.
+"""Draw-ahead: after a commit that changes an accord, what visitors recently asked of its
+dashboard (its content and charts, in the sizes, languages and filters asked for: `asked`) is
+drawn again in the background, so the next official finds it ready.
 
 - `services.touch` (every write raises the accord's revision through it) notes the accord in
   the session; after the commit (never before, never after a rollback) the accord is queued.
-- The queue is bounded (`QUEUE_SIZE` accords) and coalesces: an accord written ten times
-  while queued is drawn once, at its newest revision.
-- One daemon thread per process drains it, never on the request that wrote. It runs only
-  where a long-running server runs: `CHART_DRAW_AHEAD = "thread"` (set by
+- Writes coalesce: an accord queued again before its drawing began is drawn once, and a
+  drawing begins at most once per `CHART_DRAW_AHEAD_COALESCE_SECONDS` (default 1) per accord:
+  a write after a quiet spell is drawn at once, the writes of a busy second after it lead to
+  one more drawing, of the newest revision. A drawing that finds the accord revised since it
+  began stops (what it would draw is stale already); the newer write's own queueing follows.
+- The queue is bounded (`QUEUE_SIZE` accords). One daemon thread per process drains it,
+  never on the request that wrote, and one drawing at a time runs on the machine (a lock file
+  in the instance folder): the workers' drawings never compete with each other for the cores.
+  It runs only where a long-running server runs: `CHART_DRAW_AHEAD = "thread"` (set by
   `tracker/gunicorn_conf.py`); "queue" only queues (tests drain by hand); "off" (the
   default: commands, one-shot scripts) does nothing.
 - The page's content (`routes.page_body`) and each chart (`routes.chart_bytes`) are made with
-  the same selection, state and language a request without parameters would have, into the
+  the same selection, state and language the request asking for them would have, into the
   shared store (`tracker.chartstore`): what is drawn ahead is byte for byte what a request
-  would draw.
+  would draw, and a request for a chart being drawn ahead waits for it (the store's lock
+  per chart) instead of drawing it again.
 
-Settings: `CHART_DRAW_AHEAD_LANGUAGES` (default: every language of the app) and
-`CHART_DRAW_AHEAD_FORMATS` (default: "png", the format the dashboard page shows; set "svg"
-when the page shows SVG charts).
+Settings: `CHART_DRAW_AHEAD_RECENT_MINUTES`, `CHART_DRAW_AHEAD_MAX` (`asked`); the start-up
+warming (`tracker.warmup`) draws the defaults instead (`draw_defaults`:
+`CHART_DRAW_AHEAD_LANGUAGES`, default every language of the app; `CHART_DRAW_AHEAD_FORMATS`,
+default "svg", the format the page shows).
 """
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import threading
 import time
 from collections import OrderedDict
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
+
+from .asked import Variant
 
 log = logging.getLogger(__name__)
 
@@ -39,30 +53,38 @@ MODES = ("off", "queue", "thread")
 
 
 class DrawAhead:
-    """The bounded, coalescing queue of accords to draw, and its drawing thread."""
+    """The bounded, coalescing queue of accords to draw, and its drawing thread. `coalesce`:
+    seconds between two drawings of one accord; `clock`: monotonic seconds (tests)."""
 
-    def __init__(self, app: Flask, mode: str):
+    def __init__(self, app: Flask, mode: str, coalesce: float = 1.0,
+                 clock: Callable[[], float] = time.monotonic):
         if mode not in MODES:
             raise ValueError(f"CHART_DRAW_AHEAD must be one of {', '.join(MODES)}")
-        self.app, self.mode = app, mode
-        self.pending: OrderedDict[int, None] = OrderedDict()
+        self.app, self.mode, self.coalesce, self.clock = app, mode, coalesce, clock
+        self.pending: OrderedDict[int, float] = OrderedDict()  # accord -> when it is due
+        self.began: dict[int, float] = {}  # accord -> when its last drawing began
         self.lock, self.wake = threading.Lock(), threading.Event()
         self.thread: threading.Thread | None = None
         self.thread_pid: int | None = None
         self.dropped = 0
+        self.abandoned = 0
 
-    def schedule(self, accord_ids) -> None:
-        """Queue accords (already queued ones stay in place; beyond QUEUE_SIZE, dropped)."""
+    def schedule(self, accord_ids: Iterable[int]) -> None:
+        """Queue accords, each due at once or `coalesce` seconds after its last drawing
+        began; one already queued stays as it is (its drawing will read the newest
+        revision); beyond QUEUE_SIZE, dropped."""
         if self.mode == "off":
             return
         with self.lock:
+            now = self.clock()
             for accord_id in accord_ids:
                 if accord_id in self.pending:
                     continue
                 if len(self.pending) >= QUEUE_SIZE:
                     self.dropped += 1
                     continue
-                self.pending[accord_id] = None
+                self.pending[accord_id] = max(now, self.began.get(accord_id, now - self.coalesce)
+                                              + self.coalesce)
             if self.mode == "thread":
                 self._ensure_thread()
         self.wake.set()
@@ -75,35 +97,72 @@ class DrawAhead:
         self.thread = threading.Thread(target=self._run, name="chart-draw-ahead", daemon=True)
         self.thread.start()
 
-    def _next(self) -> int | None:
+    def take(self, ignore_time: bool = False) -> tuple[int | None, float | None]:
+        """(the accord due first, None) when one is due (its drawing counts as begun now),
+        else (None, seconds until the next is due), or (None, None) when none is queued."""
         with self.lock:
-            return self.pending.popitem(last=False)[0] if self.pending else None
+            if not self.pending:
+                return None, None
+            accord_id, due = min(self.pending.items(), key=lambda item: item[1])
+            now = self.clock()
+            if due > now and not ignore_time:
+                return None, due - now
+            del self.pending[accord_id]
+            self.began = {a: t for a, t in self.began.items() if now - t < self.coalesce}
+            self.began[accord_id] = now
+            return accord_id, None
 
     def drain(self) -> int:
-        """Draw every queued accord's default charts, here and now; returns charts made."""
+        """Draw every queued accord's recently asked variants, here and now, whenever they
+        are due (tests); returns how many were made or found."""
         made = 0
-        while (accord_id := self._next()) is not None:
-            try:
-                made += draw_defaults(self.app, accord_id)
-            except Exception:  # a failed draw-ahead costs the next visitor time, nothing more
-                log.exception("drawing ahead the charts of accord %s failed", accord_id)
+        while (accord_id := self.take(ignore_time=True)[0]) is not None:
+            made += self.draw(accord_id)
         return made
+
+    def draw(self, accord_id: int) -> int:
+        """Draw one accord's recently asked variants, one drawing at a time on the machine;
+        returns how many were made or found (a failure costs the next visitor time, and is
+        logged: nothing more)."""
+        try:
+            with _machine_lock(self.app):
+                made, complete = draw_recent(self.app, accord_id)
+            if not complete:
+                self.abandoned += 1
+            return made
+        except Exception:
+            log.exception("drawing ahead the dashboard of accord %s failed", accord_id)
+            return 0
 
     def _run(self) -> None:
         # Not niced: a request for a chart being drawn here waits for this thread's lock, so
         # a lower priority would make the visitor wait longer (priority inversion).
         while True:
-            self.wake.wait()
+            accord_id, wait = self.take()
+            if accord_id is not None:
+                self.draw(accord_id)
+                continue
+            self.wake.wait(wait)
             self.wake.clear()
-            self.drain()
+
+
+@contextmanager
+def _machine_lock(app: Flask) -> Iterator[None]:
+    """One drawing at a time among the processes of this machine (a lock file in the
+    instance folder; the holder's death releases it)."""
+    with open(Path(app.instance_path) / "drawahead.lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def default_charts(app: Flask) -> list[tuple[str, str, str, str]]:
-    """(language, chart name, format, size) of every chart drawn ahead: by default what the
-    dashboard page shows (SVG, wide and narrow, in every language), in the order they are
+    """(language, chart name, format, size) of every chart the start-up warming draws: what
+    the dashboard page shows (SVG, wide and narrow, in every language), in the order they are
     drawn: size by size (the first, "wide", is what a desktop browser asks for), and within
-    a size language by language, so an official arriving during the drawing finds the
-    page and the charts of the commonest view drawn first."""
+    a size language by language."""
     from ..charts import SIZES
     from .board import CHARTS
 
@@ -114,33 +173,90 @@ def default_charts(app: Flask) -> list[tuple[str, str, str, str]]:
             for name in CHARTS for fmt in formats]
 
 
+def default_variants(app: Flask) -> list[Variant]:
+    """The page's content and charts of `default_charts`, each language's page before its
+    first chart."""
+    made: list[Variant] = []
+    for language, name, fmt, size in default_charts(app):
+        if Variant(language) not in made:  # a language's page before its first chart
+            made.append(Variant(language))
+        made.append(Variant(language, name, fmt, size))
+    return made
+
+
 def draw_defaults(app: Flask, accord_id: int, deadline: float | None = None) -> int:
-    """Make the default charts of accord `accord_id`'s dashboard (as a request without
-    parameters would, in each language) in the shared store; returns how many were made or
-    found. A reference accord, or one gone, has none. `deadline` (`time.monotonic()`
-    seconds): no chart is begun after it (the start-up warming's bound)."""
+    """Make the default content and charts of accord `accord_id`'s dashboard
+    (`default_variants`) in the shared store; returns how many were made or found. A
+    reference accord, or one gone, has none. `deadline` (`time.monotonic()` seconds): no
+    chart is begun after it (the start-up warming's bound)."""
+    return draw_variants(app, accord_id, default_variants(app), deadline)[0]
+
+
+def draw_recent(app: Flask, accord_id: int) -> tuple[int, bool]:
+    """Make the variants of accord `accord_id`'s dashboard asked for recently
+    (`asked.recent`); returns (how many were made or found, whether it went to the end)."""
+    from .asked import recent
+
+    with app.app_context():
+        variants = recent(accord_id)
+    return draw_variants(app, accord_id, variants)
+
+
+def draw_variants(app: Flask, accord_id: int, variants: list[Variant],
+                  deadline: float | None = None) -> tuple[int, bool]:
+    """Make each of `variants` of accord `accord_id`'s dashboard as a request asking for it
+    would, in the shared store, all at the revision read first: it stops when the accord is
+    revised meanwhile (or gone, or past `deadline`). A variant a request would refuse (an
+    unknown chart, size or language; a filter or date no longer valid) is skipped. Returns
+    (how many were made or found, whether it went to the end)."""
+    made, revision = 0, None
+    for variant in variants:
+        if deadline is not None and time.monotonic() >= deadline:
+            return made, False
+        drawn = _draw_one(app, accord_id, variant, revision)
+        if drawn is None:
+            return made, False
+        revision, ok = drawn
+        made += ok
+    return made, True
+
+
+def _draw_one(app: Flask, accord_id: int, variant: Variant,
+              revision: int | None) -> tuple[int | None, bool] | None:
+    """Make one variant at `revision` (None: the current one); (the revision, whether it was
+    made), or None when the accord is gone, a reference accord, or revised since."""
     from flask_babel import force_locale
 
+    from ..charts import SIZES
     from ..extensions import db
     from ..models import Accord
-    from .routes import _selection, chart_bytes, data_state, page_body
+    from .board import CHARTS
+    from .routes import CHART_PARAMS, MIME, PAGE_PARAMS, _selection, chart_bytes, data_state
+    from .routes import page_body
 
-    made, pages = 0, set()
-    for language, name, fmt, size in default_charts(app):
-        if deadline is not None and time.monotonic() >= deadline:
-            return made
-        with app.test_request_context("/", headers={"Accept-Language": language}):
-            accord = db.session.get(Accord, accord_id, populate_existing=True)
-            if accord is None or accord.kind == "reference":
-                return made
-            with force_locale(language):
-                selection, state = _selection(accord), data_state(accord)
-                if language not in pages:  # the page first: it is what a visitor asks first
-                    page_body(accord, selection, state)
-                    pages.add(language)
-                chart_bytes(accord, selection, state, name, fmt, size)
-            made += 1
-    return made
+    if variant.language not in app.config["LANGUAGES"] or (variant.chart is not None and (
+            variant.chart not in CHARTS or variant.fmt not in MIME or variant.size not in SIZES)):
+        return revision, False
+    with app.test_request_context("/", query_string=list(variant.query),
+                                  headers={"Accept-Language": variant.language}):
+        accord = db.session.get(Accord, accord_id, populate_existing=True)
+        if accord is None or accord.kind == "reference":
+            return None
+        if revision is not None and accord.revision != revision:
+            return None  # revised meanwhile: the newer write queued its own drawing
+        revision = accord.revision  # as read now (a commit while drawing expires `accord`)
+        with force_locale(variant.language):
+            try:
+                if variant.chart is None:
+                    selection = _selection(accord, PAGE_PARAMS)
+                    page_body(accord, selection, data_state(accord))
+                else:
+                    selection = _selection(accord, CHART_PARAMS)
+                    chart_bytes(accord, selection, data_state(accord), variant.chart,
+                                variant.fmt, variant.size)
+            except HTTPException:  # refused as a request would be: nothing to keep
+                return revision, False
+        return revision, True
 
 
 def note_touched(accord_id: int) -> None:
@@ -169,7 +285,9 @@ _LISTENING = False
 def init_app(app: Flask) -> None:
     """Give the app its queue; listen for commits once per process."""
     global _LISTENING
-    app.extensions["drawahead"] = DrawAhead(app, app.config.get("CHART_DRAW_AHEAD", "off"))
+    app.extensions["drawahead"] = DrawAhead(
+        app, app.config.get("CHART_DRAW_AHEAD", "off"),
+        float(app.config.get("CHART_DRAW_AHEAD_COALESCE_SECONDS", 1.0)))
     if not _LISTENING:
         event.listen(Session, "after_commit", _after_commit)
         event.listen(Session, "after_soft_rollback", _after_soft_rollback)

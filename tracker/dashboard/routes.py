@@ -38,7 +38,7 @@ from ..models import Accord
 from ..permissions import can_review
 from ..i18n import local, section_options
 from ..web import decimal_sign, local_date, local_datetime, set_disposition
-from . import bp
+from . import asked, bp
 from .board import (CHARTS, Board, DashboardFigures, Selection, alt_texts, level_names, natural,
                     render_chart, selection_text, short, type_names)
 
@@ -243,9 +243,12 @@ def show(slug: str):
         return _refused_date(accord, state, date_problem, moment_problem)
     selection = _selection(accord)
     if _plain_anonymous_visit():
-        return _anonymous_page(accord, selection, state)
-    body = Markup(page_body(accord, selection, state))
-    return render_template("dashboard/show.html", accord=accord, body=body)
+        answer = _anonymous_page(accord, selection, state)
+    else:
+        body = Markup(page_body(accord, selection, state))
+        answer = render_template("dashboard/show.html", accord=accord, body=body)
+    asked.note(accord.id, asked.of_request())  # answered: its filters exist
+    return answer
 
 
 def _plain_anonymous_visit() -> bool:
@@ -365,6 +368,7 @@ def chart(slug: str, name: str, fmt: str):
     filename = f"{accord.slug}-{name}-{selection.as_of.isoformat()}{_suffix(size)}.{fmt}"
     if selection.section or selection.tag:  # a 400 for a filter the accord lacks, even on
         params.filters(_figures(accord, selection).provisions)  # a revalidation
+    asked.note(accord.id, asked.of_request(name, fmt, size))
     if _conditional(etag):
         return _image(None, fmt, etag, filename)
     return _image(_chart(accord, selection, state, name, fmt, size), fmt, etag, filename)
