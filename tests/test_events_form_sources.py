@@ -67,6 +67,35 @@ def test_a_form_refused_for_another_field_says_the_file_was_not_kept(
     assert 'aria-describedby="source_file-error"' in html
 
 
+def test_the_refused_page_remembers_the_file_and_the_next_submission_needs_it(
+        client, demo, make_user, login, row_counts):
+    login(make_user("editor", demo))
+    refused = _post(client, _filled(client, demo, occurred_on=[FUTURE]), (PDF, "acta.pdf"))
+    html = refused.get_data(as_text=True)
+    assert 'name="dropped_file" type="hidden" value="acta.pdf"' in html
+    assert 'name="without_file"' in html
+    before = row_counts()
+    again = _post(client, _filled(client, demo, dropped_file=["acta.pdf"]))  # date fixed,
+    html = again.get_data(as_text=True)  # the file not chosen again
+    assert again.status_code == 400 and row_counts() == before
+    assert "The file acta.pdf chosen before was not sent again" in html
+    assert 'href="#source_file"' in html
+    with_file = _post(client, _filled(client, demo, dropped_file=["acta.pdf"]),
+                      (PDF, "acta.pdf"))
+    assert with_file.status_code == 303
+    source = db.session.scalar(select(Source))
+    assert source.attachment_name == "acta.pdf"
+
+
+def test_the_new_source_may_be_saved_without_the_file_when_said(client, demo, make_user,
+                                                                login):
+    login(make_user("editor", demo))
+    response = _post(client, _filled(client, demo, dropped_file=["acta.pdf"],
+                                     without_file=["y"]))
+    assert response.status_code == 303
+    assert db.session.scalar(select(Source)).attachment_sha256 is None
+
+
 def test_a_form_refused_without_a_file_says_nothing_of_files(client, demo, make_user, login):
     login(make_user("editor", demo))
     html = _post(client, _filled(client, demo, occurred_on=[FUTURE])).get_data(as_text=True)

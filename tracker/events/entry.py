@@ -14,6 +14,7 @@ from ..accords.routes import visible_accord_or_404
 from ..domain.messages import N_
 from ..domain.text import searchable
 from ..extensions import db
+from ..forms import unkept_file
 from ..i18n import (LANGUAGE_NAMES, marked_text, review_state, source_shown, translate,
                     typing_language)
 from ..models import Accord, Provision
@@ -73,6 +74,9 @@ def _form(accord: Accord, sources: list[Source]) -> EventForm:
 
 
 def _page(accord: Accord, form: EventForm, status: int = 200, problem: str | None = None):
+    """The form page; a refused form remembers the name of a file it could not keep (the
+    next submission must choose it again or say the source has none)."""
+    form.dropped_file.data = unkept_file(form.source_file) or form.dropped_file.data
     sources = offered_sources(accord)
     provisions = db.session.execute(select(Provision.code, Provision.text)
                                     .where(Provision.accord_id == accord.id)
@@ -169,12 +173,19 @@ def _typed_sources(form: EventForm, accord: Accord, ticked: set[int]) -> list[So
 
 
 def _new_source(form: EventForm) -> NewSource | None:
+    """The new source the form gives, if any. A file chosen before a refusal and not chosen
+    again is an error at the file field, unless the source is to be saved without one."""
     if not form.has_new_source():
         return None
     upload = form.source_file.data
     attachment = None
     if upload and upload.filename:
         attachment = Upload(upload.read(), upload.filename)
+    elif form.dropped_file.data and not form.without_file.data:
+        _error(form, "source_file", _(
+            "The file %(name)s chosen before was not sent again: choose it again, or tick "
+            "\u201c%(label)s\u201d.", name=form.dropped_file.data,
+            label=form.without_file.label.text))
     return NewSource(title=form.source_title.data or "", kind=form.source_kind.data or "",
                      publisher=form.source_publisher.data or "",
                      published_on=form.source_date.data, url=form.source_url.data or None,

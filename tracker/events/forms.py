@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import (DateField, SelectField, SelectMultipleField, StringField, TextAreaField,
-                     URLField)
+from wtforms import (BooleanField, DateField, HiddenField, SelectField, SelectMultipleField,
+                     StringField, TextAreaField, URLField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -84,6 +84,10 @@ class EventForm(FlaskForm):
     source_url = URLField(_l("Link to the source"), validators=[Optional(), Length(max=MAX_URL)])
     source_language = SelectField(_l("Language of the source"), validators=[Optional()])
     source_file = FileField(_l("Attached file (PDF, image, office document or text)"))
+    #: The name of a file chosen before this form was refused (a browser cannot send it
+    #: again): the new source is then refused without a file unless `without_file`.
+    dropped_file = HiddenField(validators=[Optional(), Length(max=255)])
+    without_file = BooleanField(_l("Save the new source without a file"))
 
     def fill(self, effects: dict, kinds: dict, languages: dict, sources) -> None:
         """The choices: `effects` and `kinds` key -> label, `languages` code -> name (the
