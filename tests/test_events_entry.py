@@ -151,7 +151,7 @@ def test_a_typed_source_that_is_not_registered_is_named(client, demo, make_user,
     ({"provision_1": ["99.99.99"]}, "provision_1", "No provision 99.99.99"),
     ({"provision_1": [""], "provision_2": [""]}, "provision_1",
      "at least one provision"),
-    ({"provision_2": ["__first__"]}, "provision_1", "more than once"),
+    ({"provision_2": ["__first__"]}, "provision_2", "is already in row 1"),
     ({"source_title": [""], "source_kind": [""], "source_publisher": [""],
       "source_date": [""], "source_url": [""], "source_language": [""]}, "cited",
      "at least one source"),
@@ -216,7 +216,7 @@ def test_a_file_over_the_limit_is_a_413_with_the_form(app, client, demo, make_us
     before = row_counts()
     response = _post(client, _filled(client, demo), (PDF + b"\0" * 2000, "grande.pdf"))
     assert response.status_code == 413
-    assert "the limit is 1000" in response.get_data(as_text=True)
+    assert "The file has 3\u00a0KB; the limit is 1\u00a0KB." in response.get_data(as_text=True)
     assert row_counts() == before
 
 
@@ -266,7 +266,7 @@ def test_a_file_over_the_limit_is_reported_with_the_other_problems(app, client, 
                      (PDF + b"\0" * 2000, "grande.pdf"))
     html = response.get_data(as_text=True)
     assert response.status_code == 413
-    assert 'href="#title"' in html and "the limit is 1000" in html
+    assert 'href="#title"' in html and "the limit is 1\u00a0KB" in html
 
 
 @pytest.mark.parametrize("typed", ["Bogotá", "bogota", "BOGOTA, D.C.", "  Bogotá  "])

@@ -20,13 +20,15 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def _render(status: int, title: str, message: str, kept=None):
+def _render(status: int, title: str, message: str, kept=None, back: str | None = None):
+    """The error page (`back`: the address of the form to open again, if any), or JSON
+    under /api/."""
     if wants_json():
         return jsonify({"error": title, "message": message, "status": status,
                         "request_id": g.get("request_id")}), status
     try:
         return render_template("error.html", status=status, title=title, message=message,
-                               kept=kept), status
+                               kept=kept, back=back), status
     except Exception:  # the page itself needed the database that just failed
         if status < 500:
             raise
@@ -65,11 +67,33 @@ def _titles() -> dict[int, str]:
             503: _("Unavailable")}
 
 
-def _upload_limit_mb() -> str:
+def _too_large_post() -> tuple[str, str | None]:
+    """The 413 message for a POST over the request limit (its body was never read, so
+    nothing of it can be kept), with both limits in MB; and the address to open the form
+    again: the same path when it answers a GET (None otherwise)."""
+    from flask import current_app
+    from flask_babel import gettext as _
+
+    from .web import answers_get, megabytes
+
+    config = current_app.config
+    message = _("Nothing was saved, and what was typed was not kept: what was sent is larger "
+                "than this server accepts (%(request)s at most for a whole form, files "
+                "included; %(attachment)s at most for a file attached to a source). Open the "
+                "form again, fill it in and choose a smaller file.",
+                request=megabytes(config.get("MAX_CONTENT_LENGTH") or 0),
+                attachment=megabytes(config.get("MAX_ATTACHMENT_BYTES") or 0))
+    if not answers_get(request.path):
+        return message, None
+    return message, request.script_root + request.path
+
+
+def _megabytes_limit() -> str:
     from flask import current_app
 
-    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
-    return f"{limit / (1024 * 1024):g}"
+    from .web import megabytes
+
+    return megabytes(current_app.config.get("MAX_CONTENT_LENGTH") or 0)
 
 
 def _generic(code: int) -> str:
@@ -80,8 +104,8 @@ def _generic(code: int) -> str:
                    "of accords."),
             405: _("This address does not answer this kind of request. Go back to the page "
                    "you came from and use its links and buttons."),
-            413: _("The file is larger than this server accepts (%(mb)s MB at most).",
-                   mb=_upload_limit_mb()),
+            413: _("The file is larger than this server accepts (%(size)s at most).",
+                   size=_megabytes_limit()),
             429: _("Too many attempts in a short time. Wait a minute and try again.")}.get(
         code, "")
 
@@ -94,6 +118,9 @@ def handle_http_error(exc: HTTPException):
     message = exc.description
     if wants_json():
         body, status = _render(code, exc.name, message or exc.name)
+    elif code == 413 and request.method == "POST" and (not message or message == stock):
+        message, back = _too_large_post()
+        body, status = _render(code, _titles()[code], message, back=back)
     else:
         if not message or message == stock:
             message = _generic(code) or message or exc.name

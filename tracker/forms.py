@@ -66,6 +66,19 @@ class FlaskForm(_BaseForm):
             return unbound_field.bind(form=form, **{**options, "filters": filters})
 
 
+def unkept_file(field) -> str | None:
+    """The name of the file a posted file field carried (None for any other field, or when
+    no file was chosen). A form shown again after a POST was refused: a browser cannot
+    refill a file input, so every file field that carried a file says so, at the field and
+    in the error summary (`_forms.html`), with this name."""
+    from werkzeug.datastructures import FileStorage
+
+    data = getattr(field, "data", None)
+    if getattr(field, "type", None) == "FileField" and isinstance(data, FileStorage):
+        return data.filename or None
+    return None
+
+
 def error_text(form) -> str:
     """Every field error of a validated form as one line ("Label: reason; ..."), for views
     that answer a refused POST with an error page rather than the form."""

@@ -47,12 +47,12 @@ def return_path() -> str:
     referrer = urlsplit(request.referrer or "")
     if referrer.netloc == request.host and referrer.path.startswith("/"):
         return referrer.path + (f"?{referrer.query}" if referrer.query else "")
-    if _answers_get(request.path):  # no referrer sent: the form's own page, if it has one
+    if answers_get(request.path):  # no referrer sent: the form's own page, if it has one
         return request.path
     return "/"
 
 
-def _answers_get(path: str) -> bool:
+def answers_get(path: str) -> bool:
     """Whether `path` is also a page (a GET route), as a form's address often is."""
     from flask import current_app
     from werkzeug.exceptions import HTTPException
@@ -202,6 +202,21 @@ def fixed(value, places: int) -> str:
                           locale=get_locale())
 
 
+#: Bytes in the megabyte sizes are shown in (the limits are set as multiples of it).
+MEGABYTE = 1024 * 1024
+
+
+def megabytes(size: int) -> str:
+    """A size in bytes as every message shows it, in the reader's format with a no-break
+    space before the unit: a whole number of MB without decimals ("5 MB"), any other size
+    from 0.1 MB with one decimal ("6,0 MB", "0,3 MB"), a smaller one in whole KB, at least
+    1 ("1 KB"; "0 KB" only for nothing)."""
+    if size >= MEGABYTE // 10:
+        return fixed(size / MEGABYTE, 0 if size % MEGABYTE == 0 else 1) + "\u00a0MB"
+    kilobytes = -(-size // 1024)  # rounded up: a file over a limit never shows under it
+    return fixed(kilobytes, 0) + "\u00a0KB"
+
+
 #: Decimals every computed figure is shown with: scores (0-100) and level means (0-3) two,
 #: shares (percent) one. The one rule behind score_figure, share_figure and percent.
 SCORE_PLACES = 2
@@ -332,10 +347,12 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local_datetime, "datetime")
     app.add_template_filter(utc_moment)
     app.add_template_filter(sentence)
-    for formatter in (score_figure, share_figure, percent, signed, fixed, published_score):
+    for formatter in (score_figure, share_figure, percent, signed, fixed, published_score,
+                      megabytes):
         app.add_template_filter(formatter)
     app.context_processor(_template_globals)
     from . import i18n
+    from .forms import unkept_file
 
     # Globals (not context) so imported macros see them too.
     for helper in (i18n.level_label, i18n.review_state, i18n.time_frame, i18n.translate,
@@ -344,7 +361,8 @@ def init_app(app: Flask) -> None:
                    i18n.audit_field, i18n.content_html, i18n.language_marker, i18n.point_title,
                    i18n.point_title_html, i18n.role_name, i18n.shown_texts, i18n.shown_html, i18n.source_shown,
                    i18n.language_badge, i18n.upload_state, i18n.source_format,
-                   return_path, number, percent, fixed, score_figure, share_figure, signed):
+                   return_path, number, percent, fixed, score_figure, share_figure, signed,
+                   unkept_file):
         app.add_template_global(helper)
     app.before_request(_start_request)
     app.after_request(_secure_response)

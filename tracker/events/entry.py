@@ -12,14 +12,16 @@ from sqlalchemy import or_, select
 
 from ..accords.routes import visible_accord_or_404
 from ..domain.messages import N_
+from ..domain.text import searchable
 from ..extensions import db
+from ..forms import unkept_file
 from ..i18n import (LANGUAGE_NAMES, marked_text, review_state, source_shown, translate,
                     typing_language)
 from ..models import Accord, Provision
 from ..permissions import can_edit, can_edit_some, can_review, require
 from ..places.choices import place_entries, typed_place_code
 from ..services import Invalid, NotPending
-from ..web import local_date
+from ..web import local_date, megabytes
 from . import files
 from .forms import MAX_SOURCES_OFFERED, RECENT_SOURCES, EventForm
 from .routes import EFFECT_LABELS, SOURCE_KIND_LABELS, bp
@@ -72,6 +74,9 @@ def _form(accord: Accord, sources: list[Source]) -> EventForm:
 
 
 def _page(accord: Accord, form: EventForm, status: int = 200, problem: str | None = None):
+    """The form page; a refused form remembers the name of a file it could not keep (the
+    next submission must choose it again or say the source has none)."""
+    form.dropped_file.data = unkept_file(form.source_file) or form.dropped_file.data
     sources = offered_sources(accord)
     provisions = db.session.execute(select(Provision.code, Provision.text)
                                     .where(Provision.accord_id == accord.id)
@@ -90,14 +95,20 @@ def _error(form: EventForm, name: str, reason) -> None:
 
 def _links(form: EventForm, accord: Accord) -> list[tuple[Provision, str]]:
     """(provision, effect) of each filled row; a code not of the accord, or of a part the
-    user may not edit, is an error at its row."""
-    rows = [(row, (row[0].data or "").split()[0]) for row in form.links()
-            if (row[0].data or "").strip()]
+    user may not edit, is an error at its row, and so is a code an earlier row named (at
+    the repeating row, which is left out)."""
+    rows = [(number, row, (row[0].data or "").split()[0])
+            for number, row in enumerate(form.links(), start=1) if (row[0].data or "").strip()]
     found = {p.code: p for p in db.session.scalars(select(Provision).where(
-        Provision.accord_id == accord.id, Provision.code.in_([c for _r, c in rows])))}
-    links = []
-    for row, code in rows:
+        Provision.accord_id == accord.id, Provision.code.in_([c for _n, _r, c in rows])))}
+    links, first_row = [], {}
+    for number, row, code in rows:
         provision = found.get(code)
+        if code in first_row:
+            _error(form, row[0].name, _("Provision %(code)s is already in row %(row)d.",
+                                        code=code, row=first_row[code]))
+            continue
+        first_row[code] = number
         if provision is None:
             _error(form, row[0].name, _("No provision %(code)s in this accord.", code=code))
         elif not can_edit(current_user, provision):
@@ -107,18 +118,49 @@ def _links(form: EventForm, accord: Accord) -> list[tuple[Provision, str]]:
     return links
 
 
+def _titled(accord: Accord) -> dict[str, list[tuple[int, str]]]:
+    """The sources an event of `accord` may cite by title (its own and the shared ones, not
+    rejected): folded title (`domain.text.searchable`, spaces collapsed) -> [(id, title)]."""
+    titled: dict[str, list[tuple[int, str]]] = {}
+    for source_id, title in db.session.execute(select(Source.id, Source.title).where(
+            or_(Source.accord_id == accord.id, Source.accord_id.is_(None)),
+            Source.review_state != "rejected").order_by(Source.id)):
+        titled.setdefault(_folded(title), []).append((source_id, title))
+    return titled
+
+
+def _folded(title: str) -> str:
+    return " ".join(searchable(title).split())
+
+
+def _typed_source(form: EventForm, part: str, titled: dict) -> int | None:
+    """The source number `part` names: "#12 title…" (as the list offers them) or "12", or
+    the exact title of one source (accents and case aside); else an error at the field."""
+    found = re.match(r"#?([0-9]{1,9})(?:\s|$)", part)
+    if found:
+        return int(found.group(1))
+    named = titled.get(_folded(part), [])
+    if len(named) == 1:
+        return named[0][0]
+    if named:
+        _error(form, "cited_other", _(
+            "Several sources are titled %(title)s: type the number of the one you mean "
+            "(%(sources)s).", title=repr(part),
+            sources="; ".join(f"#{i} {title}" for i, title in named)))
+    else:
+        _error(form, "cited_other", _("%(part)s is not a source: choose one from the list, "
+                                      "type its number (#12) or its exact title.",
+                                      part=repr(part)))
+    return None
+
+
 def _typed_sources(form: EventForm, accord: Accord, ticked: set[int]) -> list[Source]:
-    """The registered sources named in `cited_other` ("#12 title…" as the list offers them,
-    or numbers, ";"-separated), not ticked already; a part naming no source of the accord
+    """The registered sources named in `cited_other` (";"-separated, each as
+    `_typed_source` reads it), not ticked already; a part naming no source of the accord
     (nor a shared one) is an error at the field."""
-    wanted = []
-    for part in (p.strip() for p in (form.cited_other.data or "").split(";")):
-        found = re.match(r"#?([0-9]{1,9})(?:\s|$)", part)
-        if found:
-            wanted.append(int(found.group(1)))
-        elif part:
-            _error(form, "cited_other", _("%(part)s is not a source: choose one from the list "
-                                          "or type its number (#12).", part=repr(part)))
+    parts = [p for p in (p.strip() for p in (form.cited_other.data or "").split(";")) if p]
+    titled = _titled(accord) if any(not re.match(r"#?[0-9]", p) for p in parts) else {}
+    wanted = [i for i in (_typed_source(form, part, titled) for part in parts) if i is not None]
     if not wanted:
         return []
     held = {s.id: s for s in db.session.scalars(select(Source).where(
@@ -131,12 +173,19 @@ def _typed_sources(form: EventForm, accord: Accord, ticked: set[int]) -> list[So
 
 
 def _new_source(form: EventForm) -> NewSource | None:
+    """The new source the form gives, if any. A file chosen before a refusal and not chosen
+    again is an error at the file field, unless the source is to be saved without one."""
     if not form.has_new_source():
         return None
     upload = form.source_file.data
     attachment = None
     if upload and upload.filename:
         attachment = Upload(upload.read(), upload.filename)
+    elif form.dropped_file.data and not form.without_file.data:
+        _error(form, "source_file", _(
+            "The file %(name)s chosen before was not sent again: choose it again, or tick "
+            "\u201c%(label)s\u201d.", name=form.dropped_file.data,
+            label=form.without_file.label.text))
     return NewSource(title=form.source_title.data or "", kind=form.source_kind.data or "",
                      publisher=form.source_publisher.data or "",
                      published_on=form.source_date.data, url=form.source_url.data or None,
@@ -165,8 +214,8 @@ def _attachment_error(form: EventForm, exc: Exception) -> int:
     """Show why the attached file is refused at its field; the status: 413 over the size
     limit, else 400."""
     if isinstance(exc, files.TooLarge):
-        _error(form, "source_file", _("The file has %(size)s bytes; the limit is %(limit)s.",
-                                      size=exc.size, limit=exc.limit))
+        _error(form, "source_file", _("The file has %(size)s; the limit is %(limit)s.",
+                                      size=megabytes(exc.size), limit=megabytes(exc.limit)))
         return 413
     _error(form, "source_file", exc.reason)
     return 400

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from ..domain.events import SOURCE_KIND_NAMES, SOURCE_KINDS, names_of
 from ..domain.text import without_accents
@@ -33,7 +33,7 @@ from ..places.lookup import places_by_code
 from ..services import Invalid, audit
 from ..tables import RowError, TableError, parse_date, read_table
 from .models import Event, Source
-from .services import EventInput, NewSource, problems, submit_events
+from .services import EventInput, NewSource, held_source, problems, submit_events
 
 REQUIRED = ("date", "title", "description", "place_code", "provision_codes", "source_title",
             "source_url", "source_date", "publisher")
@@ -295,24 +295,18 @@ class RowReader:
         return found
 
     def _source(self, values: dict, kind: str, published_on) -> Source | NewSource:
+        """The row's new source: one object for the rows naming the same source (title,
+        link, date, publisher, kind), the source already held when it repeats one
+        (`services.held_source`)."""
         key = (values.get("source_title", ""), values.get("source_url") or None, published_on,
                values.get("publisher", ""), kind)
         if key not in self.sources:
             title, url, _on, publisher, _kind = key
-            self.sources[key] = self._held_source(key) or NewSource(
-                title=title, kind=kind, publisher=publisher, published_on=published_on,
-                url=url, language=(values.get("source_language") or "").lower() or None)
+            new = NewSource(title=title, kind=kind, publisher=publisher,
+                            published_on=published_on, url=url,
+                            language=(values.get("source_language") or "").lower() or None)
+            self.sources[key] = held_source(self.accord, new) or new
         return self.sources[key]
-
-    def _held_source(self, key: tuple) -> Source | None:
-        title, url, published_on, publisher, kind = key
-        return db.session.scalar(select(Source).where(
-            or_(Source.accord_id == self.accord.id, Source.accord_id.is_(None)),
-            Source.title == title, Source.publisher == publisher, Source.kind == kind,
-            Source.url.is_(None) if url is None else Source.url == url,
-            Source.published_on.is_(None) if published_on is None
-            else Source.published_on == published_on,
-            Source.review_state != "rejected").order_by(Source.id).limit(1))
 
 
 #: The rules' field names -> the file's column names, for messages.

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from ..domain import bilingual
 from ..domain.events import EventFacts, SourceFacts, event_problems
@@ -236,9 +236,9 @@ def _add_event(item: EventInput, place, kinds: dict, made: dict, *, verified: bo
     sources = []
     for given in item.sources:
         if isinstance(given, NewSource):
-            if id(given) not in made:
-                made[id(given)] = _add_source(given, item.accord, kinds, verified=verified,
-                                              origin=origin)
+            if id(given) not in made:  # one identical source held already: cited
+                made[id(given)] = held_source(item.accord, given) or _add_source(
+                    given, item.accord, kinds, verified=verified, origin=origin)
             given = made[id(given)]
         if given not in sources:
             sources.append(given)
@@ -261,6 +261,26 @@ def _add_event(item: EventInput, place, kinds: dict, made: dict, *, verified: bo
     audit("event.submit", "event", event.id, accord_id=event.accord_id,
           after=event_json(event, links, sorted(s.id for s in sources)))
     return event
+
+
+def held_source(accord: Accord, new: NewSource) -> Source | None:
+    """The source already recorded that `new` repeats, to cite instead of writing a second
+    one (the one rule of the web form, the API, the events workbook and `import-events`):
+    of `accord` or shared, not rejected, with the same title (outer spaces aside), kind,
+    publisher, date and link; when `new` carries a file, with the same file (by content),
+    so a file is never dropped. The oldest such source; None when there is none."""
+    url = new.url or None
+    query = select(Source).where(
+        or_(Source.accord_id == accord.id, Source.accord_id.is_(None)),
+        Source.title == new.title.strip(), Source.publisher == (new.publisher or ""),
+        Source.kind == new.kind, Source.review_state != "rejected",
+        Source.url.is_(None) if url is None else Source.url == url,
+        Source.published_on.is_(None) if new.published_on is None
+        else Source.published_on == new.published_on)
+    if new.attachment is not None:
+        digest = hashlib.sha256(new.attachment.content).hexdigest()
+        query = query.where(Source.attachment_sha256 == digest)
+    return db.session.scalar(query.order_by(Source.id).limit(1))
 
 
 def _add_source(new: NewSource, accord: Accord, kinds: dict, *, verified: bool,

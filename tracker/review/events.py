@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import selectinload
@@ -13,7 +14,7 @@ from ..events.citations import CitesUnverified
 from ..events.models import Event, EventProvision, EventSource, Source
 from ..extensions import db
 from ..forms import error_text
-from ..i18n import review_state, translate
+from ..i18n import translate
 from ..models import Accord
 from ..permissions import can_review, can_view, require
 from ..services import Invalid, NotPending
@@ -66,11 +67,21 @@ def _decision(form: ReviewForm) -> str:
     return "verified" if form.verify.data else "rejected"
 
 
-def apply_decision(kind: str, row, review, label: str):
+#: What a decision says, whole sentences per kind and decision: the state's word agrees
+#: with the noun in Spanish ("Fuente n.º 4 rechazada", "Evento n.º 4 rechazado").
+DECIDED = {("record", "verified"): _l("Record #%(id)d verified."),
+           ("record", "rejected"): _l("Record #%(id)d rejected."),
+           ("event", "verified"): _l("Event #%(id)d verified."),
+           ("event", "rejected"): _l("Event #%(id)d rejected."),
+           ("source", "verified"): _l("Source #%(id)d verified."),
+           ("source", "rejected"): _l("Source #%(id)d rejected.")}
+
+
+def apply_decision(kind: str, row, review):
     """Apply the posted decision on `row` (a status record, event or source: `kind`) with
     `review` (its service); a refused one shows the queue again with the reason at the row's
     box (400; 409 for a record citing an event not verified), a late one is a 409; done,
-    back to the queue with `label` ("%(id)d", "%(state)s") flashed."""
+    back to the queue with its `DECIDED` sentence flashed."""
     from .routes import _queue
 
     form = ReviewForm()
@@ -94,7 +105,7 @@ def apply_decision(kind: str, row, review, label: str):
         typed = (form.reason.data or "").strip()
         abort(409, description=_("This submission was already reviewed.") + (
             " " + _("Your reason was not recorded: %(reason)s", reason=typed) if typed else ""))
-    flash(label % {"id": row.id, "state": review_state(decision)})
+    flash(str(DECIDED[kind, decision]) % {"id": row.id})
     return redirect(url_for("review.queue"), 303)
 
 
@@ -107,8 +118,7 @@ def decide_event(event_id: int):
     if accord is None or not can_view(current_user, accord):
         abort(404, description=_("No such event."))
     require(can_review(current_user, accord), _("Only the accord's coordinators review it."))
-    return apply_decision("event", event, event_services.review_event,
-                   _("Event #%(id)d %(state)s."))
+    return apply_decision("event", event, event_services.review_event)
 
 
 @bp.post("/review/sources/<int:source_id>")
@@ -123,5 +133,4 @@ def decide_source(source_id: int):
     if accord is not None and not can_view(current_user, accord):
         abort(404, description=_("No such source."))
     require(_reviewer_of_source(source), _("Only the accord's coordinators review it."))
-    return apply_decision("source", source, event_services.review_source,
-                   _("Source #%(id)d %(state)s."))
+    return apply_decision("source", source, event_services.review_source)

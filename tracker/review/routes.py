@@ -79,7 +79,7 @@ def decide(record_id: int):
     require(can_review(current_user, accord), _("Only the accord's coordinators review it."))
     from .events import apply_decision
 
-    return apply_decision("record", record, services.review, _("Record #%(id)d %(state)s."))
+    return apply_decision("record", record, services.review)
 
 
 @bp.get("/my/submissions")
