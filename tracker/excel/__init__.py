@@ -1,6 +1,7 @@
-"""Researchers' Excel: report workbooks and raw-data exports (`export`), the offline update
-workbook read back row by row (`importer`), one column specification for both (`columns`),
-and their command-line commands (`cli`).
+"""Researchers' Excel: the report workbook (`report`, its rows in `report_rows`), raw-data
+exports as CSV (`export`), the offline update workbook (`update`) read back row by row
+(`importer`), one column specification for all (`columns`), what their sheets share
+(`sheets`), and their command-line commands (`cli`).
 
 This module holds what they share for writing: a workbook whose sheets are laid out by a
 column spec, and text that no spreadsheet evaluates. In a workbook a text cell is always
