@@ -18,7 +18,7 @@ from .extensions import db
 from .models import (Accord, PriorityChange, Provision, ProvisionTag, ProvisionType, RoleGrant,
                      Section, StatusRecord, UTCDateTime)
 # The reads of reference sets live with them; reachable here too, as `queries.X`.
-from .reference.data import (CodedYear, all_reference_sets,  # noqa: F401
+from .reference.data import (CodedYear, all_reference_sets, chosen_reference_set,  # noqa: F401
                              current_accord_with_reference_version, default_reference_set_version,
                              default_set_order, reference_data, reference_overview,
                              reference_set, reference_set_version, reference_sets,

@@ -84,6 +84,20 @@ def _reference_version_text(set_id, imported_at, revisions) -> str:
     return f"{set_id}.{int(imported_at.timestamp() * 1_000_000)}.{revisions or 0}"
 
 
+_CHOSEN_REFERENCE_STATE = select(
+    select(ReferenceSet.label).order_by(*default_set_order(bindparam("wanted", type_=String)))
+    .limit(1).scalar_subquery(), *_default_reference_state_columns())
+
+
+def chosen_reference_set(wanted: str | None) -> tuple[str, str]:
+    """(label, `reference_set_version`) of the set `wanted` when known, else of the default
+    set (`reference.sets.default_set` with TRACKER_REFERENCE_SET as `wanted`), in one query;
+    ("", "0.0.0") when no set is loaded. A caller that asked for a set by name compares the
+    label with it: another label means no such set."""
+    label, *version = db.session.execute(_CHOSEN_REFERENCE_STATE, {"wanted": wanted}).one()
+    return label or "", _reference_version_text(*version)
+
+
 def current_accord_with_reference_version(slug: str, wanted: str | None
                                           ) -> tuple[Accord | None, str]:
     """`current_accord(slug)` and the version of the default reference set (chosen with
