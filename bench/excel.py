@@ -3,7 +3,7 @@
 
 Cases, each measured in its own child process (a fresh interpreter, so its peak resident
 memory, ru_maxrss, is the case's own):
-  report        tracker.excel.export.report_workbook(accord, today): the whole report
+  report        tracker.excel.report.report_workbook(accord, today): the whole report
                 (About, Summary, Provisions, History, Timeline, Comparison, two charts),
                 queries and figures included; wall and CPU time, peak RSS, and the RSS the
                 process already had before the export (interpreter, app, libraries)
@@ -89,7 +89,7 @@ def _timed(call, repeat: int, path: str = "cold") -> dict:
 # --- child cases -----------------------------------------------------------------------------
 
 def child_report(args) -> dict:
-    from tracker.excel.export import report_workbook
+    from tracker.excel.report import report_workbook
     from tracker.extensions import db
 
     app = _app(args.database_url)
@@ -108,19 +108,19 @@ def child_report(args) -> dict:
 def _same_rows(accord):
     """The rows of the report's sheets, as the tracker builds them (plain values)."""
     from tracker.excel import columns as C
-    from tracker.excel import export
+    from tracker.excel import report_rows
     from tracker.figures import AccordFigures, default_reference_set
 
     today = date.today()
-    data = export.ReportData(accord, AccordFigures(accord), today)
+    data = report_rows.ReportData(accord, AccordFigures(accord), today)
     label = default_reference_set()
     references = data.figures.references(label)
     sheets = {
-        "Summary": (C.SUMMARY, export.summary_rows(data)),
-        "Provisions": (C.PROVISIONS, list(export.provision_rows(data))),
-        "History": (C.HISTORY, list(export.history_rows(accord, today))),
-        "Timeline": (C.TIMELINE, list(export.timeline_rows(data))),
-        "Comparison": (C.COMPARISON, export.comparison_rows(data, references, label)[1]),
+        "Summary": (C.SUMMARY, report_rows.summary_rows(data)),
+        "Provisions": (C.PROVISIONS, list(report_rows.provision_rows(data))),
+        "History": (C.HISTORY, list(report_rows.history_rows(accord, today))),
+        "Timeline": (C.TIMELINE, list(report_rows.timeline_rows(data))),
+        "Comparison": (C.COMPARISON, report_rows.comparison_rows(data, references, label)[1]),
     }
     for _columns, rows in sheets.values():
         for row in rows:  # Excel has no time zones: pandas refuses aware datetimes
@@ -196,7 +196,7 @@ def _fill_every_row(data: bytes) -> bytes:
 
 def child_update(args) -> dict:
     from tracker.accounts import create_user
-    from tracker.excel.export import update_workbook
+    from tracker.excel.update import update_workbook
     from tracker.excel.importer import read_update
 
     with tempfile.TemporaryDirectory() as folder:

@@ -266,12 +266,12 @@ def test_pages_of_logged_in_users_are_not_stored(client, demo, make_user, login)
 
 
 def test_the_upload_preview_is_not_stored(client, demo, make_user, login):
-    from tracker.excel import export
+    from tracker.excel import update
     from tracker.models import UploadBatch
 
     editor = login(make_user("editor", demo))
     batch = UploadBatch(user_id=editor.id, accord_id=demo.id, filename="u.xlsx",
-                        sha256="0" * 64, content=export.update_workbook(demo), state="pending")
+                        sha256="0" * 64, content=update.update_workbook(demo), state="pending")
     db.session.add(batch)
     db.session.commit()
     response = client.get(f"/accords/{SLUG}/update/{batch.id}")

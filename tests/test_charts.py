@@ -120,14 +120,14 @@ def test_no_note_unless_asked():
 
 def test_the_palette_is_distinct_and_defined_once():
     from tracker import palette
-    from tracker.excel import export
+    from tracker.excel import report
 
     assert len(set(palette.LEVEL_COLOURS)) == 4 and charts.LEVEL_COLOURS is palette.LEVEL_COLOURS
     for module in _chart_modules():
         assert "pyplot" not in inspect.getsource(module).replace("never pyplot", ""), module
     for colour in palette.LEVEL_COLOURS + (palette.PRIORITY, palette.NON_PRIORITY):
         assert inspect.getsource(palette).count(colour) == 1
-        for user in (*_chart_modules(), export):
+        for user in (*_chart_modules(), report):
             assert colour.lstrip("#").lower() not in inspect.getsource(user).lower(), user
 
 

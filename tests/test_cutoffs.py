@@ -14,7 +14,7 @@ from tracker.cutoffs.models import Cutoff
 from tracker.cutoffs.services import publish
 from tracker.domain.rules import Submission
 from tracker.extensions import db
-from tracker.models import AuditEvent, Provision
+from tracker.models import AuditEvent, Provision, utcnow
 
 from cutoff_helpers import small_accord
 
@@ -317,7 +317,7 @@ def test_priority_flags_as_known_at_a_moment(client):
     from tracker.figures import AccordFigures
 
     accord = small_accord()
-    before = services.utcnow()
+    before = utcnow()
     b = _provision(accord, "B")
     services.set_priority(b, True, date(2020, 1, 1), "now a priority", b.version)
     then = AccordFigures(accord, known_at=before).summary(YEAR_END)
@@ -482,7 +482,7 @@ def test_the_priority_flags_marker_is_the_date_most_flags_were_set(client):
     for code, when in (("B", date(2020, 1, 1)), ("C", date(2020, 1, 1))):
         p = _provision(accord, code)
         services.set_priority(p, True, when, "plan", p.version)
-    before = services.utcnow()
+    before = utcnow()
     d = _provision(accord, "D")
     services.set_priority(d, True, date(2020, 6, 1), "added later", d.version)
 

@@ -14,7 +14,7 @@ from test_events_feed import placed  # noqa: F401 (events for the events CSV)
 
 from tracker import queries
 from tracker.excel import columns as C
-from tracker.excel import export
+from tracker.excel import XLSX_MIMETYPE
 from tracker.extensions import db
 from tracker.importers import import_accord, import_statuses
 from tracker.reference.sets import import_set
@@ -64,7 +64,7 @@ def _shares(row: dict) -> dict:
 
 def test_report_download_has_every_sheet(client):
     response = client.get(f"/accords/{SLUG}/report.xlsx?as_of={AS_OF}")
-    assert response.mimetype == export.XLSX_MIMETYPE
+    assert response.mimetype == XLSX_MIMETYPE
     assert f"{SLUG}-report-{AS_OF}.xlsx" in response.headers["Content-Disposition"]
     check_xlsx_container(response.data)  # our own workbooks pass the upload checks
     assert _book(response).sheetnames == SHEETS

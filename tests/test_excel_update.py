@@ -346,7 +346,7 @@ def test_a_section_editor_edits_only_their_section(client, demo, make_user, logi
     assert client.get(f"/accords/{SLUG}/update").status_code == 200
     outside = next(p.code for p in demo.provisions if p.code not in _rows_by_code(own))
     full = db.session.scalar(select(Accord).where(Accord.slug == SLUG))
-    from tracker.excel.export import update_workbook
+    from tracker.excel.update import update_workbook
     response = _upload(client, _fill(update_workbook(full), {outside: _edit(3)}))
     assert response.status_code == 422
     assert f"you may not edit provision {outside}" in _page(response)

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from event_helpers import event_input
 from tracker import services
 from tracker.domain.citing import EventRefs, parse_event_refs
+from tracker.domain.rules import Submission
 from tracker.events.models import Event, EventProvision, StatusRecordEvent
 from tracker.events.services import review_event, submit_event
 from tracker.excel import columns as C
@@ -377,7 +378,7 @@ def test_a_change_citing_an_event_the_upload_does_not_write_is_refused(
     user = login(make_user("editor", demo))
     _first, other = _two(demo, levels)
     provision = next(p for p in demo.provisions if p.code == other)
-    change = services.StatusChange(provision, services.Submission(
+    change = services.StatusChange(provision, Submission(
         _other_level(levels[other]), TODAY, new_events=(0,)), provision.version)
     batch = UploadBatch(user_id=user.id, accord_id=demo.id, filename="x.xlsx",
                         sha256="0" * 64, content=b"x", state="pending")

@@ -208,7 +208,7 @@ def test_history_sheet_equals_the_history_csv(client):
 
 def test_a_history_longer_than_a_worksheet_is_cut_and_the_about_sheet_says_so(
         client, monkeypatch):
-    monkeypatch.setattr(excel, "MAX_ROWS", 51)
+    monkeypatch.setattr(excel.workbook, "MAX_ROWS", 51)  # the writer's limit
     book = _load(client.get(f"/accords/{SLUG}/report.xlsx?as_of={AS_OF}").data)
     assert book["History"].max_row == 51  # the header and 50 records
     about = {row[0]: row[1] for row in book["About"].iter_rows(min_row=2, values_only=True)}

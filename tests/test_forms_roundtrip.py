@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 
 from tracker import services
 from tracker.domain.rules import Submission
-from tracker.excel import export
+from tracker.excel.update import update_workbook
 from tracker.extensions import db
 from tracker.models import Accord, Provision, UploadBatch
 
@@ -72,7 +72,7 @@ def pages_ready(demo, make_user):
         3 if level < 3 else 2, date.today(), None, "Decree of this year"),
         provision.version)], verified=False)
     batch = UploadBatch(user_id=editor.id, accord_id=demo.id, filename="update.xlsx",
-                        sha256="0" * 64, content=export.update_workbook(demo), state="pending")
+                        sha256="0" * 64, content=update_workbook(demo), state="pending")
     db.session.add(batch)
     db.session.commit()
     from tracker.cutoffs.services import publish

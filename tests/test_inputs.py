@@ -174,14 +174,14 @@ def test_update_workbook_of_an_accord_without_provisions(client, make_user, logi
 
 
 def test_update_workbook_of_a_section_without_provisions_is_headers_only(demo):
-    from tracker.excel import export
+    from tracker.excel import update
     from tracker.models import Section
 
     empty = Section(accord_id=demo.id, code="99", title="A section added, still empty",
                     position=999)
     db.session.add(empty)
     db.session.commit()
-    book = load_workbook(io.BytesIO(export.update_workbook(demo, empty)))
+    book = load_workbook(io.BytesIO(update.update_workbook(demo, empty)))
     assert book.worksheets[0].max_row == 1  # the header row only
 
 

@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from tracker.cutoffs.services import publish
-from tracker.excel.export import report_workbook
+from tracker.excel.report import report_workbook
 
 pytestmark = pytest.mark.libreoffice
 

@@ -315,7 +315,7 @@ def test_the_audit_of_events_and_sources_reads_in_spanish(client, demo, make_use
 
 
 def test_stored_words_of_uploads_and_reference_sets_read_in_spanish(app):
-    from tracker.excel.export import app_version
+    from tracker.excel.sheets import app_version
 
     with app.test_request_context("/"), force_locale("es"):
         assert i18n.upload_state("committed") == "registrada"

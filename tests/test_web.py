@@ -225,6 +225,7 @@ def test_a_form_resent_from_a_reloaded_page_records_nothing_twice(client, demo, 
 def test_the_same_values_after_the_window_or_the_review_are_a_new_record(
         client, demo, make_user, login, provision, monkeypatch):
     import tracker.services
+    import tracker.services.status
     from tracker.domain.resubmit import RESUBMIT_WINDOW
     from tracker.models import utcnow
 
@@ -236,7 +237,7 @@ def test_the_same_values_after_the_window_or_the_review_are_a_new_record(
     _resent_from_reloaded_page(client, provision, level="1", evidence_text="Same")
     assert len(db.session.scalars(mine).all()) == 2  # the first was reviewed: a new one
     later = utcnow() + RESUBMIT_WINDOW + timedelta(minutes=1)
-    monkeypatch.setattr(tracker.services, "utcnow", lambda: later)
+    monkeypatch.setattr(tracker.services.status, "utcnow", lambda: later)
     _resent_from_reloaded_page(client, provision, level="1", evidence_text="Same")
     assert len(db.session.scalars(mine).all()) == 3  # the second is older than the window
 

@@ -14,7 +14,8 @@ from .domain.messages import Message, N_
 from .domain.resubmit import repeats
 from .extensions import db
 from .models import ROLES, Accord, AuditEvent, Organization, RoleGrant, User, utcnow
-from .services import _actor, audit
+from .services import audit
+from .services.transaction import acting_user
 
 MIN_PASSWORD_LENGTH = 10
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -227,7 +228,7 @@ def grant_role_once(email: str, role: str, *, accord_slug: str | None = None,
             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(1))
         if granted is not None and repeats(
                 scope, {k: (granted.after or {}).get(k) or None for k in scope},
-                same_author=granted.actor == _actor()[1], earlier_at=held.granted_at,
+                same_author=granted.actor == acting_user()[1], earlier_at=held.granted_at,
                 now=utcnow()):
             return held, False
     return grant_role(email, role, accord_slug=accord_slug, section_code=section_code), True

@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm as _BaseForm
 from wtforms import IntegerField, PasswordField, TextAreaField
 
 from .domain import text as rule
+from .i18n import translate
 
 
 def _translated(check):
@@ -22,8 +23,6 @@ def _translated(check):
         try:
             return check(value)
         except ValueError as exc:
-            from .i18n import translate
-
             raise ValueError(translate(exc.args[0])) from None
     return run
 

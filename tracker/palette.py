@@ -1,5 +1,5 @@
 """The colours every chart uses, drawn (`tracker.charts`) or native to a workbook
-(`tracker.excel.export`): levels in Okabe & Ito's colour-blind-safe palette, other series
+(`tracker.excel.report`): levels in Okabe & Ito's colour-blind-safe palette, other series
 from the same family, never confused with the levels."""
 
 #: Level 0..3: vermillion, orange, sky blue, blue (Okabe & Ito 2008).

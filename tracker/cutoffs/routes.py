@@ -237,7 +237,7 @@ def data_package(slug: str, label: str):
 @bp.get("/accords/<slug>/cutoffs/<label>/report.xlsx")
 def workbook(slug: str, label: str):
     from ..excel import XLSX_MIMETYPE
-    from ..excel.export import report_workbook
+    from ..excel.report import report_workbook
 
     accord = _monitored_or_404(slug)
     params.check_known(())

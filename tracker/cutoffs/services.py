@@ -12,7 +12,8 @@ from ..domain.messages import N_, Message
 from ..domain.resubmit import repeats
 from ..extensions import db
 from ..models import Accord, utcnow
-from ..services import Invalid, _actor, audit
+from ..services import Invalid, audit
+from ..services.transaction import acting_user
 
 
 class LabelTaken(Invalid):
@@ -148,7 +149,7 @@ def publish_once(accord: Accord, label: str, as_of: date | None, note: str = "",
             (label, as_of, note, supersedes),
             (same.label, same.as_of, same.note or "",
              same.supersedes.label if same.supersedes else None),
-            same_author=same.published_by == _actor()[1], earlier_at=same.published_at,
+            same_author=same.published_by == acting_user()[1], earlier_at=same.published_at,
             now=utcnow()):
         return same, False
     return publish(accord, label, as_of, note, supersedes), True
@@ -165,7 +166,7 @@ def publish(accord: Accord, label: str, as_of: date | None, note: str = "",
     found = problems(accord, label, as_of, note, supersedes, today or date.today())
     if found:
         raise (LabelTaken if same_label(accord, label) else Invalid)(found)
-    _, actor = _actor()
+    _, actor = acting_user()
     old = by_label(accord, supersedes) if supersedes else None
     cutoff = Cutoff(accord_id=accord.id, label=label, as_of=as_of, note=note,
                     published_at=utcnow(), published_by=actor,

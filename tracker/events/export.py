@@ -79,7 +79,7 @@ def events_xlsx(accord: Accord, chosen: EventFilter, internal: bool,
 
     from ..excel import Book
     from ..excel import columns as C
-    from ..excel.export import _fill
+    from ..excel.sheets import fill
     from ..i18n import local
 
     book = Book(translate=gettext)
@@ -91,7 +91,7 @@ def events_xlsx(accord: Accord, chosen: EventFilter, internal: bool,
             "This accord's data, its events and sources included, is an illustrative "
             "stand-in, not real monitoring.")))
     about.finish()
-    _fill(book.sheet(C.EVENTS_SHEET, C.EVENTS, freeze="C2"),
+    fill(book.sheet(C.EVENTS_SHEET, C.EVENTS, freeze="C2"),
           readable_events(event_rows(accord, chosen, internal)))
     return book.save()
 
@@ -146,11 +146,11 @@ def add_sheets(book, accord: Accord, as_of, internal: bool) -> None:
     events dated up to `as_of` and the sources they cite, verified only unless
     `internal` (as the History sheet treats records awaiting review)."""
     from ..excel import columns as C
-    from ..excel.export import _fill
+    from ..excel.sheets import fill
 
     states = ("verified", "pending", "rejected") if internal else ("verified",)
     chosen = EventFilter(until=as_of, states=states)
-    _fill(book.sheet(C.EVENTS_SHEET, C.EVENTS, freeze="C2"),
+    fill(book.sheet(C.EVENTS_SHEET, C.EVENTS, freeze="C2"),
           readable_events(event_rows(accord, chosen, internal)))
-    _fill(book.sheet(C.SOURCES_SHEET, C.SOURCES, freeze="C2"),
+    fill(book.sheet(C.SOURCES_SHEET, C.SOURCES, freeze="C2"),
           readable_sources(source_rows(accord, as_of, internal)))

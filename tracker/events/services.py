@@ -22,8 +22,8 @@ from ..domain.resubmit import RESUBMIT_WINDOW, repeats
 from ..extensions import db
 from ..models import Accord, Provision, utcnow
 from ..places.lookup import places_by_code
-from ..services import (Invalid, NotPending, _actor, _committing, audit, check_decision,
-                        decide, touch)
+from ..services import Invalid, NotPending, audit, check_decision, decide, touch
+from ..services.transaction import acting_user, committing
 from .files import media_type
 from .models import Attachment, Event, EventProvision, EventSource, Source
 
@@ -133,7 +133,7 @@ def _event_values(event: Event) -> tuple:
 def repeated_event(item: EventInput) -> Event | None:
     """The user's pending event of the item's accord that `item` repeats (same facts, links
     and sources, within `RESUBMIT_WINDOW`), else None."""
-    user_id, _ = _actor()
+    user_id, _ = acting_user()
     if user_id is None:
         return None
     now = utcnow()
@@ -160,7 +160,7 @@ def submit_events(items: list[EventInput], *, verified: bool = False, origin: st
     `audit_summary(events)`, when given, adds one more audit event in the same transaction
     (a file import's)."""
     checked = check_events(items, today)
-    with _committing(lambda: NotPending("a cited source was reviewed meanwhile")):
+    with committing(lambda: NotPending("a cited source was reviewed meanwhile")):
         if items:
             touch(items[0].accord.id)  # writers of an accord take their turns from here
         events = write_events(checked, verified=verified, origin=origin)
@@ -232,7 +232,7 @@ def _review_values(verified: bool, user_id: int | None) -> dict:
 
 def _add_event(item: EventInput, place, kinds: dict, made: dict, *, verified: bool,
                origin: str) -> Event:
-    user_id, _ = _actor()
+    user_id, _ = acting_user()
     sources = []
     for given in item.sources:
         if isinstance(given, NewSource):
@@ -285,7 +285,7 @@ def held_source(accord: Accord, new: NewSource) -> Source | None:
 
 def _add_source(new: NewSource, accord: Accord, kinds: dict, *, verified: bool,
                 origin: str) -> Source:
-    user_id, _ = _actor()
+    user_id, _ = acting_user()
     attachment = _store(new.attachment, kinds[id(new.attachment)]) if new.attachment else None
     source = Source(accord_id=None if new.shared else accord.id, title=new.title.strip(),
                     kind=new.kind, publisher=new.publisher or "",
@@ -352,8 +352,8 @@ def _review(row, kind: str, as_json, decision: str, reason: str, also=None):
     check_decision(decision, reason)
     if row.review_state != "pending":
         raise NotPending(f"{kind} {row.id} was already {row.review_state}")
-    user_id, _ = _actor()
-    with _committing(lambda: NotPending(f"{kind} {row.id} changed while it was reviewed")):
+    user_id, _ = acting_user()
+    with committing(lambda: NotPending(f"{kind} {row.id} changed while it was reviewed")):
         if row.accord_id is not None:
             touch(row.accord_id)  # also waits for a writer of the accord
         db.session.refresh(row)  # another coordinator may have decided while we waited

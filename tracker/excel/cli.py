@@ -42,7 +42,7 @@ def export_command(slug: str, file: str, as_of: date, lang: str) -> None:
     from flask_babel import force_locale
 
     from .. import queries
-    from .export import report_workbook
+    from .report import report_workbook
 
     if not file.lower().endswith(".xlsx"):
         raise click.BadParameter("the report is a workbook: give a FILE ending in .xlsx")

@@ -18,7 +18,6 @@ from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
-from .. import services
 from ..domain.citing import EventRefs
 from ..domain.messages import Message, N_, as_reason
 from ..domain.rules import Submission, changes_nothing, problems
@@ -28,6 +27,7 @@ from ..figures import AccordFigures
 from ..models import Accord, Provision, Section
 from ..permissions import can_edit
 from ..services import StatusChange
+from ..services.status import same_as_latest
 from ..tabular import workbook
 from ..tabular.cells import Cell
 from ..tabular.errors import RowError, TableError
@@ -366,8 +366,8 @@ def _check_row(row: PlannedRow, provision: Provision, user, today: date,
     change = StatusChange(provision, submission, expected_version=row.version)
     if not row.unreadable and row.version != provision.version:
         again = replace(submission, events=cited.ids + cited.held_refused)
-        if services._same_as_latest(replace(change, submission=again),
-                                    getattr(user, "id", None)) is not None:
+        if same_as_latest(replace(change, submission=again),
+                          getattr(user, "id", None)) is not None:
             row.already_recorded = True  # a re-upload of the user's own latest values
             return
     found = problems(submission, current_level=row.current_level,

@@ -354,8 +354,8 @@ def all_sets() -> list[ReferenceSet]:
 def default_set() -> ReferenceSet | None:
     """The set comparisons use unless told otherwise: TRACKER_REFERENCE_SET when set and
     known, else the set flagged default, else the first by label
-    (`queries.default_set_order`)."""
-    from ..queries import default_set_order
+    (`data.default_set_order`)."""
+    from .data import default_set_order
 
     return db.session.scalar(select(ReferenceSet).order_by(
         *default_set_order(current_app.config.get("REFERENCE_SET"))).limit(1))

@@ -38,14 +38,14 @@ def _insider(accord) -> bool:
 
 @bp.get("/accords/<slug>/report.xlsx")
 def report(slug: str):
-    from ..excel import export
+    from ..excel import XLSX_MIMETYPE
+    from ..excel.report import report_workbook
     accord = visible_accord_or_404(slug)
     params.check_known(("as_of",))
     as_of = params.as_of(accord.signed_on)
     insider = _insider(accord)
-    data = export.report_workbook(accord, as_of, include_unverified=insider, show_authors=insider)
-    return send_download(data, f"{slug}-report-{as_of.isoformat()}.xlsx",
-                         export.XLSX_MIMETYPE)
+    data = report_workbook(accord, as_of, include_unverified=insider, show_authors=insider)
+    return send_download(data, f"{slug}-report-{as_of.isoformat()}.xlsx", XLSX_MIMETYPE)
 
 
 @bp.get("/accords/<slug>/provisions.csv")
@@ -108,7 +108,8 @@ def _edits_some_of(accord) -> bool:
 @bp.get("/accords/<slug>/update.xlsx")
 @login_required
 def update_workbook(slug: str):
-    from ..excel import export
+    from ..excel import XLSX_MIMETYPE
+    from ..excel.update import update_workbook
     accord = visible_accord_or_404(slug)
     section = _section_param(accord)
     require(has_role(current_user, "editor", accord, section),
@@ -116,10 +117,10 @@ def update_workbook(slug: str):
     if not _has_provisions(accord):
         abort(404, description=_("This accord has no provisions yet: there is nothing to "
                                  "update. Import its structure first."))
-    data = export.update_workbook(accord, section)
+    data = update_workbook(accord, section)
     scope = f"-{section.code}" if section else ""
     return send_download(data, f"{slug}{scope}-update-{date.today().isoformat()}.xlsx",
-                         export.XLSX_MIMETYPE)
+                         XLSX_MIMETYPE)
 
 
 def _upload_page(accord, form, errors=(), status=200):
