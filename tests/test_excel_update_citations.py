@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from event_helpers import event_input
+from event_helpers import assert_refused_at_the_item, event_input
 from tracker import services
 from tracker.domain.citing import EventRefs, parse_event_refs
 from tracker.events.models import Event, EventProvision, StatusRecordEvent
@@ -408,8 +408,10 @@ def test_a_record_is_verified_only_after_the_event_it_cites(client, demo, cited_
     assert f'href="#event-{event.id}"' in queue and f'id="event-{event.id}"' in queue
     refused = client.post(f"/review/{record.id}", data={"verify": "Verify"})
     assert refused.status_code == 409
-    assert f"it cites event #{event.id} (Entrega de tierras en Tibú), still awaiting " \
+    assert f"It cites event #{event.id} (Entrega de tierras en Tibú), still awaiting " \
            "review" in _page(refused)
+    assert_refused_at_the_item(refused.get_data(as_text=True), "record", record.id,
+                               "still awaiting review")
     db.session.expire_all()
     assert db.session.get(StatusRecord, record.id).review_state == "pending"
     assert client.post(f"/review/events/{event.id}", data={"verify": "Verify"}
@@ -428,6 +430,8 @@ def test_rejecting_the_cited_event_leaves_the_record_to_be_rejected(client, demo
     assert f"Cites event #{event.id}, which was rejected." in _page(client.get("/review"))
     refused = client.post(f"/review/{record.id}", data={"verify": "Verify"})
     assert refused.status_code == 409 and "which was rejected" in _page(refused)
+    assert_refused_at_the_item(refused.get_data(as_text=True), "record", record.id,
+                               "which was rejected")
     db.session.expire_all()
     assert db.session.get(StatusRecord, record.id).review_state == "pending"
     assert client.post(f"/review/{record.id}", data={
@@ -445,7 +449,10 @@ def test_the_spanish_queue_names_the_pending_event(client, demo, cited_pending):
     assert f"Cita el evento n.º {event.id}, aún pendiente de revisión." in queue
     refused = client.post(f"/review/{record.id}", data={"verify": "Verificar"})
     assert refused.status_code == 409
-    assert f"cita el evento n.º {event.id}" in _page(refused)
+    assert f"Cita el evento n.º {event.id} (Entrega de tierras en Tibú), aún pendiente" \
+           in _page(refused)
+    assert_refused_at_the_item(refused.get_data(as_text=True), "record", record.id,
+                               f"Cita el evento n.º {event.id}")
 
 
 def test_links_of_the_new_event_name_the_provision_it_changed(demo, cited_pending):
