@@ -327,16 +327,22 @@ def test_each_bad_reference_is_named_and_nothing_is_written(client, demo, make_u
     assert db.session.scalar(select(func.count(UploadBatch.id))) == batches
 
 
-def test_a_bad_reference_leaves_a_rise_without_evidence_refused_too(client, demo, make_user,
-                                                                    login, levels):
+@pytest.mark.parametrize("ref", ["E2", "99999", "fila 2"])
+def test_a_bad_reference_is_the_rows_one_problem_not_also_missing_evidence(
+        client, demo, make_user, login, levels, ref):
+    """A rise citing only a refused reference: one problem, at the Events cited column;
+    the evidence rule adds no second line for the same citation. Without any reference
+    the same rise is refused for its missing evidence."""
     login(make_user("editor", demo))
     _first, other = _two(demo, levels)
-    response = _upload(client, _fill(_download(client), [], {other: {
-        "new_level": _other_level(levels[other]), "effective_on": TODAY, "events": "E2"}}))
+    rise = {"new_level": _other_level(levels[other]), "effective_on": TODAY}
+    response = _upload(client, _fill(_download(client), [], {other: dict(rise, events=ref)}))
     page = _page(response)
     assert response.status_code == 422
-    assert "E2: the Events sheet has no event on that row" in page
-    assert "evidence (a link, a description or a cited event) is required" in page
+    assert "Events cited: " in page
+    assert "evidence (a link, a description or a cited event) is required" not in page
+    bare = _page(_upload(client, _fill(_download(client), [], {other: rise})))
+    assert "evidence (a link, a description or a cited event) is required" in bare
 
 
 def test_a_race_at_confirmation_writes_neither_the_events_nor_the_records(
