@@ -275,7 +275,10 @@ def test_an_english_workbooks_events_are_in_english_unless_a_row_says(client, ed
     ({"end_date": date(2019, 3, 1)}, "End date: the end date is before the date"),
     ({"date": "3 March 2019"}, "Date: "),
     ({"title": None}, "Title: this field is required"),
-    ({"provision_codes": "1.1.1:soon"}, "Effect (for codes without one): unknown effect 'soon'"),
+    ({"provision_codes": "1.1.1:soon"},  # refused where it was typed
+     "Provisions (code:effect; ...): unknown effect 'soon'"),
+    ({"provision_codes": "1.1.1", "effect": "soon"},
+     "Effect (for codes without one): unknown effect 'soon'"),
     ({"source_kind": "rumour"}, "Source kind: unknown kind 'rumour'"),
     ({"source_url": "javascript:alert(1)"}, "Source link: "),
     ({"source_id": 999999}, "Existing source (id): no source '999999'"),
