@@ -176,3 +176,18 @@ def test_the_workbook_refuses_a_row_dated_before_the_event_it_cites(
     assert "happened on Mar 3, 2019, after Mar 1, 2019" in page
     assert "evidence (a link" not in page
     assert _counts() == before
+
+
+def test_the_refusal_names_the_event_in_the_readers_language(client, demo, make_user, login,
+                                                             today):
+    event = submit_event(event_input(demo, language="es",
+                                     title_translated="Land handover in Tibú"))
+    review_event(event, "verified")
+    login(make_user("coordinator", demo))  # an English reader; the title is Spanish
+    provision = demo.provisions[0]
+    response = client.post(f"/accords/{demo.slug}/provisions/{provision.code}/update", data={
+        "level": str(_rise(provision, today)), "effective_on": "2019-03-01",
+        "version": str(provision.version), "events": [str(event.id)]})
+    assert response.status_code == 400
+    assert (f"event #{event.id} (Land handover in Tibú) happened on Mar 3, 2019, after "
+            "Mar 1, 2019") in _text(response)

@@ -50,8 +50,14 @@ def citable_ids(provision: Provision, wanted) -> frozenset[int]:
 
 
 def as_cited(event: Event, ref: str | None = None) -> CitedEvent:
-    """The event as the date rule reads it, named `ref` (default "#<id>")."""
-    return CitedEvent(ref or f"#{event.id}", event.title, event.occurred_on)
+    """The event as the date rule reads it, named `ref` (default "#<id>"), its title in the
+    reader's language when a request has one (`i18n.local`), else as stored."""
+    from flask import has_request_context
+
+    from ..i18n import local
+
+    title = local(event, "title") if has_request_context() else event.title
+    return CitedEvent(ref or f"#{event.id}", title, event.occurred_on)
 
 
 def dated(ids) -> list[CitedEvent]:
