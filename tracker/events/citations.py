@@ -1,8 +1,9 @@
 """Status records citing events: the events a provision's record may cite (its verified
 events, each of them on or before the record's date: `domain.rules.cited_after_problem`,
-the dates read by `dated`), the events each record cites, the write of a record's citations, the rule that a
-record is verified only once the events it cites are (`verifiable`), and the append-only
-triggers of `status_record_events` (migration 0014_record_events)."""
+the dates read by `dated`), the events each record cites, the write of a record's
+citations, the rule that a record is verified only once the events it cites are
+(`verifiable`), and the append-only triggers of `status_record_events` (migration
+0014_record_events)."""
 from __future__ import annotations
 
 from sqlalchemy import select
