@@ -3,6 +3,7 @@ published signatures and containers), and an event input on the demo accord."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import date
 
@@ -80,3 +81,21 @@ def event_input(accord, **values) -> EventInput:
                 place_code="54810", actors="Agencia Nacional de Tierras")
     base.update(values)
     return EventInput(**base)
+
+
+def assert_refused_at_the_item(html: str, kind: str, row_id: int, words: str) -> None:
+    """A decision refused for what the row is or cites: the row's own focusable alert says
+    `words`, the error summary links to it, and the reason box is neither invalid nor
+    holds the message (it is for "a reason is required to reject" only)."""
+    alert = re.search(rf'<div class="conflict refusal" role="alert" id="{kind}-refusal-'
+                      rf'{row_id}" tabindex="-1">(.*?)</div>', html, re.S)
+    assert alert is not None and words in alert.group(1)
+    summary = html[html.index('class="error-summary"'):]
+    summary = summary[:summary.index("</div>")]
+    assert f'href="#{kind}-refusal-{row_id}"' in summary and words in summary
+    assert summary.count("<li>") == 1  # not again as the reason box's error
+    prefix = "" if kind == "record" else f"{kind}-"
+    box = re.search(rf'<input[^>]*id="{prefix}reason-{row_id}"[^>]*>', html).group(0)
+    assert "aria-invalid" not in box and f'id="{prefix}reason-{row_id}-error"' not in html
+    verify = re.search(rf'<input[^>]*id="{prefix}verify-{row_id}"[^>]*>', html).group(0)
+    assert f'aria-describedby="{kind}-refusal-{row_id}"' in verify

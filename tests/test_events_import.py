@@ -222,3 +222,23 @@ def test_the_help_names_the_language_column(runner):
     result = runner.invoke(args=["import-events", "--help"])
     assert "language (of title and description: en or es; default the accord's" in \
         " ".join(result.output.split())
+
+
+def test_an_unknown_effect_is_refused_at_the_column_it_was_typed_in(demo, row_counts):
+    """"1.1.1:helps" is a problem of provision_codes, "helps" in effect one of effect:
+    each named once, never at the other column."""
+    header = ("date,title,description,place_code,provision_codes,source_title,source_url,"
+              "source_date,publisher,effect\n")
+    rows = ("2019-03-03,Inline,x,,1.1.1:helps,Informe,,,ANT,\n"
+            "2019-03-03,In its column,x,,1.1.1,Informe,,,ANT,helps\n"
+            "2019-03-03,Both,x,,1.1.1:helps; 1.1.2,Informe,,,ANT,worse\n")
+    before = row_counts()
+    with pytest.raises(TableError) as refused:
+        import_events(demo.slug, (header + rows).encode(), "events.csv")
+    found = {(e.row, str(e.message).split(": ")[0]): str(e.message)
+             for e in refused.value.errors}
+    assert sorted(found) == [(2, "provision_codes"), (3, "effect"), (4, "effect"),
+                             (4, "provision_codes")]
+    assert "unknown effect 'helps'" in found[2, "provision_codes"]
+    assert "unknown effect 'worse'" in found[4, "effect"]
+    assert row_counts() == before

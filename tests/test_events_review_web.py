@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from event_helpers import event_input, new_source
+from event_helpers import assert_refused_at_the_item, event_input, new_source
 from tracker.events.services import submit_event
 from tracker.extensions import db
 from tracker.models import AuditEvent
@@ -82,8 +82,9 @@ def test_a_rejected_source_blocks_its_events_verification(client, demo, make_use
     assert source.review_state == "rejected" and _audits("source.rejected") == 1
     before = row_counts()
     response = client.post(f"/review/events/{event.id}", data={"verify": "Verify"})
-    assert response.status_code == 400
-    assert "rejected source" in response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert_refused_at_the_item(response.get_data(as_text=True), "event", event.id,
+                               "rejected source")
     assert row_counts() == before
     again = client.post(f"/review/sources/{source.id}", data={"verify": "Verify"})
     assert again.status_code == 409
@@ -122,3 +123,4 @@ def test_unknown_rows_are_404(client, demo, make_user, login):
 def test_an_empty_queue_says_so(client, demo, make_user, login):
     login(make_user("coordinator", demo))
     assert "Nothing awaits review." in client.get("/review").get_data(as_text=True)
+

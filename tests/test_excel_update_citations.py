@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from event_helpers import event_input
+from event_helpers import assert_refused_at_the_item, event_input
 from tracker import services
 from tracker.domain.citing import EventRefs, parse_event_refs
 from tracker.domain.rules import Submission
@@ -328,16 +328,22 @@ def test_each_bad_reference_is_named_and_nothing_is_written(client, demo, make_u
     assert db.session.scalar(select(func.count(UploadBatch.id))) == batches
 
 
-def test_a_bad_reference_leaves_a_rise_without_evidence_refused_too(client, demo, make_user,
-                                                                    login, levels):
+@pytest.mark.parametrize("ref", ["E2", "99999", "fila 2"])
+def test_a_bad_reference_is_the_rows_one_problem_not_also_missing_evidence(
+        client, demo, make_user, login, levels, ref):
+    """A rise citing only a refused reference: one problem, at the Events cited column;
+    the evidence rule adds no second line for the same citation. Without any reference
+    the same rise is refused for its missing evidence."""
     login(make_user("editor", demo))
     _first, other = _two(demo, levels)
-    response = _upload(client, _fill(_download(client), [], {other: {
-        "new_level": _other_level(levels[other]), "effective_on": TODAY, "events": "E2"}}))
+    rise = {"new_level": _other_level(levels[other]), "effective_on": TODAY}
+    response = _upload(client, _fill(_download(client), [], {other: dict(rise, events=ref)}))
     page = _page(response)
     assert response.status_code == 422
-    assert "E2: the Events sheet has no event on that row" in page
-    assert "evidence (a link, a description or a cited event) is required" in page
+    assert "Events cited: " in page
+    assert "evidence (a link, a description or a cited event) is required" not in page
+    bare = _page(_upload(client, _fill(_download(client), [], {other: rise})))
+    assert "evidence (a link, a description or a cited event) is required" in bare
 
 
 def test_a_race_at_confirmation_writes_neither_the_events_nor_the_records(
@@ -409,8 +415,10 @@ def test_a_record_is_verified_only_after_the_event_it_cites(client, demo, cited_
     assert f'href="#event-{event.id}"' in queue and f'id="event-{event.id}"' in queue
     refused = client.post(f"/review/{record.id}", data={"verify": "Verify"})
     assert refused.status_code == 409
-    assert f"it cites event #{event.id} (Entrega de tierras en Tibú), still awaiting " \
+    assert f"It cites event #{event.id} (Entrega de tierras en Tibú), still awaiting " \
            "review" in _page(refused)
+    assert_refused_at_the_item(refused.get_data(as_text=True), "record", record.id,
+                               "still awaiting review")
     db.session.expire_all()
     assert db.session.get(StatusRecord, record.id).review_state == "pending"
     assert client.post(f"/review/events/{event.id}", data={"verify": "Verify"}
@@ -429,6 +437,8 @@ def test_rejecting_the_cited_event_leaves_the_record_to_be_rejected(client, demo
     assert f"Cites event #{event.id}, which was rejected." in _page(client.get("/review"))
     refused = client.post(f"/review/{record.id}", data={"verify": "Verify"})
     assert refused.status_code == 409 and "which was rejected" in _page(refused)
+    assert_refused_at_the_item(refused.get_data(as_text=True), "record", record.id,
+                               "which was rejected")
     db.session.expire_all()
     assert db.session.get(StatusRecord, record.id).review_state == "pending"
     assert client.post(f"/review/{record.id}", data={
@@ -446,7 +456,10 @@ def test_the_spanish_queue_names_the_pending_event(client, demo, cited_pending):
     assert f"Cita el evento n.º {event.id}, aún pendiente de revisión." in queue
     refused = client.post(f"/review/{record.id}", data={"verify": "Verificar"})
     assert refused.status_code == 409
-    assert f"cita el evento n.º {event.id}" in _page(refused)
+    assert f"Cita el evento n.º {event.id} (Entrega de tierras en Tibú), aún pendiente" \
+           in _page(refused)
+    assert_refused_at_the_item(refused.get_data(as_text=True), "record", record.id,
+                               f"Cita el evento n.º {event.id}")
 
 
 def test_links_of_the_new_event_name_the_provision_it_changed(demo, cited_pending):

@@ -275,7 +275,10 @@ def test_an_english_workbooks_events_are_in_english_unless_a_row_says(client, ed
     ({"end_date": date(2019, 3, 1)}, "End date: the end date is before the date"),
     ({"date": "3 March 2019"}, "Date: "),
     ({"title": None}, "Title: this field is required"),
-    ({"provision_codes": "1.1.1:soon"}, "Effect (for codes without one): unknown effect 'soon'"),
+    ({"provision_codes": "1.1.1:soon"},  # refused where it was typed
+     "Provisions (code:effect; ...): unknown effect 'soon'"),
+    ({"provision_codes": "1.1.1", "effect": "soon"},
+     "Effect (for codes without one): unknown effect 'soon'"),
     ({"source_kind": "rumour"}, "Source kind: unknown kind 'rumour'"),
     ({"source_url": "javascript:alert(1)"}, "Source link: "),
     ({"source_id": 999999}, "Existing source (id): no source '999999'"),
@@ -466,3 +469,22 @@ def test_a_coordinators_events_are_verified_as_their_records(client, demo, make_
     event = _events(demo)[-1]
     assert (event.review_state, event.reviewed_by_id) == ("verified", coordinator.id)
     assert event.source_links[0].source.review_state == "verified"
+
+
+def test_the_preview_shows_every_date_in_the_readers_format(client, editor, demo, rising):
+    """The Events sheet's dates (and a range's end) as every page shows dates ("10 jun
+    2025" in Spanish), never as typed ("2025-06-10"); a date that is no date, as typed,
+    beside the problem naming it."""
+    editor.locale = "es"
+    db.session.commit()
+    code, level = rising
+    filled = _fill(_download(client), [
+        _event(date=date(2019, 6, 10), end_date=date(2019, 6, 12)),
+        _event(date="10/06/2019", title="Otra")],
+        {code: {"new_level": level + 1, "effective_on": TODAY, "evidence_text": "Acta"}})
+    page = _page(_upload(client, filled))
+    table = page[page.index('id="events"'):]
+    cells = re.findall(r'<td data-label="Fecha">(.*?)</td>', table)
+    assert cells == ["10 jun 2019 – 12 jun 2019", "10/06/2019"]
+    assert "2019-06-10" not in table and "2019-06-12" not in table
+    assert re.search(r'<td data-label="Desde">[^<]*\d{4}</td>', page)  # the rows' dates too

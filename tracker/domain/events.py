@@ -164,12 +164,22 @@ def _provision_problems(provisions) -> dict[str, str | Message]:
     if repeated and "provisions" not in found:
         found["provisions"] = Message(N_("named more than once: %(codes)s"),
                                       codes=", ".join(repeated))
-    unknown = sorted({effect for _code, effect, _ours in provisions if effect not in EFFECTS})
-    if unknown:
-        found["effect"] = Message(N_("unknown effect %(effects)s: use one of %(known)s"),
-                                  effects=", ".join(repr(e) for e in unknown),
-                                  known=names_of(EFFECTS, EFFECT_NAMES))
+    problem = effect_problem(effect for _code, effect, _ours in provisions)
+    if problem:
+        found["effect"] = problem
     return found
+
+
+def effect_problem(effects) -> Message | None:
+    """Why `effects` (stored values, as given) are refused: a Message naming those not in
+    EFFECTS, or None. Where a file lets an effect be typed in two columns, its reader asks
+    this of each column's, so the refusal names the column that holds it."""
+    unknown = sorted({effect for effect in effects if effect not in EFFECTS})
+    if not unknown:
+        return None
+    return Message(N_("unknown effect %(effects)s: use one of %(known)s"),
+                   effects=", ".join(repr(e) for e in unknown),
+                   known=names_of(EFFECTS, EFFECT_NAMES))
 
 
 def source_problems(source: SourceFacts, today: date) -> dict[str, str | Message]:

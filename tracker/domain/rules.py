@@ -6,10 +6,11 @@ refuses the same things with the same words.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from .messages import N_
+from .messages import Message, N_
 from .scale import LEVELS
 from .text import url_problem as link_problem
 
@@ -32,6 +33,38 @@ class Submission:
     note: str | None = None
     events: tuple[int, ...] = ()
     new_events: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class CitedEvent:
+    """An event a submission cites, as the date rule needs it: `ref` names it as the user
+    did ("#12"; a workbook's "E5" for an event typed on its Events sheet), `title` is its
+    title, `starts_on` the day it happened (for an event spanning days, its first day)."""
+
+    ref: str
+    title: str
+    starts_on: date
+
+
+def cited_after_problem(effective_on: date | None,
+                        cited: Iterable[CitedEvent]) -> Message | None:
+    """Why a record holding from `effective_on` cannot cite `cited` (a Message naming the
+    first such event, by its date then reference, and both dates), or None. A level rests
+    only on what had happened by the day it holds from: each cited event must have happened
+    (begun, for a range) on or before `effective_on`. No date: nothing to compare (the
+    date's own rule speaks). Every way in applies this rule (`problems`)."""
+    if effective_on is None:
+        return None
+    later = sorted((e for e in cited if e.starts_on > effective_on),
+                   key=lambda e: (e.starts_on, e.ref))
+    if not later:
+        return None
+    event = later[0]
+    return Message(N_("event %(ref)s (%(title)s) happened on %(happened)s, after %(effective)s, "
+                      "the date this level holds from: a level may rest only on events of "
+                      "that day or earlier (an event spanning days counts from its first "
+                      "day)"), ref=event.ref, title=event.title, happened=event.starts_on,
+                   effective=effective_on)
 
 
 def evidence_url_problem(url: str | None) -> str | None:
@@ -63,9 +96,14 @@ def changes_nothing(sub: Submission, level_in_force: int | None) -> bool:
 
 
 def problems(sub: Submission, *, current_level: int, signed_on: date, today: date,
-             citable: frozenset[int] = frozenset()) -> dict:
-    """Field name -> reason, for every rule the submission breaks (empty: acceptable).
-    `citable`: which of the events it cites are verified events of its provision.
+             citable: frozenset[int] = frozenset(), cited: Iterable[CitedEvent] = (),
+             refused: bool = False) -> dict:
+    """Field name -> reason (an N_ string or a Message), for every rule the submission
+    breaks (empty: acceptable). `citable`: which of the events it cites are verified events
+    of its provision; `cited`: the events it cites with their dates (`cited_after_problem`);
+    `refused`: whether the caller refused some of its references already (a workbook's
+    unknown event number): that refusal is then the problem, and the evidence rule adds no
+    second one for the same citation.
 
     A change of level, a rise or a fall, rests on evidence: a link, a description or at
     least one cited event."""
@@ -91,7 +129,10 @@ def problems(sub: Submission, *, current_level: int, signed_on: date, today: dat
     strays = set(sub.events) - set(citable)
     if strays:
         found["events"] = N_("only verified events bearing on this provision can be cited")
-    problem = evidence_problem(sub, current_level)
+    later = cited_after_problem(sub.effective_on, cited)
+    if later is not None and "events" not in found and "effective_on" not in found:
+        found["events"] = later
+    problem = None if refused else evidence_problem(sub, current_level)
     if problem:
         found["evidence_text"] = problem
     return found

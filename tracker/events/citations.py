@@ -1,7 +1,9 @@
 """Status records citing events: the events a provision's record may cite (its verified
-events), the events each record cites, the write of a record's citations, the rule that a
-record is verified only once the events it cites are (`verifiable`), and the append-only
-triggers of `status_record_events` (migration 0014_record_events)."""
+events, each of them on or before the record's date: `domain.rules.cited_after_problem`,
+the dates read by `dated`), the events each record cites, the write of a record's
+citations, the rule that a record is verified only once the events it cites are
+(`verifiable`), and the append-only triggers of `status_record_events` (migration
+0014_record_events)."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -9,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from ..cutoffs.triggers import _immutable
 from ..domain.messages import Message, N_
+from ..domain.rules import CitedEvent
 from ..extensions import db
 from ..models import Provision, StatusRecord
 from ..places.models import Place
@@ -45,6 +48,27 @@ def citable_ids(provision: Provision, wanted) -> frozenset[int]:
         select(Event.id).join(EventProvision, EventProvision.event_id == Event.id)
         .where(EventProvision.provision_id == provision.id, Event.review_state == "verified",
                Event.id.in_(ids))))
+
+
+def as_cited(event: Event, ref: str | None = None) -> CitedEvent:
+    """The event as the date rule reads it, named `ref` (default "#<id>"), its title in the
+    reader's language when a request has one (`i18n.local`), else as stored."""
+    from flask import has_request_context
+
+    from ..i18n import local
+
+    title = local(event, "title") if has_request_context() else event.title
+    return CitedEvent(ref or f"#{event.id}", title, event.occurred_on)
+
+
+def dated(ids) -> list[CitedEvent]:
+    """The events of `ids` (unknown ones left out), by id, as the date rule reads them:
+    the events a submission cites, checked against its date by `domain.rules.problems`."""
+    wanted = sorted({int(i) for i in ids})
+    if not wanted:
+        return []
+    return [as_cited(e) for e in db.session.scalars(
+        select(Event).where(Event.id.in_(wanted)).order_by(Event.id))]
 
 
 def cite(record_id: int, event_ids) -> None:

@@ -24,7 +24,7 @@ from typing import Callable
 
 from sqlalchemy import select
 
-from ..domain.events import SOURCE_KIND_NAMES, SOURCE_KINDS, names_of
+from ..domain.events import SOURCE_KIND_NAMES, SOURCE_KINDS, effect_problem, names_of
 from ..domain.text import without_accents
 from ..domain.messages import Message, N_, as_reason
 from ..extensions import db
@@ -270,8 +270,17 @@ class RowReader:
                 count=len(codes)))
         if unknown or barred or len(effects) != len(codes):
             return None
-        return [(self.provisions[c], self._effect(mine) if mine else effect)
-                for c, mine, effect in zip(codes, own, effects)]
+        chosen = [self._effect(mine) if mine else effect for mine, effect in zip(own, effects)]
+        # an unknown effect is refused at the column it was typed in ("1.1.2:better")
+        typed_here = effect_problem(e for e, mine in zip(chosen, own) if mine)
+        if typed_here:
+            self._fail(number, "provision_codes", typed_here)
+        typed_there = effect_problem(e for e, mine in zip(chosen, own) if not mine)
+        if typed_there:
+            self._fail(number, "effect", typed_there)
+        if typed_here or typed_there:
+            return None
+        return [(self.provisions[c], effect) for c, effect in zip(codes, chosen)]
 
     def _effect(self, typed: str) -> str:
         """The stored effect a typed one names (unknown: as typed, refused by the rules)."""

@@ -19,6 +19,8 @@ from sqlalchemy.orm import selectinload
 
 from ..domain.citing import ROW_PREFIX, EventRefs
 from ..domain.messages import Message, N_
+from ..domain.rules import CitedEvent
+from ..events.citations import as_cited
 from ..events.models import Event
 from ..extensions import db
 from ..models import Accord, Provision
@@ -33,12 +35,14 @@ _LINKS_HEADER = next(c.header for c in C.UPDATE_EVENTS if c.key == "provision_co
 class Cited:
     """What a row's references come to: `ids` of events recorded already, `positions` of
     events to write with it (among the plan's `event_inputs`), `shown` one label a reference
-    for the preview, `problems` one Message a bad reference."""
+    for the preview, `problems` one Message a bad reference, `dated` the events cited (both
+    kinds) as the date rule reads them (`domain.rules.cited_after_problem`)."""
 
     ids: tuple[int, ...] = ()
     positions: tuple[int, ...] = ()
     shown: list[str] = field(default_factory=list)
     problems: list[Message] = field(default_factory=list)
+    dated: list[CitedEvent] = field(default_factory=list)
     #: events the accord holds for cited Events rows, refused (pending, say): the workbook
     #: uploaded again repeats the record that cites them
     held_refused: tuple[int, ...] = ()
@@ -70,6 +74,7 @@ class Citations:
                 cited.problems.append(problem)
             else:
                 ids.add(number)
+                cited.dated.append(as_cited(event, f"#{number}"))
         for row in refs.rows:
             ref = f"{ROW_PREFIX}{row}"
             planned = self.rows.get(row)
@@ -86,8 +91,11 @@ class Citations:
                     cited.held_refused += (event.id,) if event else ()
                 else:
                     ids.add(event.id)
+                    cited.dated.append(as_cited(event, ref))
             else:
                 positions.add(self.position[row])
+                cited.dated.append(CitedEvent(ref, planned.item.title.strip(),
+                                              planned.item.occurred_on))
         cited.ids, cited.positions = tuple(sorted(ids)), tuple(sorted(positions))
         return cited
 

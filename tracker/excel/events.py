@@ -19,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..domain.bilingual import LANGUAGES
 from ..domain.events import LANGUAGE_NAMES
 from ..domain.messages import Message, N_, as_reason
+from ..domain.text import parse_iso_date
 from ..events.services import EventInput
 from ..i18n import typing_language
 from ..permissions import can_edit
@@ -125,6 +126,16 @@ class PlannedEvent:
     @property
     def to_record(self) -> bool:
         return self.item is not None and not self.problems and not self.held
+
+    def day(self, key: str) -> date | str:
+        """The date typed in column `key` ("date", "end_date", "source_date"): a date when
+        it reads as one (the preview shows it in the reader's format), else the text as
+        typed ("" for a blank cell), which the row's problems name."""
+        text = self.values.get(key) or ""
+        try:
+            return parse_iso_date(text)
+        except ValueError:
+            return text
 
 
 def events_sheet(sheets: dict, titles: set[str]):

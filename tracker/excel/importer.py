@@ -346,6 +346,15 @@ _COLUMN_OF_FIELD = {"level": "new_level", "effective_on": "effective_on",
                     "note": "note", "events": "events"}
 
 
+def _at_column(name: str, reason) -> Message:
+    """A rule's `reason` about field `name` (`domain.rules` names), as the problem of the
+    update sheet's column behind it ("Events cited: ...")."""
+    key = _COLUMN_OF_FIELD.get(name, name)
+    header = next(c.header for c in C.UPDATE if c.key == key)
+    return Message(N_("%(column)s: %(reason)s"), column=Message(header),
+                   reason=as_reason(reason))
+
+
 def _check_row(row: PlannedRow, provision: Provision, user, today: date,
                citations: Citations) -> None:
     """The rules every way in applies (domain.rules: a cited event counts as evidence),
@@ -372,11 +381,11 @@ def _check_row(row: PlannedRow, provision: Provision, user, today: date,
             return
     found = problems(submission, current_level=row.current_level,
                      signed_on=provision.accord.signed_on, today=today,
-                     citable=frozenset(cited.ids))
-    events_column = Message(next(c.header for c in C.UPDATE if c.key == "events"))
-    row.problems.extend(Message(N_("%(column)s: %(reason)s"), column=events_column,
-                                reason=problem) for problem in cited.problems)
-    row.problems.extend(reason for name, reason in found.items()
+                     citable=frozenset(cited.ids), cited=cited.dated,
+                     refused=bool(cited.problems) or "events" in row.unreadable)
+    row.problems.extend(_at_column("events", problem) for problem in cited.problems)
+    row.problems.extend(_at_column(name, reason) if name == "events" else reason
+                        for name, reason in found.items()
                         if _COLUMN_OF_FIELD.get(name) not in row.unreadable)
     if row.problems:
         return

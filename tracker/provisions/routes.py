@@ -283,7 +283,7 @@ def update(slug: str, code: str):
 def _attach(exc: services.Invalid, form, fallback) -> None:
     """Show a service's rule violations under their fields (translated), else under `fallback`."""
     for name, reason in exc.errors.items():
-        getattr(form, name, fallback).errors.append(_(reason))
+        getattr(form, name, fallback).errors.append(translate(reason))
 
 
 def _version(form) -> int:

@@ -79,9 +79,11 @@ DECIDED = {("record", "verified"): _l("Record #%(id)d verified."),
 
 def apply_decision(kind: str, row, review):
     """Apply the posted decision on `row` (a status record, event or source: `kind`) with
-    `review` (its service); a refused one shows the queue again with the reason at the row's
-    box (400; 409 for a record citing an event not verified), a late one is a 409; done,
-    back to the queue with its `DECIDED` sentence flashed."""
+    `review` (its service); done, back to the queue with its `DECIDED` sentence flashed.
+    Refused, the queue again, the input kept: a missing reason (400) at the row's reason box;
+    a refusal the row's state causes (409: it cites an event not verified, a rejected source)
+    as the row's own alert (`refused`), never at the reason box; a late decision (already
+    reviewed) a 409 page."""
     from .routes import _queue
 
     form = ReviewForm()
@@ -95,18 +97,24 @@ def apply_decision(kind: str, row, review):
     except Invalid as exc:
         if row.review_state != "pending":
             abort(409, description=_("This submission was already reviewed."))
-        for reason in exc.errors.values():
-            form.reason.errors = [*form.reason.errors, translate(reason)]
-        return _queue(row, form, 400, kind)
+        errors = dict(exc.errors)
+        if "reason" in errors:
+            form.reason.errors = [*form.reason.errors, translate(errors.pop("reason"))]
+        return _queue(row, form, 400 if form.reason.errors else 409, kind, refused(errors))
     except CitesUnverified as exc:  # nothing written: the queue says which event to review
-        form.reason.errors = [*form.reason.errors, translate(exc.reason)]
-        return _queue(row, form, 409, kind)
+        return _queue(row, form, 409, kind, translate(exc.reason))
     except NotPending:
         typed = (form.reason.data or "").strip()
         abort(409, description=_("This submission was already reviewed.") + (
             " " + _("Your reason was not recorded: %(reason)s", reason=typed) if typed else ""))
     flash(str(DECIDED[kind, decision]) % {"id": row.id})
     return redirect(url_for("review.queue"), 303)
+
+
+def refused(errors: dict) -> str | None:
+    """The reasons of a review refused for what the row is or cites (`errors`: field ->
+    reason, the reason box's own left out), translated, as one text; None for none."""
+    return "; ".join(translate(reason) for reason in errors.values()) or None
 
 
 @bp.post("/review/events/<int:event_id>")

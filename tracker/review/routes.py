@@ -32,10 +32,12 @@ def queue():
 
 
 def _queue(failed=None, failed_form: ReviewForm | None = None, status: int = 200,
-           failed_kind: str = "record"):
+           failed_kind: str = "record", refusal: str | None = None):
     """The review queue: status records, events and sources; `failed_form` (the refused
     decision on `failed`, a `failed_kind` "record", "event" or "source") is shown with its
-    errors at that row's reason box and in the error summary, its input kept."""
+    input kept, its field errors at that row's reason box, and `refusal` (a translated
+    reason the row's state gives, not its reason box) as that row's own alert; both in the
+    error summary."""
     from ..events.citations import cited_events
     from ..events.routes import EFFECT_LABELS, SOURCE_KIND_LABELS
     from .events import pending_events, pending_sources
@@ -61,6 +63,7 @@ def _queue(failed=None, failed_form: ReviewForm | None = None, status: int = 200
                for r in pending}
     return render_template("review/queue.html", pending=pending, form=ReviewForm(formdata=None),
                            failed=failed, failed_form=failed_form, failed_kind=failed_kind,
+                           refusal=refusal,
                            events=pending_events(accords), sources=pending_sources(accords),
                            effect_labels=EFFECT_LABELS, source_kinds=SOURCE_KIND_LABELS,
                            accords={a.id: a for a in accords}, revises=revises,

@@ -98,13 +98,14 @@ def _repeated_pending(change: StatusChange, user_id: int | None) -> StatusRecord
 
 def check(change: StatusChange, today: date | None = None) -> dict[str, str]:
     """Rule violations of one change (empty when acceptable); no writes."""
-    from ..events.citations import citable_ids
+    from ..events.citations import citable_ids, dated
 
     provision = change.provision
     today = today or date.today()
     found = problems(change.submission, current_level=current_level(provision, today),
                      signed_on=provision.accord.signed_on, today=today,
-                     citable=citable_ids(provision, change.submission.events))
+                     citable=citable_ids(provision, change.submission.events),
+                     cited=dated(change.submission.events))
     if change.corrects is not None and change.corrects.provision_id != provision.id:
         found["corrects"] = "the corrected record belongs to another provision"
     return found
