@@ -47,8 +47,11 @@ def test_submit_records_event_links_source_and_file(demo):
 
 
 def test_the_same_file_twice_is_stored_once(demo):
+    """Two sources (another title) with the same file: one attachment, two sources. (The
+    same source named twice is one source: tests/test_events_form_sources.py.)"""
     submit_event(event_input(demo))
-    submit_event(event_input(demo, title="Otra entrega"))
+    submit_event(event_input(demo, title="Otra entrega",
+                             sources=[new_source(title="Acta de entrega")]))
     assert db.session.scalar(select(func.count()).select_from(Attachment)) == 1
     assert db.session.scalar(select(func.count()).select_from(Source)) == 2
 
