@@ -79,6 +79,8 @@ def test_every_page_api_and_file_reads_yes_no_values_alike(client, demo, yes, no
         listed = _listed_codes(page.get_data(as_text=True))
         assert listed and listed == _listed_codes(
             client.get(f"{BASE}/provisions?priority={canonical}").get_data(as_text=True))
+        wanted = f'<option value="{canonical}" selected>'
+        assert wanted in page.get_data(as_text=True)  # the form shows what was read
         for path in (f"{BASE}/events", f"{BASE}/dashboard", f"{BASE}/events.csv",
                      f"/api/v1{BASE}/summary"):
             assert client.get(f"{path}?priority={flag}").status_code == 200, path

@@ -56,7 +56,7 @@ def _known(name: str, known: set[str]) -> str | None:
 
 def list_choices(figures: AccordFigures, today: date, problems: dict[str, str]) -> dict:
     """The list's filters read from the query string, every refused value's message put in
-    `problems` (by parameter) and the rest read: "filters", "level", "overdue", "text",
+    `problems` (by parameter) and the rest read: "filters", "priority", "level", "overdue", "text",
     "quiet_since", "page" (the values are not to be used when `problems` is not empty)."""
     infos = figures.provisions
     parsers = {
@@ -76,6 +76,7 @@ def list_choices(figures: AccordFigures, today: date, problems: dict[str, str]) 
         return {}
     return {"filters": Filters(section=got["section"], tag=got["tag"],
                                priority=got["priority"], provision_type=got["provision_type"]),
+            "priority": got["priority"],
             "level": int(got["level"]) if got["level"] else None, "overdue": got["overdue"],
             "text": request.args.get("q", "").strip()[:200],
             "quiet_since": got["quiet_since"], "page": got["page"]}
