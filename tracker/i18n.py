@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from .domain import bilingual
-from .domain.messages import Message
+from .domain.messages import Message, N_
 from .reference import dataset
 
 _DECIMAL = re.compile(r"-?\d+\.\d+")
@@ -114,6 +114,18 @@ def tag_list(tags) -> str:
 
 def time_frame(frame: str | None) -> str:
     return str(TIME_FRAMES.get(frame, frame or "")) if frame else _("none")
+
+
+#: The reason the structure importer records for a provision's initial priority flag
+#: (`importers.import_accord`): written by the application, stored in English and shown in
+#: the reader's language (`priority_reason`), as stored rows already hold it.
+IMPORTED_PRIORITY_REASON = N_("Initial priority flag from the imported structure")
+
+
+def priority_reason(text: str) -> str:
+    """A priority change's reason for a page: the importer's own (`IMPORTED_PRIORITY_REASON`)
+    in the reader's language, a person's as typed."""
+    return _(text) if text == IMPORTED_PRIORITY_REASON else text
 
 
 def stored_reason(entry: dict) -> str:

@@ -69,9 +69,10 @@ def events_map(points: Sequence[Mapping], labels: Mapping, fmt: str = "png",
     """Verified events by municipality at the municipalities' points (longitude, latitude
     in WGS84 degrees), each dot's area proportional to its events, with a legend of dot
     sizes; the `named` places with most events are labelled (at most `NARROW_NAMED` on a
-    narrow map, where a long name takes two lines), each name beside its dot where it overlaps no other name and stays inside
-    the plot (`_place_names`), else left out; `outline`: (longitude,
-    latitude) of every municipality, drawn faintly under the dots (the country's shape).
+    narrow map, where a long name takes two lines), each name beside its dot where it
+    overlaps no other name and stays inside the plot (`_place_names`), else left out;
+    `outline`: (longitude, latitude) of every municipality, drawn faintly under the dots
+    (the country's shape).
     Axis degrees in the reader's decimal sign. points: [{"name", "longitude", "latitude",
     "events"}], most events first. labels: "x", "y", "legend" (what a dot is), "outline"
     (what a faint point is)."""
@@ -95,7 +96,9 @@ def events_map(points: Sequence[Mapping], labels: Mapping, fmt: str = "png",
                              xytext=(0, 0), textcoords="offset points", ha="left",
                              va="bottom", fontsize=_font(fig, "value"), color=INK,
                              annotation_clip=False, in_layout=False,
-                             path_effects=[withStroke(linewidth=2.5, foreground="white")])
+                             path_effects=[withStroke(linewidth=2.5, foreground="white")],
+                             arrowprops={"arrowstyle": "-", "color": "#555555",
+                                         "linewidth": 0.6, "shrinkA": 1, "shrinkB": 0})
                  for p in points[:named if size == "wide" else min(named, NARROW_NAMED)]]
         for note, p in zip(notes, points):  # the dot's radius (points) from its area
             note.radius = math.sqrt(max(12, p["events"] * scale) / math.pi)
@@ -125,12 +128,13 @@ def events_map(points: Sequence[Mapping], labels: Mapping, fmt: str = "png",
 
 
 def _place_names(ax, notes: Sequence, middle: float) -> list[tuple[float, ...]]:
-    """Put each name (annotations, most events first) at the first of eight places beside
+    """Put each name (annotations, most events first) at the first of twelve places beside
     its dot (above, then below; on the side towards the map's `middle` longitude first, so
-    a name never runs off the map's edge; then farther out) whose box, measured from the kept text
-    extents, lies inside the plot and overlaps no name placed before; a name with no such
-    place is hidden. Offsets in points: the same in PNG and SVG. Deterministic. Returns the
-    boxes of the names shown (x0, y0, x1, y1 in pixels)."""
+    a name never runs off the map's edge; then farther out, with a line to its dot) whose
+    box, measured from the kept text extents, lies inside the plot and overlaps no name
+    placed before; a name with no such place is hidden. Offsets in points: the same in PNG
+    and SVG. Deterministic. Returns the boxes of the names shown (x0, y0, x1, y1 in
+    pixels)."""
     fig = ax.get_figure()
     ax.apply_aspect()  # the limits the plot is drawn with (equal aspect)
     scale = fig.dpi / 72
@@ -141,14 +145,14 @@ def _place_names(ax, notes: Sequence, middle: float) -> list[tuple[float, ...]]:
         width, height = _text_size(note.get_text(), note.get_fontproperties())
         out = -1 if note.xy[0] > middle else 1  # east of the middle: names run west first
         spots = []
-        for far in (1, 3, 5):  # beside the dot's edge, then farther out
+        for far in (1, 3, 5):  # beside the dot's edge, then farther out (with a line)
             gx, gy = note.radius + NAME_GAP[0] * far, NAME_GAP[1] * far
             for side in (out, -out):
                 for up in (1, -1):
                     dx = gx if side > 0 else -gx - width
-                    spots.append((dx, gy if up > 0 else -gy - height))
+                    spots.append((dx, gy if up > 0 else -gy - height, far > 1))
         note.set_visible(False)
-        for dx, dy in spots:
+        for dx, dy, line in spots:
             box = (x + dx * scale, y + dy * scale, x + (dx + width) * scale,
                    y + (dy + height) * scale)
             inside = (box[0] >= frame.x0 and box[2] <= frame.x1 and box[1] >= frame.y0
@@ -157,6 +161,7 @@ def _place_names(ax, notes: Sequence, middle: float) -> list[tuple[float, ...]]:
                                   and b[1] < box[3] for b in taken):
                 note.xyann = (dx, dy)
                 note.set_visible(True)
+                note.arrow_patch.set_visible(line)  # a name set apart points to its dot
                 taken.append(box)
                 break
     return taken
