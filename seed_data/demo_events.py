@@ -17,6 +17,8 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
+from tracker.domain.place_names import place_name_case  # DIVIPOLA's capitals, as stored
+
 HERE = Path(__file__).resolve().parent
 EVENTS_CSV = HERE / "colombia_demo" / "events.csv"
 #: Which event each level-change status record cites (the seed writes these citations).
@@ -32,6 +34,11 @@ MAX_LINKS = 6
 SIGNED = date(2016, 11, 24)
 EFFECT_OF = {1: "advances", -1: "sets back"}
 KINDS = ("official_document", "gazette", "news", "field_observation", "interview", "report")
+#: Names with no language column (actors, a publisher): written in Spanish, as a Colombian
+#: institution's name is, and saying they are illustrative. A source's title is Spanish too,
+#: its language ("es") kept with it, so an English page marks it [ES].
+ILLUSTRATIVE_ACTOR = "Actor ilustrativo"
+ILLUSTRATIVE_PUBLISHER = "Editorial ilustrativa"
 VERB = {"advances": ("Progress reported on", "Avances reportados en"),
         "sets back": ("Setback reported on", "Retrocesos reportados en")}
 
@@ -98,17 +105,17 @@ def _event(rng, number: int, when: date, point: str, codes: list[str], effect: s
            place: dict) -> dict:
     kind = rng.choice(KINDS)
     en, es = VERB[effect]
-    where = f"{place['name'].title()} ({place['dept'].title()})"
+    where = f"{place_name_case(place['name'])} ({place_name_case(place['dept'])})"
     return {"date": when.isoformat(),
             "title": f"Illustrative event {number}: {en.lower()} point {point} in {where}",
             "description": (f"ILLUSTRATIVE stand-in, not a real event: {en.lower()} "
                             f"{len(codes)} stipulation(s) of point {point}."),
             "place_code": place["code"], "provision_codes": ";".join(codes),
-            "effect": effect, "actors": "Illustrative actor",
-            "source_title": f"Illustrative source for event {number}", "source_url": "",
+            "effect": effect, "actors": ILLUSTRATIVE_ACTOR,
+            "source_title": f"Fuente ilustrativa del evento {number}", "source_url": "",
             "source_date": (when + timedelta(days=rng.randrange(0, 8))).isoformat(),
-            "publisher": "Illustrative publisher", "source_kind": kind,
-            "source_language": "en",  # the illustrative sources' titles are English
+            "publisher": ILLUSTRATIVE_PUBLISHER, "source_kind": kind,
+            "source_language": "es",  # a Colombian source's title: Spanish, marked so
             "title_translated": (f"Evento ilustrativo {number}: {es.lower()} el punto {point} "
                                  f"en {where}"),
             "description_translated": (f"Sustituto ILUSTRATIVO, no un evento real: "

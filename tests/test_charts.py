@@ -13,6 +13,7 @@ import pytest
 from tracker import charts
 from tracker.charts import frame as chart_frame
 from tracker.charts import text as chart_text
+from tracker.charts.layout import NARROW_TICKS
 from tracker.domain.scale import LEVEL_KEYS
 
 LEVELS = ["Not initiated", "Minimal", "Intermediate", "Complete"]
@@ -395,3 +396,41 @@ def test_the_events_map_has_an_outline_a_size_legend_and_local_decimals():
     assert ticks and not [w for w in ticks if "." in w]
     bare = svg_texts(charts.events_map(points, labels, "svg", "narrow"))
     assert "Municipios sin eventos" not in bare
+
+
+def test_a_narrow_map_has_few_whole_degree_ticks():
+    """Half-degree ticks ("−82,5−80−77,5...") ran together on a phone."""
+    points = [{"name": "Tibú", "longitude": -72.73, "latitude": 8.64, "events": 9},
+              {"name": "Pasto", "longitude": -77.28, "latitude": 1.21, "events": 2}]
+    outline = [(-81.7 + i * 0.4, -4.2 + i * 0.45) for i in range(40)]
+    labels = {**FRAME, "decimal": ",", "legend": "Eventos"}
+    for size, most in (("narrow", NARROW_TICKS), ("wide", 20)):
+        ticks = _svg_ticks(charts.events_map(points, labels, "svg", size, outline=outline))
+        degrees = [w for w in ticks if w.lstrip("\u2212").replace(",", "").isdigit()]
+        assert 2 <= len(degrees) <= most * 2 + 3, (size, degrees)  # two axes, dot sizes
+    narrow = _svg_ticks(charts.events_map(points, labels, "svg", "narrow", outline=outline))
+    assert not [w for w in narrow if "," in w], narrow
+
+
+def test_map_names_never_overlap_and_stay_few_on_a_phone(monkeypatch):
+    """Names of crowded places (a dense department) are placed apart or left out; their
+    casing is the stored one (no str.title(): "del", not "Del")."""
+    from tracker.charts import events as chart_events
+
+    placed = []
+    original = chart_events._place_names
+    monkeypatch.setattr(chart_events, "_place_names",
+                        lambda *args: placed.append(original(*args)) or placed[-1])
+    points = [{"name": f"Manaure Balcón del Cesar {n}", "longitude": -73.0 + n / 50,
+               "latitude": 10.4 + n / 50, "events": 9 - n} for n in range(6)]
+    outline = [(-81.7, -4.2), (-66.9, 13.4)]
+    labels = {**FRAME, "legend": "Eventos"}
+    for size, most in (("narrow", chart_events.NARROW_NAMED), ("wide", 5)):
+        text = svg_texts(charts.events_map(points, labels, "svg", size, outline=outline))
+        boxes = placed[-1]
+        assert 1 <= len(boxes) <= most
+        assert not any(a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+                       for i, a in enumerate(boxes) for b in boxes[i + 1:]), boxes
+        assert "Del" not in text.split()
+    first = charts.events_map(points, labels, "png", "narrow", outline=outline)
+    assert first == charts.events_map(points, labels, "png", "narrow", outline=outline)

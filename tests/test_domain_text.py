@@ -102,3 +102,32 @@ def test_searchable_folds_each_text_on_its_own_line():
         "reunion en bogota\nmeeting in bogota"
     assert searchable() == "" and searchable(None, "") == ""
     assert "bogota meeting" not in searchable("en Bogotá", "Meeting")  # never across texts
+
+
+@pytest.mark.parametrize("written, value", [
+    ("true", True), ("false", False), ("yes", True), ("no", False), ("1", True), ("0", False),
+    ("sí", True), ("si", True), ("SÍ", True), ("Si\u0301", True), ("y", True), ("n", False),
+    (" TRUE ", True), ("False", False)])
+def test_every_spelling_of_a_yes_no_value(written, value):
+    from tracker.domain.text import parse_boolean
+
+    assert parse_boolean(written) is value
+
+
+@pytest.mark.parametrize("written", ["", " ", "maybe", "2", "-1", "verdadero", "oui", "t",
+                                     "true!", "yes no"])
+def test_anything_else_is_not_a_yes_no_value(written):
+    from tracker.domain.text import parse_boolean
+
+    with pytest.raises(ValueError, match="not a yes/no value"):
+        parse_boolean(written)
+
+
+def test_a_file_column_reads_the_same_spellings_and_an_empty_cell_as_no():
+    from tracker.domain.text import BOOLEAN_WORDS
+    from tracker.tables import parse_bool
+
+    assert all(parse_bool(word.upper()) is value for word, value in BOOLEAN_WORDS.items())
+    assert parse_bool("") is False
+    with pytest.raises(ValueError):
+        parse_bool("maybe")

@@ -101,15 +101,15 @@ def test_events_per_month_count_verified_events_up_to_the_date(demo, placed):  #
 def test_events_by_department_subregion_and_municipality(demo, placed):  # noqa: F811
     board = _board(demo, date(2021, 6, 30))
     assert board.events_departments == [
-        {"code": "19", "name": "CAUCA", "events": 1, "provisions": 1},
-        {"code": "54", "name": "NORTE DE SANTANDER", "events": 1, "provisions": 2}]
+        {"code": "19", "name": "Cauca", "events": 1, "provisions": 1},
+        {"code": "54", "name": "Norte de Santander", "events": 1, "provisions": 2}]
     assert board.events_subregions == [
-        {"code": "1", "name": "ALTO PATÍA Y NORTE DEL CAUCA", "events": 1, "provisions": 1},
-        {"code": "4", "name": "CATATUMBO", "events": 1, "provisions": 2}]
+        {"code": "1", "name": "Alto Patía y Norte del Cauca", "events": 1, "provisions": 1},
+        {"code": "4", "name": "Catatumbo", "events": 1, "provisions": 2}]
     assert board.events_places == [
-        {"code": "19050", "name": "ARGELIA", "department": "CAUCA", "longitude": -77.24905,
+        {"code": "19050", "name": "Argelia", "department": "Cauca", "longitude": -77.24905,
          "latitude": 2.257427, "events": 1},
-        {"code": "54810", "name": "TIBÚ", "department": "NORTE DE SANTANDER",
+        {"code": "54810", "name": "Tibú", "department": "Norte de Santander",
          "longitude": -72.734496, "latitude": 8.639891, "events": 1}]
     before = _board(demo, date(2019, 1, 1))
     assert [r["code"] for r in before.events_departments] == ["54"]
@@ -126,7 +126,7 @@ def test_a_second_event_at_a_place_adds_up(demo, placed):  # noqa: F811
     board = _board(demo, date(2021, 6, 30))
     tibu = next(r for r in board.events_places if r["code"] == "54810")
     assert tibu["events"] == 2
-    assert board.events_departments[0] == {"code": "54", "name": "NORTE DE SANTANDER",
+    assert board.events_departments[0] == {"code": "54", "name": "Norte de Santander",
                                            "events": 2, "provisions": 3}
     may = next(r for r in board.events_monthly if r["month"] == "2020-05-01")
     assert (may["events"], may["advances"], may["setbacks"]) == (1, 1, 1)
@@ -212,7 +212,7 @@ def test_the_page_shows_the_event_sections_in_spanish(client, demo, placed):  # 
                       headers={"Accept-Language": "es"}).get_data(as_text=True)
     for part in ('id="events"', 'id="events-places"', 'id="stalled"', 'href="#events"',
                  'href="#stalled"', 'id="table-events-departments"', 'id="table-events-map"',
-                 "NORTE DE SANTANDER", "CATATUMBO", "TIBÚ"):
+                 "Norte de Santander", "Catatumbo", "Tibú"):
         assert part in html, part
     assert "Eventos de implementación" in html and "Disposiciones estancadas" in html
     stalled_rows = html.split('id="table-stalled"')[1].split("</table>")[0]

@@ -41,7 +41,7 @@ def test_csv_has_every_matching_event_as_computed_by_hand(client, demo, placed):
     assert e1["event_id"] == str(placed["E1"].id)
     assert e1["date"] == "2018-05-01" and e1["end_date"] == ""
     assert (e1["place_code"], e1["place"], e1["place_parent"]) == \
-        ("54810", "TIBÚ", "NORTE DE SANTANDER")
+        ("54810", "Tibú", "Norte de Santander")
     assert e1["provisions"] == f"{p[0]}:advances; {p[1]}:sets_back"
     assert e1["source_titles"] == "S1" and e1["review_state"] == "verified"
     assert e1["source_urls"] == "https://example.org/informe.pdf"

@@ -167,13 +167,13 @@ def test_the_files_take_the_new_filters(client, written):
 @pytest.mark.parametrize("query, fragment", [
     ("section=9.9", "section='9.9' matches no provision of this accord"),
     ("tag=nope", "tag='nope' matches no provision"),
-    ("priority=yes", "priority='yes' must be true or false"),
+    ("priority=maybe", "priority='maybe' must be true or false"),
     ("q=" + "x" * 201, "q is longer than 200 characters"),
     ("q=%CC%88", "holds nothing to search for"),
     ("place=Ciudad%20Inexistente", "place: no place is named or coded 'Ciudad Inexistente'"),
     ("place=99999", "place='99999' is neither a known place code nor the exact name"),
     ("place=boyaca", "several places are named boyaca: choose one from the list or type its "
-                     "code (15 BOYACÁ; 15104 BOYACÁ, BOYACÁ)"),
+                     "code (15 Boyacá; 15104 Boyacá, Boyacá)"),
 ])
 def test_bad_new_parameters_are_named(client, written, query, fragment):
     response = client.get(f"{API}?{query}")

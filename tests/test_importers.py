@@ -147,7 +147,7 @@ def test_formula_cells_are_refused(runner, small_accord, tmp_path):
     ("code,section,text,provision_type,priority,tags,deadline\n1,A,t,Nonsense,no,,\n",
      "row 2: unknown provision type 'Nonsense'"),
     ("code,section,text,provision_type,priority,tags,deadline\n1,A,t,,maybe,,\n",
-     "row 2: 'maybe' is not yes/no"),
+     "row 2: 'maybe' is not a yes/no value"),
     ("code,section,text,provision_type,priority,tags,deadline\n1,A,t,,no,,\n1,A,u,,no,,\n",
      "row 3: duplicate provision code '1'"),
     ("code,section,text,provision_type,priority,tags,deadline\n1,A,t,,no,,31/12/2020\n",

@@ -32,4 +32,5 @@ def test_a_refused_form_and_an_error_page_show_reasons_as_sentences(client, demo
     assert "<p>The effective date is in the future.</p>" in page  # at the field
     assert ": the effective date is in the future.</a>" in page  # in the summary
     refused = unescape(client.get(f"/accords/{SLUG}/provisions?level=9").get_data(as_text=True))
-    assert "must be one of 0, 1, 2, 3.</p>" in refused
+    assert "must be one of 0, 1, 2, 3.</span>" in refused  # at the field
+    assert "must be one of 0, 1, 2, 3.</a>" in refused  # in the summary

@@ -44,9 +44,9 @@ def test_a_file_names_a_filter_it_does_not_take(client, demo):
 
 
 @pytest.mark.parametrize("query, english, spanish", [
-    ("priority=x", "“Priority”='x' must be one of yes, no", "«Prioridad»"),
+    ("priority=x", "“Priority”='x' must be true or false", "«Prioridad»='x' debe ser true o"),
     ("level=9", "“Level”='9' must be one of 0, 1, 2, 3", "«Nivel»"),
-    ("overdue=yes", "“overdue only”='yes' must be one of 1", "«solo vencidas»"),
+    ("overdue=maybe", "“overdue only”='maybe' must be true or false", "«solo vencidas»"),
     ("page=x", "“Page”='x' must be a whole number from 1 on", "«Página»"),
     ("section=ZZ", "“Section”='ZZ' matches no provision of this accord", "«Sección»"),
     ("no_event_since=2019-13-01", "“No verified event since”='2019-13-01' is not a date",
@@ -60,6 +60,44 @@ def test_the_provision_list_names_a_bad_value_by_its_field(client, demo, query, 
     client.post("/language/es")
     response = client.get(f"{BASE}/provisions?{query}")
     assert response.status_code == 400 and spanish in unescape(response.get_data(as_text=True))
+
+
+def _listed_codes(page: str) -> list[str]:
+    import re
+
+    return re.findall(r'/provisions/([^"/]+)">', page)
+
+
+@pytest.mark.parametrize("yes, no", [("true", "false"), ("yes", "no"), ("1", "0"),
+                                     ("s%C3%AD", "no"), ("TRUE", "False")])
+def test_every_page_api_and_file_reads_yes_no_values_alike(client, demo, yes, no):
+    """The provision list took yes/no while the feed, API and dashboard took true/false:
+    one rule now (`domain.text.parse_boolean`)."""
+    for flag, canonical in ((yes, "true"), (no, "false")):
+        page = client.get(f"{BASE}/provisions?priority={flag}")
+        assert page.status_code == 200
+        listed = _listed_codes(page.get_data(as_text=True))
+        assert listed and listed == _listed_codes(
+            client.get(f"{BASE}/provisions?priority={canonical}").get_data(as_text=True))
+        wanted = f'<option value="{canonical}" selected>'
+        assert wanted in page.get_data(as_text=True)  # the form shows what was read
+        for path in (f"{BASE}/events", f"{BASE}/dashboard", f"{BASE}/events.csv",
+                     f"/api/v1{BASE}/summary"):
+            assert client.get(f"{path}?priority={flag}").status_code == 200, path
+    assert client.get(f"{BASE}/provisions?overdue={yes}").status_code == 200
+
+
+def test_a_refused_filter_is_shown_at_its_field_not_as_a_bare_page(client, demo):
+    client.post("/language/es")
+    response = client.get(f"{BASE}/provisions?priority=quiza&level=9&section=1")
+    page = unescape(response.get_data(as_text=True))
+    assert response.status_code == 400
+    assert 'id="priority" aria-invalid="true" aria-describedby="priority-error"' in page
+    assert 'id="level" aria-invalid="true" aria-describedby="level-error"' in page
+    assert 'id="section" aria-invalid' not in page  # a good value is kept, not marked
+    assert '<span class="errors" id="priority-error">«Prioridad»=\'quiza\'' in page
+    assert 'href="#priority"' in page and "corrija los campos marcados" in page
+    assert 'name="q"' in page and "No provision matches" not in page
 
 
 def test_a_briefs_paper_is_named_by_its_field(client, demo):

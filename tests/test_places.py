@@ -43,9 +43,9 @@ def test_seed_loads_colombia_departments_and_municipal_units():
         Place.parent_id.in_(departments)).group_by(Place.kind)).all())
     assert kinds == {"municipality": 1103, "non-municipalised area": 18, "island": 1}
     bogota = _place("11001")
-    assert bogota.name == "BOGOTÁ, D.C." and bogota.parent.code == "11"
+    assert bogota.name == "Bogotá, D.C." and bogota.parent.code == "11"
     medellin = _place("05001")
-    assert (medellin.name, medellin.parent.name) == ("MEDELLÍN", "ANTIOQUIA")
+    assert (medellin.name, medellin.parent.name) == ("Medellín", "Antioquia")
     assert (medellin.longitude, medellin.latitude) == (-75.581775, 6.246631)
     assert _count(Place.country == "CO", Place.longitude.is_(None)) == 34  # country, depts
 
@@ -57,10 +57,10 @@ def test_seed_loads_sixteen_pdet_subregions_of_170_municipalities():
     assert sorted(int(g.code) for g in groups) == list(range(1, 17))
     members = db.session.scalar(select(func.count()).select_from(PlaceGroupMember))
     assert members == 170
-    catatumbo = next(g for g in groups if g.name == "CATATUMBO")
+    catatumbo = next(g for g in groups if g.name == "Catatumbo")
     codes = sorted(m.place.code for m in catatumbo.members)
     assert len(codes) == 8 and "54810" in codes  # Tibú
-    assert all(m.place.parent.name == "NORTE DE SANTANDER" for m in catatumbo.members)
+    assert all(m.place.parent.name == "Norte de Santander" for m in catatumbo.members)
 
 
 @pytest.mark.parametrize("name", ["divipola_con_tipo.csv", "divipola.csv", "pdet_detalle.csv",
@@ -70,6 +70,38 @@ def test_reimporting_any_published_file_changes_nothing(name, row_counts):
     result = import_places((PLACES / name).read_bytes(), name)
     assert str(result).endswith("nothing to change")
     assert row_counts() == before and _all_places() == places
+
+
+def test_divipola_capitals_are_stored_in_spanish_title_case():
+    assert _place("20443").name == "Manaure Balcón del Cesar"  # not "...Balcón Del Cesar"
+    assert _place("13244").name == "El Carmen de Bolívar"
+    assert _place("88").name == ("Archipiélago de San Andrés, Providencia y Santa Catalina")
+
+
+def test_reimporting_recases_a_name_stored_in_capitals(row_counts):
+    """An installation loaded before names were cased: `flask seed` (the places import run
+    again) writes the cased names."""
+    place = _place("20443")
+    place.name = "MANAURE BALCÓN DEL CESAR"
+    db.session.flush()
+    name = "divipola_con_tipo.csv"
+    assert "1 places updated" in str(import_places((PLACES / name).read_bytes(), name))
+    assert _place("20443").name == "Manaure Balcón del Cesar"
+
+
+def test_reimporting_recases_a_group_stored_in_capitals(row_counts):
+    """A PDET subregion stored in capitals is the same group, renamed, not a second one."""
+    group = db.session.scalar(select(PlaceGroup).where(PlaceGroup.code == "4"))
+    cased = group.name
+    assert cased == "Catatumbo"
+    group.name = "CATATUMBO"
+    db.session.flush()
+    before = row_counts()
+    name = "pdet_detalle.csv"
+    assert "1 groups updated" in str(import_places((PLACES / name).read_bytes(), name))
+    after = row_counts()  # one audit event for the import
+    assert after.pop("audit_events") == before.pop("audit_events") + 1
+    assert after == before and group.name == cased
 
 
 def test_plain_divipola_layout_reads_every_unit_without_kind_or_point():

@@ -87,6 +87,58 @@ def test_demo_events_match_every_level_change_and_load_once(demo, row_counts):
     assert row_counts() == before
 
 
+def test_demo_sources_actors_and_publishers_are_spanish_marked_and_illustrative(demo):
+    """On Spanish pages the demo's sources showed "Illustrative source for event N" by an
+    "Illustrative publisher", in English and unmarked: they are Spanish now, each source's
+    language kept ("es", so an English page marks it), still saying they are illustrative.
+    Place names in the events' titles are as stored ("Valle del Cauca", not "Del")."""
+    from tracker.events.models import Event, EventSource, Source
+
+    seed.load_demo_events(seed.SEED_DIR)
+    sources = db.session.scalars(
+        select(Source).where(Source.id.in_(select(EventSource.source_id).join(Event).where(
+            Event.accord_id == demo.id)))).all()
+    assert len(sources) == 454
+    assert all(s.language == "es" and s.title.startswith("Fuente ilustrativa del evento ")
+               and s.publisher == "Editorial ilustrativa" for s in sources)
+    events = db.session.scalars(select(Event).where(Event.accord_id == demo.id)).all()
+    assert {e.actors for e in events} == {"Actor ilustrativo"}
+    titles = " ".join(e.title + " " + (e.title_translated or "") for e in events)
+    assert " Del " not in titles and " De " not in titles and "(Valle del Cauca)" in titles
+
+
+def test_reseeding_after_place_names_were_recased_adds_no_event(demo, row_counts,
+                                                                 tmp_path):
+    """A database seeded when the demo's titles read "(Valle Del Cauca)": seeding again
+    finds its events (title case aside) and their citations, and adds nothing."""
+    old = tmp_path / "colombia_demo"
+    old.mkdir()
+    real = seed.SEED_DIR / "colombia_demo"
+    (old / "accord.json").write_bytes((real / "accord.json").read_bytes())
+    text = (real / "events.csv").read_text(encoding="utf-8")
+    assert "(Valle del Cauca)" in text
+    (old / "events.csv").write_text(text.replace("Valle del Cauca", "Valle Del Cauca"),
+                                    encoding="utf-8")
+    assert seed.load_demo_events(tmp_path).startswith("created 454 event(s)")
+    before = row_counts()
+    assert "created 0 event(s)" in seed.load_demo_events(seed.SEED_DIR)
+    assert row_counts() == before
+    assert seed.load_demo_citations(seed.SEED_DIR).startswith("990 status record(s)")
+
+
+def test_the_imported_priority_reason_is_shown_in_the_readers_language(client, demo):
+    from tracker.i18n import IMPORTED_PRIORITY_REASON
+
+    flagged = db.session.scalars(select(PriorityChange).join(Provision)
+                                 .where(Provision.accord_id == demo.id)).first()
+    assert flagged.reason == IMPORTED_PRIORITY_REASON  # stored as the application wrote it
+    code = flagged.provision.code
+    page = client.get(f"/accords/{demo.slug}/provisions/{code}",
+                      headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert "Marca de prioridad inicial de la estructura importada" in page
+    assert IMPORTED_PRIORITY_REASON not in page
+
+
 def test_each_level_change_of_the_demo_cites_the_event_that_shows_it(demo, row_counts):
     """After the seed's events, every level-change status record of the demo cites exactly
     one verified event linked to its provision, advancing a rise or setting back a fall,

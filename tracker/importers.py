@@ -19,6 +19,7 @@ from .domain import bilingual
 from .domain.rules import Submission, changes_nothing, deadline_problem
 from .domain.scale import LevelError, parse_level
 from .extensions import db
+from .i18n import IMPORTED_PRIORITY_REASON
 from .models import (
     Accord,
     PriorityChange,
@@ -270,7 +271,7 @@ def _write_accord(rows: list[_ProvisionRow], *, name, country, signed_on, slug,
         if row.priority:
             db.session.add(PriorityChange(
                 provision=provision, priority=True, effective_on=priority_since or signed_on,
-                reason="Initial priority flag from the imported structure"))
+                reason=IMPORTED_PRIORITY_REASON))
     db.session.flush()
     created = {"accords": 1, "sections": len(sections), "provisions": len(rows)}
     audit("import.accord", "accord", accord.id, accord_id=accord.id, after=created)

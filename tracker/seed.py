@@ -93,7 +93,8 @@ def load_demo_citations(seed_dir: Path) -> str:
     folder = seed_dir / "colombia_demo"
     slug = json.loads((folder / "accord.json").read_text(encoding="utf-8"))["slug"]
     accord_id = db.session.scalar(select(Accord.id).where(Accord.slug == slug))
-    events = {(day.isoformat(), title): id_ for id_, day, title in db.session.execute(
+    events = {(day.isoformat(), title.casefold()): id_  # case aside: a place name recased
+              for id_, day, title in db.session.execute(
         select(Event.id, Event.occurred_on, Event.title).where(Event.accord_id == accord_id))}
     records: dict[tuple[str, str], int] = {}
     for id_, code, day in db.session.execute(
@@ -112,7 +113,7 @@ def load_demo_citations(seed_dir: Path) -> str:
                        ("provision_code", "effective_on", "event_date", "event_title"))
     for number, row in table.rows:
         record = records.get((row["provision_code"], row["effective_on"]))
-        event = events.get((row["event_date"], row["event_title"]))
+        event = events.get((row["event_date"], row["event_title"].casefold()))
         if record is None or event is None:
             db.session.rollback()
             raise ValueError(f"record_events.csv row {number}: no seeded "

@@ -31,9 +31,8 @@ def parse_date(text: str) -> date:
 
 
 def parse_bool(text: str) -> bool:
-    value = text.strip().lower()
-    if value in {"yes", "true", "1", "y", "si", "sí"}:
-        return True
-    if value in {"no", "false", "0", "n", ""}:
-        return False
-    raise ValueError(f"{text!r} is not yes/no")
+    """A yes/no cell (`domain.text.parse_boolean`: true/false, yes/no, sí/no, 1/0, y/n, case
+    aside); an empty cell is no. ValueError(Message) otherwise."""
+    from .domain.text import parse_boolean
+
+    return parse_boolean(text) if text.strip() else False

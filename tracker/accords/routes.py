@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from .. import queries
+from ..api import params
 from ..domain.alignment import AlignmentRule
 from ..domain import compare
 from ..domain.scale import LEVEL_KEYS, round_half_up
@@ -51,7 +52,8 @@ def show(slug: str):
     if accord.kind == "reference":  # its page is the coded matrix
         return redirect(url_for("dashboard.reference", slug=slug))
     as_of = date.today()
-    include_pending = request.args.get("pending") == "1" and can_review(current_user, accord)
+    include_pending = bool(params.optional_boolean("pending")) and can_review(current_user,
+                                                                            accord)
     figures = AccordFigures(accord, include_pending=include_pending)
     summary = figures.summary(as_of)
     reference_score = None

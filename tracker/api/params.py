@@ -2,7 +2,8 @@
 
 Exactly what `openapi.py` documents is accepted: each parameter at most once, never empty,
 free of control characters (the input rule of `domain.text`), dates written YYYY-MM-DD,
-booleans `true` or `false`, enumerations and ranges as listed. The dashboard pages use the
+yes/no values as `domain.text.parse_boolean` reads them (`true`/`false`, also yes/no, sí/no,
+1/0), enumerations and ranges as listed. The dashboard pages use the
 same functions, so a page and the API refuse the same things with the same words.
 """
 from __future__ import annotations
@@ -22,7 +23,8 @@ from ..domain.metrics import FREQUENCIES, Filters, ProvisionInfo
 FILTER_PARAMS = ("section", "tag", "priority", "provision_type", "responsible_actor",
                  "time_frame")
 TIME_FRAMES = ("short", "medium", "long")
-BOOLEANS = {"true": True, "false": False}
+#: The spellings of a yes/no parameter (the one rule of `domain.text`).
+BOOLEANS = rule.BOOLEAN_WORDS
 #: The pattern an `as_of` value must match (stated in the OpenAPI document too).
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 #: The values `year` takes, as written.
@@ -151,14 +153,24 @@ def as_of(signed_on: date, name: str = "as_of") -> date:
 
 
 def boolean(name: str, default: bool | None = None) -> bool | None:
-    """`true` or `false` (exactly), or `default` when absent."""
+    """A yes/no parameter (`domain.text.parse_boolean`: true/false, yes/no, sí/no, 1/0, case
+    aside), or `default` when absent; a 400 naming the parameter otherwise."""
     text = value(name)
     if text is None:
         return default
-    if text not in BOOLEANS:
-        bad_request(Message(N_("%(name)s=%(value)s must be true or false"), name=named(name),
-                            value=repr(text)), name)
-    return BOOLEANS[text]
+    try:
+        return rule.parse_boolean(text)
+    except ValueError:
+        bad_request(Message(N_("%(name)s=%(value)s must be true or false (yes/no, sí/no and "
+                               "1/0 are read too)"), name=named(name), value=repr(text)), name)
+
+
+def optional_boolean(name: str) -> bool | None:
+    """A yes/no field of a page's GET form (`boolean`): left blank (its "all" choice) it is
+    absent, None."""
+    if len(request.args.getlist(name)) == 1 and not request.args[name].strip():
+        return None
+    return boolean(name)
 
 
 def filters(provisions: list[ProvisionInfo] | Callable[[], list[ProvisionInfo]]) -> Filters:

@@ -11,11 +11,11 @@ from typing import Mapping, Sequence
 from matplotlib.dates import DateFormatter, date2num, num2date
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path
-from matplotlib.ticker import FixedLocator
+from matplotlib.ticker import FixedLocator, MaxNLocator
 from matplotlib.transforms import ScaledTranslation
 
 from ..palette import INK
-from .layout import ROW_LABEL_GAP, _font
+from .layout import NARROW_TICKS, ROW_LABEL_GAP, _font
 
 
 def _boxes(ax, lefts: Sequence[float], bottoms: Sequence[float], widths: Sequence[float],
@@ -52,12 +52,26 @@ def _dates(points: Sequence[Mapping]) -> list[date]:
     return [date.fromisoformat(p["date"]) for p in points]
 
 
+def _narrow(ax) -> bool:
+    return getattr(ax.get_figure(), "layout_size", "wide") == "narrow"
+
+
+def _few_ticks(ax) -> None:
+    """On a narrow chart, at most `NARROW_TICKS` ticks on each axis of a plot of figures
+    (a map's degrees), at whole steps of 1, 2, 5 or 10 units: short labels that never run
+    together ("−80 −75 −70", not "−82,5−80−77,5"). A wide chart keeps matplotlib's ticks."""
+    if _narrow(ax):
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.set_major_locator(MaxNLocator(nbins=NARROW_TICKS - 1, steps=[1, 2, 5, 10],
+                                               integer=True))
+
+
 def _year_axis(ax) -> None:
-    """A tick each year; on a narrow chart every n-th year, at most six ticks."""
+    """A tick each year; on a narrow chart every n-th year, at most `NARROW_TICKS` ticks."""
     base = 1
-    if getattr(ax.get_figure(), "layout_size", "wide") == "narrow":
+    if _narrow(ax):
         first, last = ax.get_xlim()
-        base = max(1, math.ceil((last - first) / 365.25 / 6))
+        base = max(1, math.ceil((last - first) / 365.25 / NARROW_TICKS))
     first, last = (day.year for day in num2date(sorted(ax.get_xlim())))
     ax.xaxis.set_major_locator(FixedLocator(  # 1 January of every `base`-th year shown
         [date2num(date(year, 1, 1)) for year in range(first, last + 1) if year % base == 0]))

@@ -2,17 +2,24 @@
 setbacks below (`events_per_month`), and events by municipality on a map (`events_map`)."""
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 from typing import Mapping, Sequence
 
 from matplotlib.dates import date2num
+from matplotlib.patheffects import withStroke
 from matplotlib.ticker import MaxNLocator
 
 from ..palette import ACCORD, INK, LEVEL_COLOURS
-from .axes import _boxes, _no_data, _time_span, _year_axis
+from .axes import _boxes, _few_ticks, _no_data, _time_span, _year_axis
 from .frame import _axis_labels, _figure, _legend, _save
-from .layout import _font
-from .text import _figure_text
+from .layout import _font, _layout
+from .text import _figure_text, _text_size, _wrap
+
+#: Places named on a narrow (phone) map at most: the table under the chart lists them all.
+NARROW_NAMED = 3
+#: Points between a dot's edge and its name, horizontally; above or below its centre.
+NAME_GAP = (4.0, 3.0)
 
 
 def events_per_month(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png",
@@ -61,8 +68,11 @@ def events_map(points: Sequence[Mapping], labels: Mapping, fmt: str = "png",
                outline: Sequence[tuple[float, float]] = ()) -> bytes:
     """Verified events by municipality at the municipalities' points (longitude, latitude
     in WGS84 degrees), each dot's area proportional to its events, with a legend of dot
-    sizes; the `named` places with most events are labelled; `outline`: (longitude,
-    latitude) of every municipality, drawn faintly under the dots (the country's shape).
+    sizes; the `named` places with most events are labelled (at most `NARROW_NAMED` on a
+    narrow map, where a long name takes two lines), each name beside its dot where it
+    overlaps no other name and stays inside the plot (`_place_names`), else left out;
+    `outline`: (longitude, latitude) of every municipality, drawn faintly under the dots
+    (the country's shape).
     Axis degrees in the reader's decimal sign. points: [{"name", "longitude", "latitude",
     "events"}], most events first. labels: "x", "y", "legend" (what a dot is), "outline"
     (what a faint point is)."""
@@ -80,18 +90,25 @@ def events_map(points: Sequence[Mapping], labels: Mapping, fmt: str = "png",
                    alpha=0.6, edgecolors="white", linewidths=0.5, label=labels["legend"])
         lons = [p["longitude"] for p in points] + [p[0] for p in outline]
         lats = [p["latitude"] for p in points] + [p[1] for p in outline]
-        middle = (min(lons) + max(lons)) / 2
-        for p in points[:named]:  # a name east of the middle runs west: never off the edge
-            east = p["longitude"] > middle
-            ax.annotate(f"{p['name'].title()} ({p['events']})", (p["longitude"], p["latitude"]),
-                        xytext=(-5 if east else 5, 5), textcoords="offset points",
-                        ha="right" if east else "left", fontsize=_font(fig, "value"),
-                        color=INK)
+        chars = _layout(size).label_chars["tags"] if size == "narrow" else 200
+        notes = [ax.annotate(_wrap(f"{p['name']} ({p['events']})", chars),
+                             (p["longitude"], p["latitude"]),
+                             xytext=(0, 0), textcoords="offset points", ha="left",
+                             va="bottom", fontsize=_font(fig, "value"), color=INK,
+                             annotation_clip=False, in_layout=False,
+                             path_effects=[withStroke(linewidth=2.5, foreground="white")],
+                             arrowprops={"arrowstyle": "-", "color": "#555555",
+                                         "linewidth": 0.6, "shrinkA": 1, "shrinkB": 0})
+                 for p in points[:named if size == "wide" else min(named, NARROW_NAMED)]]
+        for note, p in zip(notes, points):  # the dot's radius (points) from its area
+            note.radius = math.sqrt(max(12, p["events"] * scale) / math.pi)
+        fig.after_fit = [lambda: _place_names(ax, notes, (min(lons) + max(lons)) / 2)]
         sizes, title = _size_handles(ax, most, scale, labels["legend"])
         pad = 1.0
         ax.set_xlim(min(lons) - pad, max(max(lons) + pad, min(lons) + 4))
         ax.set_ylim(min(lats) - pad, max(max(lats) + pad, min(lats) + 4))
     ax.set_aspect("equal", adjustable="datalim")
+    _few_ticks(ax)
     ax.grid(color="#E5E5E5", linewidth=0.8)
     ax.set_axisbelow(True)
     for axis in (ax.xaxis, ax.yaxis):
@@ -106,4 +123,45 @@ def events_map(points: Sequence[Mapping], labels: Mapping, fmt: str = "png",
                            fontsize=_font(fig, "value"), title_fontsize=_font(fig, "value"),
                            framealpha=0.9, labelspacing=1.0, borderpad=0.8)
         legend.get_frame().set_edgecolor("#CCCCCC")
+        legend.inside = True  # in the plot's empty corner: no room kept above the plot
     return _save(fig, fmt)
+
+
+def _place_names(ax, notes: Sequence, middle: float) -> list[tuple[float, ...]]:
+    """Put each name (annotations, most events first) at the first of twelve places beside
+    its dot (above, then below; on the side towards the map's `middle` longitude first, so
+    a name never runs off the map's edge; then farther out, with a line to its dot) whose
+    box, measured from the kept text extents, lies inside the plot and overlaps no name
+    placed before; a name with no such place is hidden. Offsets in points: the same in PNG
+    and SVG. Deterministic. Returns the boxes of the names shown (x0, y0, x1, y1 in
+    pixels)."""
+    fig = ax.get_figure()
+    ax.apply_aspect()  # the limits the plot is drawn with (equal aspect)
+    scale = fig.dpi / 72
+    frame = ax.bbox
+    taken: list[tuple[float, float, float, float]] = []
+    for note in notes:
+        x, y = ax.transData.transform(note.xy)
+        width, height = _text_size(note.get_text(), note.get_fontproperties())
+        out = -1 if note.xy[0] > middle else 1  # east of the middle: names run west first
+        spots = []
+        for far in (1, 3, 5):  # beside the dot's edge, then farther out (with a line)
+            gx, gy = note.radius + NAME_GAP[0] * far, NAME_GAP[1] * far
+            for side in (out, -out):
+                for up in (1, -1):
+                    dx = gx if side > 0 else -gx - width
+                    spots.append((dx, gy if up > 0 else -gy - height, far > 1))
+        note.set_visible(False)
+        for dx, dy, line in spots:
+            box = (x + dx * scale, y + dy * scale, x + (dx + width) * scale,
+                   y + (dy + height) * scale)
+            inside = (box[0] >= frame.x0 and box[2] <= frame.x1 and box[1] >= frame.y0
+                      and box[3] <= frame.y1)
+            if inside and not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3]
+                                  and b[1] < box[3] for b in taken):
+                note.xyann = (dx, dy)
+                note.set_visible(True)
+                note.arrow_patch.set_visible(line)  # a name set apart points to its dot
+                taken.append(box)
+                break
+    return taken

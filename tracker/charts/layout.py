@@ -20,6 +20,8 @@ DPI = 100
 WIDTH = 9.0  # inches: 900 px at DPI
 HEIGHT = 4.5
 PAD = 0.06  # inches: the figure's margin around its texts, and the gap between them
+#: Most ticks an axis of a narrow (phone) chart carries: its labels never run together.
+NARROW_TICKS = 6
 FONT = {"title": 14, "label": 11, "tick": 10, "legend": 10, "source": 9, "value": 9}
 
 
@@ -187,7 +189,7 @@ def _margins(fig: Figure, ax) -> tuple[dict, list]:
             need[side] += LABEL_GAP + (size[0] if side == "left" else size[1])
     need = {side: value * points for side, value in need.items()}
     legend = ax.get_legend()
-    if legend is not None:
+    if legend is not None and not getattr(legend, "inside", False):  # a legend above
         need["top"] = max(need["top"], legend.get_window_extent(
             fig.canvas.get_renderer()).height + 0.015 * fig.bbox.height)
     return need, [(at, w * points / 2) for at, w, _ in xs]
@@ -197,7 +199,9 @@ def _fit(fig: Figure) -> None:
     """Place the plot between the title and the footer with room for its tick labels, axis
     labels and legend, as constrained layout would, but from each text's kept extent (no
     layout engine, no extra drawing). Annotations the layout counts (in_layout) that would
-    still run past the figure's right or top edge shrink the plot."""
+    still run past the figure's right or top edge shrink the plot. Then each of
+    `fig.after_fit` (callables, no arguments) runs: texts placed by the plot's final
+    pixels."""
     ax = fig.axes[0]
     renderer = fig.canvas.get_renderer()
     pad = PAD * fig.dpi
@@ -230,3 +234,5 @@ def _fit(fig: Figure) -> None:
             ax.set_position([left / width, low / height, max(right - left, 10) / width,
                              max(high - low, 10) / height])
     _place_axis_labels(ax, renderer)
+    for arrange in getattr(fig, "after_fit", ()):  # texts placed once the plot is placed
+        arrange()

@@ -462,7 +462,7 @@ def alt_texts(board: Board) -> dict[str, str]:
         "events_map": _("Map of the verified implementation events at %(n)s municipalities, "
                         "each a dot sized by its events; most in %(top)s. See the table.",
                         n=len(board.events_places),
-                        top=", ".join(f"{p['name'].title()} ({p['events']})"
+                        top=", ".join(f"{p['name']} ({p['events']})"
                                       for p in board.events_places[:3]) or "—"),
     }
 

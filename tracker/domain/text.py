@@ -13,7 +13,8 @@ The rule, in short:
 - whole numbers are ASCII digits (an optional sign), bounded before they are converted and
   bounded to what a SQL INTEGER column holds;
 - links are http or https with a host; a bracketed host must be a valid IPv6 address;
-- dates are exactly YYYY-MM-DD.
+- dates are exactly YYYY-MM-DD;
+- a yes/no value is one of `BOOLEAN_WORDS` (true/false, yes/no, sí/no, 1/0, y/n), case aside.
 
 Every refusal is a `ValueError` whose first argument is a `Message` (English as `str()`,
 translated by the web layer). Pure: no Flask, no database, no I/O.
@@ -42,6 +43,10 @@ _REFUSED = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
+#: Every spelling of a yes/no value any way in takes (query parameters of the pages, the API
+#: and file links; columns of imported files), lower case; matched case aside.
+BOOLEAN_WORDS = {"true": True, "false": False, "yes": True, "no": False, "sí": True,
+                 "si": True, "1": True, "0": False, "y": True, "n": False}
 
 
 def control_character(text: str) -> str | None:
@@ -108,6 +113,18 @@ def parse_iso_date(text: str | None) -> date:
         pass
     raise ValueError(Message(N_("%(value)s is not a date (use YYYY-MM-DD)"),
                              value=_shown(written)))
+
+
+def parse_boolean(text: str | None) -> bool:
+    """A yes/no value: one of `BOOLEAN_WORDS` ("true", "Sí", "0"...), case and surrounding
+    spaces aside. Raises ValueError(Message) naming the accepted spellings."""
+    written = (text or "").strip()
+    found = BOOLEAN_WORDS.get(unicodedata.normalize("NFC", written).lower())
+    if found is None:
+        raise ValueError(Message(N_("%(value)s is not a yes/no value (use true or false; "
+                                    "yes/no, sí/no and 1/0 are read too)"),
+                                 value=_shown(written)))
+    return found
 
 
 def url_problem(url: str) -> str | None:

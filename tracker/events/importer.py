@@ -14,8 +14,8 @@ the other content language).
 Effects and source kinds are read by their codes or their English or Spanish names (accents
 and case aside). Rows naming the same source (title, link, date, publisher, kind) cite one
 source, and a source already held identically is cited, not repeated; a row repeating an
-event already held (same date, title and place, not rejected) is skipped, so importing the same
-file again writes nothing.
+event already held (same date, title case aside, and place, not rejected) is skipped, so
+importing the same file again writes nothing.
 """
 from __future__ import annotations
 
@@ -181,16 +181,17 @@ class RowReader:
 
     def _key(self, item: EventInput) -> tuple:
         place = self.places.get(item.place_code or "")
-        return item.occurred_on, item.title.strip(), place.id if place else None
+        return item.occurred_on, item.title.strip().casefold(), place.id if place else None
 
     def held(self, item: EventInput) -> bool:
-        """Whether the accord holds this event already (same date, title and place; not
-        rejected). The accord's keys are read once, in one query."""
+        """Whether the accord holds this event already (same date, title case aside, and
+        place; not rejected). The accord's keys are read once, in one query."""
         if self._held_keys is None:
             rows = db.session.execute(select(Event.occurred_on, Event.title, Event.place_id)
                                       .where(Event.accord_id == self.accord.id,
                                              Event.review_state != "rejected"))
-            self._held_keys = {tuple(row) for row in rows}
+            self._held_keys = {(day, title.strip().casefold(), place)
+                               for day, title, place in rows}
         return self._key(item) in self._held_keys
 
     def _fail(self, number: int, column: str, reason) -> None:

@@ -13,7 +13,7 @@ from .bilingual import (CONTENT_FIELDS, LANGUAGE_NAMES, LANGUAGE_ONLY, content, 
                         section_title, shown_html, shown_texts, source_shown, type_option,
                         typing_language)
 from .countries import COUNTRY_ALIASES, country_code, country_name
-from .reasons import stored_reason, translate
+from .reasons import IMPORTED_PRIORITY_REASON, priority_reason, stored_reason, translate
 from .vocabulary import (KINDS, LEVEL_LABELS, ORIGIN_LABELS, REVIEW_STATES, ROLE_NAMES,
                          SOURCE_FORMATS, STORED_WORDS, SUMMARY_GROUPS, TAGS, TIME_FRAMES,
                          accord_kind, known_tag_names, known_tags_text, level_label, level_labels,
@@ -21,7 +21,7 @@ from .vocabulary import (KINDS, LEVEL_LABELS, ORIGIN_LABELS, REVIEW_STATES, ROLE
                          source_format, stored_word, summary_group, tag_label, tag_list,
                          time_frame, upload_state, yes_no)
 
-__all__ = ["AUDIT_ACTIONS", "AUDIT_FIELDS", "AUDIT_OBJECTS", "CONTENT_FIELDS", "COUNTRY_ALIASES",
+__all__ = ["IMPORTED_PRIORITY_REASON", "priority_reason", "AUDIT_ACTIONS", "AUDIT_FIELDS", "AUDIT_OBJECTS", "CONTENT_FIELDS", "COUNTRY_ALIASES",
            "KINDS", "LANGUAGE_NAMES", "LANGUAGE_ONLY", "LEVEL_LABELS", "ORIGIN_LABELS",
            "REVIEW_STATES", "ROLE_NAMES", "SOURCE_FORMATS", "STORED_WORDS", "SUMMARY_GROUPS",
            "TAGS", "TIME_FRAMES", "accord_kind", "audit_action", "audit_field", "audit_object",

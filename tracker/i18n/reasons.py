@@ -6,10 +6,21 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 
-from ..domain.messages import Message
+from ..domain.messages import N_, Message
 from .formatting import ISO_DATE, local_date, local_datetime, number
 
 _DECIMAL = re.compile(r"-?\d+\.\d+")
+
+#: The reason the structure importer records for a provision's initial priority flag
+#: (`importers.import_accord`): written by the application, stored in English and shown in
+#: the reader's language (`priority_reason`), as stored rows already hold it.
+IMPORTED_PRIORITY_REASON = N_("Initial priority flag from the imported structure")
+
+
+def priority_reason(text: str) -> str:
+    """A priority change's reason for a page: the importer's own (`IMPORTED_PRIORITY_REASON`)
+    in the reader's language, a person's as typed."""
+    return _(text) if text == IMPORTED_PRIORITY_REASON else text
 
 
 def stored_reason(entry: dict) -> str:

@@ -145,21 +145,24 @@ def _update(place: Place, row: PlaceRow, parent: Place | None) -> bool:
 
 def _write_groups(parsed: Parsed, country: str, held: dict[str, Place],
                   counts: dict[str, int]) -> None:
-    groups = {(g.kind, g.name): g for g in db.session.scalars(
+    # held groups by name in any case: a group stored in capitals before names were cased is
+    # the same group, renamed (not a second one)
+    groups = {(g.kind, g.name.casefold()): g for g in db.session.scalars(
         select(PlaceGroup).where(PlaceGroup.country == country))}
     members = {(g, p) for g, p in db.session.execute(
         select(PlaceGroupMember.group_id, PlaceGroupMember.place_id))}
     for _row, code, kind, name in parsed.memberships:
-        group = groups.get((kind, name))
+        group = groups.get((kind, name.casefold()))
         given = parsed.group_codes.get((kind, name))
         if group is None:
             group = PlaceGroup(country=country, kind=kind, name=name, code=given or "")
             db.session.add(group)
             db.session.flush()
-            groups[(kind, name)] = group
+            groups[(kind, name.casefold())] = group
             counts["groups created"] += 1
-        elif given and group.code != given:
-            group.code = given
+        elif (given and group.code != given) or group.name != name:
+            group.code = given or group.code
+            group.name = name
             counts["groups updated"] += 1
         place = held[code]
         if (group.id, place.id) not in members:

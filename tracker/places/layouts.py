@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..domain.messages import Message, N_
+from ..domain.place_names import place_name_case
 from ..tabular import RowError, TableError, read_rows, read_table
 from .models import MAX_CODE, MAX_KIND, MAX_NAME
 
@@ -40,7 +41,9 @@ MUNICIPAL_UNIT = "municipal unit"
 
 @dataclass
 class PlaceRow:
-    """A place as a file gives it; None for what the file does not say (kept as stored)."""
+    """A place as a file gives it; None for what the file does not say (kept as stored).
+    A name written in capitals (DIVIPOLA's) is stored in Spanish title case
+    (`domain.place_names.place_name_case`)."""
 
     row: int
     code: str
@@ -49,6 +52,9 @@ class PlaceRow:
     parent_code: str | None
     longitude: float | None = None
     latitude: float | None = None
+
+    def __post_init__(self) -> None:
+        self.name = place_name_case(self.name)
 
 
 @dataclass
@@ -118,7 +124,7 @@ def _divipola(table) -> Parsed:
             departments[dept] = known = PlaceRow(number, dept, values["dept_name"],
                                                  "department", COLOMBIA)
             parsed.places.append(known)
-        elif known.name != values["dept_name"]:
+        elif known.name != place_name_case(values["dept_name"]):
             parsed.fail(number, N_("department %(code)s is named %(name)r here but %(other)r "
                                    "in row %(first)s"), code=dept, name=values["dept_name"],
                         other=known.name, first=known.row)
@@ -141,7 +147,7 @@ def _divipola(table) -> Parsed:
 def _pdet(table) -> Parsed:
     parsed = Parsed("pdet")
     for number, values in table.rows:
-        name, muni = values["subregion"], _padded(values["muni_code"], 5)
+        name, muni = place_name_case(values["subregion"]), _padded(values["muni_code"], 5)
         if not name:
             parsed.fail(number, N_("the subregion is empty"))
             continue
@@ -173,7 +179,7 @@ def _generic(table) -> Parsed:
             if entry.strip():
                 kind, _, name = entry.rpartition(":")
                 parsed.memberships.append((number, place.code, kind.strip() or "group",
-                                           name.strip()))
+                                           place_name_case(name.strip())))
         _check_texts(parsed, place)
         parsed.places.append(place)
     return parsed

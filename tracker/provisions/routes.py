@@ -4,7 +4,6 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -12,10 +11,8 @@ from sqlalchemy import select
 from .. import services, tagging
 from ..accords.routes import visible_accord_or_404
 from ..api import params
-from ..domain.messages import N_, Message
-from ..domain.metrics import Filters
 from ..domain.rules import Submission
-from ..domain.text import parse_int, searchable, without_accents
+from ..domain.text import parse_int
 from ..domain.timeline import timeline
 from ..events import citations
 from ..events.models import Event
@@ -25,134 +22,54 @@ from ..figures import AccordFigures
 from ..i18n import review_state, section_options, tag_label, translate, type_option
 from ..models import PriorityChange, Provision, ProvisionType, Section, StatusRecord
 from ..permissions import can_edit, can_review, require, sees_internal
-from . import bp
+from . import bp, listing
 from .forms import PriorityForm, ProvisionForm, StatusForm
-
-
-def _include_pending(accord) -> bool:
-    """Coordinators may toggle figures that count pending records too."""
-    return request.args.get("pending") == "1" and can_review(current_user, accord)
 
 
 @bp.get("/accords/<slug>/sections")
 def sections(slug: str):
     accord = visible_accord_or_404(slug)
-    figures = AccordFigures(accord, include_pending=_include_pending(accord))
+    figures = AccordFigures(accord, include_pending=listing.include_pending(accord))
     by_section = figures.by_group(date.today(), lambda p: p.section_path)
     roots = [s for s in accord.sections if s.parent_id is None]
     return render_template("provisions/sections.html", accord=accord, roots=roots,
                            by_section={k: v.as_dict() for k, v in by_section.items()})
 
 
-#: The list's parameters, each by its field's label as the page's messages name them
-#: (`params.field_labels`): a bad value of any is a 400 naming it; others are ignored.
-LIST_LABELS = {"q": _l("Search"), "section": _l("Section"), "tag": _l("Tag"),
-               "priority": _l("Priority"), "level": _l("Level"), "provision_type": _l("Type"),
-               "no_event_since": _l("No verified event since"), "overdue": _l("overdue only"),
-               "pending": _l("count pending records"), "page": _l("Page")}
-
-
-def _choice(name: str, allowed: tuple[str, ...]) -> str | None:
-    """The parameter's value when one of `allowed`; None when absent or empty ("all")."""
-    text = request.args.get(name, "")
-    if text and text not in allowed:
-        params.bad_request(Message(N_("%(name)s=%(value)s must be one of %(allowed)s"),
-                                   name=params.named(name), value=repr(text[:40]),
-                                   allowed=", ".join(allowed)))
-    return text or None
-
-
-def _filters(figures: AccordFigures) -> tuple[Filters, int | None, bool, str]:
-    """The list's filters; a value the accord does not have, or not among a field's choices,
-    is a 400 naming the field."""
-    params.check_known(tuple(LIST_LABELS))
-    args = request.args
-    sections = {c for p in figures.provisions for c in p.section_path}
-    tags = {t for p in figures.provisions for t in p.tags}
-    types = {p.type_code for p in figures.provisions if p.type_code}
-    for name, known in (("section", sections), ("tag", tags), ("provision_type", types)):
-        if args.get(name) and args[name] not in known:
-            params.bad_request(Message(N_("%(name)s=%(value)s matches no provision of this "
-                                          "accord"), name=params.named(name),
-                                       value=repr(args[name][:40])))
-    level = _choice("level", ("0", "1", "2", "3"))
-    priority = {"yes": True, "no": False, None: None}[_choice("priority", ("yes", "no"))]
-    overdue = _choice("overdue", ("1",)) == "1"
-    _choice("pending", ("1",))
-    filters = Filters(section=args.get("section") or None, tag=args.get("tag") or None,
-                      priority=priority, provision_type=args.get("provision_type") or None)
-    return filters, int(level) if level else None, overdue, args.get("q", "").strip()[:200]
-
-
-def _page_number() -> int:
-    try:
-        return parse_int(request.args.get("page", "1"), minimum=1)
-    except ValueError:
-        params.bad_request(Message(N_("%(name)s=%(value)s must be a whole number from 1 on"),
-                                   name=params.named("page"),
-                                   value=repr(request.args.get("page", "")[:40])))
-
-
-def _no_event_since(today: date) -> date | None:
-    """The `no_event_since` date (YYYY-MM-DD, not after today); None when not given; 400
-    naming the field otherwise."""
-    from ..domain.text import parse_iso_date
-
-    text = request.args.get("no_event_since", "").strip()
-    if not text:
-        return None
-    try:
-        since = parse_iso_date(text)
-    except ValueError:
-        params.bad_request(Message(N_("%(name)s=%(value)s is not a date (use YYYY-MM-DD)"),
-                                   name=params.named("no_event_since"), value=repr(text[:40])))
-    if since > today:
-        params.bad_request(Message(N_("%(name)s=%(value)s is in the future"),
-                                   name=params.named("no_event_since"), value=since.isoformat()))
-    return since
-
-
 @bp.get("/accords/<slug>/provisions")
 def index(slug: str):
+    """The accord's provisions, filtered, searched and paged. Refused values give the form
+    again (400), each message at its field and in the error summary, and no list."""
     accord = visible_accord_or_404(slug)
-    params.field_labels(LIST_LABELS)
-    figures = AccordFigures(accord, include_pending=_include_pending(accord))
-    filters, level, overdue_only, text = _filters(figures)
+    params.field_labels(listing.LIST_LABELS)
+    problems: dict[str, str] = {}
+    figures = AccordFigures(accord, include_pending=listing.pending_or_refused(accord, problems))
     today = date.today()
     levels = figures.levels(today)
-    chosen = figures.subset(filters)
-    if level is not None:
-        chosen = [p for p in chosen if levels.get(p.id, 0) == level]
-    if overdue_only:
-        late = {p.id for p in figures.overdue(today, filters)}
-        chosen = [p for p in chosen if p.id in late]
-    quiet_since = _no_event_since(today)
-    if quiet_since is not None:  # no verified event dated from that day to today
-        from ..events.figures import provisions_with_events
-
-        busy = provisions_with_events(accord.id, quiet_since, today)
-        chosen = [p for p in chosen if p.id not in busy]
-    if text:
-        chosen = _search(accord.id, chosen, text)
+    asked = listing.list_choices(figures, today, problems)
+    chosen = [] if problems else listing.chosen(accord, figures, levels, today, asked)
     size = 50
-    asked = _page_number()
     pages = max(1, -(-len(chosen) // size))
-    page = min(asked, pages)  # past the end: the last page, with a message saying so
+    page = min(asked.get("page", 1), pages)  # past the end: the last page, said so
     shown = chosen[(page - 1) * size: page * size]
     rows = {p.id: p for p in db.session.scalars(
         select(Provision).where(Provision.id.in_([p.id for p in shown])))}
+    summary = [(name if name in listing.LIST_LABELS and name != "page" else None, message)
+               for name, message in problems.items()]
     return render_template(
         "provisions/index.html", accord=accord, provisions=[rows[p.id] for p in shown],
         levels=levels, total=len(chosen), page=page, pages=pages,
+        problems=problems, summary=summary, asked=asked,
         page_note=ngettext("There is no page %(asked)d: the list has %(num)d page; this is it.",
                            "There is no page %(asked)d: the list has %(num)d pages; this is "
-                           "the last.", pages, asked=asked) if asked > pages else None,
+                           "the last.", pages, asked=asked["page"])
+        if asked.get("page", 1) > pages else None,
         sections=section_options(accord, sorted(
             {c for p in figures.provisions for c in p.section_path}, key=_code_key)),
         tags=sorted({t for p in figures.provisions for t in p.tags}),
         types=_type_options({p.type_code for p in figures.provisions if p.type_code}),
         today=today,
-        include_pending=figures.include_pending)
+        include_pending=figures.include_pending), 400 if problems else 200
 
 
 def _type_options(codes: set[str]) -> list[tuple[str, str]]:
@@ -163,17 +80,6 @@ def _type_options(codes: set[str]) -> list[tuple[str, str]]:
 
 def _code_key(code: str):
     return [int(part) if part.isdigit() else part for part in code.split(".")]
-
-
-def _search(accord_id: int, chosen, text: str):
-    """The provisions of `chosen` whose code or text, in either content language, holds
-    `text` (without case or accents, the same on SQLite and PostgreSQL: compared here)."""
-    needle = without_accents(text)
-    texts = {pid: searchable(original, translated)
-             for pid, original, translated in db.session.execute(
-                 select(Provision.id, Provision.text, Provision.text_translated)
-                 .where(Provision.accord_id == accord_id))}
-    return [p for p in chosen if needle in without_accents(p.code) or needle in texts[p.id]]
 
 
 def _provision_or_404(accord, code: str) -> Provision:
