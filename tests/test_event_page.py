@@ -57,8 +57,8 @@ def test_the_page_shows_the_event_in_full_to_anyone(client, demo, events):
     h1 = html[html.index("<h1>"):html.index("</h1>")]
     assert "Entrega de tierras en Tibú" in h1 and "[ES]" in h1  # written in Spanish only
     assert LONG.strip() in html  # the whole description, not the feed's 300 characters
-    assert "TIBÚ" in html and "NORTE DE SANTANDER" in html and "(54)" in html
-    assert "PDET subregion: CATATUMBO" in html
+    assert "Tibú" in html and "Norte de Santander" in html and "(54)" in html
+    assert "PDET subregion: Catatumbo" in html
     assert "Agencia Nacional de Tierras" in html
     first, second = demo.provisions[0].code, demo.provisions[1].code
     assert f'href="/accords/{SLUG}/provisions/{first}"' in html and "advances" in html
@@ -78,7 +78,7 @@ def test_the_page_speaks_the_readers_language(client, events):
     html = _html(client, f"{PAGE}/{events['verified'].id}", lang="es")
     h1 = html[html.index("<h1>"):html.index("</h1>")]
     assert "Entrega de tierras en Tibú" in h1 and "[ES]" not in h1
-    assert "Subregión PDET: CATATUMBO" in html and "avanza" in html
+    assert "Subregión PDET: Catatumbo" in html and "avanza" in html
     assert "Niveles que se apoyan en este evento" in html
 
 

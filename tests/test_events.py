@@ -28,7 +28,7 @@ def test_submit_records_event_links_source_and_file(demo):
     before = demo.revision
     event = submit_event(event_input(demo))
     assert event.review_state == "pending" and event.origin == "web"
-    assert event.place.name == "TIBÚ" and event.place.parent.name == "NORTE DE SANTANDER"
+    assert event.place.name == "Tibú" and event.place.parent.name == "Norte de Santander"
     links = db.session.execute(select(EventProvision.provision_id, EventProvision.effect,
                                       EventProvision.accord_id, EventProvision.occurred_on)
                                .where(EventProvision.event_id == event.id)

@@ -29,7 +29,7 @@ def test_the_queue_shows_pending_events_with_their_links_and_sources(client, dem
     login(make_user("coordinator", demo))
     html = client.get("/review").get_data(as_text=True)
     assert f'id="event-{event.id}"' in html and "Entrega de tierras en Tibú" in html
-    assert "TIBÚ" in html and demo.provisions[0].code in html and "sets back" in html
+    assert "Tibú" in html and demo.provisions[0].code in html and "sets back" in html
     assert f'id="source-{source.id}"' in html and "Informe de seguimiento" in html
     assert f"/accords/{demo.slug}/sources/{source.id}/file" in html
     assert f'action="/review/events/{event.id}"' in html

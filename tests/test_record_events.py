@@ -159,5 +159,5 @@ def test_the_review_queue_shows_the_events_a_pending_record_cites(client, demo, 
     assert "Eventos en que se apoya" in card
     assert f'href="/accords/{demo.slug}/events/{verified_event.id}"' in card
     assert verified_event.title in card and "3 mar 2019" in card
-    assert "TIBÚ, NORTE DE SANTANDER (54810)" in card
+    assert "Tibú, Norte de Santander (54810)" in card
     assert "avanza" in card and "verificado" in card

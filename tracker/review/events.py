@@ -6,12 +6,11 @@ from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import exists, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
 
 from ..events import services as event_services
 from ..events.citations import CitesUnverified
-from ..events.models import Event, EventProvision, EventSource, Source
+from ..events.models import Event, EventSource, Source
 from ..extensions import db
 from ..forms import error_text
 from ..i18n import translate
@@ -20,34 +19,7 @@ from ..permissions import can_review, can_view, require
 from ..services import Invalid, NotPending
 from . import bp
 from .forms import ReviewForm
-
-PAGE = 100
-
-
-def pending_events(accords: list[Accord]) -> list[Event]:
-    """The pending events of `accords`, oldest submission first (PAGE at most), with their
-    links, sources and place loaded."""
-    return list(db.session.scalars(
-        select(Event).options(selectinload(Event.provision_links)
-                              .joinedload(EventProvision.provision),
-                              selectinload(Event.source_links).joinedload(EventSource.source),
-                              selectinload(Event.place), selectinload(Event.submitted_by))
-        .where(Event.accord_id.in_([a.id for a in accords]), Event.review_state == "pending")
-        .order_by(Event.submitted_at, Event.id).limit(PAGE)))
-
-
-def pending_sources(accords: list[Accord]) -> list[Source]:
-    """The pending sources of `accords` and the pending shared ones an event of theirs
-    cites, oldest first (PAGE at most). Verifying an event verifies its pending sources;
-    these are the ones a coordinator may also judge on their own (e.g. to reject one)."""
-    ids = [a.id for a in accords]
-    cited_here = exists(select(EventSource.event_id).join(Event).where(
-        EventSource.source_id == Source.id, Event.accord_id.in_(ids)))
-    return list(db.session.scalars(
-        select(Source).where(Source.review_state == "pending",
-                             or_(Source.accord_id.in_(ids),
-                                 Source.accord_id.is_(None) & cited_here))
-        .order_by(Source.submitted_at, Source.id).limit(PAGE)))
+from .queue import render_queue
 
 
 def _reviewer_of_source(source: Source) -> bool:
@@ -84,12 +56,10 @@ def apply_decision(kind: str, row, review):
     a refusal the row's state causes (409: it cites an event not verified, a rejected source)
     as the row's own alert (`refused`), never at the reason box; a late decision (already
     reviewed) a 409 page."""
-    from .routes import _queue
-
     form = ReviewForm()
     if not form.validate_on_submit():
         if row.review_state == "pending" and not form.errors.keys() - {"reason"}:
-            return _queue(row, form, 400, kind)
+            return render_queue(row, form, 400, kind)
         abort(400, description=error_text(form) or _("Choose verify or reject."))
     decision = _decision(form)
     try:
@@ -100,9 +70,10 @@ def apply_decision(kind: str, row, review):
         errors = dict(exc.errors)
         if "reason" in errors:
             form.reason.errors = [*form.reason.errors, translate(errors.pop("reason"))]
-        return _queue(row, form, 400 if form.reason.errors else 409, kind, refused(errors))
+        return render_queue(row, form, 400 if form.reason.errors else 409, kind,
+                            refused(errors))
     except CitesUnverified as exc:  # nothing written: the queue says which event to review
-        return _queue(row, form, 409, kind, translate(exc.reason))
+        return render_queue(row, form, 409, kind, translate(exc.reason))
     except NotPending:
         typed = (form.reason.data or "").strip()
         abort(409, description=_("This submission was already reviewed.") + (
