@@ -10,10 +10,12 @@ from cutoff_helpers import small_accord
 from event_helpers import event_input, new_source
 from test_events_feed import placed  # noqa: F401 (the five placed events)
 
+from tracker import services
 from tracker.dashboard.board import Board, DashboardFigures, Selection
 from tracker.dashboard.routes import clear_caches
 from tracker.domain import event_figures as ef
 from tracker.domain.metrics import Record
+from tracker.domain.rules import Submission
 from tracker.events.services import review_event, submit_event
 
 
@@ -76,6 +78,20 @@ def test_changed_in_counts_records_in_the_window_by_review_state():
     since, until = date(2020, 1, 1), date(2020, 6, 30)
     assert ef.changed_in(records, since, until) == {1, 2}
     assert ef.changed_in(records, since, until, include_pending=True) == {1, 2, 3}
+
+
+def test_a_record_confirming_the_level_held_is_no_change():
+    """In effect order: 6 holds 2 from 2019 and is confirmed at 2 in the window; 7's first
+    record is level 0 (the level it had); 8 falls from 2 to 1 in the window; 9's pending
+    rise is followed by a verified record at the verified level."""
+    records = [Record(6, 2, date(2019, 5, 1), 1, 1), Record(8, 2, date(2019, 6, 1), 2, 2),
+               Record(9, 1, date(2019, 7, 1), 3, 3),
+               Record(7, 0, date(2020, 2, 1), 4, 4), Record(6, 2, date(2020, 3, 1), 5, 5),
+               Record(9, 2, date(2020, 3, 2), 6, 6, "pending"),
+               Record(8, 1, date(2020, 4, 1), 7, 7), Record(9, 1, date(2020, 5, 1), 8, 8)]
+    since, until = date(2020, 1, 1), date(2020, 6, 30)
+    assert ef.changed_in(records, since, until) == {8}
+    assert ef.changed_in(records, since, until, include_pending=True) == {8, 9}
 
 
 # --- the demo accord's placed events -----------------------------------------------------------
@@ -187,6 +203,21 @@ def test_stalled_provisions_by_hand(hand):
     assert [r["code"] for r in latest["rows"]] == ["A", "C", "D"]
     only_two = _board(hand, date(2021, 6, 15), section="2").stalled
     assert [r["code"] for r in only_two["rows"]] == ["C", "D"]
+
+
+def test_a_record_confirming_the_level_keeps_a_provision_stalled(hand):
+    """D holds 1 since 2020-01-15; a verified record confirming 1 on 2021-02-01 is no change
+    of level, so D stays stalled as of 2021-03-31 (a rise to 2 would take it off)."""
+    provision = next(p for p in hand.provisions if p.code == "D")
+    services.submit([services.StatusChange(provision, Submission(
+        1, date(2021, 2, 1), None, "Same level, confirmed"), provision.version)],
+        verified=True)
+    clear_caches()
+    assert [r["code"] for r in _board(hand, date(2021, 3, 31)).stalled["rows"]] == ["C", "D"]
+    services.submit([services.StatusChange(provision, Submission(
+        2, date(2021, 2, 2), None, "Decree"), provision.version)], verified=True)
+    clear_caches()
+    assert [r["code"] for r in _board(hand, date(2021, 3, 31)).stalled["rows"]] == ["C"]
 
 
 def test_no_provision_is_stalled_before_twelve_months_since_signing(hand, client):

@@ -120,9 +120,19 @@ def stalled(provisions: Iterable, with_events: set[int], changed: set[int],
 
 def changed_in(records: Iterable, since: date, until: date,
                include_pending: bool = False) -> set[int]:
-    """Ids of the provisions with a level-changing record (`metrics.Record`) effective from
-    `since` to `until` (inclusive); pending records count only with `include_pending`,
-    rejected ones never."""
+    """Ids of the provisions whose level changes from `since` to `until` (inclusive): a
+    record (`metrics.Record`, `records` in effect order) effective then whose level differs
+    from the level in effect just before it (0 before a provision's first record). A record
+    confirming the level held is no change. Pending records count only with
+    `include_pending`, rejected ones never."""
     allowed = counted_states(include_pending)
-    return {r.provision_id for r in records
-            if since <= r.effective_on <= until and r.review_state in allowed}
+    held: dict[int, int] = {}
+    changed: set[int] = set()
+    for r in records:
+        if r.review_state not in allowed or r.effective_on > until:
+            continue
+        before = held.get(r.provision_id, 0)
+        held[r.provision_id] = r.level
+        if r.effective_on >= since and r.level != before:
+            changed.add(r.provision_id)
+    return changed
