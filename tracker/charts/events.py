@@ -70,7 +70,8 @@ def events_map(points: Sequence[Mapping], labels: Mapping, fmt: str = "png",
     in WGS84 degrees), each dot's area proportional to its events, with a legend of dot
     sizes; the `named` places with most events are labelled (at most `NARROW_NAMED` on a
     narrow map, where a long name takes two lines), each name beside its dot where it
-    overlaps no other name and stays inside the plot (`_place_names`), else left out;
+    overlaps no other name nor any dot, stays inside the plot and is nearer to its own dot
+    than to any other or has a line to it (`_place_names`, `name_spot`), else left out;
     `outline`: (longitude, latitude) of every municipality, drawn faintly under the dots
     (the country's shape).
     Axis degrees in the reader's decimal sign. points: [{"name", "longitude", "latitude",
@@ -100,9 +101,12 @@ def events_map(points: Sequence[Mapping], labels: Mapping, fmt: str = "png",
                              arrowprops={"arrowstyle": "-", "color": "#555555",
                                          "linewidth": 0.6, "shrinkA": 1, "shrinkB": 0})
                  for p in points[:named if size == "wide" else min(named, NARROW_NAMED)]]
-        for note, p in zip(notes, points):  # the dot's radius (points) from its area
-            note.radius = math.sqrt(max(12, p["events"] * scale) / math.pi)
-        fig.after_fit = [lambda: _place_names(ax, notes, (min(lons) + max(lons)) / 2)]
+        # every dot's radius (points) from its area: no name covers a dot
+        dots = [(p["longitude"], p["latitude"], math.sqrt(max(12, p["events"] * scale)
+                                                         / math.pi)) for p in points]
+        for note, dot in zip(notes, dots):
+            note.radius = dot[2]
+        fig.after_fit = [lambda: _place_names(ax, notes, (min(lons) + max(lons)) / 2, dots)]
         sizes, title = _size_handles(ax, most, scale, labels["legend"])
         pad = 1.0
         ax.set_xlim(min(lons) - pad, max(max(lons) + pad, min(lons) + 4))
@@ -127,21 +131,54 @@ def events_map(points: Sequence[Mapping], labels: Mapping, fmt: str = "png",
     return _save(fig, fmt)
 
 
-def _place_names(ax, notes: Sequence, middle: float) -> list[tuple[float, ...]]:
+def _box_distance(box: tuple[float, ...], x: float, y: float) -> float:
+    """Distance (pixels) from the point (x, y) to the box (x0, y0, x1, y1): 0 inside it."""
+    return math.hypot(max(box[0] - x, 0.0, x - box[2]), max(box[1] - y, 0.0, y - box[3]))
+
+
+def name_spot(box: tuple[float, ...], own: tuple[float, float, float],
+              dots: Sequence[tuple[float, float, float]]) -> bool | None:
+    """Whether a place's name may sit in `box` (x0, y0, x1, y1) beside its dot `own`, among
+    every dot of the map `dots` (x, y, radius; all in pixels; `own` may be among them):
+    None when the box covers any dot's marker (the distance from a dot's centre to the box
+    under its radius), else whether it needs a line to its dot: True when the box is nearer
+    to another dot than to its own, measured from each dot's edge (the distance to its
+    centre less its radius), so a reader never takes the name for a neighbour's. Pure."""
+    mine = _box_distance(box, own[0], own[1]) - own[2]
+    if mine < 0:
+        return None
+    line = False
+    for x, y, radius in dots:
+        if (x, y, radius) == own:
+            continue
+        edge = _box_distance(box, x, y) - radius
+        if edge < 0:
+            return None
+        line = line or edge < mine
+    return line
+
+
+def _place_names(ax, notes: Sequence, middle: float,
+                 dots: Sequence[tuple[float, float, float]] = ()) -> list[tuple[float, ...]]:
     """Put each name (annotations, most events first) at the first of twelve places beside
     its dot (above, then below; on the side towards the map's `middle` longitude first, so
     a name never runs off the map's edge; then farther out, with a line to its dot) whose
-    box, measured from the kept text extents, lies inside the plot and overlaps no name
-    placed before; a name with no such place is hidden. Offsets in points: the same in PNG
-    and SVG. Deterministic. Returns the boxes of the names shown (x0, y0, x1, y1 in
-    pixels)."""
+    box, measured from the kept text extents, lies inside the plot, overlaps no name
+    placed before and meets `name_spot` over the map's `dots` (longitude, latitude, radius
+    in points): covering no dot, and with a line to its own dot when nearer to another; a
+    name with no such place is hidden (the table under the map lists every place). Offsets
+    in points: the same in PNG and SVG. Deterministic. Returns the boxes of the names shown
+    (x0, y0, x1, y1 in pixels)."""
     fig = ax.get_figure()
     ax.apply_aspect()  # the limits the plot is drawn with (equal aspect)
     scale = fig.dpi / 72
     frame = ax.bbox
+    centres = ax.transData.transform([(d[0], d[1]) for d in dots]) if dots else []
+    marks = [(float(cx), float(cy), d[2] * scale) for (cx, cy), d in zip(centres, dots)]
     taken: list[tuple[float, float, float, float]] = []
     for note in notes:
-        x, y = ax.transData.transform(note.xy)
+        x, y = (float(v) for v in ax.transData.transform(note.xy))
+        own = (x, y, note.radius * scale)
         width, height = _text_size(note.get_text(), note.get_fontproperties())
         out = -1 if note.xy[0] > middle else 1  # east of the middle: names run west first
         spots = []
@@ -152,16 +189,19 @@ def _place_names(ax, notes: Sequence, middle: float) -> list[tuple[float, ...]]:
                     dx = gx if side > 0 else -gx - width
                     spots.append((dx, gy if up > 0 else -gy - height, far > 1))
         note.set_visible(False)
-        for dx, dy, line in spots:
+        for dx, dy, far in spots:
             box = (x + dx * scale, y + dy * scale, x + (dx + width) * scale,
                    y + (dy + height) * scale)
             inside = (box[0] >= frame.x0 and box[2] <= frame.x1 and box[1] >= frame.y0
                       and box[3] <= frame.y1)
-            if inside and not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3]
-                                  and b[1] < box[3] for b in taken):
+            if not inside or any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3]
+                                 and b[1] < box[3] for b in taken):
+                continue
+            line = name_spot(box, own, marks)
+            if line is not None:
                 note.xyann = (dx, dy)
                 note.set_visible(True)
-                note.arrow_patch.set_visible(line)  # a name set apart points to its dot
+                note.arrow_patch.set_visible(far or line)  # a name set apart points to its dot
                 taken.append(box)
                 break
     return taken

@@ -4,15 +4,13 @@ from __future__ import annotations
 from flask import abort, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
-
 from .. import services
 from ..extensions import db
 from ..models import Accord, StatusRecord
 from ..permissions import can_review, can_view, require
 from . import bp
 from .events import apply_decision
+from .mine import SHOWN, my_events, my_records, my_sources
 from .queue import render_queue
 
 
@@ -38,10 +36,9 @@ def decide(record_id: int):
 @bp.get("/my/submissions")
 @login_required
 def mine():
-    records = list(db.session.scalars(
-        select(StatusRecord).options(joinedload(StatusRecord.provision))
-        .where(StatusRecord.recorded_by_id == current_user.id)
-        .order_by(StatusRecord.recorded_at.desc(), StatusRecord.id.desc()).limit(200)))
-    accords = {a.id: a for a in db.session.scalars(
-        select(Accord).where(Accord.id.in_({r.accord_id for r in records})))}
-    return render_template("review/mine.html", records=records, accords=accords)
+    """The user's own status records, events and sources with their review state, newest
+    first (`mine.SHOWN` of each at most)."""
+    records, accords = my_records(current_user)
+    return render_template("review/mine.html", records=records, accords=accords,
+                           events=my_events(current_user), sources=my_sources(current_user),
+                           shown=SHOWN)
