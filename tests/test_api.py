@@ -127,7 +127,9 @@ def test_provisions_endpoint(client):
     assert section and all(p["section"][0] == "2" for p in section)
 
 
-FUTURE = (date.today() + timedelta(days=1)).isoformat()
+# Two days ahead, not one: computed when the tests are collected, it must still be in the
+# future when a run that began before midnight reaches it.
+FUTURE = (date.today() + timedelta(days=2)).isoformat()
 
 
 @pytest.mark.parametrize("url, status, fragment", [

@@ -86,14 +86,16 @@ def test_import_statuses_from_xlsx(runner, small_accord, tmp_path):
     assert AccordFigures(small_accord).summary(date(2021, 3, 3))["counts"]["intermediate"] == 1
 
 
-TOMORROW = (date.today() + timedelta(days=1)).isoformat()
+# Two days ahead, not one: computed when the tests are collected, it must still be in the
+# future when a run that began before midnight reaches it.
+IN_TWO_DAYS = (date.today() + timedelta(days=2)).isoformat()
 HEADER = "provision_code,level,effective_on,evidence,note\n"
 
 
 @pytest.mark.parametrize("body, expected", [
     (HEADER + "1.1,4,2020-01-01,,\n", "row 2: level must be 0, 1, 2 or 3"),
     (HEADER + "1.1,1,2020-01-01,,\n1.2,-1,2020-01-01,,\n", "row 3: level must be"),
-    (HEADER + f"1.1,1,{TOMORROW},,\n", "row 2: effective date"),
+    (HEADER + f"1.1,1,{IN_TWO_DAYS},,\n", "row 2: effective date"),
     (HEADER + "1.1,1,2019-01-01,,\n", "row 2: effective date 2019-01-01 is before the signing"),
     (HEADER + "9.9,1,2020-01-01,,\n", "row 2: unknown provision code '9.9'"),
     (HEADER + "1.1,1,2020-01-01,,\n1.1,2,2020-01-01,,\n", "row 3: duplicate row for 1.1"),

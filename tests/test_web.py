@@ -242,12 +242,14 @@ def test_the_same_values_after_the_window_or_the_review_are_a_new_record(
     assert len(db.session.scalars(mine).all()) == 3  # the second is older than the window
 
 
-TOMORROW = (date.today() + timedelta(days=1)).isoformat()
+# Two days ahead, not one: computed when the tests are collected, it must still be in the
+# future when a run that began before midnight reaches it.
+IN_TWO_DAYS = (date.today() + timedelta(days=2)).isoformat()
 
 
 @pytest.mark.parametrize("values, reason", [
     ({"level": "5"}, "Not a valid choice"),
-    ({"effective_on": TOMORROW}, "the effective date is in the future"),
+    ({"effective_on": IN_TWO_DAYS}, "the effective date is in the future"),
     ({"effective_on": "2015-01-01"}, "before the accord was signed"),
     ({"effective_on": "not a date"}, "Not a valid date value"),
     ({"evidence_url": "javascript:alert(1)"}, "must be an http:// or https:// address"),
