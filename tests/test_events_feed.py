@@ -139,6 +139,7 @@ def test_paging(client, placed):
     ("per_page=0", 400, "from 1 to 200"),
     ("per_page=201", 400, "from 1 to 200"),
     ("page=x", 400, "whole number"),
+    ("page=%C2%B2", 400, "whole number"),  # a superscript two: a digit to str.isdigit
     ("colour=red", 400, "unknown parameter"),
     ("place=", 400, "place is empty"),
     ("review_state=maybe", 400, "must be one of verified"),

@@ -280,6 +280,18 @@ def test_a_crafted_choice_gets_our_message(client, demo, make_user, login):
     assert "&#39;456&#39; no es una de las opciones ofrecidas." in html
 
 
+@pytest.mark.parametrize("value", ["abc", "\u00b2", "-1", "99999999999999999999"])
+def test_a_crafted_source_number_is_refused_at_its_field(client, demo, make_user, login,
+                                                          value):
+    login(make_user("editor", demo))
+    data = _filled(client, demo, cited=[value])
+    response = client.post(URL, headers=ES, content_type="multipart/form-data", data={
+        k: v[0] if len(v) == 1 else v for k, v in data.items()})
+    assert response.status_code == 400
+    assert "no es una de las opciones ofrecidas." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Event)) == 0
+
+
 # 5. nothing stops the browser from restoring typed values on Back
 
 def test_the_form_lets_the_browser_restore_typed_values(client, demo, make_user, login):

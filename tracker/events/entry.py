@@ -199,7 +199,9 @@ def _input(form: EventForm, accord: Accord, sources: list[Source]) -> EventInput
     except ValueError as exc:
         _error(form, "place", exc.args[0])
         code = None
-    cited_ids = {int(i) for i in form.cited.data or ()}
+    # a value not offered (a crafted request) is already refused at the field by its choices
+    ticked = set(form.cited.data or ())
+    cited_ids = {s.id for s in sources if str(s.id) in ticked}
     cited = [s for s in sources if s.id in cited_ids] + _typed_sources(form, accord, cited_ids)
     new = _new_source(form)
     return EventInput(accord=accord, occurred_on=form.occurred_on.data, title=form.title.data,
