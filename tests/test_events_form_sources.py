@@ -6,6 +6,7 @@ its row."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -270,6 +271,25 @@ def test_a_decision_agrees_with_its_noun_in_spanish(client, demo, make_user, log
     response = client.post(f"/review/{kind}/{row.id}", headers=ES, follow_redirects=True,
                            data={decision: "x", "reason": "No consta"})
     assert words.format(id=row.id) in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("decision, word", [("reject", "rechazada"), (None, "pendiente")])
+def test_a_sources_state_agrees_with_its_noun_wherever_shown(client, demo, make_user, login,
+                                                               decision, word):
+    """A source is "fuente" (feminine): its state reads "rechazada", not "rechazado", on the
+    review queue, the event's page, the feed and the new-event form's list of sources."""
+    event = submit_event(event_input(demo))
+    source = event.source_links[0].source
+    login(make_user("coordinator", demo))
+    if decision:
+        client.post(f"/review/sources/{source.id}", data={decision: "x", "reason": "No consta"})
+    for page in ("/review", f"/accords/{demo.slug}/events/{event.id}",
+                 f"/accords/{demo.slug}/events?review_state=pending"):
+        html = client.get(page, headers=ES).get_data(as_text=True)
+        shown = re.findall(r'(?:· |class="badge unverified">)(\w+)', html)
+        assert word in shown and not {"rechazado", "verificado"} & set(shown), page
+    if decision is None:  # a rejected source is not offered to cite
+        assert f"· {word}" in client.get(URL, headers=ES).get_data(as_text=True)
 
 
 def test_a_crafted_choice_gets_our_message(client, demo, make_user, login):

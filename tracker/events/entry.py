@@ -15,8 +15,8 @@ from ..domain.messages import N_
 from ..domain.text import searchable
 from ..extensions import db
 from ..forms import unkept_file
-from ..i18n import (LANGUAGE_NAMES, marked_text, review_state, source_shown, translate,
-                    typing_language)
+from ..i18n import (LANGUAGE_NAMES, marked_text, review_state, source_shown, source_state,
+                    translate, typing_language)
 from ..models import Accord, Provision
 from ..permissions import can_edit, can_edit_some, can_review, require
 from ..places.choices import place_entries, typed_place_code
@@ -60,7 +60,7 @@ def _source_label(source: Source) -> str:
     if source.published_on:
         parts.append(local_date(source.published_on))
     if source.review_state != "verified":
-        parts.append(review_state(source.review_state))
+        parts.append(source_state(source.review_state))
     return " · ".join(parts)
 
 
