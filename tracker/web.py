@@ -139,6 +139,9 @@ def _template_globals() -> dict:
 #: Views that check CSRF through their own form, so a failed check re-renders the form with
 #: the partner's input kept (instead of the generic 400 page).
 CSRF_CHECKED_BY_FORM = {"provisions.update", "events.new"}
+#: Views whose form takes a file attached to a source, so the attachment limit
+#: (`MAX_ATTACHMENT_BYTES`) applies there besides the request's (`errors._too_large_post`).
+ATTACHMENT_FORMS = {"events.new"}
 #: Posts that check CSRF only for a logged-in user: anonymously they change nothing but the
 #: visitor's own session (the language switch), and so the pages of anonymous visitors
 #: carry no token and can be kept whole (`dashboard.routes`).

@@ -216,7 +216,7 @@ def _attachment_error(form: EventForm, exc: Exception) -> int:
     """Show why the attached file is refused at its field; the status: 413 over the size
     limit, else 400."""
     if isinstance(exc, files.TooLarge):
-        _error(form, "source_file", _("The file has %(size)s; the limit is %(limit)s.",
+        _error(form, "source_file", _("The file is %(size)s; the limit is %(limit)s.",
                                       size=megabytes(exc.size), limit=megabytes(exc.limit)))
         return 413
     _error(form, "source_file", exc.reason)
