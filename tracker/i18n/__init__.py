@@ -31,5 +31,5 @@ __all__ = ["IMPORTED_PRIORITY_REASON", "priority_reason", "AUDIT_ACTIONS", "AUDI
            "point_title_html", "provision_type_names", "provision_type_text", "review_state",
            "role_name", "section_option", "section_options", "section_title", "shown_html",
            "shown_texts", "source_format", "source_shown", "source_state", "stored_reason",
-           "stored_word", "summary_group", "tag_label", "tag_list", "time_frame", "translate", "type_option",
-           "typing_language", "upload_state", "yes_no"]
+           "stored_word", "summary_group", "tag_label", "tag_list", "time_frame", "translate",
+           "type_option", "typing_language", "upload_state", "yes_no"]
