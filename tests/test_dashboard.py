@@ -657,3 +657,17 @@ def test_a_kept_anonymous_page_is_refused_once_its_accord_is_private(client, dem
     db.session.commit()
     assert client.get(page).status_code == 404
     assert client.get(page, headers={"If-None-Match": kept.headers["ETag"]}).status_code == 404
+
+
+@pytest.mark.parametrize("query", ["priority=maybe", "section=zz"])
+def test_a_refused_filter_is_refused_even_when_the_page_is_kept(client, demo, make_user,
+                                                                 login, query):
+    """A page kept from an earlier visit does not read the filters: they are checked on
+    every request, anonymous or not."""
+    for _visit in range(2):
+        assert client.get(PAGE).status_code == 200  # the page is kept
+        assert client.get(f"{PAGE}?{query}").status_code == 400
+    login(make_user("viewer", demo))
+    for _visit in range(2):
+        assert client.get(PAGE).status_code == 200
+        assert client.get(f"{PAGE}?{query}").status_code == 400

@@ -216,7 +216,7 @@ def test_a_file_over_the_limit_is_a_413_with_the_form(app, client, demo, make_us
     before = row_counts()
     response = _post(client, _filled(client, demo), (PDF + b"\0" * 2000, "grande.pdf"))
     assert response.status_code == 413
-    assert "The file has 3\u00a0KB; the limit is 1\u00a0KB." in response.get_data(as_text=True)
+    assert "The file is 3\u00a0KB; the limit is 1\u00a0KB." in response.get_data(as_text=True)
     assert row_counts() == before
 
 

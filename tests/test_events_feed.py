@@ -139,6 +139,7 @@ def test_paging(client, placed):
     ("per_page=0", 400, "from 1 to 200"),
     ("per_page=201", 400, "from 1 to 200"),
     ("page=x", 400, "whole number"),
+    ("page=%C2%B2", 400, "whole number"),  # a superscript two: a digit to str.isdigit
     ("colour=red", 400, "unknown parameter"),
     ("place=", 400, "place is empty"),
     ("review_state=maybe", 400, "must be one of verified"),
@@ -228,3 +229,20 @@ def test_the_page_names_a_refused_value_by_its_fields_label(client, placed, quer
     assert f"«{field}»" in page.get_data(as_text=True)  # the reader's quotation marks
     api = client.get(f"{API}?{query}").get_json()["message"]
     assert re.search(rf"\b{query.split('=')[0]}[=:]", api)  # the API keeps the parameter's name
+
+
+@pytest.mark.parametrize("given, shown", [
+    ("true", "true"), ("s%C3%AD", "true"), ("1", "true"), ("yes", "true"), ("TRUE", "true"),
+    ("false", "false"), ("no", "false"), ("0", "false"), ("No", "false")])
+def test_the_priority_select_shows_every_spelling_of_yes_and_no(client, given, shown):
+    html = client.get(f"{PAGE}?priority={given}", headers={"Accept-Language": "es"}).get_data(
+        as_text=True)
+    select = re.search(r'<select name="priority".*?</select>', html, re.S).group(0)
+    assert re.findall(r'<option value="(\w*)" selected>', select) == [shown]
+
+
+def test_a_refused_priority_selects_nothing(client):
+    response = client.get(f"{PAGE}?priority=maybe")
+    select = re.search(r'<select name="priority".*?</select>', response.get_data(as_text=True),
+                       re.S).group(0)
+    assert response.status_code == 400 and " selected" not in select

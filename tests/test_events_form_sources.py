@@ -6,6 +6,7 @@ its row."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -24,13 +25,18 @@ FUTURE = (date.today() + timedelta(days=3)).isoformat()
 
 
 def _big_post(client, data: dict, file: tuple[bytes, str], headers=None):
-    """POST `data` with `file` as the source's file, the body built in memory (a body the
+    """POST `data` with `file` as the source's file (`_big_post_to` the event form)."""
+    return _big_post_to(client, URL, data, ("source_file",) + file, headers)
+
+
+def _big_post_to(client, url: str, data: dict, file: tuple[str, bytes, str], headers=None):
+    """POST `data` with `file` (field, content, name), the body built in memory (a body the
     app never reads is then no temporary file left open)."""
     values = {k: v[0] if len(v) == 1 else v for k, v in data.items()}
-    values["source_file"] = FileStorage(io.BytesIO(file[0]), file[1],
-                                        content_type="application/pdf")
+    values[file[0]] = FileStorage(io.BytesIO(file[1]), file[2],
+                                  content_type="application/octet-stream")
     boundary, body = encode_multipart(values)
-    return client.post(URL, data=body, headers=headers or {},
+    return client.post(url, data=body, headers=headers or {},
                        content_type=f"multipart/form-data; boundary={boundary}")
 
 
@@ -102,13 +108,33 @@ def test_a_form_refused_without_a_file_says_nothing_of_files(client, demo, make_
     assert "was not kept" not in html
 
 
-def test_a_refused_workbook_upload_says_the_file_was_not_kept(client, demo, make_user, login):
+@pytest.mark.parametrize("content, name", [(b"not a workbook", "cambios.xlsx"),
+                                           (PDF, "acta.pdf")])
+def test_a_refused_workbook_says_why_and_not_to_choose_it_again(client, demo, make_user,
+                                                                 login, content, name):
+    """The file itself was refused: its reason leads, at the field and in the summary, and
+    nothing says to choose the same file again."""
     login(make_user("editor", demo))
     response = client.post(f"/accords/{demo.slug}/update", content_type="multipart/form-data",
-                           data={"workbook": (io.BytesIO(b"not a workbook"), "cambios.xlsx")})
+                           data={"workbook": (io.BytesIO(content), name)}, headers=ES)
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert html.count("The file cambios.xlsx was not kept: choose it again.") == 2
+    assert "no se conservó" not in html and "elíjalo de nuevo" not in html
+    summary = html.split('class="error-summary"')[1].split("</div>")[0]
+    assert 'href="#workbook"' in summary
+    assert 'id="workbook-error"' in html and 'aria-describedby="workbook-error"' in html
+
+
+def test_a_refused_attachment_says_why_and_not_to_choose_it_again(client, demo, make_user,
+                                                                   login):
+    login(make_user("editor", demo))
+    data = {k: v[0] if len(v) == 1 else v for k, v in _filled(client, demo).items()}
+    data["source_file"] = (io.BytesIO(b"MZ\x90\x00 not a document"), "acta.pdf")
+    html = client.post(URL, data=data, headers=ES, content_type="multipart/form-data"
+                       ).get_data(as_text=True)
+    at_field = html.split('id="source_file-error"')[1].split("</div>")[0]
+    assert at_field.strip() and "no se conservó" not in html
+    assert 'name="dropped_file" type="hidden" value=""' in html  # not asked for again
 
 
 # 2. over the request limit: both limits, nothing kept, a link back to the form
@@ -143,6 +169,18 @@ def test_a_post_over_the_limit_to_an_address_without_a_page_has_no_link(
     html = response.get_data(as_text=True)
     assert response.status_code == 413 and "1\u00a0KB at most" in html
     assert "Nothing was saved" in html and "Back to the form" not in html
+
+
+def test_a_post_over_the_limit_names_only_the_limits_of_its_form(
+        app, client, demo, make_user, login, monkeypatch):
+    """A workbook is no source's attachment: its form's 413 names the request limit only."""
+    login(make_user("editor", demo))
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1024 * 1024)
+    response = _big_post_to(client, f"/accords/{demo.slug}/update", {},
+                            ("workbook", b"PK" + b"\0" * (1024 * 1024), "cambios.xlsx"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 413 and "1\u00a0MB at most for a whole form" in html
+    assert "attached to a source" not in html and "5\u00a0MB" not in html
 
 
 # 3. a source named by its exact title
@@ -251,11 +289,18 @@ def test_sizes_are_shown_in_mb(app, size, locale, shown):
         assert megabytes(size) == shown
 
 
-def test_an_attachment_over_its_limit_is_said_in_mb(client, demo, make_user, login):
+@pytest.mark.parametrize("headers, words", [
+    (ES, "El archivo tiene 6,0\u00a0MB; el límite es 5\u00a0MB."),
+    ({}, "The file is 6.0\u00a0MB; the limit is 5\u00a0MB.")])
+def test_an_attachment_over_its_limit_is_said_in_mb(client, demo, make_user, login, headers,
+                                                    words):
+    """...and only that: the file itself was refused, so nothing says to choose it again."""
     login(make_user("editor", demo))
-    html = _big_post(client, _filled(client, demo), (PDF + b"\0" * 6292042, "grande.pdf"),
-                     ES).get_data(as_text=True)
-    assert "El archivo tiene 6,0\u00a0MB; el límite es 5\u00a0MB." in html
+    response = _big_post(client, _filled(client, demo), (PDF + b"\0" * 6292042, "grande.pdf"),
+                         headers)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 413 and words in html
+    assert "no se conservó" not in html and "was not kept" not in html
 
 
 @pytest.mark.parametrize("kind, decision, words", [
@@ -272,12 +317,43 @@ def test_a_decision_agrees_with_its_noun_in_spanish(client, demo, make_user, log
     assert words.format(id=row.id) in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("decision, word", [("reject", "rechazada"), (None, "pendiente")])
+def test_a_sources_state_agrees_with_its_noun_wherever_shown(client, demo, make_user, login,
+                                                               decision, word):
+    """A source is "fuente" (feminine): its state reads "rechazada", not "rechazado", on the
+    review queue, the event's page, the feed and the new-event form's list of sources."""
+    event = submit_event(event_input(demo))
+    source = event.source_links[0].source
+    login(make_user("coordinator", demo))
+    if decision:
+        client.post(f"/review/sources/{source.id}", data={decision: "x", "reason": "No consta"})
+    for page in ("/review", f"/accords/{demo.slug}/events/{event.id}",
+                 f"/accords/{demo.slug}/events?review_state=pending"):
+        html = client.get(page, headers=ES).get_data(as_text=True)
+        shown = re.findall(r'(?:· |class="badge unverified">)(\w+)', html)
+        assert word in shown and not {"rechazado", "verificado"} & set(shown), page
+    if decision is None:  # a rejected source is not offered to cite
+        assert f"· {word}" in client.get(URL, headers=ES).get_data(as_text=True)
+
+
 def test_a_crafted_choice_gets_our_message(client, demo, make_user, login):
     login(make_user("editor", demo))
     data = _filled(client, demo, cited=["456"])
     html = client.post(URL, headers=ES, content_type="multipart/form-data", data={
         k: v[0] if len(v) == 1 else v for k, v in data.items()}).get_data(as_text=True)
     assert "&#39;456&#39; no es una de las opciones ofrecidas." in html
+
+
+@pytest.mark.parametrize("value", ["abc", "\u00b2", "-1", "99999999999999999999"])
+def test_a_crafted_source_number_is_refused_at_its_field(client, demo, make_user, login,
+                                                          value):
+    login(make_user("editor", demo))
+    data = _filled(client, demo, cited=[value])
+    response = client.post(URL, headers=ES, content_type="multipart/form-data", data={
+        k: v[0] if len(v) == 1 else v for k, v in data.items()})
+    assert response.status_code == 400
+    assert "no es una de las opciones ofrecidas." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Event)) == 0
 
 
 # 5. nothing stops the browser from restoring typed values on Back

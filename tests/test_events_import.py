@@ -185,6 +185,12 @@ def test_effects_per_code_and_a_cited_source_by_id(demo):
         import_events(demo.slug, f"{HEADER},source_id\n2019-05-03,Otra,x,,1.1.1,,,,,,,77777\n"
                       .encode(), "events.csv")
     assert [str(e) for e in refused.value.errors] == ["row 2: source_id: no source '77777'"]
+    for typed in ("\u00b2", "abc"):  # "²" is a digit to str.isdigit, not a number
+        with pytest.raises(TableError) as refused:
+            import_events(demo.slug, f"{HEADER},source_id\n2019-05-03,Otra,x,,1.1.1,,,,,,,"
+                          f"{typed}\n".encode(), "events.csv")
+        assert [str(e) for e in refused.value.errors] == [
+            f"row 2: source_id: no source '{typed}'"]
 
 
 LANGUAGES = f"""{HEADER},language,title_translated

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from event_helpers import assert_refused_at_the_item, event_input, new_source
 from tracker.events.services import submit_event
 from tracker.extensions import db
-from tracker.models import AuditEvent
+from tracker.models import AuditEvent, StatusRecord
 
 
 def _audits(action: str) -> int:
@@ -124,3 +124,28 @@ def test_an_empty_queue_says_so(client, demo, make_user, login):
     login(make_user("coordinator", demo))
     assert "Nothing awaits review." in client.get("/review").get_data(as_text=True)
 
+
+
+@pytest.mark.parametrize("kind", ["record", "events", "sources"])
+def test_verify_and_reject_at_once_is_refused(client, demo, make_user, login, kind):
+    """A browser sends the one button pressed: both is a crafted request, refused whole."""
+    event = submit_event(event_input(demo))
+    if kind == "record":
+        provision = demo.provisions[0]
+        login(make_user("editor", demo))
+        assert client.post(f"/accords/{demo.slug}/provisions/{provision.code}/update", data={
+            "level": "2", "effective_on": "2024-05-01", "evidence_text": "Decreto 77",
+            "version": str(provision.version)}).status_code == 302
+        row = db.session.scalar(select(StatusRecord).where(
+            StatusRecord.evidence_text == "Decreto 77"))
+        url = f"/review/{row.id}"
+    else:
+        row = event if kind == "events" else event.source_links[0].source
+        url = f"/review/{kind}/{row.id}"
+    login(make_user("coordinator", demo))
+    response = client.post(url, data={"verify": "Verify", "reject": "Reject",
+                                      "reason": "No consta"})
+    assert response.status_code == 400
+    assert "Choose verify or reject, not both." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert row.review_state == "pending" and not row.review_reason

@@ -69,20 +69,28 @@ def _titles() -> dict[int, str]:
 
 def _too_large_post() -> tuple[str, str | None]:
     """The 413 message for a POST over the request limit (its body was never read, so
-    nothing of it can be kept), with both limits in MB; and the address to open the form
-    again: the same path when it answers a GET (None otherwise)."""
+    nothing of it can be kept), with the limits that apply to the form in MB (the request's;
+    the attachment's too on a form taking a source's file, `web.ATTACHMENT_FORMS`); and the
+    address to open the form again: the same path when it answers a GET (None otherwise)."""
     from flask import current_app
     from flask_babel import gettext as _
 
-    from .web import answers_get, megabytes
+    from .web import ATTACHMENT_FORMS, answers_get, megabytes
 
     config = current_app.config
-    message = _("Nothing was saved, and what was typed was not kept: what was sent is larger "
-                "than this server accepts (%(request)s at most for a whole form, files "
-                "included; %(attachment)s at most for a file attached to a source). Open the "
-                "form again, fill it in and choose a smaller file.",
-                request=megabytes(config.get("MAX_CONTENT_LENGTH") or 0),
-                attachment=megabytes(config.get("MAX_ATTACHMENT_BYTES") or 0))
+    whole = megabytes(config.get("MAX_CONTENT_LENGTH") or 0)
+    if request.endpoint in ATTACHMENT_FORMS:
+        message = _("Nothing was saved, and what was typed was not kept: what was sent is "
+                    "larger than this server accepts (%(request)s at most for a whole form, "
+                    "files included; %(attachment)s at most for a file attached to a "
+                    "source). Open the form again, fill it in and choose a smaller file.",
+                    request=whole,
+                    attachment=megabytes(config.get("MAX_ATTACHMENT_BYTES") or 0))
+    else:
+        message = _("Nothing was saved, and what was typed was not kept: what was sent is "
+                    "larger than this server accepts (%(request)s at most for a whole form, "
+                    "files included). Open the form again, fill it in and choose a smaller "
+                    "file.", request=whole)
     if not answers_get(request.path):
         return message, None
     return message, request.script_root + request.path

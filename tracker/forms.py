@@ -69,11 +69,13 @@ def unkept_file(field) -> str | None:
     """The name of the file a posted file field carried (None for any other field, or when
     no file was chosen). A form shown again after a POST was refused: a browser cannot
     refill a file input, so every file field that carried a file says so, at the field and
-    in the error summary (`_forms.html`), with this name."""
+    in the error summary (`_forms.html`), with this name; unless the file itself was refused
+    (the field has errors of its own): choosing the same file again would not help."""
     from werkzeug.datastructures import FileStorage
 
     data = getattr(field, "data", None)
-    if getattr(field, "type", None) == "FileField" and isinstance(data, FileStorage):
+    if getattr(field, "type", None) == "FileField" and isinstance(data, FileStorage) \
+            and not field.errors:
         return data.filename or None
     return None
 

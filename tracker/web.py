@@ -129,15 +129,19 @@ def _template_globals() -> dict:
     from . import __version__
 
     from . import permissions
+    from .api.params import shown_boolean
     from .forms import EmptyForm
 
     return {"version": __version__, "current_locale": lambda: str(get_locale()),
-            "perm": permissions, "empty_form": EmptyForm}
+            "perm": permissions, "empty_form": EmptyForm, "shown_boolean": shown_boolean}
 
 
 #: Views that check CSRF through their own form, so a failed check re-renders the form with
 #: the partner's input kept (instead of the generic 400 page).
 CSRF_CHECKED_BY_FORM = {"provisions.update", "events.new"}
+#: Views whose form takes a file attached to a source, so the attachment limit
+#: (`MAX_ATTACHMENT_BYTES`) applies there besides the request's (`errors._too_large_post`).
+ATTACHMENT_FORMS = {"events.new"}
 #: Posts that check CSRF only for a logged-in user: anonymously they change nothing but the
 #: visitor's own session (the language switch), and so the pages of anonymous visitors
 #: carry no token and can be kept whole (`dashboard.routes`).
@@ -205,6 +209,7 @@ def init_app(app: Flask) -> None:
                    i18n.audit_field, i18n.content_html, i18n.language_marker, i18n.point_title,
                    i18n.point_title_html, i18n.role_name, i18n.shown_texts, i18n.shown_html,
                    i18n.source_shown, i18n.language_badge, i18n.upload_state, i18n.source_format,
+                   i18n.source_state,
                    return_path, number, percent, fixed, score_figure, share_figure, signed,
                    unkept_file):
         app.add_template_global(helper)

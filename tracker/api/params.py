@@ -165,6 +165,17 @@ def boolean(name: str, default: bool | None = None) -> bool | None:
                                "1/0 are read too)"), name=named(name), value=repr(text)), name)
 
 
+def shown_boolean(name: str) -> bool | None:
+    """The yes/no parameter `name` as a page's select shows it chosen: True or False when it
+    reads as one (`boolean`'s rule: "sí", "1", "TRUE"... as well as "true"), None when it is
+    absent or unreadable (the view refuses it at its field). Never raises."""
+    values = request.args.getlist(name)
+    try:
+        return rule.parse_boolean(values[0]) if len(values) == 1 else None
+    except ValueError:
+        return None
+
+
 def optional_boolean(name: str) -> bool | None:
     """A yes/no field of a page's GET form (`boolean`): left blank (its "all" choice) it is
     absent, None."""

@@ -242,6 +242,9 @@ def show(slug: str):
     if date_problem is not None or moment_problem is not None:
         return _refused_date(accord, state, date_problem, moment_problem)
     selection = _selection(accord)
+    # a filter value the accord lacks (or a priority that is not yes/no) is a 400 on every
+    # request, not only on one that renders the page (a kept page does not read filters)
+    params.filters(lambda: _figures(accord, selection).provisions)
     if _plain_anonymous_visit():
         answer = _anonymous_page(accord, selection, state)
     else:

@@ -15,8 +15,8 @@ from ..domain.messages import N_
 from ..domain.text import searchable
 from ..extensions import db
 from ..forms import unkept_file
-from ..i18n import (LANGUAGE_NAMES, marked_text, review_state, source_shown, translate,
-                    typing_language)
+from ..i18n import (LANGUAGE_NAMES, marked_text, review_state, source_shown, source_state,
+                    translate, typing_language)
 from ..models import Accord, Provision
 from ..permissions import can_edit, can_edit_some, can_review, require
 from ..places.choices import place_entries, typed_place_code
@@ -60,7 +60,7 @@ def _source_label(source: Source) -> str:
     if source.published_on:
         parts.append(local_date(source.published_on))
     if source.review_state != "verified":
-        parts.append(review_state(source.review_state))
+        parts.append(source_state(source.review_state))
     return " · ".join(parts)
 
 
@@ -199,7 +199,9 @@ def _input(form: EventForm, accord: Accord, sources: list[Source]) -> EventInput
     except ValueError as exc:
         _error(form, "place", exc.args[0])
         code = None
-    cited_ids = {int(i) for i in form.cited.data or ()}
+    # a value not offered (a crafted request) is already refused at the field by its choices
+    ticked = set(form.cited.data or ())
+    cited_ids = {s.id for s in sources if str(s.id) in ticked}
     cited = [s for s in sources if s.id in cited_ids] + _typed_sources(form, accord, cited_ids)
     new = _new_source(form)
     return EventInput(accord=accord, occurred_on=form.occurred_on.data, title=form.title.data,
@@ -214,7 +216,7 @@ def _attachment_error(form: EventForm, exc: Exception) -> int:
     """Show why the attached file is refused at its field; the status: 413 over the size
     limit, else 400."""
     if isinstance(exc, files.TooLarge):
-        _error(form, "source_file", _("The file has %(size)s; the limit is %(limit)s.",
+        _error(form, "source_file", _("The file is %(size)s; the limit is %(limit)s.",
                                       size=megabytes(exc.size), limit=megabytes(exc.limit)))
         return 413
     _error(form, "source_file", exc.reason)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from ..api import params
 from ..domain.events import EFFECT_NAMES, EFFECTS, SOURCE_KIND_NAMES, SOURCE_KINDS
 from ..domain.messages import Message, N_, as_reason
-from ..domain.text import without_accents
+from ..domain.text import parse_int, without_accents
 from ..extensions import db
 from ..models import Accord, Provision
 from ..places.choices import typed_place_code
@@ -60,11 +60,13 @@ def _number(name: str, default: int, high: int) -> int:
     given = params.value(name)
     if given is None:
         return default
-    if not given.isdigit() or not 1 <= int(given) <= high:
+    try:
+        return parse_int(given, minimum=1, maximum=high)
+    except ValueError:
         params.bad_request(Message(N_("%(name)s=%(value)s must be a whole number from 1 to "
                                       "%(high)s"), name=params.named(name), value=repr(given),
                                    high=high), name)
-    return int(given)
+        raise  # bad_request raises; this is never reached
 
 
 def _place_id(accord: Accord) -> int | None:

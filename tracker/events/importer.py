@@ -25,7 +25,7 @@ from typing import Callable
 from sqlalchemy import select
 
 from ..domain.events import SOURCE_KIND_NAMES, SOURCE_KINDS, effect_problem, names_of
-from ..domain.text import without_accents
+from ..domain.text import parse_int, without_accents
 from ..domain.messages import Message, N_, as_reason
 from ..extensions import db
 from ..models import Accord, Provision
@@ -294,7 +294,10 @@ class RowReader:
         found: list[Source | NewSource] = []
         typed = (values.get("source_id") or "").strip().lstrip("#")
         if typed:
-            source = db.session.get(Source, int(typed)) if typed.isdigit() else None
+            try:
+                source = db.session.get(Source, parse_int(typed, minimum=1))
+            except ValueError:  # not a number ("abc", "²"): no such source
+                source = None
             if source is None:
                 self._fail(number, "source_id", Message(N_("no source %(id)s"),
                                                         id=repr(values["source_id"])))

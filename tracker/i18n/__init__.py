@@ -18,8 +18,8 @@ from .vocabulary import (KINDS, LEVEL_LABELS, ORIGIN_LABELS, REVIEW_STATES, ROLE
                          SOURCE_FORMATS, STORED_WORDS, SUMMARY_GROUPS, TAGS, TIME_FRAMES,
                          accord_kind, known_tag_names, known_tags_text, level_label, level_labels,
                          provision_type_names, provision_type_text, review_state, role_name,
-                         source_format, stored_word, summary_group, tag_label, tag_list,
-                         time_frame, upload_state, yes_no)
+                         source_format, source_state, stored_word, summary_group, tag_label,
+                         tag_list, time_frame, upload_state, yes_no)
 
 __all__ = ["IMPORTED_PRIORITY_REASON", "priority_reason", "AUDIT_ACTIONS", "AUDIT_FIELDS", "AUDIT_OBJECTS", "CONTENT_FIELDS", "COUNTRY_ALIASES",
            "KINDS", "LANGUAGE_NAMES", "LANGUAGE_ONLY", "LEVEL_LABELS", "ORIGIN_LABELS",
@@ -30,6 +30,6 @@ __all__ = ["IMPORTED_PRIORITY_REASON", "priority_reason", "AUDIT_ACTIONS", "AUDI
            "language_marker", "level_label", "level_labels", "local", "marked_text", "point_title",
            "point_title_html", "provision_type_names", "provision_type_text", "review_state",
            "role_name", "section_option", "section_options", "section_title", "shown_html",
-           "shown_texts", "source_format", "source_shown", "stored_reason", "stored_word",
-           "summary_group", "tag_label", "tag_list", "time_frame", "translate", "type_option",
-           "typing_language", "upload_state", "yes_no"]
+           "shown_texts", "source_format", "source_shown", "source_state", "stored_reason",
+           "stored_word", "summary_group", "tag_label", "tag_list", "time_frame", "translate",
+           "type_option", "typing_language", "upload_state", "yes_no"]

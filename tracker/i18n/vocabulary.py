@@ -2,6 +2,7 @@
 kinds, time frames, stored words, origins, source formats, roles, the Summary sheet's
 groups, and the PAM provision types (their own catalogue per language)."""
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_babel import lazy_gettext as _l
 
 from ..reference import dataset
@@ -54,6 +55,16 @@ def known_tag_names() -> dict[str, set[str]]:
 
 def review_state(state: str) -> str:
     return str(REVIEW_STATES.get(state, state))
+
+
+def source_state(state: str) -> str:
+    """A source's review state (pending, verified, rejected) in the reader's language, in
+    the gender of "source" (Spanish "fuente": verificada, rechazada); an event's or a
+    record's is `review_state`. Unknown states as they are."""
+    labels = {"pending": pgettext("source", "pending"),
+              "verified": pgettext("source", "verified"),
+              "rejected": pgettext("source", "rejected")}
+    return labels.get(state, state)
 
 
 def yes_no(value: bool) -> str:

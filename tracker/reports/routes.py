@@ -123,9 +123,9 @@ def update_workbook(slug: str):
                          XLSX_MIMETYPE)
 
 
-def _upload_page(accord, form, errors=(), status=200):
+def _upload_page(accord, form, status=200):
     sections = [s for s in accord.sections if has_role(current_user, "editor", accord, s)]
-    return render_template("reports/upload.html", accord=accord, form=form, errors=errors,
+    return render_template("reports/upload.html", accord=accord, form=form,
                            whole=has_role(current_user, "editor", accord),
                            sections=sections), status
 
@@ -155,8 +155,10 @@ def upload(slug: str):
     data = upload_file.read()
     try:
         plan = importer.read_update(accord, data, current_user)
-    except TableError as exc:
-        return _upload_page(accord, form, errors=exc.errors, status=400)
+    except TableError as exc:  # the file itself is refused: its problems are its field's
+        form.workbook.errors = [(_("Row %(row)d", row=e.row) + ": " if e.row else "")
+                                + translate(e.message) for e in exc.errors]
+        return _upload_page(accord, form, status=400)
     if not plan.ok or not plan.writes_something:
         return _preview(accord, plan)  # problems, or nothing to record: nothing is kept
     batch = _keep(accord, safe_label(upload_file.filename, 255, "update.xlsx"), data)

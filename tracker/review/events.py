@@ -34,8 +34,12 @@ def _reviewer_of_source(source: Source) -> bool:
 
 
 def _decision(form: ReviewForm) -> str:
+    """"verified" or "rejected", as the one button pressed says; 400 for none or both (a
+    browser sends the pressed button only: both is a crafted request)."""
     if not (form.verify.data or form.reject.data):
         abort(400, description=_("Choose verify or reject."))
+    if form.verify.data and form.reject.data:
+        abort(400, description=_("Choose verify or reject, not both."))
     return "verified" if form.verify.data else "rejected"
 
 
