@@ -336,6 +336,24 @@ def test_a_sources_state_agrees_with_its_noun_wherever_shown(client, demo, make_
         assert f"· {word}" in client.get(URL, headers=ES).get_data(as_text=True)
 
 
+@pytest.mark.parametrize("decision, state, word", [("reject", "rejected", "rechazado"),
+                                                   ("verify", "verified", "verificado")])
+def test_an_events_state_stays_masculine(client, demo, make_user, login, decision, state,
+                                         word):
+    """An event is "evento" (masculine): its decided state reads "rechazado"/"verificado" on
+    its page and in the feed, though a source's reads in the feminine (the words share an
+    English msgid, told apart by context)."""
+    event = submit_event(event_input(demo))
+    login(make_user("coordinator", demo))
+    client.post(f"/review/events/{event.id}", data={decision: "x", "reason": "No consta"})
+    page = client.get(f"/accords/{demo.slug}/events/{event.id}", headers=ES).get_data(
+        as_text=True)
+    assert f'<span class="state-{state}">{word}</span>' in page
+    feed = client.get(f"/accords/{demo.slug}/events?review_state=all",
+                      headers=ES).get_data(as_text=True)
+    assert f'class="state">{word}</td>' in feed
+
+
 def test_a_crafted_choice_gets_our_message(client, demo, make_user, login):
     login(make_user("editor", demo))
     data = _filled(client, demo, cited=["456"])
