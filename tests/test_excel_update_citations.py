@@ -4,9 +4,7 @@ at its row and column, all or nothing; the events, records and citations written
 transaction; and the review of a record citing an event still pending (or rejected)."""
 from __future__ import annotations
 
-import html
 import io
-import re
 from datetime import date
 
 import pytest
@@ -14,6 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from event_helpers import assert_refused_at_the_item, event_input
+from test_excel_update_events import _download, _fill, _page, _upload
 from tracker import services
 from tracker.domain.citing import EventRefs, parse_event_refs
 from tracker.domain.rules import Submission
@@ -25,7 +24,6 @@ from tracker.models import Accord, StatusRecord, UploadBatch, utcnow
 
 SLUG = "colombia-2016-demo"
 TODAY = date.today()
-EVENT_KEYS = [c.key for c in C.UPDATE_EVENTS]
 KEYS = [c.key for c in C.UPDATE]
 
 
@@ -51,42 +49,6 @@ def test_other_references_are_refused_by_name(typed):
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-def _download(client) -> bytes:
-    response = client.get(f"/accords/{SLUG}/update.xlsx")
-    assert response.status_code == 200
-    return response.data
-
-
-def _fill(data: bytes, events: list[dict], status: dict) -> bytes:
-    """`events` typed on the Events sheet from row 2, `status` (code -> {key: value}) on the
-    update sheet."""
-    book = load_workbook(io.BytesIO(data))
-    sheet = book.worksheets[1]
-    for number, values in enumerate(events, start=2):
-        for key, value in values.items():
-            cell = sheet.cell(number, EVENT_KEYS.index(key) + 1, value)
-            if isinstance(value, str):
-                cell.data_type = "s"
-    update = book.worksheets[0]
-    rows = {row[0].value: row[0].row for row in update.iter_rows(min_row=2)}
-    for code, values in status.items():
-        for key, value in values.items():
-            update.cell(rows[code], KEYS.index(key) + 1, value)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _upload(client, data: bytes):
-    return client.post(f"/accords/{SLUG}/update", data={"workbook": (io.BytesIO(data),
-                                                                     "update.xlsx")},
-                       content_type="multipart/form-data")
-
-
-def _page(response) -> str:
-    return re.sub(r"\s+", " ", html.unescape(response.get_data(as_text=True)))
-
 
 def _event_row(codes: str, **values) -> dict:
     base = {"date": date(2019, 3, 3), "title": "Entrega de tierras en Tibú",
