@@ -78,7 +78,7 @@ def _too_large_post() -> tuple[str, str | None]:
     from .web import ATTACHMENT_FORMS, answers_get, megabytes
 
     config = current_app.config
-    whole = megabytes(config.get("MAX_CONTENT_LENGTH") or 0)
+    whole = _megabytes_limit()
     if request.endpoint in ATTACHMENT_FORMS:
         message = _("Nothing was saved, and what was typed was not kept: what was sent is "
                     "larger than this server accepts (%(request)s at most for a whole form, "
@@ -97,6 +97,7 @@ def _too_large_post() -> tuple[str, str | None]:
 
 
 def _megabytes_limit() -> str:
+    """The request limit (MAX_CONTENT_LENGTH) in MB, as messages show sizes."""
     from flask import current_app
 
     from .web import megabytes
