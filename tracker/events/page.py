@@ -27,7 +27,7 @@ from ..places.models import Place, PlaceGroup, PlaceGroupMember
 from . import citations
 from .models import Event, EventSource
 from .queries import REVIEW_STATES
-from .queries import _as_dicts as feed_items  # the feed's items, one event here
+from .queries import feed_items
 from .routes import EFFECT_LABELS, SOURCE_KIND_LABELS, STATE_LABELS, _may_download, bp
 
 #: The largest id a database key holds (SQLite refuses a larger integer with an error).

@@ -148,7 +148,7 @@ def find_events(accord: Accord, chosen: EventFilter, page: int = 1, per_page: in
     events = db.session.scalars(
         select(Event).where(*conditions).order_by(newest.desc(), Event.id.desc())
         .limit(per_page).offset(offset)).all()
-    return EventPage(total, page, per_page, _as_dicts(accord, events, internal))
+    return EventPage(total, page, per_page, feed_items(accord, events, internal))
 
 
 def every_event(accord: Accord, chosen: EventFilter, internal: bool = False,
@@ -167,13 +167,16 @@ def every_event(accord: Accord, chosen: EventFilter, internal: bool = False,
                                     .limit(chunk)).all()
         if not events:
             return
-        yield from _as_dicts(accord, events, internal)
+        yield from feed_items(accord, events, internal)
         after = (events[-1].occurred_on, events[-1].id)
         if len(events) < chunk:
             return
 
 
-def _as_dicts(accord: Accord, events: list[Event], internal: bool) -> list[dict]:
+def feed_items(accord: Accord, events: list[Event], internal: bool) -> list[dict]:
+    """The feed's items for `events` of `accord` (the API's and files' shape: each event with
+    its provisions and effects, place and sources; `internal`: with review details), in the
+    order given; a few queries for all of them, none per event."""
     ids = [e.id for e in events]
     if not ids:
         return []
