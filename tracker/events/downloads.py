@@ -11,7 +11,8 @@ from ..accords.routes import visible_accord_or_404
 from ..permissions import sees_internal
 from ..web import CSV_MIMETYPE, send_download
 from . import export, filters
-from .routes import EFFECT_LABELS, PAGE_LABELS, SOURCE_KIND_LABELS, STATE_LABELS, bp
+from ..i18n.vocabulary import EFFECT_LABELS, SOURCE_KIND_LABELS
+from .routes import PAGE_LABELS, STATE_LABELS, bp
 
 #: The feed's parameters a file takes: all but paging.
 FILE_PARAMS = tuple(p for p in filters.PARAMS if p not in ("page", "per_page"))

@@ -50,7 +50,7 @@ def readable_events(rows: Iterable[dict]) -> Iterator[dict]:
     show them (`i18n.shown_texts`, each event's texts by the language they are written in,
     its `language`); CSV files keep the stored words."""
     from ..i18n import marked_text, shown_texts, stored_word
-    from .routes import EFFECT_LABELS
+    from ..i18n.vocabulary import EFFECT_LABELS
 
     for row in rows:
         links = [part.rsplit(":", 1) for part in row["provisions"].split("; ") if part]
@@ -132,7 +132,7 @@ def readable_sources(rows: Iterable[dict]) -> Iterator[dict]:
     """Source rows with kind, shared and review state in the reader's language, the title
     marked "[EN]" / "[ES]" when the source is in the other language (`i18n.source_shown`)."""
     from ..i18n import marked_text, source_shown, stored_word, yes_no
-    from .routes import SOURCE_KIND_LABELS
+    from ..i18n.vocabulary import SOURCE_KIND_LABELS
 
     for row in rows:
         yield {**row, "title": marked_text(source_shown(row["title"], row["language"])),

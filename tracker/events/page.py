@@ -28,7 +28,8 @@ from . import citations
 from .models import Event, EventSource
 from .queries import REVIEW_STATES
 from .queries import feed_items
-from .routes import EFFECT_LABELS, SOURCE_KIND_LABELS, STATE_LABELS, _may_download, bp
+from ..i18n.vocabulary import EFFECT_LABELS, SOURCE_KIND_LABELS
+from .routes import STATE_LABELS, _may_download, bp
 
 #: The largest id a database key holds (SQLite refuses a larger integer with an error).
 MAX_ID = 2**31 - 1

@@ -9,8 +9,8 @@ from flask_login import current_user
 from sqlalchemy import exists, select
 
 from ..accords.routes import visible_accord_or_404
-from ..domain.events import EFFECT_NAMES, SOURCE_KIND_NAMES
 from ..extensions import db
+from ..i18n.vocabulary import EFFECT_LABELS, SOURCE_KIND_LABELS
 from ..permissions import sees_internal
 from ..places.lookup import country_code
 from ..places.models import PlaceGroup
@@ -21,8 +21,6 @@ from .queries import find_events
 
 bp = Blueprint("events", __name__)
 
-EFFECT_LABELS = {code: _l(name) for code, name in EFFECT_NAMES.items()}
-SOURCE_KIND_LABELS = {code: _l(name) for code, name in SOURCE_KIND_NAMES.items()}
 STATE_LABELS = {"verified": _l("verified"), "pending": _l("pending"),
                 "rejected": _l("rejected"), "all": _l("all")}
 #: A download is never rendered by the browser: no script, no plugin, no same-origin access.

@@ -6,8 +6,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .formatting import ISO_DATE, local_date, utc_moment
-from .vocabulary import (LEVEL_LABELS, ORIGIN_LABELS, level_label, review_state, role_name,
-                         stored_word, tag_label, time_frame)
+from .vocabulary import (EFFECT_LABELS, LEVEL_LABELS, ORIGIN_LABELS, SOURCE_KIND_LABELS,
+                         level_label, review_state, role_name, stored_word, tag_label,
+                         time_frame)
 
 #: Audit action codes (services.audit) as a person reads them.
 AUDIT_ACTIONS = {
@@ -114,7 +115,6 @@ def audit_value(field: str, value, codes: dict | None = None):
 def _event_value(field: str, value, codes: dict):
     """`audit_value` for the fields of events and sources: links as "code (effect)", a
     source's kind, an origin, a place as its code, sources by number."""
-    from ..events.routes import EFFECT_LABELS, SOURCE_KIND_LABELS
 
     if field == "provisions" and isinstance(value, list) and all(
             isinstance(v, list) and len(v) == 2 for v in value):

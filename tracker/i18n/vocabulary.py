@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import pgettext
 from flask_babel import lazy_gettext as _l
 
+from ..domain.events import EFFECT_NAMES, SOURCE_KIND_NAMES
 from ..reference import dataset
 
 LEVEL_LABELS = (_l("Not initiated"), _l("Minimal"), _l("Intermediate"), _l("Complete"))
@@ -149,3 +150,9 @@ def role_name(role: str) -> str:
     """A role (viewer, editor, coordinator, admin) in the reader's language; unknown roles
     as they are."""
     return str(ROLE_NAMES[role]) if role in ROLE_NAMES else role
+
+
+#: How an implementation event bears on a provision, and the kinds of source, as a person
+#: reads them (the codes and English names are `domain.events`').
+EFFECT_LABELS = {code: _l(name) for code, name in EFFECT_NAMES.items()}
+SOURCE_KIND_LABELS = {code: _l(name) for code, name in SOURCE_KIND_NAMES.items()}

@@ -16,7 +16,7 @@ from ..domain.text import parse_int
 from ..domain.timeline import timeline
 from ..events import citations
 from ..events.models import Event
-from ..events.routes import EFFECT_LABELS, SOURCE_KIND_LABELS
+from ..i18n.vocabulary import EFFECT_LABELS, SOURCE_KIND_LABELS
 from ..extensions import db
 from ..figures import AccordFigures
 from ..i18n import review_state, section_options, tag_label, translate, type_option

@@ -133,7 +133,7 @@ def _upload_page(accord, form, status=200):
 def _preview(accord, plan, batch=None, status=None, message=None):
     if status is None:
         status = 409 if plan.conflicts else (422 if not plan.ok else 200)
-    from ..events.routes import EFFECT_LABELS
+    from ..i18n.vocabulary import EFFECT_LABELS
 
     return render_template("reports/preview.html", accord=accord, plan=plan, batch=batch,
                            form=BatchForm(), message=message, effect_labels=EFFECT_LABELS,

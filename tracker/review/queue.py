@@ -61,7 +61,7 @@ def render_queue(failed=None, failed_form: ReviewForm | None = None, status: int
     reason the row's state gives, not its reason box) as that row's own alert; both in the
     error summary."""
     from ..events.citations import cited_events
-    from ..events.routes import EFFECT_LABELS, SOURCE_KIND_LABELS
+    from ..i18n.vocabulary import EFFECT_LABELS, SOURCE_KIND_LABELS
 
     accords = reviewable_accords()
     require(bool(accords), _("Only coordinators review submissions."))
