@@ -82,6 +82,16 @@ def test_the_page_speaks_the_readers_language(client, events):
     assert "Niveles que se apoyan en este evento" in html
 
 
+def test_the_reason_written_for_an_event_verified_on_entry_reads_in_spanish(client, demo,
+                                                                           make_user, login):
+    """The reason the application stores ("recorded by a reviewer") is shown in the reader's
+    language on the event's page, as the provision page and "My submissions" show reasons."""
+    event = submit_event(event_input(demo, title="Acta de entrega"), verified=True)
+    login(make_user("coordinator", demo))
+    html = _html(client, f"{PAGE}/{event.id}", lang="es")
+    assert "registrado por un revisor" in html and "recorded by a reviewer" not in html
+
+
 @pytest.mark.parametrize("state", ["pending", "rejected"])
 def test_pending_and_rejected_events_are_not_there_for_the_public(client, events, state):
     event = events[state]

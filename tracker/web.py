@@ -204,8 +204,8 @@ def init_app(app: Flask) -> None:
     # Globals (not context) so imported macros see them too.
     for helper in (i18n.level_label, i18n.review_state, i18n.time_frame, i18n.translate,
                    i18n.tag_label, i18n.known_tags_text, i18n.stored_reason,
-                   i18n.priority_reason, i18n.provision_type_text, i18n.country_name,
-                   i18n.local, i18n.audit_action,
+                   i18n.priority_reason, i18n.stored_word, i18n.provision_type_text,
+                   i18n.country_name, i18n.local, i18n.audit_action,
                    i18n.audit_field, i18n.content_html, i18n.language_marker, i18n.point_title,
                    i18n.point_title_html, i18n.role_name, i18n.shown_texts, i18n.shown_html,
                    i18n.source_shown, i18n.language_badge, i18n.upload_state, i18n.source_format,

@@ -19,6 +19,12 @@ MAX_EVIDENCE_TEXT = 4000
 MAX_URL = 1000
 
 
+#: The review reason stored on a status record or event verified on entry (a coordinator's
+#: own entry, or an import), in English as stored; pages show it in the reader's language
+#: (`i18n.vocabulary.STORED_WORDS`).
+REVIEWER_REASON = "recorded by a reviewer"
+
+
 @dataclass(frozen=True)
 class Submission:
     """A requested status record. `events`: ids of the events it cites (verified events

@@ -19,6 +19,7 @@ from ..domain import bilingual
 from ..domain.events import EventFacts, SourceFacts, event_problems
 from ..domain.messages import Message, N_
 from ..domain.resubmit import RESUBMIT_WINDOW, repeats
+from ..domain.rules import REVIEWER_REASON
 from ..extensions import db
 from ..models import Accord, Provision, utcnow
 from ..places.lookup import places_by_code
@@ -26,8 +27,6 @@ from ..services import Invalid, NotPending, audit, check_decision, decide, touch
 from ..services.transaction import acting_user, committing
 from .files import media_type
 from .models import Attachment, Event, EventProvision, EventSource, Source
-
-REVIEWER_REASON = "recorded by a reviewer"
 
 
 @dataclass

@@ -6,6 +6,7 @@ from flask_babel import pgettext
 from flask_babel import lazy_gettext as _l
 
 from ..domain.events import EFFECT_NAMES, SOURCE_KIND_NAMES
+from ..domain.rules import REVIEWER_REASON
 from ..reference import dataset
 
 LEVEL_LABELS = (_l("Not initiated"), _l("Minimal"), _l("Intermediate"), _l("Complete"))
@@ -78,7 +79,7 @@ STORED_WORDS = {"short": _l("short"), "medium": _l("medium"), "long": _l("long")
                 "pending": _l("pending"), "verified": _l("verified"),
                 "rejected": _l("rejected"), "committed": _l("recorded"),
                 "discarded": _l("discarded"),
-                "recorded by a reviewer": _l("recorded by a reviewer")}
+                REVIEWER_REASON: _l("recorded by a reviewer")}
 #: Where an event or a source came from (`events.models.ORIGINS`).
 ORIGIN_LABELS = {"web": _l("web form"), "import": _l("file import"), "seed": _l("seed data"),
                  "api": _l("API"), "restore": _l("restored backup")}

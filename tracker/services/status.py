@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..domain import metrics
 from ..domain.resubmit import RESUBMIT_WINDOW, repeats
-from ..domain.rules import Submission, problems
+from ..domain.rules import REVIEWER_REASON, Submission, problems
 from ..extensions import db
 from ..models import Provision, StatusRecord, utcnow
 from .transaction import (Conflict, Invalid, NotPending, acting_user, audit, committing,
@@ -122,7 +122,7 @@ def _add_record(change: StatusChange, *, user_id, verified: bool, source: str) -
         corrects_id=change.corrects.id if change.corrects else None,
         review_state="verified" if verified else "pending",
         reviewed_by_id=user_id if verified else None, reviewed_at=now if verified else None,
-        review_reason="recorded by a reviewer" if verified else None,
+        review_reason=REVIEWER_REASON if verified else None,
     )
     db.session.add(record)
     change.provision.version += 1
