@@ -49,6 +49,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     request_logging.init_app(app)
     cli.init_app(app)
     _behind_proxies(app)
+    from . import kept
+
+    kept.init_app(app)  # the outermost layer: answers kept public reads before the app
     return app
 
 

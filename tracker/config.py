@@ -98,6 +98,11 @@ def from_environment(instance_path: str) -> dict:
             os.environ.get("TRACKER_CHART_DRAW_AHEAD_COALESCE_SECONDS", 1)),
         "CHART_DRAW_AHEAD_FORMATS": _words(os.environ.get("TRACKER_CHART_DRAW_AHEAD_FORMATS")
                                            or "svg"),
+        # Public reads kept per process and answered without the app until the next write
+        # (tracker/kept.py): how many (0: none), their longest life in seconds, their bound in MB.
+        "KEPT_ANSWERS": int(os.environ.get("TRACKER_KEPT_ANSWERS", 512)),
+        "KEPT_ANSWER_SECONDS": float(os.environ.get("TRACKER_KEPT_ANSWER_SECONDS", 10)),
+        "KEPT_ANSWER_MB": float(os.environ.get("TRACKER_KEPT_ANSWER_MB", 64)),
         # Label of the reference set comparisons use by default (else the one flagged default)
         "REFERENCE_SET": os.environ.get("TRACKER_REFERENCE_SET") or None,
     }

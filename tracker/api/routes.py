@@ -6,7 +6,7 @@ from datetime import date
 from flask import abort, current_app, jsonify, make_response, request
 from flask_login import current_user
 
-from .. import build, chartstore, queries
+from .. import build, chartstore, kept, queries
 from ..cache import Recent
 from ..compression import Stored, send_stored
 from ..figures import AccordFigures, alignment_rule, default_reference_set
@@ -83,6 +83,7 @@ def _answer(figures: AccordFigures, make, *state):
         response.mimetype = "application/json"
         response.set_etag(etag)
         send_stored(response, stored)
+        kept.may_keep()  # the same for every anonymous client: kept until the next write
     response.headers["Cache-Control"] = "private, no-cache"
     return response
 

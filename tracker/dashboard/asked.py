@@ -21,6 +21,7 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import date
+from typing import Callable
 
 from flask import current_app, request
 from flask_babel import get_locale
@@ -83,15 +84,27 @@ def of_request(chart: str | None = None, fmt: str = "", size: str = "") -> Varia
 def note(accord_id: int, variant: Variant | None) -> None:
     """Note that `variant` of accord `accord_id` was asked for (at most once per NOTE_EVERY
     seconds per process). A store that fails is logged: the answer is sent anyway."""
+    if variant is not None:
+        _note(chartstore.store(), accord_id, variant)
+
+
+def noter(accord_id: int, variant: Variant | None) -> Callable[[], None] | None:
+    """`note` as a callable that needs no app context (the current app's store kept in it):
+    what a kept answer (`tracker.kept`) calls each time it is sent; None for no variant."""
     if variant is None:
-        return
+        return None
+    shared = chartstore.store()
+    return lambda: _note(shared, accord_id, variant)
+
+
+def _note(shared, accord_id: int, variant: Variant) -> None:
     key, now = (accord_id, variant), time.monotonic()
     last = _NOTED.get(key)
     if last is not None and now - last < NOTE_EVERY:
         return
     _NOTED.put(key, now)
     try:
-        chartstore.store().note_asked(str(accord_id), variant.encode())
+        shared.note_asked(str(accord_id), variant.encode())
     except (OSError, *chartstore._redis_errors()) as exc:
         log.warning("could not note what was asked (%s)", exc)
 

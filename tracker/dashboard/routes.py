@@ -26,7 +26,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
-from .. import build, chartstore, charts, queries
+from .. import build, chartstore, charts, kept, queries
 from ..accords.routes import visible_accord_or_404, visible_or_404
 from ..api import params
 from ..cache import Recent
@@ -245,12 +245,13 @@ def show(slug: str):
     # a filter value the accord lacks (or a priority that is not yes/no) is a 400 on every
     # request, not only on one that renders the page (a kept page does not read filters)
     params.filters(lambda: _figures(accord, selection).provisions)
+    variant = asked.of_request()
     if _plain_anonymous_visit():
-        answer = _anonymous_page(accord, selection, state)
+        answer = _anonymous_page(accord, selection, state, variant)
     else:
         body = Markup(page_body(accord, selection, state))
         answer = render_template("dashboard/show.html", accord=accord, body=body)
-    asked.note(accord.id, asked.of_request())  # answered: its filters exist
+    asked.note(accord.id, variant)  # answered: its filters exist
     return answer
 
 
@@ -260,10 +261,12 @@ def _plain_anonymous_visit() -> bool:
     return not current_user.is_authenticated and "_flashes" not in session
 
 
-def _anonymous_page(accord: Accord, selection: Selection, state: tuple):
+def _anonymous_page(accord: Accord, selection: Selection, state: tuple,
+                    variant: asked.Variant | None):
     """The whole page for an anonymous visitor, kept in this process with its gzip form and
     an ETag (a revalidation is a 304), keyed like the charts by database state, language,
-    address and day: a kept page costs one query and no rendering or compression. A page
+    address and day: a kept page costs one query and no rendering or compression, and until
+    the next write none (`tracker.kept`: `variant` is noted as asked each time). A page
     that holds a form token (none should) is sent but never kept."""
     etag = etag_for(state, "anonymous page", request.script_root, request.full_path,
                     date.today())
@@ -277,6 +280,9 @@ def _anonymous_page(accord: Accord, selection: Selection, state: tuple):
             stored = Stored(html.encode())
             if not g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")):
                 _ANONYMOUS_PAGES.put(etag, stored)
+                kept.may_keep(asked.noter(accord.id, variant))
+        else:
+            kept.may_keep(asked.noter(accord.id, variant))
         response = make_response(b"")
         response.mimetype = "text/html"
     response.headers["ETag"] = etag
@@ -371,7 +377,9 @@ def chart(slug: str, name: str, fmt: str):
     filename = f"{accord.slug}-{name}-{selection.as_of.isoformat()}{_suffix(size)}.{fmt}"
     if selection.section or selection.tag:  # a 400 for a filter the accord lacks, even on
         params.filters(_figures(accord, selection).provisions)  # a revalidation
-    asked.note(accord.id, asked.of_request(name, fmt, size))
+    variant = asked.of_request(name, fmt, size)
+    asked.note(accord.id, variant)
+    kept.may_keep(asked.noter(accord.id, variant))  # the same for every anonymous visitor
     if _conditional(etag):
         return _image(None, fmt, etag, filename)
     return _image(_chart(accord, selection, state, name, fmt, size), fmt, etag, filename)
