@@ -11,8 +11,9 @@ bench/hello.py, then for each target drives --connections keep-alive connections
   chart         /accords/<slug>/charts/status.png (no If-None-Match: the bytes each time)
   chart-svg     /accords/<slug>/charts/status.svg (the format the dashboard page shows)
 Each is run --runs times, alternating with hello world; min / median / max of the ratio.
-The load generator is Python threads on the same cores as the servers (no wrk here): both
-sides pay for it alike, and the 1-minute load average is printed. Beside each ratio, the
+The load generator is Python threads on the same cores as the servers (`--client wrk`:
+wrk, a C load generator, when installed), so both sides pay for it alike; the 1-minute load
+average is printed. Beside each ratio, the
 CPU time the servers' workers spent per answered request (tracker / hello world, medians):
 on a busy machine, the steadier figure of what a request costs.
 
@@ -27,6 +28,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -124,6 +126,21 @@ def _drive(port: int, path: str, connections: int, seconds: float) -> tuple[floa
     return counts[0] / (time.monotonic() - started), errors[0]
 
 
+def _drive_wrk(port: int, path: str, connections: int, seconds: float) -> tuple[float, int]:
+    """The same with wrk (a C load generator, 2 threads): requests per second, and the
+    non-2xx/3xx answers and socket errors it counted."""
+    done = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s",
+                           f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
+                          check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", done).group(1))
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", done))
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
+                       done)
+    if socket:
+        errors += sum(int(n) for n in socket.groups())
+    return rate, errors
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=DEFAULT_URL)
@@ -131,7 +148,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--client", choices=("python", "wrk"), default="python",
+                        help="the load generator: Python threads (default) or wrk, if "
+                             "installed (Debian's package wrk)")
     args = parser.parse_args(argv)
+    drive = _drive_wrk if args.client == "wrk" else _drive
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
     env.update({"TRACKER_DATABASE_URL": args.database_url, "TRACKER_SECRET_KEY": "bench",
                 "TRACKER_CHART_STORE_DIR": tempfile.mkdtemp(prefix="charts-", dir=OUT_DIR),
@@ -148,8 +169,8 @@ def main(argv: list[str] | None = None) -> None:
         _wait(ports["hello"], "/", processes["hello"])
         for path in paths.values():
             _wait(ports["tracker"], path, processes["tracker"])
-        print(f"gunicorn as configured (2 workers, gthread), {args.connections} keep-alive "
-              f"connections, {args.seconds:.0f} s per measurement, {args.runs} runs; "
+        print(f"gunicorn as configured (2 workers, gthread), {args.client} client, "
+              f"{args.connections} keep-alive connections, {args.seconds:.0f} s per measurement, {args.runs} runs; "
               f"{machine_line()}")
         print(f"  {'target':<10} {'tracker req/s':>14} {'hello req/s':>12} {'ratio min':>10} "
               f"{'median':>8} {'max':>8}  errors  target  "
@@ -157,13 +178,13 @@ def main(argv: list[str] | None = None) -> None:
         for name, path in paths.items():
             ratios, mine, bare, errors, cpu_mine, cpu_bare = [], [], [], 0, [], []
             for _ in range(args.runs):
-                _drive(ports["tracker"], path, args.connections, 2)  # warm-up
+                drive(ports["tracker"], path, args.connections, 2)  # warm-up
                 before = _server_cpu(processes["tracker"])
-                rate, bad = _drive(ports["tracker"], path, args.connections, args.seconds)
+                rate, bad = drive(ports["tracker"], path, args.connections, args.seconds)
                 cpu_mine.append((_server_cpu(processes["tracker"]) - before)
                                 / max(rate * args.seconds, 1) * 1000)
                 before = _server_cpu(processes["hello"])
-                hello, bad_hello = _drive(ports["hello"], "/", args.connections, args.seconds)
+                hello, bad_hello = drive(ports["hello"], "/", args.connections, args.seconds)
                 cpu_bare.append((_server_cpu(processes["hello"]) - before)
                                 / max(hello * args.seconds, 1) * 1000)
                 mine.append(rate)
