@@ -197,16 +197,20 @@ def test_a_request_during_the_drawing_ahead_waits_for_it_rather_than_drawing_aga
 
 
 def _keys(app, demo) -> list[tuple[str, str]]:
-    """(chart, shared store key) of the demo's default wide charts, in English."""
+    """(chart, shared store key of its drawing: what it shows) of the demo's default wide
+    charts, in English."""
     from flask_babel import force_locale
 
-    from tracker.dashboard.routes import _selection, data_state, etag_for
+    from tracker.dashboard.board import chart_inputs, content_key
+    from tracker.dashboard.routes import _board, _selection, data_state
     from tracker.models import Accord
 
     with app.test_request_context("/"), force_locale("en"):
         accord = db.session.get(Accord, demo.id, populate_existing=True)
         selection, state = _selection(accord), data_state(accord)
-        return [(name, etag_for(state, name, "svg", selection, "wide")) for name in CHARTS]
+        board = _board(accord, selection, state)
+        return [(name, content_key(name, "svg", "wide", chart_inputs(board, name)))
+                for name in CHARTS]
 
 
 def _drawn(monkeypatch) -> list[tuple]:

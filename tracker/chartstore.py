@@ -267,6 +267,25 @@ def store() -> FileStore | RedisStore:
     return current_app.extensions["chartstore"]
 
 
+def read(key: str, shared: FileStore | RedisStore | None = None) -> bytes | None:
+    """The bytes stored under `key` in `shared` (default: the app's store); None when there
+    are none, or when the store fails (logged)."""
+    try:
+        return (shared if shared is not None else store()).get(key)
+    except (OSError, *_redis_errors()) as exc:
+        log.warning("chart store unavailable (%s): reading without it", exc)
+        return None
+
+
+def write(key: str, data: bytes, shared: FileStore | RedisStore | None = None) -> None:
+    """Store `data` under `key` in `shared` (default: the app's store); a store that fails
+    is logged, nothing more."""
+    try:
+        (shared if shared is not None else store()).put(key, data)
+    except (OSError, *_redis_errors()) as exc:
+        log.warning("chart store unavailable (%s): not kept", exc)
+
+
 def get_or_draw(key: str, draw: Callable[[], bytes],
                 shared: FileStore | RedisStore | None = None) -> bytes:
     """The bytes stored under `key` in `shared` (default: the app's store), drawn by

@@ -4,6 +4,7 @@ texts. Views (`routes`) parse the request, keep figures per database state and a
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
@@ -11,7 +12,7 @@ from functools import cached_property
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .. import charts, queries
+from .. import build, charts, queries
 from ..domain import event_figures
 from ..events import figures as event_queries
 from ..domain.metrics import Filters
@@ -396,35 +397,70 @@ def _chart_labels(board: Board, name: str) -> dict:
     return {**_frame(board, name), **by_name[name]()}
 
 
-def render_chart(board: Board, name: str, fmt: str, size: str = "wide") -> bytes:
-    """Chart `name` (one of CHARTS) of the board as `fmt` ("png", "svg") bytes, drawn at
-    `size` ("wide" for screens and print, "narrow" for phones; see tracker.charts)."""
+@dataclass(frozen=True)
+class ChartInputs:
+    """What a chart is drawn from: `function`, the name of a drawing function of
+    `tracker.charts` (looked up when drawn), called with `args` (plain data, then the
+    translated labels), the format and size, and the keyword arguments `options` ((name,
+    value) pairs). Plain data only (lists, dicts built in a fixed order, str, int, float,
+    date, None), so its `repr` is the same in every process: two charts with equal inputs are
+    the same picture (`content_key`)."""
+
+    function: str
+    args: tuple
+    options: tuple = ()
+
+    def draw(self, fmt: str, size: str = "wide") -> bytes:
+        """The chart as `fmt` ("png", "svg") bytes at `size` (`tracker.charts.SIZES`)."""
+        return getattr(charts, self.function)(*self.args, fmt, size, **dict(self.options))
+
+
+def chart_inputs(board: Board, name: str) -> ChartInputs:
+    """What chart `name` (one of CHARTS) of the board is drawn from, in the current
+    language; computes only the figures that chart shows."""
     labels = _chart_labels(board, name)
     if name == "priority":
         points = [{"date": p["date"], "score": p["score"], "priority": p["priority"]["score"],
                    "non_priority": p["non_priority"]["score"]} for p in board.timeline]
-        return charts.priority_lines(points, board.priority_since, labels, fmt, size)
+        return ChartInputs("priority_lines", (points, board.priority_since, labels))
     if name == "status":
-        return charts.status_area(board.timeline, labels, fmt, size)
+        return ChartInputs("status_area", (board.timeline, labels))
     if name == "groups":
         rows = [{**r, "label": f"{r['label']} ({r['provisions']})"} for r in board.groups]
-        return charts.group_bars(rows, labels, fmt, size)
+        return ChartInputs("group_bars", (rows, labels))
     if name == "tags":
         rows = [{**r, "label": f"{r['label']} ({r['provisions']})"} for r in board.tags]
-        return charts.tag_bars(rows, labels, fmt, size)
+        return ChartInputs("tag_bars", (rows, labels))
     if name == "comparison":
         rows = [{**r, "label": f"{r['name']} ({r['provision_type']})"}
                 for r in board.comparison["types"]]
-        return charts.comparison_ranges(rows, labels, fmt, size)
+        return ChartInputs("comparison_ranges", (rows, labels))
     if name == "curve":
-        return charts.score_curve(board.curve, labels, fmt, size)
+        return ChartInputs("score_curve", (board.curve, labels))
     if name == "events":
         rows = [{**r, "month": date.fromisoformat(r["month"])} for r in board.events_monthly]
-        return charts.events_per_month(rows, labels, fmt, size)
+        return ChartInputs("events_per_month", (rows, labels))
     if name == "events_map":
-        return charts.events_map(board.events_places, labels, fmt, size,
-                                 outline=board.country_points)
-    return charts.pace_projection(board.timeline, board.pace, labels, fmt, size)
+        return ChartInputs("events_map", (board.events_places, labels),
+                           (("outline", board.country_points),))
+    if name == "pace":
+        return ChartInputs("pace_projection", (board.timeline, board.pace, labels))
+    raise ValueError(f"chart must be one of {', '.join(CHARTS)}")
+
+
+def content_key(name: str, fmt: str, size: str, inputs: ChartInputs) -> str:
+    """The key of what chart `name` shows drawn as `fmt` at `size`: "chart " and the
+    SHA-256 (hex) of the repr of the name, format, size, inputs and app version. Equal
+    inputs draw equal bytes, so a write that leaves a chart's inputs as they were leaves
+    its key as it was."""
+    found = repr((name, fmt, size, inputs, build.fingerprint()))
+    return "chart " + hashlib.sha256(found.encode()).hexdigest()
+
+
+def render_chart(board: Board, name: str, fmt: str, size: str = "wide") -> bytes:
+    """Chart `name` (one of CHARTS) of the board as `fmt` ("png", "svg") bytes, drawn at
+    `size` ("wide" for screens and print, "narrow" for phones; see tracker.charts)."""
+    return chart_inputs(board, name).draw(fmt, size)
 
 
 def alt_texts(board: Board) -> dict[str, str]:

@@ -39,8 +39,8 @@ from ..permissions import can_review
 from ..i18n import local, section_options
 from ..web import decimal_sign, local_date, local_datetime, set_disposition
 from . import asked, bp
-from .board import (CHARTS, Board, DashboardFigures, Selection, alt_texts, level_names, natural,
-                    render_chart, selection_text, short, type_names)
+from .board import (CHARTS, Board, DashboardFigures, Selection, alt_texts, chart_inputs,
+                    content_key, level_names, natural, selection_text, short, type_names)
 
 PAGE_PARAMS = ("as_of", "section", "tag", "year", "known_at", "include_pending")
 #: The page's fields by parameter, as its messages name them (`params.field_labels`).
@@ -389,26 +389,40 @@ def chart_bytes(accord: Accord, selection: Selection, state: tuple, name: str,
                 fmt: str, size: str = "wide") -> bytes:
     """Chart `name` of the dashboard `selection` in `fmt`, in the current language: from
     this process's cache, else from the shared store (`tracker.chartstore`), else drawn once
-    for every process and kept there. Keyed by `etag_for(state, name, fmt, selection)`
-    (database state, parameters, language, format, app version), so a chart drawn ahead
-    after a write (`drawahead`) is the one a request then finds, and a write anywhere makes
-    new keys. `state` is `data_state(accord)` read in this transaction; `size` one of
+    for every process and kept there. Asked for by `etag_for(state, name, fmt, selection)`
+    (database state, parameters, language, format, app version: a revalidation and a kept
+    chart cost one query), drawn and stored by what the chart shows (`board.content_key`:
+    its data, translated labels, format, size and the app version), so a write that leaves
+    a chart's data as it was draws nothing again (an event write redraws the event charts
+    only), and a chart drawn ahead after a write (`drawahead`) is the one a request then
+    finds. `state` is `data_state(accord)` read in this transaction; `size` one of
     `charts.SIZES`."""
     return _chart(accord, selection, state, name, fmt, size).raw
 
 
 def _chart(accord: Accord, selection: Selection, state: tuple, name: str, fmt: str,
            size: str) -> Stored:
-    """`chart_bytes`, kept in this process with its gzip form (made once, when first sent)."""
+    """`chart_bytes`, kept in this process with its gzip form (made once, when first sent).
+    The shared store holds the drawing under its content key and, under "content of " and
+    the state key, that content key: a later request, in any process, reads the content key
+    then the drawing, and computes nothing."""
     key = etag_for(state, name, fmt, selection, size)
+    pointer = "content of " + key
 
-    def draw() -> bytes:
+    def make() -> bytes:
+        drawn_as = chartstore.read(pointer)
+        found = chartstore.read(drawn_as.decode("ascii", "replace")) if drawn_as else None
+        if found is not None:
+            return found
         board = _board(accord, selection, state)
-        drawn = render_chart(board, name, fmt, size)
+        inputs = chart_inputs(board, name)
         _keep(board, state)
+        content = content_key(name, fmt, size, inputs)
+        drawn = chartstore.get_or_draw(content, lambda: inputs.draw(fmt, size))
+        chartstore.write(pointer, content.encode())
         return drawn
 
-    return _DRAWN.get_or_make(key, lambda: Stored(chartstore.get_or_draw(key, draw)))
+    return _DRAWN.get_or_make(key, lambda: Stored(make()))
 
 
 # --- reference accords -----------------------------------------------------------------------
