@@ -1,9 +1,13 @@
 """Drawn charts shared by every process: drawn once per change, served by every worker.
 
-A chart's key is derived from database state only (the accord's revision, the reference
-set's version, the parameters, the language, the format and the app version: see
-`dashboard.routes.etag_for`), so a write through any worker or instance makes new keys and
-no process can serve a chart drawn before it. Two stores, the same interface:
+A dashboard chart is stored under a key of what it shows (`dashboard.board.content_key`: its
+data, translated labels, format, size and the app version) and found through a key derived
+from database state only (the accord's revision, the reference set's version, the
+parameters, the language, the format and the app version: see `dashboard.routes.etag_for`),
+under which the store holds the content key. A write through any worker or instance makes
+new state keys, so no process can serve a chart drawn before it; a chart whose data the write
+left as it was keeps its content key, and is not drawn again. Two stores, the same
+interface:
 
 - `RedisStore` when `TRACKER_REDIS_URL` is set: every instance shares it; entries expire
   after `CHART_STORE_TTL` seconds (Redis's own memory policy bounds it further);
