@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 import pytest
+from event_helpers import event_input
 from flask_babel import force_locale
 from sqlalchemy import select
 
@@ -16,6 +17,7 @@ from tracker.cache import clear_process_caches
 from tracker.dashboard import drawahead
 from tracker.dashboard.board import CHARTS, Selection, chart_inputs, content_key
 from tracker.domain.rules import Submission
+from tracker.events.services import submit_event
 from tracker.extensions import db
 from tracker.figures import AccordFigures
 from tracker.models import Accord, Provision
@@ -103,6 +105,18 @@ def test_a_status_write_redraws_the_level_charts_and_not_the_event_charts(app, c
     assert changed >= set(TODAY_CHARTS) and not changed & set(EVENT_CHARTS)
     assert drawn == Counter(changed), drawn  # each changed chart drawn once, no other
     assert _from_scratch(app, client) == after  # no stale chart: byte for byte
+
+
+def test_a_verified_event_redraws_the_event_charts_only(app, client, demo, monkeypatch):
+    before = _all_charts(client)
+    drawn = _counting(monkeypatch)
+    submit_event(event_input(demo), verified=True)
+    clear_process_caches()
+    after = _all_charts(client)
+    assert drawn == Counter(EVENT_CHARTS), drawn
+    assert {name for name in CHARTS if after[name] != before[name]} == set(EVENT_CHARTS)
+    monkeypatch.undo()
+    assert _from_scratch(app, client) == after
 
 
 def test_a_write_that_changes_no_chart_data_draws_nothing_again(app, client, demo,
