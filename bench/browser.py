@@ -71,11 +71,12 @@ def _flask(env, *args):
                    env=env, cwd=ROOT, check=True, capture_output=True)
 
 
-def _start(env, port):
+def _start(env, port, log: Path | None = None):
+    output = open(log, "wb") if log else subprocess.DEVNULL
     process = subprocess.Popen(
         [str(Path(sys.executable).with_name("gunicorn")), "-c", "python:tracker.gunicorn_conf",
          "tracker:create_app()"], cwd=ROOT, env={**env, "TRACKER_BIND": f"127.0.0.1:{port}"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stdout=output, stderr=output)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         try:
@@ -115,6 +116,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--unseen", action="store_true",
                         help="no view of the dashboard before the first write (nothing asked "
                              "recently: the first run is drawn on request)")
+    parser.add_argument("--log", action="store_true",
+                        help="keep the server's log (a line per request, with its duration) "
+                             "in bench/out/browser-server.log")
     args = parser.parse_args(argv)
     database = OUT_DIR / "browser.db"
     _copy_database(OUT_DIR / "colombia.db", database)
@@ -125,7 +129,7 @@ def main(argv: list[str] | None = None) -> None:
     _flask({**env, "TRACKER_NEW_PASSWORD": PASSWORD}, "users", "create", EMAIL, "--role",
            "coordinator", "--accord", args.slug)
     port = _free_port()
-    process = _start(env, port)
+    process = _start(env, port, OUT_DIR / "browser-server.log" if args.log else None)
     base = f"http://127.0.0.1:{port}"
     url = f"{base}/accords/{args.slug}/dashboard"
     cold, warm = [], []
