@@ -276,15 +276,38 @@ def copy_demo_structure(slug: str = TARGET_SLUG) -> tuple[int, list[int], date]:
     return accord_id, [provision_map[row[0]] for row in provisions], demo.signed_on
 
 
+def _level_path(seed: int, pid: int, pace: float, start: int, span: int):
+    """A provision's setbacks as a process in time, drawn apart from its reports: on a
+    30-day grid from `start`, each step begins a setback of one level with probability
+    0.012, lasting 30-180 days. Returns level(day, rising level) -> the level that day, the
+    same whatever the days between reports."""
+    rng = random.Random(f"{seed}-{pid}")
+    setbacks, day = [], start
+    while day <= span:
+        if rng.random() < 0.012:
+            setbacks.append((day, day + 30 * rng.randint(1, 6)))
+        day += 30
+
+    def level(day: int, rising: int) -> int:
+        if rising > 0 and any(begin <= day < end for begin, end in setbacks):
+            return rising - 1
+        return rising
+
+    return level
+
+
 def target_records(accord_id: int, provision_ids: list[int], signed_on: date, today: date,
-                   now: datetime, seed: int = SEED, every: tuple[int, int] = (20, 40)
-                   ) -> list[tuple]:
+                   now: datetime, seed: int = SEED, every: tuple[int, int] = (20, 40),
+                   history: str = "reports") -> list[tuple]:
     """Status records of the target accord: one every 20-40 days per provision (`every`:
     other report intervals, for the same accord with fewer or more records).
 
     Each provision starts being reported within two years of signing, then moves along its
-    own pace towards "complete": levels rise, with occasional setbacks of one level that last
-    one to six reports (about 1% of reports start one).
+    own pace towards "complete": levels rise, with occasional setbacks of one level. With
+    `history="reports"` (the default) a setback lasts one to six reports (about 1% of
+    reports start one), so more frequent reports make more setbacks; with `history="time"`
+    setbacks are drawn in time (`_level_path`), so the level history is the same whatever
+    `every` is and more frequent reports only repeat it (nearly the same level changes).
     About 2% of records are rejected; pending ones are mostly in the last three months.
     Effective dates never pass `today`; records are recorded 0-14 days after taking effect.
     Rows: (accord_id, provision_id, level, effective_on, recorded_at, review_state,
@@ -298,10 +321,13 @@ def target_records(accord_id: int, provision_ids: list[int], signed_on: date, to
         start = rng.randint(0, 730)
         day = start
         setback = 0
+        in_time = _level_path(seed, pid, pace, start, span) if history == "time" else None
         while day <= span:
             when = signed_on + timedelta(days=day)
             level = min(3, int(pace * (day / span) * 3.3))
-            if setback:  # a setback lasts a few reports, then the level recovers
+            if in_time is not None:  # the level the provision has that day
+                level = in_time(day, level)
+            elif setback:  # a setback lasts a few reports, then the level recovers
                 setback -= 1
                 level = max(level - 1, 0)
             elif level > 0 and rng.random() < 0.012:
@@ -564,12 +590,13 @@ def base_build(url: str, phase, recreate: bool, force: bool = False):
 
 
 def target_structure_and_rows(phase, today: date, now: datetime,
-                              every: tuple[int, int] = (20, 40)):
+                              every: tuple[int, int] = (20, 40), history: str = "reports"):
     with phase("target accord structure (copy of the demo accord)"):
         accord_id, provision_ids, signed_on = copy_demo_structure()
         print(f"   accord id {accord_id}, {len(provision_ids)} provisions")
     with phase("target records: generate"):
-        rows = target_records(accord_id, provision_ids, signed_on, today, now, every=every)
+        rows = target_records(accord_id, provision_ids, signed_on, today, now, every=every,
+                              history=history)
         # In the order an append-only table grows: by recording time.
         rows.sort(key=lambda r: r[4])
         states = {s: sum(1 for r in rows if r[5] == s) for s in STATES}
@@ -584,7 +611,8 @@ def build_colombia(args) -> None:
     today, now = date.today(), datetime.now(UTC)
     app = base_build(args.database_url, phase, args.recreate, args.force)
     with app.app_context():
-        _accord_id, rows = target_structure_and_rows(phase, today, now, args.every)
+        _accord_id, rows = target_structure_and_rows(phase, today, now, args.every,
+                                                     args.history)
         with phase("target records: bulk insert (insert(StatusRecord), chunks of 5000)"):
             insert_records_bulk(rows)
             touch_bench_accords()
@@ -719,6 +747,10 @@ def main(argv: list[str] | None = None) -> None:
                         type=lambda v: tuple(int(x) for x in v.split("-")),
                         help="colombia: days between two reports of a provision (default "
                              "20-40: ~64k records; 120-240: ~10k; 6-13: ~200k)")
+    parser.add_argument("--history", choices=("reports", "time"), default="reports",
+                        help="colombia: setbacks drawn per report (default: more reports, "
+                             "more setbacks) or in time (the same level history whatever "
+                             "--every is: records grow, level changes barely)")
     args = parser.parse_args(argv)
     if args.workload == "drop":
         if dialect_of(args.database_url) != "postgresql":
