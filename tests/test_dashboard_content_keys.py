@@ -214,3 +214,27 @@ def test_charts_that_look_different_never_share_a_key(app, demo):
             assert section[name] != base[name] and tag[name] == base[name]
         else:
             assert len({section[name], tag[name], base[name]}) == 3, name
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_figures_computed_by_one_process_are_read_by_another(client, monkeypatch, language):
+    """The page computes the dashboard's figures and shares them (`routes._keep`); a process
+    with none of them kept (caches emptied: another worker) draws a chart from them without
+    computing the comparison again, and draws what the first process would."""
+    headers = {"Accept-Language": language}
+    assert client.get(f"/accords/{SLUG}/dashboard", headers=headers).status_code == 200
+    clear_process_caches()  # another process: nothing kept here, the shared store kept
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("the comparison was computed again")
+
+    monkeypatch.setattr(AccordFigures, "comparison", refuse)
+    shared = client.get(_url("comparison"), headers=headers)
+    assert shared.status_code == 200
+    monkeypatch.undo()
+    clear_process_caches()
+    from tracker import chartstore
+
+    with client.application.app_context():
+        chartstore.store().clear()  # nothing shared: computed and drawn from scratch
+    assert client.get(_url("comparison"), headers=headers).data == shared.data
