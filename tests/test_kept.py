@@ -206,3 +206,54 @@ def test_the_kept_answers_are_bounded_by_count_and_bytes(app):
     assert list(bounded.kept.items) == [3, 4] and bounded.kept.bytes == 8
     bounded.kept.clear()
     assert bounded.kept.bytes == 0
+
+
+def test_a_failed_login_leaves_the_generation_as_it_was(app, client, make_user):
+    """A transaction that wrote only a login's counters or the audit trail changes no public
+    read: anyone failing to log in cannot expire everyone's kept answers."""
+    generation = app.extensions["kept_generation"]
+    make_user("viewer", email="someone@example.org")
+    db.session.commit()
+    before = generation.read()
+    for email in ("someone@example.org", "nobody@example.org"):
+        answer = client.post("/login", data={"email": email, "password": "not the password"})
+        assert answer.status_code == 400
+    assert generation.read() == before
+
+
+def test_a_write_of_public_data_beside_quiet_tables_changes_the_generation(app, demo):
+    from tracker.services import audit
+
+    generation = app.extensions["kept_generation"]
+    before = generation.read()
+    audit("test.only", "accord", demo.id)
+    demo.revision += 1
+    db.session.commit()
+    assert generation.read() != before
+
+
+def test_plain_sql_through_the_session_counts_as_a_write(app):
+    generation = app.extensions["kept_generation"]
+    before = generation.read()
+    db.session.execute(text("UPDATE users SET failed_logins = failed_logins WHERE 1 = 0"))
+    db.session.commit()
+    assert generation.read() != before
+
+
+def test_the_clients_address_does_not_split_what_is_kept(client, front):
+    url = f"/api/v1/accords/{SLUG}/summary"
+    for number in range(1, 5):
+        client.get(url, headers={"X-Forwarded-For": f"10.0.0.{number}"})
+    assert front.served == 3
+
+
+def test_one_database_however_its_url_is_spelled(app, tmp_path):
+    from types import SimpleNamespace
+
+    def identity(url):
+        return kept.database_identity(SimpleNamespace(config={"SQLALCHEMY_DATABASE_URI": url}))
+
+    assert identity(f"sqlite:///{tmp_path}/a.db") == identity(f"sqlite:///{tmp_path}/./x/../a.db")
+    assert identity("postgresql+psycopg://postgres@localhost:5432/test") == identity(
+        "postgresql://other:secret@127.0.0.1:5432/test")
+    assert identity(f"sqlite:///{tmp_path}/a.db") != identity(f"sqlite:///{tmp_path}/b.db")

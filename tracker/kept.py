@@ -45,6 +45,7 @@ import secrets
 import tempfile
 import threading
 import time
+import weakref
 from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable
@@ -64,8 +65,13 @@ request_log = logging.getLogger("tracker.request")
 MARK = "tracker.kept"
 #: Request headers an answer is keyed by (as sent), besides the address.
 KEYED_HEADERS = ("HTTP_ACCEPT_LANGUAGE", "HTTP_ACCEPT_ENCODING", "HTTP_HOST",
-                 "HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST",
-                 "HTTP_X_FORWARDED_PREFIX", "HTTP_X_FORWARDED_PORT")
+                 "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PREFIX",
+                 "HTTP_X_FORWARDED_PORT")  # not the client's address: no answer names it
+#: Tables whose writes change no public read (a login's counters, a session token, the audit
+#: trail): a transaction that wrote only these leaves the generation as it was, so a failed
+#: login cannot expire everyone's kept answers.
+QUIET_TABLES = frozenset({"users", "audit_events"})
+SESSION_KEY = "tracker.kept.wrote"
 #: The only headers a kept answer may vary by.
 VARY_ALLOWED = {"accept-language", "accept-encoding", "cookie"}
 
@@ -299,32 +305,100 @@ def _bump_all() -> None:
             log.error("could not mark a write for kept answers (%s)", exc)
 
 
-def _after_commit(_session: Session) -> None:
-    _bump_all()
+def _after_flush(session: Session, _context) -> None:
+    flushed = (*session.new, *session.dirty, *session.deleted)
+    if any(_table_of(thing) not in QUIET_TABLES for thing in flushed):
+        session.info[SESSION_KEY] = True
 
 
-def _engine_commit(_connection) -> None:
-    _bump_all()
+def _table_of(instance) -> str | None:
+    table = getattr(type(instance), "__table__", None)
+    return getattr(table, "name", None)
+
+
+def _after_orm_execute(state) -> None:
+    """A statement run through the session: a SELECT changes nothing; an INSERT, UPDATE or
+    DELETE of a quiet table neither; anything else (other DML, plain SQL text) counts as a
+    write."""
+    statement = state.statement
+    if getattr(statement, "is_select", False):
+        return
+    if getattr(statement, "is_dml", False):
+        table = getattr(getattr(statement, "table", None), "name", None)
+        if table in QUIET_TABLES:
+            return
+    state.session.info[SESSION_KEY] = True
+
+
+def _after_begin(_session: Session, _transaction, connection) -> None:
+    try:
+        _SESSION_CONNECTIONS.add(connection)
+    except TypeError:  # not weakly referable: its commit then counts as a command's own
+        pass
+
+
+def _after_commit(session: Session) -> None:
+    if session.info.pop(SESSION_KEY, None):
+        _bump_all()
+
+
+def _after_soft_rollback(session: Session, previous) -> None:
+    if previous.parent is None:  # the whole transaction is gone, and its writes with it
+        session.info.pop(SESSION_KEY, None)
+
+
+def _engine_commit(connection) -> None:
+    """A commit of a connection's own transaction (a command outside the ORM session):
+    counted as a write. A session's commit is judged by the session (`_after_flush`,
+    `_after_orm_execute`)."""
+    if connection not in _SESSION_CONNECTIONS:
+        _bump_all()
+
+
+_SESSION_CONNECTIONS: "weakref.WeakSet" = weakref.WeakSet()
 
 
 def _listen() -> None:
-    """Every commit changes the generation: a session's (whatever it wrote, through the ORM
-    or not) and a connection's own (a command's transaction outside the ORM)."""
+    """Every commit that wrote changes the generation: a session's that wrote anything but
+    the quiet tables (through the ORM or not), and a connection's own."""
     global _LISTENING
     with _LOCK:
         if _LISTENING:
             return
+        event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "do_orm_execute", _after_orm_execute)
+        event.listen(Session, "after_begin", _after_begin)
         event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_soft_rollback", _after_soft_rollback)
         event.listen(Engine, "commit", _engine_commit)
         _LISTENING = True
+
+
+def database_identity(app) -> str:
+    """The database the app writes to, the same however its URL is spelled: a SQLite file by
+    its resolved path, a server database by its host's address, port and name (not the
+    user, password or driver)."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(str(app.config["SQLALCHEMY_DATABASE_URI"]))
+    if url.get_backend_name() == "sqlite":
+        return "sqlite:" + (str(Path(url.database).resolve()) if url.database
+                            and url.database != ":memory:" else ":memory:")
+    host = url.host or ""
+    try:
+        import socket
+
+        host = socket.gethostbyname(host) if host else host
+    except OSError:
+        pass
+    return f"{url.get_backend_name()}://{host}:{url.port or ''}/{url.database or ''}"
 
 
 def init_app(app) -> None:
     """Wrap `app.wsgi_app` (the outermost layer: call it last) unless `KEPT_ANSWERS` is 0,
     and bump the app's write generation after every commit that wrote."""
     count = int(app.config.get("KEPT_ANSWERS", 512))
-    database = str(app.config["SQLALCHEMY_DATABASE_URI"])
-    namespace = hashlib.sha256(database.encode()).hexdigest()[:12]
+    namespace = hashlib.sha256(database_identity(app).encode()).hexdigest()[:12]
     if app.config.get("REDIS_URL"):
         generation: Generation = RedisGeneration(app.config["REDIS_URL"],
                                                  f"tracker:generation:{namespace}")
