@@ -4,6 +4,7 @@ change (a true minus sign) is written, and a reason's sentence style. `web` regi
 as template filters and globals."""
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 
@@ -88,14 +89,48 @@ def percent(value) -> str:
 
 
 def fixed(value, places: int) -> str:
-    """A figure with exactly `places` decimals in the reader's format ("3.0", "3,0")."""
+    """A figure with exactly `places` decimals in the reader's format ("3.0", "3,0"), as
+    Babel's `format_decimal(value, "0.00", locale)` writes it (its rounding: half to even
+    of the figure's shortest decimal form); "—" for None. Babel's pattern is built once per
+    number of places, and each text is kept per language, places and figure (`_FIXED`),
+    as figures repeat down a page's tables."""
     from flask_babel import get_locale
-    from babel.numbers import format_decimal
 
     if value is None:
         return "—"
-    return format_decimal(value, format="0." + "0" * places if places else "0",
-                          locale=get_locale())
+    locale = get_locale()
+    if locale is None:  # no request: the default language, as format_decimal takes it
+        from babel.numbers import format_decimal
+
+        return format_decimal(value, format=_decimal_format(places), locale=locale)
+    key = (locale, places, value.__class__, repr(value))  # repr: -0.0 is not 0.0
+    try:
+        return _FIXED[key]
+    except KeyError:
+        pass
+    text = _decimal_pattern(places).apply(value, locale)
+    if len(_FIXED) >= _FIXED_KEPT:
+        _FIXED.clear()
+    _FIXED[key] = text
+    return text
+
+
+#: Texts `fixed` wrote, by (locale, places, type, repr of the figure); emptied when full.
+_FIXED: dict = {}
+_FIXED_KEPT = 50_000
+
+
+def _decimal_format(places: int) -> str:
+    """Babel's pattern text for exactly `places` decimals ("0", "0.0", "0.00")."""
+    return "0." + "0" * places if places else "0"
+
+
+@functools.cache
+def _decimal_pattern(places: int):
+    """Babel's parsed pattern (babel.numbers.NumberPattern) for `places` decimals."""
+    from babel.numbers import parse_pattern
+
+    return parse_pattern(_decimal_format(places))
 
 
 #: Bytes in the megabyte sizes are shown in (the limits are set as multiples of it).
