@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import functools
 import re
-from datetime import date
+from datetime import date, datetime
+
+from ..cache import Recent
 
 #: An ISO date (2016-11-24), as figures' dicts and stored values hold dates.
 ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
@@ -21,13 +23,19 @@ def local_date(value) -> str:
     date (24 nov 2016 in Spanish, Nov 24, 2016 in English). `value`: a date, a datetime
     (its date) or an ISO string (2016-11-24, as the figures' dicts hold dates); "" for none.
     Raises ValueError for a string that is not an ISO date."""
-    from flask_babel import format_date
+    from flask_babel import format_date, get_locale
 
     if not value:
         return ""
-    if isinstance(value, str):
-        value = date.fromisoformat(value[:10])
-    return format_date(value, "medium")
+    if isinstance(value, datetime):  # its date in TRACKER_TIMEZONE
+        return format_date(value, "medium")
+    key = (get_locale(), value)
+    text = _DATES.get(key)
+    if text is None:
+        text = format_date(date.fromisoformat(value[:10]) if isinstance(value, str) else value,
+                           "medium")
+        _DATES.put(key, text)
+    return text
 
 
 def local_datetime(value) -> str:
@@ -35,18 +43,26 @@ def local_datetime(value) -> str:
     (`utc_moment`'s): the date as `local_date`, hour and minute, and the zone ("29 nov 2026
     10:05 UTC"; "29 nov 2026 05:05 GMT-05:00" in Bogotá). `value`: an aware datetime or an
     ISO string (2026-11-29T10:00:00+00:00)."""
-    from datetime import datetime
-
-    from flask_babel import format_datetime, format_time
+    from flask_babel import format_datetime, format_time, get_locale, get_timezone
 
     if not value:
         return ""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    # times are stored in UTC and shown in TRACKER_TIMEZONE, which is named
-    zone = format_datetime(value, "ZZZZ")
-    zone = "UTC" if zone in ("GMT", "GMT+00:00") else zone
-    return f'{local_date(value)} {format_time(value, "HH:mm")} {zone}'
+    key = (get_locale(), get_timezone(), value)
+    text = _MOMENTS.get(key)
+    if text is None:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+        # times are stored in UTC and shown in TRACKER_TIMEZONE, which is named
+        zone = format_datetime(moment, "ZZZZ")
+        zone = "UTC" if zone in ("GMT", "GMT+00:00") else zone
+        text = f'{local_date(moment)} {format_time(moment, "HH:mm")} {zone}'
+        _MOMENTS.put(key, text)
+    return text
+
+
+#: Dates and moments as `local_date` and `local_datetime` wrote them, by language (and
+#: time zone) and value: no write changes them. Kept in this process.
+_DATES = Recent(5_000, "formatting.dates", follows_data=False)
+_MOMENTS = Recent(5_000, "formatting.moments", follows_data=False)
 
 
 def utc_moment(value) -> str:
@@ -104,20 +120,15 @@ def fixed(value, places: int) -> str:
 
         return format_decimal(value, format=_decimal_format(places), locale=locale)
     key = (locale, places, value.__class__, repr(value))  # repr: -0.0 is not 0.0
-    try:
-        return _FIXED[key]
-    except KeyError:
-        pass
-    text = _decimal_pattern(places).apply(value, locale)
-    if len(_FIXED) >= _FIXED_KEPT:
-        _FIXED.clear()
-    _FIXED[key] = text
+    text = _FIXED.get(key)
+    if text is None:
+        text = _decimal_pattern(places).apply(value, locale)
+        _FIXED.put(key, text)
     return text
 
 
-#: Texts `fixed` wrote, by (locale, places, type, repr of the figure); emptied when full.
-_FIXED: dict = {}
-_FIXED_KEPT = 50_000
+#: Texts `fixed` wrote, by (locale, places, type, repr of the figure): no write changes them.
+_FIXED = Recent(20_000, "formatting.fixed", follows_data=False)
 
 
 def _decimal_format(places: int) -> str:
