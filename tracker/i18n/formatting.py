@@ -29,7 +29,7 @@ def local_date(value) -> str:
         return ""
     if isinstance(value, datetime):  # its date in TRACKER_TIMEZONE
         return format_date(value, "medium")
-    key = (get_locale(), value)
+    key = (_language(get_locale()), value)
     text = _DATES.get(key)
     if text is None:
         text = format_date(date.fromisoformat(value[:10]) if isinstance(value, str) else value,
@@ -47,7 +47,7 @@ def local_datetime(value) -> str:
 
     if not value:
         return ""
-    key = (get_locale(), get_timezone(), value)
+    key = (_language(get_locale()), get_timezone(), value)
     text = _MOMENTS.get(key)
     if text is None:
         moment = datetime.fromisoformat(value) if isinstance(value, str) else value
@@ -57,6 +57,14 @@ def local_datetime(value) -> str:
         text = f'{local_date(moment)} {format_time(moment, "HH:mm")} {zone}'
         _MOMENTS.put(key, text)
     return text
+
+
+def _language(locale) -> tuple | None:
+    """A Babel Locale as a key of the caches here: its parts (comparing two Locale objects
+    costs more than the formatting a cache saves)."""
+    if locale is None:
+        return None
+    return (locale.language, locale.territory, locale.script, locale.variant, locale.modifier)
 
 
 #: Dates and moments as `local_date` and `local_datetime` wrote them, by language (and
@@ -119,7 +127,7 @@ def fixed(value, places: int) -> str:
         from babel.numbers import format_decimal
 
         return format_decimal(value, format=_decimal_format(places), locale=locale)
-    key = (locale, places, value.__class__, repr(value))  # repr: -0.0 is not 0.0
+    key = (_language(locale), places, value.__class__, repr(value))  # -0.0 is not 0.0
     text = _FIXED.get(key)
     if text is None:
         text = _decimal_pattern(places).apply(value, locale)
