@@ -8,6 +8,8 @@ import functools
 import re
 from datetime import date, datetime
 
+from flask_babel import get_locale
+
 from ..cache import Recent
 
 #: An ISO date (2016-11-24), as figures' dicts and stored values hold dates.
@@ -23,7 +25,7 @@ def local_date(value) -> str:
     date (24 nov 2016 in Spanish, Nov 24, 2016 in English). `value`: a date, a datetime
     (its date) or an ISO string (2016-11-24, as the figures' dicts hold dates); "" for none.
     Raises ValueError for a string that is not an ISO date."""
-    from flask_babel import format_date, get_locale
+    from flask_babel import format_date
 
     if not value:
         return ""
@@ -43,7 +45,7 @@ def local_datetime(value) -> str:
     (`utc_moment`'s): the date as `local_date`, hour and minute, and the zone ("29 nov 2026
     10:05 UTC"; "29 nov 2026 05:05 GMT-05:00" in Bogotá). `value`: an aware datetime or an
     ISO string (2026-11-29T10:00:00+00:00)."""
-    from flask_babel import format_datetime, format_time, get_locale, get_timezone
+    from flask_babel import format_datetime, format_time, get_timezone
 
     if not value:
         return ""
@@ -86,7 +88,6 @@ def utc_moment(value) -> str:
 def number(value) -> str:
     """A figure as computed (its decimals kept), with the reader's decimal sign: 61.25 in
     English, 61,25 in Spanish; no grouping, so tables read the same as the API."""
-    from flask_babel import get_locale
     from babel.numbers import format_decimal
 
     if value is None:
@@ -99,7 +100,6 @@ def number(value) -> str:
 def decimal_sign() -> str:
     """The reader's decimal sign ("," in Spanish), for figures drawn on charts."""
     from babel.numbers import get_decimal_symbol
-    from flask_babel import get_locale
 
     return get_decimal_symbol(get_locale())
 
@@ -118,12 +118,15 @@ def fixed(value, places: int) -> str:
     of the figure's shortest decimal form); "—" for None. Babel's pattern is built once per
     number of places, and each text is kept per language, places and figure (`_FIXED`),
     as figures repeat down a page's tables."""
-    from flask_babel import get_locale
-
     if value is None:
         return "—"
-    locale = get_locale()
-    if locale is None:  # no request: the default language, as format_decimal takes it
+    return _fixed(value, places, get_locale())
+
+
+def _fixed(value, places: int, locale) -> str:
+    """`fixed` for a figure (not None) in `locale` (a Babel Locale; None outside a request:
+    Babel's default, as format_decimal takes it)."""
+    if locale is None:
         from babel.numbers import format_decimal
 
         return format_decimal(value, format=_decimal_format(places), locale=locale)
@@ -133,6 +136,29 @@ def fixed(value, places: int) -> str:
         text = _decimal_pattern(places).apply(value, locale)
         _FIXED.put(key, text)
     return text
+
+
+def bound_formatters(locale) -> dict:
+    """`fixed`, `score_figure`, `share_figure`, `percent` and `signed` writing in `locale`
+    (a Babel Locale, or None as `_fixed` takes it) found once, for a page whose language
+    does not change while it renders (`i18n.rendering`); same texts as those functions."""
+    def fixed_in(value, places: int) -> str:
+        return "—" if value is None else _fixed(value, places, locale)
+
+    def score_figure_in(value) -> str:
+        return "—" if value is None else _fixed(value, SCORE_PLACES, locale)
+
+    def share_figure_in(value) -> str:
+        return "—" if value is None else _fixed(value, SHARE_PLACES, locale)
+
+    def percent_in(value) -> str:
+        return "—" if value is None else _fixed(value, SHARE_PLACES, locale) + "\u00a0%"
+
+    def signed_in(value, places: int = SCORE_PLACES) -> str:
+        return _signed(value, places, fixed_in)
+
+    return {"fixed": fixed_in, "score_figure": score_figure_in,
+            "share_figure": share_figure_in, "percent": percent_in, "signed": signed_in}
 
 
 #: Texts `fixed` wrote, by (locale, places, type, repr of the figure): no write changes them.
@@ -197,19 +223,23 @@ def signed(value, places: int = SCORE_PLACES) -> str:
     score's two by default (+1.60, −2.00, 0.00), one (`SHARE_PLACES`) for percentage points
     beside shares; a true minus sign (U+2212); "—" for None. The one signed formatter of
     pages, briefs (page and PDF) and templates (global `signed`)."""
+    return _signed(value, places, fixed)
+
+
+def _signed(value, places: int, fixed_in) -> str:
+    """`signed` with the `fixed` given (`fixed_in(value, places)`)."""
     if value is None:
         return "—"
     if value > 0:
-        return "+" + fixed(value, places)
+        return "+" + fixed_in(value, places)
     if value < 0:
-        return "\u2212" + fixed(-value, places)
-    return fixed(value, places)
+        return "\u2212" + fixed_in(-value, places)
+    return fixed_in(value, places)
 
 
 def day_of_year(month: int, day: int) -> str:
     """A day of the year in the reader's language: "November 17", "17 de noviembre"."""
     from babel.dates import format_skeleton
-    from flask_babel import get_locale
 
     return format_skeleton("MMMMd", date(2000, month, day), locale=get_locale())
 

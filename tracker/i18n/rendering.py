@@ -5,8 +5,9 @@ translations through Flask's context proxies on every call: a page of tables cal
 thousands of times with the same few strings. `render_context` (a context processor that
 `web` registers) resolves the translations once when `render_template` starts and gives the
 page (and the templates it includes or imports `with context`) its own `_`, `gettext` and
-`ngettext` bound to them, each text kept after its first use in that page; and
-`level_label` / `review_state` kept the same way. The text out is the same as Jinja's
+`ngettext` bound to them, each text kept after its first use in that page;
+`level_label` / `review_state` kept the same way; and the figure formatters bound to the
+request's language (`formatting.bound_formatters`). The text out is the same as Jinja's
 new-style gettext gives (`jinja2.ext`): translated, marked safe when the template
 autoescapes, then formatted with its variables (`%%` becomes `%` even without variables).
 Templates rendered without a request, or imported without context, use the globals
@@ -71,13 +72,16 @@ def kept_per_page(function):
 
 def render_context() -> dict:
     """What every page rendered through `render_template` gets in its context: `_`,
-    `gettext` and `ngettext` bound to the request's translations, and `level_label` and
-    `review_state` kept per page."""
-    from flask_babel import get_translations
+    `gettext` and `ngettext` bound to the request's translations; `level_label` and
+    `review_state` kept per page; the figure formatters (`fixed`, `score_figure`,
+    `share_figure`, `percent`, `signed`) bound to the request's language."""
+    from flask_babel import get_locale, get_translations
 
+    from .formatting import bound_formatters
     from .vocabulary import level_label, review_state
 
     gettext, ngettext = bound_gettext(get_translations())
     return {"_": gettext, "gettext": gettext, "ngettext": ngettext,
             "level_label": kept_per_page(level_label),
-            "review_state": kept_per_page(review_state)}
+            "review_state": kept_per_page(review_state),
+            **bound_formatters(get_locale())}
