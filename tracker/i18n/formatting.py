@@ -4,7 +4,6 @@ change (a true minus sign) is written, and a reason's sentence style. `web` regi
 as template filters and globals."""
 from __future__ import annotations
 
-import functools
 import re
 from datetime import date, datetime
 
@@ -170,12 +169,19 @@ def _decimal_format(places: int) -> str:
     return "0." + "0" * places if places else "0"
 
 
-@functools.cache
 def _decimal_pattern(places: int):
-    """Babel's parsed pattern (babel.numbers.NumberPattern) for `places` decimals."""
-    from babel.numbers import parse_pattern
+    """Babel's parsed pattern (babel.numbers.NumberPattern) for `places` decimals, parsed
+    once."""
+    pattern = _PATTERNS.get(places)
+    if pattern is None:
+        from babel.numbers import parse_pattern
 
-    return parse_pattern(_decimal_format(places))
+        pattern = parse_pattern(_decimal_format(places))
+        _PATTERNS.put(places, pattern)
+    return pattern
+
+
+_PATTERNS = Recent(16, "formatting.decimal_patterns", follows_data=False)
 
 
 #: Bytes in the megabyte sizes are shown in (the limits are set as multiples of it).
