@@ -32,7 +32,8 @@ PATHS = ("cold", "warm")
 def empty_caches(app=None, everything: bool = False) -> int:
     """Empty every process cache of the tracker's data and, given `app`, its shared chart
     store; `everything`: the caches no write changes too (text extents, formatted texts), as
-    in a freshly started worker. Returns how many entries were dropped (for a sanity line in the output)."""
+    in a freshly started worker. Returns how many entries were dropped (for a sanity line in
+    the output)."""
     from tracker.cache import clear_process_caches
 
     dropped = clear_process_caches(everything)
