@@ -5,8 +5,9 @@
   (`tracker.cache.clear_process_caches()`: figures' reads, reference data, API answers,
   dashboard figures, pages and drawn charts) and, when the app is given, its shared chart
   store (`tracker.chartstore`: files or Redis), so nothing drawn or read before is reused.
-  What no write changes (the extents of texts in the charts' font, `charts.text_extents`)
-  is kept, as a running worker keeps it; rows labelled "fresh worker" empty that too
+  What no write changes (the extents of texts in the charts' font, `charts.text_extents`;
+  figures, dates and moments as written in a language, `formatting.*`) is kept, as a
+  running worker keeps it; rows labelled "fresh worker" empty that too
   (`everything=True`: what the first request of a freshly started worker pays).
 - **warm**: the same call once untimed, then timed with every cache kept (a returning
   visitor on a worker that served the page before).
@@ -30,8 +31,9 @@ PATHS = ("cold", "warm")
 
 def empty_caches(app=None, everything: bool = False) -> int:
     """Empty every process cache of the tracker's data and, given `app`, its shared chart
-    store; `everything`: the caches no write changes too (text extents), as in a freshly
-    started worker. Returns how many entries were dropped (for a sanity line in the output)."""
+    store; `everything`: the caches no write changes too (text extents, formatted texts), as
+    in a freshly started worker. Returns how many entries were dropped (for a sanity line in
+    the output)."""
     from tracker.cache import clear_process_caches
 
     dropped = clear_process_caches(everything)

@@ -8,6 +8,7 @@ from flask import Flask, g, has_request_context, request, session
 from flask_babel import Babel
 
 from . import i18n
+from .i18n.rendering import render_context
 
 # The formatters pages use as template filters, defined with the reader's language in
 # `i18n.formatting`, and reachable here too (views and charts import them from `web`).
@@ -201,6 +202,7 @@ def init_app(app: Flask) -> None:
                       megabytes):
         app.add_template_filter(formatter)
     app.context_processor(_template_globals)
+    app.context_processor(render_context)  # the reader's language resolved once a page
     # Globals (not context) so imported macros see them too.
     for helper in (i18n.level_label, i18n.review_state, i18n.time_frame, i18n.translate,
                    i18n.tag_label, i18n.known_tags_text, i18n.stored_reason,

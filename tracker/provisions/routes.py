@@ -11,6 +11,7 @@ from sqlalchemy import select
 from .. import services, tagging
 from ..accords.routes import visible_accord_or_404
 from ..api import params
+from ..domain import metrics
 from ..domain.rules import Submission
 from ..domain.text import parse_int
 from ..domain.timeline import timeline
@@ -92,9 +93,10 @@ def _provision_or_404(accord, code: str) -> Provision:
 
 def _show(accord, provision, form=None, priority_form=None, status=200, conflict=None):
     today = date.today()
+    everything = services.history(provision)  # read once: the levels and the records shown
+    level, pending_level = _levels(provision, everything, today)
     if form is None and can_edit(current_user, provision):
-        form = StatusForm(version=provision.version, effective_on=today,
-                          level=str(services.current_level(provision, today)))
+        form = StatusForm(version=provision.version, effective_on=today, level=str(level))
         form.offer_events(citations.citable_events(provision))
     if priority_form is None and can_review(current_user, accord):
         priority_form = PriorityForm(version=provision.version, effective_on=today,
@@ -103,7 +105,7 @@ def _show(accord, provision, form=None, priority_form=None, status=200, conflict
         PriorityChange.provision_id == provision.id).order_by(PriorityChange.effective_on.desc(),
                                                               PriorityChange.id.desc())))
     internal = sees_internal(current_user, accord)
-    records = services.history(provision)
+    records = everything
     if not internal:  # the public record: verified records, without authors (as downloads)
         records = [r for r in records if r.review_state == "verified"]
     return render_template(
@@ -112,9 +114,18 @@ def _show(accord, provision, form=None, priority_form=None, status=200, conflict
         timeline=_timeline(provision, records, internal), effects=EFFECT_LABELS,
         source_kinds=SOURCE_KIND_LABELS,
         priority_form=priority_form, conflict=conflict, conflicted=status == 409, today=today,
-        level=services.current_level(provision, today),
-        pending_level=services.current_level(provision, today, include_pending=True),
+        level=level, pending_level=pending_level,
     ), status
+
+
+def _levels(provision: Provision, history: list[StatusRecord], on: date) -> tuple[int, int]:
+    """The provision's level on `on` (official: verified records) and with the records
+    awaiting review, from its whole `history` (`services.history`), as
+    `services.current_level` computes each from the same records."""
+    records = [metrics.Record(r.provision_id, r.level, r.effective_on, r.recorded_at, r.id,
+                              r.review_state) for r in history]
+    return (metrics.levels_as_of(records, on, False).get(provision.id, 0),
+            metrics.levels_as_of(records, on, True).get(provision.id, 0))
 
 
 def _timeline(provision: Provision, records: list[StatusRecord], internal: bool):
