@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
-from tracker import kept
+from tracker import kept, services
 from tracker.dashboard import asked
+from tracker.domain.rules import Submission
 from tracker.extensions import db
+from tracker.models import Provision
 
 SLUG = "colombia-2016-demo"
 KEPT_URLS = [f"/accords/{SLUG}/dashboard", f"/accords/{SLUG}/charts/status.svg",
@@ -25,9 +27,14 @@ def front(app):
 
 
 def _write(demo, code="1.1.1", level=3):
-    from tests.test_drawahead import _submit
-
-    return _submit(demo, code, level)
+    """A verified status record through the services, as every write path makes one."""
+    provision = db.session.scalar(select(Provision).where(
+        Provision.accord_id == demo.id, Provision.code == code))
+    change = services.StatusChange(
+        provision=provision, expected_version=provision.version,
+        submission=Submission(level=level, effective_on=date.today(),
+                              evidence_text="Published in the official gazette"))
+    return services.submit([change], verified=True)[0]
 
 
 @pytest.mark.parametrize("url", KEPT_URLS)
