@@ -190,6 +190,9 @@ def test_the_redis_generation_is_shared_and_a_failing_redis_reads_none():
     assert two.read() != before and two.read() == one.read()
     gone = kept.RedisGeneration("redis://127.0.0.1:1/0", "tracker:test:generation")
     assert gone.read() is None
+    held = one.read()
+    one.client.delete(one.key)  # Redis restarted without its data
+    assert two.read() not in (None, held, before)
 
 
 def test_a_kept_answer_still_notes_what_was_asked(app, client, front, demo, monkeypatch):
@@ -264,3 +267,11 @@ def test_one_database_however_its_url_is_spelled(app, tmp_path):
     assert identity("postgresql+psycopg://postgres@localhost:5432/test") == identity(
         "postgresql://other:secret@127.0.0.1:5432/test")
     assert identity(f"sqlite:///{tmp_path}/a.db") != identity(f"sqlite:///{tmp_path}/b.db")
+
+
+def test_a_generation_file_removed_is_made_again_with_a_new_token(tmp_path):
+    generation = kept.FileGeneration(tmp_path / "generation")
+    held = generation.read()
+    (tmp_path / "generation").unlink()
+    again = generation.read()
+    assert again is not None and again != held

@@ -14,7 +14,8 @@ the same key from it, a `304` when the client holds its ETag, as long as:
 - the write generation has not changed: every commit of this app (a session's or a
   connection's own, on any worker or instance) changes it (`Generation`: a counter in Redis
   when `REDIS_URL` is set, else a file in the instance folder that every process of the
-  machine reads; several machines need Redis, as for the chart store). It is changed
+  machine reads; several machines need Redis, as for the chart store; a random token, so a
+  token lost and made again never matches an answer kept before). It is changed
   after the commit and before the writer's answer is sent, so a request that begins after a
   write's answer never gets an answer made before that write;
 - it is the same day (a page "as of today" changes at midnight) and the answer is younger
@@ -107,11 +108,18 @@ class FileGeneration(Generation):
             self.bump()
 
     def read(self) -> str | None:
-        try:
-            with open(self.path, "rb") as handle:
-                return handle.read(64).decode("ascii", "replace") or None
-        except OSError:
-            return None
+        for _attempt in range(2):
+            try:
+                with open(self.path, "rb") as handle:
+                    return handle.read(64).decode("ascii", "replace") or None
+            except FileNotFoundError:  # removed (an emptied instance folder): a new token
+                try:
+                    self.bump()
+                except OSError:
+                    return None
+            except OSError:
+                return None
+        return None
 
     def bump(self) -> None:
         handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".generation-")
@@ -128,7 +136,9 @@ class FileGeneration(Generation):
 
 
 class RedisGeneration(Generation):
-    """A counter in Redis (INCR on each bump), shared by every instance."""
+    """A random token in Redis, replaced by each bump and shared by every instance. A token
+    lost (Redis restarted without its data, or flushed) is replaced by a new random one, so
+    no answer kept before can ever match again (a counter would start over and could)."""
 
     def __init__(self, url: str, key: str):
         import redis
@@ -139,13 +149,16 @@ class RedisGeneration(Generation):
     def read(self) -> str | None:
         try:
             value = self.client.get(self.key)
+            if value is None:
+                self.client.set(self.key, secrets.token_hex(16), nx=True)
+                value = self.client.get(self.key)
         except self.errors as exc:
             _warn(f"write generation unreadable ({exc}): answers made anew")
             return None
-        return "0" if value is None else value.decode()
+        return None if value is None else value.decode()
 
     def bump(self) -> None:
-        self.client.incr(self.key)
+        self.client.set(self.key, secrets.token_hex(16))
 
 
 _WARNED = {"at": 0.0}
