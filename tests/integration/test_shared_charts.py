@@ -14,8 +14,10 @@ from .conftest import Browser, flask, instances
 pytestmark = pytest.mark.slow
 PASSWORD = "integration password"
 SLUG = "colombia-2016-demo"
-# What was asked before the write: the page's content and one chart (one language, one size)
-DRAWN_PER_CHANGE = 2
+# What was asked before the write: the page's content and one chart (one language, one size);
+# kept after the write: the page, the dashboard's figures (shared by every process), the
+# chart's drawing (under the key of what it shows) and the pointer to it from its state key
+DRAWN_PER_CHANGE = 4
 
 
 def _charts(folder: Path) -> set[Path]:
