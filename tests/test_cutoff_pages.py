@@ -259,7 +259,7 @@ def test_brief_pdf_memory(client, demo):
 def test_the_briefs_charts_name_the_moment_their_figures_are_known_at(app):
     from tracker.cutoffs import report
     from tracker.cutoffs.brief import Brief
-    from tracker.dashboard.board import _chart_labels
+    from tracker.dashboard.drawing import _chart_labels
 
     accord = small_accord()
     cutoff = publish(accord, "Report 1", YEAR_END, "first")

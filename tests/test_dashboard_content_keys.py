@@ -1,4 +1,4 @@
-"""Charts are drawn and shared under a key of what they show (`board.content_key`): a write
+"""Charts are drawn and shared under a key of what they show (`drawing.content_key`): a write
 redraws only the charts whose data changed (a status write: the level charts, not the event
 charts; a write that changes no chart's data: none), the bytes served after a write are those
 drawn from scratch, and charts that look different never share a key."""
@@ -15,7 +15,8 @@ from sqlalchemy import select
 from tracker import charts, services
 from tracker.cache import clear_process_caches
 from tracker.dashboard import drawahead
-from tracker.dashboard.board import CHARTS, Selection, chart_inputs, content_key
+from tracker.dashboard.board import CHARTS, Selection
+from tracker.dashboard.drawing import chart_inputs, content_key
 from tracker.domain.rules import Submission
 from tracker.events.services import submit_event
 from tracker.extensions import db

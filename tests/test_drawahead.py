@@ -201,7 +201,7 @@ def _keys(app, demo) -> list[tuple[str, str]]:
     charts, in English."""
     from flask_babel import force_locale
 
-    from tracker.dashboard.board import chart_inputs, content_key
+    from tracker.dashboard.drawing import chart_inputs, content_key
     from tracker.dashboard.routes import _board, _selection, data_state
     from tracker.models import Accord
 

@@ -1,6 +1,6 @@
 """Drawn charts shared by every process: drawn once per change, served by every worker.
 
-A dashboard chart is stored under a key of what it shows (`dashboard.board.content_key`: its
+A dashboard chart is stored under a key of what it shows (`dashboard.drawing.content_key`: its
 data, translated labels, format, size and the app version) and found through a key derived
 from database state only (the accord's revision, the reference set's version, the
 parameters, the language, the format and the app version: see `dashboard.routes.etag_for`),

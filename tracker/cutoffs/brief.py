@@ -10,7 +10,8 @@ from functools import cached_property
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from ..dashboard.board import Board, Selection, render_chart
+from ..dashboard.board import Board, Selection
+from ..dashboard.drawing import render_chart
 from ..domain import changes as domain_changes
 from ..models import Accord
 from ..i18n import local, point_title

@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 
 from ..accords.routes import visible_accord_or_404
 from ..api import params
-from ..dashboard.board import alt_texts
+from ..dashboard.drawing import alt_texts
 from ..domain.messages import N_, Message
 from ..domain.scale import LEVEL_KEYS
 from ..i18n import translate

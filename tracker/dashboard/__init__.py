@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("dashboard", __name__)
 
-from . import routes  # noqa: E402,F401
+from . import reference, routes  # noqa: E402,F401

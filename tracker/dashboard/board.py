@@ -1,10 +1,9 @@
-"""What one dashboard shows: the selection (date, point/theme, tag, comparison year), the
-figures computed once each and only when asked for (`Board`), the charts' labels and alt
-texts. Views (`routes`) parse the request, keep figures per database state and answer.
+"""What one dashboard shows: the selection (date, point/theme, tag, comparison year) and the
+figures computed once each and only when asked for (`Board`); what each chart is drawn from
+is `drawing`. Views (`routes`) parse the request, keep figures per database state and answer.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
@@ -12,15 +11,15 @@ from functools import cached_property
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .. import build, charts, queries
+from .. import queries
 from ..domain import event_figures
 from ..events import figures as event_queries
 from ..domain.metrics import Filters
 from ..extensions import db
 from ..figures import AccordFigures, alignment_rule, default_reference_set
-from ..i18n import level_labels, local, provision_type_names, section_title
+from ..i18n import level_labels, provision_type_names, section_title
 from ..models import Accord, ProvisionType
-from ..web import day_of_year, decimal_sign, local_date, percent, score_figure
+from ..web import day_of_year
 
 CROSS_CUTTING_TAGS = ("gender", "ethnic")
 CHARTS = ("priority", "status", "groups", "tags", "comparison", "curve", "pace", "events",
@@ -324,183 +323,6 @@ def selection_text(board: Board, with_tag: bool = True) -> str:
     if board.sel.tag and with_tag:
         parts.append(_("tag %(tag)s", tag=board.sel.tag))
     return ", ".join(parts)
-
-
-def _frame(board: Board, name: str) -> dict:
-    """Labels every chart of the board shares: levels, source line, illustrative note."""
-    if board.sel.known_at is not None:
-        source = _("Source: %(accord)s, as of %(date)s · records verified by %(moment)s UTC",
-                   accord=short(local(board.accord, "name")), moment=board.sel.known_at_text,
-                   date=local_date(board.sel.as_of))
-    elif board.sel.include_pending:
-        source = _("Source: %(accord)s, as of %(date)s · verified and pending (not official) "
-                   "records", accord=short(local(board.accord, "name")), date=local_date(board.sel.as_of))
-    else:
-        source = _("Source: %(accord)s, verified records as of %(date)s",
-                   accord=short(local(board.accord, "name")), date=local_date(board.sel.as_of))
-    chosen = selection_text(board, with_tag=name != "tags")  # the tags chart ignores the tag
-    if name not in REFERENCE_CHARTS and chosen:
-        source += " · " + _("Selection: %(what)s", what=chosen)
-    if name in REFERENCE_CHARTS:
-        source += " · " + _("Reference set %(set)s", set=board.reference_set)
-        if board.reference_citation:
-            source += f" ({board.reference_citation})"
-        illustrative = board.accord.illustrative or board.illustrative_references[name]
-    else:
-        illustrative = board.accord.illustrative
-    return {"levels": level_names(), "source": source, "empty": _("No data for this selection"),
-            "note": _("Illustrative data") if illustrative else "", "decimal": decimal_sign()}
-
-
-def _chart_labels(board: Board, name: str) -> dict:
-    year, score, share = _("Year"), _("Score (0-100)"), _("Share of provisions (%)")
-    ref = {"accord": _("This accord"), "mean": _("Reference mean"),
-           "iqr": _("Reference interquartile range"), "range": _("Reference range (min-max)")}
-    by_name = {  # built lazily: only the asked chart's figures are computed
-        "priority": lambda: {
-            "title": _("Score of priority and non-priority provisions"), "x": year, "y": score,
-            "all": _("All provisions"), "priority": _("Priority"),
-            "non_priority": _("Non-priority"),
-            "since": (_("Priority flags set %(date)s", date=local_date(board.priority_since))
-                      if board.priority_flags["most_set"] == board.priority_flags["flags"]
-                      else _("Most priority flags set %(date)s",
-                             date=local_date(board.priority_since)))},
-        "status": lambda: {"title": _("Implementation status over time"), "x": year,
-                           "y": share},
-        "groups": lambda: {
-            "title": _("Implementation by theme of section %(code)s", code=board.sel.section)
-            if board.sel.section else _("Implementation by point"), "x": share, "y": ""},
-        "tags": lambda: {"title": _("Gender and ethnic provisions against all provisions"),
-                         "x": "", "y": share},
-        "comparison": lambda: {
-            "title": _("Provision types against the reference accords, year %(year)s since "
-                       "signing", year=board.comparison["year"]),
-            "x": _("Mean implementation level (0-3)"), "y": "", **ref},
-        "curve": lambda: {
-            "title": _("Score by year since signing against the reference accords"),
-            "x": _("Years since signing"), "y": score, **ref},
-        "pace": lambda: {
-            "title": _("Pace of implementation and projection to the target date"), "x": year,
-            "y": score, "score": _("Score"),
-            "projection": _("At the pace of the last 12 months"),
-            "required": _("Pace needed to complete by the target date"),
-            "target": _("Target date %(date)s", date=local_date(board.pace["target_date"]))},
-        "events": lambda: {"title": _("Verified implementation events by month"),
-                           "x": year, "y": _("Events"), "events": _("All events"),
-                           "advances": _("Events that advance a provision"),
-                           "setbacks": _("Events that set a provision back (below the axis)")},
-        "events_map": lambda: {"title": _("Verified implementation events by municipality"),
-                               "x": _("Longitude"), "y": _("Latitude"),
-                               "legend": _("Events (dot area)"),
-                               "outline": _("Municipalities without events")},
-    }
-    return {**_frame(board, name), **by_name[name]()}
-
-
-@dataclass(frozen=True)
-class ChartInputs:
-    """What a chart is drawn from: `function`, the name of a drawing function of
-    `tracker.charts` (looked up when drawn), called with `args` (plain data, then the
-    translated labels), the format and size, and the keyword arguments `options` ((name,
-    value) pairs). Plain data only (lists, dicts built in a fixed order, str, int, float,
-    date, None), so its `repr` is the same in every process: two charts with equal inputs are
-    the same picture (`content_key`)."""
-
-    function: str
-    args: tuple
-    options: tuple = ()
-
-    def draw(self, fmt: str, size: str = "wide") -> bytes:
-        """The chart as `fmt` ("png", "svg") bytes at `size` (`tracker.charts.SIZES`)."""
-        return getattr(charts, self.function)(*self.args, fmt, size, **dict(self.options))
-
-
-def chart_inputs(board: Board, name: str) -> ChartInputs:
-    """What chart `name` (one of CHARTS) of the board is drawn from, in the current
-    language; computes only the figures that chart shows."""
-    labels = _chart_labels(board, name)
-    if name == "priority":
-        points = [{"date": p["date"], "score": p["score"], "priority": p["priority"]["score"],
-                   "non_priority": p["non_priority"]["score"]} for p in board.timeline]
-        return ChartInputs("priority_lines", (points, board.priority_since, labels))
-    if name == "status":
-        return ChartInputs("status_area", (board.timeline, labels))
-    if name == "groups":
-        rows = [{**r, "label": f"{r['label']} ({r['provisions']})"} for r in board.groups]
-        return ChartInputs("group_bars", (rows, labels))
-    if name == "tags":
-        rows = [{**r, "label": f"{r['label']} ({r['provisions']})"} for r in board.tags]
-        return ChartInputs("tag_bars", (rows, labels))
-    if name == "comparison":
-        rows = [{**r, "label": f"{r['name']} ({r['provision_type']})"}
-                for r in board.comparison["types"]]
-        return ChartInputs("comparison_ranges", (rows, labels))
-    if name == "curve":
-        return ChartInputs("score_curve", (board.curve, labels))
-    if name == "events":
-        rows = [{**r, "month": date.fromisoformat(r["month"])} for r in board.events_monthly]
-        return ChartInputs("events_per_month", (rows, labels))
-    if name == "events_map":
-        return ChartInputs("events_map", (board.events_places, labels),
-                           (("outline", board.country_points),))
-    if name == "pace":
-        return ChartInputs("pace_projection", (board.timeline, board.pace, labels))
-    raise ValueError(f"chart must be one of {', '.join(CHARTS)}")
-
-
-def content_key(name: str, fmt: str, size: str, inputs: ChartInputs) -> str:
-    """The key of what chart `name` shows drawn as `fmt` at `size`: "chart " and the
-    SHA-256 (hex) of the repr of the name, format, size, inputs and app version. Equal
-    inputs draw equal bytes, so a write that leaves a chart's inputs as they were leaves
-    its key as it was."""
-    found = repr((name, fmt, size, inputs, build.fingerprint()))
-    return "chart " + hashlib.sha256(found.encode()).hexdigest()
-
-
-def render_chart(board: Board, name: str, fmt: str, size: str = "wide") -> bytes:
-    """Chart `name` (one of CHARTS) of the board as `fmt` ("png", "svg") bytes, drawn at
-    `size` ("wide" for screens and print, "narrow" for phones; see tracker.charts)."""
-    return chart_inputs(board, name).draw(fmt, size)
-
-
-def alt_texts(board: Board) -> dict[str, str]:
-    """What each chart shows, in a sentence with its key figures (the <img> alt text)."""
-    s, cmp, pace = board.summary, board.comparison, board.pace
-    return {
-        "priority": _("Line chart of the score by month: priority provisions %(p)s, "
-                      "non-priority %(n)s on %(date)s.", p=score_figure(s["priority"]["score"]),
-                      n=score_figure(s["non_priority"]["score"]), date=local_date(s["as_of"])),
-        "status": _("Stacked area chart of the share of provisions at each level by month; "
-                    "on %(date)s %(c)s complete and %(z)s not initiated.",
-                    date=local_date(s["as_of"]), c=percent(s["shares"]["complete"]),
-                    z=percent(s["shares"]["not_initiated"])),
-        "groups": _("Horizontal stacked bars of the share of provisions at each level for "
-                    "%(n)s groups; see the table for each figure.", n=len(board.groups)),
-        "tags": _("Grouped bars of the share of provisions at each level for all provisions "
-                  "and the gender and ethnic provisions; see the table."),
-        "comparison": _("Dot chart of this accord's mean level per provision type beside the "
-                        "reference mean and interquartile range: %(above)s of %(compared)s "
-                        "provision types above average.", above=cmp["types_above_mean"],
-                        compared=cmp["types_compared"]),
-        "curve": _("Line chart of the score by year since signing over the band of the "
-                   "reference accords' scores; see the table for each year."),
-        "pace": _("Line chart of the score with its projection at the pace of the last 12 "
-                  "months (%(m)s points a month) and the pace needed to reach 100 by "
-                  "%(target)s (%(r)s points a month).", m=score_figure(pace["monthly_change_12m"]),
-                  target=local_date(pace["target_date"]),
-                  r=score_figure(pace["required_monthly_change"])),
-        "events": _("Bar chart of the verified implementation events by month up to %(date)s: "
-                    "%(n)s events, %(a)s advancing a provision and %(s)s setting one back; see "
-                    "the table for each month.", date=local_date(s["as_of"]),
-                    n=sum(r["events"] for r in board.events_monthly),
-                    a=sum(r["advances"] for r in board.events_monthly),
-                    s=sum(r["setbacks"] for r in board.events_monthly)),
-        "events_map": _("Map of the verified implementation events at %(n)s municipalities, "
-                        "each a dot sized by its events; most in %(top)s. See the table.",
-                        n=len(board.events_places),
-                        top=", ".join(f"{p['name']} ({p['events']})"
-                                      for p in board.events_places[:3]) or "—"),
-    }
 
 
 def rule_text(rule, override: int | None = None) -> str:

@@ -20,7 +20,7 @@ drawn again in the background, so the next official finds it ready.
   shared store (`tracker.chartstore`): what is drawn ahead is byte for byte what a request
   would draw, and a request for a chart being drawn ahead waits for it (the store's lock
   per drawing) instead of drawing it again.
-- A chart is drawn under a key of what it shows (`board.content_key`: its data and labels),
+- A chart is drawn under a key of what it shows (`drawing.content_key`: its data and labels),
   so a drawing ahead computes each variant's figures but draws again only the charts whose
   data the write changed (a status write: not the event charts; an event write: only
   those; a confirmation that repeats a level: none), and finds the others stored.

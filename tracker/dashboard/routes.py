@@ -1,5 +1,6 @@
-"""Officials' dashboards and their charts, and the reference accords' pages (what a
-dashboard shows is `board`; this module parses requests, keeps figures and answers).
+"""Officials' dashboards and their charts (what a
+dashboard shows is `board`; this module parses requests, keeps figures and answers; the
+reference accords' pages are `reference`).
 
 Views parse the request with `api.params` (same parameters, same 400s as the API), check
 access with `visible_or_404`, and take every number from `AccordFigures`, rounded by the
@@ -28,20 +29,19 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from .. import build, chartstore, charts, kept, queries
-from ..accords.routes import visible_accord_or_404, visible_or_404
+from ..accords.routes import visible_or_404
 from ..api import params
 from ..cache import Recent
 from ..compression import Stored, send_stored
-from ..domain import compare
-from ..domain.scale import LEVEL_KEYS, round_half_up
+from ..domain.scale import LEVEL_KEYS
 from ..domain.text import parse_iso_date
 from ..models import Accord
 from ..permissions import can_review
-from ..i18n import local, section_options
-from ..web import decimal_sign, local_date, local_datetime, set_disposition
+from ..i18n import section_options
+from ..web import local_date, local_datetime, set_disposition
 from . import asked, bp
-from .board import (CHARTS, Board, DashboardFigures, Selection, alt_texts, chart_inputs,
-                    content_key, level_names, natural, selection_text, short, type_names)
+from .board import CHARTS, Board, DashboardFigures, Selection, level_names, natural, selection_text
+from .drawing import alt_texts, chart_inputs, content_key
 
 PAGE_PARAMS = ("as_of", "section", "tag", "year", "known_at", "include_pending")
 #: The page's fields by parameter, as its messages name them (`params.field_labels`).
@@ -414,7 +414,7 @@ def chart_bytes(accord: Accord, selection: Selection, state: tuple, name: str,
     this process's cache, else from the shared store (`tracker.chartstore`), else drawn once
     for every process and kept there. Asked for by `etag_for(state, name, fmt, selection)`
     (database state, parameters, language, format, app version: a revalidation and a kept
-    chart cost one query), drawn and stored by what the chart shows (`board.content_key`:
+    chart cost one query), drawn and stored by what the chart shows (`drawing.content_key`:
     its data, translated labels, format, size and the app version), so a write that leaves
     a chart's data as it was draws nothing again (an event write redraws the event charts
     only), and a chart drawn ahead after a write (`drawahead`) is the one a request then
@@ -446,94 +446,3 @@ def _chart(accord: Accord, selection: Selection, state: tuple, name: str, fmt: s
         return drawn
 
     return _DRAWN.get_or_make(key, lambda: Stored(make()))
-
-
-# --- reference accords -----------------------------------------------------------------------
-
-@bp.get("/reference")
-def references():
-    params.check_known(())
-    found = [a for a in queries.visible_accords(current_user) if a.kind == "reference"]
-    sets: dict[str, list[Accord]] = {}
-    for accord in found:
-        sets.setdefault(accord.reference_set or "", []).append(accord)
-    provenance = {s.label: s for s in queries.all_reference_sets()}
-    return render_template("dashboard/references.html", sets=sorted(sets.items()),
-                           provenance=provenance,
-                           scores=queries.reference_overview([a.id for a in found]))
-
-
-def _reference_or_404(slug: str, allowed: tuple[str, ...] = ()) -> Accord:
-    accord = visible_accord_or_404(slug)
-    if accord.kind != "reference":
-        abort(404, description=_("%(slug)s is not a reference accord.", slug=slug))
-    params.check_known(allowed)
-    return accord
-
-
-def reference_matrix(accord: Accord) -> dict:
-    """The accord's coded years as the data set holds them, in calendar order: the level of
-    each provision type the accord contains that year (None: not in the accord), the score
-    computed from them and the score the file publishes.
-
-    {"years": [year_count | None], "calendar": [YYYY], "rows": [{"code", "label", "values"}],
-     "scores": [float | None], "published": [str | None], "outside": [{code: level}]}
-    """
-    coded = queries.reference_years([accord.id]).get(accord.id, [])
-    names = type_names()
-    codes = sorted({c for y in coded for c in y.levels}, key=lambda c: names.get(c, c))
-    scores = [compare.ReferenceYear(y.calendar_year, y.levels).score for y in coded]
-    return {
-        "years": [y.year_count for y in coded],
-        "calendar": [y.calendar_year for y in coded],
-        "rows": [{"code": c, "label": f"{names.get(c, c)} ({c})",
-                  "values": [y.levels.get(c) for y in coded]} for c in codes],
-        "scores": [None if s is None else round_half_up(s, 2) for s in scores],
-        "published": [_published(y.published_score) for y in coded],
-        "outside": [y.outside for y in coded],
-    }
-
-
-def _published(text: str | None) -> float | None:
-    """A score as the data set writes it ('38.09524'), as a number; None if not one."""
-    try:
-        return float(text) if text else None
-    except ValueError:
-        return None
-
-
-@bp.get("/reference/<slug>")
-def reference(slug: str):
-    accord = _reference_or_404(slug)
-    refset = queries.reference_set(accord.reference_set) if accord.reference_set else None
-    rows = set(queries.reference_source_rows(accord.id))
-    quirks = [q for q in (refset.quirks or []) if q.get("row") in rows] if refset else []
-    return render_template("dashboard/reference.html", accord=accord, refset=refset,
-                           quirks=quirks, matrix=reference_matrix(accord),
-                           level_names=level_names())
-
-
-@bp.get("/reference/<slug>/charts/heatmap.<any(png, svg):fmt>")
-def reference_chart(slug: str, fmt: str):
-    accord = _reference_or_404(slug, ("size",))
-    size = _size()
-    matrix = reference_matrix(accord)
-    if not matrix["calendar"]:
-        abort(404, description=_("No coded years for this accord."))
-    etag = etag_for((accord.id, queries.data_version(accord.id), accord.name,
-                     accord.name_translated, accord.illustrative, accord.horizon_years),
-                    "heatmap", fmt, size)
-    filename = f"{accord.slug}-heatmap{_suffix(size)}.{fmt}"
-    if _conditional(etag):
-        return _image(None, fmt, etag, filename)
-    labels = {"title": _("Implementation level by provision type and year since signing"),
-              "x": _("Years since signing (calendar year)"), "y": "", "levels": level_names(),
-              "source": _("Source: %(accord)s, coded years 1-%(n)s (reference set %(set)s)",
-                          accord=short(local(accord, "name")), n=accord.horizon_years,
-                          set=accord.reference_set or "—"),
-              "note": _("Illustrative data") if accord.illustrative else "",
-              "empty": _("No data for this selection"), "decimal": decimal_sign()}
-    columns = [f"{count or '–'}\n{year}" for count, year in zip(matrix["years"],
-                                                                   matrix["calendar"])]
-    data = charts.heatmap(matrix["rows"], columns, labels, fmt, size)
-    return _image(data, fmt, etag, filename)
