@@ -5,17 +5,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 import uuid
-from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
-from tracker import chartstore, services
+from status_helpers import submit_level
+from tracker import chartstore
 from tracker.cache import clear_process_caches
-from tracker.domain.rules import Submission
-from tracker.extensions import db
-from tracker.models import Provision
 
 SLUG = "colombia-2016-demo"
 CHART = f"/accords/{SLUG}/charts"
@@ -141,13 +137,7 @@ def test_two_databases_on_one_redis_never_share_charts(app):
 # --- through the app ---------------------------------------------------------------------------
 
 def _submit(demo, code: str, level: int) -> None:
-    provision = db.session.scalar(select(Provision).where(
-        Provision.accord_id == demo.id, Provision.code == code))
-    change = services.StatusChange(
-        provision=provision, expected_version=provision.version,
-        submission=Submission(level=level, effective_on=date.today(),
-                              evidence_text="Published in the official gazette"))
-    services.submit([change], verified=True)
+    submit_level(demo, code, level)
 
 
 def test_a_chart_is_kept_in_the_shared_store_for_other_processes(app, client):

@@ -9,11 +9,11 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from status_helpers import submit_level
 from tracker import charts, services
 from tracker.cache import clear_process_caches
 from tracker.dashboard import drawahead
 from tracker.dashboard.board import CHARTS
-from tracker.domain.rules import Submission
 from tracker.extensions import db
 from tracker.models import Provision
 
@@ -34,13 +34,7 @@ def drawer(app, monkeypatch):
 
 
 def _submit(demo, code="1.1.1", level=3):
-    provision = db.session.scalar(select(Provision).where(
-        Provision.accord_id == demo.id, Provision.code == code))
-    change = services.StatusChange(
-        provision=provision, expected_version=provision.version,
-        submission=Submission(level=level, effective_on=date.today(),
-                              evidence_text="Published in the official gazette"))
-    return services.submit([change], verified=True)[0]
+    return submit_level(demo, code, level)
 
 
 def _refuse_drawing(monkeypatch):
