@@ -434,3 +434,33 @@ def test_map_names_never_overlap_and_stay_few_on_a_phone(monkeypatch):
         assert "Del" not in text.split()
     first = charts.events_map(points, labels, "png", "narrow", outline=outline)
     assert first == charts.events_map(points, labels, "png", "narrow", outline=outline)
+
+
+def _events_with_setbacks(fmt, size="wide"):
+    from datetime import date as day
+
+    rows = [{"month": day(2024, m, 1), "events": 6 + m, "advances": 4 + m, "setbacks": 3 + m}
+            for m in range(1, 7)]
+    return charts.events_per_month(rows, {**FRAME, "events": "All events", "advances": "Up",
+                                          "setbacks": "Down"}, fmt, size)
+
+
+@pytest.mark.parametrize("size", charts.SIZES)
+@pytest.mark.parametrize("name", sorted(CASES) + ["events_per_month"])
+def test_no_bar_is_cut_off_by_the_plots_limits(monkeypatch, name, size):
+    """Every bar (drawn as one path per level) lies inside the plot's view: a bar outside it
+    would silently vanish from the chart while its figure stays in the table."""
+    kept = []
+    draw = chart_frame._svg
+    monkeypatch.setattr(chart_frame, "_svg", lambda fig: kept.append(fig) or draw(fig))
+    (CASES.get(name) or _events_with_setbacks)("svg", size)
+    for ax in kept[0].axes:
+        (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+        for patch in ax.patches:
+            vertices = patch.get_path().vertices
+            if not len(vertices):
+                continue
+            inside = ((vertices[:, 0] >= x0 - 1e-9) & (vertices[:, 0] <= x1 + 1e-9)
+                      & (vertices[:, 1] >= y0 - 1e-9) & (vertices[:, 1] <= y1 + 1e-9))
+            assert inside.all(), (name, size, (x0, x1, y0, y1),
+                                  vertices[~inside][:4].tolist())

@@ -329,3 +329,13 @@ def test_a_refused_comparison_year_names_its_option_in_spanish(client, demo):
     text = visible_text(response.get_data(as_text=True))
     assert "o «Ahora (el año en curso)»" in text, text[-400:]
     assert not re.search(r"\bnow\b", text)
+
+
+def test_a_chosen_tag_is_named_in_the_readers_language(client):
+    """The selection's phrase (the heading and every chart's source line) names a known tag
+    by its label, never by its stored key."""
+    page = client.get(f"/accords/{SLUG}/dashboard?tag=gender", headers=ES).get_data(
+        as_text=True)
+    assert "etiqueta género" in page and "etiqueta gender" not in page
+    chart = client.get(f"/accords/{SLUG}/charts/status.svg?tag=gender", headers=ES)
+    assert "etiqueta género" in chart.get_data(as_text=True)

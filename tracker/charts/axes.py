@@ -22,7 +22,8 @@ def _boxes(ax, lefts: Sequence[float], bottoms: Sequence[float], widths: Sequenc
            heights: Sequence[float], colour: str, label: str = "", **style) -> PathPatch:
     """Rectangles (data units: left, bottom, width, height each) drawn as ONE artist, one
     path in the SVG, rather than one artist per bar; empty ones are left out. The data
-    limits grow to hold them; `style`: PathPatch options (edgecolor, linewidth)."""
+    limits and the view grow to hold them (a caller may set narrower limits after); `style`:
+    PathPatch options (edgecolor, linewidth)."""
     vertices, codes = [], []
     for x, y, w, h in zip(lefts, bottoms, widths, heights):
         if w and h:
@@ -32,6 +33,8 @@ def _boxes(ax, lefts: Sequence[float], bottoms: Sequence[float], widths: Sequenc
                       label=label, **{"linewidth": 0, **style})
     if vertices:
         ax.add_patch(patch)
+        ax.autoscale_view()  # add_patch grows the data limits but not the view: bars outside
+        # the view would be cut off unless a later artist (a line) or set_*lim widened it
     return patch
 
 

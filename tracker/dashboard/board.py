@@ -17,7 +17,7 @@ from ..events import figures as event_queries
 from ..domain.metrics import Filters
 from ..extensions import db
 from ..figures import AccordFigures, alignment_rule, default_reference_set
-from ..i18n import level_labels, provision_type_names, section_title
+from ..i18n import level_labels, provision_type_names, section_title, tag_label
 from ..models import Accord, ProvisionType
 from ..web import day_of_year
 
@@ -317,11 +317,13 @@ def short(text: str, width: int = 60) -> str:
 
 
 def selection_text(board: Board, with_tag: bool = True) -> str:
+    """The board's filters in a phrase of the reader's language ("section 1.1, tag gender";
+    a known tag by its label: "etiqueta género"), for headings and charts' source lines."""
     parts = []
     if board.sel.section:
         parts.append(_("section %(code)s", code=board.sel.section))
     if board.sel.tag and with_tag:
-        parts.append(_("tag %(tag)s", tag=board.sel.tag))
+        parts.append(_("tag %(tag)s", tag=tag_label(board.sel.tag)))
     return ", ".join(parts)
 
 
