@@ -1,7 +1,8 @@
 """The level-change summary follows every write path in the same transaction: after each,
 the accord's summary is at its revision and holds exactly the level changes the full read
 over the history finds (one test per write path: web, workbook upload, command-line import,
-review, restore, reference sets), and figures "as known now" come from it."""
+review, restore, reference sets), figures "as known now" come from it, and every write path
+expires the answers kept for anonymous visitors."""
 from __future__ import annotations
 
 import io
@@ -20,8 +21,23 @@ SLUG = "colombia-2016-demo"
 TODAY = date.today()
 
 
-def assert_follows(accord_id: int) -> None:
-    """The summary is current and equals the full read, record for record."""
+@pytest.fixture(autouse=True)
+def _generation_before(app):
+    """The kept answers' write generation as the test began (`tracker.kept`)."""
+    global _BEFORE
+    _BEFORE = app.extensions["kept_generation"].read()
+
+
+_BEFORE: str | None = None
+
+
+def assert_follows(accord_id: int, wrote: bool = True) -> None:
+    """The summary is current and equals the full read, record for record; after a write
+    (`wrote`), every process's kept answers are expired too (the write generation moved)."""
+    from flask import current_app
+
+    if wrote:
+        assert current_app.extensions["kept_generation"].read() != _BEFORE
     revision = queries.data_version(accord_id)
     state = db.session.get(LevelSummary, accord_id)
     assert state is not None and state.revision == revision
@@ -46,7 +62,7 @@ def _submit(demo, code="1.1.1", level=3, verified=True):
 
 
 def test_the_seeded_demo_accord_has_a_current_summary(demo):
-    assert_follows(demo.id)
+    assert_follows(demo.id, wrote=False)
     assert db.session.scalar(select(db.func.count()).select_from(LevelChange).where(
         LevelChange.accord_id == demo.id)) > 0
 
