@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import exists, select
 
+from . import queries
 from .extensions import db
 from .models import Accord, Provision, Section, StatusRecord
 
@@ -152,3 +153,16 @@ def admin_required(view):
         require(is_admin(current_user), _("Only administrators can do this."))
         return view(*args, **kwargs)
     return wrapped
+
+
+def visible_accord_or_404(slug: str):
+    """The accord `slug` as stored now (`queries.current_accord`); 404 unless the reader may
+    see it."""
+    return visible_or_404(queries.current_accord(slug), slug)
+
+
+def visible_or_404(accord, slug: str):
+    """`accord` (None: not found, looked up as `slug`) if the reader may see it, else 404."""
+    if accord is None or not can_view(current_user, accord):
+        abort(404, description=_("No accord %(slug)s here.", slug=repr(slug)))
+    return accord

@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -15,7 +14,7 @@ from ..domain.scale import LEVEL_KEYS, round_half_up
 from ..extensions import db
 from ..figures import AccordFigures
 from ..models import Provision
-from ..permissions import can_review, can_view
+from ..permissions import can_review, visible_accord_or_404
 from ..web import day_of_year
 from . import bp
 
@@ -33,19 +32,6 @@ def index():
         scores=queries.reference_overview([a.id for a in accords if a.kind == "reference"]))
 
 
-def visible_accord_or_404(slug: str):
-    """The accord `slug` as stored now (`queries.current_accord`); 404 unless the reader may
-    see it."""
-    return visible_or_404(queries.current_accord(slug), slug)
-
-
-def visible_or_404(accord, slug: str):
-    """`accord` (None: not found, looked up as `slug`) if the reader may see it, else 404."""
-    if accord is None or not can_view(current_user, accord):
-        abort(404, description=_("No accord %(slug)s here.", slug=repr(slug)))
-    return accord
-
-
 @bp.get("/accords/<slug>")
 def show(slug: str):
     accord = visible_accord_or_404(slug)
@@ -57,14 +43,14 @@ def show(slug: str):
     figures = AccordFigures(accord, include_pending=include_pending)
     summary = figures.summary(as_of)
     reference_score = None
-    from ..cutoffs import routes as cutoff_pages, services as cutoff_services
+    from ..cutoffs import forms as cutoff_forms, services as cutoff_services
 
     return render_template("accords/show.html", accord=accord, summary=summary,
                            as_of=as_of, level_keys=LEVEL_KEYS, reference_score=reference_score,
                            api_url=request.url_root.rstrip("/") + f"/api/v1/accords/{slug}/summary",
                            cutoffs=cutoff_services.cutoffs(accord)[:5],
                            latest_cutoff=cutoff_services.latest(accord),
-                           publish_form=cutoff_pages._form(accord)
+                           publish_form=cutoff_forms.publish_form(accord)
                            if can_review(current_user, accord) else None)
 
 

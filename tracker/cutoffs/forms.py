@@ -5,6 +5,7 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from . import services
 from .models import MAX_LABEL, MAX_NOTE
 
 
@@ -23,3 +24,12 @@ class PublishForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.supersedes.choices = [SelectChoice("", "—")] + [
             SelectChoice(label, label) for label in open_labels]
+
+
+def publish_form(accord, formdata=None) -> PublishForm:
+    """The form that publishes a cut-off of `accord`, told the labels of the cut-offs still
+    in force (a label may be reused only by one that supersedes it)."""
+    listed = services.cutoffs(accord)
+    superseded = {c.supersedes_id for c in listed}
+    return PublishForm(formdata=formdata,
+                       open_labels=[c.label for c in listed if c.id not in superseded])

@@ -12,18 +12,17 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..accords.routes import visible_accord_or_404
+from ..permissions import can_review, require, sees_internal, visible_accord_or_404
 from ..api import params
 from ..dashboard.drawing import alt_texts
 from ..domain.messages import N_, Message
 from ..domain.scale import LEVEL_KEYS
 from ..i18n import translate
-from ..permissions import can_review, require, sees_internal
 from ..services import Invalid
 from ..web import local_date, set_disposition
 from . import report, services
 from .brief import CHARTS, Brief
-from .forms import PublishForm
+from .forms import PublishForm, publish_form
 from .models import Cutoff
 
 #: The paper sizes a brief is laid out for.
@@ -46,19 +45,12 @@ def _cutoff_or_404(accord, label: str):
     return found
 
 
-def _form(accord, formdata=None) -> PublishForm:
-    listed = services.cutoffs(accord)
-    superseded = {c.supersedes_id for c in listed}
-    return PublishForm(formdata=formdata,
-                       open_labels=[c.label for c in listed if c.id not in superseded])
-
-
 @bp.get("/accords/<slug>/cutoffs")
 def index(slug: str, form: PublishForm | None = None, status: int = 200):
     accord = _monitored_or_404(slug)
     listed = [report.cutoff_json(c) for c in services.cutoffs(accord)]
     if form is None and can_review(current_user, accord):
-        form = _form(accord)
+        form = publish_form(accord)
     return render_template("cutoffs/index.html", accord=accord, cutoffs=listed, form=form,
                            today=date.today()), status
 
@@ -69,7 +61,7 @@ def publish(slug: str):
     accord = _monitored_or_404(slug)
     require(can_review(current_user, accord), _("Only the accord's coordinators publish "
                                                  "cut-offs."))
-    form = _form(accord, request.form)
+    form = publish_form(accord, request.form)
     if not form.validate():
         return index(slug, form=form, status=400)
     try:

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import charts, queries
-from ..accords.routes import visible_accord_or_404
+from ..permissions import visible_accord_or_404
 from ..api import params
 from ..domain import compare
 from ..domain.scale import round_half_up

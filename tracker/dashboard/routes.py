@@ -29,14 +29,13 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from .. import build, chartstore, charts, kept, queries
-from ..accords.routes import visible_or_404
+from ..permissions import can_review, visible_or_404
 from ..api import params
 from ..cache import Recent
 from ..compression import Stored, send_stored
 from ..domain.scale import LEVEL_KEYS
 from ..domain.text import parse_iso_date
 from ..models import Accord
-from ..permissions import can_review
 from ..i18n import section_options
 from ..web import local_date, local_datetime, set_disposition
 from . import asked, bp

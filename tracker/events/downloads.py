@@ -7,8 +7,7 @@ from flask import request
 from flask_babel import gettext
 from flask_login import current_user
 
-from ..accords.routes import visible_accord_or_404
-from ..permissions import sees_internal
+from ..permissions import sees_internal, visible_accord_or_404
 from ..web import CSV_MIMETYPE, send_download
 from . import export, filters
 from ..i18n.vocabulary import EFFECT_LABELS, SOURCE_KIND_LABELS

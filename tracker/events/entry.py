@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
-from ..accords.routes import visible_accord_or_404
+from ..permissions import can_edit, can_edit_some, can_review, require, visible_accord_or_404
 from ..domain.messages import N_
 from ..domain.text import searchable
 from ..extensions import db
@@ -18,7 +18,6 @@ from ..forms import unkept_file
 from ..i18n import (LANGUAGE_NAMES, marked_text, review_state, source_shown, source_state,
                     translate, typing_language)
 from ..models import Accord, Provision
-from ..permissions import can_edit, can_edit_some, can_review, require
 from ..places.choices import place_entries, typed_place_code
 from ..services import Invalid, NotPending
 from ..web import local_date, megabytes

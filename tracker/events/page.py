@@ -18,10 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import build
-from ..accords.routes import visible_accord_or_404
+from ..permissions import sees_internal, visible_accord_or_404
 from ..extensions import db
 from ..models import Accord
-from ..permissions import sees_internal
 from ..places.layouts import PDET_KIND
 from ..places.models import Place, PlaceGroup, PlaceGroupMember
 from . import citations

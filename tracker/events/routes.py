@@ -8,10 +8,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import exists, select
 
-from ..accords.routes import visible_accord_or_404
+from ..permissions import sees_internal, visible_accord_or_404
 from ..extensions import db
 from ..i18n.vocabulary import EFFECT_LABELS, SOURCE_KIND_LABELS
-from ..permissions import sees_internal
 from ..places.lookup import country_code
 from ..places.models import PlaceGroup
 from ..web import set_disposition

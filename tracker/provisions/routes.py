@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .. import services, tagging
-from ..accords.routes import visible_accord_or_404
+from ..permissions import can_edit, can_review, require, sees_internal, visible_accord_or_404
 from ..api import params
 from ..domain import metrics
 from ..domain.rules import Submission
@@ -22,7 +22,6 @@ from ..extensions import db
 from ..figures import AccordFigures
 from ..i18n import review_state, section_options, tag_label, translate, type_option
 from ..models import PriorityChange, Provision, ProvisionType, Section, StatusRecord
-from ..permissions import can_edit, can_review, require, sees_internal
 from . import bp, listing
 from .forms import PriorityForm, ProvisionForm, StatusForm
 

@@ -12,7 +12,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select, update
 
 from .. import queries, services
-from ..accords.routes import visible_accord_or_404
+from ..permissions import (can_edit_some, can_review, has_role, require, sees_internal,
+                           visible_accord_or_404)
 from ..api import params
 from ..domain.text import safe_label
 # tracker.excel (and openpyxl with it, ~20 MB a worker) is imported by the views that make or
@@ -20,7 +21,6 @@ from ..domain.text import safe_label
 from ..extensions import db
 from ..i18n import translate
 from ..models import Provision, Section, UploadBatch
-from ..permissions import can_edit_some, can_review, has_role, require, sees_internal
 from ..tables import TableError
 from ..web import CSV_MIMETYPE, send_download
 from . import bp
