@@ -27,7 +27,7 @@ _REFERENCES = Recent(8, "figures.references")
 
 def default_reference_set() -> str:
     """Label of the reference set comparisons use by default ('' when none is loaded)."""
-    from .reference.sets import default_set
+    from .reference.data import default_set
 
     chosen = default_set()
     return chosen.label if chosen is not None else ""

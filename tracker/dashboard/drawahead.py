@@ -47,12 +47,13 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
+from ..services.transaction import TOUCHED
 from .asked import Variant
 
 log = logging.getLogger(__name__)
 
 QUEUE_SIZE = 16
-SESSION_KEY = "tracker.touched_accords"
+SESSION_KEY = TOUCHED  # the accords a transaction touched (`services.touch` notes them)
 MODES = ("off", "queue", "thread")
 
 
@@ -261,13 +262,6 @@ def _draw_one(app: Flask, accord_id: int, variant: Variant,
             except HTTPException:  # refused as a request would be: nothing to keep
                 return revision, False
         return revision, True
-
-
-def note_touched(accord_id: int) -> None:
-    """Called by `services.touch`: this transaction changes the accord's figures."""
-    from ..extensions import db
-
-    db.session.info.setdefault(SESSION_KEY, set()).add(accord_id)
 
 
 def _after_commit(session: Session) -> None:

@@ -23,8 +23,9 @@ from ..domain.rules import REVIEWER_REASON
 from ..extensions import db
 from ..models import Accord, Provision, utcnow
 from ..places.lookup import places_by_code
-from ..services import Invalid, NotPending, audit, check_decision, decide, touch
-from ..services.transaction import acting_user, committing
+from ..services.review import check_decision, decide
+from ..services.transaction import (Invalid, NotPending, acting_user, audit, committing,
+                                    touch)
 from .files import media_type
 from .models import Attachment, Event, EventProvision, EventSource, Source
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
+from flask import current_app
 from sqlalchemy import String, bindparam, case, func, select
 
 from ..domain.compare import ReferenceAccord, ReferenceYear
@@ -52,7 +53,7 @@ def reference_source_rows(accord_id: int) -> list[int]:
 
 
 def default_set_order(wanted) -> list:
-    """ORDER BY of the rule choosing the default reference set (`reference.sets.default_set`):
+    """ORDER BY of the rule choosing the default reference set (`default_set`):
     the label `wanted` (TRACKER_REFERENCE_SET; a str, a bind parameter, or None) when known,
     else the set flagged default, else the first by label; the first row is the one."""
     first = [case((ReferenceSet.label == wanted, 0), else_=1)] if wanted is not None else []
@@ -91,7 +92,7 @@ _CHOSEN_REFERENCE_STATE = select(
 
 def chosen_reference_set(wanted: str | None) -> tuple[str, str]:
     """(label, `reference_set_version`) of the set `wanted` when known, else of the default
-    set (`reference.sets.default_set` with TRACKER_REFERENCE_SET as `wanted`), in one query;
+    set (`default_set` with TRACKER_REFERENCE_SET as `wanted`), in one query;
     ("", "0.0.0") when no set is loaded. A caller that asked for a set by name compares the
     label with it: another label means no such set."""
     label, *version = db.session.execute(_CHOSEN_REFERENCE_STATE, {"wanted": wanted}).one()
@@ -191,3 +192,11 @@ def reference_years(accord_ids: list[int], counted_only: bool = False
     for entry in sorted(rows.values(), key=lambda e: e["key"]):
         result[entry["accord"]].append(entry["year"])
     return result
+
+
+def default_set() -> ReferenceSet | None:
+    """The set comparisons use unless told otherwise: TRACKER_REFERENCE_SET when set and
+    known, else the set flagged default, else the first by label
+    (`data.default_set_order`)."""
+    return db.session.scalar(select(ReferenceSet).order_by(
+        *default_set_order(current_app.config.get("REFERENCE_SET"))).limit(1))

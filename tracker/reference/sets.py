@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from flask import current_app
 from sqlalchemy import delete, func, select, update
 
 from ..domain.messages import Message, N_, as_reason
@@ -349,16 +348,6 @@ def all_sets() -> list[ReferenceSet]:
     """Every reference set, default first, then by label."""
     return list(db.session.scalars(select(ReferenceSet).order_by(
         ReferenceSet.is_default.desc(), ReferenceSet.label)))
-
-
-def default_set() -> ReferenceSet | None:
-    """The set comparisons use unless told otherwise: TRACKER_REFERENCE_SET when set and
-    known, else the set flagged default, else the first by label
-    (`data.default_set_order`)."""
-    from .data import default_set_order
-
-    return db.session.scalar(select(ReferenceSet).order_by(
-        *default_set_order(current_app.config.get("REFERENCE_SET"))).limit(1))
 
 
 def accord_counts() -> dict[str, int]:

@@ -99,15 +99,20 @@ def audit(action: str, object_type: str, object_id: int | None, *, accord_id: in
     return event
 
 
+#: `Session.info` key of the accords the transaction touched (ids): read after the commit by
+#: whoever follows writes (the dashboard's draw-ahead listens for commits and takes them).
+TOUCHED = "tracker.touched_accords"
+
+
 def touch(accord_id: int) -> None:
     """Raise the accord's revision in the current transaction: its figures changed. Before
-    the commit its level-change summary follows (`tracker.summary`); once committed, its
-    dashboard's charts are drawn ahead (`dashboard.drawahead`)."""
+    the commit its level-change summary follows (`tracker.summary`); the accord is noted in
+    the session (`TOUCHED`), so once committed its dashboard is drawn ahead
+    (`dashboard.drawahead` listens)."""
     from .. import summary
-    from ..dashboard.drawahead import note_touched
 
     db.session.execute(update(Accord).where(Accord.id == accord_id)
                        .values(revision=Accord.revision + 1),
                        execution_options={"synchronize_session": False})
     summary.note_accord(db.session, accord_id)  # its level changes kept before the commit
-    note_touched(accord_id)
+    db.session.info.setdefault(TOUCHED, set()).add(accord_id)
