@@ -14,10 +14,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from . import storage
 from .extensions import db
-
-
-def wants_json() -> bool:
-    return request.path.startswith("/api/")
+from .web import ATTACHMENT_FORMS, answers_get, megabytes, wants_json
 
 
 def _render(status: int, title: str, message: str, kept=None, back: str | None = None):
@@ -75,7 +72,6 @@ def _too_large_post() -> tuple[str, str | None]:
     from flask import current_app
     from flask_babel import gettext as _
 
-    from .web import ATTACHMENT_FORMS, answers_get, megabytes
 
     config = current_app.config
     whole = _megabytes_limit()
@@ -100,7 +96,6 @@ def _megabytes_limit() -> str:
     """The request limit (MAX_CONTENT_LENGTH) in MB, as messages show sizes."""
     from flask import current_app
 
-    from .web import megabytes
 
     return megabytes(current_app.config.get("MAX_CONTENT_LENGTH") or 0)
 

@@ -47,6 +47,11 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or languages[0]
 
 
+def wants_json() -> bool:
+    """Whether the current request is the JSON API's (its errors answer in JSON)."""
+    return request.path.startswith("/api/")
+
+
 def return_path() -> str:
     """Where to come back to after switching language or logging in: this page when it was
     a GET; after a form was posted, the page the form was on (a same-site referrer), else
@@ -80,8 +85,6 @@ def _unauthorized():
     after the session ended cannot be replayed; the login page says so."""
     from flask import flash, redirect, url_for
     from flask_babel import gettext as _
-
-    from .errors import wants_json
 
     if wants_json():
         from flask import abort
