@@ -165,8 +165,8 @@ def _register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .cutoffs.routes import bp as cutoffs_bp
     from .dashboard import bp as dashboard_bp
-    from .events import downloads as _event_downloads  # noqa: F401 (its routes on bp)
-    from .events.routes import bp as events_bp
+    from .events import downloads, entry, page, routes  # noqa: F401 (their routes on bp)
+    from .events.blueprint import bp as events_bp
     from .provisions import bp as provisions_bp
     from .ops import bp as ops_bp
     from .reference.routes import bp as reference_admin_bp

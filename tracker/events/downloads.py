@@ -11,7 +11,8 @@ from ..permissions import sees_internal, visible_accord_or_404
 from ..web import CSV_MIMETYPE, send_download
 from . import export, filters
 from ..i18n.vocabulary import EFFECT_LABELS, SOURCE_KIND_LABELS
-from .routes import PAGE_LABELS, STATE_LABELS, bp
+from .blueprint import bp
+from .routes import PAGE_LABELS, STATE_LABELS
 
 #: The feed's parameters a file takes: all but paging.
 FILE_PARAMS = tuple(p for p in filters.PARAMS if p not in ("page", "per_page"))

@@ -24,7 +24,7 @@ from ..web import local_date, megabytes
 from . import files
 from .forms import MAX_SOURCES_OFFERED, RECENT_SOURCES, EventForm
 from ..i18n.vocabulary import EFFECT_LABELS, SOURCE_KIND_LABELS
-from .routes import bp
+from .blueprint import bp
 from .models import Source
 from .services import EventInput, NewSource, Upload, enter_event
 from .services import problems as event_problems

@@ -28,7 +28,8 @@ from .models import Event, EventSource
 from .queries import REVIEW_STATES
 from .queries import feed_items
 from ..i18n.vocabulary import EFFECT_LABELS, SOURCE_KIND_LABELS
-from .routes import STATE_LABELS, _may_download, bp
+from .blueprint import bp
+from .routes import STATE_LABELS, may_download
 
 #: The largest id a database key holds (SQLite refuses a larger integer with an error).
 MAX_ID = 2**31 - 1
@@ -107,9 +108,9 @@ def answer(etag: str, make):
 
 def downloadable(accord: Accord, event: Event) -> set[int]:
     """The ids of the event's sources whose attached file the reader may have
-    (`routes._may_download`)."""
+    (`routes.may_download`)."""
     return {link.source.id for link in event.source_links
-            if link.source.attachment_sha256 and _may_download(accord, link.source)}
+            if link.source.attachment_sha256 and may_download(accord, link.source)}
 
 
 @bp.get("/accords/<slug>/events/<int:event_id>")

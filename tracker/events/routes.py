@@ -2,7 +2,7 @@
 download of a cited source's attached file."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask import abort, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,10 +15,9 @@ from ..places.lookup import country_code
 from ..places.models import PlaceGroup
 from ..web import set_disposition
 from . import filters
+from .blueprint import bp
 from .models import Attachment, Event, EventSource, Source
 from .queries import find_events
-
-bp = Blueprint("events", __name__)
 
 STATE_LABELS = {"verified": _l("verified"), "pending": _l("pending"),
                 "rejected": _l("rejected"), "all": _l("all")}
@@ -90,7 +89,7 @@ def _form_choices(accord) -> dict:
                 labels=PAGE_LABELS)
 
 
-def _may_download(accord, source: Source) -> bool:
+def may_download(accord, source: Source) -> bool:
     """Whether the reader may have the source's file: those who see the accord's internal
     record, if an event of the accord cites it or it is the accord's; others, if it is
     verified and a verified event of the accord cites it."""
@@ -108,7 +107,7 @@ def source_file(slug: str, source_id: int):
     `nosniff`; 404 for a reader who may not have it."""
     accord = visible_accord_or_404(slug)
     source = db.session.get(Source, source_id)
-    if source is None or source.attachment_sha256 is None or not _may_download(accord, source):
+    if source is None or source.attachment_sha256 is None or not may_download(accord, source):
         abort(404, description=f"No file for source {source_id} here.")
     attachment = db.session.get(Attachment, source.attachment_sha256)
     response = make_response(attachment.content)
@@ -120,5 +119,3 @@ def source_file(slug: str, source_id: int):
     response.headers["Cache-Control"] = "private, no-cache"
     response.set_etag(attachment.sha256)
     return response
-
-from . import entry, page  # noqa: E402,F401  (the form entering an event; one event's page)
