@@ -39,7 +39,6 @@ werkzeug's HTTP helpers.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import secrets
@@ -47,6 +46,7 @@ import tempfile
 import threading
 import time
 import weakref
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable
@@ -55,12 +55,12 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import Headers
-from werkzeug.http import parse_etags, remove_entity_headers
+from werkzeug.http import parse_etags, remove_entity_headers, unquote_etag
 
 from .cache import Recent
+from .ops.logging import log_request, request_id
 
 log = logging.getLogger(__name__)
-request_log = logging.getLogger("tracker.request")
 
 #: The environ key a view sets (`may_keep`): a callable to call on each kept answer, or True.
 MARK = "tracker.kept"
@@ -171,12 +171,19 @@ def _warn(message: str) -> None:
         log.warning(message)
 
 
+@dataclass(slots=True)
 class _Answer:
-    __slots__ = ("status", "headers", "body", "etag", "generation", "day", "made", "on_hit")
+    """An answer as the app sent it, and what it was kept under (the generation read before
+    the app saw the request, the day, `time.monotonic()` when made, the view's callback)."""
 
-    def __init__(self, status, headers, body, etag, generation, day, made, on_hit):
-        self.status, self.headers, self.body, self.etag = status, headers, body, etag
-        self.generation, self.day, self.made, self.on_hit = generation, day, made, on_hit
+    status: str
+    headers: Headers
+    body: bytes
+    etag: str | None
+    generation: str
+    day: date
+    made: float
+    on_hit: Callable[[], None] | None
 
 
 class _Kept(Recent):
@@ -264,30 +271,20 @@ class KeptAnswers:
                 answer.on_hit()
             except Exception:  # a note of what was asked is never worth an error page
                 log.exception("noting a kept answer failed")
-        incoming = environ.get("HTTP_X_REQUEST_ID", "")
-        request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else (
-            secrets.token_hex(8))
+        identity = request_id(environ.get("HTTP_X_REQUEST_ID"))
         headers = answer.headers.copy()
-        headers["X-Request-ID"] = request_id
+        headers["X-Request-ID"] = identity
         held = parse_etags(environ.get("HTTP_IF_NONE_MATCH")) if answer.etag else None
-        if held and held.contains_weak(tag := _bare(answer.etag)):
+        if held and held.contains_weak(tag := unquote_etag(answer.etag)[0]):
             status, body = "304 NOT MODIFIED", b""
             remove_entity_headers(headers)
             headers["ETag"] = f'W/"{tag}"' if held.is_weak(tag) else f'"{tag}"'  # as held
         else:
             status, body = answer.status, answer.body
         start_response(status, headers.to_wsgi_list())
-        request_log.info(json.dumps({
-            "method": "GET", "path": environ.get("PATH_INFO", ""), "status": int(status[:3]),
-            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-            "request_id": request_id, "user_id": None, "kept": True}))
+        log_request("GET", environ.get("PATH_INFO", ""), int(status[:3]), started, identity,
+                    None, kept=True)
         return [body]
-
-
-def _bare(etag: str) -> str:
-    """An ETag header's tag without quotes or weakness."""
-    tag = etag[2:] if etag.startswith("W/") else etag
-    return tag.strip('"')
 
 
 def _keepable(headers: list[tuple[str, str]]) -> bool:

@@ -1,7 +1,6 @@
 """Per-request plumbing: request ids, security headers, language, template helpers."""
 from __future__ import annotations
 
-import secrets
 from urllib.parse import urlsplit
 
 from flask import Flask, g, has_request_context, request, session
@@ -97,9 +96,9 @@ def _unauthorized():
 
 
 def _start_request() -> None:
-    incoming = request.headers.get("X-Request-ID", "")
-    g.request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else (
-        secrets.token_hex(8))
+    from .ops.logging import request_id
+
+    g.request_id = request_id(request.headers.get("X-Request-ID"))
 
 
 def _secure_response(response):

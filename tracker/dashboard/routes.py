@@ -295,15 +295,16 @@ def _anonymous_page(accord: Accord, selection: Selection, state: tuple,
     if _conditional(etag):
         response = make_response(b"", 304)
     else:
-        stored = _ANONYMOUS_PAGES.get(etag)
+        stored, holds_token = _ANONYMOUS_PAGES.get(etag), False
         if stored is None:
             html = render_template("dashboard/show.html", accord=accord,
                                    body=Markup(page_body(accord, selection, state)))
             stored = Stored(html.encode())
-            if not g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")):
+            holds_token = bool(g.get(current_app.config.get("WTF_CSRF_FIELD_NAME",
+                                                            "csrf_token")))
+            if not holds_token:
                 _ANONYMOUS_PAGES.put(etag, stored)
-                kept.may_keep(asked.noter(accord.id, variant))
-        else:
+        if not holds_token:
             kept.may_keep(asked.noter(accord.id, variant))
         response = make_response(b"")
         response.mimetype = "text/html"
