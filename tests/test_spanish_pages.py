@@ -339,3 +339,13 @@ def test_a_chosen_tag_is_named_in_the_readers_language(client):
     assert "etiqueta género" in page and "etiqueta gender" not in page
     chart = client.get(f"/accords/{SLUG}/charts/status.svg?tag=gender", headers=ES)
     assert "etiqueta género" in chart.get_data(as_text=True)
+
+
+def test_the_events_workbook_names_a_chosen_tag_in_the_readers_language(client):
+    from openpyxl import load_workbook
+
+    response = client.get(f"/accords/{SLUG}/events.xlsx?tag=gender", headers=ES)
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.data), read_only=True)
+    filters = dict(book["Acerca de"].iter_rows(values_only=True))["Filtros"]
+    assert filters == "«Etiqueta»: género"

@@ -10,7 +10,7 @@ from flask_login import current_user
 from ..permissions import sees_internal, visible_accord_or_404
 from ..web import CSV_MIMETYPE, send_download
 from . import export, filters
-from ..i18n.vocabulary import EFFECT_LABELS, SOURCE_KIND_LABELS
+from ..i18n.vocabulary import EFFECT_LABELS, SOURCE_KIND_LABELS, tag_label
 from .blueprint import bp
 from .routes import PAGE_LABELS, STATE_LABELS
 
@@ -39,6 +39,8 @@ def filters_text() -> str:
     for name, value in request.args.items(multi=True):
         if name in ("from", "to"):
             value = local_date(parse_iso_date(value))  # checked by `filters.from_request`
+        elif name == "tag":
+            value = tag_label(value)  # a known tag by its label, as the form offers it
         shown.append(f"{gettext('“%(field)s”', field=PAGE_LABELS.get(name, name))}: "
                      f"{words.get(name, {}).get(value, value)}")
     return "; ".join(shown)
