@@ -260,3 +260,17 @@ def test_a_generation_file_removed_is_made_again_with_a_new_token(tmp_path):
     (tmp_path / "generation").unlink()
     again = generation.read()
     assert again is not None and again != held
+
+
+def test_a_commit_changes_the_generation_of_its_own_database_only(app, tmp_path):
+    from tracker import create_app
+
+    other = create_app({"TESTING": True, "SECRET_KEY": "t", "RATELIMIT_ENABLED": False,
+                        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'other.db'}"})
+    mine, theirs = app.extensions["kept_generation"], other.extensions["kept_generation"]
+    before_mine, before_theirs = mine.read(), theirs.read()
+    with other.app_context():
+        with db.engine.connect() as connection:
+            connection.execute(text("CREATE TABLE t (n INTEGER)"))
+            connection.commit()
+    assert theirs.read() != before_theirs and mine.read() == before_mine

@@ -302,17 +302,22 @@ def _keepable(headers: list[tuple[str, str]]) -> bool:
 
 # --- the generation's bumps ------------------------------------------------------------------
 
-_GENERATIONS: list[Generation] = []
+#: Each app's engine -> its write generation: a commit changes the generation of the
+#: database it went to, and no other (an app gone is forgotten with its engine).
+_GENERATIONS: "weakref.WeakKeyDictionary[Engine, Generation]" = weakref.WeakKeyDictionary()
+ENGINES_KEY = "tracker.kept.engines"
 _LISTENING = False
 _LOCK = threading.Lock()
 
 
-def _bump_all() -> None:
-    for generation in list(_GENERATIONS):
-        try:
-            generation.bump()
-        except Exception as exc:  # the write is committed; the answers expire by age
-            log.error("could not mark a write for kept answers (%s)", exc)
+def _bump(engine: Engine) -> None:
+    generation = _GENERATIONS.get(engine)
+    if generation is None:
+        return
+    try:
+        generation.bump()
+    except Exception as exc:  # the write is committed; the answers expire by age
+        log.error("could not mark a write for kept answers (%s)", exc)
 
 
 def _after_flush(session: Session, _context) -> None:
@@ -340,7 +345,8 @@ def _after_orm_execute(state) -> None:
     state.session.info[SESSION_KEY] = True
 
 
-def _after_begin(_session: Session, _transaction, connection) -> None:
+def _after_begin(session: Session, _transaction, connection) -> None:
+    session.info.setdefault(ENGINES_KEY, set()).add(connection.engine)
     try:
         _SESSION_CONNECTIONS.add(connection)
     except TypeError:  # not weakly referable: its commit then counts as a command's own
@@ -348,13 +354,16 @@ def _after_begin(_session: Session, _transaction, connection) -> None:
 
 
 def _after_commit(session: Session) -> None:
+    engines = session.info.pop(ENGINES_KEY, ())
     if session.info.pop(SESSION_KEY, None):
-        _bump_all()
+        for engine in engines:
+            _bump(engine)
 
 
 def _after_soft_rollback(session: Session, previous) -> None:
     if previous.parent is None:  # the whole transaction is gone, and its writes with it
         session.info.pop(SESSION_KEY, None)
+        session.info.pop(ENGINES_KEY, None)
 
 
 def _engine_commit(connection) -> None:
@@ -362,7 +371,7 @@ def _engine_commit(connection) -> None:
     counted as a write. A session's commit is judged by the session (`_after_flush`,
     `_after_orm_execute`)."""
     if connection not in _SESSION_CONNECTIONS:
-        _bump_all()
+        _bump(connection.engine)
 
 
 _SESSION_CONNECTIONS: "weakref.WeakSet" = weakref.WeakSet()
@@ -415,7 +424,10 @@ def init_app(app) -> None:
     else:
         generation = FileGeneration(Path(app.instance_path) / f"generation-{namespace}")
     app.extensions["kept_generation"] = generation
-    _GENERATIONS.append(generation)
+    from .extensions import db
+
+    with app.app_context():
+        _GENERATIONS[db.engine] = generation
     _listen()
     if count > 0:
         middleware = KeptAnswers(app.wsgi_app, generation,
