@@ -133,3 +133,8 @@ def test_a_replacement_losing_data_goes_through_when_the_losses_are_accepted(cli
     entry = db.session.scalars(select(AuditEvent).where(
         AuditEvent.action == "reference_set.replace")).all()[-1]
     assert "its citation" in entry.after["lost"] and "its version" in entry.after["lost"]
+
+
+def test_the_administration_page_links_the_reference_sets(client, admin):
+    page = client.get("/admin/users", headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert 'href="/admin/reference-sets/"' in page and "Conjuntos de referencia" in page
