@@ -398,6 +398,38 @@ def test_the_events_map_has_an_outline_a_size_legend_and_local_decimals():
     assert "Municipios sin eventos" not in bare
 
 
+def test_a_map_is_few_svg_elements_whatever_its_municipalities_and_places():
+    """A phone's browser parses and lays out an SVG element by element: the demo's map drew
+    each of ~1,100 municipalities' dots as an element of its own, each event dot as a path
+    of its own and each place name as glyph outlines (465 kB). The outline is one path,
+    dots of one size share one definition, names are text."""
+    def elements(places, municipalities):
+        points = [{"name": f"Lugar {n}", "longitude": -76 + (n % 40) / 10,
+                   "latitude": 2 + n / 100, "events": 1 + n % 4} for n in range(places)]
+        outline = [(-79 + (n % 60) / 5, -4 + n / 60) for n in range(municipalities)]
+        data = charts.events_map(points, {**FRAME, "legend": "Eventos"}, "svg", "wide",
+                                 outline=outline)
+        root = ET.fromstring(data)
+        return sum(1 for _ in root.iter()), [e for e in root.iter() if e.tag.endswith("path")
+                                              and len(e.get("d", "")) > 5000], data
+
+    few, long_paths, _ = elements(20, 100)
+    many, _, _ = elements(20, 1100)
+    assert many == few  # 1,000 more municipalities: not one element more
+    assert len(long_paths) <= 1  # the outline only: no name drawn as glyph outlines
+    dots, _, _ = elements(400, 1100)
+    assert dots - few < 400 * 1.2  # one <use> per dot, no path of its own
+
+
+def test_a_map_without_events_still_shows_the_country():
+    outline = [(-79.0, -4.2), (-66.9, 12.4), (-75.5, 6.2)]
+    fig_bytes = charts.events_map([], {**FRAME, "legend": "Eventos", "decimal": "."}, "svg",
+                                  "wide", outline=outline)
+    ticks = _svg_ticks(fig_bytes)
+    assert "\u221270" in ticks and "10" in ticks, ticks  # the country's degrees, not 0-1
+    assert "0.2" not in ticks
+
+
 def test_a_narrow_map_has_few_whole_degree_ticks():
     """Half-degree ticks ("−82,5−80−77,5...") ran together on a phone."""
     points = [{"name": "Tibú", "longitude": -72.73, "latitude": 8.64, "events": 9},
@@ -432,6 +464,7 @@ def test_map_names_never_overlap_and_stay_few_on_a_phone(monkeypatch):
         assert not any(a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
                        for i, a in enumerate(boxes) for b in boxes[i + 1:]), boxes
         assert "Del" not in text.split()
+        assert {"Manaure", "Balcón", "del"} <= set(text.split())  # names are text
     first = charts.events_map(points, labels, "png", "narrow", outline=outline)
     assert first == charts.events_map(points, labels, "png", "narrow", outline=outline)
 

@@ -14,3 +14,5 @@ REFERENCE_IQR = "#BDBDBD"
 REFERENCE_RANGE = "#E8E8E8"
 MARKER = "#7A3B00"
 INK = "#1D2430"
+#: The faint dots of every municipality under a map's events (the country's shape).
+OUTLINE = "#B0B0B0"

@@ -7,10 +7,12 @@ from datetime import timedelta
 from typing import Mapping, Sequence
 
 from matplotlib.dates import date2num
-from matplotlib.patheffects import withStroke
+from matplotlib.lines import Line2D
+from matplotlib.patches import PathPatch
+from matplotlib.path import Path
 from matplotlib.ticker import MaxNLocator
 
-from ..palette import ACCORD, INK, LEVEL_COLOURS
+from ..palette import ACCORD, INK, LEVEL_COLOURS, OUTLINE
 from .axes import _boxes, _few_ticks, _no_data, _time_span, _year_axis
 from .frame import _axis_labels, _figure, _legend, _save
 from .layout import _font, _layout
@@ -18,6 +20,10 @@ from .text import _figure_text, _text_size, _wrap
 
 #: Places named on a narrow (phone) map at most: the table under the chart lists them all.
 NARROW_NAMED = 3
+#: The box under a place's name: white, a little see-through, no edge (the name clear of the
+#: dots and lines beneath it, and still text in an SVG).
+NAME_BOX = {"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.8,
+            "edgecolor": "none"}
 #: Points between a dot's edge and its name, horizontally; above or below its centre.
 NAME_GAP = (4.0, 3.0)
 
@@ -80,34 +86,38 @@ def events_map(points: Sequence[Mapping], labels: Mapping, fmt: str = "png",
     fig, ax = _figure(labels, size, height=6.5 if size == "wide" else None)
     handles = []
     if outline:
-        handles.append(ax.scatter([p[0] for p in outline], [p[1] for p in outline], s=4,
-                                  color="#B0B0B0", linewidths=0,
-                                  label=labels.get("outline", "")))
+        handles.append(_outline(ax, outline, labels.get("outline", "")))
     if points:
         most = max(p["events"] for p in points)
         scale = (400 if size == "wide" else 150) / most  # the largest dot's area (pt²)
-        ax.scatter([p["longitude"] for p in points], [p["latitude"] for p in points],
-                   s=[max(12, p["events"] * scale) for p in points], color=LEVEL_COLOURS[3],
-                   alpha=0.6, edgecolors="white", linewidths=0.5, label=labels["legend"])
-        lons = [p["longitude"] for p in points] + [p[0] for p in outline]
-        lats = [p["latitude"] for p in points] + [p[1] for p in outline]
+        area = {p["events"]: max(12, p["events"] * scale) for p in points}
+        for events in sorted(area, reverse=True):  # one scatter per dot size, largest first
+            # (smaller dots on top, as before): a size's dots share one path in an SVG
+            group = [p for p in points if p["events"] == events]
+            ax.scatter([p["longitude"] for p in group], [p["latitude"] for p in group],
+                       s=area[events], color=LEVEL_COLOURS[3], alpha=0.6,
+                       edgecolors="white", linewidths=0.5)
         chars = _layout(size).label_chars["tags"] if size == "narrow" else 200
         notes = [ax.annotate(_wrap(f"{p['name']} ({p['events']})", chars),
                              (p["longitude"], p["latitude"]),
                              xytext=(0, 0), textcoords="offset points", ha="left",
                              va="bottom", fontsize=_font(fig, "value"), color=INK,
                              annotation_clip=False, in_layout=False,
-                             path_effects=[withStroke(linewidth=2.5, foreground="white")],
+                             bbox=NAME_BOX,  # text stays text in an SVG (a halo would not)
                              arrowprops={"arrowstyle": "-", "color": "#555555",
                                          "linewidth": 0.6, "shrinkA": 1, "shrinkB": 0})
                  for p in points[:named if size == "wide" else min(named, NARROW_NAMED)]]
         # every dot's radius (points) from its area: no name covers a dot
-        dots = [(p["longitude"], p["latitude"], math.sqrt(max(12, p["events"] * scale)
-                                                         / math.pi)) for p in points]
+        dots = [(p["longitude"], p["latitude"], math.sqrt(area[p["events"]] / math.pi))
+                for p in points]
         for note, dot in zip(notes, dots):
             note.radius = dot[2]
+        lons = [p["longitude"] for p in points] + [p[0] for p in outline]
         fig.after_fit = [lambda: _place_names(ax, notes, (min(lons) + max(lons)) / 2, dots)]
         sizes, title = _size_handles(ax, most, scale, labels["legend"])
+    if points or outline:
+        lons = [p["longitude"] for p in points] + [p[0] for p in outline]
+        lats = [p["latitude"] for p in points] + [p[1] for p in outline]
         pad = 1.0
         ax.set_xlim(min(lons) - pad, max(max(lons) + pad, min(lons) + 4))
         ax.set_ylim(min(lats) - pad, max(max(lats) + pad, min(lats) + 4))
@@ -129,6 +139,23 @@ def events_map(points: Sequence[Mapping], labels: Mapping, fmt: str = "png",
         legend.get_frame().set_edgecolor("#CCCCCC")
         legend.inside = True  # in the plot's empty corner: no room kept above the plot
     return _save(fig, fmt)
+
+
+OUTLINE_DOT = 2.26  # diameter (points) of a municipality's faint dot: an area of 4 pt²
+
+
+def _outline(ax, outline: Sequence[tuple[float, float]], label: str) -> Line2D:
+    """Every municipality of `outline` (longitude, latitude) as a faint dot, all of them ONE
+    path of dots (a round-capped stroke of each point to itself, nudged by a billionth of a
+    degree so that every renderer draws it): one element in an SVG, where a dot each would be
+    one element each (~1,100 on a map of Colombia, which a phone's browser parses and lays out
+    one by one). Returns the legend's handle (a dot of the same colour and size)."""
+    vertices = [v for x, y in outline for v in ((x, y), (x + 1e-9, y))]
+    codes = [Path.MOVETO, Path.LINETO] * len(outline)
+    ax.add_patch(PathPatch(Path(vertices, codes), fill=False, edgecolor=OUTLINE,
+                           linewidth=OUTLINE_DOT, capstyle="round", zorder=1))
+    return Line2D([], [], linestyle="none", marker="o", markersize=OUTLINE_DOT,
+                  markerfacecolor=OUTLINE, markeredgewidth=0, label=label)
 
 
 def _box_distance(box: tuple[float, ...], x: float, y: float) -> float:
