@@ -9,11 +9,17 @@ draw-ahead) on an empty chart store; an official opens the dashboard once, untim
 draw-ahead redraws only what was asked in the last 30 minutes: on a working day someone has;
 --unseen skips it, so the first run finds nothing drawn ahead), then --runs times:
   1. the coordinator records a new level for one provision through the web form (POST with
-     its CSRF token, as the form sends it);
+     its CSRF token, as the form sends it): each run another provision (in code order, or
+     --code), two levels away from its current verified level, so that every write changes
+     what the dashboard shows (a level written back to one already shown would find every
+     chart drawn before: their keys are what they show);
   2. at once (or --delay seconds later), a NEW browser context (empty cache) opens the
      dashboard: load time (navigation start to the load event, every chart image loaded)
      and bytes received (transfer sizes of the page and every resource, compressed as sent);
-  3. the same context reloads the page (revalidation: 304s): load time and bytes.
+  3. the same context reloads the page (revalidation: 304s): load time and bytes;
+  4. another new context opens the page with nothing changed since (every answer ready on
+     the server): the floor of an empty-cache view, what Chromium itself spends (the nine
+     SVG charts are parsed and laid out on the page's main thread when not in its cache).
 Prints min / median / max of each. Debian's Chromium (/usr/bin/chromium), headless.
 
 Targets (issue 16): cold load within 2x the warm load of the same run and under 400 ms;
@@ -103,13 +109,33 @@ def _write(request_context, base, slug, code, level) -> None:
         raise SystemExit(f"the write was refused: {answer.status}")
 
 
+def _writes(database: Path, slug: str, code: str | None, runs: int) -> list[tuple[str, int]]:
+    """(provision code, level) of each run's write: the provision's current verified level
+    plus two (mod 4), so that each write changes the figures; with one `code`, its level
+    alternates between two levels that differ."""
+    with sqlite3.connect(database) as db:
+        rows = db.execute(
+            "SELECT p.code, (SELECT s.level FROM status_records s WHERE s.provision_id = p.id "
+            "AND s.review_state = 'verified' ORDER BY s.effective_on DESC, s.id DESC LIMIT 1) "
+            "FROM provisions p JOIN accords a ON a.id = p.accord_id WHERE a.slug = ? "
+            "ORDER BY p.id", (slug,)).fetchall()
+    if code is not None:
+        rows = [row for row in rows if row[0] == code] * runs
+        if not rows:
+            raise SystemExit(f"no provision {code} in {slug}")
+        first = ((rows[0][1] or 0) + 2) % 4
+        return [(code, first if run % 2 == 0 else (first + 2) % 4) for run in range(runs)]
+    return [(found, ((level or 0) + 2) % 4) for found, level in rows[:runs]]
+
+
 def main(argv: list[str] | None = None) -> None:
     from playwright.sync_api import sync_playwright
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--slug", default="bench-target")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--code", default="1.1.1", help="provision written before each view")
+    parser.add_argument("--code", help="the provision written before each view (default: "
+                        "another one each run, in code order)")
     parser.add_argument("--delay", type=float, default=0,
                         help="seconds between the write and the official's first view "
                              "(0: at once, racing the draw-ahead)")
@@ -132,7 +158,8 @@ def main(argv: list[str] | None = None) -> None:
     process = _start(env, port, OUT_DIR / "browser-server.log" if args.log else None)
     base = f"http://127.0.0.1:{port}"
     url = f"{base}/accords/{args.slug}/dashboard"
-    cold, warm = [], []
+    writes = _writes(database, args.slug, args.code, args.runs)
+    cold, warm, floor = [], [], []
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
@@ -150,8 +177,8 @@ def main(argv: list[str] | None = None) -> None:
                 earlier = browser.new_context()
                 earlier.new_page().goto(url, wait_until="load")
                 earlier.close()
-            for run in range(args.runs):
-                _write(partner.request, base, args.slug, args.code, 3 if run % 2 == 0 else 0)
+            for code, level in writes:
+                _write(partner.request, base, args.slug, code, level)
                 time.sleep(args.delay)
                 official = browser.new_context()  # an empty cache
                 page = official.new_page()
@@ -160,6 +187,11 @@ def main(argv: list[str] | None = None) -> None:
                 page.reload(wait_until="load")
                 warm.append(page.evaluate(MEASURE))
                 official.close()
+                unchanged = browser.new_context()  # empty cache, nothing changed since
+                page = unchanged.new_page()
+                page.goto(url, wait_until="load")
+                floor.append(page.evaluate(MEASURE))
+                unchanged.close()
             browser.close()
     finally:
         process.terminate()
@@ -176,6 +208,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  {'':<34} {'min':>9} {'median':>9} {'max':>9}")
     print(line("cold (empty cache) load", cold, "load", "ms"))
     print(line("warm (304s) load", warm, "load", "ms"))
+    print(line("empty cache, nothing changed", floor, "load", "ms"))
     print(line("cold bytes received", cold, "bytes", "kB", 1024))
     print(line("warm bytes received", warm, "bytes", "kB", 1024))
     ratio = statistics.median(v["load"] for v in cold) / statistics.median(
@@ -183,6 +216,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  cold / warm load (medians) {ratio:.2f}x (target <= 2x); cold median "
           f"{statistics.median(v['load'] for v in cold):.0f} ms (target < 400 ms); cold bytes "
           f"{statistics.median(v['bytes'] for v in cold) / 1024:.0f} kB (target < 120 kB)")
+    print(f"  floor: empty cache with nothing changed / warm (medians) "
+          f"{statistics.median(v['load'] for v in floor) / statistics.median(v['load'] for v in warm):.2f}x "
+          f"(what the browser alone adds to an empty-cache view)")
     print(f"  {machine_line()}")
 
 
