@@ -265,6 +265,24 @@ def test_only_the_variants_recently_asked_are_drawn_ahead(app, client, drawer, d
     assert drawer.drain() == 0 and made == []
 
 
+def test_charts_are_drawn_ahead_in_the_order_a_browser_asks_for_them(app, client, drawer,
+                                                                     demo, monkeypatch):
+    """The page, then each size's charts in the page's order, whatever order they were
+    asked in (the last chart a browser asked was drawn first: the first visitor after a
+    write waited for the charts at the top of the page)."""
+    for name in CHARTS:  # the most recently asked last
+        assert client.get(f"{CHART}/{name}.svg").status_code == 200
+    for name in ("priority", "pace"):
+        assert client.get(f"{CHART}/{name}.svg?size=narrow").status_code == 200
+    assert client.get(f"/accords/{SLUG}/dashboard").status_code == 200
+    made = _drawn(monkeypatch)
+    _submit(demo)
+    drawer.drain()
+    assert made == [("en", "page", "", ())] + [
+        ("en", f"{name}.svg", "wide", ()) for name in CHARTS] + [
+        ("en", "priority.svg", "narrow", ()), ("en", "pace.svg", "narrow", ())]
+
+
 def test_writes_in_a_burst_lead_to_one_drawing_of_the_newest_revision(app):
     """The first write after a quiet spell is drawn at once; the writes that follow within
     the coalescing time wait for its end and are drawn once; a drawing is never queued

@@ -28,6 +28,7 @@ from flask_babel import get_locale
 
 from .. import chartstore
 from ..cache import Recent
+from .board import CHARTS
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +66,11 @@ class Variant:
             return None
 
     def order(self) -> tuple:
-        """Pages first (a visitor asks the page, then its charts), then wide charts."""
-        return (self.chart is not None, self.size != "wide")
+        """Pages first (a visitor asks the page, then its charts), then wide charts, each
+        size's charts in the page's order (the order a browser asks for them: the drawing
+        keeps ahead of the first visitor after a write)."""
+        return (self.chart is not None, self.size != "wide",
+                CHARTS.index(self.chart) if self.chart in CHARTS else len(CHARTS))
 
 
 def of_request(chart: str | None = None, fmt: str = "", size: str = "") -> Variant | None:
@@ -111,7 +115,8 @@ def _note(shared, accord_id: int, variant: Variant) -> None:
 
 def recent(accord_id: int) -> list[Variant]:
     """The variants of accord `accord_id` asked for recently, in the order they are drawn
-    ahead: pages, then wide charts, then the rest, each the most recently asked first."""
+    ahead (`Variant.order`): pages, then wide charts, then the rest, each size's charts in
+    the page's order; within each, the most recently asked first."""
     config = current_app.config
     seconds = 60 * float(config.get("CHART_DRAW_AHEAD_RECENT_MINUTES", 30))
     limit = int(config.get("CHART_DRAW_AHEAD_MAX", 48))
