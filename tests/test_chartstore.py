@@ -81,6 +81,22 @@ def test_the_file_store_stays_under_its_bound_dropping_least_recently_used(tmp_p
     assert store.get("k0") is not None and store.get("k1") is None
 
 
+def test_a_write_does_not_look_over_the_whole_folder(tmp_path, monkeypatch):
+    """Each write listed and stat-ed every file of the store (thousands after a day): now a
+    process looks once it has written a 32nd of the bound, and the bound still holds, give
+    or take that much."""
+    store = chartstore.FileStore(tmp_path, 32_000, 5)
+    looks = []
+    listing = store._files
+    monkeypatch.setattr(store, "_files", lambda: looks.append(1) or listing())
+    for i in range(100):
+        store.put(f"k{i}", b"x" * 100)
+    assert 1 <= len(looks) <= 12  # 10,000 bytes written, a look per 1,000
+    for i in range(100, 200):
+        store.put(f"k{i}", b"x" * 1000)
+    assert store.size() <= 32_000 + 1000 + 1000
+
+
 def _draw_in_child(folder: str, key: str, counter: str, queue) -> None:
     """A second process drawing the same key: each drawing appends a line to `counter`."""
     import time

@@ -13,7 +13,10 @@ interface:
   after `CHART_STORE_TTL` seconds (Redis's own memory policy bounds it further);
 - `FileStore` otherwise: files under `<instance>/charts/`, shared by every process of one
   machine; written atomically (a temporary file, then a rename), bounded to
-  `CHART_STORE_MB` megabytes (the least recently used files are removed first).
+  `CHART_STORE_MB` megabytes (the least recently used files are removed first; each process
+  looks over the folder once it has written a 32nd of the bound since it last looked, so the
+  folder may pass its bound by that much per process, and a write does not list and stat
+  thousands of files).
 
 `get_or_draw(key, draw)` lets one process draw while the others asking for the same key wait
 briefly (a lock per key: `fcntl.flock` on one of `LOCK_STRIPES` lock files, or a Redis
@@ -53,13 +56,21 @@ def _name(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+#: A process looks over a file store's folder (and removes what passes its bound) once it
+#: has written this share of the bound since it last looked.
+EVICT_EVERY = 1 / 32
+
+
 class FileStore:
-    """Charts as files in `folder`, at most `max_bytes` in all (least recently used removed
-    first; a read refreshes a file's time)."""
+    """Charts as files in `folder`, at most `max_bytes` in all, give or take a 32nd of it
+    per process writing (`EVICT_EVERY`; least recently used removed first; a read refreshes
+    a file's time)."""
 
     def __init__(self, folder: Path, max_bytes: int, wait: float):
         self.folder, self.max_bytes, self.wait = Path(folder), max_bytes, wait
         (self.folder / "locks").mkdir(parents=True, exist_ok=True)
+        self._written = max_bytes  # bytes written since the folder was last looked over
+        # (the first write looks)
 
     def _path(self, key: str) -> Path:
         name = _name(key)
@@ -88,7 +99,10 @@ class FileStore:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
-        self._evict()
+        self._written += len(data)
+        if self._written >= self.max_bytes * EVICT_EVERY:
+            self._written = 0
+            self._evict()
 
     def _files(self) -> list[tuple[float, int, Path]]:
         found = []
