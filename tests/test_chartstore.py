@@ -280,3 +280,47 @@ def test_what_was_asked_is_kept_per_group_most_recent_first_and_forgotten_when_o
     assert store.asked("7", 600, 10) == [] and store.asked("8", 600, 10) == ["other accord"]
     store.clear()  # forgets what was asked with the charts
     assert store.asked("8", 600, 10) == []
+
+
+def test_a_claimed_key_is_waited_for_then_read_never_drawn_twice(store):
+    """The draw-ahead claims the charts it draws next: a request asking for one meanwhile
+    (another thread or process) waits for that drawing and answers with it."""
+    import threading
+
+    assert chartstore.claim("k", store) and chartstore.claimed() == ["k"]
+    drawn, answers = [], []
+
+    def request():
+        answers.append(chartstore.get_or_draw("k", lambda: drawn.append("request") or b"x",
+                                              store))
+
+    other = threading.Thread(target=request)
+    other.start()
+    other.join(0.3)
+    assert other.is_alive() and not answers  # waiting for the claimed drawing
+    assert chartstore.get_or_draw("k", lambda: drawn.append("ahead") or b"chart",
+                                  store) == b"chart"  # the claimer does not wait for itself
+    other.join(10)
+    assert answers == [b"chart"] and drawn == ["ahead"]
+    assert chartstore.claimed() == []  # drawn: let go
+
+
+def test_a_claim_is_refused_for_a_stored_or_held_key_and_let_go_on_demand(store):
+    import threading
+
+    store.put("stored", b"chart")
+    assert not chartstore.claim("stored", store)
+    assert chartstore.claim("held", store)
+    elsewhere = []
+    thread = threading.Thread(target=lambda: elsewhere.append(chartstore.claim("held", store)))
+    thread.start()
+    thread.join(10)
+    assert elsewhere == [False]
+    chartstore.let_go()  # a drawing that stops early lets go what it did not draw
+    assert chartstore.claimed() == []
+    drawn = []
+    thread = threading.Thread(target=lambda: drawn.append(
+        chartstore.get_or_draw("held", lambda: b"drawn", store)))
+    thread.start()
+    thread.join(2)
+    assert drawn == [b"drawn"]  # at once: nothing holds it any more

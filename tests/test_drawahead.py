@@ -190,6 +190,49 @@ def test_a_request_during_the_drawing_ahead_waits_for_it_rather_than_drawing_aga
     assert answer.status_code == 200 and answer.data == expected
 
 
+def test_a_request_for_a_chart_the_drawing_claimed_waits_for_it(app, client, drawer, demo,
+                                                               monkeypatch):
+    """The first official after a write asks for the page's charts while the draw-ahead
+    draws the first: a request for one it claimed waits for that drawing and is answered
+    with it (drawn once, by the draw-ahead) instead of drawing it beside it on the same
+    cores."""
+    import threading
+
+    for name in ("priority", "status"):
+        assert client.get(f"{CHART}/{name}.svg").status_code == 200
+    _submit(demo)
+    drawer.pending.clear()
+    clear_process_caches()
+    calls, answers, asking = [], {}, []
+    drawers = {name: getattr(charts, name) for name in ("priority_lines", "status_area")}
+
+    def request_status():
+        answers["status"] = app.test_client().get(f"{CHART}/status.svg")
+
+    def priority(*args, **kwargs):
+        calls.append(("priority_lines", threading.current_thread().name))
+        official = threading.Thread(target=request_status, name="official")
+        official.start()
+        official.join(0.5)
+        assert official.is_alive()  # waiting for the claimed drawing
+        asking.append(official)
+        return drawers["priority_lines"](*args, **kwargs)
+
+    def status(*args, **kwargs):
+        calls.append(("status_area", threading.current_thread().name))
+        return drawers["status_area"](*args, **kwargs)
+
+    monkeypatch.setattr(charts, "priority_lines", priority)
+    monkeypatch.setattr(charts, "status_area", status)
+    main = threading.current_thread().name
+    assert drawahead.draw_recent(app, demo.id) == (2, True)
+    asking[0].join(30)
+    assert calls == [("priority_lines", main), ("status_area", main)]  # once each, ahead
+    assert answers["status"].status_code == 200
+    assert answers["status"].data == client.get(f"{CHART}/status.svg").data
+    assert len(calls) == 2
+
+
 def _keys(app, demo) -> list[tuple[str, str]]:
     """(chart, shared store key of its drawing: what it shows) of the demo's default wide
     charts, in English."""
@@ -310,6 +353,7 @@ def test_a_drawing_stops_when_the_accord_is_revised_meanwhile(app, client, drawe
                                                               monkeypatch):
     """What a drawing would make after a newer write is stale already: it stops, and the
     newer write's own queueing draws the newest revision."""
+    from tracker import chartstore
     from tracker.dashboard import routes
 
     for name in ("status", "groups", "tags"):
@@ -321,12 +365,14 @@ def test_a_drawing_stops_when_the_accord_is_revised_meanwhile(app, client, drawe
     def chart(accord, selection, state, name, fmt, size="wide"):
         drawn.append((name, accord.revision))
         if len(drawn) == 1:  # a partner's write lands during the drawing
+            assert len(chartstore.claimed()) == 3  # the charts it draws next are claimed
             services.touch(demo.id)
             db.session.commit()
         return b""
 
     monkeypatch.setattr(routes, "chart_bytes", chart)
     assert drawahead.draw_recent(app, demo.id) == (1, False) and len(drawn) == 1
+    assert chartstore.claimed() == []  # stopped: what it claimed is let go
     assert list(drawer.pending) == [demo.id]  # the newer write is queued
     assert drawer.drain() == 3
     assert {revision for _, revision in drawn[1:]} == {drawn[0][1] + 1}

@@ -18,8 +18,10 @@ drawn again in the background, so the next official finds it ready.
 - The page's content (`routes.page_body`) and each chart (`routes.chart_bytes`) are made with
   the same selection, state and language the request asking for them would have, into the
   shared store (`tracker.chartstore`): what is drawn ahead is byte for byte what a request
-  would draw, and a request for a chart being drawn ahead waits for it (the store's lock
-  per drawing) instead of drawing it again.
+  would draw, and a request for a chart being drawn ahead, or claimed by the drawing to be
+  drawn next (`CLAIM_AHEAD` charts ahead), waits for it (the store's lock per drawing)
+  instead of drawing it again beside it: the first visitor after a write finds the cores
+  drawing the charts in the order the page asks for them, once each.
 - A chart is drawn under a key of what it shows (`drawing.content_key`: its data and labels),
   so a drawing ahead computes each variant's figures but draws again only the charts whose
   data the write changed (a status write: not the event charts; an event write: only
@@ -207,37 +209,79 @@ def draw_recent(app: Flask, accord_id: int) -> tuple[int, bool]:
     return draw_variants(app, accord_id, variants)
 
 
+#: Charts the drawing claims ahead of the one it draws (`chartstore.claim`): a request for
+#: one of them waits for the drawing instead of drawing it beside it on the same cores.
+CLAIM_AHEAD = 12
+
+
 def draw_variants(app: Flask, accord_id: int, variants: list[Variant],
                   deadline: float | None = None) -> tuple[int, bool]:
     """Make each of `variants` of accord `accord_id`'s dashboard as a request asking for it
     would, in the shared store, all at the revision read first: it stops when the accord is
     revised meanwhile (or gone, or past `deadline`). A variant a request would refuse (an
-    unknown chart, size or language; a filter or date no longer valid) is skipped. Returns
-    (how many were made or found, whether it went to the end)."""
-    made, revision = 0, None
-    for variant in variants:
-        if deadline is not None and time.monotonic() >= deadline:
-            return made, False
-        drawn = _draw_one(app, accord_id, variant, revision)
-        if drawn is None:
-            return made, False
-        revision, ok = drawn
-        made += ok
-    return made, True
+    unknown chart, size or language; a filter or date no longer valid) is skipped. The
+    charts up to `CLAIM_AHEAD` ahead of the one drawn are claimed, and every claim let go
+    when the drawing ends, stops or fails. Returns (how many were made or found, whether it
+    went to the end)."""
+    made, revision, claimed_to = 0, None, 0
+    try:
+        for index, variant in enumerate(variants):
+            if deadline is not None and time.monotonic() >= deadline:
+                return made, False
+            if variant.chart is not None:
+                for ahead in variants[max(index, claimed_to):index + CLAIM_AHEAD]:
+                    if ahead.chart is not None:
+                        claimed = _in_request(app, accord_id, ahead, revision, _claim)
+                        if claimed is None:
+                            return made, False
+                        revision = claimed[0]
+                claimed_to = max(claimed_to, index + CLAIM_AHEAD)
+            drawn = _in_request(app, accord_id, variant, revision, _make)
+            if drawn is None:
+                return made, False
+            revision, ok = drawn
+            made += ok
+        return made, True
+    finally:
+        from .. import chartstore
+
+        chartstore.let_go()
 
 
-def _draw_one(app: Flask, accord_id: int, variant: Variant,
-              revision: int | None) -> tuple[int | None, bool] | None:
-    """Make one variant at `revision` (None: the current one); (the revision, whether it was
-    made), or None when the accord is gone, a reference accord, or revised since."""
+def _make(accord, variant: Variant) -> None:
+    from .routes import CHART_PARAMS, PAGE_PARAMS, _selection, chart_bytes, data_state
+    from .routes import page_body
+
+    if variant.chart is None:
+        selection = _selection(accord, PAGE_PARAMS)
+        page_body(accord, selection, data_state(accord))
+    else:
+        selection = _selection(accord, CHART_PARAMS)
+        chart_bytes(accord, selection, data_state(accord), variant.chart, variant.fmt,
+                    variant.size)
+
+
+def _claim(accord, variant: Variant) -> None:
+    from .routes import CHART_PARAMS, _selection, claim_chart, data_state
+
+    selection = _selection(accord, CHART_PARAMS)
+    claim_chart(accord, selection, data_state(accord), variant.chart, variant.fmt,
+                variant.size)
+
+
+def _in_request(app: Flask, accord_id: int, variant: Variant, revision: int | None,
+                do: Callable) -> tuple[int | None, bool] | None:
+    """`do(accord, variant)` (make or claim one variant) at `revision` (None: the current
+    one), in a request context as the request asking for it would have: (the revision,
+    whether it was done), or None when the accord is gone, a reference accord, or revised
+    since."""
     from flask_babel import force_locale
 
     from ..charts import SIZES
     from ..extensions import db
     from ..models import Accord
     from .board import CHARTS
-    from .routes import CHART_PARAMS, MIME, PAGE_PARAMS, _selection, chart_bytes, data_state
-    from .routes import page_body
+    from .routes import MIME
 
     if variant.language not in app.config["LANGUAGES"] or (variant.chart is not None and (
             variant.chart not in CHARTS or variant.fmt not in MIME or variant.size not in SIZES)):
@@ -252,13 +296,7 @@ def _draw_one(app: Flask, accord_id: int, variant: Variant,
         revision = accord.revision  # as read now (a commit while drawing expires `accord`)
         with force_locale(variant.language):
             try:
-                if variant.chart is None:
-                    selection = _selection(accord, PAGE_PARAMS)
-                    page_body(accord, selection, data_state(accord))
-                else:
-                    selection = _selection(accord, CHART_PARAMS)
-                    chart_bytes(accord, selection, data_state(accord), variant.chart,
-                                variant.fmt, variant.size)
+                do(accord, variant)
             except HTTPException:  # refused as a request would be: nothing to keep
                 return revision, False
         return revision, True

@@ -410,39 +410,57 @@ def chart(slug: str, name: str, fmt: str):
 
 def chart_bytes(accord: Accord, selection: Selection, state: tuple, name: str,
                 fmt: str, size: str = "wide") -> bytes:
-    """Chart `name` of the dashboard `selection` in `fmt`, in the current language: from
-    this process's cache, else from the shared store (`tracker.chartstore`), else drawn once
-    for every process and kept there. Asked for by `etag_for(state, name, fmt, selection)`
-    (database state, parameters, language, format, app version: a revalidation and a kept
-    chart cost one query), drawn and stored by what the chart shows (`drawing.content_key`:
-    its data, translated labels, format, size and the app version), so a write that leaves
-    a chart's data as it was draws nothing again (an event write redraws the event charts
-    only), and a chart drawn ahead after a write (`drawahead`) is the one a request then
-    finds. `state` is `data_state(accord)` read in this transaction; `size` one of
-    `charts.SIZES`."""
-    return _chart(accord, selection, state, name, fmt, size).raw
+    """Chart `name` of the dashboard `selection` in `fmt`, in the current language, from
+    the shared store (`tracker.chartstore`), else drawn once for every process and kept
+    there (the draw-ahead's way: it keeps nothing in this process). Asked for by
+    `etag_for(state, name, fmt, selection)` (database state, parameters, language, format,
+    app version: a revalidation and a kept chart cost one query), drawn and stored by what
+    the chart shows (`drawing.content_key`: its data, translated labels, format, size and
+    the app version), so a write that leaves a chart's data as it was draws nothing again
+    (an event write redraws the event charts only), and a chart drawn ahead after a write
+    (`drawahead`) is the one a request then finds. `state` is `data_state(accord)` read in
+    this transaction; `size` one of `charts.SIZES`."""
+    return _stored_chart(accord, selection, state, name, fmt, size)
+
+
+def claim_chart(accord: Accord, selection: Selection, state: tuple, name: str, fmt: str,
+                size: str = "wide") -> str | None:
+    """Claim the drawing of chart `name` (as `chart_bytes` would draw it) for this thread
+    (`chartstore.claim`): the key claimed, or None when it is drawn already or another
+    process is drawing it."""
+    if chartstore.read(_pointer(state, name, fmt, selection, size)):
+        return None
+    content = content_key(name, fmt, size, chart_inputs(
+        _board(accord, selection, state), name))
+    return content if chartstore.claim(content) else None
+
+
+def _pointer(state: tuple, name: str, fmt: str, selection: Selection, size: str) -> str:
+    return "content of " + etag_for(state, name, fmt, selection, size)
+
+
+def _stored_chart(accord: Accord, selection: Selection, state: tuple, name: str, fmt: str,
+                  size: str) -> bytes:
+    """The shared store holds a drawing under its content key and, under "content of " and
+    the state key, that content key: a later request, in any process, reads the content key
+    then the drawing, and computes nothing."""
+    pointer = _pointer(state, name, fmt, selection, size)
+    drawn_as = chartstore.read(pointer)
+    found = chartstore.read(drawn_as.decode("ascii", "replace")) if drawn_as else None
+    if found is not None:
+        return found
+    board = _board(accord, selection, state)
+    inputs = chart_inputs(board, name)
+    _keep(board, state)
+    content = content_key(name, fmt, size, inputs)
+    drawn = chartstore.get_or_draw(content, lambda: inputs.draw(fmt, size))
+    chartstore.write(pointer, content.encode())
+    return drawn
 
 
 def _chart(accord: Accord, selection: Selection, state: tuple, name: str, fmt: str,
            size: str) -> Stored:
-    """`chart_bytes`, kept in this process with its gzip form (made once, when first sent).
-    The shared store holds the drawing under its content key and, under "content of " and
-    the state key, that content key: a later request, in any process, reads the content key
-    then the drawing, and computes nothing."""
-    key = etag_for(state, name, fmt, selection, size)
-    pointer = "content of " + key
-
-    def make() -> bytes:
-        drawn_as = chartstore.read(pointer)
-        found = chartstore.read(drawn_as.decode("ascii", "replace")) if drawn_as else None
-        if found is not None:
-            return found
-        board = _board(accord, selection, state)
-        inputs = chart_inputs(board, name)
-        _keep(board, state)
-        content = content_key(name, fmt, size, inputs)
-        drawn = chartstore.get_or_draw(content, lambda: inputs.draw(fmt, size))
-        chartstore.write(pointer, content.encode())
-        return drawn
-
-    return _DRAWN.get_or_make(key, lambda: Stored(make()))
+    """`_stored_chart`, kept in this process with its gzip form (made once, when first
+    sent)."""
+    return _DRAWN.get_or_make(etag_for(state, name, fmt, selection, size), lambda: Stored(
+        _stored_chart(accord, selection, state, name, fmt, size)))
