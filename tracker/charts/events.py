@@ -13,7 +13,7 @@ from matplotlib.path import Path
 from matplotlib.ticker import MaxNLocator
 
 from ..palette import ACCORD, INK, LEVEL_COLOURS, OUTLINE
-from .axes import _boxes, _few_ticks, _no_data, _time_span, _year_axis
+from .axes import _add_path_patch, _boxes, _few_ticks, _no_data, _time_span, _year_axis
 from .frame import _axis_labels, _figure, _legend, _save
 from .layout import _font, _layout
 from .text import _figure_text, _text_size, _wrap
@@ -152,8 +152,8 @@ def _outline(ax, outline: Sequence[tuple[float, float]], label: str) -> Line2D:
     one by one). Returns the legend's handle (a dot of the same colour and size)."""
     vertices = [v for x, y in outline for v in ((x, y), (x + 1e-9, y))]
     codes = [Path.MOVETO, Path.LINETO] * len(outline)
-    ax.add_patch(PathPatch(Path(vertices, codes), fill=False, edgecolor=OUTLINE,
-                           linewidth=OUTLINE_DOT, capstyle="round", zorder=1))
+    _add_path_patch(ax, PathPatch(Path(vertices, codes), fill=False, edgecolor=OUTLINE,
+                                  linewidth=OUTLINE_DOT, capstyle="round", zorder=1))
     return Line2D([], [], linestyle="none", marker="o", markersize=OUTLINE_DOT,
                   markerfacecolor=OUTLINE, markeredgewidth=0, label=label)
 
