@@ -239,3 +239,28 @@ def test_the_printable_brief_never_breaks_a_figure_or_a_heading_on_a_phone(
         assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH, url
     page.screenshot(path=str(screenshots / f"phone-brief-{locale}.png"), full_page=True)
     context.close()
+
+
+CHECKBOX_BESIDE_TEXT = """() => [...document.querySelectorAll('main label.check')].map(label => {
+  const box = label.querySelector('input[type=checkbox]').getBoundingClientRect();
+  const range = document.createRange();
+  const text = [...label.childNodes].find(n => n.nodeType === 3 && n.textContent.trim());
+  range.selectNodeContents(text);
+  const words = range.getClientRects()[0];
+  return {label: label.textContent.trim(), beside: box.right <= words.left + 1
+          && box.bottom > words.top && box.top < words.bottom};
+})"""
+
+
+@pytest.mark.parametrize("width", [WIDTH, 1280])
+def test_every_filter_checkbox_sits_beside_its_words(browser, phone_server, width):
+    """The provisions list's "overdue only" and "count pending records" stood above their
+    words: a filter form laid its labels out as columns, checkboxes' included."""
+    context = browser.new_context(locale="es-ES", viewport={"width": width, "height": 800})
+    page = context.new_page()
+    _log_in(page, phone_server, "coordinator@phone.test")
+    for url in (f"/accords/{SLUG}/provisions", f"/accords/{SLUG}/dashboard"):
+        page.goto(phone_server + url)
+        found = page.evaluate(CHECKBOX_BESIDE_TEXT)
+        assert found and all(f["beside"] for f in found), (url, width, found)
+    context.close()
