@@ -198,8 +198,26 @@ def test_a_new_account_reports_every_field_error_at_once(client, make_user, logi
     assert "&#39;no-es-correo&#39; is not an email address" in html
     response = client.post("/admin/users", data={"email": admin.email.upper(), "password": "x",
                                                  "role": "viewer"})
+    assert response.status_code == 400  # bad input beside the taken e-mail
     html = assert_summary(response, "email", "password")
     assert f"a user with email {admin.email} already exists" in html
+    assert row_counts() == before
+
+
+def test_an_email_another_account_has_is_a_conflict_as_a_taken_cutoff_label_is(
+        client, make_user, login, row_counts):
+    """A new account whose only fault is an e-mail another account has: 409 (a conflict
+    with stored data), its reason at the field, the input kept, nothing created; a
+    duplicate cut-off label was already 409 where this was 400."""
+    admin = login(make_user("admin"))
+    before = row_counts()
+    response = client.post("/admin/users", data={
+        "email": admin.email.upper(), "password": "a long enough password", "role": "viewer",
+        "name": "Ana Pérez"})
+    assert response.status_code == 409
+    html = assert_summary(response, "email")
+    assert f"a user with email {admin.email} already exists" in html
+    assert "Ana Pérez" in html
     assert row_counts() == before
 
 

@@ -165,8 +165,18 @@ def email_problem(email: str) -> Message | None:
     if not EMAIL_RE.match(email):
         return Message(N_("%(email)s is not an email address"), email=repr(email))
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        return Message(N_("a user with email %(email)s already exists"), email=email)
+        return Message(EMAIL_TAKEN, email=email)
     return None
+
+
+#: Why a new account cannot have an e-mail another account has: a conflict with stored
+#: data (the web answers 409), where every other reason is bad input (400).
+EMAIL_TAKEN = N_("a user with email %(email)s already exists")
+
+
+def email_taken(problem: Message | str | None) -> bool:
+    """Whether `problem` (from `email_problem` or an `AccountError`) is `EMAIL_TAKEN`."""
+    return isinstance(problem, Message) and problem.text == EMAIL_TAKEN
 
 
 def revoke_problem(grant, actor_id: int | None) -> Message | None:

@@ -4,7 +4,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from .. import i18n
-from ..accounts import MIN_PASSWORD_LENGTH, email_problem
+from ..accounts import MIN_PASSWORD_LENGTH, email_problem, email_taken
 from ..domain.text import option_label
 from ..forms import FlaskForm
 
@@ -43,10 +43,15 @@ class UserForm(FlaskForm, RoleFields):
     confirm_admin = BooleanField(_l("I confirm: this account administers everything "
                                     "(users, roles, every accord)"))
 
+    #: Whether the e-mail was refused because another account has it (a 409 when it is the
+    #: form's only error).
+    email_taken = False
+
     def validate_email(self, field):
         """The account service's own check (`accounts.email_problem`), with the others."""
         problem = email_problem(field.data or "")
         if problem is not None:
+            self.email_taken = email_taken(problem)
             raise ValidationError(i18n.translate(problem))
 
 

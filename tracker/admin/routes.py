@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from .. import i18n
 from ..domain.messages import N_
-from ..accounts import (AccountError, create_user, grant_role_once, organization_named,
-                        revoke_problem)
+from ..accounts import (AccountError, create_user, email_taken, grant_role_once,
+                        organization_named, revoke_problem)
 from ..extensions import db
 from ..forms import error_text
 from ..models import Accord, AuditEvent, Organization, RoleGrant, Section, User
@@ -48,7 +48,8 @@ def _scope(form) -> tuple[Accord | None, Section | None]:
 @admin_required
 def users():
     """Accounts and roles; POST creates an account (viewer unless chosen otherwise; an
-    administrator only with the confirmation box ticked, else 400 and nothing created)."""
+    administrator only with the confirmation box ticked, else 400 and nothing created; an
+    e-mail another account has, as the only error, 409: a conflict with stored data)."""
     form = UserForm()
     form.fill(*_scope_options())
     if request.method == "POST":
@@ -70,8 +71,13 @@ def users():
                 _create(form)
                 return redirect(url_for("admin.users"), 303)
             except AccountError as exc:  # e.g. the same email added meanwhile
+                form.email_taken = email_taken(exc.reason)
                 form.email.errors.append(i18n.translate(exc.reason))
-    return _users_page(form=form, status=400 if request.method == "POST" else 200)
+    if request.method != "POST":
+        return _users_page(form=form)
+    only_taken = form.email_taken and list(form.errors) == ["email"] and len(
+        form.email.errors) == 1
+    return _users_page(form=form, status=409 if only_taken else 400)
 
 
 def _users_page(form: UserForm | None = None, grant_form: GrantForm | None = None,
