@@ -350,11 +350,36 @@ def test_a_narrow_chart_revalidates_and_refuses_an_unknown_size(client):
     assert again.status_code == 304 and again.data == b""
     bad = client.get(f"{CHART}/status.svg?as_of={AS_OF}&size=huge")
     assert bad.status_code == 400 and b"ize must be one of wide, narrow" in bad.data
-    assert client.get(f"{PAGE}?as_of={AS_OF}&size=narrow").status_code == 200  # charts only:
-    # a page ignores a parameter it does not take
+    page = client.get(f"{PAGE}?as_of={AS_OF}&size=narrow")  # a chart's parameter only:
+    assert page.status_code == 302 and page.headers["Location"].endswith(f"?as_of={AS_OF}")
     heatmap = client.get("/reference/taif-accord/charts/heatmap.svg?size=narrow")
     assert heatmap.status_code == 200 and ET.fromstring(heatmap.data).get("width") == "288pt"
     assert "Civil Administration" in _texts(heatmap.data)
+
+
+def test_parameters_a_view_does_not_take_lead_to_its_one_address(client, app):
+    """A link's tracking parameters or a random query string are sent on to the page's
+    address with its own parameters only (empty ones dropped too, as from a chart's): they
+    neither keep another copy of the page for anonymous visitors nor push the kept answers
+    out. (A chart refuses a parameter it does not take: 400.)"""
+    from tracker import kept
+
+    for url, target in ((f"{PAGE}?utm_source=mail&as_of={AS_OF}", f"{PAGE}?as_of={AS_OF}"),
+                        (f"{PAGE}?x=1", PAGE),
+                        (f"{PAGE}?section=&tag=gender&utm=2", f"{PAGE}?tag=gender"),
+                        (f"{CHART}/status.svg?size=narrow&tag=",
+                         f"{CHART}/status.svg?size=narrow")):
+        answer = client.get(url)
+        assert answer.status_code == 302, url
+        assert answer.headers["Location"].endswith(target), (url, answer.headers["Location"])
+        assert client.get(target).status_code == 200
+    layer = app.wsgi_app
+    while not isinstance(layer, kept.KeptAnswers):
+        layer = layer.app
+    before = len(layer.kept.items)
+    for n in range(20):
+        assert client.get(f"{PAGE}?utm={n}").status_code == 302
+    assert len(layer.kept.items) == before
 
 
 @pytest.mark.parametrize("query", ["as_of=2016-11-24", "as_of=2016-12-01&section=6.6&tag=ethnic",
@@ -512,7 +537,7 @@ FUTURE = (date.today() + timedelta(days=2)).isoformat()
     (f"{PAGE}?as_of=2019-13-01", 400),
     (f"{PAGE}?section=9.9", 400),
     (f"{PAGE}?year=0", 400),
-    (f"{PAGE}?priority=true", 200),  # a page ignores parameters it does not take
+    (f"{PAGE}?priority=true", 302),  # a page drops parameters it does not take
     ("/accords/nope/dashboard", 404),
     ("/reference?x=1", 200),
     ("/reference/nope", 404),
@@ -659,7 +684,7 @@ def test_a_kept_anonymous_page_is_refused_once_its_accord_is_private(client, dem
     assert client.get(page, headers={"If-None-Match": kept.headers["ETag"]}).status_code == 404
 
 
-@pytest.mark.parametrize("query", ["priority=maybe", "section=zz"])
+@pytest.mark.parametrize("query", ["tag=astrology", "section=zz"])
 def test_a_refused_filter_is_refused_even_when_the_page_is_kept(client, demo, make_user,
                                                                  login, query):
     """A page kept from an earlier visit does not read the filters: they are checked on

@@ -59,10 +59,18 @@ CHART_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
 
 # --- parameters ------------------------------------------------------------------------------
 
-def _without_empty_values():
-    """A GET form sends empty fields for "all": redirect to the same URL without them."""
-    if any(value == "" for value in request.args.values()):
-        kept = {k: v for k, v in request.args.items() if v != "" and k not in request.view_args}
+def _canonical(allowed: tuple[str, ...] | None = None):
+    """A redirect to the same URL without empty parameters (a GET form sends empty fields
+    for "all") and, given the view's `allowed` parameters, without the others; None when
+    there are none to drop. The page drops what it does not take, so a link's tracking
+    parameters (`?utm_source=...`) or a random query string neither keep another copy of
+    the page for anonymous visitors nor push kept answers out; a chart refuses them (400)."""
+    def wanted(name: str, value: str) -> bool:
+        return value != "" and (allowed is None or name in allowed)
+
+    if not all(wanted(name, value) for name, value in request.args.items(multi=True)):
+        kept = {k: v for k, v in request.args.items()
+                if wanted(k, v) and k not in request.view_args}
         return redirect(url_for(request.endpoint, **request.view_args, **kept))
     return None
 
@@ -256,7 +264,7 @@ def show(slug: str):
     """The dashboard of a monitored accord as of a date (default today); a date that cannot
     be shown gives the page as of today with the reason at the date field (400)."""
     accord, state = _visible_with_state(slug)
-    redirected = _without_empty_values()
+    redirected = _canonical(PAGE_PARAMS)
     if redirected:
         return redirected
     params.field_labels(PAGE_LABELS)
@@ -391,7 +399,7 @@ def _section_options(board: Board) -> list[tuple[str, str]]:
 @bp.get("/accords/<slug>/charts/<any(" + ", ".join(CHARTS) + "):name>.<any(png, svg):fmt>")
 def chart(slug: str, name: str, fmt: str):
     accord, state = _visible_with_state(slug)
-    redirected = _without_empty_values()
+    redirected = _canonical()
     if redirected:
         return redirected
     selection = _selection(accord, CHART_PARAMS)
