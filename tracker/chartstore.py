@@ -21,9 +21,10 @@ interface:
 `get_or_draw(key, draw)` lets one process draw while the others asking for the same key wait
 briefly (a lock per key: `fcntl.flock` on one of `LOCK_STRIPES` lock files, or a Redis
 lock), then read what it stored; a process that waited longer than `CHART_STORE_WAIT`
-seconds draws itself rather than fail. `claim(key)` takes that lock ahead of the drawing:
-the draw-ahead claims the charts it draws next, so the first visitor after a write waits for
-them instead of drawing them again beside it. Keys are namespaced by the database URL, so two
+seconds draws itself rather than fail. `claim(key)` marks a key this process is about to
+draw (the draw-ahead claims the charts it draws next): a request in the same process waits
+for that drawing instead of drawing it again beside it under the same interpreter lock,
+while other processes draw what they are asked for on their own core. Keys are namespaced by the database URL, so two
 databases sharing a Redis never see each other's charts.
 
 Each store also keeps, per group (an accord), which items (variants of its dashboard) were
@@ -152,22 +153,6 @@ class FileStore:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def try_lock(self, key: str) -> Callable[[], None] | None:
-        """Take the key's lock if no one holds it: its release (call it once), else None."""
-        stripe = int(_name(key)[:8], 16) % LOCK_STRIPES
-        handle = open(self.folder / "locks" / f"{stripe}.lock", "a+b")
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.close()
-            return None
-
-        def release() -> None:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-            handle.close()
-
-        return release
-
     def _asked_folder(self, group: str) -> Path:
         return self.folder / "asked" / _name(group)[:32]
 
@@ -250,22 +235,6 @@ class RedisStore:
                 except redis.exceptions.LockError:  # expired meanwhile: nothing to release
                     pass
 
-    def try_lock(self, key: str) -> Callable[[], None] | None:
-        """Take the key's lock if no one holds it: its release (call it once), else None."""
-        import redis
-
-        lock = self.client.lock(self._key(key) + ":lock", timeout=max(30, self.wait * 3))
-        if not lock.acquire(blocking=False):
-            return None
-
-        def release() -> None:
-            try:
-                lock.release()
-            except redis.exceptions.LockError:  # expired meanwhile: nothing to release
-                pass
-
-        return release
-
     def note_asked(self, group: str, item: str) -> None:
         """`item` of `group` was asked for now (a hash per group: item -> time)."""
         key = f"{self.asked_prefix}:{_name(group)}"
@@ -343,16 +312,14 @@ def get_or_draw(key: str, draw: Callable[[], bytes],
                 shared: FileStore | RedisStore | None = None) -> bytes:
     """The bytes stored under `key` in `shared` (default: the app's store), drawn by
     `draw()` and stored if missing; while one process draws a key, others asking for it wait
-    for its result. A key this thread claimed (`claim`) is drawn at once, stored, and its
-    claim let go. A store that fails (Redis down, disk full) is logged and the chart is
-    drawn here: never an error page."""
+    for its result, and a thread asking for a key another thread of this process claimed
+    (`claim`) waits for that drawing first. A store that fails (Redis down, disk full) is
+    logged and the chart is drawn here: never an error page."""
     shared = shared if shared is not None else store()
-    release = _claims().pop(key, None)
+    mine = _CLAIMS.mine(key)
     try:
-        if release is not None:
-            drawn = draw()
-            shared.put(key, drawn)
-            return drawn
+        if not mine:
+            _CLAIMS.wait(key, getattr(shared, "wait", 10.0))
         found = shared.get(key)
         if found is not None:
             return found
@@ -367,57 +334,80 @@ def get_or_draw(key: str, draw: Callable[[], bytes],
         log.warning("chart store unavailable (%s): drawing without it", exc)
         return draw()
     finally:
-        if release is not None:
-            release()
+        if mine:
+            _CLAIMS.let_go([key])
 
 
-_CLAIMED = threading.local()
+class _Claims:
+    """The keys threads of this process claimed (`claim`): key -> (the claiming thread's
+    id, an event set when it is drawn or let go)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.held: dict[str, tuple[int, threading.Event]] = {}
+
+    def take(self, key: str) -> bool:
+        with self.lock:
+            if key in self.held:
+                return self.held[key][0] == threading.get_ident()
+            self.held[key] = (threading.get_ident(), threading.Event())
+            return True
+
+    def mine(self, key: str) -> bool:
+        with self.lock:
+            found = self.held.get(key)
+        return found is not None and found[0] == threading.get_ident()
+
+    def wait(self, key: str, seconds: float) -> None:
+        with self.lock:
+            found = self.held.get(key)
+        if found is not None:
+            found[1].wait(seconds)
+
+    def of_this_thread(self) -> list[str]:
+        with self.lock:
+            return [k for k, (owner, _e) in self.held.items() if owner == threading.get_ident()]
+
+    def let_go(self, keys: Iterable[str]) -> None:
+        with self.lock:
+            for key in keys:
+                found = self.held.get(key)
+                if found is not None and found[0] == threading.get_ident():
+                    del self.held[key]
+                    found[1].set()
 
 
-def _claims() -> dict[str, Callable[[], None]]:
-    if not hasattr(_CLAIMED, "held"):
-        _CLAIMED.held = {}
-    return _CLAIMED.held
+_CLAIMS = _Claims()
 
 
 def claim(key: str, shared: FileStore | RedisStore | None = None) -> bool:
-    """Take the lock of `key`, not yet stored, ahead of drawing it (the draw-ahead claims
-    the charts it will draw next): a request asking for it meanwhile, in any process or
-    thread, waits for that drawing (`get_or_draw`) instead of drawing it too on the same
-    cores. False when the key is stored already, held by another, or the store fails. The
-    claim is let go when this thread draws the key (`get_or_draw`) or calls `let_go`."""
+    """Claim `key`, not yet stored, for this thread, ahead of drawing it (the draw-ahead
+    claims the charts it will draw next): another thread of this process asking for it
+    meanwhile waits for that drawing (`get_or_draw`, at most the store's wait) instead of
+    drawing it too beside it under the same interpreter lock. Other processes do not wait
+    for a claim: they draw on their own core (and one drawing a key makes the claimer wait
+    for it through the store's lock). False when the key is stored already, claimed by
+    another thread, or the store fails. The claim is let go when this thread draws the key
+    (`get_or_draw`) or calls `let_go`."""
     shared = shared if shared is not None else store()
-    if key in _claims():
-        return True
     try:
-        release = shared.try_lock(key)
-        if release is None:
-            return False
         if shared.get(key) is not None:
-            release()
             return False
     except (OSError, *_redis_errors()) as exc:
         log.warning("chart store unavailable (%s): nothing claimed", exc)
         return False
-    _claims()[key] = release
-    return True
+    return _CLAIMS.take(key)
 
 
 def claimed() -> list[str]:
     """The keys this thread holds claims on."""
-    return list(_claims())
+    return _CLAIMS.of_this_thread()
 
 
 def let_go(keys: Iterable[str] | None = None) -> None:
-    """Let go this thread's claims on `keys` (default: all of them), drawn or not."""
-    held = _claims()
-    for key in list(held) if keys is None else list(keys):
-        release = held.pop(key, None)
-        if release is not None:
-            try:
-                release()
-            except (OSError, *_redis_errors()) as exc:
-                log.warning("chart store unavailable (%s): a claim expires by itself", exc)
+    """Let go this thread's claims on `keys` (default: all of them), drawn or not: whoever
+    waits for them goes on."""
+    _CLAIMS.let_go(claimed() if keys is None else list(keys))
 
 
 def _redis_errors() -> tuple[type[BaseException], ...]:

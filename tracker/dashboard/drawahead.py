@@ -18,10 +18,10 @@ drawn again in the background, so the next official finds it ready.
 - The page's content (`routes.page_body`) and each chart (`routes.chart_bytes`) are made with
   the same selection, state and language the request asking for them would have, into the
   shared store (`tracker.chartstore`): what is drawn ahead is byte for byte what a request
-  would draw, and a request for a chart being drawn ahead, or claimed by the drawing to be
-  drawn next (`CLAIM_AHEAD` charts ahead), waits for it (the store's lock per drawing)
-  instead of drawing it again beside it: the first visitor after a write finds the cores
-  drawing the charts in the order the page asks for them, once each.
+  would draw, and a request for a chart being drawn ahead (the store's lock per drawing), or
+  claimed by the drawing to be drawn next in the same process (`CLAIM_AHEAD` charts ahead),
+  waits for it instead of drawing it again beside it under the same interpreter lock;
+  another worker draws what it is asked for on its own core.
 - A chart is drawn under a key of what it shows (`drawing.content_key`: its data and labels),
   so a drawing ahead computes each variant's figures but draws again only the charts whose
   data the write changed (a status write: not the event charts; an event write: only
@@ -210,7 +210,7 @@ def draw_recent(app: Flask, accord_id: int) -> tuple[int, bool]:
 
 
 #: Charts the drawing claims ahead of the one it draws (`chartstore.claim`): a request for
-#: one of them waits for the drawing instead of drawing it beside it on the same cores.
+#: one of them in the same process waits for the drawing instead of drawing it beside it.
 CLAIM_AHEAD = 12
 
 
