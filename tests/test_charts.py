@@ -469,6 +469,49 @@ def test_map_names_never_overlap_and_stay_few_on_a_phone(monkeypatch):
     assert first == charts.events_map(points, labels, "png", "narrow", outline=outline)
 
 
+def test_a_name_s_line_never_runs_through_another_name_nor_crosses_another_line(monkeypatch):
+    """A reviewer's map of one section: four places stacked close together, each name set
+    apart with a line to its dot; Dabeiba's line ran through "Concepción (1)", and on a
+    phone the lines of names placed above dots lower down crossed."""
+    from tracker.charts import events as chart_events
+
+    seen = []
+    original = chart_events._place_names
+
+    def place(ax, *args):
+        boxes = original(ax, *args)
+        seen.append((boxes, list(ax.name_lines)))
+        return boxes
+
+    monkeypatch.setattr(chart_events, "_place_names", place)
+    points = [{"name": f"Municipio número {n}", "longitude": -76.0 + (n % 2) * 0.05,
+               "latitude": 7.0 - n * 0.08, "events": 1} for n in range(6)]
+    points += [{"name": f"Otro {n}", "longitude": -74.0 + n * 0.3, "latitude": 4.0 + n * 0.2,
+                "events": 1} for n in range(20)]
+    outline = [(-79.0, -4.2), (-66.9, 12.4)]
+    for size in ("wide", "narrow"):
+        charts.events_map(points, {**FRAME, "legend": "Eventos"}, "svg", size, named=6,
+                          outline=outline)
+        boxes, lines = seen[-1]
+        assert len(boxes) >= 2 and lines, (size, boxes, lines)  # names set apart, with lines
+        for i, line in enumerate(lines):
+            assert not [b for b in boxes if chart_events.segment_hits_box(line, b)], size
+            assert not [other for other in lines[i + 1:]
+                        if chart_events.segments_cross(line, other)], size
+
+
+def test_segments_and_boxes_meet_where_they_should():
+    from tracker.charts.events import segment_hits_box, segments_cross
+
+    assert segments_cross((0, 0, 10, 10), (0, 10, 10, 0))
+    assert not segments_cross((0, 0, 10, 10), (20, 0, 30, 10))
+    assert not segments_cross((0, 0, 10, 0), (10, 0, 20, 5))  # touching ends
+    assert segment_hits_box((0, 5, 20, 5), (5, 0, 10, 10))  # through it
+    assert segment_hits_box((7, 5, 30, 30), (5, 0, 10, 10))  # from inside
+    assert not segment_hits_box((0, 20, 20, 20), (5, 0, 10, 10))  # above it
+    assert not segment_hits_box((0, 0, 5, 0), (5, 0, 10, 10))  # to a corner only
+
+
 def _events_with_setbacks(fmt, size="wide"):
     from datetime import date as day
 

@@ -194,8 +194,10 @@ def _place_names(ax, notes: Sequence, middle: float,
     placed before and meets `name_spot` over the map's `dots` (longitude, latitude, radius
     in points): covering no dot, and with a line to its own dot when nearer to another; a
     name with no such place is hidden (the table under the map lists every place). Offsets
-    in points: the same in PNG and SVG. Deterministic. Returns the boxes of the names shown
-    (x0, y0, x1, y1 in pixels)."""
+    in points: the same in PNG and SVG. A name whose line to its dot would run through a name
+    placed before or cross its line, or whose box a line drawn before runs through, takes
+    its next place. Deterministic. Returns the boxes of the names shown (x0, y0, x1, y1 in
+    pixels); the lines drawn (x1, y1, x2, y2, pixels) are kept as `ax.name_lines`."""
     fig = ax.get_figure()
     ax.apply_aspect()  # the limits the plot is drawn with (equal aspect)
     scale = fig.dpi / 72
@@ -203,6 +205,7 @@ def _place_names(ax, notes: Sequence, middle: float,
     centres = ax.transData.transform([(d[0], d[1]) for d in dots]) if dots else []
     marks = [(float(cx), float(cy), d[2] * scale) for (cx, cy), d in zip(centres, dots)]
     taken: list[tuple[float, float, float, float]] = []
+    lines: list[tuple[float, float, float, float]] = []  # the lines drawn so far (pixels)
     for note in notes:
         x, y = (float(v) for v in ax.transData.transform(note.xy))
         own = (x, y, note.radius * scale)
@@ -224,11 +227,47 @@ def _place_names(ax, notes: Sequence, middle: float,
             if not inside or any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3]
                                  and b[1] < box[3] for b in taken):
                 continue
+            if any(segment_hits_box(seg, box) for seg in lines):
+                continue  # a line drawn before would run through this name
             line = name_spot(box, own, marks)
-            if line is not None:
-                note.xyann = (dx, dy)
-                note.set_visible(True)
-                note.arrow_patch.set_visible(far or line)  # a name set apart points to its dot
-                taken.append(box)
-                break
+            if line is None:
+                continue
+            drawn = far or line  # a name set apart points to its dot
+            if drawn:
+                seg = (x, y, min(max(x, box[0]), box[2]), min(max(y, box[1]), box[3]))
+                if any(segment_hits_box(seg, b) for b in taken) or any(
+                        segments_cross(seg, other) for other in lines):
+                    continue  # its line would run through a name, or cross another line
+                lines.append(seg)
+            note.xyann = (dx, dy)
+            note.set_visible(True)
+            note.arrow_patch.set_visible(drawn)
+            taken.append(box)
+            break
+    ax.name_lines = lines
     return taken
+
+
+def segments_cross(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    """Whether segments a and b (x1, y1, x2, y2 each) cross at a point inside both (touching
+    ends and parallel segments do not count). Pure."""
+    def side(x1, y1, x2, y2, x, y):
+        return (x2 - x1) * (y - y1) - (y2 - y1) * (x - x1)
+
+    d1, d2 = side(*b, a[0], a[1]), side(*b, a[2], a[3])
+    d3, d4 = side(*a, b[0], b[1]), side(*a, b[2], b[3])
+    return d1 * d2 < 0 and d3 * d4 < 0
+
+
+def segment_hits_box(seg: tuple[float, ...], box: tuple[float, ...]) -> bool:
+    """Whether the segment (x1, y1, x2, y2) runs through the inside of the box (x0, y0, x1,
+    y1): an end inside it, or a crossing of one of its sides. Pure."""
+    x1, y1, x2, y2 = seg
+
+    def inside(x, y):
+        return box[0] < x < box[2] and box[1] < y < box[3]
+
+    if inside(x1, y1) or inside(x2, y2):
+        return True
+    corners = [(box[0], box[1]), (box[2], box[1]), (box[2], box[3]), (box[0], box[3])]
+    return any(segments_cross(seg, (*corners[i], *corners[(i + 1) % 4])) for i in range(4))
