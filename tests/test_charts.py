@@ -540,3 +540,24 @@ def test_no_bar_is_cut_off_by_the_plots_limits(monkeypatch, name, size):
                       & (vertices[:, 1] >= y0 - 1e-9) & (vertices[:, 1] <= y1 + 1e-9))
             assert inside.all(), (name, size, (x0, x1, y0, y1),
                                   vertices[~inside][:4].tolist())
+
+
+@pytest.mark.parametrize("count", [3, 4, 5])
+def test_a_legend_in_columns_reads_row_by_row(count):
+    """On a phone a legend takes two or three columns, which matplotlib fills column by
+    column: the map's read "1 5 / 3 Municipios", the levels' "0 2 / 1 3"."""
+    from matplotlib.patches import Patch
+
+    from tracker.charts.frame import _figure, _legend
+
+    fig, ax = _figure(FRAME, "narrow")
+    names = [f"Nivel {n}" for n in range(count)]
+    _legend(ax, [Patch(label=name) for name in names])
+    fig.canvas.draw()  # the legend's entries are placed when drawn
+    renderer = fig.canvas.get_renderer()
+    texts = ax.get_legend().get_texts()
+    assert 2 <= ax.get_legend()._ncols < count  # columns, not one row
+    placed = sorted(texts, key=lambda t: (-round(t.get_window_extent(renderer).y0),
+                                          t.get_window_extent(renderer).x0))
+    assert [t.get_text() for t in placed] == [t.get_text() for t in sorted(
+        texts, key=lambda t: names.index(t.get_text().replace("\n", " ")))]

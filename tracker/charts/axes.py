@@ -102,10 +102,11 @@ def _time_span(ax, first: date | None, last: date | None) -> None:
 
 def _no_data(ax, labels: Mapping, empty: bool) -> None:
     """Say so in the middle of the plot when there is nothing to draw."""
-    if empty:
+    if empty:  # on a white box: a map's outline, or grid lines, run under it
         ax.text(0.5, 0.5, labels.get("empty", ""), transform=ax.transAxes, ha="center",
                 va="center", fontsize=_font(ax.get_figure(), "label"),
-                color="#555555")
+                color="#555555", zorder=5, bbox={"boxstyle": "round,pad=0.3",
+                                                  "facecolor": "white", "edgecolor": "none"})
 
 
 def _percent_axis(ax, axis: str = "y") -> None:

@@ -94,7 +94,8 @@ def _legend(ax, handles: list) -> None:
         for handle in handles:  # a long entry takes two lines rather than run off the edge
             handle.set_label(_wrap(handle.get_label(), layout.label_chars["legend"], 2))
         while True:
-            legend = ax.legend(handles=handles, ncols=columns, loc="lower left",
+            legend = ax.legend(handles=_row_major(handles, columns), ncols=columns,
+                               loc="lower left",
                                bbox_to_anchor=(0.01, 1.01), bbox_transform=anchor,
                                borderaxespad=0, frameon=False, fontsize=layout.font["legend"])
             if columns == 1 or (legend.get_window_extent(fig.canvas.get_renderer()).width
@@ -104,11 +105,20 @@ def _legend(ax, handles: list) -> None:
     options = {"loc": "lower left", "bbox_to_anchor": (0, 1.01), "borderaxespad": 0,
                "frameon": False, "fontsize": layout.font["legend"]}
     columns = min(len(handles), layout.columns) or 1
-    legend = ax.legend(handles=handles, ncols=columns, **options)
+    legend = ax.legend(handles=_row_major(handles, columns), ncols=columns, **options)
     while columns > 1 and (legend.get_window_extent(fig.canvas.get_renderer()).width
                            > fig.bbox.width * (0.75 if columns == len(handles) else 0.95)):
         columns = max(1, min(columns - 1, 2))
-        legend = ax.legend(handles=handles, ncols=columns, **options)
+        legend = ax.legend(handles=_row_major(handles, columns), ncols=columns, **options)
+
+
+def _row_major(handles: list, columns: int) -> list:
+    """`handles` reordered so that a legend of `columns` columns, which matplotlib fills
+    column by column (its first columns one entry longer), reads row by row in their
+    order: 1 2 / 3 4, not 1 3 / 2 4."""
+    rows, long_columns = divmod(len(handles), columns)
+    return [handles[row * columns + column] for column in range(columns)
+            for row in range(rows + (column < long_columns))]
 
 
 def _level_handles(labels: Mapping, order: Sequence[int] = (0, 1, 2, 3)) -> list[Patch]:
