@@ -24,8 +24,8 @@ lock), then read what it stored; a process that waited longer than `CHART_STORE_
 seconds draws itself rather than fail. `claim(key)` marks a key this process is about to
 draw (the draw-ahead claims the charts it draws next): a request in the same process waits
 for that drawing instead of drawing it again beside it under the same interpreter lock,
-while other processes draw what they are asked for on their own core. Keys are namespaced by the database URL, so two
-databases sharing a Redis never see each other's charts.
+while other processes draw what they are asked for on their own core. Keys are namespaced by
+the database URL, so two databases sharing a Redis never see each other's charts.
 
 Each store also keeps, per group (an accord), which items (variants of its dashboard) were
 asked for and when (`note_asked`, `asked`): the draw-ahead redraws only those
