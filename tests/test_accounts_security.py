@@ -110,6 +110,34 @@ def test_revoking_asks_first_and_a_role_revoked_already_is_a_conflict(client, ad
                               "section": section.code}
 
 
+def test_a_weaker_role_beside_a_stronger_one_is_refused_with_the_stronger_named(
+        client, admin, make_user, demo):
+    """A coordinator of the accord given the editor role there too, or a role over one of
+    its sections, would hold two roles where one counts (and keep the weaker after the
+    stronger is revoked): 409 naming the role held, nothing granted; the same from the
+    command line; a stronger role is still granted."""
+    from tracker.models import Section
+
+    partner = make_user("coordinator", demo)
+    url = f"/admin/users/{partner.id}/roles"
+    section = db.session.scalar(select(Section.id).where(Section.accord_id == demo.id).limit(1))
+    grants = select(func.count()).select_from(RoleGrant).where(RoleGrant.user_id == partner.id)
+    count = db.session.scalar(grants)
+    for data in ({"role": "editor", "accord": demo.slug},
+                 {"role": "viewer", "accord": demo.slug, "section": str(section)},
+                 {"role": "coordinator", "accord": demo.slug, "section": str(section)}):
+        refused = client.post(url, data=data)
+        text = refused.get_data(as_text=True)
+        assert refused.status_code == 409, data
+        assert (f"already holds the coordinator role over {demo.slug}, which includes this "
+                "one: revoke it first to give a weaker role") in text
+    assert db.session.scalar(grants) == count
+    with pytest.raises(accounts.AccountError, match="revoke it first"):
+        accounts.grant_role(partner.email, "viewer", accord_slug=demo.slug)
+    assert client.post(url, data={"role": "admin", "confirm_admin": "y"}).status_code == 303
+    assert db.session.scalar(grants) == count + 1
+
+
 def test_a_refused_grant_shows_the_reason_at_its_field(client, admin, make_user, demo):
     from tracker.models import Section
 

@@ -349,7 +349,9 @@ def test_a_narrow_chart_revalidates_and_refuses_an_unknown_size(client):
     again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.data == b""
     bad = client.get(f"{CHART}/status.svg?as_of={AS_OF}&size=huge")
-    assert bad.status_code == 400 and b"ize must be one of wide, narrow" in bad.data
+    assert bad.status_code == 400 and b"size=&#39;huge&#39; must be one of wide, narrow" in bad.data
+    spanish = client.get(f"{CHART}/status.svg?size=huge", headers={"Accept-Language": "es"})
+    assert spanish.status_code == 400 and "debe ser uno de" in spanish.get_data(as_text=True)
     page = client.get(f"{PAGE}?as_of={AS_OF}&size=narrow")  # a chart's parameter only:
     assert page.status_code == 302 and page.headers["Location"].endswith(f"?as_of={AS_OF}")
     heatmap = client.get("/reference/taif-accord/charts/heatmap.svg?size=narrow")

@@ -3,6 +3,7 @@ log's field names and roles, point titles marked with the language they exist in
 agreeing with their nouns; and every figure of a kind is written in one format."""
 from __future__ import annotations
 
+import html
 import io
 import re
 from datetime import date
@@ -92,6 +93,31 @@ def test_a_duplicate_account_and_a_repeated_grant_read_in_spanish(app, demo):
         with app.test_request_context("/"), force_locale("es"):
             shown = i18n.translate(refused.value.reason)
         assert re.search(r"ya existe|ya está otorgado", shown), shown
+
+
+def test_a_weaker_role_beside_a_stronger_one_reads_in_spanish(app, demo):
+    create_user("ana@example.org", PASSWORD, role="coordinator", accord_slug=SLUG)
+    with pytest.raises(AccountError) as refused:
+        grant_role("ana@example.org", "viewer", accord_slug=SLUG)
+    with app.test_request_context("/"), force_locale("es"):
+        shown = i18n.translate(refused.value.reason)
+    assert shown == (f"ana@example.org ya tiene el rol de coordinación sobre {SLUG}, que "
+                     "incluye este: revóquelo primero para darle un rol menor"), shown
+
+
+@pytest.mark.parametrize("path, spanish", [
+    (f"/accords/{SLUG}/charts/status.svg?size=huge", "debe ser uno de estos valores"),
+    (f"/api/v1/accords/{SLUG}/provisions/9.9/events", "No existe la disposición '9.9'"),
+    (f"/api/v1/accords/{SLUG}/events/99999999999999999999999", "No hay nada en esta"),
+    ("/api/v1/accords/nope/events", "No hay ningún acuerdo 'nope'"),
+])
+def test_refusals_of_charts_and_the_api_read_in_spanish(client, demo, path, spanish):
+    """They answered in English whatever the reader's language."""
+    answer = client.get(path, headers=ES)
+    assert answer.status_code in (400, 404)
+    text = answer.get_json()["message"] if answer.is_json else html.unescape(
+        answer.get_data(as_text=True))
+    assert spanish in text, text[:300]
 
 
 def test_the_accounts_page_refuses_in_spanish(client, make_user, login):

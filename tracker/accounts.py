@@ -14,6 +14,8 @@ from .domain.messages import Message, N_
 from .domain.resubmit import repeats
 from .extensions import db
 from .models import ROLES, Accord, AuditEvent, Organization, RoleGrant, User, utcnow
+from .models.base import ROLE_WORDS
+from .permissions import covering_grant
 from .services import audit
 from .services.transaction import acting_user
 
@@ -254,6 +256,13 @@ def grant_role(email: str, role: str, *, accord_slug: str | None = None,
     if any((g.role, g.accord_id, g.section_id) == (role, accord and accord.id,
                                                    section and section.id) for g in user.roles):
         raise AccountError(N_("that role is already granted"))
+    held = covering_grant(user.roles, role, accord, section)
+    if held is not None:  # a weaker role beside it would add nothing, and hide the stronger
+        raise AccountError(Message(N_(
+            "%(email)s already holds the %(held)s role over %(scope)s, which includes this "
+            "one: revoke it first to give a weaker role"), email=user.email,
+            held=Message(ROLE_WORDS[held.role]), scope=held.section.code if held.section
+            else (held.accord.slug if held.accord else Message(N_("every accord")))))
     grant = RoleGrant(user=user, role=role, accord=accord, section=section)
     db.session.add(grant)
     db.session.flush()

@@ -149,7 +149,8 @@ def create_user_command(email, role, org, accord_slug, name) -> None:
 @click.option("--section", "section_code", callback=_text,
               help="Scope it further to this section code.")
 def grant_role_command(email, role, accord_slug, section_code) -> None:
-    """Grant EMAIL another role, over everything, an accord, or a section of it."""
+    """Grant EMAIL another role, over everything, an accord, or a section of it (refused
+    when a role as strong or stronger covers that scope already: revoke it first)."""
     from .accounts import AccountError, grant_role
 
     try:

@@ -120,8 +120,9 @@ def handle_http_error(exc: HTTPException):
     code = exc.code or 500
     stock = type(exc).description  # the class's own text: ours are set per abort()
     message = exc.description
-    if wants_json():
-        body, status = _render(code, exc.name, message or exc.name)
+    if wants_json():  # an error's own text, else the reader's language's (never werkzeug's)
+        body, status = _render(code, exc.name, message if message and message != stock
+                               else _generic(code) or exc.name)
     elif code == 413 and request.method == "POST" and (not message or message == stock):
         message, back = _too_large_post()
         body, status = _render(code, _titles()[code], message, back=back)

@@ -46,10 +46,21 @@ def _integer(value):
     return rule.check_int(value) if isinstance(value, int) else value
 
 
+class RecordNumberField(IntegerField):
+    """The number of a stored record (ids from 1): a number the database cannot hold names
+    no record, as 0 or a negative one does (its view then says so), not a range error."""
+
+
+def _record_number(value):
+    return value if not isinstance(value, int) or abs(value) <= rule.DB_INT_MAX else 0
+
+
 def input_filter(field_class):
     """The normalising filter for a field class (applied before the field's own filters)."""
     if issubclass(field_class, PasswordField):
         return _translated(_secret)
+    if issubclass(field_class, RecordNumberField):
+        return _record_number
     if issubclass(field_class, IntegerField):
         return _translated(_integer)
     return _text(multiline=issubclass(field_class, TextAreaField))

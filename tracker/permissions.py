@@ -58,6 +58,22 @@ def has_role(user, minimum: str, accord: Accord, section: Section | None = None,
                for g in _grants(user))
 
 
+def covering_grant(grants, role: str, accord: Accord | None, section: Section | None = None):
+    """The first of `grants` (RoleGrants) that already gives `role` or a stronger one over
+    the accord (`accord` None: over everything) or its `section`, or None: a grant of
+    `role` there would add nothing."""
+    need = ROLE_RANK[role]
+    for grant in grants:
+        if ROLE_RANK[grant.role] < need:
+            continue
+        if accord is None:
+            if grant.accord_id is None:
+                return grant
+        elif _covers(grant, accord.id, None if section is None else _section_chain(section)):
+            return grant
+    return None
+
+
 def has_any_role_on(user, accord: Accord) -> bool:
     return any(g.accord_id in (None, accord.id) for g in _grants(user))
 

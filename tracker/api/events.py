@@ -2,13 +2,13 @@
 the feed's filters as query parameters (`events.filters`) and paging."""
 from __future__ import annotations
 
-from flask import abort, jsonify
+from flask import jsonify
 from flask_login import current_user
 
 from .. import queries
 from ..events import filters
 from ..events.queries import find_events
-from ..permissions import can_view, sees_internal
+from ..permissions import sees_internal, visible_or_404
 from . import bp, params
 
 
@@ -17,9 +17,7 @@ def events(slug: str):
     """One page of the accord's events (filters: `events.filters.PARAMS`); 404 for an accord
     the caller may not see."""
     params.check_known(filters.PARAMS)
-    accord = queries.accord_by_slug(slug)
-    if accord is None or not can_view(current_user, accord):
-        abort(404, description=f"no accord {slug!r}")
+    accord = visible_or_404(queries.accord_by_slug(slug), slug)
     internal = sees_internal(current_user, accord)
     chosen, page, per_page = filters.from_request(accord, internal)
     found = find_events(accord, chosen, page, per_page, internal)
@@ -39,9 +37,7 @@ def event(slug: str, event_id: int):
     from ..events import page
 
     params.check_known(())
-    accord = queries.accord_by_slug(slug)
-    if accord is None or not can_view(current_user, accord):
-        abort(404, description=f"no accord {slug!r}")
+    accord = visible_or_404(queries.accord_by_slug(slug), slug)
     internal = sees_internal(current_user, accord)
     found = page.visible_event_or_404(accord, event_id, internal)
     return page.answer(page.event_etag(accord, found.id, internal, "api"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flask import abort, jsonify
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -14,7 +15,7 @@ from ..events import citations, filters
 from ..events.queries import find_events
 from ..extensions import db
 from ..models import Provision
-from ..permissions import can_view, sees_internal
+from ..permissions import sees_internal, visible_or_404
 from . import bp, params
 
 def _params() -> tuple[str, ...]:
@@ -40,13 +41,11 @@ def provision_events(slug: str, code: str):
     do not see the internal record); 404 for an accord or provision the caller may not
     see, 400 for a bad parameter."""
     params.check_known(_params())
-    accord = queries.accord_by_slug(slug)
-    if accord is None or not can_view(current_user, accord):
-        abort(404, description=f"no accord {slug!r}")
+    accord = visible_or_404(queries.accord_by_slug(slug), slug)
     provision = db.session.scalar(select(Provision).where(Provision.accord_id == accord.id,
                                                           Provision.code == code))
     if provision is None:
-        abort(404, description=f"no provision {code!r} in {slug!r}")
+        abort(404, description=_("No provision %(code)s in this accord.", code=repr(code)))
     internal = sees_internal(current_user, accord)
     chosen, page, per_page = filters.from_request(accord, internal)
     found = find_events(accord, replace(chosen, provision_id=provision.id), page, per_page,

@@ -83,7 +83,7 @@ def _chart_labels(board: Board, name: str) -> dict:
         "events_map": lambda: {"title": _("Verified implementation events by municipality"),
                                "x": _("Longitude"), "y": _("Latitude"),
                                "legend": _("Events (dot area)"),
-                               "outline": _("Municipalities without events")},
+                               "outline": _("Municipalities")},
     }
     return {**_frame(board, name), **by_name[name]()}
 
@@ -190,5 +190,8 @@ def alt_texts(board: Board) -> dict[str, str]:
                         "each a dot sized by its events; most in %(top)s. See the table.",
                         n=len(board.events_places),
                         top=", ".join(f"{p['name']} ({p['events']})"
-                                      for p in board.events_places[:3]) or "—"),
+                                      for p in board.events_places[:3]))
+        if board.events_places else _("Map of the municipalities: no verified "
+                                      "implementation event up to %(date)s.",
+                                      date=local_date(s["as_of"])),
     }

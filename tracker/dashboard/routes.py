@@ -33,6 +33,7 @@ from ..permissions import can_review, visible_or_404
 from ..api import params
 from ..cache import Recent
 from ..compression import Stored, send_stored
+from ..domain.messages import Message, N_
 from ..domain.scale import LEVEL_KEYS
 from ..domain.text import parse_iso_date
 from ..models import Accord
@@ -249,7 +250,9 @@ def _size() -> str:
     """The chart size asked for with size= (400 for an unknown one); "wide" if absent."""
     size = params.value("size") or "wide"
     if size not in charts.SIZES:
-        params.bad_request(f"size must be one of {', '.join(charts.SIZES)}")
+        params.bad_request(Message(N_("%(name)s=%(value)s must be one of %(allowed)s"),
+                                   name="size", value=repr(size),
+                                   allowed=", ".join(charts.SIZES)), "size")
     return size
 
 

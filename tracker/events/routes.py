@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import exists, select
@@ -108,7 +109,7 @@ def source_file(slug: str, source_id: int):
     accord = visible_accord_or_404(slug)
     source = db.session.get(Source, source_id)
     if source is None or source.attachment_sha256 is None or not may_download(accord, source):
-        abort(404, description=f"No file for source {source_id} here.")
+        abort(404, description=_("No file for source %(id)s here.", id=source_id))
     attachment = db.session.get(Attachment, source.attachment_sha256)
     response = make_response(attachment.content)
     response.mimetype = attachment.media_type

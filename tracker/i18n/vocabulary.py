@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..domain.events import EFFECT_NAMES, SOURCE_KIND_NAMES
 from ..domain.rules import REVIEWER_REASON
+from ..models.base import ROLE_WORDS
 from ..reference import dataset
 
 LEVEL_LABELS = (_l("Not initiated"), _l("Minimal"), _l("Intermediate"), _l("Complete"))
@@ -143,8 +144,7 @@ def provision_type_names(stored: dict[str, str]) -> dict[str, str]:
 
 
 #: Roles from least to most power (`permissions.ROLE_RANK`), as a person reads them.
-ROLE_NAMES = {"viewer": _l("viewer"), "editor": _l("editor"),
-              "coordinator": _l("coordinator"), "admin": _l("administrator")}
+ROLE_NAMES = {role: _l(word) for role, word in ROLE_WORDS.items()}
 
 
 def role_name(role: str) -> str:

@@ -6,8 +6,13 @@ from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, TypeDecorator
 
+from ..domain.messages import N_
+
 ACCORD_KINDS = ("monitored", "reference")
 ROLES = ("admin", "coordinator", "editor", "viewer")
+#: Each role as a person reads it (N_-marked: `i18n.role_name` and messages translate it).
+ROLE_WORDS = {"viewer": N_("viewer"), "editor": N_("editor"),
+              "coordinator": N_("coordinator"), "admin": N_("administrator")}
 REVIEW_STATES = ("pending", "verified", "rejected")
 TIME_FRAMES = ("short", "medium", "long")
 #: The languages an accord's content (name, description, section titles, provision texts) is

@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import (DateField, HiddenField, IntegerField, SelectField, StringField,
+from wtforms import (DateField, HiddenField, SelectField, StringField,
                      TextAreaField, URLField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (DataRequired, InputRequired, Length, Optional,
@@ -7,7 +7,7 @@ from wtforms.validators import (DataRequired, InputRequired, Length, Optional,
 
 from ..domain.rules import MAX_EVIDENCE_TEXT, MAX_NOTE, MAX_URL
 from ..events.forms import CheckboxesField
-from ..forms import FlaskForm
+from ..forms import FlaskForm, RecordNumberField
 from ..i18n import event_option, level_labels
 
 
@@ -24,7 +24,7 @@ class StatusForm(FlaskForm):
     evidence_text = TextAreaField(_l("Evidence (description)"),
                                   validators=[Optional(), Length(max=MAX_EVIDENCE_TEXT)])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=MAX_NOTE)])
-    corrects = IntegerField(_l("Corrects record number"), validators=[Optional()])
+    corrects = RecordNumberField(_l("Corrects record number"), validators=[Optional()])
     events = CheckboxesField(_l("Events this level rests on"), validators=[Optional()])
     version = HiddenField(validators=[DataRequired()])
 
