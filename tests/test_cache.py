@@ -28,13 +28,13 @@ def test_every_module_level_cache_is_registered_and_named():
 
 def test_clear_process_caches_empties_them_all():
     from tracker import figures
-    from tracker.dashboard import routes
+    from tracker.dashboard import shared
 
     figures._LOADED.put(("key",), [1])
-    routes._DRAWN.put("etag", b"bytes")
+    shared._DRAWN.put("etag", b"bytes")
     assert clear_process_caches() >= 2
     assert figures._LOADED.get(("key",)) is None
-    assert routes._DRAWN.get("etag") is None
+    assert shared._DRAWN.get("etag") is None
 
 
 def test_text_extents_outlive_a_write_but_not_a_fresh_start():
@@ -61,14 +61,14 @@ def test_a_deploy_that_renders_differently_never_gets_old_pages_or_charts(app, m
     """Shared pages and charts (and ETags) are keyed by the code's fingerprint, not only by the
     version number: a template changed under the same version makes new keys."""
     from tracker import __version__, build
-    from tracker.dashboard import routes
+    from tracker.dashboard import shared
 
     first = build.fingerprint()
     assert first.startswith(__version__ + "+")
     with app.test_request_context():
-        before = routes.etag_for(("state",), "page")
+        before = shared.etag_for(("state",), "page")
         monkeypatch.setattr(build, "_fingerprint", first + "-changed")
-        assert routes.etag_for(("state",), "page") != before
+        assert shared.etag_for(("state",), "page") != before
 
 
 def test_the_fingerprint_follows_the_package_files(tmp_path, monkeypatch):

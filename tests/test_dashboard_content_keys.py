@@ -142,18 +142,20 @@ def test_another_worker_reads_a_drawn_chart_through_its_state_key_without_figure
         app, client, demo, monkeypatch):
     """A chart drawn once is found by another worker through its state key: it computes no
     figure and draws nothing."""
-    from tracker.dashboard import routes
+    from tracker.dashboard import routes, shared
 
     first = _all_charts(client)
     clear_process_caches()
-    monkeypatch.setattr(routes, "_board", lambda *a, **k: pytest.fail("figures computed"))
+    for module in (routes, shared):
+        monkeypatch.setattr(module, "board_for",
+                            lambda *a, **k: pytest.fail("figures computed"))
     drawn = _counting(monkeypatch)
     assert _all_charts(client) == first and not drawn
 
 
 def test_the_draw_ahead_redraws_only_the_charts_whose_data_changed(app, client, demo,
                                                                    monkeypatch):
-    """The draw-ahead goes through `routes.chart_bytes`: after a status write it draws the
+    """The draw-ahead goes through `shared.chart_bytes`: after a status write it draws the
     charts whose data changed, once each; a request then draws nothing, and finds the
     charts drawn from scratch."""
     made = app.extensions["drawahead"]
@@ -182,11 +184,11 @@ def test_the_draw_ahead_redraws_only_the_charts_whose_data_changed(app, client, 
 
 
 def _keys(app, demo, language: str, selection: Selection, fmt: str, size: str) -> dict:
-    from tracker.dashboard.routes import _board, data_state
+    from tracker.dashboard.shared import board_for, data_state
 
     with app.test_request_context("/"), force_locale(language):
         accord = db.session.get(Accord, demo.id, populate_existing=True)
-        board = _board(accord, selection, data_state(accord))
+        board = board_for(accord, selection, data_state(accord))
         return {name: content_key(name, fmt, size, chart_inputs(board, name))
                 for name in CHARTS}
 
@@ -219,7 +221,7 @@ def test_charts_that_look_different_never_share_a_key(app, demo):
 
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_figures_computed_by_one_process_are_read_by_another(client, monkeypatch, language):
-    """The page computes the dashboard's figures and shares them (`routes._keep`); a process
+    """The page computes the dashboard's figures and shares them (`keep_figures`); a process
     with none of them kept (caches emptied: another worker) draws a chart from them without
     computing the comparison again, and draws what the first process would."""
     headers = {"Accept-Language": language}

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from status_helpers import submit_level
 from tracker import charts, services
 from tracker.cache import clear_process_caches
-from tracker.dashboard import drawahead
+from tracker.dashboard import drawahead, shared
 from tracker.dashboard.board import CHARTS
 from tracker.extensions import db
 from tracker.models import Provision
@@ -99,10 +99,8 @@ def test_charts_drawn_ahead_equal_the_charts_drawn_on_request(app, client, drawe
 def test_draw_ahead_never_runs_on_the_request_that_wrote(app, client, drawer, demo,
                                                          make_user, login, monkeypatch):
     """A write through the web queues the accord and answers without drawing anything."""
-    from tracker.dashboard import routes
-
     _refuse_drawing(monkeypatch)
-    monkeypatch.setattr(routes, "chart_bytes", lambda *a, **k: pytest.fail("drawn"))
+    monkeypatch.setattr(shared, "chart_bytes", lambda *a, **k: pytest.fail("drawn"))
     provision = db.session.scalar(select(Provision).where(
         Provision.accord_id == demo.id, Provision.code == "1.1.1"))
     login(make_user("coordinator", demo))
@@ -239,13 +237,14 @@ def _keys(app, demo) -> list[tuple[str, str]]:
     from flask_babel import force_locale
 
     from tracker.dashboard.drawing import chart_inputs, content_key
-    from tracker.dashboard.routes import _board, _selection, data_state
+    from tracker.dashboard.routes import _selection
+    from tracker.dashboard.shared import board_for, data_state
     from tracker.models import Accord
 
     with app.test_request_context("/"), force_locale("en"):
         accord = db.session.get(Accord, demo.id, populate_existing=True)
         selection, state = _selection(accord), data_state(accord)
-        board = _board(accord, selection, state)
+        board = board_for(accord, selection, state)
         return [(name, content_key(name, "svg", "wide", chart_inputs(board, name)))
                 for name in CHARTS]
 
@@ -270,7 +269,7 @@ def _drawn(monkeypatch) -> list[tuple]:
         return b""
 
     monkeypatch.setattr(routes, "page_body", page)
-    monkeypatch.setattr(routes, "chart_bytes", chart)
+    monkeypatch.setattr(shared, "chart_bytes", chart)
     return made
 
 
@@ -354,7 +353,6 @@ def test_a_drawing_stops_when_the_accord_is_revised_meanwhile(app, client, drawe
     """What a drawing would make after a newer write is stale already: it stops, and the
     newer write's own queueing draws the newest revision."""
     from tracker import chartstore
-    from tracker.dashboard import routes
 
     for name in ("status", "groups", "tags"):
         assert client.get(f"{CHART}/{name}.svg").status_code == 200
@@ -370,7 +368,7 @@ def test_a_drawing_stops_when_the_accord_is_revised_meanwhile(app, client, drawe
             db.session.commit()
         return b""
 
-    monkeypatch.setattr(routes, "chart_bytes", chart)
+    monkeypatch.setattr(shared, "chart_bytes", chart)
     assert drawahead.draw_recent(app, demo.id) == (1, False) and len(drawn) == 1
     assert chartstore.claimed() == []  # stopped: what it claimed is let go
     assert list(drawer.pending) == [demo.id]  # the newer write is queued

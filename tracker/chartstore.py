@@ -3,7 +3,7 @@
 A dashboard chart is stored under a key of what it shows (`dashboard.drawing.content_key`: its
 data, translated labels, format, size and the app version) and found through a key derived
 from database state only (the accord's revision, the reference set's version, the
-parameters, the language, the format and the app version: see `dashboard.routes.etag_for`),
+parameters, the language, the format and the app version: see `dashboard.shared.etag_for`),
 under which the store holds the content key. A write through any worker or instance makes
 new state keys, so no process can serve a chart drawn before it; a chart whose data the write
 left as it was keeps its content key, and is not drawn again. Two stores, the same

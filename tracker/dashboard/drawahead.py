@@ -15,7 +15,7 @@ drawn again in the background, so the next official finds it ready.
   It runs only where a long-running server runs: `CHART_DRAW_AHEAD = "thread"` (set by
   `tracker/gunicorn_conf.py`); "queue" only queues (tests drain by hand); "off" (the
   default: commands, one-shot scripts) does nothing.
-- The page's content (`routes.page_body`) and each chart (`routes.chart_bytes`) are made with
+- The page's content (`routes.page_body`) and each chart (`shared.chart_bytes`) are made with
   the same selection, state and language the request asking for them would have, into the
   shared store (`tracker.chartstore`): what is drawn ahead is byte for byte what a request
   would draw, and a request for a chart being drawn ahead (the store's lock per drawing), or
@@ -249,8 +249,8 @@ def draw_variants(app: Flask, accord_id: int, variants: list[Variant],
 
 
 def _make(accord, variant: Variant) -> None:
-    from .routes import CHART_PARAMS, PAGE_PARAMS, _selection, chart_bytes, data_state
-    from .routes import page_body
+    from .routes import CHART_PARAMS, PAGE_PARAMS, _selection, page_body
+    from .shared import chart_bytes, data_state
 
     if variant.chart is None:
         selection = _selection(accord, PAGE_PARAMS)
@@ -262,7 +262,8 @@ def _make(accord, variant: Variant) -> None:
 
 
 def _claim(accord, variant: Variant) -> None:
-    from .routes import CHART_PARAMS, _selection, claim_chart, data_state
+    from .routes import CHART_PARAMS, _selection
+    from .shared import claim_chart, data_state
 
     selection = _selection(accord, CHART_PARAMS)
     claim_chart(accord, selection, data_state(accord), variant.chart, variant.fmt,

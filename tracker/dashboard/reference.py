@@ -17,7 +17,8 @@ from ..models import Accord
 from ..web import decimal_sign
 from . import bp
 from .board import level_names, short, type_names
-from .routes import _conditional, _image, _size, _suffix, etag_for
+from .routes import _conditional, _image, _size, _suffix
+from .shared import etag_for
 
 
 @bp.get("/reference")

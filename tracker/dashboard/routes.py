@@ -1,6 +1,6 @@
-"""Officials' dashboards and their charts (what a
-dashboard shows is `board`; this module parses requests, keeps figures and answers; the
-reference accords' pages are `reference`).
+"""Officials' dashboards and their charts (what a dashboard shows is `board`; the figures
+and charts kept for every process, and the keys that name them, are `shared`; this module
+parses requests, renders pages and answers; the reference accords' pages are `reference`).
 
 Views parse the request with `api.params` (same parameters, same 400s as the API), check
 access with `visible_or_404`, and take every number from `AccordFigures`, rounded by the
@@ -9,15 +9,13 @@ same `as_dict` methods as the API: tables, charts and JSON cannot disagree.
 Charts answer with an ETag derived from database state only (the accord's revision, which
 every write to its records, reviews, priority flags and structure raises; the reference set's
 revisions; the locale, the parameters, the app version), checked before anything is drawn.
-That state is read in one query with the accord itself (`data_state`), so a revalidation,
-and any answer already kept, costs that one query. The same state keys small process-local
-caches (a dashboard's computed figures, its content, drawn charts, anonymous visitors' whole
-pages), so any change makes new entries.
+That state is read in one query with the accord itself (`shared.data_state`), so a
+revalidation, and any answer already kept, costs that one query. The same state keys small
+process-local caches (a dashboard's computed figures, its content, drawn charts, anonymous
+visitors' whole pages), so any change makes new entries.
 """
 from __future__ import annotations
 
-import hashlib
-import pickle
 from datetime import date, datetime, timezone
 
 from flask import (abort, current_app, g, make_response, redirect, render_template, request,
@@ -28,7 +26,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
-from .. import build, chartstore, charts, kept, queries
+from .. import chartstore, charts, kept, queries
 from ..permissions import can_review, visible_or_404
 from ..api import params
 from ..cache import Recent
@@ -40,8 +38,11 @@ from ..models import Accord
 from ..i18n import section_options
 from ..web import local_date, local_datetime, set_disposition
 from . import asked, bp
-from .board import CHARTS, Board, DashboardFigures, Selection, level_names, natural, selection_text
-from .drawing import alt_texts, chart_inputs, content_key
+from . import shared as kept_for_all
+from .board import CHARTS, Board, Selection, level_names, natural, selection_text
+from .drawing import alt_texts
+from .shared import (board_for, data_state, etag_for, figures_for, keep_figures, kept_chart,
+                     wanted_reference_set)
 
 PAGE_PARAMS = ("as_of", "section", "tag", "year", "known_at", "include_pending")
 #: The page's fields by parameter, as its messages name them (`params.field_labels`).
@@ -91,9 +92,18 @@ def _selection(accord: Accord, allowed: tuple[str, ...] = PAGE_PARAMS) -> Select
                      include_pending)
 
 
-def _figures(accord: Accord, selection: Selection) -> DashboardFigures:
-    return DashboardFigures(accord, include_pending=selection.include_pending,
-                            known_at=selection.known_at)
+def _visible_with_state(slug: str) -> tuple[Accord, tuple]:
+    """The accord (404 unless the reader may see it) and its `data_state`, in one query."""
+    accord, reference = queries.current_accord_with_reference_version(
+        slug, wanted_reference_set())
+    visible_or_404(accord, slug)
+    return accord, data_state(accord, reference)
+
+
+# (state, locale, selection, day) -> the dashboard's rendered content
+_PAGES = Recent(32, "dashboard.pages")
+# ETag -> an anonymous visitor's whole page (Stored, with its gzip form)
+_ANONYMOUS_PAGES = Recent(64, "dashboard.anonymous_pages")
 
 
 def _date_problem(accord: Accord) -> str | None:
@@ -141,87 +151,10 @@ def _moment_problem(accord: Accord) -> str | None:
     return None
 
 
-def _board(accord: Accord, selection: Selection, state: tuple) -> Board:
-    """The dashboard's figures, with those already computed for this state reused: kept in
-    this process, else computed by another process (the shared store: `_keep`)."""
-    figures = _figures(accord, selection)
-    params.filters(figures.provisions)  # 400 for a section or tag the accord does not have
-    board = Board(accord, figures, selection)
-    key = (state, str(get_locale()), selection)
-    kept = _FIGURES.get(key)
-    if kept is None:
-        shared = chartstore.read(_shared_figures_key(state, selection))
-        if shared is not None:
-            kept = pickle.loads(shared)
-            _FIGURES.put(key, kept)
-    board.__dict__.update(kept or {})
-    return board
-
-
-def _keep(board: Board, state: tuple) -> None:
-    """Keep the figures `board` computed, in this process and, when they are more than
-    were kept, in the shared store: after a write, the process that draws the page (or a
-    chart) first computes them once for every process (~70 ms of CPU on a 578-provision
-    accord, against ~1 ms to read them). The store is the app's own (files in the instance
-    folder, or the deployment's Redis), trusted as the code is: its entries are pickles."""
-    key = (state, str(get_locale()), board.sel)
-    known, snapshot = _FIGURES.get(key), board.snapshot()
-    _FIGURES.put(key, snapshot)
-    if known is None or len(snapshot) > len(known):
-        chartstore.write(_shared_figures_key(state, board.sel),
-                         pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL))
-
-
-def _shared_figures_key(state: tuple, selection: Selection) -> str:
-    return "figures " + etag_for(state, "figures", selection)
-
-
-# --- caching ---------------------------------------------------------------------------------
-
-def data_state(accord: Accord, reference_version: str | None = None) -> tuple:
-    """The database state a dashboard's figures depend on: the same on every instance.
-    `accord` as read in this transaction (`queries.current_accord`: its revision is the
-    one stored); `reference_version`: the default reference set's version read with it,
-    else read here."""
-    if reference_version is None:
-        reference_version = queries.default_reference_set_version(_wanted_reference_set())
-    return (accord.id, accord.revision, reference_version, accord.name,
-            accord.name_translated, accord.illustrative,
-            accord.signed_on, accord.target_date)
-
-
-def _wanted_reference_set() -> str | None:
-    return current_app.config.get("REFERENCE_SET")
-
-
-def _visible_with_state(slug: str) -> tuple[Accord, tuple]:
-    """The accord (404 unless the reader may see it) and its `data_state`, in one query."""
-    accord, reference = queries.current_accord_with_reference_version(
-        slug, _wanted_reference_set())
-    visible_or_404(accord, slug)
-    return accord, data_state(accord, reference)
-
-
-def etag_for(state: tuple, *parts) -> str:
-    key = (state, str(get_locale()), parts, build.fingerprint())
-    return '"' + hashlib.sha256(repr(key).encode()).hexdigest()[:32] + '"'
-
-
-_FIGURES = Recent(32, "dashboard.figures")  # (state, locale, selection) -> Board.snapshot()
-_DRAWN = Recent(128, "dashboard.charts")  # ETag -> Stored chart (a chart is ~20-130 kB)
-# (state, locale, selection, day) -> the dashboard's rendered content
-_PAGES = Recent(32, "dashboard.pages")
-# ETag -> an anonymous visitor's whole page (Stored, with its gzip form)
-_ANONYMOUS_PAGES = Recent(64, "dashboard.anonymous_pages")
-
-
 def clear_caches(figures: bool = True, drawn: bool = True) -> None:
     """Forget kept figures and/or drawn charts (benchmarks; tests, whose rolled-back rows
     let SQLite reuse record ids)."""
-    if figures:
-        _FIGURES.clear()
-    if drawn:
-        _DRAWN.clear()
+    kept_for_all.clear(figures, drawn)
     if figures:
         _PAGES.clear()
         _ANONYMOUS_PAGES.clear()
@@ -277,7 +210,7 @@ def show(slug: str):
     selection = _selection(accord)
     # a filter value the accord lacks (or a priority that is not yes/no) is a 400 on every
     # request, not only on one that renders the page (a kept page does not read filters)
-    params.filters(lambda: _figures(accord, selection).provisions)
+    params.filters(lambda: figures_for(accord, selection).provisions)
     variant = asked.of_request()
     if _plain_anonymous_visit():
         answer = _anonymous_page(accord, selection, state, variant)
@@ -339,13 +272,14 @@ def page_body(accord: Accord, selection: Selection, state: tuple) -> str:
            date.today())
 
     def render_body() -> bytes:
-        board = _board(accord, selection, state)
+        board = board_for(accord, selection, state)
         body = render_template("dashboard/_board.html", **_board_context(accord, board))
-        _keep(board, state)  # the page's charts, requested next, reuse these figures
+        keep_figures(board, state)  # the page's charts, requested next, reuse these figures
         return body.encode()
 
-    shared = etag_for(state, "page", selection, coordinator, date.today())
-    return _PAGES.get_or_make(key, lambda: chartstore.get_or_draw(shared, render_body).decode())
+    stored_as = etag_for(state, "page", selection, coordinator, date.today())
+    return _PAGES.get_or_make(key, lambda: chartstore.get_or_draw(stored_as,
+                                                                 render_body).decode())
 
 
 def _board_context(accord: Accord, board: Board) -> dict:
@@ -375,7 +309,7 @@ def _refused_date(accord: Accord, state: tuple, date_problem: str | None,
     known_at = None if moment_problem else params.known_at(accord)
     selection = Selection(as_of, request.args.get("section"), request.args.get("tag"),
                           params.year(), known_at, include_pending)
-    board = _board(accord, selection, state)
+    board = board_for(accord, selection, state)
     body = render_template("dashboard/_board.html", date_error=date_problem,
                            known_at_error=moment_problem,
                            known_at_typed=(request.args.get("known_at") or "")[:100],
@@ -410,68 +344,10 @@ def chart(slug: str, name: str, fmt: str):
     etag = etag_for(state, name, fmt, selection, size)
     filename = f"{accord.slug}-{name}-{selection.as_of.isoformat()}{_suffix(size)}.{fmt}"
     if selection.section or selection.tag:  # a 400 for a filter the accord lacks, even on
-        params.filters(_figures(accord, selection).provisions)  # a revalidation
+        params.filters(figures_for(accord, selection).provisions)  # a revalidation
     variant = asked.of_request(name, fmt, size)
     asked.note(accord.id, variant)
     kept.may_keep(asked.noter(accord.id, variant))  # the same for every anonymous visitor
     if _conditional(etag):
         return _image(None, fmt, etag, filename)
-    return _image(_chart(accord, selection, state, name, fmt, size), fmt, etag, filename)
-
-
-def chart_bytes(accord: Accord, selection: Selection, state: tuple, name: str,
-                fmt: str, size: str = "wide") -> bytes:
-    """Chart `name` of the dashboard `selection` in `fmt`, in the current language, from
-    the shared store (`tracker.chartstore`), else drawn once for every process and kept
-    there (the draw-ahead's way: it keeps nothing in this process). Asked for by
-    `etag_for(state, name, fmt, selection)` (database state, parameters, language, format,
-    app version: a revalidation and a kept chart cost one query), drawn and stored by what
-    the chart shows (`drawing.content_key`: its data, translated labels, format, size and
-    the app version), so a write that leaves a chart's data as it was draws nothing again
-    (an event write redraws the event charts only), and a chart drawn ahead after a write
-    (`drawahead`) is the one a request then finds. `state` is `data_state(accord)` read in
-    this transaction; `size` one of `charts.SIZES`."""
-    return _stored_chart(accord, selection, state, name, fmt, size)
-
-
-def claim_chart(accord: Accord, selection: Selection, state: tuple, name: str, fmt: str,
-                size: str = "wide") -> str | None:
-    """Claim the drawing of chart `name` (as `chart_bytes` would draw it) for this thread
-    (`chartstore.claim`): the key claimed, or None when it is drawn already or another
-    process is drawing it."""
-    if chartstore.read(_pointer(state, name, fmt, selection, size)):
-        return None
-    content = content_key(name, fmt, size, chart_inputs(
-        _board(accord, selection, state), name))
-    return content if chartstore.claim(content) else None
-
-
-def _pointer(state: tuple, name: str, fmt: str, selection: Selection, size: str) -> str:
-    return "content of " + etag_for(state, name, fmt, selection, size)
-
-
-def _stored_chart(accord: Accord, selection: Selection, state: tuple, name: str, fmt: str,
-                  size: str) -> bytes:
-    """The shared store holds a drawing under its content key and, under "content of " and
-    the state key, that content key: a later request, in any process, reads the content key
-    then the drawing, and computes nothing."""
-    pointer = _pointer(state, name, fmt, selection, size)
-    drawn_as = chartstore.read(pointer)
-    found = chartstore.read(drawn_as.decode("ascii", "replace")) if drawn_as else None
-    if found is not None:
-        return found
-    board = _board(accord, selection, state)
-    inputs = chart_inputs(board, name)
-    _keep(board, state)
-    content = content_key(name, fmt, size, inputs)
-    drawn = chartstore.get_or_draw(content, lambda: inputs.draw(fmt, size))
-    chartstore.write(pointer, content.encode())
-    return drawn
-
-
-def _chart(accord: Accord, selection: Selection, state: tuple, name: str, fmt: str,
-           size: str) -> Stored:
-    """`_stored_chart`, kept in this process with its gzip form (made once, when first
-    sent)."""
-    return _DRAWN.get_or_make(etag_for(state, name, fmt, selection, size), lambda: Stored(
-        _stored_chart(accord, selection, state, name, fmt, size)))
+    return _image(kept_chart(accord, selection, state, name, fmt, size), fmt, etag, filename)

@@ -103,7 +103,7 @@ def current_accord_with_reference_version(slug: str, wanted: str | None
                                           ) -> tuple[Accord | None, str]:
     """`current_accord(slug)` and the version of the default reference set (chosen with
     `wanted`, TRACKER_REFERENCE_SET), in one query: the whole database state a dashboard
-    depends on (see `dashboard.routes.data_state`)."""
+    depends on (see `dashboard.shared.data_state`)."""
     row = db.session.execute(_ACCORD_WITH_REFERENCE_STATE,
                              {"slug": slug, "wanted": wanted}).first()
     if row is None:
