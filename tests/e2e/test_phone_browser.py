@@ -237,6 +237,10 @@ def test_the_printable_brief_never_breaks_a_figure_or_a_heading_on_a_phone(
         broken = page.evaluate(BROKEN_WORDS, "table.figures th, table.figures td, h1, h2")
         assert broken == [], (url, broken[:10])
         assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH, url
+        hints = page.evaluate("""() => [...document.querySelectorAll('.table-scroll')]
+            .filter(region => region.scrollWidth > region.clientWidth + 1)
+            .map(region => getComputedStyle(region).backgroundImage.includes('radial-gradient'))""")
+        assert hints and all(hints), (url, hints)  # a table that scrolls shows it does
     page.screenshot(path=str(screenshots / f"phone-brief-{locale}.png"), full_page=True)
     context.close()
 
