@@ -561,3 +561,15 @@ def test_a_legend_in_columns_reads_row_by_row(count):
                                           t.get_window_extent(renderer).x0))
     assert [t.get_text() for t in placed] == [t.get_text() for t in sorted(
         texts, key=lambda t: names.index(t.get_text().replace("\n", " ")))]
+
+
+@pytest.mark.parametrize("drawing", ["group_bars", "tag_bars"])
+def test_a_share_on_a_bar_is_written_as_its_table_writes_it(drawing):
+    """13.46 % reaches a chart as 13.5 (its table's figure, one decimal); the bars rounded it
+    again and wrote "14" beside the table's "13,5"."""
+    rows = [{"label": "Punto 1 (104)", "shares": {"not_initiated": 13.5, "minimal": 54.8,
+                                                   "intermediate": 21.2, "complete": 10.5}}]
+    for size in ("wide", "narrow"):
+        words = svg_texts(getattr(charts, drawing)(rows, {**FRAME, "decimal": ","}, "svg",
+                                                   size)).split()
+        assert "13,5" in words and "54,8" in words and "14" not in words, (size, words)

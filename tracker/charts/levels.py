@@ -113,6 +113,13 @@ def pace_projection(points: Sequence[Mapping], pace: Mapping, labels: Mapping,
 
 # --- as of one date --------------------------------------------------------------------------
 
+def _share_text(share: float, labels: Mapping) -> str:
+    """A share (percent, as given: one decimal) written on a bar as its table writes it,
+    "13,5" for a Spanish reader: rounding it again to a whole number made 13.46 % "14"
+    beside the table's "13,5"."""
+    return f"{share:.1f}".replace(".", labels.get("decimal", "."))
+
+
 def group_bars(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png",
                size: str = "wide") -> bytes:
     """One horizontal bar per group (point or theme), split into the four levels' shares.
@@ -126,9 +133,9 @@ def group_bars(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png",
         _boxes(ax, left, [y - 0.35 for y in ys], widths, [0.7] * len(ys), LEVEL_COLOURS[level],
                edgecolor="white", linewidth=0.6)
         for y, x0, width in zip(ys, left, widths):
-            if width >= 7:  # room for the figure inside the bar
-                ax.text(x0 + width / 2, y, f"{width:.0f}", ha="center", va="center",
-                        fontsize=_font(fig, "value"), color=TEXT_ON_LEVEL[level])
+            if width >= (7 if size == "wide" else 11):  # room for the figure inside the bar
+                ax.text(x0 + width / 2, y, _share_text(width, labels), ha="center",
+                        va="center", fontsize=_font(fig, "value"), color=TEXT_ON_LEVEL[level])
         left = [a + b for a, b in zip(left, widths)]
     _row_labels(ax, [_wrap(r["label"], layout.label_chars["bars"], layout.label_lines)
                      for r in rows])
@@ -152,7 +159,8 @@ def tag_bars(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png",
         _boxes(ax, [x - width * 0.475 for x in xs], [0] * len(xs), [width * 0.95] * len(xs),
                values, LEVEL_COLOURS[level])
         for x, value in zip(xs, values):  # the figure above its bar, below the top (ylim)
-            ax.annotate(f"{value:.0f}", (x, value), xytext=(0, 2), textcoords="offset points",
+            ax.annotate(_share_text(value, labels), (x, value), xytext=(0, 2),
+                        textcoords="offset points",
                         ha="center", va="bottom", fontsize=_font(fig, "value"), color=INK,
                         in_layout=False)
     layout = _layout(size)
