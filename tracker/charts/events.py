@@ -24,6 +24,9 @@ NARROW_NAMED = 3
 #: dots and lines beneath it, and still text in an SVG).
 NAME_BOX = {"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.8,
             "edgecolor": "none"}
+#: Points kept between a name's line and another line or name (lines that touched or crossed
+#: near their dots left a reader unsure which dot a name belongs to).
+LINE_CLEARANCE = 2.0
 #: Points between a dot's edge and its name, horizontally; above or below its centre.
 NAME_GAP = (4.0, 3.0)
 
@@ -194,9 +197,10 @@ def _place_names(ax, notes: Sequence, middle: float,
     placed before and meets `name_spot` over the map's `dots` (longitude, latitude, radius
     in points): covering no dot, and with a line to its own dot when nearer to another; a
     name with no such place is hidden (the table under the map lists every place). Offsets
-    in points: the same in PNG and SVG. A name whose line to its dot would run through a name
-    placed before or cross its line, or whose box a line drawn before runs through, takes
-    its next place. Deterministic. Returns the boxes of the names shown (x0, y0, x1, y1 in
+    in points: the same in PNG and SVG. A name whose line to its dot (drawn towards the
+    name's centre) would run through or graze a name placed before, or cross or come within
+    `LINE_CLEARANCE` of its line, or whose box a line drawn before runs through, takes its
+    next place. Deterministic. Returns the boxes of the names shown (x0, y0, x1, y1 in
     pixels); the lines drawn (x1, y1, x2, y2, pixels) are kept as `ax.name_lines`."""
     fig = ax.get_figure()
     ax.apply_aspect()  # the limits the plot is drawn with (equal aspect)
@@ -206,6 +210,7 @@ def _place_names(ax, notes: Sequence, middle: float,
     marks = [(float(cx), float(cy), d[2] * scale) for (cx, cy), d in zip(centres, dots)]
     taken: list[tuple[float, float, float, float]] = []
     lines: list[tuple[float, float, float, float]] = []  # the lines drawn so far (pixels)
+    clear = LINE_CLEARANCE * scale  # pixels kept between a line and another line or name
     for note in notes:
         x, y = (float(v) for v in ax.transData.transform(note.xy))
         own = (x, y, note.radius * scale)
@@ -227,17 +232,17 @@ def _place_names(ax, notes: Sequence, middle: float,
             if not inside or any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3]
                                  and b[1] < box[3] for b in taken):
                 continue
-            if any(segment_hits_box(seg, box) for seg in lines):
-                continue  # a line drawn before would run through this name
+            if any(segment_hits_box(seg, box, clear) for seg in lines):
+                continue  # a line drawn before would run through (or graze) this name
             line = name_spot(box, own, marks)
             if line is None:
                 continue
             drawn = far or line  # a name set apart points to its dot
-            if drawn:
-                seg = (x, y, min(max(x, box[0]), box[2]), min(max(y, box[1]), box[3]))
-                if any(segment_hits_box(seg, b) for b in taken) or any(
-                        segments_cross(seg, other) for other in lines):
-                    continue  # its line would run through a name, or cross another line
+            if drawn:  # drawn from the dot towards the name's centre, hidden under its box
+                seg = (x, y, (box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+                if any(segment_hits_box(seg, b, clear) for b in taken) or any(
+                        segment_distance(seg, other) < clear for other in lines):
+                    continue  # its line would run through a name, or cross or touch a line
                 lines.append(seg)
             note.xyann = (dx, dy)
             note.set_visible(True)
@@ -259,10 +264,29 @@ def segments_cross(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
     return d1 * d2 < 0 and d3 * d4 < 0
 
 
-def segment_hits_box(seg: tuple[float, ...], box: tuple[float, ...]) -> bool:
+def segment_distance(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    """The shortest distance between segments a and b (x1, y1, x2, y2 each): 0 when they
+    cross. Pure."""
+    if segments_cross(a, b):
+        return 0.0
+
+    def to_segment(px, py, x1, y1, x2, y2):
+        dx, dy = x2 - x1, y2 - y1
+        t = 0.0 if dx == dy == 0 else max(0.0, min(1.0, ((px - x1) * dx + (py - y1) * dy)
+                                                     / (dx * dx + dy * dy)))
+        return math.hypot(px - (x1 + t * dx), py - (y1 + t * dy))
+
+    return min(to_segment(a[0], a[1], *b), to_segment(a[2], a[3], *b),
+               to_segment(b[0], b[1], *a), to_segment(b[2], b[3], *a))
+
+
+def segment_hits_box(seg: tuple[float, ...], box: tuple[float, ...],
+                     margin: float = 0.0) -> bool:
     """Whether the segment (x1, y1, x2, y2) runs through the inside of the box (x0, y0, x1,
-    y1): an end inside it, or a crossing of one of its sides. Pure."""
+    y1) grown by `margin` on every side: an end inside it, or a crossing of one of its
+    sides. Pure."""
     x1, y1, x2, y2 = seg
+    box = (box[0] - margin, box[1] - margin, box[2] + margin, box[3] + margin)
 
     def inside(x, y):
         return box[0] < x < box[2] and box[1] < y < box[3]
