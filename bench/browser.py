@@ -20,6 +20,9 @@ draw-ahead redraws only what was asked in the last 30 minutes: on a working day 
   4. another new context opens the page with nothing changed since (every answer ready on
      the server): the floor of an empty-cache view, what Chromium itself spends (the nine
      SVG charts are parsed and laid out on the page's main thread when not in its cache).
+With --visitors N, steps 2 and 4 open the page in N new contexts at the same moment
+(desktop and phone, English and Spanish in turn: each asks its own page and charts) and
+keep the slowest; step 3 reloads the first.
 Prints min / median / max of each. Debian's Chromium (/usr/bin/chromium), headless.
 
 Targets (issue 16): cold load within 2x the warm load of the same run and under 400 ms;
@@ -128,6 +131,35 @@ def _writes(database: Path, slug: str, code: str | None, runs: int) -> list[tupl
     return [(found, ((level or 0) + 2) % 4) for found, level in rows[:runs]]
 
 
+#: Who visits, in turn, when several do at once: (locale, viewport, a phone?); the first is
+#: Chromium's defaults (the one visitor of the figures measured before --visitors).
+VISITORS = ((None, None, False),
+            ("es-ES", {"width": 390, "height": 844}, True),
+            ("es-ES", {"width": 1280, "height": 900}, False),
+            ("en-US", {"width": 390, "height": 844}, True))
+
+
+def _visitors(browser, kinds) -> list:
+    """A page in a new browser context (an empty cache) for each kind of visitor."""
+    pages = []
+    for locale, viewport, phone in kinds:
+        context = browser.new_context() if locale is None else browser.new_context(
+            locale=locale, viewport=viewport, is_mobile=phone,
+            extra_http_headers={"Accept-Language": locale[:2]})
+        pages.append(context.new_page())
+    return pages
+
+
+def _slowest(pages, url) -> dict:
+    """Every page opens `url` at the same moment (navigations started one after another,
+    then awaited); the measures of the one whose load took longest."""
+    for page in pages:
+        page.goto(url, wait_until="commit")
+    for page in pages:
+        page.wait_for_load_state("load")
+    return max((page.evaluate(MEASURE) for page in pages), key=lambda m: m["load"])
+
+
 def main(argv: list[str] | None = None) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -142,6 +174,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--unseen", action="store_true",
                         help="no view of the dashboard before the first write (nothing asked "
                              "recently: the first run is drawn on request)")
+    parser.add_argument("--visitors", type=int, default=1,
+                        help="empty-cache visitors opening the page at the same moment after "
+                             "each write (more than 1: desktop and phone, English and "
+                             "Spanish in turn; the cold and floor rows give each run's "
+                             "slowest visitor)")
     parser.add_argument("--log", action="store_true",
                         help="keep the server's log (a line per request, with its duration) "
                              "in bench/out/browser-server.log")
@@ -173,25 +210,24 @@ def main(argv: list[str] | None = None) -> None:
             login.wait_for_load_state()
             if "/login" in login.url:
                 raise SystemExit("the coordinator could not log in")
+            kinds = [VISITORS[i % len(VISITORS)] for i in range(max(1, args.visitors))]
             if not args.unseen:  # seen earlier in the day (untimed; its own empty cache)
-                earlier = browser.new_context()
-                earlier.new_page().goto(url, wait_until="load")
-                earlier.close()
+                for earlier in _visitors(browser, kinds):
+                    earlier.goto(url, wait_until="load")
+                    earlier.context.close()
             for code, level in writes:
                 _write(partner.request, base, args.slug, code, level)
                 time.sleep(args.delay)
-                official = browser.new_context()  # an empty cache
-                page = official.new_page()
-                page.goto(url, wait_until="load")
-                cold.append(page.evaluate(MEASURE))
-                page.reload(wait_until="load")
-                warm.append(page.evaluate(MEASURE))
-                official.close()
-                unchanged = browser.new_context()  # empty cache, nothing changed since
-                page = unchanged.new_page()
-                page.goto(url, wait_until="load")
-                floor.append(page.evaluate(MEASURE))
-                unchanged.close()
+                pages = _visitors(browser, kinds)  # empty caches
+                cold.append(_slowest(pages, url))
+                pages[0].reload(wait_until="load")
+                warm.append(pages[0].evaluate(MEASURE))
+                for page in pages:
+                    page.context.close()
+                pages = _visitors(browser, kinds)  # empty caches, nothing changed since
+                floor.append(_slowest(pages, url))
+                for page in pages:
+                    page.context.close()
             browser.close()
     finally:
         process.terminate()
@@ -204,6 +240,7 @@ def main(argv: list[str] | None = None) -> None:
 
     print(f"dashboard {args.slug} in Chromium, {args.runs} runs, each {args.delay:.0f} s after a "
           f"web write{', never seen before' if args.unseen else ', seen once before the runs'}"
+          f"{f', {args.visitors} visitors at once (the slowest)' if args.visitors > 1 else ''}"
           f"; {machine_line()}")
     print(f"  {'':<34} {'min':>9} {'median':>9} {'max':>9}")
     print(line("cold (empty cache) load", cold, "load", "ms"))
