@@ -319,7 +319,7 @@ def get_or_draw(key: str, draw: Callable[[], bytes],
     mine = _CLAIMS.mine(key)
     try:
         if not mine:
-            _CLAIMS.wait(key, getattr(shared, "wait", 10.0))
+            _CLAIMS.wait(key, shared.wait)
         found = shared.get(key)
         if found is not None:
             return found

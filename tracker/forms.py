@@ -52,7 +52,8 @@ class RecordNumberField(IntegerField):
 
 
 def _record_number(value):
-    return value if not isinstance(value, int) or abs(value) <= rule.DB_INT_MAX else 0
+    return value if not isinstance(value, int) or (
+        rule.DB_INT_MIN <= value <= rule.DB_INT_MAX) else 0
 
 
 def input_filter(field_class):

@@ -65,10 +65,15 @@ def events_per_month(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png",
     return _save(fig, fmt)
 
 
+def _dot_area(events: int, scale: float) -> float:
+    """A place's dot area (pt²): `scale` pt² an event, 12 at least (a dot to see)."""
+    return max(12, events * scale)
+
+
 def _size_handles(ax, most: int, scale: float, label: str):
     """A legend of dot sizes: 1, about half the most and the most events."""
     counts = sorted({1, (most + 1) // 2, most})
-    return [ax.scatter([], [], s=max(12, n * scale), color=LEVEL_COLOURS[3], alpha=0.6,
+    return [ax.scatter([], [], s=_dot_area(n, scale), color=LEVEL_COLOURS[3], alpha=0.6,
                        edgecolors="white", linewidths=0.5, label=str(n)) for n in counts], label
 
 
@@ -88,12 +93,14 @@ def events_map(points: Sequence[Mapping], labels: Mapping, fmt: str = "png",
     (what a faint point is)."""
     fig, ax = _figure(labels, size, height=6.5 if size == "wide" else None)
     handles = []
+    lons = [p["longitude"] for p in points] + [p[0] for p in outline]
+    lats = [p["latitude"] for p in points] + [p[1] for p in outline]
     if outline:
         handles.append(_outline(ax, outline, labels.get("outline", "")))
     if points:
         most = max(p["events"] for p in points)
         scale = (400 if size == "wide" else 150) / most  # the largest dot's area (pt²)
-        area = {p["events"]: max(12, p["events"] * scale) for p in points}
+        area = {p["events"]: _dot_area(p["events"], scale) for p in points}
         for events in sorted(area, reverse=True):  # one scatter per dot size, largest first
             # (smaller dots on top, as before): a size's dots share one path in an SVG
             group = [p for p in points if p["events"] == events]
@@ -115,12 +122,10 @@ def events_map(points: Sequence[Mapping], labels: Mapping, fmt: str = "png",
                 for p in points]
         for note, dot in zip(notes, dots):
             note.radius = dot[2]
-        lons = [p["longitude"] for p in points] + [p[0] for p in outline]
-        fig.after_fit = [lambda: _place_names(ax, notes, (min(lons) + max(lons)) / 2, dots)]
+        middle = (min(lons) + max(lons)) / 2
+        fig.after_fit = [lambda: _place_names(ax, notes, middle, dots)]
         sizes, title = _size_handles(ax, most, scale, labels["legend"])
-    if points or outline:
-        lons = [p["longitude"] for p in points] + [p[0] for p in outline]
-        lats = [p["latitude"] for p in points] + [p[1] for p in outline]
+    if lons:
         pad = 1.0
         ax.set_xlim(min(lons) - pad, max(max(lons) + pad, min(lons) + 4))
         ax.set_ylim(min(lats) - pad, max(max(lats) + pad, min(lats) + 4))

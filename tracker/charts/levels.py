@@ -11,7 +11,7 @@ from ..palette import (ACCORD, INK, LEVEL_COLOURS, MARKER, NON_PRIORITY, PRIORIT
 from .axes import _boxes, _dates, _no_data, _percent_axis, _row_labels, _time_span, _year_axis
 from .frame import _axis_labels, _figure, _legend, _level_handles, _save
 from .layout import _font, _layout
-from .text import _wrap
+from .text import _figure_text, _wrap
 
 
 # --- over time -------------------------------------------------------------------------------
@@ -117,7 +117,7 @@ def _share_text(share: float, labels: Mapping) -> str:
     """A share (percent, as given: one decimal) written on a bar as its table writes it,
     "13,5" for a Spanish reader: rounding it again to a whole number made 13.46 % "14"
     beside the table's "13,5"."""
-    return f"{share:.1f}".replace(".", labels.get("decimal", "."))
+    return _figure_text(share, labels, ".1f")
 
 
 def group_bars(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png",

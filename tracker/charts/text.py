@@ -92,9 +92,10 @@ def _lines(artist, text: str, room: float, renderer) -> list[str]:
     return lines
 
 
-def _figure_text(value: float, labels: Mapping) -> str:
-    """A figure written on a chart (1.5 -> "1,5" for a Spanish reader): shortest form."""
-    return f"{value:g}".replace(".", labels.get("decimal", ".")).replace("-", "\u2212")
+def _figure_text(value: float, labels: Mapping, form: str = "g") -> str:
+    """A figure written on a chart in the reader's decimal sign and a true minus (1.5 ->
+    "1,5" for a Spanish reader); `form`: its format ("g": shortest; ".1f": one decimal)."""
+    return format(value, form).replace(".", labels.get("decimal", ".")).replace("-", "\u2212")
 
 
 def _wrap(text: str, width: int, lines: int = 2) -> str:

@@ -118,8 +118,9 @@ def claim_chart(accord: Accord, selection: Selection, state: tuple, name: str, f
     process is drawing it."""
     if chartstore.read(_pointer(state, name, fmt, selection, size)):
         return None
-    content = content_key(name, fmt, size, chart_inputs(
-        board_for(accord, selection, state), name))
+    board = board_for(accord, selection, state)
+    content = content_key(name, fmt, size, chart_inputs(board, name))
+    keep_figures(board, state)  # the drawing that follows reads them instead of computing
     return content if chartstore.claim(content) else None
 
 
@@ -147,7 +148,7 @@ def _stored_chart(accord: Accord, selection: Selection, state: tuple, name: str,
 
 
 def kept_chart(accord: Accord, selection: Selection, state: tuple, name: str, fmt: str,
-           size: str) -> Stored:
+               size: str) -> Stored:
     """`_stored_chart`, kept in this process with its gzip form (made once, when first
     sent)."""
     return _DRAWN.get_or_make(etag_for(state, name, fmt, selection, size), lambda: Stored(
