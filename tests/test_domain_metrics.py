@@ -41,6 +41,7 @@ from tracker.domain.scale import (
     level_label,
     parse_level,
     round_half_up,
+    round_ratio,
 )
 
 
@@ -150,6 +151,30 @@ def test_round_half_up_fraction_near_a_half_is_exact():
 def test_round_half_up_large_values():
     assert round_half_up(10**30, 2) == 1e30
     assert round_half_up(Fraction(10**40 + 1, 2), 0) == 5e39
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.integers(-10**12, 10**12), st.integers(1, 10**9), st.integers(0, 4))
+def test_round_ratio_is_the_exact_half_up_rounding(numerator, denominator, places):
+    # the definition, in fractions: |x| * 10^places + 1/2, floored, signed, over 10^places
+    exact = Fraction(numerator, denominator)
+    magnitude = (abs(exact) * 10**places + Fraction(1, 2)).__floor__()
+    expected = float(Fraction(magnitude if exact >= 0 else -magnitude, 10**places))
+    assert round_ratio(numerator, denominator, places) == expected
+    assert round_half_up(exact, places) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.tuples(*[st.integers(0, 400)] * 4))
+def test_summary_as_dict_rounds_its_exact_shares_and_score(counts_):
+    # as_dict rounds in integers; the same figures from the exact shares and score
+    summary = Summary(counts_)
+    shown = summary.as_dict()
+    for level, key in enumerate(("not_initiated", "minimal", "intermediate", "complete")):
+        share = summary.share(level)
+        assert shown["shares"][key] == (None if share is None else
+                                        round_half_up(share * 100, 1))
+    assert shown["score"] == (None if summary.score is None else round_half_up(summary.score, 2))
 
 
 # --- Summary ---------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from fractions import Fraction
 from operator import attrgetter
 from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
 
-from .scale import LEVEL_KEYS, MAX_LEVEL, round_half_up
+from .scale import LEVEL_KEYS, MAX_LEVEL, round_half_up, round_ratio
 
 FREQUENCIES = ("month", "quarter", "year")
 
@@ -83,16 +83,14 @@ class Summary:
 
     def as_dict(self) -> dict:
         """Rounded for display: shares in percent to one decimal, score to two decimals."""
-        shares = {}
-        for level, key in enumerate(LEVEL_KEYS):
-            share = self.share(level)
-            shares[key] = None if share is None else round_half_up(share * 100, 1)
-        score = self.score
+        total = self.provisions
+        points = sum(level * n for level, n in enumerate(self.counts))
         return {
-            "provisions": self.provisions,
+            "provisions": total,
             "counts": dict(zip(LEVEL_KEYS, self.counts)),
-            "shares": shares,
-            "score": None if score is None else round_half_up(score, 2),
+            "shares": {key: round_ratio(100 * n, total, 1) if total else None
+                       for key, n in zip(LEVEL_KEYS, self.counts)},
+            "score": round_ratio(100 * points, MAX_LEVEL * total, 2) if total else None,
         }
 
 

@@ -48,8 +48,16 @@ def level_label(level: int) -> str:
 
 
 def round_half_up(value: Fraction | int | float, places: int) -> float:
-    """Round as published figures are rounded (halves away from zero), exactly for fractions."""
-    exact = value if isinstance(value, Fraction) else Fraction(str(value))
+    """Round as published figures are rounded (halves away from zero), exactly for fractions
+    and integers (a float is taken as its shortest decimal text: 0.125 -> 0.13 at 2)."""
+    exact = value if isinstance(value, (Fraction, int)) else Fraction(str(value))
+    return round_ratio(exact.numerator, exact.denominator, places)
+
+
+def round_ratio(numerator: int, denominator: int, places: int) -> float:
+    """`numerator / denominator` rounded half away from zero to `places` decimals, in integer
+    arithmetic (exact; no Fraction built: figures round thousands of shares per page), as the
+    float nearest the rounded decimal. `denominator` > 0."""
     scale = 10 ** places
-    magnitude = (abs(exact) * scale + Fraction(1, 2)).__floor__()
-    return float(Fraction(magnitude if exact >= 0 else -magnitude, scale))
+    magnitude = (2 * abs(numerator) * scale + denominator) // (2 * denominator)
+    return (magnitude if numerator >= 0 else -magnitude) / scale
