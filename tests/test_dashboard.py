@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import select
 
-from tracker import services
+from tracker import charts, services
 from tracker.domain.rules import Submission
 from tracker.domain.scale import LEVEL_KEYS, round_half_up
 from tracker.extensions import db
@@ -117,9 +117,16 @@ def test_page_shows_every_part_with_a_chart_link_and_alt_text(client):
         assert f'href="{src}" download=' in text
         assert f'href="{src.replace(".svg", ".png")}" download=' in text
     sources = re.findall(r'<source media="\(max-width: 40rem\)" srcset="([^"]+)" '
-                         r'type="image/svg\+xml">\s*<img src="([^"]+)"', text)
+                         r'type="image/svg\+xml" width="(\d+)" height="(\d+)">\s*'
+                         r'<img src="([^"]+)" alt="[^"]+" width="(\d+)" height="(\d+)"'
+                         r'( loading="lazy")?>', text)
     assert len(sources) == len(CHART_NAMES)  # phones get each chart drawn for their width
-    for narrow, src in sources:
+    # room kept for each chart before it arrives, in the proportions it is drawn at
+    assert {found[1:3] for found in sources} == {tuple(map(str, charts.base_pixels("narrow")))}
+    assert {found[4:6] for found in sources} == {tuple(map(str, charts.base_pixels("wide")))}
+    # the first two charts come with the page, the others as the reader nears them
+    assert [bool(found[6]) for found in sources] == [False, False] + [True] * 7
+    for narrow, _w, _h, src, _ww, _wh, _lazy in sources:
         path, query = narrow.replace("&amp;", "&").split("?")
         assert path == src.split("?")[0]
         assert sorted(query.split("&")) == sorted(src.replace("&amp;", "&").split("?")[1].split("&")
@@ -127,6 +134,17 @@ def test_page_shows_every_part_with_a_chart_link_and_alt_text(client):
     assert '<html lang="en">' in text
     assert "<script" not in text and " style=" not in text
     assert "dashboard.css" in text
+
+
+@pytest.mark.parametrize("size", charts.SIZES)
+def test_the_room_kept_for_a_chart_is_its_drawn_size(client, size):
+    # a chart at its base height (the score lines) as a browser shows its SVG: points at
+    # 96/72 CSS pixels; the page reserves exactly this box before the chart arrives
+    query = f"as_of={AS_OF}" + ("&size=narrow" if size == "narrow" else "")
+    svg = client.get(f"/accords/{SLUG}/charts/priority.svg?{query}").data.decode()
+    width, height = (float(v) for v in re.search(r'<svg[^>]* width="([\d.]+)pt" '
+                                                 r'height="([\d.]+)pt"', svg).groups())
+    assert charts.base_pixels(size) == (round(width * 96 / 72), round(height * 96 / 72))
 
 
 def test_page_links_the_downloads_for_its_date(client):

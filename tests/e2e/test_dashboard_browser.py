@@ -60,6 +60,7 @@ def test_dashboard_shows_every_chart(browser, live_server, screenshots, locale):
         for index in range(CHART_COUNT):
             image = images.nth(index)
             image.scroll_into_view_if_needed()
+            image.evaluate("img => img.decode()")  # a lazy chart arrives once scrolled near
             src = image.evaluate("img => img.currentSrc")
             assert statuses.get(src) == 200, src
             assert ".svg?" in src and "size=narrow" not in src
@@ -93,6 +94,38 @@ def test_a_phone_gets_charts_drawn_for_its_width(browser, live_server, screensho
             assert 300 <= shown <= 390 and shown / natural >= 0.9  # 9.5 pt ticks: >= 12 px
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         page.screenshot(path=str(screenshots / f"dashboard-phone-{locale}.png"), full_page=True)
+        assert problems == []
+    finally:
+        context.close()
+
+
+def _charts_fetched(statuses) -> set[str]:
+    return {urlsplit(url).path.rsplit("/", 1)[-1].split(".")[0] for url in statuses
+            if "/charts/" in url}
+
+
+def test_a_phone_fetches_the_charts_it_reaches_and_a_print_has_them_all(browser, live_server,
+                                                                        tmp_path):
+    """On a phone that reads the top of the page, only the two charts that come with it are
+    fetched (the others are loading="lazy"); scrolling to a chart fetches it, with room kept
+    for it beforehand (no jump); printing the page fetches every chart."""
+    context, page, problems, statuses = _open(browser, "es")
+    try:
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(f"{live_server}/accords/{SLUG}/dashboard", wait_until="networkidle")
+        assert _charts_fetched(statuses) == set(CHARTS[:2])
+        pace = page.locator("#chart-pace img")
+        height_before = pace.evaluate("img => img.getBoundingClientRect().height")
+        assert height_before > 300  # the room kept before the chart arrived
+        pace.scroll_into_view_if_needed()
+        pace.evaluate("img => img.decode()")
+        assert "pace" in _charts_fetched(statuses)
+        assert abs(pace.evaluate("img => img.getBoundingClientRect().height")
+                   - height_before) < 2  # a chart at its base height: the box was exact
+        page.pdf(path=str(tmp_path / "dashboard.pdf"))
+        page.wait_for_load_state("networkidle")
+        assert _charts_fetched(statuses) == set(CHARTS)
+        assert all(status == 200 for url, status in statuses.items() if "/charts/" in url)
         assert problems == []
     finally:
         context.close()

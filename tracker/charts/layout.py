@@ -60,6 +60,15 @@ def _layout(size: str) -> _Layout:
     return _LAYOUTS[size]
 
 
+def base_pixels(size: str) -> tuple[int, int]:
+    """(width, height) in CSS pixels (96 per inch: a browser shows the SVG, written in points,
+    at this size) of a chart of `size` at its base height: what a page reserves for a chart
+    before it arrives. A chart that grows with its rows is taller; the browser takes its
+    own proportions once it has loaded. ValueError: unknown size."""
+    layout = _layout(size)
+    return round(layout.width * 96), round(layout.height * 96)
+
+
 def _font(fig: Figure, role: str) -> float:
     return _layout(getattr(fig, "layout_size", "wide")).font[role]
 

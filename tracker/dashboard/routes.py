@@ -288,6 +288,7 @@ def _board_context(accord: Accord, board: Board) -> dict:
     return dict(accord=accord, board=board, sel=board.sel,
                 coordinator=can_review(current_user, accord),
                 level_keys=LEVEL_KEYS, level_names=level_names(), alts=alt_texts(board),
+                chart_boxes={size: charts.base_pixels(size) for size in charts.SIZES},
                 sections=_section_options(board), tags=sorted({t for p in board.figures.provisions
                                                                for t in p.tags}),
                 today=date.today(), overdue_shown=OVERDUE_SHOWN,
