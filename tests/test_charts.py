@@ -431,6 +431,25 @@ def test_event_counts_have_whole_ticks_only_even_on_a_phone():
         assert "1" in words and "2" in words
 
 
+@pytest.mark.parametrize("size", charts.SIZES)
+def test_setbacks_below_the_axis_have_ticks_to_read_them_by(size):
+    """Many advances above the axis and a few setbacks below: the axis has whole ticks
+    below zero too, reaching the most setbacks of a month, signed with a true minus."""
+    from datetime import date
+
+    rows = [{"month": date(2019, m, 1), "events": 2 * m + m % 2, "advances": 2 * m,
+             "setbacks": m % 2} for m in range(1, 13)]  # up to 24 above, 1 below
+    labels = {**FRAME, "events": "All", "advances": "Up", "setbacks": "Down"}
+    words = _svg_ticks(charts.events_per_month(rows, labels, "svg", size))
+    below = [int(w[1:]) for w in words if w.startswith("\u2212")]
+    assert below and max(below) >= 1, words
+    assert not [w for w in words if w.startswith("-")], words
+    assert "24" in words or "20" in words  # the side above keeps its ticks
+    without = [{**r, "events": r["advances"], "setbacks": 0} for r in rows]
+    assert not [w for w in _svg_ticks(charts.events_per_month(without, labels, "svg", size))
+                if w.startswith("\u2212")]
+
+
 def test_the_events_map_has_an_outline_a_size_legend_and_local_decimals():
     points = [{"name": "TIBÚ", "longitude": -72.73, "latitude": 8.64, "events": 9},
               {"name": "PASTO", "longitude": -77.28, "latitude": 1.21, "events": 2}]
