@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import re
 import struct
 import xml.etree.ElementTree as ET
 
@@ -261,12 +262,23 @@ def test_figures_written_on_a_chart_use_the_readers_decimal_sign():
     ("Disposiciones sobre género y étnicas (212)", 12, 3),
     ("Verification/Monitoring Mechanism and a very long tail of words (VER)", 22, 3),
     ("Score by year since signing against the reference accords", 36, 3),
+    ("1 Hacia un Nuevo Campo Colombiano: Reforma Rural Integral (104)", 20, 3),
+    ("2 Participación política: Apertura democrática para construir la paz (94)", 20, 3),
+    ("1 Comprehensive Rural Reform (104)", 14, 2),
+    ("San Vicente del Caguán (12)", 14, 2),
 ])
 def test_wrapped_labels_break_only_between_words(text, width, lines):
     wrapped = chart_text._wrap(text, width, lines)
     out = wrapped.split("\n")
     assert len(out) <= lines and all(len(line) <= width for line in out)
     words = text.replace("/", "/ ").split()
+    count = words[-1] if re.fullmatch(r"\(\d+\)", words[-1]) else None
+    kept = out[-1].split()  # a trailing count is never cut: it ends the last line
+    assert count is None or kept[-1] == count
+    if count and len(out) > 1 and kept == [count]:  # alone, after a line ending in "…"
+        out = out[:-1]
+    elif count and len(kept) > 1:  # after the cut's "…" on the last line
+        out[-1] = " ".join(kept[:-1])
     for line in out:  # every line is whole words, or one word too long cut with "…"
         pieces = line.replace("/", "/ ").split()
         for piece in pieces:
@@ -280,6 +292,42 @@ def test_a_label_that_fits_is_never_cut_and_a_too_long_word_stands_alone():
     assert chart_text._wrap("Todas las disposiciones (578)", 12, 3) == \
         "Todas las\ndisposicion…\n(578)"
     assert chart_text._wrap("a Supercalifragilistic word", 10, 3) == "a\nSupercali…\nword"
+
+
+POINT_LABELS = ["1 Hacia un Nuevo Campo Colombiano: Reforma Rural Integral (104)",
+                "2 Participación política: Apertura democrática para construir la paz (94)"]
+
+
+def test_a_cut_label_keeps_its_trailing_count():
+    """The ellipsis falls on the words before a label's count "(n)", which ends the last
+    line: a narrow points chart cut "Reforma Rural…" and lost the (104) beside the bar."""
+    assert chart_text._wrap(POINT_LABELS[0], 20, 3) == \
+        "1 Hacia un Nuevo\nCampo Colombiano:\nReforma Rural… (104)"
+    assert chart_text._wrap(POINT_LABELS[1], 20, 3) == \
+        "2 Participación\npolítica: Apertura\ndemocrática… (94)"
+    # no word of the last line fits beside the count: the count takes a line of its own
+    assert chart_text._wrap("1 Comprehensive Rural Reform (104)", 14, 2) == "1…\n(104)"
+    # a label without a count (a type code is not one) is cut as before: whole words, "…"
+    assert chart_text._wrap("Verification/Monitoring Mechanism and a very long tail of words "
+                            "(VER)", 22, 3) == \
+        "Verification/\nMonitoring Mechanism\nand a very long tail…"
+
+
+@pytest.mark.parametrize("text, width, lines", [
+    ("Gender (130)", 14, 3), ("Victims (88)", 20, 3),
+    ("1 Comprehensive Rural Reform (104)", 20, 3), ("Todas las disposiciones (578)", 14, 3),
+])
+def test_a_label_that_fits_its_lines_is_left_as_it_is(text, width, lines):
+    wrapped = chart_text._wrap(text, width, lines)
+    assert "…" not in wrapped and wrapped.split() == text.split()
+    assert len(text) > width or wrapped == text  # a short label stays on one line
+
+
+def test_a_narrow_points_chart_keeps_each_points_count():
+    rows = [{"label": label, "shares": _shares(10, 20, 30, 40)} for label in POINT_LABELS]
+    for size in charts.SIZES:
+        text = svg_texts(charts.group_bars(rows, FRAME, "svg", size))
+        assert "(104)" in text and "(94)" in text, (size, text)
 
 
 def _drawn_figure(monkeypatch, name, size):
@@ -381,6 +429,25 @@ def test_event_counts_have_whole_ticks_only_even_on_a_phone():
         words = _svg_ticks(charts.events_per_month(rows, labels, "svg", size))
         assert not [w for w in words if "." in w or "," in w], words
         assert "1" in words and "2" in words
+
+
+@pytest.mark.parametrize("size", charts.SIZES)
+def test_setbacks_below_the_axis_have_ticks_to_read_them_by(size):
+    """Many advances above the axis and a few setbacks below: the axis has whole ticks
+    below zero too, reaching the most setbacks of a month, signed with a true minus."""
+    from datetime import date
+
+    rows = [{"month": date(2019, m, 1), "events": 2 * m + m % 2, "advances": 2 * m,
+             "setbacks": m % 2} for m in range(1, 13)]  # up to 24 above, 1 below
+    labels = {**FRAME, "events": "All", "advances": "Up", "setbacks": "Down"}
+    words = _svg_ticks(charts.events_per_month(rows, labels, "svg", size))
+    below = [int(w[1:]) for w in words if w.startswith("\u2212")]
+    assert below and max(below) >= 1, words
+    assert not [w for w in words if w.startswith("-")], words
+    assert "24" in words or "20" in words  # the side above keeps its ticks
+    without = [{**r, "events": r["advances"], "setbacks": 0} for r in rows]
+    assert not [w for w in _svg_ticks(charts.events_per_month(without, labels, "svg", size))
+                if w.startswith("\u2212")]
 
 
 def test_the_events_map_has_an_outline_a_size_legend_and_local_decimals():

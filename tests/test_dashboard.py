@@ -345,6 +345,19 @@ def test_narrow_charts_for_phones_keep_their_text_as_text(client, name):
     assert sizes and min(sizes) >= 8.5  # points of a 288 pt wide picture: legible at 370 px
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("name, table", [("groups", "table-groups"), ("tags", "table-tags")])
+def test_a_narrow_chart_keeps_each_rows_count_in_its_label(client, language, name, table):
+    """A long point title wrapped for a phone is cut with "…" before its count, never
+    through it: each row's "(n)" provisions stays on the chart, as its table gives it."""
+    counts = [cells[1] for cells in keyed(page(client, **{"Accept-Language": language}),
+                                          table).values()]
+    narrow = client.get(f"{CHART}/{name}.svg?as_of={AS_OF}&size=narrow",
+                        headers={"Accept-Language": language})
+    words = _texts(narrow.data).split()
+    assert counts and [f"({n})" for n in counts if f"({n})" not in words] == []
+
+
 @pytest.mark.parametrize("name", CHART_NAMES)
 def test_narrow_charts_fit_their_width_in_spanish(client, name):
     """Spanish labels run longer: nothing but the boxed note at the bottom right reaches the

@@ -10,7 +10,7 @@ from matplotlib.dates import date2num
 from matplotlib.lines import Line2D
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import MaxNLocator, MultipleLocator
 
 from ..palette import ACCORD, INK, LEVEL_COLOURS, OUTLINE
 from .axes import _add_path_patch, _boxes, _few_ticks, _no_data, _time_span, _year_axis
@@ -57,12 +57,26 @@ def events_per_month(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png",
         _time_span(ax, months[0], months[-1] + timedelta(days=31))
     _no_data(ax, labels, not any(r["events"] for r in rows))
     _year_axis(ax)
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: whole ticks only
-    ax.yaxis.set_major_formatter(lambda value, _pos: f"{abs(round(value)):d}")
+    _signed_count_axis(ax, max((r["setbacks"] for r in rows), default=0), labels)
     _axis_labels(ax, labels)
     if handles:
         _legend(ax, handles)
     return _save(fig, fmt)
+
+
+def _signed_count_axis(ax, setbacks: int, labels: Mapping) -> None:
+    """Whole-count ticks on the y axis, on both sides of zero when there are setbacks: the
+    axis reaches down to the first tick at or below the most setbacks of a month (a month
+    of 2 setbacks under ticks 3 apart had no tick below zero to read it by). Ticks below
+    zero are signed with a true minus ("−3"), as the setback bars are drawn: a bare "3" on
+    both sides read as one count twice, the reader left to find out which side is which."""
+    bottom, top = ax.get_ylim()
+    ticks = MaxNLocator(integer=True).tick_values(-setbacks, top)  # counts: whole ticks
+    step = max(1, round(ticks[1] - ticks[0])) if len(ticks) > 1 else 1
+    if setbacks:  # the margin matplotlib gave the bars, or down to that tick if lower
+        ax.set_ylim(min(bottom, -step * math.ceil(setbacks / step)), top)
+    ax.yaxis.set_major_locator(MultipleLocator(step))
+    ax.yaxis.set_major_formatter(lambda value, _pos: _figure_text(round(value), labels))
 
 
 def _dot_area(events: int, scale: float) -> float:

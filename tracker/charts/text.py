@@ -5,6 +5,7 @@ a width in pixels (`_lines`); and a figure written in the reader's decimal sign
 (`_figure_text`)."""
 from __future__ import annotations
 
+import re
 from typing import Mapping
 
 from matplotlib.backends.backend_agg import RendererAgg
@@ -98,12 +99,40 @@ def _figure_text(value: float, labels: Mapping, form: str = "g") -> str:
     return format(value, form).replace(".", labels.get("decimal", ".")).replace("-", "\u2212")
 
 
+#: A label's trailing count in parentheses, "Comprehensive Rural Reform (104)": kept whole at
+#: the end of a label cut to its lines (the figure is what the reader compares).
+_COUNT = re.compile(r"\s+(\(\d+\))$")
+
+
 def _wrap(text: str, width: int, lines: int = 2) -> str:
     """Break `text` into at most `lines` lines of at most `width` characters, only between
     words (at spaces, or after a slash joining two words: "Electoral/" "Political"); never
     inside a word. A word longer than `width` gets a line of its own and is cut with an
     ellipsis only then; when the words need more than `lines` lines, the last line ends
-    with an ellipsis after its last whole word that fits."""
+    with an ellipsis after its last whole word that fits. A trailing count in parentheses
+    ("... Reform (104)") is never cut: the ellipsis falls on the words before it and the
+    count ends the last line (or, when no word fits beside it, stands on a line of its
+    own after an ellipsis)."""
+    out = _word_lines(text, width)
+    if len(out) <= lines:
+        return "\n".join(out)
+    count = _COUNT.search(text)
+    if count and lines > 1 and len(count.group(1)) + 2 <= width:
+        tail = count.group(1)
+        head = _word_lines(text[:count.start()], width)[:lines]
+        last = _cut(head[-1], width - len(tail) - 2)
+        if last:
+            return "\n".join(head[:-1] + [f"{last}… {tail}"])
+        return "\n".join(head[:-2] + [(_cut(head[-2], width - 1) or head[-2][:width - 1])
+                                      + "…", tail])
+    last = out[lines - 1]
+    return "\n".join(out[: lines - 1] + [(_cut(last, width - 1) or last[: width - 1]) + "…"])
+
+
+def _word_lines(text: str, width: int) -> list[str]:
+    """`text` as lines of at most `width` characters, broken between words (at spaces, or
+    after a slash joining two words), as many as it takes; a word longer than `width` on a
+    line of its own, cut with an ellipsis."""
     words: list[str] = []
     for word in text.split():
         parts = word.split("/")  # "Verification/Monitoring" may break after the slash
@@ -115,11 +144,13 @@ def _wrap(text: str, width: int, lines: int = 2) -> str:
             out[-1] += joiner + word
         else:
             out.append(word)
-    out = [line if len(line) <= width else line[: width - 1] + "…" for line in out]
-    if len(out) > lines:
-        last = out[lines - 1]
-        kept = last.split(" ")
-        while kept and len(" ".join(kept)) + 1 > width:
-            kept.pop()
-        out = out[: lines - 1] + [(" ".join(kept) if kept else last[: width - 1]) + "…"]
-    return "\n".join(out)
+    return [line if len(line) <= width else line[: width - 1] + "…" for line in out]
+
+
+def _cut(line: str, room: int) -> str:
+    """The whole (space-separated) words at the start of `line` that fit in `room`
+    characters; "" when not even the first does."""
+    kept = line.split(" ")
+    while kept and len(" ".join(kept)) > room:
+        kept.pop()
+    return " ".join(kept)
