@@ -14,10 +14,10 @@ draw-ahead redraws only what was asked in the last 30 minutes: on a working day 
      what the dashboard shows (a level written back to one already shown would find every
      chart drawn before: their keys are what they show);
   2. at once (or --delay seconds later), a NEW browser context (empty cache) opens the
-     dashboard: load time (navigation start to the load event: the page, its style sheets
-     and the charts the browser fetched before it: the first two, the others are
-     loading="lazy" (all nine are below the first screen); the charts shown at the load
-     event are counted), then
+     dashboard: load time (navigation start to the load event: the page and its style sheets:
+     the first screen; the charts are all below it, loading="lazy", fetched as the reader
+     nears them: those shown at the load event are counted; and the server's wait for the
+     page and for the slowest of those charts, request sent to first byte received), then
      every chart shown (right after the load event every chart not yet fetched is asked for,
      as if the reader jumped through the page: navigation start to the last chart decoded)
      and bytes received then (transfer sizes of the page and every resource, compressed as
@@ -63,11 +63,16 @@ EMAIL, PASSWORD = "official-bench@example.org", "bench password for the browser"
 MEASURE = """() => {
   const nav = performance.getEntriesByType('navigation')[0];
   const charts = [...document.querySelectorAll('figure.chart img')];
+  const waits = performance.getEntriesByType('resource')
+    .filter(r => r.name.includes('/charts/') && r.responseEnd <= nav.loadEventStart)
+    .map(r => r.responseStart - r.requestStart);
   return {load: nav.loadEventEnd - nav.startTime, charts: charts.length,
-          charts_at_load: charts.filter(i => i.complete && i.naturalWidth > 0).length};
+          charts_at_load: charts.filter(i => i.complete && i.naturalWidth > 0).length,
+          page_wait: nav.responseStart - nav.requestStart,
+          chart_wait: waits.length ? Math.max(...waits) : 0};
 }"""
-#: Every chart shown: the charts not yet fetched (loading="lazy", the page's charts after its
-#: first two) are asked for at once, as if the reader jumped through the page
+#: Every chart shown: the charts not yet fetched (loading="lazy": all are below the first
+#: screen) are asked for at once, as if the reader jumped through the page
 #: right after the load event; the moment (from navigation start) the last one is decoded,
 #: and the bytes of the page and every resource (transfer sizes, compressed as sent) then.
 EVERY_CHART = """async () => {
@@ -278,6 +283,10 @@ def main(argv: list[str] | None = None) -> None:
     print(line("warm (304s) load", warm, "load", "ms"))
     print(line("empty cache, nothing changed", floor, "load", "ms"))
     print(line("charts shown at the load event", cold, "charts_at_load", f"of {cold[0]['charts']}"))
+    print(line("cold: server's wait, page", cold, "page_wait", "ms"))
+    print(line("cold: server's wait, slowest chart", cold, "chart_wait", "ms"))
+    print(line("floor: server's wait, page", floor, "page_wait", "ms"))
+    print(line("floor: server's wait, slowest chart", floor, "chart_wait", "ms"))
     print(line("cold: every chart shown", cold, "every_chart", "ms"))
     print(line("warm: every chart shown", warm, "every_chart", "ms"))
     print(line("floor: every chart shown", floor, "every_chart", "ms"))
