@@ -8,6 +8,8 @@ import pytest
 
 from tracker.dashboard.board import CHARTS
 
+from .checks import EVERY_SECTION_LAID_OUT
+
 pytestmark = pytest.mark.browser
 
 SLUG = "colombia-2016-demo"
@@ -92,6 +94,7 @@ def test_a_phone_gets_charts_drawn_for_its_width(browser, live_server, screensho
             assert ".svg?" in src and "size=narrow" in src and statuses.get(src) == 200, src
             natural, shown = image.evaluate("img => [img.naturalWidth, img.clientWidth]")
             assert 300 <= shown <= 390 and shown / natural >= 0.9  # 9.5 pt ticks: >= 12 px
+        page.evaluate(EVERY_SECTION_LAID_OUT)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         page.screenshot(path=str(screenshots / f"dashboard-phone-{locale}.png"), full_page=True)
         assert problems == []
