@@ -8,7 +8,7 @@ import pytest
 
 from tracker.dashboard.board import CHARTS
 
-from .checks import EVERY_SECTION_LAID_OUT
+from .checks import EVERY_SECTION_LAID_OUT, wait_until_shown
 
 pytestmark = pytest.mark.browser
 
@@ -62,7 +62,7 @@ def test_dashboard_shows_every_chart(browser, live_server, screenshots, locale):
         for index in range(CHART_COUNT):
             image = images.nth(index)
             image.scroll_into_view_if_needed()
-            image.evaluate("img => img.decode()")  # a lazy chart arrives once scrolled near
+            wait_until_shown(page, image)  # a lazy chart arrives once scrolled near
             src = image.evaluate("img => img.currentSrc")
             assert statuses.get(src) == 200, src
             assert ".svg?" in src and "size=narrow" not in src
@@ -89,7 +89,7 @@ def test_a_phone_gets_charts_drawn_for_its_width(browser, live_server, screensho
         for index in range(CHART_COUNT):
             image = images.nth(index)
             image.scroll_into_view_if_needed()
-            image.evaluate("img => img.decode()")
+            wait_until_shown(page, image)
             src = image.evaluate("img => img.currentSrc")
             assert ".svg?" in src and "size=narrow" in src and statuses.get(src) == 200, src
             natural, shown = image.evaluate("img => [img.naturalWidth, img.clientWidth]")
@@ -128,8 +128,8 @@ def test_a_phone_fetches_the_charts_it_reaches_and_a_print_has_them_all(browser,
         pace = page.locator("#chart-pace img")
         height_before = pace.evaluate("img => img.getBoundingClientRect().height")
         assert height_before > 300  # the room kept before the chart arrived
-        pace.scroll_into_view_if_needed()
-        pace.evaluate("img => img.decode()")
+        pace.evaluate("img => img.scrollIntoView()")  # as a link to it would
+        wait_until_shown(page, pace)
         assert "pace" in _charts_fetched(statuses)
         assert abs(pace.evaluate("img => img.getBoundingClientRect().height")
                    - height_before) < 2  # a chart at its base height: the box was exact
