@@ -8,7 +8,7 @@ import pytest
 
 from tracker.dashboard.board import CHARTS
 
-from .checks import EVERY_SECTION_LAID_OUT, wait_until_shown
+from .checks import wait_until_shown
 
 pytestmark = pytest.mark.browser
 
@@ -94,7 +94,6 @@ def test_a_phone_gets_charts_drawn_for_its_width(browser, live_server, screensho
             assert ".svg?" in src and "size=narrow" in src and statuses.get(src) == 200, src
             natural, shown = image.evaluate("img => [img.naturalWidth, img.clientWidth]")
             assert 300 <= shown <= 390 and shown / natural >= 0.9  # 9.5 pt ticks: >= 12 px
-        page.evaluate(EVERY_SECTION_LAID_OUT)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         page.screenshot(path=str(screenshots / f"dashboard-phone-{locale}.png"), full_page=True)
         assert problems == []

@@ -8,7 +8,6 @@ from datetime import date
 
 import pytest
 
-from .checks import EVERY_SECTION_LAID_OUT
 
 pytestmark = pytest.mark.browser
 
@@ -93,7 +92,6 @@ def _switch_to_spanish(page):
 
 
 def _check(page, url) -> dict:
-    page.evaluate(EVERY_SECTION_LAID_OUT)
     measured = page.evaluate(MEASURE, KEY)
     assert measured["scroll"] <= measured["width"], f"{url} scrolls sideways: {measured}"
     assert not measured["outside"], f"{url}: off-screen {measured['outside'][:3]}"
