@@ -121,10 +121,8 @@ def test_page_shows_every_part_with_a_chart_link_and_alt_text(client):
                          r'<img src="([^"]+)" alt="[^"]+" width="(\d+)" height="(\d+)"'
                          r'( loading="lazy")?>', text)
     assert len(sources) == len(CHART_NAMES)  # phones get each chart drawn for their width
-    # room kept for each chart before it arrives, in the proportions it is drawn at
-    assert {found[1:3] for found in sources} == {tuple(map(str, charts.base_pixels("narrow")))}
-    assert {found[4:6] for found in sources} == {tuple(map(str, charts.base_pixels("wide")))}
-    # every chart is below the first screen: fetched as the reader nears it
+    # every chart is below the first screen: fetched as the reader nears it (the room kept
+    # for each: test_the_room_kept_for_each_chart_is_its_drawn_size)
     assert all(found[6] for found in sources)
     for narrow, _w, _h, src, _ww, _wh, _lazy in sources:
         path, query = narrow.replace("&amp;", "&").split("?")
@@ -136,15 +134,20 @@ def test_page_shows_every_part_with_a_chart_link_and_alt_text(client):
     assert "dashboard.css" in text
 
 
-@pytest.mark.parametrize("size", charts.SIZES)
-def test_the_room_kept_for_a_chart_is_its_drawn_size(client, size):
-    # a chart at its base height (the score lines) as a browser shows its SVG: points at
-    # 96/72 CSS pixels; the page reserves exactly this box before the chart arrives
-    query = f"as_of={AS_OF}" + ("&size=narrow" if size == "narrow" else "")
-    svg = client.get(f"/accords/{SLUG}/charts/priority.svg?{query}").data.decode()
-    width, height = (float(v) for v in re.search(r'<svg[^>]* width="([\d.]+)pt" '
-                                                 r'height="([\d.]+)pt"', svg).groups())
-    assert charts.base_pixels(size) == (round(width * 96 / 72), round(height * 96 / 72))
+@pytest.mark.parametrize("query", [f"as_of={AS_OF}", f"as_of={AS_OF}&section=3"])
+def test_the_room_kept_for_each_chart_is_its_drawn_size(client, query):
+    # the box (width, height) the page keeps for each chart, wide and narrow, is the size a
+    # browser shows its SVG at (points at 96/72 CSS pixels): the page does not jump when the
+    # chart arrives, whatever its rows (points, themes of a section, provision types) or shape
+    text = page(client, query).decode()
+    found = re.findall(r'srcset="([^"]+)" type="image/svg\+xml" width="(\d+)" height="(\d+)">'
+                       r'\s*<img src="([^"]+)" alt="[^"]+" width="(\d+)" height="(\d+)"', text)
+    assert len(found) == len(CHART_NAMES)
+    for narrow, narrow_w, narrow_h, wide, wide_w, wide_h in found:
+        for src, box in ((narrow, (narrow_w, narrow_h)), (wide, (wide_w, wide_h))):
+            svg = client.get(html.unescape(src)).data.decode()
+            size = re.search(r'<svg[^>]* width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups()
+            assert tuple(map(int, box)) == tuple(round(float(v) * 96 / 72) for v in size), src
 
 
 def test_page_links_the_downloads_for_its_date(client):

@@ -41,7 +41,7 @@ from ..palette import (ACCORD, INK, LEVEL_COLOURS, MARKER, NON_PRIORITY, PRIORIT
                        REFERENCE_IQR, REFERENCE_MEAN, REFERENCE_RANGE, TEXT_ON_LEVEL)
 from .events import events_map, events_per_month
 from .layout import (DPI, FONT, FORMATS, HEIGHT, LABEL_GAP, PAD, ROW_LABEL_GAP, SIZES, TICK_GAP,
-                     WIDTH, base_pixels)
+                     WIDTH, drawn_pixels)
 from .levels import group_bars, pace_projection, priority_lines, status_area, tag_bars
 from .reference import comparison_ranges, heatmap, score_curve
 
@@ -51,7 +51,7 @@ __all__ = [
     "comparison_ranges", "score_curve", "heatmap", "events_per_month", "events_map",
     # sizes and measures
     "FORMATS", "SIZES", "DPI", "WIDTH", "HEIGHT", "PAD", "FONT", "TICK_GAP", "LABEL_GAP",
-    "ROW_LABEL_GAP", "base_pixels",
+    "ROW_LABEL_GAP", "drawn_pixels",
     # the palette every chart uses (tracker.palette)
     "ACCORD", "INK", "LEVEL_COLOURS", "MARKER", "NON_PRIORITY", "PRIORITY", "REFERENCE_IQR",
     "REFERENCE_MEAN", "REFERENCE_RANGE", "TEXT_ON_LEVEL",

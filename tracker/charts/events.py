@@ -15,7 +15,7 @@ from matplotlib.ticker import MaxNLocator, MultipleLocator
 from ..palette import ACCORD, INK, LEVEL_COLOURS, OUTLINE
 from .axes import _add_path_patch, _boxes, _few_ticks, _no_data, _time_span, _year_axis
 from .frame import _axis_labels, _figure, _legend, _save
-from .layout import _font, _layout
+from .layout import TALL, _font, _layout
 from .text import _figure_text, _text_size, _wrap
 
 #: Places named on a narrow (phone) map at most: the table under the chart lists them all.
@@ -105,7 +105,7 @@ def events_map(points: Sequence[Mapping], labels: Mapping, fmt: str = "png",
     Axis degrees in the reader's decimal sign. points: [{"name", "longitude", "latitude",
     "events"}], most events first. labels: "x", "y", "legend" (what a dot is), "outline"
     (what a faint point is)."""
-    fig, ax = _figure(labels, size, height=6.5 if size == "wide" else None)
+    fig, ax = _figure(labels, size, height=TALL.get(("events_map", size)))
     handles = []
     lons = [p["longitude"] for p in points] + [p[0] for p in outline]
     lats = [p["latitude"] for p in points] + [p[1] for p in outline]

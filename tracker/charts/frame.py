@@ -15,7 +15,7 @@ from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
 from ..palette import INK, LEVEL_COLOURS
-from .layout import DPI, FORMATS, PAD, _fit, _font, _layout
+from .layout import DPI, FORMATS, PAD, _fit, _font, _layout, figure_inches
 from .text import _RendererAgg, _RendererSVG, _lines, _wrap
 
 
@@ -40,10 +40,8 @@ def _figure(labels: Mapping, size: str = "wide", rows: int = 0, per_row: str = "
     `height` replaces the base height). The plot's margins are set when it is saved
     (`_fit`)."""
     layout = _layout(size)
-    height = height or layout.height
-    if rows:
-        height = max(height, 1.9 + layout.row[per_row] * rows)
-    fig = Figure(figsize=(layout.width, height), dpi=DPI, facecolor="white")
+    width, height = figure_inches(size, rows, per_row, height)
+    fig = Figure(figsize=(width, height), dpi=DPI, facecolor="white")
     _Canvas(fig)
     fig.layout_size = size  # read by the helpers below
     fig.suptitle(_wrap(labels["title"], layout.title_chars, 3), x=0.01, y=1 - PAD / height,

@@ -60,13 +60,32 @@ def _layout(size: str) -> _Layout:
     return _LAYOUTS[size]
 
 
-def base_pixels(size: str) -> tuple[int, int]:
-    """(width, height) in CSS pixels (96 per inch: a browser shows the SVG, written in points,
-    at this size) of a chart of `size` at its base height: what a page reserves for a chart
-    before it arrives. A chart that grows with its rows is taller; the browser takes its
-    own proportions once it has loaded. ValueError: unknown size."""
+#: Charts that grow with their category rows: drawing function -> the kind of row
+#: (`_Layout.row`); and charts drawn taller than their size's base height: (function, size)
+#: -> height (inches). What `_figure` is given, and what a page reserves (`drawn_pixels`).
+ROW_KINDS = {"group_bars": "bars", "comparison_ranges": "types", "heatmap": "types"}
+TALL = {("events_map", "wide"): 6.5}
+
+
+def figure_inches(size: str, rows: int = 0, per_row: str = "",
+                  height: float | None = None) -> tuple[float, float]:
+    """(width, height) in inches of a figure of `size`: its base height (or `height`), taller
+    when `rows` category rows of kind `per_row` need it. ValueError: unknown size."""
     layout = _layout(size)
-    return round(layout.width * 96), round(layout.height * 96)
+    height = height or layout.height
+    if rows:
+        height = max(height, 1.9 + layout.row[per_row] * rows)
+    return layout.width, height
+
+
+def drawn_pixels(function: str, size: str, rows: int = 0) -> tuple[int, int]:
+    """(width, height) in CSS pixels (96 per inch: a browser shows the SVG, written in points,
+    at this size) of the chart drawn by `function` (a drawing function's name) at `size`
+    with `rows` category rows (counted only for the charts that grow with them): the room a
+    page keeps for the chart before it arrives. ValueError: unknown size."""
+    kind = ROW_KINDS.get(function, "")
+    width, height = figure_inches(size, rows if kind else 0, kind, TALL.get((function, size)))
+    return round(width * 96), round(height * 96)
 
 
 def _font(fig: Figure, role: str) -> float:

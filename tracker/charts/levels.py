@@ -10,7 +10,7 @@ from ..palette import (ACCORD, INK, LEVEL_COLOURS, MARKER, NON_PRIORITY, PRIORIT
                        TEXT_ON_LEVEL)
 from .axes import _boxes, _dates, _no_data, _percent_axis, _row_labels, _time_span, _year_axis
 from .frame import _axis_labels, _figure, _legend, _level_handles, _save
-from .layout import _font, _layout
+from .layout import ROW_KINDS, _font, _layout
 from .text import _figure_text, _wrap
 
 
@@ -124,7 +124,7 @@ def group_bars(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png",
                size: str = "wide") -> bytes:
     """One horizontal bar per group (point or theme), split into the four levels' shares.
     rows: [{"label", "shares": {level key: percent}}], drawn top to bottom."""
-    fig, ax = _figure(labels, size, len(rows), "bars")
+    fig, ax = _figure(labels, size, len(rows), ROW_KINDS["group_bars"])
     layout = _layout(size)
     ys = list(range(len(rows)))
     left = [0.0] * len(rows)

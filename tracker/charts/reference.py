@@ -13,7 +13,7 @@ from ..palette import (ACCORD, LEVEL_COLOURS, REFERENCE_IQR, REFERENCE_MEAN, REF
                        TEXT_ON_LEVEL)
 from .axes import _boxes, _no_data, _percent_axis, _row_labels
 from .frame import _axis_labels, _figure, _legend, _level_handles, _save
-from .layout import _font, _layout
+from .layout import ROW_KINDS, _font, _layout
 from .text import _figure_text, _wrap
 
 
@@ -36,7 +36,7 @@ def comparison_ranges(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png"
     """Per provision type: the accord's mean level (dot) beside the reference accords' mean
     (tick) and interquartile range (grey bar), on the 0-3 scale.
     rows: [{"label", "accord_level", "reference": {"mean", "q1", "q3"} | None}]."""
-    fig, ax = _figure(labels, size, len(rows), "types")
+    fig, ax = _figure(labels, size, len(rows), ROW_KINDS["comparison_ranges"])
     layout = _layout(size)
     compared = [(y, r["reference"]) for y, r in enumerate(rows) if r.get("reference")]
     _boxes(ax, [r["q1"] for _, r in compared], [y - 0.3 for y, _ in compared],
@@ -90,7 +90,7 @@ def heatmap(rows: Sequence[Mapping], years: Sequence[int], labels: Mapping,
             fmt: str = "png", size: str = "wide") -> bytes:
     """Provision type x year since signing, each cell coloured by its (mean) level.
     rows: [{"label", "values": [level or None per year]}]; None cells are left blank."""
-    fig, ax = _figure(labels, size, len(rows), "types")
+    fig, ax = _figure(labels, size, len(rows), ROW_KINDS["heatmap"])
     layout = _layout(size)
     grid = [[float("nan") if v is None else v for v in row["values"]] for row in rows]
     cmap = ListedColormap(LEVEL_COLOURS).with_extremes(bad="white")

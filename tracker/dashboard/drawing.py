@@ -139,6 +139,14 @@ def chart_inputs(board: Board, name: str) -> ChartInputs:
     raise ValueError(f"chart must be one of {', '.join(CHARTS)}")
 
 
+def chart_boxes(board: Board, name: str) -> dict[str, tuple[int, int]]:
+    """Size ("wide", "narrow") -> (width, height) in CSS pixels of chart `name` as drawn for
+    the board (`charts.drawn_pixels`): the box the page keeps for it before it arrives."""
+    inputs = chart_inputs(board, name)
+    rows = len(inputs.args[0]) if inputs.args and isinstance(inputs.args[0], list) else 0
+    return {size: charts.drawn_pixels(inputs.function, size, rows) for size in charts.SIZES}
+
+
 def content_key(name: str, fmt: str, size: str, inputs: ChartInputs) -> str:
     """The key of what chart `name` shows drawn as `fmt` at `size`: "chart " and the
     SHA-256 (hex) of the repr of the name, format, size, inputs and app version. Equal

@@ -40,7 +40,7 @@ from ..web import local_date, local_datetime, set_disposition
 from . import asked, bp
 from . import shared as kept_for_all
 from .board import CHARTS, Board, Selection, level_names, natural, selection_text
-from .drawing import alt_texts
+from .drawing import alt_texts, chart_boxes
 from .shared import (board_for, data_state, etag_for, figures_for, keep_figures, kept_chart,
                      wanted_reference_set)
 
@@ -288,7 +288,7 @@ def _board_context(accord: Accord, board: Board) -> dict:
     return dict(accord=accord, board=board, sel=board.sel,
                 coordinator=can_review(current_user, accord),
                 level_keys=LEVEL_KEYS, level_names=level_names(), alts=alt_texts(board),
-                chart_boxes={size: charts.base_pixels(size) for size in charts.SIZES},
+                chart_boxes={name: chart_boxes(board, name) for name in CHARTS},
                 sections=_section_options(board), tags=sorted({t for p in board.figures.provisions
                                                                for t in p.tags}),
                 today=date.today(), overdue_shown=OVERDUE_SHOWN,
