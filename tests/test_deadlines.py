@@ -1,6 +1,7 @@
-"""A provision's deadline may not fall before its accord was signed: one rule
-(`domain.rules.deadline_problem`), refused at the field on the edit form (400) and by row in
-the structure importer, with nothing written."""
+"""A provision's deadline may not fall before its accord was signed nor more than 50 years
+after (one rule, `domain.rules.deadline_problem`), refused at the field on the edit form (400)
+and by row in the structure importer, with nothing written; an accord's target date likewise
+(`target_date_problem`)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -8,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from tracker.domain.rules import deadline_problem
+from tracker.domain.rules import PLAN_HORIZON_YEARS, deadline_problem, target_date_problem
 from tracker.extensions import db
 from tracker.models import Accord, Provision
 
@@ -22,9 +23,17 @@ SIGNED = date(2016, 11, 24)
 @pytest.mark.parametrize("deadline, refused", [
     (None, False), (SIGNED, False), (SIGNED + timedelta(days=1), False),
     (SIGNED - timedelta(days=1), True), (date(1990, 1, 1), True),
+    (date(2066, 11, 24), False), (date(2066, 11, 25), True), (date(9999, 12, 31), True),
 ])
 def test_the_rule(deadline, refused):
+    assert PLAN_HORIZON_YEARS == 50  # the messages say 50
     assert (deadline_problem(deadline, SIGNED) is not None) == refused
+    assert (target_date_problem(deadline, SIGNED) is not None) == refused
+
+
+def test_the_horizon_of_an_accord_signed_on_29_february():
+    assert deadline_problem(date(2066, 2, 28), date(2016, 2, 29)) is None
+    assert deadline_problem(date(2066, 3, 1), date(2016, 2, 29)) is not None
 
 
 def test_the_edit_form_refuses_a_deadline_before_signing_at_the_field(
@@ -63,6 +72,11 @@ def test_the_edit_form_in_spanish_names_the_rule(client, demo, make_user, login)
     response = client.post(url, data=data, headers=headers)
     assert response.status_code == 400
     assert "la fecha límite es anterior a la firma del acuerdo" in response.get_data(as_text=True)
+    data["deadline"] = ["9999-12-31"]  # a slip that was saved and shown as "31 dic 9999"
+    response = client.post(url, data=data, headers=headers)
+    assert response.status_code == 400
+    assert ("la fecha límite es más de 50 años posterior a la firma del acuerdo"
+            in response.get_data(as_text=True))
 
 
 def test_the_importer_refuses_a_deadline_before_signing(runner, tmp_path, row_counts):
@@ -77,3 +91,16 @@ def test_the_importer_refuses_a_deadline_before_signing(runner, tmp_path, row_co
     assert "row 3" in result.output.lower() and "before the accord was signed" in result.output
     assert row_counts() == counts
     assert db.session.scalar(select(Accord).where(Accord.slug == "deadlines")) is None
+
+
+def test_the_importer_refuses_a_target_date_beyond_the_horizon(runner, tmp_path, row_counts):
+    path = tmp_path / "structure.csv"
+    path.write_text("code,section,text,provision_type,priority,tags,deadline\n"
+                    "1,1 A,t,,no,,2016-11-24\n")
+    counts = row_counts()
+    result = runner.invoke(args=["import-accord", str(path), "--name", "Far target",
+                                 "--country", "Colombia", "--signed-on", "2016-11-24",
+                                 "--slug", "far-target", "--target-date", "2206-11-24"])
+    assert result.exit_code != 0
+    assert "the target date is more than 50 years after the accord was signed" in result.output
+    assert row_counts() == counts

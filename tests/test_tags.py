@@ -68,6 +68,15 @@ def test_a_slip_of_a_tag_in_use_is_refused_naming_it(typed, near):
     assert message.params == {"tag": typed, "near": near}
 
 
+@pytest.mark.parametrize("typed", ["gender, ethnic", "mujer rural,", ", paz"])
+def test_a_tag_holding_a_comma_is_refused_with_the_tags_it_meant(typed):
+    with pytest.raises(ValueError) as refused:
+        TagVocabulary(KNOWN).resolve(typed)
+    message = refused.value.args[0]
+    assert message.params == {"tag": typed, "meant": "; ".join(
+        part.strip() for part in typed.split(",") if part.strip())}
+
+
 @pytest.mark.parametrize("typed", ["ddr", "paz", "land", "víctimas", "mujer rural", "étnicos y"])
 def test_a_clearly_different_or_short_name_is_a_new_tag(typed):
     assert TagVocabulary(KNOWN).resolve(typed) == clean_tag(typed)
@@ -76,6 +85,11 @@ def test_a_clearly_different_or_short_name_is_a_new_tag(typed):
 @pytest.mark.parametrize("code, typed, reason", [
     ("6.1.5", "género; ¨", "no es una etiqueta"),  # a tag of marks alone
     ("1.1.3", "Genero; ETNICO; étnica", "«étnica» es casi «étnico»"),  # a slip of a tag in use
+    # a list typed with commas was saved as ONE free tag, taking the provision out of its
+    # gender and ethnic figures; refused naming the tags it meant
+    ("3.2.1.1", "género, GÉNERO, étnico, Gender",
+     "«género, GÉNERO, étnico, Gender» lleva una coma: las etiquetas se separan con «;» "
+     "(«género; GÉNERO; étnico; Gender»)"),
 ])
 def test_the_edit_form_refuses_a_tag_at_the_field_in_spanish(client, demo, make_user, login,
                                                             row_counts, code, typed, reason):

@@ -16,7 +16,7 @@ from sqlalchemy import insert, select, update
 
 from . import summary
 from .domain import bilingual
-from .domain.rules import Submission, changes_nothing, deadline_problem
+from .domain.rules import Submission, changes_nothing, deadline_problem, target_date_problem
 from .domain.scale import LevelError, parse_level
 from .extensions import db
 from .i18n import IMPORTED_PRIORITY_REASON
@@ -165,6 +165,10 @@ def import_accord(data: bytes, filename: str, *, name: str, country: str, signed
         raise TableError([RowError(None, str(exc))]) from None
     if db.session.scalar(select(Accord.id).where(Accord.slug == slug)) is not None:
         raise TableError([RowError(None, f"an accord with slug {slug!r} already exists")])
+    problem = target_date_problem(attributes.get("target_date"), signed_on)
+    if problem:
+        raise TableError([RowError(None, f"{problem} ({attributes['target_date'].isoformat()}; "
+                                         f"signed {signed_on.isoformat()})")])
     table = read_table(data, filename, ACCORD_COLUMNS, ACCORD_OPTIONAL)
     rows = _parse_structure_rows(table.rows, signed_on, language)
     return _commit_or_rollback(

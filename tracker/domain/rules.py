@@ -156,10 +156,37 @@ def evidence_problem(sub: Submission, current_level: int) -> str | None:
     return None
 
 
+#: How far after its signing an accord's plan may reach (a provision's deadline, the
+#: accord's target date): implementation plans run 10-15 years (the Colombian Final Accord's
+#: to 2031); a date beyond is a slip (9999-12-31, a year typed 2206 for 2026).
+PLAN_HORIZON_YEARS = 50
+
+
+def _plan_end(signed_on: date) -> date:
+    try:
+        return signed_on.replace(year=signed_on.year + PLAN_HORIZON_YEARS)
+    except ValueError:  # 29 February
+        return signed_on.replace(year=signed_on.year + PLAN_HORIZON_YEARS, day=28)
+
+
 def deadline_problem(deadline: date | None, signed_on: date) -> str | None:
     """Why a provision's deadline is refused (an N_ reason), or None: a deadline falls on or
-    after the day its accord was signed (no deadline at all is fine). Every way a deadline
-    comes in (the provision edit form, the structure importer) applies this rule."""
+    after the day its accord was signed and at most PLAN_HORIZON_YEARS after it (no deadline
+    at all is fine). Every way a deadline comes in (the provision edit form, the structure
+    importer) applies this rule."""
     if deadline is not None and deadline < signed_on:
         return N_("the deadline is before the accord was signed")
+    if deadline is not None and deadline > _plan_end(signed_on):
+        return N_("the deadline is more than 50 years after the accord was signed")
+    return None
+
+
+def target_date_problem(target: date | None, signed_on: date) -> str | None:
+    """Why an accord's target date (when its implementation should be complete) is refused
+    (an N_ reason), or None: as a deadline, on or after the signing and at most
+    PLAN_HORIZON_YEARS after it (none is fine)."""
+    if target is not None and target < signed_on:
+        return N_("the target date is before the accord was signed")
+    if target is not None and target > _plan_end(signed_on):
+        return N_("the target date is more than 50 years after the accord was signed")
     return None

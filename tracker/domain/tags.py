@@ -21,8 +21,10 @@ The rule, for each typed tag:
    equals no name any existing tag displays, it can never show the same name as another tag
    in any language. Tags that fold alike within one input become one tag (the first spelling).
 
-Nothing is refused for being unknown (free tags are a feature). A typed tag with nothing
-left once folded (only accents or other combining marks, "¨") is refused with a reason
+Nothing is refused for being unknown (free tags are a feature). A typed tag holding a comma
+is refused with the tags it most likely meant ("género, étnico": tags are separated by ";"; as
+one free tag it took the provision out of its gender and ethnic figures). A typed tag with
+nothing left once folded (only accents or other combining marks, "¨") is refused with a reason
 (ValueError(Message)); a tag longer than the column holds is refused by the caller's length
 rule. Pure: no Flask, no database, no I/O.
 """
@@ -115,7 +117,12 @@ class TagVocabulary:
     def resolve(self, typed: str) -> str:
         """The key `typed` means (rule above); a new free tag is created under
         `clean_tag(typed)`. Raises ValueError(Message) for a tag with nothing left once
-        folded (blank, or only combining marks) and for a slip of an existing tag's name."""
+        folded (blank, or only combining marks), for one holding a comma (a list typed with
+        the wrong separator) and for a slip of an existing tag's name."""
+        if "," in typed:
+            meant = "; ".join(part.strip() for part in typed.split(",") if part.strip())
+            raise ValueError(Message(N_("“%(tag)s” holds a comma: tags are separated by “;” "
+                                        "(“%(meant)s”)"), tag=typed.strip(), meant=meant))
         folded = fold(typed)
         if not folded:
             raise ValueError(Message(N_("“%(tag)s” is not a tag: it has no letter, digit or "
