@@ -227,3 +227,17 @@ def test_the_tag_filters_show_each_tag_once_in_the_readers_language(client, demo
         names = re.findall(r'<option value="[^"]+"[^>]*>([^<]+)</option>', select_html)
         assert {"género", "étnico", "territorial"} <= set(names), (url, names)
         assert "gender" not in names and len(names) == len(set(names))
+
+
+def test_the_importer_refuses_tags_typed_with_commas_by_row(runner, tmp_path, row_counts):
+    rows = [*ROWS[:2], ("3", "1 Tierra", "Vías", "", "no", "género, étnico", "")]
+    path = tmp_path / "structure.xlsx"
+    path.write_bytes(_xlsx([HEADER, *rows]))
+    counts = row_counts()
+    result = runner.invoke(args=["import-accord", str(path), "--name", "Commas",
+                                 "--country", "Colombia", "--signed-on", "2016-11-24",
+                                 "--slug", "commas"])
+    assert result.exit_code != 0
+    assert "row 4" in result.output.lower() and "holds a comma" in result.output
+    assert "género; étnico" in result.output
+    assert row_counts() == counts

@@ -271,18 +271,21 @@ def test_every_filter_checkbox_sits_beside_its_words(browser, phone_server, widt
     context.close()
 
 
-#: Each header link's words and computed font size: the menu's links, the language switch
-#: and the account's links and buttons (the site's name, bold, is the header's title).
+#: Each header link's words, computed font size and height on the page: the menu's links,
+#: the language switch and the account's links and buttons (the site's name, bold, is the
+#: header's title).
 HEADER_LINKS = """() => [...document.querySelectorAll(
     'header.site nav a, header.site .account a, header.site .account button.link')]
-  .map(el => [el.textContent.trim(), getComputedStyle(el).fontSize])"""
+  .map(el => [el.textContent.trim(), getComputedStyle(el).fontSize,
+              el.getBoundingClientRect().height])"""
 
 
 @pytest.mark.parametrize("width", [WIDTH, 1280])
 def test_every_header_link_has_one_size(browser, phone_server, width):
     """At 390 px the language switch ("Español") was a 16 px button beside 14.4 px menu
     links and 13.6 px account links: every header link, signed out and signed in, in
-    either language, is one size."""
+    either language, is one size; on a phone each is a finger-sized target (44 px tall,
+    where the links were 22 px beside 44 px buttons)."""
     context = browser.new_context(locale="en-US", viewport={"width": width, "height": 800})
     page = context.new_page()
     page.goto(f"{phone_server}/")
@@ -292,6 +295,8 @@ def test_every_header_link_has_one_size(browser, phone_server, width):
     _switch_to_spanish(page)
     seen.append(page.evaluate(HEADER_LINKS))
     for links in seen:
-        assert any(text in ("English", "Español") for text, _size in links), links
-        assert len({size for _text, size in links}) == 1, (width, links)
+        assert any(text in ("English", "Español") for text, _size, _h in links), links
+        assert len({size for _text, size, _h in links}) == 1, (width, links)
+        if width == WIDTH:
+            assert all(height >= 44 for _text, _size, height in links), links
     context.close()
