@@ -217,6 +217,29 @@ def test_the_brief_pdf_holds_the_key_findings(client, demo, lang, findings, stam
     assert client.get(f"{DEMO}/brief.pdf?as_of=2999-01-01").status_code == 400
 
 
+def test_a_brief_of_a_date_keeps_its_date_in_every_link(client, demo):
+    """The brief of a past date linked "Letter" and "PDF" without the date: both gave
+    today's figures, the PDF under the same look. Every link keeps the date (a cut-off's
+    brief, its label); Back goes to the dashboard of that date."""
+    import html as markup
+
+    publish(demo, "Report 1", date(2019, 2, 28))
+    page = client.get(f"{DEMO}/brief?as_of=2020-06-30")
+    assert page.status_code == 200 and "Jun 30, 2020" in page.text
+    tools = page.text[page.text.index('class="screen-only tools"'):]
+    tools = tools[:tools.index("</nav>")]
+    links = [markup.unescape(h) for h in re.findall(r'href="([^"]+)"', tools)]
+    back, letter, pdf = links
+    assert back == f"{DEMO}/dashboard?as_of=2020-06-30"
+    assert "Figures as of Jun 30, 2020" in client.get(letter).text and "paper=letter" in letter
+    text = " ".join(_pdf_text(client.get(pdf).data).split())
+    assert "as_of=2020-06-30" in pdf and "Figures as of Jun 30, 2020" in text
+    labelled = client.get(f"{DEMO}/cutoffs/Report 1/brief").text
+    labelled = labelled[labelled.index('class="screen-only tools"'):]
+    assert "/cutoffs/Report%201/brief?paper=letter" in labelled
+    assert "/cutoffs/Report%201/brief.pdf?paper=a4" in labelled and "as_of" not in labelled
+
+
 def test_the_data_package_and_the_workbook_as_published(client):
     from openpyxl import load_workbook
 
