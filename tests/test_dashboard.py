@@ -150,6 +150,17 @@ def test_the_room_kept_for_each_chart_is_its_drawn_size(client, query):
             assert tuple(map(int, box)) == tuple(round(float(v) * 96 / 72) for v in size), src
 
 
+def test_alt_texts_agree_with_a_count_of_one_in_spanish(client):
+    # a filter leaving one group, one municipality and one event read "1 grupos",
+    # "1 municipios", "1 eventos, 1 que hacen avanzar"
+    text = html.unescape(page(client, "section=1.3.1&tag=ethnic&year=2",
+                              **{"Accept-Language": "es"}).decode())
+    alts = " ".join(re.findall(r'<img src="[^"]+" alt="([^"]+)"', text))
+    assert "para 1 grupo;" in alts
+    assert not re.search(r"\b1 (grupos|municipios|eventos|tipos)\b", alts), alts
+    assert not re.search(r"\b1 que hacen\b", alts), alts
+
+
 def test_page_links_the_downloads_for_its_date(client):
     text = page(client).decode()
     for path in ("report.xlsx", "provisions.csv", "history.csv"):

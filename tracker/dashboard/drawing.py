@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from .. import build, charts
 from ..i18n import local
@@ -173,14 +174,20 @@ def alt_texts(board: Board) -> dict[str, str]:
                     "on %(date)s %(c)s complete and %(z)s not initiated.",
                     date=local_date(s["as_of"]), c=percent(s["shares"]["complete"]),
                     z=percent(s["shares"]["not_initiated"])),
-        "groups": _("Horizontal stacked bars of the share of provisions at each level for "
-                    "%(n)s groups; see the table for each figure.", n=len(board.groups)),
+        "groups": ngettext("Horizontal stacked bars of the share of provisions at each level "
+                           "for %(num)s group; see the table for each figure.",
+                           "Horizontal stacked bars of the share of provisions at each level "
+                           "for %(num)s groups; see the table for each figure.",
+                           len(board.groups)),
         "tags": _("Grouped bars of the share of provisions at each level for all provisions "
                   "and the gender and ethnic provisions; see the table."),
-        "comparison": _("Dot chart of this accord's mean level per provision type beside the "
-                        "reference mean and interquartile range: %(above)s of %(compared)s "
-                        "provision types above average.", above=cmp["types_above_mean"],
-                        compared=cmp["types_compared"]),
+        "comparison": ngettext("Dot chart of this accord's mean level per provision type "
+                               "beside the reference mean and interquartile range: %(above)s "
+                               "of %(num)s provision type above average.",
+                               "Dot chart of this accord's mean level per provision type "
+                               "beside the reference mean and interquartile range: %(above)s "
+                               "of %(num)s provision types above average.",
+                               cmp["types_compared"], above=cmp["types_above_mean"]),
         "curve": _("Line chart of the score by year since signing over the band of the "
                    "reference accords' scores; see the table for each year."),
         "pace": _("Line chart of the score with its projection at the pace of the last 12 "
@@ -188,15 +195,19 @@ def alt_texts(board: Board) -> dict[str, str]:
                   "%(target)s (%(r)s points a month).", m=score_figure(pace["monthly_change_12m"]),
                   target=local_date(pace["target_date"]),
                   r=score_figure(pace["required_monthly_change"])),
-        "events": _("Bar chart of the verified implementation events by month up to %(date)s: "
-                    "%(n)s events, %(a)s advancing a provision and %(s)s setting one back; see "
-                    "the table for each month.", date=local_date(s["as_of"]),
+        # counts after a colon: no word agrees with them (1 event, 1 evento)
+        "events": _("Bar chart of the verified implementation events by month up to %(date)s "
+                    "(events: %(n)s; advancing a provision: %(a)s; setting one back: %(s)s); "
+                    "see the table for each month.", date=local_date(s["as_of"]),
                     n=sum(r["events"] for r in board.events_monthly),
                     a=sum(r["advances"] for r in board.events_monthly),
                     s=sum(r["setbacks"] for r in board.events_monthly)),
-        "events_map": _("Map of the verified implementation events at %(n)s municipalities, "
-                        "each a dot sized by its events; most in %(top)s. See the table.",
-                        n=len(board.events_places),
+        "events_map": ngettext("Map of the verified implementation events at %(num)s "
+                               "municipality, a dot sized by its events: %(top)s. See the "
+                               "table.",
+                               "Map of the verified implementation events at %(num)s "
+                               "municipalities, each a dot sized by its events; most in "
+                               "%(top)s. See the table.", len(board.events_places),
                         top=", ".join(f"{p['name']} ({p['events']})"
                                       for p in board.events_places[:3]))
         if board.events_places else _("Map of the municipalities: no verified "
