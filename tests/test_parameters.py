@@ -108,3 +108,16 @@ def test_a_briefs_paper_is_named_by_its_field(client, demo):
     response = client.get(f"{BASE}/brief?paper=folio")
     assert response.status_code == 400
     assert "“Paper”='folio' must be one of a4, letter" in unescape(response.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("path, query", [(f"{BASE}/brief", "as_of=2099-01-01"),
+                                         (f"{BASE}/brief", "paper=folio"),
+                                         (f"{BASE}/dashboard", "year=abc&section=99")])
+def test_a_page_refused_for_its_options_links_the_page_without_them(client, demo, path,
+                                                                    query):
+    # the refusal named the bad option and left a phone user nowhere to go but Back
+    response = client.get(f"{path}?{query}", headers={"Accept-Language": "es"})
+    assert response.status_code == 400
+    page = unescape(response.get_data(as_text=True))
+    assert f'<a href="{path}">Abrir esta página sin estas opciones</a>' in page
+    assert client.get(path).status_code == 200
