@@ -300,3 +300,31 @@ def test_every_header_link_has_one_size(browser, phone_server, width):
         if width == WIDTH:
             assert all(height >= 44 for _text, _size, height in links), links
     context.close()
+
+
+#: The cells of phone cards whose value does not keep to one column: a line of the value
+#: (wrapped) starts left of where its first line starts, under its label.
+UNDER_THE_LABEL = """() => [...document.querySelectorAll(
+    'table.cards > tbody > tr > td[data-label]:not([data-label=""]):not(.long)')]
+  .filter(td => getComputedStyle(td).display !== 'none' && td.textContent.trim())
+  .filter(td => {
+    const range = document.createRange();
+    range.selectNodeContents(td);
+    const lines = [...range.getClientRects()].filter(r => r.width > 0);
+    return lines.some(r => r.left < lines[0].left - 1);
+  }).map(td => td.dataset.label + ': ' + td.textContent.trim().slice(0, 40))"""
+
+
+def test_a_card_value_that_wraps_stays_in_its_column(browser, phone_server):
+    """On a phone a card's wrapped value fell under its label ("Tibú #455" under "Evento" in
+    My submissions; department names on the dashboard): every labelled value keeps to its
+    column (one rule for every card table: tracker.css)."""
+    context, page = _phone(browser, "es-ES")
+    url = f"/accords/{SLUG}/dashboard"
+    assert page.goto(phone_server + url).status == 200
+    wrapped = page.evaluate("""() => [...document.querySelectorAll(
+        'table.cards > tbody > tr > td[data-label]:not(.long)')].filter(td =>
+        td.getBoundingClientRect().height > 40).length""")
+    assert wrapped > 0, url  # values that wrap are there to check
+    assert page.evaluate(UNDER_THE_LABEL) == [], url
+    context.close()
