@@ -58,7 +58,9 @@ def seed_command(seed_dir: str | None) -> None:
 @click.option("--signed-on", required=True, callback=_iso_date, help="Signing date, YYYY-MM-DD.")
 @click.option("--slug", callback=_text,
               help="Short name used in addresses (default: derived from the name).")
-@click.option("--target-date", callback=_iso_date, help="Date full implementation is due.")
+@click.option("--target-date", callback=_iso_date,
+              help="Date full implementation is due (from the signing date to 50 years after "
+                   "it).")
 @click.option("--private", is_flag=True, help="Visible only to users with a role on it.")
 @click.option("--first-implementation-year", type=click.IntRange(1900, 2200), default=None,
               help="Calendar year of year 1 since signing, when the accord sets its own "
