@@ -76,21 +76,22 @@ class Summary:
     def score(self) -> Fraction | None:
         """Exact aggregate score 0-100; None for an empty set."""
         total = self.provisions
-        if not total:
-            return None
-        points = sum(level * n for level, n in enumerate(self.counts))
-        return Fraction(100 * points, MAX_LEVEL * total)
+        return Fraction(100 * self._points, MAX_LEVEL * total) if total else None
+
+    @property
+    def _points(self) -> int:
+        """The sum of the provisions' levels (the score's numerator, before scaling)."""
+        return sum(level * n for level, n in enumerate(self.counts))
 
     def as_dict(self) -> dict:
         """Rounded for display: shares in percent to one decimal, score to two decimals."""
         total = self.provisions
-        points = sum(level * n for level, n in enumerate(self.counts))
         return {
             "provisions": total,
             "counts": dict(zip(LEVEL_KEYS, self.counts)),
             "shares": {key: round_ratio(100 * n, total, 1) if total else None
                        for key, n in zip(LEVEL_KEYS, self.counts)},
-            "score": round_ratio(100 * points, MAX_LEVEL * total, 2) if total else None,
+            "score": round_ratio(100 * self._points, MAX_LEVEL * total, 2) if total else None,
         }
 
 

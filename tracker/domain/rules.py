@@ -174,19 +174,28 @@ def deadline_problem(deadline: date | None, signed_on: date) -> str | None:
     after the day its accord was signed and at most PLAN_HORIZON_YEARS after it (no deadline
     at all is fine). Every way a deadline comes in (the provision edit form, the structure
     importer) applies this rule."""
-    if deadline is not None and deadline < signed_on:
-        return N_("the deadline is before the accord was signed")
-    if deadline is not None and deadline > _plan_end(signed_on):
-        return N_("the deadline is more than 50 years after the accord was signed")
-    return None
+    return _plan_date_problem(deadline, signed_on,
+                              N_("the deadline is before the accord was signed"),
+                              N_("the deadline is more than 50 years after the accord was "
+                                 "signed"))
 
 
 def target_date_problem(target: date | None, signed_on: date) -> str | None:
     """Why an accord's target date (when its implementation should be complete) is refused
     (an N_ reason), or None: as a deadline, on or after the signing and at most
     PLAN_HORIZON_YEARS after it (none is fine)."""
-    if target is not None and target < signed_on:
-        return N_("the target date is before the accord was signed")
-    if target is not None and target > _plan_end(signed_on):
-        return N_("the target date is more than 50 years after the accord was signed")
-    return None
+    return _plan_date_problem(target, signed_on,
+                              N_("the target date is before the accord was signed"),
+                              N_("the target date is more than 50 years after the accord "
+                                 "was signed"))
+
+
+def _plan_date_problem(day: date | None, signed_on: date, before: str,
+                       beyond: str) -> str | None:
+    """`before` when `day` precedes the signing, `beyond` when it is past the plan's horizon
+    (`_plan_end`), else None (also for no day)."""
+    if day is None:
+        return None
+    if day < signed_on:
+        return before
+    return beyond if day > _plan_end(signed_on) else None
