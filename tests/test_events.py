@@ -192,6 +192,19 @@ def test_refused_kinds_whatever_the_name(demo, row_counts, content, reason):
     assert row_counts() == before
 
 
+def test_a_file_of_no_known_kind_is_refused_wholly_in_spanish(app):
+    # "no se aceptan archivos de este tipo (unknown)": the kind's own word stayed English
+    from flask_babel import force_locale
+
+    from tracker.i18n import translate
+
+    with pytest.raises(files.Refused) as refused:
+        files.media_type(b"\x00\x01\x02binary", 10_000)
+    with app.test_request_context("/"), force_locale("es"):
+        shown = translate(refused.value.reason)
+    assert "(desconocido)" in shown and "unknown" not in shown
+
+
 def test_a_file_over_the_limit_is_refused(app, demo, row_counts):
     before = row_counts()
     big = PDF + b"\x00" * app.config["MAX_ATTACHMENT_BYTES"]

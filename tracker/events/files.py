@@ -71,7 +71,7 @@ def media_type(content: bytes, limit: int) -> str:
         return "text/plain"
     raise Refused(Message(N_("files of this kind (%(kind)s) are not accepted: attach a PDF, "
                              "an image (PNG, JPEG, WebP), an office document (DOCX, XLSX, "
-                             "ODT) or plain text"), kind=found or N_("unknown")))
+                             "ODT) or plain text"), kind=found or Message(N_("unknown"))))
 
 
 def _check_office(content: bytes) -> None:
