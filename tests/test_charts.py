@@ -647,3 +647,46 @@ def test_a_share_on_a_bar_is_written_as_its_table_writes_it(drawing):
         words = svg_texts(getattr(charts, drawing)(rows, {**FRAME, "decimal": ","}, "svg",
                                                    size)).split()
         assert "13,5" in words and "54,8" in words and "14" not in words, (size, words)
+
+
+
+#: Texts a partner may type that matplotlib reads as a formula: two "$" (pesos), and a
+#: broken formula, which made the whole chart fail.
+DOLLARS = ["Fondo $5.000 y $300", "Costo $\\frac{ y $x"]
+
+
+def _drawn_with(name: str, labels: dict, fmt: str, size: str) -> bytes:
+    """Chart `name` (a CASES chart or an events chart) drawn with `labels` as its frame."""
+    from datetime import date
+
+    if name == "events_per_month":
+        rows = [{"month": date(2024, m, 1), "events": m + 1, "advances": m, "setbacks": 1}
+                for m in range(1, 4)]
+        return charts.events_per_month(rows, labels, fmt, size)
+    if name == "events_map":
+        points = [{"name": "EL $ALTO$", "longitude": -72.73, "latitude": 8.64, "events": 9}]
+        return charts.events_map(points, labels, fmt, size,
+                                 outline=[(-75.0 + i / 10, 4.0 + i / 20) for i in range(40)])
+    return CASES[name](fmt, size)
+
+
+@pytest.mark.parametrize("size", charts.SIZES)
+@pytest.mark.parametrize("name", sorted(CASES) + ["events_per_month", "events_map"])
+def test_every_text_is_drawn_as_typed_never_as_a_formula(monkeypatch, name, size):
+    """Title, note, axis labels, level names (legend) and the events' labels holding dollar
+    signs, the source line a broken formula: every chart draws, as PNG and SVG, with each
+    text verbatim."""
+    wordy = {**{key: DOLLARS[0] for key in FRAME}, "source": DOLLARS[1],
+             "levels": [f"{level} $ {i}$" for i, level in enumerate(LEVELS)],
+             "events": "$a$", "advances": "$b$", "setbacks": "$c$", "legend": "$d$",
+             "outline": "$e$"}
+    monkeypatch.setitem(globals(), "FRAME", wordy)  # what CASES draw with
+    assert png_size(_drawn_with(name, wordy, "png", size))[0] == (
+        900 if size == "wide" else 400)
+    text = svg_texts(_drawn_with(name, wordy, "svg", size))
+    assert DOLLARS[0] in text and DOLLARS[1] in text.replace("\n", " "), name
+    shown = {"status_area": wordy["levels"], "group_bars": wordy["levels"],
+             "tag_bars": wordy["levels"], "heatmap": wordy["levels"],
+             "events_per_month": ["$a$", "$b$", "$c$"], "events_map": ["$d$", "EL $ALTO$"]}
+    for expected in shown.get(name, []):
+        assert expected in text, expected

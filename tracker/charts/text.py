@@ -10,6 +10,7 @@ from typing import Mapping
 
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.backends.backend_svg import RendererSVG
+from matplotlib.font_manager import fontManager, get_font
 from matplotlib.textpath import TextToPath
 
 from ..cache import Recent
@@ -27,10 +28,10 @@ _EXTENTS = Recent(20_000, "charts.text_extents", follows_data=False)
 _TEXT_TO_PATH = TextToPath()
 
 
-def _extent(text: str, prop, ismath) -> tuple[float, float, float]:
-    """Width, height and descent (points) of `text` set in font `prop`; mathtext and TeX
-    are measured each time (never used by these charts' own texts)."""
-    if ismath:
+def _extent(text: str, prop, ismath=False) -> tuple[float, float, float]:
+    """Width, height and descent (points) of `text` set in font `prop` as plain text (the
+    charts never draw mathtext: `_MeasuredText`); TeX is measured each time."""
+    if ismath == "TeX":
         return _TEXT_TO_PATH.get_text_width_height_descent(text, prop, ismath)
     prop = prop.copy()  # FontProperties is mutable: the key keeps the font as measured
     key = (text, prop)
@@ -41,14 +42,60 @@ def _extent(text: str, prop, ismath) -> tuple[float, float, float]:
     return found
 
 
+# font -> (line gap, ascent, descent, units per em) as its file gives them, () when it has
+# neither table; read from the font file on every text's layout by matplotlib otherwise
+_HEIGHTS = Recent(256, "charts.font_heights", follows_data=False)
+#: The tables a text's line height is read from, in matplotlib's order (`Text._get_layout`):
+#: (table, line gap, ascent, descent).
+_HEIGHT_TABLES = (("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+                  ("hhea", "lineGap", "ascent", "descent"))
+
+
+def _font_heights(prop) -> tuple:
+    """(line gap, ascent, descent, units per em) of the font `prop` selects, in font units,
+    read once per process; () when the font has neither table."""
+    key = prop.copy()
+    found = _HEIGHTS.get(key)
+    if found is None:
+        font = get_font(fontManager._find_fonts_by_props(prop))
+        found = ()
+        for name, gap, ascent, descent in _HEIGHT_TABLES:
+            table = font.get_sfnt_table(name)
+            if table is not None:
+                found = (table[gap], table[ascent], table[descent],
+                         font.get_sfnt_table("head")["unitsPerEm"])
+                break
+        _HEIGHTS.put(key, found)
+    return found
+
+
 class _MeasuredText:
-    """A renderer mixin whose text extents come from `_extent`, in its own pixels."""
+    """A renderer mixin: texts are drawn as typed, never as mathtext (matplotlib reads a
+    text holding two "$" as a formula: "$5.000 millones y $300" lost its dollars and came
+    out in italics, and "$\\frac{" failed the whole chart; a partner's section, tag or place
+    name is plain text), their extents come from `_extent`, in this renderer's pixels, and
+    the fonts' line heights from `_font_heights`."""
 
     def get_text_width_height_descent(self, s, prop, ismath):
         if ismath == "TeX":
             return super().get_text_width_height_descent(s, prop, ismath)
         scale = self.points_to_pixels(1.0)
-        return tuple(value * scale for value in _extent(s, prop, ismath))
+        return tuple(value * scale for value in _extent(s, prop, False))
+
+    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        return super().draw_text(gc, x, y, s, prop, angle, ismath == "TeX" and ismath,
+                                 mtext)
+
+    def _get_font_height_metrics(self, prop):
+        """(ascent, descent, line gap) in this renderer's pixels of font `prop`, as
+        `Text._get_layout` computes them from the font's tables (the hook it asks first;
+        (None, None, None) lets it read them itself)."""
+        heights = _font_heights(prop)
+        if not heights:
+            return None, None, None
+        gap, ascent, descent, units = heights
+        scale = 1 / units * prop.get_size_in_points() * self.points_to_pixels(72.0) / 72
+        return ascent * scale, -descent * scale, gap * scale
 
 
 class _RendererAgg(_MeasuredText, RendererAgg):
