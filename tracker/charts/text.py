@@ -119,10 +119,12 @@ def _text_size(text: str, prop, rotation: float = 0) -> tuple[float, float]:
 def _lines(artist, text: str, room: float, renderer) -> list[str]:
     """`text` as lines at most `room` pixels wide when drawn by `artist`: parts joined by
     " · " stay whole where they fit, a part too long alone breaks between words (a single
-    word wider than `room` keeps its own line)."""
+    word wider than `room` keeps its own line). A line's width is its kept extent (what
+    the artist's window extent would measure, without laying the artist out again)."""
+    prop, scale = artist.get_fontproperties(), renderer.points_to_pixels(1.0)
+
     def fits(candidate: str) -> bool:
-        artist.set_text(candidate)
-        return artist.get_window_extent(renderer).width <= room
+        return _extent(candidate, prop)[0] * scale <= room
 
     lines: list[str] = []
     for part in text.split(" · "):
