@@ -743,3 +743,35 @@ def test_a_refused_filter_is_refused_even_when_the_page_is_kept(client, demo, ma
     for _visit in range(2):
         assert client.get(PAGE).status_code == 200
         assert client.get(f"{PAGE}?{query}").status_code == 400
+
+
+def _filter_form(html_text: str):
+    from htmlforms import parse
+
+    return next(form for form in parse(html_text).forms
+                if form.action.endswith("/dashboard") and form.method.lower() == "get")
+
+
+def test_the_filter_form_keeps_a_link_to_the_latest_figures_undated(client):
+    """The date box is empty on today's figures, so choosing a point and pressing Show gives
+    a link without a date (opened next month, it shows next month's figures), not one frozen
+    on the day it was made; a chosen past date is kept, in the box and in the link."""
+    form = _filter_form(client.get(PAGE).get_data(as_text=True))
+    sent = form.submission()
+    assert sent["as_of"] == [""]
+    date_box = next(c for c in form.controls if c.name == "as_of")
+    assert "required" not in date_box.attrs and date_box.attrs["max"] == date.today().isoformat()
+    assert "as-of-help" in date_box.attrs["aria-describedby"]
+    sent["section"] = ["3"]
+    answer = client.get(PAGE, query_string=sent)
+    assert answer.status_code == 302 and answer.headers["Location"].endswith(f"{PAGE}?section=3")
+    page = client.get(f"{PAGE}?section=3").get_data(as_text=True)
+    assert _filter_form(page).submission()["as_of"] == [""]
+    today = client.get(f"{PAGE}?as_of={date.today().isoformat()}").get_data(as_text=True)
+    assert _filter_form(today).submission()["as_of"] == [""]  # today's figures: the same box
+    dated = _filter_form(client.get(f"{PAGE}?as_of={AS_OF}").get_data(as_text=True))
+    assert dated.submission()["as_of"] == [AS_OF]
+    sent = dated.submission() | {"tag": ["gender"]}
+    answer = client.get(PAGE, query_string=sent)
+    assert answer.status_code == 302
+    assert answer.headers["Location"].endswith(f"{PAGE}?as_of={AS_OF}&tag=gender")
