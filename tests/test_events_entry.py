@@ -290,6 +290,42 @@ def test_an_ambiguous_name_lists_each_place_with_its_code_and_department(client,
     assert response.status_code == 303
 
 
+@pytest.mark.parametrize("typed, code", [
+    ("Tumaco", "52835"),  # SAN ANDRÉS DE TUMACO: the name people use
+    ("tumaco, nariño", "52835"),
+    ("Mompox", "13468"),  # SANTA CRUZ DE MOMPOX
+    ("Santa Rosalia", "99624"),  # a whole name still wins over the words inside others
+    ("Santa Rosa, Cauca", "19701"),
+])
+def test_a_place_is_found_by_the_words_of_its_everyday_name(client, demo, make_user, login,
+                                                             typed, code):
+    login(make_user("coordinator", demo))
+    response = _post(client, _filled(client, demo, place=[typed]))
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    event = db.session.scalars(select(Event).order_by(Event.id.desc())).first()
+    assert event.place.code == code
+
+
+@pytest.mark.parametrize("typed, words", [
+    ("Cartagena", "several places are named Cartagena: choose one from the list or type its "
+                  "code (13001 Cartagena de Indias, Bolívar; 18150 Cartagena del Chairá, "
+                  "Caquetá)"),
+    ("Tumaco, Cauca", "no place is named or coded &#39;Tumaco, Cauca&#39;"),
+    ("de", "places are named de: choose one from the list or type its code (the first 8: "),
+])
+def test_words_found_in_several_names_are_listed_not_guessed(client, demo, make_user, login,
+                                                              row_counts, typed, words):
+    login(make_user("editor", demo))
+    before = row_counts()
+    response = _post(client, _filled(client, demo, place=[typed]))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and words in html, html[:3000]
+    if "the first 8" in words:  # a long list is cut to its first eight places
+        listed = html[html.index(words) + len(words):].split(")")[0]
+        assert listed.count("; ") == 7 and html.index(words) > 0
+    assert row_counts() == before
+
+
 def test_only_editors_of_the_accord_enter_events(client, demo, make_user, login):
     assert client.get(URL).status_code == 302  # to the login page
     login(make_user("viewer", demo))

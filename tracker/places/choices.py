@@ -14,6 +14,8 @@ from .models import Place
 
 #: The kinds of place offered (a country is implied by the accord).
 OFFERED_KINDS = ("department", "municipality", "non-municipalised area", "island")
+#: Places a refusal lists at most when several are named as typed.
+LISTED = 8
 
 
 def _offered(accord: Accord) -> list[tuple[str, str, str, str | None, str | None]]:
@@ -60,6 +62,33 @@ def _named(offered: list, typed: str) -> list[tuple]:
             if any(name in _names(place[1]) and up in _names(place[3]) for name, up in splits)]
 
 
+def _words(text: str) -> list[str]:
+    """The words of a folded place name, punctuation aside ("san andres de tumaco")."""
+    return "".join(char if char.isalnum() else " " for char in folded(text)).split()
+
+
+def _within(typed: list[str], name: str | None) -> bool:
+    """Whether the words `typed` run, whole and in order, inside the place name `name`
+    ("tumaco" in "SAN ANDRÉS DE TUMACO"; "santa rosa" in "SANTA ROSA DE OSOS", not in
+    "SANTA ROSALÍA")."""
+    words = _words(name or "")
+    return bool(typed) and any(words[i:i + len(typed)] == typed
+                               for i in range(len(words) - len(typed) + 1))
+
+
+def _called(offered: list, typed: str) -> list[tuple]:
+    """The offered places whose official name holds the words typed (the everyday name:
+    "Tumaco" for SAN ANDRÉS DE TUMACO, "Mompox" for SANTA CRUZ DE MOMPOX), else as
+    "NAME, PARENT" split at any comma; for a typed text that names no place exactly."""
+    found = [place for place in offered if _within(_words(typed), place[1])]
+    if found or "," not in typed:
+        return found
+    splits = [(_words(typed[:i]), folded(typed[i + 1:]))
+              for i, char in enumerate(typed) if char == ","]
+    return [place for place in offered
+            if any(_within(name, place[1]) and up in _names(place[3]) for name, up in splits)]
+
+
 def _same_territory(offered: list, found: list) -> list[tuple]:
     """`found` without a place whose only offered part is also found under the same name
     (Bogotá D.C.: the department 11 is the municipality 11001): the finer one is kept."""
@@ -75,9 +104,10 @@ def typed_place_code(accord: Accord, typed: str) -> str | None:
     """The place code meant by `typed` (None when blank): its first word when that is an
     offered place's code; else the code of the one place named as typed (accents and case
     aside; "Bogotá" names "BOGOTÁ, D.C."), "NAME, PARENT" telling apart places of the same
-    name; else `typed` itself when it is one word (a code, which the event rules report as
-    unknown). Raises ValueError(Message) naming the whole typed text when it names no place,
-    or several (each listed as "code NAME, DEPARTMENT")."""
+    name; else of the one place whose official name holds the typed words (the name people
+    use: "Tumaco"); else `typed` itself when it is one word with a digit (a code, which the
+    event rules report as unknown). Raises ValueError(Message) naming the whole typed text
+    when it names no place, or several (each listed as "code NAME, DEPARTMENT")."""
     typed = " ".join((typed or "").split())
     if not typed:
         return None
@@ -86,6 +116,13 @@ def typed_place_code(accord: Accord, typed: str) -> str | None:
     if any(place[0] == first for place in offered):
         return first
     found = sorted(_same_territory(offered, _named(offered, typed)))
+    if not found and not (" " not in typed and any(char.isdigit() for char in typed)):
+        found = sorted(_same_territory(offered, _called(offered, typed)))
+    if len(found) > LISTED:
+        raise ValueError(Message(N_("%(count)s places are named %(name)s: choose one from the "
+                                    "list or type its code (the first %(listed)s: %(places)s)"),
+                                 count=len(found), name=typed, listed=LISTED,
+                                 places="; ".join(_entry(*p[:4]) for p in found[:LISTED])))
     if len(found) > 1:
         raise ValueError(Message(N_("several places are named %(name)s: choose one from the "
                                     "list or type its code (%(places)s)"),
