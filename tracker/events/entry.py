@@ -246,6 +246,10 @@ def _show_problems(form: EventForm, errors: dict, *, beside: bool = False) -> No
         elif name == "sources" and (form.cited_other.data or "").strip() \
                 and not form.cited.data:  # the sources were typed, not ticked
             target = "cited_other"
+        elif name == "sources":  # none at all: say each of the form's three ways to give one
+            target, reason = "cited", N_(
+                "at least one source is required: tick a recent source, type the number of "
+                "another registered source, or describe a new source below")
         else:
             target = FIELDS.get(name, "title")
         if not (beside and form[target].errors):
