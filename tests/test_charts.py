@@ -690,3 +690,48 @@ def test_every_text_is_drawn_as_typed_never_as_a_formula(monkeypatch, name, size
              "events_per_month": ["$a$", "$b$", "$c$"], "events_map": ["$d$", "EL $ALTO$"]}
     for expected in shown.get(name, []):
         assert expected in text, expected
+
+
+def test_the_collector_pauses_while_any_chart_is_drawn_and_frees_each_figure_after(
+        monkeypatch):
+    """While a chart is drawn (in any thread) the cyclic collector is off; when the last
+    drawing ends it is on again and the figures drawn are garbage already collected: no
+    Figure of them outlives its drawing; a collector turned off by something else stays
+    off."""
+    import gc
+    import threading
+
+    from matplotlib.figure import Figure
+
+    def figures() -> int:
+        return sum(isinstance(thing, Figure) for thing in gc.get_objects())
+
+    gc.collect()
+    before = figures()
+    seen, started, release = [], threading.Event(), threading.Event()
+    real = chart_frame._save
+
+    def watched_save(fig, fmt):
+        seen.append(gc.isenabled())
+        if threading.current_thread().name == "first":
+            started.set()
+            release.wait(10)
+        return real(fig, fmt)
+
+    monkeypatch.setattr("tracker.charts.levels._save", watched_save)
+    first = threading.Thread(target=lambda: CASES["status_area"]("svg"), name="first")
+    first.start()
+    assert started.wait(10)
+    CASES["group_bars"]("svg")  # a second drawing ends while the first goes on
+    assert not gc.isenabled()
+    release.set()
+    first.join(10)
+    monkeypatch.undo()
+    assert seen == [False, False] and gc.isenabled()
+    assert figures() == before
+    gc.disable()
+    try:
+        CASES["tag_bars"]("svg")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

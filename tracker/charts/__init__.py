@@ -22,12 +22,14 @@ computed from those extents instead of by a layout engine (`layout._fit`: no sec
 and the artists are few: the bars of one level are one path (`axes._boxes`), ticks are one
 line of marks, plain texts and one grid collection per axis (`layout._light_ticks`), category
 rows are labelled by plain texts (`axes._row_labels`). An SVG is written by one `Figure.draw`
-(`frame._svg`).
+(`frame._svg`). The cyclic garbage collector is paused while a chart is drawn and frees the
+figure in one young collection after (`frame._drawing`).
 
 The package's modules, each importing only those above it:
   text.py       kept text extents, the renderers that use them, wrapping of labels
   layout.py     the two sizes and their fonts; light ticks; margins without a layout engine
-  frame.py      the figure, title, source line, note, axis labels, legend; PNG and SVG bytes
+  frame.py      the figure, title, source line, note, axis labels, legend; PNG and SVG bytes;
+                the collector's pause while drawing
   axes.py       bars as one path, category row labels, year and percent axes, empty plots
   levels.py     the level and score charts, over time and as of one date
   reference.py  the charts against the reference accords

@@ -14,7 +14,7 @@ from matplotlib.ticker import MaxNLocator, MultipleLocator
 
 from ..palette import ACCORD, INK, LEVEL_COLOURS, OUTLINE
 from .axes import _add_path_patch, _boxes, _few_ticks, _no_data, _time_span, _year_axis
-from .frame import _axis_labels, _figure, _legend, _save
+from .frame import _axis_labels, _drawing, _figure, _legend, _save
 from .layout import TALL, _font, _layout
 from .text import _figure_text, _text_size, _wrap
 
@@ -31,6 +31,7 @@ LINE_CLEARANCE = 2.0
 NAME_GAP = (4.0, 3.0)
 
 
+@_drawing
 def events_per_month(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png",
                      size: str = "wide") -> bytes:
     """Verified events by month: events with an advancing link as bars above the axis,
@@ -91,6 +92,7 @@ def _size_handles(ax, most: int, scale: float, label: str):
                        edgecolors="white", linewidths=0.5, label=str(n)) for n in counts], label
 
 
+@_drawing
 def events_map(points: Sequence[Mapping], labels: Mapping, fmt: str = "png",
                size: str = "wide", named: int = 5,
                outline: Sequence[tuple[float, float]] = ()) -> bytes:

@@ -1,11 +1,14 @@
 """A chart's frame and bytes: the figure with its title, source line and note (`_figure`),
 its axis labels and legend above the plot (`_axis_labels`, `_legend`, `_level_handles`), and
-the PNG or SVG it is saved as (`_save`, `_svg`), drawn by renderers that keep text extents."""
+the PNG or SVG it is saved as (`_save`, `_svg`), drawn by renderers that keep text extents;
+the collector's pause while a chart is drawn (`_drawing`)."""
 from __future__ import annotations
 
+import functools
+import gc
 import io
 import threading
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence, TypeVar
 
 from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -20,6 +23,42 @@ from .text import _RendererAgg, _RendererSVG, _lines, _wrap
 
 
 _SVG_LOCK = threading.Lock()  # rc_context is process-wide: one SVG save at a time
+
+# --- the garbage collector while charts are drawn ----------------------------------------------
+# A figure is tens of thousands of objects in reference cycles, alive until its bytes are
+# written. Collected as usual, the cyclic collector runs dozens of times during one chart,
+# finds the figure alive and moves it to its older generations, where it turns to garbage
+# that only the costly collections of the whole heap free (a worker's heap: 3-5 ms of each
+# chart's 25-35). Paused while any chart of the process is drawn, then one collection of the
+# youngest generation frees the figure at once (about 1.5 ms).
+_PAUSE = threading.Lock()
+_paused = {"drawing": 0, "was_enabled": True}
+_Drawn = TypeVar("_Drawn", bound=Callable)
+
+
+def _drawing(draw: _Drawn) -> _Drawn:
+    """`draw` (a public drawing function) with the cyclic garbage collector paused while it
+    runs, in this and any other thread, and the youngest generation collected once the last
+    drawing of the process ends (the collector is left off if something else had turned
+    it off)."""
+    @functools.wraps(draw)
+    def drawn(*args, **kwargs):
+        with _PAUSE:
+            if _paused["drawing"] == 0:
+                _paused["was_enabled"] = gc.isenabled()
+                gc.disable()
+            _paused["drawing"] += 1
+        try:
+            return draw(*args, **kwargs)
+        finally:
+            with _PAUSE:
+                _paused["drawing"] -= 1
+                last = _paused["drawing"] == 0 and _paused["was_enabled"]
+                if last:
+                    gc.enable()
+            if last:
+                gc.collect(0)
+    return drawn  # type: ignore[return-value]
 
 
 class _Canvas(FigureCanvasAgg):

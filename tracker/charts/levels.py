@@ -9,13 +9,14 @@ from ..domain.scale import LEVEL_KEYS
 from ..palette import (ACCORD, INK, LEVEL_COLOURS, MARKER, NON_PRIORITY, PRIORITY,
                        TEXT_ON_LEVEL)
 from .axes import _boxes, _dates, _no_data, _percent_axis, _row_labels, _time_span, _year_axis
-from .frame import _axis_labels, _figure, _legend, _level_handles, _save
+from .frame import _axis_labels, _drawing, _figure, _legend, _level_handles, _save
 from .layout import ROW_KINDS, _font, _layout
 from .text import _figure_text, _wrap
 
 
 # --- over time -------------------------------------------------------------------------------
 
+@_drawing
 def priority_lines(points: Sequence[Mapping], since: str | None, labels: Mapping,
                    fmt: str = "png", size: str = "wide") -> bytes:
     """Score of priority and non-priority provisions (and all) at each period end.
@@ -53,6 +54,7 @@ def priority_lines(points: Sequence[Mapping], since: str | None, labels: Mapping
     return _save(fig, fmt)
 
 
+@_drawing
 def status_area(points: Sequence[Mapping], labels: Mapping, fmt: str = "png",
                 size: str = "wide") -> bytes:
     """Shares (percent) of the four levels at each period end, stacked: complete at the
@@ -72,6 +74,7 @@ def status_area(points: Sequence[Mapping], labels: Mapping, fmt: str = "png",
     return _save(fig, fmt)
 
 
+@_drawing
 def pace_projection(points: Sequence[Mapping], pace: Mapping, labels: Mapping,
                     fmt: str = "png", size: str = "wide") -> bytes:
     """The score so far, its projection at the last 12 months' pace, and the pace needed to
@@ -120,6 +123,7 @@ def _share_text(share: float, labels: Mapping) -> str:
     return _figure_text(share, labels, ".1f")
 
 
+@_drawing
 def group_bars(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png",
                size: str = "wide") -> bytes:
     """One horizontal bar per group (point or theme), split into the four levels' shares.
@@ -147,6 +151,7 @@ def group_bars(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png",
     return _save(fig, fmt)
 
 
+@_drawing
 def tag_bars(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png",
              size: str = "wide") -> bytes:
     """Grouped bars: for each subset (the whole selection, gender, ethnic...) the share of

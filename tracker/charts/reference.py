@@ -12,7 +12,7 @@ from matplotlib.patches import Patch
 from ..palette import (ACCORD, LEVEL_COLOURS, REFERENCE_IQR, REFERENCE_MEAN, REFERENCE_RANGE,
                        TEXT_ON_LEVEL)
 from .axes import _boxes, _no_data, _percent_axis, _row_labels
-from .frame import _axis_labels, _figure, _legend, _level_handles, _save
+from .frame import _axis_labels, _drawing, _figure, _legend, _level_handles, _save
 from .layout import ROW_KINDS, _font, _layout
 from .text import _figure_text, _wrap
 
@@ -31,6 +31,7 @@ def _reference_handles(labels: Mapping, with_range: bool = False) -> list:
     return handles
 
 
+@_drawing
 def comparison_ranges(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png",
                       size: str = "wide") -> bytes:
     """Per provision type: the accord's mean level (dot) beside the reference accords' mean
@@ -59,6 +60,7 @@ def comparison_ranges(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png"
     return _save(fig, fmt)
 
 
+@_drawing
 def score_curve(points: Sequence[Mapping], labels: Mapping, fmt: str = "png",
                 size: str = "wide") -> bytes:
     """The accord's score by year since signing over the reference accords' band (range and
@@ -86,6 +88,7 @@ def score_curve(points: Sequence[Mapping], labels: Mapping, fmt: str = "png",
     return _save(fig, fmt)
 
 
+@_drawing
 def heatmap(rows: Sequence[Mapping], years: Sequence[int], labels: Mapping,
             fmt: str = "png", size: str = "wide") -> bytes:
     """Provision type x year since signing, each cell coloured by its (mean) level.
