@@ -735,3 +735,14 @@ def test_the_collector_pauses_while_any_chart_is_drawn_and_frees_each_figure_aft
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_map_leaves_no_warning_in_the_log(caplog):
+    """The map's equal aspect widens the limits it sets, as meant: nothing is logged."""
+    points = [{"name": "TIBÚ", "longitude": -72.73, "latitude": 8.64, "events": 9},
+              {"name": "PASTO", "longitude": -77.28, "latitude": 1.21, "events": 2}]
+    with caplog.at_level("WARNING"):
+        for size in charts.SIZES:
+            charts.events_map(points, {**FRAME, "legend": "Events", "outline": "Others"},
+                              "svg", size, outline=[(-75.0, 4.0), (-74.0, 5.0)])
+    assert not [r for r in caplog.records if r.levelno >= 30], caplog.text

@@ -2,6 +2,7 @@
 setbacks below (`events_per_month`), and events by municipality on a map (`events_map`)."""
 from __future__ import annotations
 
+import logging
 import math
 from datetime import timedelta
 from typing import Mapping, Sequence
@@ -29,6 +30,19 @@ NAME_BOX = {"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.8,
 LINE_CLEARANCE = 2.0
 #: Points between a dot's edge and its name, horizontally; above or below its centre.
 NAME_GAP = (4.0, 3.0)
+
+
+class _AspectAsMeant(logging.Filter):
+    """Drops matplotlib's warning that an equal aspect widens limits set by hand: the map
+    sets both and lets the aspect widen one, on purpose (the warning filled the server's
+    log once for every map drawn)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "to fulfill fixed data aspect with adjustable data limits" not in \
+            record.getMessage()
+
+
+logging.getLogger("matplotlib.axes._base").addFilter(_AspectAsMeant())
 
 
 @_drawing
