@@ -164,22 +164,43 @@ def test_the_same_input_gives_the_same_bytes():
     assert CASES["group_bars"]("png") == CASES["group_bars"]("png")
 
 
-def test_empty_and_missing_values_still_draw():
+@pytest.mark.parametrize("size", charts.SIZES)
+@pytest.mark.parametrize("fmt", charts.FORMATS)
+def test_empty_and_missing_values_still_draw(fmt, size):
+    """Every chart of an empty selection (no rows, no points, or only missing values) draws,
+    at both sizes and in both formats: a phone's chart of a selection matching no provision
+    failed on its empty legend."""
+    from datetime import date
+
     empty = _shares(None, None, None, None)
-    assert png_size(charts.group_bars([], FRAME, "png"))[0] == 900
-    assert png_size(charts.tag_bars([{"label": "None", "shares": empty}], FRAME, "png"))[0] == 900
     points = [{"date": "2017-01-31", "score": None, "priority": None, "non_priority": None,
                "shares": empty}]
-    labels = {**FRAME, "all": "a", "priority": "p", "non_priority": "n", "since": "s"}
-    assert png_size(charts.priority_lines(points, None, labels, "png"))[0] == 900
     pace = {"as_of": "2017-01-31", "score": None, "monthly_change_12m": None,
             "target_date": None}
-    labels = {**FRAME, "score": "s", "projection": "p", "required": "r", "target": "t"}
-    assert png_size(charts.pace_projection(points, pace, labels, "png"))[0] == 900
-    labels = {**FRAME, **REF}
-    for drawn in (charts.comparison_ranges([], labels, "png"),
-                  charts.score_curve([], labels, "png"), charts.heatmap([], [], FRAME, "png")):
-        assert png_size(drawn)[0] == 900
+    lines = {**FRAME, "all": "a", "priority": "p", "non_priority": "n", "since": "s"}
+    paced = {**FRAME, "score": "s", "projection": "p", "required": "r", "target": "t"}
+    events = {**FRAME, "events": "e", "advances": "a", "setbacks": "s", "legend": "l",
+              "outline": "o"}
+    drawn = [charts.group_bars([], FRAME, fmt, size),
+             charts.tag_bars([{"label": "None", "shares": empty}], FRAME, fmt, size),
+             charts.tag_bars([], FRAME, fmt, size),
+             charts.priority_lines(points, None, lines, fmt, size),
+             charts.priority_lines([], None, lines, fmt, size),
+             charts.status_area([], FRAME, fmt, size),
+             charts.pace_projection(points, pace, paced, fmt, size),
+             charts.pace_projection([], pace, paced, fmt, size),
+             charts.comparison_ranges([], {**FRAME, **REF}, fmt, size),
+             charts.score_curve([], {**FRAME, **REF}, fmt, size),
+             charts.heatmap([], [], FRAME, fmt, size),
+             charts.events_per_month([], events, fmt, size),
+             charts.events_per_month([{"month": date(2020, 1, 1), "events": 0, "advances": 0,
+                                       "setbacks": 0}], events, fmt, size),
+             charts.events_map([], events, fmt, size)]
+    for data in drawn:
+        if fmt == "png":
+            assert png_size(data)[0] == (900 if size == "wide" else 400)
+        else:
+            assert ET.fromstring(data).get("width") == ("648pt" if size == "wide" else "288pt")
 
 
 def test_long_labels_are_wrapped_not_cut_silently():

@@ -775,3 +775,17 @@ def test_the_filter_form_keeps_a_link_to_the_latest_figures_undated(client):
     answer = client.get(PAGE, query_string=sent)
     assert answer.status_code == 302
     assert answer.headers["Location"].endswith(f"{PAGE}?as_of={AS_OF}&tag=gender")
+
+
+def test_a_selection_matching_no_provision_draws_every_chart_at_both_sizes(client):
+    """A point and a tag that no provision shares: the page and every chart answer (a
+    phone's priority chart failed on its empty legend: a 500 and a broken image)."""
+    query = "section=6.6&tag=territorial"
+    summary = client.get(f"{API}/summary?{query}").get_json()
+    assert summary["priority"]["provisions"] == summary["non_priority"]["provisions"] == 0
+    assert client.get(f"{PAGE}?{query}").status_code == 200
+    for name in CHART_NAMES:
+        for size in ("narrow", "wide"):
+            for fmt in ("svg", "png"):
+                answer = client.get(f"{CHART}/{name}.{fmt}?{query}&size={size}")
+                assert answer.status_code == 200, (name, size, fmt)

@@ -121,7 +121,10 @@ def _axis_labels(ax, labels: Mapping) -> None:
 
 def _legend(ax, handles: list) -> None:
     """Above the plot, under the title: never over the data; two columns if one row would
-    run past the figure's right edge."""
+    run past the figure's right edge. No entries (an empty selection draws no line): no
+    legend."""
+    if not handles:
+        return
     fig = ax.get_figure()
     layout = _layout(getattr(fig, "layout_size", "wide"))
     if fig.layout_size == "narrow":  # above the plot from the figure's left edge, so long
@@ -141,7 +144,7 @@ def _legend(ax, handles: list) -> None:
             columns -= 1
     options = {"loc": "lower left", "bbox_to_anchor": (0, 1.01), "borderaxespad": 0,
                "frameon": False, "fontsize": layout.font["legend"]}
-    columns = min(len(handles), layout.columns) or 1
+    columns = min(len(handles), layout.columns)
     legend = ax.legend(handles=_row_major(handles, columns), ncols=columns, **options)
     while columns > 1 and (legend.get_window_extent(fig.canvas.get_renderer()).width
                            > fig.bbox.width * (0.75 if columns == len(handles) else 0.95)):
