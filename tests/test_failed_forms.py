@@ -356,4 +356,35 @@ def test_a_dashboard_date_that_cannot_be_shown_keeps_the_dashboard(client, as_of
     assert 'id="table-headline"' in html  # the whole dashboard, not an error page
     assert_summary(response, "as_of")
     assert f'id="as_of-error"' in html and reason in html
-    assert f'value="{date.today().isoformat()}"' in html
+    assert 'name="as_of" id="as_of" value=""' in html  # today's figures: the box is empty
+    assert '<option value="1" selected>' in html  # the other choices kept
+
+
+def test_every_dashboard_choice_that_cannot_be_used_is_named_at_its_field(client):
+    """A point, a tag and a year the accord lacks and a future date, all at once: the whole
+    dashboard as of today with the choices left out, each refusal at its field and all of
+    them in the one error summary; the choices that can be used are kept."""
+    future = (date.today() + timedelta(days=3)).isoformat()
+    response = client.get(f"/accords/{SLUG}/dashboard?as_of={future}&section=99&tag=zzz"
+                          "&year=77")
+    html = assert_summary(response, "as_of", "section", "tag", "year")
+    assert response.status_code == 400 and 'id="table-headline"' in html
+    for field, words in (("section", "“Point or theme”=&#39;99&#39; matches no provision"),
+                         ("tag", "“Tag”=&#39;zzz&#39; matches no provision"),
+                         ("year", "must be a whole number from 1 to 10"),
+                         ("as_of", "is in the future")):
+        assert f'id="{field}-error"' in html and words in html, field
+        assert re.search(rf'id="{field}"[^>]*aria-invalid="true"', html), field
+    assert "Some choices could not be used" in html
+    kept = client.get(f"/accords/{SLUG}/dashboard?section=1&tag=zzz")
+    html = assert_summary(kept, "tag")
+    assert kept.status_code == 400 and '<option value="1" selected>' in html
+    assert 'id="section-error"' not in html
+
+
+def test_the_api_names_every_filter_the_accord_lacks(client):
+    answer = client.get(f"/api/v1/accords/{SLUG}/summary?section=99&tag=zzz")
+    assert answer.status_code == 400
+    assert answer.get_json()["message"] == ("section='99' matches no provision of this "
+                                            "accord; tag='zzz' matches no provision of "
+                                            "this accord")

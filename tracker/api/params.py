@@ -185,18 +185,21 @@ def optional_boolean(name: str) -> bool | None:
 
 
 def filters(provisions: list[ProvisionInfo] | Callable[[], list[ProvisionInfo]]) -> Filters:
-    """Filters from the query string; a value the accord does not have is a 400.
+    """Filters from the query string; values the accord does not have are a 400 naming each.
     `provisions`: the accord's provisions, or a function giving them, called only when a
     filter names a section, tag, type or actor to check (a request without filters reads
     none, and builds no set of values)."""
-    given = {name: value(name) for name in _FILTER_VALUES}
-    if any(given[name] is not None for name in _FILTER_VALUES):
-        known = provisions() if callable(provisions) else provisions
-        for name, values_of in _FILTER_VALUES.items():
-            if given[name] is not None and given[name] not in values_of(known):
-                bad_request(Message(N_("%(name)s=%(value)s matches no provision of this "
-                                       "accord"), name=named(name), value=repr(given[name])),
-                            name)
+    known: list = []
+
+    def read() -> list[ProvisionInfo]:
+        if not known:
+            known.append(provisions() if callable(provisions) else provisions)
+        return known[0]
+
+    given, problems = refusals({name: (lambda name=name: filter_value(name, read))
+                                for name in _FILTER_VALUES})
+    if problems:  # every value the accord lacks is named, in one answer
+        raise Refused("; ".join(problems.values()), next(iter(problems)))
     frame = value("time_frame")
     if frame is not None and frame not in TIME_FRAMES:
         bad_request(Message(N_("%(name)s=%(value)s must be one of %(allowed)s"),
@@ -205,6 +208,25 @@ def filters(provisions: list[ProvisionInfo] | Callable[[], list[ProvisionInfo]])
     return Filters(section=given["section"], tag=given["tag"], priority=boolean("priority"),
                    provision_type=given["provision_type"],
                    responsible_actor=given["responsible_actor"], time_frame=frame)
+
+
+def filter_value(name: str, provisions: Callable[[], list[ProvisionInfo]]) -> str | None:
+    """The value of filter `name` (one of "section", "tag", "provision_type",
+    "responsible_actor"), or None when absent; a 400 (`Refused`, naming it) when no
+    provision of the accord has it. `provisions()` gives the accord's provisions, called
+    only when the filter is given."""
+    given = value(name)
+    if given is not None:
+        check_filter(name, given, provisions())
+    return given
+
+
+def check_filter(name: str, given: str, provisions: list[ProvisionInfo]) -> None:
+    """A 400 (`Refused`, naming filter `name`) when no provision of `provisions` has the
+    value `given` of that filter."""
+    if given not in _FILTER_VALUES[name](provisions):
+        bad_request(Message(N_("%(name)s=%(value)s matches no provision of this accord"),
+                            name=named(name), value=repr(given)), name)
 
 
 #: The filters naming a value the accord must have, and how to list the values it has.

@@ -204,13 +204,10 @@ def show(slug: str):
     if redirected:
         return redirected
     params.field_labels(PAGE_LABELS)
-    date_problem, moment_problem = _date_problem(accord), _moment_problem(accord)
-    if date_problem is not None or moment_problem is not None:
-        return _refused_date(accord, state, date_problem, moment_problem)
+    problems = _choice_problems(accord)
+    if problems:
+        return _refused_choices(accord, state, problems)
     selection = _selection(accord)
-    # a filter value the accord lacks (or a priority that is not yes/no) is a 400 on every
-    # request, not only on one that renders the page (a kept page does not read filters)
-    params.filters(lambda: figures_for(accord, selection).provisions)
     variant = asked.of_request()
     if _plain_anonymous_visit():
         answer = _anonymous_page(accord, selection, state, variant)
@@ -296,23 +293,46 @@ def _board_context(accord: Accord, board: Board) -> dict:
                 selection_text=selection_text(board))
 
 
-def _refused_date(accord: Accord, state: tuple, date_problem: str | None,
-                  moment_problem: str | None):
-    """The dashboard with what can be shown (a refused `as_of`: as of today; a refused
-    `known_at`: as known now; the other choices kept), each problem at its field and in an
-    error summary, the typed moment kept: 400, a whole page rather than an error page."""
+def _choice_problems(accord: Accord) -> dict[str, str]:
+    """Why each choice of the page's form that cannot be used was refused, by parameter, in
+    the reader's language: the date and the moment (`_date_problem`, `_moment_problem`),
+    the comparison year, and a point, theme or tag no provision of the accord has. Read on
+    every request, not only on one that renders the page (a kept page reads none)."""
+    def structure() -> list:
+        return figures_for(accord, Selection(date.today(), None, None, None)).provisions
+
+    problems = {name: problem for name, problem in (("as_of", _date_problem(accord)),
+                                                    ("known_at", _moment_problem(accord)))
+                if problem is not None}
+    _values, refused = params.refusals({
+        "year": params.year,
+        "section": lambda: params.filter_value("section", structure),
+        "tag": lambda: params.filter_value("tag", structure)})
+    return problems | refused
+
+
+def _refused_choices(accord: Accord, state: tuple, problems: dict[str, str]):
+    """The dashboard with what can be shown, every refused choice left out (a refused
+    `as_of`: as of today; `known_at`: as known now; a point, theme, tag or year: all of
+    them, the year under way) and the others kept, each problem at its field and all in
+    an error summary, the typed moment kept: 400, a whole page rather than an error
+    page."""
     params.check_known(PAGE_PARAMS)
     include_pending = params.boolean("include_pending", False)
     if include_pending and not can_review(current_user, accord):
         abort(403, description=_("Only the accord's coordinators may include records awaiting "
                                  "review (include_pending)."))
-    as_of = date.today() if date_problem else params.as_of(accord.signed_on)
-    known_at = None if moment_problem else params.known_at(accord)
-    selection = Selection(as_of, request.args.get("section"), request.args.get("tag"),
-                          params.year(), known_at, include_pending)
+
+    def kept(name: str, read):
+        return None if name in problems else read()
+
+    selection = Selection(
+        kept("as_of", lambda: params.as_of(accord.signed_on)) or date.today(),
+        kept("section", lambda: request.args.get("section")),
+        kept("tag", lambda: request.args.get("tag")), kept("year", params.year),
+        kept("known_at", lambda: params.known_at(accord)), include_pending)
     board = board_for(accord, selection, state)
-    body = render_template("dashboard/_board.html", date_error=date_problem,
-                           known_at_error=moment_problem,
+    body = render_template("dashboard/_board.html", problems=problems,
                            known_at_typed=(request.args.get("known_at") or "")[:100],
                            **_board_context(accord, board))
     return render_template("dashboard/show.html", accord=accord, body=Markup(body)), 400

@@ -65,7 +65,9 @@ def board_for(accord: Accord, selection: Selection, state: tuple) -> Board:
     """The dashboard's figures, with those already computed for this state reused: kept in
     this process, else computed by another process (the shared store: `keep_figures`)."""
     figures = figures_for(accord, selection)
-    params.filters(figures.provisions)  # 400 for a section or tag the accord does not have
+    for name, chosen in (("section", selection.section), ("tag", selection.tag)):
+        if chosen is not None:  # 400 for a section or tag the accord does not have
+            params.check_filter(name, chosen, figures.provisions)
     board = Board(accord, figures, selection)
     key = (state, str(get_locale()), selection)
     kept = _FIGURES.get(key)
