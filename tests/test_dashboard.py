@@ -789,3 +789,16 @@ def test_a_selection_matching_no_provision_draws_every_chart_at_both_sizes(clien
             for fmt in ("svg", "png"):
                 answer = client.get(f"{CHART}/{name}.{fmt}?{query}&size={size}")
                 assert answer.status_code == 200, (name, size, fmt)
+
+
+def test_links_to_other_views_of_todays_dashboard_carry_no_date(client):
+    """On today's figures a point's link, the events feed's and a place's carry no date (they
+    show the latest figures whenever opened); on a past date they keep it."""
+    html = client.get(PAGE).get_data(as_text=True)
+    assert f'href="{PAGE}?section=1"' in html
+    assert f'href="/accords/{SLUG}/events"' in html
+    today = date.today().isoformat()
+    assert f"{PAGE}?as_of={today}" not in html and f"to={today}" not in html
+    dated = client.get(f"{PAGE}?as_of={AS_OF}").get_data(as_text=True)
+    assert f'href="{PAGE}?as_of={AS_OF}&amp;section=1"' in dated
+    assert f'href="/accords/{SLUG}/events?to={AS_OF}"' in dated

@@ -50,6 +50,16 @@ class Selection:
                  "include_pending": "true" if self.include_pending else None}
         return {k: v for k, v in found.items() if v is not None}
 
+    def dated(self) -> str | None:
+        """The date as a link to a page gives it: None (left out) when it is today, so the
+        link shows the latest figures whenever it is opened; else YYYY-MM-DD."""
+        return None if self.as_of == date.today() else self.as_of.isoformat()
+
+    def link_args(self) -> dict[str, str]:
+        """`args` for a link to another view of the dashboard: the date left out when it is
+        today (`dated`)."""
+        return {k: v for k, v in self.args().items() if k != "as_of" or self.dated()}
+
     @property
     def known_at_text(self) -> str | None:
         """The moment as people read it, in the one format of UTC moments (`utc_moment`:
