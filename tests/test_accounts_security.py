@@ -309,9 +309,35 @@ def test_the_upload_preview_is_not_stored(client, demo, make_user, login):
 
 @pytest.mark.parametrize("method, path", [("post", "/api/v1/accords"),
                                           ("delete", f"/api/v1/accords/{SLUG}/summary"),
-                                          ("get", "/logout")])
+                                          ("put", "/logout")])
 def test_a_405_names_the_allowed_methods(client, method, path):
     response = getattr(client, method)(path)
     assert response.status_code == 405
     allowed = {m.strip() for m in response.headers["Allow"].split(",")}
     assert allowed and ("GET" in allowed) == (path != "/logout")
+
+
+def test_a_page_opened_at_a_form_s_address_is_sent_to_the_page_of_the_form(app, client):
+    """Every address that only takes a form's submission, opened as a page (a bookmark, a
+    shared link, the address a refused form was answered at): a 303 to the nearest page
+    above it, which answers a GET, never a 405 page; the API keeps its 405."""
+    samples = {"slug": SLUG, "code": "1.1.1", "label": "PAM 2015"}
+    rules = {}
+    for rule in app.url_map.iter_rules():
+        rules.setdefault(rule.rule, (rule, set()))[1].update(rule.methods - {"HEAD", "OPTIONS"})
+    form_only = [rule for rule, methods in rules.values() if methods == {"POST"}]
+    assert len(form_only) >= 10
+    adapter = app.url_map.bind("localhost")
+    for rule in form_only:
+        values = {name: samples.get(name, 1) for name in rule.arguments}
+        if rule.endpoint.endswith("language") or "code" in values and "slug" not in values:
+            values["code"] = "es"
+        path = adapter.build(rule.endpoint, values)
+        answer = client.get(path)
+        assert answer.status_code == 303, (path, answer.status_code)
+        target = answer.headers["Location"]
+        assert target != path and path.startswith(target.rstrip("/") or "/"), (path, target)
+        adapter.match(target, method="GET")  # a page answers there
+    assert client.get(f"/accords/{SLUG}/provisions/1.1.1/update").headers["Location"] == \
+        f"/accords/{SLUG}/provisions/1.1.1"
+    assert client.post(f"/api/v1/accords/{SLUG}/summary").status_code == 405

@@ -7,10 +7,14 @@ fields and offers to send them again).
 """
 from __future__ import annotations
 
-from flask import Flask, Response, g, jsonify, make_response, render_template, request
+from urllib.parse import urlsplit
+
+from flask import (Flask, Response, current_app, g, jsonify, make_response, redirect,
+                   render_template, request)
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.routing import RequestRedirect
 
 from . import storage
 from .extensions import db
@@ -114,10 +118,32 @@ def _generic(code: int) -> str:
         code, "")
 
 
+def _page_of_form() -> str:
+    """For a page opened at an address that only takes a form's submission (a bookmark, a
+    shared link or a reload of a refused form's answer, "/provisions/6.1.1/update"): the
+    nearest address above it that answers a GET, the page the form is on
+    ("/provisions/6.1.1"); the site's root when none does."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    path = request.path.rstrip("/")
+    while "/" in path.strip("/"):
+        path = path.rsplit("/", 1)[0]
+        try:
+            adapter.match(path, method="GET")
+        except RequestRedirect as moved:  # the page's own address ends with "/"
+            return urlsplit(moved.new_url).path
+        except HTTPException:  # none there, or only another method
+            continue
+        return request.script_root + path
+    return request.script_root + "/"
+
+
 def handle_http_error(exc: HTTPException):
     """The error page (or JSON under /api/) for an HTTP error, keeping the headers the error
-    carries (`Allow` on a 405, `WWW-Authenticate`, `Retry-After`...)."""
+    carries (`Allow` on a 405, `WWW-Authenticate`, `Retry-After`...). A page asked for at an
+    address that only takes a form's submission is sent on to the page of the form (303)."""
     code = exc.code or 500
+    if code == 405 and request.method in ("GET", "HEAD") and not wants_json():
+        return redirect(_page_of_form(), 303)
     stock = type(exc).description  # the class's own text: ours are set per abort()
     message = exc.description
     if wants_json():  # an error's own text, else the reader's language's (never werkzeug's)
