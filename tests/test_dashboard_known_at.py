@@ -111,7 +111,7 @@ def test_page_as_known_at_equals_the_hand_computed_figures_and_the_api(client, m
     text = html.unescape(page.decode())
     if moment:
         assert f"Figures as known at {moment:%b} {moment.day}, {moment:%Y %H:%M} UTC" in text
-        assert f'value="{moment.isoformat()}"' in text  # the form keeps the moment
+        assert f'value="{moment:%Y-%m-%d %H:%M}"' in text  # the form keeps the moment
         charts = re.findall(r'<img src="([^"]+)"', text)
         assert charts and all(f"known_at={_q(moment)}" in src for src in charts)
         for url, _label in re.findall(r'<a href="(/api/v1/[^"]+)">([^<]+)</a>', text):
@@ -320,3 +320,20 @@ def test_messages_write_moments_in_the_one_format_and_name_fields_by_their_label
     assert "«Incluir registros pendientes de revisión (no oficial)»='maybe'" in page
     api = client.get(f"{API}/summary?include_pending=maybe").get_json()
     assert "include_pending='maybe'" in str(api)
+
+
+def test_the_moment_comes_back_in_the_form_as_its_field_asks_for_it(client):
+    """Typed "YYYY-MM-DD HH:MM" (the field's placeholder), the moment is shown in the field
+    the same way, not rewritten as "2020-05-15T12:13:00+00:00"; sent again unchanged, it
+    gives the same page."""
+    from htmlforms import parse
+
+    small_accord()
+    typed = "2024-03-10 09:00"
+    page = client.get(f"{PAGE}?known_at={quote(typed)}").get_data(as_text=True)
+    form = next(f for f in parse(page).forms if f.action.endswith("/dashboard"))
+    assert form.submission()["known_at"] == [typed]
+    again = client.get(PAGE, query_string=form.submission())
+    assert again.status_code in (200, 302)
+    seconds = client.get(f"{PAGE}?known_at=2024-03-10T09:00:05Z").get_data(as_text=True)
+    assert 'value="2024-03-10 09:00:05"' in seconds

@@ -5,7 +5,7 @@ is `drawing`. Views (`routes`) parse the request, keep figures per database stat
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from functools import cached_property
 
 from flask_babel import gettext as _
@@ -59,6 +59,15 @@ class Selection:
         """`args` for a link to another view of the dashboard: the date left out when it is
         today (`dated`)."""
         return {k: v for k, v in self.args().items() if k != "as_of" or self.dated()}
+
+    @property
+    def known_at_typed(self) -> str:
+        """The moment as the form's field asks for it, "YYYY-MM-DD HH:MM" in UTC (":SS" too
+        when its seconds are not zero); "" when figures are as known now."""
+        if self.known_at is None:
+            return ""
+        moment = self.known_at.astimezone(timezone.utc)
+        return moment.strftime("%Y-%m-%d %H:%M:%S" if moment.second else "%Y-%m-%d %H:%M")
 
     @property
     def known_at_text(self) -> str | None:
