@@ -783,7 +783,12 @@ def test_a_selection_matching_no_provision_draws_every_chart_at_both_sizes(clien
     query = "section=6.6&tag=territorial"
     summary = client.get(f"{API}/summary?{query}").get_json()
     assert summary["priority"]["provisions"] == summary["non_priority"]["provisions"] == 0
-    assert client.get(f"{PAGE}?{query}").status_code == 200
+    page = client.get(f"{PAGE}?{query}").get_data(as_text=True)
+    assert 'id="nothing-selected"' in page and "No provision of this accord matches" in page
+    pace = keyed(page.encode(), "table-pace")
+    assert pace["projected_completion"][1] == "—"  # nothing to project, not "not within..."
+    assert "No provision in this selection." in page.split('id="table-groups"')[1]
+    assert 'id="nothing-selected"' not in client.get(PAGE).get_data(as_text=True)
     for name in CHART_NAMES:
         for size in ("narrow", "wide"):
             for fmt in ("svg", "png"):
