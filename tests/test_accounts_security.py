@@ -341,3 +341,11 @@ def test_a_page_opened_at_a_form_s_address_is_sent_to_the_page_of_the_form(app, 
     assert client.get(f"/accords/{SLUG}/provisions/1.1.1/update").headers["Location"] == \
         f"/accords/{SLUG}/provisions/1.1.1"
     assert client.post(f"/api/v1/accords/{SLUG}/summary").status_code == 405
+    for path in ("/admin/organizations", "/admin/roles/1/revoke"):  # forms of /admin/users
+        assert client.get(path).headers["Location"] == "/admin/"
+
+
+def test_the_administration_opens_on_its_accounts(client, make_user, login):
+    assert client.get("/admin/").headers["Location"].startswith("/login")
+    login(make_user("admin"))
+    assert client.get("/admin/").headers["Location"] == "/admin/users"

@@ -44,6 +44,14 @@ def _scope(form) -> tuple[Accord | None, Section | None]:
     return accord, section
 
 
+@bp.get("/")
+@admin_required
+def index():
+    """The administration's first page: the accounts and roles (its forms' own addresses,
+    opened as pages, lead here through the page above them)."""
+    return redirect(url_for("admin.users"), 302)
+
+
 @bp.route("/users", methods=["GET", "POST"])
 @admin_required
 def users():
