@@ -100,6 +100,24 @@ def _same_territory(offered: list, found: list) -> list[tuple]:
     return [place for place in found if not (place[0] in within and parts.get(place[0]) == 1)]
 
 
+def _several(typed: str, found: list, within: bool) -> Message:
+    """Why `typed` names no one place: the places `found` (`within`: holding the typed words
+    in their names, else named so), listed as "code NAME, DEPARTMENT", the first `LISTED`
+    when more."""
+    places = "; ".join(_entry(*place[:4]) for place in found[:LISTED])
+    if len(found) > LISTED:
+        text = (N_("%(count)s places have %(name)s in their names: choose one from the list "
+                   "or type its code (the first %(listed)s: %(places)s)") if within else
+                N_("%(count)s places are named %(name)s: choose one from the list or type its "
+                   "code (the first %(listed)s: %(places)s)"))
+        return Message(text, count=len(found), name=typed, listed=LISTED, places=places)
+    text = (N_("several places have %(name)s in their names: choose one from the list or "
+               "type its code (%(places)s)") if within else
+            N_("several places are named %(name)s: choose one from the list or type its code "
+               "(%(places)s)"))
+    return Message(text, name=typed, places=places)
+
+
 def typed_place_code(accord: Accord, typed: str) -> str | None:
     """The place code meant by `typed` (None when blank): its first word when that is an
     offered place's code; else the code of the one place named as typed (accents and case
@@ -115,18 +133,12 @@ def typed_place_code(accord: Accord, typed: str) -> str | None:
     offered = _offered(accord)
     if any(place[0] == first for place in offered):
         return first
-    found = sorted(_same_territory(offered, _named(offered, typed)))
+    found, within = sorted(_same_territory(offered, _named(offered, typed))), False
     if not found and not (" " not in typed and any(char.isdigit() for char in typed)):
         found = sorted(_same_territory(offered, _called(offered, typed)))
-    if len(found) > LISTED:
-        raise ValueError(Message(N_("%(count)s places are named %(name)s: choose one from the "
-                                    "list or type its code (the first %(listed)s: %(places)s)"),
-                                 count=len(found), name=typed, listed=LISTED,
-                                 places="; ".join(_entry(*p[:4]) for p in found[:LISTED])))
+        within = True
     if len(found) > 1:
-        raise ValueError(Message(N_("several places are named %(name)s: choose one from the "
-                                    "list or type its code (%(places)s)"),
-                                 name=typed, places="; ".join(_entry(*p[:4]) for p in found)))
+        raise ValueError(_several(typed, found, within))
     if found:
         return found[0][0]
     if " " not in typed and any(char.isdigit() for char in typed):
