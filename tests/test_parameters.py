@@ -111,8 +111,7 @@ def test_a_briefs_paper_is_named_by_its_field(client, demo):
 
 
 @pytest.mark.parametrize("path, query", [(f"{BASE}/brief", "as_of=2099-01-01"),
-                                         (f"{BASE}/brief", "paper=folio"),
-                                         (f"{BASE}/dashboard", "year=abc&section=99")])
+                                         (f"{BASE}/brief", "paper=folio")])
 def test_a_page_refused_for_its_options_links_the_page_without_them(client, demo, path,
                                                                     query):
     # the refusal named the bad option and left a phone user nowhere to go but Back
@@ -121,3 +120,14 @@ def test_a_page_refused_for_its_options_links_the_page_without_them(client, demo
     page = unescape(response.get_data(as_text=True))
     assert f'<a href="{path}">Abrir esta página sin estas opciones</a>' in page
     assert client.get(path).status_code == 200
+
+
+def test_a_dashboard_refused_for_its_options_shows_itself_without_them(client, demo):
+    """The dashboard, refused a year and a point, is the dashboard with both named at their
+    fields (and Reset beside them), not an error page."""
+    response = client.get(f"{BASE}/dashboard?year=abc&section=99",
+                          headers={"Accept-Language": "es"})
+    page = unescape(response.get_data(as_text=True))
+    assert response.status_code == 400 and 'id="table-headline"' in page
+    assert 'id="year-error"' in page and 'id="section-error"' in page
+    assert f'<a class="reset" href="{BASE}/dashboard">Restablecer</a>' in page

@@ -594,8 +594,8 @@ def test_switching_language_after_a_posted_form_stays_on_its_page(client, demo, 
 
 @pytest.mark.parametrize("method, url, status, title, text", [
     ("get", "/no/such/page", 404, "No encontrado", "No hay nada"),
-    ("get", f"/accords/{SLUG}/provisions/1.1.1/update", 405, "No disponible de esta forma",
-     "Vuelva a la página"),
+    ("delete", f"/accords/{SLUG}/provisions/1.1.1/update", 405,
+     "No disponible de esta forma", "Vuelva a la página"),
 ])
 def test_error_pages_speak_the_readers_language(client, method, url, status, title, text):
     response = getattr(client, method)(url, headers={"Accept-Language": "es"})
