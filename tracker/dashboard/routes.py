@@ -311,6 +311,16 @@ def _choice_problems(accord: Accord) -> dict[str, str]:
     return problems | refused
 
 
+def _date_as_typed() -> str:
+    """The `as_of` asked for, for the date field to show again when refused: a date the
+    field can hold (YYYY-MM-DD: one in the future, or before the signing), else ""."""
+    text = (request.args.get("as_of") or "").strip()
+    try:
+        return parse_iso_date(text).isoformat()
+    except ValueError:
+        return ""
+
+
 def _refused_choices(accord: Accord, state: tuple, problems: dict[str, str]):
     """The dashboard with what can be shown, every refused choice left out (a refused
     `as_of`: as of today; `known_at`: as known now; a point, theme, tag or year: all of
@@ -334,6 +344,7 @@ def _refused_choices(accord: Accord, state: tuple, problems: dict[str, str]):
     board = board_for(accord, selection, state)
     body = render_template("dashboard/_board.html", problems=problems,
                            known_at_typed=(request.args.get("known_at") or "")[:100],
+                           as_of_typed=_date_as_typed(),
                            **_board_context(accord, board))
     return render_template("dashboard/show.html", accord=accord, body=Markup(body)), 400
 
