@@ -4,6 +4,7 @@ drawn ahead, charts and pages are byte for byte those drawn on request, which th
 nothing."""
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 import pytest
@@ -374,3 +375,33 @@ def test_a_drawing_stops_when_the_accord_is_revised_meanwhile(app, client, drawe
     assert list(drawer.pending) == [demo.id]  # the newer write is queued
     assert drawer.drain() == 3
     assert {revision for _, revision in drawn[1:]} == {drawn[0][1] + 1}
+
+
+def test_the_charts_of_one_page_are_claimed_in_one_request_context(app, client, drawer, demo,
+                                                                   monkeypatch):
+    """Charts asked in one language with one query are claimed together (one selection, one
+    database state), not each in a request context of its own; all are still claimed."""
+    from tracker import chartstore
+
+    for name in ("status", "groups", "tags"):
+        assert client.get(f"{CHART}/{name}.svg").status_code == 200
+    assert client.get(f"{CHART}/status.svg?size=narrow").status_code == 200
+    _submit(demo)
+    drawer.pending.clear()
+    contexts, claimed = [], []
+    real = drawahead._in_request
+
+    def counted(app_, accord_id, variant, revision, do):
+        contexts.append(isinstance(do, functools.partial))
+        return real(app_, accord_id, variant, revision, do)
+
+    def chart(accord, selection, state, name, fmt, size="wide"):
+        claimed.append(len(chartstore.claimed()))
+        return b""
+
+    monkeypatch.setattr(drawahead, "_in_request", counted)
+    monkeypatch.setattr(shared, "chart_bytes", chart)
+    made, complete = drawahead.draw_recent(app, demo.id)
+    assert complete and made == 4  # the four charts asked
+    assert contexts.count(True) == 1  # one claiming context for the four charts
+    assert claimed[0] == 4  # every chart claimed before the first is drawn

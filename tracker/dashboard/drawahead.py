@@ -35,6 +35,7 @@ default "svg", the format the page shows).
 from __future__ import annotations
 
 import fcntl
+import functools
 import logging
 import os
 import threading
@@ -229,12 +230,15 @@ def draw_variants(app: Flask, accord_id: int, variants: list[Variant],
             if deadline is not None and time.monotonic() >= deadline:
                 return made, False
             if variant.chart is not None:
-                for ahead in variants[max(index, claimed_to):index + CLAIM_AHEAD]:
-                    if ahead.chart is not None:
-                        claimed = _in_request(app, accord_id, ahead, revision, _claim)
-                        if claimed is None:
-                            return made, False
-                        revision = claimed[0]
+                ahead = [v for v in variants[max(index, claimed_to):index + CLAIM_AHEAD]
+                         if v.chart is not None]
+                for group in _asked_alike(ahead):  # one request context for each
+                    page = Variant(group[0].language, query=group[0].query)
+                    claimed = _in_request(app, accord_id, page, revision,
+                                          functools.partial(_claim, charts=group))
+                    if claimed is None:
+                        return made, False
+                    revision = claimed[0]
                 claimed_to = max(claimed_to, index + CLAIM_AHEAD)
             drawn = _in_request(app, accord_id, variant, revision, _make)
             if drawn is None:
@@ -261,13 +265,32 @@ def _make(accord, variant: Variant) -> None:
                     variant.size)
 
 
-def _claim(accord, variant: Variant) -> None:
-    from .routes import CHART_PARAMS, _selection
+def _asked_alike(variants: list[Variant]) -> list[list[Variant]]:
+    """`variants` in runs asked in one language with one query (the charts of one page),
+    in their order."""
+    runs: list[list[Variant]] = []
+    for variant in variants:
+        if runs and (runs[-1][0].language, runs[-1][0].query) == (variant.language,
+                                                                  variant.query):
+            runs[-1].append(variant)
+        else:
+            runs.append([variant])
+    return runs
+
+
+def _claim(accord, _page: Variant, charts: list[Variant]) -> None:
+    """Claim each of `charts` (asked alike: `_asked_alike`) in the request context of their
+    page: one selection and one database state for all; a chart, format or size a request
+    would refuse is skipped."""
+    from ..charts import SIZES
+    from .board import CHARTS
+    from .routes import CHART_PARAMS, MIME, _selection
     from .shared import claim_chart, data_state
 
-    selection = _selection(accord, CHART_PARAMS)
-    claim_chart(accord, selection, data_state(accord), variant.chart, variant.fmt,
-                variant.size)
+    selection, state = _selection(accord, CHART_PARAMS), data_state(accord)
+    for variant in charts:
+        if variant.chart in CHARTS and variant.fmt in MIME and variant.size in SIZES:
+            claim_chart(accord, selection, state, variant.chart, variant.fmt, variant.size)
 
 
 def _in_request(app: Flask, accord_id: int, variant: Variant, revision: int | None,
