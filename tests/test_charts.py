@@ -767,3 +767,25 @@ def test_a_map_leaves_no_warning_in_the_log(caplog):
             charts.events_map(points, {**FRAME, "legend": "Events", "outline": "Others"},
                               "svg", size, outline=[(-75.0, 4.0), (-74.0, 5.0)])
     assert not [r for r in caplog.records if r.levelno >= 30], caplog.text
+
+
+@pytest.mark.parametrize("name", sorted(set(CASES) - {"heatmap"}))
+def test_a_chart_makes_no_tick_beyond_the_four_its_axes_start_with(monkeypatch, name):
+    """Ticks are set as places (`axes._fixed_ticks`) and drawn light: matplotlib's Tick, five
+    artists each, is made only for the two it starts each axis with (major and minor),
+    whatever the number of ticks shown. (The heatmap keeps matplotlib's own ticks for its
+    upright year labels.)"""
+    import matplotlib.axis
+
+    made = []
+    real = matplotlib.axis.Tick.__init__
+
+    def counted(self, *args, **kwargs):
+        made.append(type(self).__name__)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(matplotlib.axis.Tick, "__init__", counted)
+    for size in charts.SIZES:
+        made.clear()
+        CASES[name]("svg", size)
+        assert len(made) <= 4, (size, made)

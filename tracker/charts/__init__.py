@@ -19,9 +19,10 @@ hues for levels not yet reached, blues for the levels reached).
 Cost (tens of ms a chart, drawn ahead after every write): each text's extent is measured once
 per process (`text._extent`: shaping a string costs matplotlib 1-6 ms), the plot's margins are
 computed from those extents instead of by a layout engine (`layout._fit`: no second drawing),
-and the artists are few: the bars of one level are one path (`axes._boxes`), ticks are one
-line of marks, plain texts and one grid collection per axis (`layout._light_ticks`), category
-rows are labelled by plain texts (`axes._row_labels`). An SVG is written by one `Figure.draw`
+and the artists are few: the bars of one level are one path (`axes._boxes`), ticks are set
+as places without matplotlib's Tick objects (`axes._fixed_ticks`) and drawn as one line of
+marks, plain texts and one grid collection per axis (`layout._light_ticks`), category rows
+are labelled by plain texts (`axes._row_labels`). An SVG is written by one `Figure.draw`
 (`frame._svg`). The cyclic garbage collector is paused while a chart is drawn and frees the
 figure in one young collection after (`frame._drawing`).
 

@@ -1,7 +1,7 @@
 """What goes in a chart's plot besides its data: bars drawn as one path per colour
 (`_boxes`), category rows labelled by plain texts (`_row_labels`), a dated axis by years
-(`_dates`, `_year_axis`, `_time_span`), a 0-100 axis (`_percent_axis`) and the note of an
-empty plot (`_no_data`)."""
+(`_dates`, `_year_axis`, `_time_span`), ticks set as places (`_fixed_ticks`), a 0-100 axis
+(`_percent_axis`) and the note of an empty plot (`_no_data`)."""
 from __future__ import annotations
 
 import math
@@ -11,7 +11,7 @@ from typing import Mapping, Sequence
 from matplotlib.dates import DateFormatter, date2num, num2date
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path
-from matplotlib.ticker import FixedLocator, MaxNLocator
+from matplotlib.ticker import FixedFormatter, FixedLocator, MaxNLocator
 from matplotlib.transforms import ScaledTranslation
 
 from ..palette import INK
@@ -109,6 +109,18 @@ def _no_data(ax, labels: Mapping, empty: bool) -> None:
                                                   "facecolor": "white", "edgecolor": "none"})
 
 
+def _fixed_ticks(axis, places: Sequence[float], texts: Sequence[str] | None = None) -> None:
+    """Ticks at `places` on `axis` (labelled `texts`, else by the axis's formatter), as
+    `Axis.set_ticks` sets them (the view grown to hold them) but without making a Tick, of
+    five artists, for each: the chart draws its ticks light (`layout._light_ticks`)."""
+    places = list(places)
+    if places:
+        axis.set_view_interval(min(places), max(places))
+    axis.set_major_locator(FixedLocator(places))
+    if texts is not None:
+        axis.set_major_formatter(FixedFormatter(list(texts)))
+
+
 def _percent_axis(ax, axis: str = "y") -> None:
     getattr(ax, f"set_{axis}lim")(0, 100)
-    getattr(ax, f"set_{axis}ticks")(range(0, 101, 20))
+    _fixed_ticks(getattr(ax, f"{axis}axis"), range(0, 101, 20))

@@ -8,7 +8,8 @@ from typing import Mapping, Sequence
 from ..domain.scale import LEVEL_KEYS
 from ..palette import (ACCORD, INK, LEVEL_COLOURS, MARKER, NON_PRIORITY, PRIORITY,
                        TEXT_ON_LEVEL)
-from .axes import _boxes, _dates, _no_data, _percent_axis, _row_labels, _time_span, _year_axis
+from .axes import (_boxes, _dates, _fixed_ticks, _no_data, _percent_axis, _row_labels,
+                   _time_span, _year_axis)
 from .frame import _axis_labels, _drawing, _figure, _legend, _level_handles, _save
 from .layout import ROW_KINDS, _font, _layout
 from .text import _figure_text, _wrap
@@ -169,13 +170,13 @@ def tag_bars(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png",
                         ha="center", va="bottom", fontsize=_font(fig, "value"), color=INK,
                         in_layout=False)
     layout = _layout(size)
-    ax.set_xticks(range(len(rows)), [_wrap(r["label"], layout.label_chars["tags"],
-                                           layout.label_lines) for r in rows],
-                  fontsize=layout.font["tick"])
+    _fixed_ticks(ax.xaxis, range(len(rows)), [_wrap(r["label"], layout.label_chars["tags"],
+                                                    layout.label_lines) for r in rows])
     _no_data(ax, labels, all(v is None for r in rows for v in r["shares"].values()))
     highest = max([v or 0 for r in rows for v in r["shares"].values()] + [10])
     ax.set_ylim(0, highest * 1.1 + 4)  # room for the figures above the bars
-    ax.set_yticks([t for t in range(0, 101, 10 if highest <= 60 else 20) if t <= highest + 4])
+    _fixed_ticks(ax.yaxis, [t for t in range(0, 101, 10 if highest <= 60 else 20)
+                            if t <= highest + 4])
     ax.grid(axis="y", color="#E5E5E5", linewidth=0.8)
     ax.set_axisbelow(True)
     _axis_labels(ax, labels)

@@ -11,7 +11,7 @@ from matplotlib.patches import Patch
 
 from ..palette import (ACCORD, LEVEL_COLOURS, REFERENCE_IQR, REFERENCE_MEAN, REFERENCE_RANGE,
                        TEXT_ON_LEVEL)
-from .axes import _boxes, _no_data, _percent_axis, _row_labels
+from .axes import _boxes, _fixed_ticks, _no_data, _percent_axis, _row_labels
 from .frame import _axis_labels, _drawing, _figure, _legend, _level_handles, _save
 from .layout import ROW_KINDS, _font, _layout
 from .text import _figure_text, _wrap
@@ -51,8 +51,8 @@ def comparison_ranges(rows: Sequence[Mapping], labels: Mapping, fmt: str = "png"
     ax.set_ylim(max(len(rows), 1) - 0.5, -0.5)
     ax.set_xlim(-0.1, 3.1)
     _no_data(ax, labels, not rows)
-    ax.set_xticks(range(4), [f"{i} {name}" if size == "wide" else str(i)
-                             for i, name in enumerate(labels["levels"])])
+    _fixed_ticks(ax.xaxis, range(4), [f"{i} {name}" if size == "wide" else str(i)
+                                      for i, name in enumerate(labels["levels"])])
     ax.grid(axis="x", color="#E5E5E5", linewidth=0.8)
     ax.set_axisbelow(True)
     _axis_labels(ax, labels)
@@ -77,7 +77,7 @@ def score_curve(points: Sequence[Mapping], labels: Mapping, fmt: str = "png",
     own = [p for p in points if p.get("accord_score") is not None]
     ax.plot([p["year"] for p in own], [p["accord_score"] for p in own], color=ACCORD,
             marker="o", linewidth=2.2)
-    ax.set_xticks([p["year"] for p in points])
+    _fixed_ticks(ax.xaxis, [p["year"] for p in points])
     _no_data(ax, labels, not points)
     ax.set_xlim(0.8, max([p["year"] for p in points] + [1]) + 0.2)
     _percent_axis(ax)
