@@ -370,13 +370,19 @@ def test_every_dashboard_choice_that_cannot_be_used_is_named_at_its_field(client
                           "&year=77")
     html = assert_summary(response, "as_of", "section", "tag", "year")
     assert response.status_code == 400 and 'id="table-headline"' in html
-    for field, words in (("section", "“Point or theme”=&#39;99&#39; matches no provision"),
-                         ("tag", "“Tag”=&#39;zzz&#39; matches no provision"),
-                         ("year", "must be a whole number from 1 to 10"),
+    for field, words in (("section", "“99” is not a point or theme of this accord: choose "
+                                     "one from the list."),
+                         ("tag", "No provision of this accord carries the tag “zzz”"),
+                         ("year", "“77” is not a year since signing: choose one from 1 to 10, "
+                                  "or “Now (the year under way)”."),
                          ("as_of", "is in the future")):
         assert f'id="{field}-error"' in html and words in html, field
         assert re.search(rf'id="{field}"[^>]*aria-invalid="true"', html), field
     assert "Some choices could not be used" in html
+    assert "Point or theme: “99” is not a point or theme" in html  # named in the summary
+    provision = client.get(f"/accords/{SLUG}/dashboard?section=1.1.1").get_data(as_text=True)
+    assert ("“1.1.1” is a provision, not a point or theme: choose its section (1.1) or "
+            "another from the list.") in provision
     kept = client.get(f"/accords/{SLUG}/dashboard?section=1&tag=zzz")
     html = assert_summary(kept, "tag")
     assert kept.status_code == 400 and '<option value="1" selected>' in html

@@ -31,6 +31,7 @@ from ..permissions import can_review, visible_or_404
 from ..api import params
 from ..cache import Recent
 from ..compression import Stored, send_stored
+from ..domain.compare import MAX_YEARS
 from ..domain.messages import Message, N_
 from ..domain.scale import LEVEL_KEYS
 from ..domain.text import parse_iso_date
@@ -308,7 +309,30 @@ def _choice_problems(accord: Accord) -> dict[str, str]:
         "year": params.year,
         "section": lambda: params.filter_value("section", structure),
         "tag": lambda: params.filter_value("tag", structure)})
+    for name in refused:  # said as the form's reader sees it, when one value was given
+        given = request.args.getlist(name)
+        if len(given) == 1 and given[0].strip():
+            refused[name] = _option_problem(name, given[0].strip()[:40], structure)
     return problems | refused
+
+
+def _option_problem(name: str, value: str, structure) -> str:
+    """Why the form's choice `name` ("section", "tag", "year") cannot be `value`, said at
+    its field (the field's label stands beside it): a provision's code given as a point or
+    theme names the provision's section."""
+    if name == "year":
+        return _("“%(value)s” is not a year since signing: choose one from 1 to %(high)s, or "
+                 "“Now (the year under way)”.", value=value, high=MAX_YEARS)
+    if name == "tag":
+        return _("no provision of this accord carries the tag “%(tag)s”: choose one from "
+                 "the list.", tag=value)
+    provision = next((p for p in structure() if p.code == value and p.section_path), None)
+    if provision is not None:
+        return _("“%(code)s” is a provision, not a point or theme: choose its section "
+                 "(%(section)s) or another from the list.", code=value,
+                 section=provision.section_path[-1])
+    return _("“%(code)s” is not a point or theme of this accord: choose one from the list.",
+             code=value)
 
 
 def _date_as_typed() -> str:
