@@ -8,6 +8,7 @@ same functions, so a page and the API refuse the same things with the same words
 """
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, datetime, timezone
 from typing import Callable
@@ -189,13 +190,7 @@ def filters(provisions: list[ProvisionInfo] | Callable[[], list[ProvisionInfo]])
     `provisions`: the accord's provisions, or a function giving them, called only when a
     filter names a section, tag, type or actor to check (a request without filters reads
     none, and builds no set of values)."""
-    known: list = []
-
-    def read() -> list[ProvisionInfo]:
-        if not known:
-            known.append(provisions() if callable(provisions) else provisions)
-        return known[0]
-
+    read = functools.cache(provisions if callable(provisions) else lambda: provisions)
     given, problems = refusals({name: (lambda name=name: filter_value(name, read))
                                 for name in _FILTER_VALUES})
     if problems:  # every value the accord lacks is named, in one answer

@@ -282,15 +282,22 @@ def _claim(accord, _page: Variant, charts: list[Variant]) -> None:
     """Claim each of `charts` (asked alike: `_asked_alike`) in the request context of their
     page: one selection and one database state for all; a chart, format or size a request
     would refuse is skipped."""
-    from ..charts import SIZES
-    from .board import CHARTS
-    from .routes import CHART_PARAMS, MIME, _selection
+    from .routes import CHART_PARAMS, _selection
     from .shared import claim_chart, data_state
 
     selection, state = _selection(accord, CHART_PARAMS), data_state(accord)
     for variant in charts:
-        if variant.chart in CHARTS and variant.fmt in MIME and variant.size in SIZES:
+        if _chart_asked_well(variant):
             claim_chart(accord, selection, state, variant.chart, variant.fmt, variant.size)
+
+
+def _chart_asked_well(variant: Variant) -> bool:
+    """Whether a request would take chart `variant`'s name, format and size."""
+    from ..charts import SIZES
+    from .board import CHARTS
+    from .routes import MIME
+
+    return variant.chart in CHARTS and variant.fmt in MIME and variant.size in SIZES
 
 
 def _in_request(app: Flask, accord_id: int, variant: Variant, revision: int | None,
@@ -301,14 +308,11 @@ def _in_request(app: Flask, accord_id: int, variant: Variant, revision: int | No
     since."""
     from flask_babel import force_locale
 
-    from ..charts import SIZES
     from ..extensions import db
     from ..models import Accord
-    from .board import CHARTS
-    from .routes import MIME
 
-    if variant.language not in app.config["LANGUAGES"] or (variant.chart is not None and (
-            variant.chart not in CHARTS or variant.fmt not in MIME or variant.size not in SIZES)):
+    if variant.language not in app.config["LANGUAGES"] or (variant.chart is not None
+                                                           and not _chart_asked_well(variant)):
         return revision, False
     with app.test_request_context("/", query_string=list(variant.query),
                                   headers={"Accept-Language": variant.language}):

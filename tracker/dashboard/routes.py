@@ -16,6 +16,7 @@ visitors' whole pages), so any change makes new entries.
 """
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime, timezone
 
 from flask import (abort, current_app, g, make_response, redirect, render_template, request,
@@ -299,7 +300,8 @@ def _choice_problems(accord: Accord) -> dict[str, str]:
     the reader's language: the date and the moment (`_date_problem`, `_moment_problem`),
     the comparison year, and a point, theme or tag no provision of the accord has. Read on
     every request, not only on one that renders the page (a kept page reads none)."""
-    def structure() -> list:
+    @functools.cache
+    def structure() -> list:  # read once, and only when a point or tag is given
         return figures_for(accord, Selection(date.today(), None, None, None)).provisions
 
     problems = {name: problem for name, problem in (("as_of", _date_problem(accord)),

@@ -3,6 +3,8 @@ NAME, PARENT"), and the code meant by what was typed (a code, such an entry, or 
 Forms keep a plain text field, so they work without script and on any phone."""
 from __future__ import annotations
 
+from typing import Callable
+
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
@@ -49,17 +51,23 @@ def _names(name: str | None) -> set[str]:
     return {folded(name), folded(name.split(",")[0])}
 
 
-def _named(offered: list, typed: str) -> list[tuple]:
-    """The offered places named `typed` (accents and case aside): by the whole text, else
-    as "NAME, PARENT" split at any comma."""
-    whole = folded(typed)
-    found = [place for place in offered if whole in _names(place[1])]
+def _matching(offered: list, typed: str, read: Callable[[str], object],
+              names: Callable[[object, str | None], bool]) -> list[tuple]:
+    """The offered places whose name `names(read(typed), name)` accepts: by the whole typed
+    text, else as "NAME, PARENT" split at any comma (the parent named exactly)."""
+    whole = read(typed)
+    found = [place for place in offered if names(whole, place[1])]
     if found or "," not in typed:
         return found
-    splits = [(folded(typed[:i]), folded(typed[i + 1:]))
+    splits = [(read(typed[:i]), folded(typed[i + 1:]))
               for i, char in enumerate(typed) if char == ","]
     return [place for place in offered
-            if any(name in _names(place[1]) and up in _names(place[3]) for name, up in splits)]
+            if any(names(name, place[1]) and up in _names(place[3]) for name, up in splits)]
+
+
+def _named(offered: list, typed: str) -> list[tuple]:
+    """The offered places named `typed` (accents and case aside), or "NAME, PARENT"."""
+    return _matching(offered, typed, folded, lambda whole, name: whole in _names(name))
 
 
 def _words(text: str) -> list[str]:
@@ -78,15 +86,9 @@ def _within(typed: list[str], name: str | None) -> bool:
 
 def _called(offered: list, typed: str) -> list[tuple]:
     """The offered places whose official name holds the words typed (the everyday name:
-    "Tumaco" for SAN ANDRÉS DE TUMACO, "Mompox" for SANTA CRUZ DE MOMPOX), else as
-    "NAME, PARENT" split at any comma; for a typed text that names no place exactly."""
-    found = [place for place in offered if _within(_words(typed), place[1])]
-    if found or "," not in typed:
-        return found
-    splits = [(_words(typed[:i]), folded(typed[i + 1:]))
-              for i, char in enumerate(typed) if char == ","]
-    return [place for place in offered
-            if any(_within(name, place[1]) and up in _names(place[3]) for name, up in splits)]
+    "Tumaco" for SAN ANDRÉS DE TUMACO, "Mompox" for SANTA CRUZ DE MOMPOX), or "NAME,
+    PARENT"; for a typed text that names no place exactly."""
+    return _matching(offered, typed, _words, _within)
 
 
 def _same_territory(offered: list, found: list) -> list[tuple]:
@@ -133,15 +135,15 @@ def typed_place_code(accord: Accord, typed: str) -> str | None:
     offered = _offered(accord)
     if any(place[0] == first for place in offered):
         return first
+    code_like = " " not in typed and any(char.isdigit() for char in typed)
     found, within = sorted(_same_territory(offered, _named(offered, typed))), False
-    if not found and not (" " not in typed and any(char.isdigit() for char in typed)):
-        found = sorted(_same_territory(offered, _called(offered, typed)))
-        within = True
+    if not found and not code_like:
+        found, within = sorted(_same_territory(offered, _called(offered, typed))), True
     if len(found) > 1:
         raise ValueError(_several(typed, found, within))
     if found:
         return found[0][0]
-    if " " not in typed and any(char.isdigit() for char in typed):
+    if code_like:
         return typed
     raise ValueError(Message(N_("no place is named or coded %(typed)s: choose one from the "
                                 "list or type its official code"), typed=repr(typed)))
