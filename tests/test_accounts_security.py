@@ -349,3 +349,24 @@ def test_the_administration_opens_on_its_accounts(client, make_user, login):
     assert client.get("/admin/").headers["Location"].startswith("/login")
     login(make_user("admin"))
     assert client.get("/admin/").headers["Location"] == "/admin/users"
+
+
+def test_an_organization_is_registered_once_whatever_its_case_and_spaces(client, admin):
+    """Saving a name already registered (in any case, with stray spaces) says so and adds
+    nothing; an account created under such a name joins the organization registered."""
+    from tracker.models import Organization
+
+    def count() -> int:
+        return db.session.scalar(select(func.count()).select_from(Organization))
+
+    before = count()
+    first = client.post("/admin/organizations", data={"name": "Fundación Paz y Territorio"},
+                        follow_redirects=True)
+    assert "Organization saved." in first.get_data(as_text=True) and count() == before + 1
+    again = client.post("/admin/organizations",
+                        data={"name": "  fundación  paz y TERRITORIO "}, follow_redirects=True)
+    assert ("Nothing changed: the organization Fundación Paz y Territorio is already "
+            "registered.") in again.get_data(as_text=True)
+    assert count() == before + 1
+    assert accounts.organization_named("FUNDACIÓN PAZ Y TERRITORIO").name == \
+        "Fundación Paz y Territorio" and count() == before + 1

@@ -125,9 +125,20 @@ def validate_password(password: str) -> None:
                                    count=MIN_PASSWORD_LENGTH))
 
 
+def registered_organization(name: str) -> Organization | None:
+    """The organization already registered under `name`, case and runs of spaces aside
+    ("fundación paz y territorio " is "Fundación Paz y Territorio"); None when there is none."""
+    wanted = " ".join(name.split()).casefold()
+    return next((org for org in db.session.scalars(select(Organization))
+                 if " ".join(org.name.split()).casefold() == wanted), None)
+
+
 def organization_named(name: str) -> Organization:
-    org = db.session.scalar(select(Organization).where(Organization.name == name))
+    """The organization registered under `name` (`registered_organization`), else a new one
+    under `name` with its runs of spaces made one."""
+    org = registered_organization(name)
     if org is None:
+        name = " ".join(name.split())
         org = Organization(name=name)
         db.session.add(org)
         audit("organization.create", "organization", None, after={"name": name})

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from .. import i18n
 from ..domain.messages import N_
 from ..accounts import (AccountError, create_user, email_taken, grant_role_once,
-                        organization_named, revoke_problem)
+                        organization_named, registered_organization, revoke_problem)
 from ..extensions import db
 from ..forms import error_text
 from ..models import Accord, AuditEvent, Organization, RoleGrant, Section, User
@@ -189,7 +189,12 @@ def organizations():
         if "csrf_token" in form.errors:
             abort(400, description=error_text(form))
         return _users_page(org_form=form, status=400)
-    organization_named(form.name.data.strip())
+    known = registered_organization(form.name.data)
+    if known is not None:
+        flash(_("Nothing changed: the organization %(name)s is already registered.",
+                name=known.name))
+        return redirect(url_for("admin.users"), 303)
+    organization_named(form.name.data)
     db.session.commit()
     flash(_("Organization saved."))
     return redirect(url_for("admin.users"), 303)
