@@ -83,3 +83,11 @@ def test_the_fingerprint_follows_the_package_files(tmp_path, monkeypatch):
     page.write_text("<p>género</p>")
     monkeypatch.setattr(build, "_fingerprint", None)
     assert build.fingerprint() != one
+
+
+def test_once_makes_its_value_once():
+    from tracker.cache import once
+
+    made = []
+    value = once(lambda: made.append(1) or len(made))
+    assert value() == value() == 1 and made == [1]

@@ -6,14 +6,17 @@ through `tracker.chartstore` instead.
 Every `Recent` registers itself, so `clear_process_caches()` empties them all: what the
 first request after a write finds (benchmarks time that path). A cache of facts no write
 changes (`follows_data=False`: the extents of texts in a font) is emptied only with
-`everything=True`, as a freshly started worker has it.
+`everything=True`, as a freshly started worker has it. `once` is the memo of one call's
+work, which no write can outlive.
 """
 from __future__ import annotations
 
 import threading
 import weakref
 from collections import OrderedDict
+from typing import Callable, TypeVar
 
+T = TypeVar("T")
 _EVERY: "weakref.WeakSet[Recent]" = weakref.WeakSet()
 
 
@@ -80,3 +83,16 @@ def clear_process_caches(everything: bool = False) -> int:
             dropped += len(cache.items)
         cache.clear()
     return dropped
+
+
+def once(make: Callable[[], T]) -> Callable[[], T]:
+    """`make` called at most once, its value given on every later call: for one request's
+    or one call's work (the caller drops it with its scope; nothing here outlives a write, so
+    it is no process cache and needs no registry)."""
+    made: list[T] = []
+
+    def value() -> T:
+        if not made:
+            made.append(make())
+        return made[0]
+    return value

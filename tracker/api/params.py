@@ -8,7 +8,6 @@ same functions, so a page and the API refuse the same things with the same words
 """
 from __future__ import annotations
 
-import functools
 import re
 from datetime import date, datetime, timezone
 from typing import Callable
@@ -16,6 +15,7 @@ from typing import Callable
 from flask import has_request_context, request
 from werkzeug.exceptions import BadRequest
 
+from ..cache import once
 from ..domain import text as rule
 from ..domain.compare import MAX_YEARS
 from ..domain.messages import Message, N_, as_reason
@@ -190,7 +190,7 @@ def filters(provisions: list[ProvisionInfo] | Callable[[], list[ProvisionInfo]])
     `provisions`: the accord's provisions, or a function giving them, called only when a
     filter names a section, tag, type or actor to check (a request without filters reads
     none, and builds no set of values)."""
-    read = functools.cache(provisions if callable(provisions) else lambda: provisions)
+    read = once(provisions if callable(provisions) else lambda: provisions)
     given, problems = refusals({name: (lambda name=name: filter_value(name, read))
                                 for name in _FILTER_VALUES})
     if problems:  # every value the accord lacks is named, in one answer

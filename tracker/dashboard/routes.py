@@ -16,7 +16,6 @@ visitors' whole pages), so any change makes new entries.
 """
 from __future__ import annotations
 
-import functools
 from datetime import date, datetime, timezone
 
 from flask import (abort, current_app, g, make_response, redirect, render_template, request,
@@ -30,7 +29,7 @@ from markupsafe import Markup
 from .. import chartstore, charts, kept, queries
 from ..permissions import can_review, visible_or_404
 from ..api import params
-from ..cache import Recent
+from ..cache import Recent, once
 from ..compression import Stored, send_stored
 from ..domain.compare import MAX_YEARS
 from ..domain.messages import Message, N_
@@ -300,9 +299,9 @@ def _choice_problems(accord: Accord) -> dict[str, str]:
     the reader's language: the date and the moment (`_date_problem`, `_moment_problem`),
     the comparison year, and a point, theme or tag no provision of the accord has. Read on
     every request, not only on one that renders the page (a kept page reads none)."""
-    @functools.cache
-    def structure() -> list:  # read once, and only when a point or tag is given
-        return figures_for(accord, Selection(date.today(), None, None, None)).provisions
+    # the accord's provisions, read once and only when a point or tag is given
+    structure = once(lambda: figures_for(accord, Selection(date.today(), None, None,
+                                                            None)).provisions)
 
     problems = {name: problem for name, problem in (("as_of", _date_problem(accord)),
                                                     ("known_at", _moment_problem(accord)))
